@@ -1,0 +1,58 @@
+// swift-tools-version:6.2
+
+import PackageDescription
+
+let package = Package(
+    name: "subledger",
+    products: [
+        // The event log on its own: LMDB, the hash chain, the binary encoding.
+        .library(name: "SubledgerStore", targets: ["SubledgerStore"]),
+        // An in-memory store and helpers for the tests of services that use subledger.
+        .library(name: "SubledgerStoreTesting", targets: ["SubledgerStoreTesting"]),
+        .executable(name: "subledger", targets: ["subledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(
+            name: "SubledgerStore",
+            dependencies: [
+                "CLMDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SubledgerStoreTesting",
+            dependencies: ["SubledgerStore"]
+        ),
+        .executableTarget(
+            name: "subledger",
+            dependencies: [
+                "SubledgerStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SubledgerStoreTests",
+            dependencies: ["SubledgerStore", "SubledgerStoreTesting"]
+        ),
+    ]
+)
+
+// The strict checks that swift-log turns on, for every target of ours.
+for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.enableUpcomingFeature("NonisolatedNonsendingByDefault"))
+    settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    target.swiftSettings = settings
+}

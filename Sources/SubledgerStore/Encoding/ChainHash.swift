@@ -1,0 +1,84 @@
+/// A SHA-256 digest of the hash chain (interchange.md): 32 bytes, written as lowercase hex.
+public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
+    /// The four big-endian 64-bit words of the digest.
+    public var words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// The `prevHash` of position 1: 32 zero bytes.
+    public static let zero = ChainHash(words: (0, 0, 0, 0))
+
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) {
+        self.words = words
+    }
+
+    /// The digest of 32 bytes.
+    public init(bytes: some Collection<UInt8>) {
+        precondition(bytes.count == 32, "a chain hash has 32 bytes")
+        var values: [UInt64] = [0, 0, 0, 0]
+        for (offset, byte) in bytes.enumerated() { values[offset / 8] = values[offset / 8] << 8 | UInt64(byte) }
+        words = (values[0], values[1], values[2], values[3])
+    }
+
+    /// Parses 64 lowercase hex digits; `nil` otherwise.
+    public init?(hex: String) {
+        guard hex.utf8.count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        var pending: UInt8 = 0
+        for (offset, byte) in hex.utf8.enumerated() {
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte - 0x30
+            case 0x61...0x66: digit = byte - 0x61 + 10
+            default: return nil
+            }
+            if offset % 2 == 0 { pending = digit << 4 } else { bytes.append(pending | digit) }
+        }
+        self.init(bytes: bytes)
+    }
+
+    public static func == (lhs: ChainHash, rhs: ChainHash) -> Bool {
+        lhs.words == rhs.words
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+
+    /// The 32 bytes.
+    public var bytes: [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(32)
+        appendBytes(to: &result)
+        return result
+    }
+
+    func appendBytes(to result: inout [UInt8]) {
+        ByteWriter.appendBigEndian(words.0, to: &result)
+        ByteWriter.appendBigEndian(words.1, to: &result)
+        ByteWriter.appendBigEndian(words.2, to: &result)
+        ByteWriter.appendBigEndian(words.3, to: &result)
+    }
+
+    /// 64 lowercase hex digits.
+    public var description: String { hex }
+
+    /// 64 lowercase hex digits.
+    public var hex: String {
+        var result: [UInt8] = []
+        result.reserveCapacity(64)
+        writeHex(into: &result)
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Appends the 64 lowercase hex digits.
+    public func writeHex(into result: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        for word in [words.0, words.1, words.2, words.3] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                result.append(digits.utf8Start[Int((word >> UInt64(shift)) & 0xF)])
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+/// The identity of an event: a UUID, kept as its 16 bytes and written in lowercase
+/// (`8-4-4-4-12` hex digits). A repeated id is an idempotent retry, not a second event.
+public struct EventID: Hashable, Sendable, CustomStringConvertible {
+    /// The high and low 64 bits of the UUID, big-endian order.
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// A random version-4 UUID.
+    public static func random() -> EventID {
+        var generator = SystemRandomNumberGenerator()
+        return random(using: &generator)
+    }
+
+    /// A version-4 UUID drawn from `generator` (seeded generators give reproducible ids).
+    public static func random(using generator: inout some RandomNumberGenerator) -> EventID {
+        let randomHigh: UInt64 = generator.next()
+        let randomLow: UInt64 = generator.next()
+        let high = (randomHigh & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        let low = (randomLow & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        return EventID(high: high, low: low)
+    }
+
+    /// Parses `8-4-4-4-12` hex digits, in either case; `nil` if `text` is not a UUID.
+    public init?(_ text: String) {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(32)
+        for (offset, byte) in text.utf8.enumerated() {
+            if [8, 13, 18, 23].contains(offset) {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            switch byte {
+            case 0x30...0x39: digits.append(byte - 0x30)
+            case 0x61...0x66: digits.append(byte - 0x61 + 10)
+            case 0x41...0x46: digits.append(byte - 0x41 + 10)
+            default: return nil
+            }
+        }
+        guard digits.count == 32, text.utf8.count == 36 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for digit in digits[0..<16] { high = high << 4 | UInt64(digit) }
+        for digit in digits[16..<32] { low = low << 4 | UInt64(digit) }
+        self.init(high: high, low: low)
+    }
+
+    /// The lowercase `8-4-4-4-12` form.
+    public var description: String {
+        var bytes: [UInt8] = []
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the 36 bytes of the lowercase `8-4-4-4-12` form.
+    public func write(into bytes: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        for nibbleIndex in 0..<32 {
+            if [8, 12, 16, 20].contains(nibbleIndex) { bytes.append(UInt8(ascii: "-")) }
+            let word = nibbleIndex < 16 ? high : low
+            let shift = UInt64(60 - (nibbleIndex % 16) * 4)
+            bytes.append(hex.utf8Start[Int((word >> shift) & 0xF)])
+        }
+    }
+
+    /// The 16 bytes, big-endian.
+    var bytes: [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(16)
+        ByteWriter.appendBigEndian(high, to: &result)
+        ByteWriter.appendBigEndian(low, to: &result)
+        return result
+    }
+}

@@ -1,0 +1,130 @@
+/// A JSON value as the interchange format allows it: every number is a whole number that
+/// fits in 64 bits (amounts are whole rials), so there is no floating point anywhere.
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// The object's members, or `nil` when this is not an object.
+    public var objectValue: JSONObject? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    /// The string, or `nil` when this is not a string.
+    public var stringValue: String? {
+        if case .string(let string) = self { return string }
+        return nil
+    }
+
+    /// The integer, or `nil` when this is not a number.
+    public var integerValue: Int64? {
+        if case .integer(let integer) = self { return integer }
+        return nil
+    }
+
+    /// The name of this value's JSON type, for error messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .integer: "integer"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}
+
+/// A JSON object whose members are kept in canonical order: by the Unicode code points of
+/// their keys, which is the byte order of their UTF-8 (what `json.dumps(sort_keys=True)`
+/// prints). Keys are unique.
+public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One key and its value.
+    public struct Member: Hashable, Sendable {
+        public var key: String
+        public var value: JSONValue
+
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// The members in canonical key order.
+    public private(set) var members: [Member]
+
+    /// An empty object.
+    public init() {
+        members = []
+    }
+
+    /// An object of these members; a repeated key keeps its last value.
+    public init(_ pairs: some Sequence<(String, JSONValue)>) {
+        members = []
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+
+    /// Members already in canonical order with unique keys (the decoders' fast path).
+    init(canonicallyOrdered members: [Member]) {
+        self.members = members
+    }
+
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+
+    /// The value of `key`, or `nil`; setting `nil` removes the member.
+    public subscript(key: String) -> JSONValue? {
+        get {
+            switch search(key) {
+            case .found(let index): members[index].value
+            case .insertAt: nil
+            }
+        }
+        set {
+            switch (search(key), newValue) {
+            case (.found(let index), .some(let value)): members[index].value = value
+            case (.found(let index), .none): members.remove(at: index)
+            case (.insertAt(let index), .some(let value)): members.insert(Member(key: key, value: value), at: index)
+            case (.insertAt, .none): break
+            }
+        }
+    }
+
+    private enum SearchResult { case found(Int), insertAt(Int) }
+
+    private func search(_ key: String) -> SearchResult {
+        var low = 0
+        var high = members.count
+        while low < high {
+            let middle = (low + high) / 2
+            let order = JSONObject.compareKeys(members[middle].key, key)
+            if order == 0 { return .found(middle) }
+            if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return .insertAt(low)
+    }
+
+    /// Compares two keys by the bytes of their UTF-8: the order of their code points.
+    static func compareKeys(_ lhs: String, _ rhs: String) -> Int {
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case (let a?, let b?): if a != b { return a < b ? -1 : 1 }
+            }
+        }
+    }
+}

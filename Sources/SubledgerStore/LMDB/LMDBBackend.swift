@@ -1,0 +1,133 @@
+internal import CLMDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The LMDB backend: one environment per folder per process, shared by every store
+/// opened on that folder in this process (LMDB forbids opening one environment twice).
+final class LMDBBackend: StorageBackend, @unchecked Sendable {
+    typealias Transaction = LMDBTransaction
+
+    let environment: LMDBEnvironment
+
+    /// The newest store format this code reads and writes.
+    static let formatVersion: UInt64 = 1
+
+    private init(environment: LMDBEnvironment) {
+        self.environment = environment
+    }
+
+    func read<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
+        try environment.read(body)
+    }
+
+    func write<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
+        try environment.write(body)
+    }
+
+    private struct WeakBackend { weak var backend: LMDBBackend? }
+    private static let registryLock = Lock()
+    nonisolated(unsafe) private static var registry: [String: WeakBackend] = [:]
+
+    /// Opens the store in folder `path`, creating folder and store when they do not exist.
+    static func open(path: String, initialMapSizeBytes: Int) throws -> LMDBBackend {
+        try prepareFolder(path)
+        guard let resolved = realpath(path, nil) else {
+            throw EventStoreError(.notWritable, "cannot resolve the store folder \(path): \(String(cString: strerror(errno)))")
+        }
+        let canonicalPath = String(cString: resolved)
+        free(resolved)
+        return try registryLock.withLock { () throws -> LMDBBackend in
+            if let existing = registry[canonicalPath]?.backend { return existing }
+            let backend = try openEnvironment(path: canonicalPath, displayPath: path, initialMapSizeBytes: initialMapSizeBytes)
+            registry[canonicalPath] = WeakBackend(backend: backend)
+            return backend
+        }
+    }
+
+    private static func prepareFolder(_ path: String) throws {
+        var status = stat()
+        if stat(path, &status) != 0 {
+            guard errno == ENOENT else {
+                throw EventStoreError(.notWritable, "cannot reach the store folder \(path): \(String(cString: strerror(errno)))")
+            }
+            guard mkdir(path, 0o700) == 0 else {
+                throw EventStoreError(.notWritable, "cannot create the store folder \(path): \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            throw EventStoreError(.notAStore, "\(path) is not a folder: a store is a folder holding data.mdb and lock.mdb")
+        }
+        guard access(path, W_OK | R_OK | X_OK) == 0 else {
+            throw EventStoreError(.notWritable, "the store folder \(path) is not writable by this user")
+        }
+        let dataPath = path + "/data.mdb"
+        if access(dataPath, F_OK) != 0, try folderHasOtherFiles(path) {
+            throw EventStoreError(.notAStore, "\(path) holds other files and no data.mdb: not a subledger store (refusing to write into it)")
+        }
+    }
+
+    private static func folderHasOtherFiles(_ path: String) throws -> Bool {
+        guard let directory = opendir(path) else { return false }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != ".", name != "..", name != "lock.mdb" { return true }
+        }
+        return false
+    }
+
+    private static func openEnvironment(path: String, displayPath: String, initialMapSizeBytes: Int) throws -> LMDBBackend {
+        let environment: LMDBEnvironment
+        do {
+            environment = try LMDBEnvironment(path: path, initialMapSizeBytes: initialMapSizeBytes)
+        } catch {
+            switch error.code {
+            case MDB_INVALID, MDB_VERSION_MISMATCH:
+                throw EventStoreError(.notAStore, "\(displayPath)/data.mdb is not an LMDB file of a subledger store (\(error))")
+            case EACCES, EROFS, EPERM:
+                throw EventStoreError(.notWritable, "the store \(displayPath) cannot be opened for writing (\(error))")
+            case EAGAIN, EBUSY:
+                throw EventStoreError(.storage, "the store \(displayPath) is locked by another process (\(error))")
+            default:
+                throw EventStoreError(.storage, "cannot open the store \(displayPath): \(error)")
+            }
+        }
+        let backend = LMDBBackend(environment: environment)
+        try backend.checkOrInitialise(displayPath: displayPath)
+        return backend
+    }
+
+    /// A new environment gets the tables and the format stamp; an existing one must carry
+    /// a stamp this code can read.
+    private func checkOrInitialise(displayPath: String) throws {
+        let isNew = try environment.isEmpty()
+        guard try environment.openDatabases(create: isNew) else {
+            throw EventStoreError(.notAStore, "\(displayPath) is an LMDB store but not a subledger store (it lacks the subledger tables)")
+        }
+        if isNew {
+            try environment.write { transaction in
+                try transaction.put(.meta, key: StoreKeys.kindKey, value: StoreKeys.kindValue, mode: .upsert)
+                try transaction.put(.meta, key: StoreKeys.formatKey, value: StoreKeys.position(Self.formatVersion), mode: .upsert)
+            }
+        }
+        let (kind, format) = try environment.read { transaction -> ([UInt8]?, UInt64?) in
+            let kind = try transaction.get(.meta, key: StoreKeys.kindKey).map { Array($0) }
+            let format = try transaction.get(.meta, key: StoreKeys.formatKey).flatMap(ByteReader.bigEndian)
+            return (kind, format)
+        }
+        guard kind == StoreKeys.kindValue, let format else {
+            throw EventStoreError(.notAStore, "\(displayPath) is an LMDB store but not a subledger store (no format stamp)")
+        }
+        guard format <= Self.formatVersion else {
+            throw EventStoreError(.newerFormat,
+                "\(displayPath) was written by a newer subledger (store format \(format); this one reads format \(Self.formatVersion) and older): upgrade subledger to open it")
+        }
+    }
+
+    /// The size of the map now, in bytes.
+    var mapSizeBytes: Int { environment.mapSizeBytes }
+}

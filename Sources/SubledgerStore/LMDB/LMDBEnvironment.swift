@@ -1,0 +1,181 @@
+internal import CLMDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One LMDB environment: a folder with `data.mdb` and `lock.mdb`, opened once per process.
+///
+/// Transactions are scoped by closures: none outlives its closure, and the closures are
+/// synchronous, so no transaction can span an `await`. Write transactions are retried
+/// after the map is grown when LMDB reports `MDB_MAP_FULL`; the body must therefore be
+/// safe to run again, as the event log's append is (it computes everything from what it
+/// reads inside the transaction).
+final class LMDBEnvironment: @unchecked Sendable {
+    let pointer: OpaquePointer
+    let path: String
+    private(set) var databases: [Table: MDB_dbi] = [:]
+    /// Transactions hold it shared; a map resize holds it exclusive (LMDB requires that
+    /// no transaction of this process is active while `mdb_env_set_mapsize` runs).
+    private let resizeLock = ReadWriteLock()
+    /// Serialises this process's writers, so that a writer waiting to resize never waits
+    /// on another writer of ours blocked on LMDB's own write lock.
+    private let writerLock = Lock()
+
+    /// The largest map this store will grow to (64 TiB of address space).
+    static let mapSizeLimitBytes = 1 << 46
+
+    /// Opens (creating if needed) the environment in the existing folder `path`.
+    init(path: String, initialMapSizeBytes: Int) throws(LMDBError) {
+        var environment: OpaquePointer?
+        try LMDBError.check(mdb_env_create(&environment), "mdb_env_create")
+        guard let environment else { throw LMDBError(code: EINVAL, function: "mdb_env_create") }
+        pointer = environment
+        self.path = path
+        // Once `pointer` is set, a throw below runs `deinit`, which closes the environment.
+        try LMDBError.check(mdb_env_set_maxdbs(environment, MDB_dbi(Table.allCases.count + 2)), "mdb_env_set_maxdbs")
+        try LMDBError.check(mdb_env_set_maxreaders(environment, 510), "mdb_env_set_maxreaders")
+        try LMDBError.check(mdb_env_set_mapsize(environment, initialMapSizeBytes), "mdb_env_set_mapsize")
+        // MDB_NOTLS: read transactions are not tied to a thread, as Swift tasks are not.
+        // Default durability: no MDB_NOSYNC, no MDB_NOMETASYNC, no MDB_WRITEMAP.
+        try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS), 0o600), "mdb_env_open")
+        var staleReaders: Int32 = 0
+        try LMDBError.check(mdb_reader_check(environment, &staleReaders), "mdb_reader_check")
+    }
+
+    deinit {
+        mdb_env_close(pointer)
+    }
+
+    /// Opens the named databases, creating them when `create` is set.
+    /// Returns `false` if one is missing and `create` is not set.
+    func openDatabases(create: Bool) throws -> Bool {
+        var opened: [Table: MDB_dbi] = [:]
+        let found = try write { transaction -> Bool in
+            for table in Table.allCases {
+                var handle: MDB_dbi = 0
+                let code = mdb_dbi_open(transaction.pointer, table.name, UInt32(create ? MDB_CREATE : 0), &handle)
+                if code == MDB_NOTFOUND { return false }
+                try LMDBError.check(code, "mdb_dbi_open")
+                opened[table] = handle
+            }
+            return true
+        }
+        if found { databases = opened }
+        return found
+    }
+
+    /// Whether the unnamed main database holds no key at all (a brand new environment).
+    func isEmpty() throws -> Bool {
+        try read { transaction -> Bool in
+            var statistics = MDB_stat()
+            try LMDBError.check(mdb_stat(transaction.pointer, 0, &statistics), "mdb_stat")
+            return statistics.ms_entries == 0
+        }
+    }
+
+    /// Runs `body` in a read-only transaction; keep it short.
+    func read<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
+        while true {
+            let outcome = try resizeLock.withSharedLock { () throws -> WriteOutcome<R> in
+                let transaction: LMDBTransaction
+                do {
+                    transaction = try begin(readOnly: true)
+                } catch let error as LMDBError where error.code == MDB_MAP_RESIZED {
+                    return .mapResized
+                }
+                defer { mdb_txn_abort(transaction.pointer) }
+                return .finished(try body(transaction))
+            }
+            guard case .finished(let result) = outcome else {
+                try adoptResizedMap()
+                continue
+            }
+            return result
+        }
+    }
+
+    /// Runs `body` in a write transaction and commits it, growing the map and running
+    /// `body` again when LMDB runs out of map. An error thrown by `body` aborts: nothing
+    /// of the transaction is written.
+    func write<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
+        try writerLock.withLock { () throws -> R in
+            while true {
+                switch try attemptWrite(body) {
+                case .finished(let result): return result
+                case .mapFull: try growMap()
+                case .mapResized: try adoptResizedMap()
+                }
+            }
+        }
+    }
+
+    private enum WriteOutcome<R> {
+        case finished(R)
+        case mapFull
+        case mapResized
+    }
+
+    private func attemptWrite<R>(_ body: (LMDBTransaction) throws -> R) throws -> WriteOutcome<R> {
+        try resizeLock.withSharedLock { () throws -> WriteOutcome<R> in
+            let transaction: LMDBTransaction
+            do {
+                transaction = try begin(readOnly: false)
+            } catch let error as LMDBError where error.code == MDB_MAP_RESIZED {
+                return .mapResized
+            }
+            let result: R
+            do {
+                result = try body(transaction)
+            } catch {
+                mdb_txn_abort(transaction.pointer)
+                if transaction.sawMapFull { return .mapFull }
+                throw error
+            }
+            if transaction.sawMapFull {
+                mdb_txn_abort(transaction.pointer)
+                return .mapFull
+            }
+            let code = mdb_txn_commit(transaction.pointer)
+            if code == MDB_MAP_FULL { return .mapFull }
+            try LMDBError.check(code, "mdb_txn_commit")
+            return .finished(result)
+        }
+    }
+
+    private func begin(readOnly: Bool) throws -> LMDBTransaction {
+        var transaction: OpaquePointer?
+        try LMDBError.check(mdb_txn_begin(pointer, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &transaction), "mdb_txn_begin")
+        guard let transaction else { throw LMDBError(code: EINVAL, function: "mdb_txn_begin") }
+        return LMDBTransaction(pointer: transaction, environment: self)
+    }
+
+    /// Doubles the map (at most by 4 GiB at a time), with no transaction of ours active.
+    private func growMap() throws {
+        try resizeLock.withExclusiveLock { () throws in
+            var info = MDB_envinfo()
+            try LMDBError.check(mdb_env_info(pointer, &info), "mdb_env_info")
+            let current = info.me_mapsize
+            let grown = current + min(current, 4 << 30)
+            guard grown <= LMDBEnvironment.mapSizeLimitBytes else {
+                throw LMDBError(code: MDB_MAP_FULL, function: "grow map beyond \(LMDBEnvironment.mapSizeLimitBytes) bytes")
+            }
+            try LMDBError.check(mdb_env_set_mapsize(pointer, grown), "mdb_env_set_mapsize")
+        }
+    }
+
+    /// Adopts the larger map another process set.
+    private func adoptResizedMap() throws {
+        try resizeLock.withExclusiveLock { () throws in
+            try LMDBError.check(mdb_env_set_mapsize(pointer, 0), "mdb_env_set_mapsize")
+        }
+    }
+
+    /// The current map size in bytes.
+    var mapSizeBytes: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(pointer, &info)
+        return info.me_mapsize
+    }
+}

@@ -1,0 +1,138 @@
+/// One append in progress inside a write transaction: assigns positions, versions,
+/// `recordedAt` and hashes, and writes the record and its index entries.
+///
+/// Everything it decides comes from what it reads in the transaction, so the
+/// transaction can be run again (after the map grows) with the same outcome.
+struct AppendBatch<Backend: StorageBackend> {
+    let log: EventLog<Backend>
+    let transaction: Backend.Transaction
+    var symbols: SymbolTable
+    private let now: Timestamp
+    private(set) var headPosition: UInt64
+    private var headHash: ChainHash
+    private var lastRecordedAt: Timestamp
+    private(set) var positions: [UInt64] = []
+    private(set) var appendedCount = 0
+    /// The version of each stream this batch touched (before or after its new events).
+    private var streamVersions: [StreamID: UInt64] = [:]
+    private var streamsWithNewEvents: Set<StreamID> = []
+    private var streamsWithRetries: Set<StreamID> = []
+    private var scratch: [UInt8] = []
+
+    init(log: EventLog<Backend>, transaction: Backend.Transaction, symbols: SymbolTable, now: Timestamp) throws {
+        self.log = log
+        self.transaction = transaction
+        self.symbols = symbols
+        self.now = now
+        try self.symbols.catchUp(in: transaction)
+        if let last = try transaction.last(.events, atOrBefore: nil) {
+            guard let position = ByteReader.bigEndian(last.key) else {
+                throw EventStoreError(.corrupted, "the last key of the log is not a position")
+            }
+            // The chain is checked on write: the new events link to a head that verifies.
+            let head = try log.decode(last.value, position: position, symbols: &self.symbols, in: transaction, scratch: &scratch)
+            headPosition = position
+            headHash = head.hash
+            lastRecordedAt = head.recordedAt
+        } else {
+            headPosition = 0
+            headHash = .zero
+            lastRecordedAt = .minimum
+        }
+    }
+
+    /// Adds one event: an idempotent retry gets its original position, a new event the next.
+    mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws {
+        let nextPosition = headPosition + 1
+        let idKey = StoreKeys.eventID(event.eventID)
+        if let existing = try transaction.put(.eventIDs, key: idKey, value: StoreKeys.position(nextPosition), mode: .insertOnly) {
+            try addRetry(event, existingPosition: existing)
+            return
+        }
+        let version = try currentVersion(of: event.stream)
+        if !streamsWithNewEvents.contains(event.stream) {
+            let expected = expectations[event.stream] ?? .any
+            guard expected.accepts(currentVersion: version) else {
+                throw EventStoreError.versionConflict(event.stream, expected: expected, actual: version)
+            }
+            streamsWithNewEvents.insert(event.stream)
+        }
+        let recordedAt = try recordingTime(for: event)
+        var recorded = RecordedEvent(
+            position: nextPosition, streamVersion: version + 1, recordedAt: recordedAt, eventID: event.eventID,
+            type: event.type, stream: event.stream, occurredAt: event.occurredAt, data: event.data,
+            metadata: event.metadata, previousHash: headHash, hash: .zero
+        )
+        recorded.hash = EventJSON.computeHash(of: recorded, scratch: &scratch)
+        let record = try RecordCodec.encode(recorded, symbols: &symbols, in: transaction)
+        guard record.count <= EventLog<Backend>.maximumEventBytes else {
+            throw EventStoreError(.invalidEvent, "an event of \(record.count) bytes is larger than \(EventLog<Backend>.maximumEventBytes); nothing was written",
+                                  stream: event.stream)
+        }
+        let positionValue = StoreKeys.position(nextPosition)
+        let prefix = event.stream.keyPrefix
+        try transaction.put(.events, key: positionValue, value: record, mode: .append)
+        try transaction.put(.streams, key: StoreKeys.streamVersion(prefix, version + 1), value: positionValue, mode: .upsert)
+        try transaction.put(.streamTimes, key: StoreKeys.streamTime(prefix, event.occurredAt, version + 1),
+                            value: positionValue, mode: .upsert)
+        streamVersions[event.stream] = version + 1
+        headPosition = nextPosition
+        headHash = recorded.hash
+        lastRecordedAt = recordedAt
+        positions.append(nextPosition)
+        appendedCount += 1
+    }
+
+    private mutating func addRetry(_ event: ProposedEvent, existingPosition: UnsafeRawBufferPointer) throws {
+        guard let position = ByteReader.bigEndian(existingPosition) else {
+            throw EventStoreError(.corrupted, "the event id index is corrupted for \(event.eventID)")
+        }
+        // The original may be older, or earlier in this same batch: both are readable here.
+        guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
+            throw EventStoreError.corrupted(at: position, "the event id index points to a missing event")
+        }
+        let original = try log.decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
+        guard event.isSameFact(as: original) else {
+            throw EventStoreError(.eventIDReused,
+                "event id \(event.eventID) is already recorded at position \(position) with other content; nothing was written",
+                stream: event.stream, position: position)
+        }
+        streamsWithRetries.insert(event.stream)
+        positions.append(position)
+    }
+
+    /// Checks the expectations of streams that got no event in this batch.
+    func checkUntouched(_ expectations: [StreamID: ExpectedVersion]) throws {
+        for (stream, expected) in expectations
+        where !streamsWithNewEvents.contains(stream) && !streamsWithRetries.contains(stream) {
+            let version = try EventLog<Backend>.version(of: stream.keyPrefix, in: transaction)
+            guard expected.accepts(currentVersion: version) else {
+                throw EventStoreError.versionConflict(stream, expected: expected, actual: version)
+            }
+        }
+    }
+
+    private mutating func currentVersion(of stream: StreamID) throws -> UInt64 {
+        if let version = streamVersions[stream] { return version }
+        let version = try EventLog<Backend>.version(of: stream.keyPrefix, in: transaction)
+        streamVersions[stream] = version
+        return version
+    }
+
+    /// The store's clock, never before the last `recordedAt`; or the one given for import,
+    /// which must not go back nor lie in the future.
+    private func recordingTime(for event: ProposedEvent) throws -> Timestamp {
+        guard let given = event.recordedAt else { return max(now, lastRecordedAt) }
+        guard given >= lastRecordedAt else {
+            throw EventStoreError(.recordedAtOutOfOrder,
+                "recordedAt \(given) of \(event.type) on \(event.stream) is before the log's last recordedAt \(lastRecordedAt); nothing was written",
+                stream: event.stream)
+        }
+        guard given <= max(now, lastRecordedAt) else {
+            throw EventStoreError(.recordedAtOutOfOrder,
+                "recordedAt \(given) of \(event.type) on \(event.stream) is in the future (now \(now)); nothing was written",
+                stream: event.stream)
+        }
+        return given
+    }
+}

@@ -1,0 +1,65 @@
+/// Why a JSON object is not an exported event: the field and what is wrong with it.
+public struct ExportedEventError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The field at fault, such as `position` or `data`.
+    public var field: String
+    public var reason: String
+
+    public var description: String { "field \(field): \(reason)" }
+}
+
+extension EventJSON {
+    /// The fields every exported event has; the one other string field names its stream.
+    static let exportedFields: Set<String> = [
+        "type", "occurredAt", "data", "metadata", "position", "streamVersion", "recordedAt", "eventId", "prevHash", "hash",
+    ]
+
+    /// Reads an exported event (the output form of interchange.md) back into a
+    /// ``RecordedEvent``, without checking its hash: compare ``computeHash(of:)`` with its
+    /// `hash` for that.
+    public static func recordedEvent(from object: JSONObject) throws(ExportedEventError) -> RecordedEvent {
+        func string(_ field: String) throws(ExportedEventError) -> String {
+            guard let value = object[field] else { throw ExportedEventError(field: field, reason: "missing") }
+            guard case .string(let string) = value else { throw ExportedEventError(field: field, reason: "must be a string, not \(value.typeName)") }
+            return string
+        }
+        func count(_ field: String) throws(ExportedEventError) -> UInt64 {
+            guard let value = object[field] else { throw ExportedEventError(field: field, reason: "missing") }
+            guard case .integer(let integer) = value, integer >= 1 else {
+                throw ExportedEventError(field: field, reason: "must be a whole number from 1")
+            }
+            return UInt64(integer)
+        }
+        func time(_ field: String) throws(ExportedEventError) -> Timestamp {
+            let text = try string(field)
+            do { return try Timestamp(rfc3339: text) } catch { throw ExportedEventError(field: field, reason: error.description) }
+        }
+        func hash(_ field: String) throws(ExportedEventError) -> ChainHash {
+            guard let hash = ChainHash(hex: try string(field)) else {
+                throw ExportedEventError(field: field, reason: "must be 64 lowercase hex digits")
+            }
+            return hash
+        }
+        let streamFields = object.members.filter { !exportedFields.contains($0.key) }
+        guard streamFields.count == 1, case .string(let streamID) = streamFields[0].value else {
+            throw ExportedEventError(field: "line", reason: "exactly one stream field (line or subscriber) with a string value is required")
+        }
+        guard case .object(let data)? = object["data"] else { throw ExportedEventError(field: "data", reason: "must be an object") }
+        var metadata: [String: String] = [:]
+        if let value = object["metadata"] {
+            guard case .object(let members) = value else { throw ExportedEventError(field: "metadata", reason: "must be an object") }
+            for member in members {
+                guard case .string(let text) = member.value else {
+                    throw ExportedEventError(field: "metadata.\(member.key)", reason: "must be a string")
+                }
+                metadata[member.key] = text
+            }
+        }
+        guard let eventID = EventID(try string("eventId")) else { throw ExportedEventError(field: "eventId", reason: "must be a UUID") }
+        return RecordedEvent(
+            position: try count("position"), streamVersion: try count("streamVersion"), recordedAt: try time("recordedAt"),
+            eventID: eventID, type: try string("type"), stream: StreamID(category: streamFields[0].key, id: streamID),
+            occurredAt: try time("occurredAt"), data: data, metadata: metadata,
+            previousHash: try hash("prevHash"), hash: try hash("hash")
+        )
+    }
+}

@@ -1,0 +1,87 @@
+internal import Crypto
+
+/// The JSON form of a recorded event (interchange.md), canonical (RFC 8785): what export
+/// prints, and what the hash chain is computed over.
+public enum EventJSON: Sendable {
+    /// Appends the canonical JSON of `event`; with `includeHashes`, the full export line
+    /// (`hash` and `prevHash` too), without it the bytes that are hashed.
+    public static func write(_ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8]) {
+        // Keys in code-point order; the stream's category sorts wherever it falls.
+        var keys: [StaticString] = includeHashes
+            ? ["data", "eventId", "hash", "metadata", "occurredAt", "position", "prevHash", "recordedAt", "streamVersion", "type"]
+            : ["data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamVersion", "type"]
+        let categoryIndex = keys.firstIndex { key in
+            JSONObject.compareKeys(String(describing: key), event.stream.category) > 0
+        } ?? keys.count
+        keys.insert("", at: categoryIndex)
+        bytes.append(UInt8(ascii: "{"))
+        for (index, key) in keys.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            if index == categoryIndex {
+                CanonicalJSON.writeString(event.stream.category, into: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                CanonicalJSON.writeString(event.stream.id, into: &bytes)
+                continue
+            }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            writeValue(of: key, event, into: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    private static func writeValue(of key: StaticString, _ event: RecordedEvent, into bytes: inout [UInt8]) {
+        switch key.utf8Start[0] {
+        case UInt8(ascii: "d"): CanonicalJSON.write(.object(event.data), into: &bytes)
+        case UInt8(ascii: "e"): writeQuoted(into: &bytes) { event.eventID.write(into: &$0) }
+        case UInt8(ascii: "h"): writeQuoted(into: &bytes) { event.hash.writeHex(into: &$0) }
+        case UInt8(ascii: "m"): writeMetadata(event.metadata, into: &bytes)
+        case UInt8(ascii: "o"): writeQuoted(into: &bytes) { event.occurredAt.write(into: &$0) }
+        case UInt8(ascii: "r"): writeQuoted(into: &bytes) { event.recordedAt.write(into: &$0) }
+        case UInt8(ascii: "s"): CanonicalJSON.writeInteger(Int64(event.streamVersion), into: &bytes)
+        case UInt8(ascii: "t"): CanonicalJSON.writeString(event.type, into: &bytes)
+        default:
+            // "position" and "prevHash" share their first letter.
+            if key.utf8Start[1] == UInt8(ascii: "o") {
+                CanonicalJSON.writeInteger(Int64(event.position), into: &bytes)
+            } else {
+                writeQuoted(into: &bytes) { event.previousHash.writeHex(into: &$0) }
+            }
+        }
+    }
+
+    private static func writeQuoted(into bytes: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
+        bytes.append(UInt8(ascii: "\""))
+        body(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeMetadata(_ metadata: [String: String], into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "{"))
+        let sorted = metadata.count < 2 ? Array(metadata) : metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
+        for (index, member) in sorted.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            CanonicalJSON.writeString(member.key, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            CanonicalJSON.writeString(member.value, into: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// The hash of `event` per interchange.md: SHA-256 of the 32 bytes of `previousHash`
+    /// followed by the canonical JSON without `hash` and `prevHash`.
+    public static func computeHash(of event: RecordedEvent) -> ChainHash {
+        var scratch: [UInt8] = []
+        return computeHash(of: event, scratch: &scratch)
+    }
+
+    /// ``computeHash(of:)`` reusing `scratch` for the JSON bytes (no allocation per event).
+    static func computeHash(of event: RecordedEvent, scratch: inout [UInt8]) -> ChainHash {
+        scratch.removeAll(keepingCapacity: true)
+        event.previousHash.appendBytes(to: &scratch)
+        write(event, includeHashes: false, into: &scratch)
+        let digest = SHA256.hash(data: scratch)
+        return digest.withUnsafeBytes { ChainHash(bytes: $0) }
+    }
+}

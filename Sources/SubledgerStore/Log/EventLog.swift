@@ -1,0 +1,232 @@
+/// The append-only, hash-chained event log over a ``StorageBackend``.
+///
+/// Every event gets a gap-free global `position` and a gap-free `streamVersion`; every
+/// event carries the hash of the one before. Appends are atomic batches with optimistic
+/// concurrency per stream; reads check each event's hash before handing it out.
+final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
+    let backend: Backend
+    let clock: any StoreClock
+    /// The largest encoded event accepted, in bytes.
+    static var maximumEventBytes: Int { 1 << 20 }
+
+    private let symbolsLock = Lock()
+    /// Guarded by `symbolsLock`. Only grows: a table loaded earlier is a prefix of it.
+    private var sharedSymbols = SymbolTable()
+
+    init(backend: Backend, clock: any StoreClock) {
+        self.backend = backend
+        self.clock = clock
+    }
+
+    private var symbolsSnapshot: SymbolTable { symbolsLock.withLock { sharedSymbols } }
+
+    private func publish(_ symbols: SymbolTable) {
+        symbolsLock.withLock {
+            if symbols.count > sharedSymbols.count { sharedSymbols = symbols }
+        }
+    }
+
+    // MARK: Appending
+
+    /// Appends `events` in one transaction. See ``EventStore/append(_:expecting:)``.
+    func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) throws -> AppendResult {
+        for (index, event) in events.enumerated() {
+            if let problem = Self.problem(of: event) {
+                throw EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
+                                      stream: event.stream)
+            }
+        }
+        var committedSymbols = SymbolTable()
+        let result: AppendResult
+        do {
+            result = try backend.write { transaction in
+                var batch = try AppendBatch(log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
+                for event in events { try batch.add(event, expectations: expectations) }
+                try batch.checkUntouched(expectations)
+                committedSymbols = batch.symbols
+                return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount,
+                                    headPosition: batch.headPosition)
+            }
+        } catch {
+            throw EventStoreError.storage(error, while: "appending \(events.count) events")
+        }
+        publish(committedSymbols)
+        return result
+    }
+
+    private static func problem(of event: ProposedEvent) -> String? {
+        if let problem = event.stream.problem { return problem }
+        if event.type.isEmpty || event.type.utf8.count > 100 { return "the type is empty or longer than 100 bytes" }
+        if event.occurredAt < .minimum || event.occurredAt > .maximum { return "occurredAt is out of range" }
+        if let recordedAt = event.recordedAt, recordedAt < .minimum || recordedAt > .maximum {
+            return "recordedAt is out of range"
+        }
+        return nil
+    }
+
+    // MARK: Reading
+
+    /// Decodes the record at `position`, catching the symbol table up when the record is
+    /// newer than it, and checks the record's own hash.
+    func decode(
+        _ bytes: UnsafeRawBufferPointer, position: UInt64, symbols: inout SymbolTable,
+        in transaction: Backend.Transaction, scratch: inout [UInt8], verifyHash: Bool = true
+    ) throws -> RecordedEvent {
+        let event: RecordedEvent
+        do {
+            do {
+                event = try RecordCodec.decode(bytes, position: position, symbols: symbols)
+            } catch is RecordCodec.UnknownSymbol {
+                try symbols.catchUp(in: transaction)
+                publish(symbols)
+                event = try RecordCodec.decode(bytes, position: position, symbols: symbols)
+            }
+        } catch is RecordCodec.UnknownSymbol {
+            throw EventStoreError.corrupted(at: position, "it names a symbol the store does not have")
+        } catch let error as ByteReader.Malformed {
+            throw EventStoreError.corrupted(at: position, "it does not decode (\(error.reason))")
+        }
+        if verifyHash {
+            let computed = EventJSON.computeHash(of: event, scratch: &scratch)
+            guard computed == event.hash else {
+                throw EventStoreError.corrupted(at: position, "its hash does not match its content")
+            }
+        }
+        return event
+    }
+
+    /// Up to `limit` events of the whole log from `position` on, in one short read
+    /// transaction, each checked against its hash and linked to the one before.
+    func read(from position: UInt64, limit: Int, previousHash: ChainHash? = nil) throws -> [RecordedEvent] {
+        precondition(limit > 0, "a read needs a positive limit")
+        let start = max(position, 1)
+        return try wrapped("reading the log from position \(start)") {
+            try backend.read { transaction in
+                var symbols = symbolsSnapshot
+                var scratch: [UInt8] = []
+                var events: [RecordedEvent] = []
+                events.reserveCapacity(min(limit, 65_536))
+                var expectedPrevious = previousHash
+                if expectedPrevious == nil, start > 1 {
+                    expectedPrevious = try transaction.get(.events, key: StoreKeys.position(start - 1)).flatMap(RecordCodec.storedHash)
+                } else if start == 1 {
+                    expectedPrevious = .zero
+                }
+                var expectedPosition = start
+                try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
+                    guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
+                        throw EventStoreError(.chainBroken, "the log has a gap or a bad key before position \(expectedPosition)",
+                                              position: expectedPosition)
+                    }
+                    let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
+                    if let expectedPrevious, expectedPrevious != event.previousHash {
+                        throw EventStoreError(.chainBroken,
+                            "the hash chain is broken at position \(position): its prevHash is not the hash of position \(position - 1)",
+                            position: position)
+                    }
+                    expectedPrevious = event.hash
+                    events.append(event)
+                    expectedPosition += 1
+                    return events.count < limit
+                }
+                return events
+            }
+        }
+    }
+
+    /// Calls `body` with every event from `position` on, reading in chunks of short read
+    /// transactions; `body` runs outside any transaction.
+    func forEachEvent(from position: UInt64, chunkSize: Int, _ body: (RecordedEvent) throws -> Void) throws {
+        var next = max(position, 1)
+        var previousHash: ChainHash?
+        while true {
+            let chunk = try read(from: next, limit: chunkSize, previousHash: previousHash)
+            for event in chunk { try body(event) }
+            guard let last = chunk.last, chunk.count == chunkSize else { return }
+            next = last.position + 1
+            previousHash = last.hash
+        }
+    }
+
+    /// Up to `limit` events of `stream` from `version` on.
+    func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent] {
+        let prefix = stream.keyPrefix
+        return try wrapped("reading \(stream)") {
+            try backend.read { transaction in
+                var positions: [UInt64] = []
+                try transaction.scan(.streams, from: StoreKeys.streamVersion(prefix, max(version, 1))) { entry in
+                    guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8),
+                          let position = ByteReader.bigEndian(entry.value) else { return false }
+                    positions.append(position)
+                    return positions.count < limit
+                }
+                return try events(at: positions, of: stream, in: transaction)
+            }
+        }
+    }
+
+    /// The events of `stream` that occurred in `from ..< to`, in order of occurrence.
+    func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws -> [RecordedEvent] {
+        let prefix = stream.keyPrefix
+        return try wrapped("reading \(stream) by time") {
+            try backend.read { transaction in
+                var positions: [UInt64] = []
+                try transaction.scan(.streamTimes, from: StoreKeys.streamTime(prefix, from, 0)) { entry in
+                    guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 16) else { return false }
+                    let occurred = Int64(bitPattern: ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count..<prefix.count + 8]))! ^ (1 << 63))
+                    guard occurred < to.millisecondsSinceEpoch, let position = ByteReader.bigEndian(entry.value) else { return false }
+                    positions.append(position)
+                    return positions.count < limit
+                }
+                return try events(at: positions, of: stream, in: transaction)
+            }
+        }
+    }
+
+    private func events(at positions: [UInt64], of stream: StreamID, in transaction: Backend.Transaction) throws -> [RecordedEvent] {
+        var symbols = symbolsSnapshot
+        var scratch: [UInt8] = []
+        return try positions.map { position in
+            guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
+                throw EventStoreError.corrupted(at: position, "the stream index of \(stream) points to a missing event")
+            }
+            let event = try decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
+            guard event.stream == stream else {
+                throw EventStoreError.corrupted(at: position, "the stream index of \(stream) points to an event of \(event.stream)")
+            }
+            return event
+        }
+    }
+
+    /// The current version of `stream` (0 when it has no event).
+    func version(of stream: StreamID) throws -> UInt64 {
+        try wrapped("reading the version of \(stream)") {
+            try backend.read { transaction in try Self.version(of: stream.keyPrefix, in: transaction) }
+        }
+    }
+
+    static func version(of prefix: [UInt8], in transaction: Backend.Transaction) throws -> UInt64 {
+        let probe = StoreKeys.streamVersion(prefix, UInt64.max)
+        guard let entry = try transaction.last(.streams, atOrBefore: probe),
+              StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
+        else { return 0 }
+        return ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...])) ?? 0
+    }
+
+    /// The last position and its hash (0 and ``ChainHash/zero`` for an empty log).
+    func head() throws -> (position: UInt64, hash: ChainHash) {
+        try wrapped("reading the head of the log") {
+            try backend.read { transaction in
+                guard let entry = try transaction.last(.events, atOrBefore: nil) else { return (0, .zero) }
+                guard let position = ByteReader.bigEndian(entry.key), let hash = RecordCodec.storedHash(entry.value) else {
+                    throw EventStoreError(.corrupted, "the last event of the log is corrupted")
+                }
+                return (position, hash)
+            }
+        }
+    }
+
+    func wrapped<R>(_ action: String, _ body: () throws -> R) throws -> R {
+        do { return try body() } catch { throw EventStoreError.storage(error, while: action) }
+    }
+}

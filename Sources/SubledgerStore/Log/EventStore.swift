@@ -1,0 +1,160 @@
+/// The event store: an append-only, hash-chained log of events in streams.
+///
+/// Open one on a folder with ``open(at:options:)`` (LMDB, durable) or make one in memory
+/// with ``inMemory(clock:)``. Both behave the same; one conformance suite tests both.
+///
+/// All methods are synchronous and thread-safe. Each runs in its own transaction, which
+/// never outlives the call, so none can span an `await`.
+///
+/// ## Topics
+/// ### Opening
+/// - ``open(at:options:)``
+/// - ``inMemory(clock:)``
+/// ### Writing
+/// - ``append(_:expecting:)``
+/// ### Reading
+/// - ``events(from:limit:)``
+/// - ``forEachEvent(from:chunkSize:_:)``
+/// - ``events(in:from:limit:)``
+/// - ``events(in:occurredFrom:to:limit:)``
+/// - ``version(of:)``
+/// - ``head()``
+/// ### Checking
+/// - ``verify()``
+public final class EventStore: Sendable {
+    /// How a store is opened.
+    public struct Options: Sendable {
+        /// The map LMDB starts with; it grows by itself when full.
+        public var initialMapSizeBytes: Int
+        /// Where `recordedAt` comes from.
+        public var clock: any StoreClock
+
+        public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock()) {
+            self.initialMapSizeBytes = initialMapSizeBytes
+            self.clock = clock
+        }
+    }
+
+    let log: any EventLogProtocol
+
+    init(log: any EventLogProtocol) {
+        self.log = log
+    }
+
+    /// Opens the store in the folder `path` (created, with mode 0700, when missing; its
+    /// files get mode 0600).
+    ///
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/notAStore`` for a folder
+    ///   that holds something else, ``EventStoreError/Code/newerFormat`` for a store of a
+    ///   newer subledger, ``EventStoreError/Code/notWritable`` when the folder cannot be
+    ///   written.
+    public static func open(at path: String, options: Options = Options()) throws -> EventStore {
+        do {
+            let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes)
+            return EventStore(log: EventLog(backend: backend, clock: options.clock))
+        } catch {
+            throw EventStoreError.storage(error, while: "opening \(path)")
+        }
+    }
+
+    /// A store held in memory, with the same behaviour as a store on disk.
+    public static func inMemory(clock: any StoreClock = SystemClock()) -> EventStore {
+        EventStore(log: EventLog(backend: InMemoryBackend(), clock: clock))
+    }
+
+    /// Appends `events` atomically: all or none.
+    ///
+    /// Each stream named in `expecting` must be at that version before the batch (streams
+    /// not named accept any version). An event whose id is already recorded with the same
+    /// content is an idempotent retry: it gets its original position and writes nothing.
+    ///
+    /// - Returns: the position of each event, in the order given.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/versionConflict``,
+    ///   ``EventStoreError/Code/eventIDReused``, ``EventStoreError/Code/invalidEvent``,
+    ///   ``EventStoreError/Code/recordedAtOutOfOrder``, ...); nothing is written then.
+    @discardableResult
+    public func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) throws -> AppendResult {
+        try log.append(events, expecting: expecting)
+    }
+
+    /// Up to `limit` events from `position` on, each checked against its hash and chain.
+    public func events(from position: UInt64, limit: Int = 10_000) throws -> [RecordedEvent] {
+        try log.read(from: position, limit: limit, previousHash: nil)
+    }
+
+    /// Calls `body` with every event from `position` on, reading in chunks of `chunkSize`
+    /// events, each chunk in its own short read transaction; `body` runs outside them.
+    public func forEachEvent(from position: UInt64 = 1, chunkSize: Int = 4096, _ body: (RecordedEvent) throws -> Void) throws {
+        try log.forEachEvent(from: position, chunkSize: chunkSize, body)
+    }
+
+    /// Up to `limit` events of `stream` from `version` on.
+    public func events(in stream: StreamID, from version: UInt64 = 1, limit: Int = Int.max) throws -> [RecordedEvent] {
+        try log.readStream(stream, from: version, limit: limit)
+    }
+
+    /// The events of `stream` that occurred at or after `from` and before `to`, in order
+    /// of occurrence.
+    public func events(in stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int = Int.max) throws -> [RecordedEvent] {
+        try log.readStream(stream, occurredFrom: from, to: to, limit: limit)
+    }
+
+    /// The version of the last event of `stream`; 0 when it has none.
+    public func version(of stream: StreamID) throws -> UInt64 {
+        try log.version(of: stream)
+    }
+
+    /// The last position of the log and its hash; `(0, .zero)` when empty.
+    public func head() throws -> (position: UInt64, hash: ChainHash) {
+        try log.head()
+    }
+
+    /// Walks the whole log and checks every event: it decodes, its hash matches its
+    /// content, it links to the one before, positions and stream versions are gap-free and
+    /// `recordedAt` never decreases. Stops at the first problem and names its position.
+    public func verify() throws -> VerificationReport {
+        try log.verify()
+    }
+
+    /// Flips bits of one byte of the stored event at `position` (tests of tamper detection).
+    @_spi(Testing)
+    public func corruptStoredEvent(at position: UInt64, byteOffset: Int, mask: UInt8 = 0x01) throws {
+        try log.corrupt(position: position, byteOffset: byteOffset, mask: mask)
+    }
+
+    /// Stamps the store with another format version (tests of format refusal).
+    @_spi(Testing)
+    public func stampFormatVersion(_ version: UInt64) throws {
+        try log.stampFormat(version)
+    }
+}
+
+/// What ``EventStore/verify()`` found.
+public struct VerificationReport: Hashable, Sendable {
+    /// Events checked and found good.
+    public var verifiedCount: UInt64
+    /// The last good position and its hash: an auditor keeps it to anchor the chain.
+    public var headPosition: UInt64
+    public var headHash: ChainHash
+    /// The first bad position and why, or `nil` when the whole log is good.
+    public var firstBadPosition: UInt64?
+    public var problem: String?
+
+    public var isValid: Bool { firstBadPosition == nil }
+}
+
+/// The log's operations, whatever its backend.
+protocol EventLogProtocol: Sendable {
+    func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion]) throws -> AppendResult
+    func read(from position: UInt64, limit: Int, previousHash: ChainHash?) throws -> [RecordedEvent]
+    func forEachEvent(from position: UInt64, chunkSize: Int, _ body: (RecordedEvent) throws -> Void) throws
+    func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent]
+    func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws -> [RecordedEvent]
+    func version(of stream: StreamID) throws -> UInt64
+    func head() throws -> (position: UInt64, hash: ChainHash)
+    func verify() throws -> VerificationReport
+    func corrupt(position: UInt64, byteOffset: Int, mask: UInt8) throws
+    func stampFormat(_ version: UInt64) throws
+}
+
+extension EventLog: EventLogProtocol {}

@@ -1,0 +1,76 @@
+/// An error of the event store: a code to match on and a message a person can read,
+/// naming the stream, position or path it is about.
+///
+/// A struct with open-ended codes, as hummingbird's errors are, so new codes do not break
+/// callers that switch over the ones they know.
+public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong, matchable: `error.code == .versionConflict`.
+    public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// A stream was not at the version the writer expected; nothing was written.
+        public static let versionConflict = Code(rawValue: "versionConflict")
+        /// A known event id arrived with different content; nothing was written.
+        public static let eventIDReused = Code(rawValue: "eventIdReused")
+        /// An event cannot be stored as given (bad stream, type, size); nothing was written.
+        public static let invalidEvent = Code(rawValue: "invalidEvent")
+        /// A `recordedAt` given for import is before the log's last one, or in the future.
+        public static let recordedAtOutOfOrder = Code(rawValue: "recordedAtOutOfOrder")
+        /// A stored event does not decode or does not match its hash.
+        public static let corrupted = Code(rawValue: "corrupted")
+        /// The hash chain does not link: an event's `prevHash` is not its predecessor's hash.
+        public static let chainBroken = Code(rawValue: "chainBroken")
+        /// The folder holds something that is not a subledger store.
+        public static let notAStore = Code(rawValue: "notAStore")
+        /// The store was written by a newer subledger, in a format this one cannot read.
+        public static let newerFormat = Code(rawValue: "newerFormat")
+        /// The store's folder cannot be created or written.
+        public static let notWritable = Code(rawValue: "notWritable")
+        /// The storage engine failed (I/O, disk full, locks); the transaction wrote nothing.
+        public static let storage = Code(rawValue: "storage")
+    }
+
+    public var code: Code
+    /// The whole message, for a person.
+    public var message: String
+    /// The stream concerned, when there is one.
+    public var stream: StreamID?
+    /// The log position concerned, when there is one.
+    public var position: UInt64?
+    /// For a version conflict: what the writer expected and what the stream was at.
+    public var expectedVersion: ExpectedVersion?
+    public var actualVersion: UInt64?
+
+    public init(
+        _ code: Code, _ message: String, stream: StreamID? = nil, position: UInt64? = nil,
+        expectedVersion: ExpectedVersion? = nil, actualVersion: UInt64? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.stream = stream
+        self.position = position
+        self.expectedVersion = expectedVersion
+        self.actualVersion = actualVersion
+    }
+
+    public var description: String { message }
+
+    static func versionConflict(_ stream: StreamID, expected: ExpectedVersion, actual: UInt64) -> EventStoreError {
+        EventStoreError(
+            .versionConflict,
+            "version conflict on \(stream): expected \(expected), found version \(actual); nothing was written",
+            stream: stream, expectedVersion: expected, actualVersion: actual
+        )
+    }
+
+    static func corrupted(at position: UInt64, _ reason: String) -> EventStoreError {
+        EventStoreError(.corrupted, "stored event at position \(position) is corrupted: \(reason)", position: position)
+    }
+
+    static func storage(_ error: any Error, while action: String) -> EventStoreError {
+        if let error = error as? EventStoreError { return error }
+        return EventStoreError(.storage, "storage failed while \(action): \(error)")
+    }
+}

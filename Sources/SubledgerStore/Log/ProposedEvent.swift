@@ -1,0 +1,91 @@
+/// An event to append: the fact as the writer knows it, before the store assigns its
+/// position, stream version, hash and (usually) its recording time.
+public struct ProposedEvent: Hashable, Sendable {
+    /// Its identity; the same id again is an idempotent retry.
+    public var eventID: EventID
+    /// The event type, such as `PaymentReceived`.
+    public var type: String
+    /// The stream it belongs to.
+    public var stream: StreamID
+    /// When it happened (business time).
+    public var occurredAt: Timestamp
+    /// The type's fields; always a JSON object.
+    public var data: JSONObject
+    /// Free strings: `actor`, `causationId`, `correlationId`, `source`, `rule`, `policyEdition`.
+    public var metadata: [String: String]
+    /// When it was recorded, for migrating history (`import` only); `nil` lets the store set it.
+    public var recordedAt: Timestamp?
+
+    public init(
+        eventID: EventID = .random(),
+        type: String,
+        stream: StreamID,
+        occurredAt: Timestamp,
+        data: JSONObject,
+        metadata: [String: String] = [:],
+        recordedAt: Timestamp? = nil
+    ) {
+        self.eventID = eventID
+        self.type = type
+        self.stream = stream
+        self.occurredAt = occurredAt
+        self.data = data
+        self.metadata = metadata
+        self.recordedAt = recordedAt
+    }
+
+    /// The same fact, ignoring `recordedAt` (a retry may leave it to the store).
+    func isSameFact(as other: RecordedEvent) -> Bool {
+        eventID == other.eventID && type == other.type && stream == other.stream
+            && occurredAt == other.occurredAt && data == other.data && metadata == other.metadata
+            && (recordedAt == nil || recordedAt == other.recordedAt)
+    }
+}
+
+/// An event as the store recorded it: the fact plus what the store assigned.
+public struct RecordedEvent: Hashable, Sendable {
+    /// 1-based position in the whole log, gap-free.
+    public var position: UInt64
+    /// 1-based position in its stream, gap-free.
+    public var streamVersion: UInt64
+    /// When the store committed it; never decreases along `position`.
+    public var recordedAt: Timestamp
+    public var eventID: EventID
+    public var type: String
+    public var stream: StreamID
+    public var occurredAt: Timestamp
+    public var data: JSONObject
+    public var metadata: [String: String]
+    /// The hash of the event before (``ChainHash/zero`` at position 1).
+    public var previousHash: ChainHash
+    /// SHA-256 of `previousHash` and the canonical JSON of this event.
+    public var hash: ChainHash
+
+    public init(
+        position: UInt64, streamVersion: UInt64, recordedAt: Timestamp, eventID: EventID, type: String,
+        stream: StreamID, occurredAt: Timestamp, data: JSONObject, metadata: [String: String],
+        previousHash: ChainHash, hash: ChainHash
+    ) {
+        self.position = position
+        self.streamVersion = streamVersion
+        self.recordedAt = recordedAt
+        self.eventID = eventID
+        self.type = type
+        self.stream = stream
+        self.occurredAt = occurredAt
+        self.data = data
+        self.metadata = metadata
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+}
+
+/// Where the store put each event of an appended batch, in the order given.
+public struct AppendResult: Hashable, Sendable {
+    /// The position of each event given, in order (a retry gets its original position).
+    public var positions: [UInt64]
+    /// How many events were new (the rest were idempotent retries).
+    public var appendedCount: Int
+    /// The log's last position after the append.
+    public var headPosition: UInt64
+}

@@ -1,0 +1,159 @@
+/// The compact binary encoding of a stored event (format 1).
+///
+/// ```
+/// u8       record tag (1)
+/// varint   streamVersion
+/// zigzag   recordedAt, occurredAt (milliseconds since the epoch)
+/// 16 bytes eventId
+/// varint   type symbol, category symbol
+/// string   stream id (varint length + UTF-8)
+/// varint   metadata count, then (key symbol, string) pairs in key order
+/// value    data: tag 0 null, 1 false, 2 true, 3 zigzag integer, 4 string,
+///          5 array (count, values), 6 object (count, (key symbol, value) in key order)
+/// 32 bytes prevHash, 32 bytes hash
+/// ```
+/// The position is the record's key. Strings that repeat across events (types, keys)
+/// are symbols of ``SymbolTable``.
+enum RecordCodec {
+    static let recordTag: UInt8 = 1
+
+    /// A decode failed because a symbol is newer than the caller's table.
+    struct UnknownSymbol: Error {}
+
+    /// Encodes `event`, interning new symbols in `transaction`.
+    static func encode(
+        _ event: RecordedEvent, symbols: inout SymbolTable, in transaction: some StorageTransaction
+    ) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        bytes.append(recordTag)
+        ByteWriter.appendVarint(event.streamVersion, to: &bytes)
+        ByteWriter.appendSigned(event.recordedAt.millisecondsSinceEpoch, to: &bytes)
+        ByteWriter.appendSigned(event.occurredAt.millisecondsSinceEpoch, to: &bytes)
+        ByteWriter.appendBigEndian(event.eventID.high, to: &bytes)
+        ByteWriter.appendBigEndian(event.eventID.low, to: &bytes)
+        ByteWriter.appendVarint(UInt64(try symbols.intern(event.type, in: transaction)), to: &bytes)
+        ByteWriter.appendVarint(UInt64(try symbols.intern(event.stream.category, in: transaction)), to: &bytes)
+        ByteWriter.appendString(event.stream.id, to: &bytes)
+        let metadata = event.metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
+        ByteWriter.appendVarint(UInt64(metadata.count), to: &bytes)
+        for (key, value) in metadata {
+            ByteWriter.appendVarint(UInt64(try symbols.intern(key, in: transaction)), to: &bytes)
+            ByteWriter.appendString(value, to: &bytes)
+        }
+        try encode(.object(event.data), symbols: &symbols, in: transaction, into: &bytes)
+        event.previousHash.appendBytes(to: &bytes)
+        event.hash.appendBytes(to: &bytes)
+        return bytes
+    }
+
+    private static func encode(
+        _ value: JSONValue, symbols: inout SymbolTable, in transaction: some StorageTransaction, into bytes: inout [UInt8]
+    ) throws {
+        switch value {
+        case .null: bytes.append(0)
+        case .bool(let flag): bytes.append(flag ? 2 : 1)
+        case .integer(let integer):
+            bytes.append(3)
+            ByteWriter.appendSigned(integer, to: &bytes)
+        case .string(let string):
+            bytes.append(4)
+            ByteWriter.appendString(string, to: &bytes)
+        case .array(let elements):
+            bytes.append(5)
+            ByteWriter.appendVarint(UInt64(elements.count), to: &bytes)
+            for element in elements { try encode(element, symbols: &symbols, in: transaction, into: &bytes) }
+        case .object(let object):
+            bytes.append(6)
+            ByteWriter.appendVarint(UInt64(object.count), to: &bytes)
+            for member in object.members {
+                ByteWriter.appendVarint(UInt64(try symbols.intern(member.key, in: transaction)), to: &bytes)
+                try encode(member.value, symbols: &symbols, in: transaction, into: &bytes)
+            }
+        }
+    }
+
+    /// Decodes the record stored at `position`.
+    /// - Throws: ``UnknownSymbol`` when `symbols` is behind the store, or
+    ///   ``ByteReader/Malformed`` when the bytes are not a record.
+    static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, symbols: SymbolTable) throws -> RecordedEvent {
+        var reader = ByteReader(bytes)
+        guard try reader.readByte() == recordTag else { throw ByteReader.Malformed(reason: "unknown record tag") }
+        let streamVersion = try reader.readVarint()
+        let recordedAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
+        let occurredAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
+        let eventID = EventID(high: try reader.readBigEndian(), low: try reader.readBigEndian())
+        let type = try symbol(&reader, symbols)
+        let category = try symbol(&reader, symbols)
+        let streamID = try reader.readString()
+        let metadataCount = try reader.readLength(limit: reader.remaining)
+        var metadata: [String: String] = [:]
+        metadata.reserveCapacity(metadataCount)
+        for _ in 0..<metadataCount {
+            let key = try symbol(&reader, symbols)
+            metadata[key] = try reader.readString()
+        }
+        guard case .object(let data) = try decodeValue(&reader, symbols, depth: 0) else {
+            throw ByteReader.Malformed(reason: "data is not an object")
+        }
+        guard reader.remaining == 64 else { throw ByteReader.Malformed(reason: "wrong length") }
+        let previousHash = ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[reader.index..<reader.index + 32]))
+        let hash = ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[reader.index + 32..<reader.index + 64]))
+        return RecordedEvent(
+            position: position, streamVersion: streamVersion, recordedAt: recordedAt, eventID: eventID, type: type,
+            stream: StreamID(category: category, id: streamID), occurredAt: occurredAt, data: data,
+            metadata: metadata, previousHash: previousHash, hash: hash
+        )
+    }
+
+    /// The hash stored at the end of a record, without decoding the rest.
+    static func storedHash(_ bytes: UnsafeRawBufferPointer) -> ChainHash? {
+        guard bytes.count >= 64 else { return nil }
+        return ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - 32)...]))
+    }
+
+    /// The `recordedAt` of a record, without decoding the rest.
+    static func recordedAt(_ bytes: UnsafeRawBufferPointer) throws -> Timestamp {
+        var reader = ByteReader(bytes)
+        _ = try reader.readByte()
+        _ = try reader.readVarint()
+        return Timestamp(millisecondsSinceEpoch: try reader.readSigned())
+    }
+
+    private static func symbol(_ reader: inout ByteReader, _ symbols: SymbolTable) throws -> String {
+        let id = try reader.readVarint()
+        guard let name = symbols.name(of: id) else { throw UnknownSymbol() }
+        return name
+    }
+
+    private static func decodeValue(_ reader: inout ByteReader, _ symbols: SymbolTable, depth: Int) throws -> JSONValue {
+        guard depth <= JSONParser.maximumDepth else { throw ByteReader.Malformed(reason: "nested too deep") }
+        switch try reader.readByte() {
+        case 0: return .null
+        case 1: return .bool(false)
+        case 2: return .bool(true)
+        case 3: return .integer(try reader.readSigned())
+        case 4: return .string(try reader.readString())
+        case 5:
+            let count = try reader.readLength(limit: reader.remaining)
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(count)
+            for _ in 0..<count { elements.append(try decodeValue(&reader, symbols, depth: depth + 1)) }
+            return .array(elements)
+        case 6:
+            let count = try reader.readLength(limit: reader.remaining / 2)
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(count)
+            for _ in 0..<count {
+                let key = try symbol(&reader, symbols)
+                if let previous = members.last, JSONObject.compareKeys(previous.key, key) >= 0 {
+                    throw ByteReader.Malformed(reason: "object keys out of order")
+                }
+                members.append(JSONObject.Member(key: key, value: try decodeValue(&reader, symbols, depth: depth + 1)))
+            }
+            return .object(JSONObject(canonicallyOrdered: members))
+        default:
+            throw ByteReader.Malformed(reason: "unknown value tag")
+        }
+    }
+}

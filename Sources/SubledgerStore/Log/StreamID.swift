@@ -1,0 +1,76 @@
+/// A stream of the log: the events of one line or of one subscriber.
+///
+/// The store is domain-agnostic: `category` is the JSON field that names the stream in
+/// the interchange format (`line` or `subscriber`), `id` its value (an E.164 number, a
+/// subscriber id).
+public struct StreamID: Hashable, Sendable, CustomStringConvertible {
+    /// The field that names the stream in the interchange format, such as `line`.
+    public var category: String
+    /// The stream's id within its category, such as `+989121234567`.
+    public var id: String
+
+    /// The longest id, in UTF-8 bytes: keys of LMDB are bounded (511 bytes).
+    public static let maximumIDBytes = 200
+    /// The longest category name, in UTF-8 bytes.
+    public static let maximumCategoryBytes = 32
+
+    public init(category: String, id: String) {
+        self.category = category
+        self.id = id
+    }
+
+    /// A line's stream.
+    public static func line(_ number: String) -> StreamID { StreamID(category: "line", id: number) }
+    /// A subscriber's stream.
+    public static func subscriber(_ id: String) -> StreamID { StreamID(category: "subscriber", id: id) }
+
+    public var description: String { "\(category) \(id)" }
+
+    /// Why this stream cannot be stored, or `nil` when it can.
+    var problem: String? {
+        if id.isEmpty { return "the \(category) is empty" }
+        if id.utf8.count > StreamID.maximumIDBytes { return "the \(category) is longer than \(StreamID.maximumIDBytes) bytes" }
+        if id.utf8.contains(0) { return "the \(category) contains a NUL character" }
+        if category.isEmpty || category.utf8.count > StreamID.maximumCategoryBytes || category.utf8.contains(0) {
+            return "the stream category \"\(category)\" is empty, too long or contains NUL"
+        }
+        return nil
+    }
+
+    /// The prefix of this stream's keys in the indexes: category, NUL, id, NUL.
+    var keyPrefix: [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(category.utf8.count + id.utf8.count + 2)
+        key.append(contentsOf: category.utf8)
+        key.append(0)
+        key.append(contentsOf: id.utf8)
+        key.append(0)
+        return key
+    }
+}
+
+/// What a writer expects of a stream's version before its events are appended.
+public enum ExpectedVersion: Hashable, Sendable, CustomStringConvertible {
+    /// Whatever the stream holds.
+    case any
+    /// The stream has no event yet.
+    case noStream
+    /// The stream's last event has exactly this version.
+    case exactly(UInt64)
+
+    public var description: String {
+        switch self {
+        case .any: "any version"
+        case .noStream: "no stream"
+        case .exactly(let version): "version \(version)"
+        }
+    }
+
+    func accepts(currentVersion: UInt64) -> Bool {
+        switch self {
+        case .any: true
+        case .noStream: currentVersion == 0
+        case .exactly(let version): currentVersion == version
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// The storage seam: the few key-value operations the event log needs, so that one log
+/// runs on LMDB, in memory, or on a backend that injects faults.
+///
+/// Keys and values are bytes; keys sort by their bytes. Values returned are valid until
+/// the transaction ends.
+protocol StorageTransaction {
+    /// The value of `key`, or `nil`.
+    func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer?
+    /// Stores `value` under `key`. With ``PutMode/insertOnly`` an existing key is left
+    /// alone and its value returned; otherwise returns `nil`.
+    @discardableResult
+    func put(_ table: Table, key: [UInt8], value: [UInt8], mode: PutMode) throws -> UnsafeRawBufferPointer?
+    /// The entry with the greatest key, or with the greatest key at or before `key`.
+    func last(_ table: Table, atOrBefore key: [UInt8]?) throws -> StorageEntry?
+    /// Calls `body` with the entries from `key` on, in key order, while it returns `true`.
+    func scan(_ table: Table, from key: [UInt8], _ body: (StorageEntry) throws -> Bool) throws
+    /// How many entries `table` holds.
+    func count(_ table: Table) throws -> Int
+}
+
+/// A backend: transactions scoped by closures; a write commits when its closure returns
+/// and writes nothing when it throws.
+protocol StorageBackend: AnyObject, Sendable {
+    associatedtype Transaction: StorageTransaction
+    func read<R>(_ body: (Transaction) throws -> R) throws -> R
+    func write<R>(_ body: (Transaction) throws -> R) throws -> R
+}
+
+/// How a put treats an existing key.
+enum PutMode: Equatable {
+    /// Replace it.
+    case upsert
+    /// The key is greater than every key of the table (LMDB's `MDB_APPEND`, fast).
+    case append
+    /// Keep it and report its value.
+    case insertOnly
+}
+
+/// One key and value, valid until the transaction ends.
+struct StorageEntry {
+    var key: UnsafeRawBufferPointer
+    var value: UnsafeRawBufferPointer
+}
+
+/// The tables of a store.
+enum Table: Int, CaseIterable, Hashable, Sendable {
+    /// Store-wide facts: the format version, the kind of store.
+    case meta
+    /// Interned strings of the binary encoding: big-endian `UInt32` id to UTF-8.
+    case symbols
+    /// The log: big-endian position to encoded event.
+    case events
+    /// Stream index: stream key prefix + big-endian version to big-endian position.
+    case streams
+    /// Idempotency index: the 16 bytes of the event id to big-endian position.
+    case eventIDs
+    /// Time index: stream key prefix + biased big-endian occurredAt + big-endian version
+    /// to big-endian position.
+    case streamTimes
+
+    var name: String {
+        switch self {
+        case .meta: "meta"
+        case .symbols: "symbols"
+        case .events: "events"
+        case .streams: "streams"
+        case .eventIDs: "eventIds"
+        case .streamTimes: "streamTimes"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@_spi(Testing) import SubledgerStore
+import SubledgerStoreTesting
+
+/// The backends every conformance test runs against: one test body, every backend.
+enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case lmdb
+    case inMemory
+
+    var testDescription: String { rawValue }
+}
+
+/// A store under test, with what it takes to reopen it.
+final class StoreFixture: @unchecked Sendable {
+    let backend: Backend
+    let clock: ManualClock
+    let folder: String?
+    private(set) var store: EventStore
+
+    init(_ backend: Backend, start: Timestamp = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+         initialMapSizeBytes: Int = 1 << 20) throws {
+        self.backend = backend
+        clock = ManualClock(start)
+        switch backend {
+        case .lmdb:
+            let folder = temporaryFolder()
+            self.folder = folder
+            store = try EventStore.open(at: folder, options: .init(initialMapSizeBytes: initialMapSizeBytes, clock: clock))
+        case .inMemory:
+            folder = nil
+            store = EventStore.inMemory(clock: clock)
+        }
+    }
+
+    /// Closes and opens the store again (the same object for the in-memory store).
+    func reopen() throws {
+        guard let folder else { return }
+        store = EventStore.inMemory()
+        store = try EventStore.open(at: folder, options: .init(clock: clock))
+    }
+
+    deinit {
+        if let folder { try? FileManager.default.removeItem(atPath: folder) }
+    }
+}
+
+func temporaryFolder() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("subledger-test-\(UUID().uuidString)").path
+}
+
+extension Timestamp {
+    static func at(_ text: String) -> Timestamp {
+        do { return try Timestamp(rfc3339: text) } catch { fatalError("bad test time \(text): \(error)") }
+    }
+}
+
+/// A payment-like event on `line`, with an amount.
+func paymentEvent(_ line: String, amount: Int64, at time: String = "2024-03-01T10:00:00Z",
+                  id: EventID = .random()) -> ProposedEvent {
+    ProposedEvent(
+        eventID: id, type: "PaymentReceived", stream: .line(line), occurredAt: .at(time),
+        data: ["paymentId": .string("P-\(amount)"), "amount": .integer(amount), "method": .string("card")],
+        metadata: ["actor": "test"]
+    )
+}

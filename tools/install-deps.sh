@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what subledger needs from Debian/Ubuntu: liblmdb-dev (the store) and
+# pkg-config (how SwiftPM finds it). Idempotent and silent when everything is there.
+set -euo pipefail
+
+packages=(liblmdb-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo_prefix=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install-deps: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+  sudo_prefix=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine finds nothing until the package lists exist.
+"${sudo_prefix[@]}" apt-get update -qq >/dev/null
+"${sudo_prefix[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,448 @@
+#!/usr/bin/env python3
+"""Check the hash chain of a subledger JSON Lines export: a standalone verifier for auditors.
+
+    python3 verify_export.py EXPORT.jsonl          # or "-" to read standard input
+    python3 verify_export.py --json EXPORT.jsonl   # one JSON object instead of a line of text
+    python3 verify_export.py --filtered LINE-EXPORT.jsonl
+    python3 verify_export.py --anchor HEAD_HASH_YOU_KEPT EXPORT.jsonl
+
+Python 3 standard library only; nothing is imported from subledger. The format is the one of
+interchange.md ("Events as JSON Lines", "The hash chain"): one event per line, each a JSON
+object carrying, besides the fact itself, `position`, `recordedAt`, `prevHash` and `hash`.
+
+WHAT IS CHECKED, event by event, in file order (the first failure is reported, with the
+event's `position` and its line number in the file):
+
+ 1. The line is UTF-8 and holds exactly one JSON object. Every number is an integer (a
+    fraction, an exponent, NaN or Infinity is refused), no object repeats a key, and no
+    string holds an unpaired UTF-16 surrogate: anything else has no single canonical form.
+    Empty lines are allowed only at the end of the file. How a line is written does not
+    matter (key order, spaces, escaped or raw non-ASCII letters, a CR before the LF): the
+    canonical form is recomputed from the parsed values.
+ 2. `hash` and `prevHash` are 64 lowercase hex digits; `position` is a positive integer;
+    `recordedAt` is an RFC 3339 time.
+ 3. The event's own hash: `hash` == SHA-256(the 32 bytes that `prevHash` spells, followed by
+    the canonical JSON of the event without `hash` and `prevHash`), where canonical JSON is
+    json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False) in UTF-8
+    (RFC 8785 for objects whose numbers are all integers). Since the position, the times,
+    the event id and every field of `data` and `metadata` are inside the hashed bytes,
+    a change to any of them after the hash was computed shows here.
+ 4. The links: `positions` strictly increase along the file, the event at position 1 (and
+    only that one) has a `prevHash` of 64 zeros, and whenever an event follows position
+    n with position n + 1 its `prevHash` equals the `hash` of position n. An event changed,
+    removed, inserted or moved inside a run of consecutive positions therefore breaks the
+    chain, unless every hash after it was recomputed as well (see below).
+ 5. By default the file must be a WHOLE-LOG export: it starts at position 1 and has no gap
+    in positions, so a deleted event is reported at the position after it. A filtered
+    export (`subledger export --line ...`, or a time range) legitimately skips positions:
+    pass --filtered to accept gaps. Then only the events' own hashes and the links between
+    consecutive positions are checked; nothing can be said across a gap.
+ 6. `recordedAt` never decreases as the position increases (across gaps too).
+ 7. With --anchor HASH (repeatable): some event in the file has that hash. Keep the head
+    hash printed by an earlier verification; if a later whole-log export still contains
+    it, nothing at or before that position was changed, removed or inserted since.
+
+WHAT IS NOT CHECKED, and cannot be from the file alone:
+
+ - A chain that was rewritten from some event onward, every later hash recomputed, is
+   exactly as valid as the original: SHA-256 is a fingerprint, not a signature, and anyone
+   can compute it. A valid chain proves that no event was changed, removed or inserted
+   after the fact RELATIVE TO A HEAD HASH YOU KEPT from an earlier export (or obtained
+   independently). It does not prove that a whole chain was not rewritten. Anchor it:
+   record the head hash (and its position) each time, and pass it to --anchor next time.
+ - Events removed from the END of the file leave a valid, shorter chain; only a head hash
+   you kept (--anchor) reveals that.
+ - In --filtered mode: whether the events skipped by the filter exist, are unchanged, or
+   were the right ones to skip; and the link into the first event of each run.
+ - The meaning of the events: event types, required fields, amounts, `streamVersion`,
+   uniqueness of `eventId`, the format of `occurredAt`, and every business rule. Those
+   are `subledger import` and `subledger audit`'s business, not the chain's.
+ - CSV exports (`--format csv`): this verifier reads JSON Lines only.
+
+Numbers: interchange.md defines canonical JSON by Python's json.dumps for integer-only
+objects, and this verifier follows it. (RFC 8785 itself would print integers beyond
++/-2**53 differently, but the store refuses numbers beyond 64 bits and writes whole
+numbers in plain decimal, as json.dumps does.)
+
+OUTPUT. On success, to stdout, exit status 0:
+    ok: N events, positions A..B, head HASH          (or "ok: 0 events" for an empty file)
+On the first failure, to stdout, exit status 1:
+    bad: position P (file line L): REASON            ("position ?" when it is unreadable)
+    bad: anchor HASH not found in the export         (--anchor, after a valid chain)
+With --filtered and gaps present, a note on stderr says how many gaps were not checked.
+With --json, one JSON object instead:
+    {"ok": bool, "events": N, "firstBadPosition": P or null, "line": L or null,
+     "reason": str or null, "head": HASH or null,
+     "firstPosition": A or null, "lastPosition": B or null, "gaps": G}
+where, on failure, N, head, firstPosition and lastPosition describe the events verified
+before the failure. Usage errors (no such file, unreadable file) go to stderr, exit 2.
+
+The file is read line by line, in constant memory.
+"""
+
+import argparse
+import datetime
+import functools
+import hashlib
+import json
+import re
+import sys
+
+ZERO_HASH = "0" * 64
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+# re.ASCII: \d must not match other scripts' digits (times are compared as text).
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII)
+_STORE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", re.ASCII)  # what output writes
+_JSON_WHITESPACE = " \t\r\n"
+
+
+class _Bad(Exception):
+    """A failure found while parsing one line (the position is added by the caller)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Result:
+    """What a verification found. `ok` is False as soon as `reason` is set."""
+
+    def __init__(self):
+        self.ok = True
+        self.events = 0
+        self.first_position = None
+        self.last_position = None
+        self.head = None
+        self.gaps = 0
+        self.bad_position = None
+        self.bad_line = None
+        self.reason = None
+
+    def fail(self, position, line, reason):
+        self.ok = False
+        self.bad_position = position
+        self.bad_line = line
+        self.reason = reason
+        return self
+
+    def text(self):
+        if not self.ok:
+            if self.bad_line is None:
+                return "bad: " + self.reason
+            where = "?" if self.bad_position is None else str(self.bad_position)
+            return "bad: position %s (file line %d): %s" % (where, self.bad_line, self.reason)
+        if self.events == 0:
+            return "ok: 0 events"
+        return "ok: %d events, positions %d..%d, head %s" % (
+            self.events, self.first_position, self.last_position, self.head)
+
+    def as_json(self):
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "firstBadPosition": self.bad_position,
+            "line": self.bad_line,
+            "reason": self.reason,
+            "head": self.head,
+            "firstPosition": self.first_position,
+            "lastPosition": self.last_position,
+            "gaps": self.gaps,
+        }
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+def _reject_float(literal):
+    raise _Bad("number is not an integer: %s" % _short(literal))
+
+
+def _reject_constant(literal):
+    raise _Bad("number is not an integer: %s" % literal)
+
+
+def _unique_keys(pairs):
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Bad("duplicate key %s" % _short(json.dumps(key)))
+            seen.add(key)
+    return obj
+
+
+_DECODER = json.JSONDecoder(
+    parse_float=_reject_float, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+_DECODE = _DECODER.decode
+_SCAN = _DECODER.scan_once  # the C scanner: decode() without its Python-level wrapping
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _fast_canonical():
+    """The C encoder of _CANONICAL, built once instead of once per event (speed only).
+    It is a private interface of the json module, so it is used only if it exists and
+    agrees with _CANONICAL on a probe; otherwise _CANONICAL is used."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    basestring = getattr(json.encoder, "c_encode_basestring", None)
+    if make is None or basestring is None:
+        return _CANONICAL
+    try:
+        encoder = make(None, None, basestring, None, ":", ",", True, False, True)
+        fast = lambda value: "".join(encoder(value, 0))
+        probe = {"b": [1, -2, True, None, {"\u00e9\n\"": "\u0631\x7f\x01"}], "a": {}, "\U0001f600": ""}
+        if fast(probe) == _CANONICAL(probe):
+            return fast
+    except Exception:  # noqa: BLE001 - any surprise means: use the public interface
+        pass
+    return _CANONICAL
+
+
+_CANONICAL_FAST = _fast_canonical()
+
+
+def _parse_slow(text):
+    """Parses a line the fast path refused, and says why it is bad if it is: returns
+    (value, None) if it parses (whatever the value), (None, None) for an empty line,
+    or (None, (position or None, reason))."""
+    try:
+        return _DECODE(text), None
+    except _Bad as bad:
+        return None, (_salvage_position(text), bad.reason)
+    except json.JSONDecodeError as error:
+        if not text.strip(_JSON_WHITESPACE):
+            return None, None
+        if text.startswith("\ufeff"):
+            return None, (None, "malformed JSON: starts with a byte order mark")
+        return None, (None, "malformed JSON: %s at column %d" % (error.msg, error.colno))
+    except (ValueError, RecursionError) as error:  # e.g. an integer of thousands of digits
+        return None, (None, "malformed JSON: %s" % _short(str(error)))
+
+
+def _short(text, limit=60):
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _salvage_position(text):
+    """The top-level `position` of a line refused for its content, if it is unambiguous."""
+    try:
+        top = json.loads(text, object_pairs_hook=lambda pairs: pairs)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(top, list):
+        return None
+    values = [pair[1] for pair in top if isinstance(pair, tuple) and pair[0] == "position"]
+    if len(values) == 1 and type(values[0]) is int and values[0] >= 1:
+        return values[0]
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_date(day):
+    try:
+        datetime.date(int(day[0:4]), int(day[5:7]), int(day[8:10]))
+        return True
+    except ValueError:
+        return False
+
+
+def _time_key(value):
+    """A key that orders RFC 3339 times by instant, or None if `value` is not one.
+
+    The key is (UTC "YYYY-MM-DDTHH:MM:SS", fraction digits without trailing zeros): digit
+    strings compare as decimal fractions once their trailing zeros are gone."""
+    if type(value) is not str:
+        return None
+    match = _RFC3339.fullmatch(value)
+    if match is None:
+        return None
+    day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    if not _valid_date(day) or hour > "23" or minute > "59" or second > "60":
+        return None
+    fraction = (fraction or "").rstrip("0")
+    if zulu:
+        return ("%sT%s:%s:%s" % (day, hour, minute, second), fraction)
+    if off_h > "23" or off_m > "59":
+        return None
+    leap = second == "60"
+    local = datetime.datetime(int(day[0:4]), int(day[5:7]), int(day[8:10]),
+                              int(hour), int(minute), 59 if leap else int(second))
+    offset = datetime.timedelta(hours=int(off_h), minutes=int(off_m))
+    utc = local - offset if sign == "+" else local + offset
+    stamp = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if leap:
+        stamp = stamp[:-2] + "60"
+    return (stamp, fraction)
+
+
+_MISSING = object()
+
+
+def _hex_problem(stored_hash, prev):
+    for field, value in (("hash", stored_hash), ("prevHash", prev)):
+        if value is _MISSING:
+            return "%s is missing" % field
+        if type(value) is not str or _HEX64.fullmatch(value) is None:
+            return "%s is not 64 lowercase hex digits" % field
+    raise AssertionError("no problem with the hashes")
+
+
+# --- verification --------------------------------------------------------------------------
+
+def verify(lines, filtered=False, anchors=()):
+    """Verifies an export given as an iterable of byte strings, one per line."""
+    result = Result()
+    scan, canonical, sha256, fromhex = _SCAN, _CANONICAL_FAST, hashlib.sha256, bytes.fromhex
+    is_hex, time_key, store_time = _HEX64.fullmatch, _time_key, _STORE_TIME.fullmatch
+    wanted = set(anchors)
+    prev_pos = prev_hash = prev_time = prev_time_text = None
+    blank_line = None  # the first empty line seen; an error if an event follows it
+
+    for line_no, raw in enumerate(lines, 1):
+        # 1. One JSON object, integers only, unique keys.
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return result.fail(None, line_no, "invalid UTF-8 at byte %d" % (error.start + 1))
+        try:
+            obj, end = scan(text, 0)
+            if end != len(text) and text[end:].strip(_JSON_WHITESPACE):
+                obj = None
+        except (StopIteration, ValueError, RecursionError, _Bad):
+            obj = None
+        if type(obj) is not dict:
+            obj, problem = _parse_slow(text)  # the reason, or a line that is fine after all
+            if problem is not None:
+                return result.fail(problem[0], line_no, problem[1])
+            if obj is None and not text.strip(_JSON_WHITESPACE):
+                if blank_line is None:
+                    blank_line = line_no
+                continue
+            if type(obj) is not dict:
+                return result.fail(None, line_no, "not a JSON object")
+        if blank_line is not None:
+            return result.fail(None, blank_line, "empty line before the end of the file")
+
+        # 2. The fields the chain needs.
+        pos = obj.get("position")
+        if type(pos) is not int or pos < 1:
+            reason = "position is missing" if "position" not in obj else \
+                "position is not a positive integer: %s" % _short(json.dumps(pos))
+            return result.fail(None, line_no, reason)
+        stored_hash = obj.pop("hash", _MISSING)
+        prev = obj.pop("prevHash", _MISSING)
+        if type(stored_hash) is not str or is_hex(stored_hash) is None or \
+                type(prev) is not str or is_hex(prev) is None:
+            return result.fail(pos, line_no, _hex_problem(stored_hash, prev))
+        recorded = obj.get("recordedAt")
+        if type(recorded) is str and store_time(recorded) is not None and \
+                _valid_date(recorded[:10]) and recorded[11:13] <= "23" and \
+                recorded[14:16] <= "59" and recorded[17:19] <= "60":
+            time = (recorded[:19], recorded[20:23].rstrip("0"))  # the store's own format
+        else:
+            time = time_key(recorded)
+        if time is None:
+            reason = "recordedAt is missing" if "recordedAt" not in obj else \
+                "recordedAt is not an RFC 3339 time: %s" % _short(json.dumps(recorded))
+            return result.fail(pos, line_no, reason)
+
+        # 4, 5. Order of positions.
+        if prev_pos is None:
+            if pos != 1 and not filtered:
+                return result.fail(pos, line_no, "a whole-log export starts at position 1, this one at "
+                                   "%d (for a filtered export use --filtered)" % pos)
+        elif pos <= prev_pos:
+            return result.fail(pos, line_no, "position does not increase (previous event is "
+                               "position %d)" % prev_pos)
+        elif pos != prev_pos + 1:
+            if not filtered:
+                return result.fail(pos, line_no, "position jumps from %d to %d: events are missing "
+                                   "(for a filtered export use --filtered)" % (prev_pos, pos))
+            result.gaps += 1
+        if pos == 1:
+            if prev != ZERO_HASH:
+                return result.fail(pos, line_no, "position 1 must have prevHash of 64 zeros")
+        elif prev == ZERO_HASH:
+            return result.fail(pos, line_no, "prevHash is 64 zeros, which only position 1 may have")
+
+        # 3. The event's own hash.
+        try:
+            body = canonical(obj).encode("utf-8")
+        except UnicodeEncodeError:
+            return result.fail(pos, line_no, "a string holds an unpaired surrogate (\\u escape)")
+        if sha256(fromhex(prev) + body).hexdigest() != stored_hash:
+            return result.fail(pos, line_no, "hash mismatch")
+
+        # 4. The link to the previous position.
+        if prev_pos is not None and pos == prev_pos + 1 and prev != prev_hash:
+            return result.fail(pos, line_no, "prevHash does not match the hash of position %d" % prev_pos)
+
+        # 6. recordedAt never decreases.
+        if prev_time is not None and time < prev_time:
+            return result.fail(pos, line_no, "recordedAt %s is before the recordedAt %s of position %d"
+                               % (_short(recorded), _short(prev_time_text), prev_pos))
+
+        if wanted:
+            wanted.discard(stored_hash)
+        result.events += 1
+        if result.first_position is None:
+            result.first_position = pos
+        result.last_position, result.head = pos, stored_hash
+        prev_pos, prev_hash, prev_time, prev_time_text = pos, stored_hash, time, recorded
+
+    # 7. Anchors.
+    if wanted:
+        missing = sorted(wanted)[0]
+        return result.fail(None, None, "anchor %s not found in the export" % missing)
+    return result
+
+
+def verify_file(path, filtered=False, anchors=()):
+    """Verifies the export at `path` ("-" for standard input). Raises OSError if unreadable."""
+    if path == "-":
+        return verify(sys.stdin.buffer, filtered, anchors)
+    with open(path, "rb", buffering=1 << 20) as stream:
+        return verify(stream, filtered, anchors)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="verify_export.py",
+        description="Check the hash chain of a subledger JSON Lines export (see the docstring "
+                    "at the top of this file for exactly what is and is not checked).")
+    parser.add_argument("file", metavar="FILE", help='the export, or "-" for standard input')
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--filtered", action="store_true",
+                        help="accept gaps in positions (an export of one line or a time range); "
+                             "links across a gap are not checked")
+    parser.add_argument("--anchor", action="append", default=[], metavar="HASH",
+                        help="a head hash kept from an earlier export; fail unless an event "
+                             "of this export has it (repeatable)")
+    args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # never fail on a terminal that is not UTF-8
+        sys.stdout.reconfigure(errors="backslashreplace")
+
+    for anchor in args.anchor:
+        if _HEX64.fullmatch(anchor) is None:
+            parser.exit(2, "verify_export.py: --anchor needs 64 lowercase hex digits, got %r\n" % anchor)
+    try:
+        result = verify_file(args.file, args.filtered, args.anchor)
+    except OSError as error:
+        detail = error.strerror or str(error)
+        parser.exit(2, "verify_export.py: cannot read %s: %s\n" % (args.file, detail))
+
+    if args.json:
+        print(json.dumps(result.as_json()))
+    else:
+        print(result.text())
+        if result.ok and result.gaps:
+            print("note: %d gap%s in positions; the chain was not checked across %s"
+                  % (result.gaps, "" if result.gaps == 1 else "s",
+                     "it" if result.gaps == 1 else "them"), file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
