@@ -7,6 +7,8 @@ let package = Package(
     products: [
         // The event log on its own: LMDB, the hash chain, the binary encoding.
         .library(name: "SubledgerStore", targets: ["SubledgerStore"]),
+        // The ledger: the directive's events, rule editions, projections, decisions, audit.
+        .library(name: "SubledgerLedger", targets: ["SubledgerLedger"]),
         // An in-memory store and helpers for the tests of services that use subledger.
         .library(name: "SubledgerStoreTesting", targets: ["SubledgerStoreTesting"]),
         .executable(name: "subledger", targets: ["subledger"]),
@@ -29,6 +31,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SubledgerLedger",
+            dependencies: ["SubledgerStore"]
+        ),
+        .target(
             name: "SubledgerStoreTesting",
             dependencies: ["SubledgerStore"]
         ),
@@ -36,12 +42,17 @@ let package = Package(
             name: "subledger",
             dependencies: [
                 "SubledgerStore",
+                "SubledgerLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "SubledgerStoreTests",
             dependencies: ["SubledgerStore", "SubledgerStoreTesting"]
+        ),
+        .testTarget(
+            name: "SubledgerLedgerTests",
+            dependencies: ["SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting"]
         ),
     ]
 )

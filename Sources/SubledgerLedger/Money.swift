@@ -1,0 +1,32 @@
+public import SubledgerStore
+
+/// An amount of Iranian rials: whole numbers in `Int64`, every operation overflow-checked.
+/// There is no floating point anywhere near an amount.
+public typealias Rials = Int64
+
+/// Exact arithmetic on rials that reports overflow instead of trapping or wrapping.
+public enum RialArithmetic: Sendable {
+    /// Why an amount could not be computed.
+    public struct Overflow: Error, Hashable, Sendable, CustomStringConvertible {
+        public var operation: String
+        public var description: String { "amount overflow in \(operation): beyond 64-bit rials" }
+    }
+
+    public static func add(_ lhs: Rials, _ rhs: Rials) throws(Overflow) -> Rials {
+        let (sum, overflow) = lhs.addingReportingOverflow(rhs)
+        guard !overflow else { throw Overflow(operation: "\(lhs) + \(rhs)") }
+        return sum
+    }
+
+    public static func subtract(_ lhs: Rials, _ rhs: Rials) throws(Overflow) -> Rials {
+        let (difference, overflow) = lhs.subtractingReportingOverflow(rhs)
+        guard !overflow else { throw Overflow(operation: "\(lhs) - \(rhs)") }
+        return difference
+    }
+
+    public static func multiply(_ lhs: Rials, _ rhs: Int64) throws(Overflow) -> Rials {
+        let (product, overflow) = lhs.multipliedReportingOverflow(by: rhs)
+        guard !overflow else { throw Overflow(operation: "\(lhs) × \(rhs)") }
+        return product
+    }
+}
