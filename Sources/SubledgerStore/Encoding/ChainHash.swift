@@ -10,6 +10,17 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
         self.words = words
     }
 
+    /// The digest in 32 raw bytes (fast path: four big-endian loads).
+    public init(bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count == 32, "a chain hash has 32 bytes")
+        words = (
+            UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+            UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        )
+    }
+
     /// The digest of 32 bytes.
     public init(bytes: some Collection<UInt8>) {
         precondition(bytes.count == 32, "a chain hash has 32 bytes")
@@ -23,6 +34,7 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
         guard hex.utf8.count == 64 else { return nil }
         var bytes: [UInt8] = []
         var pending: UInt8 = 0
+        bytes.reserveCapacity(32)
         for (offset, byte) in hex.utf8.enumerated() {
             let digit: UInt8
             switch byte {
@@ -32,7 +44,7 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
             }
             if offset % 2 == 0 { pending = digit << 4 } else { bytes.append(pending | digit) }
         }
-        self.init(bytes: bytes)
+        self = bytes.withUnsafeBytes { ChainHash(bytes: $0) }
     }
 
     public static func == (lhs: ChainHash, rhs: ChainHash) -> Bool {

@@ -3,19 +3,27 @@ internal import Crypto
 /// The JSON form of a recorded event (interchange.md), canonical (RFC 8785): what export
 /// prints, and what the hash chain is computed over.
 public enum EventJSON: Sendable {
+    /// The keys of an exported event other than its stream's, in code-point order.
+    private static let keysWithHashes: [StaticString] =
+        ["data", "eventId", "hash", "metadata", "occurredAt", "position", "prevHash", "recordedAt", "streamVersion", "type"]
+    private static let keysWithoutHashes: [StaticString] =
+        ["data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamVersion", "type"]
+
+    /// Where the stream's key (`line`, `subscriber`, ...) falls among `keys`.
+    private static func categoryIndex(_ category: String, in keys: [StaticString]) -> Int {
+        keys.firstIndex { key in
+            let keyBytes = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+            return keyBytes.lexicographicallyPrecedes(category.utf8) == false && !keyBytes.elementsEqual(category.utf8)
+        } ?? keys.count
+    }
+
     /// Appends the canonical JSON of `event`; with `includeHashes`, the full export line
     /// (`hash` and `prevHash` too), without it the bytes that are hashed.
     public static func write(_ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8]) {
-        // Keys in code-point order; the stream's category sorts wherever it falls.
-        var keys: [StaticString] = includeHashes
-            ? ["data", "eventId", "hash", "metadata", "occurredAt", "position", "prevHash", "recordedAt", "streamVersion", "type"]
-            : ["data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamVersion", "type"]
-        let categoryIndex = keys.firstIndex { key in
-            JSONObject.compareKeys(String(describing: key), event.stream.category) > 0
-        } ?? keys.count
-        keys.insert("", at: categoryIndex)
+        let keys = includeHashes ? keysWithHashes : keysWithoutHashes
+        let categoryIndex = categoryIndex(event.stream.category, in: keys)
         bytes.append(UInt8(ascii: "{"))
-        for (index, key) in keys.enumerated() {
+        for index in 0...keys.count {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             if index == categoryIndex {
                 CanonicalJSON.writeString(event.stream.category, into: &bytes)
@@ -23,6 +31,7 @@ public enum EventJSON: Sendable {
                 CanonicalJSON.writeString(event.stream.id, into: &bytes)
                 continue
             }
+            let key = keys[index > categoryIndex ? index - 1 : index]
             bytes.append(UInt8(ascii: "\""))
             bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
             bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])

@@ -1,0 +1,96 @@
+import SubledgerStore
+
+/// Reads typed fields from a JSON object, naming the field in every refusal.
+struct FieldReader {
+    let object: JSONObject
+    let path: String
+    private(set) var seen: Set<String> = []
+
+    init(_ object: JSONObject, path: String) {
+        self.object = object
+        self.path = path
+    }
+
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func failure(_ key: String, _ reason: String) -> FactError { FactError(field: name(key), reason: reason) }
+
+    private mutating func value(_ key: String) throws(FactError) -> JSONValue {
+        seen.insert(key)
+        guard let value = object[key] else { throw failure(key, "missing") }
+        return value
+    }
+
+    mutating func string(_ key: String, maximumBytes: Int = 1000) throws(FactError) -> String {
+        let value = try value(key)
+        guard case .string(let string) = value else { throw failure(key, "must be a string, not \(value.typeName)") }
+        guard string.utf8.count <= maximumBytes else { throw failure(key, "longer than \(maximumBytes) bytes") }
+        return string
+    }
+
+    mutating func identifier(_ key: String) throws(FactError) -> String {
+        let text = try string(key, maximumBytes: 200)
+        guard !text.isEmpty else { throw failure(key, "must not be empty") }
+        return text
+    }
+
+    mutating func optionalIdentifier(_ key: String) throws(FactError) -> String? {
+        guard let value = object[key], value != .null else {
+            seen.insert(key)
+            return nil
+        }
+        return try identifier(key)
+    }
+
+    mutating func bool(_ key: String) throws(FactError) -> Bool {
+        let value = try value(key)
+        guard case .bool(let flag) = value else { throw failure(key, "must be true or false, not \(value.typeName)") }
+        return flag
+    }
+
+    /// A whole number of rials; `positive` refuses zero where zero means nothing happened.
+    mutating func amount(_ key: String, positive: Bool) throws(FactError) -> Rials {
+        let value = try value(key)
+        guard case .integer(let amount) = value else { throw failure(key, "must be a whole number of rials, not \(value.typeName)") }
+        guard amount >= 0 else { throw failure(key, "must not be negative (\(amount))") }
+        guard !positive || amount > 0 else { throw failure(key, "must be more than 0: a zero amount is not a fact") }
+        return amount
+    }
+
+    mutating func time(_ key: String) throws(FactError) -> Timestamp {
+        let text = try string(key, maximumBytes: 64)
+        do { return try Timestamp(rfc3339: text) } catch { throw failure(key, error.description) }
+    }
+
+    mutating func optionalTime(_ key: String) throws(FactError) -> Timestamp? {
+        guard let value = object[key], value != .null else {
+            seen.insert(key)
+            return nil
+        }
+        return try time(key)
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(FactError) -> T
+    where T.RawValue == String {
+        let text = try string(key, maximumBytes: 64)
+        guard let choice = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: "|")
+            throw failure(key, "\"\(text)\" is not one of \(allowed)")
+        }
+        return choice
+    }
+
+    mutating func array(_ key: String, maximumCount: Int = 1000) throws(FactError) -> [JSONValue] {
+        let value = try value(key)
+        guard case .array(let elements) = value else { throw failure(key, "must be an array, not \(value.typeName)") }
+        guard elements.count <= maximumCount else { throw failure(key, "more than \(maximumCount) elements") }
+        return elements
+    }
+
+    /// Refuses fields the type does not have (a misspelt field is not silently dropped).
+    func checkNoOtherFields() throws(FactError) {
+        for member in object where !seen.contains(member.key) {
+            throw failure(member.key, "is not a field of this event type")
+        }
+    }
+}

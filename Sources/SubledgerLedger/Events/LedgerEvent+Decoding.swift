@@ -1,0 +1,94 @@
+public import SubledgerStore
+
+extension LedgerEvent {
+    /// Decodes the `data` of an event of `type`, refusing what cannot be a fact: missing or
+    /// ill-typed fields, negative amounts, zero where zero means nothing happened, unknown
+    /// fields. Rule-breaking facts are decoded: the audit judges them.
+    public init(type: EventType, data: JSONObject) throws(FactError) {
+        var reader = FieldReader(data, path: "data")
+        self = try Self.decode(type, &reader)
+        try reader.checkNoOtherFields()
+    }
+
+    private static func decode(_ type: EventType, _ reader: inout FieldReader) throws(FactError) -> LedgerEvent {
+        switch type {
+        case .subscriberRegistered:
+            return .subscriberRegistered(SubscriberRegistered(
+                subscriberID: try reader.identifier("subscriberId"), kind: try reader.choice("kind", SubscriberRegistered.Kind.self),
+                governmental: try reader.bool("governmental"), name: try reader.string("name"),
+                nationalID: try reader.string("nationalId", maximumBytes: 64)
+            ))
+        case .identityVerified:
+            var documents: [String] = []
+            for (index, element) in try reader.array("documents", maximumCount: 100).enumerated() {
+                guard case .string(let document) = element else {
+                    throw FactError(field: "data.documents[\(index)]", reason: "must be a string")
+                }
+                documents.append(document)
+            }
+            return .identityVerified(documents: documents)
+        case .lineActivated:
+            return .lineActivated(LineActivated(
+                subscriberID: try reader.identifier("subscriberId"), service: try reader.choice("service", Service.self),
+                plan: try reader.choice("plan", Plan.self), connectionFee: try reader.amount("connectionFee", positive: false),
+                vanityPremium: try reader.amount("vanityPremium", positive: false)
+            ))
+        case .depositPaid: return .depositPaid(amount: try reader.amount("amount", positive: true))
+        case .guaranteePaid: return .guaranteePaid(amount: try reader.amount("amount", positive: true))
+        case .depositRefunded: return .depositRefunded(amount: try reader.amount("amount", positive: true))
+        case .guaranteeReleased: return .guaranteeReleased(amount: try reader.amount("amount", positive: true))
+        case .usageRecorded:
+            return .usageRecorded(amount: try reader.amount("amount", positive: true), description: try reader.string("description"))
+        case .invoiceIssued: return .invoiceIssued(try decodeInvoice(&reader))
+        case .paymentReceived:
+            return .paymentReceived(paymentID: try reader.identifier("paymentId"), amount: try reader.amount("amount", positive: true),
+                                    method: try reader.string("method", maximumBytes: 64))
+        case .paymentReversed: return .paymentReversed(paymentID: try reader.identifier("paymentId"))
+        case .noticeSent:
+            return .noticeSent(NoticeSent(
+                noticeID: try reader.identifier("noticeId"), kind: try reader.choice("kind", NoticeSent.Kind.self),
+                channel: try reader.choice("channel", NoticeSent.Channel.self), deadline: try reader.optionalTime("deadline"),
+                fee: try reader.amount("fee", positive: false)
+            ))
+        case .noticeDelivered: return .noticeDelivered(noticeID: try reader.identifier("noticeId"))
+        case .noticeDeliveryFailed: return .noticeDeliveryFailed(noticeID: try reader.identifier("noticeId"))
+        case .lateFeeCharged: return .lateFeeCharged(amount: try reader.amount("amount", positive: true))
+        case .lineSuspended:
+            let direction = try reader.choice("direction", LineSuspended.Direction.self)
+            let reason = try reader.choice("reason", LineSuspended.Reason.self)
+            let debtLine = try reader.optionalIdentifier("debtLine")
+            if reason.isForDebt, debtLine == nil {
+                throw reader.failure("debtLine", "missing: a suspension for debt names the line whose debt it cites (SUS-1)")
+            }
+            if let debtLine, !LedgerStream.isE164(debtLine) {
+                throw reader.failure("debtLine", "\"\(debtLine)\" is not an E.164 number")
+            }
+            return .lineSuspended(LineSuspended(direction: direction, reason: reason, debtLine: debtLine))
+        case .lineRestored: return .lineRestored(reconnectionFee: try reader.amount("reconnectionFee", positive: false))
+        case .lineRevoked: return .lineRevoked(reason: try reader.string("reason"))
+        case .expertValuationRecorded: return .expertValuationRecorded(amount: try reader.amount("amount", positive: true))
+        case .auctionSold: return .auctionSold(price: try reader.amount("price", positive: true))
+        case .subscriptionValueSettled: return .subscriptionValueSettled(value: try reader.amount("value", positive: false))
+        case .refundPaid: return .refundPaid(amount: try reader.amount("amount", positive: true))
+        }
+    }
+
+    private static func decodeInvoice(_ reader: inout FieldReader) throws(FactError) -> InvoiceIssued {
+        let invoiceID = try reader.identifier("invoiceId")
+        let periodStart = try reader.time("periodStart")
+        let periodEnd = try reader.time("periodEnd")
+        guard periodEnd >= periodStart else { throw reader.failure("periodEnd", "is before periodStart") }
+        var items: [InvoiceIssued.Item] = []
+        for (index, element) in try reader.array("items").enumerated() {
+            guard case .object(let object) = element else {
+                throw FactError(field: "data.items[\(index)]", reason: "must be an object")
+            }
+            var itemReader = FieldReader(object, path: "data.items[\(index)]")
+            items.append(InvoiceIssued.Item(description: try itemReader.string("description"),
+                                            amount: try itemReader.amount("amount", positive: false)))
+            try itemReader.checkNoOtherFields()
+        }
+        return InvoiceIssued(invoiceID: invoiceID, periodStart: periodStart, periodEnd: periodEnd, items: items,
+                             total: try reader.amount("total", positive: false), dueAt: try reader.time("dueAt"))
+    }
+}

@@ -1,0 +1,216 @@
+public import SubledgerStore
+
+/// Every fact of the ledger, typed: the event catalog of interchange.md.
+///
+/// Facts that break rules are valid events (a late fee, a cut without notice): the audit
+/// finds them. Only input that cannot be a fact is refused when decoding.
+public enum LedgerEvent: Hashable, Sendable {
+    // Subscriber stream
+    case subscriberRegistered(SubscriberRegistered)
+    case identityVerified(documents: [String])
+    // Line stream
+    case lineActivated(LineActivated)
+    case depositPaid(amount: Rials)
+    case guaranteePaid(amount: Rials)
+    case depositRefunded(amount: Rials)
+    case guaranteeReleased(amount: Rials)
+    case usageRecorded(amount: Rials, description: String)
+    case invoiceIssued(InvoiceIssued)
+    case paymentReceived(paymentID: String, amount: Rials, method: String)
+    case paymentReversed(paymentID: String)
+    case noticeSent(NoticeSent)
+    case noticeDelivered(noticeID: String)
+    case noticeDeliveryFailed(noticeID: String)
+    case lateFeeCharged(amount: Rials)
+    case lineSuspended(LineSuspended)
+    case lineRestored(reconnectionFee: Rials)
+    case lineRevoked(reason: String)
+    case expertValuationRecorded(amount: Rials)
+    case auctionSold(price: Rials)
+    case subscriptionValueSettled(value: Rials)
+    case refundPaid(amount: Rials)
+
+    /// The `type` of the interchange format.
+    public var type: EventType {
+        switch self {
+        case .subscriberRegistered: .subscriberRegistered
+        case .identityVerified: .identityVerified
+        case .lineActivated: .lineActivated
+        case .depositPaid: .depositPaid
+        case .guaranteePaid: .guaranteePaid
+        case .depositRefunded: .depositRefunded
+        case .guaranteeReleased: .guaranteeReleased
+        case .usageRecorded: .usageRecorded
+        case .invoiceIssued: .invoiceIssued
+        case .paymentReceived: .paymentReceived
+        case .paymentReversed: .paymentReversed
+        case .noticeSent: .noticeSent
+        case .noticeDelivered: .noticeDelivered
+        case .noticeDeliveryFailed: .noticeDeliveryFailed
+        case .lateFeeCharged: .lateFeeCharged
+        case .lineSuspended: .lineSuspended
+        case .lineRestored: .lineRestored
+        case .lineRevoked: .lineRevoked
+        case .expertValuationRecorded: .expertValuationRecorded
+        case .auctionSold: .auctionSold
+        case .subscriptionValueSettled: .subscriptionValueSettled
+        case .refundPaid: .refundPaid
+        }
+    }
+}
+
+/// The event types of the catalog, spelled as in interchange.md.
+public enum EventType: String, CaseIterable, Hashable, Sendable {
+    case subscriberRegistered = "SubscriberRegistered"
+    case identityVerified = "IdentityVerified"
+    case lineActivated = "LineActivated"
+    case depositPaid = "DepositPaid"
+    case guaranteePaid = "GuaranteePaid"
+    case depositRefunded = "DepositRefunded"
+    case guaranteeReleased = "GuaranteeReleased"
+    case usageRecorded = "UsageRecorded"
+    case invoiceIssued = "InvoiceIssued"
+    case paymentReceived = "PaymentReceived"
+    case paymentReversed = "PaymentReversed"
+    case noticeSent = "NoticeSent"
+    case noticeDelivered = "NoticeDelivered"
+    case noticeDeliveryFailed = "NoticeDeliveryFailed"
+    case lateFeeCharged = "LateFeeCharged"
+    case lineSuspended = "LineSuspended"
+    case lineRestored = "LineRestored"
+    case lineRevoked = "LineRevoked"
+    case expertValuationRecorded = "ExpertValuationRecorded"
+    case auctionSold = "AuctionSold"
+    case subscriptionValueSettled = "SubscriptionValueSettled"
+    case refundPaid = "RefundPaid"
+
+    /// Whether the event belongs to a subscriber's stream (otherwise a line's).
+    public var isSubscriberEvent: Bool { self == .subscriberRegistered || self == .identityVerified }
+
+    /// Whether the operator does it, so that the rules judge it (the rest are facts of
+    /// the subscriber, the network or the post).
+    public var isOperatorAction: Bool {
+        switch self {
+        case .lineActivated, .invoiceIssued, .noticeSent, .lateFeeCharged, .lineSuspended, .lineRestored, .lineRevoked,
+             .expertValuationRecorded, .auctionSold, .subscriptionValueSettled, .refundPaid,
+             .depositRefunded, .guaranteeReleased:
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// `SubscriberRegistered` (PLAN-2, KYC-1).
+public struct SubscriberRegistered: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable { case individual, legalEntity }
+    public var subscriberID: String
+    public var kind: Kind
+    public var governmental: Bool
+    public var name: String
+    public var nationalID: String
+
+    public init(subscriberID: String, kind: Kind, governmental: Bool, name: String, nationalID: String) {
+        self.subscriberID = subscriberID
+        self.kind = kind
+        self.governmental = governmental
+        self.name = name
+        self.nationalID = nationalID
+    }
+}
+
+/// `LineActivated` (PLAN-1, PLAN-2, PLAN-3).
+public struct LineActivated: Hashable, Sendable {
+    public var subscriberID: String
+    public var service: Service
+    public var plan: Plan
+    public var connectionFee: Rials
+    /// The premium paid at auction for a vanity number (PLAN-3); 0 if none.
+    public var vanityPremium: Rials
+
+    public init(subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials) {
+        self.subscriberID = subscriberID
+        self.service = service
+        self.plan = plan
+        self.connectionFee = connectionFee
+        self.vanityPremium = vanityPremium
+    }
+}
+
+/// `InvoiceIssued` (BIL-1, BIL-2, BIL-3).
+public struct InvoiceIssued: Hashable, Sendable {
+    public struct Item: Hashable, Sendable {
+        public var description: String
+        public var amount: Rials
+        public init(description: String, amount: Rials) {
+            self.description = description
+            self.amount = amount
+        }
+    }
+
+    public var invoiceID: String
+    public var periodStart: Timestamp
+    public var periodEnd: Timestamp
+    public var items: [Item]
+    public var total: Rials
+    public var dueAt: Timestamp
+
+    public init(invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [Item], total: Rials, dueAt: Timestamp) {
+        self.invoiceID = invoiceID
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.items = items
+        self.total = total
+        self.dueAt = dueAt
+    }
+}
+
+/// `NoticeSent` (NTC-1, GEN-5, OVD-3, DLV-1).
+public struct NoticeSent: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case thresholdWarning, thresholdReached, invoice, overdue, oneWayCut, twoWayCut, writtenWarning, revocation,
+             creditStatus, other
+
+        /// A notice of the threshold (NTC-1), which a threshold cut needs (CUT-1).
+        public var isThresholdNotice: Bool { self == .thresholdWarning || self == .thresholdReached }
+    }
+
+    public enum Channel: String, Hashable, Sendable, CaseIterable { case sms, call, letter, email, app }
+
+    public var noticeID: String
+    public var kind: Kind
+    public var channel: Channel
+    /// The deadline written in the notice, if any.
+    public var deadline: Timestamp?
+    public var fee: Rials
+
+    public init(noticeID: String, kind: Kind, channel: Channel, deadline: Timestamp?, fee: Rials) {
+        self.noticeID = noticeID
+        self.kind = kind
+        self.channel = channel
+        self.deadline = deadline
+        self.fee = fee
+    }
+}
+
+/// `LineSuspended` (CUT-2, OVD-1, OVD-2, SUS-1, GEN-1).
+public struct LineSuspended: Hashable, Sendable {
+    public enum Direction: String, Hashable, Sendable, CaseIterable { case oneWay, twoWay }
+    public enum Reason: String, Hashable, Sendable, CaseIterable {
+        case threshold, overdue, kyc, fraud, legalOrder, subscriberRequest, other
+
+        /// A suspension for debt, which must name the debt of the same line (SUS-1, GEN-1).
+        public var isForDebt: Bool { self == .threshold || self == .overdue }
+    }
+
+    public var direction: Direction
+    public var reason: Reason
+    /// The line whose debt is cited, for debt reasons.
+    public var debtLine: String?
+
+    public init(direction: Direction, reason: Reason, debtLine: String?) {
+        self.direction = direction
+        self.reason = reason
+        self.debtLine = debtLine
+    }
+}

@@ -1,0 +1,105 @@
+public import SubledgerStore
+
+/// Whose stream an event belongs to: a line (E.164 number) or a subscriber (an id).
+public enum LedgerStream: Hashable, Sendable, CustomStringConvertible {
+    case line(String)
+    case subscriber(String)
+
+    /// The store's stream.
+    public var streamID: StreamID {
+        switch self {
+        case .line(let number): .line(number)
+        case .subscriber(let id): .subscriber(id)
+        }
+    }
+
+    public init?(_ streamID: StreamID) {
+        switch streamID.category {
+        case "line": self = .line(streamID.id)
+        case "subscriber": self = .subscriber(streamID.id)
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .line(let number): "line \(number)"
+        case .subscriber(let id): "subscriber \(id)"
+        }
+    }
+
+    /// Whether `number` is an E.164 number: `+`, then 7 to 15 digits, the first not 0.
+    public static func isE164(_ number: String) -> Bool {
+        let bytes = Array(number.utf8)
+        guard bytes.count >= 8, bytes.count <= 16, bytes[0] == UInt8(ascii: "+"), bytes[1] != UInt8(ascii: "0") else { return false }
+        return bytes.dropFirst().allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+}
+
+/// A fact to record, as input carries it (interchange.md): the event, its stream, when it
+/// occurred, and optionally its id, metadata and (for migrating history) `recordedAt`.
+public struct LedgerFact: Hashable, Sendable {
+    public var stream: LedgerStream
+    public var occurredAt: Timestamp
+    public var event: LedgerEvent
+    public var metadata: [String: String]
+    public var eventID: EventID?
+    public var recordedAt: Timestamp?
+
+    public init(stream: LedgerStream, occurredAt: Timestamp, event: LedgerEvent, metadata: [String: String] = [:],
+                eventID: EventID? = nil, recordedAt: Timestamp? = nil) {
+        self.stream = stream
+        self.occurredAt = occurredAt
+        self.event = event
+        self.metadata = metadata
+        self.eventID = eventID
+        self.recordedAt = recordedAt
+    }
+
+    /// A fact on a line.
+    public static func line(_ number: String, _ occurredAt: Timestamp, _ event: LedgerEvent,
+                            metadata: [String: String] = [:]) -> LedgerFact {
+        LedgerFact(stream: .line(number), occurredAt: occurredAt, event: event, metadata: metadata)
+    }
+
+    /// The event to append to the store.
+    public func proposedEvent() -> ProposedEvent {
+        ProposedEvent(eventID: eventID ?? .random(), type: event.type.rawValue, stream: stream.streamID,
+                      occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt)
+    }
+}
+
+/// A fact as the store recorded it.
+public struct RecordedFact: Hashable, Sendable {
+    public var fact: LedgerFact
+    public var position: UInt64
+    public var streamVersion: UInt64
+    public var recordedAt: Timestamp
+
+    public var event: LedgerEvent { fact.event }
+    public var occurredAt: Timestamp { fact.occurredAt }
+    public var stream: LedgerStream { fact.stream }
+
+    public init(fact: LedgerFact, position: UInt64, streamVersion: UInt64, recordedAt: Timestamp) {
+        self.fact = fact
+        self.position = position
+        self.streamVersion = streamVersion
+        self.recordedAt = recordedAt
+    }
+
+    /// The typed fact of a stored event.
+    public init(_ recorded: RecordedEvent) throws(FactError) {
+        guard let stream = LedgerStream(recorded.stream) else {
+            throw FactError(field: recorded.stream.category, reason: "is not a stream of the ledger (line or subscriber)")
+        }
+        guard let type = EventType(rawValue: recorded.type) else {
+            throw FactError(field: "type", reason: "\"\(recorded.type)\" is not an event type of the catalog")
+        }
+        let event = try LedgerEvent(type: type, data: recorded.data)
+        fact = LedgerFact(stream: stream, occurredAt: recorded.occurredAt, event: event, metadata: recorded.metadata,
+                          eventID: recorded.eventID, recordedAt: recorded.recordedAt)
+        position = recorded.position
+        streamVersion = recorded.streamVersion
+        recordedAt = recorded.recordedAt
+    }
+}

@@ -1,0 +1,127 @@
+import SubledgerStore
+
+extension LineState {
+    /// Folds one event of this line into its state (`evolve`), refusing a fact that cannot
+    /// be (interchange.md: a second activation of an active line, an invoice billing more
+    /// than the charges not yet billed, a reversal of an unknown payment, ...).
+    ///
+    /// `state` is `nil` before the line's first activation.
+    public static func evolve(_ state: LineState?, _ fact: LedgerFact, position: UInt64) throws(FactError) -> LineState {
+        guard case .line(let number) = fact.stream else {
+            throw FactError(field: "line", reason: "\(fact.event.type.rawValue) belongs to a line stream")
+        }
+        if case .lineActivated(let activated) = fact.event {
+            if let state, !state.isClosed {
+                throw FactError(field: "type", reason: "line \(number) is already active (status \(state.status.rawValue)): a second activation")
+            }
+            return LineState(number: number, activated: activated, at: fact.occurredAt)
+        }
+        guard var next = state else {
+            throw FactError(field: "line", reason: "line \(number) does not exist yet: it has no LineActivated")
+        }
+        try next.apply(fact.event, at: fact.occurredAt, position: position)
+        return next
+    }
+
+    private mutating func apply(_ event: LedgerEvent, at time: Timestamp, position: UInt64) throws(FactError) {
+        let debtBefore = debt
+        let heldBefore = (depositHeld, guaranteeHeld)
+        switch event {
+        case .subscriberRegistered, .identityVerified, .lineActivated:
+            preconditionFailure("handled by evolve")
+        case .depositPaid(let amount): depositHeld = try sum(depositHeld, amount, "data.amount")
+        case .guaranteePaid(let amount): guaranteeHeld = try sum(guaranteeHeld, amount, "data.amount")
+        case .depositRefunded(let amount):
+            guard amount <= depositHeld else {
+                throw FactError(field: "data.amount", reason: "refunds \(amount) of a deposit of \(depositHeld) held")
+            }
+            depositHeld -= amount
+        case .guaranteeReleased(let amount):
+            guard amount <= guaranteeHeld else {
+                throw FactError(field: "data.amount", reason: "releases \(amount) of a guarantee of \(guaranteeHeld) held")
+            }
+            guaranteeHeld -= amount
+        case .usageRecorded(let amount, _): usage = try sum(usage, amount, "data.amount")
+        case .lateFeeCharged(let amount): lateFees = try sum(lateFees, amount, "data.amount")
+        case .invoiceIssued(let invoice): try issue(invoice, at: time, position: position)
+        case .paymentReceived(let paymentID, let amount, _):
+            guard paymentAmounts[paymentID] == nil else {
+                throw FactError(field: "data.paymentId", reason: "payment \(paymentID) is already recorded on line \(number)")
+            }
+            paymentAmounts[paymentID] = amount
+            paymentsReceived = try sum(paymentsReceived, amount, "data.amount")
+        case .paymentReversed(let paymentID):
+            guard let amount = paymentAmounts[paymentID] else {
+                throw FactError(field: "data.paymentId", reason: "no payment \(paymentID) on line \(number) to reverse")
+            }
+            guard reversedPaymentIDs.insert(paymentID).inserted else {
+                throw FactError(field: "data.paymentId", reason: "payment \(paymentID) is already reversed")
+            }
+            paymentsReversed += amount
+        case .noticeSent(let notice):
+            guard self.notice(notice.noticeID) == nil else {
+                throw FactError(field: "data.noticeId", reason: "notice \(notice.noticeID) is already recorded on line \(number)")
+            }
+            notices.append(NoticeState(notice: notice, sentAt: time, position: position))
+        case .noticeDelivered(let noticeID): try receipt(noticeID) { $0.deliveredAt = $0.deliveredAt ?? time }
+        case .noticeDeliveryFailed(let noticeID): try receipt(noticeID) { $0.failedAt = $0.failedAt ?? time }
+        case .lineSuspended(let suspension): suspend(suspension, at: time, position: position)
+        case .lineRestored(let reconnectionFee):
+            reconnectionFees = try sum(reconnectionFees, reconnectionFee, "data.reconnectionFee")
+            restorations.append(time)
+            setStatus(.active, at: time)
+        case .lineRevoked:
+            revokedAt = time
+            setStatus(.revoked, at: time)
+        case .expertValuationRecorded(let amount): expertValuation = amount
+        case .auctionSold(let price):
+            auctionPrice = price
+            soldAt = time
+            setStatus(.sold, at: time)
+        case .subscriptionValueSettled(let value): subscriptionValue = value
+        case .refundPaid(let amount): refundsPaid = try sum(refundsPaid, amount, "data.amount")
+        }
+        if debt != debtBefore || depositHeld != heldBefore.0 || guaranteeHeld != heldBefore.1 {
+            debtChanges.append(DebtChange(at: time, debt: debt, depositHeld: depositHeld, guaranteeHeld: guaranteeHeld))
+        }
+    }
+
+    private mutating func issue(_ invoice: InvoiceIssued, at time: Timestamp, position: UInt64) throws(FactError) {
+        guard !invoices.contains(where: { $0.invoice.invoiceID == invoice.invoiceID }) else {
+            throw FactError(field: "data.invoiceId", reason: "invoice \(invoice.invoiceID) is already issued on line \(number)")
+        }
+        guard invoice.total <= unbilled else {
+            throw FactError(field: "data.total", reason: "bills \(invoice.total) but only \(unbilled) of charges are not yet billed")
+        }
+        billed += invoice.total
+        invoices.append(InvoiceState(invoice: invoice, issuedAt: time, position: position))
+    }
+
+    private mutating func receipt(_ noticeID: String, _ update: (inout NoticeState) -> Void) throws(FactError) {
+        guard let index = notices.firstIndex(where: { $0.notice.noticeID == noticeID }) else {
+            throw FactError(field: "data.noticeId", reason: "no notice \(noticeID) was sent on line \(number)")
+        }
+        update(&notices[index])
+    }
+
+    private mutating func suspend(_ suspension: LineSuspended, at time: Timestamp, position: UInt64) {
+        cuts.append(CutRecord(suspension: suspension, at: time, position: position))
+        switch suspension.direction {
+        case .oneWay:
+            if status != .oneWay { oneWaySince = time }
+            setStatus(.oneWay, at: time)
+        case .twoWay:
+            setStatus(.twoWay, at: time)
+        }
+    }
+
+    private mutating func setStatus(_ newStatus: LineStatus, at time: Timestamp) {
+        if newStatus != status { statusSince = time }
+        if newStatus != .oneWay { oneWaySince = nil }
+        status = newStatus
+    }
+
+    private func sum(_ lhs: Rials, _ rhs: Rials, _ field: String) throws(FactError) -> Rials {
+        do { return try RialArithmetic.add(lhs, rhs) } catch { throw FactError(field: field, reason: error.description) }
+    }
+}

@@ -1,0 +1,134 @@
+public import SubledgerStore
+
+/// Where a line stands in the cut process (interchange.md, "What the figures mean").
+public enum LineStatus: String, Hashable, Sendable, CaseIterable {
+    case active, oneWay, twoWay, revoked, sold
+}
+
+/// An invoice as the line's history shows it.
+public struct InvoiceState: Hashable, Sendable {
+    public var invoice: InvoiceIssued
+    public var issuedAt: Timestamp
+    public var position: UInt64
+}
+
+/// A notice as the line's history shows it: sent, and perhaps delivered or failed (DLV-1).
+public struct NoticeState: Hashable, Sendable {
+    public var notice: NoticeSent
+    public var sentAt: Timestamp
+    public var position: UInt64
+    public var deliveredAt: Timestamp?
+    public var failedAt: Timestamp?
+
+    /// A notice known to have failed satisfies no rule that requires notice (DLV-1).
+    public var isKnownFailed: Bool { failedAt != nil && deliveredAt == nil }
+}
+
+/// A cut of the line (one-way or two-way), for the cut history.
+public struct CutRecord: Hashable, Sendable {
+    public var suspension: LineSuspended
+    public var at: Timestamp
+    public var position: UInt64
+}
+
+/// The debt after a change of it, with what was held then: the history CUT-1 reads to know
+/// whether payments brought the debt back below the level that made a notice due.
+public struct DebtChange: Hashable, Sendable {
+    public var at: Timestamp
+    public var debt: Rials
+    public var depositHeld: Rials
+    public var guaranteeHeld: Rials
+}
+
+/// The state of one line, folded from its events (`evolve`).
+public struct LineState: Hashable, Sendable {
+    public var number: String
+    public var subscriberID: String
+    public var service: Service
+    public var plan: Plan
+    public var connectionFee: Rials
+    /// The vanity premium of PLAN-3; 0 for an ordinary number.
+    public var vanityPremium: Rials
+    public var activatedAt: Timestamp
+    public var status: LineStatus = .active
+    public var statusSince: Timestamp
+    /// When the current one-way period began (OVD-2), while one-way.
+    public var oneWaySince: Timestamp?
+
+    public var usage: Rials = 0
+    public var reconnectionFees: Rials = 0
+    public var lateFees: Rials = 0
+    public var paymentsReceived: Rials = 0
+    public var paymentsReversed: Rials = 0
+    /// Payment ids and amounts, to reverse a payment by id.
+    public var paymentAmounts: [String: Rials] = [:]
+    public var reversedPaymentIDs: Set<String> = []
+
+    public var depositHeld: Rials = 0
+    public var guaranteeHeld: Rials = 0
+    public var invoices: [InvoiceState] = []
+    public var billed: Rials = 0
+    public var notices: [NoticeState] = []
+    public var cuts: [CutRecord] = []
+    public var restorations: [Timestamp] = []
+    public var debtChanges: [DebtChange] = []
+
+    public var expertValuation: Rials?
+    public var auctionPrice: Rials?
+    public var subscriptionValue: Rials?
+    public var refundsPaid: Rials = 0
+    public var revokedAt: Timestamp?
+    public var soldAt: Timestamp?
+
+    public init(number: String, activated: LineActivated, at time: Timestamp) {
+        self.number = number
+        subscriberID = activated.subscriberID
+        service = activated.service
+        plan = activated.plan
+        connectionFee = activated.connectionFee
+        vanityPremium = activated.vanityPremium
+        activatedAt = time
+        statusSince = time
+    }
+
+    /// Usage + reconnection fees + late fees recorded.
+    public var charges: Rials { usage &+ reconnectionFees &+ lateFees }
+    /// Payments received − payments reversed.
+    public var payments: Rials { paymentsReceived &- paymentsReversed }
+    /// max(0, charges − payments): the unpaid usage of THR-2.
+    public var debt: Rials { max(0, charges &- payments) }
+    /// max(0, payments − charges).
+    public var credit: Rials { max(0, payments &- charges) }
+    /// Charges not yet billed by an invoice.
+    public var unbilled: Rials { charges &- billed }
+    /// Whether the number is a vanity number (PLAN-3).
+    public var isVanity: Bool { vanityPremium > 0 }
+
+    /// What is still unpaid of each invoice, payments settling the oldest first.
+    public var unpaidByInvoice: [(invoice: InvoiceState, unpaid: Rials)] {
+        var available = max(0, payments)
+        return invoices.map { invoice in
+            let settled = min(available, invoice.invoice.total)
+            available -= settled
+            return (invoice, invoice.invoice.total - settled)
+        }
+    }
+
+    /// What is still unpaid of invoices whose `dueAt` has passed at `time` (BIL-3).
+    public func overdue(at time: Timestamp) -> Rials {
+        unpaidByInvoice.reduce(0) { total, entry in entry.invoice.invoice.dueAt < time ? total + entry.unpaid : total }
+    }
+
+    /// The oldest invoice still unpaid whose due date has passed at `time`, if any (OVD-1).
+    public func oldestOverdueInvoice(at time: Timestamp) -> InvoiceState? {
+        unpaidByInvoice.first { $0.unpaid > 0 && $0.invoice.invoice.dueAt < time }?.invoice
+    }
+
+    /// The notice with this id, if sent.
+    public func notice(_ noticeID: String) -> NoticeState? {
+        notices.first { $0.notice.noticeID == noticeID }
+    }
+
+    /// Whether the line has been revoked or sold: netting is due (VAN-3, LEG-2).
+    public var isClosed: Bool { status == .revoked || status == .sold }
+}

@@ -1,0 +1,49 @@
+/// The netting of a revoked or sold line (VAN-3, LEG-2; interchange.md "What the figures
+/// mean"): what is credited against the debt, the refund owed and the debt that remains.
+public struct NettingStatement: Hashable, Sendable {
+    public struct Credits: Hashable, Sendable {
+        public var auctionProceeds: Rials
+        public var deposit: Rials
+        public var guarantee: Rials
+        public var subscriptionValue: Rials
+
+        public var total: Rials { auctionProceeds &+ deposit &+ guarantee &+ subscriptionValue }
+    }
+
+    public var debt: Rials
+    public var credits: Credits
+    /// max(0, credits − debt).
+    public var refund: Rials
+    /// max(0, debt − credits): still owed.
+    public var residualDebt: Rials
+    public var refundsPaid: Rials
+    /// refund − refunds paid; 0 before the line is revoked or sold.
+    public var refundDue: Rials
+    /// Whether netting has happened (the line is revoked or sold).
+    public var isNetted: Bool
+
+    /// The statement of `line`; deposit and guarantee count when `countHeldAmounts`
+    /// (section 9's default: yes).
+    public init(line: LineState, countHeldAmounts: Bool) {
+        debt = line.debt
+        refundsPaid = line.refundsPaid
+        isNetted = line.isClosed
+        guard isNetted else {
+            credits = Credits(auctionProceeds: 0, deposit: 0, guarantee: 0, subscriptionValue: 0)
+            refund = 0
+            residualDebt = debt
+            refundDue = 0
+            return
+        }
+        credits = Credits(
+            auctionProceeds: line.auctionPrice ?? 0,
+            deposit: countHeldAmounts ? line.depositHeld : 0,
+            guarantee: countHeldAmounts ? line.guaranteeHeld : 0,
+            subscriptionValue: line.subscriptionValue ?? 0
+        )
+        let total = credits.total
+        refund = max(0, total &- debt)
+        residualDebt = max(0, debt &- total)
+        refundDue = max(0, refund &- refundsPaid)
+    }
+}
