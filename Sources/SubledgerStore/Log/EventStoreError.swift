@@ -69,7 +69,9 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         EventStoreError(.corrupted, "stored event at position \(position) is corrupted: \(reason)", position: position)
     }
 
-    static func storage(_ error: any Error, while action: String) -> EventStoreError {
+    /// `error` as an ``EventStoreError``: itself when it is one, a ``Code/storage`` error
+    /// naming `action` otherwise.
+    public static func storage(_ error: any Error, while action: String) -> EventStoreError {
         if let error = error as? EventStoreError { return error }
         return EventStoreError(.storage, "storage failed while \(action): \(error)")
     }

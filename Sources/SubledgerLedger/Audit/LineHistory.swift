@@ -1,0 +1,52 @@
+public import SubledgerStore
+
+/// The recorded facts of one line with its owner's, from which any view of the line is
+/// folded: as it happened (by occurrence), as it was known (by recording), or both.
+public struct LineHistory: Sendable {
+    public var number: String
+    /// The line's facts in position order.
+    public var facts: [RecordedFact]
+    /// The owner's facts (registration, verification) in position order.
+    public var subscriberFacts: [RecordedFact]
+
+    public init(number: String, facts: [RecordedFact], subscriberFacts: [RecordedFact]) {
+        self.number = number
+        self.facts = facts
+        self.subscriberFacts = subscriberFacts
+    }
+
+    /// Which facts a view counts.
+    public struct View: Hashable, Sendable {
+        /// Count facts that occurred at or before this instant.
+        public var asOf: Timestamp?
+        /// Count facts recorded at or before this instant.
+        public var knownAt: Timestamp?
+
+        public init(asOf: Timestamp? = nil, knownAt: Timestamp? = nil) {
+            self.asOf = asOf
+            self.knownAt = knownAt
+        }
+
+        func includes(_ fact: RecordedFact) -> Bool {
+            (asOf.map { fact.occurredAt <= $0 } ?? true) && (knownAt.map { fact.recordedAt <= $0 } ?? true)
+        }
+    }
+
+    /// The line's state in `view`; `nil` when the line did not exist in it.
+    public func state(_ view: View = View()) throws(FactError) -> LineState? {
+        try Self.fold(facts.filter(view.includes))
+    }
+
+    /// The owner's state in `view`.
+    public func subscriber(_ view: View = View()) throws(FactError) -> SubscriberState? {
+        var state: SubscriberState?
+        for fact in subscriberFacts where view.includes(fact) { state = try SubscriberState.evolve(state, fact.fact) }
+        return state
+    }
+
+    static func fold(_ facts: some Sequence<RecordedFact>) throws(FactError) -> LineState? {
+        var state: LineState?
+        for fact in facts { state = try LineState.evolve(state, fact.fact, position: fact.position) }
+        return state
+    }
+}

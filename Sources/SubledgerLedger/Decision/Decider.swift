@@ -1,0 +1,44 @@
+public import SubledgerStore
+
+/// `decide(state, command) -> events`: pure, with time passed in.
+///
+/// The events an action records are judged one after the other, each on the state the
+/// ones before it left; the first forbidden judgement refuses the whole action. Recorded
+/// events carry `rule` and `policyEdition` in their metadata (POL-2).
+public enum Decider: Sendable {
+    /// What a decision gives: the facts to record and every judgement that allowed them.
+    public struct Decision: Hashable, Sendable {
+        public var facts: [LedgerFact]
+        public var judgements: [RuleJudgement]
+    }
+
+    public static func decide(
+        _ action: OperatorAction, line: LineState, subscriber: SubscriberState?, at time: Timestamp,
+        editions: PolicyEditions, calendar: TehranCalendar, metadata: [String: String] = [:]
+    ) -> Result<Decision, RuleViolation> {
+        let edition = editions.edition(at: time)
+        var state = line
+        var facts: [LedgerFact] = []
+        var allJudgements: [RuleJudgement] = []
+        for event in action.events(line: line, at: time, edition: edition) {
+            var fact = LedgerFact.line(line.number, time, event, metadata: metadata)
+            let context = RuleContext(line: state, subscriber: subscriber, editions: editions, calendar: calendar)
+            let judgements = Rulebook.judge(fact, context: context)
+            if let refusal = judgements.first(where: \.isForbidden) { return .failure(RuleViolation(refusal)) }
+            if case .refundPaid(let amount) = event, amount <= 0 {
+                return .failure(RuleViolation(RuleJudgement(rule: "VAN-3", edition: edition.id, verdict: .forbidden, reason: "no refund is owed")))
+            }
+            fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
+            fact.metadata["policyEdition"] = edition.id
+            do {
+                state = try LineState.evolve(state, fact, position: 0)
+            } catch {
+                return .failure(RuleViolation(RuleJudgement(rule: "POL-2", edition: edition.id, verdict: .forbidden,
+                                                            reason: "the action cannot be recorded: \(error)")))
+            }
+            facts.append(fact)
+            allJudgements += judgements
+        }
+        return .success(Decision(facts: facts, judgements: allJudgements))
+    }
+}

@@ -1,0 +1,58 @@
+public import SubledgerStore
+
+/// What an operator asks to do to a line; `decide` turns it into events or a refusal.
+public enum OperatorAction: Hashable, Sendable {
+    /// A notice (NTC-1, GEN-5); with no deadline, a threshold notice gives the minimum.
+    case sendNotice(kind: NoticeSent.Kind, channel: NoticeSent.Channel, deadline: Timestamp?)
+    /// An invoice of these items (BIL-1..3); due in the edition's 15 days unless given.
+    case issueInvoice(invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [InvoiceIssued.Item], dueAt: Timestamp?)
+    /// A cut for debt or another reason; for debt, the cut notice is sent with it (GEN-5).
+    case cut(direction: LineSuspended.Direction, reason: LineSuspended.Reason)
+    case restore(reconnectionFee: Rials)
+    /// The written warning of OVD-3.
+    case sendWrittenWarning(channel: NoticeSent.Channel)
+    case revoke(reason: String)
+    case recordExpertValuation(amount: Rials)
+    case sellAtAuction(price: Rials)
+    case settleSubscriptionValue(value: Rials)
+    /// A refund; `nil` pays everything netting owes.
+    case payRefund(amount: Rials?)
+    /// Always refused (GEN-2); here so that a caller learns why.
+    case chargeLateFee(amount: Rials)
+}
+
+/// The events an action records, before they are judged.
+extension OperatorAction {
+    func events(line: LineState, at time: Timestamp, edition: PolicyEdition) -> [LedgerEvent] {
+        let stamp = time.millisecondsSinceEpoch
+        switch self {
+        case .sendNotice(let kind, let channel, let deadline):
+            return [.noticeSent(NoticeSent(noticeID: "\(kind.rawValue)-\(stamp)", kind: kind, channel: channel, deadline: deadline, fee: 0))]
+        case .issueInvoice(let invoiceID, let periodStart, let periodEnd, let items, let dueAt):
+            let total = items.reduce(Rials(0)) { $0 &+ $1.amount }
+            let due = dueAt ?? time.adding(seconds: Int64(edition.invoicePaymentDays) * 86_400)
+            return [.invoiceIssued(InvoiceIssued(invoiceID: invoiceID, periodStart: periodStart, periodEnd: periodEnd,
+                                                 items: items, total: total, dueAt: due))]
+        case .cut(let direction, let reason):
+            let suspension = LineSuspended(direction: direction, reason: reason, debtLine: reason.isForDebt ? line.number : nil)
+            var events: [LedgerEvent] = []
+            if reason.isForDebt, line.cutNotice(for: direction, at: time) == nil {
+                let kind: NoticeSent.Kind = direction == .oneWay ? .oneWayCut : .twoWayCut
+                events.append(.noticeSent(NoticeSent(noticeID: "\(kind.rawValue)-\(stamp)", kind: kind, channel: .sms, deadline: nil, fee: 0)))
+            }
+            events.append(.lineSuspended(suspension))
+            return events
+        case .restore(let fee): return [.lineRestored(reconnectionFee: fee)]
+        case .sendWrittenWarning(let channel):
+            return [.noticeSent(NoticeSent(noticeID: "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0))]
+        case .revoke(let reason): return [.lineRevoked(reason: reason)]
+        case .recordExpertValuation(let amount): return [.expertValuationRecorded(amount: amount)]
+        case .sellAtAuction(let price): return [.auctionSold(price: price)]
+        case .settleSubscriptionValue(let value): return [.subscriptionValueSettled(value: value)]
+        case .payRefund(let amount):
+            let owed = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation).refundDue
+            return [.refundPaid(amount: amount ?? owed)]
+        case .chargeLateFee(let amount): return [.lateFeeCharged(amount: amount)]
+        }
+    }
+}

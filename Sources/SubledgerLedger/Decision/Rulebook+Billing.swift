@@ -1,0 +1,55 @@
+import SubledgerStore
+
+extension Rulebook {
+    /// BIL-1 (interval), BIL-2 (items add up), BIL-3 (15 days to pay).
+    static func judgeInvoice(_ invoice: InvoiceIssued, at time: Timestamp, line: LineState, context: RuleContext,
+                             into list: inout JudgementList) {
+        let edition = list.edition
+        if let previous = line.invoices.last {
+            let earliest = context.calendar.addingMonths(edition.invoiceMinimumIntervalMonths, to: previous.issuedAt)
+            list.require(time >= earliest, "BIL-1",
+                         allowed: "at least \(edition.invoiceMinimumIntervalMonths) month(s) after invoice \(previous.invoice.invoiceID)",
+                         forbidden: "issued before \(earliest), less than \(edition.invoiceMinimumIntervalMonths) Solar Hijri month(s) after invoice \(previous.invoice.invoiceID) of \(previous.issuedAt)")
+        } else {
+            list.allow("BIL-1", "the line's first invoice")
+        }
+        var itemsTotal: Rials = 0
+        var overflow = false
+        for item in invoice.items {
+            let (sum, didOverflow) = itemsTotal.addingReportingOverflow(item.amount)
+            itemsTotal = sum
+            overflow = overflow || didOverflow
+        }
+        list.require(!overflow && itemsTotal == invoice.total, "BIL-2",
+                     allowed: "its items sum to its total (\(invoice.total))",
+                     forbidden: "its items sum to \(overflow ? "more than 64 bits" : String(itemsTotal)), not its total \(invoice.total)")
+        let earliestDue = time.adding(seconds: Int64(edition.invoicePaymentDays) * 86_400)
+        list.require(invoice.dueAt >= earliestDue, "BIL-3",
+                     allowed: "due at \(invoice.dueAt), at least \(edition.invoicePaymentDays) days after issue",
+                     forbidden: "due at \(invoice.dueAt), before \(earliestDue): the subscriber has \(edition.invoicePaymentDays) days to pay")
+    }
+
+    /// GEN-5 (free), NTC-1 (minimum deadline), OVD-3 (written warning after a two-way cut).
+    static func judgeNotice(_ notice: NoticeSent, at time: Timestamp, line: LineState, context: RuleContext,
+                            into list: inout JudgementList) {
+        let edition = list.edition
+        list.require(notice.fee == 0, "GEN-5", allowed: "sent free of charge",
+                     forbidden: "charges \(notice.fee) rials for a notice, which must be free")
+        if notice.kind.isThresholdNotice {
+            let terms = ThresholdTerms(edition: edition, line: line)
+            let minimum = time.adding(seconds: terms.noticeMinimumSeconds)
+            if let deadline = notice.deadline {
+                list.require(deadline >= minimum, "NTC-1",
+                             allowed: "its deadline \(deadline) gives at least \(terms.noticeMinimumSeconds / 3600) hours",
+                             forbidden: "its deadline \(deadline) gives less than \(terms.noticeMinimumSeconds / 3600) hours (due \(minimum))")
+            } else {
+                list.allow("NTC-1", "no deadline written: the minimum of \(terms.noticeMinimumSeconds / 3600) hours applies")
+            }
+        }
+        if notice.kind == .writtenWarning {
+            list.require(line.status == .twoWay && line.debt > 0, "OVD-3",
+                         allowed: "a written warning to a two-way cut line with \(line.debt) rials unpaid",
+                         forbidden: "a written warning comes after the two-way cut of a line in debt (line is \(line.status.rawValue), debt \(line.debt))")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import SubledgerStore
+
+extension Rulebook {
+    /// SUS-1, GEN-1, CUT-1, CUT-2, OVD-1, OVD-2 and section 9's cut notice (GEN-5).
+    static func judgeSuspension(_ suspension: LineSuspended, at time: Timestamp, line: LineState, context: RuleContext,
+                                into list: inout JudgementList) {
+        let edition = list.edition
+        if line.status == .twoWay || (line.status == .oneWay && suspension.direction == .oneWay) {
+            list.forbid("SUS-1", "line \(line.number) is already \(line.status.rawValue)")
+            return
+        }
+        guard suspension.reason.isForDebt else {
+            list.allow("SUS-1", "a suspension for \(suspension.reason.rawValue), named as such")
+            return
+        }
+        guard suspension.debtLine == line.number else {
+            list.forbid("GEN-1", "cites the debt of line \(suspension.debtLine ?? "?"): another line's debt never cuts this one")
+            return
+        }
+        list.allow("GEN-1", "cites this line's own debt")
+        if edition.noticeRequiredBeforeEveryDebtCut {
+            let notice = line.cutNotice(for: suspension.direction, at: time)
+            list.require(notice != nil, "GEN-5",
+                         allowed: "cut notice \(notice?.notice.noticeID ?? "") sent at \(notice?.sentAt.rfc3339 ?? "")",
+                         forbidden: "no \(suspension.direction == .oneWay ? "oneWayCut" : "twoWayCut") notice was sent before this cut")
+        }
+        switch (suspension.direction, line.status) {
+        case (.oneWay, _), (.twoWay, .active) where suspension.reason == .threshold:
+            judgeFirstCut(suspension, at: time, line: line, context: context, into: &list)
+        case (.twoWay, .active):
+            list.forbid("OVD-2", "a line goes one-way for at least \(edition.oneWayMinimumDays) days before two-way")
+        default:
+            judgeTwoWayCut(suspension, at: time, line: line, into: &list)
+        }
+    }
+
+    /// CUT-1 and CUT-2 for a threshold cut, OVD-1 for an overdue one.
+    private static func judgeFirstCut(_ suspension: LineSuspended, at time: Timestamp, line: LineState, context: RuleContext,
+                                      into list: inout JudgementList) {
+        let edition = list.edition
+        if suspension.reason == .overdue {
+            let invoice = line.oldestOverdueInvoice(at: time)
+            list.require(invoice != nil, "OVD-1",
+                         allowed: "invoice \(invoice?.invoice.invoiceID ?? "") was due at \(invoice?.invoice.dueAt.rfc3339 ?? "") and is unpaid",
+                         forbidden: "no invoice is past its due date unpaid")
+            if suspension.direction == .twoWay {
+                list.forbid("OVD-2", "a line goes one-way for at least \(edition.oneWayMinimumDays) days before two-way")
+            }
+            return
+        }
+        let direction = edition.thresholdCutDirection
+        list.require(suspension.direction == direction, "CUT-2",
+                     allowed: "the cut process starts with a \(direction.rawValue) cut",
+                     forbidden: "the cut process starts with a \(direction.rawValue) cut, not \(suspension.direction.rawValue)")
+        switch line.standingThresholdNotice(at: time, editions: context.editions) {
+        case .failure(let problem):
+            list.forbid("CUT-1", "(a) \(problem)")
+        case .success(let standing):
+            let terms = ThresholdTerms(edition: edition, line: line)
+            if time < standing.effectiveDeadline {
+                list.forbid("CUT-1", "(b) before the deadline of notice \(standing.notice.notice.noticeID): \(standing.effectiveDeadline) (DLV-1: from delivery when delivered)")
+            } else if !terms.cutLevelReached(line.debt) {
+                list.forbid("CUT-1", "(c) unpaid usage \(line.debt) is below the threshold \(terms.thresholdRials)")
+            } else {
+                list.allow("CUT-1", "notice \(standing.notice.notice.noticeID), deadline \(standing.effectiveDeadline) passed, unpaid usage \(line.debt) ≥ threshold \(terms.thresholdRials)")
+            }
+        }
+    }
+
+    /// OVD-2: at least two weeks one-way, still in debt.
+    private static func judgeTwoWayCut(_ suspension: LineSuspended, at time: Timestamp, line: LineState, into list: inout JudgementList) {
+        let edition = list.edition
+        let days = Int64(edition.oneWayMinimumDays)
+        let since = line.oneWaySince ?? line.statusSince
+        let earliest = since.adding(seconds: days * 86_400)
+        let stillOwed = suspension.reason == .overdue ? line.overdue(at: time) : line.debt
+        if time < earliest {
+            list.forbid("OVD-2", "one-way since \(since): two-way is allowed from \(earliest) (\(days) days)")
+        } else if stillOwed <= 0 {
+            list.forbid("OVD-2", "nothing is \(suspension.reason == .overdue ? "overdue" : "owed") any more")
+        } else {
+            list.allow("OVD-2", "one-way since \(since) (at least \(days) days) with \(stillOwed) rials still owed")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import SubledgerStore
+
+/// The threshold terms of a line under one edition, compared exactly in integers (THR-2).
+struct ThresholdTerms {
+    let edition: PolicyEdition
+    let plan: Plan
+    let service: Service
+    let depositHeld: Rials
+    let guaranteeHeld: Rials
+
+    init(edition: PolicyEdition, line: LineState, depositHeld: Rials? = nil, guaranteeHeld: Rials? = nil) {
+        self.edition = edition
+        plan = line.plan
+        service = line.service
+        self.depositHeld = depositHeld ?? line.depositHeld
+        self.guaranteeHeld = guaranteeHeld ?? line.guaranteeHeld
+    }
+
+    /// The threshold of THR-1, rounded down for reporting.
+    var thresholdRials: Rials {
+        edition.thresholdRials(plan: plan, service: service, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+    }
+
+    /// Whether `debt` is at or above `percent` % of the threshold, exactly.
+    func reaches(_ debt: Rials, percentOfThreshold percent: Int64) -> Bool {
+        edition.reaches(debtRials: debt, percentOfThreshold: percent, plan: plan, service: service,
+                        depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+    }
+
+    /// Whether a threshold notice is due at this debt (NTC-1 of this edition).
+    func noticeIsDue(_ debt: Rials) -> Bool {
+        reaches(debt, percentOfThreshold: edition.noticeTriggerPercent(for: plan))
+    }
+
+    /// Whether a threshold cut may happen at this debt (CUT-1 (c)).
+    func cutLevelReached(_ debt: Rials) -> Bool {
+        reaches(debt, percentOfThreshold: edition.cutLevelPercent)
+    }
+
+    /// The least time a threshold notice must give (NTC-1), in seconds.
+    var noticeMinimumSeconds: Int64 {
+        Int64(edition.noticeMinimumDeadlineHours(for: plan)) * 3600
+    }
+}

@@ -1,0 +1,89 @@
+public import SubledgerStore
+
+/// One entry of the operator's work list (`due`): what is owed or now allowed on a line,
+/// the rule that says so, and since when.
+public struct DueAction: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case notice, oneWayCut, twoWayCut, writtenWarning, revoke, auction, refund
+    }
+
+    public var line: String
+    public var action: Kind
+    public var rule: RuleID
+    public var since: Timestamp
+
+    public init(line: String, action: Kind, rule: RuleID, since: Timestamp) {
+        self.line = line
+        self.action = action
+        self.rule = rule
+        self.since = since
+    }
+}
+
+/// The work list of one line at a time T: each candidate action is tried through `decide`
+/// at T, so the list says exactly what the rules would allow.
+public enum WorkList: Sendable {
+    public static func due(line: LineState, subscriber: SubscriberState?, at time: Timestamp,
+                           editions: PolicyEditions, calendar: TehranCalendar) -> [DueAction] {
+        var entries: [DueAction] = []
+        let edition = editions.edition(at: time)
+        func allowed(_ action: OperatorAction) -> Bool {
+            if case .success = Decider.decide(action, line: line, subscriber: subscriber, at: time, editions: editions, calendar: calendar) {
+                return true
+            }
+            return false
+        }
+        if let since = thresholdNoticeOwedSince(line, at: time, editions: editions) {
+            entries.append(DueAction(line: line.number, action: .notice, rule: "NTC-1", since: since))
+        }
+        if line.status == .active {
+            if allowed(.cut(direction: edition.thresholdCutDirection, reason: .threshold)),
+               case .success(let standing) = line.standingThresholdNotice(at: time, editions: editions) {
+                entries.append(DueAction(line: line.number, action: .oneWayCut, rule: "CUT-1", since: standing.effectiveDeadline))
+            } else if allowed(.cut(direction: .oneWay, reason: .overdue)), let invoice = line.oldestOverdueInvoice(at: time) {
+                entries.append(DueAction(line: line.number, action: .oneWayCut, rule: "OVD-1", since: invoice.invoice.dueAt))
+            }
+        }
+        if line.status == .oneWay, allowed(.cut(direction: .twoWay, reason: .overdue)) || allowed(.cut(direction: .twoWay, reason: .threshold)) {
+            let since = (line.oneWaySince ?? line.statusSince).adding(seconds: Int64(edition.oneWayMinimumDays) * 86_400)
+            entries.append(DueAction(line: line.number, action: .twoWayCut, rule: "OVD-2", since: since))
+        }
+        if line.status == .twoWay, line.debt > 0, line.writtenWarning(at: time).map({ $0.sentAt < line.statusSince }) ?? true {
+            entries.append(DueAction(line: line.number, action: .writtenWarning, rule: "OVD-3", since: line.statusSince))
+        }
+        if line.status == .twoWay || line.status == .revoked,
+           let terms = GraceTerms(line: line, subscriber: subscriber, at: time, edition: edition, calendar: calendar) {
+            if line.status == .twoWay, allowed(.revoke(reason: "debt unpaid after the grace")) {
+                entries.append(DueAction(line: line.number, action: .revoke, rule: line.isVanity ? "VAN-1" : terms.graceRule,
+                                         since: terms.earliestRevocation))
+            }
+            if line.isVanity, line.expertValuation != nil, time >= terms.earliestAuction, line.debt > 0 {
+                entries.append(DueAction(line: line.number, action: .auction, rule: "VAN-2", since: terms.earliestAuction))
+            }
+        }
+        let statement = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
+        if statement.refundDue > 0 {
+            entries.append(DueAction(line: line.number, action: .refund, rule: line.subscriptionValue != nil ? "LEG-2" : "VAN-3",
+                                     since: line.soldAt ?? line.revokedAt ?? line.statusSince))
+        }
+        return entries
+    }
+
+    /// Since when a threshold notice is owed (NTC-1): the debt is at the notice level and
+    /// no standing threshold notice covers it; `nil` when none is owed.
+    static func thresholdNoticeOwedSince(_ line: LineState, at time: Timestamp, editions: PolicyEditions) -> Timestamp? {
+        guard line.status == .active else { return nil }
+        let terms = ThresholdTerms(edition: editions.edition(at: time), line: line)
+        guard terms.noticeIsDue(line.debt) else { return nil }
+        if case .success = line.standingThresholdNotice(at: time, editions: editions) { return nil }
+        // The last time the debt rose to the notice level.
+        var since = time
+        for change in line.debtChanges.reversed() {
+            let changeTerms = ThresholdTerms(edition: editions.edition(at: change.at), line: line,
+                                             depositHeld: change.depositHeld, guaranteeHeld: change.guaranteeHeld)
+            guard changeTerms.noticeIsDue(change.debt) else { break }
+            since = change.at
+        }
+        return since
+    }
+}

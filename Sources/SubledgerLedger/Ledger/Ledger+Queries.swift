@@ -1,0 +1,116 @@
+public import SubledgerStore
+
+extension Ledger {
+    /// The line's recorded history with its owner's.
+    public func history(of line: String) throws(LedgerError) -> LineHistory {
+        let facts = try recordedFacts(of: .line(line))
+        guard !facts.isEmpty else { throw LedgerError(.unknownStream("line \(line)")) }
+        var owners: [String] = []
+        for fact in facts {
+            if case .lineActivated(let activated) = fact.event, !owners.contains(activated.subscriberID) {
+                owners.append(activated.subscriberID)
+            }
+        }
+        var subscriberFacts: [RecordedFact] = []
+        for owner in owners { subscriberFacts += try recordedFacts(of: .subscriber(owner)) }
+        return LineHistory(number: line, facts: facts, subscriberFacts: subscriberFacts.sorted { $0.position < $1.position })
+    }
+
+    /// The line's status in `view`. Without `asOf`, `overdue` is judged now.
+    public func status(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
+        let history = try history(of: line)
+        let state: LineState?
+        do { state = try history.state(view) } catch { throw LedgerError(.badFact(error)) }
+        guard let state else { throw LedgerError(.unknownStream("line \(line) in that view")) }
+        return LineStatusReport(line: state, at: view.asOf ?? clock.now(), editions: editions)
+    }
+
+    /// The netting statement of the line (VAN-3, LEG-2).
+    public func settlement(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> NettingStatement {
+        let history = try history(of: line)
+        let state: LineState?
+        do { state = try history.state(view) } catch { throw LedgerError(.badFact(error)) }
+        guard let state else { throw LedgerError(.unknownStream("line \(line) in that view")) }
+        let edition = editions.edition(at: view.asOf ?? clock.now())
+        return NettingStatement(line: state, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
+    }
+
+    /// Every line's history, read in one pass over the log in short chunks.
+    public func allHistories() throws(LedgerError) -> [LineHistory] {
+        var lineFacts: [String: [RecordedFact]] = [:]
+        var subscriberFacts: [String: [RecordedFact]] = [:]
+        var order: [String] = []
+        do {
+            try store.forEachEvent { recorded in
+                let fact = try RecordedFact(recorded)
+                switch fact.stream {
+                case .line(let number):
+                    if lineFacts[number] == nil { order.append(number) }
+                    lineFacts[number, default: []].append(fact)
+                case .subscriber(let id): subscriberFacts[id, default: []].append(fact)
+                }
+            }
+        } catch let error as FactError {
+            throw LedgerError(.badFact(error))
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: "reading the log")))
+        }
+        return order.map { number in
+            let facts = lineFacts[number] ?? []
+            var owners: [String] = []
+            for fact in facts {
+                if case .lineActivated(let activated) = fact.event, !owners.contains(activated.subscriberID) { owners.append(activated.subscriberID) }
+            }
+            return LineHistory(number: number, facts: facts, subscriberFacts: owners.flatMap { subscriberFacts[$0] ?? [] })
+        }
+    }
+
+    /// The operator's work list at `time`, over every line.
+    public func due(at time: Timestamp) throws(LedgerError) -> [DueAction] {
+        var entries: [DueAction] = []
+        for history in try allHistories() {
+            let view = LineHistory.View(asOf: time)
+            guard let state = try? history.state(view) else { continue }
+            let owner = try? history.subscriber(view)
+            entries += WorkList.due(line: state, subscriber: owner ?? nil, at: time, editions: editions, calendar: calendar)
+        }
+        return entries
+    }
+
+    /// The audit's findings, for one line or every line.
+    public func audit(line: String? = nil) throws(LedgerError) -> [Finding] {
+        let histories: [LineHistory]
+        if let line { histories = [try history(of: line)] } else { histories = try allHistories() }
+        var findings: [Finding] = []
+        for history in histories {
+            do { findings += try Auditor.audit(history, editions: editions, calendar: calendar) } catch { throw LedgerError(.badFact(error)) }
+        }
+        return findings.sorted { ($0.position, $0.rule) < ($1.position, $1.rule) }
+    }
+
+    /// The committed events from `position` on, as they are committed: the sequence polls
+    /// the store (other processes may write to it) and never ends by itself.
+    public func follow(from position: UInt64 = 1, pollInterval: Duration = .milliseconds(50)) -> AsyncThrowingStream<RecordedFact, any Error> {
+        let store = self.store
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                var next = max(position, 1)
+                while !Task.isCancelled {
+                    do {
+                        let chunk = try store.events(from: next, limit: 1024)
+                        for recorded in chunk { continuation.yield(try RecordedFact(recorded)) }
+                        if let last = chunk.last { next = last.position + 1 }
+                        if chunk.count < 1024 { try await Task.sleep(for: pollInterval) }
+                    } catch is CancellationError {
+                        break
+                    } catch {
+                        continuation.finish(throwing: error)
+                        return
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

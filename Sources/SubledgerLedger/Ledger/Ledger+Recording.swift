@@ -1,0 +1,120 @@
+public import SubledgerStore
+
+/// The states of the streams a batch touches, loaded from the store.
+struct LoadedStates {
+    var lines: [String: LineState?] = [:]
+    var subscribers: [String: SubscriberState?] = [:]
+    var versions: [StreamID: UInt64] = [:]
+}
+
+extension Ledger {
+    /// Loads the current state of `streams` (each read in one short transaction).
+    func loadStates(_ streams: some Sequence<LedgerStream>) throws(LedgerError) -> LoadedStates {
+        var loaded = LoadedStates()
+        for stream in streams where loaded.versions[stream.streamID] == nil {
+            let facts = try recordedFacts(of: stream)
+            loaded.versions[stream.streamID] = facts.last?.streamVersion ?? 0
+            do {
+                switch stream {
+                case .line(let number): loaded.lines[number] = try LineHistory.fold(facts)
+                case .subscriber(let id):
+                    var state: SubscriberState?
+                    for fact in facts { state = try SubscriberState.evolve(state, fact.fact) }
+                    loaded.subscribers[id] = state
+                }
+            } catch {
+                throw LedgerError(.badFact(FactError(field: "", reason: "the stored history of \(stream) does not fold: \(error)")))
+            }
+        }
+        return loaded
+    }
+
+    /// The recorded facts of one stream, in order.
+    func recordedFacts(of stream: LedgerStream) throws(LedgerError) -> [RecordedFact] {
+        do {
+            return try store.events(in: stream.streamID).map { recorded throws(FactError) in try RecordedFact(recorded) }
+        } catch let error as EventStoreError {
+            throw LedgerError(.store(error))
+        } catch let error as FactError {
+            throw LedgerError(.badFact(error))
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: "reading \(stream)")))
+        }
+    }
+
+    /// Validates `facts` against the streams they touch and appends them in one batch with
+    /// the versions they were validated against; retried when another writer got there first.
+    func append(_ facts: [LedgerFact], judging: Bool) throws(LedgerError) -> AppendResult {
+        for _ in 0..<8 {
+            var streams: [LedgerStream] = []
+            for fact in facts {
+                streams.append(fact.stream)
+                if case .lineActivated(let activated) = fact.event { streams.append(.subscriber(activated.subscriberID)) }
+            }
+            var loaded = try loadStates(streams)
+            let lineOwners = try owners(of: loaded)
+            loaded.subscribers.merge(lineOwners) { current, _ in current }
+            var proposed: [ProposedEvent] = []
+            for (index, fact) in facts.enumerated() {
+                proposed.append(try validate(fact, index: index, into: &loaded, judging: judging))
+            }
+            let expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
+            do {
+                return try store.append(proposed, expecting: expectations)
+            } catch let error as EventStoreError where error.code == .versionConflict {
+                continue
+            } catch let error as EventStoreError {
+                throw LedgerError(.store(error))
+            } catch {
+                throw LedgerError(.store(EventStoreError.storage(error, while: "appending")))
+            }
+        }
+        throw LedgerError(.store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
+    }
+
+    private func owners(of loaded: LoadedStates) throws(LedgerError) -> [String: SubscriberState?] {
+        let ids = loaded.lines.values.compactMap { $0?.subscriberID }.filter { loaded.subscribers[$0] == nil }
+        return try loadStates(ids.map { LedgerStream.subscriber($0) }).subscribers
+    }
+
+    private func validate(_ fact: LedgerFact, index: Int, into loaded: inout LoadedStates,
+                          judging: Bool) throws(LedgerError) -> ProposedEvent {
+        var fact = fact
+        do {
+            switch fact.stream {
+            case .subscriber(let id):
+                loaded.subscribers[id] = try SubscriberState.evolve(loaded.subscribers[id] ?? nil, fact)
+            case .line(let number):
+                let before = loaded.lines[number] ?? nil
+                var owner: SubscriberState?
+                if case .lineActivated(let activated) = fact.event {
+                    guard let registered = loaded.subscribers[activated.subscriberID] ?? nil else {
+                        throw FactError(field: "data.subscriberId", reason: "subscriber \(activated.subscriberID) is not registered")
+                    }
+                    owner = registered
+                } else if let before {
+                    owner = loaded.subscribers[before.subscriberID] ?? nil
+                }
+                if judging {
+                    let context = RuleContext(line: before, subscriber: owner, editions: editions, calendar: calendar)
+                    let judgements = Rulebook.judge(fact, context: context)
+                    if let refusal = judgements.first(where: \.isForbidden) {
+                        throw LedgerError(.ruleViolation(RuleViolation(refusal)), index: index)
+                    }
+                    if !judgements.isEmpty {
+                        fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
+                        fact.metadata["policyEdition"] = editions.edition(at: fact.occurredAt).id
+                    }
+                }
+                loaded.lines[number] = try LineState.evolve(before, fact, position: 0)
+            }
+        } catch let error as FactError {
+            throw LedgerError(.badFact(error), index: index)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.badFact(FactError(field: "", reason: "\(error)")), index: index)
+        }
+        return fact.proposedEvent()
+    }
+}

@@ -1,0 +1,92 @@
+public import SubledgerStore
+
+/// The ledger as a library: record facts, apply actions through the rules, ask a line's
+/// state, the work list, the audit and the netting, and follow the committed events.
+///
+/// ```swift
+/// let ledger = try Ledger.open(at: "ledger-store")
+/// try ledger.record([fact])
+/// let status = try ledger.status(of: "+989121234567")
+/// ```
+///
+/// ## Topics
+/// ### Opening
+/// - ``open(at:editions:calendar:clock:)``
+/// - ``inMemory(editions:calendar:clock:)``
+/// ### Recording and acting
+/// - ``record(_:)``
+/// - ``apply(_:)``
+/// - ``apply(_:to:at:metadata:)``
+/// ### Asking
+/// - ``status(of:view:)``
+/// - ``history(of:)``
+/// - ``due(at:)``
+/// - ``audit(line:)``
+/// - ``settlement(of:)``
+/// - ``follow(from:pollInterval:)``
+public final class Ledger: Sendable {
+    public let store: EventStore
+    public let editions: PolicyEditions
+    public let calendar: TehranCalendar
+    let clock: any StoreClock
+
+    public init(store: EventStore, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
+                clock: any StoreClock = SystemClock()) {
+        self.store = store
+        self.editions = editions
+        self.calendar = calendar
+        self.clock = clock
+    }
+
+    /// Opens (or creates) the ledger's store in the folder `path`.
+    public static func open(at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
+                            clock: any StoreClock = SystemClock()) throws -> Ledger {
+        Ledger(store: try EventStore.open(at: path, options: .init(clock: clock)), editions: editions, calendar: calendar, clock: clock)
+    }
+
+    /// A ledger in memory, with the same behaviour.
+    public static func inMemory(editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
+                                clock: any StoreClock = SystemClock()) -> Ledger {
+        Ledger(store: .inMemory(clock: clock), editions: editions, calendar: calendar, clock: clock)
+    }
+
+    /// Records `facts` as they are, lawful or not (`import`): all in one transaction, or
+    /// none when one cannot be a fact. Rule-breaking facts are recorded for the audit.
+    @discardableResult
+    public func record(_ facts: [LedgerFact]) throws(LedgerError) -> AppendResult {
+        try append(facts, judging: false)
+    }
+
+    /// Records `facts` as the operator's actions (`apply`): each is first judged by the
+    /// rules in force at its time; one forbidden, nothing is recorded. Recorded actions
+    /// carry `rule` and `policyEdition` (POL-2).
+    @discardableResult
+    public func apply(_ facts: [LedgerFact]) throws(LedgerError) -> AppendResult {
+        try append(facts, judging: true)
+    }
+
+    /// Decides `action` on `line` at `time` and records its events; refuses with the rule.
+    @discardableResult
+    public func apply(_ action: OperatorAction, to line: String, at time: Timestamp,
+                      metadata: [String: String] = [:]) throws(LedgerError) -> [LedgerFact] {
+        for _ in 0..<8 {
+            let loaded = try loadStates([.line(line)])
+            guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
+            let owner = try loadStates([.subscriber(state.subscriberID)]).subscribers[state.subscriberID] ?? nil
+            switch Decider.decide(action, line: state, subscriber: owner, at: time, editions: editions, calendar: calendar, metadata: metadata) {
+            case .failure(let violation):
+                throw LedgerError(.ruleViolation(violation))
+            case .success(let decision):
+                do {
+                    try store.append(decision.facts.map { $0.proposedEvent() }, expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)])
+                    return decision.facts
+                } catch let error as EventStoreError where error.code == .versionConflict {
+                    continue  // someone else wrote to the line: fold their events in and decide again
+                } catch {
+                    throw LedgerError(.store(EventStoreError.storage(error, while: "recording the action")))
+                }
+            }
+        }
+        throw LedgerError(.store(EventStoreError(.versionConflict, "line \(line) kept changing while the action was decided")))
+    }
+}

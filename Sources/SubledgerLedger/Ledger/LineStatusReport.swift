@@ -1,0 +1,72 @@
+public import SubledgerStore
+
+/// A line's state as `status` reports it (interchange.md).
+public struct LineStatusReport: Hashable, Sendable {
+    public var line: String
+    public var status: LineStatus
+    public var plan: Plan
+    public var service: Service
+    /// THR-1's threshold, rounded down for 80 % of an odd amount.
+    public var threshold: Rials
+    public var debt: Rials
+    public var credit: Rials
+    /// Unpaid invoices past their due date at the moment judged (`asOf`, or now).
+    public var overdue: Rials
+    public var deposit: Rials
+    public var guarantee: Rials
+    public var refundDue: Rials
+    /// The policy edition in force at that moment.
+    public var policyEdition: String
+
+    public init(line: LineState, at time: Timestamp, editions: PolicyEditions) {
+        let edition = editions.edition(at: time)
+        self.line = line.number
+        status = line.status
+        plan = line.plan
+        service = line.service
+        threshold = edition.thresholdRials(plan: line.plan, service: line.service, depositHeldRials: line.depositHeld,
+                                           guaranteeHeldRials: line.guaranteeHeld)
+        debt = line.debt
+        credit = line.credit
+        overdue = line.overdue(at: time)
+        deposit = line.depositHeld
+        guarantee = line.guaranteeHeld
+        refundDue = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation).refundDue
+        policyEdition = edition.id
+    }
+
+    /// The JSON document of `status --json`.
+    public var json: JSONObject {
+        ["line": .string(line), "status": .string(status.rawValue), "plan": .string(plan.rawValue),
+         "service": .string(service.rawValue), "threshold": .integer(threshold), "debt": .integer(debt),
+         "credit": .integer(credit), "overdue": .integer(overdue), "deposit": .integer(deposit),
+         "guarantee": .integer(guarantee), "refundDue": .integer(refundDue), "policyEdition": .string(policyEdition)]
+    }
+}
+
+extension NettingStatement {
+    /// The JSON document of `settle --json`.
+    public var json: JSONObject {
+        ["debt": .integer(debt),
+         "credits": .object(["auctionProceeds": .integer(credits.auctionProceeds), "deposit": .integer(credits.deposit),
+                             "guarantee": .integer(credits.guarantee), "subscriptionValue": .integer(credits.subscriptionValue)]),
+         "refund": .integer(refund), "residualDebt": .integer(residualDebt), "refundsPaid": .integer(refundsPaid),
+         "refundDue": .integer(refundDue), "netted": .bool(isNetted)]
+    }
+}
+
+extension Finding {
+    /// The JSON object of `audit --json`.
+    public var json: JSONObject {
+        ["rule": .string(rule.rawValue), "policyEdition": .string(edition), "severity": .string(severity.rawValue),
+         "line": .string(line), "position": .integer(Int64(position)), "occurredAt": .string(occurredAt.rfc3339),
+         "message": .string(message)]
+    }
+}
+
+extension DueAction {
+    /// The JSON object of `due --json`.
+    public var json: JSONObject {
+        ["line": .string(line), "action": .string(action.rawValue), "rule": .string(rule.rawValue), "since": .string(since.rfc3339)]
+    }
+}

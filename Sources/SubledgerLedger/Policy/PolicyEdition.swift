@@ -1,0 +1,202 @@
+public import SubledgerStore
+
+/// One edition of the directive as data (POL-1): every number of `rules.md` and every
+/// choice of its section 9, with the instant the edition takes effect. A new edition is a
+/// JSON file (``init(jsonText:)``, ``load(from:)``), not new code. `docs/rules-as-data.md`
+/// lists every parameter.
+///
+/// Editions are validated when made: counts and amounts are never negative, percents are
+/// in 1...100, the id is a short token. Names end with their unit.
+public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
+    /// The edition's name (`"2021"`, `"older"`), written in the metadata of the events that
+    /// `apply` records (POL-2).
+    public let id: String
+    /// The instant from which the edition is in force (POL-1).
+    public let effectiveDate: Timestamp
+    /// Where the numbers come from (free text, may be empty).
+    public let source: String
+
+    // MARK: THR-1: the usage threshold
+
+    /// The threshold of a fixed line on the `noDeposit` plan.
+    public let noDepositFixedThresholdRials: Rials
+    /// The threshold of a mobile line on the `noDeposit` plan.
+    public let noDepositMobileThresholdRials: Rials
+    /// The threshold of a `deposit` line, in percent of the deposit held.
+    public let depositThresholdPercent: Int64
+    /// The threshold of a `guarantee` line, in percent of the guarantee held.
+    public let guaranteeThresholdPercent: Int64
+
+    // MARK: NTC-1 and CUT-1: notices and the mid-period cut
+
+    /// The unpaid usage, in percent of the threshold, at which a threshold notice is due.
+    public let noticeTriggerPercent: PerPlan<Int64>
+    /// The least time a threshold notice gives the subscriber to pay, in exact hours.
+    public let noticeMinimumDeadlineHours: PerPlan<Int>
+    /// The unpaid usage, in percent of the threshold, that a threshold cut requires (CUT-1 (c)).
+    public let cutLevelPercent: Int64
+
+    // MARK: BIL, OVD: invoices and the overdue ladder
+
+    /// The least interval between two invoices of a line, in Solar Hijri months (BIL-1).
+    public let invoiceMinimumIntervalMonths: Int
+    /// The time to pay an invoice from its issue, in exact days (BIL-3).
+    public let invoicePaymentDays: Int
+    /// The least time a line stays one-way before it may become two-way, in exact days (OVD-2).
+    public let oneWayMinimumDays: Int
+    /// The grace after the written warning, in Solar Hijri years (OVD-3).
+    public let graceAfterWrittenWarningYears: Int
+
+    // MARK: VAN, LEG, RET, GEN
+
+    /// How much longer a vanity number is held after the grace, in Solar Hijri years (VAN-1).
+    public let vanityExtraHoldYears: Int
+    /// How long a non-governmental legal entity's mobile line must have been active for
+    /// LEG-1's longer grace, in Solar Hijri years.
+    public let legalEntityMinimumActiveYears: Int
+    /// LEG-1's grace, in Solar Hijri years.
+    public let legalEntityGraceYears: Int
+    /// How long personal data is kept after the last subscription ends, in Solar Hijri
+    /// months (RET-1).
+    public let retentionMonthsAfterLastSubscription: Int
+    /// The tariff's reconnection fee (GEN-3), when known: a higher fee is refused. `nil`
+    /// (the default) when the tariff is not part of the edition: any fee is accepted.
+    public let maximumReconnectionFeeRials: Rials?
+
+    // MARK: Section 9: where the sources are silent
+
+    /// Whether a threshold cut starts one-way or two-way (CUT-2). Default: one-way.
+    public let thresholdCutDirection: CutDirection
+    /// Whether every cut for debt needs a notice at or before it (GEN-5). Default: yes.
+    public let noticeRequiredBeforeEveryDebtCut: Bool
+    /// Whether the deposit and guarantee held are netted against the debt at revocation,
+    /// the rest refunded (VAN-3, LEG-2). Default: yes.
+    public let netDepositAndGuaranteeAtRevocation: Bool
+    /// Whether OVD-3's grace runs from the written warning (else from the start of the
+    /// current cut). Default: yes.
+    public let graceRunsFromWrittenWarning: Bool
+
+    /// An edition; every parameter defaults to its value in edition 2021. Throws when a
+    /// value is out of range (the error names the parameter).
+    public init(
+        id: String,
+        effectiveDate: Timestamp,
+        source: String = "",
+        noDepositFixedThresholdRials: Rials = 200_000,
+        noDepositMobileThresholdRials: Rials = 300_000,
+        depositThresholdPercent: Int64 = 80,
+        guaranteeThresholdPercent: Int64 = 80,
+        noticeTriggerPercent: PerPlan<Int64> = PerPlan(noDeposit: 80, deposit: 100, guarantee: 100),
+        noticeMinimumDeadlineHours: PerPlan<Int> = PerPlan(noDeposit: 24, deposit: 72, guarantee: 72),
+        cutLevelPercent: Int64 = 100,
+        invoiceMinimumIntervalMonths: Int = 1,
+        invoicePaymentDays: Int = 15,
+        oneWayMinimumDays: Int = 14,
+        graceAfterWrittenWarningYears: Int = 1,
+        vanityExtraHoldYears: Int = 2,
+        legalEntityMinimumActiveYears: Int = 10,
+        legalEntityGraceYears: Int = 2,
+        retentionMonthsAfterLastSubscription: Int = 6,
+        maximumReconnectionFeeRials: Rials? = nil,
+        thresholdCutDirection: CutDirection = .oneWay,
+        noticeRequiredBeforeEveryDebtCut: Bool = true,
+        netDepositAndGuaranteeAtRevocation: Bool = true,
+        graceRunsFromWrittenWarning: Bool = true
+    ) throws(PolicyEditionError) {
+        self.id = id
+        self.effectiveDate = effectiveDate
+        self.source = source
+        self.noDepositFixedThresholdRials = noDepositFixedThresholdRials
+        self.noDepositMobileThresholdRials = noDepositMobileThresholdRials
+        self.depositThresholdPercent = depositThresholdPercent
+        self.guaranteeThresholdPercent = guaranteeThresholdPercent
+        self.noticeTriggerPercent = noticeTriggerPercent
+        self.noticeMinimumDeadlineHours = noticeMinimumDeadlineHours
+        self.cutLevelPercent = cutLevelPercent
+        self.invoiceMinimumIntervalMonths = invoiceMinimumIntervalMonths
+        self.invoicePaymentDays = invoicePaymentDays
+        self.oneWayMinimumDays = oneWayMinimumDays
+        self.graceAfterWrittenWarningYears = graceAfterWrittenWarningYears
+        self.vanityExtraHoldYears = vanityExtraHoldYears
+        self.legalEntityMinimumActiveYears = legalEntityMinimumActiveYears
+        self.legalEntityGraceYears = legalEntityGraceYears
+        self.retentionMonthsAfterLastSubscription = retentionMonthsAfterLastSubscription
+        self.maximumReconnectionFeeRials = maximumReconnectionFeeRials
+        self.thresholdCutDirection = thresholdCutDirection
+        self.noticeRequiredBeforeEveryDebtCut = noticeRequiredBeforeEveryDebtCut
+        self.netDepositAndGuaranteeAtRevocation = netDepositAndGuaranteeAtRevocation
+        self.graceRunsFromWrittenWarning = graceRunsFromWrittenWarning
+        try validate()
+    }
+
+    // MARK: Built-in editions
+
+    /// The older edition of the directive (`002_…`): every notice is due when unpaid usage
+    /// reaches the threshold. The sources do not date it: it is taken to be in force from
+    /// 2000-01-01T00:00:00Z, and before that too (POL-1: the oldest edition covers all
+    /// earlier times).
+    public static let older: PolicyEdition = builtIn(
+        id: "older", effectiveDate: Timestamp(millisecondsSinceEpoch: 946_684_800_000),
+        source: "the regulator's directive on debtor subscribers, older edition (seeds/002_992e64d9970ad7cd.txt)",
+        noticeTriggerPercent: PerPlan(all: 100)
+    )
+
+    /// Edition 2021 (`004_…`, 2021-08-21 = 1400-05-30): a `noDeposit` line's notice is due
+    /// at 80 % of the threshold. In force from 1400-05-30 00:00 Tehran time
+    /// (+04:30, daylight saving time) = 2021-08-20T19:30:00Z.
+    public static let edition2021: PolicyEdition = builtIn(
+        id: "2021", effectiveDate: Timestamp(millisecondsSinceEpoch: 1_629_487_800_000),
+        source: "article of 2021-08-21 (1400-05-30) on the directive for mobile lines (seeds/004_f8897d22dd290132.txt)",
+        noticeTriggerPercent: PerPlan(noDeposit: 80, deposit: 100, guarantee: 100)
+    )
+
+    private static func builtIn(
+        id: String, effectiveDate: Timestamp, source: String, noticeTriggerPercent: PerPlan<Int64>
+    ) -> PolicyEdition {
+        do {
+            return try PolicyEdition(id: id, effectiveDate: effectiveDate, source: source, noticeTriggerPercent: noticeTriggerPercent)
+        } catch {
+            preconditionFailure("built-in policy edition \(id) is invalid: \(error)")
+        }
+    }
+
+    public var description: String { "policy edition \(id) (from \(effectiveDate))" }
+
+    // MARK: Per-plan look-ups
+
+    /// The unpaid usage, in percent of the threshold, at which a threshold notice is due (NTC-1).
+    public func noticeTriggerPercent(for plan: Plan) -> Int64 { noticeTriggerPercent[plan] }
+
+    /// The least time a threshold notice gives, in exact hours (NTC-1).
+    public func noticeMinimumDeadlineHours(for plan: Plan) -> Int { noticeMinimumDeadlineHours[plan] }
+
+    // MARK: Deadlines
+
+    /// The earliest deadline a threshold notice sent (or delivered, DLV-1) at `time` may
+    /// write: `time` + the plan's minimum hours, exactly (NTC-1, TIME-1).
+    public func noticeMinimumDeadline(plan: Plan, from time: Timestamp) -> Timestamp {
+        time.adding(hours: Int64(noticeMinimumDeadlineHours[plan]))
+    }
+
+    /// The end of the time to pay an invoice issued at `issuedAt`: exactly
+    /// ``invoicePaymentDays`` × 86,400 s later (BIL-3, TIME-1).
+    public func invoicePaymentDeadline(issuedAt: Timestamp) -> Timestamp {
+        issuedAt.adding(days: Int64(invoicePaymentDays))
+    }
+
+    /// The earliest instant a line one-way since `oneWaySince` may become two-way (OVD-2).
+    public func earliestTwoWayCut(oneWaySince: Timestamp) -> Timestamp {
+        oneWaySince.adding(days: Int64(oneWayMinimumDays))
+    }
+
+    /// The earliest instant the next invoice of a line may be issued (BIL-1).
+    public func earliestNextInvoice(after previous: Timestamp, calendar: TehranCalendar) -> Timestamp {
+        calendar.addingMonths(invoiceMinimumIntervalMonths, to: previous)
+    }
+
+    /// When personal data kept for a subscription that ended at `end` must be made
+    /// unreadable (RET-1).
+    public func retentionEnd(lastSubscriptionEndedAt end: Timestamp, calendar: TehranCalendar) -> Timestamp {
+        calendar.addingMonths(retentionMonthsAfterLastSubscription, to: end)
+    }
+}

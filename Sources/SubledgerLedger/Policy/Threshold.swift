@@ -1,0 +1,100 @@
+/// The usage threshold of a line (THR-1) as an exact fraction: `percentOfBase` % of
+/// `baseRials`. For a `noDeposit` line the base is the fixed amount of its service and the
+/// percent 100; for a `deposit` (`guarantee`) line the base is the deposit (guarantee) held
+/// and the percent the edition's 80.
+///
+/// Decisions compare exactly, in integers (THR-2), never with a rounded threshold:
+/// unpaid usage `debt` reaches `p` % of the threshold when
+/// `debt × 100 × 100 ≥ p × percentOfBase × baseRials`. The products are taken in 128 bits,
+/// so no 64-bit amount can overflow them. Only ``reportedRials``, the figure shown to
+/// people, is rounded (down).
+public struct Threshold: Hashable, Sendable, CustomStringConvertible {
+    /// The fixed amount (`noDeposit`) or the amount held (`deposit`, `guarantee`); an
+    /// amount held below zero (refunds recorded beyond deposits) counts as zero.
+    public let baseRials: Rials
+    /// The percent of the base that is the threshold: 100 for `noDeposit`.
+    public let percentOfBase: Int64
+
+    public init(baseRials: Rials, percentOfBase: Int64) {
+        self.baseRials = max(0, baseRials)
+        self.percentOfBase = percentOfBase
+    }
+
+    /// The threshold in rials, rounded down: 80 % of a deposit of 333,333 is 266,666.
+    public var reportedRials: Rials {
+        let exact = Int128(baseRials) * Int128(percentOfBase)
+        let (quotient, remainder) = exact.quotientAndRemainder(dividingBy: 100)
+        let floored = remainder < 0 ? quotient - 1 : quotient
+        return Rials(clamping: floored)
+    }
+
+    /// Whether unpaid usage `debtRials` is at or above `percent` % of this threshold,
+    /// exactly (THR-2). A debt of zero or less reaches nothing: a line that owes nothing
+    /// is never due a notice or a cut, even with a threshold of zero (nothing held).
+    public func isReached(byDebtRials debtRials: Rials, percent: Int64) -> Bool {
+        guard debtRials > 0 else { return false }
+        let scaledDebt = Int128(debtRials) * 10_000
+        let (factor, factorOverflow) = Int128(percent).multipliedReportingOverflow(by: Int128(percentOfBase))
+        let (bar, barOverflow) = factor.multipliedReportingOverflow(by: Int128(baseRials))
+        if factorOverflow || barOverflow {
+            // The true bar has the sign of `percent × percentOfBase` and is beyond 128 bits:
+            // far beyond any debt when positive, below every positive debt when negative.
+            return (percent < 0) != (percentOfBase < 0)
+        }
+        return scaledDebt >= bar
+    }
+
+    /// `266666 (80 % of 333333)`, or `300000` for a fixed amount.
+    public var description: String {
+        percentOfBase == 100 ? "\(reportedRials)" : "\(reportedRials) (\(percentOfBase) % of \(baseRials))"
+    }
+}
+
+extension PolicyEdition {
+    /// The threshold of a line (THR-1): the plan and service decide the base; the deposit
+    /// (guarantee) held matters only to a `deposit` (`guarantee`) line.
+    public func threshold(plan: Plan, service: Service, depositHeldRials: Rials, guaranteeHeldRials: Rials) -> Threshold {
+        switch plan {
+        case .noDeposit:
+            let amount = service == .fixed ? noDepositFixedThresholdRials : noDepositMobileThresholdRials
+            return Threshold(baseRials: amount, percentOfBase: 100)
+        case .deposit:
+            return Threshold(baseRials: depositHeldRials, percentOfBase: depositThresholdPercent)
+        case .guarantee:
+            return Threshold(baseRials: guaranteeHeldRials, percentOfBase: guaranteeThresholdPercent)
+        }
+    }
+
+    /// The threshold in rials as reported (THR-1), rounded down: 80 % of 333,333 is 266,666.
+    /// Decide with ``reaches(debtRials:percentOfThreshold:plan:service:depositHeldRials:guaranteeHeldRials:)``, never with this figure.
+    public func thresholdRials(plan: Plan, service: Service, depositHeldRials: Rials, guaranteeHeldRials: Rials) -> Rials {
+        threshold(plan: plan, service: service, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials).reportedRials
+    }
+
+    /// Whether unpaid usage `debtRials` is at or above `percent` % of the line's threshold,
+    /// compared exactly (THR-2). For a `deposit` line, 100 % of the threshold is 80 % of
+    /// the deposit held, and 80 % of the threshold 64 % of it.
+    public func reaches(
+        debtRials: Rials, percentOfThreshold percent: Int64, plan: Plan, service: Service,
+        depositHeldRials: Rials, guaranteeHeldRials: Rials
+    ) -> Bool {
+        threshold(plan: plan, service: service, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
+            .isReached(byDebtRials: debtRials, percent: percent)
+    }
+
+    /// Whether a threshold notice is due at this unpaid usage (NTC-1 of this edition).
+    public func noticeIsDue(
+        debtRials: Rials, plan: Plan, service: Service, depositHeldRials: Rials, guaranteeHeldRials: Rials
+    ) -> Bool {
+        reaches(debtRials: debtRials, percentOfThreshold: noticeTriggerPercent[plan], plan: plan, service: service,
+                depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
+    }
+
+    /// Whether unpaid usage is at the level a threshold cut requires (CUT-1 (c)).
+    public func cutLevelReached(
+        debtRials: Rials, plan: Plan, service: Service, depositHeldRials: Rials, guaranteeHeldRials: Rials
+    ) -> Bool {
+        reaches(debtRials: debtRials, percentOfThreshold: cutLevelPercent, plan: plan, service: service,
+                depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
+    }
+}
