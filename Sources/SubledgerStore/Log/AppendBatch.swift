@@ -101,6 +101,15 @@ struct AppendBatch<Backend: StorageBackend> {
         positions.append(position)
     }
 
+    /// Starts the next batch of the same transaction (an append session): positions and
+    /// expectations are per batch; the chain, versions and `recordedAt` carry on.
+    mutating func startNextBatch() {
+        positions = []
+        appendedCount = 0
+        streamsWithNewEvents = []
+        streamsWithRetries = []
+    }
+
     /// Checks the expectations of streams that got no event in this batch.
     func checkUntouched(_ expectations: [StreamID: ExpectedVersion]) throws {
         for (stream, expected) in expectations
@@ -112,7 +121,7 @@ struct AppendBatch<Backend: StorageBackend> {
         }
     }
 
-    private mutating func currentVersion(of stream: StreamID) throws -> UInt64 {
+    mutating func currentVersion(of stream: StreamID) throws -> UInt64 {
         if let version = streamVersions[stream] { return version }
         let version = try EventLog<Backend>.version(of: stream.keyPrefix, in: transaction)
         streamVersions[stream] = version

@@ -31,7 +31,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// Appends `events` in one transaction. See ``EventStore/append(_:expecting:)``.
     func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) throws -> AppendResult {
         for (index, event) in events.enumerated() {
-            if let problem = Self.problem(of: event) {
+            if let problem = EventLogProblems.problem(of: event) {
                 throw EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
                                       stream: event.stream)
             }
@@ -54,14 +54,29 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         return result
     }
 
-    private static func problem(of event: ProposedEvent) -> String? {
-        if let problem = event.stream.problem { return problem }
-        if event.type.isEmpty || event.type.utf8.count > 100 { return "the type is empty or longer than 100 bytes" }
-        if event.occurredAt < .minimum || event.occurredAt > .maximum { return "occurredAt is out of range" }
-        if let recordedAt = event.recordedAt, recordedAt < .minimum || recordedAt > .maximum {
-            return "recordedAt is out of range"
+    /// Runs `body` with a session whose appends all go into one write transaction: all or
+    /// nothing. See ``EventStore/withAppendSession(_:)``.
+    func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R {
+        var committedSymbols = SymbolTable()
+        var bodyError: (any Error)?
+        let result: R
+        do {
+            result = try backend.write { transaction in
+                bodyError = nil
+                let session = AppendSession(batch: try AppendBatch(log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now()))
+                defer { session.isOpen = false }
+                let result: R
+                do { result = try body(session) } catch { bodyError = error; throw error }
+                committedSymbols = session.batch.symbols
+                return result
+            }
+        } catch {
+            // The caller's own errors come back as they were thrown.
+            if let bodyError { throw bodyError }
+            throw EventStoreError.storage(error, while: "appending in one transaction")
         }
-        return nil
+        publish(committedSymbols)
+        return result
     }
 
     // MARK: Reading

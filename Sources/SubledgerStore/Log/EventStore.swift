@@ -77,6 +77,15 @@ public final class EventStore: Sendable {
         try log.append(events, expecting: expecting)
     }
 
+    /// Runs `body` with a session whose appends all go into one write transaction, so that
+    /// a whole import commits all or nothing. If `body` throws, nothing is written.
+    ///
+    /// `body` may be run more than once (when the map grows mid-way, the transaction is
+    /// started again): it must read its input afresh each time.
+    public func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R {
+        try log.withAppendSession(body)
+    }
+
     /// Up to `limit` events from `position` on, each checked against its hash and chain.
     public func events(from position: UInt64, limit: Int = 10_000) throws -> [RecordedEvent] {
         try log.read(from: position, limit: limit, previousHash: nil)
@@ -146,6 +155,7 @@ public struct VerificationReport: Hashable, Sendable {
 /// The log's operations, whatever its backend.
 protocol EventLogProtocol: Sendable {
     func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion]) throws -> AppendResult
+    func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
     func read(from position: UInt64, limit: Int, previousHash: ChainHash?) throws -> [RecordedEvent]
     func forEachEvent(from position: UInt64, chunkSize: Int, _ body: (RecordedEvent) throws -> Void) throws
     func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent]

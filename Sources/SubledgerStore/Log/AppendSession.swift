@@ -1,0 +1,68 @@
+/// Appends of many batches in one write transaction (``EventStore/withAppendSession(_:)``):
+/// an import of a whole file commits all its events or none.
+///
+/// Valid only inside the closure it is given to; not `Sendable`.
+public final class AppendSession {
+    var batch: any AppendBatchProtocol
+    var isOpen = true
+
+    init(batch: some AppendBatchProtocol) {
+        self.batch = batch
+    }
+
+    /// Appends one batch within the session's transaction; see ``EventStore/append(_:expecting:)``.
+    /// A throw from here, left uncaught, abandons the whole session.
+    @discardableResult
+    public func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) throws -> AppendResult {
+        precondition(isOpen, "an append session is used after its closure returned")
+        for (index, event) in events.enumerated() {
+            if let problem = EventLogProblems.problem(of: event) {
+                throw EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
+                                      stream: event.stream)
+            }
+        }
+        batch.startNextBatch()
+        for event in events { try batch.add(event, expectations: expecting) }
+        try batch.checkUntouched(expecting)
+        return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
+    }
+
+    /// The version of `stream` as this session sees it (its own appends included).
+    public func version(of stream: StreamID) throws -> UInt64 {
+        try batch.version(of: stream)
+    }
+}
+
+@available(*, unavailable)
+extension AppendSession: Sendable {}
+
+/// The batch operations a session needs, whatever the backend.
+protocol AppendBatchProtocol {
+    var symbols: SymbolTable { get }
+    var positions: [UInt64] { get }
+    var appendedCount: Int { get }
+    var headPosition: UInt64 { get }
+    mutating func startNextBatch()
+    mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws
+    func checkUntouched(_ expectations: [StreamID: ExpectedVersion]) throws
+    mutating func version(of stream: StreamID) throws -> UInt64
+}
+
+extension AppendBatch: AppendBatchProtocol {
+    mutating func version(of stream: StreamID) throws -> UInt64 {
+        try currentVersion(of: stream)
+    }
+}
+
+/// Why an event cannot be stored, whatever the backend.
+enum EventLogProblems {
+    static func problem(of event: ProposedEvent) -> String? {
+        if let problem = event.stream.problem { return problem }
+        if event.type.isEmpty || event.type.utf8.count > 100 { return "the type is empty or longer than 100 bytes" }
+        if event.occurredAt < .minimum || event.occurredAt > .maximum { return "occurredAt is out of range" }
+        if let recordedAt = event.recordedAt, recordedAt < .minimum || recordedAt > .maximum {
+            return "recordedAt is out of range"
+        }
+        return nil
+    }
+}
