@@ -1,0 +1,52 @@
+import Testing
+import SubledgerLedger
+import SubledgerStore
+import SubledgerStoreTesting
+
+@Suite("Audit: violations on what was known, warnings on what occurred, SUS-2")
+struct AuditTests {
+    func audit(_ facts: [LedgerFact]) throws -> [Finding] {
+        let ledger = Ledger.inMemory(clock: ManualClock(.at("2026-01-01T00:00:00Z")))
+        try ledger.record(facts)
+        return try ledger.audit()
+    }
+
+    @Test func aCutWithoutAnyNoticeIsAViolationAndASUS2Warning() throws {
+        let cut = LedgerFact.on("2025-02-04T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)))
+        let findings = try audit(Given.mobileLine() + [CutRuleTests.usage, cut])
+        #expect(findings.contains { $0.rule == "CUT-1" && $0.severity == .violation && $0.position == 5 })
+        #expect(findings.contains { $0.rule == "GEN-5" && $0.severity == .violation })
+        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning && $0.message.contains("without any prior notice") })
+    }
+
+    @Test func aPaymentRecordedAfterTheCutMakesItAWarning() throws {
+        let lawful = Given(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()])
+        let cut = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-03T19:00:00Z").get().facts
+        let latePayment = LedgerFact.on("2025-02-03T12:00:00Z", .paymentReceived(paymentID: "P-9", amount: 100_000, method: "bank"))
+        let findings = try audit(lawful.facts + cut + [latePayment])
+        #expect(!findings.contains { $0.severity == .violation }, "\(findings)")
+        #expect(findings.contains { $0.rule == "CUT-1" && $0.severity == .warning && $0.message.contains("recorded later") })
+    }
+
+    @Test func aThursdayAfternoonCutIsASUS2Warning() throws {
+        // 2025-02-06 is a Thursday; 11:00Z is 14:30 in Tehran.
+        let lawful = Given(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()])
+        let cut = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-06T11:00:00Z").get().facts
+        let findings = try audit(lawful.facts + cut)
+        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning && $0.message.contains("Thursday") || $0.message.contains("thursday") })
+        #expect(!findings.contains { $0.severity == .violation })
+        let wednesday = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-05T07:00:00Z").get().facts
+        #expect(!(try audit(lawful.facts + wednesday)).contains { $0.rule == "SUS-2" })
+    }
+
+    @Test func aLateFeeIsAGEN2Violation() throws {
+        let findings = try audit(Given.mobileLine() + [.on("2025-03-01T00:00:00Z", .lateFeeCharged(amount: 20_000))])
+        #expect(findings.map(\.rule) == ["GEN-2"])
+        #expect(findings.first?.severity == .violation)
+    }
+
+    @Test func aHistoryThatBreaksNoRuleHasNoFinding() throws {
+        let facts = try Ladder.warned(Given.mobileLine(), at: "2025-03-01T10:00:00Z")
+        #expect(try audit(facts).filter { $0.severity == .violation }.isEmpty)
+    }
+}
