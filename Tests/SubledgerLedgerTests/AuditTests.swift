@@ -50,3 +50,17 @@ struct AuditTests {
         #expect(try audit(facts).filter { $0.severity == .violation }.isEmpty)
     }
 }
+
+@Suite("Ledger queries")
+struct LedgerQueryTests {
+    @Test func aSubscriberHasTheLinesActivatedForThem() throws {
+        let ledger = Ledger.inMemory(clock: ManualClock(.at("2026-01-01T00:00:00Z")))
+        let second = LedgerFact.line("+989121234568", .at("2024-02-01T00:00:00Z"),
+                                     .lineActivated(LineActivated(subscriberID: "S-1", service: .fixed, plan: .deposit, connectionFee: 0, vanityPremium: 0)))
+        try ledger.record(Given.mobileLine() + [second])
+        let subscriber = try ledger.subscriber("S-1")
+        #expect(subscriber.lines == [Given.number, "+989121234568"])
+        #expect(subscriber.verifiedAt == .at("2023-12-01T09:00:00Z"))
+        #expect(throws: LedgerError.self) { try ledger.subscriber("S-2") }
+    }
+}

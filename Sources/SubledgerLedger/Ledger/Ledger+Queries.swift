@@ -114,3 +114,29 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The subscriber's state with every line activated for them (a scan of the log; the
+    /// stored projections of a later version make this one read).
+    public func subscriber(_ id: String) throws(LedgerError) -> SubscriberState {
+        var state: SubscriberState?
+        do {
+            for fact in try recordedFacts(of: .subscriber(id)) { state = try SubscriberState.evolve(state, fact.fact) }
+        } catch let error as FactError {
+            throw LedgerError(.badFact(error))
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.badFact(FactError(field: "", reason: "\(error)")))
+        }
+        guard var subscriber = state else { throw LedgerError(.unknownStream("subscriber \(id)")) }
+        for history in try allHistories() {
+            for fact in history.facts {
+                if case .lineActivated(let activated) = fact.event, activated.subscriberID == id, !subscriber.lines.contains(history.number) {
+                    subscriber.lines.append(history.number)
+                }
+            }
+        }
+        return subscriber
+    }
+}
