@@ -7,20 +7,37 @@ public import SubledgerStore
 public enum Auditor: Sendable {
     public static func audit(_ history: LineHistory, editions: PolicyEditions, calendar: TehranCalendar) throws(FactError) -> [Finding] {
         var findings: [Finding] = []
-        for action in history.facts where action.event.type.isOperatorAction {
-            let known = try context(history, before: action, countingLateFacts: false, editions: editions, calendar: calendar)
+        let facts = history.facts
+        // When the facts were recorded in the order they occurred, the state known before an
+        // action is the running fold: one fold for the whole line instead of one per action.
+        let recordedInOrder = zip(facts, facts.dropFirst()).allSatisfy { $0.occurredAt <= $1.occurredAt }
+        let earliestLaterFact = earliestSubscriberSideFact(after: facts)
+        var running: LineState?
+        for (index, action) in facts.enumerated() {
+            let before = running
+            running = try LineState.evolve(running, action.fact, position: action.position)
+            guard action.event.type.isOperatorAction else { continue }
+            let known: RuleContext
+            if recordedInOrder {
+                known = RuleContext(line: before, subscriber: try subscriber(history, before: action, countingLateFacts: false),
+                                    editions: editions, calendar: calendar)
+            } else {
+                known = try context(history, before: action, countingLateFacts: false, editions: editions, calendar: calendar)
+            }
             let edition = editions.edition(at: action.occurredAt)
-            let knownJudgements = Rulebook.judge(action.fact, context: known)
             var forbiddenRules: Set<RuleID> = []
-            for judgement in knownJudgements where judgement.isForbidden {
+            for judgement in Rulebook.judge(action.fact, context: known) where judgement.isForbidden {
                 forbiddenRules.insert(judgement.rule)
                 findings.append(finding(action, history, judgement.rule, judgement.edition, .violation, judgement.reason))
             }
-            let actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar)
-            for judgement in Rulebook.judge(action.fact, context: actual)
-            where judgement.isForbidden && !forbiddenRules.contains(judgement.rule) {
-                findings.append(finding(action, history, judgement.rule, judgement.edition, .warning,
-                                        "facts recorded later show: \(judgement.reason)"))
+            // Facts recorded later can change the verdict only if one occurred by then.
+            if earliestLaterFact[index].map({ $0 <= action.occurredAt }) ?? false || !recordedInOrder {
+                let actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar)
+                for judgement in Rulebook.judge(action.fact, context: actual)
+                where judgement.isForbidden && !forbiddenRules.contains(judgement.rule) {
+                    findings.append(finding(action, history, judgement.rule, judgement.edition, .warning,
+                                            "facts recorded later show: \(judgement.reason)"))
+                }
             }
             if case .lineSuspended = action.event {
                 for message in SuspensionPatterns.warnings(for: action, line: known.line, calendar: calendar) {
@@ -29,6 +46,28 @@ public enum Auditor: Sendable {
             }
         }
         return findings
+    }
+
+    /// For each index, the earliest `occurredAt` of the subscriber's and the network's facts
+    /// recorded after it (`nil` when there is none).
+    private static func earliestSubscriberSideFact(after facts: [RecordedFact]) -> [Timestamp?] {
+        var result = [Timestamp?](repeating: nil, count: facts.count)
+        var earliest: Timestamp?
+        for index in facts.indices.reversed() {
+            result[index] = earliest
+            let fact = facts[index]
+            if !fact.event.type.isOperatorAction { earliest = min(earliest ?? fact.occurredAt, fact.occurredAt) }
+        }
+        return result
+    }
+
+    private static func subscriber(_ history: LineHistory, before action: RecordedFact,
+                                   countingLateFacts: Bool) throws(FactError) -> SubscriberState? {
+        var subscriber: SubscriberState?
+        for fact in history.subscriberFacts where fact.position < action.position || countingLateFacts {
+            if fact.occurredAt <= action.occurredAt { subscriber = try SubscriberState.evolve(subscriber, fact.fact) }
+        }
+        return subscriber
     }
 
     /// The rules' context just before `action`: facts recorded before it that occurred by
@@ -41,11 +80,8 @@ public enum Auditor: Sendable {
             if fact.position < action.position { return true }
             return countingLateFacts && !fact.event.type.isOperatorAction
         }
-        var subscriber: SubscriberState?
-        for fact in history.subscriberFacts where fact.position < action.position || countingLateFacts {
-            if fact.occurredAt <= action.occurredAt { subscriber = try SubscriberState.evolve(subscriber, fact.fact) }
-        }
-        return RuleContext(line: try LineHistory.fold(facts), subscriber: subscriber, editions: editions, calendar: calendar)
+        return RuleContext(line: try LineHistory.fold(facts), subscriber: try subscriber(history, before: action, countingLateFacts: countingLateFacts),
+                           editions: editions, calendar: calendar)
     }
 
     private static func finding(_ action: RecordedFact, _ history: LineHistory, _ rule: RuleID, _ edition: String,
