@@ -54,6 +54,7 @@ let package = Package(
             name: "SubledgerLedgerTests",
             dependencies: ["SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting"]
         ),
+        .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerStore"]),
     ]
 )
 

@@ -1,76 +1,153 @@
 import ArgumentParser
 import Foundation
+import SubledgerLedger
 import SubledgerStore
 
-/// `subledger demo`: builds a store from a seeded generator and shows what it does.
-///
-/// For now it shows the store: batched, hash-chained appends, a verified chain, and one
-/// stream read back. The ledger's population, audit and replay come with the ledger.
+/// `subledger demo`: builds a new store with a realistic generated population (the same
+/// seed, the same store) and shows what the ledger does with it.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Build a store from a seeded generator and show what the ledger does with it."
+        abstract: "Build a store with a generated population of subscribers in debt and show what the ledger does with it.",
+        discussion: """
+        Three years of monthly usage, invoices and payments of individuals and legal entities on fixed and \
+        mobile lines, with threshold notices, cuts, restorations, revocations, vanity numbers sold at auction \
+        and some mistakes of the operator for the audit to find. The same --seed gives the same store.
+        """
     )
 
-    @OptionGroup var store: StoreOptions
+    @Option(name: .long, help: "The store's folder to create (default: $SUBLEDGER_DB, else demo-store).") var db: String?
     @Option(help: "The generator's seed: the same seed, the same store.") var seed: UInt64 = 1400
-    @Option(help: "How many lines to generate.") var lines: Int = 2000
+    @Option(help: "How many subscribers to generate.") var subscribers: Int = 3000
 
     func run() throws {
-        let path = store.db ?? ProcessInfo.processInfo.environment["SUBLEDGER_DB"] ?? "demo-store"
-        if FileManager.default.fileExists(atPath: path) {
-            throw CommandFailure("\(path) already exists: the demo builds a new store; name another folder with --db or remove it")
+        let environment = ProcessInfo.processInfo.environment["SUBLEDGER_DB"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = db ?? environment ?? "demo-store"
+        guard subscribers >= 1, subscribers <= 200_000 else { throw ValidationError("--subscribers must be between 1 and 200000") }
+        try Self.refuseExisting(path)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let generation = DemoGenerator.generate(seed: seed, subscribers: subscribers)
+        let generated = clock.now
+        let store: EventStore
+        do {
+            store = try EventStore.open(at: path, options: .init(initialMapSizeBytes: 1 << 30))
+        } catch let error as EventStoreError {
+            throw CommandFailure(error.message)
         }
-        let eventStore = try EventStore.open(at: path)
-        var generator = SeededGenerator(seed: seed)
-        let start = Date()
-        var appended = 0
-        for batchStart in stride(from: 0, to: lines, by: 100) {
-            var batch: [ProposedEvent] = []
-            for lineIndex in batchStart..<min(batchStart + 100, lines) {
-                let number = "+98912\(String(format: "%07d", lineIndex))"
-                for month in 0..<12 {
-                    let occurred = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000 + Int64(month) * 2_592_000_000)
-                    let amount = Int64(generator.next() % 90_000) + 10_000
-                    batch.append(ProposedEvent(
-                        eventID: .random(using: &generator), type: "UsageRecorded", stream: .line(number),
-                        occurredAt: occurred, data: ["amount": .integer(amount), "description": .string("calls and data")],
-                        metadata: ["source": "demo"]
-                    ))
-                }
-            }
-            appended += try eventStore.append(batch).appendedCount
+        try DemoGenerator.record(generation, into: store)
+        let recorded = clock.now
+        let ledger = Ledger(store: store)
+        let report = try DemoReport(ledger: ledger, at: generation.timeline.end)
+        let finished = clock.now
+        let (headPosition, headHash) = try store.head()
+
+        let format = DisplayFormat(calendar: ledger.calendar)
+        let timeline = generation.timeline
+        let population = generation.population
+        let highlights = generation.highlights
+        let rials = DisplayFormat.rials
+        var out: [String] = []
+        out.append("subledger demo: seed \(seed), \(rials(Rials(population.subscribers.count))) subscribers, \(rials(Rials(population.lines.count))) lines")
+        out.append("  three years of history of the main population, \(format.day(timeline.windowStart)) to \(format.day(timeline.end)),")
+        out.append("  with older lines from \(format.day(timeline.earliest)) (vanity numbers, a ten-year legal entity)")
+        out.append("  \(rials(Rials(generation.facts.count))) events generated in \(Self.seconds(generated - started)), recorded in \(path) in \(Self.seconds(recorded - generated)),")
+        out.append("  read back and audited in \(Self.seconds(finished - recorded)); head #\(rials(Rials(headPosition))), hash \(headHash.hex.prefix(16))… (the same seed, the same hash)")
+        out.append("")
+        let count = { (type: EventType) in rials(Rials(report.eventCounts[type] ?? 0)) }
+        out.append("What happened")
+        out.append("  \(count(.usageRecorded)) usage records, \(count(.invoiceIssued)) invoices (BIL-1..3), \(count(.paymentReceived)) payments")
+        out.append("  \(rials(Rials(report.thresholdNotices))) threshold notices (NTC-1), \(rials(Rials(report.failedNotices))) known to have failed (DLV-1)")
+        out.append("  \(rials(Rials(report.oneWayCuts))) one-way and \(rials(Rials(report.twoWayCuts))) two-way cuts, \(count(.lineRestored)) restorations (GEN-3)")
+        out.append("  \(rials(Rials(report.writtenWarnings))) written warnings (OVD-3), \(count(.lineRevoked)) revocations, \(count(.auctionSold)) auctions, \(count(.refundPaid)) refunds paid")
+        out.append("")
+        out.append("Lines by status at \(format.day(timeline.end))")
+        for (status, count) in report.statusCounts {
+            out.append("  " + Self.pad(status.rawValue, 9) + Self.left(rials(Rials(count)), 7) + "  " + Self.statusMeaning(status))
         }
-        let seconds = Date().timeIntervalSince(start)
-        let report = try eventStore.verify()
-        let sample = try eventStore.events(in: .line("+989120000000"), limit: 3)
-        print("subledger demo: a store at \(path)")
-        print("  appended \(appended) events for \(lines) lines in \(String(format: "%.2f", seconds)) s (durable batches of up to 1,200 events)")
-        print("  chain verified: \(report.verifiedCount) events, head position \(report.headPosition)")
-        print("  head hash: \(report.headHash)")
-        print("  first events of line +989120000000:")
-        for event in sample {
-            var line: [UInt8] = []
-            EventJSON.write(event, includeHashes: true, into: &line)
-            print("    " + String(decoding: line, as: UTF8.self))
+        out.append("")
+        out.append("Debts and refunds (rials)")
+        out.append("  debt on lines not revoked     " + Self.left(rials(report.totalDebt), 13) + " on \(rials(Rials(report.linesInDebt))) lines; overdue \(rials(report.totalOverdue)) on \(rials(Rials(report.linesOverdue))) lines")
+        out.append("  debt left after netting       " + Self.left(rials(report.residualDebt), 13) + " on revoked and sold lines (still owed)")
+        out.append("  refunds owed                  " + Self.left(rials(report.refundsDue), 13) + " on \(report.linesOwedRefund) line(s) (VAN-3, LEG-2: proceeds and deposits beyond the debt)")
+        out.append("  refunds paid                  " + Self.left(rials(report.refundsPaid), 13))
+        out.append("")
+        out.append("Audit findings by rule: \(report.violationCount) violation(s) (rules broken on what was known), \(report.warningCount) warning(s) (SUS-2, facts recorded later)")
+        out.append("  rule     violations  warnings")
+        for count in report.findingsByRule {
+            out.append("  " + Self.pad(count.rule.rawValue, 7) + Self.left(String(count.violations), 11) + Self.left(String(count.warnings), 10))
         }
-        print("explore: subledger verify --db \(path)")
+        let violationLines = Set(report.findings.filter { $0.severity == .violation }.map(\.line))
+        out.append("  violations on \(violationLines.count) line(s), all where the demo's operator broke a rule on purpose: \(violationLines.isSubset(of: generation.mistakeLines) ? "yes" : "NO")")
+        out.append("")
+
+        let replay = try ledger.replay(of: highlights.disputedLine)
+        let marked = replay.entries.indices.filter { !replay.entries[$0].findings.isEmpty }
+        let window = (marked.first.map { max(0, $0 - 5) } ?? max(0, replay.entries.count - 12))..<(marked.last.map { min(replay.entries.count, $0 + 4) } ?? replay.entries.count)
+        out.append("A disputed line: a threshold notice that never arrived (DLV-1), a cut anyway on a Thursday afternoon")
+        out.append(ReplayText(format: format).render(replay, entries: window).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "  " + $0 }.joined(separator: "\n"))
+        out.append("")
+
+        let db = " --db \(path)"
+        let asOf = " --as-of \(timeline.end.rfc3339)"
+        out.append("Explore further (or export SUBLEDGER_DB=\(path) and leave out --db)")
+        let commands: [(String, String)] = [
+            ("subledger status \(highlights.disputedLine)\(db)\(asOf)", "the disputed line at the end of the demo"),
+            ("subledger replay \(highlights.disputedLine)\(db) --html replay.html", "its whole history: one page with a chart"),
+            ("subledger replay \(highlights.disputedLine)\(db) --known-at \(replay.entries[window.lowerBound].recordedAt.rfc3339)", "what was known before the dispute"),
+            ("subledger replay \(highlights.lawfulLine)\(db)", "a line where the rules were kept: notices, cut, restoration"),
+            ("subledger replay \(highlights.cutWithoutNoticeLine)\(db)", "a threshold cut without any notice (CUT-1, GEN-5)"),
+            ("subledger replay \(highlights.otherLinesDebtCut)\(db)", "a line cut for the debt of \(highlights.otherLinesDebtSource) (GEN-1)"),
+            ("subledger replay \(highlights.lateFeeLine)\(db)", "a late fee (GEN-2)"),
+            ("subledger replay \(highlights.bankDelayLine)\(db)", "a payment recorded after the cut it would have prevented (a warning)"),
+            ("subledger audit --line \(highlights.massCutLines.first ?? "")\(db)", "one of \(highlights.massCutLines.count) lines cut on \(format.time(highlights.massCutAt)) (SUS-2)"),
+            ("subledger settle \(highlights.vanityLines.first ?? "")\(db)", "a vanity number sold at auction, the rest refunded (VAN-1..3)"),
+            ("subledger replay \(highlights.tenYearLine)\(db)", "a legal entity's ten-year line (LEG-1, LEG-2)"),
+            ("subledger due\(db) --at \(timeline.end.rfc3339)", "the operator's work list at the end of the demo"),
+            ("subledger audit\(db)", "every finding, with its rule and position"),
+            ("subledger export\(db) --line \(highlights.disputedLine)", "the line's events with their hashes (JSON Lines)"),
+            ("subledger verify\(db)", "checks the whole hash chain"),
+        ]
+        let width = commands.map(\.0.count).max() ?? 0
+        for (command, meaning) in commands { out.append("  " + Self.pad(command, width) + "  # " + meaning) }
+        print(out.joined(separator: "\n"))
+
+        if !generation.anomalies.isEmpty {
+            let text = "demo: \(generation.anomalies.count) action(s) meant as lawful were refused:\n" + generation.anomalies.prefix(20).joined(separator: "\n") + "\n"
+            FileHandle.standardError.write(Data(text.utf8))
+        }
     }
-}
 
-/// SplitMix64: a small, fast, seeded generator, so the same seed makes the same store.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
+    /// Refuses a path that holds anything: the demo builds a new store.
+    static func refuseExisting(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw CommandFailure("\(path) is a file: the demo builds a new store in a folder; name another with --db")
+        }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if !contents.isEmpty {
+            throw CommandFailure("\(path) is not empty: the demo builds a new store and does not overwrite one; remove it or name another folder with --db")
+        }
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return "\(milliseconds / 1000).\(milliseconds % 1000 / 100) s"
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+    static func left(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+
+    static func statusMeaning(_ status: LineStatus) -> String {
+        switch status {
+        case .active: "in service"
+        case .oneWay: "outgoing barred (OVD-1, CUT-2)"
+        case .twoWay: "nothing in or out (OVD-2), awaiting the grace (OVD-3)"
+        case .revoked: "number taken back after the grace (OVD-3, LEG-1)"
+        case .sold: "vanity number sold at auction (VAN-2)"
+        }
     }
 }

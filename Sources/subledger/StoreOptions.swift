@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubledgerLedger
 import SubledgerStore
 
 /// `--db PATH` or `SUBLEDGER_DB`: the store's folder.
@@ -14,13 +15,39 @@ struct StoreOptions: ParsableArguments {
         throw ValidationError("name the store with --db PATH or the environment variable SUBLEDGER_DB")
     }
 
-    func openStore() throws -> EventStore {
+    /// Whether the folder holds a store already (its `data.mdb`).
+    func storeExists() throws -> Bool {
+        FileManager.default.fileExists(atPath: try storePath() + "/data.mdb")
+    }
+
+    /// Opens the store, creating it when the folder holds none.
+    ///
+    /// - Parameter initialMapSizeBytes: the LMDB map to start with (address space, not disk);
+    ///   a writer that knows it will write much asks for more, so that its one transaction
+    ///   does not start over each time the map has to grow.
+    func openStore(initialMapSizeBytes: Int? = nil) throws -> EventStore {
         let path = try storePath()
+        var options = EventStore.Options()
+        if let initialMapSizeBytes { options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes) }
         do {
-            return try EventStore.open(at: path)
+            return try EventStore.open(at: path, options: options)
         } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }
+    }
+
+    /// Opens the store, which must exist: a command that only reads never creates one.
+    func openExistingStore() throws -> EventStore {
+        let path = try storePath()
+        guard try storeExists() else {
+            throw CommandFailure("no store at \(path): import facts into it first, or name another folder with --db")
+        }
+        return try openStore()
+    }
+
+    /// The ledger over the existing store, with the built-in policy editions.
+    func openLedger() throws -> Ledger {
+        Ledger(store: try openExistingStore())
     }
 }
 

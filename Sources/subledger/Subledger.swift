@@ -6,6 +6,10 @@ struct Subledger: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subledger",
         abstract: "An event-sourced, hash-chained ledger of telecom subscribers in debt.",
-        subcommands: [DemoCommand.self, VerifyCommand.self]
+        subcommands: [
+            DemoCommand.self, VerifyCommand.self, ReplayCommand.self,
+            ImportCommand.self, ApplyCommand.self, StatusCommand.self, AuditCommand.self,
+            SettleCommand.self, DueCommand.self, ExportCommand.self,
+        ]
     )
 }

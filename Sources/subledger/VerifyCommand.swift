@@ -1,31 +1,100 @@
 import ArgumentParser
 import SubledgerStore
 
-/// `subledger verify`: checks the store's hash chain and names the first bad position.
+/// `subledger verify [FILE]`: checks the store's hash chain, or an exported file's.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the store's hash chain; name the first bad position."
+        abstract: "Check the store's hash chain, or an export file's; name the first bad position.",
+        discussion: """
+            Without FILE, the store (which must exist) is walked whole: every event decodes, \
+            matches its hash and links to the one before; positions and stream versions have \
+            no gap; recordedAt never decreases. With FILE (- for standard input), a JSON Lines \
+            export is checked exactly as tools/verify_export.py checks it, with the same \
+            verdict, first bad position, file line and output: by default it must be a \
+            whole-log export (from position 1, no gap); --filtered accepts the gaps of an \
+            export of one line or a time range; --anchor HASH requires an event with that \
+            hash (a head hash kept from an earlier verification). \
+            Exit status: 0 good, 1 bad, 2 FILE cannot be read or an --anchor is not 64 lowercase hex digits.
+            """
     )
 
     @OptionGroup var store: StoreOptions
+    @Argument(help: "An export to check instead of the store (JSON Lines; - for standard input).") var file: String?
+    @Flag(name: .long, help: "With FILE: accept gaps in positions (an export of one line or a time range).") var filtered = false
+    @Option(name: .long, help: ArgumentHelp("With FILE: a head hash kept from an earlier export that the file must contain (repeatable).", valueName: "hash"))
+    var anchor: [String] = []
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
+    func validate() throws {
+        if file == nil, filtered || !anchor.isEmpty {
+            throw ValidationError("--filtered and --anchor apply to an export FILE")
+        }
+    }
+
     func run() throws {
-        let report = try store.openStore().verify()
+        if let file {
+            try verifyExport(file)
+        } else {
+            try verifyStore()
+        }
+    }
+
+    private func verifyStore() throws {
+        let report: VerificationReport
+        do {
+            report = try store.openExistingStore().verify()
+        } catch let error as EventStoreError {
+            throw CommandFailure(error.message)
+        }
         if json {
-            let bad = report.firstBadPosition.map(String.init) ?? "null"
-            let problem = report.problem.map { value -> String in
-                var bytes: [UInt8] = []
-                CanonicalJSON.writeString(value, into: &bytes)
-                return String(decoding: bytes, as: UTF8.self)
-            } ?? "null"
-            print(#"{"firstBadPosition":\#(bad),"headHash":"\#(report.headHash)","headPosition":\#(report.headPosition),"ok":\#(report.isValid),"problem":\#(problem),"verified":\#(report.verifiedCount)}"#)
+            JSONOutput.print([
+                "ok": .bool(report.isValid), "verified": .integer(Int64(report.verifiedCount)),
+                "headPosition": .integer(Int64(report.headPosition)), "headHash": .string(report.headHash.hex),
+                "firstBadPosition": report.firstBadPosition.map { .integer(Int64($0)) } ?? .null,
+                "problem": report.problem.map { .string($0) } ?? .null,
+            ])
         } else if report.isValid {
             print("ok: \(report.verifiedCount) events, head position \(report.headPosition), head hash \(report.headHash)")
         } else {
-            print("bad: position \(report.firstBadPosition!): \(report.problem ?? "")")
+            print("bad: position \(report.firstBadPosition.map(String.init) ?? "?"): \(report.problem ?? "")")
         }
         if !report.isValid { throw ExitCode(1) }
     }
+
+    private func verifyExport(_ file: String) throws {
+        // Usage errors of an export's check exit with 2, as tools/verify_export.py's do.
+        for hash in anchor where ChainHash(hex: hash) == nil {
+            StandardError.print("Error: --anchor needs 64 lowercase hex digits, got '\(hash)'")
+            throw ExitCode(2)
+        }
+        let reader: LineReader
+        do {
+            reader = file == "-" ? LineReader(standardInputWithBufferBytes: 1 << 20) : try LineReader(path: file)
+        } catch {
+            StandardError.print("Error: \(error.description)")
+            throw ExitCode(2)
+        }
+        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor)
+        do {
+            try reader.forEachLine { bytes, line in
+                guard verifier.check(bytes, line: line, endsWithNewline: reader.lineEndsWithNewline) else { throw StopReading() }
+            }
+        } catch is StopReading {
+            // The first failure is the verdict.
+        } catch let error as CommandFailure {
+            StandardError.print("Error: \(error.description)")
+            throw ExitCode(2)
+        }
+        let result = verifier.finish()
+        if json {
+            print(result.json)
+        } else {
+            print(result.text)
+            if let note = result.gapNote { StandardError.print(note) }
+        }
+        if !result.ok { throw ExitCode(1) }
+    }
+
+    private struct StopReading: Error {}
 }

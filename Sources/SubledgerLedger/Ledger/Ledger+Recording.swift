@@ -77,8 +77,11 @@ extension Ledger {
         return try loadStates(ids.map { LedgerStream.subscriber($0) }).subscribers
     }
 
-    private func validate(_ fact: LedgerFact, index: Int, into loaded: inout LoadedStates,
-                          judging: Bool) throws(LedgerError) -> ProposedEvent {
+    /// Checks `fact` against the states in `loaded` (which must hold its streams and the
+    /// line's owner), judges it by the rules when `judging`, and folds it into `loaded`.
+    /// Shared by ``record(_:)``, ``apply(_:)`` and the streaming ``FactStreamValidator``.
+    func validate(_ fact: LedgerFact, index: Int, into loaded: inout LoadedStates,
+                  judging: Bool) throws(LedgerError) -> ProposedEvent {
         var fact = fact
         do {
             switch fact.stream {

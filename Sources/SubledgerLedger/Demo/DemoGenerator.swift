@@ -1,0 +1,131 @@
+public import SubledgerStore
+
+/// What the generator made: every fact in recording order, each with its `recordedAt` and
+/// an event id drawn from the seed, so the same seed gives the same store byte for byte.
+public struct DemoGeneration: Sendable {
+    public var seed: UInt64
+    public var population: DemoPopulation
+    public var timeline: DemoTimeline
+    /// Every fact, in the order it is recorded.
+    public var facts: [LedgerFact]
+    /// The lines where the operator breaks a rule on purpose.
+    public var mistakeLines: Set<String>
+    /// Actions meant to be lawful that `decide` refused, or facts that could not be folded:
+    /// empty unless the generator or the rules have a bug.
+    public var anomalies: [String]
+
+    public var highlights: DemoHighlights { population.highlights }
+}
+
+/// The demo's generator: a realistic population of subscribers in debt over three years,
+/// from a seed (see ``DemoPopulation`` for the story and ``DemoLineSimulator`` for how a
+/// line lives).
+public enum DemoGenerator: Sendable {
+    public static func generate(seed: UInt64, subscribers: Int, editions: PolicyEditions = .builtIn,
+                                calendar: TehranCalendar = .standard) -> DemoGeneration {
+        let timeline = DemoTimeline(calendar: calendar)
+        var population = DemoPopulation(seed: seed, subscriberCount: subscribers, timeline: timeline)
+        var random = DemoRandom(seed: seed, stream: 0x5EED_0002)
+
+        // Subscribers register and are verified (KYC-1) before their first line.
+        var firstActivation = [Timestamp](repeating: .maximum, count: population.subscribers.count)
+        for line in population.lines { firstActivation[line.subscriber] = min(firstActivation[line.subscriber], line.activatedAt) }
+        var tracks: [[LedgerFact]] = []
+        var owners: [SubscriberState] = []
+        for (index, subscriber) in population.subscribers.enumerated() {
+            let registeredAt = firstActivation[index].adding(milliseconds: -Int64(random.int(60...180)) * 60_000 - random.milliseconds(seconds: 0, 59))
+            let verifiedAt = registeredAt.adding(milliseconds: Int64(random.int(10...50)) * 60_000)
+            let registration = SubscriberRegistered(subscriberID: subscriber.id, kind: subscriber.kind, governmental: subscriber.governmental,
+                                                    name: subscriber.name, nationalID: subscriber.nationalID)
+            let facts = [
+                LedgerFact(stream: .subscriber(subscriber.id), occurredAt: registeredAt, event: .subscriberRegistered(registration),
+                           metadata: ["actor": "sales"], recordedAt: registeredAt.adding(milliseconds: 400)),
+                LedgerFact(stream: .subscriber(subscriber.id), occurredAt: verifiedAt, event: .identityVerified(documents: subscriber.documents),
+                           metadata: ["actor": "kyc"], recordedAt: verifiedAt.adding(milliseconds: 700)),
+            ]
+            var owner: SubscriberState?
+            for fact in facts { owner = try? SubscriberState.evolve(owner, fact) }
+            owners.append(owner ?? SubscriberState(registration: registration, at: registeredAt))
+            tracks.append(facts)
+        }
+
+        // Each line lives on its own, from its own stream of the seed.
+        var anomalies: [String] = []
+        var lawfulCandidates: [(score: Int, number: String)] = []
+        for plan in population.lines {
+            var simulator = DemoLineSimulator(plan: plan, owner: owners[plan.subscriber], timeline: timeline, editions: editions, seed: seed)
+            simulator.run()
+            anomalies += simulator.anomalies
+            tracks.append(simulator.facts)
+            if plan.script == .none, case .prompt = plan.habit, let score = lawfulScore(simulator.facts) {
+                lawfulCandidates.append((score, plan.number))
+            }
+        }
+        population.highlights.lawfulLine = lawfulCandidates.max { $0.score < $1.score }?.number ?? population.lines.last?.number ?? ""
+
+        // One log: every track merged by recording time; event ids drawn in that order.
+        var keys: [(recorded: Int64, track: Int32, index: Int32)] = []
+        keys.reserveCapacity(tracks.reduce(0) { $0 + $1.count })
+        for (track, facts) in tracks.enumerated() {
+            for (index, fact) in facts.enumerated() {
+                keys.append(((fact.recordedAt ?? fact.occurredAt).millisecondsSinceEpoch, Int32(track), Int32(index)))
+            }
+        }
+        keys.sort { ($0.recorded, $0.track, $0.index) < ($1.recorded, $1.track, $1.index) }
+        var ids = DemoRandom(seed: seed, stream: 0xE7E7_1D00)
+        var facts: [LedgerFact] = []
+        facts.reserveCapacity(keys.count)
+        for key in keys {
+            var fact = tracks[Int(key.track)][Int(key.index)]
+            fact.eventID = EventID.random(using: &ids)
+            facts.append(fact)
+        }
+        let mistakes = Set(population.lines.filter(\.hasMistake).map(\.number))
+        return DemoGeneration(seed: seed, population: population, timeline: timeline, facts: facts, mistakeLines: mistakes, anomalies: anomalies)
+    }
+
+    /// How well a line shows the rules at work (threshold notices, cuts, restorations), or
+    /// `nil` for a line with no cut.
+    private static func lawfulScore(_ facts: [LedgerFact]) -> Int? {
+        var score = 0
+        var cuts = 0
+        for fact in facts {
+            switch fact.event {
+            case .lineSuspended(let suspension):
+                cuts += 1
+                score += suspension.reason == .threshold ? 5 : 2
+            case .lineRestored: score += 2
+            case .noticeSent(let notice) where notice.kind.isThresholdNotice: score += 2
+            case .noticeDeliveryFailed: score += 3
+            default: break
+            }
+        }
+        return cuts > 0 && facts.count < 160 ? score : nil
+    }
+
+    /// Records the generation into `store` (which should be empty) in a few large write
+    /// transactions of batches.
+    @discardableResult
+    public static func record(_ generation: DemoGeneration, into store: EventStore, eventsPerTransaction: Int = 100_000,
+                              batchSize: Int = 10_000) throws -> UInt64 {
+        var start = 0
+        let facts = generation.facts
+        var head: UInt64 = 0
+        while start < facts.count {
+            let end = min(start + eventsPerTransaction, facts.count)
+            let proposed = facts[start..<end].map { $0.proposedEvent() }
+            head = try store.withAppendSession { session in
+                var last: UInt64 = 0
+                var index = 0
+                while index < proposed.count {
+                    let upper = min(index + batchSize, proposed.count)
+                    last = try session.append(Array(proposed[index..<upper])).headPosition
+                    index = upper
+                }
+                return last
+            }
+            start = end
+        }
+        return head
+    }
+}

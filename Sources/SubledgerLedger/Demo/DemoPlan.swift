@@ -1,0 +1,101 @@
+public import SubledgerStore
+
+/// A subscriber of the demo: who registers, with which documents (PLAN-2, KYC-1).
+public struct DemoSubscriber: Hashable, Sendable {
+    public var id: String
+    public var kind: SubscriberRegistered.Kind
+    public var governmental: Bool
+    public var name: String
+    public var nationalID: String
+    public var documents: [String]
+}
+
+/// How a line's owner pays its invoices.
+public enum PaymentHabit: Hashable, Sendable {
+    /// Every invoice within its 15 days (BIL-3).
+    case prompt
+    /// Some invoices (this percent) weeks after their due date.
+    case sometimesLate(percent: Double)
+    /// Stops paying the invoices issued from `from` on; pays everything back
+    /// `paysBackAfterDays` days after the two-way cut, or never.
+    case defaulter(from: Timestamp, paysBackAfterDays: Int?)
+}
+
+/// What is special about a line: a part of the story the demo tells, or an operator's
+/// mistake for the audit to find.
+public enum DemoScript: Hashable, Sendable {
+    case none
+    /// The disputed line: a threshold notice that failed to arrive (DLV-1), a cut anyway,
+    /// on a Thursday afternoon (CUT-1, SUS-2); the subscriber pays, the line is restored.
+    case disputed(spikeAt: Timestamp)
+    /// A threshold cut with no threshold notice and no cut notice (CUT-1, GEN-5, SUS-2).
+    case cutWithoutNotice(spikeAt: Timestamp)
+    /// A late fee on an invoice paid late (GEN-2).
+    case lateFee(month: Int)
+    /// A cut for the debt of the owner's other line (GEN-1).
+    case otherLinesDebt(debtLine: String, at: Timestamp)
+    /// One of several lines cut on one Thursday afternoon (SUS-2), lawfully otherwise.
+    case massCut(at: Timestamp)
+    /// A payment made two days after the due date by bank transfer, recorded four days
+    /// later, after the one-way cut it would have prevented (a warning of the audit).
+    case bankDelay(month: Int)
+    /// A vanity number (PLAN-3) held through the grace and two more years (VAN-1), sold at
+    /// auction from an expert's price (VAN-2), the rest refunded (VAN-3).
+    case vanityAuction(valuation: Rials, price: Rials)
+    /// A non-governmental legal entity's ten-year mobile line: two-year grace (LEG-1), the
+    /// subscription's value netted and refunded (LEG-2).
+    case tenYearLegalEntity(subscriptionValue: Rials)
+}
+
+/// One line of the demo as planned, before it is simulated.
+public struct DemoLinePlan: Hashable, Sendable {
+    public var index: Int
+    public var number: String
+    public var subscriber: Int
+    public var service: Service
+    public var plan: Plan
+    public var vanityPremium: Rials
+    public var connectionFee: Rials
+    /// The deposit or guarantee paid at sign-up (0 on the `noDeposit` plan).
+    public var held: Rials
+    public var activatedAt: Timestamp
+    /// The Solar Hijri day of the month (1...28) of the line's 03:00 billing run.
+    public var billingDay: Int
+    /// The usual usage of a month.
+    public var monthlyUsage: Rials
+    public var habit: PaymentHabit
+    /// The chance, in percent per month, of a spike of usage (roaming, PLAN-4's case).
+    public var spikePercent: Double
+    /// Days the operator waits after a due date before an overdue cut (OVD-1).
+    public var operatorDelayDays: Int
+    /// Whether the operator pays a refund owed after netting within the demo's time.
+    public var paysRefund: Bool
+    public var script: DemoScript
+
+    /// Whether the operator breaks a rule on this line on purpose (for the audit).
+    public var hasMistake: Bool {
+        switch script {
+        case .disputed, .cutWithoutNotice, .lateFee, .otherLinesDebt: true
+        default: false
+        }
+    }
+}
+
+/// The lines the demo points a newcomer to.
+public struct DemoHighlights: Hashable, Sendable {
+    public var disputedLine = ""
+    public var cutWithoutNoticeLine = ""
+    public var lateFeeLine = ""
+    /// The line cut for another line's debt, and that other line.
+    public var otherLinesDebtCut = ""
+    public var otherLinesDebtSource = ""
+    public var massCutLines: [String] = []
+    public var massCutAt = Timestamp(millisecondsSinceEpoch: 0)
+    public var bankDelayLine = ""
+    public var vanityLines: [String] = []
+    public var tenYearLine = ""
+    /// A line of the main population with a history built entirely through the rules.
+    public var lawfulLine = ""
+
+    public init() {}
+}

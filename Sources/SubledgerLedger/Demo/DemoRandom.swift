@@ -1,0 +1,49 @@
+/// SplitMix64: a small, fast, seeded generator. The demo draws everything from it, so the
+/// same seed makes the same population, the same events and the same event ids.
+public struct DemoRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    /// A generator for one part of the population (a line, the ids), independent of the
+    /// others: the same seed and stream always give the same numbers.
+    public init(seed: UInt64, stream: UInt64) {
+        var mixer = DemoRandom(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        state = mixer.next() ^ stream
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    /// A whole number in `range`.
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
+    }
+
+    /// An amount in `range`, rounded down to a multiple of `step`.
+    mutating func rials(_ range: ClosedRange<Rials>, step: Rials = 1_000) -> Rials {
+        let value = range.lowerBound + Rials(next() % UInt64(range.upperBound - range.lowerBound + 1))
+        return max(step, value / step * step)
+    }
+
+    /// True with probability `percent` / 100.
+    mutating func chance(_ percent: Double) -> Bool {
+        Double(next() % 1_000_000) < percent * 10_000
+    }
+
+    /// A duration in milliseconds between `lower` and `upper` seconds.
+    mutating func milliseconds(seconds lower: Int64, _ upper: Int64) -> Int64 {
+        lower * 1000 + Int64(next() % UInt64((upper - lower) * 1000 + 1))
+    }
+
+    mutating func pick<T>(_ items: [T]) -> T {
+        items[Int(next() % UInt64(items.count))]
+    }
+}

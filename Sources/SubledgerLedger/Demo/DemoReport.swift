@@ -1,0 +1,111 @@
+public import SubledgerStore
+import Foundation
+
+/// What the demo shows a newcomer, read back from the store: lines by status, debts and
+/// refunds, and the audit's findings counted by rule.
+public struct DemoReport: Sendable {
+    public struct RuleCount: Hashable, Sendable {
+        public var rule: RuleID
+        public var violations: Int
+        public var warnings: Int
+    }
+
+    public var lineCount = 0
+    public var subscriberCount = 0
+    public var statusCounts: [(status: LineStatus, count: Int)] = []
+    public var totalDebt: Rials = 0
+    public var linesInDebt = 0
+    public var totalOverdue: Rials = 0
+    public var linesOverdue = 0
+    public var refundsDue: Rials = 0
+    public var linesOwedRefund = 0
+    public var refundsPaid: Rials = 0
+    public var residualDebt: Rials = 0
+    /// How many events of each type the lines hold.
+    public var eventCounts: [EventType: Int] = [:]
+    /// Threshold notices (NTC-1), and those known to have failed (DLV-1).
+    public var thresholdNotices = 0
+    public var failedNotices = 0
+    public var oneWayCuts = 0
+    public var twoWayCuts = 0
+    public var writtenWarnings = 0
+    public var findings: [Finding] = []
+    public var findingsByRule: [RuleCount] = []
+
+    /// The report of every line in `ledger`, judged at `time` (overdue, editions).
+    public init(ledger: Ledger, at time: Timestamp) throws(LedgerError) {
+        let histories = try ledger.allHistories()
+        var counts: [LineStatus: Int] = [:]
+        var subscribers: Set<String> = []
+        let edition = ledger.editions.edition(at: time)
+        for history in histories {
+            let state: LineState?
+            do { state = try history.state() } catch { throw LedgerError(.badFact(error)) }
+            guard let state else { continue }
+            lineCount += 1
+            subscribers.insert(state.subscriberID)
+            counts[state.status, default: 0] += 1
+            let statement = NettingStatement(line: state, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
+            if state.isClosed {
+                residualDebt += statement.residualDebt
+            } else if state.debt > 0 {
+                totalDebt += state.debt
+                linesInDebt += 1
+            }
+            let overdue = state.overdue(at: time)
+            if overdue > 0, !state.isClosed {
+                totalOverdue += overdue
+                linesOverdue += 1
+            }
+            if statement.refundDue > 0 {
+                refundsDue += statement.refundDue
+                linesOwedRefund += 1
+            }
+            refundsPaid += state.refundsPaid
+            for fact in history.facts {
+                eventCounts[fact.event.type, default: 0] += 1
+                switch fact.event {
+                case .noticeSent(let notice) where notice.kind.isThresholdNotice: thresholdNotices += 1
+                case .noticeSent(let notice) where notice.kind == .writtenWarning: writtenWarnings += 1
+                case .noticeDeliveryFailed: failedNotices += 1
+                case .lineSuspended(let suspension): if suspension.direction == .oneWay { oneWayCuts += 1 } else { twoWayCuts += 1 }
+                default: break
+                }
+            }
+        }
+        for result in Self.audit(histories, editions: ledger.editions, calendar: ledger.calendar) {
+            do { findings += try result.get() } catch { throw LedgerError(.badFact(error)) }
+        }
+        subscriberCount = subscribers.count
+        statusCounts = LineStatus.allCases.map { ($0, counts[$0] ?? 0) }
+        var byRule: [RuleID: RuleCount] = [:]
+        for finding in findings {
+            var count = byRule[finding.rule] ?? RuleCount(rule: finding.rule, violations: 0, warnings: 0)
+            if finding.severity == .violation { count.violations += 1 } else { count.warnings += 1 }
+            byRule[finding.rule] = count
+        }
+        findingsByRule = byRule.values.sorted { $0.rule < $1.rule }
+    }
+
+    /// The audit of every history (as ``Ledger/audit(line:)`` does it), on the machine's
+    /// cores; the results in the order of `histories`.
+    static func audit(_ histories: [LineHistory], editions: PolicyEditions, calendar: TehranCalendar) -> [Result<[Finding], FactError>] {
+        let results = UnsafeMutableBufferPointer<Result<[Finding], FactError>>.allocate(capacity: histories.count)
+        results.initialize(repeating: .success([]))
+        defer { results.deallocate() }
+        nonisolated(unsafe) let buffer = results
+        let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount, histories.count))
+        // Each index is written by one worker only.
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < histories.count {
+                buffer[index] = Result { () throws(FactError) in try Auditor.audit(histories[index], editions: editions, calendar: calendar) }
+                index += workers
+            }
+        }
+        return Array(results)
+    }
+
+    public var violationCount: Int { findings.count { $0.severity == .violation } }
+    public var warningCount: Int { findings.count { $0.severity == .warning } }
+}

@@ -1,0 +1,139 @@
+public import SubledgerStore
+
+/// Checks facts one at a time, in input order, against the state of their streams: the
+/// streaming core of `subledger import` and `subledger apply`.
+///
+/// ``Ledger/record(_:)`` and ``Ledger/apply(_:)`` validate a batch held in memory. A file
+/// of millions of events cannot be held so; this validator reads each stream's recorded
+/// history from the store the first time one of the input's facts needs it (its own
+/// stream, the line's owner, the subscriber a `LineActivated` names), then folds every
+/// admitted fact into that state, so each fact is judged against the store's history plus
+/// the facts before it in the input. The checks are exactly those of `record` (``Mode/record``)
+/// or `apply` (``Mode/apply``): both call the same validation.
+///
+/// Memory grows with the number of streams (lines and subscribers) the input touches, not
+/// with its number of events: one state per stream, kept twice (as loaded and as evolved).
+///
+/// An input is meant to be read twice: once to check it, outside any write transaction,
+/// and once more inside ``EventStore/withAppendSession(_:)`` to append it. The second pass
+/// starts from ``restartedFromLoadedStates()``, which never reads the store (a read inside
+/// the session's write transaction is not allowed), and the session first checks that
+/// every stream is still at its ``loadedVersions`` (no other writer came in between).
+///
+/// ```swift
+/// var validator = try FactStreamValidator(ledger: ledger, mode: .record)
+/// for (index, fact) in facts.enumerated() { _ = try validator.admit(fact, index: index) }
+/// ```
+public struct FactStreamValidator: Sendable {
+    /// How the facts are judged.
+    public enum Mode: Hashable, Sendable {
+        /// As they are, lawful or not (`import`, ``Ledger/record(_:)``): only input that
+        /// cannot be a fact is refused; the audit finds the rest. `recordedAt` is accepted.
+        case record
+        /// As the operator's actions (`apply`, ``Ledger/apply(_:)``): each is first judged by
+        /// the rules in force at its `occurredAt`, and a forbidden one is refused with its
+        /// rule. `recordedAt` is refused: the store records the time of an action itself.
+        case apply
+    }
+
+    /// The ledger whose store is read and whose rules and editions judge.
+    public let ledger: Ledger
+    /// How the facts are judged.
+    public let mode: Mode
+    /// The states as the store held them before the input's first fact.
+    private var loaded = LoadedStates()
+    /// The states after the facts admitted so far.
+    private var current = LoadedStates()
+    /// Whether a stream not yet loaded may be read from the store.
+    private var mayReadStore = true
+    private var recordingTimes: RecordingTimeOrder
+
+    /// A validator over `ledger`'s store, which it reads as the input needs.
+    ///
+    /// - Throws: ``LedgerError`` when the store's last event cannot be read.
+    public init(ledger: Ledger, mode: Mode) throws(LedgerError) {
+        self.ledger = ledger
+        self.mode = mode
+        recordingTimes = RecordingTimeOrder(storeLast: try Self.lastRecordedAt(of: ledger.store))
+    }
+
+    /// The version of every stream loaded so far, as the store held it. An append of the
+    /// admitted facts is valid only while each stream is still at this version.
+    public var loadedVersions: [StreamID: UInt64] { loaded.versions }
+
+    /// A validator that starts the same input again from the states loaded so far, without
+    /// reading the store: a stream it has not loaded is an error (the input changed).
+    public func restartedFromLoadedStates() -> FactStreamValidator {
+        var restarted = self
+        restarted.current = loaded
+        restarted.mayReadStore = false
+        restarted.recordingTimes.restart()
+        return restarted
+    }
+
+    /// Admits the next fact of the input: loads the streams it needs, refuses it if it
+    /// cannot be a fact (or, in ``Mode/apply``, if a rule forbids it), folds it into the
+    /// states, and returns the event to append (in ``Mode/apply`` with `rule` and
+    /// `policyEdition` in its metadata, POL-2).
+    ///
+    /// - Parameter index: the fact's place in the input, carried by the error as
+    ///   ``LedgerError/index`` (a reader of a file passes its 0-based line index).
+    /// - Throws: ``LedgerError``; the states are then unchanged.
+    public mutating func admit(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent {
+        do {
+            try recordingTimes.check(fact.recordedAt, accepted: mode == .record, now: ledger.clock.now())
+        } catch {
+            throw LedgerError(.badFact(error), index: index)
+        }
+        do {
+            try loadStreams(of: fact)
+        } catch let error {
+            throw LedgerError(error.kind, index: index)
+        }
+        // `validate` folds the fact into `current` only once it has passed every check.
+        let event = try ledger.validate(fact, index: index, into: &current, judging: mode == .apply)
+        recordingTimes.admit(fact.recordedAt, now: ledger.clock.now())
+        return event
+    }
+
+    /// Loads the fact's stream, the line's owner and the subscriber an activation names.
+    private mutating func loadStreams(of fact: LedgerFact) throws(LedgerError) {
+        try load(fact.stream)
+        guard case .line(let number) = fact.stream else { return }
+        if let owner = current.lines[number]??.subscriberID { try load(.subscriber(owner)) }
+        if case .lineActivated(let activated) = fact.event { try load(.subscriber(activated.subscriberID)) }
+    }
+
+    private mutating func load(_ stream: LedgerStream) throws(LedgerError) {
+        guard current.versions[stream.streamID] == nil else { return }
+        guard mayReadStore else {
+            throw LedgerError(.badFact(FactError(
+                field: "", reason: "\(stream) was not in the input when it was checked: the input changed while it was being recorded")))
+        }
+        let states = try ledger.loadStates([stream])
+        loaded.adopt(states)
+        current.adopt(states)
+    }
+
+    /// The `recordedAt` of the store's last event; the earliest instant when it is empty.
+    private static func lastRecordedAt(of store: EventStore) throws(LedgerError) -> Timestamp {
+        do {
+            let head = try store.head()
+            guard head.position > 0 else { return .minimum }
+            return try store.events(from: head.position, limit: 1).first?.recordedAt ?? .minimum
+        } catch let error as EventStoreError {
+            throw LedgerError(.store(error))
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: "reading the log's head")))
+        }
+    }
+}
+
+extension LoadedStates {
+    /// Takes the streams of `other` in (they are not in `self` yet).
+    fileprivate mutating func adopt(_ other: LoadedStates) {
+        lines.merge(other.lines) { _, new in new }
+        subscribers.merge(other.subscribers) { _, new in new }
+        versions.merge(other.versions) { _, new in new }
+    }
+}

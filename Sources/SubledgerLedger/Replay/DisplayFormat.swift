@@ -1,0 +1,119 @@
+public import SubledgerStore
+
+/// How the ledger shows figures and instants to people (TIME-1): amounts with digit
+/// grouping (`315,000`), instants in Tehran time with the Solar Hijri and the Gregorian
+/// date (`1403-11-15 21:40 (2025-02-03)`).
+public struct DisplayFormat: Sendable {
+    public var calendar: TehranCalendar
+
+    public init(calendar: TehranCalendar = .standard) {
+        self.calendar = calendar
+    }
+
+    /// `315,000`; `-1,200` for a negative amount.
+    public static func rials(_ amount: Rials) -> String {
+        let digits = String(amount.magnitude)
+        var grouped = ""
+        grouped.reserveCapacity(digits.count + digits.count / 3 + 1)
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(character)
+        }
+        return amount < 0 ? "-" + grouped : grouped
+    }
+
+    /// `1403-11-15 21:40 (2025-02-03)`: Tehran wall-clock time on the Solar Hijri date, the
+    /// Gregorian date of the same Tehran day in brackets. Seconds are shown when not zero
+    /// (`1403-11-15 21:40:04 (2025-02-03)`), for deadlines that turn on them.
+    public func time(_ timestamp: Timestamp) -> String {
+        let local = calendar.solarHijriDate(of: timestamp)
+        var text = "\(local.solarHijriDay) \(Self.twoDigits(local.hour)):\(Self.twoDigits(local.minute))"
+        if local.second != 0 || local.millisecond != 0 { text += ":\(Self.twoDigits(local.second))" }
+        return text + " (\(local.gregorianDescription))"
+    }
+
+    /// `1403-11-15 (2025-02-03)`: the day only.
+    public func day(_ timestamp: Timestamp) -> String {
+        let local = calendar.solarHijriDate(of: timestamp)
+        return "\(local.solarHijriDay) (\(local.gregorianDescription))"
+    }
+
+    /// A message of the rules made readable: every RFC 3339 instant in it becomes Tehran
+    /// time (``time(_:)``) and every whole number of five digits or more that stands alone
+    /// is grouped (`315000` → `315,000`). Identifiers (`N-7`, `+989121234567`,
+    /// `thresholdWarning-1738606200000`) are left as they are.
+    public func humanize(_ message: String) -> String {
+        let bytes = Array(message.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 16)
+        var index = 0
+        while index < bytes.count {
+            if let (timestamp, length) = Self.instant(in: bytes, at: index), Self.standsAlone(bytes, index) {
+                output.append(contentsOf: Array(time(timestamp).utf8))
+                index += length
+                continue
+            }
+            if Self.isDigit(bytes[index]), Self.standsAlone(bytes, index) {
+                var end = index
+                while end < bytes.count, Self.isDigit(bytes[end]) { end += 1 }
+                let run = bytes[index..<end]
+                let followedWell = end == bytes.count || Self.endsNumber(bytes, end)
+                if run.count >= 5, run.count <= 18, followedWell, let value = Int64(String(decoding: run, as: UTF8.self)) {
+                    output.append(contentsOf: Array(Self.rials(value).utf8))
+                } else {
+                    output.append(contentsOf: run)
+                }
+                index = end
+                continue
+            }
+            output.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    // MARK: Helpers
+
+    static func twoDigits(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : "\(value)"
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "/")
+    }
+
+    /// Whether the token starting at `index` is not the tail of a word or an identifier.
+    private static func standsAlone(_ bytes: [UInt8], _ index: Int) -> Bool {
+        index == 0 || !isWordByte(bytes[index - 1])
+    }
+
+    /// Whether a number that ends before `end` ends there as a number (not `12ab`, `12-3`).
+    private static func endsNumber(_ bytes: [UInt8], _ end: Int) -> Bool {
+        let byte = bytes[end]
+        if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") {
+            return end + 1 == bytes.count || !isWordByte(bytes[end + 1])
+        }
+        return !isWordByte(byte)
+    }
+
+    /// An RFC 3339 instant of the format's output shape (`YYYY-MM-DDTHH:MM:SS(.sss)Z`)
+    /// starting at `index`, and its length.
+    private static func instant(in bytes: [UInt8], at index: Int) -> (Timestamp, Int)? {
+        guard index + 20 <= bytes.count, isDigit(bytes[index]), bytes[index + 4] == UInt8(ascii: "-"),
+              bytes[index + 10] == UInt8(ascii: "T")
+        else { return nil }
+        var end = index + 19
+        if end < bytes.count, bytes[end] == UInt8(ascii: ".") {
+            end += 1
+            while end < bytes.count, isDigit(bytes[end]) { end += 1 }
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "Z") else { return nil }
+        let text = String(decoding: bytes[index...end], as: UTF8.self)
+        guard let timestamp = try? Timestamp(rfc3339: text) else { return nil }
+        return (timestamp, end + 1 - index)
+    }
+}

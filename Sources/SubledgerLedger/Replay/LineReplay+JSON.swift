@@ -1,0 +1,67 @@
+public import SubledgerStore
+
+extension LineReplay {
+    /// The JSON document of `replay --json`: the line, its owner, the view, one object per
+    /// event (the fact as exported, its figures in words for people, the state after it,
+    /// the rules' judgements and the findings) and every finding.
+    public func json(format: DisplayFormat = DisplayFormat()) -> JSONValue {
+        var document: JSONObject = [
+            "line": .string(line),
+            "view": .object(["asOf": view.asOf.map { .string($0.rfc3339) } ?? .null,
+                             "knownAt": view.knownAt.map { .string($0.rfc3339) } ?? .null]),
+            "entries": .array(entries.map { .object($0.json(format: format)) }),
+            "findings": .array(findings.map { .object($0.json) }),
+            "violations": .integer(Int64(violationCount)),
+            "warnings": .integer(Int64(warningCount)),
+        ]
+        if let lineState {
+            document["service"] = .string(lineState.service.rawValue)
+            document["plan"] = .string(lineState.plan.rawValue)
+            document["vanityPremium"] = .integer(lineState.vanityPremium)
+            document["activatedAt"] = .string(lineState.activatedAt.rfc3339)
+        }
+        if let owner {
+            document["subscriber"] = .object(["subscriberId": .string(owner.registration.subscriberID),
+                                              "kind": .string(owner.registration.kind.rawValue),
+                                              "governmental": .bool(owner.registration.governmental)])
+        }
+        document["state"] = finalState.map { .object($0.json) } ?? .null
+        return .object(document)
+    }
+}
+
+extension LineReplay.StateAfter {
+    /// The figures as `status --json` names them.
+    public var json: JSONObject {
+        ["status": .string(status.rawValue), "debt": .integer(debt), "credit": .integer(credit), "threshold": .integer(threshold),
+         "overdue": .integer(overdue), "deposit": .integer(deposit), "guarantee": .integer(guarantee),
+         "refundDue": .integer(refundDue), "policyEdition": .string(policyEdition)]
+    }
+}
+
+extension LineReplay.Entry {
+    func json(format: DisplayFormat) -> JSONObject {
+        var object: JSONObject = [
+            "position": .integer(Int64(position)),
+            "streamVersion": .integer(Int64(streamVersion)),
+            "recordedAt": .string(recordedAt.rfc3339),
+            "occurredAt": .string(occurredAt.rfc3339),
+            "occurredAtTehran": .string(format.time(occurredAt)),
+            "type": .string(type.rawValue),
+            "data": .object(event.data),
+            "summary": .string(event.summary(format)),
+            "state": .object(state.json),
+            "operatorAction": .bool(isOperatorAction),
+            "recordedLate": .bool(isRecordedLate),
+            "judgements": .array(judgements.map { judgement in
+                .object(["rule": .string(judgement.rule.rawValue), "policyEdition": .string(judgement.edition),
+                         "verdict": .string(judgement.verdict.rawValue), "reason": .string(judgement.reason)])
+            }),
+            "findings": .array(findings.map { .object($0.json) }),
+        ]
+        if !fact.fact.metadata.isEmpty {
+            object["metadata"] = .object(JSONObject(fact.fact.metadata.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
+        }
+        return object
+    }
+}

@@ -1,0 +1,127 @@
+public import SubledgerStore
+
+/// A line's history replayed (interchange.md, `replay`): one entry per event of the line in
+/// the view, in position order, each with the line's state after it; for every action of
+/// the operator, what each rule said of it on what was known when it was recorded, and the
+/// audit's findings at that position.
+public struct LineReplay: Sendable {
+    /// The line's figures after an event (as `status` reports them), judged at the event's time.
+    public struct StateAfter: Hashable, Sendable {
+        public var status: LineStatus
+        public var debt: Rials
+        public var credit: Rials
+        /// THR-1's threshold, as reported (rounded down).
+        public var threshold: Rials
+        /// Unpaid invoices past their due date at the event's time (BIL-3).
+        public var overdue: Rials
+        public var deposit: Rials
+        public var guarantee: Rials
+        public var refundDue: Rials
+        /// The policy edition in force at the event's time (POL-1).
+        public var policyEdition: String
+
+        public init(_ report: LineStatusReport) {
+            status = report.status
+            debt = report.debt
+            credit = report.credit
+            threshold = report.threshold
+            overdue = report.overdue
+            deposit = report.deposit
+            guarantee = report.guarantee
+            refundDue = report.refundDue
+            policyEdition = report.policyEdition
+        }
+    }
+
+    /// One event of the line and what followed from it.
+    public struct Entry: Sendable {
+        public var fact: RecordedFact
+        /// The line after this event (the view's facts up to it, in position order).
+        public var state: StateAfter
+        /// What each rule said of the event when it was recorded (operator actions only).
+        public var judgements: [RuleJudgement]
+        /// The audit's findings at this position.
+        public var findings: [Finding]
+
+        public var position: UInt64 { fact.position }
+        public var streamVersion: UInt64 { fact.streamVersion }
+        public var recordedAt: Timestamp { fact.recordedAt }
+        public var occurredAt: Timestamp { fact.occurredAt }
+        public var type: EventType { fact.event.type }
+        public var event: LedgerEvent { fact.event }
+        public var isOperatorAction: Bool { fact.event.type.isOperatorAction }
+        /// The event's key figures, named as in its `data`.
+        public var figures: [ReplayFigure] { ReplayFigure.figures(of: fact.event) }
+        /// Whether the event was recorded after an event that occurred later than it: a
+        /// fact the ledger learnt late (the audit's warnings come from such facts).
+        public var isRecordedLate: Bool
+    }
+
+    public var line: String
+    public var view: LineHistory.View
+    /// The line's owner as the view shows it.
+    public var owner: SubscriberState?
+    public var entries: [Entry]
+    /// Every finding of the audit on the line in this view, in position order.
+    public var findings: [Finding]
+    /// The line at the end of the view, judged at `asOf` or at its last event.
+    public var finalState: StateAfter?
+    /// The line's state at the end of the view, for its plan, service and vanity premium.
+    public var lineState: LineState?
+
+    /// The replay of `history` in `view`: the view's facts, each judged and audited as the
+    /// audit does (the edition in force at each event, POL-1).
+    public init(_ history: LineHistory, view: LineHistory.View = .init(), editions: PolicyEditions,
+                calendar: TehranCalendar) throws(FactError) {
+        let visible = LineHistory(number: history.number, facts: history.facts.filter(view.includes),
+                                  subscriberFacts: history.subscriberFacts.filter(view.includes))
+        var findingsByPosition: [UInt64: [Finding]] = [:]
+        let findings = try Auditor.audit(visible, editions: editions, calendar: calendar)
+            .sorted { ($0.position, $0.severity.rawValue, $0.rule) < ($1.position, $1.severity.rawValue, $1.rule) }
+        for finding in findings { findingsByPosition[finding.position, default: []].append(finding) }
+
+        var state: LineState?
+        var entries: [Entry] = []
+        entries.reserveCapacity(visible.facts.count)
+        var latestOccurrence = Timestamp.minimum
+        for fact in visible.facts {
+            let isLate = fact.occurredAt < latestOccurrence
+            latestOccurrence = max(latestOccurrence, fact.occurredAt)
+            var judgements: [RuleJudgement] = []
+            if fact.event.type.isOperatorAction {
+                let known = try Auditor.context(visible, before: fact, countingLateFacts: false, editions: editions, calendar: calendar)
+                judgements = Rulebook.judge(fact.fact, context: known)
+            }
+            state = try LineState.evolve(state, fact.fact, position: fact.position)
+            guard let after = state else { continue }
+            entries.append(Entry(fact: fact, state: StateAfter(LineStatusReport(line: after, at: fact.occurredAt, editions: editions)),
+                                 judgements: judgements, findings: findingsByPosition[fact.position] ?? [], isRecordedLate: isLate))
+        }
+        line = history.number
+        self.view = view
+        owner = try visible.subscriber()
+        self.entries = entries
+        self.findings = findings
+        lineState = state
+        if let state {
+            let at = view.asOf ?? entries.map(\.occurredAt).max() ?? state.activatedAt
+            finalState = StateAfter(LineStatusReport(line: state, at: at, editions: editions))
+        }
+    }
+
+    /// Violations and warnings, counted.
+    public var violationCount: Int { findings.count { $0.severity == .violation } }
+    public var warningCount: Int { findings.count { $0.severity == .warning } }
+}
+
+extension Ledger {
+    /// The replay of `line` in `view` (interchange.md, `replay`).
+    public func replay(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
+        let history = try history(of: line)
+        do {
+            return try LineReplay(history, view: view, editions: editions, calendar: calendar)
+        } catch {
+            throw LedgerError(.badFact(error))
+        }
+    }
+}

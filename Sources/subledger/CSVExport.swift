@@ -1,0 +1,61 @@
+import SubledgerStore
+
+/// The CSV form of an export (RFC 4180, UTF-8): a header row, then one record per event
+/// with one column per common field; `metadata` and `data` hold canonical JSON. Records end
+/// with CRLF; a field is quoted when it holds a comma, a double quote, CR or LF, and a
+/// double quote inside it is doubled.
+enum CSVExport {
+    /// The columns, in order.
+    static let columns = [
+        "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
+        "occurredAt", "prevHash", "hash", "metadata", "data",
+    ]
+
+    /// Appends the header row.
+    static func appendHeader(into bytes: inout [UInt8]) {
+        for (index, column) in columns.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendField(Array(column.utf8), into: &bytes)
+        }
+        bytes.append(contentsOf: [0x0D, 0x0A])
+    }
+
+    /// Appends the record of `event`.
+    static func append(_ event: RecordedEvent, into bytes: inout [UInt8]) {
+        var field: [UInt8] = []
+        func column(_ fill: (inout [UInt8]) -> Void, first: Bool = false) {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            field.removeAll(keepingCapacity: true)
+            fill(&field)
+            appendField(field, into: &bytes)
+        }
+        column({ CanonicalJSON.writeInteger(Int64(event.position), into: &$0) }, first: true)
+        column { CanonicalJSON.writeInteger(Int64(event.streamVersion), into: &$0) }
+        column { event.recordedAt.write(into: &$0) }
+        column { event.eventID.write(into: &$0) }
+        column { $0.append(contentsOf: event.type.utf8) }
+        column { $0.append(contentsOf: event.stream.category.utf8) }
+        column { $0.append(contentsOf: event.stream.id.utf8) }
+        column { event.occurredAt.write(into: &$0) }
+        column { event.previousHash.writeHex(into: &$0) }
+        column { event.hash.writeHex(into: &$0) }
+        column { CanonicalJSON.write(.object(JSONObject(event.metadata.map { ($0.key, JSONValue.string($0.value)) })), into: &$0) }
+        column { CanonicalJSON.write(.object(event.data), into: &$0) }
+        bytes.append(contentsOf: [0x0D, 0x0A])
+    }
+
+    /// Appends one field, quoted when RFC 4180 requires it.
+    static func appendField(_ field: [UInt8], into bytes: inout [UInt8]) {
+        let needsQuotes = field.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
+        guard needsQuotes else {
+            bytes.append(contentsOf: field)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        for byte in field {
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

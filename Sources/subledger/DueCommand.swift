@@ -1,0 +1,47 @@
+import ArgumentParser
+import SubledgerLedger
+import SubledgerStore
+
+/// `subledger due`: the operator's work list at a time.
+struct DueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "due",
+        abstract: "The operator's work list: notices owed, cuts, revocations and auctions now allowed, refunds owed.",
+        discussion: """
+            Each entry names the line, the action (notice, oneWayCut, twoWayCut, writtenWarning, \
+            revoke, auction, refund), the rule that owes or allows it, and since when.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Option(name: .long, help: ArgumentHelp("The moment to judge at (RFC 3339; default: now).", valueName: "time"),
+            transform: TimeArgument.parse)
+    var at: Timestamp?
+    @Flag(name: .long, help: "Print one JSON document: an array of {line, action, rule, since}.") var json = false
+
+    func run() throws {
+        let ledger = try store.openLedger()
+        let time = at ?? SystemClock().now()
+        let entries: [DueAction]
+        do {
+            entries = try ledger.due(at: time)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        if json {
+            JSONOutput.print(.array(entries.map { .object($0.json) }))
+            return
+        }
+        guard !entries.isEmpty else {
+            print("nothing due at \(time)")
+            return
+        }
+        print("\(entries.count) action\(entries.count == 1 ? "" : "s") due at \(time)")
+        var table = TextTable([.left, .left, .left, .left])
+        table.add("line", "action", "rule", "since")
+        for entry in entries {
+            table.add(entry.line, entry.action.rawValue, entry.rule.rawValue, entry.since.rfc3339)
+        }
+        print(table.rendered(indent: "  "))
+    }
+}

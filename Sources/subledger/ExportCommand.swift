@@ -1,0 +1,107 @@
+import ArgumentParser
+import SubledgerStore
+
+/// `subledger export`: the history in the interchange format, streamed.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the history as JSON Lines (interchange.md, with hashes) or CSV.",
+        discussion: """
+            JSON Lines: one event a line, exactly the canonical output form of interchange.md \
+            (position, streamVersion, recordedAt, eventId, prevHash, hash included), in position \
+            order; a whole-log export checks with tools/verify_export.py, a filtered one with \
+            its --filtered. CSV: RFC 4180 in UTF-8, a header row, one column per common field \
+            (metadata and data as canonical JSON), records ending with CRLF. \
+            --from and --to filter on occurredAt (business time), not on recordedAt. \
+            The export of a whole stream (--line or --subscriber, no time filter) is checked \
+            complete, stream versions 1..n, and says so on standard error. \
+            With --output the file appears only once it is complete.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonl, csv
+    }
+
+    @OptionGroup var store: StoreOptions
+    @Option(name: .long, help: "Only this line's events (E.164).") var line: String?
+    @Option(name: .long, help: "Only this subscriber's events (the subscriber's own stream).") var subscriber: String?
+    @Option(name: .long, help: ArgumentHelp("Only events whose occurredAt is at or after this time (RFC 3339).", valueName: "time"),
+            transform: TimeArgument.parse)
+    var from: Timestamp?
+    @Option(name: .long, help: ArgumentHelp("Only events whose occurredAt is before this time (RFC 3339; exclusive).", valueName: "time"),
+            transform: TimeArgument.parse)
+    var to: Timestamp?
+    @Option(name: .long, help: "jsonl or csv.") var format: Format = .jsonl
+    @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+
+    /// Events read from the store at a time.
+    private static let chunkSize = 4096
+
+    func validate() throws {
+        if line != nil, subscriber != nil { throw ValidationError("give --line or --subscriber, not both") }
+        if let from, let to, from >= to { throw ValidationError("--from must be before --to (the range is from <= occurredAt < to)") }
+    }
+
+    func run() throws {
+        let eventStore = try store.openExistingStore()
+        let destination = try output.map { path throws(CommandFailure) in try BufferedOutput(path: path) } ?? BufferedOutput()
+        if format == .csv { try destination.append { CSVExport.appendHeader(into: &$0) } }
+        var completeness: String?
+        do {
+            if let stream = line.map(StreamID.line) ?? subscriber.map(StreamID.subscriber) {
+                let last = try exportStream(stream, of: eventStore, to: destination)
+                if from == nil, to == nil { completeness = "complete: \(stream), stream versions 1..\(last)" }
+            } else {
+                try eventStore.forEachEvent(from: 1, chunkSize: Self.chunkSize) { event in
+                    if includes(event) { try write(event, to: destination) }
+                }
+            }
+        } catch let error as EventStoreError {
+            throw CommandFailure(error.message)
+        }
+        try destination.commit()
+        if let completeness { StandardError.print(completeness) }
+    }
+
+    /// Exports one stream, checking that its versions run 1..n without a gap; returns n.
+    private func exportStream(_ stream: StreamID, of eventStore: EventStore, to destination: BufferedOutput) throws -> UInt64 {
+        let expected = try eventStore.version(of: stream)
+        guard expected > 0 else { throw CommandFailure("\(stream) has no events in the store: nothing to export") }
+        var next: UInt64 = 1
+        while true {
+            let chunk = try eventStore.events(in: stream, from: next, limit: Self.chunkSize)
+            for event in chunk {
+                guard event.streamVersion == next else {
+                    throw CommandFailure("incomplete: \(stream): stream version \(next) is missing (the next event, at position \(event.position), has version \(event.streamVersion))")
+                }
+                if includes(event) { try write(event, to: destination) }
+                next += 1
+            }
+            if chunk.count < Self.chunkSize { break }
+        }
+        let last = next - 1
+        guard last >= expected else {
+            throw CommandFailure("incomplete: \(stream): stream versions 1..\(last) were read, but the stream is at version \(expected)")
+        }
+        return last
+    }
+
+    private func includes(_ event: RecordedEvent) -> Bool {
+        if let from, event.occurredAt < from { return false }
+        if let to, event.occurredAt >= to { return false }
+        return true
+    }
+
+    private func write(_ event: RecordedEvent, to destination: BufferedOutput) throws {
+        switch format {
+        case .jsonl:
+            try destination.append { bytes in
+                EventJSON.write(event, includeHashes: true, into: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
+            }
+        case .csv:
+            try destination.append { CSVExport.append(event, into: &$0) }
+        }
+    }
+}

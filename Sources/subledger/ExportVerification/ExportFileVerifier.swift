@@ -1,0 +1,159 @@
+import SubledgerStore
+
+/// Checks the hash chain of a JSON Lines export exactly as `tools/verify_export.py` does
+/// (read its docstring): the same checks in the same order, so the same verdict, the same
+/// first bad position and file line, and the same reasons. It reads one line at a time.
+///
+/// ```swift
+/// var verifier = ExportFileVerifier(filtered: false, anchors: [])
+/// try reader.forEachLine { bytes, number in _ = verifier.check(bytes, line: number) }
+/// let result = verifier.finish()
+/// ```
+struct ExportFileVerifier {
+    private static let zeroHash = String(repeating: "0", count: 64)
+
+    private let filtered: Bool
+    private var wanted: Set<String>
+    private(set) var result = ExportVerification()
+    private var previousPosition: ExportPosition?
+    private var previousHash: String?
+    private var previousTime: RecordedAtKey?
+    private var previousTimeText: String?
+    /// The first empty line seen; an error if an event follows it.
+    private var blankLine: Int?
+
+    /// `filtered` accepts gaps in positions; every hash of `anchors` must be in the file.
+    init(filtered: Bool, anchors: [String]) {
+        self.filtered = filtered
+        wanted = Set(anchors)
+    }
+
+    /// Checks one line (without its `\n`; `endsWithNewline` when it had one); returns
+    /// `false` once the file is found bad.
+    mutating func check(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool = true) -> Bool {
+        guard result.ok else { return false }
+        do {
+            try checkEvent(bytes, line: line, endsWithNewline: endsWithNewline)
+            return true
+        } catch {
+            result.fail(error.position, line: error.line ?? line, error.reason)
+            return false
+        }
+    }
+
+    /// The result, once every line was checked (the anchors are checked here).
+    mutating func finish() -> ExportVerification {
+        if result.ok, let missing = wanted.sorted().first {
+            result.fail(nil, line: nil, "anchor \(missing) not found in the export")
+        }
+        return result
+    }
+
+    private struct Failure: Error {
+        var position: ExportPosition?
+        var reason: String
+        /// The file line at fault, when it is not the line being checked.
+        var line: Int?
+    }
+
+    private mutating func checkEvent(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool) throws(Failure) {
+        let display = { (key: String) in ExportText.short(ExportLine.display(key, in: bytes, endsWithNewline: endsWithNewline)) }
+        // 1. One JSON object, integers only, unique keys.
+        let object: ExportObject
+        switch ExportLine.read(bytes, endsWithNewline: endsWithNewline) {
+        case .blank:
+            if blankLine == nil { blankLine = line }
+            return
+        case .bad(let position, let reason):
+            throw Failure(position: position, reason: reason, line: nil)
+        case .event(let event):
+            object = event
+        }
+        if let blankLine {
+            throw Failure(position: nil, reason: "empty line before the end of the file", line: blankLine)
+        }
+        // 2. The fields the chain needs.
+        guard let position = object.position else {
+            let reason = object.field("position").isMissing ? "position is missing" : "position is not a positive integer: \(display("position"))"
+            throw Failure(position: nil, reason: reason, line: nil)
+        }
+        let fail = { (reason: String) in Failure(position: position, reason: reason, line: nil) }
+        let storedHash = try hexField("hash", of: object, fail)
+        let previous = try hexField("prevHash", of: object, fail)
+        let recordedText: String
+        let time: RecordedAtKey
+        switch object.field("recordedAt") {
+        case .missing:
+            throw fail("recordedAt is missing")
+        case .other:
+            throw fail("recordedAt is not an RFC 3339 time: \(display("recordedAt"))")
+        case .string(let text, let hasUnpairedSurrogate):
+            guard !hasUnpairedSurrogate, let key = RecordedAtKey(text) else {
+                throw fail("recordedAt is not an RFC 3339 time: \(display("recordedAt"))")
+            }
+            recordedText = text
+            time = key
+        }
+        // 4, 5. Order of positions.
+        if let previousPosition {
+            if position <= previousPosition {
+                throw fail("position does not increase (previous event is position \(previousPosition))")
+            } else if position != previousPosition.next {
+                guard filtered else {
+                    throw fail("position jumps from \(previousPosition) to \(position): events are missing (for a filtered export use --filtered)")
+                }
+                result.gaps += 1
+            }
+        } else if position != .one, !filtered {
+            throw fail("a whole-log export starts at position 1, this one at \(position) (for a filtered export use --filtered)")
+        }
+        if position == .one {
+            guard previous == Self.zeroHash else { throw fail("position 1 must have prevHash of 64 zeros") }
+        } else if previous == Self.zeroHash {
+            throw fail("prevHash is 64 zeros, which only position 1 may have")
+        }
+        // 3. The event's own hash.
+        switch object.checkHash(stored: storedHash, previous: previous) {
+        case .matches: break
+        case .mismatch: throw fail("hash mismatch")
+        case .unpairedSurrogate: throw fail("a string holds an unpaired surrogate (\\u escape)")
+        }
+        // 4. The link to the previous position.
+        if let previousPosition, position == previousPosition.next, previous != previousHash {
+            throw fail("prevHash does not match the hash of position \(previousPosition)")
+        }
+        // 6. recordedAt never decreases.
+        if let previousTime, time < previousTime {
+            throw fail("recordedAt \(ExportText.short(recordedText)) is before the recordedAt \(ExportText.short(previousTimeText ?? "")) of position \(previousPosition?.description ?? "?")")
+        }
+        wanted.remove(storedHash)
+        result.events += 1
+        if result.firstPosition == nil { result.firstPosition = position }
+        result.lastPosition = position
+        result.head = storedHash
+        previousPosition = position
+        previousHash = storedHash
+        previousTime = time
+        previousTimeText = recordedText
+    }
+
+    /// `hash` or `prevHash`: 64 lowercase hex digits (Python's `_hex_problem` wording).
+    private func hexField(_ key: String, of object: ExportObject, _ fail: (String) -> Failure) throws(Failure) -> String {
+        switch object.field(key) {
+        case .missing:
+            throw fail("\(key) is missing")
+        case .string(let text, _):
+            guard LowercaseHex.isHash(text) else { throw fail("\(key) is not 64 lowercase hex digits") }
+            return text
+        case .other:
+            throw fail("\(key) is not 64 lowercase hex digits")
+        }
+    }
+}
+
+extension ExportObject.Field {
+    var isMissing: Bool {
+        if case .missing = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,100 @@
+import SubledgerStore
+
+/// The object on one line of an export, read strictly (the common case) or as Python
+/// reads what the strict parser refuses.
+enum ExportObject {
+    case strict(JSONObject)
+    case lenient([LenientMember])
+
+    /// A top-level field, as found.
+    enum Field {
+        case missing
+        /// A string, and whether it holds an unpaired surrogate.
+        case string(String, hasUnpairedSurrogate: Bool)
+        /// Another type of value.
+        case other
+    }
+
+    /// The top-level field `key`.
+    func field(_ key: String) -> Field {
+        switch self {
+        case .strict(let object):
+            guard let value = object[key] else { return .missing }
+            guard case .string(let text) = value else { return .other }
+            return .string(text, hasUnpairedSurrogate: false)
+        case .lenient(let members):
+            guard let value = Self.member(key, of: members) else { return .missing }
+            guard case .string(let string) = value else { return .other }
+            return .string(string.text, hasUnpairedSurrogate: string.hasUnpairedSurrogate)
+        }
+    }
+
+    /// The `position`: a positive integer (Python's `int` from 1, not a `bool`), else `nil`.
+    var position: ExportPosition? {
+        switch self {
+        case .strict(let object):
+            guard case .integer(let integer)? = object["position"], integer >= 1 else { return nil }
+            return ExportPosition(UInt64(integer))
+        case .lenient(let members):
+            return Self.member("position", of: members)?.positiveInteger
+        }
+    }
+
+    /// The canonical JSON of the object without `hash` and `prevHash` (what is hashed), or
+    /// `nil` when a string holds an unpaired surrogate (it has no UTF-8 form).
+    func hashedBytes() -> [UInt8]? {
+        switch self {
+        case .strict(let object):
+            var body = object
+            body["hash"] = nil
+            body["prevHash"] = nil
+            return CanonicalJSON.encode(.object(body))
+        case .lenient(let members):
+            var bytes: [UInt8] = []
+            let hashFields = [LenientString("hash"), LenientString("prevHash")]
+            let body = members.filter { !hashFields.contains($0.key) }
+            return LenientJSONValue.writeCanonical(members: body, into: &bytes) ? bytes : nil
+        }
+    }
+
+    /// What the event's own hash check found (Python's step 3).
+    enum HashCheck {
+        case matches, mismatch
+        /// A string holds an unpaired surrogate: the object has no UTF-8 form to hash.
+        case unpairedSurrogate
+    }
+
+    /// Whether `storedHash` is SHA-256 of the 32 bytes `previousHash` spells followed by the
+    /// canonical JSON of the object without `hash` and `prevHash` (both already checked to
+    /// be 64 lowercase hex digits).
+    ///
+    /// A line in the store's exact shape is hashed the store's way
+    /// (``EventJSON/recordedEvent(from:)``, ``EventJSON/computeHash(of:)``); any other object
+    /// (hand-edited: other fields, other time formats, huge integers) as it is, as the
+    /// Python verifier does.
+    func checkHash(stored storedHash: String, previous previousHash: String) -> HashCheck {
+        if case .strict(let object) = self, let recorded = Self.inStoreShape(object) {
+            return EventJSON.computeHash(of: recorded) == recorded.hash ? .matches : .mismatch
+        }
+        guard let hashed = hashedBytes() else { return .unpairedSurrogate }
+        return PortableSHA256.hexDigest(of: LowercaseHex.bytes(of: previousHash) + hashed) == storedHash ? .matches : .mismatch
+    }
+
+    /// The recorded event of `object` when the store would write exactly this object: then
+    /// its canonical JSON is ``EventJSON/write(_:includeHashes:into:)``'s. That is so when
+    /// it has the eleven fields of an exported event (one of them its stream's), and its
+    /// times and event id are written as the store writes them.
+    private static func inStoreShape(_ object: JSONObject) -> RecordedEvent? {
+        guard object.count == 11, object["metadata"] != nil, let recorded = try? EventJSON.recordedEvent(from: object),
+              object["eventId"] == .string(recorded.eventID.description),
+              object["occurredAt"] == .string(recorded.occurredAt.rfc3339),
+              object["recordedAt"] == .string(recorded.recordedAt.rfc3339)
+        else { return nil }
+        return recorded
+    }
+
+    private static func member(_ key: String, of members: [LenientMember]) -> LenientJSONValue? {
+        let wanted = LenientString(key)
+        return members.first { $0.key == wanted }?.value
+    }
+}

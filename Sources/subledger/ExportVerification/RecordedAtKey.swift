@@ -1,0 +1,93 @@
+/// A key that orders RFC 3339 times by instant, exactly as `_time_key` of
+/// `tools/verify_export.py` does: the UTC time to the second as text, then the fraction's
+/// digits without trailing zeros (digit strings then compare as decimal fractions).
+/// A leap second (`:60`) is accepted and sorts after `:59`.
+struct RecordedAtKey: Comparable {
+    private let stamp: [UInt8]
+    private let fraction: [UInt8]
+
+    static func < (lhs: RecordedAtKey, rhs: RecordedAtKey) -> Bool {
+        lhs.stamp != rhs.stamp ? lhs.stamp.lexicographicallyPrecedes(rhs.stamp) : lhs.fraction.lexicographicallyPrecedes(rhs.fraction)
+    }
+
+    /// The key of `text`, or `nil` when it is not an RFC 3339 time.
+    init?(_ text: String) {
+        // (\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2})), ASCII digits.
+        let bytes = Array(text.utf8)
+        func isDigit(_ index: Int) -> Bool { index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 }
+        func digits(_ range: Range<Int>) -> Bool { range.allSatisfy(isDigit) }
+        func at(_ index: Int, _ characters: String) -> Bool { index < bytes.count && characters.utf8.contains(bytes[index]) }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - 0x30) } }
+        guard bytes.count >= 20, digits(0..<4), at(4, "-"), digits(5..<7), at(7, "-"), digits(8..<10), at(10, "Tt"),
+              digits(11..<13), at(13, ":"), digits(14..<16), at(16, ":"), digits(17..<19)
+        else { return nil }
+        var index = 19
+        var fractionDigits: [UInt8] = []
+        if at(index, ".") {
+            let start = index + 1
+            index = start
+            while isDigit(index) { index += 1 }
+            guard index > start else { return nil }
+            fractionDigits = Array(bytes[start..<index])
+        }
+        let year = number(0..<4), month = number(5..<7), day = number(8..<10)
+        let hour = number(11..<13), minute = number(14..<16), second = number(17..<19)
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year),
+              hour <= 23, minute <= 59, second <= 60
+        else { return nil }
+        while fractionDigits.last == UInt8(ascii: "0") { fractionDigits.removeLast() }
+        fraction = fractionDigits
+        if at(index, "Zz"), index + 1 == bytes.count {
+            stamp = Array(bytes[0..<10]) + [UInt8(ascii: "T")] + Array(bytes[11..<19])
+            return
+        }
+        guard at(index, "+-"), bytes.count == index + 6, digits(index + 1..<index + 3), at(index + 3, ":"), digits(index + 4..<index + 6)
+        else { return nil }
+        let offsetHours = number(index + 1..<index + 3), offsetMinutes = number(index + 4..<index + 6)
+        guard offsetHours <= 23, offsetMinutes <= 59 else { return nil }
+        let sign = bytes[index] == UInt8(ascii: "+") ? -1 : 1
+        let leap = second == 60
+        // Python: datetime(local, seconds 59 for a leap second) -/+ offset, then strftime.
+        var minutes = Self.daysSinceEpoch(year: year, month: month, day: day) * 1440 + hour * 60 + minute
+        minutes += sign * (offsetHours * 60 + offsetMinutes)
+        let utcDay = Int((Double(minutes) / 1440).rounded(.down))
+        let minuteOfDay = minutes - utcDay * 1440
+        let date = Self.civil(daysSinceEpoch: utcDay)
+        guard (1...9999).contains(date.year) else { return nil }
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        // glibc's strftime writes %Y without padding below year 1000, and Python uses it.
+        let text = "\(date.year)-\(two(date.month))-\(two(date.day))T\(two(minuteOfDay / 60)):\(two(minuteOfDay % 60)):\(leap ? "60" : two(second))"
+        stamp = Array(text.utf8)
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let monthPrime = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * monthPrime + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func civil(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,171 @@
+import SubledgerLedger
+import SubledgerStore
+
+/// What `import` and `apply` share: a file of facts recorded all or nothing, streamed.
+///
+/// The input is read twice, line by line (never whole in memory):
+/// 1. Checking, outside any write transaction: each line is parsed, read as a fact and
+///    admitted by a ``FactStreamValidator``, which loads each stream's history from the
+///    store the first time the input needs it. Bad input stops here, before anything is
+///    written and without holding the store's writer lock. When the store does not exist
+///    yet, it is checked as an empty one and created only once the input passed.
+/// 2. Recording, inside one ``EventStore/withAppendSession(_:)`` (one write transaction):
+///    the streams must still be at the versions checked (else another writer came in
+///    between, and both passes run again), then the input is read and validated again from
+///    the loaded states (no store read inside the transaction) and appended in chunks.
+///    The session may run its body again when the map grows; the body reads its input
+///    afresh each time.
+struct FactFileRecording {
+    let input: FactInput
+    let mode: FactStreamValidator.Mode
+    let store: StoreOptions
+    /// Events per append within the session.
+    var chunkSize = 10_000
+    /// The longest input line accepted.
+    static let maximumLineBytes = 16 << 20
+    private static let maximumAttempts = 5
+
+    /// Another writer changed a stream of the input between checking and recording.
+    private struct StreamsChanged: Error {}
+
+    init(input: FactInput, mode: FactStreamValidator.Mode, store: StoreOptions) {
+        self.input = input
+        self.mode = mode
+        self.store = store
+    }
+
+    func run() throws -> RecordingSummary {
+        let mapSize = try mapSizeForInput()
+        for _ in 0..<Self.maximumAttempts {
+            let existed = try store.storeExists()
+            let checkingLedger = existed ? Ledger(store: try store.openStore(initialMapSizeBytes: mapSize)) : Ledger.inMemory()
+            var validator: FactStreamValidator
+            do {
+                validator = try FactStreamValidator(ledger: checkingLedger, mode: mode)
+            } catch {
+                throw CommandFailure(error.description)
+            }
+            let factCount = try readFacts(phase: "checking", validator: &validator) { _, _ in }
+            guard factCount > 0 else { return RecordingSummary() }
+            let eventStore = existed ? checkingLedger.store : try store.openStore(initialMapSizeBytes: mapSize)
+            let prepared = validator.restartedFromLoadedStates()
+            do {
+                return try eventStore.withAppendSession { session in
+                    try record(into: session, from: prepared, expecting: factCount)
+                }
+            } catch is StreamsChanged {
+                continue
+            } catch let error as EventStoreError {
+                throw CommandFailure("\(input.name): \(error.message)")
+            }
+        }
+        throw CommandFailure("\(input.name): other writers kept changing the input's lines and subscribers while it was recorded; nothing was written")
+    }
+
+    /// A map for the store large enough for the input's events (the store takes about
+    /// three times the size of its JSON Lines input), so that the session rarely starts
+    /// over to grow the map.
+    private func mapSizeForInput() throws -> Int {
+        let size = try LineReader(path: input.path, name: input.name).fileSize ?? 0
+        return min(size, 1 << 40) * 4
+    }
+
+    /// The second pass, inside the session's write transaction.
+    private func record(into session: AppendSession, from prepared: FactStreamValidator, expecting factCount: Int) throws -> RecordingSummary {
+        for (stream, version) in prepared.loadedVersions {
+            guard try session.version(of: stream) == version else { throw StreamsChanged() }
+        }
+        var validator = prepared
+        var summary = RecordingSummary()
+        var pending: [ProposedEvent] = []
+        var pendingLines: [Int] = []
+        pending.reserveCapacity(chunkSize)
+        pendingLines.reserveCapacity(chunkSize)
+        func appendPending() throws {
+            guard !pending.isEmpty else { return }
+            do {
+                summary.add(try session.append(pending))
+            } catch let error as EventStoreError {
+                throw CommandFailure("\(batchLocation(of: error, events: pending, lines: pendingLines)): \(error.message)")
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingLines.removeAll(keepingCapacity: true)
+        }
+        let count = try readFacts(phase: "recording", validator: &validator) { event, line in
+            pending.append(event)
+            pendingLines.append(line)
+            if pending.count >= chunkSize { try appendPending() }
+        }
+        try appendPending()
+        guard count == factCount else {
+            throw CommandFailure("\(input.name): the input changed while it was recorded (\(factCount) facts, then \(count)); nothing was written")
+        }
+        summary.facts = count
+        return summary
+    }
+
+    /// Reads the input once, admitting every fact; returns how many there were.
+    private func readFacts(phase: String, validator: inout FactStreamValidator,
+                           _ handle: (ProposedEvent, Int) throws -> Void) throws -> Int {
+        let reader = try LineReader(path: input.path, name: input.name, maximumLineBytes: Self.maximumLineBytes)
+        let progress = ProgressBar.onTerminal(phase: "\(phase) \(input.name)", totalBytes: reader.fileSize)
+        defer { progress?.finish() }
+        var count = 0
+        try reader.forEachLine { bytes, line in
+            progress?.update(bytes: reader.bytesConsumed, events: count)
+            guard !FactLine.isBlank(bytes) else { return }
+            let location = "\(input.name):\(line)"
+            let fact = try FactLine.fact(from: bytes, at: location)
+            let event: ProposedEvent
+            do throws(LedgerError) {
+                event = try validator.admit(fact, index: line - 1)
+            } catch {
+                throw FactLine.refusal(error, of: fact, at: location)
+            }
+            count += 1
+            try handle(event, line)
+        }
+        return count
+    }
+
+    /// Where in the input a store's refusal of a batch points: the line of the event it
+    /// names when it names one, else the batch's lines.
+    private func batchLocation(of error: EventStoreError, events: [ProposedEvent], lines: [Int]) -> String {
+        if let index = events.firstIndex(where: { error.message.contains($0.eventID.description) }) {
+            return "\(input.name):\(lines[index])"
+        }
+        return "\(input.name): lines \(lines.first ?? 0)..\(lines.last ?? 0)"
+    }
+}
+
+/// What an import or an apply recorded.
+struct RecordingSummary {
+    /// Facts read from the input.
+    var facts = 0
+    /// Events new to the store; the others were idempotent retries of recorded events.
+    var recorded = 0
+    var firstPosition: UInt64?
+    var lastPosition: UInt64?
+
+    mutating func add(_ result: AppendResult) {
+        guard result.appendedCount > 0 else { return }
+        if firstPosition == nil { firstPosition = result.headPosition - UInt64(result.appendedCount) + 1 }
+        lastPosition = result.headPosition
+        recorded += result.appendedCount
+    }
+
+    /// `imported 11 events (positions 1..11)`, with `verb` for the first word.
+    func text(verb: String) -> String {
+        var text = "\(verb) \(recorded) event\(recorded == 1 ? "" : "s")"
+        if let firstPosition, let lastPosition { text += " (positions \(firstPosition)..\(lastPosition))" }
+        if facts > recorded { text += "; \(facts - recorded) already recorded (same eventId and fact)" }
+        return text
+    }
+
+    /// The `--json` document: {`<verb>`, `alreadyRecorded`, `firstPosition`, `lastPosition`}.
+    func json(verb: String) -> JSONObject {
+        [verb: .integer(Int64(recorded)), "alreadyRecorded": .integer(Int64(facts - recorded)),
+         "firstPosition": firstPosition.map { .integer(Int64($0)) } ?? .null,
+         "lastPosition": lastPosition.map { .integer(Int64($0)) } ?? .null]
+    }
+}

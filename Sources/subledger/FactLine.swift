@@ -1,0 +1,57 @@
+import SubledgerLedger
+import SubledgerStore
+
+/// One line of an input file: parsed, read as a fact, and every refusal worded with the
+/// file, the line and the field (`events.jsonl:14: field data.amount: must not be negative (-5)`).
+enum FactLine {
+    /// Whether the line holds only spaces, tabs or a carriage return (skipped).
+    static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
+    /// The fact on the line, or a failure naming `location`, the field and the reason.
+    static func fact(from bytes: UnsafeRawBufferPointer, at location: String) throws(CommandFailure) -> LedgerFact {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes: bytes)
+        } catch {
+            throw CommandFailure("\(location): \(describe(error))")
+        }
+        guard case .object(let object) = value else {
+            throw CommandFailure("\(location): not a JSON object but \(article(value.typeName)) \(value.typeName): one event per line")
+        }
+        do {
+            return try LedgerFact(input: object)
+        } catch {
+            throw CommandFailure("\(location): \(error.description)")
+        }
+    }
+
+    /// A refusal of the ledger for the fact at `location`.
+    static func refusal(_ error: LedgerError, of fact: LedgerFact, at location: String) -> CommandFailure {
+        switch error.kind {
+        case .badFact(let problem):
+            CommandFailure("\(location): \(problem.description)")
+        case .ruleViolation(let violation):
+            CommandFailure("\(location): refused by \(violation.rule) (edition \(violation.edition)): \(violation.reason) (\(fact.event.type.rawValue) on \(fact.stream))")
+        case .store(let problem):
+            CommandFailure("\(location): \(problem.message)")
+        case .unknownStream(let stream):
+            CommandFailure("\(location): \(stream) does not exist")
+        }
+    }
+
+    /// `malformed JSON: ...`, or `field data.amount: ...` for a value the format refuses
+    /// (a number beyond 64 bits or with a fraction), with the column.
+    private static func describe(_ error: JSONParseError) -> String {
+        let isAboutAValue = error.reason.contains("number")
+        let problem = isAboutAValue ? error.reason : "malformed JSON: \(error.reason)"
+        return error.path.isEmpty
+            ? "\(problem) (column \(error.column))"
+            : "field \(error.path): \(problem) (column \(error.column))"
+    }
+
+    private static func article(_ word: String) -> String {
+        ["a", "e", "i", "o", "u"].contains(word.first.map(String.init) ?? "") ? "an" : "a"
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import SubledgerLedger
+
+/// `subledger import FILE`: records the facts of a file as they are, all or nothing.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Record the facts of a JSON Lines file as they are, lawful or not, in one transaction.",
+        discussion: """
+            Each line is one event in the input form of interchange.md. The facts are recorded \
+            whatever the rules say (the audit finds what breaks them); only input that cannot be \
+            a fact is refused: malformed JSON or UTF-8, an unknown type, a missing or ill-typed \
+            field, a negative amount, an event on a line or subscriber that does not exist yet, \
+            a second activation, an invoice billing more than the unbilled charges, a recordedAt \
+            out of order. Then nothing is imported and the error names FILE:LINE and the field. \
+            Blank lines are skipped. recordedAt may be given (for migrating history): never \
+            decreasing along the file, not before the store's last, not in the future. \
+            A progress bar is drawn on standard error when it is a terminal. \
+            Memory grows with the number of telephone lines and subscribers the file touches, \
+            not with its number of events.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
+    @Flag(name: .long, help: "Print one JSON document: {imported, alreadyRecorded, firstPosition, lastPosition}.") var json = false
+
+    func run() throws {
+        let recording = FactFileRecording(input: try FactInput(argument: file), mode: .record, store: store)
+        let summary = try recording.run()
+        if json {
+            JSONOutput.print(summary.json(verb: "imported"))
+        } else {
+            print(summary.text(verb: "imported"))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import SubledgerLedger
+import SubledgerStore
+
+/// `subledger status LINE`: the line's state, as it happened, as it was known, or both.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "A line's state: status, plan, service, threshold, debt, credit, overdue, deposit, guarantee, refundDue.",
+        discussion: """
+            Without --as-of every recorded event counts and overdue is judged at the present \
+            moment. --as-of T counts the events that occurred up to T (and judges overdue at T); \
+            --known-at T counts only those recorded up to T; both together apply both filters. \
+            Amounts are whole rials.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The line's number in E.164, such as +989121234567.") var line: String
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Count the events that occurred at or before this time (RFC 3339).", valueName: "time"),
+            transform: TimeArgument.parse)
+    var asOf: Timestamp?
+    @Option(name: .customLong("known-at"), help: ArgumentHelp("Count the events recorded at or before this time (RFC 3339).", valueName: "time"),
+            transform: TimeArgument.parse)
+    var knownAt: Timestamp?
+    @Flag(name: .long, help: "Print one JSON document.") var json = false
+
+    func run() throws {
+        let ledger = try store.openLedger()
+        let report: LineStatusReport
+        do {
+            report = try ledger.status(of: line, view: LineHistory.View(asOf: asOf, knownAt: knownAt))
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        if json {
+            JSONOutput.print(report.json)
+            return
+        }
+        var heading = "line \(report.line)"
+        if let asOf { heading += " as of \(asOf)" }
+        if let knownAt { heading += " as known at \(knownAt)" }
+        print(heading)
+        let amounts = [("threshold", report.threshold), ("debt", report.debt), ("credit", report.credit),
+                       ("overdue", report.overdue), ("deposit", report.deposit), ("guarantee", report.guarantee),
+                       ("refund due", report.refundDue)]
+        var table = TextTable([.left, .left])
+        table.add("status", report.status.rawValue)
+        table.add("plan", report.plan.rawValue)
+        table.add("service", report.service.rawValue)
+        table.add("policy edition", report.policyEdition)
+        for (label, text) in zip(amounts.map(\.0), Amount.rialsColumn(amounts.map(\.1))) { table.add(label, text) }
+        print(table.rendered(indent: "  "))
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+import SubledgerLedger
+import SubledgerStore
+
+/// `subledger demo`'s generator: the same seed gives the same store; the history holds the
+/// operator's planted mistakes and no violation anywhere else.
+@Suite("Demo generator")
+struct DemoGeneratorTests {
+    static let subscribers = 40
+    static let generation = DemoGenerator.generate(seed: 7, subscribers: subscribers)
+
+    static func ledger(_ generation: DemoGeneration) throws -> Ledger {
+        let ledger = Ledger.inMemory()
+        try DemoGenerator.record(generation, into: ledger.store)
+        return ledger
+    }
+
+    static let recorded: Result<Ledger, any Error> = Result { try ledger(generation) }
+
+    @Test func theSameSeedGivesTheSameStore() throws {
+        let again = DemoGenerator.generate(seed: 7, subscribers: Self.subscribers)
+        #expect(again.facts == Self.generation.facts)
+        let first = try Self.recorded.get().store.head()
+        let second = try Self.ledger(again).store.head()
+        #expect(first.position == UInt64(Self.generation.facts.count))
+        #expect(first.hash == second.hash)
+        let other = DemoGenerator.generate(seed: 8, subscribers: Self.subscribers)
+        #expect(try Self.ledger(other).store.head().hash != first.hash)
+    }
+
+    @Test func everyActionMeantLawfulWasAllowed() {
+        #expect(Self.generation.anomalies.isEmpty, "\(Self.generation.anomalies.prefix(10))")
+        #expect(Self.generation.population.subscribers.count == Self.subscribers)
+    }
+
+    @Test func theChainVerifiesAndRecordingTimesNeverGoBack() throws {
+        let ledger = try Self.recorded.get()
+        #expect(try ledger.store.verify().isValid)
+        let events = try ledger.store.events(from: 1, limit: Int.max)
+        #expect(zip(events, events.dropFirst()).allSatisfy { $0.recordedAt <= $1.recordedAt })
+        #expect(events.last.map { $0.recordedAt <= Self.generation.timeline.end.adding(days: 1) } == true)
+    }
+
+    @Test func theAuditFindsThePlantedMistakes() throws {
+        let findings = try Self.recorded.get().audit()
+        let violations = findings.filter { $0.severity == .violation }
+        for rule: RuleID in ["GEN-2", "GEN-1"] {
+            #expect(violations.contains { $0.rule == rule }, "no \(rule) violation")
+        }
+        #expect(violations.contains { $0.rule == "CUT-1" || $0.rule == "GEN-5" })
+        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning })
+        let highlights = Self.generation.highlights
+        #expect(violations.contains { $0.rule == "CUT-1" && $0.line == highlights.disputedLine && $0.message.contains("failed") })
+        #expect(violations.contains { $0.rule == "GEN-1" && $0.line == highlights.otherLinesDebtCut })
+        let massCut = findings.filter { $0.rule == "SUS-2" && highlights.massCutLines.contains($0.line) && $0.message.contains("Thursday afternoon") }
+        #expect(Set(massCut.map(\.line)).count == highlights.massCutLines.count)
+        #expect(findings.contains { $0.line == highlights.bankDelayLine && $0.severity == .warning && $0.message.contains("facts recorded later") })
+    }
+
+    @Test func thereIsNoViolationWhereTheRulesWereFollowed() throws {
+        let ledger = try Self.recorded.get()
+        let violations = try ledger.audit().filter { $0.severity == .violation }
+        let outside = violations.filter { !Self.generation.mistakeLines.contains($0.line) }
+        #expect(outside.isEmpty, "\(outside.prefix(5))")
+        let lawful = Self.generation.highlights.lawfulLine
+        #expect(try ledger.audit(line: lawful).isEmpty)
+        let replay = try ledger.replay(of: lawful)
+        #expect(replay.entries.contains { $0.type == .lineSuspended })
+        for entry in replay.entries where entry.isOperatorAction {
+            #expect(entry.fact.fact.metadata["rule"] != nil && entry.fact.fact.metadata["policyEdition"] != nil,
+                    "action #\(entry.position) was not decided by the rules")
+            #expect(entry.judgements.filter(\.isForbidden).isEmpty)
+        }
+    }
+
+    @Test func vanityNumbersAndTheTenYearLineAreNetted() throws {
+        let ledger = try Self.recorded.get()
+        let highlights = Self.generation.highlights
+        let end = Self.generation.timeline.end
+        let sold = try ledger.status(of: highlights.vanityLines[0], view: .init(asOf: end))
+        #expect(sold.status == .sold)
+        let soldHistory = try ledger.history(of: highlights.vanityLines[0])
+        #expect(soldHistory.facts.contains { $0.event.type == .refundPaid })
+        let owed = try ledger.status(of: highlights.vanityLines[1], view: .init(asOf: end))
+        #expect(owed.status == .sold)
+        #expect(owed.refundDue > 0)
+        let kept = try ledger.status(of: highlights.vanityLines[2], view: .init(asOf: end))
+        #expect(kept.status == .active)
+        let tenYear = try ledger.history(of: highlights.tenYearLine)
+        let revocation = try #require(tenYear.facts.first { $0.event.type == .lineRevoked })
+        #expect(revocation.fact.metadata["rule"]?.contains("LEG-1") == true)
+        #expect(tenYear.facts.contains { $0.event.type == .subscriptionValueSettled })
+        #expect(try ledger.settlement(of: highlights.tenYearLine, view: .init(asOf: end)).refundDue == 0)
+    }
+}
