@@ -94,3 +94,11 @@ public enum EventJSON: Sendable {
         return digest.withUnsafeBytes { ChainHash(bytes: $0) }
     }
 }
+
+extension ChainHash {
+    /// The SHA-256 digest of `bytes`: for verifiers that hash lines not in the store's own
+    /// output form (the chain rule of interchange.md applies to any canonical bytes).
+    public static func sha256(of bytes: [UInt8]) -> ChainHash {
+        SHA256.hash(data: bytes).withUnsafeBytes { ChainHash(bytes: $0) }
+    }
+}

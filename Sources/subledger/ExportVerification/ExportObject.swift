@@ -77,7 +77,7 @@ enum ExportObject {
             return EventJSON.computeHash(of: recorded) == recorded.hash ? .matches : .mismatch
         }
         guard let hashed = hashedBytes() else { return .unpairedSurrogate }
-        return PortableSHA256.hexDigest(of: LowercaseHex.bytes(of: previousHash) + hashed) == storedHash ? .matches : .mismatch
+        return ChainHash.sha256(of: LowercaseHex.bytes(of: previousHash) + hashed).hex == storedHash ? .matches : .mismatch
     }
 
     /// The recorded event of `object` when the store would write exactly this object: then
