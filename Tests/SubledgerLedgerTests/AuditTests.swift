@@ -64,3 +64,24 @@ struct LedgerQueryTests {
         #expect(throws: LedgerError.self) { try ledger.subscriber("S-2") }
     }
 }
+
+@Suite("Idempotent retries through the ledger")
+struct LedgerRetryTests {
+    @Test func recordingTheSameFactsAgainWritesNothing() throws {
+        let ledger = Ledger.inMemory(clock: ManualClock(.at("2026-01-01T00:00:00Z")))
+        var facts = Given.mobileLine() + [CutRuleTests.usage]
+        for index in facts.indices { facts[index].eventID = EventID.random() }
+        try ledger.record(facts)
+        let again = try ledger.record(facts)
+        #expect(again.appendedCount == 0)
+        #expect(again.positions == [1, 2, 3, 4])
+        var changed = facts
+        changed[3].event = .usageRecorded(amount: 1, description: "other")
+        #expect { try ledger.record(changed) } throws: { error in
+            guard let error = error as? LedgerError, case .badFact(let fact) = error.kind else { return false }
+            return fact.field == "eventId" && error.index == 3
+        }
+        var validator = try FactStreamValidator(ledger: ledger, mode: .record)
+        for (index, fact) in facts.enumerated() { _ = try validator.admit(fact, index: index) }
+    }
+}

@@ -47,6 +47,10 @@ public struct FactStreamValidator: Sendable {
     /// Whether a stream not yet loaded may be read from the store.
     private var mayReadStore = true
     private var recordingTimes: RecordingTimeOrder
+    /// Input indices of facts whose `eventId` the store already holds with the same
+    /// content: idempotent retries, appended again (the store returns their original
+    /// positions) but not folded a second time.
+    private var retries: [Int: ProposedEvent] = [:]
 
     /// A validator over `ledger`'s store, which it reads as the input needs.
     ///
@@ -80,6 +84,7 @@ public struct FactStreamValidator: Sendable {
     ///   ``LedgerError/index`` (a reader of a file passes its 0-based line index).
     /// - Throws: ``LedgerError``; the states are then unchanged.
     public mutating func admit(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent {
+        if let retry = try retry(fact, index: index) { return retry }
         do {
             try recordingTimes.check(fact.recordedAt, accepted: mode == .record, now: ledger.clock.now())
         } catch {
@@ -94,6 +99,26 @@ public struct FactStreamValidator: Sendable {
         let event = try ledger.validate(fact, index: index, into: &current, judging: mode == .apply)
         recordingTimes.admit(fact.recordedAt, now: ledger.clock.now())
         return event
+    }
+
+    /// The event to append when `fact` is a retry of one the store already holds; `nil`
+    /// when it is new. A known id with other content is refused here, with its line.
+    private mutating func retry(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent? {
+        guard fact.eventID != nil else { return nil }
+        guard mayReadStore else { return retries[index] }
+        guard let proposed = try ledger.retry(fact, index: index) else { return nil }
+        retries[index] = proposed
+        return proposed
+    }
+
+    /// The event to append again when `fact` is the same fact as `recorded`; metadata that
+    /// `apply` added itself (`rule`, `policyEdition`) is not compared.
+    static func retry(of recorded: RecordedEvent, by fact: LedgerFact) -> ProposedEvent? {
+        var proposed = fact.proposedEvent()
+        for key in ["rule", "policyEdition"] where proposed.metadata[key] == nil {
+            proposed.metadata[key] = recorded.metadata[key]
+        }
+        return EventStore.isRetry(proposed, of: recorded) ? proposed : nil
     }
 
     /// Loads the fact's stream, the line's owner and the subscriber an activation names.

@@ -56,6 +56,10 @@ extension Ledger {
             loaded.subscribers.merge(lineOwners) { current, _ in current }
             var proposed: [ProposedEvent] = []
             for (index, fact) in facts.enumerated() {
+                if let retry = try retry(fact, index: index) {
+                    proposed.append(retry)
+                    continue
+                }
                 proposed.append(try validate(fact, index: index, into: &loaded, judging: judging))
             }
             let expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
@@ -70,6 +74,19 @@ extension Ledger {
             }
         }
         throw LedgerError(.store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
+    }
+
+    /// The event to append again when `fact` carries the id of an event the store holds
+    /// with the same content (an idempotent retry, not folded twice); `nil` when it is new.
+    func retry(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent? {
+        guard let id = fact.eventID else { return nil }
+        let recorded: RecordedEvent?
+        do { recorded = try store.event(withID: id) } catch { throw LedgerError(.store(EventStoreError.storage(error, while: "looking up \(id)")), index: index) }
+        guard let recorded else { return nil }
+        guard let proposed = FactStreamValidator.retry(of: recorded, by: fact) else {
+            throw LedgerError(.badFact(FactError(field: "eventId", reason: "\(id) is already recorded at position \(recorded.position) with other content")), index: index)
+        }
+        return proposed
     }
 
     private func owners(of loaded: LoadedStates) throws(LedgerError) -> [String: SubscriberState?] {

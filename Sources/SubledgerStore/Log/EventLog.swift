@@ -213,6 +213,24 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         }
     }
 
+    /// The event recorded under `id`, if any.
+    func event(withID id: EventID) throws -> RecordedEvent? {
+        try wrapped("looking up event \(id)") {
+            try backend.read { transaction in
+                guard let value = try transaction.get(.eventIDs, key: StoreKeys.eventID(id)) else { return nil }
+                guard let position = ByteReader.bigEndian(value) else {
+                    throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
+                }
+                guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
+                    throw EventStoreError.corrupted(at: position, "the event id index points to a missing event")
+                }
+                var symbols = symbolsSnapshot
+                var scratch: [UInt8] = []
+                return try decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
+            }
+        }
+    }
+
     /// The current version of `stream` (0 when it has no event).
     func version(of stream: StreamID) throws -> UInt64 {
         try wrapped("reading the version of \(stream)") {

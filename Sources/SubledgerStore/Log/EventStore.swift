@@ -108,6 +108,17 @@ public final class EventStore: Sendable {
         try log.readStream(stream, occurredFrom: from, to: to, limit: limit)
     }
 
+    /// The event recorded under `id`, or `nil`: how a writer learns that a retry is one.
+    public func event(withID id: EventID) throws -> RecordedEvent? {
+        try log.event(withID: id)
+    }
+
+    /// Whether `event` is the same fact as `recorded` (a retry of it): same id, type,
+    /// stream, times, data and metadata.
+    public static func isRetry(_ event: ProposedEvent, of recorded: RecordedEvent) -> Bool {
+        event.isSameFact(as: recorded)
+    }
+
     /// The version of the last event of `stream`; 0 when it has none.
     public func version(of stream: StreamID) throws -> UInt64 {
         try log.version(of: stream)
@@ -161,6 +172,7 @@ protocol EventLogProtocol: Sendable {
     func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent]
     func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws -> [RecordedEvent]
     func version(of stream: StreamID) throws -> UInt64
+    func event(withID id: EventID) throws -> RecordedEvent?
     func head() throws -> (position: UInt64, hash: ChainHash)
     func verify() throws -> VerificationReport
     func corrupt(position: UInt64, byteOffset: Int, mask: UInt8) throws
