@@ -1,0 +1,54 @@
+import SubledgerStore
+
+/// subledger's own path: `EventStore.append` (encoding, hash chain, checks, the same
+/// puts) and `EventStore.forEachEvent` (decoding, every hash verified).
+final class SubledgerEngine: BenchmarkEngine {
+    let kind = Measurement.Engine.subledger
+    let folder: TemporaryFolder
+    private let events: SubledgerEvents
+    /// `nil` once closed (releasing it closes its LMDB environment).
+    private var store: EventStore?
+
+    init(eventSet: EventSet) throws {
+        folder = try TemporaryFolder(prefix: "subledger")
+        events = SubledgerEvents(eventSet: eventSet)
+        store = try EventStore.open(at: folder.path)
+    }
+
+    /// Only the `append` calls are timed: making the `ProposedEvent`s is the caller's work.
+    func append(_ batches: ArraySlice<ArraySlice<BenchmarkEvent>>, timing stopwatch: inout Stopwatch) throws {
+        guard let store else { throw BenchmarkError("the subledger store is closed") }
+        for batch in batches {
+            let proposed = batch.map(events.proposedEvent)
+            let result = try stopwatch.measure { try store.append(proposed) }
+            guard result.appendedCount == batch.count else {
+                throw BenchmarkError("subledger appended \(result.appendedCount) of \(batch.count) events")
+            }
+        }
+    }
+
+    func readAll() throws -> Int {
+        guard let store else { throw BenchmarkError("the subledger store is closed") }
+        var count = 0
+        var amounts: Int64 = 0
+        try store.forEachEvent { event in
+            count += 1
+            amounts &+= event.data["amount"]?.integerValue ?? 0
+        }
+        guard amounts != 0 || count == 0 else { throw BenchmarkError("the read saw no amounts") }
+        return count
+    }
+
+    let readNote = "`forEachEvent`: decoded, every hash and link verified"
+
+    /// Closes the store, then reads its records' sizes and its tables' pages through the C API.
+    func close(eventCount: Int) throws -> StoreSize {
+        store = nil
+        let (walk, tables) = try RawLMDBReader.recordSize(ofStoreIn: folder.path)
+        guard walk.count == eventCount else { throw BenchmarkError("the store holds \(walk.count) events, not \(eventCount)") }
+        return StoreSize(engine: kind, file: "data.mdb", bytes: TemporaryFolder.fileSize(folder.appending("data.mdb")),
+                         eventCount: eventCount,
+                         note: String(format: "records %.2f bytes on average; pages per table, bytes/event: ", walk.meanValueBytes)
+                             + tables + " (+ symbols, meta)")
+    }
+}
