@@ -23,10 +23,13 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
+        // CRC-32C of stored records: the check every read makes (the hardware instruction).
+        .target(name: "CSubledgerChecksum"),
         .target(
             name: "SubledgerStore",
             dependencies: [
                 "CLMDB",
+                "CSubledgerChecksum",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

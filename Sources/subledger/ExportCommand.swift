@@ -53,7 +53,7 @@ struct ExportCommand: ParsableCommand {
                 let last = try exportStream(stream, of: eventStore, to: destination)
                 if from == nil, to == nil { completeness = "complete: \(stream), stream versions 1..\(last)" }
             } else {
-                try eventStore.forEachEvent(from: 1, chunkSize: Self.chunkSize) { event in
+                try eventStore.forEachEvent(from: 1, chunkSize: Self.chunkSize, verifyingHashes: true) { event in
                     if includes(event) { try write(event, to: destination) }
                 }
             }

@@ -200,3 +200,24 @@ struct EventStoreConformanceTests {
         #expect(try fixture.store.head().position == 0)
     }
 }
+
+@Suite("What each read checks")
+struct ReadCheckTests {
+    @Test(arguments: Backend.allCases)
+    func everyReadChecksTheChecksumAndVerifyRecomputesTheHash(_ backend: Backend) throws {
+        let fixture = try StoreFixture(backend)
+        for amount in 1...5 { try fixture.store.append([paymentEvent("+98911", amount: Int64(amount) * 1000)]) }
+        // A flipped bit anywhere in a record: the fast read (checksum and links) names it.
+        for offset in [1, 30, 70, 100] {
+            let copy = try StoreFixture(backend)
+            for amount in 1...5 { try copy.store.append([paymentEvent("+98911", amount: Int64(amount) * 1000)]) }
+            try copy.store.corruptStoredEvent(at: 3, byteOffset: offset, mask: 0x10)
+            let error = #expect(throws: EventStoreError.self) { try copy.store.events(from: 1) }
+            #expect(error?.position == 3, "offset \(offset)")
+            #expect(try copy.store.verify().firstBadPosition == 3)
+        }
+        let fast = try fixture.store.events(from: 1)
+        let full = try fixture.store.events(from: 1, verifyingHashes: true)
+        #expect(fast == full)
+    }
+}

@@ -86,11 +86,20 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
 
     /// Appends the 64 lowercase hex digits.
     public func writeHex(into result: inout [UInt8]) {
+        appendHex(words.0, to: &result)
+        appendHex(words.1, to: &result)
+        appendHex(words.2, to: &result)
+        appendHex(words.3, to: &result)
+    }
+
+    private func appendHex(_ word: UInt64, to result: inout [UInt8]) {
         let digits: StaticString = "0123456789abcdef"
-        for word in [words.0, words.1, words.2, words.3] {
-            for shift in stride(from: 60, through: 0, by: -4) {
-                result.append(digits.utf8Start[Int((word >> UInt64(shift)) & 0xF)])
-            }
+        let table = digits.utf8Start
+        var shift: UInt64 = 60
+        while true {
+            result.append(table[Int((word >> shift) & 0xF)])
+            if shift == 0 { return }
+            shift -= 4
         }
     }
 }

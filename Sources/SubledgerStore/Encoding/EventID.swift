@@ -58,12 +58,13 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
 
     /// Appends the 36 bytes of the lowercase `8-4-4-4-12` form.
     public func write(into bytes: inout [UInt8]) {
-        let hex: StaticString = "0123456789abcdef"
+        let digits: StaticString = "0123456789abcdef"
+        let table = digits.utf8Start
         for nibbleIndex in 0..<32 {
-            if [8, 12, 16, 20].contains(nibbleIndex) { bytes.append(UInt8(ascii: "-")) }
+            if nibbleIndex == 8 || nibbleIndex == 12 || nibbleIndex == 16 || nibbleIndex == 20 { bytes.append(UInt8(ascii: "-")) }
             let word = nibbleIndex < 16 ? high : low
-            let shift = UInt64(60 - (nibbleIndex % 16) * 4)
-            bytes.append(hex.utf8Start[Int((word >> shift) & 0xF)])
+            let shift = UInt64(60 - (nibbleIndex & 15) * 4)
+            bytes.append(table[Int((word >> shift) & 0xF)])
         }
     }
 

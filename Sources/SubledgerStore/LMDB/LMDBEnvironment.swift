@@ -15,7 +15,8 @@ import Musl
 final class LMDBEnvironment: @unchecked Sendable {
     let pointer: OpaquePointer
     let path: String
-    private(set) var databases: [Table: MDB_dbi] = [:]
+    /// The handle of each table, indexed by its raw value; set once at open.
+    private(set) var databases: [MDB_dbi] = []
     /// Transactions hold it shared; a map resize holds it exclusive (LMDB requires that
     /// no transaction of this process is active while `mdb_env_set_mapsize` runs).
     private let resizeLock = ReadWriteLock()
@@ -51,14 +52,14 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Opens the named databases, creating them when `create` is set.
     /// Returns `false` if one is missing and `create` is not set.
     func openDatabases(create: Bool) throws -> Bool {
-        var opened: [Table: MDB_dbi] = [:]
+        var opened = [MDB_dbi](repeating: 0, count: Table.allCases.count)
         let found = try write { transaction -> Bool in
             for table in Table.allCases {
                 var handle: MDB_dbi = 0
                 let code = mdb_dbi_open(transaction.pointer, table.name, UInt32(create ? MDB_CREATE : 0), &handle)
                 if code == MDB_NOTFOUND { return false }
                 try LMDBError.check(code, "mdb_dbi_open")
-                opened[table] = handle
+                opened[table.rawValue] = handle
             }
             return true
         }

@@ -21,10 +21,9 @@ final class LMDBTransaction: StorageTransaction {
     }
 
     private func handle(_ table: Table) -> MDB_dbi {
-        guard let handle = environment.databases[table] else {
-            preconditionFailure("database \(table.name) used before it was opened")
-        }
-        return handle
+        let handles = environment.databases
+        precondition(handles.count == Table.allCases.count, "database \(table.name) used before it was opened")
+        return handles[table.rawValue]
     }
 
     func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer? {

@@ -44,8 +44,9 @@ struct AppendBatch<Backend: StorageBackend> {
     /// Adds one event: an idempotent retry gets its original position, a new event the next.
     mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws {
         let nextPosition = headPosition + 1
+        let positionValue = StoreKeys.position(nextPosition)
         let idKey = StoreKeys.eventID(event.eventID)
-        if let existing = try transaction.put(.eventIDs, key: idKey, value: StoreKeys.position(nextPosition), mode: .insertOnly) {
+        if let existing = try transaction.put(.eventIDs, key: idKey, value: positionValue, mode: .insertOnly) {
             try addRetry(event, existingPosition: existing)
             return
         }
@@ -69,7 +70,6 @@ struct AppendBatch<Backend: StorageBackend> {
             throw EventStoreError(.invalidEvent, "an event of \(record.count) bytes is larger than \(EventLog<Backend>.maximumEventBytes); nothing was written",
                                   stream: event.stream)
         }
-        let positionValue = StoreKeys.position(nextPosition)
         let prefix = event.stream.keyPrefix
         try transaction.put(.events, key: positionValue, value: record, mode: .append)
         try transaction.put(.streams, key: StoreKeys.streamVersion(prefix, version + 1), value: positionValue, mode: .upsert)

@@ -9,8 +9,15 @@ public enum EventJSON: Sendable {
     private static let keysWithoutHashes: [StaticString] =
         ["data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamVersion", "type"]
 
-    /// Where the stream's key (`line`, `subscriber`, ...) falls among `keys`.
+    /// Where the stream's key (`line`, `subscriber`, ...) falls among `keys`; the two
+    /// categories of the ledger are answered without comparing bytes.
     private static func categoryIndex(_ category: String, in keys: [StaticString]) -> Int {
+        if category == "line" { return keys.count == 10 ? 3 : 2 }
+        if category == "subscriber" { return keys.count == 10 ? 9 : 7 }
+        return searchCategoryIndex(category, in: keys)
+    }
+
+    static func searchCategoryIndex(_ category: String, in keys: [StaticString]) -> Int {
         keys.firstIndex { key in
             let keyBytes = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
             return keyBytes.lexicographicallyPrecedes(category.utf8) == false && !keyBytes.elementsEqual(category.utf8)
@@ -68,12 +75,18 @@ public enum EventJSON: Sendable {
 
     private static func writeMetadata(_ metadata: [String: String], into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "{"))
-        let sorted = metadata.count < 2 ? Array(metadata) : metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
-        for (index, member) in sorted.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        if metadata.count == 1, let member = metadata.first {
             CanonicalJSON.writeString(member.key, into: &bytes)
             bytes.append(UInt8(ascii: ":"))
             CanonicalJSON.writeString(member.value, into: &bytes)
+        } else if metadata.count > 1 {
+            let sorted = metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
+            for (index, member) in sorted.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                CanonicalJSON.writeString(member.key, into: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                CanonicalJSON.writeString(member.value, into: &bytes)
+            }
         }
         bytes.append(UInt8(ascii: "}"))
     }

@@ -112,7 +112,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Up to `limit` events of the whole log from `position` on, in one short read
     /// transaction, each checked against its hash and linked to the one before.
-    func read(from position: UInt64, limit: Int, previousHash: ChainHash? = nil) throws -> [RecordedEvent] {
+    func read(from position: UInt64, limit: Int, previousHash: ChainHash? = nil, verifyingHashes: Bool = true) throws -> [RecordedEvent] {
         precondition(limit > 0, "a read needs a positive limit")
         let start = max(position, 1)
         return try wrapped("reading the log from position \(start)") {
@@ -133,7 +133,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                         throw EventStoreError(.chainBroken, "the log has a gap or a bad key before position \(expectedPosition)",
                                               position: expectedPosition)
                     }
-                    let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
+                    let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch,
+                                           verifyHash: verifyingHashes)
                     if let expectedPrevious, expectedPrevious != event.previousHash {
                         throw EventStoreError(.chainBroken,
                             "the hash chain is broken at position \(position): its prevHash is not the hash of position \(position - 1)",
@@ -151,11 +152,11 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Calls `body` with every event from `position` on, reading in chunks of short read
     /// transactions; `body` runs outside any transaction.
-    func forEachEvent(from position: UInt64, chunkSize: Int, _ body: (RecordedEvent) throws -> Void) throws {
+    func forEachEvent(from position: UInt64, chunkSize: Int, verifyingHashes: Bool, _ body: (RecordedEvent) throws -> Void) throws {
         var next = max(position, 1)
         var previousHash: ChainHash?
         while true {
-            let chunk = try read(from: next, limit: chunkSize, previousHash: previousHash)
+            let chunk = try read(from: next, limit: chunkSize, previousHash: previousHash, verifyingHashes: verifyingHashes)
             for event in chunk { try body(event) }
             guard let last = chunk.last, chunk.count == chunkSize else { return }
             next = last.position + 1

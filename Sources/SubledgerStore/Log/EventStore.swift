@@ -13,8 +13,8 @@
 /// ### Writing
 /// - ``append(_:expecting:)``
 /// ### Reading
-/// - ``events(from:limit:)``
-/// - ``forEachEvent(from:chunkSize:_:)``
+/// - ``events(from:limit:verifyingHashes:)``
+/// - ``forEachEvent(from:chunkSize:verifyingHashes:_:)``
 /// - ``events(in:from:limit:)``
 /// - ``events(in:occurredFrom:to:limit:)``
 /// - ``version(of:)``
@@ -86,15 +86,19 @@ public final class EventStore: Sendable {
         try log.withAppendSession(body)
     }
 
-    /// Up to `limit` events from `position` on, each checked against its hash and chain.
-    public func events(from position: UInt64, limit: Int = 10_000) throws -> [RecordedEvent] {
-        try log.read(from: position, limit: limit, previousHash: nil)
+    /// Up to `limit` events from `position` on. Each is checked against its checksum and
+    /// linked to the one before (its `prevHash` is that event's hash); with
+    /// `verifyingHashes`, its SHA-256 is also recomputed from its content.
+    public func events(from position: UInt64, limit: Int = 10_000, verifyingHashes: Bool = false) throws -> [RecordedEvent] {
+        try log.read(from: position, limit: limit, previousHash: nil, verifyingHashes: verifyingHashes)
     }
 
     /// Calls `body` with every event from `position` on, reading in chunks of `chunkSize`
     /// events, each chunk in its own short read transaction; `body` runs outside them.
-    public func forEachEvent(from position: UInt64 = 1, chunkSize: Int = 4096, _ body: (RecordedEvent) throws -> Void) throws {
-        try log.forEachEvent(from: position, chunkSize: chunkSize, body)
+    /// Each event is checked as ``events(from:limit:verifyingHashes:)`` says.
+    public func forEachEvent(from position: UInt64 = 1, chunkSize: Int = 4096, verifyingHashes: Bool = false,
+                             _ body: (RecordedEvent) throws -> Void) throws {
+        try log.forEachEvent(from: position, chunkSize: chunkSize, verifyingHashes: verifyingHashes, body)
     }
 
     /// Up to `limit` events of `stream` from `version` on.
@@ -167,8 +171,8 @@ public struct VerificationReport: Hashable, Sendable {
 protocol EventLogProtocol: Sendable {
     func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion]) throws -> AppendResult
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
-    func read(from position: UInt64, limit: Int, previousHash: ChainHash?) throws -> [RecordedEvent]
-    func forEachEvent(from position: UInt64, chunkSize: Int, _ body: (RecordedEvent) throws -> Void) throws
+    func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws -> [RecordedEvent]
+    func forEachEvent(from position: UInt64, chunkSize: Int, verifyingHashes: Bool, _ body: (RecordedEvent) throws -> Void) throws
     func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent]
     func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws -> [RecordedEvent]
     func version(of stream: StreamID) throws -> UInt64

@@ -1,3 +1,5 @@
+internal import CSubledgerChecksum
+
 /// The compact binary encoding of a stored event (format 1).
 ///
 /// ```
@@ -11,11 +13,15 @@
 /// value    data: tag 0 null, 1 false, 2 true, 3 zigzag integer, 4 string,
 ///          5 array (count, values), 6 object (count, (key symbol, value) in key order)
 /// 32 bytes prevHash, 32 bytes hash
+/// 4 bytes  CRC-32C of everything before it (record tag 2; tag 1 records have none)
 /// ```
 /// The position is the record's key. Strings that repeat across events (types, keys)
 /// are symbols of ``SymbolTable``.
 enum RecordCodec {
-    static let recordTag: UInt8 = 1
+    /// The tag of the records written now: with a trailing CRC-32C.
+    static let recordTag: UInt8 = 2
+    /// The first tag, without a checksum: still read.
+    static let uncheckedRecordTag: UInt8 = 1
 
     /// A decode failed because a symbol is newer than the caller's table.
     struct UnknownSymbol: Error {}
@@ -35,7 +41,7 @@ enum RecordCodec {
         ByteWriter.appendVarint(UInt64(try symbols.intern(event.type, in: transaction)), to: &bytes)
         ByteWriter.appendVarint(UInt64(try symbols.intern(event.stream.category, in: transaction)), to: &bytes)
         ByteWriter.appendString(event.stream.id, to: &bytes)
-        let metadata = event.metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
+        let metadata = event.metadata.count < 2 ? Array(event.metadata) : event.metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
         ByteWriter.appendVarint(UInt64(metadata.count), to: &bytes)
         for (key, value) in metadata {
             ByteWriter.appendVarint(UInt64(try symbols.intern(key, in: transaction)), to: &bytes)
@@ -44,7 +50,21 @@ enum RecordCodec {
         try encode(.object(event.data), symbols: &symbols, in: transaction, into: &bytes)
         event.previousHash.appendBytes(to: &bytes)
         event.hash.appendBytes(to: &bytes)
+        let checksum = bytes.withUnsafeBytes { subledger_crc32c($0.baseAddress, $0.count) }
+        withUnsafeBytes(of: checksum.bigEndian) { bytes.append(contentsOf: $0) }
         return bytes
+    }
+
+    /// The length of a record's tail after its data: the two hashes, and the checksum.
+    static func tailLength(tag: UInt8) -> Int { tag == recordTag ? 68 : 64 }
+
+    /// Whether the record's CRC-32C matches its bytes (records without one pass).
+    static func checksumMatches(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let tag = bytes.first, tag == recordTag else { return true }
+        guard bytes.count > 4 else { return false }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 4)])
+        let stored = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self))
+        return subledger_crc32c(body.baseAddress, body.count) == stored
     }
 
     private static func encode(
@@ -78,7 +98,9 @@ enum RecordCodec {
     ///   ``ByteReader/Malformed`` when the bytes are not a record.
     static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, symbols: SymbolTable) throws -> RecordedEvent {
         var reader = ByteReader(bytes)
-        guard try reader.readByte() == recordTag else { throw ByteReader.Malformed(reason: "unknown record tag") }
+        let tag = try reader.readByte()
+        guard tag == recordTag || tag == uncheckedRecordTag else { throw ByteReader.Malformed(reason: "unknown record tag") }
+        guard checksumMatches(bytes) else { throw ByteReader.Malformed(reason: "checksum mismatch") }
         let streamVersion = try reader.readVarint()
         let recordedAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
         let occurredAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
@@ -96,7 +118,7 @@ enum RecordCodec {
         guard case .object(let data) = try decodeValue(&reader, symbols, depth: 0) else {
             throw ByteReader.Malformed(reason: "data is not an object")
         }
-        guard reader.remaining == 64 else { throw ByteReader.Malformed(reason: "wrong length") }
+        guard reader.remaining == tailLength(tag: tag) else { throw ByteReader.Malformed(reason: "wrong length") }
         let previousHash = ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[reader.index..<reader.index + 32]))
         let hash = ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[reader.index + 32..<reader.index + 64]))
         return RecordedEvent(
@@ -108,8 +130,10 @@ enum RecordCodec {
 
     /// The hash stored at the end of a record, without decoding the rest.
     static func storedHash(_ bytes: UnsafeRawBufferPointer) -> ChainHash? {
-        guard bytes.count >= 64 else { return nil }
-        return ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - 32)...]))
+        guard let tag = bytes.first else { return nil }
+        let end = bytes.count - (tailLength(tag: tag) - 64)
+        guard end >= 64 else { return nil }
+        return ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[(end - 32)..<end]))
     }
 
     /// The `recordedAt` of a record, without decoding the rest.
