@@ -51,6 +51,16 @@ extension BenchmarkRun {
             record(Measurement(engine: engine.kind, operation: .read, eventCount: readCount, seconds: stopwatch.seconds,
                                cpuSeconds: stopwatch.cpuSeconds, otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()),
                                note: engine.readNote))
+            if let subledger = engine as? SubledgerEngine {
+                var hashed = Stopwatch()
+                let hashedBefore = MachineLoad.now()
+                let hashedCount = try hashed.measure { try subledger.readAll(verifyingHashes: true) }
+                guard hashedCount == count else { throw BenchmarkError("subledger read \(hashedCount) of \(count) events") }
+                record(Measurement(engine: engine.kind, operation: .read, eventCount: hashedCount, seconds: hashed.seconds,
+                                   cpuSeconds: hashed.cpuSeconds,
+                                   otherCPUSeconds: MachineLoad.otherCPUSeconds(from: hashedBefore, to: .now()),
+                                   note: subledger.hashedReadNote))
+            }
         }
         for engine in engines { sizes.append(try engine.close(eventCount: count)) }
     }
