@@ -52,13 +52,27 @@ struct LMDBStoreTests {
     }
 
     @Test func anUnwritableFolderIsAClearError() throws {
-        guard getuid() != 0 else { return }  // root writes anywhere: nothing to show
         let folder = temporaryFolder()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        chmod(folder, 0o500)
-        defer { chmod(folder, 0o700) }
-        #expect { try EventStore.open(at: folder) } throws: { ($0 as? EventStoreError)?.code == .notWritable }
+        if getuid() == 0 {
+            // Root writes through any mode: make the folder a read-only file system instead.
+            let mount = Process()
+            mount.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            mount.arguments = ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", folder]
+            try mount.run()
+            mount.waitUntilExit()
+            try #require(mount.terminationStatus == 0, "root could not mount a read-only tmpfs to make an unwritable folder")
+        } else {
+            chmod(folder, 0o500)
+        }
+        defer {
+            if getuid() == 0 { _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["umount", folder]).waitUntilExit() }
+            chmod(folder, 0o700)
+        }
+        let error = #expect(throws: EventStoreError.self) { try EventStore.open(at: folder) }
+        #expect(error?.code == .notWritable, "\(String(describing: error))")
+        #expect(error?.message.contains(folder) == true)
     }
 
     @Test func aMissingParentFolderIsAClearError() throws {
