@@ -16,13 +16,18 @@ final class LineReader {
     private var buffer: UnsafeMutableRawBufferPointer
     /// The longest line accepted, or `nil` for any.
     private let maximumLineBytes: Int?
+    /// The longest line accepted unless the caller says otherwise: far more than any event
+    /// takes (the store refuses events over 1 MiB, which escaping may inflate sixfold as
+    /// JSON), so that one endless line cannot exhaust memory.
+    static let defaultMaximumLineBytes = 64 << 20
     /// Bytes of the lines handed over so far, their newlines included: the progress.
     private(set) var bytesConsumed = 0
     /// Whether the line being handed over ended with `\n` (only the last line may not).
     private(set) var lineEndsWithNewline = true
 
     /// Opens `path` for reading (`name` is what messages call it).
-    init(path: String, name: String? = nil, bufferBytes: Int = 1 << 20, maximumLineBytes: Int? = nil) throws(CommandFailure) {
+    init(path: String, name: String? = nil, bufferBytes: Int = 1 << 20,
+         maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes) throws(CommandFailure) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw CommandFailure("cannot read \(name ?? path): \(SystemError.text(errno))") }
         self.descriptor = descriptor
@@ -33,7 +38,7 @@ final class LineReader {
     }
 
     /// Reads standard input.
-    init(standardInputWithBufferBytes bufferBytes: Int = 1 << 20, maximumLineBytes: Int? = nil) {
+    init(standardInputWithBufferBytes bufferBytes: Int = 1 << 20, maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes) {
         descriptor = STDIN_FILENO
         ownsDescriptor = false
         name = "standard input"

@@ -10,6 +10,7 @@ struct Subledger: ParsableCommand {
             DemoCommand.self, VerifyCommand.self, ReplayCommand.self,
             ImportCommand.self, ApplyCommand.self, StatusCommand.self, AuditCommand.self,
             SettleCommand.self, DueCommand.self, ExportCommand.self,
+            StressAppendCommand.self,
         ]
     )
 }

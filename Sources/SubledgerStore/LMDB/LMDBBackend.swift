@@ -32,8 +32,8 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
     nonisolated(unsafe) private static var registry: [String: WeakBackend] = [:]
 
     /// Opens the store in folder `path`, creating folder and store when they do not exist.
-    static func open(path: String, initialMapSizeBytes: Int) throws -> LMDBBackend {
-        try prepareFolder(path)
+    static func open(path: String, initialMapSizeBytes: Int, allowForeignOwner: Bool = false) throws -> LMDBBackend {
+        try prepareFolder(path, allowForeignOwner: allowForeignOwner)
         guard let resolved = realpath(path, nil) else {
             throw EventStoreError(.notWritable, "cannot resolve the store folder \(path): \(String(cString: strerror(errno)))")
         }
@@ -47,7 +47,7 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
         }
     }
 
-    private static func prepareFolder(_ path: String) throws {
+    private static func prepareFolder(_ path: String, allowForeignOwner: Bool) throws {
         var status = stat()
         if stat(path, &status) != 0 {
             guard errno == ENOENT else {
@@ -61,6 +61,7 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
         guard status.st_mode & S_IFMT == S_IFDIR else {
             throw EventStoreError(.notAStore, "\(path) is not a folder: a store is a folder holding data.mdb and lock.mdb")
         }
+        try StoreOwnership.check(path, folder: status, allowForeignOwner: allowForeignOwner)
         guard access(path, W_OK | R_OK | X_OK) == 0 else {
             throw EventStoreError(.notWritable, "the store folder \(path) is not writable by this user")
         }

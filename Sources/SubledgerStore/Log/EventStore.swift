@@ -28,10 +28,14 @@ public final class EventStore: Sendable {
         public var initialMapSizeBytes: Int
         /// Where `recordedAt` comes from.
         public var clock: any StoreClock
+        /// Whether a store whose folder belongs to another user may be opened; by default
+        /// it is refused with ``EventStoreError/Code/foreignOwner``.
+        public var allowForeignOwner: Bool
 
-        public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock()) {
+        public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false) {
             self.initialMapSizeBytes = initialMapSizeBytes
             self.clock = clock
+            self.allowForeignOwner = allowForeignOwner
         }
     }
 
@@ -47,10 +51,11 @@ public final class EventStore: Sendable {
     /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/notAStore`` for a folder
     ///   that holds something else, ``EventStoreError/Code/newerFormat`` for a store of a
     ///   newer subledger, ``EventStoreError/Code/notWritable`` when the folder cannot be
-    ///   written.
+    ///   written, ``EventStoreError/Code/foreignOwner`` when it belongs to another user.
     public static func open(at path: String, options: Options = Options()) throws -> EventStore {
         do {
-            let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes)
+            let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
+                                               allowForeignOwner: options.allowForeignOwner)
             return EventStore(log: EventLog(backend: backend, clock: options.clock))
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")

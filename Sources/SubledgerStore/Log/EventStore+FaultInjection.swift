@@ -1,0 +1,24 @@
+extension EventStore {
+    /// A store in memory whose storage fails as `faults` is armed (tests of I/O errors).
+    ///
+    /// Every injected failure must come out of the store as an ``EventStoreError`` of code
+    /// ``EventStoreError/Code/storage`` and leave the store exactly as it was before the
+    /// failed transaction.
+    @_spi(Testing)
+    public static func faultInjecting(_ faults: StorageFaults, clock: any StoreClock = SystemClock()) -> EventStore {
+        EventStore(log: EventLog(backend: FaultInjectingBackend(wrapping: InMemoryBackend(), faults: faults), clock: clock))
+    }
+
+    /// The LMDB store in the folder `path`, opened as ``open(at:options:)`` opens it, whose
+    /// storage fails as `faults` is armed (tests of I/O errors on the real engine).
+    @_spi(Testing)
+    public static func openFaultInjecting(at path: String, options: Options = Options(), faults: StorageFaults) throws -> EventStore {
+        do {
+            let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
+                                               allowForeignOwner: options.allowForeignOwner)
+            return EventStore(log: EventLog(backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock))
+        } catch {
+            throw EventStoreError.storage(error, while: "opening \(path)")
+        }
+    }
+}

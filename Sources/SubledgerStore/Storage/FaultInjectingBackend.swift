@@ -1,0 +1,63 @@
+/// A backend that wraps another and fails the operations its ``StorageFaults`` is armed
+/// for, in the spirit of swift-system's mocking and SQLite's I/O-error tests: the log above
+/// it must turn every failure into a typed ``EventStoreError`` and leave the store as it
+/// was before the transaction.
+///
+/// A failed commit is a throw after the transaction's body has run and before the wrapped
+/// backend commits, so the wrapped backend aborts: what a failed `mdb_txn_commit` (a write
+/// or an `fsync` that fails) does to an LMDB store.
+final class FaultInjectingBackend<Wrapped: StorageBackend>: StorageBackend, @unchecked Sendable {
+    let wrapped: Wrapped
+    let faults: StorageFaults
+
+    init(wrapping wrapped: Wrapped, faults: StorageFaults) {
+        self.wrapped = wrapped
+        self.faults = faults
+    }
+
+    func read<R>(_ body: (Transaction) throws -> R) throws -> R {
+        try wrapped.read { transaction in
+            try body(Transaction(wrapped: transaction, faults: faults))
+        }
+    }
+
+    func write<R>(_ body: (Transaction) throws -> R) throws -> R {
+        try wrapped.write { transaction in
+            let result = try body(Transaction(wrapped: transaction, faults: faults))
+            try faults.check(.commit)
+            return result
+        }
+    }
+
+    /// A transaction of the wrapped backend whose operations may fail.
+    struct Transaction: StorageTransaction {
+        let wrapped: Wrapped.Transaction
+        let faults: StorageFaults
+
+        func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer? {
+            try faults.check(.read)
+            return try wrapped.get(table, key: key)
+        }
+
+        @discardableResult
+        func put(_ table: Table, key: [UInt8], value: [UInt8], mode: PutMode) throws -> UnsafeRawBufferPointer? {
+            try faults.check(.put)
+            return try wrapped.put(table, key: key, value: value, mode: mode)
+        }
+
+        func last(_ table: Table, atOrBefore key: [UInt8]?) throws -> StorageEntry? {
+            try faults.check(.read)
+            return try wrapped.last(table, atOrBefore: key)
+        }
+
+        func scan(_ table: Table, from key: [UInt8], _ body: (StorageEntry) throws -> Bool) throws {
+            try faults.check(.read)
+            try wrapped.scan(table, from: key, body)
+        }
+
+        func count(_ table: Table) throws -> Int {
+            try faults.check(.read)
+            return try wrapped.count(table)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// SplitMix64, for tests that draw at random but must replay: print the seed, and the same
+/// seed gives the same draws.
+///
+/// ```swift
+/// let seed = SeededRandom.seed(fromEnvironment: "SUBLEDGER_FUZZ_SEED")
+/// var random = SeededRandom(seed: seed)
+/// let byte = UInt8.random(in: 0...255, using: &random)
+/// ```
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// A generator that draws the sequence of `seed`.
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    /// A whole number in `0..<bound` (`bound` > 0).
+    public mutating func below(_ bound: Int) -> Int {
+        Int(next() % UInt64(bound))
+    }
+
+    /// The seed in the environment variable `name` when it holds one, else a new one.
+    public static func seed(fromEnvironment name: String) -> UInt64 {
+        if let text = getenvString(name), let seed = UInt64(text) { return seed }
+        return UInt64.random(in: 1...UInt64(Int64.max))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+private func getenvString(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
