@@ -86,7 +86,7 @@ struct FactFileRecording {
             do {
                 summary.add(try session.append(pending))
             } catch let error as EventStoreError {
-                throw CommandFailure("\(batchLocation(of: error, events: pending, lines: pendingLines)): \(error.message)")
+                throw CommandFailure("\(batchLocation(of: error, events: pending, lines: pendingLines)): \(Self.message(of: error))")
             }
             pending.removeAll(keepingCapacity: true)
             pendingLines.removeAll(keepingCapacity: true)
@@ -130,8 +130,17 @@ struct FactFileRecording {
 
     /// Where in the input a store's refusal of a batch points: the line of the event it
     /// names when it names one, else the batch's lines.
+    /// The store's message, naming the input's field where there is one.
+    private static func message(of error: EventStoreError) -> String {
+        guard error.code == .eventIDReused, let position = error.position else { return error.message }
+        let id = error.message.split(separator: " ").dropFirst(2).first.map(String.init) ?? "the id"
+        return "field eventId: \(id) is already recorded at position \(position) with other content; nothing was written"
+    }
+
+    /// The input line of the event an error is about: for a reused id, its later use (the
+    /// store refuses the second event that carries it).
     private func batchLocation(of error: EventStoreError, events: [ProposedEvent], lines: [Int]) -> String {
-        if let index = events.firstIndex(where: { error.message.contains($0.eventID.description) }) {
+        if let index = events.lastIndex(where: { error.message.contains($0.eventID.description) }) {
             return "\(input.name):\(lines[index])"
         }
         return "\(input.name): lines \(lines.first ?? 0)..\(lines.last ?? 0)"

@@ -13,7 +13,7 @@ struct FaultInjectionTests {
     struct Scenario: Sendable, CustomTestStringConvertible {
         var name: String
         /// A known shortcoming: the failure is recorded as known, not as a failure.
-        var knownIssue: Comment?
+        var knownIssue: Comment? = nil
         var run: @Sendable (EventStore, Int) throws -> Void
         var testDescription: String { name }
     }
@@ -33,12 +33,9 @@ struct FaultInjectionTests {
             let recorded = paymentEvent("+98911", amount: 1, id: EventID(high: 1, low: 1))
             try store.append([recorded, paymentEvent("+98912", amount: Int64(round + 1))])
         },
-        // AppendSession.append does not wrap the storage's errors, and withAppendSession
-        // hands its body's errors back as they were thrown: an I/O error inside a session
-        // comes out as the engine's own error (LMDBError), not as an EventStoreError. The
-        // store is unchanged all the same. Drop `knownIssue` once the session wraps them.
-        Scenario(name: "a session of two batches",
-                 knownIssue: "an I/O error inside an append session is not an EventStoreError") { store, round in
+        // An I/O error inside a session comes out of the session's append as an
+        // EventStoreError, which withAppendSession hands back as it was thrown.
+        Scenario(name: "a session of two batches") { store, round in
             try store.withAppendSession { session in
                 try session.append([paymentEvent("+98912", amount: Int64(round + 1))])
                 let version = try session.version(of: .line("+98912"))
@@ -123,6 +120,6 @@ struct FaultInjectionTests {
         print("fault injection (\(backend)): \(total) faults injected "
               + "(\(StorageFaults.Operation.allCases.map { "\($0) \(injected[$0, default: 0])" }.joined(separator: ", "))) "
               + "over \(Self.scenarios.count) scenarios; the store unchanged after each; "
-              + "\(total - untypedErrors) surfaced as EventStoreError, \(untypedErrors) as the engine's own error (known issue)")
+              + "\(total - untypedErrors) surfaced as EventStoreError, \(untypedErrors) as the engine's own error")
     }
 }

@@ -140,6 +140,9 @@ final class LMDBEnvironment: @unchecked Sendable {
             }
             let code = mdb_txn_commit(transaction.pointer)
             if code == MDB_MAP_FULL { return .mapFull }
+            if (code == EIO || code == ENOSPC), diskIsFull() {
+                throw LMDBError(code: ENOSPC, function: "mdb_txn_commit (the disk holding \(path) is full)")
+            }
             try LMDBError.check(code, "mdb_txn_commit")
             return .finished(result)
         }
@@ -171,6 +174,14 @@ final class LMDBEnvironment: @unchecked Sendable {
         try resizeLock.withExclusiveLock { () throws in
             try LMDBError.check(mdb_env_set_mapsize(pointer, 0), "mdb_env_set_mapsize")
         }
+    }
+
+    /// Whether the file system of the store has (almost) no room left: LMDB reports a
+    /// short write on a full disk as `EIO`, which alone would not say why.
+    func diskIsFull() -> Bool {
+        var status = statvfs()
+        guard statvfs(path, &status) == 0 else { return false }
+        return UInt64(status.f_bavail) * UInt64(status.f_frsize) < 1 << 20
     }
 
     /// The current map size in bytes.

@@ -21,15 +21,19 @@ public final class AppendSession {
                                       stream: event.stream)
             }
         }
-        batch.startNextBatch()
-        for event in events { try batch.add(event, expectations: expecting) }
-        try batch.checkUntouched(expecting)
-        return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
+        do {
+            batch.startNextBatch()
+            for event in events { try batch.add(event, expectations: expecting) }
+            try batch.checkUntouched(expecting)
+            return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
+        } catch {
+            throw EventStoreError.storage(error, while: "appending \(events.count) events in a session")
+        }
     }
 
     /// The version of `stream` as this session sees it (its own appends included).
     public func version(of stream: StreamID) throws -> UInt64 {
-        try batch.version(of: stream)
+        do { return try batch.version(of: stream) } catch { throw EventStoreError.storage(error, while: "reading the version of \(stream)") }
     }
 }
 

@@ -104,6 +104,9 @@ enum RecordCodec {
         let streamVersion = try reader.readVarint()
         let recordedAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
         let occurredAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
+        guard (Timestamp.minimum...Timestamp.maximum).contains(recordedAt), (Timestamp.minimum...Timestamp.maximum).contains(occurredAt) else {
+            throw ByteReader.Malformed(reason: "a time beyond the years 0001 to 9999")
+        }
         let eventID = EventID(high: try reader.readBigEndian(), low: try reader.readBigEndian())
         let type = try symbol(&reader, symbols)
         let category = try symbol(&reader, symbols)
