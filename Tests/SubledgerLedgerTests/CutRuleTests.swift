@@ -112,7 +112,7 @@ struct CutRuleTests {
     @Test func SUS1_aSuspensionForAnotherReasonIsAllowedAndNamed() throws {
         let decision = try Given(Given.mobileLine()).when(.cut(direction: .twoWay, reason: .legalOrder), at: "2025-02-04T00:00:00Z").get()
         #expect(decision.facts.count == 1)
-        #expect(decision.facts[0].metadata["rule"] == "SUS-1")
+        #expect(decision.facts[0].metadata["rule"] == "OVD-4,SUS-1")
         let again = Given(Given.mobileLine() + decision.facts).when(.cut(direction: .twoWay, reason: .fraud), at: "2025-02-05T00:00:00Z")
         #expect(again.refusedRule == "SUS-1")
     }
@@ -175,5 +175,38 @@ struct OverdueRuleTests {
                                                              dueAt: .at("2025-03-10T00:00:00Z"))), at: "2025-02-20T00:00:00Z")
         #expect(wrong.contains { $0.rule == "BIL-2" && $0.isForbidden })
         #expect(wrong.contains { $0.rule == "BIL-1" && !$0.isForbidden })
+    }
+}
+
+@Suite("Emergency calls and the debt status: OVD-4, BIL-4")
+struct EmergencyAndDebtStatusTests {
+    @Test func OVD4_aCutNeverBarsEmergencyCalls() {
+        let given = Given(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice(),
+                                                CutRuleTests.notice("C", at: "2025-02-04T00:00:00Z", deadline: nil, kind: .oneWayCut)])
+        let barring = given.judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number,
+                                                               blocksEmergencyCalls: true)), at: "2025-02-04T00:00:00Z")
+        #expect(barring.contains { $0.rule == "OVD-4" && $0.isForbidden })
+        let open = given.judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)),
+                               at: "2025-02-04T00:00:00Z")
+        #expect(open.contains { $0.rule == "OVD-4" && !$0.isForbidden })
+        #expect(!open.contains { $0.isForbidden })
+    }
+
+    @Test func OVD4_theFieldIsReadAndWrittenOnlyWhenTrue() throws {
+        let event = try LedgerEvent(type: .lineSuspended, data: ["direction": "twoWay", "reason": "fraud", "blocksEmergencyCalls": true])
+        #expect(event.data["blocksEmergencyCalls"] == .bool(true))
+        let plain = try LedgerEvent(type: .lineSuspended, data: ["direction": "twoWay", "reason": "fraud"])
+        #expect(plain.data["blocksEmergencyCalls"] == nil)
+    }
+
+    @Test func BIL4_anOverdueCutComesAfterAnInvoiceToldTheDebtStatus() {
+        let uninvoiced = Given(Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(amount: 150_000, description: "x"))])
+        let judged = uninvoiced.judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+                                      at: "2025-03-01T00:00:00Z")
+        #expect(judged.contains { $0.rule == "BIL-4" && $0.isForbidden })
+        #expect(OverdueRuleTests.given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-05T00:00:00Z").isAllowed)
+        let told = OverdueRuleTests.given.judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+                                                at: "2025-02-05T00:00:00Z")
+        #expect(told.contains { $0.rule == "BIL-4" && !$0.isForbidden })
     }
 }

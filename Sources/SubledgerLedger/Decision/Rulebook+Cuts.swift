@@ -9,6 +9,9 @@ extension Rulebook {
             list.forbid("SUS-1", "line \(line.number) is already \(line.status.rawValue)")
             return
         }
+        list.require(!suspension.blocksEmergencyCalls, "OVD-4",
+                     allowed: "voice calls to national emergency codes stay open",
+                     forbidden: "the cut bars voice calls to national emergency codes")
         guard suspension.reason.isForDebt else {
             list.allow("SUS-1", "a suspension for \(suspension.reason.rawValue), named as such")
             return
@@ -39,6 +42,10 @@ extension Rulebook {
                                       into list: inout JudgementList) {
         let edition = list.edition
         if suspension.reason == .overdue {
+            let told = line.invoices.last { $0.issuedAt <= time }
+            list.require(told != nil, "BIL-4",
+                         allowed: "the subscriber was told the debt status by invoice \(told?.invoice.invoiceID ?? "")",
+                         forbidden: "no invoice told the subscriber the debt status before this cut")
             let invoice = line.oldestOverdueInvoice(at: time)
             list.require(invoice != nil, "OVD-1",
                          allowed: "invoice \(invoice?.invoice.invoiceID ?? "") was due at \(invoice?.invoice.dueAt.rfc3339 ?? "") and is unpaid",

@@ -63,7 +63,10 @@ extension LedgerEvent {
             if let debtLine, !LedgerStream.isE164(debtLine) {
                 throw reader.failure("debtLine", "\"\(debtLine)\" is not an E.164 number")
             }
-            return .lineSuspended(LineSuspended(direction: direction, reason: reason, debtLine: debtLine))
+            var blocksEmergencyCalls = false
+            if reader.object["blocksEmergencyCalls"] != nil { blocksEmergencyCalls = try reader.bool("blocksEmergencyCalls") }
+            return .lineSuspended(LineSuspended(direction: direction, reason: reason, debtLine: debtLine,
+                                                blocksEmergencyCalls: blocksEmergencyCalls))
         case .lineRestored: return .lineRestored(reconnectionFee: try reader.amount("reconnectionFee", positive: false))
         case .lineRevoked: return .lineRevoked(reason: try reader.string("reason"))
         case .expertValuationRecorded: return .expertValuationRecorded(amount: try reader.amount("amount", positive: true))

@@ -40,6 +40,7 @@ extension LedgerEvent {
         case .lineSuspended(let suspension):
             var data: JSONObject = ["direction": .string(suspension.direction.rawValue), "reason": .string(suspension.reason.rawValue)]
             if let debtLine = suspension.debtLine { data["debtLine"] = .string(debtLine) }
+            if suspension.blocksEmergencyCalls { data["blocksEmergencyCalls"] = .bool(true) }
             return data
         case .lineRestored(let reconnectionFee):
             return ["reconnectionFee": .integer(reconnectionFee)]

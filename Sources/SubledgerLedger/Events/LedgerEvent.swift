@@ -207,10 +207,14 @@ public struct LineSuspended: Hashable, Sendable {
     public var reason: Reason
     /// The line whose debt is cited, for debt reasons.
     public var debtLine: String?
+    /// Whether the cut also bars voice calls to national emergency codes, as the network
+    /// reports it (an optional field subledger adds; absent means no). OVD-4 forbids it.
+    public var blocksEmergencyCalls: Bool
 
-    public init(direction: Direction, reason: Reason, debtLine: String?) {
+    public init(direction: Direction, reason: Reason, debtLine: String?, blocksEmergencyCalls: Bool = false) {
         self.direction = direction
         self.reason = reason
         self.debtLine = debtLine
+        self.blocksEmergencyCalls = blocksEmergencyCalls
     }
 }
