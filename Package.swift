@@ -57,7 +57,7 @@ let package = Package(
             name: "SubledgerLedgerTests",
             dependencies: ["SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting"]
         ),
-        .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerStore"]),
+        .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerStore", "SubledgerStoreTesting"]),
     ]
 )
 

@@ -1,5 +1,6 @@
 import Foundation
 import SubledgerStore
+import SubledgerStoreTesting
 import Testing
 
 /// Four `subledger stress-append` processes append to the same three streams at once,
@@ -14,7 +15,7 @@ struct ConcurrentProcessTests {
     static let batchesPerWriter = 40
 
     @Test func fourWritersOnSharedStreams() throws {
-        let seed = SeededRandom.seed(from: "SUBLEDGER_CONCURRENCY_SEED", environment: ProcessInfo.processInfo.environment)
+        let seed = SeededRandom.seed(fromEnvironment: "SUBLEDGER_CONCURRENCY_SEED")
         let sandbox = try Sandbox()
         let started = Date()
         let children = try (1...Self.writers).map { writer in

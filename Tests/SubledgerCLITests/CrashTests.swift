@@ -1,5 +1,6 @@
 import Foundation
 import SubledgerStore
+import SubledgerStoreTesting
 import Testing
 
 /// The crash test: a `subledger stress-append` child appends marked batches in a loop and
@@ -15,7 +16,7 @@ struct CrashTests {
     static let kills = 100
 
     @Test func killedWritersLoseNoAcknowledgedEventAndLeaveNoHalfBatch() throws {
-        let seed = SeededRandom.seed(from: "SUBLEDGER_CRASH_SEED", environment: ProcessInfo.processInfo.environment)
+        let seed = SeededRandom.seed(fromEnvironment: "SUBLEDGER_CRASH_SEED")
         print("crash test: seed \(seed) (replay with SUBLEDGER_CRASH_SEED=\(seed))")
         var random = SeededRandom(seed: seed)
         let sandbox = try Sandbox()

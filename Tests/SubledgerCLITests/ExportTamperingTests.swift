@@ -1,5 +1,6 @@
 import Foundation
 import SubledgerStore
+import SubledgerStoreTesting
 import Testing
 
 /// Tampering with an export: a byte flipped anywhere in a JSON Lines export (but its final
@@ -11,7 +12,7 @@ struct ExportTamperingTests {
     static let trials = 120
 
     @Test func everyFlippedByteIsFoundOnItsLine() throws {
-        let seed = SeededRandom.seed(from: "SUBLEDGER_TAMPER_SEED", environment: ProcessInfo.processInfo.environment)
+        let seed = SeededRandom.seed(fromEnvironment: "SUBLEDGER_TAMPER_SEED")
         var random = SeededRandom(seed: seed)
         let sandbox = try Sandbox()
         #expect(try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text)).status == 0)

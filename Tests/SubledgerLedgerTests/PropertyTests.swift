@@ -3,22 +3,10 @@ import SubledgerLedger
 import SubledgerStore
 import SubledgerStoreTesting
 
-/// SplitMix64, so every failure replays from its printed seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// Random histories built only through `decide` and subscriber-side facts.
 enum RandomHistory {
     static func make(seed: UInt64, steps: Int) -> [LedgerFact] {
-        var random = SeededRandom(state: seed)
+        var random = SeededRandom(seed: seed)
         var facts = Given.mobileLine(plan: [Plan.noDeposit, .deposit, .guarantee].randomElement(using: &random)!)
         if case .lineActivated(let activated) = facts[2].event, activated.plan != .noDeposit {
             facts.append(.on("2024-01-01T09:00:00Z", activated.plan == .deposit ? .depositPaid(amount: 500_000) : .guaranteePaid(amount: 500_000)))
