@@ -80,18 +80,19 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 /// A proleptic Gregorian calendar date, converted with Howard Hinnant's exact algorithms.
-struct CivilDate: Equatable {
-    var year: Int64
-    var month: Int64
-    var day: Int64
+public struct CivilDate: Hashable, Sendable {
+    public var year: Int64
+    public var month: Int64
+    public var day: Int64
 
-    init(year: Int64, month: Int64, day: Int64) {
+    public init(year: Int64, month: Int64, day: Int64) {
         self.year = year
         self.month = month
         self.day = day
     }
 
-    init(daysSinceEpoch: Int64) {
+    /// The date `daysSinceEpoch` days after 1970-01-01 (negative: before).
+    public init(daysSinceEpoch: Int64) {
         let shifted = daysSinceEpoch + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -103,7 +104,8 @@ struct CivilDate: Equatable {
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     }
 
-    var daysSinceEpoch: Int64 {
+    /// Days from 1970-01-01 to this date.
+    public var daysSinceEpoch: Int64 {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400
@@ -113,7 +115,8 @@ struct CivilDate: Equatable {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+    /// The days of `month` (1...12) in `year`.
+    public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2:
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

@@ -1,3 +1,5 @@
+import SubledgerStore
+
 /// A key that orders RFC 3339 times by instant, exactly as `_time_key` of
 /// `tools/verify_export.py` does: the UTC time to the second as text, then the fraction's
 /// digits without trailing zeros (digit strings then compare as decimal fractions).
@@ -32,7 +34,7 @@ struct RecordedAtKey: Comparable {
         }
         let year = number(0..<4), month = number(5..<7), day = number(8..<10)
         let hour = number(11..<13), minute = number(14..<16), second = number(17..<19)
-        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year),
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= Int(CivilDate.daysInMonth(year: Int64(year), month: Int64(month))),
               hour <= 23, minute <= 59, second <= 60
         else { return nil }
         while fractionDigits.last == UInt8(ascii: "0") { fractionDigits.removeLast() }
@@ -48,11 +50,12 @@ struct RecordedAtKey: Comparable {
         let sign = bytes[index] == UInt8(ascii: "+") ? -1 : 1
         let leap = second == 60
         // Python: datetime(local, seconds 59 for a leap second) -/+ offset, then strftime.
-        var minutes = Self.daysSinceEpoch(year: year, month: month, day: day) * 1440 + hour * 60 + minute
+        var minutes = Int(CivilDate(year: Int64(year), month: Int64(month), day: Int64(day)).daysSinceEpoch) * 1440 + hour * 60 + minute
         minutes += sign * (offsetHours * 60 + offsetMinutes)
-        let utcDay = Int((Double(minutes) / 1440).rounded(.down))
+        let utcDay = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440)
         let minuteOfDay = minutes - utcDay * 1440
-        let date = Self.civil(daysSinceEpoch: utcDay)
+        let civil = CivilDate(daysSinceEpoch: Int64(utcDay))
+        let date = (year: Int(civil.year), month: Int(civil.month), day: Int(civil.day))
         guard (1...9999).contains(date.year) else { return nil }
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         // glibc's strftime writes %Y without padding below year 1000, and Python uses it.
@@ -60,34 +63,6 @@ struct RecordedAtKey: Comparable {
         stamp = Array(text.utf8)
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let monthPrime = month > 2 ? month - 3 : month + 9
-        let dayOfYear = (153 * monthPrime + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 
-    private static func civil(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 }
