@@ -210,3 +210,20 @@ struct EmergencyAndDebtStatusTests {
         #expect(told.contains { $0.rule == "BIL-4" && !$0.isForbidden })
     }
 }
+
+@Suite("A line's debt history stays small")
+struct DebtHistoryTests {
+    @Test func CUT1_aDebtPaidInFullSpendsEveryEarlierNoticeSoItsHistoryIsDropped() {
+        var facts = Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()]
+        var time = Timestamp.at("2025-02-03T00:00:00Z")
+        for cycle in 0..<100 {
+            time = time.adding(seconds: 86_400)
+            facts.append(.line(Given.number, time, .paymentReceived(paymentID: "P\(cycle)", amount: Given(facts).line.debt, method: "card")))
+            facts.append(.line(Given.number, time.adding(seconds: 3_600), .usageRecorded(amount: 350_000, description: "x")))
+        }
+        let given = Given(facts)
+        #expect(given.line.debtChanges.count == 2)
+        // The old notice is spent: a cut on today's debt needs a new one.
+        #expect(given.when(CutRuleTests.thresholdCut, at: time.adding(seconds: 7_200).rfc3339).refusedRule == "CUT-1")
+    }
+}

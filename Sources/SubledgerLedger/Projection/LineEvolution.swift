@@ -82,6 +82,9 @@ extension LineState {
         case .refundPaid(let amount): refundsPaid = try sum(refundsPaid, amount, "data.amount")
         }
         if debt != debtBefore || depositHeld != heldBefore.0 || guaranteeHeld != heldBefore.1 {
+            // A debt of zero spends every threshold notice sent before it (CUT-1): the history
+            // before it can never matter again, so a line's state stays small.
+            if debt == 0 { debtChanges.removeAll { $0.at < time } }
             debtChanges.append(DebtChange(at: time, debt: debt, depositHeld: depositHeld, guaranteeHeld: guaranteeHeld))
         }
     }
