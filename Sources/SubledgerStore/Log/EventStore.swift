@@ -12,6 +12,7 @@
 /// - ``inMemory(clock:)``
 /// ### Writing
 /// - ``append(_:expecting:)``
+/// - ``appendCoalesced(_:expecting:)``
 /// ### Reading
 /// - ``events(from:limit:verifyingHashes:)``
 /// - ``forEachEvent(from:chunkSize:verifyingHashes:_:)``
@@ -40,9 +41,12 @@ public final class EventStore: Sendable {
     }
 
     let log: any EventLogProtocol
+    /// Shares one write transaction among concurrent ``appendCoalesced(_:expecting:)`` callers.
+    let groupCommitter: GroupCommitter
 
     init(log: any EventLogProtocol) {
         self.log = log
+        groupCommitter = GroupCommitter(log: log)
     }
 
     /// Opens the store in the folder `path` (created, with mode 0700, when missing; its

@@ -6,6 +6,11 @@ struct BenchmarkOptions {
     var singleEventBatchCount: Int?
     /// How many turns the engines take at each batch size (see ``BenchmarkRun/runAppends(batchSize:)``).
     var rounds = 100
+    /// Concurrent single-event appenders of the concurrent run.
+    var concurrentWriters = 64
+    /// Events of the concurrent run; `nil` means min(N, 20,000).
+    var concurrentEvents: Int?
+    var concurrentEventCount: Int { min(eventCount, concurrentEvents ?? 20_000) }
     /// The engines to run, in this order.
     var engines: [Measurement.Engine] = [.subledger, .rawLMDB, .sqlite]
 
@@ -22,12 +27,17 @@ struct BenchmarkOptions {
 
     static let usage = """
         usage: bash tools/bench.sh [--events N] [--single-events M] [--engines LIST] [--rounds R]
+                                 [--concurrent-writers W] [--concurrent-events C]
           --events N         events per run (default 1000000; env SUBLEDGER_BENCH_EVENTS)
           --single-events M  events for batch size 1, one fsync each (default min(N, 2000);
                              env SUBLEDGER_BENCH_SINGLE_EVENTS)
           --engines LIST     which engines run (default subledger,raw,sqlite)
           --rounds R         turns the engines take at each batch size, each appending
                              its share of the batches in turn (default 100)
+          --concurrent-writers W  concurrent single-event appenders, each append durable
+                             before its next (default 64)
+          --concurrent-events C   events the concurrent appenders write in all
+                             (default min(N, 20000))
         """
 
     /// Reads the environment, then the arguments (which win).
@@ -53,6 +63,8 @@ struct BenchmarkOptions {
             case "--single-events": options.singleEventBatchCount = try positive(try value(), name)
             case "--engines": options.engines = try engines(try value())
             case "--rounds": options.rounds = try positive(try value(), name)
+            case "--concurrent-writers": options.concurrentWriters = try positive(try value(), name)
+            case "--concurrent-events": options.concurrentEvents = try positive(try value(), name)
             case "--help", "-h": throw UsageError(message: nil)
             default: throw UsageError(message: "unknown argument \(argument)")
             }

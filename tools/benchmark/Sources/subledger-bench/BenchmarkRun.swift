@@ -6,6 +6,8 @@ struct BenchmarkRun {
     var sizes: [StoreSize] = []
     /// Lines for the section after the tables: sub-steps and settings.
     var details: [String] = []
+    /// The rows of the concurrent single-event appenders (``runConcurrentAppends()``).
+    var concurrentMeasurements: [ConcurrentMeasurement] = []
     /// The mean size of subledger's encoded record, measured before the timed runs.
     var recordSize = 0
     /// The machine's load when the run started.
@@ -42,6 +44,7 @@ struct BenchmarkRun {
         loadAtRunStart = MachineLoad.now()
         try calibrateRecordSize()
         for batchSize in BenchmarkOptions.batchSizes { try runAppends(batchSize: batchSize) }
+        try runConcurrentAppends()
         if options.engines.contains(.subledger) { runSubSteps() }
     }
 }

@@ -1,5 +1,7 @@
 /// The limit: raw LMDB through the C API (see ``RawLMDBWriter``), read with a cursor walk.
-final class RawLMDBEngine: BenchmarkEngine {
+// Unchecked: the concurrent run's threads share it through `appendShared`, which reads
+// only constants and uses its own scratch; LMDB serialises the write transactions.
+final class RawLMDBEngine: BenchmarkEngine, @unchecked Sendable {
     let kind = Measurement.Engine.rawLMDB
     let folder: TemporaryFolder
     /// `nil` once closed.
@@ -21,6 +23,14 @@ final class RawLMDBEngine: BenchmarkEngine {
         for batch in batches {
             try stopwatch.measure { try writer.append(batch, to: environment, scratch: &scratch, commits: &commits) }
         }
+    }
+
+    /// `batch` in its own write transaction, from any of the concurrent run's threads.
+    func appendShared(_ batch: ArraySlice<BenchmarkEvent>, timing stopwatch: inout Stopwatch) throws {
+        guard let environment else { throw BenchmarkError("the raw LMDB environment is closed") }
+        var scratch = KeyScratch()
+        var commits = Stopwatch()
+        try stopwatch.measure { try writer.append(batch, to: environment, scratch: &scratch, commits: &commits) }
     }
 
     func appendNote(total: Stopwatch) -> String {

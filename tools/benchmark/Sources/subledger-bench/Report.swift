@@ -25,6 +25,12 @@ struct Report {
 
             \(table.results())
 
+            ## \(options.concurrentWriters) concurrent single-event appenders, durable
+
+            Each writer appends its share of the first \(ReportTable.grouped(options.concurrentEventCount)) events one at a time, each append durable before its next; each engine on a fresh store, one after the other, an untimed `sync()` before each; the time is the wall time until the last writer is done.
+
+            \(ReportTable.concurrent(run.concurrentMeasurements))
+
             ## Size on disk after the N-event run at batch size \(ReportTable.grouped(run.fullBatchSize))
 
             \(table.storeSizes())

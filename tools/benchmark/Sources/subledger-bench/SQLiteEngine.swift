@@ -4,7 +4,9 @@ import GRDB
 /// The same events and batches in SQLite through GRDB: WAL, `synchronous=FULL`, one
 /// transaction per batch; per batch it reads the last position and, per stream touched,
 /// the stream's last version, as the store does.
-final class SQLiteEngine: BenchmarkEngine {
+// Unchecked: the concurrent run's threads share it; they use only `queue`, which is
+// thread-safe (GRDB serialises its writers), and constants.
+final class SQLiteEngine: BenchmarkEngine, @unchecked Sendable {
     let kind = Measurement.Engine.sqlite
     let folder: TemporaryFolder
     private let queue: DatabaseQueue
@@ -55,6 +57,11 @@ final class SQLiteEngine: BenchmarkEngine {
                 }
             }
         }
+    }
+
+    /// `batch` in its own transaction, from any of the concurrent run's threads.
+    func appendShared(_ batch: ArraySlice<BenchmarkEvent>, timing stopwatch: inout Stopwatch) throws {
+        try append([batch][...], timing: &stopwatch)
     }
 
     private func appendBatch(_ batch: ArraySlice<BenchmarkEvent>, in database: Database) throws {

@@ -16,6 +16,9 @@ final class SubledgerEngine: BenchmarkEngine {
         store = try EventStore.open(at: folder.path)
     }
 
+    /// The open store (for the concurrent run), `nil` once closed.
+    var openStore: EventStore? { store }
+
     /// Only the `append` calls are timed: making the `ProposedEvent`s is the caller's work.
     func append(_ batches: ArraySlice<ArraySlice<BenchmarkEvent>>, timing stopwatch: inout Stopwatch) throws {
         guard let store else { throw BenchmarkError("the subledger store is closed") }

@@ -1,0 +1,40 @@
+extension EventStore {
+    /// Appends `events` atomically, as ``append(_:expecting:)`` does, but shares the write
+    /// transaction and its fsync with the other callers appending at the same time (group
+    /// commit): the way for many concurrent writers of small batches.
+    ///
+    /// The batch is queued for a single committer. When the committer is idle it starts at
+    /// once, with whatever is queued; while it commits, later callers queue for the next
+    /// group. A caller therefore waits at most for the commit in flight and its own, never
+    /// for a group to fill. A group takes at most 10,000 events or 1,000 callers.
+    ///
+    /// Each caller's batch succeeds or fails on its own: a version conflict or an invalid
+    /// event fails only that caller, and nothing of its batch is written; the others of the
+    /// group are committed. The call returns only after the group's transaction committed,
+    /// so the positions it returns are durable.
+    ///
+    /// The outcome is the one ``append(_:expecting:)`` would give with the batches of the
+    /// group applied one after the other in the order they were queued. Cancelling the
+    /// calling task does not withdraw a batch already queued.
+    ///
+    /// - Returns: the position of each event, in the order given.
+    /// - Throws: ``EventStoreError``, as ``append(_:expecting:)``; nothing of this batch is
+    ///   written then.
+    @discardableResult
+    public func appendCoalesced(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) async throws -> AppendResult {
+        try await groupCommitter.append(events, expecting: expecting)
+    }
+}
+
+extension EventStore {
+    /// Holds (`true`) or releases (`false`) the group committer, so that a test can queue a
+    /// known set of ``appendCoalesced(_:expecting:)`` callers into one group.
+    @_spi(Testing)
+    public func holdGroupCommits(_ held: Bool) {
+        groupCommitter.hold(held)
+    }
+
+    /// How many ``appendCoalesced(_:expecting:)`` callers wait for the next group (tests).
+    @_spi(Testing)
+    public var queuedCoalescedAppends: Int { groupCommitter.queuedCount }
+}
