@@ -39,7 +39,7 @@ final class LMDBEnvironment: @unchecked Sendable {
         try LMDBError.check(mdb_env_set_maxreaders(environment, 510), "mdb_env_set_maxreaders")
         try LMDBError.check(mdb_env_set_mapsize(environment, initialMapSizeBytes), "mdb_env_set_mapsize")
         // MDB_NOTLS: read transactions are not tied to a thread, as Swift tasks are not.
-        // Default durability: no MDB_NOSYNC, no MDB_NOMETASYNC, no MDB_WRITEMAP.
+        // Default durability: none of LMDB's flags that skip or defer an fsync, no write map.
         try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS), 0o600), "mdb_env_open")
         var staleReaders: Int32 = 0
         try LMDBError.check(mdb_reader_check(environment, &staleReaders), "mdb_reader_check")
