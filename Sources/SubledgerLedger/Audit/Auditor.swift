@@ -1,4 +1,4 @@
-public import SubledgerStore
+import SubledgerStore
 
 /// The audit: every operator action judged twice, on what was known when it was recorded
 /// (a broken rule is a `violation`) and on what had in fact occurred by then, counting

@@ -73,8 +73,8 @@ public struct DemoReport: Sendable {
                 }
             }
         }
-        for result in Self.audit(histories, editions: ledger.editions, calendar: ledger.calendar) {
-            do { findings += try result.get() } catch { throw LedgerError(.badFact(error)) }
+        do { findings += try Auditor.audit(histories, editions: ledger.editions, calendar: ledger.calendar) } catch {
+            throw LedgerError(.badFact(error))
         }
         subscriberCount = subscribers.count
         statusCounts = LineStatus.allCases.map { ($0, counts[$0] ?? 0) }
@@ -85,25 +85,6 @@ public struct DemoReport: Sendable {
             byRule[finding.rule] = count
         }
         findingsByRule = byRule.values.sorted { $0.rule < $1.rule }
-    }
-
-    /// The audit of every history (as ``Ledger/audit(line:)`` does it), on the machine's
-    /// cores; the results in the order of `histories`.
-    static func audit(_ histories: [LineHistory], editions: PolicyEditions, calendar: TehranCalendar) -> [Result<[Finding], FactError>] {
-        let results = UnsafeMutableBufferPointer<Result<[Finding], FactError>>.allocate(capacity: histories.count)
-        results.initialize(repeating: .success([]))
-        defer { results.deallocate() }
-        nonisolated(unsafe) let buffer = results
-        let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount, histories.count))
-        // Each index is written by one worker only.
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < histories.count {
-                buffer[index] = Result { () throws(FactError) in try Auditor.audit(histories[index], editions: editions, calendar: calendar) }
-                index += workers
-            }
-        }
-        return Array(results)
     }
 
     public var violationCount: Int { findings.count { $0.severity == .violation } }

@@ -81,10 +81,8 @@ extension Ledger {
     public func audit(line: String? = nil) throws(LedgerError) -> [Finding] {
         let histories: [LineHistory]
         if let line { histories = [try history(of: line)] } else { histories = try allHistories() }
-        var findings: [Finding] = []
-        for history in histories {
-            do { findings += try Auditor.audit(history, editions: editions, calendar: calendar) } catch { throw LedgerError(.badFact(error)) }
-        }
+        let findings: [Finding]
+        do { findings = try Auditor.audit(histories, editions: editions, calendar: calendar) } catch { throw LedgerError(.badFact(error)) }
         return findings.sorted { ($0.position, $0.rule) < ($1.position, $1.rule) }
     }
 

@@ -1,0 +1,29 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+extension Auditor {
+    /// The audit of many lines on the machine's cores; the findings in the order of
+    /// `histories` (each line's in position order), as one thread would give them.
+    public static func audit(_ histories: [LineHistory], editions: PolicyEditions,
+                             calendar: TehranCalendar) throws(FactError) -> [Finding] {
+        let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount, histories.count))
+        let results = Mutex<[Int: Result<[Finding], FactError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var mine: [(Int, Result<[Finding], FactError>)] = []
+            var index = worker
+            while index < histories.count {
+                mine.append((index, Result { () throws(FactError) in try audit(histories[index], editions: editions, calendar: calendar) }))
+                index += workers
+            }
+            results.withLock { all in for (index, result) in mine { all[index] = result } }
+        }
+        let byIndex = results.withLock { $0 }
+        var findings: [Finding] = []
+        for index in histories.indices {
+            guard let result = byIndex[index] else { preconditionFailure("line \(index) was not audited") }
+            findings += try result.get()
+        }
+        return findings
+    }
+}
