@@ -14,35 +14,47 @@ public enum Auditor: Sendable {
         let earliestLaterFact = earliestSubscriberSideFact(after: facts)
         var running: LineState?
         for (index, action) in facts.enumerated() {
-            let before = running
-            running = try LineState.evolve(running, action.fact, position: action.position)
-            guard action.event.type.isOperatorAction else { continue }
-            let known: RuleContext
-            if recordedInOrder {
-                known = RuleContext(line: before, subscriber: try subscriber(history, before: action, countingLateFacts: false),
-                                    editions: editions, calendar: calendar)
-            } else {
-                known = try context(history, before: action, countingLateFacts: false, editions: editions, calendar: calendar)
+            if action.event.type.isOperatorAction {
+                // Facts recorded later can change the verdict only if one occurred by then.
+                let lateFactsMatter = !recordedInOrder || (earliestLaterFact[index].map { $0 <= action.occurredAt } ?? false)
+                findings += try judge(action, history, before: recordedInOrder ? .some(running) : nil,
+                                      lateFactsMatter: lateFactsMatter, editions: editions, calendar: calendar)
             }
-            let edition = editions.edition(at: action.occurredAt)
-            var forbiddenRules: Set<RuleID> = []
-            for judgement in Rulebook.judge(action.fact, context: known) where judgement.isForbidden {
-                forbiddenRules.insert(judgement.rule)
-                findings.append(finding(action, history, judgement.rule, judgement.edition, .violation, judgement.reason))
+            // The fold moves on after the judgement, in place (the state is not copied).
+            running = try LineState.evolve(consume running, action.fact, position: action.position)
+        }
+        return findings
+    }
+
+    /// The findings of one action: judged on what was known (`before`, the running fold,
+    /// or folded afresh when `nil`), then on what had occurred when late facts matter.
+    private static func judge(_ action: RecordedFact, _ history: LineHistory, before: LineState??, lateFactsMatter: Bool,
+                              editions: PolicyEditions, calendar: TehranCalendar) throws(FactError) -> [Finding] {
+        var findings: [Finding] = []
+        let known: RuleContext
+        if let before {
+            known = RuleContext(line: before, subscriber: try subscriber(history, before: action, countingLateFacts: false),
+                                editions: editions, calendar: calendar)
+        } else {
+            known = try context(history, before: action, countingLateFacts: false, editions: editions, calendar: calendar)
+        }
+        let edition = editions.edition(at: action.occurredAt)
+        var forbiddenRules: Set<RuleID> = []
+        for judgement in Rulebook.judge(action.fact, context: known) where judgement.isForbidden {
+            forbiddenRules.insert(judgement.rule)
+            findings.append(finding(action, history, judgement.rule, judgement.edition, .violation, judgement.reason))
+        }
+        if lateFactsMatter {
+            let actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar)
+            for judgement in Rulebook.judge(action.fact, context: actual)
+            where judgement.isForbidden && !forbiddenRules.contains(judgement.rule) {
+                findings.append(finding(action, history, judgement.rule, judgement.edition, .warning,
+                                        "facts recorded later show: \(judgement.reason)"))
             }
-            // Facts recorded later can change the verdict only if one occurred by then.
-            if earliestLaterFact[index].map({ $0 <= action.occurredAt }) ?? false || !recordedInOrder {
-                let actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar)
-                for judgement in Rulebook.judge(action.fact, context: actual)
-                where judgement.isForbidden && !forbiddenRules.contains(judgement.rule) {
-                    findings.append(finding(action, history, judgement.rule, judgement.edition, .warning,
-                                            "facts recorded later show: \(judgement.reason)"))
-                }
-            }
-            if case .lineSuspended = action.event {
-                for message in SuspensionPatterns.warnings(for: action, line: known.line, calendar: calendar) {
-                    findings.append(finding(action, history, "SUS-2", edition.id, .warning, message))
-                }
+        }
+        if case .lineSuspended = action.event {
+            for message in SuspensionPatterns.warnings(for: action, line: known.line, calendar: calendar) {
+                findings.append(finding(action, history, "SUS-2", edition.id, .warning, message))
             }
         }
         return findings

@@ -46,7 +46,7 @@ public struct LineHistory: Sendable {
 
     static func fold(_ facts: some Sequence<RecordedFact>) throws(FactError) -> LineState? {
         var state: LineState?
-        for fact in facts { state = try LineState.evolve(state, fact.fact, position: fact.position) }
+        for fact in facts { state = try LineState.evolve(consume state, fact.fact, position: fact.position) }
         return state
     }
 }

@@ -31,7 +31,7 @@ public enum Decider: Sendable {
             fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
             fact.metadata["policyEdition"] = edition.id
             do {
-                state = try LineState.evolve(state, fact, position: 0)
+                state = try LineState.evolve(consume state, fact, position: 0)
             } catch {
                 return .failure(RuleViolation(RuleJudgement(rule: "POL-2", edition: edition.id, verdict: .forbidden,
                                                             reason: "the action cannot be recorded: \(error)")))

@@ -82,7 +82,8 @@ public struct FactStreamValidator: Sendable {
     ///
     /// - Parameter index: the fact's place in the input, carried by the error as
     ///   ``LedgerError/index`` (a reader of a file passes its 0-based line index).
-    /// - Throws: ``LedgerError``; the states are then unchanged.
+    /// - Throws: ``LedgerError``; the input is then refused: the states are no longer those of
+    ///   the input, so a caller starts again rather than go on.
     public mutating func admit(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent {
         if let retry = try retry(fact, index: index) { return retry }
         do {
@@ -95,7 +96,7 @@ public struct FactStreamValidator: Sendable {
         } catch let error {
             throw LedgerError(error.kind, index: index)
         }
-        // `validate` folds the fact into `current` only once it has passed every check.
+        // `validate` folds the fact into `current` once it has passed the checks before the fold.
         let event = try ledger.validate(fact, index: index, into: &current, judging: mode == .apply)
         recordingTimes.admit(fact.recordedAt, now: ledger.clock.now())
         return event

@@ -105,28 +105,11 @@ extension Ledger {
             case .subscriber(let id):
                 loaded.subscribers[id] = try SubscriberState.evolve(loaded.subscribers[id] ?? nil, fact)
             case .line(let number):
-                let before = loaded.lines[number] ?? nil
-                var owner: SubscriberState?
-                if case .lineActivated(let activated) = fact.event {
-                    guard let registered = loaded.subscribers[activated.subscriberID] ?? nil else {
-                        throw FactError(field: "data.subscriberId", reason: "subscriber \(activated.subscriberID) is not registered")
-                    }
-                    owner = registered
-                } else if let before {
-                    owner = loaded.subscribers[before.subscriberID] ?? nil
-                }
-                if judging {
-                    let context = RuleContext(line: before, subscriber: owner, editions: editions, calendar: calendar)
-                    let judgements = Rulebook.judge(fact, context: context)
-                    if let refusal = judgements.first(where: \.isForbidden) {
-                        throw LedgerError(.ruleViolation(RuleViolation(refusal)), index: index)
-                    }
-                    if !judgements.isEmpty {
-                        fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
-                        fact.metadata["policyEdition"] = editions.edition(at: fact.occurredAt).id
-                    }
-                }
-                loaded.lines[number] = try LineState.evolve(before, fact, position: 0)
+                try check(&fact, index: index, line: number, in: loaded, judging: judging)
+                // Fold in place: the dictionary gives its copy up, so the line's arrays are not
+                // copied at every fact. (After an error the caller abandons `loaded`.)
+                let state = loaded.lines.removeValue(forKey: number) ?? nil
+                loaded.lines[number] = try LineState.evolve(consume state, fact, position: 0)
             }
         } catch let error as FactError {
             throw LedgerError(.badFact(error), index: index)
@@ -136,5 +119,32 @@ extension Ledger {
             throw LedgerError(.badFact(FactError(field: "", reason: "\(error)")), index: index)
         }
         return fact.proposedEvent()
+    }
+
+    /// The checks of a line's fact before it is folded: its owner exists (an activation),
+    /// and, when `judging`, no rule forbids it; the allowing rules go into its metadata.
+    private func check(_ fact: inout LedgerFact, index: Int, line number: String, in loaded: LoadedStates,
+                       judging: Bool) throws {
+        let before = loaded.lines[number] ?? nil
+        var owner: SubscriberState?
+        if case .lineActivated(let activated) = fact.event {
+            guard let registered = loaded.subscribers[activated.subscriberID] ?? nil else {
+                throw FactError(field: "data.subscriberId", reason: "subscriber \(activated.subscriberID) is not registered")
+            }
+            owner = registered
+        } else if let before {
+            owner = loaded.subscribers[before.subscriberID] ?? nil
+        }
+        if judging {
+            let context = RuleContext(line: before, subscriber: owner, editions: editions, calendar: calendar)
+            let judgements = Rulebook.judge(fact, context: context)
+            if let refusal = judgements.first(where: \.isForbidden) {
+                throw LedgerError(.ruleViolation(RuleViolation(refusal)), index: index)
+            }
+            if !judgements.isEmpty {
+                fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
+                fact.metadata["policyEdition"] = editions.edition(at: fact.occurredAt).id
+            }
+        }
     }
 }

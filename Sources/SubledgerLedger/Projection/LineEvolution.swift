@@ -6,7 +6,9 @@ extension LineState {
     /// than the charges not yet billed, a reversal of an unknown payment, ...).
     ///
     /// `state` is `nil` before the line's first activation.
-    public static func evolve(_ state: LineState?, _ fact: LedgerFact, position: UInt64) throws(FactError) -> LineState {
+    /// `state` is consumed: a caller that passes its last copy (`consume state`) lets the
+    /// fold mutate in place instead of copying the line's arrays at every event.
+    public static func evolve(_ state: consuming LineState?, _ fact: LedgerFact, position: UInt64) throws(FactError) -> LineState {
         guard case .line(let number) = fact.stream else {
             throw FactError(field: "line", reason: "\(fact.event.type.rawValue) belongs to a line stream")
         }
@@ -16,7 +18,7 @@ extension LineState {
             }
             return LineState(number: number, activated: activated, at: fact.occurredAt)
         }
-        guard var next = state else {
+        guard var next = consume state else {
             throw FactError(field: "line", reason: "line \(number) does not exist yet: it has no LineActivated")
         }
         try next.apply(fact.event, at: fact.occurredAt, position: position)

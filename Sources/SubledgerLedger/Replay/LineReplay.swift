@@ -92,7 +92,7 @@ public struct LineReplay: Sendable {
                 let known = try Auditor.context(visible, before: fact, countingLateFacts: false, editions: editions, calendar: calendar)
                 judgements = Rulebook.judge(fact.fact, context: known)
             }
-            state = try LineState.evolve(state, fact.fact, position: fact.position)
+            state = try LineState.evolve(consume state, fact.fact, position: fact.position)
             guard let after = state else { continue }
             entries.append(Entry(fact: fact, state: StateAfter(LineStatusReport(line: after, at: fact.occurredAt, editions: editions)),
                                  judgements: judgements, findings: findingsByPosition[fact.position] ?? [], isRecordedLate: isLate))
