@@ -221,3 +221,16 @@ struct ReadCheckTests {
         #expect(fast == full)
     }
 }
+
+@Suite("Read limits")
+struct ReadLimitTests {
+    @Test(arguments: Backend.allCases)
+    func aLimitOfZeroReadsNothingAndAChunkOfZeroStillReadsAll(_ backend: Backend) throws {
+        let fixture = try StoreFixture(backend)
+        try fixture.store.append([paymentEvent("+98911", amount: 1), paymentEvent("+98911", amount: 2)])
+        #expect(try fixture.store.events(from: 1, limit: 0).isEmpty)
+        var seen = 0
+        try fixture.store.forEachEvent(chunkSize: 0) { _ in seen += 1 }
+        #expect(seen == 2)
+    }
+}

@@ -113,7 +113,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// Up to `limit` events of the whole log from `position` on, in one short read
     /// transaction, each checked against its hash and linked to the one before.
     func read(from position: UInt64, limit: Int, previousHash: ChainHash? = nil, verifyingHashes: Bool = true) throws -> [RecordedEvent] {
-        precondition(limit > 0, "a read needs a positive limit")
+        guard limit > 0 else { return [] }
         let start = max(position, 1)
         return try wrapped("reading the log from position \(start)") {
             try backend.read { transaction in
@@ -153,6 +153,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// Calls `body` with every event from `position` on, reading in chunks of short read
     /// transactions; `body` runs outside any transaction.
     func forEachEvent(from position: UInt64, chunkSize: Int, verifyingHashes: Bool, _ body: (RecordedEvent) throws -> Void) throws {
+        let chunkSize = max(1, chunkSize)
         var next = max(position, 1)
         var previousHash: ChainHash?
         while true {
