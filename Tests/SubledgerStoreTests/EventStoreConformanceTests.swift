@@ -229,6 +229,8 @@ struct ReadLimitTests {
         let fixture = try StoreFixture(backend)
         try fixture.store.append([paymentEvent("+98911", amount: 1), paymentEvent("+98911", amount: 2)])
         #expect(try fixture.store.events(from: 1, limit: 0).isEmpty)
+        #expect(try fixture.store.events(in: .line("+98911"), limit: 0).isEmpty)
+        #expect(try fixture.store.events(in: .line("+98911"), limit: 1).count == 1)
         var seen = 0
         try fixture.store.forEachEvent(chunkSize: 0) { _ in seen += 1 }
         #expect(seen == 2)

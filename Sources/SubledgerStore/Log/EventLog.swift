@@ -167,6 +167,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Up to `limit` events of `stream` from `version` on.
     func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
         let prefix = stream.keyPrefix
         return try wrapped("reading \(stream)") {
             try backend.read { transaction in
@@ -184,6 +185,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// The events of `stream` that occurred in `from ..< to`, in order of occurrence.
     func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
         let prefix = stream.keyPrefix
         return try wrapped("reading \(stream) by time") {
             try backend.read { transaction in
