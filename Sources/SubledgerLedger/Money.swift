@@ -1,4 +1,4 @@
-public import SubledgerStore
+import SubledgerStore
 
 /// An amount of Iranian rials: whole numbers in `Int64`, every operation overflow-checked.
 /// There is no floating point anywhere near an amount.

@@ -25,10 +25,10 @@ extension LineState {
             }
         }
         let terms = ThresholdTerms(edition: editions.edition(at: notice.sentAt), line: self)
-        let minimum = terms.noticeMinimumSeconds
-        var deadline = max(notice.notice.deadline ?? notice.sentAt.adding(seconds: minimum), notice.sentAt.adding(seconds: minimum))
+        let minimumFromSending = terms.noticeMinimumDeadline(from: notice.sentAt)
+        var deadline = max(notice.notice.deadline ?? minimumFromSending, minimumFromSending)
         if let deliveredAt = notice.deliveredAt, deliveredAt <= time {
-            deadline = max(deadline, deliveredAt.adding(seconds: minimum))
+            deadline = max(deadline, terms.noticeMinimumDeadline(from: deliveredAt))
         }
         return .success(ThresholdNoticeStanding(notice: notice, effectiveDeadline: deadline))
     }

@@ -30,7 +30,7 @@ extension OperatorAction {
             return [.noticeSent(NoticeSent(noticeID: "\(kind.rawValue)-\(stamp)", kind: kind, channel: channel, deadline: deadline, fee: 0))]
         case .issueInvoice(let invoiceID, let periodStart, let periodEnd, let items, let dueAt):
             let total = items.reduce(Rials(0)) { $0 &+ $1.amount }
-            let due = dueAt ?? time.adding(seconds: Int64(edition.invoicePaymentDays) * 86_400)
+            let due = dueAt ?? edition.invoicePaymentDeadline(issuedAt: time)
             return [.invoiceIssued(InvoiceIssued(invoiceID: invoiceID, periodStart: periodStart, periodEnd: periodEnd,
                                                  items: items, total: total, dueAt: due))]
         case .cut(let direction, let reason):

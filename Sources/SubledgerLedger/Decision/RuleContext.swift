@@ -1,4 +1,4 @@
-public import SubledgerStore
+import SubledgerStore
 
 /// What the rules see when they judge an action: the line and its owner as they stood just
 /// before it, the editions of the directive, and the calendar.

@@ -6,7 +6,7 @@ extension Rulebook {
                              into list: inout JudgementList) {
         let edition = list.edition
         if let previous = line.invoices.last {
-            let earliest = context.calendar.addingMonths(edition.invoiceMinimumIntervalMonths, to: previous.issuedAt)
+            let earliest = edition.earliestNextInvoice(after: previous.issuedAt, calendar: context.calendar)
             list.require(time >= earliest, "BIL-1",
                          allowed: "at least \(edition.invoiceMinimumIntervalMonths) month(s) after invoice \(previous.invoice.invoiceID)",
                          forbidden: "issued before \(earliest), less than \(edition.invoiceMinimumIntervalMonths) Solar Hijri month(s) after invoice \(previous.invoice.invoiceID) of \(previous.issuedAt)")
@@ -23,7 +23,7 @@ extension Rulebook {
         list.require(!overflow && itemsTotal == invoice.total, "BIL-2",
                      allowed: "its items sum to its total (\(invoice.total))",
                      forbidden: "its items sum to \(overflow ? "more than 64 bits" : String(itemsTotal)), not its total \(invoice.total)")
-        let earliestDue = time.adding(seconds: Int64(edition.invoicePaymentDays) * 86_400)
+        let earliestDue = edition.invoicePaymentDeadline(issuedAt: time)
         list.require(invoice.dueAt >= earliestDue, "BIL-3",
                      allowed: "due at \(invoice.dueAt), at least \(edition.invoicePaymentDays) days after issue",
                      forbidden: "due at \(invoice.dueAt), before \(earliestDue): the subscriber has \(edition.invoicePaymentDays) days to pay")
@@ -37,13 +37,13 @@ extension Rulebook {
                      forbidden: "charges \(notice.fee) rials for a notice, which must be free")
         if notice.kind.isThresholdNotice {
             let terms = ThresholdTerms(edition: edition, line: line)
-            let minimum = time.adding(seconds: terms.noticeMinimumSeconds)
+            let minimum = terms.noticeMinimumDeadline(from: time)
             if let deadline = notice.deadline {
                 list.require(deadline >= minimum, "NTC-1",
-                             allowed: "its deadline \(deadline) gives at least \(terms.noticeMinimumSeconds / 3600) hours",
-                             forbidden: "its deadline \(deadline) gives less than \(terms.noticeMinimumSeconds / 3600) hours (due \(minimum))")
+                             allowed: "its deadline \(deadline) gives at least \(terms.noticeMinimumHours) hours",
+                             forbidden: "its deadline \(deadline) gives less than \(terms.noticeMinimumHours) hours (due \(minimum))")
             } else {
-                list.allow("NTC-1", "no deadline written: the minimum of \(terms.noticeMinimumSeconds / 3600) hours applies")
+                list.allow("NTC-1", "no deadline written: the minimum of \(terms.noticeMinimumHours) hours applies")
             }
         }
         if notice.kind == .writtenWarning {

@@ -27,12 +27,13 @@ extension Rulebook {
                          allowed: "cut notice \(notice?.notice.noticeID ?? "") sent at \(notice?.sentAt.rfc3339 ?? "")",
                          forbidden: "no \(suspension.direction == .oneWay ? "oneWayCut" : "twoWayCut") notice was sent before this cut")
         }
-        switch (suspension.direction, line.status) {
-        case (.oneWay, _), (.twoWay, .active) where suspension.reason == .threshold:
+        // A one-way cut, or a threshold cut of an active line (CUT-2 judges its direction),
+        // starts the process; a two-way cut of a one-way line continues it (OVD-2).
+        if suspension.direction == .oneWay || (line.status == .active && suspension.reason == .threshold) {
             judgeFirstCut(suspension, at: time, line: line, context: context, into: &list)
-        case (.twoWay, .active):
+        } else if line.status == .active {
             list.forbid("OVD-2", "a line goes one-way for at least \(edition.oneWayMinimumDays) days before two-way")
-        default:
+        } else {
             judgeTwoWayCut(suspension, at: time, line: line, into: &list)
         }
     }
@@ -79,7 +80,7 @@ extension Rulebook {
         let edition = list.edition
         let days = Int64(edition.oneWayMinimumDays)
         let since = line.oneWaySince ?? line.statusSince
-        let earliest = since.adding(seconds: days * 86_400)
+        let earliest = edition.earliestTwoWayCut(oneWaySince: since)
         let stillOwed = suspension.reason == .overdue ? line.overdue(at: time) : line.debt
         if time < earliest {
             list.forbid("OVD-2", "one-way since \(since): two-way is allowed from \(earliest) (\(days) days)")

@@ -1,4 +1,4 @@
-public import SubledgerStore
+import SubledgerStore
 
 /// The rules of rules.md as code: what each rule says of an operator's action, under the
 /// edition in force at the action's time (POL-1).

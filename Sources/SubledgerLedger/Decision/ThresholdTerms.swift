@@ -29,16 +29,19 @@ struct ThresholdTerms {
 
     /// Whether a threshold notice is due at this debt (NTC-1 of this edition).
     func noticeIsDue(_ debt: Rials) -> Bool {
-        reaches(debt, percentOfThreshold: edition.noticeTriggerPercent(for: plan))
+        edition.noticeIsDue(debtRials: debt, plan: plan, service: service, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
     /// Whether a threshold cut may happen at this debt (CUT-1 (c)).
     func cutLevelReached(_ debt: Rials) -> Bool {
-        reaches(debt, percentOfThreshold: edition.cutLevelPercent)
+        edition.cutLevelReached(debtRials: debt, plan: plan, service: service, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
-    /// The least time a threshold notice must give (NTC-1), in seconds.
-    var noticeMinimumSeconds: Int64 {
-        Int64(edition.noticeMinimumDeadlineHours(for: plan)) * 3600
+    /// The least time a threshold notice must give (NTC-1), in hours.
+    var noticeMinimumHours: Int { edition.noticeMinimumDeadlineHours(for: plan) }
+
+    /// The earliest deadline a threshold notice sent or delivered at `time` may have (NTC-1).
+    func noticeMinimumDeadline(from time: Timestamp) -> Timestamp {
+        edition.noticeMinimumDeadline(plan: plan, from: time)
     }
 }

@@ -45,7 +45,7 @@ public enum WorkList: Sendable {
             }
         }
         if line.status == .oneWay, allowed(.cut(direction: .twoWay, reason: .overdue)) || allowed(.cut(direction: .twoWay, reason: .threshold)) {
-            let since = (line.oneWaySince ?? line.statusSince).adding(seconds: Int64(edition.oneWayMinimumDays) * 86_400)
+            let since = edition.earliestTwoWayCut(oneWaySince: line.oneWaySince ?? line.statusSince)
             entries.append(DueAction(line: line.number, action: .twoWayCut, rule: "OVD-2", since: since))
         }
         if line.status == .twoWay, line.debt > 0, line.writtenWarning(at: time).map({ $0.sentAt < line.statusSince }) ?? true {

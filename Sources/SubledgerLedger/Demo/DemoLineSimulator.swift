@@ -246,7 +246,7 @@ struct DemoLineSimulator {
             let terms = ThresholdTerms(edition: editions.edition(at: time), line: line)
             if kind.isThresholdNotice, case .success = line.standingThresholdNotice(at: time, editions: editions) { return }
             guard !kind.isThresholdNotice || terms.noticeIsDue(line.debt) else { return }
-            sendNotice(kind, channel: .call, at: time, deadline: time.adding(seconds: terms.noticeMinimumSeconds), failure: 0)
+            sendNotice(kind, channel: .call, at: time, deadline: terms.noticeMinimumDeadline(from: time), failure: 0)
         case .restore:
             guard let line = state, line.status == .oneWay || line.status == .twoWay, canRestore(line, at: time) else { return }
             let fee: Rials = random.chance(20) ? 30_000 : 0
@@ -374,7 +374,7 @@ struct DemoLineSimulator {
                 if case .disputed = plan.script, inQuietWindow(time) {
                     if !scriptedNoticeSent {
                         scriptedNoticeSent = true
-                        sendNotice(.thresholdWarning, channel: .sms, at: time, deadline: time.adding(seconds: terms.noticeMinimumSeconds), failure: 100)
+                        sendNotice(.thresholdWarning, channel: .sms, at: time, deadline: terms.noticeMinimumDeadline(from: time), failure: 100)
                     }
                     return
                 }
@@ -383,7 +383,7 @@ struct DemoLineSimulator {
                 case .failure:
                     let kind: NoticeSent.Kind = line.plan == .noDeposit && !terms.cutLevelReached(line.debt) ? .thresholdWarning : .thresholdReached
                     sendNotice(kind, channel: .sms, at: time,
-                               deadline: time.adding(seconds: terms.noticeMinimumSeconds), failure: 5)
+                               deadline: terms.noticeMinimumDeadline(from: time), failure: 5)
                     return
                 case .success(let standing):
                     if time >= standing.effectiveDeadline, terms.cutLevelReached(line.debt) {

@@ -1,4 +1,4 @@
-public import SubledgerStore
+import SubledgerStore
 
 /// The states of the streams a batch touches, loaded from the store.
 struct LoadedStates {
