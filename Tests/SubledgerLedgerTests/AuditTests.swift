@@ -33,7 +33,7 @@ struct AuditTests {
         let lawful = Given(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()])
         let cut = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-06T11:00:00Z").get().facts
         let findings = try audit(lawful.facts + cut)
-        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning && $0.message.contains("Thursday") || $0.message.contains("thursday") })
+        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning && $0.message.contains("Thursday afternoon") })
         #expect(!findings.contains { $0.severity == .violation })
         let wednesday = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-05T07:00:00Z").get().facts
         #expect(!(try audit(lawful.facts + wednesday)).contains { $0.rule == "SUS-2" })
