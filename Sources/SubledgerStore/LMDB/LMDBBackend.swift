@@ -53,10 +53,12 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
             guard errno == ENOENT else {
                 throw EventStoreError(.notWritable, "cannot reach the store folder \(path): \(String(cString: strerror(errno)))")
             }
-            guard mkdir(path, 0o700) == 0 else {
+            if mkdir(path, 0o700) == 0 { return }
+            // Another process may have created it between our stat and our mkdir: then it
+            // is checked like any existing folder.
+            guard errno == EEXIST, stat(path, &status) == 0 else {
                 throw EventStoreError(.notWritable, "cannot create the store folder \(path): \(String(cString: strerror(errno)))")
             }
-            return
         }
         guard status.st_mode & S_IFMT == S_IFDIR else {
             throw EventStoreError(.notAStore, "\(path) is not a folder: a store is a folder holding data.mdb and lock.mdb")
@@ -76,7 +78,9 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
         defer { closedir(directory) }
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != ".", name != "..", name != "lock.mdb" { return true }
+            // data.mdb may appear between the caller's check and this listing: another
+            // process is creating the store, and opening it will check what it is.
+            if name != ".", name != "..", name != "lock.mdb", name != "data.mdb" { return true }
         }
         return false
     }
@@ -105,15 +109,14 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
     /// A new environment gets the tables and the format stamp; an existing one must carry
     /// a stamp this code can read.
     private func checkOrInitialise(displayPath: String) throws {
-        let isNew = try environment.isEmpty()
-        guard try environment.openDatabases(create: isNew) else {
-            throw EventStoreError(.notAStore, "\(displayPath) is an LMDB store but not a subledger store (it lacks the subledger tables)")
+        // One write transaction judges "new", creates the tables and stamps the format, so
+        // processes creating one store at the same moment agree on what they found.
+        let found = try environment.openDatabases { transaction in
+            try transaction.put(.meta, key: StoreKeys.kindKey, value: StoreKeys.kindValue, mode: .upsert)
+            try transaction.put(.meta, key: StoreKeys.formatKey, value: StoreKeys.position(Self.formatVersion), mode: .upsert)
         }
-        if isNew {
-            try environment.write { transaction in
-                try transaction.put(.meta, key: StoreKeys.kindKey, value: StoreKeys.kindValue, mode: .upsert)
-                try transaction.put(.meta, key: StoreKeys.formatKey, value: StoreKeys.position(Self.formatVersion), mode: .upsert)
-            }
+        guard found else {
+            throw EventStoreError(.notAStore, "\(displayPath) is an LMDB store but not a subledger store (it lacks the subledger tables)")
         }
         let (kind, format) = try environment.read { transaction -> ([UInt8]?, UInt64?) in
             let kind = try transaction.get(.meta, key: StoreKeys.kindKey).map { Array($0) }

@@ -49,30 +49,26 @@ final class LMDBEnvironment: @unchecked Sendable {
         mdb_env_close(pointer)
     }
 
-    /// Opens the named databases, creating them when `create` is set.
-    /// Returns `false` if one is missing and `create` is not set.
-    func openDatabases(create: Bool) throws -> Bool {
-        var opened = [MDB_dbi](repeating: 0, count: Table.allCases.count)
-        let found = try write { transaction -> Bool in
+    /// Opens the named databases in one write transaction. When the environment is brand
+    /// new (its main database holds no key, judged inside that transaction) it creates them
+    /// and runs `initialise` with them open, in the same transaction. Returns false when an
+    /// existing environment lacks one of them.
+    func openDatabases(initialisingNew initialise: (LMDBTransaction) throws -> Void) throws -> Bool {
+        try write { transaction -> Bool in
+            var statistics = MDB_stat()
+            try LMDBError.check(mdb_stat(transaction.pointer, 0, &statistics), "mdb_stat")
+            let isNew = statistics.ms_entries == 0
+            var opened = [MDB_dbi](repeating: 0, count: Table.allCases.count)
             for table in Table.allCases {
                 var handle: MDB_dbi = 0
-                let code = mdb_dbi_open(transaction.pointer, table.name, UInt32(create ? MDB_CREATE : 0), &handle)
+                let code = mdb_dbi_open(transaction.pointer, table.name, UInt32(isNew ? MDB_CREATE : 0), &handle)
                 if code == MDB_NOTFOUND { return false }
                 try LMDBError.check(code, "mdb_dbi_open")
                 opened[table.rawValue] = handle
             }
+            databases = opened
+            if isNew { try initialise(transaction) }
             return true
-        }
-        if found { databases = opened }
-        return found
-    }
-
-    /// Whether the unnamed main database holds no key at all (a brand new environment).
-    func isEmpty() throws -> Bool {
-        try read { transaction -> Bool in
-            var statistics = MDB_stat()
-            try LMDBError.check(mdb_stat(transaction.pointer, 0, &statistics), "mdb_stat")
-            return statistics.ms_entries == 0
         }
     }
 
