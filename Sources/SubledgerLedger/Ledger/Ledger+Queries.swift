@@ -17,7 +17,15 @@ extension Ledger {
     }
 
     /// The line's status in `view`. Without `asOf`, `overdue` is judged now.
+    /// The current view reads the stored projection (one record) when it is current.
     public func status(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
+        if view == LineHistory.View() {
+            switch try storedLine(line) {
+            case .found(let stored): return LineStatusReport(line: stored.state, at: clock.now(), editions: editions)
+            case .absent: throw LedgerError(.unknownStream("line \(line)"))
+            case .unavailable: break
+            }
+        }
         let history = try history(of: line)
         let state: LineState?
         do { state = try history.state(view) } catch { throw LedgerError(.badFact(error)) }
@@ -27,9 +35,13 @@ extension Ledger {
 
     /// The netting statement of the line (VAN-3, LEG-2).
     public func settlement(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> NettingStatement {
-        let history = try history(of: line)
-        let state: LineState?
-        do { state = try history.state(view) } catch { throw LedgerError(.badFact(error)) }
+        var state: LineState?
+        if view == LineHistory.View(), case .found(let stored) = try storedLine(line) {
+            state = stored.state
+        } else {
+            let history = try history(of: line)
+            do { state = try history.state(view) } catch { throw LedgerError(.badFact(error)) }
+        }
         guard let state else { throw LedgerError(.unknownStream("line \(line) in that view")) }
         let edition = editions.edition(at: view.asOf ?? clock.now())
         return NettingStatement(line: state, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
@@ -114,9 +126,14 @@ extension Ledger {
 }
 
 extension Ledger {
-    /// The subscriber's state with every line activated for them (a scan of the log; the
-    /// stored projections of a later version make this one read).
+    /// The subscriber's state with every line activated for them: one read of the stored
+    /// projection, or a scan of the log when the projection is not current.
     public func subscriber(_ id: String) throws(LedgerError) -> SubscriberState {
+        switch try storedSubscriber(id) {
+        case .found(let stored): return stored.state
+        case .absent: throw LedgerError(.unknownStream("subscriber \(id)"))
+        case .unavailable: break
+        }
         var state: SubscriberState?
         do {
             for fact in try recordedFacts(of: .subscriber(id)) { state = try SubscriberState.evolve(state, fact.fact) }

@@ -12,6 +12,7 @@ extension Ledger {
     func loadStates(_ streams: some Sequence<LedgerStream>) throws(LedgerError) -> LoadedStates {
         var loaded = LoadedStates()
         for stream in streams where loaded.versions[stream.streamID] == nil {
+            if try loadStored(stream, into: &loaded) { continue }
             let facts = try recordedFacts(of: stream)
             loaded.versions[stream.streamID] = facts.last?.streamVersion ?? 0
             do {
@@ -27,6 +28,33 @@ extension Ledger {
             }
         }
         return loaded
+    }
+
+    /// Loads `stream` from the stored projection; `false` when it is not current.
+    private func loadStored(_ stream: LedgerStream, into loaded: inout LoadedStates) throws(LedgerError) -> Bool {
+        switch stream {
+        case .line(let number):
+            switch try storedLine(number) {
+            case .found(let stored):
+                loaded.lines[number] = .some(stored.state)
+                loaded.versions[stream.streamID] = stored.version
+            case .absent:
+                loaded.lines[number] = .some(nil)
+                loaded.versions[stream.streamID] = 0
+            case .unavailable: return false
+            }
+        case .subscriber(let id):
+            switch try storedSubscriber(id) {
+            case .found(let stored):
+                loaded.subscribers[id] = .some(stored.state)
+                loaded.versions[stream.streamID] = stored.version
+            case .absent:
+                loaded.subscribers[id] = .some(nil)
+                loaded.versions[stream.streamID] = 0
+            case .unavailable: return false
+            }
+        }
+        return true
     }
 
     /// The recorded facts of one stream, in order.

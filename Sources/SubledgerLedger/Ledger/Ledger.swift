@@ -24,6 +24,8 @@ public import SubledgerStore
 /// - ``audit(line:)``
 /// - ``settlement(of:)``
 /// - ``follow(from:pollInterval:)``
+/// ### Stored projections
+/// - ``rebuildProjections()``
 public final class Ledger: Sendable {
     public let store: EventStore
     public let editions: PolicyEditions
@@ -38,16 +40,18 @@ public final class Ledger: Sendable {
         self.clock = clock
     }
 
-    /// Opens (or creates) the ledger's store in the folder `path`.
+    /// Opens (or creates) the ledger's store in the folder `path`, with the stored line and
+    /// subscriber projections (``LedgerProjection``), caught up with the log if behind.
     public static func open(at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
                             clock: any StoreClock = SystemClock()) throws -> Ledger {
-        Ledger(store: try EventStore.open(at: path, options: .init(clock: clock)), editions: editions, calendar: calendar, clock: clock)
+        let options = EventStore.Options(clock: clock, projection: LedgerProjection())
+        return Ledger(store: try EventStore.open(at: path, options: options), editions: editions, calendar: calendar, clock: clock)
     }
 
     /// A ledger in memory, with the same behaviour.
     public static func inMemory(editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
                                 clock: any StoreClock = SystemClock()) -> Ledger {
-        Ledger(store: .inMemory(clock: clock), editions: editions, calendar: calendar, clock: clock)
+        Ledger(store: .inMemory(clock: clock, projection: LedgerProjection()), editions: editions, calendar: calendar, clock: clock)
     }
 
     /// Records `facts` as they are, lawful or not (`import`): all in one transaction, or

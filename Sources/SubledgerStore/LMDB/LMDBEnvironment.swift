@@ -61,7 +61,9 @@ final class LMDBEnvironment: @unchecked Sendable {
             var opened = [MDB_dbi](repeating: 0, count: Table.allCases.count)
             for table in Table.allCases {
                 var handle: MDB_dbi = 0
-                let code = mdb_dbi_open(transaction.pointer, table.name, UInt32(isNew ? MDB_CREATE : 0), &handle)
+                // Tables added by a later version (the projections) are created in an older store.
+                let create = isNew || table.isAddedToExistingStores
+                let code = mdb_dbi_open(transaction.pointer, table.name, UInt32(create ? MDB_CREATE : 0), &handle)
                 if code == MDB_NOTFOUND { return false }
                 try LMDBError.check(code, "mdb_dbi_open")
                 opened[table.rawValue] = handle

@@ -107,6 +107,10 @@ final class LMDBTransaction: StorageTransaction {
         return statistics.ms_entries
     }
 
+    func removeAll(_ table: Table) throws {
+        try LMDBError.check(mdb_drop(pointer, handle(table), 0), "mdb_drop")
+    }
+
     private func withCursor<R>(_ table: Table, _ body: (OpaquePointer) throws -> R) throws -> R {
         var cursor: OpaquePointer?
         try LMDBError.check(mdb_cursor_open(pointer, handle(table), &cursor), "mdb_cursor_open")

@@ -18,6 +18,11 @@ struct AppendBatch<Backend: StorageBackend> {
     private var streamsWithNewEvents: Set<StreamID> = []
     private var streamsWithRetries: Set<StreamID> = []
     private var scratch: [UInt8] = []
+    /// The new events of the batch, kept for the projection (empty without one).
+    private var appended: [RecordedEvent] = []
+    /// Whether the stored projection folds this transaction's events: decided at the
+    /// first batch that appends (`nil` until then).
+    private var projectionIsLive: Bool?
 
     init(log: EventLog<Backend>, transaction: Backend.Transaction, symbols: SymbolTable, now: Timestamp) throws {
         self.log = log
@@ -81,6 +86,34 @@ struct AppendBatch<Backend: StorageBackend> {
         lastRecordedAt = recordedAt
         positions.append(nextPosition)
         appendedCount += 1
+        if log.projection != nil { appended.append(recorded) }
+    }
+
+    /// Ends a batch: folds its new events into the stored projection, in this transaction.
+    mutating func finishBatch() throws {
+        guard let projection = log.projection, let first = appended.first else { return }
+        defer { appended = [] }
+        if projectionIsLive == nil {
+            projectionIsLive = try catchUpProjection(projection, before: first.position)
+        }
+        guard projectionIsLive == true else { return }
+        try projection.fold(appended, into: ProjectionRecordsInTransaction(transaction: transaction))
+        try ProjectionCheckpoint(identity: projection.identity, position: headPosition).write(in: transaction)
+    }
+
+    /// Brings the stored projection up to `position - 1` when another writer (one without
+    /// the projection) appended since its checkpoint. Returns whether the projection is
+    /// kept at all: records of another identity, or none, wait for a rebuild at open.
+    private mutating func catchUpProjection(_ projection: any StoredProjection, before position: UInt64) throws -> Bool {
+        guard let checkpoint = try ProjectionCheckpoint.read(in: transaction), checkpoint.identity == projection.identity,
+              checkpoint.position < position else { return false }
+        var next = checkpoint.position + 1
+        while next < position {
+            let chunk = try log.decodeRange(from: next, before: min(position, next + 4096), in: transaction, symbols: &symbols)
+            try projection.fold(chunk, into: ProjectionRecordsInTransaction(transaction: transaction))
+            next += UInt64(chunk.count)
+        }
+        return true
     }
 
     private mutating func addRetry(_ event: ProposedEvent, existingPosition: UnsafeRawBufferPointer) throws {

@@ -25,6 +25,7 @@ public final class AppendSession {
             batch.startNextBatch()
             for event in events { try batch.add(event, expectations: expecting) }
             try batch.checkUntouched(expecting)
+            try batch.finishBatch()
             return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
         } catch {
             throw EventStoreError.storage(error, while: "appending \(events.count) events in a session")
@@ -49,6 +50,7 @@ protocol AppendBatchProtocol {
     mutating func startNextBatch()
     mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws
     func checkUntouched(_ expectations: [StreamID: ExpectedVersion]) throws
+    mutating func finishBatch() throws
     mutating func version(of stream: StreamID) throws -> UInt64
 }
 

@@ -64,7 +64,7 @@ extension EventLog {
     /// Writes a format stamp (tests of the refusal of newer stores).
     func stampFormat(_ version: UInt64) throws {
         try backend.write { transaction in
-            try transaction.put(.meta, key: StoreKeys.formatKey, value: StoreKeys.position(version), mode: .upsert)
+            _ = try transaction.put(.meta, key: StoreKeys.formatKey, value: StoreKeys.position(version), mode: .upsert)
         }
     }
 }

@@ -6,6 +6,8 @@
 final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     let backend: Backend
     let clock: any StoreClock
+    /// The projection kept beside the log, folded in every append's transaction.
+    let projection: (any StoredProjection)?
     /// The largest encoded event accepted, in bytes.
     static var maximumEventBytes: Int { 1 << 20 }
 
@@ -13,14 +15,15 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// Guarded by `symbolsLock`. Only grows: a table loaded earlier is a prefix of it.
     private var sharedSymbols = SymbolTable()
 
-    init(backend: Backend, clock: any StoreClock) {
+    init(backend: Backend, clock: any StoreClock, projection: (any StoredProjection)? = nil) {
         self.backend = backend
         self.clock = clock
+        self.projection = projection
     }
 
-    private var symbolsSnapshot: SymbolTable { symbolsLock.withLock { sharedSymbols } }
+    var symbolsSnapshot: SymbolTable { symbolsLock.withLock { sharedSymbols } }
 
-    private func publish(_ symbols: SymbolTable) {
+    func publish(_ symbols: SymbolTable) {
         symbolsLock.withLock {
             if symbols.count > sharedSymbols.count { sharedSymbols = symbols }
         }
@@ -43,6 +46,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 var batch = try AppendBatch(log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
                 for event in events { try batch.add(event, expectations: expectations) }
                 try batch.checkUntouched(expectations)
+                try batch.finishBatch()
                 committedSymbols = batch.symbols
                 return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount,
                                     headPosition: batch.headPosition)

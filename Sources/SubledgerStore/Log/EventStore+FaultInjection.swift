@@ -16,7 +16,9 @@ extension EventStore {
         do {
             let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
                                                allowForeignOwner: options.allowForeignOwner)
-            return EventStore(log: EventLog(backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock))
+            let log = EventLog(backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock, projection: options.projection)
+            try log.openProjection()
+            return EventStore(log: log)
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")
         }

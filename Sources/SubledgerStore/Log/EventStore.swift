@@ -22,6 +22,9 @@
 /// - ``head()``
 /// ### Checking
 /// - ``verify()``
+/// ### Stored projections
+/// - ``projectionValue(for:)``
+/// - ``rebuildProjection()``
 public final class EventStore: Sendable {
     /// How a store is opened.
     public struct Options: Sendable {
@@ -32,11 +35,16 @@ public final class EventStore: Sendable {
         /// Whether a store whose folder belongs to another user may be opened; by default
         /// it is refused with ``EventStoreError/Code/foreignOwner``.
         public var allowForeignOwner: Bool
+        /// The projection kept beside the log, folded in the transaction of every append
+        /// (``StoredProjection``); made current when the store opens.
+        public var projection: (any StoredProjection)?
 
-        public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false) {
+        public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false,
+                    projection: (any StoredProjection)? = nil) {
             self.initialMapSizeBytes = initialMapSizeBytes
             self.clock = clock
             self.allowForeignOwner = allowForeignOwner
+            self.projection = projection
         }
     }
 
@@ -60,15 +68,17 @@ public final class EventStore: Sendable {
         do {
             let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
                                                allowForeignOwner: options.allowForeignOwner)
-            return EventStore(log: EventLog(backend: backend, clock: options.clock))
+            let log = EventLog(backend: backend, clock: options.clock, projection: options.projection)
+            try log.openProjection()
+            return EventStore(log: log)
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")
         }
     }
 
     /// A store held in memory, with the same behaviour as a store on disk.
-    public static func inMemory(clock: any StoreClock = SystemClock()) -> EventStore {
-        EventStore(log: EventLog(backend: InMemoryBackend(), clock: clock))
+    public static func inMemory(clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil) -> EventStore {
+        EventStore(log: EventLog(backend: InMemoryBackend(), clock: clock, projection: projection))
     }
 
     /// Appends `events` atomically: all or none.
@@ -142,6 +152,18 @@ public final class EventStore: Sendable {
         try log.head()
     }
 
+    /// The stored projection's value under `key`, read with whether the projection is
+    /// current (its checkpoint at the head of the log) in the same transaction.
+    public func projectionValue(for key: [UInt8]) throws -> ProjectionValue {
+        try log.projectionValue(for: key)
+    }
+
+    /// Folds the whole log into the store's projection again and replaces its records in
+    /// one write transaction; reports whether they came out byte for byte as they were.
+    public func rebuildProjection() throws -> ProjectionRebuildReport {
+        try log.rebuildProjection()
+    }
+
     /// Walks the whole log and checks every event: it decodes, its hash matches its
     /// content, it links to the one before, positions and stream versions are gap-free and
     /// `recordedAt` never decreases. Stops at the first problem and names its position.
@@ -190,6 +212,8 @@ protocol EventLogProtocol: Sendable {
     func verify() throws -> VerificationReport
     func corrupt(position: UInt64, byteOffset: Int, mask: UInt8) throws
     func stampFormat(_ version: UInt64) throws
+    func projectionValue(for key: [UInt8]) throws -> ProjectionValue
+    func rebuildProjection() throws -> ProjectionRebuildReport
 }
 
 extension EventLog: EventLogProtocol {}

@@ -59,5 +59,10 @@ final class FaultInjectingBackend<Wrapped: StorageBackend>: StorageBackend, @unc
             try faults.check(.read)
             return try wrapped.count(table)
         }
+
+        func removeAll(_ table: Table) throws {
+            try faults.check(.put)
+            try wrapped.removeAll(table)
+        }
     }
 }

@@ -122,6 +122,12 @@ final class InMemoryBackend: StorageBackend, @unchecked Sendable {
         func count(_ table: Table) throws -> Int {
             tables.keys[table.rawValue].count
         }
+
+        func removeAll(_ table: Table) throws {
+            tables.keys[table.rawValue] = []
+            tables.keyBuffers[table.rawValue] = []
+            tables.values[table.rawValue] = []
+        }
     }
 }
 

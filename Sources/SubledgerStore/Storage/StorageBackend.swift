@@ -16,6 +16,8 @@ protocol StorageTransaction {
     func scan(_ table: Table, from key: [UInt8], _ body: (StorageEntry) throws -> Bool) throws
     /// How many entries `table` holds.
     func count(_ table: Table) throws -> Int
+    /// Removes every entry of `table` (a projection being rebuilt).
+    func removeAll(_ table: Table) throws
 }
 
 /// A backend: transactions scoped by closures; a write commits when its closure returns
@@ -57,6 +59,9 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
     /// Time index: stream key prefix + biased big-endian occurredAt + big-endian version
     /// to big-endian position.
     case streamTimes
+    /// Stored projections: keys and values of the store's ``StoredProjection``, current up
+    /// to the checkpoint position kept in `meta`.
+    case projections
 
     var name: String {
         switch self {
@@ -66,6 +71,10 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
         case .streams: "streams"
         case .eventIDs: "eventIds"
         case .streamTimes: "streamTimes"
+        case .projections: "projections"
         }
     }
+
+    /// Whether opening a store made before this table existed creates it (empty).
+    var isAddedToExistingStores: Bool { self == .projections }
 }

@@ -1,0 +1,156 @@
+/// The stored projection's upkeep: catching up at open, reading a record with its
+/// currency, and rebuilding from the log.
+extension EventLog {
+    /// The events at positions `from ..< before`, decoded inside `transaction` (CRC and
+    /// chain links checked; the hashes are checked on the log's own reads).
+    func decodeRange(from start: UInt64, before end: UInt64, in transaction: Backend.Transaction,
+                     symbols: inout SymbolTable) throws -> [RecordedEvent] {
+        guard start < end else { return [] }
+        var scratch: [UInt8] = []
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(Int(min(end - start, 65_536)))
+        var expectedPosition = start
+        try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
+            guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
+                throw EventStoreError(.chainBroken, "the log has a gap or a bad key before position \(expectedPosition)", position: expectedPosition)
+            }
+            let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch, verifyHash: false)
+            if let previous = events.last, previous.hash != event.previousHash {
+                throw EventStoreError(.chainBroken,
+                    "the hash chain is broken at position \(position): its prevHash is not the hash of position \(position - 1)",
+                    position: position)
+            }
+            events.append(event)
+            expectedPosition += 1
+            return expectedPosition < end
+        }
+        guard expectedPosition == end else {
+            throw EventStoreError(.chainBroken, "the log ends at position \(expectedPosition - 1), before \(end - 1)", position: expectedPosition)
+        }
+        return events
+    }
+
+    /// Makes the stored projection current when the store is opened: a store that has
+    /// none, or one of another identity, is rebuilt; one behind the log catches up in
+    /// chunks of write transactions. A current one costs one read.
+    func openProjection() throws {
+        guard let projection else { return }
+        let (checkpoint, head) = try wrapped("reading the projection's checkpoint") {
+            try backend.read { transaction in
+                (try ProjectionCheckpoint.read(in: transaction), try Self.headPosition(in: transaction))
+            }
+        }
+        if let checkpoint, checkpoint.identity == projection.identity, checkpoint.position == head { return }
+        guard let checkpoint, checkpoint.identity == projection.identity, checkpoint.position < head else {
+            _ = try rebuildProjection()
+            return
+        }
+        var next = checkpoint.position + 1
+        while true {
+            let folded = try wrapped("catching the projection up from position \(next)") {
+                try backend.write { transaction -> UInt64 in
+                    // Read again inside the writer's lock: another process may have moved it.
+                    guard let current = try ProjectionCheckpoint.read(in: transaction), current.identity == projection.identity else { return 0 }
+                    let head = try Self.headPosition(in: transaction)
+                    let start = current.position + 1
+                    guard start <= head else { return 0 }
+                    var symbols = symbolsSnapshot
+                    let chunk = try decodeRange(from: start, before: min(head + 1, start + 65_536), in: transaction, symbols: &symbols)
+                    try projection.fold(chunk, into: ProjectionRecordsInTransaction(transaction: transaction))
+                    try ProjectionCheckpoint(identity: projection.identity, position: start - 1 + UInt64(chunk.count)).write(in: transaction)
+                    return UInt64(chunk.count)
+                }
+            }
+            if folded == 0 { return }
+            next += folded
+        }
+    }
+
+    static func headPosition(in transaction: Backend.Transaction) throws -> UInt64 {
+        guard let entry = try transaction.last(.events, atOrBefore: nil) else { return 0 }
+        guard let position = ByteReader.bigEndian(entry.key) else {
+            throw EventStoreError(.corrupted, "the last key of the log is not a position")
+        }
+        return position
+    }
+
+    /// The projection's value under `key`, with whether it is current, in one read.
+    func projectionValue(for key: [UInt8]) throws -> ProjectionValue {
+        try wrapped("reading a stored projection") {
+            try backend.read { transaction in
+                let checkpoint = try ProjectionCheckpoint.read(in: transaction)
+                let head = try Self.headPosition(in: transaction)
+                let isCurrent = checkpoint != nil && checkpoint?.identity == projection?.identity && checkpoint?.position == head
+                return ProjectionValue(value: try transaction.get(.projections, key: key).map { Array($0) }, isCurrent: isCurrent)
+            }
+        }
+    }
+
+    /// Folds the whole log into the projection again, in memory, and replaces its records
+    /// in one write transaction. The log is read in short chunked read transactions; the
+    /// events appended meanwhile are folded inside the final write transaction.
+    func rebuildProjection() throws -> ProjectionRebuildReport {
+        guard let projection else {
+            throw EventStoreError(.invalidEvent, "this store was opened without a projection: there is nothing to rebuild")
+        }
+        return try rebuild(projection)
+    }
+
+    private func rebuild<Projection: StoredProjection>(_ projection: Projection) throws -> ProjectionRebuildReport {
+        var rebuild = projection.makeRebuild()
+        var folded: UInt64 = 0
+        var nextPosition: UInt64 = 1
+        var previousHash: ChainHash?
+        try wrapped("reading the log for a rebuild") {
+            while true {
+                let chunk = try read(from: nextPosition, limit: 16_384, previousHash: previousHash, verifyingHashes: false)
+                guard let last = chunk.last else { break }
+                try rebuild.fold(chunk)
+                folded += UInt64(chunk.count)
+                nextPosition = last.position + 1
+                previousHash = last.hash
+            }
+        }
+        return try wrapped("writing the rebuilt projection") {
+            try backend.write { transaction -> ProjectionRebuildReport in
+                var rebuild = rebuild
+                var folded = folded
+                let head = try Self.headPosition(in: transaction)
+                var symbols = symbolsSnapshot
+                var next = nextPosition
+                while next <= head {
+                    let chunk = try decodeRange(from: next, before: min(head + 1, next + 16_384), in: transaction, symbols: &symbols)
+                    try rebuild.fold(chunk)
+                    folded += UInt64(chunk.count)
+                    next += UInt64(chunk.count)
+                }
+                let previousCheckpoint = try ProjectionCheckpoint.read(in: transaction)
+                var previous = ProjectionDigest()
+                var previousCount = 0
+                try transaction.scan(.projections, from: []) { entry in
+                    previous.add(key: entry.key, value: entry.value)
+                    previousCount += 1
+                    return true
+                }
+                try transaction.removeAll(.projections)
+                var written = ProjectionDigest()
+                var count = 0
+                var lastKey: [UInt8]?
+                try rebuild.records { key, value in
+                    if let lastKey, !lastKey.lexicographicallyPrecedes(key) {
+                        throw EventStoreError(.corrupted, "the projection \(projection.identity) handed its records out of key order")
+                    }
+                    try transaction.put(.projections, key: key, value: value, mode: .append)
+                    key.withUnsafeBytes { keyBytes in value.withUnsafeBytes { written.add(key: keyBytes, value: $0) } }
+                    lastKey = key
+                    count += 1
+                }
+                let checkpoint = ProjectionCheckpoint(identity: projection.identity, position: head)
+                try checkpoint.write(in: transaction)
+                let identical = previousCheckpoint == checkpoint && previousCount == count && previous.finish() == written.finish()
+                return ProjectionRebuildReport(eventsFolded: folded, recordsWritten: count, checkpoint: head,
+                                               identicalToPrevious: identical, previousRecords: previousCount)
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// A projection the store keeps beside its log: records folded from the events, written in
+/// the same write transaction as the events they fold, current up to a checkpoint position.
+///
+/// The store calls ``fold(_:into:)`` with each appended batch's new events (never with an
+/// idempotent retry), and, when its records are missing, stale or were written under
+/// another ``identity``, folds the log into them again from the start
+/// (``EventStore/rebuildProjection()``). A projection must be deterministic: folding the
+/// same events gives the same bytes, however they were batched, so that a rebuild
+/// reproduces the records byte for byte.
+///
+/// ## Topics
+/// ### Folding
+/// - ``fold(_:into:)``
+/// - ``makeRebuild()``
+public protocol StoredProjection: Sendable {
+    /// The fold of the whole log from nothing, kept in memory.
+    associatedtype Rebuild: ProjectionRebuild
+
+    /// Names the projection's code and encoding. The store keeps it with the records; a
+    /// store whose records were written under another identity rebuilds them at open.
+    var identity: String { get }
+
+    /// Folds `events`, newly appended in position order, into `records`. Runs inside the
+    /// append's write transaction: a throw aborts the append, and nothing is written.
+    func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws
+
+    /// A fresh in-memory fold, for a rebuild.
+    func makeRebuild() -> Rebuild
+}
+
+/// The records of a projection inside one write transaction.
+public protocol ProjectionRecords {
+    /// The value stored under `key`, or `nil`.
+    func value(for key: [UInt8]) throws -> [UInt8]?
+    /// Stores `value` under `key`, replacing what was there.
+    func setValue(_ value: [UInt8], for key: [UInt8]) throws
+}
+
+/// A fold of the whole log in memory: the fast path of a rebuild.
+///
+/// The store hands it every event in position order, in chunks, then asks for every record
+/// in ascending key order (bytes compared lexicographically, as the store sorts them).
+public protocol ProjectionRebuild {
+    /// Folds the next `events` of the log.
+    mutating func fold(_ events: [RecordedEvent]) throws
+    /// Calls `write` with every record, keys strictly ascending.
+    func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws
+}
+
+/// What ``EventStore/projectionValue(for:)`` read: the value and whether the projection
+/// was current (its checkpoint at the head of the log) in the same read transaction.
+public struct ProjectionValue: Sendable {
+    /// The stored value, or `nil` when the key has none.
+    public var value: [UInt8]?
+    /// Whether the records fold every event of the log; when `false`, the value may be
+    /// stale and the caller should fold the log itself.
+    public var isCurrent: Bool
+}
+
+/// What a rebuild did (``EventStore/rebuildProjection()``).
+public struct ProjectionRebuildReport: Hashable, Sendable {
+    /// Events folded: the whole log up to `checkpoint`.
+    public var eventsFolded: UInt64
+    /// Records written.
+    public var recordsWritten: Int
+    /// The position the records are current up to.
+    public var checkpoint: UInt64
+    /// Whether the records written are byte for byte those the store held before, with
+    /// the same identity and checkpoint (compared by a SHA-256 over every key and value).
+    public var identicalToPrevious: Bool
+    /// How many records the store held before the rebuild.
+    public var previousRecords: Int
+}
