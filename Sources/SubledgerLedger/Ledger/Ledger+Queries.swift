@@ -17,11 +17,12 @@ extension Ledger {
     }
 
     /// The line's status in `view`. Without `asOf`, `overdue` is judged now.
-    /// The current view reads the stored projection (one record) when it is current.
-    public func status(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
+    /// The line's state in `view`: the current view reads the stored projection (one
+    /// record) when it is current; other views fold the line's history.
+    public func state(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineState {
         if view == LineHistory.View() {
             switch try storedLine(line) {
-            case .found(let stored): return LineStatusReport(line: stored.state, at: clock.now(), editions: editions)
+            case .found(let stored): return stored.state
             case .absent: throw LedgerError(.unknownStream("line \(line)"))
             case .unavailable: break
             }
@@ -30,19 +31,17 @@ extension Ledger {
         let state: LineState?
         do { state = try history.state(view) } catch { throw LedgerError(.badFact(error)) }
         guard let state else { throw LedgerError(.unknownStream("line \(line) in that view")) }
-        return LineStatusReport(line: state, at: view.asOf ?? clock.now(), editions: editions)
+        return state
+    }
+
+    /// The line's status in `view`. Without `asOf`, `overdue` is judged now.
+    public func status(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
+        LineStatusReport(line: try state(of: line, view: view), at: view.asOf ?? clock.now(), editions: editions)
     }
 
     /// The netting statement of the line (VAN-3, LEG-2).
     public func settlement(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> NettingStatement {
-        var state: LineState?
-        if view == LineHistory.View(), case .found(let stored) = try storedLine(line) {
-            state = stored.state
-        } else {
-            let history = try history(of: line)
-            do { state = try history.state(view) } catch { throw LedgerError(.badFact(error)) }
-        }
-        guard let state else { throw LedgerError(.unknownStream("line \(line) in that view")) }
+        let state = try state(of: line, view: view)
         let edition = editions.edition(at: view.asOf ?? clock.now())
         return NettingStatement(line: state, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
     }

@@ -18,6 +18,7 @@ public import SubledgerStore
 /// - ``apply(_:)``
 /// - ``apply(_:to:at:metadata:)``
 /// ### Asking
+/// - ``state(of:view:)``
 /// - ``status(of:view:)``
 /// - ``history(of:)``
 /// - ``due(at:)``

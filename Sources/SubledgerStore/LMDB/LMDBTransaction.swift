@@ -91,7 +91,8 @@ final class LMDBTransaction: StorageTransaction {
             var value = MDB_val()
             var code = key.withUnsafeBytes { keyBytes -> Int32 in
                 keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-                return mdb_cursor_get(cursor, &keyValue, &value, MDB_SET_RANGE)
+                // LMDB refuses an empty key: the scan from "nothing" starts at the first entry.
+                return mdb_cursor_get(cursor, &keyValue, &value, key.isEmpty ? MDB_FIRST : MDB_SET_RANGE)
             }
             while code == 0 {
                 guard try body(StorageEntry(keyValue, value)) else { return }

@@ -105,7 +105,9 @@ struct AppendBatch<Backend: StorageBackend> {
     /// the projection) appended since its checkpoint. Returns whether the projection is
     /// kept at all: records of another identity, or none, wait for a rebuild at open.
     private mutating func catchUpProjection(_ projection: any StoredProjection, before position: UInt64) throws -> Bool {
-        guard let checkpoint = try ProjectionCheckpoint.read(in: transaction), checkpoint.identity == projection.identity,
+        // A log that was empty before this batch starts its projection here.
+        let fresh = position == 1 ? ProjectionCheckpoint(identity: projection.identity, position: 0) : nil
+        guard let checkpoint = try ProjectionCheckpoint.read(in: transaction) ?? fresh, checkpoint.identity == projection.identity,
               checkpoint.position < position else { return false }
         var next = checkpoint.position + 1
         while next < position {

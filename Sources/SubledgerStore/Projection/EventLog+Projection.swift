@@ -41,6 +41,7 @@ extension EventLog {
             }
         }
         if let checkpoint, checkpoint.identity == projection.identity, checkpoint.position == head { return }
+        if checkpoint == nil, head == 0 { return }  // the first append starts it
         guard let checkpoint, checkpoint.identity == projection.identity, checkpoint.position < head else {
             _ = try rebuildProjection()
             return
@@ -80,7 +81,12 @@ extension EventLog {
             try backend.read { transaction in
                 let checkpoint = try ProjectionCheckpoint.read(in: transaction)
                 let head = try Self.headPosition(in: transaction)
-                let isCurrent = checkpoint != nil && checkpoint?.identity == projection?.identity && checkpoint?.position == head
+                let isCurrent: Bool
+                if let projection, let checkpoint {
+                    isCurrent = checkpoint.identity == projection.identity && checkpoint.position == head
+                } else {
+                    isCurrent = projection != nil && head == 0  // an empty log: nothing to fold yet
+                }
                 return ProjectionValue(value: try transaction.get(.projections, key: key).map { Array($0) }, isCurrent: isCurrent)
             }
         }

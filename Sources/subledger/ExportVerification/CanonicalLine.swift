@@ -1,0 +1,338 @@
+import SubledgerStore
+
+/// A line of an export that is already written in canonical JSON (interchange.md: what
+/// `json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)` prints,
+/// which is how `subledger export` writes every line): the verifier's fast path.
+///
+/// When a line is exactly the canonical form of the object it holds, the canonical JSON of
+/// that object without `hash` and `prevHash` is the line itself with those two members cut
+/// out, so the hash is recomputed over the line's own bytes, with no parse into values and
+/// no re-encoding. ``scan(_:)`` accepts a line only when it can prove that: one object, no
+/// white space, keys strictly increasing by their UTF-8 bytes at every level (so also
+/// unique), strings in valid UTF-8 escaped exactly as `json.dumps` escapes (`\"`, `\\`,
+/// `\n`, `\r`, `\t`, `\b`, `\f`, `\u00xx` for the other control characters, nothing else),
+/// integers of at most 18 digits without a leading zero or `-0`, nesting of at most
+/// ``maximumDepth``. Anything else (another key order, spaces, an escaped letter, a huge
+/// integer, a key with an escape) is left to the general path, which parses the values and
+/// re-encodes them as Python does; the verdict is the same either way.
+struct CanonicalLine {
+    /// The deepest nesting the fast path reads (the general path reads deeper ones).
+    static let maximumDepth = 48
+    /// The most digits of an integer the fast path reads (all fit in 64 bits).
+    static let maximumIntegerDigits = 18
+
+    /// A top-level member: where it starts (its key's opening quote), where its value
+    /// starts, where it ends (after its value), and what its value is.
+    struct Member {
+        var start: Int
+        var valueStart: Int
+        var end: Int
+        var kind: Kind
+    }
+
+    enum Kind {
+        /// A string without any escape: its text is the bytes between the quotes.
+        case plainString
+        /// A string with an escape.
+        case escapedString
+        case integer
+        /// `true`, `false`, `null`, an array or an object.
+        case other
+    }
+
+    let bytes: UnsafeRawBufferPointer
+    /// The top-level members the verifier asks for.
+    private(set) var position: Member?
+    private(set) var hash: Member?
+    private(set) var previousHash: Member?
+    private(set) var recordedAt: Member?
+    /// The number of top-level members.
+    private(set) var memberCount = 0
+
+    private init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// The line as canonical JSON, or `nil` when it is not exactly in canonical form.
+    static func scan(_ bytes: UnsafeRawBufferPointer) -> CanonicalLine? {
+        guard bytes.count >= 2, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        var line = CanonicalLine(bytes: bytes)
+        var scanner = Scanner(base: base, count: bytes.count)
+        let complete = scanner.object(depth: 1) { key, member in
+            line.note(key: key, member)
+        }
+        guard complete, scanner.index == bytes.count else { return nil }
+        return line
+    }
+
+    private mutating func note(key: UnsafeRawBufferPointer, _ member: Member) {
+        memberCount += 1
+        switch key.count {
+        case 4 where Self.equal(key, "hash"): hash = member
+        case 8 where Self.equal(key, "position"): position = member
+        case 8 where Self.equal(key, "prevHash"): previousHash = member
+        case 10 where Self.equal(key, "recordedAt"): recordedAt = member
+        default: break
+        }
+    }
+
+    private static func equal(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
+    }
+
+    /// The member named `key` among those the verifier asks for (`nil` for another key).
+    func knownMember(_ key: String) -> Member?? {
+        switch key {
+        case "position": .some(position)
+        case "hash": .some(hash)
+        case "prevHash": .some(previousHash)
+        case "recordedAt": .some(recordedAt)
+        default: nil
+        }
+    }
+
+    /// The bytes of `member`'s value.
+    func value(of member: Member) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[member.valueStart..<member.end])
+    }
+
+    /// The text of a string member without escapes (between its quotes).
+    func plainText(of member: Member) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[member.valueStart + 1..<member.end - 1]), as: UTF8.self)
+    }
+
+    /// The value of a positive integer member that fits in 64 bits, else `nil`.
+    func positiveInteger(of member: Member) -> UInt64? {
+        guard member.kind == .integer, bytes[member.valueStart] != UInt8(ascii: "-") else { return nil }
+        var value: UInt64 = 0
+        for index in member.valueStart..<member.end { value = value * 10 + UInt64(bytes[index] &- 0x30) }
+        return value >= 1 ? value : nil
+    }
+
+    /// Appends the canonical JSON of the object without its `hash` and `prevHash` members:
+    /// the line with those members (and one comma each) cut out.
+    func appendHashedBytes(to output: inout [UInt8]) {
+        var cuts: [Range<Int>] = []
+        for member in [hash, previousHash].compactMap({ $0 }) {
+            // The member and the comma before it; the first member takes the comma after it.
+            cuts.append(member.start == 1 ? member.start..<member.end + 1 : member.start - 1..<member.end)
+        }
+        if cuts.count == 2, cuts[1].lowerBound < cuts[0].lowerBound { cuts.swapAt(0, 1) }
+        // Two adjacent cuts at the start must not both take the same comma.
+        if cuts.count == 2, cuts[0].upperBound > cuts[1].lowerBound {
+            cuts[1] = cuts[0].upperBound..<cuts[1].upperBound
+        }
+        var next = 0
+        for cut in cuts {
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[next..<cut.lowerBound]))
+            next = cut.upperBound
+        }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[next...]))
+    }
+}
+
+/// Scans canonical JSON, refusing (`false`) at the first byte that is not in canonical form.
+private struct Scanner {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    var index = 0
+
+    init(base: UnsafePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    private var current: UInt8 { index < count ? base[index] : 0 }
+
+    /// An object at `index`; calls `member` with each member's key (without quotes) and place.
+    mutating func object(depth: Int, _ member: (UnsafeRawBufferPointer, CanonicalLine.Member) -> Void) -> Bool {
+        guard depth <= CanonicalLine.maximumDepth, current == UInt8(ascii: "{") else { return false }
+        index += 1
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return true
+        }
+        var previousKey: UnsafeRawBufferPointer?
+        while true {
+            let start = index
+            // A key: a string without escapes (an escape changes the order of its bytes).
+            guard current == UInt8(ascii: "\""), let escaped = string(), !escaped else { return false }
+            let key = UnsafeRawBufferPointer(start: base + start + 1, count: index - start - 2)
+            if let previousKey, !Self.precedes(previousKey, key) { return false }
+            previousKey = key
+            guard current == UInt8(ascii: ":") else { return false }
+            index += 1
+            let valueStart = index
+            guard let kind = value(depth: depth) else { return false }
+            member(key, CanonicalLine.Member(start: start, valueStart: valueStart, end: index, kind: kind))
+            if current == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard current == UInt8(ascii: "}") else { return false }
+            index += 1
+            return true
+        }
+    }
+
+    /// Whether `lhs` sorts strictly before `rhs` by bytes (the order of code points).
+    private static func precedes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        let common = min(lhs.count, rhs.count)
+        let order = common == 0 ? 0 : memcmp(lhs.baseAddress!, rhs.baseAddress!, common)
+        return order != 0 ? order < 0 : lhs.count < rhs.count
+    }
+
+    private mutating func value(depth: Int) -> CanonicalLine.Kind? {
+        switch current {
+        case UInt8(ascii: "\""):
+            guard let escaped = string() else { return nil }
+            return escaped ? .escapedString : .plainString
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return integer() ? .integer : nil
+        case UInt8(ascii: "{"):
+            return object(depth: depth + 1) { _, _ in } ? .other : nil
+        case UInt8(ascii: "["):
+            return array(depth: depth + 1) ? .other : nil
+        case UInt8(ascii: "t"):
+            return literal("true") ? .other : nil
+        case UInt8(ascii: "f"):
+            return literal("false") ? .other : nil
+        case UInt8(ascii: "n"):
+            return literal("null") ? .other : nil
+        default:
+            return nil
+        }
+    }
+
+    private mutating func array(depth: Int) -> Bool {
+        guard depth <= CanonicalLine.maximumDepth else { return false }
+        index += 1
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return true
+        }
+        while true {
+            guard value(depth: depth) != nil else { return false }
+            if current == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard current == UInt8(ascii: "]") else { return false }
+            index += 1
+            return true
+        }
+    }
+
+    private mutating func literal(_ text: StaticString) -> Bool {
+        let length = text.utf8CodeUnitCount
+        guard count - index >= length, memcmp(base + index, text.utf8Start, length) == 0 else { return false }
+        index += length
+        return true
+    }
+
+    /// `0`, or up to 18 digits without a leading zero, negative or not (`-0` is not canonical).
+    private mutating func integer() -> Bool {
+        if current == UInt8(ascii: "-") { index += 1 }
+        let start = index
+        guard current >= UInt8(ascii: "1"), current <= UInt8(ascii: "9") else {
+            // A lone zero, not after a minus sign.
+            guard current == UInt8(ascii: "0"), start == 0 || base[start - 1] != UInt8(ascii: "-") else { return false }
+            index += 1
+            return !isDigit(current)
+        }
+        while isDigit(current) { index += 1 }
+        return index - start <= CanonicalLine.maximumIntegerDigits
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// A string at `index` (its opening quote) in canonical form; returns whether it holds
+    /// an escape, or `nil` when it is not canonical (or not UTF-8).
+    private mutating func string() -> Bool? {
+        index += 1
+        var escaped = false
+        while true {
+            // Eight bytes at a time while none is a quote, a backslash, a control character
+            // or beyond ASCII.
+            while count - index >= 8 {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if Self.isPlainASCII(word) { index += 8 } else { break }
+            }
+            guard index < count else { return nil }
+            let byte = base[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return escaped
+            case UInt8(ascii: "\\"):
+                guard escape() else { return nil }
+                escaped = true
+            case 0x00..<0x20:
+                return nil
+            case 0x20..<0x80:
+                index += 1
+            default:
+                guard let length = utf8SequenceLength() else { return nil }
+                index += length
+            }
+        }
+    }
+
+    /// Whether none of the eight bytes is `"`, `\`, below 0x20 or beyond 0x7F.
+    private static func isPlainASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs != 0
+        let quote = hasZeroByte(word ^ (ones &* 0x22))
+        let backslash = hasZeroByte(word ^ (ones &* 0x5C))
+        return word & highs == 0 && !below0x20 && !quote && !backslash
+    }
+
+    /// An escape as `json.dumps` writes one: `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, or
+    /// `\u00xx` (lowercase) for another control character.
+    private mutating func escape() -> Bool {
+        guard count - index >= 2 else { return false }
+        switch base[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"),
+             UInt8(ascii: "b"), UInt8(ascii: "f"):
+            index += 2
+            return true
+        case UInt8(ascii: "u"):
+            guard count - index >= 6, base[index + 2] == UInt8(ascii: "0"), base[index + 3] == UInt8(ascii: "0") else { return false }
+            let high = base[index + 4], low = base[index + 5]
+            guard high == UInt8(ascii: "0") || high == UInt8(ascii: "1") else { return false }
+            let lowValue: UInt8
+            switch low {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): lowValue = low - 0x30
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): lowValue = low - 0x61 + 10
+            default: return false
+            }
+            let value = (high - 0x30) << 4 | lowValue
+            // These have a short form, which is the canonical one.
+            guard ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(value) else { return false }
+            index += 6
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `index` (Unicode table 3-7), or `nil`.
+    private func utf8SequenceLength() -> Int? {
+        let lead = base[index]
+        func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
+            index + offset < count && base[index + offset] >= low && base[index + offset] <= high
+        }
+        switch lead {
+        case 0xC2...0xDF: return continuation(1) ? 2 : nil
+        case 0xE0: return continuation(1, 0xA0) && continuation(2) ? 3 : nil
+        case 0xE1...0xEC, 0xEE...0xEF: return continuation(1) && continuation(2) ? 3 : nil
+        case 0xED: return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : nil
+        case 0xF0: return continuation(1, 0x90) && continuation(2) && continuation(3) ? 4 : nil
+        case 0xF1...0xF3: return continuation(1) && continuation(2) && continuation(3) ? 4 : nil
+        case 0xF4: return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : nil
+        default: return nil
+        }
+    }
+}
