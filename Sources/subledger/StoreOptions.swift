@@ -27,7 +27,8 @@ struct StoreOptions: ParsableArguments {
     ///   does not start over each time the map has to grow.
     func openStore(initialMapSizeBytes: Int? = nil) throws -> EventStore {
         let path = try storePath()
-        var options = EventStore.Options()
+        // Every store the commands open keeps the ledger's stored projections.
+        var options = EventStore.Options(projection: LedgerProjection())
         if let initialMapSizeBytes { options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes) }
         do {
             return try EventStore.open(at: path, options: options)

@@ -9,7 +9,7 @@ struct Subledger: ParsableCommand {
         subcommands: [
             DemoCommand.self, VerifyCommand.self, ReplayCommand.self,
             ImportCommand.self, ApplyCommand.self, StatusCommand.self, AuditCommand.self,
-            SettleCommand.self, DueCommand.self, ExportCommand.self,
+            SettleCommand.self, DueCommand.self, ExportCommand.self, RebuildCommand.self,
             StressAppendCommand.self,
         ]
     )

@@ -213,3 +213,58 @@ struct StoredProjectionTests {
         try expectProjectionMatchesTheLog(store, streams: Self.streams)
     }
 }
+
+/// A store made before the projections existed has no `projections` table and no
+/// checkpoint: opening it creates the table and folds the log into it.
+@Suite("A store made before the stored projections")
+struct StoreWithoutProjectionTableTests {
+    /// A Python child (ctypes over liblmdb) that deletes the `projections` table and the
+    /// checkpoint from the store in `argv[1]`, as the previous version left stores.
+    static let dropProjections = #"""
+    import ctypes, sys
+    lmdb = ctypes.CDLL("liblmdb.so.0")
+    class Val(ctypes.Structure):
+        _fields_ = [("size", ctypes.c_size_t), ("data", ctypes.c_void_p)]
+    env = ctypes.c_void_p()
+    assert lmdb.mdb_env_create(ctypes.byref(env)) == 0
+    lmdb.mdb_env_set_maxdbs(env, 16)
+    assert lmdb.mdb_env_open(env, sys.argv[1].encode(), 0, 0o600) == 0
+    txn = ctypes.c_void_p()
+    assert lmdb.mdb_txn_begin(env, None, 0, ctypes.byref(txn)) == 0
+    dbi = ctypes.c_uint()
+    assert lmdb.mdb_dbi_open(txn, b"projections", 0, ctypes.byref(dbi)) == 0
+    assert lmdb.mdb_drop(txn, dbi, 1) == 0
+    meta = ctypes.c_uint()
+    assert lmdb.mdb_dbi_open(txn, b"meta", 0, ctypes.byref(meta)) == 0
+    for name in (b"projection.identity", b"projection.checkpoint"):
+        buffer = ctypes.create_string_buffer(name, len(name))
+        key = Val(len(name), ctypes.cast(buffer, ctypes.c_void_p))
+        assert lmdb.mdb_del(txn, meta, ctypes.byref(key), None) == 0
+    missing = ctypes.c_uint()
+    assert lmdb.mdb_dbi_open(txn, b"projections", 0, ctypes.byref(missing)) == -30798  # MDB_NOTFOUND
+    assert lmdb.mdb_txn_commit(txn) == 0
+    print("dropped", flush=True)
+    """#
+
+    @Test func openingItCreatesTheTableAndFoldsTheLog() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            let store = try EventStore.open(at: folder, options: .init(projection: AmountTotals()))
+            for amount in 1...12 { try store.append([paymentEvent("+9891\(amount % 3 + 1)", amount: Int64(amount))]) }
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        child.arguments = ["python3", "-c", Self.dropProjections, folder]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 0)
+        #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasPrefix("dropped"))
+
+        let store = try EventStore.open(at: folder, options: .init(projection: AmountTotals()))
+        try expectProjectionMatchesTheLog(store, streams: StoredProjectionTests.streams)
+        #expect(try store.verify().verifiedCount == 12)
+    }
+}

@@ -1,4 +1,4 @@
-public import SubledgerStore
+import SubledgerStore
 
 /// The bytes of a stored state (the line and subscriber projections): varints, zigzag
 /// integers, length-prefixed UTF-8, enums by their index in `allCases`. Deterministic:
