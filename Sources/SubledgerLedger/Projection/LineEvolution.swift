@@ -25,6 +25,24 @@ extension LineState {
         return next
     }
 
+    /// ``evolve(_:_:position:)`` on a state held in place (a dictionary's value, say), so
+    /// that nothing of it is copied. After a throw, `state` may be half changed: the caller
+    /// abandons it, as every fold does on an error.
+    static func evolve(_ state: inout LineState?, _ fact: LedgerFact, position: UInt64) throws(FactError) {
+        if case .lineActivated = fact.event {
+            state = try evolve(state.take(), fact, position: position)
+            return
+        }
+        guard state != nil else {
+            state = try evolve(nil, fact, position: position)  // throws: the line does not exist
+            return
+        }
+        guard case .line = fact.stream else {
+            throw FactError(field: "line", reason: "\(fact.event.type.rawValue) belongs to a line stream")
+        }
+        try state!.apply(fact.event, at: fact.occurredAt, position: position)
+    }
+
     private mutating func apply(_ event: LedgerEvent, at time: Timestamp, position: UInt64) throws(FactError) {
         let debtBefore = debt
         let heldBefore = (depositHeld, guaranteeHeld)

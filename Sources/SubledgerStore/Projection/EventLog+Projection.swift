@@ -102,21 +102,32 @@ extension EventLog {
         return try rebuild(projection)
     }
 
+    /// Events per chunk of a rebuild's read: one short read transaction each.
+    static var rebuildChunkSize: UInt64 { 16_384 }
+
     private func rebuild<Projection: StoredProjection>(_ projection: Projection) throws -> ProjectionRebuildReport {
         var rebuild = projection.makeRebuild()
         var folded: UInt64 = 0
-        var nextPosition: UInt64 = 1
-        var previousHash: ChainHash?
+        // The log up to the head seen now, read and prepared on two cores, folded here in order.
+        let head = try wrapped("reading the head of the log") { try backend.read { try Self.headPosition(in: $0) } }
+        let chunkSize = Self.rebuildChunkSize
+        let chunks = Int((head + chunkSize - 1) / chunkSize)
         try wrapped("reading the log for a rebuild") {
-            while true {
-                let chunk = try read(from: nextPosition, limit: 16_384, previousHash: previousHash, verifyingHashes: false)
-                guard let last = chunk.last else { break }
-                try rebuild.fold(chunk)
-                folded += UInt64(chunk.count)
-                nextPosition = last.position + 1
-                previousHash = last.hash
-            }
+            try ChunkPipeline<Projection.Rebuild.Prepared>(count: chunks).run(produce: { [self] chunk in
+                let start = UInt64(chunk) * chunkSize + 1
+                let limit = Int(min(chunkSize, head - start + 1))
+                // Each chunk checks its first event's link to the hash stored before it.
+                let events = try read(from: start, limit: limit, previousHash: nil, verifyingHashes: false)
+                guard events.count == limit else {
+                    throw EventStoreError(.chainBroken, "the log ends before position \(start + UInt64(limit) - 1)", position: start + UInt64(events.count))
+                }
+                return try Projection.Rebuild.prepare(events)
+            }, consume: { prepared in
+                try rebuild.fold(prepared)
+            })
+            folded = head
         }
+        let nextPosition = head + 1
         return try wrapped("writing the rebuilt projection") {
             try backend.write { transaction -> ProjectionRebuildReport in
                 var rebuild = rebuild
@@ -125,8 +136,8 @@ extension EventLog {
                 var symbols = symbolsSnapshot
                 var next = nextPosition
                 while next <= head {
-                    let chunk = try decodeRange(from: next, before: min(head + 1, next + 16_384), in: transaction, symbols: &symbols)
-                    try rebuild.fold(chunk)
+                    let chunk = try decodeRange(from: next, before: min(head + 1, next + Self.rebuildChunkSize), in: transaction, symbols: &symbols)
+                    try rebuild.fold(try Projection.Rebuild.prepare(chunk))
                     folded += UInt64(chunk.count)
                     next += UInt64(chunk.count)
                 }

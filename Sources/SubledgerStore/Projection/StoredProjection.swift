@@ -38,13 +38,24 @@ public protocol ProjectionRecords {
 
 /// A fold of the whole log in memory: the fast path of a rebuild.
 ///
-/// The store hands it every event in position order, in chunks, then asks for every record
-/// in ascending key order (bytes compared lexicographically, as the store sorts them).
+/// The store reads the log in chunks, turns each chunk into ``Prepared`` with
+/// ``prepare(_:)`` on other cores (several chunks at once), and hands the prepared chunks to
+/// ``fold(_:)`` in position order; then it asks for every record in ascending key order
+/// (bytes compared lexicographically, as the store sorts them). A rebuild should be a value
+/// type: the store may start its final step again from a copy.
 public protocol ProjectionRebuild {
-    /// Folds the next `events` of the log.
-    mutating func fold(_ events: [RecordedEvent]) throws
+    /// A chunk of events made ready to fold (decoded into the projection's own types).
+    associatedtype Prepared: Sendable = [RecordedEvent]
+    /// Makes a chunk ready to fold; pure, run on any thread, concurrently with other chunks.
+    static func prepare(_ events: [RecordedEvent]) throws -> Prepared
+    /// Folds the next chunk of the log.
+    mutating func fold(_ prepared: Prepared) throws
     /// Calls `write` with every record, keys strictly ascending.
     func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws
+}
+
+extension ProjectionRebuild where Prepared == [RecordedEvent] {
+    public static func prepare(_ events: [RecordedEvent]) throws -> [RecordedEvent] { events }
 }
 
 /// What ``EventStore/projectionValue(for:)`` read: the value and whether the projection

@@ -28,8 +28,13 @@ public struct LedgerProjection: StoredProjection {
 public struct LedgerProjectionRebuild: ProjectionRebuild, Sendable {
     var fold = LedgerProjectionFold()
 
-    public mutating func fold(_ events: [RecordedEvent]) throws {
-        for recorded in events { try fold.apply(recorded) { _ in nil } }
+    /// Decodes the chunk's facts (the costly half of the fold, run on other cores).
+    public static func prepare(_ events: [RecordedEvent]) throws -> [RecordedFact] {
+        try events.map { recorded throws(FactError) in try RecordedFact(recorded) }
+    }
+
+    public mutating func fold(_ facts: [RecordedFact]) throws {
+        for fact in facts { try fold.apply(fact) { _ in nil } }
     }
 
     public func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
@@ -49,45 +54,55 @@ struct StoredState<State: Sendable>: Sendable {
 /// rebuilds (from nothing): the states touched, then their records.
 struct LedgerProjectionFold {
     static let formatByte: UInt8 = 1
-    private(set) var lines: [String: StoredState<LineState>?] = [:]
-    private(set) var subscribers: [String: StoredState<SubscriberState>?] = [:]
+
+    /// A stream's state as folded so far; `state` is `nil` for a stream loaded and found
+    /// absent.
+    struct Entry<State: Sendable> {
+        var state: State?
+        var version: UInt64 = 0
+    }
+
+    private(set) var lines: [String: Entry<LineState>] = [:]
+    private(set) var subscribers: [String: Entry<SubscriberState>] = [:]
 
     mutating func apply(_ recorded: RecordedEvent, load: ([UInt8]) throws -> [UInt8]?) throws {
-        let fact = try RecordedFact(recorded)
+        try apply(try RecordedFact(recorded), load: load)
+    }
+
+    mutating func apply(_ fact: RecordedFact, load: ([UInt8]) throws -> [UInt8]?) throws {
         switch fact.stream {
         case .subscriber(let id):
-            let stored = try subscriber(id, load: load)
-            subscribers[id] = StoredState(state: try SubscriberState.evolve(stored?.state, fact.fact), version: fact.streamVersion)
+            try loadSubscriber(id, load: load)
+            let state = try SubscriberState.evolve(subscribers[id]?.state, fact.fact)
+            subscribers[id] = Entry(state: state, version: fact.streamVersion)
         case .line(let number):
-            // Taken out of the dictionary, so that the fold mutates the line's arrays in place.
-            var stored = try line(number, load: load)
-            lines[number] = nil
-            let state = try LineState.evolve(stored.take()?.state, fact.fact, position: fact.position)
-            lines[number] = StoredState(state: state, version: fact.streamVersion)
-            if case .lineActivated(let activated) = fact.event, var owner = try subscriber(activated.subscriberID, load: load),
-               !owner.state.lines.contains(number) {
-                owner.state.lines.append(number)
-                subscribers[activated.subscriberID] = owner
+            try loadLine(number, load: load)
+            // Folded where it lies in the dictionary: the line's arrays are not copied.
+            try LineState.evolve(&lines[number, default: Entry()].state, fact.fact, position: fact.position)
+            lines[number, default: Entry()].version = fact.streamVersion
+            if case .lineActivated(let activated) = fact.event {
+                try loadSubscriber(activated.subscriberID, load: load)
+                if subscribers[activated.subscriberID]?.state?.lines.contains(number) == false {
+                    subscribers[activated.subscriberID, default: Entry()].state?.lines.append(number)
+                }
             }
         }
     }
 
-    private mutating func line(_ number: String, load: ([UInt8]) throws -> [UInt8]?) throws -> StoredState<LineState>? {
-        if let known = lines[number] { return known }
+    private mutating func loadLine(_ number: String, load: ([UInt8]) throws -> [UInt8]?) throws {
+        guard lines[number] == nil else { return }
         let stored = try load(Self.lineKey(number)).map { bytes in
             try Self.decode(bytes) { reader throws(StateBytesError) in try LineState.read(from: &reader) }
         }
-        lines[number] = .some(stored)
-        return stored
+        lines[number] = Entry(state: stored?.state, version: stored?.version ?? 0)
     }
 
-    private mutating func subscriber(_ id: String, load: ([UInt8]) throws -> [UInt8]?) throws -> StoredState<SubscriberState>? {
-        if let known = subscribers[id] { return known }
+    private mutating func loadSubscriber(_ id: String, load: ([UInt8]) throws -> [UInt8]?) throws {
+        guard subscribers[id] == nil else { return }
         let stored = try load(Self.subscriberKey(id)).map { bytes in
             try Self.decode(bytes) { reader throws(StateBytesError) in try SubscriberState.read(from: &reader) }
         }
-        subscribers[id] = .some(stored)
-        return stored
+        subscribers[id] = Entry(state: stored?.state, version: stored?.version ?? 0)
     }
 
     /// The records of every state folded so far (those only loaded are written again,
@@ -95,11 +110,13 @@ struct LedgerProjectionFold {
     func changedRecords() -> [(key: [UInt8], value: [UInt8])] {
         var records: [(key: [UInt8], value: [UInt8])] = []
         records.reserveCapacity(lines.count + subscribers.count)
-        for case let (number, stored?) in lines {
-            records.append((Self.lineKey(number), Self.encode(stored) { stored.state.write(to: &$0) }))
+        for (number, entry) in lines {
+            guard let state = entry.state else { continue }
+            records.append((Self.lineKey(number), Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }))
         }
-        for case let (id, stored?) in subscribers {
-            records.append((Self.subscriberKey(id), Self.encode(stored) { stored.state.write(to: &$0) }))
+        for (id, entry) in subscribers {
+            guard let state = entry.state else { continue }
+            records.append((Self.subscriberKey(id), Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }))
         }
         return records
     }
