@@ -268,3 +268,66 @@ struct StoreWithoutProjectionTableTests {
         #expect(try store.verify().verifiedCount == 12)
     }
 }
+
+/// A projection whose rebuild refuses chunks out of order and can fail at a position: the
+/// rebuild's two readers must hand the chunks over in order, and a failure in any chunk
+/// must come out of the rebuild and leave the stored records as they were.
+struct InOrderCount: StoredProjection {
+    var identity = "test.in-order-count.1"
+    var failAt: UInt64?
+
+    struct OutOfOrder: Error { var expected: UInt64, got: UInt64? }
+    struct Planted: Error {}
+
+    func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
+        let count = try records.value(for: [1]).map { AmountTotals.decode($0 + [UInt8](repeating: 0, count: 8)).count } ?? 0
+        try records.setValue(Array(AmountTotals.encode(count: count + Int64(events.count), sum: 0).prefix(8)), for: [1])
+    }
+
+    func makeRebuild() -> Rebuild { Rebuild(failAt: failAt) }
+
+    struct Rebuild: ProjectionRebuild {
+        var failAt: UInt64?
+        var next: UInt64 = 1
+
+        static func prepare(_ events: [RecordedEvent]) throws -> [UInt64] { events.map(\.position) }
+
+        mutating func fold(_ positions: [UInt64]) throws {
+            for position in positions {
+                guard position == next else { throw OutOfOrder(expected: next, got: position) }
+                if position == failAt { throw Planted() }
+                next += 1
+            }
+        }
+
+        func records(_ write: ([UInt8], [UInt8]) throws -> Void) throws {
+            try write([1], Array(AmountTotals.encode(count: Int64(next - 1), sum: 0).prefix(8)))
+        }
+    }
+}
+
+@Suite("Rebuilds over many chunks")
+struct ChunkedRebuildTests {
+    @Test func chunksAreFoldedInOrderAndAFailureAnywhereWritesNothing() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let events = 70_000  // more than four chunks of the rebuild's reads
+        do {
+            let store = try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 64 << 20, projection: InOrderCount()))
+            try store.withAppendSession { session in
+                for batch in 0..<(events / 1000) {
+                    try session.append((0..<1000).map { paymentEvent("+9891\(($0 + batch) % 7)", amount: Int64($0)) })
+                }
+            }
+            let report = try store.rebuildProjection()
+            #expect(report.eventsFolded == UInt64(events))
+            #expect(report.identicalToPrevious)
+        }
+        for failAt: UInt64 in [1, 16_384, 16_385, 40_000, UInt64(events)] {
+            let failing = try EventStore.open(at: folder, options: .init(projection: InOrderCount(failAt: failAt)))
+            #expect(throws: (any Error).self, "failing at \(failAt)") { try failing.rebuildProjection() }
+            let stored = try failing.projectionValue(for: [1])
+            #expect(stored.isCurrent && stored.value == Array(AmountTotals.encode(count: Int64(events), sum: 0).prefix(8)))
+        }
+    }
+}
