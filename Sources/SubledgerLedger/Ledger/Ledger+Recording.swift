@@ -34,25 +34,23 @@ extension Ledger {
     private func loadStored(_ stream: LedgerStream, into loaded: inout LoadedStates) throws(LedgerError) -> Bool {
         switch stream {
         case .line(let number):
-            switch try storedLine(number) {
-            case .found(let stored):
-                loaded.lines[number] = .some(stored.state)
-                loaded.versions[stream.streamID] = stored.version
-            case .absent:
-                loaded.lines[number] = .some(nil)
-                loaded.versions[stream.streamID] = 0
-            case .unavailable: return false
-            }
+            return Self.adopt(try storedLine(number), into: &loaded.lines[number], version: &loaded.versions[stream.streamID])
         case .subscriber(let id):
-            switch try storedSubscriber(id) {
-            case .found(let stored):
-                loaded.subscribers[id] = .some(stored.state)
-                loaded.versions[stream.streamID] = stored.version
-            case .absent:
-                loaded.subscribers[id] = .some(nil)
-                loaded.versions[stream.streamID] = 0
-            case .unavailable: return false
-            }
+            return Self.adopt(try storedSubscriber(id), into: &loaded.subscribers[id], version: &loaded.versions[stream.streamID])
+        }
+    }
+
+    /// Puts what the projection said into the loaded states; `false` when it said nothing.
+    private static func adopt<State>(_ lookup: StoredLookup<State>, into slot: inout State??, version: inout UInt64?) -> Bool {
+        switch lookup {
+        case .found(let stored):
+            slot = .some(stored.state)
+            version = stored.version
+        case .absent:
+            slot = .some(nil)
+            version = 0
+        case .unavailable:
+            return false
         }
         return true
     }
