@@ -330,4 +330,25 @@ struct ChunkedRebuildTests {
             #expect(stored.isCurrent && stored.value == Array(AmountTotals.encode(count: Int64(events), sum: 0).prefix(8)))
         }
     }
+
+    @Test func readingInChunksOnTwoCoresGivesTheLogInOrderAndNamesACorruptedRecord() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 64 << 20))
+        try store.withAppendSession { session in
+            for batch in 0..<9 { try session.append((0..<1000).map { paymentEvent("+9891\(($0 + batch) % 5)", amount: Int64($0)) }) }
+        }
+        var sequential: [ChainHash] = []
+        try store.forEachEvent { sequential.append($0.hash) }
+        var chunked: [ChainHash] = []
+        try store.forEachChunk(chunkSize: 1000, prepare: { $0.map(\.hash) }) { chunked += $0 }
+        #expect(chunked == sequential)
+        #expect(chunked.count == 9000)
+
+        try store.corruptStoredEvent(at: 6543, byteOffset: 20)
+        let error = #expect(throws: EventStoreError.self) {
+            try store.forEachChunk(chunkSize: 1000, prepare: { $0.count }) { _ in }
+        }
+        #expect(error?.position == 6543, "\(String(describing: error))")
+    }
 }

@@ -102,6 +102,29 @@ extension EventLog {
         return try rebuild(projection)
     }
 
+    /// Reads positions `1...head` in chunks of short read transactions on two worker
+    /// threads, runs `prepare` on each chunk there, and calls `body` with the prepared
+    /// chunks in position order on the calling thread. Each chunk's records are checked as
+    /// sequential reads check them (checksum, and every `prevHash` against the hash before
+    /// it, the first against the record stored before the chunk).
+    func forEachChunk<Prepared: Sendable>(
+        through head: UInt64, chunkSize: UInt64, verifyingHashes: Bool = false,
+        prepare: @escaping @Sendable ([RecordedEvent]) throws -> Prepared, _ body: (Prepared) throws -> Void
+    ) throws {
+        let chunkSize = max(chunkSize, 1)
+        let chunks = Int((head + chunkSize - 1) / chunkSize)
+        // Errors of `prepare` and `body` come out as they were thrown; `read` names its own.
+        try ChunkPipeline<Prepared>(count: chunks).run(produce: { [self] chunk in
+            let start = UInt64(chunk) * chunkSize + 1
+            let limit = Int(min(chunkSize, head - start + 1))
+            let events = try read(from: start, limit: limit, previousHash: nil, verifyingHashes: verifyingHashes)
+            guard events.count == limit else {
+                throw EventStoreError(.chainBroken, "the log ends before position \(start + UInt64(limit) - 1)", position: start + UInt64(events.count))
+            }
+            return try prepare(events)
+        }, consume: body)
+    }
+
     /// Events per chunk of a rebuild's read: one short read transaction each.
     static var rebuildChunkSize: UInt64 { 16_384 }
 
@@ -110,23 +133,10 @@ extension EventLog {
         var folded: UInt64 = 0
         // The log up to the head seen now, read and prepared on two cores, folded here in order.
         let head = try wrapped("reading the head of the log") { try backend.read { try Self.headPosition(in: $0) } }
-        let chunkSize = Self.rebuildChunkSize
-        let chunks = Int((head + chunkSize - 1) / chunkSize)
-        try wrapped("reading the log for a rebuild") {
-            try ChunkPipeline<Projection.Rebuild.Prepared>(count: chunks).run(produce: { [self] chunk in
-                let start = UInt64(chunk) * chunkSize + 1
-                let limit = Int(min(chunkSize, head - start + 1))
-                // Each chunk checks its first event's link to the hash stored before it.
-                let events = try read(from: start, limit: limit, previousHash: nil, verifyingHashes: false)
-                guard events.count == limit else {
-                    throw EventStoreError(.chainBroken, "the log ends before position \(start + UInt64(limit) - 1)", position: start + UInt64(events.count))
-                }
-                return try Projection.Rebuild.prepare(events)
-            }, consume: { prepared in
-                try rebuild.fold(prepared)
-            })
-            folded = head
+        try forEachChunk(through: head, chunkSize: Self.rebuildChunkSize, prepare: Projection.Rebuild.prepare) { prepared in
+            try rebuild.fold(prepared)
         }
+        folded = head
         let nextPosition = head + 1
         return try wrapped("writing the rebuilt projection") {
             try backend.write { transaction -> ProjectionRebuildReport in
