@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The benchmark of subledger's append and read against raw LMDB (the limit) and SQLite
-# through GRDB, in a release build. Prints a Markdown report on standard output
-# (progress and the build on standard error).
+# The benchmark, in release builds. Prints one Markdown report on standard output
+# (progress and the builds on standard error):
+# - subledger's append and read against raw LMDB (the limit) and SQLite through GRDB;
+# - at scale: a store of 10,000,000 generated events over 1,000,000 lines (the demo's
+#   generator), and the release `subledger` binary's import, export, verify and status
+#   timed as whole processes, the library's status and as-of replay in process.
 #
-#   bash tools/bench.sh                      # N = 1,000,000 events (several minutes)
-#   bash tools/bench.sh --events 100000      # a quicker run; or SUBLEDGER_BENCH_EVENTS=100000
+#   bash tools/bench.sh                      # everything at the default sizes (~20 minutes)
+#   bash tools/bench.sh --events 100000 --scale-events 200000 --scale-lines 20000   # quick
+#   bash tools/bench.sh --parts scale        # only the scale part (or --parts appends)
 #   bash tools/bench.sh --single-events 500  # events for batch size 1 (default min(N, 2000))
+#   bash tools/bench.sh --help
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
@@ -21,10 +26,16 @@ if ! dpkg-query -W -f='${Status}' libsqlite3-dev 2>/dev/null | grep -q 'install 
 fi
 
 # What is measured: the commit, and whether the store's sources differ from it.
-SUBLEDGER_BENCH_SOURCE="$(git rev-parse --short HEAD 2>/dev/null || echo 'no git')"
-git diff --quiet HEAD -- Sources 2>/dev/null || SUBLEDGER_BENCH_SOURCE+=" with uncommitted changes in Sources/"
+# (Set SUBLEDGER_BENCH_SOURCE to describe a copy of the tree outside git.)
+if [ -z "${SUBLEDGER_BENCH_SOURCE:-}" ]; then
+  SUBLEDGER_BENCH_SOURCE="$(git rev-parse --short HEAD 2>/dev/null || echo 'no git')"
+  git diff --quiet HEAD -- Sources 2>/dev/null || SUBLEDGER_BENCH_SOURCE+=" with uncommitted changes in Sources/"
+fi
 export SUBLEDGER_BENCH_SOURCE
 
-# The benchmark package builds in its own folder, tools/benchmark/.build.
+# The benchmark package builds in its own folder, tools/benchmark/.build; the subledger
+# binary the scale part times, in release mode, in .build-bench (one build at a time).
+swift build -c release --product subledger --scratch-path .build-bench >&2
+export SUBLEDGER_BENCH_CLI="$PWD/.build-bench/release/subledger"
 swift build -c release --package-path tools/benchmark --product subledger-bench >&2
 swift run -c release --skip-build --package-path tools/benchmark subledger-bench "$@"

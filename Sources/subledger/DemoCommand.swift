@@ -13,14 +13,41 @@ struct DemoCommand: ParsableCommand {
         Three years of monthly usage, invoices and payments of individuals and legal entities on fixed and \
         mobile lines, with threshold notices, cuts, restorations, revocations, vanity numbers sold at auction \
         and some mistakes of the operator for the audit to find. The same --seed gives the same store.
+
+        With --facts-out FILE, no store is built: the generator writes the facts of a population at \
+        scale (--lines telephone lines, about --events events; the benchmark's store, tools/bench.sh) \
+        as JSON Lines in the input form of interchange.md, for `subledger import`. The lines live over \
+        a shorter period chosen to come near --events; the first line lives ten years and keeps its \
+        first --long-line-events events. Each fact carries its recordedAt and an event id from the \
+        seed: the same seed, lines and events, the same file. Memory stays flat: the facts are \
+        sorted in runs beside FILE and merged.
         """
     )
 
     @Option(name: .long, help: "The store's folder to create (default: $SUBLEDGER_DB, else demo-store).") var db: String?
     @Option(help: "The generator's seed: the same seed, the same store.") var seed: UInt64 = 1400
-    @Option(help: "How many subscribers to generate.") var subscribers: Int = 3000
+    @Option(help: "How many subscribers to generate (default 3000).") var subscribers: Int?
+    @Option(name: .customLong("facts-out"), help: ArgumentHelp("Write the facts of a population at scale to this JSON Lines file instead of building a store.", valueName: "file"))
+    var factsOut: String?
+    @Option(help: "With --facts-out: telephone lines (the long-lived line included).") var lines: Int = 1_000_000
+    @Option(help: "With --facts-out: about how many events in all (default: ten a line).") var events: Int?
+    @Option(name: .customLong("long-line-events"), help: "With --facts-out: events of the long-lived first line.") var longLineEvents: Int = 1_000
+    @Flag(name: .long, help: "With --facts-out: print one JSON document describing the file (with a sample of line numbers).") var json = false
+
+    func validate() throws {
+        if factsOut == nil {
+            if json { throw ValidationError("--json applies to --facts-out") }
+        } else {
+            if db != nil || subscribers != nil { throw ValidationError("--facts-out writes a file of facts: --db and --subscribers do not apply") }
+            guard lines >= 2, lines <= 10_000_000 else { throw ValidationError("--lines must be between 2 and 10000000") }
+            guard (events ?? lines) >= lines else { throw ValidationError("--events must be at least --lines") }
+            guard longLineEvents >= 1 else { throw ValidationError("--long-line-events must be at least 1") }
+        }
+    }
 
     func run() throws {
+        if let factsOut { return try writeFacts(to: factsOut) }
+        let subscribers = self.subscribers ?? 3000
         let environment = ProcessInfo.processInfo.environment["SUBLEDGER_DB"].flatMap { $0.isEmpty ? nil : $0 }
         let path = db ?? environment ?? "demo-store"
         guard subscribers >= 1, subscribers <= 200_000 else { throw ValidationError("--subscribers must be between 1 and 200000") }
@@ -32,7 +59,7 @@ struct DemoCommand: ParsableCommand {
         let generated = clock.now
         let store: EventStore
         do {
-            store = try EventStore.open(at: path, options: .init(initialMapSizeBytes: 1 << 30))
+            store = try EventStore.open(at: path, options: .init(initialMapSizeBytes: 1 << 30, projection: LedgerProjection()))
         } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }
@@ -118,6 +145,45 @@ struct DemoCommand: ParsableCommand {
             let text = "demo: \(generation.anomalies.count) action(s) meant as lawful were refused:\n" + generation.anomalies.prefix(20).joined(separator: "\n") + "\n"
             FileHandle.standardError.write(Data(text.utf8))
         }
+    }
+
+    /// `--facts-out`: the population at scale as JSON Lines (``DemoFactStream``).
+    private func writeFacts(to path: String) throws {
+        let request = DemoFactStreamRequest(seed: seed, lines: lines, events: events ?? lines * 10, longLineEvents: longLineEvents)
+        let started = ContinuousClock.now
+        let summary: DemoFactStreamSummary
+        do {
+            summary = try DemoFactStream.write(request, to: path) { StandardError.print("demo: \($0)") }
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let elapsed = ContinuousClock.now - started
+        if !summary.anomalies.isEmpty {
+            StandardError.print("demo: \(summary.anomalyCount) action(s) meant as lawful were refused:\n" + summary.anomalies.joined(separator: "\n"))
+        }
+        if json {
+            JSONOutput.print([
+                "path": .string(summary.path), "seed": .integer(Int64(bitPattern: summary.seed)),
+                "lines": .integer(Int64(summary.lines)), "subscribers": .integer(Int64(summary.subscribers)),
+                "events": .integer(Int64(summary.events)), "bytes": .integer(Int64(summary.bytes)),
+                "windowDays": .integer(Int64(summary.windowDays)),
+                "firstRecordedAt": .string(summary.firstRecordedAt.rfc3339), "lastRecordedAt": .string(summary.lastRecordedAt.rfc3339),
+                "longLine": .string(summary.longLine), "longLineEvents": .integer(Int64(summary.longLineEvents)),
+                "longLineFirstOccurredAt": .string(summary.longLineFirstOccurredAt.rfc3339),
+                "longLineLastOccurredAt": .string(summary.longLineLastOccurredAt.rfc3339),
+                "anomalies": .integer(Int64(summary.anomalyCount)), "runs": .integer(Int64(summary.runs)),
+                "milliseconds": .integer(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                "sampleLines": .array(summary.sampleLines.map { .string($0) }),
+            ])
+            return
+        }
+        print("""
+            subledger demo: seed \(seed), \(summary.events) events of \(summary.lines) lines and \(summary.subscribers) subscribers \
+            written to \(path) (\(summary.bytes) bytes) in \(Self.seconds(elapsed))
+              recorded from \(summary.firstRecordedAt) to \(summary.lastRecordedAt); the lines activate over the last \(summary.windowDays) days
+              the long-lived line \(summary.longLine): \(summary.longLineEvents) events from \(summary.longLineFirstOccurredAt) to \(summary.longLineLastOccurredAt)
+              import it with: subledger import \(path) --db STORE
+            """)
     }
 
     /// Refuses a path that holds anything: the demo builds a new store.

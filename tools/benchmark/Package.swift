@@ -3,7 +3,9 @@
 import PackageDescription
 
 // The benchmark of issue 2, item 7: subledger's append and read against raw LMDB (the
-// limit) and SQLite through GRDB. Run it with `bash tools/bench.sh` from the repository.
+// limit) and SQLite through GRDB; and of issue 5, item 4: the figures of a generated store
+// at scale (the release `subledger` binary and the library). Run it with
+// `bash tools/bench.sh` from the repository.
 let package = Package(
     name: "subledger-benchmark",
     dependencies: [
@@ -23,6 +25,7 @@ let package = Package(
             dependencies: [
                 "CBenchLMDB",
                 .product(name: "SubledgerStore", package: "subledger"),
+                .product(name: "SubledgerLedger", package: "subledger"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

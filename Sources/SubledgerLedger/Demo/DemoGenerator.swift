@@ -33,19 +33,8 @@ public enum DemoGenerator: Sendable {
         var tracks: [[LedgerFact]] = []
         var owners: [SubscriberState] = []
         for (index, subscriber) in population.subscribers.enumerated() {
-            let registeredAt = firstActivation[index].adding(milliseconds: -Int64(random.int(60...180)) * 60_000 - random.milliseconds(seconds: 0, 59))
-            let verifiedAt = registeredAt.adding(milliseconds: Int64(random.int(10...50)) * 60_000)
-            let registration = SubscriberRegistered(subscriberID: subscriber.id, kind: subscriber.kind, governmental: subscriber.governmental,
-                                                    name: subscriber.name, nationalID: subscriber.nationalID)
-            let facts = [
-                LedgerFact(stream: .subscriber(subscriber.id), occurredAt: registeredAt, event: .subscriberRegistered(registration),
-                           metadata: ["actor": "sales"], recordedAt: registeredAt.adding(milliseconds: 400)),
-                LedgerFact(stream: .subscriber(subscriber.id), occurredAt: verifiedAt, event: .identityVerified(documents: subscriber.documents),
-                           metadata: ["actor": "kyc"], recordedAt: verifiedAt.adding(milliseconds: 700)),
-            ]
-            var owner: SubscriberState?
-            for fact in facts { owner = try? SubscriberState.evolve(owner, fact) }
-            owners.append(owner ?? SubscriberState(registration: registration, at: registeredAt))
+            let (facts, owner) = onboarding(of: subscriber, before: firstActivation[index], random: &random)
+            owners.append(owner)
             tracks.append(facts)
         }
 
@@ -82,6 +71,25 @@ public enum DemoGenerator: Sendable {
         }
         let mistakes = Set(population.lines.filter(\.hasMistake).map(\.number))
         return DemoGeneration(seed: seed, population: population, timeline: timeline, facts: facts, mistakeLines: mistakes, anomalies: anomalies)
+    }
+
+    /// The subscriber's registration and identity check (KYC-1), an hour or few before its
+    /// first line's activation at `firstActivation`; and the subscriber's state after them.
+    static func onboarding(of subscriber: DemoSubscriber, before firstActivation: Timestamp,
+                           random: inout DemoRandom) -> (facts: [LedgerFact], owner: SubscriberState) {
+        let registeredAt = firstActivation.adding(milliseconds: -Int64(random.int(60...180)) * 60_000 - random.milliseconds(seconds: 0, 59))
+        let verifiedAt = registeredAt.adding(milliseconds: Int64(random.int(10...50)) * 60_000)
+        let registration = SubscriberRegistered(subscriberID: subscriber.id, kind: subscriber.kind, governmental: subscriber.governmental,
+                                                name: subscriber.name, nationalID: subscriber.nationalID)
+        let facts = [
+            LedgerFact(stream: .subscriber(subscriber.id), occurredAt: registeredAt, event: .subscriberRegistered(registration),
+                       metadata: ["actor": "sales"], recordedAt: registeredAt.adding(milliseconds: 400)),
+            LedgerFact(stream: .subscriber(subscriber.id), occurredAt: verifiedAt, event: .identityVerified(documents: subscriber.documents),
+                       metadata: ["actor": "kyc"], recordedAt: verifiedAt.adding(milliseconds: 700)),
+        ]
+        var owner: SubscriberState?
+        for fact in facts { owner = try? SubscriberState.evolve(owner, fact) }
+        return (facts, owner ?? SubscriberState(registration: registration, at: registeredAt))
     }
 
     /// How well a line shows the rules at work (threshold notices, cuts, restorations), or

@@ -186,6 +186,14 @@ struct DemoLineSimulator {
             let description = plan.service == .mobile ? random.pick(["calls and data", "calls and data", "calls, data and SMS"]) : "calls"
             schedule(.usage(amount: max(1_000, amount), description: description),
                      at: billing.adding(milliseconds: -Int64(random.int(26 * 60...80 * 60)) * Self.minute))
+            // A busier mediation feed: more records in the period (no draw otherwise, so
+            // the demo's lines keep their numbers).
+            for part in stride(from: 1, to: plan.usageRecordsPerPeriod, by: 1) {
+                let amount = plan.monthlyUsage * Rials(random.int(5...30)) / 100 / 100 * 100
+                let at = start.adding(milliseconds: length * Int64(part) / Int64(plan.usageRecordsPerPeriod) / Self.minute * Self.minute
+                    + Int64(random.int(0...600)) * Self.minute)
+                schedule(.usage(amount: max(1_000, amount), description: plan.service == .mobile ? "mobile data" : "calls"), at: at)
+            }
             if random.chance(30) {
                 let extra = plan.monthlyUsage * Rials(random.int(10...40)) / 100 / 100 * 100
                 schedule(.usage(amount: max(1_000, extra), description: plan.service == .mobile ? "mobile data" : "calls"),

@@ -71,6 +71,9 @@ public struct DemoLinePlan: Hashable, Sendable {
     /// Whether the operator pays a refund owed after netting within the demo's time.
     public var paysRefund: Bool
     public var script: DemoScript
+    /// Usage records the mediation sends in a billing period (1: one, sometimes two; more
+    /// for the long-lived line of the fact stream at scale, ``DemoFactStream``).
+    public var usageRecordsPerPeriod = 1
 
     /// Whether the operator breaks a rule on this line on purpose (for the audit).
     public var hasMistake: Bool {

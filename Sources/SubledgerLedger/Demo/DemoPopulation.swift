@@ -208,6 +208,14 @@ public struct DemoPopulation: Sendable {
     private mutating func line(of subscriber: Int, service: Service, plan: Plan, activatedAt: Timestamp, vanity: Bool = false) -> DemoLinePlan {
         let number = vanity ? DemoNames.vanity(&random, used: &usedNumbers)
             : (service == .mobile ? DemoNames.mobile(&random, used: &usedNumbers) : DemoNames.fixed(&random, used: &usedNumbers))
+        return Self.usualLine(index: lines.count, number: number, subscriber: subscriber, service: service, plan: plan,
+                              activatedAt: activatedAt, random: &random)
+    }
+
+    /// A line numbered `number` with the usual figures for its plan and service, drawn from
+    /// `random` (the demo's population and the fact stream at scale share it).
+    static func usualLine(index: Int, number: String, subscriber: Int, service: Service, plan: Plan, activatedAt: Timestamp,
+                          random: inout DemoRandom) -> DemoLinePlan {
         let usage: Rials
         var held: Rials = 0
         switch plan {
@@ -216,7 +224,7 @@ public struct DemoPopulation: Sendable {
             usage = random.rials(60_000...260_000, step: 500)
             held = max(500_000, (usage * Rials(random.int(45...75)) / 8 + 99_999) / 100_000 * 100_000)
         }
-        return DemoLinePlan(index: lines.count, number: number, subscriber: subscriber, service: service, plan: plan, vanityPremium: 0,
+        return DemoLinePlan(index: index, number: number, subscriber: subscriber, service: service, plan: plan, vanityPremium: 0,
                             connectionFee: service == .mobile ? 150_000 : 400_000, held: held, activatedAt: activatedAt,
                             billingDay: random.int(1...28), monthlyUsage: usage, habit: .prompt, spikePercent: 0.4,
                             operatorDelayDays: random.int(2...7), paysRefund: random.chance(70), script: .none)

@@ -12,12 +12,17 @@ struct BenchmarkRun {
     var recordSize = 0
     /// The machine's load when the run started.
     private(set) var loadAtRunStart = MachineLoad.now()
+    /// The scale part's results (``runScale()``), `nil` when it did not run.
+    var scale: ScaleResults?
 
     init(options: BenchmarkOptions) {
         self.options = options
         var stopwatch = Stopwatch()
-        eventSet = stopwatch.measure { EventSet(count: options.eventCount) }
-        Self.progress("made \(options.eventCount) events on \(eventSet.lines.count) lines in " + String(format: "%.1f s", stopwatch.seconds))
+        let count = options.parts.contains(.appends) ? options.eventCount : 1
+        eventSet = stopwatch.measure { EventSet(count: count) }
+        if options.parts.contains(.appends) {
+            Self.progress("made \(options.eventCount) events on \(eventSet.lines.count) lines in " + String(format: "%.1f s", stopwatch.seconds))
+        }
     }
 
     /// The batch size whose store is read back and measured: the largest.
@@ -39,12 +44,15 @@ struct BenchmarkRun {
         printToStandardError("bench: \(line)")
     }
 
-    /// Measures the record size, then appends at every batch size.
+    /// Measures the record size, then appends at every batch size; then the scale part.
     mutating func runAll() throws {
         loadAtRunStart = MachineLoad.now()
-        try calibrateRecordSize()
-        for batchSize in BenchmarkOptions.batchSizes { try runAppends(batchSize: batchSize) }
-        try runConcurrentAppends()
-        if options.engines.contains(.subledger) { runSubSteps() }
+        if options.parts.contains(.appends) {
+            try calibrateRecordSize()
+            for batchSize in BenchmarkOptions.batchSizes { try runAppends(batchSize: batchSize) }
+            try runConcurrentAppends()
+            if options.engines.contains(.subledger) { runSubSteps() }
+        }
+        if options.parts.contains(.scale) { try runScale() }
     }
 }

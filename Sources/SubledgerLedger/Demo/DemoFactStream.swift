@@ -1,0 +1,501 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+public import SubledgerStore
+
+/// What to generate: how many lines, about how many events, from which seed.
+public struct DemoFactStreamRequest: Hashable, Sendable {
+    public var seed: UInt64
+    /// Telephone lines, the long-lived one included.
+    public var lines: Int
+    /// Events wanted in all; the simulated period is chosen to come near it.
+    public var events: Int
+    /// Events of the long-lived line (the first line, activated ten years before the end).
+    public var longLineEvents: Int
+    /// How many line numbers the summary names (spread evenly over the lines).
+    public var sampleSize: Int
+    /// Facts simulated and sorted in memory at a time (one run file each).
+    public var factsPerRun: Int
+
+    public init(seed: UInt64 = 1400, lines: Int, events: Int, longLineEvents: Int = 1_000, sampleSize: Int = 10_000,
+                factsPerRun: Int = 500_000) {
+        self.seed = seed
+        self.lines = lines
+        self.events = events
+        self.longLineEvents = longLineEvents
+        self.sampleSize = sampleSize
+        self.factsPerRun = factsPerRun
+    }
+}
+
+/// What ``DemoFactStream/write(_:to:progress:)`` wrote.
+public struct DemoFactStreamSummary: Sendable {
+    public var path: String
+    public var seed: UInt64
+    public var lines: Int
+    public var subscribers: Int
+    public var events: Int
+    public var bytes: Int
+    /// The lines activate during the first 85 % of the last `windowDays` days.
+    public var windowDays: Int
+    public var firstRecordedAt: Timestamp
+    public var lastRecordedAt: Timestamp
+    /// The long-lived line, its events and when the first and last occurred.
+    public var longLine: String
+    public var longLineEvents: Int
+    public var longLineFirstOccurredAt: Timestamp
+    public var longLineLastOccurredAt: Timestamp
+    /// Line numbers spread evenly over the population (for queries of random lines).
+    public var sampleLines: [String]
+    /// Actions meant as lawful that the rules refused: none unless something is wrong.
+    public var anomalyCount: Int
+    public var anomalies: [String]
+    /// Sorted runs merged into the file.
+    public var runs: Int
+}
+
+/// A failure to write the fact stream (a file that cannot be written, a request out of range).
+public struct DemoFactStreamError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// The demo's generator at scale: a realistic fact stream of many lines as JSON Lines in
+/// the input form of interchange.md (what `subledger import` reads), for the benchmark.
+///
+/// The same seed, lines and events give the same file byte for byte. The population is the
+/// demo's random one (``DemoScalePopulation``) over a shorter period, chosen by simulating a
+/// pilot of the population so that the events come near the number asked; one extra line
+/// (the first) lives ten years with a busy usage feed and keeps its first
+/// ``DemoFactStreamRequest/longLineEvents`` events. Every line is simulated as in the demo
+/// (``DemoLineSimulator``: the operator's actions through the rules). Each fact carries the
+/// `recordedAt` of the simulation (the file never goes back in it, as `import` requires) and
+/// an event id drawn from the seed in file order.
+///
+/// Memory stays flat: households are simulated a run at a time (about
+/// ``DemoFactStreamRequest/factsPerRun`` facts), each run sorted by `recordedAt` and written
+/// to a temporary file beside the output, and the runs are merged into the output.
+public enum DemoFactStream: Sendable {
+    public static func write(_ request: DemoFactStreamRequest, to path: String,
+                             progress: (String) -> Void = { _ in }) throws(DemoFactStreamError) -> DemoFactStreamSummary {
+        guard request.lines >= 2, request.lines <= DemoScalePopulation.maximumLines else {
+            throw DemoFactStreamError("the fact stream needs 2 to \(DemoScalePopulation.maximumLines) lines, not \(request.lines)")
+        }
+        guard request.events >= request.lines, request.longLineEvents >= 1, request.factsPerRun >= 1 else {
+            throw DemoFactStreamError("the fact stream needs at least one event a line (asked \(request.events) events for \(request.lines) lines)")
+        }
+        let timeline = DemoTimeline(calendar: .standard)
+        let editions = PolicyEditions.builtIn
+        let clock = ContinuousClock()
+        var started = clock.now
+
+        let population = request.lines - 1
+        let long = longLine(seed: request.seed, timeline: timeline, editions: editions, events: request.longLineEvents)
+        let perLine = Double(request.events - long.facts.count) / Double(population)
+        let windowDays = calibrateWindow(seed: request.seed, timeline: timeline, editions: editions, lines: population,
+                                         eventsPerLine: perLine)
+        progress("the lines activate over the last \(windowDays) days before \(timeline.end) (calibrated on a pilot in \(seconds(clock.now - started)))")
+
+        started = clock.now
+        let folder = try RunFolder(beside: path)
+        defer { folder.remove() }
+        var planner = DemoScalePopulation(seed: request.seed, timeline: timeline, windowDays: windowDays, lineCount: population)
+        var chunk = Chunk()
+        chunk.add(long.onboarding)
+        chunk.addLine(long.facts)
+        var runs: [String] = []
+        var sample: [String] = []
+        let stride = max(1, population / max(1, request.sampleSize))
+        var anomalies: [String] = []
+        var anomalyCount = 0
+        var subscribers = 1
+        var simulated = 0
+        func writeRun() throws(DemoFactStreamError) {
+            let run = folder.path + "/run-\(runs.count)"
+            simulated += chunk.facts.count
+            try chunk.writeSorted(to: run)
+            runs.append(run)
+            chunk = Chunk()
+            progress("simulated \(planner.plannedLines + 1) of \(request.lines) lines, \(simulated) events (\(runs.count) runs) in \(seconds(clock.now - started))")
+        }
+        while let household = planner.next() {
+            subscribers += 1
+            chunk.add(household.onboarding)
+            for plan in household.lines {
+                var simulator = DemoLineSimulator(plan: plan, owner: household.owner, timeline: timeline, editions: editions, seed: request.seed)
+                simulator.run()
+                chunk.addLine(simulator.facts)
+                if (plan.index - DemoScalePopulation.firstLineIndex) % stride == 0, sample.count < request.sampleSize { sample.append(plan.number) }
+                anomalyCount += simulator.anomalies.count
+                if anomalies.count < 20 { anomalies += simulator.anomalies.prefix(20 - anomalies.count) }
+            }
+            if chunk.facts.count >= request.factsPerRun { try writeRun() }
+        }
+        if !chunk.facts.isEmpty { try writeRun() }
+
+        started = clock.now
+        let merged = try merge(runs, into: path, seed: request.seed)
+        progress("merged \(runs.count) runs into \(path): \(merged.events) events, \(merged.bytes) bytes in \(seconds(clock.now - started))")
+        return DemoFactStreamSummary(
+            path: path, seed: request.seed, lines: request.lines, subscribers: subscribers, events: merged.events, bytes: merged.bytes,
+            windowDays: windowDays, firstRecordedAt: merged.first, lastRecordedAt: merged.last,
+            longLine: long.number, longLineEvents: long.facts.count,
+            longLineFirstOccurredAt: long.facts.first?.occurredAt ?? timeline.end,
+            longLineLastOccurredAt: long.facts.last?.occurredAt ?? timeline.end,
+            sampleLines: sample, anomalyCount: anomalyCount + long.anomalies.count, anomalies: long.anomalies + anomalies, runs: runs.count)
+    }
+
+    // MARK: The long-lived line
+
+    /// The first line: a company's mobile line from ten years before the end, prompt or a
+    /// little late, with a busy mediation feed (six usage records a month), cut after its
+    /// first `events` facts (with its owner's two apart).
+    static func longLine(seed: UInt64, timeline: DemoTimeline, editions: PolicyEditions, events: Int)
+        -> (number: String, onboarding: [LedgerFact], facts: [LedgerFact], anomalies: [String]) {
+        var random = DemoRandom(seed: seed, stream: 0x5CA1_E000_0000)
+        let subscriber = DemoSubscriber(id: DemoScalePopulation.subscriberID(0), kind: .legalEntity, governmental: false,
+                                        name: DemoNames.company(&random), nationalID: DemoNames.entityID(&random),
+                                        documents: ["registration-gazette", "national-id-of-signatory"])
+        let activatedAt = timeline.billingTime(month: 1391 * 12 + 5, day: 15).adding(milliseconds: 25_000_000)
+        let number = DemoScalePopulation.number(0, service: .mobile, seed: seed, random: &random)
+        var plan = DemoPopulation.usualLine(index: 0, number: number, subscriber: 0, service: .mobile, plan: .guarantee,
+                                            activatedAt: activatedAt, random: &random)
+        plan.habit = .sometimesLate(percent: 12)
+        plan.usageRecordsPerPeriod = 6
+        let (onboarding, owner) = DemoGenerator.onboarding(of: subscriber, before: activatedAt, random: &random)
+        var simulator = DemoLineSimulator(plan: plan, owner: owner, timeline: timeline, editions: editions, seed: seed)
+        simulator.run()
+        return (number, onboarding, Array(simulator.facts.prefix(events)), simulator.anomalies)
+    }
+
+    // MARK: The period
+
+    /// The window (in days) over which the lines activate, so that the population's events
+    /// per line (their owners' two counted in share) come near `eventsPerLine`: bisection
+    /// on a pilot of the first households, planned exactly as the file's will be.
+    static func calibrateWindow(seed: UInt64, timeline: DemoTimeline, editions: PolicyEditions, lines: Int, eventsPerLine target: Double) -> Int {
+        let pilotLines = min(lines, 2_000)
+        func measured(window: Int) -> Double {
+            var planner = DemoScalePopulation(seed: seed, timeline: timeline, windowDays: window, lineCount: pilotLines)
+            var events = 0
+            while let household = planner.next() {
+                events += household.onboarding.count
+                for plan in household.lines {
+                    var simulator = DemoLineSimulator(plan: plan, owner: household.owner, timeline: timeline, editions: editions, seed: seed)
+                    simulator.run()
+                    events += simulator.facts.count
+                }
+            }
+            return Double(events) / Double(max(1, planner.plannedLines))
+        }
+        let longest = Int((timeline.end.millisecondsSinceEpoch - timeline.windowStart.millisecondsSinceEpoch) / 86_400_000)
+        var low = 10
+        var high = longest
+        var lowEvents = measured(window: low)
+        var highEvents = measured(window: high)
+        if lowEvents >= target { return low }
+        if highEvents <= target { return high }
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            let events = measured(window: middle)
+            if events < target { (low, lowEvents) = (middle, events) } else { (high, highEvents) = (middle, events) }
+        }
+        let below = target - lowEvents
+        let above = highEvents - target
+        return below <= above ? low : high
+    }
+
+    // MARK: Runs
+
+    /// The facts of some households in track order (owners' onboarding first in each
+    /// household, then each line's facts), sorted by `recordedAt` when written.
+    private struct Chunk {
+        var facts: [LedgerFact] = []
+
+        mutating func add(_ onboarding: [LedgerFact]) { facts += onboarding }
+        mutating func addLine(_ lineFacts: [LedgerFact]) { facts += lineFacts }
+
+        /// Writes the facts ordered by (`recordedAt`, order of addition) as records of
+        /// `recordedAt` (8 bytes), length (4 bytes) and the fact's JSON without its closing brace.
+        func writeSorted(to path: String) throws(DemoFactStreamError) {
+            var order = [(recorded: Int64, index: Int32)]()
+            order.reserveCapacity(facts.count)
+            for (index, fact) in facts.enumerated() {
+                order.append(((fact.recordedAt ?? fact.occurredAt).millisecondsSinceEpoch, Int32(index)))
+            }
+            order.sort { ($0.recorded, $0.index) < ($1.recorded, $1.index) }
+            let writer = try FileWriter(path: path)
+            var json: [UInt8] = []
+            json.reserveCapacity(1024)
+            for key in order {
+                json.removeAll(keepingCapacity: true)
+                DemoFactStream.writeOpenJSON(facts[Int(key.index)], into: &json)
+                try writer.append { bytes in
+                    withUnsafeBytes(of: key.recorded.littleEndian) { bytes.append(contentsOf: $0) }
+                    withUnsafeBytes(of: UInt32(json.count).littleEndian) { bytes.append(contentsOf: $0) }
+                    bytes.append(contentsOf: json)
+                }
+            }
+            try writer.close()
+        }
+    }
+
+    /// The fact in the input form of interchange.md, without its closing brace (the merge
+    /// adds the event id): `{"type":…,"line":…,"occurredAt":…,"recordedAt":…,"data":…,"metadata":…`.
+    static func writeOpenJSON(_ fact: LedgerFact, into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: Array("{\"type\":".utf8))
+        CanonicalJSON.writeString(fact.event.type.rawValue, into: &bytes)
+        switch fact.stream {
+        case .line(let number):
+            bytes.append(contentsOf: Array(",\"line\":".utf8))
+            CanonicalJSON.writeString(number, into: &bytes)
+        case .subscriber(let id):
+            bytes.append(contentsOf: Array(",\"subscriber\":".utf8))
+            CanonicalJSON.writeString(id, into: &bytes)
+        }
+        bytes.append(contentsOf: Array(",\"occurredAt\":\"".utf8))
+        fact.occurredAt.write(into: &bytes)
+        if let recordedAt = fact.recordedAt {
+            bytes.append(contentsOf: Array("\",\"recordedAt\":\"".utf8))
+            recordedAt.write(into: &bytes)
+        }
+        bytes.append(contentsOf: Array("\",\"data\":".utf8))
+        CanonicalJSON.write(.object(fact.event.data), into: &bytes)
+        bytes.append(contentsOf: Array(",\"metadata\":{".utf8))
+        for (index, member) in fact.metadata.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            CanonicalJSON.writeString(member.key, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            CanonicalJSON.writeString(member.value, into: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Merges the sorted runs into `path` by (`recordedAt`, run), closing each fact with an
+    /// event id drawn in file order; the file appears whole or not at all.
+    private static func merge(_ runs: [String], into path: String, seed: UInt64) throws(DemoFactStreamError)
+        -> (events: Int, bytes: Int, first: Timestamp, last: Timestamp) {
+        var readers: [RunReader] = []
+        for run in runs { readers.append(try RunReader(path: run)) }
+        let partial = path + ".partial"
+        let writer = try FileWriter(path: partial)
+        var ids = DemoRandom(seed: seed, stream: 0xE7E7_1D00)
+        // A binary heap of run indexes, keyed by (the run's next recordedAt, run index).
+        var heap: [Int] = []
+        var keys = [Int64](repeating: .max, count: readers.count)
+        for index in readers.indices {
+            guard try readers[index].advance() else { continue }
+            keys[index] = readers[index].recorded
+            heap.append(index)
+        }
+        func less(_ left: Int, _ right: Int) -> Bool { (keys[left], left) < (keys[right], right) }
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1
+                let right = left + 1
+                var smallest = parent
+                if left < heap.count, less(heap[left], heap[smallest]) { smallest = left }
+                if right < heap.count, less(heap[right], heap[smallest]) { smallest = right }
+                if smallest == parent { return }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+        var events = 0
+        var first: Int64?
+        var last: Int64 = 0
+        let closing = Array(",\"eventId\":\"".utf8)
+        while let top = heap.first {
+            first = first ?? keys[top]
+            last = keys[top]
+            let id = EventID.random(using: &ids)
+            try writer.append { bytes in
+                readers[top].appendRecord(to: &bytes)
+                bytes.append(contentsOf: closing)
+                id.write(into: &bytes)
+                bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: "\n")])
+            }
+            events += 1
+            if try readers[top].advance() {
+                keys[top] = readers[top].recorded
+            } else {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+        let bytes = writer.written
+        try writer.close()
+        guard rename(partial, path) == 0 else {
+            unlink(partial)
+            throw DemoFactStreamError("cannot move the facts into \(path): \(systemMessage(errno))")
+        }
+        return (events, bytes, Timestamp(millisecondsSinceEpoch: first ?? 0), Timestamp(millisecondsSinceEpoch: last))
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return "\(milliseconds / 1000).\(milliseconds % 1000 / 100) s"
+    }
+}
+
+// MARK: Files
+
+private func systemMessage(_ code: Int32) -> String {
+    String(cString: strerror(code))
+}
+
+/// A folder for the runs beside the output file, removed with what it holds.
+private struct RunFolder {
+    let path: String
+
+    init(beside output: String) throws(DemoFactStreamError) {
+        let slash = output.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { String(output[..<$0]) } ?? "."
+        var template = Array("\(directory.isEmpty ? "/" : directory)/.demo-facts-runs-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else {
+            throw DemoFactStreamError("cannot create a folder for the runs beside \(output): \(systemMessage(errno))")
+        }
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func remove() {
+        if let directory = opendir(path) {
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name != ".", name != ".." { unlink(path + "/" + name) }
+            }
+            closedir(directory)
+        }
+        rmdir(path)
+    }
+}
+
+/// Buffered writes to a new file.
+private final class FileWriter {
+    private let descriptor: Int32
+    private let path: String
+    private var buffer: [UInt8] = []
+    private let capacity = 4 << 20
+    private(set) var written = 0
+
+    init(path: String) throws(DemoFactStreamError) {
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw DemoFactStreamError("cannot write \(path): \(systemMessage(errno))") }
+        self.path = path
+        buffer.reserveCapacity(capacity + 4096)
+    }
+
+    deinit {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+    }
+
+    func append(_ body: (inout [UInt8]) -> Void) throws(DemoFactStreamError) {
+        let before = buffer.count
+        body(&buffer)
+        written += buffer.count - before
+        if buffer.count >= capacity { try flush() }
+    }
+
+    func flush() throws(DemoFactStreamError) {
+        let failure: Int32? = buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += count
+            }
+            return nil
+        }
+        buffer.removeAll(keepingCapacity: true)
+        if let failure { throw DemoFactStreamError("cannot write \(path): \(systemMessage(failure))") }
+    }
+
+    func close() throws(DemoFactStreamError) {
+        try flush()
+    }
+}
+
+/// Reads the records of a run file one at a time, through a buffer.
+private struct RunReader {
+    private let descriptor: Int32
+    private let path: String
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var recordStart = 0
+    private var recordLength = 0
+    /// The `recordedAt` of the current record.
+    private(set) var recorded: Int64 = 0
+
+    init(path: String) throws(DemoFactStreamError) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw DemoFactStreamError("cannot read \(path): \(systemMessage(errno))") }
+        self.path = path
+        buffer = [UInt8](repeating: 0, count: 1 << 20)
+    }
+
+    /// Moves to the next record; `false` (and the file closed) at the end.
+    mutating func advance() throws(DemoFactStreamError) -> Bool {
+        start = recordStart + recordLength
+        guard try fill(12) else {
+            Glibc.close(descriptor)
+            return false
+        }
+        var recorded: Int64 = 0
+        var length: UInt32 = 0
+        buffer.withUnsafeBytes { raw in
+            recorded = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: start, as: Int64.self))
+            length = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt32.self))
+        }
+        self.recorded = recorded
+        start += 12
+        recordStart = start
+        recordLength = 0
+        guard try fill(Int(length)) else { throw DemoFactStreamError("\(path) ends inside a record") }
+        recordStart = start
+        recordLength = Int(length)
+        return true
+    }
+
+    /// Appends the current record's bytes.
+    func appendRecord(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: buffer[recordStart..<(recordStart + recordLength)])
+    }
+
+    /// Makes at least `count` bytes available from `start`; `false` at the end of the file.
+    private mutating func fill(_ count: Int) throws(DemoFactStreamError) -> Bool {
+        if end - start >= count { return true }
+        if start > 0 {
+            buffer.withUnsafeMutableBytes { raw in
+                _ = memmove(raw.baseAddress!, raw.baseAddress! + start, end - start)
+            }
+            end -= start
+            start = 0
+        }
+        if buffer.count < count { buffer += [UInt8](repeating: 0, count: count - buffer.count) }
+        while end < count {
+            let capacity = buffer.count - end
+            let read = buffer.withUnsafeMutableBytes { raw in Glibc.read(descriptor, raw.baseAddress! + end, capacity) }
+            if read < 0 {
+                if errno == EINTR { continue }
+                throw DemoFactStreamError("cannot read \(path): \(systemMessage(errno))")
+            }
+            if read == 0 { return end >= count }
+            end += read
+        }
+        return true
+    }
+}
