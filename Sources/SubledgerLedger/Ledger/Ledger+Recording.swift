@@ -1,4 +1,6 @@
+import Dispatch
 import SubledgerStore
+import Synchronization
 
 /// The states of the streams a batch touches, loaded from the store.
 struct LoadedStates {
@@ -58,7 +60,7 @@ extension Ledger {
     /// The recorded facts of one stream, in order.
     func recordedFacts(of stream: LedgerStream) throws(LedgerError) -> [RecordedFact] {
         do {
-            return try store.events(in: stream.streamID).map { recorded throws(FactError) in try RecordedFact(recorded) }
+            return try RecordedFact.decode(try store.events(in: stream.streamID))
         } catch let error as EventStoreError {
             throw LedgerError(.store(error))
         } catch let error as FactError {
@@ -172,5 +174,22 @@ extension Ledger {
                 fact.metadata["policyEdition"] = editions.edition(at: fact.occurredAt).id
             }
         }
+    }
+}
+
+extension RecordedFact {
+    /// The facts of `events`, decoded on two cores when there are many (a long line's history).
+    static func decode(_ events: [RecordedEvent]) throws(FactError) -> [RecordedFact] {
+        guard events.count >= 512 else { return try events.map { recorded throws(FactError) in try RecordedFact(recorded) } }
+        let middle = events.count / 2
+        let halves = [events[..<middle], events[middle...]]
+        let decoded = Mutex<[Int: Result<[RecordedFact], FactError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            let result = Result { () throws(FactError) in try halves[half].map { recorded throws(FactError) in try RecordedFact(recorded) } }
+            decoded.withLock { $0[half] = result }
+        }
+        let results = decoded.withLock { $0 }
+        guard let first = results[0], let second = results[1] else { preconditionFailure("a half of the facts was not decoded") }
+        return try first.get() + second.get()
     }
 }

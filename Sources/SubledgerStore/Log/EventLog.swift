@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The append-only, hash-chained event log over a ``StorageBackend``.
 ///
 /// Every event gets a gap-free global `position` and a gap-free `streamVersion`; every
@@ -169,12 +171,17 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         }
     }
 
-    /// Up to `limit` events of `stream` from `version` on.
+    /// Streams of at least this many events are decoded on two cores.
+    static var parallelStreamReadThreshold: Int { 512 }
+
+    /// Up to `limit` events of `stream` from `version` on. A long stream's positions are
+    /// read first; its records are then decoded in two halves on two cores, each in its
+    /// own read transaction (the log never changes what a position holds).
     func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent] {
         guard limit > 0 else { return [] }
         let prefix = stream.keyPrefix
         return try wrapped("reading \(stream)") {
-            try backend.read { transaction in
+            let (positions, decoded) = try backend.read { transaction -> ([UInt64], [RecordedEvent]?) in
                 var positions: [UInt64] = []
                 try transaction.scan(.streams, from: StoreKeys.streamVersion(prefix, max(version, 1))) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8),
@@ -182,9 +189,24 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                     positions.append(position)
                     return positions.count < limit
                 }
-                return try events(at: positions, of: stream, in: transaction)
+                guard positions.count >= Self.parallelStreamReadThreshold else {
+                    return (positions, try events(at: positions, of: stream, in: transaction))
+                }
+                return (positions, nil)
             }
+            if let decoded { return decoded }
+            return try decodeInHalves(positions, of: stream)
         }
+    }
+
+    private func decodeInHalves(_ positions: [UInt64], of stream: StreamID) throws -> [RecordedEvent] {
+        let middle = positions.count / 2
+        let halves = [Array(positions[..<middle]), Array(positions[middle...])]
+        let results = ResultSlots<[RecordedEvent]>(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            results.set(half, Result { try backend.read { transaction in try events(at: halves[half], of: stream, in: transaction) } })
+        }
+        return try results.get(0) + results.get(1)
     }
 
     /// The events of `stream` that occurred in `from ..< to`, in order of occurrence.

@@ -154,6 +154,9 @@ extension BenchmarkRun {
             let warmUp = max(1, options.statusCalls / 10)
             callTimes.reserveCapacity(options.statusCalls)
             var debts: Int64 = 0
+            // A warm store, as for the whole-process row: every sampled line read once, untimed
+            // (its records' pages mapped into this process), before the timed calls.
+            for line in sample { debts &+= try ledger.status(of: line).debt }
             for call in 0..<(warmUp + options.statusCalls) {
                 let line = sample[Int(random.next() % UInt64(sample.count))]
                 let start = clock.now
@@ -170,7 +173,7 @@ extension BenchmarkRun {
         rows.append(ScaleRow(figure: "`Ledger.status(of:)` of one line, in-process: p99", value: callStats.p99 * 1e6,
                              measured: String(format: "%.1f µs", callStats.p99 * 1e6), goal: .atMost(50), goalText: "p99 ≤ 50 µs",
                              comparator: "–",
-                             notes: String(format: "median %.1f µs, max %.1f µs; %@ calls over random lines, after %@ untimed",
+                             notes: String(format: "median %.1f µs, max %.1f µs; %@ calls over random lines, after every sampled line once and %@ calls untimed",
                                            callStats.median * 1e6, callStats.maximum * 1e6, ReportTable.grouped(options.statusCalls),
                                            ReportTable.grouped(max(1, options.statusCalls / 10)))
                                  + ScaleRow.disturbance(libraryOthers, seconds: libraryClock.seconds)))
@@ -223,17 +226,32 @@ extension BenchmarkRun {
                              comparator: "\(ReportTable.grouped(events)) events, \(ReportTable.grouped(generated.bytes)) B of input",
                              notes: "the child's own `VmHWM` (/proc, read every 5 ms), mapped store pages included; of which anonymous (`RssAnon`) at most \(Self.mebibytes(importing.peakAnonymousBytes)); export \(Self.mebibytes(exporting.peakResidentBytes)), verify FILE \(Self.mebibytes(verifyingFile.peakResidentBytes)), verify store \(Self.mebibytes(verifyingStore.peakResidentBytes)), generator \(Self.mebibytes(generation.peakResidentBytes))"))
 
-        // ROW TO ADD (issue 5): "Full rebuild of every projection" — events/s and peak memory.
-        // It waits for the lead's `Ledger.rebuildProjections()`. Measure it here, on this
-        // store, after the rows above: as a whole process if a command runs it (like the
-        // import: ChildProcess.run gives the wall time and the child's peak RSS), or in this
-        // process with a Stopwatch and getrusage; then
-        //     rows.append(.throughput("Full rebuild of every projection", events: events, ...))
-        // with the peak memory in its notes, and its phase in `phases`.
+        // 9. The full rebuild of every stored projection, as a whole process (`subledger rebuild`).
+        Self.progress("scale: subledger rebuild")
+        let rebuilding = try Self.runChecked([binary, "rebuild", "--db", storePath, "--json"], in: folder, name: "rebuild")
+        let rebuildReport = try Self.jsonObject(folder.appending("rebuild.out"))
+        guard rebuildReport["identicalToPrevious"] as? Bool == true, rebuildReport["eventsFolded"] as? Int == events else {
+            throw BenchmarkError("the rebuild did not reproduce the stored projections: \(rebuildReport)")
+        }
+        phases.append(("`subledger rebuild`", rebuilding.seconds))
+        let rebuildRate = Double(events) / max(rebuilding.seconds, 1e-9)
+        let records = rebuildReport["recordsWritten"] as? Int ?? 0
+        rows.append(ScaleRow(
+            figure: "Full rebuild of every projection (`subledger rebuild`), whole process", value: rebuildRate,
+            measured: "\(ReportTable.grouped(Int(rebuildRate.rounded()))) events/s", goal: .atLeast(1_000_000), goalText: "≥ 1,000,000 events/s",
+            comparator: String(format: "%@ events into %@ records in %.2f s; byte-identical to the stored ones", ReportTable.grouped(events),
+                               ReportTable.grouped(records), rebuilding.seconds),
+            notes: String(format: "CPU %.1f s user + %.1f s system (two reader threads and the fold)", rebuilding.userSeconds, rebuilding.systemSeconds)
+                + ScaleRow.disturbance(rebuilding.otherCPUSeconds, seconds: rebuilding.seconds)))
+        rows.append(ScaleRow(
+            figure: "Peak memory of the full rebuild", value: Double(rebuilding.peakResidentBytes) / 1_048_576,
+            measured: Self.mebibytes(rebuilding.peakResidentBytes), goal: .atMost(2048), goalText: "≤ 2 GiB for 10 M events",
+            comparator: "\(ReportTable.grouped(events)) events",
+            notes: "the child's own `VmHWM`, mapped store pages included; anonymous (`RssAnon`) at most \(Self.mebibytes(rebuilding.peakAnonymousBytes))"))
 
         details.append("- The generated facts: \(ReportTable.grouped(events)) events of \(ReportTable.grouped(generated.lines)) lines and \(ReportTable.grouped(generated.subscribers)) subscribers, seed \(options.scaleSeed), \(ReportTable.grouped(generated.bytes)) bytes (\(Self.perEvent(generated.bytes, events))); lines activate over the last \(generated.windowDays) days of the demo's timeline and live to its end; recorded \(generated.firstRecordedAt) to \(generated.lastRecordedAt); \(generated.runs) sorted runs merged.")
         details.append("- The long-lived line \(generated.longLine): \(generated.longLineEvents) events, occurred \(generated.longLineFirstOccurredAt) to \(generated.longLineLastOccurredAt).")
-        details.append("- CPU of the processes (user + system): " + [("import", importing), ("export", exporting), ("verify FILE", verifyingFile), ("verify store", verifyingStore), ("generator", generation)]
+        details.append("- CPU of the processes (user + system): " + [("import", importing), ("rebuild", rebuilding), ("export", exporting), ("verify FILE", verifyingFile), ("verify store", verifyingStore), ("generator", generation)]
             .map { String(format: "%@ %.1f + %.1f s", $0.0, $0.1.userSeconds, $0.1.systemSeconds) }.joined(separator: ", ") + ".")
         details.append("- Phases of the scale part (wall time): " + phases.map { String(format: "%@ %.2f s", $0.name, $0.seconds) }.joined(separator: "; ") + ".")
         scale = ScaleResults(generated: generated, rows: rows, phases: phases, details: details)
