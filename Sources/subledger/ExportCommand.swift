@@ -53,8 +53,13 @@ struct ExportCommand: ParsableCommand {
                 let last = try exportStream(stream, of: eventStore, to: destination)
                 if from == nil, to == nil { completeness = "complete: \(stream), stream versions 1..\(last)" }
             } else {
-                try eventStore.forEachEvent(from: 1, chunkSize: Self.chunkSize, verifyingHashes: true) { event in
-                    if includes(event) { try write(event, to: destination) }
+                switch format {
+                case .jsonl:
+                    try exportWholeLog(of: eventStore, to: destination)
+                case .csv:
+                    try eventStore.forEachEvent(from: 1, chunkSize: Self.chunkSize, verifyingHashes: true) { event in
+                        if includes(event) { try write(event, to: destination) }
+                    }
                 }
             }
         } catch let error as EventStoreError {
@@ -62,6 +67,16 @@ struct ExportCommand: ParsableCommand {
         }
         try destination.commit()
         if let completeness { StandardError.print(completeness) }
+    }
+
+    /// Exports the whole log as JSON Lines: ``ExportedLines/forEachLine(of:chunkSize:_:)``
+    /// reads, checks and encodes the events on a second thread while this one writes them.
+    private func exportWholeLog(of eventStore: EventStore, to destination: BufferedOutput) throws {
+        try ExportedLines.forEachLine(of: eventStore, chunkSize: Self.chunkSize) { occurredAt, line in
+            if let from, occurredAt < from { return }
+            if let to, occurredAt >= to { return }
+            try destination.append { $0.append(contentsOf: line) }
+        }
     }
 
     /// Exports one stream, checking that its versions run 1..n without a gap; returns n.

@@ -104,26 +104,31 @@ struct FactFileRecording {
         return summary
     }
 
-    /// Reads the input once, admitting every fact; returns how many there were.
+    /// Reads the input once, admitting every fact; returns how many there were. The lines
+    /// are read and parsed on a second thread (``FactLinePipeline``) while this one admits
+    /// and handles them, in input order.
     private func readFacts(phase: String, validator: inout FactStreamValidator,
                            _ handle: (ProposedEvent, Int) throws -> Void) throws -> Int {
         let reader = try LineReader(path: input.path, name: input.name, maximumLineBytes: Self.maximumLineBytes)
         let progress = ProgressBar.onTerminal(phase: "\(phase) \(input.name)", totalBytes: reader.fileSize)
         defer { progress?.finish() }
         var count = 0
-        try reader.forEachLine { bytes, line in
-            progress?.update(bytes: reader.bytesConsumed, events: count)
-            guard !FactLine.isBlank(bytes) else { return }
-            let location = "\(input.name):\(line)"
-            let fact = try FactLine.fact(from: bytes, at: location)
+        try FactLinePipeline.forEachLine(of: reader, name: input.name) { line in
+            progress?.update(bytes: line.bytesConsumed, events: count)
+            let fact: LedgerFact
+            switch line.content {
+            case .blank: return
+            case .refused(let failure): throw failure
+            case .fact(let parsed): fact = parsed
+            }
             let event: ProposedEvent
             do throws(LedgerError) {
-                event = try validator.admit(fact, index: line - 1)
+                event = try validator.admit(fact, index: line.number - 1)
             } catch {
-                throw FactLine.refusal(error, of: fact, at: location)
+                throw FactLine.refusal(error, of: fact, at: "\(input.name):\(line.number)")
             }
             count += 1
-            try handle(event, line)
+            try handle(event, line.number)
         }
         return count
     }

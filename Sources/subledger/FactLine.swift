@@ -11,19 +11,30 @@ enum FactLine {
 
     /// The fact on the line, or a failure naming `location`, the field and the reason.
     static func fact(from bytes: UnsafeRawBufferPointer, at location: String) throws(CommandFailure) -> LedgerFact {
+        try fact(from: bytes) { location }
+    }
+
+    /// The fact on line `line` of the input `name`, or a failure naming `name:line`, the
+    /// field and the reason.
+    static func fact(from bytes: UnsafeRawBufferPointer, name: String, line: Int) throws(CommandFailure) -> LedgerFact {
+        try fact(from: bytes) { "\(name):\(line)" }
+    }
+
+    /// The fact on the line; `location` is worded only for a failure.
+    private static func fact(from bytes: UnsafeRawBufferPointer, location: () -> String) throws(CommandFailure) -> LedgerFact {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes: bytes)
         } catch {
-            throw CommandFailure("\(location): \(describe(error))")
+            throw CommandFailure("\(location()): \(describe(error))")
         }
         guard case .object(let object) = value else {
-            throw CommandFailure("\(location): not a JSON object but \(article(value.typeName)) \(value.typeName): one event per line")
+            throw CommandFailure("\(location()): not a JSON object but \(article(value.typeName)) \(value.typeName): one event per line")
         }
         do {
             return try LedgerFact(input: object)
         } catch {
-            throw CommandFailure("\(location): \(error.description)")
+            throw CommandFailure("\(location()): \(error.description)")
         }
     }
 

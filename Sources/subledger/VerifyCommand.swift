@@ -77,8 +77,11 @@ struct VerifyCommand: ParsableCommand {
         }
         var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor)
         do {
-            try reader.forEachLine { bytes, line in
-                guard verifier.check(bytes, line: line, endsWithNewline: reader.lineEndsWithNewline) else { throw StopReading() }
+            // Lines are read, scanned and hashed on a second thread, checked in order here.
+            try ExportFileReading.forEachLine(of: reader) { bytes, line in
+                guard verifier.check(bytes, line: line.number, endsWithNewline: line.endsWithNewline, scan: line.scan) else {
+                    throw StopReading()
+                }
             }
         } catch is StopReading {
             // The first failure is the verdict.

@@ -4,7 +4,11 @@ import SubledgerStore
 struct FieldReader {
     let object: JSONObject
     let path: String
-    private(set) var seen: Set<String> = []
+    /// The members read so far, by their index in the object, for an object of at most 64
+    /// members (every event's); ``seen`` for a larger one.
+    private var seenMembers: UInt64 = 0
+    /// The keys read so far, for an object of more than 64 members.
+    private var seen: Set<String> = []
 
     init(_ object: JSONObject, path: String) {
         self.object = object
@@ -15,10 +19,20 @@ struct FieldReader {
 
     func failure(_ key: String, _ reason: String) -> FactError { FactError(field: name(key), reason: reason) }
 
+    /// Notes `key` as read (only a present key matters to ``checkNoOtherFields()``).
+    private mutating func markSeen(_ key: String, at index: Int?) {
+        if object.count <= 64 {
+            if let index { seenMembers |= 1 << UInt64(index) }
+        } else {
+            seen.insert(key)
+        }
+    }
+
     private mutating func value(_ key: String) throws(FactError) -> JSONValue {
-        seen.insert(key)
-        guard let value = object[key] else { throw failure(key, "missing") }
-        return value
+        let index = object.memberIndex(key)
+        markSeen(key, at: index)
+        guard let index else { throw failure(key, "missing") }
+        return object.members[index].value
     }
 
     mutating func string(_ key: String, maximumBytes: Int = 1000) throws(FactError) -> String {
@@ -36,7 +50,7 @@ struct FieldReader {
 
     mutating func optionalIdentifier(_ key: String) throws(FactError) -> String? {
         guard let value = object[key], value != .null else {
-            seen.insert(key)
+            markSeen(key, at: object.memberIndex(key))
             return nil
         }
         return try identifier(key)
@@ -64,7 +78,7 @@ struct FieldReader {
 
     mutating func optionalTime(_ key: String) throws(FactError) -> Timestamp? {
         guard let value = object[key], value != .null else {
-            seen.insert(key)
+            markSeen(key, at: object.memberIndex(key))
             return nil
         }
         return try time(key)
@@ -89,6 +103,14 @@ struct FieldReader {
 
     /// Refuses fields the type does not have (a misspelt field is not silently dropped).
     func checkNoOtherFields() throws(FactError) {
+        if object.count <= 64 {
+            let all: UInt64 = object.count == 64 ? ~0 : (1 << UInt64(object.count)) - 1
+            guard seenMembers != all else { return }
+            for (index, member) in object.members.enumerated() where seenMembers & (1 << UInt64(index)) == 0 {
+                throw failure(member.key, "is not a field of this event type")
+            }
+            return
+        }
         for member in object where !seen.contains(member.key) {
             throw failure(member.key, "is not a field of this event type")
         }

@@ -86,7 +86,7 @@ struct ByteReader {
     mutating func readString() throws(Malformed) -> String {
         let length = try readLength(limit: remaining)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[index..<index + length])
-        guard let string = String(validating: slice, as: UTF8.self) else { throw Malformed(reason: "invalid UTF-8") }
+        guard let string = UTF8Text.string(slice) else { throw Malformed(reason: "invalid UTF-8") }
         index += length
         return string
     }

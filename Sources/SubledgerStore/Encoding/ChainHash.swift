@@ -84,22 +84,22 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// Appends the 64 lowercase hex digits.
+    /// Appends the 64 lowercase hex digits (written on the stack, appended at once).
     public func writeHex(into result: inout [UInt8]) {
-        appendHex(words.0, to: &result)
-        appendHex(words.1, to: &result)
-        appendHex(words.2, to: &result)
-        appendHex(words.3, to: &result)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            Self.putHex(words.0, at: 0, in: buffer)
+            Self.putHex(words.1, at: 16, in: buffer)
+            Self.putHex(words.2, at: 32, in: buffer)
+            Self.putHex(words.3, at: 48, in: buffer)
+            result.append(contentsOf: UnsafeBufferPointer(buffer))
+        }
     }
 
-    private func appendHex(_ word: UInt64, to result: inout [UInt8]) {
+    private static func putHex(_ word: UInt64, at offset: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) {
         let digits: StaticString = "0123456789abcdef"
         let table = digits.utf8Start
-        var shift: UInt64 = 60
-        while true {
-            result.append(table[Int((word >> shift) & 0xF)])
-            if shift == 0 { return }
-            shift -= 4
+        for index in 0..<16 {
+            buffer[offset + index] = table[Int((word >> UInt64(60 - 4 * index)) & 0xF)]
         }
     }
 }

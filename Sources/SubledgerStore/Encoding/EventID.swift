@@ -27,25 +27,31 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `8-4-4-4-12` hex digits, in either case; `nil` if `text` is not a UUID.
     public init?(_ text: String) {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(32)
-        for (offset, byte) in text.utf8.enumerated() {
-            if [8, 13, 18, 23].contains(offset) {
+        var copy = text
+        guard let parsed = copy.withUTF8({ EventID(utf8: $0) }) else { return nil }
+        self = parsed
+    }
+
+    private init?(utf8: UnsafeBufferPointer<UInt8>) {
+        guard utf8.count == 36 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var digitCount = 0
+        for (offset, byte) in utf8.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
                 guard byte == UInt8(ascii: "-") else { return nil }
                 continue
             }
+            let digit: UInt8
             switch byte {
-            case 0x30...0x39: digits.append(byte - 0x30)
-            case 0x61...0x66: digits.append(byte - 0x61 + 10)
-            case 0x41...0x46: digits.append(byte - 0x41 + 10)
+            case 0x30...0x39: digit = byte - 0x30
+            case 0x61...0x66: digit = byte - 0x61 + 10
+            case 0x41...0x46: digit = byte - 0x41 + 10
             default: return nil
             }
+            if digitCount < 16 { high = high << 4 | UInt64(digit) } else { low = low << 4 | UInt64(digit) }
+            digitCount += 1
         }
-        guard digits.count == 32, text.utf8.count == 36 else { return nil }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for digit in digits[0..<16] { high = high << 4 | UInt64(digit) }
-        for digit in digits[16..<32] { low = low << 4 | UInt64(digit) }
         self.init(high: high, low: low)
     }
 
@@ -56,15 +62,24 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the 36 bytes of the lowercase `8-4-4-4-12` form.
+    /// Appends the 36 bytes of the lowercase `8-4-4-4-12` form (written on the stack,
+    /// appended at once).
     public func write(into bytes: inout [UInt8]) {
         let digits: StaticString = "0123456789abcdef"
         let table = digits.utf8Start
-        for nibbleIndex in 0..<32 {
-            if nibbleIndex == 8 || nibbleIndex == 12 || nibbleIndex == 16 || nibbleIndex == 20 { bytes.append(UInt8(ascii: "-")) }
-            let word = nibbleIndex < 16 ? high : low
-            let shift = UInt64(60 - (nibbleIndex & 15) * 4)
-            bytes.append(table[Int((word >> shift) & 0xF)])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
+            var offset = 0
+            for nibbleIndex in 0..<32 {
+                if nibbleIndex == 8 || nibbleIndex == 12 || nibbleIndex == 16 || nibbleIndex == 20 {
+                    buffer[offset] = UInt8(ascii: "-")
+                    offset += 1
+                }
+                let word = nibbleIndex < 16 ? high : low
+                let shift = UInt64(60 - (nibbleIndex & 15) * 4)
+                buffer[offset] = table[Int((word >> shift) & 0xF)]
+                offset += 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(buffer))
         }
     }
 

@@ -109,7 +109,10 @@ public struct JSONParser: ~Copyable {
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key in quotes") }
             let key = try parseString()
-            guard object[key] == nil else { throw failure("duplicate key \"\(key)\"") }
+            // Keys in increasing order (as export and most writers write them) are appended;
+            // others are looked up and inserted in their place.
+            let appendsAtEnd = object.members.last.map { JSONObject.compareKeys($0.key, key) < 0 } ?? true
+            guard appendsAtEnd || object[key] == nil else { throw failure("duplicate key \"\(key)\"") }
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a key") }
             index += 1
@@ -117,7 +120,11 @@ public struct JSONParser: ~Copyable {
             path.append(.key(key))
             let value = try parseValue(depth: depth)
             path.removeLast()
-            object[key] = value
+            if appendsAtEnd {
+                object.appendInOrder(key: key, value: value)
+            } else {
+                object[key] = value
+            }
             skipWhiteSpace()
             guard index < bytes.count else { throw failure("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -188,18 +195,27 @@ public struct JSONParser: ~Copyable {
         index += 1
         let start = index
         // Fast path: no escapes.
+        var bitsSeen: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                guard let string = String(validating: slice, as: UTF8.self) else {
-                    throw failure("invalid UTF-8 in a string")
+                let string: String
+                if bitsSeen < 0x80 {
+                    // ASCII only: valid UTF-8 as it is.
+                    string = String(decoding: slice.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+                } else {
+                    guard let validated = UTF8Text.string(slice) else {
+                        throw failure("invalid UTF-8 in a string")
+                    }
+                    string = validated
                 }
                 index += 1
                 return string
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw failure("a control character in a string must be escaped") }
+            bitsSeen |= byte
             index += 1
         }
         var utf8 = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
@@ -207,7 +223,7 @@ public struct JSONParser: ~Copyable {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                guard let string = String(validating: utf8, as: UTF8.self) else {
+                guard let string = utf8.withUnsafeBytes({ UTF8Text.string($0) }) else {
                     throw failure("invalid UTF-8 in a string")
                 }
                 return string

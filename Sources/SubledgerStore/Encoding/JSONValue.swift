@@ -77,6 +77,11 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         self.members = members
     }
 
+    /// Appends a member whose key sorts after every key already here (the caller checked).
+    mutating func appendInOrder(key: String, value: JSONValue) {
+        members.append(Member(key: key, value: value))
+    }
+
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
 
@@ -100,6 +105,14 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         }
     }
 
+    /// The index in ``members`` of the member `key`, or `nil`.
+    public func memberIndex(_ key: String) -> Int? {
+        switch search(key) {
+        case .found(let index): index
+        case .insertAt: nil
+        }
+    }
+
     private enum SearchResult { case found(Int), insertAt(Int) }
 
     private func search(_ key: String) -> SearchResult {
@@ -116,16 +129,23 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
 
     /// Compares two keys by the bytes of their UTF-8: the order of their code points.
     static func compareKeys(_ lhs: String, _ rhs: String) -> Int {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return 0
-            case (nil, _): return -1
-            case (_, nil): return 1
-            case (let a?, let b?): if a != b { return a < b ? -1 : 1 }
-            }
+        var left = lhs
+        var right = rhs
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in compareKeyBytes(UnsafeRawBufferPointer(leftBytes), UnsafeRawBufferPointer(rightBytes)) }
         }
+    }
+
+    /// Compares two keys given as their UTF-8 bytes: negative, zero or positive.
+    static func compareKeyBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
+        let common = Swift.min(left.count, right.count)
+        var index = 0
+        while index < common {
+            let a = left[index], b = right[index]
+            if a != b { return a < b ? -1 : 1 }
+            index += 1
+        }
+        return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
     }
 }
 

@@ -37,7 +37,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the 24 bytes of ``rfc3339`` to `bytes`.
+    /// Appends the 24 bytes of ``rfc3339`` to `bytes` (written on the stack, appended at once).
     public func write(into bytes: inout [UInt8]) {
         let milliseconds = millisecondsSinceEpoch
         var days = milliseconds / 86_400_000
@@ -47,6 +47,46 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             days -= 1
         }
         let civil = CivilDate(daysSinceEpoch: days)
+        guard civil.year >= 0, civil.year <= 9999 else {
+            // Outside the format's range: the digit-by-digit writer and its checks.
+            writeSlowly(civil: civil, remainder: remainder, into: &bytes)
+            return
+        }
+        let hour = remainder / 3_600_000
+        let minute = (remainder / 60_000) % 60
+        let second = (remainder / 1000) % 60
+        let millisecond = remainder % 1000
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let year = Int(civil.year)
+            buffer[0] = 0x30 &+ UInt8(truncatingIfNeeded: year / 1000)
+            buffer[1] = 0x30 &+ UInt8(truncatingIfNeeded: year / 100 % 10)
+            buffer[2] = 0x30 &+ UInt8(truncatingIfNeeded: year / 10 % 10)
+            buffer[3] = 0x30 &+ UInt8(truncatingIfNeeded: year % 10)
+            buffer[4] = UInt8(ascii: "-")
+            Self.putTwoDigits(Int(civil.month), at: 5, in: buffer)
+            buffer[7] = UInt8(ascii: "-")
+            Self.putTwoDigits(Int(civil.day), at: 8, in: buffer)
+            buffer[10] = UInt8(ascii: "T")
+            Self.putTwoDigits(Int(hour), at: 11, in: buffer)
+            buffer[13] = UInt8(ascii: ":")
+            Self.putTwoDigits(Int(minute), at: 14, in: buffer)
+            buffer[16] = UInt8(ascii: ":")
+            Self.putTwoDigits(Int(second), at: 17, in: buffer)
+            buffer[19] = UInt8(ascii: ".")
+            let millis = Int(millisecond)
+            buffer[20] = 0x30 &+ UInt8(truncatingIfNeeded: millis / 100)
+            Self.putTwoDigits(millis % 100, at: 21, in: buffer)
+            buffer[23] = UInt8(ascii: "Z")
+            bytes.append(contentsOf: UnsafeBufferPointer(buffer))
+        }
+    }
+
+    private static func putTwoDigits(_ value: Int, at offset: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) {
+        buffer[offset] = 0x30 &+ UInt8(truncatingIfNeeded: value / 10)
+        buffer[offset + 1] = 0x30 &+ UInt8(truncatingIfNeeded: value % 10)
+    }
+
+    private func writeSlowly(civil: CivilDate, remainder: Int64, into bytes: inout [UInt8]) {
         let hour = remainder / 3_600_000
         let minute = (remainder / 60_000) % 60
         let second = (remainder / 1000) % 60

@@ -27,6 +27,15 @@ public enum EventJSON: Sendable {
     /// Appends the canonical JSON of `event`; with `includeHashes`, the full export line
     /// (`hash` and `prevHash` too), without it the bytes that are hashed.
     public static func write(_ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8]) {
+        var hashMember = 0..<0
+        var previousHashMember = 0..<0
+        write(event, includeHashes: includeHashes, into: &bytes, hashMember: &hashMember, previousHashMember: &previousHashMember)
+    }
+
+    /// ``write(_:includeHashes:into:)``, noting where the `hash` and `prevHash` members were
+    /// written (each with the comma after it: neither is ever the last member).
+    private static func write(_ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8],
+                              hashMember: inout Range<Int>, previousHashMember: inout Range<Int>) {
         let keys = includeHashes ? keysWithHashes : keysWithoutHashes
         let categoryIndex = categoryIndex(event.stream.category, in: keys)
         bytes.append(UInt8(ascii: "{"))
@@ -39,12 +48,69 @@ public enum EventJSON: Sendable {
                 continue
             }
             let key = keys[index > categoryIndex ? index - 1 : index]
+            let start = bytes.count
             bytes.append(UInt8(ascii: "\""))
             bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(UInt8(ascii: ":"))
             writeValue(of: key, event, into: &bytes)
+            if includeHashes {
+                if key.utf8Start[0] == UInt8(ascii: "h") {
+                    hashMember = start..<bytes.count + 1
+                } else if key.utf8Start[0] == UInt8(ascii: "p"), key.utf8Start[1] == UInt8(ascii: "r") {
+                    previousHashMember = start..<bytes.count + 1
+                }
+            }
         }
         bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Where the parts of an export line are in the bytes it was written to.
+    public struct LineLayout: Hashable, Sendable {
+        /// The line's first byte (its `{`) and the end of its `}`.
+        public var start: Int
+        public var end: Int
+        /// The `hash` member and the `prevHash` member, each with the comma after it.
+        public var hashMember: Range<Int>
+        public var previousHashMember: Range<Int>
+    }
+
+    /// Appends the export line of `event` (``write(_:includeHashes:into:)`` with hashes) and
+    /// says where its parts are, for ``hashMatches(line:in:previousHash:hash:)``.
+    public static func writeExportLine(_ event: RecordedEvent, into bytes: inout [UInt8]) -> LineLayout {
+        let start = bytes.count
+        var hashMember = 0..<0
+        var previousHashMember = 0..<0
+        write(event, includeHashes: true, into: &bytes, hashMember: &hashMember, previousHashMember: &previousHashMember)
+        return LineLayout(start: start, end: bytes.count, hashMember: hashMember, previousHashMember: previousHashMember)
+    }
+
+    /// Whether `hash` is SHA-256 of the 32 bytes of `previousHash` followed by the canonical
+    /// JSON of the event without `hash` and `prevHash`, given its export line in `bytes` as
+    /// ``writeExportLine(_:into:)`` wrote it: that JSON is the line with those two members cut
+    /// out, so this is ``computeHash(of:)`` compared with `hash`, with one encoding instead of
+    /// two for an export that checks every event.
+    public static func hashMatches(line layout: LineLayout, in bytes: UnsafeRawBufferPointer,
+                                   previousHash: ChainHash, hash: ChainHash) -> Bool {
+        precondition(layout.start < layout.hashMember.lowerBound && layout.hashMember.upperBound <= layout.previousHashMember.lowerBound
+                     && layout.previousHashMember.upperBound < layout.end && layout.end <= bytes.count,
+                     "hash is written before prevHash, neither last")
+        var hasher = SHA256()
+        withUnsafeBytes(of: previousHash.words.0.bigEndian) { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: previousHash.words.1.bigEndian) { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: previousHash.words.2.bigEndian) { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: previousHash.words.3.bigEndian) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[layout.start..<layout.hashMember.lowerBound]))
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[layout.hashMember.upperBound..<layout.previousHashMember.lowerBound]))
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[layout.previousHashMember.upperBound..<layout.end]))
+        return hasher.finalize().withUnsafeBytes { ChainHash(bytes: $0) } == hash
+    }
+
+    /// Appends the export line of `event` and checks its hash over the same bytes
+    /// (``writeExportLine(_:into:)`` then ``hashMatches(line:in:previousHash:hash:)``).
+    public static func writeVerifyingHash(_ event: RecordedEvent, into bytes: inout [UInt8]) -> Bool {
+        let layout = writeExportLine(event, into: &bytes)
+        return bytes.withUnsafeBytes { hashMatches(line: layout, in: $0, previousHash: event.previousHash, hash: event.hash) }
     }
 
     private static func writeValue(of key: StaticString, _ event: RecordedEvent, into bytes: inout [UInt8]) {
@@ -79,6 +145,23 @@ public enum EventJSON: Sendable {
             CanonicalJSON.writeString(member.key, into: &bytes)
             bytes.append(UInt8(ascii: ":"))
             CanonicalJSON.writeString(member.value, into: &bytes)
+        } else if metadata.count > 1, metadata.count <= 8 {
+            // A few members: each the smallest key after the one before, without sorting a copy.
+            var previous: String?
+            for index in 0..<metadata.count {
+                var smallest: (key: String, value: String)?
+                for member in metadata {
+                    if let previous, JSONObject.compareKeys(member.key, previous) <= 0 { continue }
+                    if let current = smallest, JSONObject.compareKeys(member.key, current.key) >= 0 { continue }
+                    smallest = member
+                }
+                guard let member = smallest else { break }
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                CanonicalJSON.writeString(member.key, into: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                CanonicalJSON.writeString(member.value, into: &bytes)
+                previous = member.key
+            }
         } else if metadata.count > 1 {
             let sorted = metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
             for (index, member) in sorted.enumerated() {
@@ -113,5 +196,12 @@ extension ChainHash {
     /// output form (the chain rule of interchange.md applies to any canonical bytes).
     public static func sha256(of bytes: [UInt8]) -> ChainHash {
         SHA256.hash(data: bytes).withUnsafeBytes { ChainHash(bytes: $0) }
+    }
+
+    /// The SHA-256 digest of `bytes` (no copy).
+    public static func sha256(of bytes: UnsafeRawBufferPointer) -> ChainHash {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        return hasher.finalize().withUnsafeBytes { ChainHash(bytes: $0) }
     }
 }

@@ -1,4 +1,9 @@
 import SubledgerStore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// A line of an export that is already written in canonical JSON (interchange.md: what
 /// `json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)` prints,
@@ -40,43 +45,69 @@ struct CanonicalLine {
         case other
     }
 
-    let bytes: UnsafeRawBufferPointer
-    /// The top-level members the verifier asks for.
-    private(set) var position: Member?
-    private(set) var hash: Member?
-    private(set) var previousHash: Member?
-    private(set) var recordedAt: Member?
-    /// The number of top-level members.
-    private(set) var memberCount = 0
+    /// Where a canonical line's members are: what ``scan(_:)`` found, kept apart from the
+    /// bytes so that a reading thread can hand it over with a copy of them.
+    struct Layout: Sendable {
+        /// The top-level members the verifier asks for.
+        fileprivate(set) var position: Member?
+        fileprivate(set) var hash: Member?
+        fileprivate(set) var previousHash: Member?
+        fileprivate(set) var recordedAt: Member?
+        /// The number of top-level members.
+        fileprivate(set) var memberCount = 0
 
-    private init(bytes: UnsafeRawBufferPointer) {
+        fileprivate mutating func note(key: UnsafeRawBufferPointer, _ member: Member) {
+            memberCount += 1
+            switch key.count {
+            case 4 where CanonicalLine.equal(key, "hash"): hash = member
+            case 8 where CanonicalLine.equal(key, "position"): position = member
+            case 8 where CanonicalLine.equal(key, "prevHash"): previousHash = member
+            case 10 where CanonicalLine.equal(key, "recordedAt"): recordedAt = member
+            default: break
+            }
+        }
+    }
+
+    let bytes: UnsafeRawBufferPointer
+    let layout: Layout
+    /// What ``hashMatches()`` returns, when it was found already (on a reading thread).
+    private let knownHashVerdict: Bool?
+
+    var position: Member? { layout.position }
+    var hash: Member? { layout.hash }
+    var previousHash: Member? { layout.previousHash }
+    var recordedAt: Member? { layout.recordedAt }
+
+    /// `bytes`, which ``scan(_:)`` found to have `layout`, and what ``hashMatches()``
+    /// returned for these bytes if it was asked.
+    init(bytes: UnsafeRawBufferPointer, layout: Layout, hashVerdict: Bool? = nil) {
         self.bytes = bytes
+        self.layout = layout
+        knownHashVerdict = hashVerdict
+    }
+
+    /// Whether ``hashMatches()`` may be asked: `hash` and `prevHash` are strings of 64
+    /// characters without escapes (the verifier asks only once they are 64 lowercase hex
+    /// digits; on other characters the answer is meaningless but the same every time).
+    var mayHash: Bool {
+        guard let hash, let previousHash else { return false }
+        return hash.kind == .plainString && hash.end - hash.valueStart == 66
+            && previousHash.kind == .plainString && previousHash.end - previousHash.valueStart == 66
     }
 
     /// The line as canonical JSON, or `nil` when it is not exactly in canonical form.
     static func scan(_ bytes: UnsafeRawBufferPointer) -> CanonicalLine? {
         guard bytes.count >= 2, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        var line = CanonicalLine(bytes: bytes)
+        var layout = Layout()
         var scanner = Scanner(base: base, count: bytes.count)
         let complete = scanner.object(depth: 1) { key, member in
-            line.note(key: key, member)
+            layout.note(key: key, member)
         }
         guard complete, scanner.index == bytes.count else { return nil }
-        return line
+        return CanonicalLine(bytes: bytes, layout: layout)
     }
 
-    private mutating func note(key: UnsafeRawBufferPointer, _ member: Member) {
-        memberCount += 1
-        switch key.count {
-        case 4 where Self.equal(key, "hash"): hash = member
-        case 8 where Self.equal(key, "position"): position = member
-        case 8 where Self.equal(key, "prevHash"): previousHash = member
-        case 10 where Self.equal(key, "recordedAt"): recordedAt = member
-        default: break
-        }
-    }
-
-    private static func equal(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+    fileprivate static func equal(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         bytes.count == text.utf8CodeUnitCount && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
     }
 
@@ -109,25 +140,54 @@ struct CanonicalLine {
         return value >= 1 ? value : nil
     }
 
-    /// Appends the canonical JSON of the object without its `hash` and `prevHash` members:
-    /// the line with those members (and one comma each) cut out.
-    func appendHashedBytes(to output: inout [UInt8]) {
-        var cuts: [Range<Int>] = []
-        for member in [hash, previousHash].compactMap({ $0 }) {
-            // The member and the comma before it; the first member takes the comma after it.
-            cuts.append(member.start == 1 ? member.start..<member.end + 1 : member.start - 1..<member.end)
+    /// Whether `hash` is SHA-256 of the 32 bytes `prevHash` spells followed by the
+    /// canonical JSON of the object without `hash` and `prevHash` (both must be strings of
+    /// 64 lowercase hex digits, as the verifier checked before).
+    func hashMatches() -> Bool {
+        if let knownHashVerdict { return knownHashVerdict }
+        guard let hash, let previousHash, mayHash else { preconditionFailure("hash and prevHash are checked first") }
+        // The line without those members: the runs of members around them, joined by commas.
+        return withUnsafeTemporaryAllocation(byteCount: 32 + bytes.count, alignment: 8) { buffer in
+            let output = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            Self.decodeHex(value(of: previousHash), into: output)
+            var length = 32
+            output[length] = UInt8(ascii: "{")
+            length += 1
+            var runStart = 1
+            var isFirstRun = true
+            func run(upTo end: Int) {
+                guard end > runStart else { return }
+                if !isFirstRun {
+                    output[length] = UInt8(ascii: ",")
+                    length += 1
+                }
+                memcpy(output + length, bytes.baseAddress! + runStart, end - runStart)
+                length += end - runStart
+                isFirstRun = false
+            }
+            let (first, second) = hash.start < previousHash.start ? (hash, previousHash) : (previousHash, hash)
+            run(upTo: first.start - 1)
+            runStart = first.end + 1
+            run(upTo: second.start - 1)
+            runStart = second.end + 1
+            run(upTo: bytes.count - 1)
+            output[length] = UInt8(ascii: "}")
+            length += 1
+            let computed = ChainHash.sha256(of: UnsafeRawBufferPointer(start: output, count: length))
+            return withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { stored in
+                Self.decodeHex(value(of: hash), into: stored.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                return ChainHash(bytes: UnsafeRawBufferPointer(stored)) == computed
+            }
         }
-        if cuts.count == 2, cuts[1].lowerBound < cuts[0].lowerBound { cuts.swapAt(0, 1) }
-        // Two adjacent cuts at the start must not both take the same comma.
-        if cuts.count == 2, cuts[0].upperBound > cuts[1].lowerBound {
-            cuts[1] = cuts[0].upperBound..<cuts[1].upperBound
+    }
+
+    /// Writes the 32 bytes that a quoted string of 64 lowercase hex digits spells.
+    private static func decodeHex(_ quoted: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) {
+        precondition(quoted.count == 66, "64 hex digits in quotes")
+        func digit(_ byte: UInt8) -> UInt8 { byte <= 0x39 ? byte &- 0x30 : byte &- 0x61 &+ 10 }
+        for index in 0..<32 {
+            output[index] = digit(quoted[1 + 2 * index]) << 4 | digit(quoted[2 + 2 * index])
         }
-        var next = 0
-        for cut in cuts {
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[next..<cut.lowerBound]))
-            next = cut.upperBound
-        }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[next...]))
     }
 }
 
@@ -178,8 +238,13 @@ private struct Scanner {
     /// Whether `lhs` sorts strictly before `rhs` by bytes (the order of code points).
     private static func precedes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
         let common = min(lhs.count, rhs.count)
-        let order = common == 0 ? 0 : memcmp(lhs.baseAddress!, rhs.baseAddress!, common)
-        return order != 0 ? order < 0 : lhs.count < rhs.count
+        var index = 0
+        while index < common {
+            let left = lhs[index], right = rhs[index]
+            if left != right { return left < right }
+            index += 1
+        }
+        return lhs.count < rhs.count
     }
 
     private mutating func value(depth: Int) -> CanonicalLine.Kind? {

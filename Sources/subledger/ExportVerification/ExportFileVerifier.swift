@@ -30,10 +30,12 @@ struct ExportFileVerifier {
 
     /// Checks one line (without its `\n`; `endsWithNewline` when it had one); returns
     /// `false` once the file is found bad.
-    mutating func check(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool = true) -> Bool {
+    /// `scan` is what a reading thread found in the line (``ExportFileReading``), if anything.
+    mutating func check(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool = true,
+                        scan: ExportFileReading.Scan = .notScanned) -> Bool {
         guard result.ok else { return false }
         do {
-            try checkEvent(bytes, line: line, endsWithNewline: endsWithNewline)
+            try checkEvent(bytes, line: line, endsWithNewline: endsWithNewline, scan: scan)
             return true
         } catch {
             result.fail(error.position, line: error.line ?? line, error.reason)
@@ -56,11 +58,12 @@ struct ExportFileVerifier {
         var line: Int?
     }
 
-    private mutating func checkEvent(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool) throws(Failure) {
+    private mutating func checkEvent(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool,
+                                     scan: ExportFileReading.Scan) throws(Failure) {
         let display = { (key: String) in ExportText.short(ExportLine.display(key, in: bytes, endsWithNewline: endsWithNewline)) }
         // 1. One JSON object, integers only, unique keys.
         let object: ExportObject
-        switch ExportLine.read(bytes, endsWithNewline: endsWithNewline) {
+        switch ExportLine.read(bytes, endsWithNewline: endsWithNewline, scan: scan) {
         case .blank:
             if blankLine == nil { blankLine = line }
             return
@@ -126,7 +129,7 @@ struct ExportFileVerifier {
         if let previousTime, time < previousTime {
             throw fail("recordedAt \(ExportText.short(recordedText)) is before the recordedAt \(ExportText.short(previousTimeText ?? "")) of position \(previousPosition?.description ?? "?")")
         }
-        wanted.remove(storedHash)
+        if !wanted.isEmpty { wanted.remove(storedHash) }
         result.events += 1
         if result.firstPosition == nil { result.firstPosition = position }
         result.lastPosition = position

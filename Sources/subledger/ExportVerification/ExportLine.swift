@@ -10,7 +10,17 @@ enum ExportLine {
     case bad(position: ExportPosition?, reason: String)
 
     /// Reads `bytes`, one line without its `\n` (`endsWithNewline` tells whether it had one).
-    static func read(_ bytes: UnsafeRawBufferPointer, endsWithNewline: Bool) -> ExportLine {
+    static func read(_ bytes: UnsafeRawBufferPointer, endsWithNewline: Bool,
+                     scan: ExportFileReading.Scan = .notScanned) -> ExportLine {
+        // A line in canonical form (as export writes every line) is read where it lies.
+        switch scan {
+        case .notScanned:
+            if let line = CanonicalLine.scan(bytes) { return .event(.canonical(line)) }
+        case .notCanonical:
+            break
+        case .canonical(let layout, let hashVerdict):
+            return .event(.canonical(CanonicalLine(bytes: bytes, layout: layout, hashVerdict: hashVerdict)))
+        }
         // The strict parser accepts a subset of what Python reads (all of it UTF-8: bytes
         // beyond ASCII only inside strings, which it validates), and reads it the same.
         if let value = try? JSONParser.parse(bytes: bytes) {

@@ -3,6 +3,8 @@ import SubledgerStore
 /// The object on one line of an export, read strictly (the common case) or as Python
 /// reads what the strict parser refuses.
 enum ExportObject {
+    /// A line in canonical form, read where it lies (valid only while its bytes are).
+    case canonical(CanonicalLine)
     case strict(JSONObject)
     case lenient([LenientMember])
 
@@ -18,6 +20,19 @@ enum ExportObject {
     /// The top-level field `key`.
     func field(_ key: String) -> Field {
         switch self {
+        case .canonical(let line):
+            guard let known = line.knownMember(key) else { return Self.strict(line).field(key) }
+            guard let member = known else { return .missing }
+            switch member.kind {
+            case .plainString:
+                return .string(line.plainText(of: member), hasUnpairedSurrogate: false)
+            case .escapedString:
+                // Canonical escapes stand for control characters only: no surrogate.
+                guard case .string(let text)? = try? JSONParser.parse(bytes: line.value(of: member)) else { return .other }
+                return .string(text, hasUnpairedSurrogate: false)
+            case .integer, .other:
+                return .other
+            }
         case .strict(let object):
             guard let value = object[key] else { return .missing }
             guard case .string(let text) = value else { return .other }
@@ -32,6 +47,8 @@ enum ExportObject {
     /// The `position`: a positive integer (Python's `int` from 1, not a `bool`), else `nil`.
     var position: ExportPosition? {
         switch self {
+        case .canonical(let line):
+            return line.position.flatMap(line.positiveInteger).map(ExportPosition.init)
         case .strict(let object):
             guard case .integer(let integer)? = object["position"], integer >= 1 else { return nil }
             return ExportPosition(UInt64(integer))
@@ -44,6 +61,8 @@ enum ExportObject {
     /// `nil` when a string holds an unpaired surrogate (it has no UTF-8 form).
     func hashedBytes() -> [UInt8]? {
         switch self {
+        case .canonical(let line):
+            return Self.strict(line).hashedBytes()
         case .strict(let object):
             var body = object
             body["hash"] = nil
@@ -73,6 +92,7 @@ enum ExportObject {
     /// (hand-edited: other fields, other time formats, huge integers) as it is, as the
     /// Python verifier does.
     func checkHash(stored storedHash: String, previous previousHash: String) -> HashCheck {
+        if case .canonical(let line) = self { return line.hashMatches() ? .matches : .mismatch }
         if case .strict(let object) = self, let recorded = Self.inStoreShape(object) {
             return EventJSON.computeHash(of: recorded) == recorded.hash ? .matches : .mismatch
         }
@@ -91,6 +111,14 @@ enum ExportObject {
               object["recordedAt"] == .string(recorded.recordedAt.rfc3339)
         else { return nil }
         return recorded
+    }
+
+    /// A canonical line read by the strict parser, which reads every canonical line the same.
+    private static func strict(_ line: CanonicalLine) -> ExportObject {
+        guard case .object(let object)? = try? JSONParser.parse(bytes: line.bytes) else {
+            preconditionFailure("a canonical line is a JSON object the strict parser reads")
+        }
+        return .strict(object)
     }
 
     private static func member(_ key: String, of members: [LenientMember]) -> LenientJSONValue? {

@@ -1,29 +1,40 @@
 /// A `position` of an exported event as the Python verifier reads it: any positive
 /// integer, however large (a hand-edited file may hold one beyond 64 bits).
 struct ExportPosition: Comparable, CustomStringConvertible {
-    /// Decimal digits without leading zeros.
+    /// The value when it fits in 64 bits (every position the store writes), else `nil`.
+    private let small: UInt64?
+    /// Decimal digits without leading zeros, for a value beyond 64 bits only.
     private let digits: [UInt8]
 
     init(_ value: UInt64) {
-        digits = Array(String(value).utf8)
+        small = value
+        digits = []
     }
 
     /// The position written as `digits` (ASCII, no sign, no leading zero; at least 1).
     init?(digits text: String) {
         let bytes = Array(text.utf8)
         guard let first = bytes.first, first != UInt8(ascii: "0"), bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        digits = bytes
+        self.init(bytes: bytes)
     }
 
+    /// Digits already checked: kept as a number when they fit in 64 bits.
     private init(bytes: [UInt8]) {
-        digits = bytes
+        if bytes.count <= 20, let value = UInt64(String(decoding: bytes, as: UTF8.self)) {
+            small = value
+            digits = []
+        } else {
+            small = nil
+            digits = bytes
+        }
     }
 
     static let one = ExportPosition(1)
 
     /// The position after this one.
     var next: ExportPosition {
-        var bytes = digits
+        if let small, small < UInt64.max { return ExportPosition(small + 1) }
+        var bytes = small.map { Array(String($0).utf8) } ?? digits
         var index = bytes.count - 1
         while index >= 0 {
             if bytes[index] == UInt8(ascii: "9") {
@@ -38,8 +49,15 @@ struct ExportPosition: Comparable, CustomStringConvertible {
     }
 
     static func < (lhs: ExportPosition, rhs: ExportPosition) -> Bool {
-        lhs.digits.count != rhs.digits.count ? lhs.digits.count < rhs.digits.count : lhs.digits.lexicographicallyPrecedes(rhs.digits)
+        switch (lhs.small, rhs.small) {
+        case (let left?, let right?): left < right
+        // A value beyond 64 bits is larger than any that fits.
+        case (.some, .none): true
+        case (.none, .some): false
+        case (.none, .none):
+            lhs.digits.count != rhs.digits.count ? lhs.digits.count < rhs.digits.count : lhs.digits.lexicographicallyPrecedes(rhs.digits)
+        }
     }
 
-    var description: String { String(decoding: digits, as: UTF8.self) }
+    var description: String { small.map { String($0) } ?? String(decoding: digits, as: UTF8.self) }
 }

@@ -3,12 +3,12 @@
 enum LowercaseHex {
     /// Whether `text` is exactly 64 characters of `0-9a-f`.
     static func isHash(_ text: String) -> Bool {
-        var count = 0
-        for byte in text.utf8 {
-            guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
-            count += 1
+        var copy = text
+        return copy.withUTF8 { utf8 in
+            guard utf8.count == 64 else { return false }
+            for byte in utf8 where !((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)) { return false }
+            return true
         }
-        return count == 64
     }
 
     /// The bytes `text` spells (two digits a byte); `text` must pass ``isHash(_:)``.
