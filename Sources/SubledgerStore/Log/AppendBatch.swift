@@ -23,6 +23,8 @@ struct AppendBatch<Backend: StorageBackend> {
     /// Whether the stored projection folds this transaction's events: decided at the
     /// first batch that appends (`nil` until then).
     private var projectionIsLive: Bool?
+    /// The projection's fold over this transaction's batches, flushed before the commit.
+    private var projectionFold: (any ProjectionTransactionFold)?
 
     init(log: EventLog<Backend>, transaction: Backend.Transaction, symbols: SymbolTable, now: Timestamp) throws {
         self.log = log
@@ -97,7 +99,18 @@ struct AppendBatch<Backend: StorageBackend> {
             projectionIsLive = try catchUpProjection(projection, before: first.position)
         }
         guard projectionIsLive == true else { return }
-        try projection.fold(appended, into: ProjectionRecordsInTransaction(transaction: transaction))
+        var fold = projectionFold ?? projection.makeTransactionFold()
+        projectionFold = nil
+        try fold.fold(appended, records: ProjectionRecordsInTransaction(transaction: transaction))
+        projectionFold = fold
+    }
+
+    /// Ends the transaction's part of the projection: writes what its fold still holds and
+    /// moves the checkpoint to the head. Runs inside the transaction, before the commit.
+    mutating func finishTransaction() throws {
+        guard let projection = log.projection, var fold = projectionFold else { return }
+        projectionFold = nil
+        try fold.flush(records: ProjectionRecordsInTransaction(transaction: transaction))
         try ProjectionCheckpoint(identity: projection.identity, position: headPosition).write(in: transaction)
     }
 
@@ -112,7 +125,10 @@ struct AppendBatch<Backend: StorageBackend> {
         var next = checkpoint.position + 1
         while next < position {
             let chunk = try log.decodeRange(from: next, before: min(position, next + 4096), in: transaction, symbols: &symbols)
-            try projection.fold(chunk, into: ProjectionRecordsInTransaction(transaction: transaction))
+            var fold = projectionFold ?? projection.makeTransactionFold()
+            projectionFold = nil
+            try fold.fold(chunk, records: ProjectionRecordsInTransaction(transaction: transaction))
+            projectionFold = fold
             next += UInt64(chunk.count)
         }
         return true

@@ -51,6 +51,7 @@ protocol AppendBatchProtocol {
     mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws
     func checkUntouched(_ expectations: [StreamID: ExpectedVersion]) throws
     mutating func finishBatch() throws
+    mutating func finishTransaction() throws
     mutating func version(of stream: StreamID) throws -> UInt64
 }
 

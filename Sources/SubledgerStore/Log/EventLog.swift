@@ -49,6 +49,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 for event in events { try batch.add(event, expectations: expectations) }
                 try batch.checkUntouched(expectations)
                 try batch.finishBatch()
+                try batch.finishTransaction()
                 committedSymbols = batch.symbols
                 return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount,
                                     headPosition: batch.headPosition)
@@ -73,6 +74,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 defer { session.isOpen = false }
                 let result: R
                 do { result = try body(session) } catch { bodyError = error; throw error }
+                try session.batch.finishTransaction()
                 committedSymbols = session.batch.symbols
                 return result
             }

@@ -26,6 +26,38 @@ public protocol StoredProjection: Sendable {
 
     /// A fresh in-memory fold, for a rebuild.
     func makeRebuild() -> Rebuild
+
+    /// The fold of one write transaction, which may keep what it has read and folded
+    /// across the transaction's batches (an import's) and write it when the transaction
+    /// ends.
+    associatedtype TransactionFold: ProjectionTransactionFold = DirectTransactionFold<Self>
+    /// A fresh fold for one write transaction.
+    func makeTransactionFold() -> TransactionFold
+}
+
+/// The projection's fold over the batches of one write transaction: ``fold(_:records:)``
+/// after each batch, ``flush(records:)`` once before the commit. Between the two, the
+/// records may lag behind what it holds; nothing else writes them meanwhile.
+public protocol ProjectionTransactionFold {
+    /// Folds the next batch's new events.
+    mutating func fold(_ events: [RecordedEvent], records: some ProjectionRecords) throws
+    /// Writes whatever it still holds.
+    mutating func flush(records: some ProjectionRecords) throws
+}
+
+/// The transaction fold of a projection that writes as it folds.
+public struct DirectTransactionFold<Projection: StoredProjection>: ProjectionTransactionFold {
+    let projection: Projection
+
+    public mutating func fold(_ events: [RecordedEvent], records: some ProjectionRecords) throws {
+        try projection.fold(events, into: records)
+    }
+
+    public mutating func flush(records: some ProjectionRecords) throws {}
+}
+
+extension StoredProjection where TransactionFold == DirectTransactionFold<Self> {
+    public func makeTransactionFold() -> DirectTransactionFold<Self> { DirectTransactionFold(projection: self) }
 }
 
 /// The records of a projection inside one write transaction.

@@ -22,6 +22,31 @@ public struct LedgerProjection: StoredProjection {
     }
 
     public func makeRebuild() -> LedgerProjectionRebuild { LedgerProjectionRebuild() }
+
+    public func makeTransactionFold() -> LedgerTransactionFold { LedgerTransactionFold() }
+}
+
+/// The ledger's fold over one write transaction: each touched line's and subscriber's
+/// state is read and decoded once, folded through every batch of the transaction (an
+/// import's), and written once, in key order, when the transaction ends, or when it holds
+/// more than ``statesKept`` states.
+public struct LedgerTransactionFold: ProjectionTransactionFold, Sendable {
+    /// The states held before they are written early (memory stays bounded in a large import).
+    public static var statesKept: Int { 100_000 }
+
+    var fold = LedgerProjectionFold()
+
+    public mutating func fold(_ events: [RecordedEvent], records: some ProjectionRecords) throws {
+        for recorded in events { try fold.apply(recorded) { key in try records.value(for: key) } }
+        if fold.lines.count + fold.subscribers.count > Self.statesKept { try flush(records: records) }
+    }
+
+    public mutating func flush(records: some ProjectionRecords) throws {
+        for (key, value) in fold.changedRecords().sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            try records.setValue(value, for: key)
+        }
+        fold = LedgerProjectionFold()
+    }
 }
 
 /// The whole log folded in memory, for ``EventStore/rebuildProjection()``.
