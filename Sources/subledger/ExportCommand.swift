@@ -44,7 +44,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let eventStore = try store.openExistingStore()
+        let eventStore = try store.openExistingStore(keepingProjections: false)
         let destination = try output.map { path throws(CommandFailure) in try BufferedOutput(path: path) } ?? BufferedOutput()
         if format == .csv { try destination.append { CSVExport.appendHeader(into: &$0) } }
         var completeness: String?

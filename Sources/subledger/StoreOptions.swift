@@ -25,10 +25,13 @@ struct StoreOptions: ParsableArguments {
     /// - Parameter initialMapSizeBytes: the LMDB map to start with (address space, not disk);
     ///   a writer that knows it will write much asks for more, so that its one transaction
     ///   does not start over each time the map has to grow.
-    func openStore(initialMapSizeBytes: Int? = nil) throws -> EventStore {
+    /// - Parameter keepingProjections: whether the store keeps the ledger's stored
+    ///   projections (caught up, or rebuilt, at open). Commands that only read the log
+    ///   (`verify`, `export`) open without them, so that they never write and a damaged
+    ///   log is reported by them, not by a rebuild that trips on it.
+    func openStore(initialMapSizeBytes: Int? = nil, keepingProjections: Bool = true) throws -> EventStore {
         let path = try storePath()
-        // Every store the commands open keeps the ledger's stored projections.
-        var options = EventStore.Options(projection: LedgerProjection())
+        var options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil)
         if let initialMapSizeBytes { options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes) }
         do {
             return try EventStore.open(at: path, options: options)
@@ -38,12 +41,12 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store, which must exist: a command that only reads never creates one.
-    func openExistingStore() throws -> EventStore {
+    func openExistingStore(keepingProjections: Bool = true) throws -> EventStore {
         let path = try storePath()
         guard try storeExists() else {
             throw CommandFailure("no store at \(path): import facts into it first, or name another folder with --db")
         }
-        return try openStore()
+        return try openStore(keepingProjections: keepingProjections)
     }
 
     /// The ledger over the existing store, with the built-in policy editions.

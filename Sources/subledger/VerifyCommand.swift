@@ -43,7 +43,7 @@ struct VerifyCommand: ParsableCommand {
     private func verifyStore() throws {
         let report: VerificationReport
         do {
-            report = try store.openExistingStore().verify()
+            report = try store.openExistingStore(keepingProjections: false).verify()
         } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }
