@@ -352,3 +352,74 @@ struct ChunkedRebuildTests {
         #expect(error?.position == 6543, "\(String(describing: error))")
     }
 }
+
+@Suite("What the review found: sessions, new stores, failed chunked reads")
+struct ProjectionReviewTests {
+    /// A batch that fails half-way ends its session: the caller's catch does not let the
+    /// session commit the half-written batch, nor anything else.
+    @Test(arguments: Backend.allCases)
+    func aCaughtFailureInASessionStillWritesNothing(_ backend: Backend) throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try StoredProjectionTests.open(backend, folder: folder)
+        try store.append([paymentEvent("+98911", amount: 1)])
+        let head = try store.head()
+        let error = #expect(throws: EventStoreError.self) {
+            try store.withAppendSession { session in
+                try session.append([paymentEvent("+98912", amount: 2)])
+                do {
+                    try session.append([paymentEvent("+98913", amount: 3), paymentEvent("+98911", amount: 4)],
+                                       expecting: [.line("+98911"): .exactly(7)])
+                } catch {}  // caught: the session must still abort
+                var refusedLater = false
+                do { try session.append([paymentEvent("+98914", amount: 5)]) } catch { refusedLater = true }
+                #expect(refusedLater, "a session whose batch failed takes no more appends")
+            }
+        }
+        #expect(error?.code == .versionConflict, "\(String(describing: error))")
+        #expect(try store.head() == head)
+        try expectProjectionMatchesTheLog(store, streams: StoredProjectionTests.streams)
+    }
+
+    /// A new store opened with the projection gets its checkpoint at once, so that the
+    /// appends of a writer without it are folded by the next writer with it.
+    @Test func aNewStoreStartsItsCheckpointSoPlainWritersAreCaughtUp() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let projected = try StoredProjectionTests.open(.lmdb, folder: folder)
+        #expect(try projected.projectionValue(for: AmountTotals.key(.line("+98911"))).isCurrent)
+        let plain = try EventStore.open(at: folder)
+        try plain.append([paymentEvent("+98911", amount: 2)])
+        try projected.append([paymentEvent("+98912", amount: 3)])
+        try expectProjectionMatchesTheLog(projected, streams: StoredProjectionTests.streams)
+    }
+
+    /// A chunked read that fails while a worker is ahead stops both workers and throws
+    /// (it once could trap freeing a semaphore below its starting count).
+    @Test func aFailureInAChunkedReadIsThrownWhateverTheWorkersWereDoing() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 16 << 20))
+        try store.withAppendSession { session in
+            for batch in 0..<20 { try session.append((0..<500).map { paymentEvent("+9891\($0 % 3)", amount: Int64(batch)) }) }
+        }
+        struct Planted: Error {}
+        for failingChunk in [0, 1, 5, 18, 19] {
+            for slowConsumer in [false, true] {
+                #expect(throws: Planted.self) {
+                    try store.forEachChunk(chunkSize: 500, prepare: { events in
+                        if events.first?.position == UInt64(failingChunk * 500 + 1) { throw Planted() }
+                        return events.count
+                    }) { _ in if slowConsumer { usleep(2_000) } }
+                }
+                var consumed = 0
+                #expect(throws: Planted.self) {
+                    try store.forEachChunk(chunkSize: 500, prepare: { $0.count }) { count in
+                        consumed += 1
+                        if consumed == failingChunk + 1 { throw Planted() }
+                    }
+                }
+            }
+        }
+    }
+}

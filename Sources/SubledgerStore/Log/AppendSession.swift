@@ -5,16 +5,24 @@
 public final class AppendSession {
     var batch: any AppendBatchProtocol
     var isOpen = true
+    /// Set when a batch failed after it began to write: the session can then only abort,
+    /// even if the caller caught the error (a half-written batch is never committed).
+    private(set) var failure: EventStoreError?
 
     init(batch: some AppendBatchProtocol) {
         self.batch = batch
     }
 
     /// Appends one batch within the session's transaction; see ``EventStore/append(_:expecting:)``.
-    /// A throw from here, left uncaught, abandons the whole session.
+    /// A batch refused before it writes anything (an invalid event) leaves the session
+    /// usable; any other failure ends it: later appends are refused and the session
+    /// commits nothing, even if the caller catches the error.
     @discardableResult
     public func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) throws -> AppendResult {
         precondition(isOpen, "an append session is used after its closure returned")
+        if let failure {
+            throw EventStoreError(failure.code, "an earlier batch of this session failed (\(failure.message)); the session writes nothing")
+        }
         for (index, event) in events.enumerated() {
             if let problem = EventLogProblems.problem(of: event) {
                 throw EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
@@ -28,7 +36,9 @@ public final class AppendSession {
             try batch.finishBatch()
             return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
         } catch {
-            throw EventStoreError.storage(error, while: "appending \(events.count) events in a session")
+            let failure = EventStoreError.storage(error, while: "appending \(events.count) events in a session")
+            self.failure = failure
+            throw failure
         }
     }
 

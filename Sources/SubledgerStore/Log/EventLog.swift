@@ -74,6 +74,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 defer { session.isOpen = false }
                 let result: R
                 do { result = try body(session) } catch { bodyError = error; throw error }
+                if let failure = session.failure { throw failure }  // caught by the body: still nothing is written
                 try session.batch.finishTransaction()
                 committedSymbols = session.batch.symbols
                 return result

@@ -24,7 +24,10 @@ final class ChunkPipeline<Output: Sendable>: @unchecked Sendable {
         self.count = count
         self.ahead = ahead
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
-        windows = (0..<Self.workers).map { _ in DispatchSemaphore(value: ahead) }
+        // Created at zero and signalled up: libdispatch traps when a semaphore is freed with
+        // a count below the one it was created with, which an early stop can leave.
+        windows = (0..<Self.workers).map { _ in DispatchSemaphore(value: 0) }
+        for window in windows { for _ in 0..<ahead { window.signal() } }
     }
 
     func run(produce: @escaping @Sendable (Int) throws -> Output, consume: (Output) throws -> Void) throws {

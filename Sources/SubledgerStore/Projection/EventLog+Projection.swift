@@ -10,12 +10,16 @@ extension EventLog {
         var events: [RecordedEvent] = []
         events.reserveCapacity(Int(min(end - start, 65_536)))
         var expectedPosition = start
+        // The first event links to the one stored before the range, as every sequential read checks.
+        var expectedPrevious: ChainHash? = start == 1
+            ? .zero : try transaction.get(.events, key: StoreKeys.position(start - 1)).flatMap(RecordCodec.storedHash)
         try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
             guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
                 throw EventStoreError(.chainBroken, "the log has a gap or a bad key before position \(expectedPosition)", position: expectedPosition)
             }
             let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch, verifyHash: false)
-            if let previous = events.last, previous.hash != event.previousHash {
+            defer { expectedPrevious = event.hash }
+            if let expected = expectedPrevious, expected != event.previousHash {
                 throw EventStoreError(.chainBroken,
                     "the hash chain is broken at position \(position): its prevHash is not the hash of position \(position - 1)",
                     position: position)
@@ -41,7 +45,17 @@ extension EventLog {
             }
         }
         if let checkpoint, checkpoint.identity == projection.identity, checkpoint.position == head { return }
-        if checkpoint == nil, head == 0 { return }  // the first append starts it
+        if checkpoint == nil, head == 0 {
+            // A new store: its checkpoint at 0, so that appends by a writer without the
+            // projection are caught up by the next writer with it.
+            try wrapped("starting the projection") {
+                try backend.write { transaction in
+                    guard try ProjectionCheckpoint.read(in: transaction) == nil, try Self.headPosition(in: transaction) == 0 else { return }
+                    try ProjectionCheckpoint(identity: projection.identity, position: 0).write(in: transaction)
+                }
+            }
+            return
+        }
         guard let checkpoint, checkpoint.identity == projection.identity, checkpoint.position < head else {
             _ = try rebuildProjection()
             return
