@@ -172,7 +172,7 @@ struct DemoCommand: ParsableCommand {
                 "longLineFirstOccurredAt": .string(summary.longLineFirstOccurredAt.rfc3339),
                 "longLineLastOccurredAt": .string(summary.longLineLastOccurredAt.rfc3339),
                 "anomalies": .integer(Int64(summary.anomalyCount)), "runs": .integer(Int64(summary.runs)),
-                "milliseconds": .integer(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                "milliseconds": .integer(elapsed.wholeMilliseconds),
                 "sampleLines": .array(summary.sampleLines.map { .string($0) }),
             ])
             return
@@ -200,7 +200,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     static func seconds(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = duration.wholeMilliseconds
         return "\(milliseconds / 1000).\(milliseconds % 1000 / 100) s"
     }
 

@@ -27,7 +27,7 @@ struct RebuildCommand: ParsableCommand {
         let report: ProjectionRebuildReport
         do { report = try ledger.rebuildProjections() } catch { throw CommandFailure(error.description) }
         let elapsed = ContinuousClock.now - started
-        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = elapsed.wholeMilliseconds
         if json {
             JSONOutput.print([
                 "eventsFolded": .integer(Int64(report.eventsFolded)),

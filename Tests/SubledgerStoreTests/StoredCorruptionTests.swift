@@ -119,7 +119,7 @@ extension EventLog: TamperableLog {
 
     func overwrite(_ position: UInt64, with record: [UInt8]) throws {
         try backend.write { transaction in
-            try transaction.put(.events, key: StoreKeys.position(position), value: record, mode: .upsert)
+            _ = try transaction.put(.events, key: StoreKeys.position(position), value: record, mode: .upsert)
         }
     }
 

@@ -178,9 +178,13 @@ extension Ledger {
 }
 
 extension RecordedFact {
+    /// Histories at least this long are decoded on two cores (the store reads a stream
+    /// that long on two cores too).
+    static var parallelDecodeThreshold: Int { 512 }
+
     /// The facts of `events`, decoded on two cores when there are many (a long line's history).
     static func decode(_ events: [RecordedEvent]) throws(FactError) -> [RecordedFact] {
-        guard events.count >= 512 else { return try events.map { recorded throws(FactError) in try RecordedFact(recorded) } }
+        guard events.count >= parallelDecodeThreshold else { return try events.map { recorded throws(FactError) in try RecordedFact(recorded) } }
         let middle = events.count / 2
         let halves = [events[..<middle], events[middle...]]
         let decoded = Mutex<[Int: Result<[RecordedFact], FactError>]>([:])

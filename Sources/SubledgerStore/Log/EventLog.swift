@@ -127,36 +127,46 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         return try wrapped("reading the log from position \(start)") {
             try backend.read { transaction in
                 var symbols = symbolsSnapshot
-                var scratch: [UInt8] = []
-                var events: [RecordedEvent] = []
-                events.reserveCapacity(min(limit, 65_536))
-                var expectedPrevious = previousHash
-                if expectedPrevious == nil, start > 1 {
-                    expectedPrevious = try transaction.get(.events, key: StoreKeys.position(start - 1)).flatMap(RecordCodec.storedHash)
-                } else if start == 1 {
-                    expectedPrevious = .zero
-                }
-                var expectedPosition = start
-                try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
-                    guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
-                        throw EventStoreError(.chainBroken, "the log has a gap or a bad key before position \(expectedPosition)",
-                                              position: expectedPosition)
-                    }
-                    let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch,
-                                           verifyHash: verifyingHashes)
-                    if let expectedPrevious, expectedPrevious != event.previousHash {
-                        throw EventStoreError(.chainBroken,
-                            "the hash chain is broken at position \(position): its prevHash is not the hash of position \(position - 1)",
-                            position: position)
-                    }
-                    expectedPrevious = event.hash
-                    events.append(event)
-                    expectedPosition += 1
-                    return events.count < limit
-                }
-                return events
+                return try decodeSequence(from: start, limit: limit, previousHash: previousHash, verifyingHashes: verifyingHashes,
+                                          in: transaction, symbols: &symbols)
             }
         }
+    }
+
+    /// Up to `limit` events from `start` on, decoded inside `transaction`: each key must be
+    /// the next position, each record must decode (checksum; and hash with
+    /// `verifyingHashes`), and each `prevHash` must be the hash before it, the first's that
+    /// of `previousHash` or else of the record stored at `start - 1`.
+    func decodeSequence(from start: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool,
+                        in transaction: Backend.Transaction, symbols: inout SymbolTable) throws -> [RecordedEvent] {
+        var scratch: [UInt8] = []
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(min(limit, 65_536))
+        var expectedPrevious = previousHash
+        if expectedPrevious == nil, start > 1 {
+            expectedPrevious = try transaction.get(.events, key: StoreKeys.position(start - 1)).flatMap(RecordCodec.storedHash)
+        } else if start == 1 {
+            expectedPrevious = .zero
+        }
+        var expectedPosition = start
+        try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
+            guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
+                throw EventStoreError(.chainBroken, "the log has a gap or a bad key before position \(expectedPosition)",
+                                      position: expectedPosition)
+            }
+            let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch,
+                                   verifyHash: verifyingHashes)
+            if let expectedPrevious, expectedPrevious != event.previousHash {
+                throw EventStoreError(.chainBroken,
+                    "the hash chain is broken at position \(position): its prevHash is not the hash of position \(position - 1)",
+                    position: position)
+            }
+            expectedPrevious = event.hash
+            events.append(event)
+            expectedPosition += 1
+            return events.count < limit
+        }
+        return events
     }
 
     /// Calls `body` with every event from `position` on, reading in chunks of short read

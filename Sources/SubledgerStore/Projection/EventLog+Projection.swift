@@ -1,35 +1,17 @@
 /// The stored projection's upkeep: catching up at open, reading a record with its
 /// currency, and rebuilding from the log.
 extension EventLog {
-    /// The events at positions `from ..< before`, decoded inside `transaction` (CRC and
-    /// chain links checked; the hashes are checked on the log's own reads).
+    /// The events at positions `from ..< before`, decoded inside `transaction` as a
+    /// sequential read checks them (checksums and chain links; the hashes are recomputed
+    /// by the log's verifying reads).
     func decodeRange(from start: UInt64, before end: UInt64, in transaction: Backend.Transaction,
                      symbols: inout SymbolTable) throws -> [RecordedEvent] {
         guard start < end else { return [] }
-        var scratch: [UInt8] = []
-        var events: [RecordedEvent] = []
-        events.reserveCapacity(Int(min(end - start, 65_536)))
-        var expectedPosition = start
-        // The first event links to the one stored before the range, as every sequential read checks.
-        var expectedPrevious: ChainHash? = start == 1
-            ? .zero : try transaction.get(.events, key: StoreKeys.position(start - 1)).flatMap(RecordCodec.storedHash)
-        try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
-            guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
-                throw EventStoreError(.chainBroken, "the log has a gap or a bad key before position \(expectedPosition)", position: expectedPosition)
-            }
-            let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch, verifyHash: false)
-            defer { expectedPrevious = event.hash }
-            if let expected = expectedPrevious, expected != event.previousHash {
-                throw EventStoreError(.chainBroken,
-                    "the hash chain is broken at position \(position): its prevHash is not the hash of position \(position - 1)",
-                    position: position)
-            }
-            events.append(event)
-            expectedPosition += 1
-            return expectedPosition < end
-        }
-        guard expectedPosition == end else {
-            throw EventStoreError(.chainBroken, "the log ends at position \(expectedPosition - 1), before \(end - 1)", position: expectedPosition)
+        let events = try decodeSequence(from: start, limit: Int(end - start), previousHash: nil, verifyingHashes: false,
+                                        in: transaction, symbols: &symbols)
+        guard events.count == Int(end - start) else {
+            let missing = start + UInt64(events.count)
+            throw EventStoreError(.chainBroken, "the log ends at position \(missing - 1), before \(end - 1)", position: missing)
         }
         return events
     }

@@ -42,7 +42,7 @@ public struct LedgerTransactionFold: ProjectionTransactionFold, Sendable {
     }
 
     public mutating func flush(records: some ProjectionRecords) throws {
-        for (key, value) in fold.changedRecords().sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+        for (key, value) in fold.changedRecords() {
             try records.setValue(value, for: key)
         }
         fold = LedgerProjectionFold()
@@ -63,7 +63,7 @@ public struct LedgerProjectionRebuild: ProjectionRebuild, Sendable {
     }
 
     public func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
-        for (key, value) in fold.changedRecords().sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+        for (key, value) in fold.changedRecords() {
             try write(key, value)
         }
     }
@@ -131,7 +131,8 @@ struct LedgerProjectionFold {
     }
 
     /// The records of every state folded so far (those only loaded are written again,
-    /// unchanged), in no particular order.
+    /// unchanged), in ascending key order: LMDB writes them with the least page churn, and
+    /// a rebuild must hand them out so.
     func changedRecords() -> [(key: [UInt8], value: [UInt8])] {
         var records: [(key: [UInt8], value: [UInt8])] = []
         records.reserveCapacity(lines.count + subscribers.count)
@@ -143,7 +144,7 @@ struct LedgerProjectionFold {
             guard let state = entry.state else { continue }
             records.append((Self.subscriberKey(id), Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }))
         }
-        return records
+        return records.sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
 
     static func lineKey(_ number: String) -> [UInt8] { [UInt8(ascii: "L")] + Array(number.utf8) }
