@@ -30,7 +30,8 @@ public struct TehranCalendar: Sendable {
     /// The Tehran hour from which Thursday counts as the start of the weekend (SUS-2).
     public var thursdayAfternoonStartHour: Int
 
-    private let persian: Calendar
+    /// The Solar Hijri calendar in Asia/Tehran (also read by the wall-clock parsing).
+    let persian: Calendar
     private let gregorian: Calendar
 
     /// The calendar, with these holidays. Traps if Foundation has no Asia/Tehran time zone
