@@ -16,7 +16,7 @@ struct AuditCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Option(name: .long, help: "Audit only this line (E.164).") var line: String?
+    @Option(name: .long, help: "Audit only this line (E.164).", transform: LineArgument.parse) var line: String?
     @Flag(name: .long, help: "Print one JSON document: an array of findings.") var json = false
 
     func run() throws {
@@ -25,7 +25,7 @@ struct AuditCommand: ParsableCommand {
         do {
             findings = try ledger.audit(line: line)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         }
         if json {
             JSONOutput.print(.array(findings.map { .object($0.json) }))

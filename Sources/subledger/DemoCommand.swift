@@ -76,7 +76,7 @@ struct DemoCommand: ParsableCommand {
         let highlights = generation.highlights
         let rials = DisplayFormat.rials
         var out: [String] = []
-        out.append("subledger demo: seed \(seed), \(rials(Rials(population.subscribers.count))) subscribers, \(rials(Rials(population.lines.count))) lines")
+        out.append("subledger \(SubledgerVersion.current) demo: seed \(seed), \(rials(Rials(population.subscribers.count))) subscribers, \(rials(Rials(population.lines.count))) lines")
         out.append("  three years of history of the main population, \(format.day(timeline.windowStart)) to \(format.day(timeline.end)),")
         out.append("  with older lines from \(format.day(timeline.earliest)) (vanity numbers, a ten-year legal entity)")
         out.append("  \(rials(Rials(generation.facts.count))) events generated in \(Self.seconds(generated - started)), recorded in \(path) in \(Self.seconds(recorded - generated)),")

@@ -14,7 +14,7 @@ struct DueCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Option(name: .long, help: ArgumentHelp("The moment to judge at (RFC 3339; default: now).", valueName: "time"),
+    @Option(name: .long, help: ArgumentHelp("The moment to judge at (\(TimeArgument.help); default: now).", valueName: "time"),
             transform: TimeArgument.parse)
     var at: Timestamp?
     @Flag(name: .long, help: "Print one JSON document: an array of {line, action, rule, since}.") var json = false
@@ -26,7 +26,7 @@ struct DueCommand: ParsableCommand {
         do {
             entries = try ledger.due(at: time)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         }
         if json {
             JSONOutput.print(.array(entries.map { .object($0.json) }))

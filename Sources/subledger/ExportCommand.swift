@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     @OptionGroup var store: StoreOptions
-    @Option(name: .long, help: "Only this line's events (E.164).") var line: String?
+    @Option(name: .long, help: "Only this line's events (E.164).", transform: LineArgument.parse) var line: String?
     @Option(name: .long, help: "Only this subscriber's events (the subscriber's own stream).") var subscriber: String?
     @Option(name: .long, help: ArgumentHelp("Only events whose occurredAt is at or after this time (RFC 3339).", valueName: "time"),
             transform: TimeArgument.parse)

@@ -109,7 +109,7 @@ struct FactFileRecording {
     /// and handles them, in input order.
     private func readFacts(phase: String, validator: inout FactStreamValidator,
                            _ handle: (ProposedEvent, Int) throws -> Void) throws -> Int {
-        let reader = try LineReader(path: input.path, name: input.name, maximumLineBytes: Self.maximumLineBytes)
+        let reader = try LineReader(path: input.path, name: input.name, maximumLineBytes: Self.maximumLineBytes, refusingByteOrderMark: true)
         let progress = ProgressBar.onTerminal(phase: "\(phase) \(input.name)", totalBytes: reader.fileSize)
         defer { progress?.finish() }
         var count = 0
@@ -125,7 +125,7 @@ struct FactFileRecording {
             do throws(LedgerError) {
                 event = try validator.admit(fact, index: line.number - 1)
             } catch {
-                throw FactLine.refusal(error, of: fact, at: "\(input.name):\(line.number)")
+                throw FactLine.refusal(error, of: fact, file: input.name, line: line.number)
             }
             count += 1
             try handle(event, line.number)

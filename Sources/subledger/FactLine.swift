@@ -11,45 +11,49 @@ enum FactLine {
 
     /// The fact on the line, or a failure naming `location`, the field and the reason.
     static func fact(from bytes: UnsafeRawBufferPointer, at location: String) throws(CommandFailure) -> LedgerFact {
-        try fact(from: bytes) { location }
+        try fact(from: bytes) { message, field in CommandFailure("\(location): \(message)", field: field) }
     }
 
     /// The fact on line `line` of the input `name`, or a failure naming `name:line`, the
     /// field and the reason.
     static func fact(from bytes: UnsafeRawBufferPointer, name: String, line: Int) throws(CommandFailure) -> LedgerFact {
-        try fact(from: bytes) { "\(name):\(line)" }
+        try fact(from: bytes) { message, field in CommandFailure(file: name, line: line, field: field, message) }
     }
 
-    /// The fact on the line; `location` is worded only for a failure.
-    private static func fact(from bytes: UnsafeRawBufferPointer, location: () -> String) throws(CommandFailure) -> LedgerFact {
+    /// The fact on the line; `failure` words a refusal from its message and field (the
+    /// place is worded only for a failure).
+    private static func fact(from bytes: UnsafeRawBufferPointer,
+                             failure: (_ message: String, _ field: String?) -> CommandFailure) throws(CommandFailure) -> LedgerFact {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes: bytes)
         } catch {
-            throw CommandFailure("\(location()): \(describe(error))")
+            throw failure(describe(error), error.path.isEmpty ? nil : error.path)
         }
         guard case .object(let object) = value else {
-            throw CommandFailure("\(location()): not a JSON object but \(article(value.typeName)) \(value.typeName): one event per line")
+            throw failure("not a JSON object but \(article(value.typeName)) \(value.typeName): one event per line", nil)
         }
         do {
             return try LedgerFact(input: object)
         } catch {
-            throw CommandFailure("\(location()): \(error.description)")
+            throw failure(error.description, error.field.isEmpty ? nil : error.field)
         }
     }
 
-    /// A refusal of the ledger for the fact at `location`.
-    static func refusal(_ error: LedgerError, of fact: LedgerFact, at location: String) -> CommandFailure {
-        switch error.kind {
+    /// A refusal of the ledger for the fact on line `line` of the input `file`, with the
+    /// field or the rule at fault.
+    static func refusal(_ error: LedgerError, of fact: LedgerFact, file: String, line: Int) -> CommandFailure {
+        let message = switch error.kind {
         case .badFact(let problem):
-            CommandFailure("\(location): \(problem.description)")
+            problem.description
         case .ruleViolation(let violation):
-            CommandFailure("\(location): refused by \(violation.rule) (edition \(violation.edition)): \(violation.reason) (\(fact.event.type.rawValue) on \(fact.stream))")
+            "refused by \(violation.rule) (edition \(violation.edition)): \(violation.reason) (\(fact.event.type.rawValue) on \(fact.stream))"
         case .store(let problem):
-            CommandFailure("\(location): \(problem.message)")
+            problem.message
         case .unknownStream(let stream):
-            CommandFailure("\(location): \(stream) does not exist")
+            "\(stream) does not exist"
         }
+        return CommandFailure(error, file: file, line: line, message: message)
     }
 
     /// `malformed JSON: ...`, or `field data.amount: ...` for a value the format refuses

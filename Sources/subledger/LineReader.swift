@@ -24,10 +24,17 @@ final class LineReader {
     private(set) var bytesConsumed = 0
     /// Whether the line being handed over ended with `\n` (only the last line may not).
     private(set) var lineEndsWithNewline = true
+    /// Whether a file that starts with a UTF-8 byte order mark is refused (input of facts),
+    /// rather than handed over as it is (for `verify FILE` to give its verdict on it).
+    private let refusesByteOrderMark: Bool
+    /// The UTF-8 byte order mark, `EF BB BF`.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// Opens `path` for reading (`name` is what messages call it).
+    /// With `refusingByteOrderMark`, a first line that starts with `EF BB BF` is refused
+    /// with its reason, named as verify names it.
     init(path: String, name: String? = nil, bufferBytes: Int = 1 << 20,
-         maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes) throws(CommandFailure) {
+         maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes, refusingByteOrderMark: Bool = false) throws(CommandFailure) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw CommandFailure("cannot read \(name ?? path): \(SystemError.text(errno))") }
         self.descriptor = descriptor
@@ -35,6 +42,7 @@ final class LineReader {
         self.name = name ?? path
         buffer = .allocate(byteCount: bufferBytes, alignment: 16)
         self.maximumLineBytes = maximumLineBytes
+        refusesByteOrderMark = refusingByteOrderMark
     }
 
     /// Reads standard input.
@@ -44,6 +52,7 @@ final class LineReader {
         name = "standard input"
         buffer = .allocate(byteCount: bufferBytes, alignment: 16)
         self.maximumLineBytes = maximumLineBytes
+        refusesByteOrderMark = false
     }
 
     deinit {
@@ -71,7 +80,9 @@ final class LineReader {
                 let index = base.distance(to: newline)
                 lineNumber += 1
                 bytesConsumed += index + 1 - start
-                try body(UnsafeRawBufferPointer(rebasing: buffer[start..<index]), lineNumber)
+                let line = UnsafeRawBufferPointer(rebasing: buffer[start..<index])
+                if lineNumber == 1 { try checkByteOrderMark(line) }
+                try body(line, lineNumber)
                 start = index + 1
                 scanned = start
                 continue
@@ -94,12 +105,22 @@ final class LineReader {
                     lineNumber += 1
                     bytesConsumed += end - start
                     lineEndsWithNewline = false
-                    try body(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), lineNumber)
+                    let line = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+                    if lineNumber == 1 { try checkByteOrderMark(line) }
+                    try body(line, lineNumber)
                 }
                 return
             }
             end += count
         }
+    }
+
+    /// Refuses a first line that starts with a byte order mark, when asked to: JSON Lines
+    /// is UTF-8 without one (RFC 8259, section 8.1), and a parser would call it an
+    /// unexpected character.
+    private func checkByteOrderMark(_ firstLine: UnsafeRawBufferPointer) throws(CommandFailure) {
+        guard refusesByteOrderMark, firstLine.starts(with: Self.byteOrderMark) else { return }
+        throw CommandFailure(file: name, line: 1, "the file starts with a UTF-8 byte order mark (EF BB BF); remove it: JSON Lines is UTF-8 without one")
     }
 
     /// Doubles the buffer for a line longer than it.

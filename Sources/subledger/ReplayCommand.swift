@@ -11,37 +11,36 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Replay a line's history: each event with the state after it and the rules that judged it.",
         discussion: """
         Times are shown in Tehran time with the Solar Hijri and the Gregorian date. --as-of counts \
-        the events that occurred up to T, --known-at those recorded up to T (RFC 3339 times). \
+        the events that occurred up to T, --known-at those recorded up to T (RFC 3339, or Tehran \
+        time in the Solar Hijri calendar as 1402/11/12 16:30). \
         --html FILE writes one self-contained page with a chart of the debt against the threshold.
         """
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The line's number in E.164 (+98...).") var line: String
-    @Option(name: .customLong("as-of"), help: "Count the events that occurred up to this time (RFC 3339).") var asOf: String?
-    @Option(name: .customLong("known-at"), help: "Count the events recorded up to this time (RFC 3339).") var knownAt: String?
+    @Argument(help: "The line's number in E.164 (+98...).", transform: LineArgument.parse) var line: String
+    @OptionGroup var viewOptions: HistoryViewOptions
     @Flag(name: .long, help: "Print one JSON document.") var json = false
     @Option(name: .long, help: "Write the replay as one self-contained HTML page to FILE.") var html: String?
 
     func run() throws {
-        let view = LineHistory.View(asOf: try asOf.map(TimeArgument.parse), knownAt: try knownAt.map(TimeArgument.parse))
+        if let html { try Self.checkWritable(html) }
         let ledger = try store.openLedger()
         let replay: LineReplay
         do {
-            replay = try ledger.replay(of: line, view: view)
+            replay = try ledger.replay(of: line, view: viewOptions.view)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         }
         guard !replay.entries.isEmpty else {
             throw CommandFailure("line \(line) has no event in that view")
         }
         let format = DisplayFormat(calendar: ledger.calendar)
         if let html {
-            do {
-                try ReplayHTML(format: format).render(replay).write(toFile: html, atomically: true, encoding: .utf8)
-            } catch {
-                throw CommandFailure("cannot write \(html): \(error.localizedDescription)")
-            }
+            let page = ReplayHTML(format: format).render(replay)
+            let output = try BufferedOutput(path: html)
+            try output.append { $0.append(contentsOf: page.utf8) }
+            try output.commit()
         }
         if json {
             print(String(decoding: CanonicalJSON.encode(replay.json(format: format)), as: UTF8.self))
@@ -49,6 +48,20 @@ struct ReplayCommand: ParsableCommand {
             print("wrote the replay of line \(line) (\(replay.entries.count) events, \(replay.violationCount) violation(s), \(replay.warningCount) warning(s)) to \(html)")
         } else {
             print(ReplayText(format: format).render(replay))
+        }
+    }
+
+    /// Refuses an `--html` path that cannot be a file, in plain words, before any work:
+    /// a folder, or a file in a folder that does not exist.
+    private static func checkWritable(_ path: String) throws(CommandFailure) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            let name = URL(fileURLWithPath: path).appendingPathComponent("replay.html").path
+            throw CommandFailure("cannot write the replay to \(path): it is a folder; give a file name, such as \(name)")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+            throw CommandFailure("cannot write the replay to \(path): the folder \(folder) does not exist")
         }
     }
 }

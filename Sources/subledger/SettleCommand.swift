@@ -16,7 +16,7 @@ struct SettleCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The line's number in E.164, such as +989121234567.") var line: String
+    @Argument(help: "The line's number in E.164, such as +989121234567.", transform: LineArgument.parse) var line: String
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func run() throws {
@@ -25,7 +25,7 @@ struct SettleCommand: ParsableCommand {
         do {
             statement = try ledger.settlement(of: line)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         }
         if json {
             JSONOutput.print(statement.json)

@@ -16,22 +16,19 @@ struct StatusCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The line's number in E.164, such as +989121234567.") var line: String
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Count the events that occurred at or before this time (RFC 3339).", valueName: "time"),
-            transform: TimeArgument.parse)
-    var asOf: Timestamp?
-    @Option(name: .customLong("known-at"), help: ArgumentHelp("Count the events recorded at or before this time (RFC 3339).", valueName: "time"),
-            transform: TimeArgument.parse)
-    var knownAt: Timestamp?
+    @Argument(help: "The line's number in E.164, such as +989121234567.", transform: LineArgument.parse) var line: String
+    @OptionGroup var viewOptions: HistoryViewOptions
+    private var asOf: Timestamp? { viewOptions.asOf }
+    private var knownAt: Timestamp? { viewOptions.knownAt }
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func run() throws {
         let ledger = try store.openLedger()
         let report: LineStatusReport
         do {
-            report = try ledger.status(of: line, view: LineHistory.View(asOf: asOf, knownAt: knownAt))
+            report = try ledger.status(of: line, view: viewOptions.view)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         }
         if json {
             JSONOutput.print(report.json)

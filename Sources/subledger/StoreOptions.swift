@@ -54,9 +54,3 @@ struct StoreOptions: ParsableArguments {
         Ledger(store: try openExistingStore())
     }
 }
-
-/// A failure reported on stderr with a non-zero exit.
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
