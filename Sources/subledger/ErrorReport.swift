@@ -26,7 +26,21 @@ struct ErrorReport: Equatable {
         } else if let failure = error as? LedgerError {
             field = failure.field
             rule = failure.rule
+        } else {
+            field = Self.quotedOption(in: message)
         }
+    }
+
+    /// The option or argument a usage error of ArgumentParser quotes, as its name:
+    /// `--at` from `The value '1402/13/01' is invalid for '--at <time>': ...`, `<line>`
+    /// from `Missing expected argument '<line>'`; `nil` when it quotes none.
+    static func quotedOption(in message: String) -> String? {
+        for quoted in message.split(separator: "'", omittingEmptySubsequences: false).dropFirst().enumerated()
+        where quoted.offset % 2 == 0 {
+            let name = quoted.element.split(separator: " ").first.map(String.init) ?? ""
+            if name.hasPrefix("--") || (name.hasPrefix("<") && name.hasSuffix(">")) { return name }
+        }
+        return nil
     }
 
     /// The document, canonical JSON.

@@ -65,21 +65,22 @@ struct JSONErrorTests {
         #expect(report.members.map(\.key).sorted() == ["message"])
     }
 
-    @Test("Usage errors of a command that has --json are JSON too", arguments: [
-        (["status", "--json"], "Missing expected argument"),
-        (["status", WorkedExample.line, "--json", "--as-of", "yesterday"], "--as-of"),
-        (["due", "--json", "--at", "1402-11-12T16:30:00+03:30"], "1402/11/12 16:30"),
-        (["audit", "--json", "--bogus"], "--bogus"),
-        (["settle", "0935 111 2233", "--json"], "did you mean +989351112233?"),
-        (["lines", "--json"], "--subscriber"),
+    @Test("Usage errors of a command that has --json are JSON too, naming the option or argument as the field", arguments: [
+        (["status", "--json"], "Missing expected argument", "<line>"),
+        (["status", WorkedExample.line, "--json", "--as-of", "yesterday"], "not an RFC 3339 time", "--as-of"),
+        (["due", "--json", "--at", "1402-11-12T16:30:00+03:30"], "1402/11/12 16:30", "--at"),
+        (["audit", "--json", "--bogus"], "Unknown option", "--bogus"),
+        (["settle", "0935 111 2233", "--json"], "did you mean +989351112233?", "<line>"),
+        (["lines", "--json"], "--subscriber", "--subscriber"),
     ])
-    func usageErrors(_ arguments: [String], _ expected: String) throws {
+    func usageErrors(_ arguments: [String], _ expected: String, _ field: String) throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text)).status == 0)
         let result = try sandbox.run(SubledgerBinary.path, arguments)
         #expect(result.status == 64, "\(result)")
         let report = try error(of: result)
         #expect(report["message"]?.stringValue?.contains(expected) == true, "\(report)")
+        #expect(report["field"] == .string(field), "\(report)")
     }
 
     @Test("No store, under --json, is a JSON error; without --json it stays text; help stays help")
