@@ -16,9 +16,11 @@ struct CommandFailure: Error, CustomStringConvertible {
     /// The rule that refused, such as `CUT-1`.
     var rule: String?
 
-    /// A failure with no place: `no store at PATH: ...`.
-    init(_ description: String, field: String? = nil, rule: String? = nil) {
+    /// A failure worded whole: `no store at PATH: ...`, or `cannot read FILE: ...` with
+    /// the `file` it is about.
+    init(_ description: String, file: String? = nil, field: String? = nil, rule: String? = nil) {
         self.description = description
+        self.file = file
         self.field = field
         self.rule = rule
     }

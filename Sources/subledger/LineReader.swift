@@ -36,7 +36,7 @@ final class LineReader {
     init(path: String, name: String? = nil, bufferBytes: Int = 1 << 20,
          maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes, refusingByteOrderMark: Bool = false) throws(CommandFailure) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw CommandFailure("cannot read \(name ?? path): \(SystemError.text(errno))") }
+        guard descriptor >= 0 else { throw CommandFailure("cannot read \(name ?? path): \(SystemError.text(errno))", file: name ?? path) }
         self.descriptor = descriptor
         ownsDescriptor = true
         self.name = name ?? path
@@ -98,7 +98,7 @@ final class LineReader {
             let count = read(descriptor, buffer.baseAddress! + end, buffer.count - end)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw CommandFailure("cannot read \(name): \(SystemError.text(errno))")
+                throw CommandFailure("cannot read \(name): \(SystemError.text(errno))", file: name)
             }
             if count == 0 {
                 if end > start {
@@ -126,7 +126,7 @@ final class LineReader {
     /// Doubles the buffer for a line longer than it.
     private func grow(lineNumber: Int) throws(CommandFailure) {
         if let maximumLineBytes, buffer.count >= maximumLineBytes {
-            throw CommandFailure("\(name):\(lineNumber): the line is longer than \(maximumLineBytes) bytes: it cannot be one event")
+            throw CommandFailure(file: name, line: lineNumber, "the line is longer than \(maximumLineBytes) bytes: it cannot be one event")
         }
         let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
         larger.copyMemory(from: UnsafeRawBufferPointer(buffer))

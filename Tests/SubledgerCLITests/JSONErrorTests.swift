@@ -83,6 +83,18 @@ struct JSONErrorTests {
         #expect(report["field"] == .string(field), "\(report)")
     }
 
+    @Test("A file that cannot be read, and a line beyond the bound, name the file (and the line)")
+    func unreadableFile() throws {
+        let sandbox = try Sandbox()
+        let missing = sandbox.folder + "/missing.jsonl"
+        let report = try error(of: try sandbox.subledger("import", "--json", missing))
+        #expect(report["file"] == .string(missing), "\(report)")
+        #expect(report["message"]?.stringValue?.hasPrefix("cannot read \(missing): ") == true, "\(report)")
+        let long = try sandbox.file("long.jsonl", BadInputCase.goodLines[0] + "\n" + String(repeating: " ", count: 17_000_000) + "\n")
+        let tooLong = try error(of: try sandbox.subledger("import", "--json", long))
+        #expect(tooLong["file"] == .string(long) && tooLong["line"] == .integer(2), "\(tooLong)")
+    }
+
     @Test("No store, under --json, is a JSON error; without --json it stays text; help stays help")
     func otherFailures() throws {
         let sandbox = try Sandbox()
