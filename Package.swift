@@ -49,6 +49,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The README's and the DocC articles' examples as a program: a test runs each one
+        // and checks that the documents show exactly its code.
+        .executableTarget(
+            name: "SubledgerExamples",
+            dependencies: ["SubledgerStore", "SubledgerLedger"]
+        ),
         .testTarget(
             name: "SubledgerStoreTests",
             dependencies: ["SubledgerStore", "SubledgerStoreTesting"]
@@ -57,7 +63,7 @@ let package = Package(
             name: "SubledgerLedgerTests",
             dependencies: ["SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting"]
         ),
-        .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerStore", "SubledgerStoreTesting"]),
+        .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerExamples", "SubledgerStore", "SubledgerStoreTesting"]),
     ]
 )
 

@@ -34,11 +34,13 @@ final class Sandbox: @unchecked Sendable {
         try run(SubledgerBinary.path, arguments, input: input)
     }
 
-    /// Runs `executable` with `arguments`; `input` is its standard input.
-    func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> CommandResult {
+    /// Runs `executable` with `arguments`; `input` is its standard input. With
+    /// `inSandboxFolder`, the process runs in the sandbox's folder (relative paths land there).
+    func run(_ executable: String, _ arguments: [String], input: String? = nil, inSandboxFolder: Bool = false) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if inSandboxFolder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         var environment = ProcessInfo.processInfo.environment
         environment["SUBLEDGER_DB"] = store
         process.environment = environment

@@ -71,9 +71,15 @@ public final class Ledger: Sendable {
     }
 
     /// Decides `action` on `line` at `time` and records its events; refuses with the rule.
+    ///
+    /// - Returns: the events recorded, as the store recorded them: each with its position,
+    ///   stream version, `eventId` and `recordedAt` (a debt cut records its cut notice
+    ///   first, GEN-5).
+    /// - Throws: ``LedgerError``: a ``LedgerError/Kind/ruleViolation(_:)`` naming the rule
+    ///   and edition that forbid the action, or the store's error; nothing is recorded then.
     @discardableResult
     public func apply(_ action: OperatorAction, to line: String, at time: Timestamp,
-                      metadata: [String: String] = [:]) throws(LedgerError) -> [LedgerFact] {
+                      metadata: [String: String] = [:]) throws(LedgerError) -> [RecordedFact] {
         for _ in 0..<8 {
             let loaded = try loadStates([.line(line)])
             guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
@@ -82,16 +88,36 @@ public final class Ledger: Sendable {
             case .failure(let violation):
                 throw LedgerError(.ruleViolation(violation))
             case .success(let decision):
+                let appended: AppendResult
                 do {
-                    try store.append(decision.facts.map { $0.proposedEvent() }, expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)])
-                    return decision.facts
+                    appended = try store.append(decision.facts.map { $0.proposedEvent() }, expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)])
                 } catch let error as EventStoreError where error.code == .versionConflict {
                     continue  // someone else wrote to the line: fold their events in and decide again
                 } catch {
                     throw LedgerError(.store(EventStoreError.storage(error, while: "recording the action")))
                 }
+                return try recordedFacts(at: appended.positions)
             }
         }
         throw LedgerError(.store(EventStoreError(.versionConflict, "line \(line) kept changing while the action was decided")))
+    }
+
+    /// The facts at `positions`, read back as the store recorded them (positions of one
+    /// append are consecutive; the events there are immutable, so the read is exact).
+    private func recordedFacts(at positions: [UInt64]) throws(LedgerError) -> [RecordedFact] {
+        guard let first = positions.first else { return [] }
+        do {
+            let events = try store.events(from: first, limit: positions.count)
+            guard events.map(\.position) == positions else {
+                throw EventStoreError(.corrupted, "positions \(positions) were appended but reading them back gave \(events.map(\.position))")
+            }
+            return try events.map { recorded throws(FactError) in try RecordedFact(recorded) }
+        } catch let error as EventStoreError {
+            throw LedgerError(.store(error))
+        } catch let error as FactError {
+            throw LedgerError(.badFact(error))
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: "reading the recorded action back")))
+        }
     }
 }

@@ -1,0 +1,15 @@
+public import SubledgerStore
+
+extension LedgerFact {
+    /// A fact on a subscriber's stream (`SubscriberRegistered`, `IdentityVerified`).
+    ///
+    /// ```swift
+    /// .subscriber("S-1001", registeredAt, .subscriberRegistered(SubscriberRegistered(
+    ///     subscriberID: "S-1001", kind: .individual, governmental: false,
+    ///     name: "Sara Ahmadi", nationalID: "0012345678")))
+    /// ```
+    public static func subscriber(_ id: String, _ occurredAt: Timestamp, _ event: LedgerEvent,
+                                  metadata: [String: String] = [:]) -> LedgerFact {
+        LedgerFact(stream: .subscriber(id), occurredAt: occurredAt, event: event, metadata: metadata)
+    }
+}
