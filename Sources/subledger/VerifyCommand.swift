@@ -22,13 +22,15 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "An export to check instead of the store (JSON Lines; - for standard input).") var file: String?
     @Flag(name: .long, help: "With FILE: accept gaps in positions (an export of one line or a time range).") var filtered = false
+    @Flag(name: .long, help: "With FILE: every stream in it is whole (export --line or --subscriber without --from/--to): its stream versions run 1, 2, 3, ...; accepts gaps in positions as --filtered does.")
+    var completeStreams = false
     @Option(name: .long, help: ArgumentHelp("With FILE: a head hash kept from an earlier export that the file must contain (repeatable).", valueName: "hash"))
     var anchor: [String] = []
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func validate() throws {
-        if file == nil, filtered || !anchor.isEmpty {
-            throw ValidationError("--filtered and --anchor apply to an export FILE")
+        if file == nil, filtered || completeStreams || !anchor.isEmpty {
+            throw ValidationError("--filtered, --complete-streams and --anchor apply to an export FILE")
         }
     }
 
@@ -75,7 +77,7 @@ struct VerifyCommand: ParsableCommand {
             StandardError.print("Error: \(error.description)")
             throw ExitCode(2)
         }
-        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor)
+        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams)
         do {
             // Lines are read, scanned and hashed on a second thread, checked in order here.
             try ExportFileReading.forEachLine(of: reader) { bytes, line in
