@@ -183,6 +183,7 @@ class Result:
             "gaps": self.gaps,
             "versionGaps": self.version_gaps,
             "empty": self.empty(),
+            "column": None,
         }
 
     def empty(self):

@@ -117,7 +117,7 @@ class GoodExports(VerifierTestCase):
         self.assertEqual(report, {"ok": True, "events": 3, "firstBadPosition": None, "line": None,
                                   "reason": None, "head": events[-1]["hash"],
                                   "firstPosition": 1, "lastPosition": 3, "gaps": 0,
-                                  "versionGaps": 0, "empty": False})
+                                  "versionGaps": 0, "empty": False, "column": None})
 
     def test_json_output_on_failure(self):
         events = build_export(INPUTS)
@@ -147,7 +147,7 @@ class GoodExports(VerifierTestCase):
         self.assertEqual(json.loads(out), {"ok": True, "events": 0, "firstBadPosition": None,
                                            "line": None, "reason": None, "head": None,
                                            "firstPosition": None, "lastPosition": None, "gaps": 0,
-                                           "versionGaps": 0, "empty": True})
+                                           "versionGaps": 0, "empty": True, "column": None})
 
     def test_empty_file_fails_an_anchor(self):
         # An anchor names a head the file must reach; an empty file reaches none.

@@ -53,6 +53,18 @@ struct ExportFileVerifier {
         }
     }
 
+    /// Records a fault of line (or row) `line` found outside the chain (a CSV row's cells),
+    /// once the line was checked; a jump held from it is the earlier fault.
+    mutating func fail(line: Int, column: String?, _ reason: String) {
+        guard result.ok else { return }
+        if let jump {
+            result.fail(jump.position, line: jump.line ?? line, jump.reason)
+            return
+        }
+        result.fail(result.lastPosition, line: line, reason)
+        result.column = column
+    }
+
     /// The result, once every line was checked (the anchors are checked here).
     mutating func finish() -> ExportVerification {
         if result.ok, let jump {

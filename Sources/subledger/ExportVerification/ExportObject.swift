@@ -64,6 +64,21 @@ enum ExportObject {
         }
     }
 
+    /// The top-level member `key` written as Python's `str` of an `int` (not a `bool`), when
+    /// it is an integer: a CSV export's amount column says the same (``CSVExportVerifier``).
+    func integerText(_ key: String) -> String? {
+        switch self {
+        case .canonical(let line):
+            return Self.strict(line).integerText(key)
+        case .strict(let object):
+            guard case .integer(let integer)? = object[key] else { return nil }
+            return String(integer)
+        case .lenient(let members):
+            guard case .integer(let digits)? = Self.member(key, of: members) else { return nil }
+            return digits == "-0" ? "0" : digits
+        }
+    }
+
     /// The top-level members that are not among ``StreamVersions/commonFields``: the one
     /// that names the event's stream, if the event is well formed. Each is its key and its
     /// value when a string (`nil` for another type), in the order written.

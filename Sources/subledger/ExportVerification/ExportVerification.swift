@@ -18,6 +18,10 @@ struct ExportVerification {
     var badPosition: ExportPosition?
     var badLine: Int?
     var reason: String?
+    /// The column at fault (a CSV export's amount column, or its `data` cell), if one is.
+    var column: String?
+    /// What ``badLine`` counts: `file line` (JSON Lines) or `row` (CSV, the header row 1).
+    var lineLabel = "file line"
 
     mutating func fail(_ position: ExportPosition?, line: Int?, _ reason: String) {
         ok = false
@@ -30,7 +34,8 @@ struct ExportVerification {
     var text: String {
         if !ok {
             guard let badLine else { return "bad: " + (reason ?? "") }
-            return "bad: position \(badPosition?.description ?? "?") (file line \(badLine)): \(reason ?? "")"
+            let columnText = column.map { ", column \($0)" } ?? ""
+            return "bad: position \(badPosition?.description ?? "?") (\(lineLabel) \(badLine)\(columnText)): \(reason ?? "")"
         }
         guard events > 0, let firstPosition, let lastPosition, let head else { return Self.emptyText }
         return "ok: \(events) events, positions \(firstPosition)..\(lastPosition), head \(head)"
@@ -65,7 +70,7 @@ struct ExportVerification {
         func number(_ position: ExportPosition?) -> String { position?.description ?? "null" }
         func string(_ text: String?) -> String { text.map(ExportText.quoted) ?? "null" }
         let members = [
-            ("empty", isEmpty ? "true" : "false"),
+            ("column", string(column)), ("empty", isEmpty ? "true" : "false"),
             ("events", "\(events)"), ("firstBadPosition", number(badPosition)), ("firstPosition", number(firstPosition)),
             ("gaps", "\(gaps)"), ("head", string(head)), ("lastPosition", number(lastPosition)),
             ("line", badLine.map { "\($0)" } ?? "null"), ("ok", ok ? "true" : "false"), ("reason", string(reason)),
