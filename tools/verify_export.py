@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check the hash chain of a subledger JSON Lines export: a standalone verifier for auditors.
+"""Check the hash chain of a subledger export (JSON Lines or CSV): a standalone verifier for auditors.
 
     python3 verify_export.py EXPORT.jsonl          # or "-" to read standard input
     python3 verify_export.py --json EXPORT.jsonl   # one JSON object instead of a line of text
@@ -80,7 +80,18 @@ WHAT IS NOT CHECKED, and cannot be from the file alone:
  - The meaning of the events: event types, required fields, amounts, uniqueness of
    `eventId`, the format of `occurredAt`, and every business rule. Those are
    `subledger import` and `subledger audit`'s business, not the chain's.
- - CSV exports (`--format csv`): this verifier reads JSON Lines only.
+ - In a CSV export, nothing beyond what its rows carry: each row is checked as the JSON
+   line of its event (the first twelve columns), and its amount columns against its
+   `data` cell (see CSV below).
+
+CSV. A file named .csv, or whose first line is the header row of `subledger export --format
+csv`, is read as CSV (RFC 4180; a quoted cell may span lines): each row after the header
+becomes the JSON object of its event (`streamCategory: streamId` as the stream field,
+`metadata` and `data` as the JSON they hold) and goes through every step above; then each
+amount column (amount, total, price, value, fee, connectionFee, vanityPremium,
+reconnectionFee) must hold data's integer of that name, or be empty when data has none. A
+fault names the row as a spreadsheet counts it (the header is row 1) and, for a cell, its
+column: "bad: position P (row R, column C): REASON"; --json adds "column".
 
 Numbers: interchange.md defines canonical JSON by Python's json.dumps for integer-only
 objects, and this verifier follows it. (RFC 8785 itself would print integers beyond
@@ -112,6 +123,7 @@ import argparse
 import datetime
 import functools
 import hashlib
+import itertools
 import json
 import re
 import sys
@@ -151,12 +163,15 @@ class Result:
         self.bad_position = None
         self.bad_line = None
         self.reason = None
+        self.column = None  # a CSV export's column at fault
+        self.label = "file line"  # what bad_line counts: "row" in a CSV export (header: row 1)
 
-    def fail(self, position, line, reason):
+    def fail(self, position, line, reason, column=None):
         self.ok = False
         self.bad_position = position
         self.bad_line = line
         self.reason = reason
+        self.column = column
         return self
 
     def text(self):
@@ -164,7 +179,8 @@ class Result:
             if self.bad_line is None:
                 return "bad: " + self.reason
             where = "?" if self.bad_position is None else str(self.bad_position)
-            return "bad: position %s (file line %d): %s" % (where, self.bad_line, self.reason)
+            column = "" if self.column is None else ", column %s" % self.column
+            return "bad: position %s (%s %d%s): %s" % (where, self.label, self.bad_line, column, self.reason)
         if self.events == 0:
             return EMPTY_TEXT
         return "ok: %d events, positions %d..%d, head %s" % (
@@ -183,7 +199,7 @@ class Result:
             "gaps": self.gaps,
             "versionGaps": self.version_gaps,
             "empty": self.empty(),
-            "column": None,
+            "column": self.column,
         }
 
     def empty(self):
@@ -343,9 +359,10 @@ def _hex_problem(stored_hash, prev):
 
 # --- verification --------------------------------------------------------------------------
 
-def verify(lines, filtered=False, anchors=(), complete_streams=False):
+def verify(lines, filtered=False, anchors=(), complete_streams=False, numbered=None):
     """Verifies an export given as an iterable of byte strings, one per line.
-    `complete_streams` also accepts gaps in positions (as `filtered` does)."""
+    `complete_streams` also accepts gaps in positions (as `filtered` does). `numbered`
+    replaces enumerate(lines, 1): (line number, bytes or a _RowFault) pairs (CSV rows)."""
     result = Result()
     scan, canonical, sha256, fromhex = _SCAN, _CANONICAL_FAST, hashlib.sha256, bytes.fromhex
     is_hex, time_key, store_time = _HEX64.fullmatch, _time_key, _STORE_TIME.fullmatch
@@ -358,7 +375,11 @@ def verify(lines, filtered=False, anchors=(), complete_streams=False):
     jump = None
     streams = StreamVersions(complete_streams)
 
-    for line_no, raw in enumerate(lines, 1):
+    for line_no, raw in (enumerate(lines, 1) if numbered is None else numbered):
+        if type(raw) is _RowFault:
+            if jump is not None:
+                return result.fail(*jump)
+            return result.fail(result.last_position if raw.checked else None, line_no, raw.reason, raw.column)
         # 1. One JSON object, integers only, unique keys.
         try:
             text = raw.decode("utf-8")
@@ -557,18 +578,156 @@ class StreamVersions:
         return " (--complete-streams: every stream is whole)"
 
 
+# --- CSV exports (subledger export --format csv) -----------------------------------------
+
+CSV_AMOUNT_COLUMNS = ["amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium",
+                      "reconnectionFee"]
+CSV_COLUMNS = ["position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
+               "occurredAt", "prevHash", "hash", "metadata", "data"] + CSV_AMOUNT_COLUMNS
+_CSV_HEADER = ",".join(CSV_COLUMNS).encode("ascii")
+_CSV_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
+
+
+class _RowFault:
+    """A fault of a CSV row outside the chain; `checked` when the row passed the chain's
+    checks first (its position is then known)."""
+
+    def __init__(self, reason, column=None, checked=False):
+        self.reason, self.column, self.checked = reason, column, checked
+
+
+def _is_csv_header(line):
+    if line.startswith(b"\xef\xbb\xbf"):
+        line = line[3:]
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    return line == _CSV_HEADER
+
+
+def _csv_cells(text):
+    """The cells of one record (RFC 4180), or None when it is malformed."""
+    cells, index, count = [], 0, len(text)
+    while True:
+        cell = []
+        if index < count and text[index] == '"':
+            index += 1
+            while True:
+                if index >= count:
+                    return None
+                if text[index] == '"':
+                    if index + 1 < count and text[index + 1] == '"':
+                        cell.append('"')
+                        index += 2
+                        continue
+                    index += 1
+                    break
+                cell.append(text[index])
+                index += 1
+        else:
+            while index < count and text[index] != ",":
+                if text[index] == '"':
+                    return None
+                cell.append(text[index])
+                index += 1
+        cells.append("".join(cell))
+        if index >= count:
+            return cells
+        if text[index] != ",":
+            return None
+        index += 1
+
+
+def _csv_event_line(cell):
+    """The event a row carries, keys sorted; integer cells of position and streamVersion
+    stay numbers, any other becomes a string (which the checks refuse)."""
+    quoted = lambda text: json.dumps(text, ensure_ascii=False)
+    members = [("metadata", cell["metadata"]), ("data", cell["data"]),
+               (cell["streamCategory"], quoted(cell["streamId"]))]
+    for name in ("position", "streamVersion"):
+        value = cell[name]
+        members.append((name, value if _CSV_INTEGER.fullmatch(value) else quoted(value)))
+    for name in ("recordedAt", "eventId", "type", "occurredAt", "prevHash", "hash"):
+        members.append((name, quoted(cell[name])))
+    members.sort(key=lambda member: member[0])
+    return ("{" + ",".join("%s:%s" % (quoted(key), value) for key, value in members) + "}").encode("utf-8")
+
+
+def _csv_rows(lines):
+    """(row, bytes or _RowFault) for verify(): each row as the JSON line of its event,
+    then a fault if its amount cells do not say what its data cell holds."""
+    record, inside, row = b"", False, 0
+    for raw in lines:
+        line = raw[:-1] if raw.endswith(b"\n") else raw
+        if inside:
+            record += b"\n"
+        record += line
+        if line.count(b'"') % 2:
+            inside = not inside
+        if inside:
+            continue
+        text, record = record, b""
+        if text.endswith(b"\r"):
+            text = text[:-1]
+        row += 1
+        if row == 1:
+            if not _is_csv_header(text):
+                yield 1, _RowFault("not the header row of a subledger CSV export (%s)" % ",".join(CSV_COLUMNS))
+                return
+            continue
+        if not text:
+            yield row, b""
+            continue
+        cells = _csv_cells(text.decode("utf-8", errors="replace"))
+        if cells is None:
+            yield row, _RowFault("malformed CSV: a double quote outside a quoted cell, or text after one")
+            return
+        if len(cells) != len(CSV_COLUMNS):
+            yield row, _RowFault("the row has %d cells, the header %d" % (len(cells), len(CSV_COLUMNS)))
+            return
+        cell = dict(zip(CSV_COLUMNS, cells))
+        held = {}
+        for name in ("metadata", "data"):
+            value, problem = _parse_slow(cell[name])
+            if problem is not None or type(value) is not dict:
+                yield row, _RowFault("the cell is not one JSON object", name)
+                return
+            if name == "data":
+                held = {amount: str(value[amount]) if type(value.get(amount)) is int else ""
+                        for amount in CSV_AMOUNT_COLUMNS}
+        yield row, _csv_event_line(cell)
+        for name in CSV_AMOUNT_COLUMNS:
+            if cell[name] != held[name]:
+                says = "data holds %s" % held[name] if held[name] else "data has no integer %s" % name
+                yield row, _RowFault("the cell says %s but %s" % (json.dumps(cell[name], ensure_ascii=False), says),
+                                     name, checked=True)
+                return
+    if inside:
+        yield row + 1, _RowFault("a quoted cell is not closed at the end of the file")
+
+
+def _verify_stream(stream, path, filtered, anchors, complete_streams):
+    first = stream.readline()
+    lines = itertools.chain([first], stream) if first else iter(())
+    if first and (path.lower().endswith(".csv") or _is_csv_header(first.rstrip(b"\n"))):
+        result = verify((), filtered, anchors, complete_streams, numbered=_csv_rows(lines))
+        result.label = "row"
+        return result
+    return verify(lines, filtered, anchors, complete_streams)
+
+
 def verify_file(path, filtered=False, anchors=(), complete_streams=False):
-    """Verifies the export at `path` ("-" for standard input). Raises OSError if unreadable."""
+    """Verifies the export at `path` ("-" for standard input), JSON Lines or CSV (named
+    .csv, or starting with the CSV header row). Raises OSError if unreadable."""
     if path == "-":
-        return verify(sys.stdin.buffer, filtered, anchors, complete_streams)
+        return _verify_stream(sys.stdin.buffer, path, filtered, anchors, complete_streams)
     with open(path, "rb", buffering=1 << 20) as stream:
-        return verify(stream, filtered, anchors, complete_streams)
+        return _verify_stream(stream, path, filtered, anchors, complete_streams)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="verify_export.py",
-        description="Check the hash chain of a subledger JSON Lines export (see the docstring "
+        description="Check the hash chain of a subledger export, JSON Lines or CSV (see the docstring "
                     "at the top of this file for exactly what is and is not checked).")
     parser.add_argument("file", metavar="FILE", help='the export, or "-" for standard input')
     parser.add_argument("--json", action="store_true", help="print one JSON object")

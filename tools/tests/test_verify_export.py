@@ -477,6 +477,62 @@ class StreamVersions(VerifierTestCase):
                 self.assert_bad(jsonl(rechain(events)), 2, 2, reason)
 
 
+def csv_of(events):
+    """A CSV export of the events as `subledger export --format csv` lays it out (written
+    here with the csv module, independently of the verifier's reader)."""
+    import csv
+    import io
+    amounts = ["amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium", "reconnectionFee"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
+                     "occurredAt", "prevHash", "hash", "metadata", "data"] + amounts)
+    for event in events:
+        category = "line" if "line" in event else "subscriber"
+        dumps = lambda value: json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        writer.writerow([event["position"], event["streamVersion"], event["recordedAt"], event["eventId"],
+                         event["type"], category, event[category], event["occurredAt"], event["prevHash"],
+                         event["hash"], dumps(event["metadata"]), dumps(event["data"])]
+                        + [event["data"][a] if type(event["data"].get(a)) is int else "" for a in amounts])
+    return out.getvalue().encode("utf-8")
+
+
+class CSVExports(VerifierTestCase):
+    """Issue 9 item 17: a CSV export is checked as JSON Lines are; rows count from the header."""
+
+    def run_csv(self, content, *options):
+        path = os.path.join(self.tmp.name, "export.csv")
+        with open(path, "wb") as stream:
+            stream.write(content)
+        process = subprocess.run([sys.executable, VERIFIER, *options, path], capture_output=True)
+        return process.returncode, process.stdout.decode("utf-8")
+
+    def test_a_good_csv_export_passes_with_the_head_of_its_json_lines(self):
+        events = build_export(INPUTS)
+        self.assertEqual(self.run_csv(csv_of(events)),
+                         (0, "ok: 3 events, positions 1..3, head %s\n" % events[-1]["hash"]))
+        # Found by its header row too, whatever the file is called.
+        self.assertEqual(self.run_verifier(csv_of(events))[1], "ok: 3 events, positions 1..3, head %s\n"
+                         % events[-1]["hash"])
+
+    def test_an_edited_amount_cell_is_named_by_row_and_column(self):
+        content = csv_of(build_export(INPUTS)).replace(b",250000,", b",250001,")
+        self.assertEqual(self.run_csv(content), (1, 'bad: position 3 (row 4, column amount): the cell says '
+                                                    '"250001" but data holds 250000\n'))
+        status, out = self.run_csv(content, "--json")
+        report = json.loads(out)
+        self.assertEqual((report["line"], report["column"], report["firstBadPosition"]), (4, "amount", 3))
+
+    def test_an_edited_data_cell_fails_its_hash(self):
+        content = csv_of(build_export(INPUTS)).replace(b'""amount"":250000', b'""amount"":250001')
+        self.assertEqual(self.run_csv(content), (1, "bad: position 3 (row 4): hash mismatch\n"))
+
+    def test_a_row_with_a_cell_missing(self):
+        rows = csv_of(build_export(INPUTS)).split(b"\r\n")
+        rows[2] = rows[2][:rows[2].rindex(b",")]
+        self.assertEqual(self.run_csv(b"\r\n".join(rows)), (1, "bad: position ? (row 3): the row has 19 cells, the header 20\n"))
+
+
 class MalformedInput(VerifierTestCase):
     def with_line(self, index, text):
         lines = lines_of(build_export(INPUTS))

@@ -45,7 +45,7 @@ struct CSVExportVerifier {
     /// The result, once every line was checked.
     mutating func finish() -> ExportVerification {
         if insideQuotes, verifier.result.ok {
-            verifier.fail(line: row + 1, column: nil, "a quoted cell is not closed at the end of the file")
+            verifier.fail(line: row + 1, column: nil, checked: false, "a quoted cell is not closed at the end of the file")
         }
         var result = verifier.finish()
         result.lineLabel = "row"
@@ -55,18 +55,18 @@ struct CSVExportVerifier {
     private mutating func checkRecord(_ text: [UInt8]) -> Bool {
         if row == 1 {
             guard text.withUnsafeBytes(Self.isHeader) else {
-                verifier.fail(line: 1, column: nil, "not the header row of a subledger CSV export (\(CSVExport.columns.joined(separator: ",")))")
+                verifier.fail(line: 1, column: nil, checked: false, "not the header row of a subledger CSV export (\(CSVExport.columns.joined(separator: ",")))")
                 return false
             }
             return true
         }
         if text.isEmpty { return text.withUnsafeBytes { verifier.check($0, line: row) } }
         guard let cells = Self.cells(of: text) else {
-            verifier.fail(line: row, column: nil, "malformed CSV: a double quote outside a quoted cell, or text after one")
+            verifier.fail(line: row, column: nil, checked: false, "malformed CSV: a double quote outside a quoted cell, or text after one")
             return false
         }
         guard cells.count == CSVExport.columns.count else {
-            verifier.fail(line: row, column: nil, "the row has \(cells.count) cells, the header \(CSVExport.columns.count)")
+            verifier.fail(line: row, column: nil, checked: false, "the row has \(cells.count) cells, the header \(CSVExport.columns.count)")
             return false
         }
         var cell: [String: String] = [:]
@@ -82,7 +82,7 @@ struct CSVExportVerifier {
                 return true
             }
             guard isObject else {
-                verifier.fail(line: row, column: name, "the cell is not one JSON object")
+                verifier.fail(line: row, column: name, checked: false, "the cell is not one JSON object")
                 return false
             }
         }
@@ -92,7 +92,7 @@ struct CSVExportVerifier {
             let held = held[name] ?? ""
             if cell[name] != held {
                 let says = held.isEmpty ? "data has no integer \(name)" : "data holds \(held)"
-                verifier.fail(line: row, column: name, "the cell says \(ExportText.quoted(cell[name]!)) but \(says)")
+                verifier.fail(line: row, column: name, checked: true, "the cell says \(ExportText.quoted(cell[name]!)) but \(says)")
                 return false
             }
         }

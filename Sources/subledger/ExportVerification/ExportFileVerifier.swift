@@ -53,15 +53,16 @@ struct ExportFileVerifier {
         }
     }
 
-    /// Records a fault of line (or row) `line` found outside the chain (a CSV row's cells),
-    /// once the line was checked; a jump held from it is the earlier fault.
-    mutating func fail(line: Int, column: String?, _ reason: String) {
+    /// Records a fault of line (or row) `line` found outside the chain (a CSV row's cells);
+    /// `checked` when the line passed ``check(_:line:endsWithNewline:scan:)`` first (its
+    /// position is then known). A jump held from the line before is the earlier fault.
+    mutating func fail(line: Int, column: String?, checked: Bool, _ reason: String) {
         guard result.ok else { return }
         if let jump {
             result.fail(jump.position, line: jump.line ?? line, jump.reason)
             return
         }
-        result.fail(result.lastPosition, line: line, reason)
+        result.fail(checked ? result.lastPosition : nil, line: line, reason)
         result.column = column
     }
 
