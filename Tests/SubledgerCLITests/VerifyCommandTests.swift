@@ -157,6 +157,23 @@ struct VerifyCommandTests {
         #expect(noStart.stdout == "bad: position 4 (file line 1): line \(WorkedExample.line) starts at streamVersion 2: version 1 is missing (--complete-streams: every stream is whole)\n")
     }
 
+    /// Why --filtered alone accepts a skip across a gap: a genuine time-range export skips
+    /// a version when a fact recorded late occurred inside the range and the one before it
+    /// did not. Requiring 1, 2, 3, ... there would call a true export bad.
+    @Test func aTimeRangeExportMaySkipAVersionRecordedLate() throws {
+        let (sandbox, _) = try exportedSandbox()
+        let late = #"{"type":"UsageRecorded","line":"+989351112233","occurredAt":"2025-02-02T19:00:00Z","data":{"amount":1000,"description":"roaming, reported late"}}"#
+        let imported = try sandbox.subledger("import", try sandbox.file("late.jsonl", late + "\n"))
+        #expect(imported.status == 0, "\(imported)")
+        let range = try sandbox.subledger("export", "--line", WorkedExample.line, "--from", "2025-02-02T00:00:00Z", "--to", "2025-02-03T00:00:00Z")
+        let lines = range.stdout.split(separator: "\n").map(String.init)
+        #expect(try lines.map { try JSONParser.parse($0)["streamVersion"] } == [2, 3, 4, 10].map { JSONValue.integer($0) })
+        let filtered = try verifyBoth(sandbox, lines, ["--filtered"])
+        #expect(filtered.status == 0, "\(filtered)")
+        #expect(filtered.stderr.contains("stream versions skip across a gap in positions 1 time"), "\(filtered)")
+        #expect(try verifyBoth(sandbox, lines, ["--complete-streams"]).status == 1, "not a whole stream")
+    }
+
     /// Issue 9 item 13: a swapped pair is out of order, not missing events; rewritten to
     /// hide that (positions renumbered, hashes recomputed), its versions show it.
     @Test func aSwappedPairIsReportedOutOfOrder() throws {
