@@ -474,6 +474,7 @@ def verify(lines, filtered=False, anchors=(), complete_streams=False, numbered=N
 
         # 7. Stream versions.
         problem = streams.check(obj, pos, pos == 1 or prev_pos is not None and pos == prev_pos + 1)
+        result.version_gaps = streams.gaps
         if problem is not None:
             return result.fail(pos, line_no, problem)
 
@@ -487,7 +488,6 @@ def verify(lines, filtered=False, anchors=(), complete_streams=False, numbered=N
 
     if jump is not None:
         return result.fail(*jump)
-    result.version_gaps = streams.gaps
     # 8. Anchors.
     if wanted:
         missing = sorted(wanted)[0]

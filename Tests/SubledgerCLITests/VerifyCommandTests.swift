@@ -152,6 +152,16 @@ struct VerifyCommandTests {
         #expect(filtered.stderr.contains("--complete-streams"), "\(filtered)")
         let report = try sandbox.subledger("verify", "--filtered", "--json", sandbox.folder + "/checked.jsonl").json()
         #expect(report["versionGaps"] == .integer(1))
+        // A fault after the skip: both verifiers count the skip before it alike.
+        var tampered = lineExport
+        tampered[6] = tampered[6].replacing(#""amount":315000"#, with: #""amount":315001"#)
+        #expect(tampered[6] != lineExport[6])
+        let path = try sandbox.file("tampered.jsonl", tampered.joined(separator: "\n") + "\n")
+        let ours = try sandbox.run(SubledgerBinary.path, ["verify", "--filtered", "--json", path])
+        #expect(try ours.json()["versionGaps"] == .integer(1) && ours.json()["ok"] == .bool(false), "\(ours)")
+        if let python = Python.path {
+            #expect(try sandbox.run(python, [Python.verifier, "--filtered", "--json", path]).json() == ours.json())
+        }
         lineExport.removeFirst()
         let noStart = try verifyBoth(sandbox, lineExport, ["--complete-streams"])
         #expect(noStart.stdout == "bad: position 4 (file line 1): line \(WorkedExample.line) starts at streamVersion 2: version 1 is missing (--complete-streams: every stream is whole)\n")
