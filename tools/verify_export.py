@@ -539,29 +539,32 @@ class StreamVersions:
             return "streamVersion is missing"
         if type(version) is not int or version < 1:
             return "streamVersion is not a positive integer: %s" % _short(json.dumps(version))
-        names = [key for key in obj if key not in _COMMON_FIELDS]
-        if len(names) != 1 or type(obj[names[0]]) is not str:
+        names = obj.keys() - _COMMON_FIELDS  # a set difference in C: this runs for every event
+        if len(names) == 1:
+            key = next(iter(names))
+            stream = (key, obj[key])
+        if len(names) != 1 or type(stream[1]) is not str:
             return "the stream is not named: one field besides the common ones (line or subscriber) " \
                    "must hold a string, found %s" % (_short(", ".join(sorted(names))) or "none")
-        stream = (names[0], obj[names[0]])
-        name = _short("%s %s" % stream)
         last = self.last.get(stream)
         self.last[stream] = (version, pos)
         if last is None:
             if version == 1:
                 return None
+            name = _short("%s %s" % stream)
             if self.complete or self.run_start == 1:
                 missing = "version 1 is missing" if version == 2 else "versions 1..%d are missing" % (version - 1)
                 return "%s starts at streamVersion %d: %s%s" % (name, version, missing, self._why(self.run_start == 1))
             return None
         last_version, last_pos = last
+        if version == last_version + 1:
+            return None
+        name = _short("%s %s" % stream)
         if version == last_version:
             return "%s: streamVersion %d repeats the version of position %d" % (name, version, last_pos)
         if version < last_version:
             return "%s: streamVersion %d follows streamVersion %d of position %d (versions go down)" % (
                 name, version, last_version, last_pos)
-        if version == last_version + 1:
-            return None
         if self.complete or last_pos >= self.run_start:
             if version == last_version + 2:
                 missing = "version %d is missing" % (last_version + 1)

@@ -59,20 +59,21 @@ struct StreamVersions {
                 + (found.isEmpty ? "none" : found)
         }
         let stream = Stream(category: fields[0].key, id: id)
-        let name = ExportText.short("\(stream.category) \(stream.id)")
         let previous = last.updateValue(Last(version: version, position: position), forKey: stream)
+        // For messages only (built once a version is found wrong).
+        var name: String { ExportText.short("\(stream.category) \(stream.id)") }
         guard let previous else {
             guard version != .one, completeStreams || runStart == .one else { return nil }
             let missing = version == ExportPosition.one.next ? "version 1 is missing" : "versions 1..\(version.previous) are missing"
             return "\(name) starts at streamVersion \(version): \(missing)\(Self.why(positionsShowIt: runStart == .one))"
         }
+        if version == previous.version.next { return nil }
         if version == previous.version {
             return "\(name): streamVersion \(version) repeats the version of position \(previous.position)"
         }
         if version < previous.version {
             return "\(name): streamVersion \(version) follows streamVersion \(previous.version) of position \(previous.position) (versions go down)"
         }
-        if version == previous.version.next { return nil }
         let nothingBetweenIsMissing = previous.position >= runStart
         guard completeStreams || nothingBetweenIsMissing else {
             gaps += 1
