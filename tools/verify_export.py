@@ -607,32 +607,18 @@ def _is_csv_header(line):
     return line == _CSV_HEADER
 
 
+_CSV_CELL = re.compile(r'"((?:[^"]+|"")*)"|([^,"]*)')
+
+
 def _csv_cells(text):
-    """The cells of one record (RFC 4180), or None when it is malformed."""
-    cells, index, count = [], 0, len(text)
+    """The cells of one record (RFC 4180), or None when it is malformed: a quoted cell
+    (its doubled quotes undone) or an unquoted one without quotes, then a comma or the end."""
+    cells, index, count, match = [], 0, len(text), _CSV_CELL.match
     while True:
-        cell = []
-        if index < count and text[index] == '"':
-            index += 1
-            while True:
-                if index >= count:
-                    return None
-                if text[index] == '"':
-                    if index + 1 < count and text[index + 1] == '"':
-                        cell.append('"')
-                        index += 2
-                        continue
-                    index += 1
-                    break
-                cell.append(text[index])
-                index += 1
-        else:
-            while index < count and text[index] != ",":
-                if text[index] == '"':
-                    return None
-                cell.append(text[index])
-                index += 1
-        cells.append("".join(cell))
+        cell = match(text, index)  # always matches: the unquoted alternative may be empty
+        quoted = cell.group(1)
+        cells.append(quoted.replace('""', '"') if quoted is not None else cell.group(2))
+        index = cell.end()
         if index >= count:
             return cells
         if text[index] != ",":
