@@ -1,15 +1,24 @@
 import SubledgerStore
 
 /// The CSV form of an export (RFC 4180, UTF-8): a header row, then one record per event
-/// with one column per common field; `metadata` and `data` hold canonical JSON. Records end
-/// with CRLF; a field is quoted when it holds a comma, a double quote, CR or LF, and a
-/// double quote inside it is doubled.
+/// with one column per common field; `metadata` and `data` hold canonical JSON, and the
+/// amount columns (``amountColumns``) repeat the whole-rial fields of `data` so that a
+/// spreadsheet sums them without parsing JSON. Records end with CRLF; a field is quoted
+/// when it holds a comma, a double quote, CR or LF, and a double quote inside it is doubled.
+/// docs/event-format.md documents the layout; `verify FILE` checks it (``CSVExportVerifier``).
 enum CSVExport {
+    /// Every whole-rial field at the top of `data` in the catalog (docs/event-format.md),
+    /// each a column of its own after `data`: the field's integer when the event's `data`
+    /// has it, else empty. Not hashed: `verify` checks each against the `data` cell.
+    static let amountColumns = [
+        "amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium", "reconnectionFee",
+    ]
+
     /// The columns, in order.
     static let columns = [
         "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
         "occurredAt", "prevHash", "hash", "metadata", "data",
-    ]
+    ] + amountColumns
 
     /// Appends the header row.
     static func appendHeader(into bytes: inout [UInt8]) {
@@ -41,6 +50,9 @@ enum CSVExport {
         column { event.hash.writeHex(into: &$0) }
         column { CanonicalJSON.write(.object(JSONObject(event.metadata.map { ($0.key, JSONValue.string($0.value)) })), into: &$0) }
         column { CanonicalJSON.write(.object(event.data), into: &$0) }
+        for key in amountColumns {
+            column { if case .integer(let amount)? = event.data[key] { CanonicalJSON.writeInteger(amount, into: &$0) } }
+        }
         bytes.append(contentsOf: [0x0D, 0x0A])
     }
 

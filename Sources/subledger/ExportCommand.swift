@@ -10,8 +10,11 @@ struct ExportCommand: ParsableCommand {
             JSON Lines: one event a line, exactly the canonical output form of interchange.md \
             (position, streamVersion, recordedAt, eventId, prevHash, hash included), in position \
             order; a whole-log export checks with tools/verify_export.py, a filtered one with \
-            its --filtered. CSV: RFC 4180 in UTF-8, a header row, one column per common field \
-            (metadata and data as canonical JSON), records ending with CRLF. \
+            its --filtered, a whole stream's with its --complete-streams. CSV: RFC 4180 in \
+            UTF-8, a header row, one column per common field (metadata and data as canonical \
+            JSON), then every whole-rial field of data in a column of its own (amount, total, \
+            price, value, fee, connectionFee, vanityPremium, reconnectionFee), records ending \
+            with CRLF; verify FILE checks it as it checks JSON Lines. \
             --from and --to filter on occurredAt (business time), not on recordedAt. \
             The export of a whole stream (--line or --subscriber, no time filter) is checked \
             complete, stream versions 1..n, and says so on standard error. \

@@ -13,22 +13,28 @@ struct VerifyCommand: ParsableCommand {
             export is checked exactly as tools/verify_export.py checks it, with the same \
             verdict, first bad position, file line and output: by default it must be a \
             whole-log export (from position 1, no gap); --filtered accepts the gaps of an \
-            export of one line or a time range; --anchor HASH requires an event with that \
-            hash (a head hash kept from an earlier verification). \
+            export of one line or a time range; --complete-streams (for export --line or \
+            --subscriber without --from/--to) also requires every stream's versions to run \
+            1, 2, 3, ...; --anchor HASH requires an event with that hash (a head hash kept \
+            from an earlier verification). A CSV export (named .csv, or starting with its \
+            header row) is checked the same way, row by row, and its amount columns must say \
+            what each row's data cell holds. An empty file proves nothing, and says so. \
             Exit status: 0 good, 1 bad, 2 FILE cannot be read or an --anchor is not 64 lowercase hex digits.
             """
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "An export to check instead of the store (JSON Lines; - for standard input).") var file: String?
+    @Argument(help: "An export to check instead of the store (JSON Lines or CSV; - for standard input).") var file: String?
     @Flag(name: .long, help: "With FILE: accept gaps in positions (an export of one line or a time range).") var filtered = false
+    @Flag(name: .long, help: "With FILE: every stream in it is whole (export --line or --subscriber without --from/--to): its stream versions run 1, 2, 3, ...; accepts gaps in positions as --filtered does.")
+    var completeStreams = false
     @Option(name: .long, help: ArgumentHelp("With FILE: a head hash kept from an earlier export that the file must contain (repeatable).", valueName: "hash"))
     var anchor: [String] = []
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func validate() throws {
-        if file == nil, filtered || !anchor.isEmpty {
-            throw ValidationError("--filtered and --anchor apply to an export FILE")
+        if file == nil, filtered || completeStreams || !anchor.isEmpty {
+            throw ValidationError("--filtered, --complete-streams and --anchor apply to an export FILE")
         }
     }
 
@@ -75,10 +81,20 @@ struct VerifyCommand: ParsableCommand {
             StandardError.print("Error: \(error.description)")
             throw ExitCode(2)
         }
-        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor)
+        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams)
+        // A CSV export: named .csv, or starting with the CSV header row.
+        var csvVerifier: CSVExportVerifier?
+        let namedCSV = file.lowercased().hasSuffix(".csv")
         do {
             // Lines are read, scanned and hashed on a second thread, checked in order here.
             try ExportFileReading.forEachLine(of: reader) { bytes, line in
+                if line.number == 1, namedCSV || CSVExportVerifier.isHeader(bytes) {
+                    csvVerifier = CSVExportVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams)
+                }
+                if csvVerifier != nil {
+                    guard csvVerifier!.check(bytes) else { throw StopReading() }
+                    return
+                }
                 guard verifier.check(bytes, line: line.number, endsWithNewline: line.endsWithNewline, scan: line.scan) else {
                     throw StopReading()
                 }
@@ -89,7 +105,7 @@ struct VerifyCommand: ParsableCommand {
             StandardError.print("Error: \(error.description)")
             throw ExitCode(2)
         }
-        let result = verifier.finish()
+        let result = csvVerifier?.finish() ?? verifier.finish()
         if json {
             print(result.json)
         } else {

@@ -58,10 +58,11 @@ struct ExportCommandTests {
         #expect(records.first == [
             "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
             "occurredAt", "prevHash", "hash", "metadata", "data",
+            "amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium", "reconnectionFee",
         ])
         #expect(records.count == 13)
-        #expect(records.allSatisfy { $0.count == 12 })
-        #expect(export.stdout.hasPrefix("position,streamVersion,recordedAt,eventId,type,streamCategory,streamId,occurredAt,prevHash,hash,metadata,data\r\n"))
+        #expect(records.allSatisfy { $0.count == 20 })
+        #expect(export.stdout.hasPrefix("position,streamVersion,recordedAt,eventId,type,streamCategory,streamId,occurredAt,prevHash,hash,metadata,data,amount,total,price,value,fee,connectionFee,vanityPremium,reconnectionFee\r\n"))
         let last = try #require(records.last)
         #expect(last[0] == "12" && last[5] == "subscriber" && last[6] == "S-300")
         let data = try JSONParser.parse(last[11])
@@ -70,6 +71,31 @@ struct ExportCommandTests {
         let jsonLines = try sandbox.subledger("export").stdout.split(separator: "\n")
         let hashes = try jsonLines.map { try JSONParser.parse(String($0))["hash"] }
         #expect(records.dropFirst().map { JSONValue.string($0[9]) } == hashes)
+    }
+
+    /// Issue 9 item 17: every whole-rial field of data in a column of its own, so that a
+    /// spreadsheet sums them; empty where the event has no such field.
+    @Test func csvPutsEachAmountInAColumnOfItsOwn() throws {
+        let sandbox = try sandboxWithHistory()
+        let records = CSV.records(of: try sandbox.subledger("export", "--format", "csv").stdout)
+        let header = try #require(records.first)
+        func column(_ name: String) throws -> [String] {
+            let index = try #require(header.firstIndex(of: name), "no column \(name)")
+            return records.dropFirst().map { $0[index] }
+        }
+        #expect(try column("amount") == ["", "", "", "245000", "", "", "70000", "", "", "315000", "", ""])
+        #expect(try column("fee") == ["", "", "", "", "0", "", "", "0", "", "", "", ""])
+        #expect(try column("connectionFee") == ["", "", "0", "", "", "", "", "", "", "", "", ""])
+        #expect(try column("vanityPremium") == ["", "", "0", "", "", "", "", "", "", "", "", ""])
+        #expect(try column("reconnectionFee") == ["", "", "", "", "", "", "", "", "", "", "0", ""])
+        for name in ["total", "price", "value"] { #expect(try column(name).allSatisfy(\.isEmpty), "\(name)") }
+        // Each amount cell is data's own field.
+        for record in records.dropFirst() {
+            let data = try JSONParser.parse(record[11])
+            for (offset, name) in header.enumerated().dropFirst(12) {
+                #expect(record[offset] == (data[name]?.integerValue.map(String.init) ?? ""), "\(name) of position \(record[0])")
+            }
+        }
     }
 
     @Test func outputGoesToTheNamedFile() throws {

@@ -1,9 +1,18 @@
+import Foundation
 import Testing
 import SubledgerStore
 
 /// spec/examples/README.md, asserted through the built executable.
 @Suite("The worked example through the command line")
 struct WorkedExampleCommandTests {
+    /// WorkedExample's lines are the tests' copy of the spec's example (issue 9): no test
+    /// reads ../shared.
+    @Test func theInlinedExampleIsTheFixtureFile() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/spec-examples/threshold-cut.jsonl")
+        #expect(try String(contentsOf: fixture, encoding: .utf8) == WorkedExample.text)
+    }
+
     @Test func importThenStatusAuditAndExportGiveTheExpectedAnswers() throws {
         let sandbox = try Sandbox()
         let input = try sandbox.file("threshold-cut.jsonl", WorkedExample.text)

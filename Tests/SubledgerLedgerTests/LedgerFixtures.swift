@@ -10,10 +10,12 @@ extension Timestamp {
     }
 }
 
-/// The worked example of ../shared/spec/examples.
+/// The worked example of the contract (spec/examples), in the tests' own copy:
+/// Tests/Fixtures/spec-examples, so that the tests run where the spec is not beside the
+/// repository (issue 9).
 enum WorkedExample {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/spec/examples")
+        .appendingPathComponent("Fixtures/spec-examples")
 
     static func facts(_ name: String = "threshold-cut.jsonl") throws -> [LedgerFact] {
         let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)

@@ -3,7 +3,7 @@ import SubledgerLedger
 import SubledgerStore
 import SubledgerStoreTesting
 
-/// ../shared/spec/examples/README.md, asserted through the library.
+/// spec/examples/README.md (the copy in Tests/Fixtures/spec-examples), asserted through the library.
 @Suite("Worked example: threshold cut")
 struct WorkedExampleTests {
     let line = "+989351112233"

@@ -43,10 +43,14 @@ def output_time(text):
     return "%s.%sZ" % (match.group(1), (match.group(2) or "").ljust(3, "0"))
 
 
-def build_export(inputs, start_position=1, prev_hash=ZERO, ensure_ascii=False):
-    """Output events (dicts, field order as a store might write them) for these inputs."""
+def build_export(inputs, start_position=1, prev_hash=ZERO, ensure_ascii=False, after=()):
+    """Output events (dicts, field order as a store might write them) for these inputs;
+    `after`: the events before them, whose streams' versions they continue."""
     events = []
     versions = {}
+    for earlier in after:
+        stream = ("line", earlier["line"]) if "line" in earlier else ("subscriber", earlier["subscriber"])
+        versions[stream] = earlier["streamVersion"]
     last_recorded = ""
     for offset, source in enumerate(inputs):
         source = copy.deepcopy(source)  # callers tamper with the result; keep their inputs intact

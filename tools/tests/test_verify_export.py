@@ -20,8 +20,9 @@ from export_writer import ZERO, build_export, chain_hash, jsonl
 HERE = os.path.dirname(os.path.abspath(__file__))
 VERIFIER = os.path.join(os.path.dirname(HERE), "verify_export.py")
 SAMPLE = os.path.join(HERE, "samples", "threshold-cut.export.jsonl")
-# The worked example of the contract, outside this repository; optional.
-SPEC_EXAMPLE = os.environ.get("SUBLEDGER_SPEC_EXAMPLE", "/work/shared/spec/examples/threshold-cut.jsonl")
+# The worked example of the contract, in the tests' own copy of spec/examples.
+SPEC_EXAMPLE = os.path.join(os.path.dirname(os.path.dirname(HERE)), "Tests", "Fixtures", "spec-examples",
+                            "threshold-cut.jsonl")
 
 LINE = "+989121234567"
 
@@ -115,7 +116,8 @@ class GoodExports(VerifierTestCase):
         report = json.loads(out)
         self.assertEqual(report, {"ok": True, "events": 3, "firstBadPosition": None, "line": None,
                                   "reason": None, "head": events[-1]["hash"],
-                                  "firstPosition": 1, "lastPosition": 3, "gaps": 0})
+                                  "firstPosition": 1, "lastPosition": 3, "gaps": 0,
+                                  "versionGaps": 0, "empty": False, "column": None})
 
     def test_json_output_on_failure(self):
         events = build_export(INPUTS)
@@ -135,14 +137,26 @@ class GoodExports(VerifierTestCase):
         status, out, _ = self.run_verifier(jsonl(events), stdin=True)
         self.assertEqual((status, out), (0, "ok: 3 events, positions 1..3, head %s\n" % events[-1]["hash"]))
 
-    def test_empty_file_passes(self):
+    def test_empty_file_says_it_proves_nothing(self):
+        # Nothing in it is wrong, so exit 0, but it is not an "ok": no event, no head.
         for content in (b"", b"\n"):
-            status, out, _ = self.run_verifier(content)
-            self.assertEqual((status, out), (0, "ok: 0 events\n"))
+            for options in ((), ("--filtered",), ("--complete-streams",)):
+                status, out, _ = self.run_verifier(content, *options)
+                self.assertEqual((status, out), (0, "0 events: an empty file proves nothing\n"))
         status, out, _ = self.run_verifier(b"", "--json")
         self.assertEqual(json.loads(out), {"ok": True, "events": 0, "firstBadPosition": None,
                                            "line": None, "reason": None, "head": None,
-                                           "firstPosition": None, "lastPosition": None, "gaps": 0})
+                                           "firstPosition": None, "lastPosition": None, "gaps": 0,
+                                           "versionGaps": 0, "empty": True, "column": None})
+
+    def test_empty_file_fails_an_anchor(self):
+        # An anchor names a head the file must reach; an empty file reaches none.
+        anchor = "ab" * 32
+        status, out, _ = self.run_verifier(b"\n", "--anchor", anchor)
+        self.assertEqual((status, out), (1, "bad: anchor %s not found: the file holds no event\n" % anchor))
+        status, out, _ = self.run_verifier(b"", "--anchor", anchor, "--json")
+        report = json.loads(out)
+        self.assertEqual((status, report["ok"], report["empty"]), (1, False, True))
 
     def test_trailing_empty_line_and_missing_final_newline_pass(self):
         events = build_export(INPUTS)
@@ -156,8 +170,6 @@ class GoodExports(VerifierTestCase):
         self.assert_ok(content, 11, 1, 11, last["hash"])
 
     def test_worked_example_rebuilds_to_the_sample(self):
-        if not os.path.exists(SPEC_EXAMPLE):
-            self.skipTest("worked example not found at %s" % SPEC_EXAMPLE)
         with open(SPEC_EXAMPLE, encoding="utf-8") as stream:
             inputs = [json.loads(line) for line in stream if line.strip()]
         with open(SAMPLE, "rb") as stream:
@@ -240,8 +252,17 @@ class Tampering(VerifierTestCase):
     def test_reordered_pair_fails(self):
         lines = lines_of(build_export(TWO_LINES))
         lines[2], lines[3] = lines[3], lines[2]
-        self.assert_bad(join(lines), 4, 3, "position jumps from 2 to 4")
-        self.assert_bad(join(lines), 3, 4, "position does not increase", "--filtered")
+        # Not "events are missing": the pair is out of order, in both modes (issue 9).
+        for options in ((), ("--filtered",)):
+            out = self.assert_bad(join(lines), 3, 4, "positions are out of order: position 3 follows "
+                                  "position 4 (file line 3)", *options)
+            self.assertNotIn("missing", out)
+
+    def test_a_jump_at_the_end_or_before_a_bad_line_is_still_a_jump(self):
+        lines = lines_of(build_export(TWO_LINES))
+        self.assert_bad(join(lines[:2] + lines[3:4]), 4, 3, "position jumps from 2 to 4: events are missing")
+        self.assert_bad(join(lines[:2] + lines[3:4] + ["[1]"]), 4, 3, "position jumps from 2 to 4")
+        self.assert_bad(join(lines[:2] + lines[3:]), 4, 3, "position jumps from 2 to 4")
 
     def test_reordered_pair_with_swapped_positions_fails(self):
         events = build_export(TWO_LINES)
@@ -269,7 +290,7 @@ class Tampering(VerifierTestCase):
         extra = build_export(INPUTS[2:], start_position=2, prev_hash=events[0]["hash"])
         lines = lines_of(events)
         lines.insert(1, lines_of(extra)[0])
-        self.assert_bad(join(lines), 2, 3, "position does not increase")
+        self.assert_bad(join(lines), 2, 3, "position 2 does not increase: file line 2 has it too")
 
     def test_rewritten_tail_passes_alone_but_not_against_the_kept_head(self):
         # What the chain cannot show by itself, and what an anchor shows.
@@ -277,7 +298,7 @@ class Tampering(VerifierTestCase):
         changed = json.loads(json.dumps(INPUTS))
         changed[2]["data"]["amount"] = 1
         rewritten = original[:2] + build_export(changed[2:], start_position=3,
-                                                prev_hash=original[1]["hash"])
+                                                prev_hash=original[1]["hash"], after=original[:2])
         self.assert_ok(jsonl(rewritten), 3, 1, 3, rewritten[-1]["hash"])
         status, out, _ = self.run_verifier(jsonl(rewritten), "--anchor", original[-1]["hash"])
         self.assertEqual((status, out), (1, "bad: anchor %s not found in the export\n" % original[-1]["hash"]))
@@ -338,6 +359,178 @@ class FilteredExports(VerifierTestCase):
         forged["hash"] = chain_hash(forged["prevHash"], forged)
         self.assert_bad(jsonl([events[1], forged, events[4]]), 3, 2,
                         "prevHash does not match the hash of position 2", "--filtered")
+
+
+def rechain(events, start_position=1, prev_hash=ZERO):
+    """The events renumbered from `start_position` and chained again, as a forger who
+    recomputes every hash would leave them (their stream versions as they are)."""
+    chained = []
+    for offset, event in enumerate(events):
+        event = dict(event, position=start_position + offset, prevHash=prev_hash)
+        event["hash"] = chain_hash(prev_hash, event)
+        prev_hash = event["hash"]
+        chained.append(event)
+    return chained
+
+
+class StreamVersions(VerifierTestCase):
+    """Step 7 (issue 9): a stream's versions are contiguous wherever the file holds it whole."""
+
+    def line_export(self):
+        return [e for e in build_export(TWO_LINES) if e.get("line") == LINE]  # versions 1..3
+
+    def forged_at_the_end(self, version):
+        events = build_export(INPUTS)
+        forged = dict(events[2], streamVersion=version, position=4, prevHash=events[2]["hash"],
+                      eventId="00000000-0000-4000-8000-000000000999")
+        forged["hash"] = chain_hash(forged["prevHash"], forged)
+        return events, events + [forged]
+
+    def test_a_forged_event_with_version_999_at_the_end_fails_even_with_an_anchor(self):
+        original, forged = self.forged_at_the_end(999)
+        reason = ("line +989121234567 skips from streamVersion 2 (position 3) to 999: versions 3..998 are "
+                  "missing (no position in between is missing from the file)")
+        for options in ((), ("--anchor", original[-1]["hash"]), ("--filtered",), ("--complete-streams",)):
+            out = self.assert_bad(jsonl(forged), 4, 4, reason, *options)
+            self.assertEqual(out, "bad: position 4 (file line 4): %s\n" % reason)
+        _, right = self.forged_at_the_end(3)
+        self.assert_ok(jsonl(right), 4, 1, 4, right[-1]["hash"], "--anchor", original[-1]["hash"])
+
+    def test_an_event_deleted_from_the_middle_of_a_line_export(self):
+        events = self.line_export()
+        del events[1]  # version 2, position 4
+        reason = ("line +989121234567 skips from streamVersion 1 (position 2) to 3: version 2 is missing "
+                  "(--complete-streams: every stream is whole)")
+        self.assert_bad(jsonl(events), 6, 2, reason, "--complete-streams")
+        self.assert_bad(jsonl(events), 6, 2, reason, "--complete-streams", "--filtered")
+        # Plain --filtered cannot tell it from a time range: it passes, and says what it skipped.
+        status, out, err = self.run_verifier(jsonl(events), "--filtered")
+        self.assertEqual((status, out), (0, "ok: 2 events, positions 2..6, head %s\n" % events[-1]["hash"]))
+        self.assertIn("stream versions skip across a gap in positions 1 time", err)
+        self.assertIn("--complete-streams", err)
+        status, out, _ = self.run_verifier(jsonl(events), "--filtered", "--json")
+        self.assertEqual(json.loads(out)["versionGaps"], 1)
+        self.assert_ok(jsonl(self.line_export()), 3, 2, 6, self.line_export()[-1]["hash"], "--complete-streams")
+
+    def test_the_first_event_deleted_from_a_line_export(self):
+        events = self.line_export()[1:]
+        self.assert_bad(jsonl(events), 4, 1, "line +989121234567 starts at streamVersion 2: version 1 is missing",
+                        "--complete-streams")
+        self.assert_ok(jsonl(events), 2, 4, 6, events[-1]["hash"], "--filtered")
+
+    def test_a_stream_that_starts_late_where_nothing_before_it_is_missing(self):
+        events = build_export(INPUTS)
+        events[1]["streamVersion"] = 2
+        events = rechain(events)
+        for options in ((), ("--filtered",)):
+            self.assert_bad(jsonl(events), 2, 2, "line +989121234567 starts at streamVersion 2: version 1 is "
+                            "missing (no position in between is missing from the file)", *options)
+
+    def test_a_swapped_pair_renumbered_and_rechained(self):
+        # In the whole log the first of the pair already skips a version.
+        events = build_export(TWO_LINES)
+        events[3], events[5] = events[5], events[3]  # the line's versions 2 and 3
+        self.assert_bad(jsonl(rechain(events)), 4, 4, "line +989121234567 skips from streamVersion 1 "
+                        "(position 2) to 3: version 2 is missing (no position in between is missing")
+        # In a line export, each event's hash recomputed where it lies: the versions go down.
+        events = self.line_export()
+        events[1]["streamVersion"], events[2]["streamVersion"] = 3, 2
+        for event in events:
+            event["hash"] = chain_hash(event["prevHash"], event)
+        self.assert_bad(jsonl(events), 6, 3, "line +989121234567: streamVersion 2 follows streamVersion 3 "
+                        "of position 4 (versions go down)", "--filtered")
+        self.assert_bad(jsonl(events), 4, 2, "skips from streamVersion 1 (position 2) to 3", "--complete-streams")
+
+    def test_a_repeated_version(self):
+        events = build_export(INPUTS)
+        events[2]["streamVersion"] = 1
+        self.assert_bad(jsonl(rechain(events)), 3, 3, "streamVersion 1 repeats the version of position 2")
+
+    def test_a_time_range_may_skip_a_version_recorded_late(self):
+        # Version 2 occurred on 03-05; version 3, recorded later, occurred on 03-02: a range
+        # from 03-01 to 03-04 holds versions 1 and 3 of the line, a genuine skip.
+        inputs = json.loads(json.dumps(INPUTS[:2]))
+        inputs.append({"type": "UsageRecorded", "line": LINE, "occurredAt": "2024-03-05T08:00:00Z",
+                       "data": {"amount": 1000, "description": "calls"}})
+        inputs.append({"type": "UsageRecorded", "line": LINE, "occurredAt": "2024-03-02T08:00:00Z",
+                       "recordedAt": "2024-03-06T08:00:00Z", "data": {"amount": 2000, "description": "late"}})
+        events = [e for e in build_export(inputs) if e["occurredAt"] < "2024-03-04"]
+        self.assertEqual([e["streamVersion"] for e in events if "line" in e], [1, 3])
+        status, out, _ = self.run_verifier(jsonl(events), "--filtered")
+        self.assertEqual((status, out), (0, "ok: 3 events, positions 1..4, head %s\n" % events[-1]["hash"]))
+        self.assert_bad(jsonl(events), 4, 3, "skips from streamVersion 1 (position 2) to 3", "--complete-streams")
+
+    def test_stream_fields_that_are_missing_or_wrong(self):
+        cases = [
+            (lambda e: e.pop("streamVersion"), "streamVersion is missing"),
+            (lambda e: e.update(streamVersion=0), "streamVersion is not a positive integer: 0"),
+            (lambda e: e.update(streamVersion="2"), 'streamVersion is not a positive integer: "2"'),
+            (lambda e: e.pop("line"), "the stream is not named: one field besides the common ones (line or "
+                                      "subscriber) must hold a string, found none"),
+            (lambda e: e.update(subscriber="S-1"), "found line, subscriber"),
+            (lambda e: e.update(line=7), "found line"),
+        ]
+        for change, reason in cases:
+            with self.subTest(reason=reason):
+                events = build_export(INPUTS)
+                change(events[1])
+                self.assert_bad(jsonl(rechain(events)), 2, 2, reason)
+
+
+def csv_of(events):
+    """A CSV export of the events as `subledger export --format csv` lays it out (written
+    here with the csv module, independently of the verifier's reader)."""
+    import csv
+    import io
+    amounts = ["amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium", "reconnectionFee"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
+                     "occurredAt", "prevHash", "hash", "metadata", "data"] + amounts)
+    for event in events:
+        category = "line" if "line" in event else "subscriber"
+        dumps = lambda value: json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        writer.writerow([event["position"], event["streamVersion"], event["recordedAt"], event["eventId"],
+                         event["type"], category, event[category], event["occurredAt"], event["prevHash"],
+                         event["hash"], dumps(event["metadata"]), dumps(event["data"])]
+                        + [event["data"][a] if type(event["data"].get(a)) is int else "" for a in amounts])
+    return out.getvalue().encode("utf-8")
+
+
+class CSVExports(VerifierTestCase):
+    """Issue 9 item 17: a CSV export is checked as JSON Lines are; rows count from the header."""
+
+    def run_csv(self, content, *options):
+        path = os.path.join(self.tmp.name, "export.csv")
+        with open(path, "wb") as stream:
+            stream.write(content)
+        process = subprocess.run([sys.executable, VERIFIER, *options, path], capture_output=True)
+        return process.returncode, process.stdout.decode("utf-8")
+
+    def test_a_good_csv_export_passes_with_the_head_of_its_json_lines(self):
+        events = build_export(INPUTS)
+        self.assertEqual(self.run_csv(csv_of(events)),
+                         (0, "ok: 3 events, positions 1..3, head %s\n" % events[-1]["hash"]))
+        # Found by its header row too, whatever the file is called.
+        self.assertEqual(self.run_verifier(csv_of(events))[1], "ok: 3 events, positions 1..3, head %s\n"
+                         % events[-1]["hash"])
+
+    def test_an_edited_amount_cell_is_named_by_row_and_column(self):
+        content = csv_of(build_export(INPUTS)).replace(b",250000,", b",250001,")
+        self.assertEqual(self.run_csv(content), (1, 'bad: position 3 (row 4, column amount): the cell says '
+                                                    '"250001" but data holds 250000\n'))
+        status, out = self.run_csv(content, "--json")
+        report = json.loads(out)
+        self.assertEqual((report["line"], report["column"], report["firstBadPosition"]), (4, "amount", 3))
+
+    def test_an_edited_data_cell_fails_its_hash(self):
+        content = csv_of(build_export(INPUTS)).replace(b'""amount"":250000', b'""amount"":250001')
+        self.assertEqual(self.run_csv(content), (1, "bad: position 3 (row 4): hash mismatch\n"))
+
+    def test_a_row_with_a_cell_missing(self):
+        rows = csv_of(build_export(INPUTS)).split(b"\r\n")
+        rows[2] = rows[2][:rows[2].rindex(b",")]
+        self.assertEqual(self.run_csv(b"\r\n".join(rows)), (1, "bad: position ? (row 3): the row has 19 cells, the header 20\n"))
 
 
 class MalformedInput(VerifierTestCase):

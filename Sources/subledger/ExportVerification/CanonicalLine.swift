@@ -53,8 +53,13 @@ struct CanonicalLine {
         fileprivate(set) var hash: Member?
         fileprivate(set) var previousHash: Member?
         fileprivate(set) var recordedAt: Member?
+        fileprivate(set) var streamVersion: Member?
         /// The number of top-level members.
         fileprivate(set) var memberCount = 0
+        /// The top-level members whose keys are not among ``StreamVersions/commonFields``
+        /// (one in an exported event: its stream's), and the last of them.
+        fileprivate(set) var otherMemberCount = 0
+        fileprivate(set) var otherMember: Member?
 
         fileprivate mutating func note(key: UnsafeRawBufferPointer, _ member: Member) {
             memberCount += 1
@@ -63,7 +68,14 @@ struct CanonicalLine {
             case 8 where CanonicalLine.equal(key, "position"): position = member
             case 8 where CanonicalLine.equal(key, "prevHash"): previousHash = member
             case 10 where CanonicalLine.equal(key, "recordedAt"): recordedAt = member
-            default: break
+            case 13 where CanonicalLine.equal(key, "streamVersion"): streamVersion = member
+            case 4 where CanonicalLine.equal(key, "type") || CanonicalLine.equal(key, "data"): break
+            case 7 where CanonicalLine.equal(key, "eventId"): break
+            case 8 where CanonicalLine.equal(key, "metadata"): break
+            case 10 where CanonicalLine.equal(key, "occurredAt"): break
+            default:
+                otherMemberCount += 1
+                otherMember = member
             }
         }
     }
@@ -77,6 +89,7 @@ struct CanonicalLine {
     var hash: Member? { layout.hash }
     var previousHash: Member? { layout.previousHash }
     var recordedAt: Member? { layout.recordedAt }
+    var streamVersion: Member? { layout.streamVersion }
 
     /// `bytes`, which ``scan(_:)`` found to have `layout`, and what ``hashMatches()``
     /// returned for these bytes if it was asked.
@@ -125,6 +138,11 @@ struct CanonicalLine {
     /// The bytes of `member`'s value.
     func value(of member: Member) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[member.valueStart..<member.end])
+    }
+
+    /// The key of a top-level member (a canonical key has no escape).
+    func key(of member: Member) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[member.start + 1..<member.valueStart - 2]), as: UTF8.self)
     }
 
     /// The text of a string member without escapes (between its quotes).

@@ -5,7 +5,7 @@ import SubledgerStore
 /// first bad position and file line, and the same reasons. It reads one line at a time.
 ///
 /// ```swift
-/// var verifier = ExportFileVerifier(filtered: false, anchors: [])
+/// var verifier = ExportFileVerifier(filtered: false, anchors: [], completeStreams: false)
 /// try reader.forEachLine { bytes, number in _ = verifier.check(bytes, line: number) }
 /// let result = verifier.finish()
 /// ```
@@ -19,13 +19,21 @@ struct ExportFileVerifier {
     private var previousHash: String?
     private var previousTime: RecordedAtKey?
     private var previousTimeText: String?
+    private var previousLine: Int?
     /// The first empty line seen; an error if an event follows it.
     private var blankLine: Int?
+    /// A jump in a whole-log export, held for one line: if the next line goes back into the
+    /// jump, the pair is out of order, not missing (issue 9).
+    private var jump: Failure?
+    private var streams: StreamVersions
 
-    /// `filtered` accepts gaps in positions; every hash of `anchors` must be in the file.
-    init(filtered: Bool, anchors: [String]) {
-        self.filtered = filtered
+    /// `filtered` accepts gaps in positions; every hash of `anchors` must be in the file;
+    /// `completeStreams` requires every stream's versions to run 1, 2, 3, ...
+    /// (``StreamVersions``) and accepts gaps in positions too.
+    init(filtered: Bool, anchors: [String], completeStreams: Bool = false) {
+        self.filtered = filtered || completeStreams
         wanted = Set(anchors)
+        streams = StreamVersions(completeStreams: completeStreams)
     }
 
     /// Checks one line (without its `\n`; `endsWithNewline` when it had one); returns
@@ -38,15 +46,35 @@ struct ExportFileVerifier {
             try checkEvent(bytes, line: line, endsWithNewline: endsWithNewline, scan: scan)
             return true
         } catch {
-            result.fail(error.position, line: error.line ?? line, error.reason)
+            // A line that does not read, after a jump: the jump is the first fault.
+            let failure = jump ?? error
+            result.fail(failure.position, line: failure.line ?? line, failure.reason)
             return false
         }
     }
 
+    /// Records a fault of line (or row) `line` found outside the chain (a CSV row's cells);
+    /// `checked` when the line passed ``check(_:line:endsWithNewline:scan:)`` first (its
+    /// position is then known). A jump held from the line before is the earlier fault.
+    mutating func fail(line: Int, column: String?, checked: Bool, _ reason: String) {
+        guard result.ok else { return }
+        if let jump {
+            result.fail(jump.position, line: jump.line ?? line, jump.reason)
+            return
+        }
+        result.fail(checked ? result.lastPosition : nil, line: line, reason)
+        result.column = column
+    }
+
     /// The result, once every line was checked (the anchors are checked here).
     mutating func finish() -> ExportVerification {
+        if result.ok, let jump {
+            result.fail(jump.position, line: jump.line, jump.reason)
+        }
+        result.versionGaps = streams.gaps
         if result.ok, let missing = wanted.sorted().first {
-            result.fail(nil, line: nil, "anchor \(missing) not found in the export")
+            // An anchor names a head the file must reach; an empty file reaches none.
+            result.fail(nil, line: nil, "anchor \(missing) not found" + (result.events == 0 ? ": the file holds no event" : " in the export"))
         }
         return result
     }
@@ -65,6 +93,7 @@ struct ExportFileVerifier {
         let object: ExportObject
         switch ExportLine.read(bytes, endsWithNewline: endsWithNewline, scan: scan) {
         case .blank:
+            if jump != nil { throw Failure(position: nil, reason: "", line: nil) }
             if blankLine == nil { blankLine = line }
             return
         case .bad(let position, let reason):
@@ -81,6 +110,12 @@ struct ExportFileVerifier {
             throw Failure(position: nil, reason: reason, line: nil)
         }
         let fail = { (reason: String) in Failure(position: position, reason: reason, line: nil) }
+        if let jump {
+            // The line after a jump: back into it is an order fault, else the jump is.
+            self.jump = nil
+            guard let jumpPosition = jump.position, position < jumpPosition else { throw jump }
+            throw fail(Self.outOfOrder(position, jumpPosition, line: jump.line ?? line))
+        }
         let storedHash = try hexField("hash", of: object, fail)
         let previous = try hexField("prevHash", of: object, fail)
         let recordedText: String
@@ -100,10 +135,11 @@ struct ExportFileVerifier {
         // 4, 5. Order of positions.
         if let previousPosition {
             if position <= previousPosition {
-                throw fail("position does not increase (previous event is position \(previousPosition))")
+                throw fail(Self.outOfOrder(position, previousPosition, line: previousLine ?? line))
             } else if position != previousPosition.next {
                 guard filtered else {
-                    throw fail("position jumps from \(previousPosition) to \(position): events are missing (for a filtered export use --filtered)")
+                    jump = Failure(position: position, reason: "position jumps from \(previousPosition) to \(position): events are missing (for a filtered export use --filtered)", line: line)
+                    return
                 }
                 result.gaps += 1
             }
@@ -129,6 +165,11 @@ struct ExportFileVerifier {
         if let previousTime, time < previousTime {
             throw fail("recordedAt \(ExportText.short(recordedText)) is before the recordedAt \(ExportText.short(previousTimeText ?? "")) of position \(previousPosition?.description ?? "?")")
         }
+        // 7. Stream versions.
+        let followsPrevious = position == .one || previousPosition.map { position == $0.next } ?? false
+        if let problem = streams.check(object, position: position, followsPrevious: followsPrevious, display: display) {
+            throw fail(problem)
+        }
         if !wanted.isEmpty { wanted.remove(storedHash) }
         result.events += 1
         if result.firstPosition == nil { result.firstPosition = position }
@@ -138,6 +179,13 @@ struct ExportFileVerifier {
         previousHash = storedHash
         previousTime = time
         previousTimeText = recordedText
+        previousLine = line
+    }
+
+    /// Python's `_out_of_order`: `position` after `before` (at file line `line`), not above it.
+    private static func outOfOrder(_ position: ExportPosition, _ before: ExportPosition, line: Int) -> String {
+        if position == before { return "position \(position) does not increase: file line \(line) has it too" }
+        return "positions are out of order: position \(position) follows position \(before) (file line \(line))"
     }
 
     /// `hash` or `prevHash`: 64 lowercase hex digits (Python's `_hex_problem` wording).

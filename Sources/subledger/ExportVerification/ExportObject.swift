@@ -45,15 +45,62 @@ enum ExportObject {
     }
 
     /// The `position`: a positive integer (Python's `int` from 1, not a `bool`), else `nil`.
-    var position: ExportPosition? {
+    var position: ExportPosition? { positiveInteger("position") }
+
+    /// The `streamVersion`: a positive integer (any size, as Python reads it), else `nil`.
+    var streamVersion: ExportPosition? { positiveInteger("streamVersion") }
+
+    /// The top-level member `key` (`position` or `streamVersion`) when a positive integer.
+    private func positiveInteger(_ key: String) -> ExportPosition? {
         switch self {
         case .canonical(let line):
-            return line.position.flatMap(line.positiveInteger).map(ExportPosition.init)
+            let member = key == "position" ? line.position : line.streamVersion
+            return member.flatMap(line.positiveInteger).map(ExportPosition.init)
         case .strict(let object):
-            guard case .integer(let integer)? = object["position"], integer >= 1 else { return nil }
+            guard case .integer(let integer)? = object[key], integer >= 1 else { return nil }
             return ExportPosition(UInt64(integer))
         case .lenient(let members):
-            return Self.member("position", of: members)?.positiveInteger
+            return Self.member(key, of: members)?.positiveInteger
+        }
+    }
+
+    /// The top-level member `key` written as Python's `str` of an `int` (not a `bool`), when
+    /// it is an integer: a CSV export's amount column says the same (``CSVExportVerifier``).
+    func integerText(_ key: String) -> String? {
+        switch self {
+        case .canonical(let line):
+            return Self.strict(line).integerText(key)
+        case .strict(let object):
+            guard case .integer(let integer)? = object[key] else { return nil }
+            return String(integer)
+        case .lenient(let members):
+            guard case .integer(let digits)? = Self.member(key, of: members) else { return nil }
+            return digits == "-0" ? "0" : digits
+        }
+    }
+
+    /// The top-level members that are not among ``StreamVersions/commonFields``: the one
+    /// that names the event's stream, if the event is well formed. Each is its key and its
+    /// value when a string (`nil` for another type), in the order written.
+    func streamFields() -> [(key: String, value: String?)] {
+        switch self {
+        case .canonical(let line):
+            guard line.layout.otherMemberCount == 1, let member = line.layout.otherMember else { return Self.strict(line).streamFields() }
+            switch member.kind {
+            case .plainString: return [(line.key(of: member), line.plainText(of: member))]
+            case .escapedString: return Self.strict(line).streamFields()
+            case .integer, .other: return [(line.key(of: member), nil)]
+            }
+        case .strict(let object):
+            return object.members.filter { !StreamVersions.commonFields.contains($0.key) }.map { member in
+                guard case .string(let text) = member.value else { return (member.key, nil) }
+                return (member.key, text)
+            }
+        case .lenient(let members):
+            return members.map { (key: $0.key.text, value: $0.value) }.filter { !StreamVersions.commonFields.contains($0.key) }.map { member in
+                guard case .string(let string) = member.value else { return (member.key, nil) }
+                return (member.key, string.text)
+            }
         }
     }
 

@@ -1,5 +1,5 @@
-/// A `position` of an exported event as the Python verifier reads it: any positive
-/// integer, however large (a hand-edited file may hold one beyond 64 bits).
+/// A `position` (or a `streamVersion`) of an exported event as the Python verifier reads
+/// it: any positive integer, however large (a hand-edited file may hold one beyond 64 bits).
 struct ExportPosition: Comparable, CustomStringConvertible {
     /// The value when it fits in 64 bits (every position the store writes), else `nil`.
     private let small: UInt64?
@@ -46,6 +46,25 @@ struct ExportPosition: Comparable, CustomStringConvertible {
             }
         }
         return ExportPosition(bytes: [UInt8(ascii: "1")] + bytes)
+    }
+
+    /// The position before this one (which must be above 1).
+    var previous: ExportPosition {
+        if let small {
+            precondition(small > 1, "no position before 1")
+            return ExportPosition(small - 1)
+        }
+        // Beyond 64 bits: subtract one from the digits (never down to a leading zero, as the
+        // result is above UInt64.max).
+        var bytes = digits
+        var index = bytes.count - 1
+        while bytes[index] == UInt8(ascii: "0") {
+            bytes[index] = UInt8(ascii: "9")
+            index -= 1
+        }
+        bytes[index] -= 1
+        if bytes[0] == UInt8(ascii: "0") { bytes.removeFirst() }
+        return ExportPosition(bytes: bytes)
     }
 
     static func < (lhs: ExportPosition, rhs: ExportPosition) -> Bool {

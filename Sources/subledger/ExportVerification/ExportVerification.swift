@@ -12,9 +12,16 @@ struct ExportVerification {
     var head: String?
     /// Gaps in positions (accepted with `--filtered` only).
     var gaps = 0
+    /// Stream versions skipped across a gap in positions (accepted with `--filtered` only;
+    /// ``StreamVersions``).
+    var versionGaps = 0
     var badPosition: ExportPosition?
     var badLine: Int?
     var reason: String?
+    /// The column at fault (a CSV export's amount column, or its `data` cell), if one is.
+    var column: String?
+    /// What ``badLine`` counts: `file line` (JSON Lines) or `row` (CSV, the header row 1).
+    var lineLabel = "file line"
 
     mutating func fail(_ position: ExportPosition?, line: Int?, _ reason: String) {
         ok = false
@@ -27,28 +34,47 @@ struct ExportVerification {
     var text: String {
         if !ok {
             guard let badLine else { return "bad: " + (reason ?? "") }
-            return "bad: position \(badPosition?.description ?? "?") (file line \(badLine)): \(reason ?? "")"
+            let columnText = column.map { ", column \($0)" } ?? ""
+            return "bad: position \(badPosition?.description ?? "?") (\(lineLabel) \(badLine)\(columnText)): \(reason ?? "")"
         }
-        guard events > 0, let firstPosition, let lastPosition, let head else { return "ok: 0 events" }
+        guard events > 0, let firstPosition, let lastPosition, let head else { return Self.emptyText }
         return "ok: \(events) events, positions \(firstPosition)..\(lastPosition), head \(head)"
     }
 
-    /// The note printed on standard error when gaps were accepted.
+    /// What an empty file (or one of empty lines only) verifies as: nothing in it is wrong,
+    /// so the exit status is 0 without `--anchor`, but it shows no event and no head.
+    static let emptyText = "0 events: an empty file proves nothing"
+
+    /// Whether the file held no event at all (only an anchor can fail such a file).
+    var isEmpty: Bool { events == 0 && (ok || badLine == nil) }
+
+    /// The notes printed on standard error after a good verdict: what was accepted but not
+    /// checked (gaps in positions, versions skipped across them).
     var gapNote: String? {
-        guard ok, gaps > 0 else { return nil }
-        return "note: \(gaps) gap\(gaps == 1 ? "" : "s") in positions; the chain was not checked across \(gaps == 1 ? "it" : "them")"
+        guard ok else { return nil }
+        var notes: [String] = []
+        if gaps > 0 {
+            notes.append("note: \(gaps) gap\(gaps == 1 ? "" : "s") in positions; the chain was not checked across \(gaps == 1 ? "it" : "them")")
+        }
+        if versionGaps > 0 {
+            notes.append("note: stream versions skip across a gap in positions \(versionGaps) time\(versionGaps == 1 ? "" : "s") (a time-range export may skip; an export of whole streams may not: check it with --complete-streams)")
+        }
+        return notes.isEmpty ? nil : notes.joined(separator: "\n")
     }
 
     /// The `--json` document: {ok, events, firstBadPosition, line, reason, head,
-    /// firstPosition, lastPosition, gaps}, in canonical JSON (positions may exceed 64 bits,
-    /// so they are written as their digits).
+    /// firstPosition, lastPosition, gaps, versionGaps, empty}, in canonical JSON (positions
+    /// may exceed 64 bits, so they are written as their digits). `empty` is true when the
+    /// file holds no event: then `ok` only says that nothing in it is wrong.
     var json: String {
         func number(_ position: ExportPosition?) -> String { position?.description ?? "null" }
         func string(_ text: String?) -> String { text.map(ExportText.quoted) ?? "null" }
         let members = [
+            ("column", string(column)), ("empty", isEmpty ? "true" : "false"),
             ("events", "\(events)"), ("firstBadPosition", number(badPosition)), ("firstPosition", number(firstPosition)),
             ("gaps", "\(gaps)"), ("head", string(head)), ("lastPosition", number(lastPosition)),
             ("line", badLine.map { "\($0)" } ?? "null"), ("ok", ok ? "true" : "false"), ("reason", string(reason)),
+            ("versionGaps", "\(versionGaps)"),
         ]
         return "{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
