@@ -98,32 +98,6 @@ extension Ledger {
         do { findings = try Auditor.audit(histories, editions: editions, calendar: calendar) } catch { throw LedgerError(.badFact(error)) }
         return findings.sorted { ($0.position, $0.rule) < ($1.position, $1.rule) }
     }
-
-    /// The committed events from `position` on, as they are committed: the sequence polls
-    /// the store (other processes may write to it) and never ends by itself.
-    public func follow(from position: UInt64 = 1, pollInterval: Duration = .milliseconds(50)) -> AsyncThrowingStream<RecordedFact, any Error> {
-        let store = self.store
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                var next = max(position, 1)
-                while !Task.isCancelled {
-                    do {
-                        let chunk = try store.events(from: next, limit: 1024)
-                        for recorded in chunk { continuation.yield(try RecordedFact(recorded)) }
-                        if let last = chunk.last { next = last.position + 1 }
-                        if chunk.count < 1024 { try await Task.sleep(for: pollInterval) }
-                    } catch is CancellationError {
-                        break
-                    } catch {
-                        continuation.finish(throwing: error)
-                        return
-                    }
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
 }
 
 extension Ledger {

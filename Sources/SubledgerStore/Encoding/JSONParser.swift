@@ -18,8 +18,8 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
 /// exponent, numbers beyond 64 bits, duplicate keys, invalid UTF-8 and lone surrogates. It
 /// bounds nesting (``maximumDepth``) so hostile input cannot exhaust the stack.
 public struct JSONParser: ~Copyable {
-    /// The deepest nesting of arrays and objects accepted.
-    public static let maximumDepth = 64
+    /// The deepest nesting of arrays and objects accepted (``StoreLimits/jsonDepth``).
+    public static let maximumDepth = StoreLimits.jsonDepth
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0

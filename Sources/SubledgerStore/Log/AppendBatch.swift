@@ -72,10 +72,18 @@ struct AppendBatch<Backend: StorageBackend> {
             metadata: event.metadata, previousHash: headHash, hash: .zero
         )
         recorded.hash = EventJSON.computeHash(of: recorded, scratch: &scratch)
+        // The hashed bytes are the prevHash and the canonical JSON: the export line's size is known.
+        let exportedBytes = StoreLimits.exportedBytes(hashedBytes: scratch.count)
+        guard exportedBytes <= StoreLimits.exportedEventBytes else {
+            throw EventStoreError(.invalidEvent,
+                "\(event.type) on \(event.stream): its export line would be \(exportedBytes) bytes, more than \(StoreLimits.exportedEventBytes) (StoreLimits.exportedEventBytes); nothing was written",
+                stream: event.stream)
+        }
         let record = try RecordCodec.encode(recorded, symbols: &symbols, in: transaction)
-        guard record.count <= EventLog<Backend>.maximumEventBytes else {
-            throw EventStoreError(.invalidEvent, "an event of \(record.count) bytes is larger than \(EventLog<Backend>.maximumEventBytes); nothing was written",
-                                  stream: event.stream)
+        guard record.count <= StoreLimits.recordBytes else {
+            throw EventStoreError(.invalidEvent,
+                "\(event.type) on \(event.stream): its record would be \(record.count) bytes, more than \(StoreLimits.recordBytes) (StoreLimits.recordBytes); nothing was written",
+                stream: event.stream)
         }
         let prefix = event.stream.keyPrefix
         try transaction.put(.events, key: positionValue, value: record, mode: .append)

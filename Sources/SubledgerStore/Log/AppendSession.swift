@@ -24,7 +24,7 @@ public final class AppendSession {
             throw EventStoreError(failure.code, "an earlier batch of this session failed (\(failure.message)); the session writes nothing")
         }
         for (index, event) in events.enumerated() {
-            if let problem = EventLogProblems.problem(of: event) {
+            if let problem = StoreLimits.problem(of: event) {
                 throw EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
                                       stream: event.stream)
             }
@@ -68,18 +68,5 @@ protocol AppendBatchProtocol {
 extension AppendBatch: AppendBatchProtocol {
     mutating func version(of stream: StreamID) throws -> UInt64 {
         try currentVersion(of: stream)
-    }
-}
-
-/// Why an event cannot be stored, whatever the backend.
-enum EventLogProblems {
-    static func problem(of event: ProposedEvent) -> String? {
-        if let problem = event.stream.problem { return problem }
-        if event.type.isEmpty || event.type.utf8.count > 100 { return "the type is empty or longer than 100 bytes" }
-        if event.occurredAt < .minimum || event.occurredAt > .maximum { return "occurredAt is out of range" }
-        if let recordedAt = event.recordedAt, recordedAt < .minimum || recordedAt > .maximum {
-            return "recordedAt is out of range"
-        }
-        return nil
     }
 }

@@ -10,8 +10,6 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     let clock: any StoreClock
     /// The projection kept beside the log, folded in every append's transaction.
     let projection: (any StoredProjection)?
-    /// The largest encoded event accepted, in bytes.
-    static var maximumEventBytes: Int { 1 << 20 }
 
     private let symbolsLock = Lock()
     /// Guarded by `symbolsLock`. Only grows: a table loaded earlier is a prefix of it.
@@ -21,6 +19,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         self.backend = backend
         self.clock = clock
         self.projection = projection
+        assert(StoreLimits.relationsHold, "the bounds of StoreLimits contradict each other")
     }
 
     var symbolsSnapshot: SymbolTable { symbolsLock.withLock { sharedSymbols } }
@@ -36,7 +35,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// Appends `events` in one transaction. See ``EventStore/append(_:expecting:)``.
     func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) throws -> AppendResult {
         for (index, event) in events.enumerated() {
-            if let problem = EventLogProblems.problem(of: event) {
+            if let problem = StoreLimits.problem(of: event) {
                 throw EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
                                       stream: event.stream)
             }
@@ -114,6 +113,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             let computed = EventJSON.computeHash(of: event, scratch: &scratch)
             guard computed == event.hash else {
                 throw EventStoreError.corrupted(at: position, "its hash does not match its content")
+            }
+            guard StoreLimits.exportedBytes(hashedBytes: scratch.count) <= StoreLimits.exportedEventBytes else {
+                throw EventStoreError.corrupted(at: position, "its export line is longer than \(StoreLimits.exportedEventBytes) bytes (StoreLimits.exportedEventBytes)")
             }
         }
         return event

@@ -141,7 +141,7 @@ final class GroupCommitter: Sendable {
     /// ``EventStore/append(_:expecting:)`` alone would say; `nil` when it is admitted.
     private static func refusal(of request: Request, in session: AppendSession) throws -> EventStoreError? {
         for (index, event) in request.events.enumerated() {
-            if let problem = EventLogProblems.problem(of: event) {
+            if let problem = StoreLimits.problem(of: event) {
                 return EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
                                        stream: event.stream)
             }

@@ -101,6 +101,9 @@ enum RecordCodec {
         let tag = try reader.readByte()
         guard tag == recordTag || tag == uncheckedRecordTag else { throw ByteReader.Malformed(reason: "unknown record tag") }
         guard checksumMatches(bytes) else { throw ByteReader.Malformed(reason: "checksum mismatch") }
+        guard bytes.count <= StoreLimits.recordBytes else {
+            throw ByteReader.Malformed(reason: "a record longer than \(StoreLimits.recordBytes) bytes (StoreLimits.recordBytes)")
+        }
         let streamVersion = try reader.readVarint()
         let recordedAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
         let occurredAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
@@ -109,16 +112,29 @@ enum RecordCodec {
         }
         let eventID = EventID(high: try reader.readBigEndian(), low: try reader.readBigEndian())
         let type = try symbol(&reader, symbols)
+        guard !type.isEmpty, type.utf8.count <= StoreLimits.typeBytes else {
+            throw ByteReader.Malformed(reason: "a type longer than \(StoreLimits.typeBytes) bytes (StoreLimits.typeBytes), or empty")
+        }
         let category = try symbol(&reader, symbols)
         let streamID = try reader.readString()
+        guard category.utf8.count <= StoreLimits.streamCategoryBytes, streamID.utf8.count <= StoreLimits.streamIDBytes else {
+            throw ByteReader.Malformed(reason: "a stream longer than StoreLimits.streamCategoryBytes or StoreLimits.streamIDBytes")
+        }
         let metadataCount = try reader.readLength(limit: reader.remaining)
+        guard metadataCount <= StoreLimits.metadataMembers else {
+            throw ByteReader.Malformed(reason: "more than \(StoreLimits.metadataMembers) metadata members (StoreLimits.metadataMembers)")
+        }
         var metadata: [String: String] = [:]
         metadata.reserveCapacity(metadataCount)
         for _ in 0..<metadataCount {
             let key = try symbol(&reader, symbols)
-            metadata[key] = try reader.readString()
+            let value = try reader.readString()
+            guard key.utf8.count <= StoreLimits.keyBytes, value.utf8.count <= StoreLimits.metadataValueBytes else {
+                throw ByteReader.Malformed(reason: "metadata beyond StoreLimits.keyBytes or StoreLimits.metadataValueBytes")
+            }
+            metadata[key] = value
         }
-        guard case .object(let data) = try decodeValue(&reader, symbols, depth: 0) else {
+        guard case .object(let data) = try decodeValue(&reader, symbols, depth: 1) else {
             throw ByteReader.Malformed(reason: "data is not an object")
         }
         guard reader.remaining == tailLength(tag: tag) else { throw ByteReader.Malformed(reason: "wrong length") }
@@ -153,26 +169,45 @@ enum RecordCodec {
         return name
     }
 
+    /// Decodes a value nested `depth` levels (`data` being 1) within the bounds of
+    /// ``StoreLimits``, which the append checked.
     private static func decodeValue(_ reader: inout ByteReader, _ symbols: SymbolTable, depth: Int) throws -> JSONValue {
-        guard depth <= JSONParser.maximumDepth else { throw ByteReader.Malformed(reason: "nested too deep") }
-        switch try reader.readByte() {
+        let tag = try reader.readByte()
+        guard tag < 5 || depth <= StoreLimits.dataDepth else {
+            throw ByteReader.Malformed(reason: "data nested deeper than \(StoreLimits.dataDepth) levels (StoreLimits.dataDepth)")
+        }
+        switch tag {
         case 0: return .null
         case 1: return .bool(false)
         case 2: return .bool(true)
         case 3: return .integer(try reader.readSigned())
-        case 4: return .string(try reader.readString())
+        case 4:
+            let string = try reader.readString()
+            guard string.utf8.count <= StoreLimits.stringBytes else {
+                throw ByteReader.Malformed(reason: "a string longer than \(StoreLimits.stringBytes) bytes (StoreLimits.stringBytes)")
+            }
+            return .string(string)
         case 5:
             let count = try reader.readLength(limit: reader.remaining)
+            guard count <= StoreLimits.arrayElements else {
+                throw ByteReader.Malformed(reason: "an array of more than \(StoreLimits.arrayElements) elements (StoreLimits.arrayElements)")
+            }
             var elements: [JSONValue] = []
             elements.reserveCapacity(count)
             for _ in 0..<count { elements.append(try decodeValue(&reader, symbols, depth: depth + 1)) }
             return .array(elements)
         case 6:
             let count = try reader.readLength(limit: reader.remaining / 2)
+            guard count <= StoreLimits.objectMembers else {
+                throw ByteReader.Malformed(reason: "an object of more than \(StoreLimits.objectMembers) members (StoreLimits.objectMembers)")
+            }
             var members: [JSONObject.Member] = []
             members.reserveCapacity(count)
             for _ in 0..<count {
                 let key = try symbol(&reader, symbols)
+                guard key.utf8.count <= StoreLimits.keyBytes else {
+                    throw ByteReader.Malformed(reason: "a key longer than \(StoreLimits.keyBytes) bytes (StoreLimits.keyBytes)")
+                }
                 if let previous = members.last, JSONObject.compareKeys(previous.key, key) >= 0 {
                     throw ByteReader.Malformed(reason: "object keys out of order")
                 }

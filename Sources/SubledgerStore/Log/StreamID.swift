@@ -10,9 +10,9 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
     public var id: String
 
     /// The longest id, in UTF-8 bytes: keys of LMDB are bounded (511 bytes).
-    public static let maximumIDBytes = 200
+    public static let maximumIDBytes = StoreLimits.streamIDBytes
     /// The longest category name, in UTF-8 bytes.
-    public static let maximumCategoryBytes = 32
+    public static let maximumCategoryBytes = StoreLimits.streamCategoryBytes
 
     public init(category: String, id: String) {
         self.category = category
@@ -29,10 +29,14 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
     /// Why this stream cannot be stored, or `nil` when it can.
     var problem: String? {
         if id.isEmpty { return "the \(category) is empty" }
-        if id.utf8.count > StreamID.maximumIDBytes { return "the \(category) is longer than \(StreamID.maximumIDBytes) bytes" }
+        if id.utf8.count > StreamID.maximumIDBytes { return "the \(category) is longer than \(StreamID.maximumIDBytes) bytes (StoreLimits.streamIDBytes)" }
         if id.utf8.contains(0) { return "the \(category) contains a NUL character" }
         if category.isEmpty || category.utf8.count > StreamID.maximumCategoryBytes || category.utf8.contains(0) {
-            return "the stream category \"\(category)\" is empty, too long or contains NUL"
+            return "the stream category \"\(category)\" is empty, longer than \(StreamID.maximumCategoryBytes) bytes (StoreLimits.streamCategoryBytes) or contains NUL"
+        }
+        // The category is a member of the export line beside these: one of them would be a duplicate key.
+        if EventJSON.exportedFields.contains(category) {
+            return "the stream category \"\(category)\" is a field of every exported event: an export could not be read back"
         }
         return nil
     }
