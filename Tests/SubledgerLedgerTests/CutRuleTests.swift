@@ -70,7 +70,7 @@ struct CutRuleTests {
     @Test func NTC1_depositPlansGetSeventyTwoHours() {
         let deposit = LedgerFact.on("2024-01-01T09:00:00Z", .depositPaid(amount: 1_000_000))
         let given = Given(Given.mobileLine(plan: .deposit) + [deposit, .on("2025-02-01T00:00:00Z", .usageRecorded(amount: 800_000, description: "x")),
-                                                             Self.notice(at: "2025-02-01T10:00:00Z", deadline: nil)])
+                                                             Self.notice(at: "2025-02-01T10:00:00Z", deadline: "2025-02-04T10:00:00Z")])
         #expect(given.when(Self.thresholdCut, at: "2025-02-04T09:59:59Z").refusedRule == "CUT-1")
         #expect(given.when(Self.thresholdCut, at: "2025-02-04T10:00:00Z").isAllowed)
     }

@@ -71,9 +71,17 @@ public final class Ledger: Sendable {
     }
 
     /// Decides `action` on `line` at `time` and records its events; refuses with the rule.
+    /// Its facts pass the checks every recorded fact passes (``LedgerFact/checkContent()``,
+    /// and `time` no later than 5 minutes after the store's present).
     @discardableResult
     public func apply(_ action: OperatorAction, to line: String, at time: Timestamp,
                       metadata: [String: String] = [:]) throws(LedgerError) -> [LedgerFact] {
+        do throws(FactError) {
+            try FactCheck.lineNumber(line, field: "line")
+            try FactCheck.occurredAt(time, notAfter: clock.now())
+        } catch {
+            throw LedgerError(.badFact(error))
+        }
         for _ in 0..<8 {
             let loaded = try loadStates([.line(line)])
             guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
@@ -82,6 +90,9 @@ public final class Ledger: Sendable {
             case .failure(let violation):
                 throw LedgerError(.ruleViolation(violation))
             case .success(let decision):
+                for fact in decision.facts {
+                    do throws(FactError) { try fact.checkContent() } catch { throw LedgerError(.badFact(error)) }
+                }
                 do {
                     try store.append(decision.facts.map { $0.proposedEvent() }, expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)])
                     return decision.facts
