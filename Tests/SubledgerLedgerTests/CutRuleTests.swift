@@ -4,7 +4,7 @@ import SubledgerStore
 
 /// Given past facts, when an operator cuts, then events or the rule that refuses.
 /// A mobile no-deposit line: threshold 300,000 (THR-1); edition 2021 notice at 240,000.
-@Suite("Cuts: NTC-1, CUT-1, CUT-2, DLV-1, GEN-1, GEN-5, OVD-1, OVD-2, SUS-1")
+@Suite("Cuts: NTC-1, NTC-2, CUT-1, CUT-2, DLV-1, GEN-1, GEN-5, OVD-1, OVD-2, SUS-1")
 struct CutRuleTests {
     static let usage = LedgerFact.on("2025-02-02T18:00:00Z", .usageRecorded(amount: 315_000, description: "calls"))
     static func notice(_ id: String = "N-1", at time: String = "2025-02-02T18:10:00Z", deadline: String? = "2025-02-03T18:10:00Z",
