@@ -29,4 +29,11 @@ public enum RialArithmetic: Sendable {
         guard !overflow else { throw Overflow(operation: "\(lhs) × \(rhs)") }
         return product
     }
+
+    /// The sum of `amounts`, or ``Overflow`` when it leaves 64 bits.
+    public static func sum(_ amounts: some Sequence<Rials>) throws(Overflow) -> Rials {
+        var total: Rials = 0
+        for amount in amounts { total = try add(total, amount) }
+        return total
+    }
 }

@@ -4,7 +4,7 @@ import SubledgerStore
 
 /// Given past facts, when an operator cuts, then events or the rule that refuses.
 /// A mobile no-deposit line: threshold 300,000 (THR-1); edition 2021 notice at 240,000.
-@Suite("Cuts: NTC-1, CUT-1, CUT-2, DLV-1, GEN-1, GEN-5, OVD-1, OVD-2, SUS-1")
+@Suite("Cuts: NTC-1, NTC-2, CUT-1, CUT-2, DLV-1, GEN-1, GEN-5, OVD-1, OVD-2, SUS-1")
 struct CutRuleTests {
     static let usage = LedgerFact.on("2025-02-02T18:00:00Z", .usageRecorded(amount: 315_000, description: "calls"))
     static func notice(_ id: String = "N-1", at time: String = "2025-02-02T18:10:00Z", deadline: String? = "2025-02-03T18:10:00Z",
@@ -70,7 +70,7 @@ struct CutRuleTests {
     @Test func NTC1_depositPlansGetSeventyTwoHours() {
         let deposit = LedgerFact.on("2024-01-01T09:00:00Z", .depositPaid(amount: 1_000_000))
         let given = Given(Given.mobileLine(plan: .deposit) + [deposit, .on("2025-02-01T00:00:00Z", .usageRecorded(amount: 800_000, description: "x")),
-                                                             Self.notice(at: "2025-02-01T10:00:00Z", deadline: nil)])
+                                                             Self.notice(at: "2025-02-01T10:00:00Z", deadline: "2025-02-04T10:00:00Z")])
         #expect(given.when(Self.thresholdCut, at: "2025-02-04T09:59:59Z").refusedRule == "CUT-1")
         #expect(given.when(Self.thresholdCut, at: "2025-02-04T10:00:00Z").isAllowed)
     }

@@ -2,7 +2,8 @@ public import SubledgerStore
 
 /// What an operator asks to do to a line; `decide` turns it into events or a refusal.
 public enum OperatorAction: Hashable, Sendable {
-    /// A notice (NTC-1, GEN-5); with no deadline, a threshold notice gives the minimum.
+    /// A notice (NTC-1, NTC-2, GEN-5); with no deadline, a threshold notice states the
+    /// minimum (24 h or 72 h from sending, NTC-1), which the recorded event then carries.
     case sendNotice(kind: NoticeSent.Kind, channel: NoticeSent.Channel, deadline: Timestamp?)
     /// An invoice of these items (BIL-1..3); due in the edition's 15 days unless given.
     case issueInvoice(invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [InvoiceIssued.Item], dueAt: Timestamp?)
@@ -27,9 +28,12 @@ extension OperatorAction {
         let stamp = time.millisecondsSinceEpoch
         switch self {
         case .sendNotice(let kind, let channel, let deadline):
-            return [.noticeSent(NoticeSent(noticeID: "\(kind.rawValue)-\(stamp)", kind: kind, channel: channel, deadline: deadline, fee: 0))]
+            let minimum = kind.isThresholdNotice ? ThresholdTerms(edition: edition, line: line).noticeMinimumDeadline(from: time) : nil
+            return [.noticeSent(NoticeSent(noticeID: "\(kind.rawValue)-\(stamp)", kind: kind, channel: channel,
+                                           deadline: deadline ?? minimum, fee: 0))]
         case .issueInvoice(let invoiceID, let periodStart, let periodEnd, let items, let dueAt):
-            let total = items.reduce(Rials(0)) { $0 &+ $1.amount }
+            // Items beyond 64 bits get a total that cannot be theirs: BIL-2 then refuses the invoice.
+            let total = (try? RialArithmetic.sum(items.map(\.amount))) ?? Rials.max
             let due = dueAt ?? edition.invoicePaymentDeadline(issuedAt: time)
             return [.invoiceIssued(InvoiceIssued(invoiceID: invoiceID, periodStart: periodStart, periodEnd: periodEnd,
                                                  items: items, total: total, dueAt: due))]

@@ -29,7 +29,9 @@ extension Rulebook {
                      forbidden: "due at \(invoice.dueAt), before \(earliestDue): the subscriber has \(edition.invoicePaymentDays) days to pay")
     }
 
-    /// GEN-5 (free), NTC-1 (minimum deadline), OVD-3 (written warning after a two-way cut).
+    /// GEN-5 (free), NTC-1 (a deadline of at least the minimum), NTC-2 (a threshold notice
+    /// counts only if sent when due, with that deadline), OVD-3 (written warning after a
+    /// two-way cut).
     static func judgeNotice(_ notice: NoticeSent, at time: Timestamp, line: LineState, context: RuleContext,
                             into list: inout JudgementList) {
         let edition = list.edition
@@ -43,8 +45,13 @@ extension Rulebook {
                              allowed: "its deadline \(deadline) gives at least \(terms.noticeMinimumHours) hours",
                              forbidden: "its deadline \(deadline) gives less than \(terms.noticeMinimumHours) hours (due \(minimum))")
             } else {
-                list.allow("NTC-1", "no deadline written: the minimum of \(terms.noticeMinimumHours) hours applies")
+                list.forbid("NTC-1", "it states no deadline: a threshold notice sets one of at least \(terms.noticeMinimumHours) hours")
             }
+            // `line` is the state just before the notice: its debt and holdings are those at sending.
+            let problem = terms.noticeProblem(debt: line.debt, sentAt: time, deadline: notice.deadline)
+            list.require(problem == nil, "NTC-2",
+                         allowed: "it counts: sent at unpaid usage \(line.debt), the level that makes it due, with its deadline",
+                         forbidden: "it \(problem ?? "") and supports no cut")
         }
         if notice.kind == .writtenWarning {
             list.require(line.status == .twoWay && line.debt > 0, "OVD-3",

@@ -44,4 +44,21 @@ struct ThresholdTerms {
     func noticeMinimumDeadline(from time: Timestamp) -> Timestamp {
         edition.noticeMinimumDeadline(plan: plan, from: time)
     }
+
+    /// Why a threshold notice sent at `sentAt`, when the unpaid usage was `debt`, with
+    /// `deadline`, does not count (NTC-2); `nil` when it counts. These terms must be those
+    /// in force when it was sent, with the amounts held then.
+    func noticeProblem(debt: Rials, sentAt: Timestamp, deadline: Timestamp?) -> String? {
+        guard noticeIsDue(debt) else {
+            let percent = edition.noticeTriggerPercent(for: plan)
+            return "sent when unpaid usage was \(debt), before it reached the level that makes it due "
+                + "(NTC-1: \(percent) % of the threshold \(thresholdRials))"
+        }
+        guard let deadline else { return "states no deadline (at least \(noticeMinimumHours) hours, NTC-1)" }
+        let minimum = noticeMinimumDeadline(from: sentAt)
+        guard deadline >= minimum else {
+            return "its deadline \(deadline) gives less than \(noticeMinimumHours) hours (at least \(minimum), NTC-1)"
+        }
+        return nil
+    }
 }

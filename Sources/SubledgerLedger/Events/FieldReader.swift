@@ -35,16 +35,16 @@ struct FieldReader {
         return object.members[index].value
     }
 
-    mutating func string(_ key: String, maximumBytes: Int = 1000) throws(FactError) -> String {
+    mutating func string(_ key: String, maximumBytes: Int = FactLimits.textMaximumBytes) throws(FactError) -> String {
         let value = try value(key)
         guard case .string(let string) = value else { throw failure(key, "must be a string, not \(value.typeName)") }
-        guard string.utf8.count <= maximumBytes else { throw failure(key, "longer than \(maximumBytes) bytes") }
+        try FactCheck.text(string, field: name(key), maximumBytes: maximumBytes)
         return string
     }
 
     mutating func identifier(_ key: String) throws(FactError) -> String {
-        let text = try string(key, maximumBytes: 200)
-        guard !text.isEmpty else { throw failure(key, "must not be empty") }
+        let text = try string(key, maximumBytes: FactLimits.identifierMaximumBytes)
+        try FactCheck.identifier(text, field: name(key))
         return text
     }
 
@@ -62,17 +62,17 @@ struct FieldReader {
         return flag
     }
 
-    /// A whole number of rials; `positive` refuses zero where zero means nothing happened.
+    /// A whole number of rials within ``FactLimits/amountMaximumRials``; `positive` refuses
+    /// zero where zero means nothing happened.
     mutating func amount(_ key: String, positive: Bool) throws(FactError) -> Rials {
         let value = try value(key)
         guard case .integer(let amount) = value else { throw failure(key, "must be a whole number of rials, not \(value.typeName)") }
-        guard amount >= 0 else { throw failure(key, "must not be negative (\(amount))") }
-        guard !positive || amount > 0 else { throw failure(key, "must be more than 0: a zero amount is not a fact") }
+        try FactCheck.amount(amount, field: name(key), positive: positive)
         return amount
     }
 
     mutating func time(_ key: String) throws(FactError) -> Timestamp {
-        let text = try string(key, maximumBytes: 64)
+        let text = try string(key, maximumBytes: FactLimits.codeMaximumBytes)
         do { return try Timestamp(rfc3339: text) } catch { throw failure(key, error.description) }
     }
 
@@ -86,7 +86,7 @@ struct FieldReader {
 
     mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(FactError) -> T
     where T.RawValue == String {
-        let text = try string(key, maximumBytes: 64)
+        let text = try string(key, maximumBytes: FactLimits.codeMaximumBytes)
         guard let choice = T(rawValue: text) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: "|")
             throw failure(key, "\"\(text)\" is not one of \(allowed)")
@@ -94,10 +94,10 @@ struct FieldReader {
         return choice
     }
 
-    mutating func array(_ key: String, maximumCount: Int = 1000) throws(FactError) -> [JSONValue] {
+    mutating func array(_ key: String, maximumCount: Int = FactLimits.itemsMaximumCount) throws(FactError) -> [JSONValue] {
         let value = try value(key)
         guard case .array(let elements) = value else { throw failure(key, "must be an array, not \(value.typeName)") }
-        guard elements.count <= maximumCount else { throw failure(key, "more than \(maximumCount) elements") }
+        try FactCheck.count(elements.count, field: name(key), maximum: maximumCount)
         return elements
     }
 

@@ -16,14 +16,15 @@ extension LedgerEvent {
             return .subscriberRegistered(SubscriberRegistered(
                 subscriberID: try reader.identifier("subscriberId"), kind: try reader.choice("kind", SubscriberRegistered.Kind.self),
                 governmental: try reader.bool("governmental"), name: try reader.string("name"),
-                nationalID: try reader.string("nationalId", maximumBytes: 64)
+                nationalID: try reader.string("nationalId", maximumBytes: FactLimits.codeMaximumBytes)
             ))
         case .identityVerified:
             var documents: [String] = []
-            for (index, element) in try reader.array("documents", maximumCount: 100).enumerated() {
+            for (index, element) in try reader.array("documents", maximumCount: FactLimits.documentsMaximumCount).enumerated() {
                 guard case .string(let document) = element else {
                     throw FactError(field: "data.documents[\(index)]", reason: "must be a string")
                 }
+                try FactCheck.text(document, field: "data.documents[\(index)]")
                 documents.append(document)
             }
             return .identityVerified(documents: documents)
@@ -42,7 +43,7 @@ extension LedgerEvent {
         case .invoiceIssued: return .invoiceIssued(try decodeInvoice(&reader))
         case .paymentReceived:
             return .paymentReceived(paymentID: try reader.identifier("paymentId"), amount: try reader.amount("amount", positive: true),
-                                    method: try reader.string("method", maximumBytes: 64))
+                                    method: try reader.string("method", maximumBytes: FactLimits.codeMaximumBytes))
         case .paymentReversed: return .paymentReversed(paymentID: try reader.identifier("paymentId"))
         case .noticeSent:
             return .noticeSent(NoticeSent(
@@ -57,12 +58,7 @@ extension LedgerEvent {
             let direction = try reader.choice("direction", LineSuspended.Direction.self)
             let reason = try reader.choice("reason", LineSuspended.Reason.self)
             let debtLine = try reader.optionalIdentifier("debtLine")
-            if reason.isForDebt, debtLine == nil {
-                throw reader.failure("debtLine", "missing: a suspension for debt names the line whose debt it cites (SUS-1)")
-            }
-            if let debtLine, !LedgerStream.isE164(debtLine) {
-                throw reader.failure("debtLine", "\"\(debtLine)\" is not an E.164 number")
-            }
+            try FactCheck.debtLine(debtLine, reason: reason)
             var blocksEmergencyCalls = false
             if reader.object["blocksEmergencyCalls"] != nil { blocksEmergencyCalls = try reader.bool("blocksEmergencyCalls") }
             return .lineSuspended(LineSuspended(direction: direction, reason: reason, debtLine: debtLine,
@@ -80,7 +76,7 @@ extension LedgerEvent {
         let invoiceID = try reader.identifier("invoiceId")
         let periodStart = try reader.time("periodStart")
         let periodEnd = try reader.time("periodEnd")
-        guard periodEnd >= periodStart else { throw reader.failure("periodEnd", "is before periodStart") }
+        try FactCheck.period(start: periodStart, end: periodEnd)
         var items: [InvoiceIssued.Item] = []
         for (index, element) in try reader.array("items").enumerated() {
             guard case .object(let object) = element else {

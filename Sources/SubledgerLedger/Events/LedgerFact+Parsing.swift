@@ -22,37 +22,47 @@ extension LedgerFact {
         if let value = object["metadata"] {
             guard case .object(let members) = value else { throw FactError(field: "metadata", reason: "must be an object") }
             for member in members {
-                guard case .string(let text) = member.value, text.utf8.count <= 1000 else {
-                    throw FactError(field: "metadata.\(member.key)", reason: "must be a string of at most 1000 bytes")
+                guard case .string(let text) = member.value else {
+                    throw FactError(field: "metadata.\(member.key)", reason: "must be a string of at most \(FactLimits.textMaximumBytes) bytes")
                 }
+                try FactCheck.metadataValue(text, key: member.key)
                 metadata[member.key] = text
             }
         }
         var eventID: EventID?
         if object["eventId"] != nil {
-            let text = try reader.string("eventId", maximumBytes: 64)
+            let text = try reader.string("eventId", maximumBytes: FactLimits.codeMaximumBytes)
             guard let id = EventID(text) else { throw FactError(field: "eventId", reason: "\"\(text)\" is not a UUID") }
             eventID = id
         }
         let recordedAt = try reader.optionalTime("recordedAt")
         for member in object where !Self.inputFields.contains(member.key) {
-            throw FactError(field: member.key, reason: "is not an input field (the store assigns position, streamVersion, prevHash and hash)")
+            throw Self.notAnInputField(member.key)
         }
         self.init(stream: stream, occurredAt: occurredAt, event: event, metadata: metadata, eventID: eventID, recordedAt: recordedAt)
+    }
+
+    /// The fields the store assigns to every event it records: output only.
+    static let storeAssignedFields: Set<String> = ["position", "streamVersion", "prevHash", "hash", "streamPrevHash"]
+
+    /// The refusal of a member that is not an input field: a field the store assigns says so.
+    static func notAnInputField(_ key: String) -> FactError {
+        guard storeAssignedFields.contains(key) else {
+            return FactError(field: key, reason: "is not a field of the input format (interchange.md)")
+        }
+        return FactError(field: key, reason: "is not an input field: the store assigns it (position, streamVersion, prevHash, hash, streamPrevHash)")
     }
 
     private static func stream(of type: EventType, _ reader: inout FieldReader) throws(FactError) -> LedgerStream {
         let hasLine = reader.object["line"] != nil
         let hasSubscriber = reader.object["subscriber"] != nil
         if type.isSubscriberEvent {
-            guard !hasLine else { throw FactError(field: "line", reason: "\(type.rawValue) belongs to a subscriber stream, not a line") }
+            guard !hasLine else { throw FactCheck.wrongStream(type) }
             return .subscriber(try reader.identifier("subscriber"))
         }
-        guard !hasSubscriber else { throw FactError(field: "subscriber", reason: "\(type.rawValue) belongs to a line stream") }
+        guard !hasSubscriber else { throw FactCheck.wrongStream(type) }
         let number = try reader.identifier("line")
-        guard LedgerStream.isE164(number) else {
-            throw FactError(field: "line", reason: "\"\(number)\" is not an E.164 number (+ then 7 to 15 digits)")
-        }
+        try FactCheck.lineNumber(number, field: "line")
         return .line(number)
     }
 }

@@ -95,7 +95,12 @@ public struct RecordedFact: Hashable, Sendable {
         guard let type = EventType(rawValue: recorded.type) else {
             throw FactError(field: "type", reason: "\"\(recorded.type)\" is not an event type of the catalog")
         }
-        let event = try LedgerEvent(type: type, data: recorded.data)
+        let event: LedgerEvent
+        do {
+            event = try LedgerEvent(type: type, data: recorded.data)
+        } catch {
+            throw FactError(field: error.field, reason: "\(error.reason) (the event at position \(recorded.position), \(stream))")
+        }
         fact = LedgerFact(stream: stream, occurredAt: recorded.occurredAt, event: event, metadata: recorded.metadata,
                           eventID: recorded.eventID, recordedAt: recorded.recordedAt)
         position = recorded.position

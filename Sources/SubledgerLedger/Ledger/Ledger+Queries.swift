@@ -16,13 +16,14 @@ extension Ledger {
         return LineHistory(number: line, facts: facts, subscriberFacts: subscriberFacts.sorted { $0.position < $1.position })
     }
 
-    /// The line's status in `view`. Without `asOf`, `overdue` is judged now.
-    /// The line's state in `view`: the current view reads the stored projection (one
-    /// record) when it is current; other views fold the line's history.
+    /// The line's state in `view`: a view of every recorded event (no `knownAt`, and no
+    /// `asOf` or one not before the line's latest `occurredAt`) reads the stored projection
+    /// (one record) when it is current; other views fold the line's history.
     public func state(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineState {
-        if view == LineHistory.View() {
+        if view.knownAt == nil {
             switch try storedLine(line) {
-            case .found(let stored): return stored.state
+            case .found(let stored) where view.asOf.map({ stored.state.latestOccurredAt <= $0 }) ?? true: return stored.state
+            case .found: break
             case .absent: throw LedgerError(.unknownStream("line \(line)"))
             case .unavailable: break
             }
@@ -34,16 +35,27 @@ extension Ledger {
         return state
     }
 
-    /// The line's status in `view`. Without `asOf`, `overdue` is judged now.
+    /// The line's status in `view`. Without `asOf`, the view is as of now (the store's
+    /// clock): a fact dated later, which an older store may hold, has not occurred yet and
+    /// does not count; `overdue` is judged now.
     public func status(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
-        LineStatusReport(line: try state(of: line, view: view), at: view.asOf ?? clock.now(), editions: editions)
+        let view = asOfNow(view)
+        return LineStatusReport(line: try state(of: line, view: view), at: view.asOf ?? clock.now(), editions: editions)
     }
 
-    /// The netting statement of the line (VAN-3, LEG-2).
+    /// The netting statement of the line (VAN-3, LEG-2); without `asOf`, as of now.
     public func settlement(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> NettingStatement {
+        let view = asOfNow(view)
         let state = try state(of: line, view: view)
         let edition = editions.edition(at: view.asOf ?? clock.now())
         return NettingStatement(line: state, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
+    }
+
+    /// `view`, as of the store's present when it names no `asOf`.
+    private func asOfNow(_ view: LineHistory.View) -> LineHistory.View {
+        var view = view
+        if view.asOf == nil { view.asOf = clock.now() }
+        return view
     }
 
     /// Every line's history, read in one pass over the log in short chunks.

@@ -122,13 +122,17 @@ extension Ledger {
         return try loadStates(ids.map { LedgerStream.subscriber($0) }).subscribers
     }
 
-    /// Checks `fact` against the states in `loaded` (which must hold its streams and the
-    /// line's owner), judges it by the rules when `judging`, and folds it into `loaded`.
-    /// Shared by ``record(_:)``, ``apply(_:)`` and the streaming ``FactStreamValidator``.
+    /// Checks `fact` on its own (``LedgerFact/checkContent()``, and that it is not dated
+    /// after the store's present), then against the states in `loaded` (which must hold its
+    /// streams and the line's owner), judges it by the rules when `judging`, and folds it
+    /// into `loaded`. Shared by ``record(_:)``, ``apply(_:)`` and the streaming
+    /// ``FactStreamValidator``: one validation for the library and the CLI.
     func validate(_ fact: LedgerFact, index: Int, into loaded: inout LoadedStates,
                   judging: Bool) throws(LedgerError) -> ProposedEvent {
         var fact = fact
         do {
+            try fact.checkContent()
+            try FactCheck.occurredAt(fact.occurredAt, notAfter: clock.now())
             switch fact.stream {
             case .subscriber(let id):
                 loaded.subscribers[id] = try SubscriberState.evolve(loaded.subscribers[id] ?? nil, fact)

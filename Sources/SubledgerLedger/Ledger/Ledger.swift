@@ -72,6 +72,9 @@ public final class Ledger: Sendable {
 
     /// Decides `action` on `line` at `time` and records its events; refuses with the rule.
     ///
+    /// Its facts pass the checks every recorded fact passes (``LedgerFact/checkContent()``,
+    /// and `time` no later than 5 minutes after the store's present).
+    ///
     /// - Returns: the events recorded, as the store recorded them: each with its position,
     ///   stream version, `eventId` and `recordedAt` (a debt cut records its cut notice
     ///   first, GEN-5).
@@ -80,6 +83,12 @@ public final class Ledger: Sendable {
     @discardableResult
     public func apply(_ action: OperatorAction, to line: String, at time: Timestamp,
                       metadata: [String: String] = [:]) throws(LedgerError) -> [RecordedFact] {
+        do throws(FactError) {
+            try FactCheck.lineNumber(line, field: "line")
+            try FactCheck.occurredAt(time, notAfter: clock.now())
+        } catch {
+            throw LedgerError(.badFact(error))
+        }
         for _ in 0..<8 {
             let loaded = try loadStates([.line(line)])
             guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
@@ -88,6 +97,9 @@ public final class Ledger: Sendable {
             case .failure(let violation):
                 throw LedgerError(.ruleViolation(violation))
             case .success(let decision):
+                for fact in decision.facts {
+                    do throws(FactError) { try fact.checkContent() } catch { throw LedgerError(.badFact(error)) }
+                }
                 let appended: AppendResult
                 do {
                     appended = try store.append(decision.facts.map { $0.proposedEvent() }, expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)])

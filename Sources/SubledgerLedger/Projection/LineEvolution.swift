@@ -16,7 +16,9 @@ extension LineState {
             if let state, !state.isClosed {
                 throw FactError(field: "type", reason: "line \(number) is already active (status \(state.status.rawValue)): a second activation")
             }
-            return LineState(number: number, activated: activated, at: fact.occurredAt)
+            var activatedLine = LineState(number: number, activated: activated, at: fact.occurredAt)
+            activatedLine.latestOccurredAt = max(fact.occurredAt, state?.latestOccurredAt ?? fact.occurredAt)
+            return activatedLine
         }
         guard var next = consume state else {
             throw FactError(field: "line", reason: "line \(number) does not exist yet: it has no LineActivated")
@@ -46,11 +48,12 @@ extension LineState {
     private mutating func apply(_ event: LedgerEvent, at time: Timestamp, position: UInt64) throws(FactError) {
         let debtBefore = debt
         let heldBefore = (depositHeld, guaranteeHeld)
+        latestOccurredAt = max(latestOccurredAt, time)
         switch event {
         case .subscriberRegistered, .identityVerified, .lineActivated:
             preconditionFailure("handled by evolve")
-        case .depositPaid(let amount): depositHeld = try sum(depositHeld, amount, "data.amount")
-        case .guaranteePaid(let amount): guaranteeHeld = try sum(guaranteeHeld, amount, "data.amount")
+        case .depositPaid(let amount): depositHeld = try sum(depositHeld, amount, "data.amount", position)
+        case .guaranteePaid(let amount): guaranteeHeld = try sum(guaranteeHeld, amount, "data.amount", position)
         case .depositRefunded(let amount):
             guard amount <= depositHeld else {
                 throw FactError(field: "data.amount", reason: "refunds \(amount) of a deposit of \(depositHeld) held")
@@ -61,15 +64,15 @@ extension LineState {
                 throw FactError(field: "data.amount", reason: "releases \(amount) of a guarantee of \(guaranteeHeld) held")
             }
             guaranteeHeld -= amount
-        case .usageRecorded(let amount, _): usage = try sum(usage, amount, "data.amount")
-        case .lateFeeCharged(let amount): lateFees = try sum(lateFees, amount, "data.amount")
+        case .usageRecorded(let amount, _): usage = try sum(usage, amount, "data.amount", position)
+        case .lateFeeCharged(let amount): lateFees = try sum(lateFees, amount, "data.amount", position)
         case .invoiceIssued(let invoice): try issue(invoice, at: time, position: position)
         case .paymentReceived(let paymentID, let amount, _):
             guard paymentAmounts[paymentID] == nil else {
                 throw FactError(field: "data.paymentId", reason: "payment \(paymentID) is already recorded on line \(number)")
             }
             paymentAmounts[paymentID] = amount
-            paymentsReceived = try sum(paymentsReceived, amount, "data.amount")
+            paymentsReceived = try sum(paymentsReceived, amount, "data.amount", position)
         case .paymentReversed(let paymentID):
             guard let amount = paymentAmounts[paymentID] else {
                 throw FactError(field: "data.paymentId", reason: "no payment \(paymentID) on line \(number) to reverse")
@@ -77,17 +80,19 @@ extension LineState {
             guard reversedPaymentIDs.insert(paymentID).inserted else {
                 throw FactError(field: "data.paymentId", reason: "payment \(paymentID) is already reversed")
             }
-            paymentsReversed += amount
+            paymentsReversed = try sum(paymentsReversed, amount, "data.paymentId", position)
         case .noticeSent(let notice):
             guard self.notice(notice.noticeID) == nil else {
                 throw FactError(field: "data.noticeId", reason: "notice \(notice.noticeID) is already recorded on line \(number)")
             }
-            notices.append(NoticeState(notice: notice, sentAt: time, position: position))
+            var sent = NoticeState(notice: notice, sentAt: time, position: position)
+            (sent.debtAtSending, sent.depositHeldAtSending, sent.guaranteeHeldAtSending) = (debt, depositHeld, guaranteeHeld)
+            notices.append(sent)
         case .noticeDelivered(let noticeID): try receipt(noticeID) { $0.deliveredAt = $0.deliveredAt ?? time }
         case .noticeDeliveryFailed(let noticeID): try receipt(noticeID) { $0.failedAt = $0.failedAt ?? time }
         case .lineSuspended(let suspension): suspend(suspension, at: time, position: position)
         case .lineRestored(let reconnectionFee):
-            reconnectionFees = try sum(reconnectionFees, reconnectionFee, "data.reconnectionFee")
+            reconnectionFees = try sum(reconnectionFees, reconnectionFee, "data.reconnectionFee", position)
             restorations.append(time)
             setStatus(.active, at: time)
         case .lineRevoked:
@@ -99,8 +104,9 @@ extension LineState {
             soldAt = time
             setStatus(.sold, at: time)
         case .subscriptionValueSettled(let value): subscriptionValue = value
-        case .refundPaid(let amount): refundsPaid = try sum(refundsPaid, amount, "data.amount")
+        case .refundPaid(let amount): refundsPaid = try sum(refundsPaid, amount, "data.amount", position)
         }
+        try checkTotals(after: event, position: position)
         if debt != debtBefore || depositHeld != heldBefore.0 || guaranteeHeld != heldBefore.1 {
             // A debt of zero spends every threshold notice sent before it (CUT-1): the history
             // before it can never matter again, so a line's state stays small.
@@ -144,7 +150,50 @@ extension LineState {
         status = newStatus
     }
 
-    private func sum(_ lhs: Rials, _ rhs: Rials, _ field: String) throws(FactError) -> Rials {
-        do { return try RialArithmetic.add(lhs, rhs) } catch { throw FactError(field: field, reason: error.description) }
+    private func sum(_ lhs: Rials, _ rhs: Rials, _ field: String, _ position: UInt64) throws(FactError) -> Rials {
+        do { return try RialArithmetic.add(lhs, rhs) } catch {
+            throw FactError(field: field, reason: "line \(number)\(Self.eventAt(position)): a running total goes beyond 64-bit rials (\(error.operation))")
+        }
+    }
+
+    /// " (the event at position P)" for a recorded event; "" for one not recorded yet (its
+    /// caller names its index in the input).
+    private static func eventAt(_ position: UInt64) -> String { position > 0 ? " (the event at position \(position))" : "" }
+
+    /// Refuses the event after which the line's running totals would leave 64 bits: its
+    /// charges (usage, reconnection fees, late fees), its payments, or what netting credits
+    /// (deposit, guarantee, auction proceeds, subscription value). While they fit, every
+    /// figure derived from them (``debt``, ``credit``, ``unbilled``, ``NettingStatement``)
+    /// fits too: it is a difference of two of them, or a part of one.
+    private func checkTotals(after event: LedgerEvent, position: UInt64) throws(FactError) {
+        guard let overflow = totalsOverflow() else { return }
+        throw FactError(field: event.amountField,
+                        reason: "line \(number): \(event.type.rawValue)\(Self.eventAt(position)) takes the line's \(overflow) beyond 64-bit rials")
+    }
+
+    /// Which running total leaves 64 bits, if one does (``checkTotals(after:position:)``).
+    func totalsOverflow() -> String? {
+        let amounts: [Rials] = [usage, reconnectionFees, lateFees, paymentsReceived, paymentsReversed, depositHeld, guaranteeHeld,
+                                billed, refundsPaid, expertValuation ?? 0, auctionPrice ?? 0, subscriptionValue ?? 0]
+        guard amounts.allSatisfy({ $0 >= 0 }), paymentsReversed <= paymentsReceived else { return "totals (a negative one)" }
+        if (try? RialArithmetic.sum([usage, reconnectionFees, lateFees])) == nil { return "charges" }
+        if (try? RialArithmetic.sum([depositHeld, guaranteeHeld, auctionPrice ?? 0, subscriptionValue ?? 0])) == nil {
+            return "netting credits"
+        }
+        return billed <= charges ? nil : "billed amount (above its charges)"
+    }
+}
+
+extension LedgerEvent {
+    /// The field of the amount that changes a line's totals (`data.amount`, `data.price`, ...).
+    var amountField: String {
+        switch self {
+        case .lineRestored: "data.reconnectionFee"
+        case .auctionSold: "data.price"
+        case .subscriptionValueSettled: "data.value"
+        case .invoiceIssued: "data.total"
+        case .paymentReversed: "data.paymentId"
+        default: "data.amount"
+        }
     }
 }

@@ -19,6 +19,11 @@ public struct NoticeState: Hashable, Sendable {
     public var position: UInt64
     public var deliveredAt: Timestamp?
     public var failedAt: Timestamp?
+    /// The unpaid usage when it was sent, and what was held then: whether a threshold
+    /// notice counts depends on them (NTC-2).
+    public var debtAtSending: Rials = 0
+    public var depositHeldAtSending: Rials = 0
+    public var guaranteeHeldAtSending: Rials = 0
 
     /// A notice known to have failed satisfies no rule that requires notice (DLV-1).
     public var isKnownFailed: Bool { failedAt != nil && deliveredAt == nil }
@@ -50,6 +55,9 @@ public struct LineState: Hashable, Sendable {
     /// The vanity premium of PLAN-3; 0 for an ordinary number.
     public var vanityPremium: Rials
     public var activatedAt: Timestamp
+    /// The latest `occurredAt` of the facts folded, across activations: a view "as of now"
+    /// can use this state as it is only when this is not after now.
+    public var latestOccurredAt: Timestamp
     public var status: LineStatus = .active
     public var statusSince: Timestamp
     /// When the current one-way period began (OVD-2), while one-way.
@@ -88,19 +96,25 @@ public struct LineState: Hashable, Sendable {
         connectionFee = activated.connectionFee
         vanityPremium = activated.vanityPremium
         activatedAt = time
+        latestOccurredAt = time
         statusSince = time
     }
 
+    // The figures below are sums and differences of the running totals. They cannot
+    // overflow: the fold refuses any event after which a total would leave 64 bits or turn
+    // negative (`checkTotals`), and a stored state is checked the same way when it is read.
+    // A difference of two totals in 0...Int64.max always fits.
+
     /// Usage + reconnection fees + late fees recorded.
-    public var charges: Rials { usage &+ reconnectionFees &+ lateFees }
-    /// Payments received − payments reversed.
-    public var payments: Rials { paymentsReceived &- paymentsReversed }
+    public var charges: Rials { usage + reconnectionFees + lateFees }
+    /// Payments received − payments reversed (never negative: only a received payment is reversed).
+    public var payments: Rials { paymentsReceived - paymentsReversed }
     /// max(0, charges − payments): the unpaid usage of THR-2.
-    public var debt: Rials { max(0, charges &- payments) }
+    public var debt: Rials { max(0, charges - payments) }
     /// max(0, payments − charges).
-    public var credit: Rials { max(0, payments &- charges) }
-    /// Charges not yet billed by an invoice.
-    public var unbilled: Rials { charges &- billed }
+    public var credit: Rials { max(0, payments - charges) }
+    /// Charges not yet billed by an invoice (never negative: an invoice bills at most these).
+    public var unbilled: Rials { charges - billed }
     /// Whether the number is a vanity number (PLAN-3).
     public var isVanity: Bool { vanityPremium > 0 }
 

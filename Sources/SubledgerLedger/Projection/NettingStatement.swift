@@ -7,7 +7,8 @@ public struct NettingStatement: Hashable, Sendable {
         public var guarantee: Rials
         public var subscriptionValue: Rials
 
-        public var total: Rials { auctionProceeds &+ deposit &+ guarantee &+ subscriptionValue }
+        /// Fits in 64 bits: the fold keeps the line's netting credits within them (`checkTotals`).
+        public var total: Rials { auctionProceeds + deposit + guarantee + subscriptionValue }
     }
 
     public var debt: Rials
@@ -42,8 +43,9 @@ public struct NettingStatement: Hashable, Sendable {
             subscriptionValue: line.subscriptionValue ?? 0
         )
         let total = credits.total
-        refund = max(0, total &- debt)
-        residualDebt = max(0, debt &- total)
-        refundDue = max(0, refund &- refundsPaid)
+        // Differences of amounts in 0...Int64.max: they fit.
+        refund = max(0, total - debt)
+        residualDebt = max(0, debt - total)
+        refundDue = max(0, refund - refundsPaid)
     }
 }

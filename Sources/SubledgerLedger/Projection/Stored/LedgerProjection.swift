@@ -11,7 +11,7 @@ public struct LedgerProjection: StoredProjection {
 
     /// Changes whenever the encoding or the fold changes: a store written under another
     /// identity is rebuilt when it opens.
-    public var identity: String { "subledger.ledger-projection.1" }
+    public var identity: String { "subledger.ledger-projection.2" }
 
     public func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
         var fold = LedgerProjectionFold()
@@ -78,7 +78,7 @@ struct StoredState<State: Sendable>: Sendable {
 /// The fold shared by appends (records loaded from the store as they are needed) and
 /// rebuilds (from nothing): the states touched, then their records.
 struct LedgerProjectionFold {
-    static let formatByte: UInt8 = 1
+    static let formatByte: UInt8 = 2
 
     /// A stream's state as folded so far; `state` is `nil` for a stream loaded and found
     /// absent.

@@ -11,6 +11,7 @@ extension LineState {
         writer.signed(connectionFee)
         writer.signed(vanityPremium)
         writer.time(activatedAt)
+        writer.time(latestOccurredAt)
         writer.choice(status)
         writer.time(statusSince)
         writer.optional(oneWaySince) { $0.time($1) }
@@ -34,6 +35,7 @@ extension LineState {
             writer.unsigned(notice.position)
             writer.optional(notice.deliveredAt) { $0.time($1) }
             writer.optional(notice.failedAt) { $0.time($1) }
+            for amount in [notice.debtAtSending, notice.depositHeldAtSending, notice.guaranteeHeldAtSending] { writer.signed(amount) }
         }
         writer.array(cuts) { writer, cut in
             writer.choice(cut.suspension.direction)
@@ -63,6 +65,7 @@ extension LineState {
                                       plan: try reader.choice(Plan.self), connectionFee: try reader.signed(),
                                       vanityPremium: try reader.signed())
         var state = LineState(number: number, activated: activated, at: try reader.time())
+        state.latestOccurredAt = try reader.time()
         state.status = try reader.choice(LineStatus.self)
         state.statusSince = try reader.time()
         state.oneWaySince = try reader.optional { reader throws(StateBytesError) in try reader.time() }
@@ -81,9 +84,13 @@ extension LineState {
         }
         state.billed = try reader.signed()
         state.notices = try reader.array { reader throws(StateBytesError) in
-            NoticeState(notice: try NoticeSent.read(from: &reader), sentAt: try reader.time(), position: try reader.unsigned(),
-                        deliveredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
-                        failedAt: try reader.optional { reader throws(StateBytesError) in try reader.time() })
+            var notice = NoticeState(notice: try NoticeSent.read(from: &reader), sentAt: try reader.time(), position: try reader.unsigned(),
+                                     deliveredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
+                                     failedAt: try reader.optional { reader throws(StateBytesError) in try reader.time() })
+            notice.debtAtSending = try reader.signed()
+            notice.depositHeldAtSending = try reader.signed()
+            notice.guaranteeHeldAtSending = try reader.signed()
+            return notice
         }
         state.cuts = try reader.array { reader throws(StateBytesError) in
             let suspension = LineSuspended(direction: try reader.choice(LineSuspended.Direction.self),
@@ -102,6 +109,8 @@ extension LineState {
         state.refundsPaid = try reader.signed()
         state.revokedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         state.soldAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
+        // The derived figures are safe only while the totals fit, as the fold keeps them.
+        if let problem = state.totalsOverflow() { throw StateBytesError(reason: "line \(number): its \(problem) leave 64-bit rials") }
         return state
     }
 }

@@ -1,0 +1,97 @@
+import SubledgerStore
+
+/// The limits of an input fact (interchange.md), each named once. The JSON reader
+/// (``LedgerFact/init(input:)``) and ``LedgerFact/checkContent()``, which every way of
+/// recording runs, check them through the same ``FactCheck`` functions, so a fact built in
+/// Swift is judged exactly as one read from JSON.
+public enum FactLimits: Sendable {
+    /// The largest amount one fact may carry: 10^15 rials (interchange.md: "an amount above
+    /// 10^15 rials" is bad input). Far above any real bill, and low enough that an invoice's
+    /// items (at most ``itemsMaximumCount``) always sum within 64 bits.
+    public static let amountMaximumRials: Rials = 1_000_000_000_000_000
+
+    /// How far after the store's present (``Ledger``'s clock) a fact's `occurredAt` may be:
+    /// 5 minutes, for clocks that differ a little between the operator's systems and the
+    /// store's. A fact dated later has not occurred yet, so it is bad input.
+    public static let occurredAtAheadOfPresentMaximumMilliseconds: Int64 = 5 * 60 * 1000
+
+    /// Ids: a subscriber's, a payment's, a notice's, an invoice's (never empty).
+    public static let identifierMaximumBytes = 200
+    /// Free text: a name, a description, a reason, a metadata value.
+    public static let textMaximumBytes = 1000
+    /// Short codes: a national id, a payment method, a time, an event id.
+    public static let codeMaximumBytes = 64
+    /// An invoice's items, and any other array of a fact.
+    public static let itemsMaximumCount = 1000
+    /// The documents of an identity verification.
+    public static let documentsMaximumCount = 100
+}
+
+/// The checks of one value of a fact that need nothing but the value, each naming the field.
+enum FactCheck {
+    static func text(_ text: String, field: String, maximumBytes: Int = FactLimits.textMaximumBytes) throws(FactError) {
+        guard text.utf8.count <= maximumBytes else { throw FactError(field: field, reason: "longer than \(maximumBytes) bytes") }
+    }
+
+    static func identifier(_ text: String, field: String) throws(FactError) {
+        try Self.text(text, field: field, maximumBytes: FactLimits.identifierMaximumBytes)
+        guard !text.isEmpty else { throw FactError(field: field, reason: "must not be empty") }
+    }
+
+    /// A line's number: an id in E.164 (`+`, then 7 to 15 digits, the first not 0).
+    static func lineNumber(_ number: String, field: String) throws(FactError) {
+        try identifier(number, field: field)
+        guard LedgerStream.isE164(number) else {
+            throw FactError(field: field, reason: "\"\(number)\" is not an E.164 number (+ then 7 to 15 digits)")
+        }
+    }
+
+    /// A whole number of rials within ``FactLimits/amountMaximumRials``; `positive` refuses
+    /// zero where zero means nothing happened.
+    static func amount(_ amount: Rials, field: String, positive: Bool) throws(FactError) {
+        guard amount >= 0 else { throw FactError(field: field, reason: "must not be negative (\(amount))") }
+        guard !positive || amount > 0 else { throw FactError(field: field, reason: "must be more than 0: a zero amount is not a fact") }
+        guard amount <= FactLimits.amountMaximumRials else {
+            throw FactError(field: field, reason: "\(amount) rials is above the limit of 10^15 rials (\(FactLimits.amountMaximumRials))")
+        }
+    }
+
+    static func metadataValue(_ text: String, key: String) throws(FactError) {
+        guard text.utf8.count <= FactLimits.textMaximumBytes else {
+            throw FactError(field: "metadata.\(key)", reason: "must be a string of at most \(FactLimits.textMaximumBytes) bytes")
+        }
+    }
+
+    static func count(_ count: Int, field: String, maximum: Int) throws(FactError) {
+        guard count <= maximum else { throw FactError(field: field, reason: "more than \(maximum) elements") }
+    }
+
+    /// The refusal of an event on the wrong kind of stream.
+    static func wrongStream(_ type: EventType) -> FactError {
+        type.isSubscriberEvent
+            ? FactError(field: "line", reason: "\(type.rawValue) belongs to a subscriber stream, not a line")
+            : FactError(field: "subscriber", reason: "\(type.rawValue) belongs to a line stream")
+    }
+
+    /// A suspension's `debtLine`: required for a suspension for debt (SUS-1), an E.164 number.
+    static func debtLine(_ debtLine: String?, reason: LineSuspended.Reason) throws(FactError) {
+        if reason.isForDebt, debtLine == nil {
+            throw FactError(field: "data.debtLine", reason: "missing: a suspension for debt names the line whose debt it cites (SUS-1)")
+        }
+        if let debtLine { try lineNumber(debtLine, field: "data.debtLine") }
+    }
+
+    /// Refuses an `occurredAt` more than ``FactLimits/occurredAtAheadOfPresentMaximumMilliseconds``
+    /// after `present`, the store's present: such a fact has not occurred yet.
+    static func occurredAt(_ time: Timestamp, notAfter present: Timestamp) throws(FactError) {
+        let latest = Timestamp(millisecondsSinceEpoch: present.millisecondsSinceEpoch + FactLimits.occurredAtAheadOfPresentMaximumMilliseconds)
+        guard time <= latest else {
+            throw FactError(field: "occurredAt", reason: "\(time) is more than 5 minutes after the store's present "
+                            + "(\(present)): a fact cannot have occurred in the future")
+        }
+    }
+
+    static func period(start: Timestamp, end: Timestamp) throws(FactError) {
+        guard end >= start else { throw FactError(field: "data.periodEnd", reason: "is before periodStart") }
+    }
+}

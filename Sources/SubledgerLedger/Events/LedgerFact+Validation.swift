@@ -1,0 +1,84 @@
+public import SubledgerStore
+
+extension LedgerFact {
+    /// Checks what the fact says on its own, without any stream's state: the stream's id (a
+    /// line's E.164 number, a subscriber's non-empty id of bounded length), the kind of
+    /// stream its event belongs to, amounts within ``FactLimits/amountMaximumRials``, the
+    /// lengths of ids and text, a suspension's `debtLine`, an invoice's period.
+    ///
+    /// ``Ledger/record(_:)``, ``Ledger/apply(_:)``, ``Ledger/apply(_:to:at:metadata:)`` and
+    /// ``FactStreamValidator`` (`import`, `apply`) all run it, and the JSON reader
+    /// (``init(input:)``) checks each field it reads with the same functions: a fact built
+    /// in Swift is judged exactly as one read from JSON.
+    ///
+    /// - Throws: ``FactError`` naming the field (`line`, `data.amount`, ...).
+    public func checkContent() throws(FactError) {
+        switch stream {
+        case .line(let number):
+            guard !event.type.isSubscriberEvent else { throw FactCheck.wrongStream(event.type) }
+            try FactCheck.lineNumber(number, field: "line")
+        case .subscriber(let id):
+            guard event.type.isSubscriberEvent else { throw FactCheck.wrongStream(event.type) }
+            try FactCheck.identifier(id, field: "subscriber")
+        }
+        for (key, value) in metadata { try FactCheck.metadataValue(value, key: key) }
+        try event.checkContent()
+    }
+}
+
+extension LedgerEvent {
+    /// The checks of ``LedgerFact/checkContent()`` on the event's `data`, field by field as
+    /// the JSON reader checks them (``init(type:data:)``).
+    func checkContent() throws(FactError) {
+        switch self {
+        case .subscriberRegistered(let registered):
+            try FactCheck.identifier(registered.subscriberID, field: "data.subscriberId")
+            try FactCheck.text(registered.name, field: "data.name")
+            try FactCheck.text(registered.nationalID, field: "data.nationalId", maximumBytes: FactLimits.codeMaximumBytes)
+        case .identityVerified(let documents):
+            try FactCheck.count(documents.count, field: "data.documents", maximum: FactLimits.documentsMaximumCount)
+            for (index, document) in documents.enumerated() { try FactCheck.text(document, field: "data.documents[\(index)]") }
+        case .lineActivated(let activated):
+            try FactCheck.identifier(activated.subscriberID, field: "data.subscriberId")
+            try FactCheck.amount(activated.connectionFee, field: "data.connectionFee", positive: false)
+            try FactCheck.amount(activated.vanityPremium, field: "data.vanityPremium", positive: false)
+        case .depositPaid(let amount), .guaranteePaid(let amount), .depositRefunded(let amount), .guaranteeReleased(let amount),
+             .lateFeeCharged(let amount), .expertValuationRecorded(let amount), .refundPaid(let amount):
+            try FactCheck.amount(amount, field: "data.amount", positive: true)
+        case .usageRecorded(let amount, let description):
+            try FactCheck.amount(amount, field: "data.amount", positive: true)
+            try FactCheck.text(description, field: "data.description")
+        case .invoiceIssued(let invoice): try invoice.checkContent()
+        case .paymentReceived(let paymentID, let amount, let method):
+            try FactCheck.identifier(paymentID, field: "data.paymentId")
+            try FactCheck.amount(amount, field: "data.amount", positive: true)
+            try FactCheck.text(method, field: "data.method", maximumBytes: FactLimits.codeMaximumBytes)
+        case .paymentReversed(let paymentID): try FactCheck.identifier(paymentID, field: "data.paymentId")
+        case .noticeSent(let notice):
+            try FactCheck.identifier(notice.noticeID, field: "data.noticeId")
+            try FactCheck.amount(notice.fee, field: "data.fee", positive: false)
+        case .noticeDelivered(let noticeID), .noticeDeliveryFailed(let noticeID):
+            try FactCheck.identifier(noticeID, field: "data.noticeId")
+        case .lineSuspended(let suspension): try FactCheck.debtLine(suspension.debtLine, reason: suspension.reason)
+        case .lineRestored(let fee): try FactCheck.amount(fee, field: "data.reconnectionFee", positive: false)
+        case .lineRevoked(let reason): try FactCheck.text(reason, field: "data.reason")
+        case .auctionSold(let price): try FactCheck.amount(price, field: "data.price", positive: true)
+        case .subscriptionValueSettled(let value): try FactCheck.amount(value, field: "data.value", positive: false)
+        }
+    }
+}
+
+extension InvoiceIssued {
+    func checkContent() throws(FactError) {
+        try FactCheck.identifier(invoiceID, field: "data.invoiceId")
+        try FactCheck.period(start: periodStart, end: periodEnd)
+        try FactCheck.count(items.count, field: "data.items", maximum: FactLimits.itemsMaximumCount)
+        for (index, item) in items.enumerated() {
+            try FactCheck.text(item.description, field: "data.items[\(index)].description")
+            try FactCheck.amount(item.amount, field: "data.items[\(index)].amount", positive: false)
+        }
+        try FactCheck.amount(total, field: "data.total", positive: false)
+        // At most 1,000 items of at most 10^15 rials: the sum fits in 64 bits (BIL-2 compares it).
+        precondition(Rials(FactLimits.itemsMaximumCount).multipliedReportingOverflow(by: FactLimits.amountMaximumRials).overflow == false)
+    }
+}
