@@ -50,10 +50,13 @@ struct AuditCommand: ParsableCommand {
         }
         print(byRule.rendered(indent: "  "))
         print("findings:")
+        // People read Tehran time with both dates (TIME-1), in the messages too; `--json`
+        // keeps UTC RFC 3339.
+        let format = DisplayFormat(calendar: ledger.calendar)
         var table = TextTable([.left, .left, .left, .left, .right, .left, .left])
         for finding in findings {
             table.add(finding.severity.rawValue, finding.rule.rawValue, "edition \(finding.edition)", finding.line,
-                      "position \(finding.position)", finding.occurredAt.rfc3339, finding.message)
+                      "position \(finding.position)", format.time(finding.occurredAt), format.humanize(finding.message))
         }
         print(table.rendered(indent: "  "))
     }

@@ -32,15 +32,17 @@ struct DueCommand: ParsableCommand {
             JSONOutput.print(.array(entries.map { .object($0.json) }))
             return
         }
+        // People read Tehran time with both dates (TIME-1); `--json` keeps UTC RFC 3339.
+        let format = DisplayFormat(calendar: ledger.calendar)
         guard !entries.isEmpty else {
-            print("nothing due at \(time)")
+            print("nothing due at \(format.time(time))")
             return
         }
-        print("\(entries.count) action\(entries.count == 1 ? "" : "s") due at \(time)")
+        print("\(entries.count) action\(entries.count == 1 ? "" : "s") due at \(format.time(time))")
         var table = TextTable([.left, .left, .left, .left])
-        table.add("line", "action", "rule", "since")
+        table.add("line", "action", "rule", "since (Tehran)")
         for entry in entries {
-            table.add(entry.line, entry.action.rawValue, entry.rule.rawValue, entry.since.rfc3339)
+            table.add(entry.line, entry.action.rawValue, entry.rule.rawValue, format.time(entry.since))
         }
         print(table.rendered(indent: "  "))
     }

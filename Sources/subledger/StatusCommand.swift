@@ -34,9 +34,11 @@ struct StatusCommand: ParsableCommand {
             JSONOutput.print(report.json)
             return
         }
+        // People read Tehran time with both dates (TIME-1); `--json` keeps UTC RFC 3339.
+        let format = DisplayFormat(calendar: ledger.calendar)
         var heading = "line \(report.line)"
-        if let asOf { heading += " as of \(asOf)" }
-        if let knownAt { heading += " as known at \(knownAt)" }
+        if let asOf { heading += " as of \(format.time(asOf))" }
+        if let knownAt { heading += " as known at \(format.time(knownAt))" }
         print(heading)
         let amounts = [("threshold", report.threshold), ("debt", report.debt), ("credit", report.credit),
                        ("overdue", report.overdue), ("deposit", report.deposit), ("guarantee", report.guarantee),

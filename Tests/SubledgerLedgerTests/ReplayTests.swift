@@ -69,7 +69,7 @@ struct ReplayTests {
 
     @Test func textShowsTehranTimeBothDatesGroupedAmountsAndRules() throws {
         let text = ReplayText().render(try ledger().replay(of: line))
-        #expect(text.contains("1403-11-15 21:40 (2025-02-03)"))
+        #expect(text.contains("1403-11-15 21:40 Tehran (2025-02-03)"))
         #expect(text.contains("315,000"))
         #expect(text.contains("✔ CUT-1 (2021): notice N-7"))
         #expect(!text.contains("2025-02-03T"))
@@ -107,7 +107,7 @@ struct ReplayTests {
             for entry in replay.entries {
                 #expect(html.contains("<tr id=\"e\(entry.position)\""), "event \(entry.position) is missing")
             }
-            #expect(html.contains("1403-11-15 21:40 (2025-02-03)"))
+            #expect(html.contains("1403-11-15 21:40 Tehran (2025-02-03)"))
         }
         let violating = ReplayHTML().render(try ledger(cutTooEarly()).replay(of: line))
         #expect(violating.contains("class=\"mark finding violation\""))
@@ -120,10 +120,10 @@ struct ReplayTests {
         #expect(DisplayFormat.rials(315_000) == "315,000")
         #expect(DisplayFormat.rials(-1_234_567) == "-1,234,567")
         let format = DisplayFormat()
-        #expect(format.time(.at("2025-02-03T18:10:00Z")) == "1403-11-15 21:40 (2025-02-03)")
-        #expect(format.time(.at("2025-02-03T18:10:04Z")) == "1403-11-15 21:40:04 (2025-02-03)")
+        #expect(format.time(.at("2025-02-03T18:10:00Z")) == "1403-11-15 21:40 Tehran (2025-02-03)")
+        #expect(format.time(.at("2025-02-03T18:10:04Z")) == "1403-11-15 21:40:04 Tehran (2025-02-03)")
         #expect(format.humanize("notice N-7, deadline 2025-02-03T18:10:04.000Z passed, unpaid usage 315000 ≥ threshold 300000")
-            == "notice N-7, deadline 1403-11-15 21:40:04 (2025-02-03) passed, unpaid usage 315,000 ≥ threshold 300,000")
+            == "notice N-7, deadline 1403-11-15 21:40:04 Tehran (2025-02-03) passed, unpaid usage 315,000 ≥ threshold 300,000")
         #expect(format.humanize("line +989351112233, notice thresholdWarning-1738606200000, 12 months")
             == "line +989351112233, notice thresholdWarning-1738606200000, 12 months")
     }

@@ -2,7 +2,8 @@ public import SubledgerStore
 
 /// How the ledger shows figures and instants to people (TIME-1): amounts with digit
 /// grouping (`315,000`), instants in Tehran time with the Solar Hijri and the Gregorian
-/// date (`1403-11-15 21:40 (2025-02-03)`).
+/// date (`1403-11-15 21:40 Tehran (2025-02-03)`). Every command's human output, the
+/// replay and the audit's messages show times through it; `--json` keeps UTC RFC 3339.
 public struct DisplayFormat: Sendable {
     public var calendar: TehranCalendar
 
@@ -22,14 +23,33 @@ public struct DisplayFormat: Sendable {
         return amount < 0 ? "-" + grouped : grouped
     }
 
-    /// `1403-11-15 21:40 (2025-02-03)`: Tehran wall-clock time on the Solar Hijri date, the
-    /// Gregorian date of the same Tehran day in brackets. Seconds are shown when not zero
-    /// (`1403-11-15 21:40:04 (2025-02-03)`), for deadlines that turn on them.
+    /// `1403-11-15 21:40 Tehran (2025-02-03)`: Tehran wall-clock time on the Solar Hijri
+    /// date, the Gregorian date of the same Tehran day in brackets (TIME-1). Seconds are
+    /// shown when not zero (`21:40:04`), for deadlines that turn on them, and milliseconds
+    /// only when not zero (`21:40:04.250`): people never read `.000`.
     public func time(_ timestamp: Timestamp) -> String {
+        Self.text(of: calendar.solarHijriDate(of: timestamp))
+    }
+
+    /// ``time(_:)`` after the English name of the Tehran weekday:
+    /// `Monday 1403-11-15 21:40 Tehran (2025-02-03)` (SUS-2 turns on the weekday).
+    public func timeWithWeekday(_ timestamp: Timestamp) -> String {
         let local = calendar.solarHijriDate(of: timestamp)
-        var text = "\(local.solarHijriDay) \(Self.twoDigits(local.hour)):\(Self.twoDigits(local.minute))"
-        if local.second != 0 || local.millisecond != 0 { text += ":\(Self.twoDigits(local.second))" }
-        return text + " (\(local.gregorianDescription))"
+        return "\(Self.weekdayName(local.weekday)) \(Self.text(of: local))"
+    }
+
+    /// The English name of a weekday, capitalised as in a sentence: `Thursday`.
+    public static func weekdayName(_ weekday: Weekday) -> String {
+        let name = weekday.description
+        return name.prefix(1).uppercased() + name.dropFirst()
+    }
+
+    /// The one shape every time shown to people has (see ``time(_:)``).
+    public static func text(of local: TehranDateTime) -> String {
+        var text = "\(local.solarHijriDay) \(twoDigits(local.hour)):\(twoDigits(local.minute))"
+        if local.second != 0 || local.millisecond != 0 { text += ":\(twoDigits(local.second))" }
+        if local.millisecond != 0 { text += "." + String(String(1000 + local.millisecond).dropFirst()) }
+        return text + " Tehran (\(local.gregorianDescription))"
     }
 
     /// `1403-11-15 (2025-02-03)`: the day only.

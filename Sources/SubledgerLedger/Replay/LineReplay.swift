@@ -12,6 +12,10 @@ public struct LineReplay: Sendable {
         public var credit: Rials
         /// THR-1's threshold, as reported (rounded down).
         public var threshold: Rials
+        /// The unpaid usage at which a threshold notice is due under the edition in force
+        /// (NTC-1): 80 % of the threshold for a `noDeposit` line under edition 2021, the
+        /// threshold itself otherwise; the least whole rials that reach it (THR-2).
+        public var noticeLevel: Rials
         /// Unpaid invoices past their due date at the event's time (BIL-3).
         public var overdue: Rials
         public var deposit: Rials
@@ -20,7 +24,9 @@ public struct LineReplay: Sendable {
         /// The policy edition in force at the event's time (POL-1).
         public var policyEdition: String
 
-        public init(_ report: LineStatusReport) {
+        /// The figures of `report`, with the notice level of the same line and moment.
+        public init(_ report: LineStatusReport, noticeLevel: Rials) {
+            self.noticeLevel = noticeLevel
             status = report.status
             debt = report.debt
             credit = report.credit
@@ -68,6 +74,11 @@ public struct LineReplay: Sendable {
     public var finalState: StateAfter?
     /// The line's state at the end of the view, for its plan, service and vanity premium.
     public var lineState: LineState?
+    /// The moment ``finalState`` is judged at: the view's `asOf`, else its last event.
+    public var finalStateAt: Timestamp?
+    /// How the debt was netted (VAN-3, LEG-2) when the line is revoked or sold at the end
+    /// of the view; `nil` while it is not.
+    public var netting: NettingStatement?
 
     /// The replay of `history` in `view`: the view's facts, each judged and audited as the
     /// audit does (the edition in force at each event, POL-1).
@@ -94,7 +105,7 @@ public struct LineReplay: Sendable {
             }
             state = try LineState.evolve(consume state, fact.fact, position: fact.position)
             guard let after = state else { continue }
-            entries.append(Entry(fact: fact, state: StateAfter(LineStatusReport(line: after, at: fact.occurredAt, editions: editions)),
+            entries.append(Entry(fact: fact, state: StateAfter(line: after, at: fact.occurredAt, editions: editions),
                                  judgements: judgements, findings: findingsByPosition[fact.position] ?? [], isRecordedLate: isLate))
         }
         line = history.number
@@ -105,13 +116,45 @@ public struct LineReplay: Sendable {
         lineState = state
         if let state {
             let at = view.asOf ?? entries.map(\.occurredAt).max() ?? state.activatedAt
-            finalState = StateAfter(LineStatusReport(line: state, at: at, editions: editions))
+            finalState = StateAfter(line: state, at: at, editions: editions)
+            finalStateAt = at
+            if state.isClosed {
+                netting = NettingStatement(line: state, countHeldAmounts: editions.edition(at: at).netDepositAndGuaranteeAtRevocation)
+            }
         }
     }
+
+    /// Whether the view leaves events out (`--as-of`, `--known-at`): its end is not now.
+    public var isPartialView: Bool { view.asOf != nil || view.knownAt != nil }
 
     /// Violations and warnings, counted.
     public var violationCount: Int { findings.count { $0.severity == .violation } }
     public var warningCount: Int { findings.count { $0.severity == .warning } }
+}
+
+extension LineReplay.StateAfter {
+    /// The line's figures at `time`, under the edition in force then (POL-1).
+    init(line: LineState, at time: Timestamp, editions: PolicyEditions) {
+        let edition = editions.edition(at: time)
+        self.init(LineStatusReport(line: line, at: time, editions: editions),
+                  noticeLevel: Self.noticeLevel(edition: edition, line: line))
+    }
+
+    /// The least whole rials of unpaid usage at which `edition` owes `line` a threshold
+    /// notice (NTC-1): the ceiling of `trigger % × threshold`, so that a debt reaches it
+    /// exactly when ``PolicyEdition/noticeIsDue(debtRials:plan:service:depositHeldRials:guaranteeHeldRials:)``
+    /// says so (THR-2). A product beyond 128 bits is shown as the largest amount.
+    static func noticeLevel(edition: PolicyEdition, line: LineState) -> Rials {
+        let threshold = edition.threshold(plan: line.plan, service: line.service, depositHeldRials: line.depositHeld,
+                                          guaranteeHeldRials: line.guaranteeHeld)
+        let percent = Int128(edition.noticeTriggerPercent(for: line.plan))
+        let (factor, factorOverflow) = percent.multipliedReportingOverflow(by: Int128(threshold.percentOfBase))
+        let (bar, barOverflow) = factor.multipliedReportingOverflow(by: Int128(threshold.baseRials))
+        guard !factorOverflow, !barOverflow else { return .max }
+        let (quotient, remainder) = bar.quotientAndRemainder(dividingBy: 10_000)
+        let ceiling = remainder > 0 ? quotient + 1 : quotient
+        return Rials(clamping: max(0, ceiling))
+    }
 }
 
 extension Ledger {

@@ -1,7 +1,7 @@
 import SubledgerStore
 
 /// The chart of a replay as inline SVG (no script, no external resource): the debt as a
-/// step line against the threshold, cuts, restorations, revocations and sales as vertical
+/// step line against the threshold and the notice level (NTC-1), cuts, restorations, revocations and sales as vertical
 /// marks, notices on the bottom lane (a failed one crossed out), findings as diamonds on
 /// the top lane. Every mark has a `<title>` that a browser shows on hover.
 struct ReplayChart {
@@ -74,6 +74,16 @@ struct ReplayChart {
         if let firstX = debtSteps.first?.0 {
             svg += #"<polygon class="debt-area" points="\#(Self.f(firstX)),\#(baseline) \#(Self.pointList(debtSteps)) \#(Self.f(left + plotWidth)),\#(baseline)"/>"#
         }
+        // NTC-1's notice level, where the edition in force puts it below the threshold (80 %
+        // for a noDeposit line under edition 2021): drawn under the threshold, which it
+        // meets wherever the notice is due at the threshold itself.
+        if points.contains(where: { $0.1.noticeLevel < $0.1.threshold }) {
+            let noticeSteps = Self.steps(points.map { (scale.x($0.0), y($0.1.noticeLevel)) }, endX: left + plotWidth)
+            let last = points[points.count - 1].1
+            let title = "notice level (NTC-1): a threshold notice is due from this unpaid usage, under the edition in force; "
+                + "at the end \(DisplayFormat.rials(last.noticeLevel)) of \(DisplayFormat.rials(last.threshold)) (edition \(last.policyEdition))"
+            svg += #"<polyline class="notice-level" points="\#(Self.pointList(noticeSteps))"><title>\#(HTML.escape(title))</title></polyline>"#
+        }
         svg += #"<polyline class="threshold" points="\#(Self.pointList(thresholdSteps))"><title>threshold (THR-1)</title></polyline>"#
         svg += #"<polyline class="debt" points="\#(Self.pointList(debtSteps))"><title>debt: unpaid usage (THR-2)</title></polyline>"#
 
@@ -84,11 +94,15 @@ struct ReplayChart {
         for entry in inside {
             svg += mark(entry, x: scale.x(entry.occurredAt), failedNotices: failedNotices)
         }
+        // The findings last, so that no line, area or mark is drawn over them.
+        for entry in inside where !entry.findings.isEmpty {
+            svg += findingMarks(entry, x: scale.x(entry.occurredAt))
+        }
         svg += "</svg>"
         return svg
     }
 
-    /// The mark of one event, if it has one, and the diamond of its findings.
+    /// The mark of one event, if it has one.
     private func mark(_ entry: LineReplay.Entry, x position: Double, failedNotices: Set<String>) -> String {
         let x = Self.f(position)
         let baseline = Self.f(top + plotHeight)
@@ -116,10 +130,23 @@ struct ReplayChart {
         default:
             break
         }
-        if !entry.findings.isEmpty {
-            let severity = entry.findings.contains { $0.severity == .violation } ? "violation" : "warning"
-            let text = entry.findings.map { "\($0.severity.rawValue) \($0.rule): \(format.humanize($0.message))" }.joined(separator: "\n")
-            svg += #"<g class="mark finding \#(severity)"><title>\#(HTML.escape("\(when)\n\(text)"))</title><path d="M\#(x) 4 l7 9 l-7 9 l-7 -9 z"/></g>"#
+        return svg
+    }
+
+    /// The diamonds of an event's findings on the top lane: one per severity, side by side
+    /// when there are both, so that a warning (SUS-2's Thursday afternoon) beside a
+    /// violation (CUT-1) at the same cut is not hidden in the violation's diamond.
+    private func findingMarks(_ entry: LineReplay.Entry, x position: Double) -> String {
+        let when = "#\(entry.position) \(format.time(entry.occurredAt))"
+        let bySeverity = [Finding.Severity.violation, .warning].map { severity in (severity, entry.findings.filter { $0.severity == severity }) }
+            .filter { !$0.1.isEmpty }
+        var svg = ""
+        for (index, (severity, findings)) in bySeverity.enumerated() {
+            let offset = bySeverity.count == 1 ? 0 : (index == 0 ? -8.0 : 8.0)
+            let text = findings.map { "\($0.severity.rawValue) \($0.rule): \(format.humanize($0.message))" }.joined(separator: "\n")
+            let rules = Set(findings.map(\.rule.rawValue)).sorted().joined(separator: " ")
+            svg += #"<g class="mark finding \#(severity.rawValue)" data-rules="\#(HTML.escape(rules))"><title>\#(HTML.escape("\(when)\n\(text)"))</title>"#
+            svg += #"<path d="M\#(Self.f(position + offset)) 4 l7 9 l-7 9 l-7 -9 z"/></g>"#
         }
         return svg
     }
@@ -168,6 +195,7 @@ struct ReplayChart {
         let items: [(String, String)] = [
             (#"<line x1="1" x2="25" y1="8" y2="8" class="debt"/>"#, "debt"),
             (#"<line x1="1" x2="25" y1="8" y2="8" class="threshold"/>"#, "threshold"),
+            (#"<line x1="1" x2="25" y1="8" y2="8" class="notice-level"/>"#, "notice level (NTC-1)"),
             (#"<g class="mark cut"><path d="M13 13 l-6 -10 h12 z"/></g>"#, "cut"),
             (#"<g class="mark restore"><circle cx="13" cy="8" r="5"/></g>"#, "restored"),
             (#"<g class="mark close"><rect x="8" y="3" width="10" height="10"/></g>"#, "revoked / sold"),

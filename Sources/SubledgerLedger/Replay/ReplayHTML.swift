@@ -1,7 +1,7 @@
 import SubledgerStore
 
 /// A replay as one self-contained HTML page: inline CSS and inline SVG, no script, no
-/// external resource. It shows the line and its state now, a chart of the debt against the
+/// external resource. It shows the line and its state at the end of the view, a chart of the debt against the
 /// threshold with cuts and notices marked, the audit's findings, and the timeline with the
 /// state after each event and the rules' judgements under each operator action.
 public struct ReplayHTML: Sendable {
@@ -67,18 +67,28 @@ public struct ReplayHTML: Sendable {
         return parts.joined(separator: " · ")
     }
 
+    /// The line at the end of the view, as cards; a revoked or sold line's also say how
+    /// its debt was netted (VAN-3, LEG-2).
     private func cards(_ replay: LineReplay) -> String {
         guard let final = replay.finalState else { return "" }
         let rials = DisplayFormat.rials
-        var html = "<section class=\"cards\">"
+        var html = "<section class=\"cards\"><p class=\"cards-at\">\(HTML.escape(ReplayNetting.finalHeading(replay, format: format)))</p>"
         html += "<div class=\"card\"><span class=\"label\">status</span><span class=\"badge \(final.status.rawValue)\">\(final.status.rawValue)</span></div>"
-        for (label, amount) in [("debt", final.debt), ("threshold", final.threshold), ("overdue", final.overdue), ("credit", final.credit),
-                                ("deposit", final.deposit), ("guarantee", final.guarantee), ("refund due", final.refundDue)] {
+        var amounts = [(replay.netting == nil ? "debt" : "debt, netted", final.debt), ("threshold", final.threshold), ("overdue", final.overdue),
+                       ("credit", final.credit), ("deposit", final.deposit), ("guarantee", final.guarantee)]
+        if let netting = replay.netting {
+            amounts += [("refund", netting.refund), ("residual debt", netting.residualDebt)]
+        }
+        amounts.append(("refund due", final.refundDue))
+        for (label, amount) in amounts {
             html += "<div class=\"card\"><span class=\"label\">\(label)</span><span class=\"value\">\(rials(amount))</span></div>"
         }
         let audit = replay.findings.isEmpty ? "none" : "\(replay.violationCount) violation(s), \(replay.warningCount) warning(s)"
         let auditClass = replay.violationCount > 0 ? "bad" : (replay.warningCount > 0 ? "warn" : "good")
         html += "<div class=\"card \(auditClass)\"><span class=\"label\">audit</span><span class=\"value small\">\(audit)</span></div>"
+        if let netting = replay.netting {
+            html += "<p class=\"netting\">\(HTML.escape(ReplayNetting.sentence(netting)))</p>"
+        }
         return html + "</section>\n"
     }
 
@@ -111,7 +121,9 @@ public struct ReplayHTML: Sendable {
             let state = entry.state
             html += "<tr id=\"e\(entry.position)\" class=\"\(classes.joined(separator: " "))\">"
             html += "<td class=\"pos\">\(entry.position)</td>"
-            html += "<td class=\"time\">\(HTML.escape(format.time(entry.occurredAt)))"
+            let weekday = format.calendar.solarHijriDate(of: entry.occurredAt).weekday
+            html += "<td class=\"time\"><span class=\"weekday\">\(DisplayFormat.weekdayName(weekday)) <span lang=\"fa\" dir=\"rtl\">\(weekday.persianName)</span></span>"
+            html += HTML.escape(format.time(entry.occurredAt))
             let lag = entry.recordedAt.millisecondsSinceEpoch - entry.occurredAt.millisecondsSinceEpoch
             if entry.isRecordedLate {
                 html += "<span class=\"late\">recorded late, at \(HTML.escape(format.time(entry.recordedAt))): \(ReplayText.duration(milliseconds: lag)) after it occurred</span>"
@@ -151,6 +163,8 @@ public struct ReplayHTML: Sendable {
     .flag{background:var(--cut);color:#fff;border-radius:3px;padding:0 4px;font-size:10px;text-transform:uppercase;margin-left:4px}
     .number{font-family:"DejaVu Sans Mono",monospace}
     .sub,.view{margin:2px 0;color:var(--muted)}
+    .cards-at{flex-basis:100%;margin:0;font-size:12px;color:var(--muted)}.netting{flex-basis:100%;margin:2px 0 0}
+    .timeline .weekday{display:block;font-size:11px;color:var(--muted)}
     .cards{display:flex;flex-wrap:wrap;gap:8px;margin-top:14px}
     .card{border:1px solid var(--line);border-radius:6px;padding:6px 12px;min-width:104px;display:flex;flex-direction:column}
     .card .label{font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
@@ -169,6 +183,7 @@ public struct ReplayHTML: Sendable {
     svg .debt{fill:none;stroke:var(--debt);stroke-width:2.2}
     svg .debt-area{fill:var(--debt);fill-opacity:.12;stroke:none}
     svg .threshold{fill:none;stroke:var(--threshold);stroke-width:2;stroke-dasharray:7 4}
+    svg .notice-level{fill:none;stroke:var(--notice);stroke-width:1.6;stroke-dasharray:2 3}
     svg .mark line{stroke-width:1.3;stroke-dasharray:3 3}
     svg .cut line{stroke:var(--cut)}svg .cut path{fill:var(--cut)}
     svg .restore line{stroke:var(--restore)}svg .restore circle{fill:var(--restore)}

@@ -77,7 +77,7 @@ public struct ReplayText: Sendable {
     func row(_ entry: LineReplay.Entry) -> [String] {
         let state = entry.state
         let rials = DisplayFormat.rials
-        return ["\(entry.position)", format.time(entry.occurredAt), state.status.rawValue, rials(state.debt), rials(state.threshold),
+        return ["\(entry.position)", format.timeWithWeekday(entry.occurredAt), state.status.rawValue, rials(state.debt), rials(state.threshold),
                 rials(state.overdue), rials(state.deposit), rials(state.guarantee),
                 "\(entry.type.rawValue): \(entry.event.summary(format))"]
     }
@@ -106,7 +106,8 @@ public struct ReplayText: Sendable {
         var lines: [String] = []
         if let final = replay.finalState {
             let rials = DisplayFormat.rials
-            lines.append("Now: \(final.status.rawValue), debt \(rials(final.debt)), credit \(rials(final.credit)), threshold \(rials(final.threshold)), overdue \(rials(final.overdue)), deposit \(rials(final.deposit)), guarantee \(rials(final.guarantee)), refund due \(rials(final.refundDue)) (edition \(final.policyEdition))")
+            lines.append("\(ReplayNetting.finalHeading(replay, format: format)): \(final.status.rawValue), debt \(rials(final.debt))\(replay.netting == nil ? "" : " (netted)"), credit \(rials(final.credit)), threshold \(rials(final.threshold)), overdue \(rials(final.overdue)), deposit \(rials(final.deposit)), guarantee \(rials(final.guarantee)), refund due \(rials(final.refundDue)) (edition \(final.policyEdition))")
+            if let netting = replay.netting { lines.append(ReplayNetting.sentence(netting)) }
         }
         if replay.findings.isEmpty {
             lines.append("Audit: no finding.")
