@@ -33,8 +33,7 @@ struct ReadOnlyStoreCommandTests {
         return sandbox
     }
 
-    @Test(.enabled(if: ReadOnlyMedia.unavailableReason == nil,
-                   "mounting a tmpfs read-only is not permitted here (needs root or CAP_SYS_ADMIN); ReadOnlyMedia.unavailableReason says why"))
+    @Test(.readOnlyMediaCanBeMounted)
     func aCopyOnReadOnlyMediaAnswersEveryReadingCommandAndIsNotWritten() throws {
         let sandbox = try Self.exampleStore()
         let media = try ReadOnlyMedia(copying: sandbox.store, into: sandbox.folder + "/media")
@@ -57,6 +56,49 @@ struct ReadOnlyStoreCommandTests {
         #expect(imported.stderr.contains(media.store), "\(imported.stderr)")
         #expect(imported.stderr.contains("read-only file system"), "\(imported.stderr)")
         #expect(try FolderImage(of: media.store) == before)
+    }
+
+    /// A lock file that cannot be written while another process holds a lock on it: the
+    /// reader could not register, so that process could reuse the pages being read. The
+    /// read is refused, naming the folder and the reason; once the lock is let go, it reads.
+    @Test(.readOnlyMediaCanBeMounted)
+    func aStoreInUseWhoseLockFileCannotBeWrittenIsRefused() throws {
+        let sandbox = try Self.exampleStore()
+        let media = try ReadOnlyMedia(copying: sandbox.store, into: sandbox.folder + "/media")
+        defer { media.unmount() }
+        // Another process holds a shared fcntl lock on lock.mdb, as LMDB's users do.
+        let held = sandbox.folder + "/lock-held"
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import fcntl, sys
+            lock = open(sys.argv[1], "rb")
+            fcntl.lockf(lock, fcntl.LOCK_SH, 1, 0)
+            open(sys.argv[2], "w").close()
+            sys.stdin.read()
+            """, media.store + "/lock.mdb", held]
+        // The holder lets go when its standard input ends.
+        let release = Pipe()
+        holder.standardInput = release
+        try holder.run()
+        var released = false
+        func letGo() {
+            guard !released else { return }
+            released = true
+            try? release.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
+        defer { letGo() }
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: held), holder.isRunning, Date() < deadline { usleep(20_000) }
+        try #require(FileManager.default.fileExists(atPath: held), "the lock holder did not start")
+        let refused = try sandbox.subledger("verify", "--db", media.store)
+        #expect(refused.status != 0, "\(refused)")
+        #expect(refused.stderr.contains(media.store), "\(refused.stderr)")
+        #expect(refused.stderr.contains("in use by process \(holder.processIdentifier)"), "\(refused.stderr)")
+        letGo()
+        let verified = try sandbox.subledger("verify", "--db", media.store)
+        #expect(verified.status == 0, "\(verified)")
     }
 
     @Test func aStoredProjectionBehindTheLogIsAnsweredFromTheLogWithoutWriting() throws {
@@ -88,6 +130,15 @@ struct ReadOnlyStoreCommandTests {
     }
 }
 
+extension Trait where Self == ConditionTrait {
+    /// Runs a test only where a tmpfs can be mounted and remounted read-only; elsewhere it
+    /// is skipped, saying why (never a silent pass).
+    static var readOnlyMediaCanBeMounted: Self {
+        .enabled(if: ReadOnlyMedia.unavailableReason == nil,
+                 "mounting a tmpfs read-only is not permitted here (needs root or CAP_SYS_ADMIN); ReadOnlyMedia.unavailableReason says why")
+    }
+}
+
 /// A tmpfs holding a copy of a store, remounted read-only: an auditor's copy on read-only
 /// media. Mounting needs root (or CAP_SYS_ADMIN).
 final class ReadOnlyMedia {
@@ -97,6 +148,12 @@ final class ReadOnlyMedia {
 
     /// Why a read-only tmpfs cannot be mounted here, or `nil` when it can (tried once).
     static let unavailableReason: String? = {
+        let reason = probeMounting()
+        if let reason { print("read-only media tests skipped: \(reason)") }
+        return reason
+    }()
+
+    private static func probeMounting() -> String? {
         let probe = NSTemporaryDirectory() + "/subledger-mount-probe-\(UUID().uuidString)"
         switch SmallDisk.mount(at: probe, size: "1m") {
         case .failure(let unavailable): return unavailable.reason
@@ -105,7 +162,7 @@ final class ReadOnlyMedia {
             let remounted = SmallDisk.run(["mount", "-o", "remount,ro", disk.path])
             return remounted.status == 0 ? nil : "mount -o remount,ro is not permitted here: \(remounted.errors)"
         }
-    }()
+    }
 
     /// Mounts a tmpfs on the new folder `mountPoint`, copies the store folder `source`
     /// into it (as `store`) and remounts it read-only; throws when any step fails.

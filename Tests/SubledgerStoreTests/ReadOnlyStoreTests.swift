@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SubledgerStore
+@_spi(Testing) import SubledgerStore
 import SubledgerStoreTesting
 
 /// A store opened with `EventStore.Options.readOnly` (issue 9, item 9; interchange.md: the
@@ -112,4 +112,28 @@ func temporaryCopy(of folder: String) throws -> String {
     let copy = temporaryFolder()
     try FileManager.default.copyItem(atPath: folder, toPath: copy)
     return copy
+}
+
+extension ReadOnlyStoreTests {
+    /// A store made before the projections table existed lacks it: read-only, it reads as
+    /// empty and not current (the reader folds the log), and nothing is created.
+    @Test func aStoreWithoutTheProjectionsTableReadsItAsEmpty() throws {
+        let folder = try Self.storeWithPayments(2)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try EventStore.open(at: folder).deleteStoredProjectionTable()
+        let before = try FolderImage(of: folder).files["data.mdb"]
+        do {
+            let store = try EventStore.open(at: folder, options: .init(projection: AmountTotals(), readOnly: true))
+            let value = try store.projectionValue(for: AmountTotals.key(.line("+98911")))
+            #expect(!value.isCurrent)
+            #expect(value.value == nil)
+            #expect(try store.verify().verifiedCount == 2)
+        }
+        #expect(try FolderImage(of: folder).files["data.mdb"] == before, "reading created the projections table")
+        // A writer creates the table and folds the log into it, as it always did.
+        let writable = try EventStore.open(at: folder, options: .init(projection: AmountTotals()))
+        let caughtUp = try writable.projectionValue(for: AmountTotals.key(.line("+98911")))
+        #expect(caughtUp.isCurrent)
+        #expect(caughtUp.value.map(AmountTotals.decode)?.count == 2)
+    }
 }

@@ -123,6 +123,12 @@ final class LMDBTransaction: StorageTransaction {
         try LMDBError.check(mdb_drop(pointer, try writableHandle(table), 0), "mdb_drop")
     }
 
+    /// Deletes `table` itself from the file, as a store made before it existed lacks it
+    /// (tests); its handle is invalid afterwards, so the environment must be closed.
+    func deleteTable(_ table: Table) throws {
+        try LMDBError.check(mdb_drop(pointer, try writableHandle(table), 1), "mdb_drop")
+    }
+
     /// Runs `body` with a cursor on `table`; `missing` is the answer for a missing table.
     private func withCursor<R>(_ table: Table, whenMissing missing: R, _ body: (OpaquePointer) throws -> R) throws -> R {
         guard let handle = handle(table) else { return missing }

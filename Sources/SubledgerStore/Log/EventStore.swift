@@ -218,6 +218,16 @@ public final class EventStore: Sendable {
         try log.corrupt(position: position, byteOffset: byteOffset, mask: mask)
     }
 
+    /// Deletes the table of stored projections from an LMDB store, making it a store of
+    /// before that table existed (tests of reading such a store). Close the store after.
+    @_spi(Testing)
+    public func deleteStoredProjectionTable() throws {
+        guard let log = log as? EventLog<LMDBBackend> else {
+            throw EventStoreError(.storage, "only a store on disk has tables to delete")
+        }
+        try log.backend.write { transaction in try transaction.deleteTable(.projections) }
+    }
+
     /// Stamps the store with another format version (tests of format refusal).
     @_spi(Testing)
     public func stampFormatVersion(_ version: UInt64) throws {
