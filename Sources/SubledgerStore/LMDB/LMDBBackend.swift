@@ -102,7 +102,7 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
             }
             return .readOnlyWithoutLock
         }
-        let descriptor = Glibc.open(lockPath, O_RDONLY | O_CLOEXEC)
+        let descriptor = openForReading(lockPath)
         guard descriptor >= 0 else {
             throw EventStoreError(.storage,
                 "cannot read \(displayPath)/lock.mdb to learn whether a process uses the store: \(String(cString: strerror(errno)))")
@@ -219,4 +219,9 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
 
     /// The size of the map now, in bytes.
     var mapSizeBytes: Int { environment.mapSizeBytes }
+}
+
+/// `open(2)` for reading; outside the backend, whose static `open` would shadow it.
+private func openForReading(_ path: String) -> Int32 {
+    open(path, O_RDONLY | O_CLOEXEC)
 }
