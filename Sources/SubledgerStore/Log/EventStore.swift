@@ -10,6 +10,8 @@
 /// ### Opening
 /// - ``open(at:options:)``
 /// - ``inMemory(clock:)``
+/// - ``Options``
+/// - ``isReadOnly``
 /// ### Writing
 /// - ``append(_:expecting:)``
 /// - ``appendCoalesced(_:expecting:)``
