@@ -40,17 +40,42 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Opens the store, which must exist: a command that only reads never creates one.
-    func openExistingStore(keepingProjections: Bool = true) throws -> EventStore {
+    /// The folder, which must hold a store already: a command that only reads (or rebuilds)
+    /// never creates one.
+    private func existingStorePath() throws -> String {
         let path = try storePath()
         guard try storeExists() else {
             throw CommandFailure("no store at \(path): import facts into it first, or name another folder with --db")
         }
-        return try openStore(keepingProjections: keepingProjections)
+        return path
     }
 
-    /// The ledger over the existing store, with the built-in policy editions.
+    /// Opens the existing store read-only, for a command that only reads: it creates
+    /// nothing and writes nothing, so it also reads a copy on read-only media or a folder
+    /// of another user (interchange.md).
+    ///
+    /// - Parameter keepingProjections: whether the ledger's stored projections are read
+    ///   (they are never caught up here: what they lack is folded in memory). `verify`
+    ///   and `export` read the log alone.
+    func openExistingStore(keepingProjections: Bool = true) throws -> EventStore {
+        let path = try existingStorePath()
+        let options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil, readOnly: true)
+        do {
+            return try EventStore.open(at: path, options: options)
+        } catch let error as EventStoreError {
+            throw CommandFailure(error.message)
+        }
+    }
+
+    /// The ledger over the existing store, opened read-only, with the built-in policy editions.
     func openLedger() throws -> Ledger {
         Ledger(store: try openExistingStore())
+    }
+
+    /// The ledger over the existing store, opened for writing (its stored projections
+    /// caught up), for a command that writes to a store it did not create (`rebuild`).
+    func openWritableLedger() throws -> Ledger {
+        _ = try existingStorePath()
+        return Ledger(store: try openStore())
     }
 }

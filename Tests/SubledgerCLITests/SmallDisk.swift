@@ -51,7 +51,8 @@ final class SmallDisk {
         unmount()
     }
 
-    private static func run(_ arguments: [String]) -> (status: Int32, errors: String) {
+    /// Runs `arguments` (a command found on the path) and returns its status and standard error.
+    static func run(_ arguments: [String]) -> (status: Int32, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

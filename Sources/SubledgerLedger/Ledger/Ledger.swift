@@ -11,7 +11,7 @@ public import SubledgerStore
 ///
 /// ## Topics
 /// ### Opening
-/// - ``open(at:editions:calendar:clock:)``
+/// - ``open(at:editions:calendar:clock:readOnly:)``
 /// - ``inMemory(editions:calendar:clock:)``
 /// ### Recording and acting
 /// - ``record(_:)``
@@ -43,9 +43,14 @@ public final class Ledger: Sendable {
 
     /// Opens (or creates) the ledger's store in the folder `path`, with the stored line and
     /// subscriber projections (``LedgerProjection``), caught up with the log if behind.
+    ///
+    /// With `readOnly`, the store must exist and is opened without writing anything to it
+    /// (``EventStore/Options/readOnly``): a copy on read-only media or another user's folder
+    /// can be asked; stored projections behind the log are folded in memory, and
+    /// recording throws.
     public static func open(at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
-                            clock: any StoreClock = SystemClock()) throws -> Ledger {
-        let options = EventStore.Options(clock: clock, projection: LedgerProjection())
+                            clock: any StoreClock = SystemClock(), readOnly: Bool = false) throws -> Ledger {
+        let options = EventStore.Options(clock: clock, projection: LedgerProjection(), readOnly: readOnly)
         return Ledger(store: try EventStore.open(at: path, options: options), editions: editions, calendar: calendar, clock: clock)
     }
 

@@ -24,27 +24,105 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
     }
 
     func write<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
-        try environment.write(body)
+        do {
+            return try environment.write(body)
+        } catch is LMDBEnvironment.ReadOnlyEnvironment {
+            throw EventStoreError(.notWritable,
+                "the store \(environment.path) was opened read-only (EventStore.Options.readOnly): it records nothing")
+        }
     }
 
     private struct WeakBackend { weak var backend: LMDBBackend? }
     private static let registryLock = Lock()
     nonisolated(unsafe) private static var registry: [String: WeakBackend] = [:]
 
-    /// Opens the store in folder `path`, creating folder and store when they do not exist.
-    static func open(path: String, initialMapSizeBytes: Int, allowForeignOwner: Bool = false) throws -> LMDBBackend {
-        try prepareFolder(path, allowForeignOwner: allowForeignOwner)
+    /// Opens the store in folder `path`, creating folder and store when they do not exist;
+    /// with `readOnly`, opens an existing store without writing or creating anything.
+    static func open(path: String, initialMapSizeBytes: Int, allowForeignOwner: Bool = false, readOnly: Bool = false) throws -> LMDBBackend {
+        if readOnly {
+            try checkReadableStore(path)
+        } else {
+            try prepareFolder(path, allowForeignOwner: allowForeignOwner)
+        }
         guard let resolved = realpath(path, nil) else {
             throw EventStoreError(.notWritable, "cannot resolve the store folder \(path): \(String(cString: strerror(errno)))")
         }
         let canonicalPath = String(cString: resolved)
         free(resolved)
         return try registryLock.withLock { () throws -> LMDBBackend in
-            if let existing = registry[canonicalPath]?.backend { return existing }
-            let backend = try openEnvironment(path: canonicalPath, displayPath: path, initialMapSizeBytes: initialMapSizeBytes)
+            if let existing = registry[canonicalPath]?.backend {
+                // A writable environment serves readers too; a read-only one cannot write.
+                guard readOnly || existing.environment.access == .readWrite else {
+                    throw EventStoreError(.notWritable,
+                        "the store \(path) is open read-only in this process: close it before opening it for writing")
+                }
+                return existing
+            }
+            // Decided under the registry lock: probing lock.mdb opens and closes it, and
+            // closing a file drops every fcntl lock this process holds on it.
+            let access: LMDBEnvironment.Access = readOnly ? try readOnlyAccess(canonicalPath, displayPath: path) : .readWrite
+            let backend = try openEnvironment(path: canonicalPath, displayPath: path, initialMapSizeBytes: initialMapSizeBytes, access: access)
             registry[canonicalPath] = WeakBackend(backend: backend)
             return backend
         }
+    }
+
+    /// A read-only open needs a folder holding `data.mdb` it can read; it need not own the
+    /// folder nor write it (an auditor's copy on read-only media, another user's folder).
+    private static func checkReadableStore(_ path: String) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw EventStoreError(.notAStore, "cannot reach the store folder \(path): \(String(cString: strerror(errno)))")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            throw EventStoreError(.notAStore, "\(path) is not a folder: a store is a folder holding data.mdb and lock.mdb")
+        }
+        guard access(path + "/data.mdb", F_OK) == 0 else {
+            throw EventStoreError(.notAStore, "\(path) holds no data.mdb: there is no store to read there")
+        }
+        guard access(path + "/data.mdb", R_OK) == 0 else {
+            throw EventStoreError(.storage, "\(path)/data.mdb cannot be read by this user: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// How a read-only open uses LMDB's lock file, `lock.mdb`:
+    /// - writable: readers register in it as usual, so a writer elsewhere keeps the pages
+    ///   they read;
+    /// - absent: no lock at all (`MDB_NOLOCK`). Every process that opens the store creates
+    ///   it, so no process has the store open, and none is created;
+    /// - present but not writable (read-only media, another user's file): no lock when no
+    ///   process holds a lock on it (`F_GETLK`); refused when one does, since a writer
+    ///   could then reuse the pages being read.
+    private static func readOnlyAccess(_ path: String, displayPath: String) throws -> LMDBEnvironment.Access {
+        let lockPath = path + "/lock.mdb"
+        if access(lockPath, W_OK) == 0 { return .readOnly }
+        guard access(lockPath, F_OK) == 0 else {
+            guard errno == ENOENT else {
+                throw EventStoreError(.storage, "cannot reach \(displayPath)/lock.mdb: \(String(cString: strerror(errno)))")
+            }
+            return .readOnlyWithoutLock
+        }
+        let descriptor = openForReading(lockPath)
+        guard descriptor >= 0 else {
+            throw EventStoreError(.storage,
+                "cannot read \(displayPath)/lock.mdb to learn whether a process uses the store: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var probe = flock()
+        probe.l_type = Int16(F_WRLCK)
+        probe.l_whence = Int16(SEEK_SET)
+        probe.l_start = 0
+        probe.l_len = 0
+        guard fcntl(descriptor, F_GETLK, &probe) == 0 else {
+            throw EventStoreError(.storage, "cannot learn whether a process uses the store \(displayPath): \(String(cString: strerror(errno)))")
+        }
+        guard probe.l_type == Int16(F_UNLCK) else {
+            throw EventStoreError(.storage,
+                "the store \(displayPath) is in use by process \(probe.l_pid) and this user cannot write its lock.mdb, "
+                    + "so a read could not keep that process from reusing the pages it reads: read it once that process has ended, "
+                    + "or read a copy")
+        }
+        return .readOnlyWithoutLock
     }
 
     private static func prepareFolder(_ path: String, allowForeignOwner: Bool) throws {
@@ -65,7 +143,8 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
         }
         try StoreOwnership.check(path, folder: status, allowForeignOwner: allowForeignOwner)
         guard access(path, W_OK | R_OK | X_OK) == 0 else {
-            throw EventStoreError(.notWritable, "the store folder \(path) is not writable by this user")
+            let why = errno == EROFS ? "is on a read-only file system" : "is not writable by this user"
+            throw EventStoreError(.notWritable, "the store folder \(path) \(why): nothing can be recorded there (reading it writes nothing and works)")
         }
         let dataPath = path + "/data.mdb"
         if access(dataPath, F_OK) != 0, try folderHasOtherFiles(path) {
@@ -85,15 +164,19 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
         return false
     }
 
-    private static func openEnvironment(path: String, displayPath: String, initialMapSizeBytes: Int) throws -> LMDBBackend {
+    private static func openEnvironment(path: String, displayPath: String, initialMapSizeBytes: Int,
+                                        access: LMDBEnvironment.Access) throws -> LMDBBackend {
         let environment: LMDBEnvironment
         do {
-            environment = try LMDBEnvironment(path: path, initialMapSizeBytes: initialMapSizeBytes)
+            environment = try LMDBEnvironment(path: path, initialMapSizeBytes: initialMapSizeBytes, access: access)
         } catch {
             switch error.code {
             case MDB_INVALID, MDB_VERSION_MISMATCH:
                 throw EventStoreError(.notAStore, "\(displayPath)/data.mdb is not an LMDB file of a subledger store (\(error))")
             case EACCES, EROFS, EPERM:
+                guard access == .readWrite else {
+                    throw EventStoreError(.storage, "the store \(displayPath) cannot be opened for reading (\(error))")
+                }
                 throw EventStoreError(.notWritable, "the store \(displayPath) cannot be opened for writing (\(error))")
             case EAGAIN, EBUSY:
                 throw EventStoreError(.storage, "the store \(displayPath) is locked by another process (\(error))")
@@ -107,14 +190,16 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
     }
 
     /// A new environment gets the tables and the format stamp; an existing one must carry
-    /// a stamp this code can read.
+    /// a stamp this code can read. A read-only one only opens its tables and checks.
     private func checkOrInitialise(displayPath: String) throws {
         // One write transaction judges "new", creates the tables and stamps the format, so
         // processes creating one store at the same moment agree on what they found.
-        let found = try environment.openDatabases { transaction in
-            try transaction.put(.meta, key: StoreKeys.kindKey, value: StoreKeys.kindValue, mode: .upsert)
-            try transaction.put(.meta, key: StoreKeys.formatKey, value: StoreKeys.position(Self.formatVersion), mode: .upsert)
-        }
+        let found = environment.access == .readWrite
+            ? try environment.openDatabases { transaction in
+                try transaction.put(.meta, key: StoreKeys.kindKey, value: StoreKeys.kindValue, mode: .upsert)
+                try transaction.put(.meta, key: StoreKeys.formatKey, value: StoreKeys.position(Self.formatVersion), mode: .upsert)
+            }
+            : try environment.openDatabasesReadOnly()
         guard found else {
             throw EventStoreError(.notAStore, "\(displayPath) is an LMDB store but not a subledger store (it lacks the subledger tables)")
         }
@@ -134,4 +219,9 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
 
     /// The size of the map now, in bytes.
     var mapSizeBytes: Int { environment.mapSizeBytes }
+}
+
+/// `open(2)` for reading; outside the backend, whose static `open` would shadow it.
+private func openForReading(_ path: String) -> Int32 {
+    open(path, O_RDONLY | O_CLOEXEC)
 }

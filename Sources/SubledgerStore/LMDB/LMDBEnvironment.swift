@@ -15,8 +15,12 @@ import Musl
 final class LMDBEnvironment: @unchecked Sendable {
     let pointer: OpaquePointer
     let path: String
-    /// The handle of each table, indexed by its raw value; set once at open.
-    private(set) var databases: [MDB_dbi] = []
+    /// The handle of each table, indexed by its raw value; set once at open. `nil` for a
+    /// table a read-only environment lacks (the projections of an older store): it reads
+    /// as empty.
+    private(set) var databases: [MDB_dbi?] = []
+    /// How the environment was opened: read-only environments begin no write transaction.
+    let access: Access
     /// Transactions hold it shared; a map resize holds it exclusive (LMDB requires that
     /// no transaction of this process is active while `mdb_env_set_mapsize` runs).
     private let resizeLock = ReadWriteLock()
@@ -27,20 +31,41 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// The largest map this store will grow to (64 TiB of address space).
     static let mapSizeLimitBytes = 1 << 46
 
-    /// Opens (creating if needed) the environment in the existing folder `path`.
-    init(path: String, initialMapSizeBytes: Int) throws(LMDBError) {
+    /// How an environment is opened.
+    enum Access: Equatable {
+        /// Read and write, with LMDB's lock file (created when missing).
+        case readWrite
+        /// `MDB_RDONLY`: nothing is written to `data.mdb`; readers register in the lock
+        /// file, which must be writable, so that a writer elsewhere keeps their pages.
+        case readOnly
+        /// `MDB_RDONLY | MDB_NOLOCK`: not even the lock file is touched (or created); only
+        /// safe when no process writes the store, which the opener has checked.
+        case readOnlyWithoutLock
+    }
+
+    /// Opens the environment in the existing folder `path`; a read-write one creates
+    /// `data.mdb` and `lock.mdb` when missing.
+    init(path: String, initialMapSizeBytes: Int, access: Access = .readWrite) throws(LMDBError) {
         var environment: OpaquePointer?
         try LMDBError.check(mdb_env_create(&environment), "mdb_env_create")
         guard let environment else { throw LMDBError(code: EINVAL, function: "mdb_env_create") }
         pointer = environment
         self.path = path
+        self.access = access
         // Once `pointer` is set, a throw below runs `deinit`, which closes the environment.
         try LMDBError.check(mdb_env_set_maxdbs(environment, MDB_dbi(Table.allCases.count + 2)), "mdb_env_set_maxdbs")
         try LMDBError.check(mdb_env_set_maxreaders(environment, 510), "mdb_env_set_maxreaders")
         try LMDBError.check(mdb_env_set_mapsize(environment, initialMapSizeBytes), "mdb_env_set_mapsize")
         // MDB_NOTLS: read transactions are not tied to a thread, as Swift tasks are not.
         // Default durability: none of LMDB's flags that skip or defer an fsync, no write map.
-        try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS), 0o600), "mdb_env_open")
+        let accessFlags: Int32 = switch access {
+        case .readWrite: 0
+        case .readOnly: MDB_RDONLY
+        case .readOnlyWithoutLock: MDB_RDONLY | MDB_NOLOCK
+        }
+        try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS | accessFlags), 0o600), "mdb_env_open")
+        // Clearing the slots of dead readers writes the lock file: a writer's business.
+        guard access == .readWrite else { return }
         var staleReaders: Int32 = 0
         try LMDBError.check(mdb_reader_check(environment, &staleReaders), "mdb_reader_check")
     }
@@ -58,7 +83,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             var statistics = MDB_stat()
             try LMDBError.check(mdb_stat(transaction.pointer, 0, &statistics), "mdb_stat")
             let isNew = statistics.ms_entries == 0
-            var opened = [MDB_dbi](repeating: 0, count: Table.allCases.count)
+            var opened = [MDB_dbi?](repeating: nil, count: Table.allCases.count)
             for table in Table.allCases {
                 var handle: MDB_dbi = 0
                 // Tables added by a later version (the projections) are created in an older store.
@@ -70,6 +95,34 @@ final class LMDBEnvironment: @unchecked Sendable {
             }
             databases = opened
             if isNew { try initialise(transaction) }
+            return true
+        }
+    }
+
+    /// Opens the tables of an existing store in a read transaction, creating none, and
+    /// commits it so that the handles outlive it. A table added by a later version and
+    /// missing here reads as empty. Returns false when another table is missing.
+    func openDatabasesReadOnly() throws -> Bool {
+        try resizeLock.withSharedLock { () throws -> Bool in
+            let transaction = try begin(readOnly: true)
+            var opened = [MDB_dbi?](repeating: nil, count: Table.allCases.count)
+            for table in Table.allCases {
+                var handle: MDB_dbi = 0
+                let code = mdb_dbi_open(transaction.pointer, table.name, 0, &handle)
+                if code == MDB_NOTFOUND, table.isAddedToExistingStores { continue }
+                if code == MDB_NOTFOUND {
+                    mdb_txn_abort(transaction.pointer)
+                    return false
+                }
+                do { try LMDBError.check(code, "mdb_dbi_open") } catch {
+                    mdb_txn_abort(transaction.pointer)
+                    throw error
+                }
+                opened[table.rawValue] = handle
+            }
+            // A read transaction's handles survive only when it is committed.
+            try LMDBError.check(mdb_txn_commit(transaction.pointer), "mdb_txn_commit")
+            databases = opened
             return true
         }
     }
@@ -99,7 +152,8 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// `body` again when LMDB runs out of map. An error thrown by `body` aborts: nothing
     /// of the transaction is written.
     func write<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
-        try writerLock.withLock { () throws -> R in
+        guard access == .readWrite else { throw ReadOnlyEnvironment() }
+        return try writerLock.withLock { () throws -> R in
             while true {
                 switch try attemptWrite(body) {
                 case .finished(let result): return result
@@ -109,6 +163,9 @@ final class LMDBEnvironment: @unchecked Sendable {
             }
         }
     }
+
+    /// A write asked of an environment opened read-only; the store names itself.
+    struct ReadOnlyEnvironment: Error {}
 
     private enum WriteOutcome<R> {
         case finished(R)

@@ -20,17 +20,26 @@ final class LMDBTransaction: StorageTransaction {
         self.environment = environment
     }
 
-    private func handle(_ table: Table) -> MDB_dbi {
+    /// The table's handle; `nil` when a read-only environment lacks the table, which then
+    /// reads as empty.
+    private func handle(_ table: Table) -> MDB_dbi? {
         let handles = environment.databases
         precondition(handles.count == Table.allCases.count, "database \(table.name) used before it was opened")
         return handles[table.rawValue]
     }
 
+    /// The handle of a table about to be written; a write transaction has every table.
+    private func writableHandle(_ table: Table) throws -> MDB_dbi {
+        guard let handle = handle(table) else { throw LMDBError(code: EACCES, function: "write to the missing table \(table.name)") }
+        return handle
+    }
+
     func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer? {
+        guard let handle = handle(table) else { return nil }
         var value = MDB_val()
         let code = key.withUnsafeBytes { keyBytes -> Int32 in
             var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-            return mdb_get(pointer, handle(table), &keyValue, &value)
+            return mdb_get(pointer, handle, &keyValue, &value)
         }
         if code == MDB_NOTFOUND { return nil }
         try LMDBError.check(code, "mdb_get")
@@ -44,12 +53,13 @@ final class LMDBTransaction: StorageTransaction {
         case .append: MDB_APPEND
         case .insertOnly: MDB_NOOVERWRITE
         }
+        let handle = try writableHandle(table)
         var existing = MDB_val()
         let code = key.withUnsafeBytes { keyBytes -> Int32 in
             value.withUnsafeBytes { valueBytes -> Int32 in
                 var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
                 existing = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
-                return mdb_put(pointer, handle(table), &keyValue, &existing, UInt32(flags))
+                return mdb_put(pointer, handle, &keyValue, &existing, UInt32(flags))
             }
         }
         if code == MDB_KEYEXIST, mode == .insertOnly {
@@ -61,7 +71,7 @@ final class LMDBTransaction: StorageTransaction {
     }
 
     func last(_ table: Table, atOrBefore key: [UInt8]?) throws -> StorageEntry? {
-        try withCursor(table) { cursor throws -> StorageEntry? in
+        try withCursor(table, whenMissing: nil) { cursor throws -> StorageEntry? in
             var keyValue = MDB_val()
             var value = MDB_val()
             guard let key else {
@@ -86,7 +96,7 @@ final class LMDBTransaction: StorageTransaction {
     }
 
     func scan(_ table: Table, from key: [UInt8], _ body: (StorageEntry) throws -> Bool) throws {
-        try withCursor(table) { cursor throws in
+        try withCursor(table, whenMissing: ()) { cursor throws in
             var keyValue = MDB_val()
             var value = MDB_val()
             var code = key.withUnsafeBytes { keyBytes -> Int32 in
@@ -103,18 +113,27 @@ final class LMDBTransaction: StorageTransaction {
     }
 
     func count(_ table: Table) throws -> Int {
+        guard let handle = handle(table) else { return 0 }
         var statistics = MDB_stat()
-        try LMDBError.check(mdb_stat(pointer, handle(table), &statistics), "mdb_stat")
+        try LMDBError.check(mdb_stat(pointer, handle, &statistics), "mdb_stat")
         return statistics.ms_entries
     }
 
     func removeAll(_ table: Table) throws {
-        try LMDBError.check(mdb_drop(pointer, handle(table), 0), "mdb_drop")
+        try LMDBError.check(mdb_drop(pointer, try writableHandle(table), 0), "mdb_drop")
     }
 
-    private func withCursor<R>(_ table: Table, _ body: (OpaquePointer) throws -> R) throws -> R {
+    /// Deletes `table` itself from the file, as a store made before it existed lacks it
+    /// (tests); its handle is invalid afterwards, so the environment must be closed.
+    func deleteTable(_ table: Table) throws {
+        try LMDBError.check(mdb_drop(pointer, try writableHandle(table), 1), "mdb_drop")
+    }
+
+    /// Runs `body` with a cursor on `table`; `missing` is the answer for a missing table.
+    private func withCursor<R>(_ table: Table, whenMissing missing: R, _ body: (OpaquePointer) throws -> R) throws -> R {
+        guard let handle = handle(table) else { return missing }
         var cursor: OpaquePointer?
-        try LMDBError.check(mdb_cursor_open(pointer, handle(table), &cursor), "mdb_cursor_open")
+        try LMDBError.check(mdb_cursor_open(pointer, handle, &cursor), "mdb_cursor_open")
         guard let cursor else { throw LMDBError(code: EINVAL, function: "mdb_cursor_open") }
         defer { mdb_cursor_close(cursor) }
         return try body(cursor)

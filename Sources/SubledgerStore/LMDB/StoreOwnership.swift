@@ -6,7 +6,8 @@ import Musl
 
 extension EventStoreError.Code {
     /// The store's folder (or its `data.mdb`) belongs to another user than the one this
-    /// process runs as; it is opened only when ``EventStore/Options/allowForeignOwner`` is set.
+    /// process runs as; it is opened for writing only when ``EventStore/Options/allowForeignOwner``
+    /// is set. Reading it (``EventStore/Options/readOnly``) is not refused.
     public static let foreignOwner = EventStoreError.Code(rawValue: "foreignOwner")
 }
 
@@ -28,7 +29,8 @@ enum StoreOwnership {
         }
         guard owner != user else { return }
         throw EventStoreError(.foreignOwner,
-            "\(what) is owned by uid \(owner), not by this user (uid \(user)): refusing to open another user's store; "
-                + "run as uid \(owner), or set EventStore.Options.allowForeignOwner to open it anyway")
+            "\(what) is owned by uid \(owner), not by this user (uid \(user)): refusing to write another user's store; "
+                + "run as uid \(owner) to write it; reading it writes nothing there and is allowed (the reading commands, such as "
+                + "status, verify and export, open a store read-only)")
     }
 }

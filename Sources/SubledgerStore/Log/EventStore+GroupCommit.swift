@@ -22,7 +22,8 @@ extension EventStore {
     ///   written then.
     @discardableResult
     public func appendCoalesced(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) async throws -> AppendResult {
-        try await groupCommitter.append(events, expecting: expecting)
+        try refuseIfReadOnly("to append \(events.count) events")
+        return try await groupCommitter.append(events, expecting: expecting)
     }
 }
 

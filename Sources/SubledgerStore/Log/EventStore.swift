@@ -10,6 +10,8 @@
 /// ### Opening
 /// - ``open(at:options:)``
 /// - ``inMemory(clock:)``
+/// - ``Options``
+/// - ``isReadOnly``
 /// ### Writing
 /// - ``append(_:expecting:)``
 /// - ``appendCoalesced(_:expecting:)``
@@ -37,39 +39,63 @@ public final class EventStore: Sendable {
         /// it is refused with ``EventStoreError/Code/foreignOwner``.
         public var allowForeignOwner: Bool
         /// The projection kept beside the log, folded in the transaction of every append
-        /// (``StoredProjection``); made current when the store opens.
+        /// (``StoredProjection``); made current when the store opens, unless `readOnly`.
         public var projection: (any StoredProjection)?
+        /// Whether the store is only read: the folder must already hold a store, which is
+        /// opened without writing or creating any file (LMDB's `MDB_RDONLY`), so that a
+        /// copy on read-only media or a folder of another user can be read. The owner is
+        /// not checked (reading writes nothing there); the stored projection is not caught
+        /// up (a reader folds what it lacks in memory, ``ProjectionValue/isCurrent``);
+        /// every write throws ``EventStoreError/Code/notWritable``.
+        public var readOnly: Bool
 
         public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false,
-                    projection: (any StoredProjection)? = nil) {
+                    projection: (any StoredProjection)? = nil, readOnly: Bool = false) {
             self.initialMapSizeBytes = initialMapSizeBytes
             self.clock = clock
             self.allowForeignOwner = allowForeignOwner
             self.projection = projection
+            self.readOnly = readOnly
         }
     }
 
     let log: any EventLogProtocol
     /// Shares one write transaction among concurrent ``appendCoalesced(_:expecting:)`` callers.
     let groupCommitter: GroupCommitter
+    /// The folder of a store opened read-only (``Options/readOnly``); `nil` when writable.
+    let readOnlyPath: String?
 
-    init(log: any EventLogProtocol) {
+    init(log: any EventLogProtocol, readOnlyPath: String? = nil) {
         self.log = log
+        self.readOnlyPath = readOnlyPath
         groupCommitter = GroupCommitter(log: log)
     }
 
+    /// Whether the store was opened with ``Options/readOnly``.
+    public var isReadOnly: Bool { readOnlyPath != nil }
+
+    /// Throws ``EventStoreError/Code/notWritable`` when the store is read-only; `action`
+    /// says what was refused.
+    func refuseIfReadOnly(_ action: String) throws {
+        guard let readOnlyPath else { return }
+        throw EventStoreError(.notWritable,
+            "the store \(readOnlyPath) was opened read-only (EventStore.Options.readOnly): refusing \(action); nothing was written")
+    }
+
     /// Opens the store in the folder `path` (created, with mode 0700, when missing; its
-    /// files get mode 0600).
+    /// files get mode 0600). With ``Options/readOnly`` the store must exist, and nothing is
+    /// created or written.
     ///
     /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/notAStore`` for a folder
-    ///   that holds something else, ``EventStoreError/Code/newerFormat`` for a store of a
+    ///   that holds something else (or, read-only, no store), ``EventStoreError/Code/newerFormat`` for a store of a
     ///   newer subledger, ``EventStoreError/Code/notWritable`` when the folder cannot be
     ///   written, ``EventStoreError/Code/foreignOwner`` when it belongs to another user.
     public static func open(at path: String, options: Options = Options()) throws -> EventStore {
         do {
             let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
-                                               allowForeignOwner: options.allowForeignOwner)
+                                               allowForeignOwner: options.allowForeignOwner, readOnly: options.readOnly)
             let log = EventLog(backend: backend, clock: options.clock, projection: options.projection)
+            guard !options.readOnly else { return EventStore(log: log, readOnlyPath: path) }
             try log.openProjection()
             return EventStore(log: log)
         } catch {
@@ -94,7 +120,8 @@ public final class EventStore: Sendable {
     ///   ``EventStoreError/Code/recordedAtOutOfOrder``, ...); nothing is written then.
     @discardableResult
     public func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) throws -> AppendResult {
-        try log.append(events, expecting: expecting)
+        try refuseIfReadOnly("to append \(events.count) events")
+        return try log.append(events, expecting: expecting)
     }
 
     /// Runs `body` with a session whose appends all go into one write transaction, so that
@@ -103,7 +130,8 @@ public final class EventStore: Sendable {
     /// `body` may be run more than once (when the map grows mid-way, the transaction is
     /// started again): it must read its input afresh each time.
     public func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R {
-        try log.withAppendSession(body)
+        try refuseIfReadOnly("to append")
+        return try log.withAppendSession(body)
     }
 
     /// Up to `limit` events from `position` on. Each is checked against its checksum and
@@ -175,7 +203,8 @@ public final class EventStore: Sendable {
     /// Folds the whole log into the store's projection again and replaces its records in
     /// one write transaction; reports whether they came out byte for byte as they were.
     public func rebuildProjection() throws -> ProjectionRebuildReport {
-        try log.rebuildProjection()
+        try refuseIfReadOnly("to rebuild the stored projection")
+        return try log.rebuildProjection()
     }
 
     /// Walks the whole log and checks every event: it decodes, its hash matches its
@@ -189,6 +218,16 @@ public final class EventStore: Sendable {
     @_spi(Testing)
     public func corruptStoredEvent(at position: UInt64, byteOffset: Int, mask: UInt8 = 0x01) throws {
         try log.corrupt(position: position, byteOffset: byteOffset, mask: mask)
+    }
+
+    /// Deletes the table of stored projections from an LMDB store, making it a store of
+    /// before that table existed (tests of reading such a store). Close the store after.
+    @_spi(Testing)
+    public func deleteStoredProjectionTable() throws {
+        guard let log = log as? EventLog<LMDBBackend> else {
+            throw EventStoreError(.storage, "only a store on disk has tables to delete")
+        }
+        try log.backend.write { transaction in try transaction.deleteTable(.projections) }
     }
 
     /// Stamps the store with another format version (tests of format refusal).
