@@ -8,7 +8,7 @@
 # - following: a store of 10,000,000 events followed from position 1 by a slow consumer
 #   (`Ledger.follow`) in a process of its own: events/s and its peak memory (goal 64 MiB).
 #
-#   bash tools/bench.sh                      # everything at the default sizes (~20 minutes)
+#   bash tools/bench.sh                      # everything at the default sizes (~25 minutes)
 #   bash tools/bench.sh --events 100000 --scale-events 200000 --scale-lines 20000   # quick
 #   bash tools/bench.sh --parts scale        # only the scale part (or --parts appends, follow)
 #   bash tools/bench.sh --parts follow --follow-events 200000   # only the follower, quick
