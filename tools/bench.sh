@@ -4,11 +4,14 @@
 # - subledger's append and read against raw LMDB (the limit) and SQLite through GRDB;
 # - at scale: a store of 10,000,000 generated events over 1,000,000 lines (the demo's
 #   generator), and the release `subledger` binary's import, export, verify and status
-#   timed as whole processes, the library's status and as-of replay in process.
+#   timed as whole processes, the library's status and as-of replay in process;
+# - following: a store of 10,000,000 events followed from position 1 by a slow consumer
+#   (`Ledger.follow`) in a process of its own: events/s and its peak memory (goal 64 MiB).
 #
-#   bash tools/bench.sh                      # everything at the default sizes (~20 minutes)
+#   bash tools/bench.sh                      # everything at the default sizes (~25 minutes)
 #   bash tools/bench.sh --events 100000 --scale-events 200000 --scale-lines 20000   # quick
-#   bash tools/bench.sh --parts scale        # only the scale part (or --parts appends)
+#   bash tools/bench.sh --parts scale        # only the scale part (or --parts appends, follow)
+#   bash tools/bench.sh --parts follow --follow-events 200000   # only the follower, quick
 #   bash tools/bench.sh --single-events 500  # events for batch size 1 (default min(N, 2000))
 #   bash tools/bench.sh --help
 set -euo pipefail

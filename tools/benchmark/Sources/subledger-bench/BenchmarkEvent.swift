@@ -37,10 +37,7 @@ struct EventSet {
     init(count: Int, seed: UInt64 = 0x5EB1_ED6E) {
         var generator = SeededGenerator(seed: seed)
         let lineCount = max(1, count / 10)
-        lines = (0..<lineCount).map { index in
-            let digits = String(index)
-            return "+98912" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
-        }
+        lines = (0..<lineCount).map(Self.lineNumber)
         // 2026-01-01T00:00:00Z, then one event per second.
         let start: Int64 = 1_767_225_600_000
         events = (0..<count).map { index in
@@ -54,6 +51,12 @@ struct EventSet {
                 occurredAt: start + Int64(index) * 1000
             )
         }
+    }
+
+    /// The number of the line at `index`: "+98912" and the index in seven digits.
+    static func lineNumber(_ index: Int) -> String {
+        let digits = String(index)
+        return "+98912" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
     }
 
     /// The first `count` events in batches of `batchSize` (the last may be shorter).

@@ -14,6 +14,8 @@ struct BenchmarkRun {
     private(set) var loadAtRunStart = MachineLoad.now()
     /// The scale part's results (``runScale()``), `nil` when it did not run.
     var scale: ScaleResults?
+    /// The follow part's results (``runFollow()``), `nil` when it did not run.
+    var follow: FollowResults?
 
     init(options: BenchmarkOptions) {
         self.options = options
@@ -44,7 +46,8 @@ struct BenchmarkRun {
         printToStandardError("bench: \(line)")
     }
 
-    /// Measures the record size, then appends at every batch size; then the scale part.
+    /// Measures the record size, then appends at every batch size; then the scale part; then
+    /// the follow part.
     mutating func runAll() throws {
         loadAtRunStart = MachineLoad.now()
         if options.parts.contains(.appends) {
@@ -54,5 +57,6 @@ struct BenchmarkRun {
             if options.engines.contains(.subledger) { runSubSteps() }
         }
         if options.parts.contains(.scale) { try runScale() }
+        if options.parts.contains(.follow) { try runFollow() }
     }
 }

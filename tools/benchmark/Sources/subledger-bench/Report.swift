@@ -11,7 +11,8 @@ struct Report {
         var sections = [header]
         if options.parts.contains(.appends) { sections.append(appends) }
         if let scale = run.scale { sections.append(scaleSection(scale)) }
-        var details = run.scale?.details ?? []
+        if let follow = run.follow { sections.append(followSection(follow)) }
+        var details = (run.scale?.details ?? []) + (run.follow?.details ?? [])
         if options.parts.contains(.appends) {
             details = ReportTable(measurements: run.measurements, sizes: run.sizes).subledgerOverheads() + run.details + details
         }
@@ -74,6 +75,19 @@ struct Report {
             - \(missed == 0 ? "Every goal met." : "\(missed) goal(s) missed.")
 
             \(ScaleRow.table(scale.rows))
+            """
+    }
+
+    private func followSection(_ follow: FollowResults) -> String {
+        let missed = follow.rows.filter { $0.met == false }.count
+        return """
+            ## Following \(ReportTable.grouped(follow.eventCount)) events with a slow consumer
+
+            - A store of \(ReportTable.grouped(follow.eventCount)) `UsageRecorded` events appended in batches of 10,000; then a process of its own (`subledger-bench --follow-child`) follows it from position 1 with `Ledger.follow` (a chunk of at most `FollowedFacts.chunkSize` events read only when the previous one is taken) and sleeps 1 ms every \(ReportTable.grouped(run.options.followPauseEvery)) facts, until it has taken every event (their amounts summed and checked).
+            - Its peak memory is its own, read from /proc while it runs: `VmHWM` counts the store's pages it has read (mapped, reclaimable by the kernel), `RssAnon` only what it allocates.
+            - \(missed == 0 ? "Every goal met." : "\(missed) goal(s) missed.")
+
+            \(ScaleRow.table(follow.rows))
             """
     }
 }

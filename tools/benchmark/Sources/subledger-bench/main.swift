@@ -3,6 +3,15 @@ import Foundation
 // subledger-bench: subledger's append and read against raw LMDB and SQLite (GRDB).
 // Progress goes to standard error; the report, in Markdown, to standard output.
 
+// The follow part's follower runs as this program again, in a process of its own.
+if CommandLine.arguments.dropFirst().first == FollowingProcess.flag {
+    let arguments = Array(CommandLine.arguments.dropFirst(2))
+    Task {
+        exit(await FollowingProcess.run(arguments))
+    }
+    dispatchMain()
+}
+
 let started = ContinuousClock.now
 let options: BenchmarkOptions
 do throws(UsageError) {
