@@ -45,7 +45,8 @@ func usingTheLedgerFromAServiceExample() async throws {
     // snippet using-the-ledger
     let sentAt = try Timestamp(rfc3339: "2025-02-02T18:10:00Z")
     let notice = try ledger.apply(
-        .sendNotice(kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 24 * 3600)),
+        .sendNotice(kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 24 * 3600),
+                    noticeID: "SMSGW-778812"),   // the gateway's id, which its receipts name
         to: line, at: sentAt)
     for fact in notice {
         print(fact.position, fact.fact.eventID?.description ?? "", fact.fact.metadata["rule"] ?? "",

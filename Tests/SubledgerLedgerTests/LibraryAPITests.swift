@@ -43,6 +43,27 @@ struct LibraryAPITests {
         #expect(recorded.first?.fact.metadata["rule"]?.contains("NTC-1") == true)
     }
 
+    @Test("a notice sent through apply keeps the caller's id, which its delivery receipt then names")
+    func aNoticeKeepsTheCallersID() throws {
+        let ledger = Ledger.inMemory()
+        try Self.signUp(ledger)
+        let sentAt = Timestamp.at("2025-02-02T18:10:00Z")
+        let recorded = try ledger.apply(.sendNotice(kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 86_400),
+                                                    noticeID: "SMSGW-778812"), to: Self.line, at: sentAt)
+        guard case .noticeSent(let notice)? = recorded.first?.event else {
+            Issue.record("no notice recorded: \(recorded)")
+            return
+        }
+        #expect(notice.noticeID == "SMSGW-778812")
+        try ledger.record([.line(Self.line, .at("2025-02-02T18:11:00Z"), .noticeDelivered(noticeID: "SMSGW-778812"))])
+        #expect(try ledger.state(of: Self.line).notice("SMSGW-778812")?.deliveredAt == .at("2025-02-02T18:11:00Z"))
+        // The same id again is not a second notice: the action is refused and nothing is recorded.
+        #expect(throws: LedgerError.self) {
+            try ledger.apply(.sendWrittenWarning(channel: .letter, noticeID: "SMSGW-778812"), to: Self.line, at: .at("2025-02-02T18:12:00Z"))
+        }
+        #expect(try ledger.store.head().position == 5)
+    }
+
     @Test("a refused action returns nothing and records nothing")
     func aRefusedActionRecordsNothing() throws {
         let ledger = Ledger.inMemory()

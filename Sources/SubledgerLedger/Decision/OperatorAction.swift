@@ -4,14 +4,16 @@ public import SubledgerStore
 public enum OperatorAction: Hashable, Sendable {
     /// A notice (NTC-1, NTC-2, GEN-5); with no deadline, a threshold notice states the
     /// minimum (24 h or 72 h from sending, NTC-1), which the recorded event then carries.
-    case sendNotice(kind: NoticeSent.Kind, channel: NoticeSent.Channel, deadline: Timestamp?)
+    /// `noticeID` is the caller's id of the notice (its SMS gateway's, say), which delivery
+    /// receipts then name; `nil` lets the ledger make one from the kind and the time.
+    case sendNotice(kind: NoticeSent.Kind, channel: NoticeSent.Channel, deadline: Timestamp?, noticeID: String? = nil)
     /// An invoice of these items (BIL-1..3); due in the edition's 15 days unless given.
     case issueInvoice(invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [InvoiceIssued.Item], dueAt: Timestamp?)
     /// A cut for debt or another reason; for debt, the cut notice is sent with it (GEN-5).
     case cut(direction: LineSuspended.Direction, reason: LineSuspended.Reason)
     case restore(reconnectionFee: Rials)
-    /// The written warning of OVD-3.
-    case sendWrittenWarning(channel: NoticeSent.Channel)
+    /// The written warning of OVD-3; `noticeID` as for ``sendNotice(kind:channel:deadline:noticeID:)``.
+    case sendWrittenWarning(channel: NoticeSent.Channel, noticeID: String? = nil)
     case revoke(reason: String)
     case recordExpertValuation(amount: Rials)
     case sellAtAuction(price: Rials)
@@ -27,9 +29,9 @@ extension OperatorAction {
     func events(line: LineState, at time: Timestamp, edition: PolicyEdition) -> [LedgerEvent] {
         let stamp = time.millisecondsSinceEpoch
         switch self {
-        case .sendNotice(let kind, let channel, let deadline):
+        case .sendNotice(let kind, let channel, let deadline, let noticeID):
             let minimum = kind.isThresholdNotice ? ThresholdTerms(edition: edition, line: line).noticeMinimumDeadline(from: time) : nil
-            return [.noticeSent(NoticeSent(noticeID: "\(kind.rawValue)-\(stamp)", kind: kind, channel: channel,
+            return [.noticeSent(NoticeSent(noticeID: noticeID ?? "\(kind.rawValue)-\(stamp)", kind: kind, channel: channel,
                                            deadline: deadline ?? minimum, fee: 0))]
         case .issueInvoice(let invoiceID, let periodStart, let periodEnd, let items, let dueAt):
             // Items beyond 64 bits get a total that cannot be theirs: BIL-2 then refuses the invoice.
@@ -47,8 +49,8 @@ extension OperatorAction {
             events.append(.lineSuspended(suspension))
             return events
         case .restore(let fee): return [.lineRestored(reconnectionFee: fee)]
-        case .sendWrittenWarning(let channel):
-            return [.noticeSent(NoticeSent(noticeID: "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0))]
+        case .sendWrittenWarning(let channel, let noticeID):
+            return [.noticeSent(NoticeSent(noticeID: noticeID ?? "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0))]
         case .revoke(let reason): return [.lineRevoked(reason: reason)]
         case .recordExpertValuation(let amount): return [.expertValuationRecorded(amount: amount)]
         case .sellAtAuction(let price): return [.auctionSold(price: price)]
