@@ -21,7 +21,7 @@ func readmeLedgerExample() async throws {
         .line(line, signedUp, .lineActivated(LineActivated(
             subscriberID: "S-1001", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0))),
         .line(line, try Timestamp(rfc3339: "2025-02-02T18:00:00Z"),
-              .usageRecorded(amount: 245_000, description: "calls and data")),
+              .usageRecorded(UsageRecorded(amount: 245_000, description: "calls and data"))),
     ])
     let status = try ledger.status(of: line)                  // debt 245,000 of a 300,000 threshold
     let owed = try ledger.due(at: try Timestamp(rfc3339: "2025-02-02T18:05:00Z"))  // NTC-1: a notice is owed

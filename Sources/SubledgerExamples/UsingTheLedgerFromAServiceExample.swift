@@ -23,7 +23,7 @@ func usingTheLedgerFromAServiceExample() async throws {
         .line(line, signedUp, .lineActivated(LineActivated(
             subscriberID: "S-1001", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0))),
         .line(line, try Timestamp(rfc3339: "2025-02-02T18:00:00Z"),
-              .usageRecorded(amount: 245_000, description: "calls and data")),
+              .usageRecorded(UsageRecorded(amount: 245_000, description: "calls and data"))),
     ])
     print(recorded.positions)   // [1, 2, 3] in a new store
     // end

@@ -22,7 +22,7 @@ struct AuditTests {
     @Test func aPaymentRecordedAfterTheCutMakesItAWarning() throws {
         let lawful = Given(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()])
         let cut = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-03T19:00:00Z").get().facts
-        let latePayment = LedgerFact.on("2025-02-03T12:00:00Z", .paymentReceived(paymentID: "P-9", amount: 100_000, method: "bank"))
+        let latePayment = LedgerFact.on("2025-02-03T12:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P-9", amount: 100_000, method: "bank")))
         let findings = try audit(lawful.facts + cut + [latePayment])
         #expect(!findings.contains { $0.severity == .violation }, "\(findings)")
         #expect(findings.contains { $0.rule == "CUT-1" && $0.severity == .warning && $0.message.contains("recorded later") })
@@ -40,7 +40,7 @@ struct AuditTests {
     }
 
     @Test func aLateFeeIsAGEN2Violation() throws {
-        let findings = try audit(Given.mobileLine() + [.on("2025-03-01T00:00:00Z", .lateFeeCharged(amount: 20_000))])
+        let findings = try audit(Given.mobileLine() + [.on("2025-03-01T00:00:00Z", .lateFeeCharged(LateFeeCharged(amount: 20_000)))])
         #expect(findings.map(\.rule) == ["GEN-2"])
         #expect(findings.first?.severity == .violation)
     }
@@ -76,7 +76,7 @@ struct LedgerRetryTests {
         #expect(again.appendedCount == 0)
         #expect(again.positions == [1, 2, 3, 4])
         var changed = facts
-        changed[3].event = .usageRecorded(amount: 1, description: "other")
+        changed[3].event = .usageRecorded(UsageRecorded(amount: 1, description: "other"))
         #expect { try ledger.record(changed) } throws: { error in
             guard let error = error as? LedgerError, case .badFact(let fact) = error.kind else { return false }
             return fact.field == "eventId" && error.index == 3

@@ -6,7 +6,7 @@ import SubledgerStore
 /// A mobile no-deposit line: threshold 300,000 (THR-1); edition 2021 notice at 240,000.
 @Suite("Cuts: NTC-1, NTC-2, CUT-1, CUT-2, DLV-1, GEN-1, GEN-5, OVD-1, OVD-2, SUS-1")
 struct CutRuleTests {
-    static let usage = LedgerFact.on("2025-02-02T18:00:00Z", .usageRecorded(amount: 315_000, description: "calls"))
+    static let usage = LedgerFact.on("2025-02-02T18:00:00Z", .usageRecorded(UsageRecorded(amount: 315_000, description: "calls")))
     static func notice(_ id: String = "N-1", at time: String = "2025-02-02T18:10:00Z", deadline: String? = "2025-02-03T18:10:00Z",
                        kind: NoticeSent.Kind = .thresholdWarning, fee: Rials = 0) -> LedgerFact {
         .on(time, .noticeSent(NoticeSent(noticeID: id, kind: kind, channel: .sms, deadline: deadline.map { .at($0) }, fee: fee)))
@@ -32,26 +32,26 @@ struct CutRuleTests {
     }
 
     @Test func CUT1c_refusesACutBelowTheThreshold() {
-        let below = LedgerFact.on("2025-02-02T18:00:00Z", .usageRecorded(amount: 299_999, description: "calls"))
+        let below = LedgerFact.on("2025-02-02T18:00:00Z", .usageRecorded(UsageRecorded(amount: 299_999, description: "calls")))
         let result = Given(Given.mobileLine() + [below, Self.notice()]).when(Self.thresholdCut, at: "2025-02-04T00:00:00Z")
         #expect(result.refusedRule == "CUT-1")
     }
 
     @Test func CUT1_aNoticeIsSpentWhenPaymentsBringTheDebtBelowItsLevel() {
-        let payment = LedgerFact.on("2025-02-02T20:00:00Z", .paymentReceived(paymentID: "P-1", amount: 100_000, method: "card"))
-        let more = LedgerFact.on("2025-02-02T21:00:00Z", .usageRecorded(amount: 100_000, description: "data"))
+        let payment = LedgerFact.on("2025-02-02T20:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P-1", amount: 100_000, method: "card")))
+        let more = LedgerFact.on("2025-02-02T21:00:00Z", .usageRecorded(UsageRecorded(amount: 100_000, description: "data")))
         let result = Given(Given.mobileLine() + [Self.usage, Self.notice(), payment, more]).when(Self.thresholdCut, at: "2025-02-04T00:00:00Z")
         #expect(result.refusedRule == "CUT-1")
     }
 
     @Test func DLV1_aFailedNoticeDoesNotCount() {
-        let failed = LedgerFact.on("2025-02-02T18:11:00Z", .noticeDeliveryFailed(noticeID: "N-1"))
+        let failed = LedgerFact.on("2025-02-02T18:11:00Z", .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: "N-1")))
         let result = Given(Given.mobileLine() + [Self.usage, Self.notice(), failed]).when(Self.thresholdCut, at: "2025-02-04T00:00:00Z")
         #expect(result.refusedRule == "CUT-1")
     }
 
     @Test func DLV1_theMinimumRunsFromDelivery() {
-        let delivered = LedgerFact.on("2025-02-02T20:00:00Z", .noticeDelivered(noticeID: "N-1"))
+        let delivered = LedgerFact.on("2025-02-02T20:00:00Z", .noticeDelivered(NoticeDelivered(noticeID: "N-1")))
         let given = Given(Given.mobileLine() + [Self.usage, Self.notice(), delivered])
         #expect(given.when(Self.thresholdCut, at: "2025-02-03T19:59:59Z").refusedRule == "CUT-1")
         #expect(given.when(Self.thresholdCut, at: "2025-02-03T20:00:00Z").isAllowed)
@@ -68,8 +68,8 @@ struct CutRuleTests {
     }
 
     @Test func NTC1_depositPlansGetSeventyTwoHours() {
-        let deposit = LedgerFact.on("2024-01-01T09:00:00Z", .depositPaid(amount: 1_000_000))
-        let given = Given(Given.mobileLine(plan: .deposit) + [deposit, .on("2025-02-01T00:00:00Z", .usageRecorded(amount: 800_000, description: "x")),
+        let deposit = LedgerFact.on("2024-01-01T09:00:00Z", .depositPaid(DepositPaid(amount: 1_000_000)))
+        let given = Given(Given.mobileLine(plan: .deposit) + [deposit, .on("2025-02-01T00:00:00Z", .usageRecorded(UsageRecorded(amount: 800_000, description: "x"))),
                                                              Self.notice(at: "2025-02-01T10:00:00Z", deadline: "2025-02-04T10:00:00Z")])
         #expect(given.when(Self.thresholdCut, at: "2025-02-04T09:59:59Z").refusedRule == "CUT-1")
         #expect(given.when(Self.thresholdCut, at: "2025-02-04T10:00:00Z").isAllowed)
@@ -77,7 +77,7 @@ struct CutRuleTests {
 
     @Test func NTC1_editionsDifferInWhenTheNoticeIsOwed() {
         let editions = PolicyEditions.builtIn
-        let line = Given(Given.mobileLine() + [.on("2025-02-01T00:00:00Z", .usageRecorded(amount: 240_000, description: "x"))]).line
+        let line = Given(Given.mobileLine() + [.on("2025-02-01T00:00:00Z", .usageRecorded(UsageRecorded(amount: 240_000, description: "x")))]).line
         let due2021 = WorkList.due(line: line, subscriber: nil, at: .at("2025-02-02T00:00:00Z"), editions: editions, calendar: .standard)
         #expect(due2021.contains { $0.action == .notice && $0.rule == "NTC-1" })
         var olderLine = line
@@ -124,12 +124,12 @@ struct OverdueRuleTests {
     static let invoice = LedgerFact.on("2025-01-20T08:00:00Z", .invoiceIssued(InvoiceIssued(
         invoiceID: "I-1", periodStart: .at("2024-12-21T00:00:00Z"), periodEnd: .at("2025-01-19T00:00:00Z"),
         items: [.init(description: "usage", amount: 150_000)], total: 150_000, dueAt: .at("2025-02-04T08:00:00Z"))))
-    static let given = Given(Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(amount: 150_000, description: "x")), invoice])
+    static let given = Given(Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 150_000, description: "x"))), invoice])
 
     @Test func OVD1_aOneWayCutNeedsAnUnpaidInvoicePastItsDueDate() {
         #expect(Self.given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-04T08:00:00Z").refusedRule == "OVD-1")
         #expect(Self.given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-04T08:00:01Z").isAllowed)
-        let paid = Given(Self.given.facts + [.on("2025-02-01T00:00:00Z", .paymentReceived(paymentID: "P", amount: 150_000, method: "card"))])
+        let paid = Given(Self.given.facts + [.on("2025-02-01T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 150_000, method: "card")))])
         #expect(paid.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-10T00:00:00Z").refusedRule == "OVD-1")
     }
 
@@ -142,7 +142,7 @@ struct OverdueRuleTests {
     }
 
     @Test func BIL3_fifteenDaysToPay() {
-        let usage = LedgerFact.on("2025-02-10T00:00:00Z", .usageRecorded(amount: 10_000, description: "x"))
+        let usage = LedgerFact.on("2025-02-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 10_000, description: "x")))
         let given = Given(Given.mobileLine() + [usage])
         let items = [InvoiceIssued.Item(description: "usage", amount: 10_000)]
         let exact = given.when(.issueInvoice(invoiceID: "I", periodStart: .at("2025-02-01T00:00:00Z"), periodEnd: .at("2025-02-19T00:00:00Z"),
@@ -155,7 +155,7 @@ struct OverdueRuleTests {
 
     @Test func BIL1_invoicesAtLeastOneSolarHijriMonthApart() {
         // I-1 was issued 1403-10-30 11:30 Tehran; Dey has 30 days, Bahman 30: a month later is 1403-11-30 11:30.
-        let usage = LedgerFact.on("2025-02-10T00:00:00Z", .usageRecorded(amount: 10_000, description: "x"))
+        let usage = LedgerFact.on("2025-02-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 10_000, description: "x")))
         let given = Given(Self.given.facts + [usage])
         let next = TehranCalendar.standard.addingMonths(1, to: .at("2025-01-20T08:00:00Z"))
         let items = [InvoiceIssued.Item(description: "usage", amount: 10_000)]
@@ -168,7 +168,7 @@ struct OverdueRuleTests {
     }
 
     @Test func BIL2_itemsMustAddUpToTheTotal() {
-        let usage = LedgerFact.on("2025-02-10T00:00:00Z", .usageRecorded(amount: 10_000, description: "x"))
+        let usage = LedgerFact.on("2025-02-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 10_000, description: "x")))
         let given = Given(Given.mobileLine() + [usage])
         let wrong = given.judge(.invoiceIssued(InvoiceIssued(invoiceID: "I", periodStart: .at("2025-02-01T00:00:00Z"), periodEnd: .at("2025-02-19T00:00:00Z"),
                                                              items: [.init(description: "a", amount: 4_000)], total: 10_000,
@@ -200,7 +200,7 @@ struct EmergencyAndDebtStatusTests {
     }
 
     @Test func BIL4_anOverdueCutComesAfterAnInvoiceToldTheDebtStatus() {
-        let uninvoiced = Given(Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(amount: 150_000, description: "x"))])
+        let uninvoiced = Given(Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 150_000, description: "x")))])
         let judged = uninvoiced.judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
                                       at: "2025-03-01T00:00:00Z")
         #expect(judged.contains { $0.rule == "BIL-4" && $0.isForbidden })
@@ -218,8 +218,8 @@ struct DebtHistoryTests {
         var time = Timestamp.at("2025-02-03T00:00:00Z")
         for cycle in 0..<100 {
             time = time.adding(seconds: 86_400)
-            facts.append(.line(Given.number, time, .paymentReceived(paymentID: "P\(cycle)", amount: Given(facts).line.debt, method: "card")))
-            facts.append(.line(Given.number, time.adding(seconds: 3_600), .usageRecorded(amount: 350_000, description: "x")))
+            facts.append(.line(Given.number, time, .paymentReceived(PaymentReceived(paymentID: "P\(cycle)", amount: Given(facts).line.debt, method: "card"))))
+            facts.append(.line(Given.number, time.adding(seconds: 3_600), .usageRecorded(UsageRecorded(amount: 350_000, description: "x"))))
         }
         let given = Given(facts)
         #expect(given.line.debtChanges.count == 2)

@@ -21,7 +21,7 @@ struct FollowTests {
         var batch: [ProposedEvent] = []
         for index in first..<(first + count) {
             let fact = LedgerFact.line(line, .at("2025-01-01T00:00:00Z").adding(milliseconds: Int64(index) * 1000),
-                                       .paymentReceived(paymentID: "P-\(index)", amount: 1000, method: "card"))
+                                       .paymentReceived(PaymentReceived(paymentID: "P-\(index)", amount: 1000, method: "card")))
             batch.append(fact.proposedEvent())
             if batch.count == 500 {
                 try ledger.store.append(batch)

@@ -22,7 +22,7 @@ struct Issue9DomainTests {
     }
 
     static func usage(_ amount: Rials, at time: String = "2024-06-01T00:00:00Z") -> LedgerFact {
-        .on(time, .usageRecorded(amount: amount, description: "calls"))
+        .on(time, .usageRecorded(UsageRecorded(amount: amount, description: "calls")))
     }
 
     // MARK: Item 1
@@ -126,7 +126,7 @@ struct Issue9DomainTests {
     @Test(arguments: ["not a number", "09121234567"])
     func recordRefusesALineNumberThatIsNotE164(_ number: String) throws {
         let (ledger, _) = Self.ledger()
-        let fact = LedgerFact.line(number, .at("2024-06-01T00:00:00Z"), .usageRecorded(amount: 5, description: "x"))
+        let fact = LedgerFact.line(number, .at("2024-06-01T00:00:00Z"), .usageRecorded(UsageRecorded(amount: 5, description: "x")))
         #expect(Self.badFact { try ledger.record([fact]) }?.error.field == "line")
         #expect(try ledger.store.head().position == 0)
     }

@@ -70,7 +70,7 @@ struct Given {
             LedgerFact(stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T08:00:00Z"),
                        event: .subscriberRegistered(SubscriberRegistered(subscriberID: "S-1", kind: kind, governmental: governmental,
                                                                          name: "Test", nationalID: "0012345678"))),
-            LedgerFact(stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T09:00:00Z"), event: .identityVerified(documents: ["id"])),
+            LedgerFact(stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T09:00:00Z"), event: .identityVerified(IdentityVerified(documents: ["id"]))),
             .line(number, .at(activatedAt), .lineActivated(LineActivated(subscriberID: "S-1", service: service, plan: plan,
                                                                          connectionFee: 0, vanityPremium: vanityPremium))),
         ]

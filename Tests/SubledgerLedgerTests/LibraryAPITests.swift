@@ -15,13 +15,13 @@ struct LibraryAPITests {
                 subscriberID: "S-1", kind: .individual, governmental: false, name: "Sara", nationalID: "0012345678"))),
             .line(line, .at("2025-02-01T09:00:00Z"), .lineActivated(LineActivated(
                 subscriberID: "S-1", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0))),
-            .line(line, .at("2025-02-02T18:00:00Z"), .usageRecorded(amount: 245_000, description: "calls")),
+            .line(line, .at("2025-02-02T18:00:00Z"), .usageRecorded(UsageRecorded(amount: 245_000, description: "calls"))),
         ])
     }
 
     @Test("LedgerFact.subscriber puts the fact on the subscriber's stream")
     func aSubscriberFactIsOnTheSubscribersStream() {
-        let fact = LedgerFact.subscriber("S-1", .at("2025-02-01T09:00:00Z"), .identityVerified(documents: ["id card"]),
+        let fact = LedgerFact.subscriber("S-1", .at("2025-02-01T09:00:00Z"), .identityVerified(IdentityVerified(documents: ["id card"])),
                                          metadata: ["actor": "crm"])
         #expect(fact.stream == .subscriber("S-1"))
         #expect(fact.metadata == ["actor": "crm"])
@@ -55,7 +55,7 @@ struct LibraryAPITests {
             return
         }
         #expect(notice.noticeID == "SMSGW-778812")
-        try ledger.record([.line(Self.line, .at("2025-02-02T18:11:00Z"), .noticeDelivered(noticeID: "SMSGW-778812"))])
+        try ledger.record([.line(Self.line, .at("2025-02-02T18:11:00Z"), .noticeDelivered(NoticeDelivered(noticeID: "SMSGW-778812")))])
         #expect(try ledger.state(of: Self.line).notice("SMSGW-778812")?.deliveredAt == .at("2025-02-02T18:11:00Z"))
         // The same id again is not a second notice: the action is refused and nothing is recorded.
         #expect(throws: LedgerError.self) {

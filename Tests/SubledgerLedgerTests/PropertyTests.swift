@@ -9,7 +9,7 @@ enum RandomHistory {
         var random = SeededRandom(seed: seed)
         var facts = Given.mobileLine(plan: [Plan.noDeposit, .deposit, .guarantee].randomElement(using: &random)!)
         if case .lineActivated(let activated) = facts[2].event, activated.plan != .noDeposit {
-            facts.append(.on("2024-01-01T09:00:00Z", activated.plan == .deposit ? .depositPaid(amount: 500_000) : .guaranteePaid(amount: 500_000)))
+            facts.append(.on("2024-01-01T09:00:00Z", activated.plan == .deposit ? .depositPaid(DepositPaid(amount: 500_000)) : .guaranteePaid(GuaranteePaid(amount: 500_000))))
         }
         var time = Timestamp.at("2024-01-02T00:00:00Z")
         var invoiceNumber = 0
@@ -17,8 +17,8 @@ enum RandomHistory {
             time = time.adding(seconds: Int64.random(in: 3_600...(6 * 86_400), using: &random))
             let line = Given(facts).line
             switch Int.random(in: 0..<10, using: &random) {
-            case 0...2: facts.append(.line(Given.number, time, .usageRecorded(amount: Int64.random(in: 1...150_000, using: &random), description: "usage")))
-            case 3: facts.append(.line(Given.number, time, .paymentReceived(paymentID: "P\(facts.count)", amount: Int64.random(in: 1...200_000, using: &random), method: "card")))
+            case 0...2: facts.append(.line(Given.number, time, .usageRecorded(UsageRecorded(amount: Int64.random(in: 1...150_000, using: &random), description: "usage"))))
+            case 3: facts.append(.line(Given.number, time, .paymentReceived(PaymentReceived(paymentID: "P\(facts.count)", amount: Int64.random(in: 1...200_000, using: &random), method: "card"))))
             default:
                 invoiceNumber += 1
                 let actions: [OperatorAction] = [
@@ -54,8 +54,10 @@ struct PropertyTests {
         for (index, fact) in facts.enumerated() {
             if case .line = fact.stream { line = try! LineState.evolve(line, fact, position: UInt64(index)) } else { continue }
             switch fact.event {
-            case .usageRecorded(let amount, _), .lateFeeCharged(let amount), .lineRestored(let amount): charges += amount
-            case .paymentReceived(_, let amount, _): payments += amount
+            case .usageRecorded(let usageRecorded): charges += usageRecorded.amount
+            case .lateFeeCharged(let lateFeeCharged): charges += lateFeeCharged.amount
+            case .lineRestored(let lineRestored): charges += lineRestored.reconnectionFee
+            case .paymentReceived(let paymentReceived): payments += paymentReceived.amount
             default: break
             }
             #expect(line!.debt == max(0, charges - payments), "seed \(seed) at fact \(index)")

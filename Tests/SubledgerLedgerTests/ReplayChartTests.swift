@@ -44,7 +44,7 @@ struct ReplayChartTests {
         // A deposit of 333,333: threshold 80 % of it, 266,666.4, shown rounded down; the
         // notice is due at the threshold itself, from 266,667 whole rials.
         var facts = Given.mobileLine(plan: .deposit, activatedAt: "2024-06-01T08:00:00Z")
-        facts += [.on("2024-06-01T09:00:00Z", .depositPaid(amount: 333_333)), .on("2024-07-01T09:00:00Z", .usageRecorded(amount: 100_000, description: "usage"))]
+        facts += [.on("2024-06-01T09:00:00Z", .depositPaid(DepositPaid(amount: 333_333))), .on("2024-07-01T09:00:00Z", .usageRecorded(UsageRecorded(amount: 100_000, description: "usage")))]
         let deposit = try replay(facts, of: Given.number)
         let state = try #require(deposit.entries.last?.state)
         #expect(state.threshold == 266_666)
@@ -84,7 +84,7 @@ struct ReplayChartTests {
     func disputedCut() throws -> [LedgerFact] {
         var facts = try WorkedExample.facts()
         // 2025-02-06 is a Thursday; 13:00 Tehran is 09:30 UTC.
-        facts.insert(.line(line, .at("2025-02-02T18:11:00Z"), .noticeDeliveryFailed(noticeID: "N-7")), at: 6)
+        facts.insert(.line(line, .at("2025-02-02T18:11:00Z"), .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: "N-7"))), at: 6)
         facts.removeAll { if case .noticeDelivered = $0.event { true } else { false } }
         for index in facts.indices where facts[index].occurredAt >= .at("2025-02-03T19:00:00Z") {
             facts[index].occurredAt = Timestamp(millisecondsSinceEpoch: facts[index].occurredAt.millisecondsSinceEpoch + 86_400_000 * 2 + 14 * 3_600_000 + 1_800_000)

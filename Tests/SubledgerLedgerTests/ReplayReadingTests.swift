@@ -76,7 +76,7 @@ struct ReplayReadingTests {
     /// 90,000,000 with a debt of 500,000 and a deposit of 200,000 held.
     func soldLine() throws -> [LedgerFact] {
         var facts = try Ladder.warned(Given.mobileLine(vanityPremium: 50_000_000), at: "2025-03-01T00:00:00Z")
-        facts += [.on("2024-01-01T09:00:00Z", .depositPaid(amount: 200_000))]
+        facts += [.on("2024-01-01T09:00:00Z", .depositPaid(DepositPaid(amount: 200_000)))]
         for (action, time) in [(OperatorAction.recordExpertValuation(amount: 80_000_000), "2028-03-15T00:00:00Z"),
                                (.sellAtAuction(price: 90_000_000), "2028-04-01T00:00:00Z")] {
             facts += try Given(facts).when(action, at: time).get().facts

@@ -7,7 +7,7 @@ enum Ladder {
     /// Usage, an unpaid invoice, one-way and two-way cuts (through decide), all in debt.
     static func twoWay(_ base: [LedgerFact]) throws -> [LedgerFact] {
         var facts = base + [
-            .on("2025-01-10T00:00:00Z", .usageRecorded(amount: 500_000, description: "usage")),
+            .on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 500_000, description: "usage"))),
             OverdueRuleTests.invoice.withTotal(500_000),
         ]
         for (action, time) in [(OperatorAction.cut(direction: .oneWay, reason: .overdue), "2025-02-05T00:00:00Z"),
@@ -57,7 +57,7 @@ struct RevocationRuleTests {
         let twoWay = try Ladder.twoWay(Given.mobileLine())
         #expect(Given(twoWay).when(.revoke(reason: "debt"), at: "2027-01-01T00:00:00Z").refusedRule == "OVD-3")
         let warned = try Ladder.warned(Given.mobileLine(), at: "2025-03-01T00:00:00Z")
-        let paid = warned + [.on("2025-04-01T00:00:00Z", .paymentReceived(paymentID: "P", amount: 500_000, method: "card"))]
+        let paid = warned + [.on("2025-04-01T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 500_000, method: "card")))]
         #expect(Given(paid).when(.revoke(reason: "debt"), at: "2026-04-01T00:00:00Z").refusedRule == "OVD-3")
     }
 
@@ -80,7 +80,7 @@ struct RevocationRuleTests {
 
     @Test func VAN3_theDebtIsNettedAgainstTheProceedsAndTheRestRefunded() throws {
         var facts = try Ladder.warned(Given.mobileLine(vanityPremium: 50_000_000), at: "2025-03-01T00:00:00Z")
-        facts += [.on("2024-01-01T09:00:00Z", .depositPaid(amount: 200_000))]
+        facts += [.on("2024-01-01T09:00:00Z", .depositPaid(DepositPaid(amount: 200_000)))]
         for (action, time) in [(OperatorAction.recordExpertValuation(amount: 80_000_000), "2028-03-15T00:00:00Z"),
                                (.sellAtAuction(price: 90_000_000), "2028-04-01T00:00:00Z")] {
             facts += try Given(facts).when(action, at: time).get().facts
@@ -94,7 +94,7 @@ struct RevocationRuleTests {
         #expect(statement.residualDebt == 0)
         #expect(Given(facts).when(.payRefund(amount: 89_700_001), at: "2028-04-02T00:00:00Z").refusedRule == "VAN-3")
         let refund = try Given(facts).when(.payRefund(amount: nil), at: "2028-04-02T00:00:00Z").get()
-        #expect(refund.facts.map(\.event) == [.refundPaid(amount: 89_700_000)])
+        #expect(refund.facts.map(\.event) == [.refundPaid(RefundPaid(amount: 89_700_000))])
         #expect(NettingStatement(line: Given(facts + refund.facts).line, countHeldAmounts: true).refundDue == 0)
     }
 
@@ -167,8 +167,8 @@ struct GeneralRuleTests {
     }
 
     @Test func PLAN4_aPrepaymentRaisesTheHeadroomBelowTheThreshold() {
-        let prepaid = Given(Given.mobileLine() + [.on("2025-01-01T00:00:00Z", .paymentReceived(paymentID: "PRE", amount: 100_000, method: "card")),
-                                                  .on("2025-01-05T00:00:00Z", .usageRecorded(amount: 330_000, description: "roaming"))])
+        let prepaid = Given(Given.mobileLine() + [.on("2025-01-01T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "PRE", amount: 100_000, method: "card"))),
+                                                  .on("2025-01-05T00:00:00Z", .usageRecorded(UsageRecorded(amount: 330_000, description: "roaming")))])
         #expect(prepaid.line.debt == 230_000)
         #expect(WorkList.due(line: prepaid.line, subscriber: nil, at: .at("2025-01-06T00:00:00Z"), editions: .builtIn, calendar: .standard).isEmpty)
     }
@@ -177,7 +177,7 @@ struct GeneralRuleTests {
         // A notice under the older edition (at 100 % of the threshold) on 2021-08-19; the cut on
         // 2021-08-23 is judged by edition 2021 (in force from 2021-08-20T19:30Z) and still stands.
         let facts = Given.mobileLine(activatedAt: "2021-01-01T00:00:00Z") + [
-            .on("2021-08-19T08:00:00Z", .usageRecorded(amount: 300_000, description: "x")),
+            .on("2021-08-19T08:00:00Z", .usageRecorded(UsageRecorded(amount: 300_000, description: "x"))),
             CutRuleTests.notice(at: "2021-08-19T09:00:00Z", deadline: "2021-08-20T09:00:00Z", kind: .thresholdReached),
         ]
         let judged = try Given(facts).when(CutRuleTests.thresholdCut, at: "2021-08-23T00:00:00Z").get()

@@ -25,7 +25,7 @@ public enum Decider: Sendable {
             let context = RuleContext(line: state, subscriber: subscriber, editions: editions, calendar: calendar)
             let judgements = Rulebook.judge(fact, context: context)
             if let refusal = judgements.first(where: \.isForbidden) { return .failure(RuleViolation(refusal)) }
-            if case .refundPaid(let amount) = event, amount <= 0 {
+            if case .refundPaid(let refundPaid) = event, refundPaid.amount <= 0 {
                 return .failure(RuleViolation(RuleJudgement(rule: "VAN-3", edition: edition.id, verdict: .forbidden, reason: "no refund is owed")))
             }
             fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")

@@ -48,17 +48,17 @@ extension OperatorAction {
             }
             events.append(.lineSuspended(suspension))
             return events
-        case .restore(let fee): return [.lineRestored(reconnectionFee: fee)]
+        case .restore(let fee): return [.lineRestored(LineRestored(reconnectionFee: fee))]
         case .sendWrittenWarning(let channel, let noticeID):
             return [.noticeSent(NoticeSent(noticeID: noticeID ?? "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0))]
-        case .revoke(let reason): return [.lineRevoked(reason: reason)]
-        case .recordExpertValuation(let amount): return [.expertValuationRecorded(amount: amount)]
-        case .sellAtAuction(let price): return [.auctionSold(price: price)]
-        case .settleSubscriptionValue(let value): return [.subscriptionValueSettled(value: value)]
+        case .revoke(let reason): return [.lineRevoked(LineRevoked(reason: reason))]
+        case .recordExpertValuation(let amount): return [.expertValuationRecorded(ExpertValuationRecorded(amount: amount))]
+        case .sellAtAuction(let price): return [.auctionSold(AuctionSold(price: price))]
+        case .settleSubscriptionValue(let value): return [.subscriptionValueSettled(SubscriptionValueSettled(value: value))]
         case .payRefund(let amount):
             let owed = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation).refundDue
-            return [.refundPaid(amount: amount ?? owed)]
-        case .chargeLateFee(let amount): return [.lateFeeCharged(amount: amount)]
+            return [.refundPaid(RefundPaid(amount: amount ?? owed))]
+        case .chargeLateFee(let amount): return [.lateFeeCharged(LateFeeCharged(amount: amount))]
         }
     }
 }

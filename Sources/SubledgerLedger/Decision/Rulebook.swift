@@ -23,17 +23,17 @@ public enum Rulebook: Sendable {
         switch fact.event {
         case .invoiceIssued(let invoice): judgeInvoice(invoice, at: time, line: line, context: context, into: &list)
         case .noticeSent(let notice): judgeNotice(notice, at: time, line: line, context: context, into: &list)
-        case .lateFeeCharged(let amount):
-            list.forbid("GEN-2", "a late fee of \(amount) rials: the operator may not charge damages or late fees")
+        case .lateFeeCharged(let lateFeeCharged):
+            list.forbid("GEN-2", "a late fee of \(lateFeeCharged.amount) rials: the operator may not charge damages or late fees")
         case .lineSuspended(let suspension): judgeSuspension(suspension, at: time, line: line, context: context, into: &list)
-        case .lineRestored(let fee): judgeRestoration(fee: fee, at: time, line: line, into: &list)
+        case .lineRestored(let lineRestored): judgeRestoration(fee: lineRestored.reconnectionFee, at: time, line: line, into: &list)
         case .lineRevoked: judgeRevocation(at: time, line: line, context: context, into: &list)
         case .expertValuationRecorded:
             list.require(line.isVanity, "VAN-2", allowed: "an expert valuation of a vanity number before its auction",
                          forbidden: "line \(line.number) is not a vanity number (PLAN-3): it is not sold at auction")
-        case .auctionSold(let price): judgeAuction(price: price, at: time, line: line, context: context, into: &list)
+        case .auctionSold(let auctionSold): judgeAuction(price: auctionSold.price, at: time, line: line, context: context, into: &list)
         case .subscriptionValueSettled: judgeSubscriptionValue(at: time, line: line, context: context, into: &list)
-        case .refundPaid(let amount): judgeRefund(amount, line: line, context: context, into: &list)
+        case .refundPaid(let refundPaid): judgeRefund(refundPaid.amount, line: line, context: context, into: &list)
         case .depositRefunded, .guaranteeReleased:
             list.allow("PLAN-4", "deposits and guarantees are held apart and may be returned")
         default:

@@ -84,7 +84,7 @@ public enum DemoGenerator: Sendable {
         let facts = [
             LedgerFact(stream: .subscriber(subscriber.id), occurredAt: registeredAt, event: .subscriberRegistered(registration),
                        metadata: ["actor": "sales"], recordedAt: registeredAt.adding(milliseconds: 400)),
-            LedgerFact(stream: .subscriber(subscriber.id), occurredAt: verifiedAt, event: .identityVerified(documents: subscriber.documents),
+            LedgerFact(stream: .subscriber(subscriber.id), occurredAt: verifiedAt, event: .identityVerified(IdentityVerified(documents: subscriber.documents)),
                        metadata: ["actor": "kyc"], recordedAt: verifiedAt.adding(milliseconds: 700)),
         ]
         var owner: SubscriberState?

@@ -141,8 +141,8 @@ struct DemoLineSimulator {
         record(fact, lag: 200)
         let paidAt = plan.activatedAt.adding(milliseconds: 2 * Self.minute)
         switch plan.plan {
-        case .deposit: record(.line(plan.number, paidAt, .depositPaid(amount: plan.held), metadata: ["actor": "subscriber"]), lag: 900)
-        case .guarantee: record(.line(plan.number, paidAt, .guaranteePaid(amount: plan.held), metadata: ["actor": "subscriber"]), lag: 900)
+        case .deposit: record(.line(plan.number, paidAt, .depositPaid(DepositPaid(amount: plan.held)), metadata: ["actor": "subscriber"]), lag: 900)
+        case .guarantee: record(.line(plan.number, paidAt, .guaranteePaid(GuaranteePaid(amount: plan.held)), metadata: ["actor": "subscriber"]), lag: 900)
         case .noDeposit: break
         }
         if plan.plan != .noDeposit, random.chance(6) {
@@ -240,7 +240,7 @@ struct DemoLineSimulator {
             if case .defaulter = plan.habit { defaultEnded = true }
             pay(line.debt, method: method, occurredAt: item.occurredAt, at: time)
         case .receipt(let noticeID, let delivered):
-            let event: LedgerEvent = delivered ? .noticeDelivered(noticeID: noticeID) : .noticeDeliveryFailed(noticeID: noticeID)
+            let event: LedgerEvent = delivered ? .noticeDelivered(NoticeDelivered(noticeID: noticeID)) : .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: noticeID))
             record(.line(plan.number, time, event, metadata: ["actor": "sms-gateway"]), lag: 300)
             if delivered, let notice = state?.notice(noticeID), notice.notice.kind.isThresholdNotice, respondsToNotices, random.chance(55) {
                 schedule(.payDebt(method: random.pick(["card", "app", "ussd"])), at: time.adding(milliseconds: Int64(random.int(1...20)) * Self.hour))
@@ -264,7 +264,7 @@ struct DemoLineSimulator {
             }
         case .topUp(let amount):
             guard let line = state, !line.isClosed else { return }
-            let event: LedgerEvent = line.plan == .deposit ? .depositPaid(amount: amount) : .guaranteePaid(amount: amount)
+            let event: LedgerEvent = line.plan == .deposit ? .depositPaid(DepositPaid(amount: amount)) : .guaranteePaid(GuaranteePaid(amount: amount))
             record(.line(plan.number, time, event, metadata: ["actor": "subscriber"]), lag: 1_500)
         case .scripted(let step):
             scripted(step, at: time)
@@ -278,7 +278,7 @@ struct DemoLineSimulator {
     }
 
     private mutating func addUsage(_ amount: Rials, _ description: String, at time: Timestamp) {
-        record(.line(plan.number, time, .usageRecorded(amount: amount, description: description), metadata: ["actor": "mediation"]),
+        record(.line(plan.number, time, .usageRecorded(UsageRecorded(amount: amount, description: description)), metadata: ["actor": "mediation"]),
                lag: random.milliseconds(seconds: 1, 90))
         if description.hasPrefix("roaming") {
             unbilled.roaming += amount
@@ -299,7 +299,7 @@ struct DemoLineSimulator {
         paymentCount += 1
         let id = "P-\(code)-\(paymentCount)"
         let lag = time == occurredAt ? random.milliseconds(seconds: 1, 30) : time.millisecondsSinceEpoch - occurredAt.millisecondsSinceEpoch
-        record(.line(plan.number, occurredAt, .paymentReceived(paymentID: id, amount: amount, method: method), metadata: ["actor": method == "bank" ? "bank" : "subscriber"]),
+        record(.line(plan.number, occurredAt, .paymentReceived(PaymentReceived(paymentID: id, amount: amount, method: method)), metadata: ["actor": method == "bank" ? "bank" : "subscriber"]),
                lag: lag)
         if let line = state, line.status == .oneWay || line.status == .twoWay, canRestore(line, at: time) {
             schedule(.restore, at: time.adding(milliseconds: Int64(random.int(10...90)) * Self.minute))
@@ -517,7 +517,7 @@ struct DemoLineSimulator {
             let overdue = line.overdue(at: time)
             guard overdue > 0 else { anomalies.append("\(plan.number): nothing overdue for the late fee"); return }
             let fee = max(10_000, overdue * 5 / 100 / 1_000 * 1_000)
-            mistake(.lateFeeCharged(amount: fee), at: time)
+            mistake(.lateFeeCharged(LateFeeCharged(amount: fee)), at: time)
             unbilled.lateFees += fee
         case .otherLinesDebtCut(let debtLine):
             guard line.status == .active else { anomalies.append("\(plan.number): the other line's cut found the line \(line.status)"); return }

@@ -27,33 +27,33 @@ extension LedgerEvent {
                 try FactCheck.text(document, field: "data.documents[\(index)]")
                 documents.append(document)
             }
-            return .identityVerified(documents: documents)
+            return .identityVerified(IdentityVerified(documents: documents))
         case .lineActivated:
             return .lineActivated(LineActivated(
                 subscriberID: try reader.identifier("subscriberId"), service: try reader.choice("service", Service.self),
                 plan: try reader.choice("plan", Plan.self), connectionFee: try reader.amount("connectionFee", positive: false),
                 vanityPremium: try reader.amount("vanityPremium", positive: false)
             ))
-        case .depositPaid: return .depositPaid(amount: try reader.amount("amount", positive: true))
-        case .guaranteePaid: return .guaranteePaid(amount: try reader.amount("amount", positive: true))
-        case .depositRefunded: return .depositRefunded(amount: try reader.amount("amount", positive: true))
-        case .guaranteeReleased: return .guaranteeReleased(amount: try reader.amount("amount", positive: true))
+        case .depositPaid: return .depositPaid(DepositPaid(amount: try reader.amount("amount", positive: true)))
+        case .guaranteePaid: return .guaranteePaid(GuaranteePaid(amount: try reader.amount("amount", positive: true)))
+        case .depositRefunded: return .depositRefunded(DepositRefunded(amount: try reader.amount("amount", positive: true)))
+        case .guaranteeReleased: return .guaranteeReleased(GuaranteeReleased(amount: try reader.amount("amount", positive: true)))
         case .usageRecorded:
-            return .usageRecorded(amount: try reader.amount("amount", positive: true), description: try reader.string("description"))
+            return .usageRecorded(UsageRecorded(amount: try reader.amount("amount", positive: true), description: try reader.string("description")))
         case .invoiceIssued: return .invoiceIssued(try decodeInvoice(&reader))
         case .paymentReceived:
-            return .paymentReceived(paymentID: try reader.identifier("paymentId"), amount: try reader.amount("amount", positive: true),
-                                    method: try reader.string("method", maximumBytes: FactLimits.codeMaximumBytes))
-        case .paymentReversed: return .paymentReversed(paymentID: try reader.identifier("paymentId"))
+            return .paymentReceived(PaymentReceived(paymentID: try reader.identifier("paymentId"), amount: try reader.amount("amount", positive: true),
+                                    method: try reader.string("method", maximumBytes: FactLimits.codeMaximumBytes)))
+        case .paymentReversed: return .paymentReversed(PaymentReversed(paymentID: try reader.identifier("paymentId")))
         case .noticeSent:
             return .noticeSent(NoticeSent(
                 noticeID: try reader.identifier("noticeId"), kind: try reader.choice("kind", NoticeSent.Kind.self),
                 channel: try reader.choice("channel", NoticeSent.Channel.self), deadline: try reader.optionalTime("deadline"),
                 fee: try reader.amount("fee", positive: false)
             ))
-        case .noticeDelivered: return .noticeDelivered(noticeID: try reader.identifier("noticeId"))
-        case .noticeDeliveryFailed: return .noticeDeliveryFailed(noticeID: try reader.identifier("noticeId"))
-        case .lateFeeCharged: return .lateFeeCharged(amount: try reader.amount("amount", positive: true))
+        case .noticeDelivered: return .noticeDelivered(NoticeDelivered(noticeID: try reader.identifier("noticeId")))
+        case .noticeDeliveryFailed: return .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: try reader.identifier("noticeId")))
+        case .lateFeeCharged: return .lateFeeCharged(LateFeeCharged(amount: try reader.amount("amount", positive: true)))
         case .lineSuspended:
             let direction = try reader.choice("direction", LineSuspended.Direction.self)
             let reason = try reader.choice("reason", LineSuspended.Reason.self)
@@ -63,12 +63,12 @@ extension LedgerEvent {
             if reader.object["blocksEmergencyCalls"] != nil { blocksEmergencyCalls = try reader.bool("blocksEmergencyCalls") }
             return .lineSuspended(LineSuspended(direction: direction, reason: reason, debtLine: debtLine,
                                                 blocksEmergencyCalls: blocksEmergencyCalls))
-        case .lineRestored: return .lineRestored(reconnectionFee: try reader.amount("reconnectionFee", positive: false))
-        case .lineRevoked: return .lineRevoked(reason: try reader.string("reason"))
-        case .expertValuationRecorded: return .expertValuationRecorded(amount: try reader.amount("amount", positive: true))
-        case .auctionSold: return .auctionSold(price: try reader.amount("price", positive: true))
-        case .subscriptionValueSettled: return .subscriptionValueSettled(value: try reader.amount("value", positive: false))
-        case .refundPaid: return .refundPaid(amount: try reader.amount("amount", positive: true))
+        case .lineRestored: return .lineRestored(LineRestored(reconnectionFee: try reader.amount("reconnectionFee", positive: false)))
+        case .lineRevoked: return .lineRevoked(LineRevoked(reason: try reader.string("reason")))
+        case .expertValuationRecorded: return .expertValuationRecorded(ExpertValuationRecorded(amount: try reader.amount("amount", positive: true)))
+        case .auctionSold: return .auctionSold(AuctionSold(price: try reader.amount("price", positive: true)))
+        case .subscriptionValueSettled: return .subscriptionValueSettled(SubscriptionValueSettled(value: try reader.amount("value", positive: false)))
+        case .refundPaid: return .refundPaid(RefundPaid(amount: try reader.amount("amount", positive: true)))
         }
     }
 

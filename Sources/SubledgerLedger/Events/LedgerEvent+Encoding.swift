@@ -9,47 +9,59 @@ extension LedgerEvent {
             return ["subscriberId": .string(registered.subscriberID), "kind": .string(registered.kind.rawValue),
                     "governmental": .bool(registered.governmental), "name": .string(registered.name),
                     "nationalId": .string(registered.nationalID)]
-        case .identityVerified(let documents):
-            return ["documents": .array(documents.map { .string($0) })]
+        case .identityVerified(let identityVerified):
+            return ["documents": .array(identityVerified.documents.map { .string($0) })]
         case .lineActivated(let activated):
             return ["subscriberId": .string(activated.subscriberID), "service": .string(activated.service.rawValue),
                     "plan": .string(activated.plan.rawValue), "connectionFee": .integer(activated.connectionFee),
                     "vanityPremium": .integer(activated.vanityPremium)]
-        case .depositPaid(let amount), .guaranteePaid(let amount), .depositRefunded(let amount),
-             .guaranteeReleased(let amount), .lateFeeCharged(let amount), .expertValuationRecorded(let amount),
-             .refundPaid(let amount):
-            return ["amount": .integer(amount)]
-        case .usageRecorded(let amount, let description):
-            return ["amount": .integer(amount), "description": .string(description)]
+        case .depositPaid(let depositPaid):
+            return ["amount": .integer(depositPaid.amount)]
+        case .guaranteePaid(let guaranteePaid):
+            return ["amount": .integer(guaranteePaid.amount)]
+        case .depositRefunded(let depositRefunded):
+            return ["amount": .integer(depositRefunded.amount)]
+        case .guaranteeReleased(let guaranteeReleased):
+            return ["amount": .integer(guaranteeReleased.amount)]
+        case .lateFeeCharged(let lateFeeCharged):
+            return ["amount": .integer(lateFeeCharged.amount)]
+        case .expertValuationRecorded(let expertValuationRecorded):
+            return ["amount": .integer(expertValuationRecorded.amount)]
+        case .refundPaid(let refundPaid):
+            return ["amount": .integer(refundPaid.amount)]
+        case .usageRecorded(let usageRecorded):
+            return ["amount": .integer(usageRecorded.amount), "description": .string(usageRecorded.description)]
         case .invoiceIssued(let invoice):
             return ["invoiceId": .string(invoice.invoiceID), "periodStart": .string(invoice.periodStart.rfc3339),
                     "periodEnd": .string(invoice.periodEnd.rfc3339),
                     "items": .array(invoice.items.map { .object(["description": .string($0.description), "amount": .integer($0.amount)]) }),
                     "total": .integer(invoice.total), "dueAt": .string(invoice.dueAt.rfc3339)]
-        case .paymentReceived(let paymentID, let amount, let method):
-            return ["paymentId": .string(paymentID), "amount": .integer(amount), "method": .string(method)]
-        case .paymentReversed(let paymentID):
-            return ["paymentId": .string(paymentID)]
+        case .paymentReceived(let paymentReceived):
+            return ["paymentId": .string(paymentReceived.paymentID), "amount": .integer(paymentReceived.amount), "method": .string(paymentReceived.method)]
+        case .paymentReversed(let paymentReversed):
+            return ["paymentId": .string(paymentReversed.paymentID)]
         case .noticeSent(let notice):
             var data: JSONObject = ["noticeId": .string(notice.noticeID), "kind": .string(notice.kind.rawValue),
                                     "channel": .string(notice.channel.rawValue), "fee": .integer(notice.fee)]
             if let deadline = notice.deadline { data["deadline"] = .string(deadline.rfc3339) }
             return data
-        case .noticeDelivered(let noticeID), .noticeDeliveryFailed(let noticeID):
-            return ["noticeId": .string(noticeID)]
+        case .noticeDelivered(let noticeDelivered):
+            return ["noticeId": .string(noticeDelivered.noticeID)]
+        case .noticeDeliveryFailed(let noticeDeliveryFailed):
+            return ["noticeId": .string(noticeDeliveryFailed.noticeID)]
         case .lineSuspended(let suspension):
             var data: JSONObject = ["direction": .string(suspension.direction.rawValue), "reason": .string(suspension.reason.rawValue)]
             if let debtLine = suspension.debtLine { data["debtLine"] = .string(debtLine) }
             if suspension.blocksEmergencyCalls { data["blocksEmergencyCalls"] = .bool(true) }
             return data
-        case .lineRestored(let reconnectionFee):
-            return ["reconnectionFee": .integer(reconnectionFee)]
-        case .lineRevoked(let reason):
-            return ["reason": .string(reason)]
-        case .auctionSold(let price):
-            return ["price": .integer(price)]
-        case .subscriptionValueSettled(let value):
-            return ["value": .integer(value)]
+        case .lineRestored(let lineRestored):
+            return ["reconnectionFee": .integer(lineRestored.reconnectionFee)]
+        case .lineRevoked(let lineRevoked):
+            return ["reason": .string(lineRevoked.reason)]
+        case .auctionSold(let auctionSold):
+            return ["price": .integer(auctionSold.price)]
+        case .subscriptionValueSettled(let subscriptionValueSettled):
+            return ["value": .integer(subscriptionValueSettled.value)]
         }
     }
 }

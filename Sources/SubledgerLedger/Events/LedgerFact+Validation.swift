@@ -35,35 +35,48 @@ extension LedgerEvent {
             try FactCheck.identifier(registered.subscriberID, field: "data.subscriberId")
             try FactCheck.text(registered.name, field: "data.name")
             try FactCheck.text(registered.nationalID, field: "data.nationalId", maximumBytes: FactLimits.codeMaximumBytes)
-        case .identityVerified(let documents):
-            try FactCheck.count(documents.count, field: "data.documents", maximum: FactLimits.documentsMaximumCount)
-            for (index, document) in documents.enumerated() { try FactCheck.text(document, field: "data.documents[\(index)]") }
+        case .identityVerified(let identityVerified):
+            try FactCheck.count(identityVerified.documents.count, field: "data.documents", maximum: FactLimits.documentsMaximumCount)
+            for (index, document) in identityVerified.documents.enumerated() { try FactCheck.text(document, field: "data.documents[\(index)]") }
         case .lineActivated(let activated):
             try FactCheck.identifier(activated.subscriberID, field: "data.subscriberId")
             try FactCheck.amount(activated.connectionFee, field: "data.connectionFee", positive: false)
             try FactCheck.amount(activated.vanityPremium, field: "data.vanityPremium", positive: false)
-        case .depositPaid(let amount), .guaranteePaid(let amount), .depositRefunded(let amount), .guaranteeReleased(let amount),
-             .lateFeeCharged(let amount), .expertValuationRecorded(let amount), .refundPaid(let amount):
-            try FactCheck.amount(amount, field: "data.amount", positive: true)
-        case .usageRecorded(let amount, let description):
-            try FactCheck.amount(amount, field: "data.amount", positive: true)
-            try FactCheck.text(description, field: "data.description")
+        case .depositPaid(let depositPaid):
+            try FactCheck.amount(depositPaid.amount, field: "data.amount", positive: true)
+        case .guaranteePaid(let guaranteePaid):
+            try FactCheck.amount(guaranteePaid.amount, field: "data.amount", positive: true)
+        case .depositRefunded(let depositRefunded):
+            try FactCheck.amount(depositRefunded.amount, field: "data.amount", positive: true)
+        case .guaranteeReleased(let guaranteeReleased):
+            try FactCheck.amount(guaranteeReleased.amount, field: "data.amount", positive: true)
+        case .lateFeeCharged(let lateFeeCharged):
+            try FactCheck.amount(lateFeeCharged.amount, field: "data.amount", positive: true)
+        case .expertValuationRecorded(let expertValuationRecorded):
+            try FactCheck.amount(expertValuationRecorded.amount, field: "data.amount", positive: true)
+        case .refundPaid(let refundPaid):
+            try FactCheck.amount(refundPaid.amount, field: "data.amount", positive: true)
+        case .usageRecorded(let usageRecorded):
+            try FactCheck.amount(usageRecorded.amount, field: "data.amount", positive: true)
+            try FactCheck.text(usageRecorded.description, field: "data.description")
         case .invoiceIssued(let invoice): try invoice.checkContent()
-        case .paymentReceived(let paymentID, let amount, let method):
-            try FactCheck.identifier(paymentID, field: "data.paymentId")
-            try FactCheck.amount(amount, field: "data.amount", positive: true)
-            try FactCheck.text(method, field: "data.method", maximumBytes: FactLimits.codeMaximumBytes)
-        case .paymentReversed(let paymentID): try FactCheck.identifier(paymentID, field: "data.paymentId")
+        case .paymentReceived(let paymentReceived):
+            try FactCheck.identifier(paymentReceived.paymentID, field: "data.paymentId")
+            try FactCheck.amount(paymentReceived.amount, field: "data.amount", positive: true)
+            try FactCheck.text(paymentReceived.method, field: "data.method", maximumBytes: FactLimits.codeMaximumBytes)
+        case .paymentReversed(let paymentReversed): try FactCheck.identifier(paymentReversed.paymentID, field: "data.paymentId")
         case .noticeSent(let notice):
             try FactCheck.identifier(notice.noticeID, field: "data.noticeId")
             try FactCheck.amount(notice.fee, field: "data.fee", positive: false)
-        case .noticeDelivered(let noticeID), .noticeDeliveryFailed(let noticeID):
-            try FactCheck.identifier(noticeID, field: "data.noticeId")
+        case .noticeDelivered(let noticeDelivered):
+            try FactCheck.identifier(noticeDelivered.noticeID, field: "data.noticeId")
+        case .noticeDeliveryFailed(let noticeDeliveryFailed):
+            try FactCheck.identifier(noticeDeliveryFailed.noticeID, field: "data.noticeId")
         case .lineSuspended(let suspension): try FactCheck.debtLine(suspension.debtLine, reason: suspension.reason)
-        case .lineRestored(let fee): try FactCheck.amount(fee, field: "data.reconnectionFee", positive: false)
-        case .lineRevoked(let reason): try FactCheck.text(reason, field: "data.reason")
-        case .auctionSold(let price): try FactCheck.amount(price, field: "data.price", positive: true)
-        case .subscriptionValueSettled(let value): try FactCheck.amount(value, field: "data.value", positive: false)
+        case .lineRestored(let lineRestored): try FactCheck.amount(lineRestored.reconnectionFee, field: "data.reconnectionFee", positive: false)
+        case .lineRevoked(let lineRevoked): try FactCheck.text(lineRevoked.reason, field: "data.reason")
+        case .auctionSold(let auctionSold): try FactCheck.amount(auctionSold.price, field: "data.price", positive: true)
+        case .subscriptionValueSettled(let subscriptionValueSettled): try FactCheck.amount(subscriptionValueSettled.value, field: "data.value", positive: false)
         }
     }
 }

@@ -52,33 +52,33 @@ extension LineState {
         switch event {
         case .subscriberRegistered, .identityVerified, .lineActivated:
             preconditionFailure("handled by evolve")
-        case .depositPaid(let amount): depositHeld = try sum(depositHeld, amount, "data.amount", position)
-        case .guaranteePaid(let amount): guaranteeHeld = try sum(guaranteeHeld, amount, "data.amount", position)
-        case .depositRefunded(let amount):
-            guard amount <= depositHeld else {
-                throw FactError(field: "data.amount", reason: "refunds \(amount) of a deposit of \(depositHeld) held")
+        case .depositPaid(let depositPaid): depositHeld = try sum(depositHeld, depositPaid.amount, "data.amount", position)
+        case .guaranteePaid(let guaranteePaid): guaranteeHeld = try sum(guaranteeHeld, guaranteePaid.amount, "data.amount", position)
+        case .depositRefunded(let depositRefunded):
+            guard depositRefunded.amount <= depositHeld else {
+                throw FactError(field: "data.amount", reason: "refunds \(depositRefunded.amount) of a deposit of \(depositHeld) held")
             }
-            depositHeld -= amount
-        case .guaranteeReleased(let amount):
-            guard amount <= guaranteeHeld else {
-                throw FactError(field: "data.amount", reason: "releases \(amount) of a guarantee of \(guaranteeHeld) held")
+            depositHeld -= depositRefunded.amount
+        case .guaranteeReleased(let guaranteeReleased):
+            guard guaranteeReleased.amount <= guaranteeHeld else {
+                throw FactError(field: "data.amount", reason: "releases \(guaranteeReleased.amount) of a guarantee of \(guaranteeHeld) held")
             }
-            guaranteeHeld -= amount
-        case .usageRecorded(let amount, _): usage = try sum(usage, amount, "data.amount", position)
-        case .lateFeeCharged(let amount): lateFees = try sum(lateFees, amount, "data.amount", position)
+            guaranteeHeld -= guaranteeReleased.amount
+        case .usageRecorded(let usageRecorded): usage = try sum(usage, usageRecorded.amount, "data.amount", position)
+        case .lateFeeCharged(let lateFeeCharged): lateFees = try sum(lateFees, lateFeeCharged.amount, "data.amount", position)
         case .invoiceIssued(let invoice): try issue(invoice, at: time, position: position)
-        case .paymentReceived(let paymentID, let amount, _):
-            guard paymentAmounts[paymentID] == nil else {
-                throw FactError(field: "data.paymentId", reason: "payment \(paymentID) is already recorded on line \(number)")
+        case .paymentReceived(let paymentReceived):
+            guard paymentAmounts[paymentReceived.paymentID] == nil else {
+                throw FactError(field: "data.paymentId", reason: "payment \(paymentReceived.paymentID) is already recorded on line \(number)")
             }
-            paymentAmounts[paymentID] = amount
-            paymentsReceived = try sum(paymentsReceived, amount, "data.amount", position)
-        case .paymentReversed(let paymentID):
-            guard let amount = paymentAmounts[paymentID] else {
-                throw FactError(field: "data.paymentId", reason: "no payment \(paymentID) on line \(number) to reverse")
+            paymentAmounts[paymentReceived.paymentID] = paymentReceived.amount
+            paymentsReceived = try sum(paymentsReceived, paymentReceived.amount, "data.amount", position)
+        case .paymentReversed(let paymentReversed):
+            guard let amount = paymentAmounts[paymentReversed.paymentID] else {
+                throw FactError(field: "data.paymentId", reason: "no payment \(paymentReversed.paymentID) on line \(number) to reverse")
             }
-            guard reversedPaymentIDs.insert(paymentID).inserted else {
-                throw FactError(field: "data.paymentId", reason: "payment \(paymentID) is already reversed")
+            guard reversedPaymentIDs.insert(paymentReversed.paymentID).inserted else {
+                throw FactError(field: "data.paymentId", reason: "payment \(paymentReversed.paymentID) is already reversed")
             }
             paymentsReversed = try sum(paymentsReversed, amount, "data.paymentId", position)
         case .noticeSent(let notice):
@@ -88,23 +88,23 @@ extension LineState {
             var sent = NoticeState(notice: notice, sentAt: time, position: position)
             (sent.debtAtSending, sent.depositHeldAtSending, sent.guaranteeHeldAtSending) = (debt, depositHeld, guaranteeHeld)
             notices.append(sent)
-        case .noticeDelivered(let noticeID): try receipt(noticeID) { $0.deliveredAt = $0.deliveredAt ?? time }
-        case .noticeDeliveryFailed(let noticeID): try receipt(noticeID) { $0.failedAt = $0.failedAt ?? time }
+        case .noticeDelivered(let noticeDelivered): try receipt(noticeDelivered.noticeID) { $0.deliveredAt = $0.deliveredAt ?? time }
+        case .noticeDeliveryFailed(let noticeDeliveryFailed): try receipt(noticeDeliveryFailed.noticeID) { $0.failedAt = $0.failedAt ?? time }
         case .lineSuspended(let suspension): suspend(suspension, at: time, position: position)
-        case .lineRestored(let reconnectionFee):
-            reconnectionFees = try sum(reconnectionFees, reconnectionFee, "data.reconnectionFee", position)
+        case .lineRestored(let lineRestored):
+            reconnectionFees = try sum(reconnectionFees, lineRestored.reconnectionFee, "data.reconnectionFee", position)
             restorations.append(time)
             setStatus(.active, at: time)
         case .lineRevoked:
             revokedAt = time
             setStatus(.revoked, at: time)
-        case .expertValuationRecorded(let amount): expertValuation = amount
-        case .auctionSold(let price):
-            auctionPrice = price
+        case .expertValuationRecorded(let expertValuationRecorded): expertValuation = expertValuationRecorded.amount
+        case .auctionSold(let auctionSold):
+            auctionPrice = auctionSold.price
             soldAt = time
             setStatus(.sold, at: time)
-        case .subscriptionValueSettled(let value): subscriptionValue = value
-        case .refundPaid(let amount): refundsPaid = try sum(refundsPaid, amount, "data.amount", position)
+        case .subscriptionValueSettled(let subscriptionValueSettled): subscriptionValue = subscriptionValueSettled.value
+        case .refundPaid(let refundPaid): refundsPaid = try sum(refundsPaid, refundPaid.amount, "data.amount", position)
         }
         try checkTotals(after: event, position: position)
         if debt != debtBefore || depositHeld != heldBefore.0 || guaranteeHeld != heldBefore.1 {

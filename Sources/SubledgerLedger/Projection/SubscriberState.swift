@@ -32,10 +32,10 @@ public struct SubscriberState: Hashable, Sendable {
                 throw FactError(field: "data.subscriberId", reason: "\(registration.subscriberID) differs from the stream's subscriber \(id)")
             }
             return SubscriberState(registration: registration, at: fact.occurredAt)
-        case .identityVerified(let documents):
+        case .identityVerified(let identityVerified):
             guard var next = state else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
             next.verifiedAt = next.verifiedAt ?? fact.occurredAt
-            next.documents += documents
+            next.documents += identityVerified.documents
             return next
         default:
             throw FactError(field: "type", reason: "\(fact.event.type.rawValue) belongs to a line stream")

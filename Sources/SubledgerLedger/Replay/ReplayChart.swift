@@ -88,7 +88,7 @@ struct ReplayChart {
         svg += #"<polyline class="debt" points="\#(Self.pointList(debtSteps))"><title>debt: unpaid usage (THR-2)</title></polyline>"#
 
         let failedNotices = Set(replay.entries.compactMap { entry -> String? in
-            if case .noticeDeliveryFailed(let id) = entry.event { return id }
+            if case .noticeDeliveryFailed(let noticeDeliveryFailed) = entry.event { return noticeDeliveryFailed.noticeID }
             return nil
         })
         for entry in inside {

@@ -175,7 +175,7 @@ enum FollowingProcess {
             while taken < count, let recorded = try await iterator.next() {
                 taken += 1
                 mostBuffered = max(mostBuffered, iterator.bufferedCount)
-                if case .usageRecorded(let amount, _) = recorded.event { amountSum += amount }
+                if case .usageRecorded(let usage) = recorded.event { amountSum += usage.amount }
                 if taken % pauseEvery == 0 {
                     let pauseStart = clock.now
                     try await Task.sleep(for: .milliseconds(1))
