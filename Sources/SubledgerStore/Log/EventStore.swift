@@ -96,6 +96,7 @@ public final class EventStore: Sendable {
                                                allowForeignOwner: options.allowForeignOwner, readOnly: options.readOnly)
             let log = EventLog(backend: backend, clock: options.clock, projection: options.projection)
             guard !options.readOnly else { return EventStore(log: log, readOnlyPath: path) }
+            try log.ensureStoreID()
             try log.openProjection()
             return EventStore(log: log)
         } catch {
@@ -105,7 +106,11 @@ public final class EventStore: Sendable {
 
     /// A store held in memory, with the same behaviour as a store on disk.
     public static func inMemory(clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil) -> EventStore {
-        EventStore(log: EventLog(backend: InMemoryBackend(), clock: clock, projection: projection))
+        let log = EventLog(backend: InMemoryBackend(), clock: clock, projection: projection)
+        // The in-memory write of one meta entry into empty tables only copies arrays: it
+        // cannot fail, and a store without an id would refuse every checkpoint, not lie.
+        _ = try? log.ensureStoreID()
+        return EventStore(log: log)
     }
 
     /// Appends `events` atomically: all or none.
@@ -265,6 +270,7 @@ protocol EventLogProtocol: Sendable {
     func verify() throws -> VerificationReport
     func corrupt(position: UInt64, byteOffset: Int, mask: UInt8) throws
     func stampFormat(_ version: UInt64) throws
+    func storeID() throws -> String
     func projectionValue(for key: [UInt8]) throws -> ProjectionValue
     func rebuildProjection() throws -> ProjectionRebuildReport
     func forEachChunk<Prepared: Sendable>(
