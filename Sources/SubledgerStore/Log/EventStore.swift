@@ -216,7 +216,10 @@ public final class EventStore: Sendable {
     /// content, it links to the one before, positions and stream versions are gap-free and
     /// `recordedAt` never decreases. Stops at the first problem and names its position.
     public func verify() throws -> VerificationReport {
-        try log.verify()
+        var report = try log.verify()
+        // The Merkle tree's stored nodes and the checkpoints (issue 10, item 3).
+        try log.verifyProofs(origin: (try? log.storeID()).map(SignedCheckpoint.origin), into: &report)
+        return report
     }
 
     /// Flips bits of one byte of the stored event at `position` (tests of tamper detection).
@@ -257,7 +260,7 @@ public struct VerificationReport: Hashable, Sendable {
 }
 
 /// The log's operations, whatever its backend.
-protocol EventLogProtocol: Sendable {
+protocol EventLogProtocol: EventLogProofs, Sendable {
     func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion]) throws -> AppendResult
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
     func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws -> [RecordedEvent]
