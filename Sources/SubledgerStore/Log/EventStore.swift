@@ -218,7 +218,7 @@ public final class EventStore: Sendable {
     public func verify() throws -> VerificationReport {
         var report = try log.verify()
         // The Merkle tree's stored nodes and the checkpoints (issue 10, item 3).
-        try log.verifyProofs(origin: (try? log.storeID()).map(SignedCheckpoint.origin), into: &report)
+        try log.verifyProofs(origin: try checkpointOriginIfAny(), into: &report)
         return report
     }
 

@@ -41,6 +41,14 @@ extension EventStore {
         return try log.recordCheckpoint(origin: origin, signingKey: signingKey, noteExtensions: noteExtensions)
     }
 
+    /// The origin of this store's checkpoints; `nil` for a store opened read-only that was
+    /// never given an id (it holds no checkpoint either).
+    func checkpointOriginIfAny() throws -> String? {
+        do { return SignedCheckpoint.origin(storeID: try storeID()) } catch let error as EventStoreError where error.code == .notAStore {
+            return nil
+        }
+    }
+
     /// Every recorded checkpoint, smallest size first.
     public func checkpoints() throws -> [SignedCheckpoint] {
         try log.checkpoints()
