@@ -52,3 +52,7 @@ enum CheckpointText {
         """
     }
 }
+
+// Their failures with --json are one JSON object on standard error (interchange.md).
+extension CheckpointCommand: JSONReportingCommand {}
+extension ProveCommand: JSONReportingCommand {}
