@@ -61,12 +61,7 @@ public enum MerkleTree: Sendable {
             }
             if fn & 1 == 1 || fn == sn {
                 r = nodeHash(p, r)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0, fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
+                if fn & 1 == 0 { shiftUntilOdd(&fn, &sn) }
             } else {
                 r = nodeHash(r, p)
             }
@@ -118,12 +113,7 @@ public enum MerkleTree: Sendable {
             if fn & 1 == 1 || fn == sn {
                 fr = nodeHash(c, fr)
                 sr = nodeHash(c, sr)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0, fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
+                if fn & 1 == 0 { shiftUntilOdd(&fn, &sn) }
             } else {
                 sr = nodeHash(sr, c)
             }
@@ -138,6 +128,14 @@ public enum MerkleTree: Sendable {
         }
         guard sr == toRoot else {
             throw ProofError("the consistency proof does not verify: the path leads to \(sr), not to the root \(toRoot) of the tree of \(toSize) leaves")
+        }
+    }
+
+    /// RFC 9162's "right-shift both fn and sn equally until either LSB(fn) is set or fn is 0".
+    private static func shiftUntilOdd(_ fn: inout UInt64, _ sn: inout UInt64) {
+        while fn & 1 == 0, fn != 0 {
+            fn >>= 1
+            sn >>= 1
         }
     }
 

@@ -10,15 +10,7 @@ extension VerifyCommand {
     func checkingProof(_ path: String, of result: ExportVerification) throws -> (ExportVerification, String?) {
         guard result.ok else { return (result, nil) }  // the file's own first failure is the verdict
         var result = result
-        let pinned: [UInt8]?
-        let text: String
-        do {
-            pinned = try ProofFiles.publicKey(publicKey)
-            text = try ProofFiles.read(path, what: "proof")
-        } catch {
-            StandardError.print("Error: \(error.description)")
-            throw ExitCode(2)
-        }
+        let (pinned, text) = try pinnedKeyAndText(of: path, what: "proof")
         guard let last = result.lastPosition.flatMap({ UInt64($0.description) }), let hash = result.head.flatMap(ChainHash.init(hex:)) else {
             result.fail(nil, line: nil, "proof \(path): the file has no last event to prove")
             return (result, nil)
@@ -31,19 +23,22 @@ extension VerifyCommand {
         }
     }
 
-    /// `verify --checkpoint FILE`: the store verifies whole; the kept checkpoint is signed
-    /// (by `--public-key` when given), of this store, its root is the store's tree of its
-    /// size, and a consistency proof from it to the head verifies.
-    func verifyKeptCheckpoint(_ path: String) throws {
-        let pinned: [UInt8]?
-        let text: String
+    /// The `--public-key` and the file's text; either bad is a usage error (exit status 2),
+    /// as an unreadable FILE is.
+    private func pinnedKeyAndText(of path: String, what: String) throws -> ([UInt8]?, String) {
         do {
-            pinned = try ProofFiles.publicKey(publicKey)
-            text = try ProofFiles.read(path, what: "checkpoint")
+            return (try ProofFiles.publicKey(publicKey), try ProofFiles.read(path, what: what))
         } catch {
             StandardError.print("Error: \(error.description)")
             throw ExitCode(2)
         }
+    }
+
+    /// `verify --checkpoint FILE`: the store verifies whole; the kept checkpoint is signed
+    /// (by `--public-key` when given), of this store, its root is the store's tree of its
+    /// size, and a consistency proof from it to the head verifies.
+    func verifyKeptCheckpoint(_ path: String) throws {
+        let (pinned, text) = try pinnedKeyAndText(of: path, what: "checkpoint")
         let eventStore = try store.openExistingStore(keepingProjections: false)
         var verdict = KeptCheckpointVerdict()
         do {
