@@ -17,8 +17,9 @@ extension EventStore {
             let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
                                                allowForeignOwner: options.allowForeignOwner)
             let log = EventLog(backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock, projection: options.projection)
+            try log.ensureStoreID()
             try log.openProjection()
-            return EventStore(log: log)
+            return try EventStore(log: log).attaching(options.keyFile)
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")
         }

@@ -18,6 +18,8 @@ protocol StorageTransaction {
     func count(_ table: Table) throws -> Int
     /// Removes every entry of `table` (a projection being rebuilt).
     func removeAll(_ table: Table) throws
+    /// Removes the entry of `key`, if any (an erased subject's keys and disclosures).
+    func delete(_ table: Table, key: [UInt8]) throws
 }
 
 /// A backend: transactions scoped by closures; a write commits when its closure returns
@@ -62,6 +64,12 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
     /// Stored projections: keys and values of the store's ``StoredProjection``, current up
     /// to the checkpoint position kept in `meta`.
     case projections
+    /// Personal data (RET-1): stream key prefix to the generation of the master key
+    /// (big-endian `UInt64`) and the subject's 32-byte key sealed under it (AES-GCM).
+    case subjectKeys
+    /// Personal data (RET-1): stream key prefix + big-endian position to the event's
+    /// disclosures (salts and clear values) sealed under the subject's key (AES-GCM).
+    case disclosures
 
     var name: String {
         switch self {
@@ -72,6 +80,8 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
         case .eventIDs: "eventIds"
         case .streamTimes: "streamTimes"
         case .projections: "projections"
+        case .subjectKeys: "subjectKeys"
+        case .disclosures: "disclosures"
         }
     }
 
