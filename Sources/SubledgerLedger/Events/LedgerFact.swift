@@ -65,7 +65,8 @@ public struct LedgerFact: Hashable, Sendable {
     /// The event to append to the store.
     public func proposedEvent() -> ProposedEvent {
         ProposedEvent(eventID: eventID ?? .random(), type: event.type.rawValue, stream: stream.streamID,
-                      occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt)
+                      occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt,
+                      personalFields: event.personalFields)
     }
 }
 

@@ -3,6 +3,7 @@ protocol PersonalDataLog: Sendable {
     var personalDataKeys: PersonalDataKeys { get }
     func storedMasterKeyGeneration() throws -> UInt64?
     func disclosures(at position: UInt64) throws -> [String: Disclosure]?
+    func committing(_ event: ProposedEvent) throws -> ProposedEvent
     func erase(_ erasures: [(subject: StreamID, erasure: ProposedEvent)], crashAfter: KeyRotationStep?) throws -> AppendResult
 }
 
@@ -11,6 +12,17 @@ extension EventLog: PersonalDataLog {
     func storedMasterKeyGeneration() throws -> UInt64? {
         try wrapped("reading the master key generation") {
             try backend.read { transaction in try SubjectKeys.storedGeneration(in: transaction) }
+        }
+    }
+
+    /// See ``EventStore/committing(_:)``.
+    func committing(_ event: ProposedEvent) throws -> ProposedEvent {
+        guard !event.personalFields.isEmpty, let keyFile = personalDataKeys.keyFile else { return event }
+        return try wrapped("reading the key of \(event.stream)") {
+            try backend.read { transaction in
+                guard let key = try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction) else { return event }
+                return try PersonalDataSealer.committed(event, key: key)
+            }
         }
     }
 

@@ -37,6 +37,13 @@ extension EventStore {
         return self
     }
 
+    /// `event` with its clear personal values replaced by the commitments a retry of it
+    /// makes (the salt depends on the subject's key and the event id), so that
+    /// ``isRetry(_:of:)`` recognises it; unchanged when its subject has no key.
+    public func committing(_ event: ProposedEvent) throws -> ProposedEvent {
+        try log.committing(event)
+    }
+
     /// The salts and clear values of the personal fields of the event at `position`,
     /// keyed `data.<member>`; `nil` when it has none or its subject was erased.
     /// - Throws: ``EventStoreError/Code/keysMissing`` when it has some and the store has

@@ -75,6 +75,18 @@ struct PersonalDataSealer {
         return key
     }
 
+    /// `event` with each clear personal value replaced by its commitment under `key`
+    /// (what ``seal(_:in:)`` records), without touching the store.
+    static func committed(_ event: ProposedEvent, key: SymmetricKey) throws -> ProposedEvent {
+        var committed = event
+        for field in event.personalFields {
+            guard case .string(let value) = event.data[field] else { continue }
+            let salt = try salt(key: key, eventID: event.eventID, field: field)
+            committed.data[field] = Disclosure.commitmentMember(Disclosure(salt: salt, value: value).commitment)
+        }
+        return committed
+    }
+
     static func salt(key: SymmetricKey, eventID: EventID, field: String) throws -> [UInt8] {
         var message = eventID.bytes
         message.append(contentsOf: field.utf8)
