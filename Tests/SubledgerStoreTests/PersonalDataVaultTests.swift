@@ -75,7 +75,9 @@ struct PersonalDataVaultTests {
     }
 
     @Test func RET1_personalDataWithoutTheKeyFileIsRefusedAndCommitmentsAloneNeedNone() throws {
-        let store = EventStore.inMemory()
+        let place = try Place()
+        defer { place.remove() }
+        let store = try EventStore.open(at: place.folder)
         let refused = #expect(throws: EventStoreError.self) { try store.append([Self.registration("S-1")]) }
         #expect(refused?.code == .keysMissing)
         #expect(refused.map { !$0.message.contains(Self.name) && !$0.message.contains(Self.nationalID) } == true)
@@ -86,6 +88,15 @@ struct PersonalDataVaultTests {
         committed.data["nationalId"] = Disclosure.commitmentMember(commitment)
         try store.append([committed])
         #expect(try store.disclosures(at: 1) == nil)
+        #expect(!FileManager.default.fileExists(atPath: place.keyPath))
+    }
+
+    @Test func RET1_aStoreInMemoryHoldsItsKeysInMemoryAndErasesWithoutAFile() throws {
+        let store = EventStore.inMemory()
+        try store.append([Self.registration("S-1")])
+        #expect(try store.disclosures(at: 1)?["data.nationalId"]?.value == Self.nationalID)
+        try store.erase([Self.erasure("S-1")])
+        #expect(try store.disclosures(at: 1) == nil && store.keyFile?.generation == 2)
     }
 
     @Test func RET1_anImportedDisclosureMustMatchItsCommitmentAndIsSealedLikeAClearValue() throws {
@@ -173,7 +184,7 @@ struct PersonalDataVaultTests {
         let old = try Data(contentsOf: URL(fileURLWithPath: place.keyPath))
         try store.erase([Self.erasure("S-1")])
         let copy = place.parent + "/old.keys"
-        FileManager.default.createFile(atPath: copy, contents: old, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: copy, contents: old, attributes: [.posixPermissions: 0o600])
         let refused = #expect(throws: StoreKeyFileError.self) { try store.openKeyFile(at: copy) }
         #expect(refused?.message.contains("generation 1") == true && refused?.message.contains("generation 2") == true)
         let missing = #expect(throws: StoreKeyFileError.self) { try store.openKeyFile(at: place.parent + "/none.keys", creatingBesideStoreAt: place.folder) }

@@ -6,7 +6,10 @@ extension EventStore {
     /// failed transaction.
     @_spi(Testing)
     public static func faultInjecting(_ faults: StorageFaults, clock: any StoreClock = SystemClock()) -> EventStore {
-        EventStore(log: EventLog(backend: FaultInjectingBackend(wrapping: InMemoryBackend(), faults: faults), clock: clock))
+        let log = EventLog(backend: FaultInjectingBackend(wrapping: InMemoryBackend(), faults: faults), clock: clock)
+        _ = try? log.ensureStoreID()
+        log.personalDataKeys.keyFile = (try? log.storeID()).map(StoreKeyFile.inMemory(storeID:))
+        return EventStore(log: log)
     }
 
     /// The LMDB store in the folder `path`, opened as ``open(at:options:)`` opens it, whose

@@ -110,12 +110,14 @@ public final class EventStore: Sendable {
         }
     }
 
-    /// A store held in memory, with the same behaviour as a store on disk.
+    /// A store held in memory, with the same behaviour as a store on disk; its personal
+    /// data is sealed under a master key held in memory only (``StoreKeyFile/inMemory(storeID:)``).
     public static func inMemory(clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil) -> EventStore {
         let log = EventLog(backend: InMemoryBackend(), clock: clock, projection: projection)
         // The in-memory write of one meta entry into empty tables only copies arrays: it
         // cannot fail, and a store without an id would refuse every checkpoint, not lie.
         _ = try? log.ensureStoreID()
+        log.personalDataKeys.keyFile = (try? log.storeID()).map(StoreKeyFile.inMemory(storeID:))
         return EventStore(log: log)
     }
 

@@ -1,3 +1,4 @@
+internal import Crypto
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -42,6 +43,7 @@ enum KeyRotation {
 
     /// Step 1. Fails when a `.next` exists: another erase is under way.
     static func writeNext(_ next: StoreKeyFile) throws(StoreKeyFileError) {
+        guard !next.isInMemory else { return }
         let path = nextPath(of: next.path)
         do {
             try KeyFileIO.create(path, contents: next.encoded())
@@ -53,6 +55,7 @@ enum KeyRotation {
 
     /// Step 3, with a test's crash points.
     static func finish(_ next: StoreKeyFile, crash: (KeyRotationStep) throws -> Void) throws {
+        guard !next.isInMemory else { return }
         try zero(next.path)
         try crash(.oldZeroed)
         guard rename(nextPath(of: next.path), next.path) == 0 else {
@@ -65,6 +68,7 @@ enum KeyRotation {
 
     /// Deletes a `.next` whose key protects nothing (an erase that did not commit).
     static func discardNext(of path: String) {
+        guard !path.isEmpty else { return }
         let next = nextPath(of: path)
         try? zero(next)
         unlink(next)
@@ -124,6 +128,16 @@ enum KeyRotation {
 }
 
 extension StoreKeyFile {
+    /// Keys held in memory only, for a store in memory: its personal data lives and dies
+    /// with the process, and an erase replaces the master key without any file.
+    public static func inMemory(storeID: String) -> StoreKeyFile {
+        StoreKeyFile(path: "", storeID: storeID, generation: 1, masterKey: SymmetricKey(size: .bits256),
+                     signingKey: Curve25519.Signing.PrivateKey())
+    }
+
+    /// Whether the keys are held in memory only (no file).
+    var isInMemory: Bool { path.isEmpty }
+
     /// The same keys, named at another path (a `.next` once renamed).
     func moved(to path: String) -> StoreKeyFile {
         StoreKeyFile(path: path, storeID: storeID, generation: generation, masterKey: masterKey, signingKey: signingKey)
