@@ -42,7 +42,7 @@ struct DueCommand: ParsableCommand {
         var table = TextTable([.left, .left, .left, .left])
         table.add("line", "action", "rule", "since (Tehran)")
         for entry in entries {
-            table.add(entry.line, entry.action.rawValue, entry.rule.rawValue, format.time(entry.since))
+            table.add(entry.subscriber.map { "\($0) (\(entry.line))" } ?? entry.line, entry.action.rawValue, entry.rule.rawValue, format.time(entry.since))
         }
         print(table.rendered(indent: "  "))
     }

@@ -43,6 +43,8 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
     @Option(name: .long, help: ArgumentHelp("Write the checkpoint and the inclusion proof of the last exported event to this file.", valueName: "file"))
     var proof: String?
+    @Flag(name: .long, help: "Add each event's personal data in clear with its salts (\"disclosures\", never hashed; RET-1): needs the store's key file.")
+    var disclose = false
 
     /// Events read from the store at a time.
     private static let chunkSize = 4096
@@ -51,10 +53,12 @@ struct ExportCommand: ParsableCommand {
         if line != nil, subscriber != nil { throw ValidationError("give --line or --subscriber, not both") }
         if let from, let to, from >= to { throw ValidationError("--from must be before --to (the range is from <= occurredAt < to)") }
         if proof != nil, format != .jsonl { throw ValidationError("--proof needs --format jsonl: the proof names the last line's hash") }
+        if disclose, format != .jsonl { throw ValidationError("--disclose writes JSON Lines: it cannot be used with --format csv") }
     }
 
     func run() throws {
         let eventStore = try store.openExistingStore(keepingProjections: false)
+        if disclose { _ = try store.keyFile(for: eventStore, creating: false) }
         let destination = try output.map { path throws(CommandFailure) in try BufferedOutput(path: path) } ?? BufferedOutput()
         if format == .csv { try destination.append { CSVExport.appendHeader(into: &$0) } }
         var completeness: String?
@@ -66,6 +70,12 @@ struct ExportCommand: ParsableCommand {
                 if from == nil, to == nil { completeness = "complete: \(stream), stream versions 1..\(last)" }
             } else {
                 switch format {
+                case .jsonl where disclose:
+                    try eventStore.forEachEvent(from: 1, chunkSize: Self.chunkSize, verifyingHashes: true) { event in
+                        guard includes(event) else { return }
+                        try write(event, to: destination, disclosures: try disclosures(of: event, in: eventStore))
+                        exportProof?.lastEvent = (event.position, event.hash)
+                    }
                 case .jsonl:
                     try exportWholeLog(of: eventStore, to: destination, proof: exportProof)
                 case .csv:
@@ -105,7 +115,7 @@ struct ExportCommand: ParsableCommand {
                     throw CommandFailure("incomplete: \(stream): stream version \(next) is missing (the next event, at position \(event.position), has version \(event.streamVersion))")
                 }
                 if includes(event) {
-                    try write(event, to: destination)
+                    try write(event, to: destination, disclosures: try disclosures(of: event, in: eventStore))
                     proof?.lastEvent = (event.position, event.hash)
                 }
                 next += 1
@@ -125,11 +135,25 @@ struct ExportCommand: ParsableCommand {
         return true
     }
 
-    private func write(_ event: RecordedEvent, to destination: BufferedOutput) throws {
+    /// With `--disclose`, the event's disclosures (`nil`: none, or erased); read only for
+    /// an event whose data holds a commitment.
+    private func disclosures(of event: RecordedEvent, in eventStore: EventStore) throws -> [String: Disclosure]? {
+        guard disclose, event.data.contains(where: { Disclosure.commitment(ofMember: $0.value) != nil }) else { return nil }
+        return try eventStore.disclosures(at: event.position)
+    }
+
+    private func write(_ event: RecordedEvent, to destination: BufferedOutput, disclosures: [String: Disclosure]? = nil) throws {
         switch format {
         case .jsonl:
             try destination.append { bytes in
                 EventJSON.write(event, includeHashes: true, into: &bytes)
+                if let disclosures {
+                    // Beside the hashed members, never among them: the object's last `}` moves after it.
+                    bytes.removeLast()
+                    bytes.append(contentsOf: Array(#","disclosures":"#.utf8))
+                    bytes.append(contentsOf: CanonicalJSON.encode(.object(JSONObject(disclosures.map { ($0.key, $0.value.json) }))))
+                    bytes.append(UInt8(ascii: "}"))
+                }
                 bytes.append(UInt8(ascii: "\n"))
             }
         case .csv:

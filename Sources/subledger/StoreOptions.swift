@@ -25,10 +25,9 @@ struct StoreOptions: ParsableArguments {
     func keyFile(for store: EventStore, creating: Bool) throws -> StoreKeyFile {
         let path = try keyFilePath()
         do {
-            let storeID = try store.storeID()
-            return creating
-                ? try StoreKeyFile.openOrCreate(at: path, storeID: storeID, storePath: try storePath())
-                : try StoreKeyFile.open(at: path, storeID: storeID)
+            // Through the store: a master key rotation a crash left half done is finished
+            // or rolled back, and the store seals and opens personal data with the file.
+            return try store.openKeyFile(at: path, creatingBesideStoreAt: creating ? try storePath() : nil)
         } catch let error as StoreKeyFileError {
             throw CommandFailure(error.message, field: "key-file")
         } catch let error as EventStoreError {
@@ -61,11 +60,15 @@ struct StoreOptions: ParsableArguments {
         let path = try storePath()
         var options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil)
         if let initialMapSizeBytes { options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes) }
+        let store: EventStore
         do {
-            return try EventStore.open(at: path, options: options)
+            store = try EventStore.open(at: path, options: options)
         } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }
+        // A command that writes may write personal data, which the key file seals (RET-1).
+        _ = try keyFile(for: store, creating: true)
+        return store
     }
 
     /// The folder, which must hold a store already: a command that only reads (or rebuilds)

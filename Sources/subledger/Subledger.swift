@@ -10,7 +10,7 @@ struct Subledger: ParsableCommand {
         subcommands: [
             DemoCommand.self, VerifyCommand.self, ReplayCommand.self,
             ImportCommand.self, ApplyCommand.self, StatusCommand.self, LinesCommand.self, AuditCommand.self,
-            SettleCommand.self, DueCommand.self, ExportCommand.self, RebuildCommand.self,
+            SettleCommand.self, DueCommand.self, ExportCommand.self, RebuildCommand.self, EraseCommand.self,
             StressAppendCommand.self, CheckpointCommand.self, ProveCommand.self,
         ]
     )

@@ -13,7 +13,7 @@ struct ReadOnlyLedgerTests {
 
     @Test func aProjectionBehindTheLogIsFoldedInMemoryAndNothingIsWritten() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-readonly-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        defer { try? FileManager.default.removeItem(atPath: folder); try? FileManager.default.removeItem(atPath: folder + ".keys") }
         let facts = Array(StoredProjectionLedgerTests.generation.facts.prefix(600))
         do {
             try Ledger.open(at: folder, clock: Self.clock).record(Array(facts.prefix(300)))
@@ -30,7 +30,9 @@ struct ReadOnlyLedgerTests {
         // A writer on a copy catches the projection up: the reader's answers are the same.
         let copy = folder + "-caught-up"
         try FileManager.default.copyItem(atPath: folder, toPath: copy)
-        defer { try? FileManager.default.removeItem(atPath: copy) }
+        // A writer of a store that sealed personal data needs its key file (RET-1).
+        try FileManager.default.copyItem(atPath: folder + ".keys", toPath: copy + ".keys")
+        defer { try? FileManager.default.removeItem(atPath: copy); try? FileManager.default.removeItem(atPath: copy + ".keys") }
         let writer = try Ledger.open(at: copy, clock: Self.clock)
         let histories = try writer.allHistories()
         #expect(histories.count > 1)

@@ -5,18 +5,24 @@ public import SubledgerStore
 public struct DueAction: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case notice, oneWayCut, twoWayCut, writtenWarning, revoke, auction, refund
+        /// Make a subscriber's personal data unreadable (RET-1): `subscriber` names them.
+        case erase
     }
 
     public var line: String
     public var action: Kind
     public var rule: RuleID
     public var since: Timestamp
+    /// The subscriber an `erase` is about (`line` is then the line whose end started the
+    /// retention); `nil` for the actions on a line.
+    public var subscriber: String?
 
-    public init(line: String, action: Kind, rule: RuleID, since: Timestamp) {
+    public init(line: String, action: Kind, rule: RuleID, since: Timestamp, subscriber: String? = nil) {
         self.line = line
         self.action = action
         self.rule = rule
         self.since = since
+        self.subscriber = subscriber
     }
 }
 

@@ -28,7 +28,7 @@ struct FieldReader {
         }
     }
 
-    private mutating func value(_ key: String) throws(FactError) -> JSONValue {
+    mutating func value(_ key: String) throws(FactError) -> JSONValue {
         let index = object.memberIndex(key)
         markSeen(key, at: index)
         guard let index else { throw failure(key, "missing") }

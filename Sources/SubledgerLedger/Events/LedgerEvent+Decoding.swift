@@ -15,9 +15,19 @@ extension LedgerEvent {
         case .subscriberRegistered:
             return .subscriberRegistered(SubscriberRegistered(
                 subscriberID: try reader.identifier("subscriberId"), kind: try reader.choice("kind", SubscriberRegistered.Kind.self),
-                governmental: try reader.bool("governmental"), name: try reader.string("name"),
-                nationalID: try reader.string("nationalId", maximumBytes: FactLimits.codeMaximumBytes)
+                governmental: try reader.bool("governmental"), name: try reader.personal("name"),
+                nationalID: try reader.personal("nationalId", maximumBytes: FactLimits.codeMaximumBytes)
             ))
+        case .personalDataErased:
+            let subscriberID = try reader.identifier("subscriberId")
+            var fields: [String] = []
+            for (index, element) in try reader.array("fields", maximumCount: SubscriberRegistered.personalFields.count).enumerated() {
+                guard case .string(let field) = element, SubscriberRegistered.personalFields.contains(field) else {
+                    throw FactError(field: "data.fields[\(index)]", reason: "must be one of \(SubscriberRegistered.personalFields.joined(separator: ", "))")
+                }
+                fields.append(field)
+            }
+            return .personalDataErased(PersonalDataErased(subscriberID: subscriberID, fields: fields))
         case .identityVerified:
             var documents: [String] = []
             for (index, element) in try reader.array("documents", maximumCount: FactLimits.documentsMaximumCount).enumerated() {

@@ -7,8 +7,10 @@ extension LedgerEvent {
         switch self {
         case .subscriberRegistered(let registered):
             return ["subscriberId": .string(registered.subscriberID), "kind": .string(registered.kind.rawValue),
-                    "governmental": .bool(registered.governmental), "name": .string(registered.name),
-                    "nationalId": .string(registered.nationalID)]
+                    "governmental": .bool(registered.governmental), "name": registered.name.json,
+                    "nationalId": registered.nationalID.json]
+        case .personalDataErased(let erased):
+            return ["subscriberId": .string(erased.subscriberID), "fields": .array(erased.fields.map { .string($0) })]
         case .identityVerified(let identityVerified):
             return ["documents": .array(identityVerified.documents.map { .string($0) })]
         case .lineActivated(let activated):
@@ -63,5 +65,13 @@ extension LedgerEvent {
         case .subscriptionValueSettled(let subscriptionValueSettled):
             return ["value": .integer(subscriptionValueSettled.value)]
         }
+    }
+}
+
+extension LedgerEvent {
+    /// The members of ``data`` that are personal data (RET-1), sealed by the store.
+    public var personalFields: [String] {
+        if case .subscriberRegistered = self { return SubscriberRegistered.personalFields }
+        return []
     }
 }

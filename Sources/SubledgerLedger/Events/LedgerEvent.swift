@@ -8,6 +8,7 @@ public enum LedgerEvent: Hashable, Sendable {
     // Subscriber stream
     case subscriberRegistered(SubscriberRegistered)
     case identityVerified(IdentityVerified)
+    case personalDataErased(PersonalDataErased)
     // Line stream
     case lineActivated(LineActivated)
     case depositPaid(DepositPaid)
@@ -35,6 +36,7 @@ public enum LedgerEvent: Hashable, Sendable {
         switch self {
         case .subscriberRegistered: .subscriberRegistered
         case .identityVerified: .identityVerified
+        case .personalDataErased: .personalDataErased
         case .lineActivated: .lineActivated
         case .depositPaid: .depositPaid
         case .guaranteePaid: .guaranteePaid
@@ -63,6 +65,7 @@ public enum LedgerEvent: Hashable, Sendable {
 public enum EventType: String, CaseIterable, Hashable, Sendable {
     case subscriberRegistered = "SubscriberRegistered"
     case identityVerified = "IdentityVerified"
+    case personalDataErased = "PersonalDataErased"
     case lineActivated = "LineActivated"
     case depositPaid = "DepositPaid"
     case guaranteePaid = "GuaranteePaid"
@@ -85,7 +88,7 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
     case refundPaid = "RefundPaid"
 
     /// Whether the event belongs to a subscriber's stream (otherwise a line's).
-    public var isSubscriberEvent: Bool { self == .subscriberRegistered || self == .identityVerified }
+    public var isSubscriberEvent: Bool { self == .subscriberRegistered || self == .identityVerified || self == .personalDataErased }
 
     /// Whether the operator does it, so that the rules judge it (the rest are facts of
     /// the subscriber, the network or the post).
@@ -107,15 +110,38 @@ public struct SubscriberRegistered: Hashable, Sendable {
     public var subscriberID: String
     public var kind: Kind
     public var governmental: Bool
-    public var name: String
-    public var nationalID: String
+    /// Personal data (RET-1): clear as given, a commitment once recorded.
+    public var name: PersonalValue
+    /// Personal data (RET-1): clear as given, a commitment once recorded.
+    public var nationalID: PersonalValue
 
+    /// The members of `data` that are personal data, sealed by the store.
+    public static let personalFields = ["name", "nationalId"]
+
+    /// A registration as input gives it: the name and national id in clear.
     public init(subscriberID: String, kind: Kind, governmental: Bool, name: String, nationalID: String) {
+        self.init(subscriberID: subscriberID, kind: kind, governmental: governmental, name: .clear(name), nationalID: .clear(nationalID))
+    }
+
+    public init(subscriberID: String, kind: Kind, governmental: Bool, name: PersonalValue, nationalID: PersonalValue) {
         self.subscriberID = subscriberID
         self.kind = kind
         self.governmental = governmental
         self.name = name
         self.nationalID = nationalID
+    }
+}
+
+/// `PersonalDataErased` (RET-1): the subscriber's personal fields were made unreadable
+/// (their key destroyed); the events that carried them keep their commitments.
+public struct PersonalDataErased: Hashable, Sendable {
+    public var subscriberID: String
+    /// The personal members erased, such as `["name", "nationalId"]`.
+    public var fields: [String]
+
+    public init(subscriberID: String, fields: [String] = SubscriberRegistered.personalFields) {
+        self.subscriberID = subscriberID
+        self.fields = fields
     }
 }
 

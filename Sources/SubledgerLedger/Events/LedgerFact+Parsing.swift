@@ -2,7 +2,7 @@ public import SubledgerStore
 
 extension LedgerFact {
     /// The input fields of interchange.md; output-only fields are refused on input.
-    static let inputFields: Set<String> = ["type", "line", "subscriber", "occurredAt", "data", "metadata", "recordedAt", "eventId"]
+    static let inputFields: Set<String> = ["type", "line", "subscriber", "occurredAt", "data", "metadata", "recordedAt", "eventId", "disclosures"]
 
     /// Reads one input object of interchange.md ("Events as JSON Lines"), refusing what
     /// cannot be a fact with the field and the reason.
@@ -40,6 +40,27 @@ extension LedgerFact {
             throw Self.notAnInputField(member.key)
         }
         self.init(stream: stream, occurredAt: occurredAt, event: event, metadata: metadata, eventID: eventID, recordedAt: recordedAt)
+        disclosures = try Self.disclosures(object["disclosures"], of: event)
+    }
+
+    /// The `disclosures` of an export made with `--disclose` (RET-1): each names a personal
+    /// member given as a commitment, which the store checks it against. Never printed.
+    static func disclosures(_ value: JSONValue?, of event: LedgerEvent) throws(FactError) -> [String: Disclosure] {
+        guard let value else { return [:] }
+        guard case .object(let members) = value else { throw FactError(field: "disclosures", reason: "must be an object") }
+        var disclosures: [String: Disclosure] = [:]
+        for member in members {
+            let field = "disclosures.\(member.key)"
+            guard event.personalFields.contains(where: { Disclosure.key(of: $0) == member.key }) else {
+                throw FactError(field: field, reason: "names no personal field of \(event.type.rawValue) (\(event.personalFields.map(Disclosure.key(of:)).joined(separator: ", ")))")
+            }
+            guard let disclosure = Disclosure(json: member.value) else {
+                throw FactError(field: field, reason: "must be {\"salt\": 64 lowercase hex digits, \"value\": a string}")
+            }
+            try FactCheck.text(disclosure.value, field: field + ".value")
+            disclosures[member.key] = disclosure
+        }
+        return disclosures
     }
 
     /// The fields the store assigns to every event it records: output only.

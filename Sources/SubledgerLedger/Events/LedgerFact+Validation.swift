@@ -33,8 +33,12 @@ extension LedgerEvent {
         switch self {
         case .subscriberRegistered(let registered):
             try FactCheck.identifier(registered.subscriberID, field: "data.subscriberId")
-            try FactCheck.text(registered.name, field: "data.name")
-            try FactCheck.text(registered.nationalID, field: "data.nationalId", maximumBytes: FactLimits.codeMaximumBytes)
+            if case .clear(let name) = registered.name { try FactCheck.text(name, field: "data.name") }
+            if case .clear(let nationalID) = registered.nationalID {
+                try FactCheck.text(nationalID, field: "data.nationalId", maximumBytes: FactLimits.codeMaximumBytes)
+            }
+        case .personalDataErased(let erased):
+            try FactCheck.identifier(erased.subscriberID, field: "data.subscriberId")
         case .identityVerified(let identityVerified):
             try FactCheck.count(identityVerified.documents.count, field: "data.documents", maximum: FactLimits.documentsMaximumCount)
             for (index, document) in identityVerified.documents.enumerated() { try FactCheck.text(document, field: "data.documents[\(index)]") }

@@ -45,6 +45,9 @@ public struct LedgerFact: Hashable, Sendable {
     public var metadata: [String: String]
     public var eventID: EventID?
     public var recordedAt: Timestamp?
+    /// Salts and clear values of personal fields given as commitments (an import of a
+    /// disclosed export, RET-1): the store checks and seals them; never hashed.
+    public var disclosures: [String: Disclosure] = [:]
 
     public init(stream: LedgerStream, occurredAt: Timestamp, event: LedgerEvent, metadata: [String: String] = [:],
                 eventID: EventID? = nil, recordedAt: Timestamp? = nil) {
@@ -65,7 +68,8 @@ public struct LedgerFact: Hashable, Sendable {
     /// The event to append to the store.
     public func proposedEvent() -> ProposedEvent {
         ProposedEvent(eventID: eventID ?? .random(), type: event.type.rawValue, stream: stream.streamID,
-                      occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt)
+                      occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt,
+                      personalFields: event.personalFields, disclosures: disclosures)
     }
 }
 

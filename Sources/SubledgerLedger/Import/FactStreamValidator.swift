@@ -114,8 +114,9 @@ public struct FactStreamValidator: Sendable {
 
     /// The event to append again when `fact` is the same fact as `recorded`; metadata that
     /// `apply` added itself (`rule`, `policyEdition`) is not compared.
-    static func retry(of recorded: RecordedEvent, by fact: LedgerFact) -> ProposedEvent? {
-        var proposed = fact.proposedEvent()
+    static func retry(of recorded: RecordedEvent, by fact: LedgerFact, in store: EventStore) throws -> ProposedEvent? {
+        // Clear personal values compare as the commitments a retry of the event makes.
+        var proposed = try store.committing(fact.proposedEvent())
         for key in ["rule", "policyEdition"] where proposed.metadata[key] == nil {
             proposed.metadata[key] = recorded.metadata[key]
         }

@@ -93,13 +93,29 @@ extension Ledger {
     /// The operator's work list at `time`, over every line.
     public func due(at time: Timestamp) throws(LedgerError) -> [DueAction] {
         var entries: [DueAction] = []
+        var owners: [String: (state: SubscriberState, lines: [LineState])] = [:]
         for history in try allHistories() {
             let view = LineHistory.View(asOf: time)
             guard let state = try? history.state(view) else { continue }
             let owner = try? history.subscriber(view)
             entries += WorkList.due(line: state, subscriber: owner ?? nil, at: time, editions: editions, calendar: calendar)
+            if let owner = owner ?? nil { owners[owner.registration.subscriberID, default: (owner, [])].lines.append(state) }
         }
-        return entries
+        return entries + Self.erasuresDue(owners.values.sorted { $0.state.registration.subscriberID < $1.state.registration.subscriberID },
+                                          at: time, editions: editions, calendar: calendar)
+    }
+
+    /// RET-1: each subscriber not erased yet whose retention ended by `time`.
+    static func erasuresDue(_ owners: [(state: SubscriberState, lines: [LineState])], at time: Timestamp,
+                            editions: PolicyEditions, calendar: TehranCalendar) -> [DueAction] {
+        owners.compactMap { owner in
+            guard owner.state.erasedAt == nil,
+                  let until = Retention.personalDataRetainedUntil(lines: owner.lines, editions: editions, calendar: calendar),
+                  until <= time,
+                  let last = owner.lines.max(by: { ($0.soldAt ?? $0.revokedAt ?? .minimum) < ($1.soldAt ?? $1.revokedAt ?? .minimum) })
+            else { return nil }
+            return DueAction(line: last.number, action: .erase, rule: "RET-1", since: until, subscriber: owner.state.registration.subscriberID)
+        }
     }
 
     /// The audit's findings, for one line or every line.

@@ -111,7 +111,11 @@ extension Ledger {
         let recorded: RecordedEvent?
         do { recorded = try store.event(withID: id) } catch { throw LedgerError(.store(EventStoreError.storage(error, while: "looking up \(id)")), index: index) }
         guard let recorded else { return nil }
-        guard let proposed = FactStreamValidator.retry(of: recorded, by: fact) else {
+        let retried: ProposedEvent?
+        do { retried = try FactStreamValidator.retry(of: recorded, by: fact, in: store) } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: "comparing \(id) with the event recorded")), index: index)
+        }
+        guard let proposed = retried else {
             throw LedgerError(.badFact(FactError(field: "eventId", reason: "\(id) is already recorded at position \(recorded.position) with other content")), index: index)
         }
         return proposed

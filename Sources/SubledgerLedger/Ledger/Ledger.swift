@@ -1,4 +1,5 @@
 public import SubledgerStore
+import Foundation
 
 /// The ledger as a library: record facts, apply actions through the rules, ask a line's
 /// state, the work list, the audit and the netting, and follow the committed events.
@@ -47,14 +48,23 @@ public final class Ledger: Sendable {
     /// With `readOnly`, the store must exist and is opened without writing anything to it
     /// (``EventStore/Options/readOnly``): a copy on read-only media or another user's folder
     /// can be asked; stored projections behind the log are folded in memory, and
-    /// recording throws.
+    /// recording throws. `keyFile` names the store's key file (default: `<folder>.keys` beside it).
     public static func open(at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
-                            clock: any StoreClock = SystemClock(), readOnly: Bool = false) throws -> Ledger {
+                            clock: any StoreClock = SystemClock(), readOnly: Bool = false, keyFile keyFilePath: String? = nil) throws -> Ledger {
         let options = EventStore.Options(clock: clock, projection: LedgerProjection(), readOnly: readOnly)
-        return Ledger(store: try EventStore.open(at: path, options: options), editions: editions, calendar: calendar, clock: clock)
+        let store = try EventStore.open(at: path, options: options)
+        // The key file seals the subscribers' personal data (RET-1): beside the folder by
+        // default, created by a writer, only read (when there) by a reader.
+        let keyFile = keyFilePath ?? StoreKeyFile.defaultPath(forStoreAt: path)
+        if !readOnly {
+            try store.openKeyFile(at: keyFile, creatingBesideStoreAt: path)
+        } else if FileManager.default.fileExists(atPath: keyFile) {
+            try store.openKeyFile(at: keyFile)
+        }
+        return Ledger(store: store, editions: editions, calendar: calendar, clock: clock)
     }
 
-    /// A ledger in memory, with the same behaviour.
+    /// A ledger in memory, with the same behaviour (its key file is held in memory).
     public static func inMemory(editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
                                 clock: any StoreClock = SystemClock()) -> Ledger {
         Ledger(store: .inMemory(clock: clock, projection: LedgerProjection()), editions: editions, calendar: calendar, clock: clock)

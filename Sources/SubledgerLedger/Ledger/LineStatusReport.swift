@@ -67,6 +67,8 @@ extension Finding {
 extension DueAction {
     /// The JSON object of `due --json`.
     public var json: JSONObject {
-        ["line": .string(line), "action": .string(action.rawValue), "rule": .string(rule.rawValue), "since": .string(since.rfc3339)]
+        var object: JSONObject = ["line": .string(line), "action": .string(action.rawValue), "rule": .string(rule.rawValue), "since": .string(since.rfc3339)]
+        if let subscriber { object["subscriber"] = .string(subscriber) }
+        return object
     }
 }

@@ -50,7 +50,7 @@ extension LineState {
         let heldBefore = (depositHeld, guaranteeHeld)
         latestOccurredAt = max(latestOccurredAt, time)
         switch event {
-        case .subscriberRegistered, .identityVerified, .lineActivated:
+        case .subscriberRegistered, .identityVerified, .personalDataErased, .lineActivated:
             preconditionFailure("handled by evolve")
         case .depositPaid(let depositPaid): depositHeld = try sum(depositHeld, depositPaid.amount, "data.amount", position)
         case .guaranteePaid(let guaranteePaid): guaranteeHeld = try sum(guaranteeHeld, guaranteePaid.amount, "data.amount", position)

@@ -1,16 +1,50 @@
 public import SubledgerStore
 
+/// A subscriber's registration as the ledger keeps it: no personal value in clear
+/// (RET-1), only the commitments the store recorded.
+public struct RegisteredSubscriber: Hashable, Sendable {
+    public var subscriberID: String
+    public var kind: SubscriberRegistered.Kind
+    public var governmental: Bool
+    /// The commitments of the name and national id; `nil` when folded from a fact not
+    /// recorded yet (its clear values are not kept).
+    public var nameCommitment: ChainHash?
+    public var nationalIDCommitment: ChainHash?
+
+    public init(_ registration: SubscriberRegistered) {
+        subscriberID = registration.subscriberID
+        kind = registration.kind
+        governmental = registration.governmental
+        nameCommitment = registration.name.commitment
+        nationalIDCommitment = registration.nationalID.commitment
+    }
+
+    init(subscriberID: String, kind: SubscriberRegistered.Kind, governmental: Bool, nameCommitment: ChainHash?, nationalIDCommitment: ChainHash?) {
+        self.subscriberID = subscriberID
+        self.kind = kind
+        self.governmental = governmental
+        self.nameCommitment = nameCommitment
+        self.nationalIDCommitment = nationalIDCommitment
+    }
+}
+
 /// The state of one subscriber: who they are, whether their identity is verified (KYC-1),
-/// and their lines.
+/// their lines, and whether their personal data was erased (RET-1).
 public struct SubscriberState: Hashable, Sendable {
-    public var registration: SubscriberRegistered
+    public var registration: RegisteredSubscriber
     public var registeredAt: Timestamp
+    /// When their personal data was erased (`PersonalDataErased`), if it was.
+    public var erasedAt: Timestamp?
     public var verifiedAt: Timestamp?
     public var documents: [String] = []
     /// The numbers of the lines activated for this subscriber, in order.
     public var lines: [String] = []
 
     public init(registration: SubscriberRegistered, at time: Timestamp) {
+        self.init(registration: RegisteredSubscriber(registration), at: time)
+    }
+
+    public init(registration: RegisteredSubscriber, at time: Timestamp) {
         self.registration = registration
         registeredAt = time
     }
@@ -36,6 +70,13 @@ public struct SubscriberState: Hashable, Sendable {
             guard var next = state else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
             next.verifiedAt = next.verifiedAt ?? fact.occurredAt
             next.documents += identityVerified.documents
+            return next
+        case .personalDataErased(let erased):
+            guard var next = state else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
+            guard erased.subscriberID == id else {
+                throw FactError(field: "data.subscriberId", reason: "\(erased.subscriberID) differs from the stream's subscriber \(id)")
+            }
+            next.erasedAt = next.erasedAt ?? fact.occurredAt
             return next
         default:
             throw FactError(field: "type", reason: "\(fact.event.type.rawValue) belongs to a line stream")

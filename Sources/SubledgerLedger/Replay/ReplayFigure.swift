@@ -23,6 +23,8 @@ public struct ReplayFigure: Hashable, Sendable {
             return [.init("subscriberId", .text(registered.subscriberID)), .init("kind", .text(registered.kind.rawValue))]
         case .identityVerified(let identityVerified):
             return [.init("documents", .text(identityVerified.documents.joined(separator: ", ")))]
+        case .personalDataErased(let erased):
+            return [.init("fields", .text(erased.fields.joined(separator: ", ")))]
         case .lineActivated(let activated):
             return [.init("subscriberId", .text(activated.subscriberID)), .init("service", .text(activated.service.rawValue)),
                     .init("plan", .text(activated.plan.rawValue)), .init("connectionFee", .amount(activated.connectionFee)),
@@ -87,6 +89,8 @@ extension LedgerEvent {
             return "subscriber \(registered.subscriberID) registered (\(registered.kind.rawValue))"
         case .identityVerified(let identityVerified):
             return "identity verified: \(identityVerified.documents.joined(separator: ", "))"
+        case .personalDataErased(let erased):
+            return "personal data of \(erased.subscriberID) erased (\(erased.fields.joined(separator: ", ")))"
         case .lineActivated(let activated):
             var text = "\(activated.service.rawValue) line on the \(activated.plan.rawValue) plan for \(activated.subscriberID)"
             text += ", connection fee \(rials(activated.connectionFee))"

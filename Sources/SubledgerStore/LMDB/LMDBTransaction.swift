@@ -125,6 +125,16 @@ final class LMDBTransaction: StorageTransaction {
 
     /// Deletes `table` itself from the file, as a store made before it existed lacks it
     /// (tests); its handle is invalid afterwards, so the environment must be closed.
+    func delete(_ table: Table, key: [UInt8]) throws {
+        let handle = try writableHandle(table)
+        let code = key.withUnsafeBytes { keyBytes -> Int32 in
+            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return mdb_del(pointer, handle, &keyValue, nil)
+        }
+        if code == MDB_NOTFOUND { return }
+        try LMDBError.check(code, "mdb_del")
+    }
+
     func deleteTable(_ table: Table) throws {
         try LMDBError.check(mdb_drop(pointer, try writableHandle(table), 1), "mdb_drop")
     }

@@ -27,12 +27,15 @@ struct AppendBatch<Backend: StorageBackend> {
     private var projectionFold: (any ProjectionTransactionFold)?
     /// Writes the Merkle tree's nodes that each new event completes (issue 10, item 3).
     private var merkle = MerkleAppender()
+    /// Seals the events' personal data (RET-1) before they are hashed.
+    private var sealer: PersonalDataSealer
 
     init(log: EventLog<Backend>, transaction: Backend.Transaction, symbols: SymbolTable, now: Timestamp) throws {
         self.log = log
         self.transaction = transaction
         self.symbols = symbols
         self.now = now
+        sealer = PersonalDataSealer(keyFile: log.personalDataKeys.keyFile)
         try self.symbols.catchUp(in: transaction)
         if let last = try transaction.last(.events, atOrBefore: nil) {
             guard let position = ByteReader.bigEndian(last.key) else {
@@ -52,6 +55,8 @@ struct AppendBatch<Backend: StorageBackend> {
 
     /// Adds one event: an idempotent retry gets its original position, a new event the next.
     mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws {
+        // The hashed data and a retry's comparison hold commitments, never clear values.
+        let (event, disclosures) = try sealer.seal(event, in: transaction)
         let nextPosition = headPosition + 1
         let positionValue = StoreKeys.position(nextPosition)
         let idKey = StoreKeys.eventID(event.eventID)
@@ -92,6 +97,7 @@ struct AppendBatch<Backend: StorageBackend> {
         try transaction.put(.streams, key: StoreKeys.streamVersion(prefix, version + 1), value: positionValue, mode: .upsert)
         try transaction.put(.streamTimes, key: StoreKeys.streamTime(prefix, event.occurredAt, version + 1),
                             value: positionValue, mode: .upsert)
+        try disclosures?.write(at: nextPosition, in: transaction)
         streamVersions[event.stream] = version + 1
         headPosition = nextPosition
         headHash = recorded.hash

@@ -10,6 +10,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     let clock: any StoreClock
     /// The projection kept beside the log, folded in every append's transaction.
     let projection: (any StoredProjection)?
+    /// The key file that seals and opens personal data (RET-1); replaced by an erase.
+    let personalDataKeys = PersonalDataKeys()
 
     private let symbolsLock = Lock()
     /// Guarded by `symbolsLock`. Only grows: a table loaded earlier is a prefix of it.

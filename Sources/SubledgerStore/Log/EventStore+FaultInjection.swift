@@ -9,6 +9,7 @@ extension EventStore {
         let log = EventLog(backend: FaultInjectingBackend(wrapping: InMemoryBackend(), faults: faults), clock: clock)
         // Unarmed faults let this write pass; a store without an id would refuse every checkpoint.
         _ = try? log.ensureStoreID()
+        log.personalDataKeys.keyFile = (try? log.storeID()).map(StoreKeyFile.inMemory(storeID:))
         return EventStore(log: log)
     }
 
@@ -22,7 +23,7 @@ extension EventStore {
             let log = EventLog(backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock, projection: options.projection)
             try log.ensureStoreID()
             try log.openProjection()
-            return EventStore(log: log)
+            return try EventStore(log: log).attaching(options.keyFile)
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")
         }

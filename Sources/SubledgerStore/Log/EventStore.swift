@@ -48,9 +48,15 @@ public final class EventStore: Sendable {
         /// up (a reader folds what it lacks in memory, ``ProjectionValue/isCurrent``);
         /// every write throws ``EventStoreError/Code/notWritable``.
         public var readOnly: Bool
+        /// The store's key file, which seals and opens personal data (RET-1): without it,
+        /// appending a clear personal value and reading disclosures throw
+        /// ``EventStoreError/Code/keysMissing``. Read again from its path at open (a
+        /// rotation left half done by a crash is finished or rolled back then).
+        public var keyFile: StoreKeyFile?
 
         public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false,
-                    projection: (any StoredProjection)? = nil, readOnly: Bool = false) {
+                    projection: (any StoredProjection)? = nil, readOnly: Bool = false, keyFile: StoreKeyFile? = nil) {
+            self.keyFile = keyFile
             self.initialMapSizeBytes = initialMapSizeBytes
             self.clock = clock
             self.allowForeignOwner = allowForeignOwner
@@ -95,21 +101,23 @@ public final class EventStore: Sendable {
             let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
                                                allowForeignOwner: options.allowForeignOwner, readOnly: options.readOnly)
             let log = EventLog(backend: backend, clock: options.clock, projection: options.projection)
-            guard !options.readOnly else { return EventStore(log: log, readOnlyPath: path) }
+            guard !options.readOnly else { return try EventStore(log: log, readOnlyPath: path).attaching(options.keyFile) }
             try log.ensureStoreID()
             try log.openProjection()
-            return EventStore(log: log)
+            return try EventStore(log: log).attaching(options.keyFile)
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")
         }
     }
 
-    /// A store held in memory, with the same behaviour as a store on disk.
+    /// A store held in memory, with the same behaviour as a store on disk; its personal
+    /// data is sealed under a master key held in memory only (``StoreKeyFile/inMemory(storeID:)``).
     public static func inMemory(clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil) -> EventStore {
         let log = EventLog(backend: InMemoryBackend(), clock: clock, projection: projection)
         // The in-memory write of one meta entry into empty tables only copies arrays: it
         // cannot fail, and a store without an id would refuse every checkpoint, not lie.
         _ = try? log.ensureStoreID()
+        log.personalDataKeys.keyFile = (try? log.storeID()).map(StoreKeyFile.inMemory(storeID:))
         return EventStore(log: log)
     }
 
@@ -260,7 +268,7 @@ public struct VerificationReport: Hashable, Sendable {
 }
 
 /// The log's operations, whatever its backend.
-protocol EventLogProtocol: EventLogProofs, Sendable {
+protocol EventLogProtocol: EventLogProofs, PersonalDataLog, Sendable {
     func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion]) throws -> AppendResult
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
     func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws -> [RecordedEvent]

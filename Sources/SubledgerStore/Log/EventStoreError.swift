@@ -30,6 +30,9 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let notWritable = Code(rawValue: "notWritable")
         /// The storage engine failed (I/O, disk full, locks); the transaction wrote nothing.
         public static let storage = Code(rawValue: "storage")
+        /// Personal data (RET-1) was to be sealed or read without the store's key file
+        /// (``EventStore/Options/keyFile``), or with one of another generation or store.
+        public static let keysMissing = Code(rawValue: "keysMissing")
     }
 
     public var code: Code

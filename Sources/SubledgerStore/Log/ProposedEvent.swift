@@ -15,6 +15,15 @@ public struct ProposedEvent: Hashable, Sendable {
     public var metadata: [String: String]
     /// When it was recorded, for migrating history (`import` only); `nil` lets the store set it.
     public var recordedAt: Timestamp?
+    /// The top-level members of `data` that hold personal data (RET-1), such as `name`.
+    /// One given as a string (clear) is replaced, in the append's transaction, by
+    /// `{"commitment": HEX}` and its salt and value are kept sealed apart from the log
+    /// (``EventStore/disclosures(at:)``); one given as `{"commitment": HEX}` stays as it is.
+    public var personalFields: [String]
+    /// Salts and clear values of personal fields given as commitments (an import of an
+    /// export made with `--disclose`), keyed `data.<member>`: each must match its
+    /// commitment, and is kept sealed as a clear value would be. Never hashed.
+    public var disclosures: [String: Disclosure]
 
     public init(
         eventID: EventID = .random(),
@@ -23,7 +32,9 @@ public struct ProposedEvent: Hashable, Sendable {
         occurredAt: Timestamp,
         data: JSONObject,
         metadata: [String: String] = [:],
-        recordedAt: Timestamp? = nil
+        recordedAt: Timestamp? = nil,
+        personalFields: [String] = [],
+        disclosures: [String: Disclosure] = [:]
     ) {
         self.eventID = eventID
         self.type = type
@@ -32,6 +43,8 @@ public struct ProposedEvent: Hashable, Sendable {
         self.data = data
         self.metadata = metadata
         self.recordedAt = recordedAt
+        self.personalFields = personalFields
+        self.disclosures = disclosures
     }
 
     /// The same fact, ignoring `recordedAt` (a retry may leave it to the store).

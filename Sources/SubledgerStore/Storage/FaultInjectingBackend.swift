@@ -64,5 +64,10 @@ final class FaultInjectingBackend<Wrapped: StorageBackend>: StorageBackend, @unc
             try faults.check(.put)
             try wrapped.removeAll(table)
         }
+
+        func delete(_ table: Table, key: [UInt8]) throws {
+            try faults.check(.put)
+            try wrapped.delete(table, key: key)
+        }
     }
 }

@@ -128,6 +128,14 @@ final class InMemoryBackend: StorageBackend, @unchecked Sendable {
             tables.keyBuffers[table.rawValue] = []
             tables.values[table.rawValue] = []
         }
+
+        func delete(_ table: Table, key: [UInt8]) throws {
+            let (found, position) = index(table, key)
+            guard found else { return }
+            tables.keys[table.rawValue].remove(at: position)
+            tables.keyBuffers[table.rawValue].remove(at: position)
+            tables.values[table.rawValue].remove(at: position)
+        }
     }
 }
 

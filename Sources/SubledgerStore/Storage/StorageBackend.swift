@@ -18,6 +18,8 @@ protocol StorageTransaction {
     func count(_ table: Table) throws -> Int
     /// Removes every entry of `table` (a projection being rebuilt).
     func removeAll(_ table: Table) throws
+    /// Removes the entry of `key`, if any (an erased subject's keys and disclosures).
+    func delete(_ table: Table, key: [UInt8]) throws
 }
 
 /// A backend: transactions scoped by closures; a write commits when its closure returns
@@ -67,6 +69,12 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
     case merkleNodes
     /// Signed checkpoints: big-endian tree size to the checkpoint's JSON (``SignedCheckpoint``).
     case checkpoints
+    /// Personal data (RET-1): stream key prefix to the generation of the master key
+    /// (big-endian `UInt64`) and the subject's 32-byte key sealed under it (AES-GCM).
+    case subjectKeys
+    /// Personal data (RET-1): stream key prefix + big-endian position to the event's
+    /// disclosures (salts and clear values) sealed under the subject's key (AES-GCM).
+    case disclosures
 
     var name: String {
         switch self {
@@ -79,6 +87,8 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
         case .projections: "projections"
         case .merkleNodes: "merkleNodes"
         case .checkpoints: "checkpoints"
+        case .subjectKeys: "subjectKeys"
+        case .disclosures: "disclosures"
         }
     }
 

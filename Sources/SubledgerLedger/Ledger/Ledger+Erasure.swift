@@ -1,0 +1,49 @@
+public import SubledgerStore
+
+extension Ledger {
+    /// Erases the personal data of each subscriber of `ids` (RET-1), in one transaction:
+    /// appends `PersonalDataErased` on each one's stream at `time` and destroys their key
+    /// (``EventStore/erase(_:)``); their events keep their commitments, so every hash,
+    /// verification and audit stays as it was. The store needs its key file.
+    /// - Throws: ``LedgerError`` for an unknown subscriber, one already erased, or the
+    ///   store's refusal; nothing is written then.
+    @discardableResult
+    public func erase(subscribers ids: [String], at time: Timestamp, metadata: [String: String] = [:]) throws(LedgerError) -> AppendResult {
+        var erasures: [(subject: StreamID, erasure: ProposedEvent)] = []
+        for (index, id) in ids.enumerated() {
+            let state = try subscriber(id)
+            if let erasedAt = state.erasedAt {
+                throw LedgerError(.badFact(FactError(field: "subscriber", reason: "the personal data of \(id) was erased already (\(erasedAt.rfc3339))")), index: index)
+            }
+            guard !erasures.contains(where: { $0.subject == .subscriber(id) }) else {
+                throw LedgerError(.badFact(FactError(field: "subscriber", reason: "\(id) is named twice")), index: index)
+            }
+            let fact = LedgerFact(stream: .subscriber(id), occurredAt: time,
+                                  event: .personalDataErased(PersonalDataErased(subscriberID: id)), metadata: metadata)
+            erasures.append((.subscriber(id), fact.proposedEvent()))
+        }
+        guard !erasures.isEmpty else { throw LedgerError(.badFact(FactError(field: "subscriber", reason: "no subscriber to erase was named"))) }
+        do {
+            return try store.erase(erasures)
+        } catch let error as EventStoreError {
+            throw LedgerError(.store(error))
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: "erasing personal data")))
+        }
+    }
+
+    /// Erases one subscriber's personal data (RET-1). See ``erase(subscribers:at:metadata:)``.
+    @discardableResult
+    public func erase(subscriber id: String, at time: Timestamp) throws(LedgerError) -> AppendResult {
+        try erase(subscribers: [id], at: time)
+    }
+
+    /// The erasures RET-1 makes due at `time` (``due(at:)``'s `erase` entries), carried
+    /// out in one transaction, each recorded with `rule` RET-1; returns the subscribers.
+    public func eraseDue(at time: Timestamp) throws(LedgerError) -> [String] {
+        let due = try self.due(at: time).compactMap { $0.action == .erase ? $0.subscriber : nil }
+        guard !due.isEmpty else { return [] }
+        try erase(subscribers: due, at: time, metadata: ["rule": "RET-1"])
+        return due
+    }
+}
