@@ -60,6 +60,10 @@ struct DemoCommand: ParsableCommand {
         let store: EventStore
         do {
             store = try EventStore.open(at: path, options: .init(initialMapSizeBytes: 1 << 30, projection: LedgerProjection()))
+            // The demo's subscribers have names and national ids: the key file seals them (RET-1).
+            try store.openKeyFile(at: StoreKeyFile.defaultPath(forStoreAt: path), creatingBesideStoreAt: path)
+        } catch let error as StoreKeyFileError {
+            throw CommandFailure(error.message, field: "key-file")
         } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }

@@ -28,7 +28,7 @@ struct EraseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try store.openWritableLedger()
+        let ledger = try store.openWritableLedger(sealing: true)
         let time = at ?? SystemClock().now()
         let erased: [String]
         var position: UInt64 = 0

@@ -56,7 +56,9 @@ struct StoreOptions: ParsableArguments {
     ///   projections (caught up, or rebuilt, at open). Commands that only read the log
     ///   (`verify`, `export`) open without them, so that they never write and a damaged
     ///   log is reported by them, not by a rebuild that trips on it.
-    func openStore(initialMapSizeBytes: Int? = nil, keepingProjections: Bool = true) throws -> EventStore {
+    /// - Parameter sealing: whether the command may write personal data, which the key
+    ///   file seals (RET-1): it is opened, or created beside the store, first.
+    func openStore(initialMapSizeBytes: Int? = nil, keepingProjections: Bool = true, sealing: Bool = true) throws -> EventStore {
         let path = try storePath()
         var options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil)
         if let initialMapSizeBytes { options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes) }
@@ -66,8 +68,7 @@ struct StoreOptions: ParsableArguments {
         } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }
-        // A command that writes may write personal data, which the key file seals (RET-1).
-        _ = try keyFile(for: store, creating: true)
+        if sealing { _ = try keyFile(for: store, creating: true) }
         return store
     }
 
@@ -105,8 +106,9 @@ struct StoreOptions: ParsableArguments {
 
     /// The ledger over the existing store, opened for writing (its stored projections
     /// caught up), for a command that writes to a store it did not create (`rebuild`).
-    func openWritableLedger() throws -> Ledger {
+    /// With `sealing`, the key file is opened too (``openStore(initialMapSizeBytes:keepingProjections:sealing:)``).
+    func openWritableLedger(sealing: Bool = false) throws -> Ledger {
         _ = try existingStorePath()
-        return Ledger(store: try openStore())
+        return Ledger(store: try openStore(sealing: sealing))
     }
 }
