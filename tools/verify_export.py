@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Check the hash chain of a subledger export (JSON Lines or CSV): a standalone verifier for auditors.
+"""Check a subledger export (JSON Lines or CSV) and its proofs: a standalone verifier for auditors.
 
     python3 verify_export.py EXPORT.jsonl          # or "-" to read standard input
     python3 verify_export.py --json EXPORT.jsonl   # one JSON object instead of a line of text
     python3 verify_export.py --filtered RANGE-EXPORT.jsonl
     python3 verify_export.py --complete-streams LINE-EXPORT.jsonl
+    python3 verify_export.py --filtered LINE-EXPORT.jsonl --proof PROOF.json --public-key KEY
+    python3 verify_export.py --consistency KEPT.json NEW.json CONSISTENCY.json
     python3 verify_export.py --anchor HEAD_HASH_YOU_KEPT EXPORT.jsonl
+    python3 verify_export.py --format 1 OLD-EXPORT.jsonl   # made before subledger migrate
 
-Python 3 standard library only; nothing is imported from subledger. The format is the one of
-interchange.md ("Events as JSON Lines", "The hash chain"): one event per line, each a JSON
-object carrying, besides the fact itself, `position`, `recordedAt`, `prevHash` and `hash`.
+Python 3 standard library only, in one file; nothing is imported from subledger (Ed25519 is
+written out below, RFC 8032 section 5.1.7). The format is format 2 of interchange.md
+("Events as JSON Lines", "The hash chain", "Personal data", "Checkpoints and proofs"): one
+event per line, each a JSON object carrying, besides the fact itself, `position`,
+`streamVersion`, `recordedAt`, `prevHash`, `streamPrevHash` and `hash`, and, in an export
+made with --disclose, `disclosures`. docs/auditors.md says what each check proves.
 
 WHAT IS CHECKED, event by event, in file order (the first failure is reported, with the
 event's `position` and its line number in the file):
@@ -20,14 +26,21 @@ event's `position` and its line number in the file):
     Empty lines are allowed only at the end of the file. How a line is written does not
     matter (key order, spaces, escaped or raw non-ASCII letters, a CR before the LF): the
     canonical form is recomputed from the parsed values.
- 2. `hash` and `prevHash` are 64 lowercase hex digits; `position` is a positive integer;
+ 2. `hash`, `prevHash` and `streamPrevHash` are 64 lowercase hex digits (an export of
+    format 1, --format 1, has no `streamPrevHash`); `position` is a positive integer;
     `recordedAt` is an RFC 3339 time.
  3. The event's own hash: `hash` == SHA-256(the 32 bytes that `prevHash` spells, followed by
-    the canonical JSON of the event without `hash` and `prevHash`), where canonical JSON is
+    the canonical JSON of the event without `hash`, `prevHash` and `disclosures`), where
+    canonical JSON is
     json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False) in UTF-8
     (RFC 8785 for objects whose numbers are all integers). Since the position, the times,
     the event id and every field of `data` and `metadata` are inside the hashed bytes,
     a change to any of them after the hash was computed shows here.
+ 3b. Disclosures (optional on each event): each key is a path such as `data.name` whose
+    value in the event is {"commitment": HEX}, each value {"salt": HEX, "value": TEXT},
+    and SHA-256(the salt's 32 bytes + the value's UTF-8) must be HEX. A disclosure of a
+    path that holds no commitment, or one that does not open it, is named by its path
+    (never by its value, which is personal data).
  4. The links: `positions` strictly increase along the file (a position that is not above
     the one before is reported as out of order), the event at position 1 (and only that
     one) has a `prevHash` of 64 zeros, and whenever an event follows position n with
@@ -42,52 +55,73 @@ event's `position` and its line number in the file):
     and the links between consecutive positions are checked; nothing can be said across
     a gap.
  6. `recordedAt` never decreases as the position increases (across gaps too).
- 7. Stream versions. The stream of an event is its one top-level field besides the ten
+ 7. Each stream's chain. The stream of an event is its one top-level field besides the
     common ones (`line`, `subscriber`, ...), a string; `streamVersion` is a positive
-    integer. A stream's versions increase along the file and, where the file shows that
-    nothing of the stream can be missing, step by one: from one event of the stream to its
-    next when every position between them is in the file, and at the stream's first event
-    (version 1) when every position before it is. In a whole-log export that is
-    everywhere, so a forged event with a made-up version fails even if its hash and link
-    were recomputed. A filtered export may skip versions across a gap in positions (a
-    time range leaves out events that occurred outside it, and one recorded late may lie
-    between two inside it): such skips are counted (`versionGaps`) and noted on stderr.
-    With --complete-streams (for an export of whole streams: `export --line` or
-    `--subscriber` without --from/--to, which says "complete: ..." when it writes one)
-    every stream must run 1, 2, 3, ... without a skip, so an event deleted from a line's
-    export is reported at the event after it.
+    integer. Wherever the file holds a stream's events, whole-log or --filtered, its
+    versions step by one and each event's `streamPrevHash` is the `hash` of the stream's
+    event before it (64 zeros at version 1, and only there). So in a line's export, whose
+    positions have gaps, an event changed (its hash recomputed), dropped, inserted or
+    moved between the first and the last exported is named at the stream's next event. A
+    stream's first event in a filtered export may have any version, unless every position
+    before it is in the file or --complete-streams (an export of whole streams: `export
+    --line` or `--subscriber` without --from/--to, which says "complete: ..." when it
+    writes one) says every stream starts at 1. --allow-version-gaps (a time range, which
+    leaves out an event that occurred outside it though recorded between two inside it)
+    accepts a skip across a gap in positions, counted (`versionGaps`) and noted on
+    stderr; the chain is not checked across it. In format 1 (--format 1) there is no
+    `streamPrevHash`, and --filtered accepts such skips, as before format 2.
  8. With --anchor HASH (repeatable): some event in the file has that hash. Keep the head
     hash printed by an earlier verification; if a later whole-log export still contains
     it, nothing at or before that position was changed, removed or inserted since. An
-    empty file fails every anchor.
+    empty file fails every anchor. (A kept checkpoint, 10, proves more.)
+ 9. With --proof FILE, after a good chain: FILE is {"checkpoint": {origin, size, rootHash,
+    note, signature, publicKey}, "inclusion": {leafIndex, treeSize, rootHash, path}}, as
+    `subledger export --proof` writes it. The note must be "<origin>\n<size>\n<base64 of
+    the root>\n" followed by any non-empty extension lines, each ending in "\n"; the
+    signature (base64, 64 bytes) must be the Ed25519 signature of the note's UTF-8 bytes
+    under publicKey (base64, 32 bytes), which --public-key BASE64 pins to the operator's;
+    the inclusion proof must be of the checkpoint's size and root, for leafIndex = the
+    file's last position - 1, and its path must lead (RFC 9162 section 2.1.3.2) from the
+    leaf hash SHA-256(0x00 + the 32 bytes of the last event's hash) to the root, each
+    node SHA-256(0x01 + left + right). Then the file's last event is in the signed log at
+    its position, and, by 7, so is every event of its stream from the first exported on.
+10. With --consistency OLD NEW PROOF (with or without an export FILE): two checkpoints
+    (each as `checkpoint --json` prints it, or a proof file holding one) and a consistency
+    proof {fromSize, toSize, path} (`prove --consistency M N --json`): both signatures
+    verify (and are by the pinned key), both are of one origin and key, the sizes are
+    the proof's, and the path proves (RFC 9162 section 2.1.4.2) that the newer tree
+    extends the older: nothing up to the older size was rewritten since it was kept.
 
 WHAT IS NOT CHECKED, and cannot be from the file alone:
 
  - A chain that was rewritten from some event onward, every later hash recomputed, is
    exactly as valid as the original: SHA-256 is a fingerprint, not a signature, and anyone
-   can compute it. A valid chain proves that no event was changed, removed or inserted
-   after the fact RELATIVE TO A HEAD HASH YOU KEPT from an earlier export (or obtained
-   independently). It does not prove that a whole chain was not rewritten. Anchor it:
-   record the head hash (and its position) each time, and pass it to --anchor next time.
- - Events removed from the END of the file leave a valid, shorter chain; only a head hash
-   you kept (--anchor) reveals that.
- - In --filtered mode: whether the events skipped by the filter exist, are unchanged, or
-   were the right ones to skip; the link into the first event of each run; and, without
-   --complete-streams, the versions of a stream skipped across a gap or before its first
-   event in the file. Format 2's chain per stream will prove those; format 1 cannot.
+   can compute it. With --proof the last event is tied to a checkpoint signed by the
+   operator's key, but an operator who rewrites its whole log can sign a new checkpoint
+   over it: only a checkpoint kept before the rewrite (10), or a head hash (8), reveals it.
+ - Events removed from the END of the file leave a valid, shorter chain; only --proof
+   (the proof names the last event) or a kept head hash reveals that. Whether a stream has
+   events in the log after the last one exported: the checkpoint's size says only that the
+   log goes on.
+ - In --filtered mode: whether the events of other streams skipped by the filter exist or
+   are unchanged; what came before a stream's first event in the file (without
+   --complete-streams); across a skip accepted by --allow-version-gaps. In format 1
+   (--format 1), anything across a gap in positions.
  - An empty file: nothing in it is wrong, so the exit status is 0 without --anchor, but it
    proves nothing, and says so ("0 events: an empty file proves nothing"; "empty": true).
  - The meaning of the events: event types, required fields, amounts, uniqueness of
    `eventId`, the format of `occurredAt`, and every business rule. Those are
-   `subledger import` and `subledger audit`'s business, not the chain's.
+   `subledger import` and `subledger audit`'s business, not the chain's. Nor whether the
+   personal fields are commitments: a value in clear is hashed as any other.
  - In a CSV export, nothing beyond what its rows carry: each row is checked as the JSON
-   line of its event (the first twelve columns), and its amount columns against its
+   line of its event (the columns before the amounts), and its amount columns against its
    `data` cell (see CSV below).
 
 CSV. A file named .csv, or whose first line is the header row of `subledger export --format
-csv`, is read as CSV (RFC 4180; a quoted cell may span lines): each row after the header
-becomes the JSON object of its event (`streamCategory: streamId` as the stream field,
-`metadata` and `data` as the JSON they hold) and goes through every step above; then each
+csv` (format 2: with a `streamPrevHash` column after `prevHash`; or format 1's), is read as
+CSV (RFC 4180; a quoted cell may span lines): each row after the header becomes the JSON
+object of its event (`streamCategory: streamId` as the stream field, `metadata` and `data`
+as the JSON they hold) and goes through every step above; then each
 amount column (amount, total, price, value, fee, connectionFee, vanityPremium,
 reconnectionFee) must hold data's integer of that name, or be empty when data has none. A
 fault names the row as a spreadsheet counts it (the header is row 1) and, for a cell, its
@@ -100,20 +134,30 @@ numbers in plain decimal, as json.dumps does.)
 
 OUTPUT. On success, to stdout, exit status 0:
     ok: N events, positions A..B, head HASH
+    proof: position B is in the checkpoint of size S (root R), origin O, signed by key K  (--proof)
     0 events: an empty file proves nothing            (an empty file, without --anchor)
+    ok: the checkpoint of size M (root R) is extended by the checkpoint of size N (root R2); origin O, key K
+                                                      (--consistency, after the file's lines)
 On the first failure, to stdout, exit status 1:
     bad: position P (file line L): REASON            ("position ?" when it is unreadable)
     bad: anchor HASH not found in the export         (--anchor, after a valid chain)
     bad: anchor HASH not found: the file holds no event
+    bad: proof FILE: [checkpoint: | inclusion: ]REASON   (--proof, after a valid chain)
+    bad: checkpoint FILE: REASON / bad: consistency proof FILE: REASON  (--consistency)
 With --filtered and gaps present, notes on stderr say how many gaps were not checked and
 how many times stream versions skipped across them.
 With --json, one JSON object instead:
     {"ok": bool, "events": N, "firstBadPosition": P or null, "line": L or null,
      "reason": str or null, "head": HASH or null,
      "firstPosition": A or null, "lastPosition": B or null, "gaps": G,
-     "versionGaps": V, "empty": bool}
+     "versionGaps": V, "empty": bool, "column": C or null, "disclosures": D,
+     "proof": {"origin", "size", "rootHash", "publicKey", "leafIndex"} or null}
 where, on failure, N, head, firstPosition and lastPosition describe the events verified
-before the failure, and "empty" is true when the file holds no event at all. Usage errors (no such file, unreadable file) go to stderr, exit 2.
+before the failure, "empty" is true when the file holds no event at all, and D counts the
+disclosures checked. With --consistency the object also has "consistency": {"ok",
+"reason", and, when ok, "origin", "publicKey", "fromSize", "fromRootHash", "toSize",
+"toRootHash"}; that object alone when no FILE is given. Usage errors (no such file,
+unreadable file, a bad option value) go to stderr, exit 2.
 
 The file is read line by line; memory grows with the number of streams in it (step 7
 keeps each stream's last version), not with the number of events.
@@ -800,14 +844,22 @@ def inclusion_root(leaf_index, tree_size, leaf_hash, path):
             return None
         if fn & 1 or fn == sn:
             r = _node(p, r)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
+            fn, sn = _climb_left_edges(fn, sn)
         else:
             r = _node(r, p)
         fn >>= 1
         sn >>= 1
     return r if sn == 0 else None
+
+
+def _climb_left_edges(fn, sn):
+    """Both RFC 9162 verifications: "right-shift both fn and sn equally until either
+    LSB(fn) is set or fn is 0" (past the levels where the node is a left child that has
+    no right sibling, as at the right edge of the tree)."""
+    while not fn & 1 and fn != 0:
+        fn >>= 1
+        sn >>= 1
+    return fn, sn
 
 
 def consistency_holds(first, second, first_hash, second_hash, path):
@@ -833,9 +885,7 @@ def consistency_holds(first, second, first_hash, second_hash, path):
         if fn & 1 or fn == sn:
             fr = _node(c, fr)
             sr = _node(c, sr)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
+            fn, sn = _climb_left_edges(fn, sn)
         else:
             sr = _node(sr, c)
         fn >>= 1
