@@ -134,7 +134,7 @@ numbers in plain decimal, as json.dumps does.)
 
 OUTPUT. On success, to stdout, exit status 0:
     ok: N events, positions A..B, head HASH
-    proof: position B is in the checkpoint of size S (root R), origin O, signed by key K  (--proof)
+    proof: ok: position B is in the checkpoint of size S (root R) of ORIGIN, signed by KEY  (--proof)
     0 events: an empty file proves nothing            (an empty file, without --anchor)
     ok: the checkpoint of size M (root R) is extended by the checkpoint of size N (root R2); origin O, key K
                                                       (--consistency, after the file's lines)
@@ -234,7 +234,7 @@ class Result:
         text = "ok: %d events, positions %d..%d, head %s" % (
             self.events, self.first_position, self.last_position, self.head)
         if self.proof is not None:
-            text += "\nproof: position %d is in the checkpoint of size %d (root %s), origin %s, signed by key %s" % (
+            text += "\nproof: ok: position %d is in the checkpoint of size %d (root %s) of %s, signed by %s" % (
                 self.last_position, self.proof["size"], self.proof["rootHash"], self.proof["origin"],
                 self.proof["publicKey"])
         return text
@@ -1227,7 +1227,8 @@ def prove_file(result, proof_path, pinned_key=None):
             raise _ProofFault("proof %s: the file holds no event to prove" % proof_path)
         result.proof = check_proof(proof, "proof " + proof_path, result.last_position, result.head, pinned_key)
     except _ProofFault as fault:
-        return result.fail(None, None, str(fault))
+        # The proof is about the last event: it is the position at fault (no file line).
+        return result.fail(result.last_position, None, str(fault))
     return result
 
 

@@ -169,14 +169,17 @@ class ProvenExports(LineExportCase):
         self.assertEqual(status, 1, out)
         self.assertTrue(out.startswith("bad: proof "), out)
         self.assertIn(reason_part, out)
+        status, report, _ = self.verify(events, proof, "--json", *options)
+        self.assertEqual((json.loads(report)["ok"], json.loads(report)["firstBadPosition"], json.loads(report)["line"]),
+                         (False, events[-1]["position"], None))
         return out
 
     def test_a_line_export_with_its_proof_passes(self):
         proof = export_writer.proof_file(self.log, 6)
         status, out, _ = self.verify(self.line, proof)
         self.assertEqual(status, 0, out)
-        self.assertEqual(out, "ok: 3 events, positions 2..6, head %s\nproof: position 6 is in the checkpoint of "
-                         "size 6 (root %s), origin %s, signed by key %s\n"
+        self.assertEqual(out, "ok: 3 events, positions 2..6, head %s\nproof: ok: position 6 is in the checkpoint "
+                         "of size 6 (root %s) of %s, signed by %s\n"
                          % (self.line[-1]["hash"], proof["checkpoint"]["rootHash"], export_writer.ORIGIN,
                             proof["checkpoint"]["publicKey"]))
         status, out, _ = self.verify(self.line, proof, "--json")
@@ -460,7 +463,7 @@ class Samples(VerifierTestCase):
                 self.assertEqual(process.returncode, 0, process.stdout + process.stderr)
                 if "--proof" in options:
                     proven += 1
-                    self.assertIn(b"\nproof: position ", process.stdout)
+                    self.assertIn(b"\nproof: ok: position ", process.stdout)
                     with open(stem + ".proof.json", encoding="utf-8") as stream:
                         proof = json.load(stream)
                     proof["checkpoint"]["signature"] = flip_base64(proof["checkpoint"]["signature"], 50)
