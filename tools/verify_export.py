@@ -85,6 +85,13 @@ event's `position` and its line number in the file):
     leaf hash SHA-256(0x00 + the 32 bytes of the last event's hash) to the root, each
     node SHA-256(0x01 + left + right). Then the file's last event is in the signed log at
     its position, and, by 7, so is every event of its stream from the first exported on.
+    With --checkpoint KEPT.json (repeatable; a checkpoint as `checkpoint --json` prints it,
+    or a proof file holding one), for a whole-log export: the checkpoint is checked as
+    above (note, signature, pinned key), and the Merkle root of the file's first `size`
+    events, computed here from their hashes (RFC 9162's MTH, one hash kept per level),
+    must be its root; a file that ends before that size fails too. No proof from the
+    operator is needed: a log rewritten anywhere before a kept size, or cut short of it,
+    is named at the position of that size.
 10. With --consistency OLD NEW PROOF (with or without an export FILE): two checkpoints
     (each as `checkpoint --json` prints it, or a proof file holding one) and a consistency
     proof {fromSize, toSize, path} (`prove --consistency M N --json`): both signatures
@@ -135,6 +142,8 @@ numbers in plain decimal, as json.dumps does.)
 OUTPUT. On success, to stdout, exit status 0:
     ok: N events, positions A..B, head HASH
     proof: ok: position B is in the checkpoint of size S (root R) of ORIGIN, signed by KEY  (--proof)
+    checkpoint: ok: positions 1..S have the root R of the kept checkpoint of ORIGIN, signed by KEY
+                                                      (--checkpoint, one line each)
     0 events: an empty file proves nothing            (an empty file, without --anchor)
     ok: the checkpoint of size M (root R) is extended by the checkpoint of size N (root R2); origin O, key K
                                                       (--consistency, after the file's lines)
@@ -143,6 +152,7 @@ On the first failure, to stdout, exit status 1:
     bad: anchor HASH not found in the export         (--anchor, after a valid chain)
     bad: anchor HASH not found: the file holds no event
     bad: proof FILE: [checkpoint: | inclusion: ]REASON   (--proof, after a valid chain)
+    bad: position P (file line L): checkpoint FILE: REASON  (--checkpoint: the root at its size)
     bad: checkpoint FILE: REASON / bad: consistency proof FILE: REASON  (--consistency)
 With --filtered and gaps present, notes on stderr say how many gaps were not checked and
 how many times stream versions skipped across them.
@@ -151,7 +161,8 @@ With --json, one JSON object instead:
      "reason": str or null, "head": HASH or null,
      "firstPosition": A or null, "lastPosition": B or null, "gaps": G,
      "versionGaps": V, "empty": bool, "column": C or null, "disclosures": D,
-     "proof": {"origin", "size", "rootHash", "publicKey", "leafIndex"} or null}
+     "proof": {"origin", "size", "rootHash", "publicKey", "leafIndex"} or null,
+     "checkpoints": [{"origin", "size", "rootHash", "publicKey"}, ...]}
 where, on failure, N, head, firstPosition and lastPosition describe the events verified
 before the failure, "empty" is true when the file holds no event at all, and D counts the
 disclosures checked. With --consistency the object also has "consistency": {"ok",
@@ -208,6 +219,7 @@ class Result:
         self.version_gaps = 0
         self.disclosures = 0  # disclosures checked against their commitments
         self.proof = None  # what a --proof file proved: origin, size, rootHash, publicKey, leafIndex
+        self.kept = []  # the --checkpoint files whose root the file's first events have
         self.bad_position = None
         self.bad_line = None
         self.reason = None
@@ -237,6 +249,9 @@ class Result:
             text += "\nproof: ok: position %d is in the checkpoint of size %d (root %s) of %s, signed by %s" % (
                 self.last_position, self.proof["size"], self.proof["rootHash"], self.proof["origin"],
                 self.proof["publicKey"])
+        for kept in self.kept:
+            text += "\ncheckpoint: ok: positions 1..%d have the root %s of the kept checkpoint of %s, signed by %s" % (
+                kept["size"], kept["rootHash"], kept["origin"], kept["publicKey"])
         return text
 
     def as_json(self):
@@ -255,6 +270,7 @@ class Result:
             "column": self.column,
             "disclosures": self.disclosures,
             "proof": self.proof,
+            "checkpoints": self.kept,
         }
 
     def empty(self):
@@ -427,7 +443,8 @@ class Checks:
     stream whose versions skip across a gap in positions (a time range that leaves out an
     event recorded late), counting each skip instead of failing it."""
 
-    def __init__(self, filtered=False, anchors=(), complete_streams=False, format=2, version_gaps=False):
+    def __init__(self, filtered=False, anchors=(), complete_streams=False, format=2, version_gaps=False, kept=()):
+        self.kept = tuple(kept)  # (file name, Checkpoint) of --checkpoint: the tree of the file's first events
         self.filtered = filtered or complete_streams or version_gaps
         self.anchors = tuple(anchors)
         self.complete_streams = complete_streams
@@ -452,6 +469,7 @@ def verify(lines, checks=None, numbered=None):
     # the next line goes back into the jump, the pair is out of order, not missing.
     jump = None
     streams = StreamVersions(checks)
+    kept = KeptCheckpoints(checks.kept) if checks.kept else None
 
     for line_no, raw in (enumerate(lines, 1) if numbered is None else numbered):
         if type(raw) is _RowFault:
@@ -572,6 +590,12 @@ def verify(lines, checks=None, numbered=None):
         if problem is not None:
             return result.fail(pos, line_no, problem)
 
+        # 9b. The tree of the file's first events against the kept checkpoints.
+        if kept is not None:
+            problem = kept.add(pos, stored_hash)
+            if problem is not None:
+                return result.fail(pos, line_no, problem)
+
         if wanted:
             wanted.discard(stored_hash)
         result.events += 1
@@ -582,6 +606,13 @@ def verify(lines, checks=None, numbered=None):
 
     if jump is not None:
         return result.fail(*jump)
+    if kept is not None:
+        result.kept = kept.proven
+        if kept.pending:
+            name, checkpoint = kept.pending[0]
+            return result.fail(None, None, "checkpoint %s: the file ends at position %s, before the kept checkpoint's "
+                               "size %d: events were removed from the end of the log, or this is not a whole-log "
+                               "export" % (name, result.last_position or 0, checkpoint.size))
     # 8. Anchors.
     if wanted:
         missing = sorted(wanted)[0]
@@ -1015,6 +1046,52 @@ def _note_problem(note, origin, size, root):
     return None
 
 
+class KeptCheckpoints:
+    """--checkpoint KEPT.json (repeatable), with a whole-log export: the Merkle tree of the
+    file's first `size` events, computed here from their hashes (RFC 9162's MTH), must have
+    each kept checkpoint's root. No proof from the operator is needed: a log rewritten
+    anywhere before a kept size, or cut short of it, fails. Memory: one hash per level."""
+
+    def __init__(self, checkpoints):
+        self.pending = sorted(checkpoints, key=lambda kept: kept[1].size)
+        self.subtrees = []  # (leaves, hash) of the complete subtrees so far, the largest first
+        self.count = 0
+        self.proven = []
+
+    def add(self, pos, event_hash):
+        """Adds the event at `pos`; the reason the file fails a kept checkpoint, or None."""
+        if not self.pending:
+            return None
+        if pos != self.count + 1:
+            name, checkpoint = self.pending[0]
+            return "checkpoint %s: needs every position from 1 to its size %d, but position %d follows %d" % (
+                name, checkpoint.size, pos, self.count)
+        node, leaves = merkle_leaf_hash(bytes.fromhex(event_hash)), 1
+        while self.subtrees and self.subtrees[-1][0] == leaves:
+            node, leaves = _node(self.subtrees.pop()[1], node), leaves * 2
+        self.subtrees.append((leaves, node))
+        self.count += 1
+        while self.pending and self.pending[0][1].size == self.count:
+            name, checkpoint = self.pending.pop(0)
+            root = self.subtrees[-1][1]
+            for _, left in reversed(self.subtrees[:-1]):  # MTH: each left subtree complete
+                root = _node(left, root)
+            if root != checkpoint.root:
+                return "checkpoint %s: positions 1..%d have the root %s, not the kept checkpoint's %s: the log was " \
+                       "rewritten since it was kept" % (name, self.count, root.hex(), checkpoint.root.hex())
+            self.proven.append(checkpoint.describe())
+        return None
+
+
+def load_kept_checkpoints(paths, pinned_key=None):
+    """The --checkpoint files, each checked (note, signature, pinned key): a list of
+    (name, Checkpoint). Raises OSError if one cannot be read, _ProofFault if one is bad."""
+    kept = []
+    for path in paths:
+        kept.append((path, _checkpoint_of(_load_json_file(path, "checkpoint"), "checkpoint " + path, pinned_key)))
+    return kept
+
+
 def _checkpoint_of(obj, where, pinned_key):
     """A kept checkpoint: the object itself, or the `checkpoint` member of a proof file."""
     inner = obj.get("checkpoint") if type(obj.get("checkpoint")) is dict else obj
@@ -1282,6 +1359,9 @@ def main(argv=None):
                              "proof of the file's last event")
     parser.add_argument("--public-key", metavar="BASE64",
                         help="the operator's Ed25519 public key: every checkpoint must be signed by it")
+    parser.add_argument("--checkpoint", action="append", default=[], metavar="KEPT.json",
+                        help="a checkpoint kept earlier (checkpoint --json, or a proof file): a whole-log "
+                             "export's first events must have its root, computed here (repeatable)")
     parser.add_argument("--consistency", nargs=3, metavar=("OLD.json", "NEW.json", "PROOF.json"),
                         help="two kept checkpoints and a consistency proof (prove --consistency --json): "
                              "both signed, and the newer extends the older")
@@ -1292,11 +1372,11 @@ def main(argv=None):
     if args.file is None and args.consistency is None:
         parser.exit(2, "verify_export.py: give an export FILE, or --consistency OLD.json NEW.json PROOF.json\n")
     if args.file is None and (args.proof or args.anchor or args.filtered or args.complete_streams
-                              or args.allow_version_gaps):
-        parser.exit(2, "verify_export.py: --proof, --anchor, --filtered, --complete-streams and "
+                              or args.allow_version_gaps or args.checkpoint):
+        parser.exit(2, "verify_export.py: --proof, --checkpoint, --anchor, --filtered, --complete-streams and "
                        "--allow-version-gaps apply to an export FILE\n")
-    if args.proof and args.format == 1:
-        parser.exit(2, "verify_export.py: --proof needs an export of format 2\n")
+    if (args.proof or args.checkpoint) and args.format == 1:
+        parser.exit(2, "verify_export.py: --proof and --checkpoint need an export of format 2\n")
     for anchor in args.anchor:
         if _HEX64.fullmatch(anchor) is None:
             parser.exit(2, "verify_export.py: --anchor needs 64 lowercase hex digits, got %r\n" % anchor)
@@ -1314,8 +1394,16 @@ def main(argv=None):
     reading = args.file
     try:
         if args.file is not None:
-            checks = Checks(args.filtered, args.anchor, args.complete_streams, args.format, args.allow_version_gaps)
-            result = verify_file(args.file, checks)
+            reading = " or ".join(args.checkpoint)
+            try:
+                kept = load_kept_checkpoints(args.checkpoint, pinned_key)
+            except _ProofFault as fault:
+                kept, result = None, Result().fail(None, None, str(fault))
+            reading = args.file
+            if kept is not None:
+                checks = Checks(args.filtered, args.anchor, args.complete_streams, args.format,
+                                args.allow_version_gaps, kept)
+                result = verify_file(args.file, checks)
             if args.proof:
                 reading = args.proof
                 result = prove_file(result, args.proof, pinned_key)

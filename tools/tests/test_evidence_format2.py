@@ -330,6 +330,47 @@ class ProvenExports(LineExportCase):
                                                              ["rootHash"])))
 
 
+class KeptCheckpoints(LineExportCase):
+    """`--checkpoint KEPT` with a whole-log export: the verifier computes the tree's root
+    itself, so a kept checkpoint catches a rewrite without the operator's help."""
+
+    def run_kept(self, events, *checkpoints, options=()):
+        paths = []
+        for index, checkpoint in enumerate(checkpoints):
+            paths += ["--checkpoint", self.write("kept%d.json" % index, checkpoint)]
+        return self.run_verifier(jsonl(events), *paths, *options)
+
+    def test_a_whole_log_export_has_the_roots_of_its_kept_checkpoints(self):
+        kept = [export_writer.checkpoint(self.log, size) for size in (1, 3, 4, 6)]
+        status, out, _ = self.run_kept(self.log, *kept)
+        self.assertEqual(status, 0, out)
+        self.assertEqual(out.count("\ncheckpoint: ok: positions 1.."), 4)
+        self.assertIn("checkpoint: ok: positions 1..3 have the root %s of the kept checkpoint of %s, signed by %s"
+                      % (kept[1]["rootHash"], export_writer.ORIGIN, kept[1]["publicKey"]), out)
+        status, out, _ = self.run_kept(self.log, {"checkpoint": kept[2], "inclusion": {}}, options=("--json",))
+        self.assertEqual((status, [c["size"] for c in json.loads(out)["checkpoints"]]), (0, [4]))
+
+    def test_a_rewritten_or_cut_log_fails_its_kept_checkpoint(self):
+        kept = export_writer.checkpoint(self.log, 4)
+        changed = copy.deepcopy(TWO_LINES)
+        changed[1]["data"]["plan"] = "deposit"
+        rewritten = build_export(changed)  # every hash recomputed: alone, a valid chain
+        self.assertEqual(self.run_verifier(jsonl(rewritten))[0], 0)
+        status, out, _ = self.run_kept(rewritten, kept)
+        self.assertEqual(status, 1)
+        self.assertTrue(out.startswith("bad: position 4 (file line 4): checkpoint %s: positions 1..4 have the root "
+                                       % os.path.join(self.tmp.name, "kept0.json")), out)
+        self.assertIn("not the kept checkpoint's %s: the log was rewritten since it was kept" % kept["rootHash"], out)
+        status, out, _ = self.run_kept(self.log[:3], kept)
+        self.assertEqual(status, 1)
+        self.assertIn("the file ends at position 3, before the kept checkpoint's size 4", out)
+        status, out, _ = self.run_kept(self.line, kept, options=("--filtered",))
+        self.assertIn("needs every position from 1 to its size 4, but position 2 follows 0", out)
+        status, out, _ = self.run_kept(self.log, dict(kept, signature=flip_base64(kept["signature"], 9)))
+        self.assertEqual(status, 1)
+        self.assertIn("the signature does not verify", out)
+
+
 class Consistency(LineExportCase):
     """`--consistency OLD NEW PROOF`: both signed by one key of one log, sizes as proven."""
 

@@ -118,7 +118,7 @@ class GoodExports(VerifierTestCase):
                                   "reason": None, "head": events[-1]["hash"],
                                   "firstPosition": 1, "lastPosition": 3, "gaps": 0,
                                   "versionGaps": 0, "empty": False, "column": None,
-                                  "disclosures": 0, "proof": None})
+                                  "disclosures": 0, "proof": None, "checkpoints": []})
 
     def test_json_output_on_failure(self):
         events = build_export(INPUTS)
@@ -149,7 +149,7 @@ class GoodExports(VerifierTestCase):
                                            "line": None, "reason": None, "head": None,
                                            "firstPosition": None, "lastPosition": None, "gaps": 0,
                                            "versionGaps": 0, "empty": True, "column": None,
-                                           "disclosures": 0, "proof": None})
+                                           "disclosures": 0, "proof": None, "checkpoints": []})
 
     def test_empty_file_fails_an_anchor(self):
         # An anchor names a head the file must reach; an empty file reaches none.
