@@ -518,12 +518,21 @@ class Samples(VerifierTestCase):
         self.assertGreater(proven, 0, "no sample has a proof file")
 
     def test_every_sample_consistency_proof_holds(self):
-        for old in sorted(glob.glob(os.path.join(SAMPLES, "*.old.json"))):
+        samples = sorted(glob.glob(os.path.join(SAMPLES, "*.old.json")))
+        self.assertTrue(samples, "samples/ holds no consistency proof")
+        for old in samples:
             stem = old[:-len(".old.json")]
             with self.subTest(sample=os.path.basename(stem)):
                 process = subprocess.run([sys.executable, VERIFIER, "--consistency", old, stem + ".new.json",
                                           stem + ".consistency.json"], capture_output=True)
                 self.assertEqual(process.returncode, 0, process.stdout + process.stderr)
+                for name in (old, stem + ".new.json"):
+                    with open(name, encoding="utf-8") as stream:
+                        checkpoint = json.load(stream)
+                    checkpoint["signature"] = flip_base64(checkpoint["signature"], 33)
+                    self.assertFalse(verify_export.ed25519_verify(base64.b64decode(checkpoint["publicKey"]),
+                                                                  checkpoint["note"].encode("utf-8"),
+                                                                  base64.b64decode(checkpoint["signature"])))
 
     def test_the_worked_example_proof_is_the_writers(self):
         # samples/threshold-cut.export.proof.json is export_writer's proof of the sample's last event.
