@@ -160,9 +160,11 @@ With --json, one JSON object instead:
     {"ok": bool, "events": N, "firstBadPosition": P or null, "line": L or null,
      "reason": str or null, "head": HASH or null,
      "firstPosition": A or null, "lastPosition": B or null, "gaps": G,
-     "versionGaps": V, "empty": bool, "column": C or null, "disclosures": D,
-     "proof": {"origin", "size", "rootHash", "publicKey", "leafIndex"} or null,
-     "checkpoints": [{"origin", "size", "rootHash", "publicKey"}, ...]}
+     "versionGaps": V, "empty": bool, "column": C or null}
+and, only where they apply (so that otherwise the object is `subledger verify FILE --json`'s):
+     "disclosures": D (when the file has disclosures),
+     "proof": {"origin", "size", "rootHash", "publicKey", "leafIndex"} or null (with --proof),
+     "checkpoints": [{"origin", "size", "rootHash", "publicKey"}, ...] (with --checkpoint)
 where, on failure, N, head, firstPosition and lastPosition describe the events verified
 before the failure, "empty" is true when the file holds no event at all, and D counts the
 disclosures checked. With --consistency the object also has "consistency": {"ok",
@@ -220,6 +222,7 @@ class Result:
         self.disclosures = 0  # disclosures checked against their commitments
         self.proof = None  # what a --proof file proved: origin, size, rootHash, publicKey, leafIndex
         self.kept = []  # the --checkpoint files whose root the file's first events have
+        self.proving = self.keeping = False  # whether --proof, --checkpoint were given
         self.bad_position = None
         self.bad_line = None
         self.reason = None
@@ -255,7 +258,10 @@ class Result:
         return text
 
     def as_json(self):
-        return {
+        """The --json object. `disclosures`, `proof` and `checkpoints` are there only when
+        the file had disclosures, --proof or --checkpoint was given: otherwise the object
+        is member for member what `subledger verify FILE --json` prints."""
+        document = {
             "ok": self.ok,
             "events": self.events,
             "firstBadPosition": self.bad_position,
@@ -268,10 +274,14 @@ class Result:
             "versionGaps": self.version_gaps,
             "empty": self.empty(),
             "column": self.column,
-            "disclosures": self.disclosures,
-            "proof": self.proof,
-            "checkpoints": self.kept,
         }
+        if self.disclosures:
+            document["disclosures"] = self.disclosures
+        if self.proof is not None or self.proving:
+            document["proof"] = self.proof
+        if self.kept or self.keeping:
+            document["checkpoints"] = self.kept
+        return document
 
     def empty(self):
         """Whether the file held no event at all (only an anchor can fail such a file)."""
@@ -607,7 +617,7 @@ def verify(lines, checks=None, numbered=None):
     if jump is not None:
         return result.fail(*jump)
     if kept is not None:
-        result.kept = kept.proven
+        result.kept, result.keeping = kept.proven, True
         if kept.pending:
             name, checkpoint = kept.pending[0]
             return result.fail(None, None, "checkpoint %s: the file ends at position %s, before the kept checkpoint's "
@@ -1296,6 +1306,7 @@ def prove_file(result, proof_path, pinned_key=None):
     """After a good chain: checks the proof file at `proof_path` against the file's last
     event, recording what it proves in `result` (or failing it). Raises OSError if the
     proof file cannot be read."""
+    result.proving = True
     if not result.ok:
         return result
     try:

@@ -170,8 +170,9 @@ class ProvenExports(LineExportCase):
         self.assertTrue(out.startswith("bad: proof "), out)
         self.assertIn(reason_part, out)
         status, report, _ = self.verify(events, proof, "--json", *options)
-        self.assertEqual((json.loads(report)["ok"], json.loads(report)["firstBadPosition"], json.loads(report)["line"]),
-                         (False, events[-1]["position"], None))
+        report = json.loads(report)
+        self.assertEqual((report["ok"], report["firstBadPosition"], report["line"], report["proof"]),
+                         (False, events[-1]["position"], None, None))
         return out
 
     def test_a_line_export_with_its_proof_passes(self):

@@ -117,8 +117,7 @@ class GoodExports(VerifierTestCase):
         self.assertEqual(report, {"ok": True, "events": 3, "firstBadPosition": None, "line": None,
                                   "reason": None, "head": events[-1]["hash"],
                                   "firstPosition": 1, "lastPosition": 3, "gaps": 0,
-                                  "versionGaps": 0, "empty": False, "column": None,
-                                  "disclosures": 0, "proof": None, "checkpoints": []})
+                                  "versionGaps": 0, "empty": False, "column": None})
 
     def test_json_output_on_failure(self):
         events = build_export(INPUTS)
@@ -148,8 +147,7 @@ class GoodExports(VerifierTestCase):
         self.assertEqual(json.loads(out), {"ok": True, "events": 0, "firstBadPosition": None,
                                            "line": None, "reason": None, "head": None,
                                            "firstPosition": None, "lastPosition": None, "gaps": 0,
-                                           "versionGaps": 0, "empty": True, "column": None,
-                                           "disclosures": 0, "proof": None, "checkpoints": []})
+                                           "versionGaps": 0, "empty": True, "column": None})
 
     def test_empty_file_fails_an_anchor(self):
         # An anchor names a head the file must reach; an empty file reaches none.
