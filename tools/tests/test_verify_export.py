@@ -182,15 +182,18 @@ class NonAsciiText(VerifierTestCase):
     def persian_inputs(self):
         inputs = json.loads(json.dumps(INPUTS))
         inputs[0]["data"]["name"] = self.PERSIAN
-        inputs[2]["metadata"] = {"actor": "صندوق", "source": "شعبه مرکزی"}
+        inputs[0]["metadata"] = inputs[2]["metadata"] = {"actor": "صندوق", "source": "شعبه مرکزی"}
         return inputs
 
-    def test_persian_name_hashes_as_utf8_not_escapes(self):
+    def test_persian_text_hashes_as_utf8_not_escapes_and_the_name_only_as_a_commitment(self):
         events = build_export(self.persian_inputs())
-        # The hashed bytes carry the name as UTF-8, not as \\u escapes.
+        # The hashed bytes carry Persian text as UTF-8, not as \\u escapes; the name (RET-1,
+        # issue 10 item 1) is not in them at all, only its commitment.
         body = {k: v for k, v in events[0].items() if k not in ("hash", "prevHash")}
         canonical = export_writer.canonical_bytes(body)
-        self.assertIn(self.PERSIAN.encode("utf-8"), canonical)
+        self.assertIn("صندوق".encode("utf-8"), canonical)
+        self.assertNotIn(self.PERSIAN.encode("utf-8"), canonical)
+        self.assertIn(b'"name":{"commitment":"', canonical)
         self.assertNotIn(b"\\u", canonical)
         self.assert_ok(jsonl(events), 3, 1, 3, events[-1]["hash"])
 
@@ -209,16 +212,16 @@ class NonAsciiText(VerifierTestCase):
         canonical = ('{"data":{"name":"رضا کریمی","subscriberId":"S-9"},'
                      '"eventId":"00000000-0000-4000-8000-000000000001",'
                      '"metadata":{},"occurredAt":"2024-03-01T10:00:00.000Z","position":1,'
-                     '"recordedAt":"2024-03-01T10:00:01.000Z","streamVersion":1,'
-                     '"subscriber":"S-9","type":"SubscriberRegistered"}').encode("utf-8")
+                     '"recordedAt":"2024-03-01T10:00:01.000Z","streamPrevHash":"%s","streamVersion":1,'
+                     '"subscriber":"S-9","type":"SubscriberRegistered"}' % ZERO).encode("utf-8")
         digest = hashlib.sha256(bytes(32) + canonical).hexdigest()
         # The line itself: another key order, spaces, escapes.
         line = ('{ "type" : "SubscriberRegistered", "subscriber": "S-9", "position": 1,'
-                ' "hash": "%s", "prevHash": "%s", "streamVersion": 1,'
+                ' "hash": "%s", "prevHash": "%s", "streamVersion": 1, "streamPrevHash": "%s",'
                 ' "occurredAt": "2024-03-01T10:00:00.000Z", "recordedAt": "2024-03-01T10:00:01.000Z",'
                 ' "eventId": "00000000-0000-4000-8000-000000000001", "metadata": { },'
                 ' "data": {"subscriberId": "S-9", "name": "\\u0631\\u0636\\u0627 \\u06a9\\u0631\\u06cc\\u0645\\u06cc"}}\n'
-                % (digest, ZERO))
+                % (digest, ZERO, ZERO))
         self.assert_ok(line.encode("ascii"), 1, 1, 1, digest)
 
 
@@ -361,14 +364,23 @@ class FilteredExports(VerifierTestCase):
                         "prevHash does not match the hash of position 2", "--filtered")
 
 
+def stream_of(event):
+    return ("line", event["line"]) if "line" in event else ("subscriber", event.get("subscriber"))
+
+
 def rechain(events, start_position=1, prev_hash=ZERO):
     """The events renumbered from `start_position` and chained again, as a forger who
-    recomputes every hash would leave them (their stream versions as they are)."""
-    chained = []
+    recomputes every hash would leave them (their stream versions as they are, each
+    stream's chain relinked in file order: 64 zeros at a version 1)."""
+    chained, stream_hashes = [], {}
     for offset, event in enumerate(events):
         event = dict(event, position=start_position + offset, prevHash=prev_hash)
+        if event.get("streamVersion") == 1:
+            event["streamPrevHash"] = ZERO
+        elif stream_of(event) in stream_hashes:
+            event["streamPrevHash"] = stream_hashes[stream_of(event)]
         event["hash"] = chain_hash(prev_hash, event)
-        prev_hash = event["hash"]
+        prev_hash = stream_hashes[stream_of(event)] = event["hash"]
         chained.append(event)
     return chained
 
@@ -382,7 +394,7 @@ class StreamVersions(VerifierTestCase):
     def forged_at_the_end(self, version):
         events = build_export(INPUTS)
         forged = dict(events[2], streamVersion=version, position=4, prevHash=events[2]["hash"],
-                      eventId="00000000-0000-4000-8000-000000000999")
+                      streamPrevHash=events[2]["hash"], eventId="00000000-0000-4000-8000-000000000999")
         forged["hash"] = chain_hash(forged["prevHash"], forged)
         return events, events + [forged]
 
@@ -403,12 +415,16 @@ class StreamVersions(VerifierTestCase):
                   "(--complete-streams: every stream is whole)")
         self.assert_bad(jsonl(events), 6, 2, reason, "--complete-streams")
         self.assert_bad(jsonl(events), 6, 2, reason, "--complete-streams", "--filtered")
-        # Plain --filtered cannot tell it from a time range: it passes, and says what it skipped.
-        status, out, err = self.run_verifier(jsonl(events), "--filtered")
+        # Format 2 (issue 10 item 2): each stream's chain has no gap, --filtered or not.
+        self.assert_bad(jsonl(events), 6, 2, "line +989121234567 skips from streamVersion 1 (position 2) to 3: "
+                        "version 2 is missing (a stream's chain has no gap; a time range that leaves out an "
+                        "event recorded late: --allow-version-gaps)", "--filtered")
+        # --allow-version-gaps cannot tell it from a time range: it passes, and says what it skipped.
+        status, out, err = self.run_verifier(jsonl(events), "--allow-version-gaps")
         self.assertEqual((status, out), (0, "ok: 2 events, positions 2..6, head %s\n" % events[-1]["hash"]))
         self.assertIn("stream versions skip across a gap in positions 1 time", err)
         self.assertIn("--complete-streams", err)
-        status, out, _ = self.run_verifier(jsonl(events), "--filtered", "--json")
+        status, out, _ = self.run_verifier(jsonl(events), "--allow-version-gaps", "--json")
         self.assertEqual(json.loads(out)["versionGaps"], 1)
         self.assert_ok(jsonl(self.line_export()), 3, 2, 6, self.line_export()[-1]["hash"], "--complete-streams")
 
@@ -438,8 +454,9 @@ class StreamVersions(VerifierTestCase):
         for event in events:
             event["hash"] = chain_hash(event["prevHash"], event)
         self.assert_bad(jsonl(events), 6, 3, "line +989121234567: streamVersion 2 follows streamVersion 3 "
-                        "of position 4 (versions go down)", "--filtered")
-        self.assert_bad(jsonl(events), 4, 2, "skips from streamVersion 1 (position 2) to 3", "--complete-streams")
+                        "of position 4 (versions go down)", "--allow-version-gaps")
+        for options in (("--filtered",), ("--complete-streams",)):
+            self.assert_bad(jsonl(events), 4, 2, "skips from streamVersion 1 (position 2) to 3", *options)
 
     def test_a_repeated_version(self):
         events = build_export(INPUTS)
@@ -456,8 +473,9 @@ class StreamVersions(VerifierTestCase):
                        "recordedAt": "2024-03-06T08:00:00Z", "data": {"amount": 2000, "description": "late"}})
         events = [e for e in build_export(inputs) if e["occurredAt"] < "2024-03-04"]
         self.assertEqual([e["streamVersion"] for e in events if "line" in e], [1, 3])
-        status, out, _ = self.run_verifier(jsonl(events), "--filtered")
+        status, out, _ = self.run_verifier(jsonl(events), "--allow-version-gaps")
         self.assertEqual((status, out), (0, "ok: 3 events, positions 1..4, head %s\n" % events[-1]["hash"]))
+        self.assert_bad(jsonl(events), 4, 3, "skips from streamVersion 1 (position 2) to 3", "--filtered")
         self.assert_bad(jsonl(events), 4, 3, "skips from streamVersion 1 (position 2) to 3", "--complete-streams")
 
     def test_stream_fields_that_are_missing_or_wrong(self):
@@ -486,13 +504,13 @@ def csv_of(events):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
-                     "occurredAt", "prevHash", "hash", "metadata", "data"] + amounts)
+                     "occurredAt", "prevHash", "streamPrevHash", "hash", "metadata", "data"] + amounts)
     for event in events:
         category = "line" if "line" in event else "subscriber"
         dumps = lambda value: json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         writer.writerow([event["position"], event["streamVersion"], event["recordedAt"], event["eventId"],
                          event["type"], category, event[category], event["occurredAt"], event["prevHash"],
-                         event["hash"], dumps(event["metadata"]), dumps(event["data"])]
+                         event["streamPrevHash"], event["hash"], dumps(event["metadata"]), dumps(event["data"])]
                         + [event["data"][a] if type(event["data"].get(a)) is int else "" for a in amounts])
     return out.getvalue().encode("utf-8")
 
@@ -530,7 +548,7 @@ class CSVExports(VerifierTestCase):
     def test_a_row_with_a_cell_missing(self):
         rows = csv_of(build_export(INPUTS)).split(b"\r\n")
         rows[2] = rows[2][:rows[2].rindex(b",")]
-        self.assertEqual(self.run_csv(b"\r\n".join(rows)), (1, "bad: position ? (row 3): the row has 19 cells, the header 20\n"))
+        self.assertEqual(self.run_csv(b"\r\n".join(rows)), (1, "bad: position ? (row 3): the row has 20 cells, the header 21\n"))
 
 
 class MalformedInput(VerifierTestCase):
