@@ -92,6 +92,13 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// Whether opening a store made before this table existed creates it (empty).
-    var isAddedToExistingStores: Bool { self == .projections }
+    /// Whether opening a store made before this table existed creates it (empty), and a
+    /// read-only open of such a store reads it as empty: the projections, and format 2's
+    /// tables, which `migrate` must be able to do without when it reads a store of format 1.
+    var isAddedToExistingStores: Bool {
+        switch self {
+        case .projections, .merkleNodes, .checkpoints, .subjectKeys, .disclosures: true
+        case .meta, .symbols, .events, .streams, .eventIDs, .streamTimes: false
+        }
+    }
 }
