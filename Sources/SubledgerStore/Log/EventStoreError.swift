@@ -26,6 +26,9 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let notAStore = Code(rawValue: "notAStore")
         /// The store was written by a newer subledger, in a format this one cannot read.
         public static let newerFormat = Code(rawValue: "newerFormat")
+        /// The store is of format 1 (issue 10): it is read only by `subledger migrate OLD NEW`,
+        /// which carries its events into a new store of format 2.
+        public static let olderFormat = Code(rawValue: "olderFormat")
         /// The store's folder cannot be created or written.
         public static let notWritable = Code(rawValue: "notWritable")
         /// The storage engine failed (I/O, disk full, locks); the transaction wrote nothing.

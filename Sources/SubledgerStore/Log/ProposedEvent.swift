@@ -60,11 +60,15 @@ public struct RecordedEvent: Hashable, Sendable {
     public var previousHash: ChainHash
     /// SHA-256 of `previousHash` and the canonical JSON of this event.
     public var hash: ChainHash
+    /// The hash of the event before it in its own stream (``ChainHash/zero`` at stream
+    /// version 1): hashed as `streamPrevHash`, so each stream is a chain of its own. `nil`
+    /// only for a record of format 1, read by `migrate`, whose hash does not include it.
+    public var streamPreviousHash: ChainHash?
 
     public init(
         position: UInt64, streamVersion: UInt64, recordedAt: Timestamp, eventID: EventID, type: String,
         stream: StreamID, occurredAt: Timestamp, data: JSONObject, metadata: [String: String],
-        previousHash: ChainHash, hash: ChainHash
+        previousHash: ChainHash, hash: ChainHash, streamPreviousHash: ChainHash? = nil
     ) {
         self.position = position
         self.streamVersion = streamVersion
@@ -77,6 +81,7 @@ public struct RecordedEvent: Hashable, Sendable {
         self.metadata = metadata
         self.previousHash = previousHash
         self.hash = hash
+        self.streamPreviousHash = streamPreviousHash
     }
 }
 
