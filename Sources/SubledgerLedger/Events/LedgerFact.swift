@@ -45,15 +45,19 @@ public struct LedgerFact: Hashable, Sendable {
     public var metadata: [String: String]
     public var eventID: EventID?
     public var recordedAt: Timestamp?
+    /// The store-assigned fields of an export's line imported as it is (`import` only):
+    /// the store checks each against what it assigns.
+    public var assigned: AssignedFields?
 
     public init(stream: LedgerStream, occurredAt: Timestamp, event: LedgerEvent, metadata: [String: String] = [:],
-                eventID: EventID? = nil, recordedAt: Timestamp? = nil) {
+                eventID: EventID? = nil, recordedAt: Timestamp? = nil, assigned: AssignedFields? = nil) {
         self.stream = stream
         self.occurredAt = occurredAt
         self.event = event
         self.metadata = metadata
         self.eventID = eventID
         self.recordedAt = recordedAt
+        self.assigned = assigned
     }
 
     /// A fact on a line.
@@ -65,7 +69,7 @@ public struct LedgerFact: Hashable, Sendable {
     /// The event to append to the store.
     public func proposedEvent() -> ProposedEvent {
         ProposedEvent(eventID: eventID ?? .random(), type: event.type.rawValue, stream: stream.streamID,
-                      occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt)
+                      occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt, assigned: assigned)
     }
 }
 

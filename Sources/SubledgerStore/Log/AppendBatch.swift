@@ -74,6 +74,7 @@ struct AppendBatch<Backend: StorageBackend> {
             streamPreviousHash: log.format == .one ? nil : streamHead.hash
         )
         recorded.hash = EventJSON.computeHash(of: recorded, scratch: &scratch)
+        try event.assigned?.check(against: recorded, of: event)
         // The hashed bytes are the prevHash and the canonical JSON: the export line's size is known.
         let exportedBytes = StoreLimits.exportedBytes(hashedBytes: scratch.count)
         guard exportedBytes <= StoreLimits.exportedEventBytes else {
@@ -158,6 +159,7 @@ struct AppendBatch<Backend: StorageBackend> {
                 "event id \(event.eventID) is already recorded at position \(position) with other content; nothing was written",
                 stream: event.stream, position: position)
         }
+        try event.assigned?.check(against: original, of: event)
         streamsWithRetries.insert(event.stream)
         positions.append(position)
     }

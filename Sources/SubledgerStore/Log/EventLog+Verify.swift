@@ -2,10 +2,9 @@ extension EventLog {
     /// See ``EventStore/verify()``.
     func verify() throws -> VerificationReport {
         var report = VerificationReport(verifiedCount: 0, headPosition: 0, headHash: .zero)
-        // The head (version and hash) of every stream seen: one entry per stream of the
-        // log, about 100 bytes each (a million lines: about 100 MB). Bounded by the
-        // streams, not the events; a store of far more streams would read the heads back
-        // through the `streams` index instead.
+        // The head (version and hash) of every stream seen, kept in memory: one entry per
+        // stream of the log (its id, version and hash, about 100 bytes; a million lines
+        // take about 100 MB), bounded by the number of streams, not of events.
         var streamHeads: [StreamID: StreamHeads.Head] = [:]
         var lastRecordedAt = Timestamp.minimum
         func check(_ event: RecordedEvent) throws {

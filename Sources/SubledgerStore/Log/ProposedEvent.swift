@@ -15,6 +15,9 @@ public struct ProposedEvent: Hashable, Sendable {
     public var metadata: [String: String]
     /// When it was recorded, for migrating history (`import` only); `nil` lets the store set it.
     public var recordedAt: Timestamp?
+    /// The store-assigned fields an input gave (an export imported as it is): each must
+    /// equal what the store assigns, or the append is refused. `nil`: none given.
+    public var assigned: AssignedFields?
 
     public init(
         eventID: EventID = .random(),
@@ -23,7 +26,8 @@ public struct ProposedEvent: Hashable, Sendable {
         occurredAt: Timestamp,
         data: JSONObject,
         metadata: [String: String] = [:],
-        recordedAt: Timestamp? = nil
+        recordedAt: Timestamp? = nil,
+        assigned: AssignedFields? = nil
     ) {
         self.eventID = eventID
         self.type = type
@@ -32,6 +36,7 @@ public struct ProposedEvent: Hashable, Sendable {
         self.data = data
         self.metadata = metadata
         self.recordedAt = recordedAt
+        self.assigned = assigned
     }
 
     /// The same fact, ignoring `recordedAt` (a retry may leave it to the store).
