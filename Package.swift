@@ -57,7 +57,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SubledgerStoreTests",
-            dependencies: ["SubledgerStore", "SubledgerStoreTesting"]
+            dependencies: ["SubledgerStore", "SubledgerStoreTesting", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "SubledgerLedgerTests",

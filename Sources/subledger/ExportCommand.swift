@@ -18,7 +18,11 @@ struct ExportCommand: ParsableCommand {
             --from and --to filter on occurredAt (business time), not on recordedAt. \
             The export of a whole stream (--line or --subscriber, no time filter) is checked \
             complete, stream versions 1..n, and says so on standard error. \
-            With --output the file appears only once it is complete.
+            With --output the file appears only once it is complete. \
+            --proof FILE writes {"checkpoint", "inclusion"}: the latest recorded checkpoint and \
+            the inclusion proof of the last exported event in its tree (verify FILE --proof \
+            FILE checks both); export only reads, so without a checkpoint that covers that \
+            event it is refused: run subledger checkpoint first.
             """
     )
 
@@ -37,6 +41,8 @@ struct ExportCommand: ParsableCommand {
     var to: Timestamp?
     @Option(name: .long, help: "jsonl or csv.") var format: Format = .jsonl
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+    @Option(name: .long, help: ArgumentHelp("Write the checkpoint and the inclusion proof of the last exported event to this file.", valueName: "file"))
+    var proof: String?
 
     /// Events read from the store at a time.
     private static let chunkSize = 4096
@@ -44,6 +50,7 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         if line != nil, subscriber != nil { throw ValidationError("give --line or --subscriber, not both") }
         if let from, let to, from >= to { throw ValidationError("--from must be before --to (the range is from <= occurredAt < to)") }
+        if proof != nil, format != .jsonl { throw ValidationError("--proof needs --format jsonl: the proof names the last line's hash") }
     }
 
     func run() throws {
@@ -51,20 +58,23 @@ struct ExportCommand: ParsableCommand {
         let destination = try output.map { path throws(CommandFailure) in try BufferedOutput(path: path) } ?? BufferedOutput()
         if format == .csv { try destination.append { CSVExport.appendHeader(into: &$0) } }
         var completeness: String?
+        // With --proof: the checkpoint is read first (refused before anything is written).
+        let exportProof = try proof.map { try ExportProof(path: $0, store: eventStore) }
         do {
             if let stream = line.map(StreamID.line) ?? subscriber.map(StreamID.subscriber) {
-                let last = try exportStream(stream, of: eventStore, to: destination)
+                let last = try exportStream(stream, of: eventStore, to: destination, proof: exportProof)
                 if from == nil, to == nil { completeness = "complete: \(stream), stream versions 1..\(last)" }
             } else {
                 switch format {
                 case .jsonl:
-                    try exportWholeLog(of: eventStore, to: destination)
+                    try exportWholeLog(of: eventStore, to: destination, proof: exportProof)
                 case .csv:
                     try eventStore.forEachEvent(from: 1, chunkSize: Self.chunkSize, verifyingHashes: true) { event in
                         if includes(event) { try write(event, to: destination) }
                     }
                 }
             }
+            try exportProof?.write()
         } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }
@@ -74,16 +84,17 @@ struct ExportCommand: ParsableCommand {
 
     /// Exports the whole log as JSON Lines: ``ExportedLines/forEachLine(of:chunkSize:_:)``
     /// reads, checks and encodes the events on a second thread while this one writes them.
-    private func exportWholeLog(of eventStore: EventStore, to destination: BufferedOutput) throws {
+    private func exportWholeLog(of eventStore: EventStore, to destination: BufferedOutput, proof: ExportProof?) throws {
         try ExportedLines.forEachLine(of: eventStore, chunkSize: Self.chunkSize) { occurredAt, line in
             if let from, occurredAt < from { return }
             if let to, occurredAt >= to { return }
             try destination.append { $0.append(contentsOf: line) }
+            proof?.lastLine = line
         }
     }
 
     /// Exports one stream, checking that its versions run 1..n without a gap; returns n.
-    private func exportStream(_ stream: StreamID, of eventStore: EventStore, to destination: BufferedOutput) throws -> UInt64 {
+    private func exportStream(_ stream: StreamID, of eventStore: EventStore, to destination: BufferedOutput, proof: ExportProof?) throws -> UInt64 {
         let expected = try eventStore.version(of: stream)
         guard expected > 0 else { throw CommandFailure("\(stream) has no events in the store: nothing to export") }
         var next: UInt64 = 1
@@ -93,7 +104,10 @@ struct ExportCommand: ParsableCommand {
                 guard event.streamVersion == next else {
                     throw CommandFailure("incomplete: \(stream): stream version \(next) is missing (the next event, at position \(event.position), has version \(event.streamVersion))")
                 }
-                if includes(event) { try write(event, to: destination) }
+                if includes(event) {
+                    try write(event, to: destination)
+                    proof?.lastEvent = (event.position, event.hash)
+                }
                 next += 1
             }
             if chunk.count < Self.chunkSize { break }

@@ -49,10 +49,13 @@ struct FactFileRecording {
             guard factCount > 0 else { return RecordingSummary() }
             let eventStore = existed ? checkingLedger.store : try store.openStore(initialMapSizeBytes: mapSize)
             let prepared = validator.restartedFromLoadedStates()
+            // The key is read (or made) before anything is recorded: a missing key fails first.
+            let keyFile = try keyFileForCheckpoint(of: eventStore, factCount: factCount)
             do {
-                return try eventStore.withAppendSession { session in
+                let summary = try eventStore.withAppendSession { session in
                     try record(into: session, from: prepared, expecting: factCount)
                 }
+                return try checkpointing(summary, of: eventStore, signedWith: keyFile)
             } catch is StreamsChanged {
                 continue
             } catch let error as EventStoreError {
@@ -161,6 +164,8 @@ struct RecordingSummary {
     var recorded = 0
     var firstPosition: UInt64?
     var lastPosition: UInt64?
+    /// The checkpoint recorded after a large recording (``FactFileRecording``).
+    var checkpoint: SignedCheckpoint?
 
     mutating func add(_ result: AppendResult) {
         guard result.appendedCount > 0 else { return }
@@ -174,13 +179,16 @@ struct RecordingSummary {
         var text = "\(verb) \(recorded) event\(recorded == 1 ? "" : "s")"
         if let firstPosition, let lastPosition { text += " (positions \(firstPosition)..\(lastPosition))" }
         if facts > recorded { text += "; \(facts - recorded) already recorded (same eventId and fact)" }
+        if let checkpoint { text += "; checkpoint of size \(checkpoint.size) recorded (root \(checkpoint.rootHash))" }
         return text
     }
 
     /// The `--json` document: {`<verb>`, `alreadyRecorded`, `firstPosition`, `lastPosition`}.
     func json(verb: String) -> JSONObject {
-        [verb: .integer(Int64(recorded)), "alreadyRecorded": .integer(Int64(facts - recorded)),
+        var object: JSONObject = [verb: .integer(Int64(recorded)), "alreadyRecorded": .integer(Int64(facts - recorded)),
          "firstPosition": firstPosition.map { .integer(Int64($0)) } ?? .null,
          "lastPosition": lastPosition.map { .integer(Int64($0)) } ?? .null]
+        if let checkpoint { object["checkpoint"] = checkpoint.json }
+        return object
     }
 }

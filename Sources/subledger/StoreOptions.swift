@@ -8,6 +8,34 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The store's folder (default: $SUBLEDGER_DB).")
     var db: String?
 
+    @Option(name: .customLong("key-file"),
+            help: "The store's key file: master and signing keys, kept outside the store's folder (default: $SUBLEDGER_KEY_FILE, else <store>.keys beside the folder).")
+    var keyFileOption: String?
+
+    /// The key file named by `--key-file` or `SUBLEDGER_KEY_FILE`, else the default beside
+    /// the store's folder (interchange.md, "Personal data").
+    func keyFilePath() throws -> String {
+        if let keyFileOption { return keyFileOption }
+        if let environment = ProcessInfo.processInfo.environment["SUBLEDGER_KEY_FILE"], !environment.isEmpty { return environment }
+        return StoreKeyFile.defaultPath(forStoreAt: try storePath())
+    }
+
+    /// The store's key file; with `creating`, made (mode 0600, new keys) when missing, for a
+    /// command that records. A reading command never creates one.
+    func keyFile(for store: EventStore, creating: Bool) throws -> StoreKeyFile {
+        let path = try keyFilePath()
+        do {
+            let storeID = try store.storeID()
+            return creating
+                ? try StoreKeyFile.openOrCreate(at: path, storeID: storeID, storePath: try storePath())
+                : try StoreKeyFile.open(at: path, storeID: storeID)
+        } catch let error as StoreKeyFileError {
+            throw CommandFailure(error.message, field: "key-file")
+        } catch let error as EventStoreError {
+            throw CommandFailure(error.message)
+        }
+    }
+
     /// The folder named by `--db` or `SUBLEDGER_DB`.
     func storePath() throws -> String {
         if let db { return db }

@@ -23,7 +23,15 @@ struct VerifyCommand: ParsableCommand {
             from an earlier verification). A CSV export (named .csv, or starting with its \
             header row) is checked the same way, row by row, and its amount columns must say \
             what each row's data cell holds. An empty file proves nothing, and says so. \
-            Exit status: 0 good, 1 bad, 2 FILE cannot be read or an --anchor is not 64 lowercase hex digits.
+            --proof PROOF (from export --proof) must prove the file's last event: its checkpoint \
+            signed with its publicKey (--public-key BASE64 pins the operator's key), its \
+            inclusion proof of that event's hash at leafIndex position - 1 in the checkpoint's \
+            tree. --checkpoint FILE (a kept checkpoint --json) checks the store instead: it \
+            verifies whole, the checkpoint is signed and of this store, its root is the store's \
+            tree of its size, and a consistency proof from it to the head verifies, so nothing \
+            before it was rewritten (--anchor is the older, weaker way: it is kept for \
+            tools/verify_export.py's parity). \
+            Exit status: 0 good, 1 bad, 2 FILE (or PROOF, or the checkpoint) cannot be read, an --anchor is not 64 lowercase hex digits or --public-key is not a key.
             """
     )
 
@@ -38,17 +46,28 @@ struct VerifyCommand: ParsableCommand {
     var format: Int = 2
     @Option(name: .long, help: ArgumentHelp("With FILE: a head hash kept from an earlier export that the file must contain (repeatable).", valueName: "hash"))
     var anchor: [String] = []
+    @Option(name: .long, help: ArgumentHelp("With FILE: a proof file of export --proof that must prove the file's last event.", valueName: "proof"))
+    var proof: String?
+    @Option(name: .long, help: ArgumentHelp("Without FILE: a kept checkpoint (checkpoint --json) that the store's log must still extend.", valueName: "file"))
+    var checkpoint: String?
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("With --proof or --checkpoint: the operator's Ed25519 public key (base64) that must have signed the checkpoint.", valueName: "base64"))
+    var publicKey: String?
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func validate() throws {
-        if file == nil, filtered || completeStreams || allowVersionGaps || !anchor.isEmpty {
-            throw ValidationError("--filtered, --complete-streams, --allow-version-gaps and --anchor apply to an export FILE")
+        if file == nil, filtered || completeStreams || allowVersionGaps || !anchor.isEmpty || proof != nil {
+            throw ValidationError("--filtered, --complete-streams, --allow-version-gaps, --anchor and --proof apply to an export FILE")
         }
         guard format == 1 || format == 2 else { throw ValidationError("--format is 1 or 2, not \(format)") }
+        if format == 1, proof != nil { throw ValidationError("--proof needs an export of format 2") }
+        if file != nil, checkpoint != nil { throw ValidationError("--checkpoint checks the store: give it without FILE") }
+        if publicKey != nil, proof == nil, checkpoint == nil { throw ValidationError("--public-key applies to --proof or --checkpoint") }
     }
 
     func run() throws {
-        if let file {
+        if let checkpoint {
+            try verifyKeptCheckpoint(checkpoint)
+        } else if let file {
             try verifyExport(file)
         } else {
             try verifyStore()
@@ -116,11 +135,14 @@ struct VerifyCommand: ParsableCommand {
             StandardError.print("Error: \(error.description)")
             throw ExitCode(2)
         }
-        let result = csvVerifier?.finish() ?? verifier.finish()
+        var result = csvVerifier?.finish() ?? verifier.finish()
+        var proofLine: String?
+        if let proof { (result, proofLine) = try checkingProof(proof, of: result) }
         if json {
             print(result.json)
         } else {
             print(result.text)
+            if let proofLine { print(proofLine) }
             if let note = result.gapNote { StandardError.print(note) }
         }
         if !result.ok { throw ExitCode(1) }

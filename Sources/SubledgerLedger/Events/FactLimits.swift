@@ -25,6 +25,9 @@ public enum FactLimits: Sendable {
     public static let itemsMaximumCount = 1000
     /// The documents of an identity verification.
     public static let documentsMaximumCount = 100
+    /// An import or apply that records more events than this ends with a signed checkpoint
+    /// (issue 10, item 3), so that a large history is covered by one without a second step.
+    public static let eventsRecordedWithoutCheckpointMaximum = 10_000
 }
 
 /// The checks of one value of a fact that need nothing but the value, each naming the field.

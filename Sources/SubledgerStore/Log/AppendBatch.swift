@@ -25,6 +25,8 @@ struct AppendBatch<Backend: StorageBackend> {
     private var projectionIsLive: Bool?
     /// The projection's fold over this transaction's batches, flushed before the commit.
     private var projectionFold: (any ProjectionTransactionFold)?
+    /// Writes the Merkle tree's nodes that each new event completes (issue 10, item 3).
+    private var merkle = MerkleAppender()
 
     init(log: EventLog<Backend>, transaction: Backend.Transaction, symbols: SymbolTable, now: Timestamp) throws {
         self.log = log
@@ -97,6 +99,7 @@ struct AppendBatch<Backend: StorageBackend> {
         headPosition = nextPosition
         headHash = recorded.hash
         lastRecordedAt = recordedAt
+        try merkle.append(eventHash: recorded.hash, position: nextPosition, in: transaction)
         positions.append(nextPosition)
         appendedCount += 1
         if log.projection != nil { appended.append(recorded) }

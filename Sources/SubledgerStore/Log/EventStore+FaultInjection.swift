@@ -6,7 +6,10 @@ extension EventStore {
     /// failed transaction.
     @_spi(Testing)
     public static func faultInjecting(_ faults: StorageFaults, clock: any StoreClock = SystemClock()) -> EventStore {
-        EventStore(log: EventLog(backend: FaultInjectingBackend(wrapping: InMemoryBackend(), faults: faults), clock: clock))
+        let log = EventLog(backend: FaultInjectingBackend(wrapping: InMemoryBackend(), faults: faults), clock: clock)
+        // Unarmed faults let this write pass; a store without an id would refuse every checkpoint.
+        _ = try? log.ensureStoreID()
+        return EventStore(log: log)
     }
 
     /// The LMDB store in the folder `path`, opened as ``open(at:options:)`` opens it, whose
@@ -17,6 +20,7 @@ extension EventStore {
             let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
                                                allowForeignOwner: options.allowForeignOwner)
             let log = EventLog(backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock, projection: options.projection)
+            try log.ensureStoreID()
             try log.openProjection()
             return EventStore(log: log)
         } catch {

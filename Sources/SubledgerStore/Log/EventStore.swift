@@ -106,6 +106,7 @@ public final class EventStore: Sendable {
                                                acceptingFormat1: options.openingFormat1ForMigration)
             let log = EventLog(backend: backend, clock: options.clock, projection: options.projection, format: backend.format)
             guard !readOnly else { return EventStore(log: log, readOnlyPath: path) }
+            try log.ensureStoreID()
             try log.openProjection()
             return EventStore(log: log)
         } catch {
@@ -115,7 +116,11 @@ public final class EventStore: Sendable {
 
     /// A store held in memory, with the same behaviour as a store on disk.
     public static func inMemory(clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil) -> EventStore {
-        EventStore(log: EventLog(backend: InMemoryBackend(), clock: clock, projection: projection))
+        let log = EventLog(backend: InMemoryBackend(), clock: clock, projection: projection)
+        // The in-memory write of one meta entry into empty tables only copies arrays: it
+        // cannot fail, and a store without an id would refuse every checkpoint, not lie.
+        _ = try? log.ensureStoreID()
+        return EventStore(log: log)
     }
 
     /// Appends `events` atomically: all or none.
@@ -221,7 +226,10 @@ public final class EventStore: Sendable {
     /// content, it links to the one before, positions and stream versions are gap-free and
     /// `recordedAt` never decreases. Stops at the first problem and names its position.
     public func verify() throws -> VerificationReport {
-        try log.verify()
+        var report = try log.verify()
+        // The Merkle tree's stored nodes and the checkpoints (issue 10, item 3).
+        try log.verifyProofs(origin: try checkpointOriginIfAny(), into: &report)
+        return report
     }
 
     /// Flips bits of one byte of the stored event at `position` (tests of tamper detection).
@@ -262,7 +270,7 @@ public struct VerificationReport: Hashable, Sendable {
 }
 
 /// The log's operations, whatever its backend.
-protocol EventLogProtocol: Sendable {
+protocol EventLogProtocol: EventLogProofs, Sendable {
     func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion]) throws -> AppendResult
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
     func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws -> [RecordedEvent]
@@ -275,6 +283,7 @@ protocol EventLogProtocol: Sendable {
     func verify() throws -> VerificationReport
     func corrupt(position: UInt64, byteOffset: Int, mask: UInt8) throws
     func stampFormat(_ version: UInt64) throws
+    func storeID() throws -> String
     func projectionValue(for key: [UInt8]) throws -> ProjectionValue
     func rebuildProjection() throws -> ProjectionRebuildReport
     func forEachChunk<Prepared: Sendable>(

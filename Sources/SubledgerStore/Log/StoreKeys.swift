@@ -25,6 +25,7 @@ enum StoreKeys {
 
     static let formatKey = Array("format".utf8)
     static let kindKey = Array("kind".utf8)
+    static let storeIDKey = Array("storeId".utf8)
     static let kindValue = Array("subledger event store".utf8)
 
     static func hasPrefix(_ key: UnsafeRawBufferPointer, _ prefix: [UInt8], totalLength: Int) -> Bool {

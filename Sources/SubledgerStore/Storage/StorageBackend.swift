@@ -62,6 +62,11 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
     /// Stored projections: keys and values of the store's ``StoredProjection``, current up
     /// to the checkpoint position kept in `meta`.
     case projections
+    /// The log's Merkle tree: level byte + big-endian index to the 32-byte root of that
+    /// complete subtree, for subtrees of 16 leaves and more (``MerkleNodes``).
+    case merkleNodes
+    /// Signed checkpoints: big-endian tree size to the checkpoint's JSON (``SignedCheckpoint``).
+    case checkpoints
 
     var name: String {
         switch self {
@@ -72,6 +77,8 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
         case .eventIDs: "eventIds"
         case .streamTimes: "streamTimes"
         case .projections: "projections"
+        case .merkleNodes: "merkleNodes"
+        case .checkpoints: "checkpoints"
         }
     }
 

@@ -1,0 +1,110 @@
+/// The stored nodes of the log's Merkle tree (table `merkleNodes`): the root of every
+/// complete, aligned subtree of 16 leaves or more, keyed by its level and index, written in
+/// the transaction that appends its last leaf. With them any root or proof takes O(log n)
+/// reads; below level 4 the hashes come from the records' stored `hash` (a subtree of
+/// fewer than 16 leaves costs one short scan, and storing it would double the table).
+enum MerkleNodes {
+    /// The lowest level stored: subtrees of 2^4 = 16 leaves.
+    static let lowestStoredLevel: UInt8 = 4
+    static let leavesPerStoredNode = UInt64(1) << lowestStoredLevel
+
+    /// The key of the node at `level` (a subtree of 2^level leaves) and `index` (its first
+    /// leaf is index · 2^level): the level byte, then the index in big-endian.
+    static func key(level: UInt8, index: UInt64) -> [UInt8] {
+        var key: [UInt8] = [level]
+        key.reserveCapacity(9)
+        ByteWriter.appendBigEndian(index, to: &key)
+        return key
+    }
+
+    /// The stored node at `level` and `index`.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/corrupted``) when it is missing
+    ///   or not 32 bytes: a store that lost part of its tree proves nothing.
+    static func read(level: UInt8, index: UInt64, in transaction: some StorageTransaction) throws -> ChainHash {
+        guard let value = try transaction.get(.merkleNodes, key: key(level: level, index: index)) else {
+            throw EventStoreError(.corrupted, "the stored Merkle node at level \(level), index \(index) is missing")
+        }
+        guard value.count == 32 else {
+            throw EventStoreError(.corrupted, "the stored Merkle node at level \(level), index \(index) is not 32 bytes")
+        }
+        return ChainHash(bytes: value)
+    }
+
+    /// How many nodes a tree of `size` leaves stores: one per complete aligned subtree of
+    /// each level from ``lowestStoredLevel`` up.
+    static func storedCount(size: UInt64) -> UInt64 {
+        var count: UInt64 = 0
+        var level = UInt64(lowestStoredLevel)
+        while level < 64, size >> level > 0 {
+            count += size >> level
+            level += 1
+        }
+        return count
+    }
+
+    /// The leaf hashes of positions `start + 1 ... start + count` (leaf indices `start ..<
+    /// start + count`), from the records' stored hashes, in one scan.
+    static func leafHashes(from start: UInt64, count: UInt64, in transaction: some StorageTransaction) throws -> [ChainHash] {
+        var leaves: [ChainHash] = []
+        guard count > 0 else { return leaves }
+        leaves.reserveCapacity(Int(count))
+        var expected = start + 1
+        try transaction.scan(.events, from: StoreKeys.position(expected)) { entry in
+            guard ByteReader.bigEndian(entry.key) == expected, let hash = RecordCodec.storedHash(entry.value) else {
+                throw EventStoreError.corrupted(at: expected, "its record (a leaf of the Merkle tree) is missing or has no hash")
+            }
+            leaves.append(MerkleTree.leafHash(ofEvent: hash))
+            expected += 1
+            return UInt64(leaves.count) < count
+        }
+        guard UInt64(leaves.count) == count else {
+            throw EventStoreError.corrupted(at: expected, "the log ends before this leaf of the Merkle tree")
+        }
+        return leaves
+    }
+}
+
+/// The append hook: given each new event's hash in position order, writes the stored nodes
+/// that the event completes, in the append's transaction. One per ``AppendBatch``, so that
+/// a transaction that fails or is run again writes and remembers nothing.
+struct MerkleAppender {
+    /// The leaf hashes of the level-4 subtree being filled; `nil` until the first event of
+    /// the transaction, when those already in the log are read.
+    private var pendingLeaves: [ChainHash]?
+    /// The last left (even) node written at each level in this transaction: the sibling of
+    /// the next one, had without a lookup.
+    private var lastWritten: [UInt8: (index: UInt64, hash: ChainHash)] = [:]
+
+    /// Takes the event at `position` (whose predecessors are all in the log or in this
+    /// transaction) and writes every stored node whose last leaf it is.
+    mutating func append(eventHash: ChainHash, position: UInt64, in transaction: some StorageTransaction) throws {
+        let leafIndex = position - 1
+        if pendingLeaves == nil {
+            let blockStart = leafIndex - leafIndex % MerkleNodes.leavesPerStoredNode
+            pendingLeaves = try MerkleNodes.leafHashes(from: blockStart, count: leafIndex - blockStart, in: transaction)
+        }
+        pendingLeaves!.append(MerkleTree.leafHash(ofEvent: eventHash))
+        guard UInt64(pendingLeaves!.count) == MerkleNodes.leavesPerStoredNode else { return }
+        var level = MerkleNodes.lowestStoredLevel
+        var index = leafIndex >> UInt64(level)
+        var hash = MerkleTree.root(ofLeaves: pendingLeaves!)
+        pendingLeaves!.removeAll(keepingCapacity: true)
+        while true {
+            try transaction.put(.merkleNodes, key: MerkleNodes.key(level: level, index: index), value: hash.bytes, mode: .upsert)
+            // An odd index completes its parent: the left sibling is the even one before it.
+            guard index & 1 == 1 else {
+                lastWritten[level] = (index, hash)
+                return
+            }
+            let left: ChainHash
+            if let written = lastWritten[level], written.index == index - 1 {
+                left = written.hash
+            } else {
+                left = try MerkleNodes.read(level: level, index: index - 1, in: transaction)
+            }
+            hash = MerkleTree.nodeHash(left, hash)
+            level += 1
+            index >>= 1
+        }
+    }
+}
