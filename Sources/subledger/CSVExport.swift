@@ -14,11 +14,14 @@ enum CSVExport {
         "amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium", "reconnectionFee",
     ]
 
-    /// The columns, in order.
+    /// The columns, in order (format 2: `streamPrevHash` after `prevHash`, issue 10).
     static let columns = [
         "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
-        "occurredAt", "prevHash", "hash", "metadata", "data",
+        "occurredAt", "prevHash", "streamPrevHash", "hash", "metadata", "data",
     ] + amountColumns
+
+    /// The columns of an export of format 1 (made before `subledger migrate`), still verified.
+    static let format1Columns = columns.filter { $0 != "streamPrevHash" }
 
     /// Appends the header row.
     static func appendHeader(into bytes: inout [UInt8]) {
@@ -47,6 +50,7 @@ enum CSVExport {
         column { $0.append(contentsOf: event.stream.id.utf8) }
         column { event.occurredAt.write(into: &$0) }
         column { event.previousHash.writeHex(into: &$0) }
+        column { event.streamPreviousHash?.writeHex(into: &$0) }
         column { event.hash.writeHex(into: &$0) }
         column { CanonicalJSON.write(.object(JSONObject(event.metadata.map { ($0.key, JSONValue.string($0.value)) })), into: &$0) }
         column { CanonicalJSON.write(.object(event.data), into: &$0) }

@@ -89,7 +89,8 @@ struct FactFileRecording {
             do {
                 summary.add(try session.append(pending))
             } catch let error as EventStoreError {
-                throw CommandFailure("\(batchLocation(of: error, events: pending, lines: pendingLines)): \(Self.message(of: error))")
+                throw CommandFailure("\(batchLocation(of: error, events: pending, lines: pendingLines)): \(Self.message(of: error))",
+                                     field: error.field)
             }
             pending.removeAll(keepingCapacity: true)
             pendingLines.removeAll(keepingCapacity: true)

@@ -15,7 +15,11 @@ struct VerifyCommand: ParsableCommand {
             whole-log export (from position 1, no gap); --filtered accepts the gaps of an \
             export of one line or a time range; --complete-streams (for export --line or \
             --subscriber without --from/--to) also requires every stream's versions to run \
-            1, 2, 3, ...; --anchor HASH requires an event with that hash (a head hash kept \
+            1, 2, 3, ...; every stream's chain is checked wherever the file holds two consecutive \
+            versions of it (each streamPrevHash the hash of the stream's event before), and a \
+            stream's versions may not skip where the file holds it, except across a gap in \
+            positions with --allow-version-gaps (a time-range export); --format 1 checks an \
+            export made before subledger migrate (no chain per stream); --anchor HASH requires an event with that hash (a head hash kept \
             from an earlier verification). A CSV export (named .csv, or starting with its \
             header row) is checked the same way, row by row, and its amount columns must say \
             what each row's data cell holds. An empty file proves nothing, and says so. \
@@ -36,6 +40,10 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "With FILE: accept gaps in positions (an export of one line or a time range).") var filtered = false
     @Flag(name: .long, help: "With FILE: every stream in it is whole (export --line or --subscriber without --from/--to): its stream versions run 1, 2, 3, ...; accepts gaps in positions as --filtered does.")
     var completeStreams = false
+    @Flag(name: .long, help: "With FILE: a time-range export: accept a stream whose versions skip across a gap in positions (an event recorded late that occurred outside the range), counted in versionGaps; implies --filtered.")
+    var allowVersionGaps = false
+    @Option(name: .long, help: "With FILE: 2 (the default), or 1 for an export made before subledger migrate (no streamPrevHash: no chain per stream).")
+    var format: Int = 2
     @Option(name: .long, help: ArgumentHelp("With FILE: a head hash kept from an earlier export that the file must contain (repeatable).", valueName: "hash"))
     var anchor: [String] = []
     @Option(name: .long, help: ArgumentHelp("With FILE: a proof file of export --proof that must prove the file's last event.", valueName: "proof"))
@@ -47,9 +55,11 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func validate() throws {
-        if file == nil, filtered || completeStreams || !anchor.isEmpty || proof != nil {
-            throw ValidationError("--filtered, --complete-streams, --anchor and --proof apply to an export FILE")
+        if file == nil, filtered || completeStreams || allowVersionGaps || !anchor.isEmpty || proof != nil {
+            throw ValidationError("--filtered, --complete-streams, --allow-version-gaps, --anchor and --proof apply to an export FILE")
         }
+        guard format == 1 || format == 2 else { throw ValidationError("--format is 1 or 2, not \(format)") }
+        if format == 1, proof != nil { throw ValidationError("--proof needs an export of format 2") }
         if file != nil, checkpoint != nil { throw ValidationError("--checkpoint checks the store: give it without FILE") }
         if publicKey != nil, proof == nil, checkpoint == nil { throw ValidationError("--public-key applies to --proof or --checkpoint") }
     }
@@ -99,7 +109,8 @@ struct VerifyCommand: ParsableCommand {
             StandardError.print("Error: \(error.description)")
             throw ExitCode(2)
         }
-        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams)
+        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams,
+                                          allowVersionGaps: allowVersionGaps, format1: format == 1)
         // A CSV export: named .csv, or starting with the CSV header row.
         var csvVerifier: CSVExportVerifier?
         let namedCSV = file.lowercased().hasSuffix(".csv")
@@ -107,7 +118,8 @@ struct VerifyCommand: ParsableCommand {
             // Lines are read, scanned and hashed on a second thread, checked in order here.
             try ExportFileReading.forEachLine(of: reader) { bytes, line in
                 if line.number == 1, namedCSV || CSVExportVerifier.isHeader(bytes) {
-                    csvVerifier = CSVExportVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams)
+                    csvVerifier = CSVExportVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams,
+                                                    allowVersionGaps: allowVersionGaps, format1: format == 1)
                 }
                 if csvVerifier != nil {
                     guard csvVerifier!.check(bytes) else { throw StopReading() }

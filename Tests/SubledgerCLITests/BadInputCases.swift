@@ -97,8 +97,11 @@ struct BadInputCase: CustomTestStringConvertible, Sendable {
                      ["field type: ", "UsageRecordedd", "not an event type"]),
         BadInputCase("an unknown data field", usage(data: #"{"amount":5,"description":"x","discount":1}"#),
                      ["field data.discount: is not a field of this event type"]),
-        BadInputCase("an output-only field", usage(data: #"{"amount":5,"description":"x"}"#, extra: #","position":12"#),
-                     ["field position: is not an input field"]),
+        // Import takes an export's store-assigned fields, which must be what the store
+        // assigns (issue 10): this line would be position 14; apply takes none.
+        BadInputCase("a store-assigned field that is not what the store assigns", usage(data: #"{"amount":5,"description":"x"}"#, extra: #","position":12"#),
+                     ["field position: given 12, the store assigns 14; nothing was written"],
+                     apply: ["field position: is not an input field of apply: the store assigns it"]),
         BadInputCase("an unknown line", #"{"type":"UsageRecorded","line":"+989120000009","occurredAt":"2025-03-02T10:00:00Z","data":{"amount":5,"description":"x"}}"#,
                      ["field line: ", "+989120000009 does not exist"]),
         BadInputCase("a line that is not E.164", #"{"type":"UsageRecorded","line":"09351112233","occurredAt":"2025-03-02T10:00:00Z","data":{"amount":5,"description":"x"}}"#,

@@ -57,21 +57,23 @@ struct ExportCommandTests {
         let records = CSV.records(of: export.stdout)
         #expect(records.first == [
             "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
-            "occurredAt", "prevHash", "hash", "metadata", "data",
+            "occurredAt", "prevHash", "streamPrevHash", "hash", "metadata", "data",
             "amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium", "reconnectionFee",
         ])
         #expect(records.count == 13)
-        #expect(records.allSatisfy { $0.count == 20 })
-        #expect(export.stdout.hasPrefix("position,streamVersion,recordedAt,eventId,type,streamCategory,streamId,occurredAt,prevHash,hash,metadata,data,amount,total,price,value,fee,connectionFee,vanityPremium,reconnectionFee\r\n"))
+        #expect(records.allSatisfy { $0.count == 21 })
+        #expect(export.stdout.hasPrefix("position,streamVersion,recordedAt,eventId,type,streamCategory,streamId,occurredAt,prevHash,streamPrevHash,hash,metadata,data,amount,total,price,value,fee,connectionFee,vanityPremium,reconnectionFee\r\n"))
         let last = try #require(records.last)
         #expect(last[0] == "12" && last[5] == "subscriber" && last[6] == "S-300")
-        let data = try JSONParser.parse(last[11])
+        let data = try JSONParser.parse(last[12])
         // The name is a commitment in the log (RET-1); the JSON's quotes are doubled all the same.
         #expect(Disclosure.commitment(ofMember: try #require(data["name"])) != nil)
         #expect(export.stdout.contains(#"""name"":{""commitment"":"""#), "quotes doubled inside a quoted field")
         let jsonLines = try sandbox.subledger("export").stdout.split(separator: "\n")
         let hashes = try jsonLines.map { try JSONParser.parse(String($0))["hash"] }
-        #expect(records.dropFirst().map { JSONValue.string($0[9]) } == hashes)
+        #expect(records.dropFirst().map { JSONValue.string($0[10]) } == hashes)
+        let streamHashes = try jsonLines.map { try JSONParser.parse(String($0))["streamPrevHash"] }
+        #expect(records.dropFirst().map { JSONValue.string($0[9]) } == streamHashes)
     }
 
     /// Issue 9 item 17: every whole-rial field of data in a column of its own, so that a
@@ -92,8 +94,8 @@ struct ExportCommandTests {
         for name in ["total", "price", "value"] { #expect(try column(name).allSatisfy(\.isEmpty), "\(name)") }
         // Each amount cell is data's own field.
         for record in records.dropFirst() {
-            let data = try JSONParser.parse(record[11])
-            for (offset, name) in header.enumerated().dropFirst(12) {
+            let data = try JSONParser.parse(record[12])
+            for (offset, name) in header.enumerated().dropFirst(13) {
                 #expect(record[offset] == (data[name]?.integerValue.map(String.init) ?? ""), "\(name) of position \(record[0])")
             }
         }

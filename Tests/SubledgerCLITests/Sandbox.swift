@@ -133,5 +133,10 @@ enum Python {
         return nil
     }()
 
-    static var verifier: String { SubledgerBinary.repository.appendingPathComponent("tools/verify_export.py").path }
+    /// The repository's tools/verify_export.py, or the file `SUBLEDGER_PYTHON_VERIFIER`
+    /// names (to cross-check against a verifier being written beside this branch).
+    static var verifier: String {
+        ProcessInfo.processInfo.environment["SUBLEDGER_PYTHON_VERIFIER"]
+            ?? SubledgerBinary.repository.appendingPathComponent("tools/verify_export.py").path
+    }
 }

@@ -82,9 +82,13 @@ struct VerifyCommandTests {
         #expect(filtered.stdout.hasPrefix("ok: 9 events, positions 3..11"))
         var withAGap = lineExport
         withAGap.remove(at: 4)
+        // Issue 10: a line's chain has no gap, whatever --filtered accepts of positions.
         let gap = try verifyBoth(sandbox, withAGap, "--filtered")
-        #expect(gap.status == 0)
-        #expect(gap.stderr.contains("1 gap"), "\(gap)")
+        #expect(gap.status == 1)
+        #expect(gap.stdout == "bad: position 8 (file line 5): line \(WorkedExample.line) skips from streamVersion 4 (position 6) to 6: version 5 is missing (a stream's chain has no gap; a time range that leaves out an event recorded late: --allow-version-gaps)\n", "\(gap)")
+        let timeRange = try verifyBoth(sandbox, withAGap, "--allow-version-gaps")
+        #expect(timeRange.status == 0)
+        #expect(timeRange.stderr.contains("1 gap"), "\(timeRange)")
 
         guard case .string(let head)? = try JSONParser.parse(lines[10])["hash"] else {
             Issue.record("no hash")
@@ -123,6 +127,7 @@ struct VerifyCommandTests {
                 event["position"] = .integer(12)
                 event["streamVersion"] = .integer(version)
                 event["prevHash"] = .string(head)
+                event["streamPrevHash"] = .string(head)
                 event["eventId"] = .string("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
             }]
         }
@@ -132,7 +137,11 @@ struct VerifyCommandTests {
             #expect(result.status == 1, "\(options)")
             #expect(result.stdout == "bad: position 12 (file line 12): \(reason)\n", "\(options)")
         }
-        #expect(try verifyBoth(sandbox, try appended(version: 10), ["--anchor", head]).status == 0, "the right version passes")
+        // Issue 10: with the right version, the forged event must also link to its line's head.
+        var unlinked = try appended(version: 10)
+        unlinked[11] = try forged(unlinked[11]) { $0["streamPrevHash"] = .string(String(repeating: "1", count: 64)) }
+        #expect(try verifyBoth(sandbox, unlinked).stdout == "bad: position 12 (file line 12): line \(WorkedExample.line): streamPrevHash does not match the hash of position 11 (streamVersion 9)\n")
+        #expect(try verifyBoth(sandbox, try appended(version: 10), ["--anchor", head]).status == 0, "the right version and link pass")
         let report = try sandbox.subledger("verify", "--json", sandbox.folder + "/checked.jsonl").json()
         #expect(report["versionGaps"] == .integer(0))
     }
@@ -145,31 +154,35 @@ struct VerifyCommandTests {
         let complete = try verifyBoth(sandbox, lineExport, ["--complete-streams"])
         #expect(complete.status == 1)
         #expect(complete.stdout == "bad: position 8 (file line 5): line \(WorkedExample.line) skips from streamVersion 4 (position 6) to 6: version 5 is missing (--complete-streams: every stream is whole)\n")
-        // --filtered cannot tell a line's export from a time range's: it passes and says so.
-        let filtered = try verifyBoth(sandbox, lineExport, ["--filtered"])
+        // Issue 10: --filtered holds each stream to its chain: the skip is a dropped event.
+        let strict = try verifyBoth(sandbox, lineExport, ["--filtered"])
+        #expect(strict.stdout == "bad: position 8 (file line 5): line \(WorkedExample.line) skips from streamVersion 4 (position 6) to 6: version 5 is missing (a stream's chain has no gap; a time range that leaves out an event recorded late: --allow-version-gaps)\n")
+        // --allow-version-gaps cannot tell a line's export from a time range's: it passes and says so.
+        let filtered = try verifyBoth(sandbox, lineExport, ["--allow-version-gaps"])
         #expect(filtered.status == 0)
         #expect(filtered.stderr.contains("stream versions skip across a gap in positions 1 time"), "\(filtered)")
         #expect(filtered.stderr.contains("--complete-streams"), "\(filtered)")
-        let report = try sandbox.subledger("verify", "--filtered", "--json", sandbox.folder + "/checked.jsonl").json()
+        let report = try sandbox.subledger("verify", "--allow-version-gaps", "--json", sandbox.folder + "/checked.jsonl").json()
         #expect(report["versionGaps"] == .integer(1))
         // A fault after the skip: both verifiers count the skip before it alike.
         var tampered = lineExport
         tampered[6] = tampered[6].replacing(#""amount":315000"#, with: #""amount":315001"#)
         #expect(tampered[6] != lineExport[6])
         let path = try sandbox.file("tampered.jsonl", tampered.joined(separator: "\n") + "\n")
-        let ours = try sandbox.run(SubledgerBinary.path, ["verify", "--filtered", "--json", path])
+        let ours = try sandbox.run(SubledgerBinary.path, ["verify", "--allow-version-gaps", "--json", path])
         #expect(try ours.json()["versionGaps"] == .integer(1) && ours.json()["ok"] == .bool(false), "\(ours)")
         if let python = Python.path {
-            #expect(try sandbox.run(python, [Python.verifier, "--filtered", "--json", path]).json() == ours.json())
+            #expect(try sandbox.run(python, [Python.verifier, "--allow-version-gaps", "--json", path]).json() == ours.json())
         }
         lineExport.removeFirst()
         let noStart = try verifyBoth(sandbox, lineExport, ["--complete-streams"])
         #expect(noStart.stdout == "bad: position 4 (file line 1): line \(WorkedExample.line) starts at streamVersion 2: version 1 is missing (--complete-streams: every stream is whole)\n")
     }
 
-    /// Why --filtered alone accepts a skip across a gap: a genuine time-range export skips
-    /// a version when a fact recorded late occurred inside the range and the one before it
-    /// did not. Requiring 1, 2, 3, ... there would call a true export bad.
+    /// Why --allow-version-gaps accepts a skip across a gap: a genuine time-range export
+    /// skips a version when a fact recorded late occurred inside the range and the one
+    /// before it did not. Requiring 1, 2, 3, ... there would call a true export bad; since
+    /// issue 10 --filtered alone does (the chain per stream has no gap).
     @Test func aTimeRangeExportMaySkipAVersionRecordedLate() throws {
         let (sandbox, _) = try exportedSandbox()
         let late = #"{"type":"UsageRecorded","line":"+989351112233","occurredAt":"2025-02-02T19:00:00Z","data":{"amount":1000,"description":"roaming, reported late"}}"#
@@ -178,7 +191,8 @@ struct VerifyCommandTests {
         let range = try sandbox.subledger("export", "--line", WorkedExample.line, "--from", "2025-02-02T00:00:00Z", "--to", "2025-02-03T00:00:00Z")
         let lines = range.stdout.split(separator: "\n").map(String.init)
         #expect(try lines.map { try JSONParser.parse($0)["streamVersion"] } == [2, 3, 4, 10].map { JSONValue.integer($0) })
-        let filtered = try verifyBoth(sandbox, lines, ["--filtered"])
+        #expect(try verifyBoth(sandbox, lines, ["--filtered"]).status == 1, "a skip is a dropped event unless asked")
+        let filtered = try verifyBoth(sandbox, lines, ["--allow-version-gaps"])
         #expect(filtered.status == 0, "\(filtered)")
         #expect(filtered.stderr.contains("stream versions skip across a gap in positions 1 time"), "\(filtered)")
         #expect(try verifyBoth(sandbox, lines, ["--complete-streams"]).status == 1, "not a whole stream")
@@ -190,12 +204,15 @@ struct VerifyCommandTests {
         let (sandbox, lines) = try exportedSandbox()
         var swapped = lines
         swapped.swapAt(4, 5)
-        for options in [[], ["--filtered"]] {
+        for options in [[], ["--allow-version-gaps"]] {
             let result = try verifyBoth(sandbox, swapped, options)
             #expect(result.status == 1)
             #expect(result.stdout == "bad: position 5 (file line 6): positions are out of order: position 5 follows position 6 (file line 5)\n", "\(options)")
             #expect(!result.stdout.contains("missing"))
         }
+        // Issue 10: --filtered holds the line to its chain, which skips a version first.
+        let filtered = try verifyBoth(sandbox, swapped, ["--filtered"])
+        #expect(filtered.stdout == "bad: position 6 (file line 5): line \(WorkedExample.line) skips from streamVersion 2 (position 4) to 4: version 3 is missing (a stream's chain has no gap; a time range that leaves out an event recorded late: --allow-version-gaps)\n")
         let jumpAtTheEnd = try verifyBoth(sandbox, Array(lines[0..<4]) + [lines[5]])
         #expect(jumpAtTheEnd.stdout == "bad: position 6 (file line 5): position jumps from 4 to 6: events are missing (for a filtered export use --filtered)\n")
         var duplicated = lines
@@ -206,10 +223,10 @@ struct VerifyCommandTests {
         // versions 5 and 7 swapped, each hash recomputed where it lies.
         let lineExport = try sandbox.subledger("export", "--line", WorkedExample.line).stdout.split(separator: "\n").map(String.init)
         var rewritten = [0, 2, 4, 6, 8].map { lineExport[$0] }
-        #expect(try verifyBoth(sandbox, rewritten, ["--filtered"]).status == 0)
+        #expect(try verifyBoth(sandbox, rewritten, ["--allow-version-gaps"]).status == 0)
         rewritten[2] = try forged(rewritten[2]) { $0["streamVersion"] = .integer(7) }
         rewritten[3] = try forged(rewritten[3]) { $0["streamVersion"] = .integer(5) }
-        let result = try verifyBoth(sandbox, rewritten, ["--filtered"])
+        let result = try verifyBoth(sandbox, rewritten, ["--allow-version-gaps"])
         #expect(result.stdout == "bad: position 9 (file line 4): line \(WorkedExample.line): streamVersion 5 follows streamVersion 7 of position 7 (versions go down)\n")
     }
 

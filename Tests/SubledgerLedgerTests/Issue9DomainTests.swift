@@ -155,10 +155,33 @@ struct Issue9DomainTests {
         let foo = try refusal(#""foo":1"#)
         #expect(foo?.field == "foo")
         #expect(foo?.reason == "is not a field of the input format (interchange.md)")
+        // Issue 10: import takes an export's store-assigned fields (the store checks them);
+        // one that cannot be what the store assigns is refused naming it.
         for name in ["position", "streamVersion", "prevHash", "hash", "streamPrevHash"] {
-            let assigned = try refusal("\"\(name)\":1")
+            let assigned = try refusal("\"\(name)\":\"x\"")
             #expect(assigned?.field == name)
-            #expect(assigned?.reason.contains("the store assigns") == true)
+            #expect(assigned?.reason.contains("as the store assigns it") == true, "\(assigned?.reason ?? "")")
         }
+        #expect(try refusal(#""position":1,"streamVersion":1,"hash":"\#(String(repeating: "ab", count: 32))""#) == nil)
+    }
+
+    /// Issue 10: an export's line carries its store-assigned fields into the fact, for the
+    /// store to check; `apply` refuses them, naming the first.
+    @Test func storeAssignedFieldsAreReadForImportAndRefusedByApply() throws {
+        let hash = String(repeating: "0f", count: 32)
+        let json = #"{"type":"UsageRecorded","line":"+989121234567","occurredAt":"2024-06-01T00:00:00Z","data":{"amount":5,"description":"x"},"streamVersion":2,"streamPrevHash":""# + hash + #""}"#
+        guard case .object(let object) = try JSONParser.parse(json) else { return }
+        let fact = try LedgerFact(input: object)
+        #expect(fact.assigned == AssignedFields(streamVersion: 2, streamPreviousHash: ChainHash(hex: hash)))
+        #expect(fact.proposedEvent().assigned == fact.assigned)
+        let ledger = Ledger.inMemory()
+        var validator = try FactStreamValidator(ledger: ledger, mode: .apply)
+        let error = #expect(throws: LedgerError.self) { _ = try validator.admit(fact, index: 0) }
+        guard case .badFact(let problem)? = error?.kind else {
+            Issue.record("not a bad fact: \(String(describing: error))")
+            return
+        }
+        #expect(problem.field == "streamVersion")
+        #expect(problem.reason.contains("is not an input field of apply: the store assigns it"), "\(problem.reason)")
     }
 }

@@ -23,9 +23,9 @@ struct StoredCorruptionTests {
         return fixture
     }
 
-    /// Half the trials flip a byte of a record as stored (its checksum, when the format has
-    /// one, catches it); the other half flip a byte of the record in the format without a
-    /// checksum (tag 1, still read), so that the decoder and the hash must catch it.
+    /// Half the trials flip a byte of a record as stored (its checksum catches it); the
+    /// other half flip a byte and write the record's checksum afresh, so that the decoder,
+    /// the format check and the hash must catch it.
     @Test(arguments: Backend.allCases)
     func everyFlippedByteIsFoundAtItsPosition(_ backend: Backend) throws {
         let seed = SeededRandom.seed(fromEnvironment: "SUBLEDGER_CORRUPTION_SEED")
@@ -38,10 +38,13 @@ struct StoredCorruptionTests {
         for trial in 1...trials {
             let position = UInt64(1 + random.below(Self.eventCount))
             let original = try log.record(at: position)
-            var flipped = random.below(2) == 0 ? original : Self.unchecked(original)
-            let offset = random.below(flipped.count)
+            var flipped = original
+            // A fresh checksum is written over a flip of the bytes before the checksum.
+            let freshChecksum = random.below(2) == 1
+            let offset = random.below(flipped.count - (freshChecksum ? 4 : 0))
             let mask = UInt8(1 + random.below(255))
             flipped[offset] ^= mask
+            if freshChecksum { flipped = Self.withFreshChecksum(flipped) }
             try log.overwrite(position, with: flipped)
             let report = try store.verify()
             let context = "\(backend), seed \(seed), trial \(trial): byte \(offset) of position \(position) ^ \(mask)"
@@ -55,9 +58,13 @@ struct StoredCorruptionTests {
               + "each named at its position by verify (\(problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))))")
     }
 
-    /// The record in the format without a checksum (tag 1).
-    static func unchecked(_ record: [UInt8]) -> [UInt8] {
-        record.first == 2 ? [1] + record[1..<(record.count - 4)] : record
+    /// `record` with its checksum written again over its other bytes (a record of tag 3;
+    /// any other comes back as it is).
+    static func withFreshChecksum(_ record: [UInt8]) -> [UInt8] {
+        guard record.first == RecordCodec.recordTag, record.count > 4 else { return record }
+        var body = Array(record.dropLast(4))
+        RecordCodec.appendChecksum(to: &body)
+        return body
     }
 
     /// Tampering by someone who knows the format: the record is decoded, an amount changed

@@ -36,10 +36,11 @@ extension LedgerFact {
             eventID = id
         }
         let recordedAt = try reader.optionalTime("recordedAt")
-        for member in object where !Self.inputFields.contains(member.key) {
+        for member in object where !Self.inputFields.contains(member.key) && !Self.storeAssignedFields.contains(member.key) {
             throw Self.notAnInputField(member.key)
         }
-        self.init(stream: stream, occurredAt: occurredAt, event: event, metadata: metadata, eventID: eventID, recordedAt: recordedAt)
+        self.init(stream: stream, occurredAt: occurredAt, event: event, metadata: metadata, eventID: eventID, recordedAt: recordedAt,
+                  assigned: try Self.assignedFields(of: object))
         disclosures = try Self.disclosures(object["disclosures"], of: event)
     }
 
@@ -63,7 +64,8 @@ extension LedgerFact {
         return disclosures
     }
 
-    /// The fields the store assigns to every event it records: output only.
+    /// The fields the store assigns to every event it records: `import` takes them from an
+    /// export's line and checks them (``assignedFields(of:)``), `apply` refuses them.
     static let storeAssignedFields: Set<String> = ["position", "streamVersion", "prevHash", "hash", "streamPrevHash"]
 
     /// The refusal of a member that is not an input field: a field the store assigns says so.

@@ -48,15 +48,19 @@ public struct LedgerFact: Hashable, Sendable {
     /// Salts and clear values of personal fields given as commitments (an import of a
     /// disclosed export, RET-1): the store checks and seals them; never hashed.
     public var disclosures: [String: Disclosure] = [:]
+    /// The store-assigned fields of an export's line imported as it is (`import` only):
+    /// the store checks each against what it assigns.
+    public var assigned: AssignedFields?
 
     public init(stream: LedgerStream, occurredAt: Timestamp, event: LedgerEvent, metadata: [String: String] = [:],
-                eventID: EventID? = nil, recordedAt: Timestamp? = nil) {
+                eventID: EventID? = nil, recordedAt: Timestamp? = nil, assigned: AssignedFields? = nil) {
         self.stream = stream
         self.occurredAt = occurredAt
         self.event = event
         self.metadata = metadata
         self.eventID = eventID
         self.recordedAt = recordedAt
+        self.assigned = assigned
     }
 
     /// A fact on a line.
@@ -69,7 +73,7 @@ public struct LedgerFact: Hashable, Sendable {
     public func proposedEvent() -> ProposedEvent {
         ProposedEvent(eventID: eventID ?? .random(), type: event.type.rawValue, stream: stream.streamID,
                       occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt,
-                      personalFields: event.personalFields, disclosures: disclosures)
+                      personalFields: event.personalFields, disclosures: disclosures, assigned: assigned)
     }
 }
 

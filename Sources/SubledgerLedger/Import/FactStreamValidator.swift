@@ -85,6 +85,9 @@ public struct FactStreamValidator: Sendable {
     /// - Throws: ``LedgerError``; the input is then refused: the states are no longer those of
     ///   the input, so a caller starts again rather than go on.
     public mutating func admit(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent {
+        if mode == .apply, let assigned = fact.assigned {
+            throw LedgerError(.badFact(LedgerFact.assignedFieldsRefused(assigned)), index: index)
+        }
         if let retry = try retry(fact, index: index) { return retry }
         do {
             try recordingTimes.check(fact.recordedAt, accepted: mode == .record, now: ledger.clock.now())

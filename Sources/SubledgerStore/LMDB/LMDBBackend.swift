@@ -12,8 +12,22 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
 
     let environment: LMDBEnvironment
 
-    /// The newest store format this code reads and writes.
-    static let formatVersion: UInt64 = 1
+    /// The store format this code writes (``StoreFormat/current``); it reads format 1 only
+    /// for `migrate`.
+    static let formatVersion: UInt64 = StoreFormat.current.rawValue
+
+    /// The format stamped in the store's `meta` table, read when the environment opened
+    /// (before the backend is shared: never changes after).
+    private(set) var format: StoreFormat = .current
+
+    /// Stamps the store with `format` and reads it so from now on: only for tests that
+    /// make a store of format 1 (a store never changes format; `migrate` makes a new one).
+    func restamp(_ format: StoreFormat) throws {
+        try write { transaction in
+            try transaction.put(.meta, key: StoreKeys.formatKey, value: StoreKeys.position(format.rawValue), mode: .upsert)
+        }
+        self.format = format
+    }
 
     private init(environment: LMDBEnvironment) {
         self.environment = environment
@@ -37,8 +51,24 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
     nonisolated(unsafe) private static var registry: [String: WeakBackend] = [:]
 
     /// Opens the store in folder `path`, creating folder and store when they do not exist;
-    /// with `readOnly`, opens an existing store without writing or creating anything.
-    static func open(path: String, initialMapSizeBytes: Int, allowForeignOwner: Bool = false, readOnly: Bool = false) throws -> LMDBBackend {
+    /// with `readOnly`, opens an existing store without writing or creating anything. A
+    /// store of format 1 is refused (``EventStoreError/Code/olderFormat``) unless
+    /// `acceptingFormat1` (read-only, for `migrate`).
+    static func open(path: String, initialMapSizeBytes: Int, allowForeignOwner: Bool = false, readOnly: Bool = false,
+                     acceptingFormat1: Bool = false) throws -> LMDBBackend {
+        precondition(!acceptingFormat1 || readOnly, "a store of format 1 is only ever read")
+        let backend = try openShared(path: path, initialMapSizeBytes: initialMapSizeBytes, allowForeignOwner: allowForeignOwner,
+                                     readOnly: readOnly)
+        // Checked at every open, not only the first: the environment is shared in the process.
+        if backend.format == .one, !acceptingFormat1 {
+            throw EventStoreError(.olderFormat,
+                "\(path) is a store of format 1 (hashes without streamPrevHash, personal data in clear); this subledger writes format 2: "
+                    + "run `subledger migrate \(path) NEW` to carry its events into a new store")
+        }
+        return backend
+    }
+
+    private static func openShared(path: String, initialMapSizeBytes: Int, allowForeignOwner: Bool, readOnly: Bool) throws -> LMDBBackend {
         if readOnly {
             try checkReadableStore(path)
         } else {
@@ -215,6 +245,10 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
             throw EventStoreError(.newerFormat,
                 "\(displayPath) was written by a newer subledger (store format \(format); this one reads format \(Self.formatVersion) and older): upgrade subledger to open it")
         }
+        guard let known = StoreFormat(rawValue: format) else {
+            throw EventStoreError(.notAStore, "\(displayPath) is stamped with store format \(format), which no subledger ever wrote")
+        }
+        self.format = known
     }
 
     /// The size of the map now, in bytes.

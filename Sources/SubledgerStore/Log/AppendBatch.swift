@@ -13,8 +13,8 @@ struct AppendBatch<Backend: StorageBackend> {
     private var lastRecordedAt: Timestamp
     private(set) var positions: [UInt64] = []
     private(set) var appendedCount = 0
-    /// The version of each stream this batch touched (before or after its new events).
-    private var streamVersions: [StreamID: UInt64] = [:]
+    /// The version and hash of each stream this transaction touched (before or after its new events).
+    private var streamHeads = StreamHeads()
     private var streamsWithNewEvents: Set<StreamID> = []
     private var streamsWithRetries: Set<StreamID> = []
     private var scratch: [UInt8] = []
@@ -64,7 +64,8 @@ struct AppendBatch<Backend: StorageBackend> {
             try addRetry(event, existingPosition: existing)
             return
         }
-        let version = try currentVersion(of: event.stream)
+        let streamHead = try streamHeads.head(of: event.stream, in: transaction)
+        let version = streamHead.version
         if !streamsWithNewEvents.contains(event.stream) {
             let expected = expectations[event.stream] ?? .any
             guard expected.accepts(currentVersion: version) else {
@@ -76,9 +77,11 @@ struct AppendBatch<Backend: StorageBackend> {
         var recorded = RecordedEvent(
             position: nextPosition, streamVersion: version + 1, recordedAt: recordedAt, eventID: event.eventID,
             type: event.type, stream: event.stream, occurredAt: event.occurredAt, data: event.data,
-            metadata: event.metadata, previousHash: headHash, hash: .zero
+            metadata: event.metadata, previousHash: headHash, hash: .zero,
+            streamPreviousHash: log.format == .one ? nil : streamHead.hash
         )
         recorded.hash = EventJSON.computeHash(of: recorded, scratch: &scratch)
+        try event.assigned?.check(against: recorded, of: event)
         // The hashed bytes are the prevHash and the canonical JSON: the export line's size is known.
         let exportedBytes = StoreLimits.exportedBytes(hashedBytes: scratch.count)
         guard exportedBytes <= StoreLimits.exportedEventBytes else {
@@ -98,7 +101,7 @@ struct AppendBatch<Backend: StorageBackend> {
         try transaction.put(.streamTimes, key: StoreKeys.streamTime(prefix, event.occurredAt, version + 1),
                             value: positionValue, mode: .upsert)
         try disclosures?.write(at: nextPosition, in: transaction)
-        streamVersions[event.stream] = version + 1
+        streamHeads.advance(event.stream, to: StreamHeads.Head(version: version + 1, hash: recorded.hash))
         headPosition = nextPosition
         headHash = recorded.hash
         lastRecordedAt = recordedAt
@@ -165,6 +168,7 @@ struct AppendBatch<Backend: StorageBackend> {
                 "event id \(event.eventID) is already recorded at position \(position) with other content; nothing was written",
                 stream: event.stream, position: position)
         }
+        try event.assigned?.check(against: original, of: event)
         streamsWithRetries.insert(event.stream)
         positions.append(position)
     }
@@ -190,10 +194,7 @@ struct AppendBatch<Backend: StorageBackend> {
     }
 
     mutating func currentVersion(of stream: StreamID) throws -> UInt64 {
-        if let version = streamVersions[stream] { return version }
-        let version = try EventLog<Backend>.version(of: stream.keyPrefix, in: transaction)
-        streamVersions[stream] = version
-        return version
+        try streamHeads.head(of: stream, in: transaction).version
     }
 
     /// The store's clock, never before the last `recordedAt`; or the one given for import,

@@ -11,11 +11,12 @@ extension EventJSON {
     /// The fields every exported event has; the one other string field names its stream.
     static let exportedFields: Set<String> = [
         "type", "occurredAt", "data", "metadata", "position", "streamVersion", "recordedAt", "eventId", "prevHash", "hash",
+        "streamPrevHash",
     ]
 
     /// Reads an exported event (the output form of interchange.md) back into a
     /// ``RecordedEvent``, without checking its hash: compare ``computeHash(of:)`` with its
-    /// `hash` for that.
+    /// `hash` for that. A line without `streamPrevHash` reads as an event of format 1.
     public static func recordedEvent(from object: JSONObject) throws(ExportedEventError) -> RecordedEvent {
         func string(_ field: String) throws(ExportedEventError) -> String {
             guard let value = object[field] else { throw ExportedEventError(field: field, reason: "missing") }
@@ -59,7 +60,8 @@ extension EventJSON {
             position: try count("position"), streamVersion: try count("streamVersion"), recordedAt: try time("recordedAt"),
             eventID: eventID, type: try string("type"), stream: StreamID(category: streamFields[0].key, id: streamID),
             occurredAt: try time("occurredAt"), data: data, metadata: metadata,
-            previousHash: try hash("prevHash"), hash: try hash("hash")
+            previousHash: try hash("prevHash"), hash: try hash("hash"),
+            streamPreviousHash: object["streamPrevHash"] == nil ? nil : try hash("streamPrevHash")
         )
     }
 }

@@ -3,18 +3,38 @@ internal import Crypto
 /// The JSON form of a recorded event (interchange.md), canonical (RFC 8785): what export
 /// prints, and what the hash chain is computed over.
 public enum EventJSON: Sendable {
-    /// The keys of an exported event other than its stream's, in code-point order.
-    private static let keysWithHashes: [StaticString] =
-        ["data", "eventId", "hash", "metadata", "occurredAt", "position", "prevHash", "recordedAt", "streamVersion", "type"]
+    /// The keys of an exported event other than its stream's, in code-point order: of
+    /// format 2 (with `streamPrevHash`), and of format 1 (a record read by `migrate`).
+    private static let keysWithHashes: [StaticString] = [
+        "data", "eventId", "hash", "metadata", "occurredAt", "position", "prevHash", "recordedAt", "streamPrevHash",
+        "streamVersion", "type",
+    ]
     private static let keysWithoutHashes: [StaticString] =
+        ["data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamPrevHash", "streamVersion", "type"]
+    private static let format1KeysWithHashes: [StaticString] =
+        ["data", "eventId", "hash", "metadata", "occurredAt", "position", "prevHash", "recordedAt", "streamVersion", "type"]
+    private static let format1KeysWithoutHashes: [StaticString] =
         ["data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamVersion", "type"]
 
+    /// The keys of `event`'s JSON other than its stream's.
+    static func keys(of event: RecordedEvent, includeHashes: Bool) -> [StaticString] {
+        if event.streamPreviousHash == nil { return includeHashes ? format1KeysWithHashes : format1KeysWithoutHashes }
+        return includeHashes ? keysWithHashes : keysWithoutHashes
+    }
+
     /// Where the stream's key (`line`, `subscriber`, ...) falls among `keys`; the two
-    /// categories of the ledger are answered without comparing bytes.
-    private static func categoryIndex(_ category: String, in keys: [StaticString]) -> Int {
-        if category == "line" { return keys.count == 10 ? 3 : 2 }
-        if category == "subscriber" { return keys.count == 10 ? 9 : 7 }
+    /// categories of the ledger are answered without comparing bytes: `line` comes just
+    /// before `metadata` (after `hash` when it is there), `subscriber` just before the last
+    /// key, `type` (a test checks both against ``searchCategoryIndex(_:in:)`` for every key list).
+    static func categoryIndex(_ category: String, in keys: [StaticString], includeHashes: Bool) -> Int {
+        if category == "line" { return includeHashes ? 3 : 2 }
+        if category == "subscriber" { return keys.count - 1 }
         return searchCategoryIndex(category, in: keys)
+    }
+
+    /// Every key list an event's JSON is written with, and whether it holds the hashes.
+    static var allKeyLists: [(keys: [StaticString], includeHashes: Bool)] {
+        [(keysWithHashes, true), (keysWithoutHashes, false), (format1KeysWithHashes, true), (format1KeysWithoutHashes, false)]
     }
 
     static func searchCategoryIndex(_ category: String, in keys: [StaticString]) -> Int {
@@ -36,8 +56,8 @@ public enum EventJSON: Sendable {
     /// written (each with the comma after it: neither is ever the last member).
     private static func write(_ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8],
                               hashMember: inout Range<Int>, previousHashMember: inout Range<Int>) {
-        let keys = includeHashes ? keysWithHashes : keysWithoutHashes
-        let categoryIndex = categoryIndex(event.stream.category, in: keys)
+        let keys = keys(of: event, includeHashes: includeHashes)
+        let categoryIndex = categoryIndex(event.stream.category, in: keys, includeHashes: includeHashes)
         bytes.append(UInt8(ascii: "{"))
         for index in 0...keys.count {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -121,7 +141,13 @@ public enum EventJSON: Sendable {
         case UInt8(ascii: "m"): writeMetadata(event.metadata, into: &bytes)
         case UInt8(ascii: "o"): writeQuoted(into: &bytes) { event.occurredAt.write(into: &$0) }
         case UInt8(ascii: "r"): writeQuoted(into: &bytes) { event.recordedAt.write(into: &$0) }
-        case UInt8(ascii: "s"): CanonicalJSON.writeInteger(Int64(event.streamVersion), into: &bytes)
+        case UInt8(ascii: "s"):
+            // "streamPrevHash" and "streamVersion" differ at their seventh letter.
+            if key.utf8Start[6] == UInt8(ascii: "P"), let streamPreviousHash = event.streamPreviousHash {
+                writeQuoted(into: &bytes) { streamPreviousHash.writeHex(into: &$0) }
+            } else {
+                CanonicalJSON.writeInteger(Int64(event.streamVersion), into: &bytes)
+            }
         case UInt8(ascii: "t"): CanonicalJSON.writeString(event.type, into: &bytes)
         default:
             // "position" and "prevHash" share their first letter.

@@ -12,15 +12,19 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     let projection: (any StoredProjection)?
     /// The key file that seals and opens personal data (RET-1); replaced by an erase.
     let personalDataKeys = PersonalDataKeys()
+    /// The format of the store's records: every record read must be of it, every record
+    /// appended is written in it (format 1 only in tests that make such a store).
+    let format: StoreFormat
 
     private let symbolsLock = Lock()
     /// Guarded by `symbolsLock`. Only grows: a table loaded earlier is a prefix of it.
     private var sharedSymbols = SymbolTable()
 
-    init(backend: Backend, clock: any StoreClock, projection: (any StoredProjection)? = nil) {
+    init(backend: Backend, clock: any StoreClock, projection: (any StoredProjection)? = nil, format: StoreFormat = .current) {
         self.backend = backend
         self.clock = clock
         self.projection = projection
+        self.format = format
         assert(StoreLimits.relationsHold, "the bounds of StoreLimits contradict each other")
     }
 
@@ -110,6 +114,10 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             throw EventStoreError.corrupted(at: position, "it names a symbol the store does not have")
         } catch let error as ByteReader.Malformed {
             throw EventStoreError.corrupted(at: position, "it does not decode (\(error.reason))")
+        }
+        guard StoreFormat.of(event) == format else {
+            throw EventStoreError.corrupted(at: position,
+                "it is a record of format \(StoreFormat.of(event).rawValue) in a store of format \(format.rawValue)")
         }
         if verifyHash {
             let computed = EventJSON.computeHash(of: event, scratch: &scratch)

@@ -53,15 +53,23 @@ public final class EventStore: Sendable {
         /// ``EventStoreError/Code/keysMissing``. Read again from its path at open (a
         /// rotation left half done by a crash is finished or rolled back then).
         public var keyFile: StoreKeyFile?
+        /// Whether a store of format 1 (issue 10) may be opened, for `subledger migrate`
+        /// to read its events: it is then opened read-only whatever ``readOnly`` says, and
+        /// its events come with ``RecordedEvent/streamPreviousHash`` `nil`. Without it such a
+        /// store is refused with ``EventStoreError/Code/olderFormat``. A store of format 2
+        /// opens as usual (read-only too).
+        public var openingFormat1ForMigration: Bool
 
         public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false,
-                    projection: (any StoredProjection)? = nil, readOnly: Bool = false, keyFile: StoreKeyFile? = nil) {
+                    projection: (any StoredProjection)? = nil, readOnly: Bool = false, keyFile: StoreKeyFile? = nil,
+                    openingFormat1ForMigration: Bool = false) {
             self.keyFile = keyFile
             self.initialMapSizeBytes = initialMapSizeBytes
             self.clock = clock
             self.allowForeignOwner = allowForeignOwner
             self.projection = projection
-            self.readOnly = readOnly
+            self.readOnly = readOnly || openingFormat1ForMigration
+            self.openingFormat1ForMigration = openingFormat1ForMigration
         }
     }
 
@@ -94,14 +102,17 @@ public final class EventStore: Sendable {
     ///
     /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/notAStore`` for a folder
     ///   that holds something else (or, read-only, no store), ``EventStoreError/Code/newerFormat`` for a store of a
-    ///   newer subledger, ``EventStoreError/Code/notWritable`` when the folder cannot be
+    ///   newer subledger, ``EventStoreError/Code/olderFormat`` for a store of format 1 (unless
+    ///   ``Options/openingFormat1ForMigration``), ``EventStoreError/Code/notWritable`` when the folder cannot be
     ///   written, ``EventStoreError/Code/foreignOwner`` when it belongs to another user.
     public static func open(at path: String, options: Options = Options()) throws -> EventStore {
         do {
+            let readOnly = options.readOnly || options.openingFormat1ForMigration
             let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
-                                               allowForeignOwner: options.allowForeignOwner, readOnly: options.readOnly)
-            let log = EventLog(backend: backend, clock: options.clock, projection: options.projection)
-            guard !options.readOnly else { return try EventStore(log: log, readOnlyPath: path).attaching(options.keyFile) }
+                                               allowForeignOwner: options.allowForeignOwner, readOnly: readOnly,
+                                               acceptingFormat1: options.openingFormat1ForMigration)
+            let log = EventLog(backend: backend, clock: options.clock, projection: options.projection, format: backend.format)
+            guard !readOnly else { return try EventStore(log: log, readOnlyPath: path).attaching(options.keyFile) }
             try log.ensureStoreID()
             try log.openProjection()
             return try EventStore(log: log).attaching(options.keyFile)

@@ -26,6 +26,13 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let notAStore = Code(rawValue: "notAStore")
         /// The store was written by a newer subledger, in a format this one cannot read.
         public static let newerFormat = Code(rawValue: "newerFormat")
+        /// The store is of format 1 (issue 10): it is read only by `subledger migrate OLD NEW`,
+        /// which carries its events into a new store of format 2.
+        public static let olderFormat = Code(rawValue: "olderFormat")
+        /// A field the store assigns (`position`, `streamVersion`, `prevHash`,
+        /// `streamPrevHash`, `hash`), given with the event (``ProposedEvent/assigned``), is
+        /// not what the store assigns; nothing was written.
+        public static let assignedFieldMismatch = Code(rawValue: "assignedFieldMismatch")
         /// The store's folder cannot be created or written.
         public static let notWritable = Code(rawValue: "notWritable")
         /// The storage engine failed (I/O, disk full, locks); the transaction wrote nothing.
@@ -45,10 +52,12 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
     /// For a version conflict: what the writer expected and what the stream was at.
     public var expectedVersion: ExpectedVersion?
     public var actualVersion: UInt64?
+    /// The event's field at fault, in the interchange format, when there is one.
+    public var field: String?
 
     public init(
         _ code: Code, _ message: String, stream: StreamID? = nil, position: UInt64? = nil,
-        expectedVersion: ExpectedVersion? = nil, actualVersion: UInt64? = nil
+        expectedVersion: ExpectedVersion? = nil, actualVersion: UInt64? = nil, field: String? = nil
     ) {
         self.code = code
         self.message = message
@@ -56,6 +65,7 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         self.position = position
         self.expectedVersion = expectedVersion
         self.actualVersion = actualVersion
+        self.field = field
     }
 
     public var description: String { message }

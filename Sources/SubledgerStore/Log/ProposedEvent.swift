@@ -24,6 +24,9 @@ public struct ProposedEvent: Hashable, Sendable {
     /// export made with `--disclose`), keyed `data.<member>`: each must match its
     /// commitment, and is kept sealed as a clear value would be. Never hashed.
     public var disclosures: [String: Disclosure]
+    /// The store-assigned fields an input gave (an export imported as it is): each must
+    /// equal what the store assigns, or the append is refused. `nil`: none given.
+    public var assigned: AssignedFields?
 
     public init(
         eventID: EventID = .random(),
@@ -34,7 +37,8 @@ public struct ProposedEvent: Hashable, Sendable {
         metadata: [String: String] = [:],
         recordedAt: Timestamp? = nil,
         personalFields: [String] = [],
-        disclosures: [String: Disclosure] = [:]
+        disclosures: [String: Disclosure] = [:],
+        assigned: AssignedFields? = nil
     ) {
         self.eventID = eventID
         self.type = type
@@ -45,6 +49,7 @@ public struct ProposedEvent: Hashable, Sendable {
         self.recordedAt = recordedAt
         self.personalFields = personalFields
         self.disclosures = disclosures
+        self.assigned = assigned
     }
 
     /// The same fact, ignoring `recordedAt` (a retry may leave it to the store).
@@ -73,11 +78,15 @@ public struct RecordedEvent: Hashable, Sendable {
     public var previousHash: ChainHash
     /// SHA-256 of `previousHash` and the canonical JSON of this event.
     public var hash: ChainHash
+    /// The hash of the event before it in its own stream (``ChainHash/zero`` at stream
+    /// version 1): hashed as `streamPrevHash`, so each stream is a chain of its own. `nil`
+    /// only for a record of format 1, read by `migrate`, whose hash does not include it.
+    public var streamPreviousHash: ChainHash?
 
     public init(
         position: UInt64, streamVersion: UInt64, recordedAt: Timestamp, eventID: EventID, type: String,
         stream: StreamID, occurredAt: Timestamp, data: JSONObject, metadata: [String: String],
-        previousHash: ChainHash, hash: ChainHash
+        previousHash: ChainHash, hash: ChainHash, streamPreviousHash: ChainHash? = nil
     ) {
         self.position = position
         self.streamVersion = streamVersion
@@ -90,6 +99,7 @@ public struct RecordedEvent: Hashable, Sendable {
         self.metadata = metadata
         self.previousHash = previousHash
         self.hash = hash
+        self.streamPreviousHash = streamPreviousHash
     }
 }
 

@@ -1,9 +1,9 @@
 internal import CSubledgerChecksum
 
-/// The compact binary encoding of a stored event (format 1).
+/// The compact binary encoding of a stored event.
 ///
 /// ```
-/// u8       record tag (1)
+/// u8       record tag: 3 (format 2); 1 or 2 (format 1, read by `migrate` only)
 /// varint   streamVersion
 /// zigzag   recordedAt, occurredAt (milliseconds since the epoch)
 /// 16 bytes eventId
@@ -12,15 +12,22 @@ internal import CSubledgerChecksum
 /// varint   metadata count, then (key symbol, string) pairs in key order
 /// value    data: tag 0 null, 1 false, 2 true, 3 zigzag integer, 4 string,
 ///          5 array (count, values), 6 object (count, (key symbol, value) in key order)
+/// 32 bytes streamPrevHash (tag 3 only)
 /// 32 bytes prevHash, 32 bytes hash
-/// 4 bytes  CRC-32C of everything before it (record tag 2; tag 1 records have none)
+/// 4 bytes  CRC-32C of everything before it (tags 2 and 3; tag 1 records have none)
 /// ```
 /// The position is the record's key. Strings that repeat across events (types, keys)
-/// are symbols of ``SymbolTable``.
+/// are symbols of ``SymbolTable``. The hash stays last but for the checksum, so
+/// ``storedHash(_:)`` finds it in a record of any tag without decoding it.
 enum RecordCodec {
-    /// The tag of the records written now: with a trailing CRC-32C.
-    static let recordTag: UInt8 = 2
-    /// The first tag, without a checksum: still read.
+    /// The tag of the records written now (format 2): the stream's previous hash, and a
+    /// trailing CRC-32C.
+    static let recordTag: UInt8 = 3
+    /// Format 1 with a trailing CRC-32C, and without `streamPrevHash`: read for `migrate`,
+    /// and written only for an event without ``RecordedEvent/streamPreviousHash`` (tests
+    /// that make a store of format 1).
+    static let format1RecordTag: UInt8 = 2
+    /// The first tag of format 1, without a checksum: still read for `migrate`.
     static let uncheckedRecordTag: UInt8 = 1
 
     /// A decode failed because a symbol is newer than the caller's table.
@@ -32,7 +39,7 @@ enum RecordCodec {
     ) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
-        bytes.append(recordTag)
+        bytes.append(event.streamPreviousHash == nil ? format1RecordTag : recordTag)
         ByteWriter.appendVarint(event.streamVersion, to: &bytes)
         ByteWriter.appendSigned(event.recordedAt.millisecondsSinceEpoch, to: &bytes)
         ByteWriter.appendSigned(event.occurredAt.millisecondsSinceEpoch, to: &bytes)
@@ -48,19 +55,28 @@ enum RecordCodec {
             ByteWriter.appendString(value, to: &bytes)
         }
         try encode(.object(event.data), symbols: &symbols, in: transaction, into: &bytes)
+        event.streamPreviousHash?.appendBytes(to: &bytes)
         event.previousHash.appendBytes(to: &bytes)
         event.hash.appendBytes(to: &bytes)
-        let checksum = bytes.withUnsafeBytes { subledger_crc32c($0.baseAddress, $0.count) }
-        withUnsafeBytes(of: checksum.bigEndian) { bytes.append(contentsOf: $0) }
+        appendChecksum(to: &bytes)
         return bytes
     }
 
-    /// The length of a record's tail after its data: the two hashes, and the checksum.
-    static func tailLength(tag: UInt8) -> Int { tag == recordTag ? 68 : 64 }
+    /// Appends the CRC-32C of `bytes` to them: the end of a record of tag 2 or 3.
+    static func appendChecksum(to bytes: inout [UInt8]) {
+        let checksum = bytes.withUnsafeBytes { subledger_crc32c($0.baseAddress, $0.count) }
+        withUnsafeBytes(of: checksum.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// The length of a record's checksum: none in a record of tag 1.
+    static func checksumLength(tag: UInt8) -> Int { tag == uncheckedRecordTag ? 0 : 4 }
+
+    /// The length of a record's tail after its data: the hashes, and the checksum.
+    static func tailLength(tag: UInt8) -> Int { (tag == recordTag ? 96 : 64) + checksumLength(tag: tag) }
 
     /// Whether the record's CRC-32C matches its bytes (records without one pass).
     static func checksumMatches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let tag = bytes.first, tag == recordTag else { return true }
+        guard let tag = bytes.first, checksumLength(tag: tag) > 0 else { return true }
         guard bytes.count > 4 else { return false }
         let body = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 4)])
         let stored = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self))
@@ -99,7 +115,7 @@ enum RecordCodec {
     static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, symbols: SymbolTable) throws -> RecordedEvent {
         var reader = ByteReader(bytes)
         let tag = try reader.readByte()
-        guard tag == recordTag || tag == uncheckedRecordTag else { throw ByteReader.Malformed(reason: "unknown record tag") }
+        guard tag == recordTag || tag == format1RecordTag || tag == uncheckedRecordTag else { throw ByteReader.Malformed(reason: "unknown record tag") }
         guard checksumMatches(bytes) else { throw ByteReader.Malformed(reason: "checksum mismatch") }
         guard bytes.count <= StoreLimits.recordBytes else {
             throw ByteReader.Malformed(reason: "a record longer than \(StoreLimits.recordBytes) bytes (StoreLimits.recordBytes)")
@@ -138,20 +154,26 @@ enum RecordCodec {
             throw ByteReader.Malformed(reason: "data is not an object")
         }
         guard reader.remaining == tailLength(tag: tag) else { throw ByteReader.Malformed(reason: "wrong length") }
-        let previousHash = ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[reader.index..<reader.index + 32]))
-        let hash = ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[reader.index + 32..<reader.index + 64]))
+        var hashes = reader.index
+        func nextHash() -> ChainHash {
+            defer { hashes += 32 }
+            return ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[hashes..<hashes + 32]))
+        }
+        let streamPreviousHash = tag == recordTag ? nextHash() : nil
+        let previousHash = nextHash()
+        let hash = nextHash()
         return RecordedEvent(
             position: position, streamVersion: streamVersion, recordedAt: recordedAt, eventID: eventID, type: type,
             stream: StreamID(category: category, id: streamID), occurredAt: occurredAt, data: data,
-            metadata: metadata, previousHash: previousHash, hash: hash
+            metadata: metadata, previousHash: previousHash, hash: hash, streamPreviousHash: streamPreviousHash
         )
     }
 
     /// The hash stored at the end of a record, without decoding the rest.
     static func storedHash(_ bytes: UnsafeRawBufferPointer) -> ChainHash? {
         guard let tag = bytes.first else { return nil }
-        let end = bytes.count - (tailLength(tag: tag) - 64)
-        guard end >= 64 else { return nil }
+        let end = bytes.count - checksumLength(tag: tag)
+        guard end >= tailLength(tag: tag) - checksumLength(tag: tag) else { return nil }
         return ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[(end - 32)..<end]))
     }
 

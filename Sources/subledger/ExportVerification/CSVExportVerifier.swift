@@ -17,16 +17,26 @@ struct CSVExportVerifier {
     /// Records read (the header is row 1).
     private var row = 0
 
-    init(filtered: Bool, anchors: [String], completeStreams: Bool) {
-        verifier = ExportFileVerifier(filtered: filtered, anchors: anchors, completeStreams: completeStreams)
+    /// The columns of the file, as its header row names them (format 2 or 1).
+    private var columns = CSVExport.columns
+
+    init(filtered: Bool, anchors: [String], completeStreams: Bool, allowVersionGaps: Bool = false, format1: Bool = false) {
+        verifier = ExportFileVerifier(filtered: filtered, anchors: anchors, completeStreams: completeStreams,
+                                      allowVersionGaps: allowVersionGaps, format1: format1)
     }
 
     /// Whether `bytes` (a file's first line) is the header row of a CSV export.
     static func isHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        headerColumns(bytes) != nil
+    }
+
+    /// The columns a header row names: of format 2, or of format 1 (before `migrate`);
+    /// `nil` when `bytes` is not a header row of a subledger CSV export.
+    static func headerColumns(_ bytes: UnsafeRawBufferPointer) -> [String]? {
         var line = Array(bytes)
         if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
         if line.last == 0x0D { line.removeLast() }
-        return line == Array(CSVExport.columns.joined(separator: ",").utf8)
+        return [CSVExport.columns, CSVExport.format1Columns].first { line == Array($0.joined(separator: ",").utf8) }
     }
 
     /// Checks one line of the file (without its `\n`); returns `false` once the file is bad.
@@ -54,10 +64,11 @@ struct CSVExportVerifier {
 
     private mutating func checkRecord(_ text: [UInt8]) -> Bool {
         if row == 1 {
-            guard text.withUnsafeBytes(Self.isHeader) else {
+            guard let columns = text.withUnsafeBytes(Self.headerColumns) else {
                 verifier.fail(line: 1, column: nil, checked: false, "not the header row of a subledger CSV export (\(CSVExport.columns.joined(separator: ",")))")
                 return false
             }
+            self.columns = columns
             return true
         }
         if text.isEmpty { return text.withUnsafeBytes { verifier.check($0, line: row) } }
@@ -65,12 +76,12 @@ struct CSVExportVerifier {
             verifier.fail(line: row, column: nil, checked: false, "malformed CSV: a double quote outside a quoted cell, or text after one")
             return false
         }
-        guard cells.count == CSVExport.columns.count else {
-            verifier.fail(line: row, column: nil, checked: false, "the row has \(cells.count) cells, the header \(CSVExport.columns.count)")
+        guard cells.count == columns.count else {
+            verifier.fail(line: row, column: nil, checked: false, "the row has \(cells.count) cells, the header \(columns.count)")
             return false
         }
         var cell: [String: String] = [:]
-        for (name, value) in zip(CSVExport.columns, cells) { cell[name] = value }
+        for (name, value) in zip(columns, cells) { cell[name] = value }
         // The amounts data holds, read while the cell's bytes are at hand.
         var held: [String: String] = [:]
         for name in ["metadata", "data"] {
@@ -115,8 +126,9 @@ struct CSVExportVerifier {
             let value = cell[name]!
             members.append((name, isInteger(value) ? value : ExportText.quoted(value)))
         }
-        for name in ["recordedAt", "eventId", "type", "occurredAt", "prevHash", "hash"] {
-            members.append((name, ExportText.quoted(cell[name]!)))
+        for name in ["recordedAt", "eventId", "type", "occurredAt", "prevHash", "streamPrevHash", "hash"] {
+            // A file of format 1 has no streamPrevHash column.
+            if let value = cell[name] { members.append((name, ExportText.quoted(value))) }
         }
         members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         return Array(("{" + members.map { "\(ExportText.quoted($0.key)):\($0.value)" }.joined(separator: ",") + "}").utf8)

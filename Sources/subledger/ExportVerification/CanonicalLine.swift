@@ -54,6 +54,7 @@ struct CanonicalLine {
         fileprivate(set) var previousHash: Member?
         fileprivate(set) var recordedAt: Member?
         fileprivate(set) var streamVersion: Member?
+        fileprivate(set) var streamPreviousHash: Member?
         /// The number of top-level members.
         fileprivate(set) var memberCount = 0
         /// The top-level members whose keys are not among ``StreamVersions/commonFields``
@@ -69,6 +70,7 @@ struct CanonicalLine {
             case 8 where CanonicalLine.equal(key, "prevHash"): previousHash = member
             case 10 where CanonicalLine.equal(key, "recordedAt"): recordedAt = member
             case 13 where CanonicalLine.equal(key, "streamVersion"): streamVersion = member
+            case 14 where CanonicalLine.equal(key, "streamPrevHash"): streamPreviousHash = member
             case 4 where CanonicalLine.equal(key, "type") || CanonicalLine.equal(key, "data"): break
             case 7 where CanonicalLine.equal(key, "eventId"): break
             case 8 where CanonicalLine.equal(key, "metadata"): break
@@ -131,6 +133,7 @@ struct CanonicalLine {
         case "hash": .some(hash)
         case "prevHash": .some(previousHash)
         case "recordedAt": .some(recordedAt)
+        case "streamPrevHash": .some(layout.streamPreviousHash)
         default: nil
         }
     }

@@ -13,6 +13,8 @@ struct ExportFileVerifier {
     private static let zeroHash = String(repeating: "0", count: 64)
 
     private let filtered: Bool
+    /// An export of format 1 (without `streamPrevHash`).
+    private let format1: Bool
     private var wanted: Set<String>
     private(set) var result = ExportVerification()
     private var previousPosition: ExportPosition?
@@ -29,11 +31,16 @@ struct ExportFileVerifier {
 
     /// `filtered` accepts gaps in positions; every hash of `anchors` must be in the file;
     /// `completeStreams` requires every stream's versions to run 1, 2, 3, ...
-    /// (``StreamVersions``) and accepts gaps in positions too.
-    init(filtered: Bool, anchors: [String], completeStreams: Bool = false) {
-        self.filtered = filtered || completeStreams
+    /// (``StreamVersions``) and accepts gaps in positions too; `allowVersionGaps` (a time
+    /// range) accepts a stream's versions skipping across a gap in positions, and gaps in
+    /// positions. `format1` reads an export made before `subledger migrate`: no
+    /// `streamPrevHash`, so no chain per stream.
+    init(filtered: Bool, anchors: [String], completeStreams: Bool = false, allowVersionGaps: Bool = false, format1: Bool = false) {
+        self.filtered = filtered || completeStreams || allowVersionGaps
+        self.format1 = format1
         wanted = Set(anchors)
-        streams = StreamVersions(completeStreams: completeStreams)
+        streams = StreamVersions(completeStreams: completeStreams, allowVersionGaps: allowVersionGaps && !completeStreams,
+                                 format1: format1, filtered: self.filtered)
     }
 
     /// Checks one line (without its `\n`; `endsWithNewline` when it had one); returns
@@ -118,6 +125,7 @@ struct ExportFileVerifier {
         }
         let storedHash = try hexField("hash", of: object, fail)
         let previous = try hexField("prevHash", of: object, fail)
+        let streamPrevious = try streamPreviousHash(of: object, fail)
         let recordedText: String
         let time: RecordedAtKey
         switch object.field("recordedAt") {
@@ -167,7 +175,8 @@ struct ExportFileVerifier {
         }
         // 7. Stream versions.
         let followsPrevious = position == .one || previousPosition.map { position == $0.next } ?? false
-        if let problem = streams.check(object, position: position, followsPrevious: followsPrevious, display: display) {
+        if let problem = streams.check(object, position: position, followsPrevious: followsPrevious, hash: storedHash,
+                                       streamPreviousHash: streamPrevious, display: display) {
             throw fail(problem)
         }
         if !wanted.isEmpty { wanted.remove(storedHash) }
@@ -186,6 +195,24 @@ struct ExportFileVerifier {
     private static func outOfOrder(_ position: ExportPosition, _ before: ExportPosition, line: Int) -> String {
         if position == before { return "position \(position) does not increase: file line \(line) has it too" }
         return "positions are out of order: position \(position) follows position \(before) (file line \(line))"
+    }
+
+    /// `streamPrevHash` (Python's `_stream_prev_problem` wording): 64 lowercase hex digits
+    /// in an export of format 2, absent from one of format 1 (`nil` then).
+    private func streamPreviousHash(of object: ExportObject, _ fail: (String) -> Failure) throws(Failure) -> String? {
+        let field = object.field("streamPrevHash")
+        if format1 {
+            guard field.isMissing else { throw fail("streamPrevHash in an export of format 1 (this is format 2: leave out --format 1)") }
+            return nil
+        }
+        switch field {
+        case .missing:
+            throw fail("streamPrevHash is missing (an export of format 1, made before subledger migrate, verifies with --format 1)")
+        case .string(let text, _) where LowercaseHex.isHash(text):
+            return text
+        case .string, .other:
+            throw fail("streamPrevHash is not 64 lowercase hex digits")
+        }
     }
 
     /// `hash` or `prevHash`: 64 lowercase hex digits (Python's `_hex_problem` wording).

@@ -149,10 +149,11 @@ enum ExportObject {
 
     /// The recorded event of `object` when the store would write exactly this object: then
     /// its canonical JSON is ``EventJSON/write(_:includeHashes:into:)``'s. That is so when
-    /// it has the eleven fields of an exported event (one of them its stream's), and its
-    /// times and event id are written as the store writes them.
+    /// it has the twelve fields of an exported event (one of them its stream's; eleven in
+    /// format 1, without `streamPrevHash`), and its times and event id are written as the
+    /// store writes them.
     private static func inStoreShape(_ object: JSONObject) -> RecordedEvent? {
-        guard object.count == 11, object["metadata"] != nil, let recorded = try? EventJSON.recordedEvent(from: object),
+        guard object.count == (object["streamPrevHash"] == nil ? 11 : 12), object["metadata"] != nil, let recorded = try? EventJSON.recordedEvent(from: object),
               object["eventId"] == .string(recorded.eventID.description),
               object["occurredAt"] == .string(recorded.occurredAt.rfc3339),
               object["recordedAt"] == .string(recorded.recordedAt.rfc3339)
