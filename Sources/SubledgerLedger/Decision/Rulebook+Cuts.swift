@@ -16,11 +16,10 @@ extension Rulebook {
             list.allow("SUS-1", "a suspension for \(suspension.reason.rawValue), named as such")
             return
         }
-        guard suspension.debtLine == line.number else {
-            list.forbid("GEN-1", "cites the debt of line \(suspension.debtLine ?? "?"): another line's debt never cuts this one")
-            return
-        }
-        list.allow("GEN-1", "cites this line's own debt")
+        // Every rule the cut breaks is reported (section 9): a cut citing another line's debt
+        // is judged on this line's own debt by the rules below too.
+        list.require(suspension.debtLine == line.number, "GEN-1", allowed: "cites this line's own debt",
+                     forbidden: "cites the debt of line \(suspension.debtLine ?? "?"): another line's debt never cuts this one")
         if edition.noticeRequiredBeforeEveryDebtCut {
             let notice = line.cutNotice(for: suspension.direction, at: time)
             list.require(notice != nil, "GEN-5",

@@ -17,8 +17,13 @@ public struct NoticeState: Hashable, Sendable {
     public var notice: NoticeSent
     public var sentAt: Timestamp
     public var position: UInt64
+    /// The first delivery receipt (DLV-1's deadline runs from it).
     public var deliveredAt: Timestamp?
+    /// The first failure receipt.
     public var failedAt: Timestamp?
+    /// Whether the latest receipt, in the order the receipts occurred, is a failure: a
+    /// delivery receipt after a failure means the notice arrived (section 9, DLV-1).
+    public var lastReceiptFailed = false
     /// The unpaid usage when it was sent, and what was held then: whether a threshold
     /// notice counts depends on them (NTC-2).
     public var debtAtSending: Rials = 0
@@ -26,7 +31,8 @@ public struct NoticeState: Hashable, Sendable {
     public var guaranteeHeldAtSending: Rials = 0
 
     /// A notice known to have failed satisfies no rule that requires notice (DLV-1).
-    public var isKnownFailed: Bool { failedAt != nil && deliveredAt == nil }
+    /// The latest receipt wins (section 9): a failure followed by a delivery is delivered.
+    public var isKnownFailed: Bool { lastReceiptFailed }
 }
 
 /// A cut of the line (one-way or two-way), for the cut history.
@@ -58,6 +64,11 @@ public struct LineState: Hashable, Sendable {
     /// The latest `occurredAt` of the facts folded, across activations: a view "as of now"
     /// can use this state as it is only when this is not after now.
     public var latestOccurredAt: Timestamp
+    /// Whether a fact was folded after one that occurred later than it. A line's state is
+    /// the fold of its facts in the order they occurred (section 9); a fold in recording
+    /// order (the stored projection's, an append's) that meets a late fact is no longer
+    /// that state, and says so here: the ledger then folds the line's history afresh.
+    public var foldedOutOfOrder = false
     public var status: LineStatus = .active
     public var statusSince: Timestamp
     /// When the current one-way period began (OVD-2), while one-way.

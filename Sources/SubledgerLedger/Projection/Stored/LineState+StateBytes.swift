@@ -12,6 +12,7 @@ extension LineState {
         writer.signed(vanityPremium)
         writer.time(activatedAt)
         writer.time(latestOccurredAt)
+        writer.bool(foldedOutOfOrder)
         writer.choice(status)
         writer.time(statusSince)
         writer.optional(oneWaySince) { $0.time($1) }
@@ -35,6 +36,7 @@ extension LineState {
             writer.unsigned(notice.position)
             writer.optional(notice.deliveredAt) { $0.time($1) }
             writer.optional(notice.failedAt) { $0.time($1) }
+            writer.bool(notice.lastReceiptFailed)
             for amount in [notice.debtAtSending, notice.depositHeldAtSending, notice.guaranteeHeldAtSending] { writer.signed(amount) }
         }
         writer.array(cuts) { writer, cut in
@@ -66,6 +68,7 @@ extension LineState {
                                       vanityPremium: try reader.signed())
         var state = LineState(number: number, activated: activated, at: try reader.time())
         state.latestOccurredAt = try reader.time()
+        state.foldedOutOfOrder = try reader.bool()
         state.status = try reader.choice(LineStatus.self)
         state.statusSince = try reader.time()
         state.oneWaySince = try reader.optional { reader throws(StateBytesError) in try reader.time() }
@@ -87,6 +90,7 @@ extension LineState {
             var notice = NoticeState(notice: try NoticeSent.read(from: &reader), sentAt: try reader.time(), position: try reader.unsigned(),
                                      deliveredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
                                      failedAt: try reader.optional { reader throws(StateBytesError) in try reader.time() })
+            notice.lastReceiptFailed = try reader.bool()
             notice.debtAtSending = try reader.signed()
             notice.depositHeldAtSending = try reader.signed()
             notice.guaranteeHeldAtSending = try reader.signed()

@@ -1,0 +1,145 @@
+import Testing
+import SubledgerLedger
+import SubledgerStore
+import SubledgerStoreTesting
+
+/// Issue 11, item 14: section 9's settled readings, each a given/when/then test.
+/// A mobile no-deposit line: threshold 300,000 (THR-1); edition 2021's notice at 240,000.
+@Suite("Issue 11 item 14: the fold in the order facts occurred, and section 9's settled readings")
+struct SettledReadingTests {
+    static let present = Timestamp.at("2025-03-01T00:00:00Z")
+
+    static func ledger() -> Ledger { Ledger.inMemory(clock: ManualClock(present)) }
+
+    static func usage(_ amount: Rials, at time: String) -> LedgerFact {
+        .on(time, .usageRecorded(UsageRecorded(amount: amount, description: "calls")))
+    }
+
+    static func payment(_ id: String, _ amount: Rials, at time: String) -> LedgerFact {
+        .on(time, .paymentReceived(PaymentReceived(paymentID: id, amount: amount, method: "bank")))
+    }
+
+    /// Given a counting notice at 315,000 (sent 2025-02-02T18:10Z, deadline a day later),
+    /// a payment of 100,000 that occurred on 2025-02-03T08:00Z (debt 215,000, below the
+    /// notice level: the notice is spent, CUT-1) and usage of 100,000 on 2025-02-03T09:00Z,
+    /// the payment recorded after the usage.
+    static let latePaymentHistory: [LedgerFact] = Given.mobileLine() + [
+        CutRuleTests.usage, CutRuleTests.notice(),
+        usage(100_000, at: "2025-02-03T09:00:00Z"),
+        payment("P-late", 100_000, at: "2025-02-03T08:00:00Z"),
+    ]
+
+    @Test func item14_aPaymentRecordedLateTakesItsPlaceBeforeTheUsageThatFollowedIt() throws {
+        let ledger = Self.ledger()
+        try ledger.record(Self.latePaymentHistory)
+        let number = Given.number
+        // The stored projection folded in recording order and knows it; the ledger folds the
+        // line afresh in the order of occurrence: the notice is spent by the payment.
+        let state = try ledger.state(of: number)
+        #expect(!state.foldedOutOfOrder)
+        #expect(state == (try ledger.history(of: number).state()))
+        #expect(state.debtChanges.map(\.debt).contains(215_000))
+        #expect(state.debt == 315_000)
+        let due = try ledger.due(at: .at("2025-02-04T00:00:00Z"))
+        #expect(due.contains { $0.action == .notice && $0.rule == "NTC-1" && $0.since == .at("2025-02-03T09:00:00Z") })
+        #expect(!due.contains { $0.action == .oneWayCut })
+        // apply refuses the cut (CUT-1 (a): spent) on the state as it occurred.
+        let refused = #expect(throws: LedgerError.self) {
+            try ledger.apply(CutRuleTests.thresholdCut, to: number, at: .at("2025-02-04T00:00:00Z"))
+        }
+        if case .ruleViolation(let violation)? = refused?.kind {
+            #expect(violation.rule == "CUT-1")
+            #expect(violation.reason.contains("spent"))
+        } else {
+            Issue.record("expected a CUT-1 refusal, got \(String(describing: refused))")
+        }
+    }
+
+    @Test func item14_theAuditJudgesACutRecordedAfterTheLatePaymentOnTheFoldByOccurrence() throws {
+        let ledger = Self.ledger()
+        let cutNotice = LedgerFact.on("2025-02-04T00:00:00Z", .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
+        let cut = LedgerFact.on("2025-02-04T00:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)))
+        try ledger.record(Self.latePaymentHistory + [cutNotice, cut])
+        let findings = try ledger.audit()
+        #expect(findings.contains { $0.rule == "CUT-1" && $0.severity == .violation && $0.position == 9 && $0.message.contains("spent") })
+        // Replay shows the debt after the late payment as it was at the payment's time.
+        let replay = try ledger.replay(of: Given.number)
+        #expect(replay.entries.first { $0.type == .paymentReceived }?.state.debt == 215_000)
+        #expect(replay.entries.first { $0.type == .usageRecorded && $0.occurredAt == .at("2025-02-03T09:00:00Z") }?.state.debt == 315_000)
+    }
+
+    @Test func item14_theStoredProjectionRebuildsByteForByteAfterALateFact() throws {
+        let ledger = Self.ledger()
+        try ledger.record(Self.latePaymentHistory)
+        let report = try ledger.rebuildProjections()
+        #expect(report.identicalToPrevious)
+        #expect(try ledger.state(of: Given.number) == (try ledger.history(of: Given.number).state()))
+    }
+
+    @Test func item14_aLateFactThatWouldRewriteTheLinesPastIsRefused() throws {
+        let ledger = Self.ledger()
+        try ledger.record(Given.mobileLine() + [CutRuleTests.usage])
+        let lateCut = LedgerFact.on("2025-02-01T00:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .fraud, debtLine: nil)))
+        let refused = Issue9DomainTests.badFact { try ledger.record([lateCut]) }
+        #expect(refused?.error.field == "occurredAt")
+        #expect(refused?.error.reason.contains("before the line's fact of 2025-02-02T18:00:00") == true)
+        let beforeActivation = Self.payment("P-0", 1, at: "2023-12-31T00:00:00Z")
+        #expect(Issue9DomainTests.badFact { try ledger.record([beforeActivation]) }?.error.reason.contains("before the line's activation") == true)
+        let receiptBeforeSending = LedgerFact.on("2025-02-02T18:09:59Z", .noticeDelivered(NoticeDelivered(noticeID: "N-1")))
+        try ledger.record([CutRuleTests.notice(), Self.usage(1, at: "2025-02-02T19:00:00Z")])
+        #expect(Issue9DomainTests.badFact { try ledger.record([receiptBeforeSending]) }?.error.reason.contains("before it was sent") == true)
+        #expect(try ledger.store.head().position == 6)
+    }
+
+    // MARK: The other settled readings
+
+    @Test func NTC1_whereSeveralNoticesCountTheLatestDeadlineIsTheOneACutWaitsFor() {
+        // Two counting notices: the second, sent later, gives its deadline to 2025-02-05T10:00Z.
+        let second = CutRuleTests.notice("N-2", at: "2025-02-03T10:00:00Z", deadline: "2025-02-05T10:00:00Z")
+        let given = Given(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice(), second])
+        #expect(given.when(CutRuleTests.thresholdCut, at: "2025-02-05T09:59:59Z").refusedRule == "CUT-1")
+        #expect(given.when(CutRuleTests.thresholdCut, at: "2025-02-05T10:00:00Z").isAllowed)
+    }
+
+    @Test func DLV1_theLatestReceiptWins() {
+        let failed = LedgerFact.on("2025-02-02T18:11:00Z", .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: "N-1")))
+        let delivered = LedgerFact.on("2025-02-02T18:12:00Z", .noticeDelivered(NoticeDelivered(noticeID: "N-1")))
+        let failedAgain = LedgerFact.on("2025-02-02T18:13:00Z", .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: "N-1")))
+        let base = Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()]
+        // A delivery after a failure: the notice arrived (minimum from delivery: 18:12 + 24 h).
+        let arrived = Given(base + [failed, delivered])
+        #expect(arrived.when(CutRuleTests.thresholdCut, at: "2025-02-03T18:11:59Z").refusedRule == "CUT-1")
+        #expect(arrived.when(CutRuleTests.thresholdCut, at: "2025-02-03T18:12:00Z").isAllowed)
+        // A failure after the delivery: the notice is known to have failed.
+        let lost = Given(base + [failed, delivered, failedAgain]).when(CutRuleTests.thresholdCut, at: "2025-02-04T00:00:00Z")
+        #expect(lost.refusedRule == "CUT-1")
+    }
+
+    @Test func GEN5_aCutNoticeServesOnlyItsOwnCut() throws {
+        // A one-way cut notice, the overdue cut it announced, a restoration; a second cut
+        // a month later without a new notice breaks GEN-5.
+        var facts = Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 500_000, description: "usage"))),
+                                          OverdueRuleTests.invoice.withTotal(500_000)]
+        facts += try Given(facts).when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-05T00:00:00Z").get().facts
+        #expect(facts.contains { $0.event.type == .noticeSent })
+        let restored = LedgerFact.on("2025-02-21T10:00:00Z", .lineRestored(LineRestored(reconnectionFee: 0)))
+        let given = Given(facts + [restored])
+        let again = given.judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)), at: "2025-03-01T10:00:00Z")
+        #expect(again.contains { $0.rule == "GEN-5" && $0.isForbidden })
+        // The same cut one second after the restoration with a new notice is not refused for GEN-5.
+        let notice = LedgerFact.on("2025-02-21T10:00:01Z", .noticeSent(NoticeSent(noticeID: "C-2", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
+        let renewed = Given(facts + [restored, notice])
+            .judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)), at: "2025-03-01T10:00:00Z")
+        #expect(renewed.contains { $0.rule == "GEN-5" && !$0.isForbidden })
+    }
+
+    @Test func GEN1_aFindingNeverStopsTheOthers() throws {
+        // A cut citing another line's debt, without a notice or any debt here: GEN-1, GEN-5
+        // and CUT-1 are all reported, not GEN-1 alone.
+        let cut = LedgerFact.on("2025-02-04T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: "+989120000000")))
+        let ledger = Self.ledger()
+        try ledger.record(Given.mobileLine() + [cut])
+        let rules = Set(try ledger.audit().filter { $0.severity == .violation }.map(\.rule))
+        #expect(rules.isSuperset(of: ["GEN-1", "GEN-5", "CUT-1"]), "\(rules)")
+    }
+}
