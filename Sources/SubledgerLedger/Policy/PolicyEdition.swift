@@ -75,6 +75,20 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// Whether OVD-3's grace runs from the written warning (else from the start of the
     /// current cut). Default: yes.
     public let graceRunsFromWrittenWarning: Bool
+    /// Whether OVD-3's grace runs from the written warning's delivery when a delivery receipt
+    /// is recorded (else from its sending either way). Default: yes (reading).
+    public let graceRunsFromWarningDelivery: Bool
+    /// Whether only a written warning sent by `letter` counts for OVD-3. Default: yes (reading).
+    public let writtenWarningByLetterOnly: Bool
+    /// Whether a `deposit`/`guarantee` line with nothing held, which has the `noDeposit`
+    /// threshold and notice level (THR-1), keeps its own plan's minimum deadline (72 h, the
+    /// longer). Default: yes (reading).
+    public let unheldPlanKeepsItsNoticeMinimum: Bool
+    /// Whether LEG-1's two years come on top of OVD-3's year (as VAN-1's do). Default: yes (reading).
+    public let legalEntityGraceAddsToOVD3Grace: Bool
+    /// How long after a restoration is owed a line may stay cut before it is a warning
+    /// (GEN-3, KYC-1), in exact hours. Default: 24 (reading).
+    public let restorationWarningHours: Int
 
     /// An edition; every parameter defaults to its value in edition 2021. Throws when a
     /// value is out of range (the error names the parameter).
@@ -101,7 +115,12 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         thresholdCutDirection: CutDirection = .oneWay,
         noticeRequiredBeforeEveryDebtCut: Bool = true,
         netDepositAndGuaranteeAtRevocation: Bool = true,
-        graceRunsFromWrittenWarning: Bool = true
+        graceRunsFromWrittenWarning: Bool = true,
+        graceRunsFromWarningDelivery: Bool = true,
+        writtenWarningByLetterOnly: Bool = true,
+        unheldPlanKeepsItsNoticeMinimum: Bool = true,
+        legalEntityGraceAddsToOVD3Grace: Bool = true,
+        restorationWarningHours: Int = 24
     ) throws(PolicyEditionError) {
         self.id = id
         self.effectiveDate = effectiveDate
@@ -126,6 +145,11 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         self.noticeRequiredBeforeEveryDebtCut = noticeRequiredBeforeEveryDebtCut
         self.netDepositAndGuaranteeAtRevocation = netDepositAndGuaranteeAtRevocation
         self.graceRunsFromWrittenWarning = graceRunsFromWrittenWarning
+        self.graceRunsFromWarningDelivery = graceRunsFromWarningDelivery
+        self.writtenWarningByLetterOnly = writtenWarningByLetterOnly
+        self.unheldPlanKeepsItsNoticeMinimum = unheldPlanKeepsItsNoticeMinimum
+        self.legalEntityGraceAddsToOVD3Grace = legalEntityGraceAddsToOVD3Grace
+        self.restorationWarningHours = restorationWarningHours
         try validate()
     }
 

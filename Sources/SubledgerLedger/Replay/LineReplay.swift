@@ -154,7 +154,8 @@ extension LineReplay.StateAfter {
     static func noticeLevel(edition: PolicyEdition, line: LineState) -> Rials {
         let threshold = edition.threshold(plan: line.plan, service: line.service, depositHeldRials: line.depositHeld,
                                           guaranteeHeldRials: line.guaranteeHeld)
-        let percent = Int128(edition.noticeTriggerPercent(for: line.plan))
+        let thresholdPlan = edition.thresholdPlan(line.plan, depositHeldRials: line.depositHeld, guaranteeHeldRials: line.guaranteeHeld)
+        let percent = Int128(edition.noticeTriggerPercent(for: thresholdPlan))
         let (factor, factorOverflow) = percent.multipliedReportingOverflow(by: Int128(threshold.percentOfBase))
         let (bar, barOverflow) = factor.multipliedReportingOverflow(by: Int128(threshold.baseRials))
         guard !factorOverflow, !barOverflow else { return .max }
