@@ -143,3 +143,83 @@ struct SettledReadingTests {
         #expect(rules.isSuperset(of: ["GEN-1", "GEN-5", "CUT-1"]), "\(rules)")
     }
 }
+
+/// Issue 11, items 1 and 2: THR-1 for a line with nothing held, THR-2/GEN-2 late fees.
+@Suite("Issue 11 items 1, 2: THR-1 with nothing held, THR-2 late fees")
+struct ThresholdReadingTests {
+    static func usage(_ amount: Rials, at time: String = "2025-02-02T18:00:00Z") -> LedgerFact {
+        .on(time, .usageRecorded(UsageRecorded(amount: amount, description: "calls")))
+    }
+
+    @Test("THR-1: a deposit or guarantee line with nothing held has the noDeposit threshold and notice level", arguments: [Plan.deposit, .guarantee])
+    func THR1_nothingHeldIsNoDeposit(plan: Plan) {
+        // Mobile: threshold 300,000, notice at 240,000 (edition 2021); one rial no longer allows anything.
+        let oneRial = Given(Given.mobileLine(plan: plan) + [Self.usage(1)])
+        #expect(WorkList.due(line: oneRial.line, subscriber: oneRial.subscriber, at: .at("2025-02-03T00:00:00Z"),
+                             editions: .builtIn, calendar: .standard).isEmpty)
+        #expect(oneRial.judge(.noticeSent(NoticeSent(noticeID: "N", kind: .thresholdWarning, channel: .sms,
+                                                     deadline: .at("2025-02-06T00:00:00Z"), fee: 0)), at: "2025-02-03T00:00:00Z")
+            .contains { $0.rule == "NTC-2" && $0.isForbidden })
+        let report = LineStatusReport(line: oneRial.line, at: .at("2025-02-03T00:00:00Z"), editions: .builtIn)
+        #expect(report.threshold == 300_000)
+        // At the notice level, one rial either side.
+        let below = Given(Given.mobileLine(plan: plan) + [Self.usage(239_999)]).line
+        let at = Given(Given.mobileLine(plan: plan) + [Self.usage(240_000)]).line
+        func owesNotice(_ line: LineState) -> Bool {
+            WorkList.due(line: line, subscriber: nil, at: .at("2025-02-03T00:00:00Z"), editions: .builtIn, calendar: .standard)
+                .contains { $0.action == .notice && $0.rule == "NTC-1" }
+        }
+        #expect(!owesNotice(below))
+        #expect(owesNotice(at))
+    }
+
+    @Test func THR1_nothingHeldKeepsTheSeventyTwoHourMinimum() {
+        let given = Given(Given.mobileLine(plan: .deposit) + [Self.usage(300_000), CutRuleTests.notice(deadline: "2025-02-05T18:10:00Z")])
+        #expect(given.when(CutRuleTests.thresholdCut, at: "2025-02-05T18:09:59Z").refusedRule == "CUT-1")
+        #expect(given.when(CutRuleTests.thresholdCut, at: "2025-02-05T18:10:00Z").isAllowed)
+        // A notice of 72 h less one second does not count (NTC-1, NTC-2).
+        let short = Given(Given.mobileLine(plan: .deposit) + [Self.usage(300_000)])
+            .judge(.noticeSent(NoticeSent(noticeID: "N", kind: .thresholdWarning, channel: .sms, deadline: .at("2025-02-05T18:09:59Z"), fee: 0)),
+                   at: "2025-02-02T18:10:00Z")
+        #expect(short.contains { $0.rule == "NTC-2" && $0.isForbidden })
+    }
+
+    @Test func THR1_somethingHeldGivesTheDepositThresholdAgain() {
+        let deposit = LedgerFact.on("2024-02-01T00:00:00Z", .depositPaid(DepositPaid(amount: 1_000_000)))
+        let line = Given(Given.mobileLine(plan: .deposit) + [deposit, Self.usage(1)]).line
+        #expect(LineStatusReport(line: line, at: .at("2025-02-03T00:00:00Z"), editions: .builtIn).threshold == 800_000)
+    }
+
+    @Test func THR2_aLateFeeNeverPushesALineOverItsThreshold() {
+        // 299,999 of usage and a forbidden late fee of 1: the debt stays one rial below the threshold.
+        let fee = LedgerFact.on("2025-02-02T18:05:00Z", .lateFeeCharged(LateFeeCharged(amount: 1)))
+        let given = Given(Given.mobileLine() + [Self.usage(299_999), fee, CutRuleTests.notice()])
+        #expect(given.line.debt == 299_999)
+        #expect(given.when(CutRuleTests.thresholdCut, at: "2025-02-04T00:00:00Z").refusedRule == "CUT-1")
+        let report = LineStatusReport(line: given.line, at: .at("2025-02-04T00:00:00Z"), editions: .builtIn)
+        #expect(report.lateFees == 1)
+        #expect(report.json["lateFees"] == .integer(1))
+        let atThreshold = Given(Given.mobileLine() + [Self.usage(300_000), fee, CutRuleTests.notice()])
+        #expect(atThreshold.when(CutRuleTests.thresholdCut, at: "2025-02-04T00:00:00Z").isAllowed)
+    }
+
+    @Test func GEN2_aBilledLateFeeIsNeverOverdueNorNetted() {
+        // An invoice billing 100,000 of usage and a 20,000 late fee; the usage is paid: nothing
+        // is overdue, the debt is 0, and the overdue cut is refused (OVD-1).
+        let fee = LedgerFact.on("2025-01-10T00:00:00Z", .lateFeeCharged(LateFeeCharged(amount: 20_000)))
+        var invoice = OverdueRuleTests.invoice.withTotal(120_000)
+        if case .invoiceIssued(var issued) = invoice.event {
+            issued.items = [.init(description: "usage", amount: 100_000), .init(description: "late payment fee", amount: 20_000)]
+            invoice.event = .invoiceIssued(issued)
+        }
+        let paid = LedgerFact.on("2025-01-20T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 100_000, method: "bank")))
+        let given = Given(Given.mobileLine() + [Self.usage(100_000, at: "2025-01-05T00:00:00Z"), fee, invoice, paid])
+        #expect(given.line.debt == 0)
+        #expect(given.line.overdue(at: .at("2025-03-01T00:00:00Z")) == 0)
+        #expect(given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-03-01T00:00:00Z").refusedRule == "OVD-1")
+        // One rial of usage unpaid is overdue again.
+        let short = LedgerFact.on("2025-01-20T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 99_999, method: "bank")))
+        let owing = Given(Given.mobileLine() + [Self.usage(100_000, at: "2025-01-05T00:00:00Z"), fee, invoice, short])
+        #expect(owing.line.overdue(at: .at("2025-03-01T00:00:00Z")) == 1)
+    }
+}

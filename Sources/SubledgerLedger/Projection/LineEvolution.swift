@@ -221,7 +221,7 @@ extension LineState {
         if (try? RialArithmetic.sum([depositHeld, guaranteeHeld, auctionPrice ?? 0, subscriptionValue ?? 0])) == nil {
             return "netting credits"
         }
-        return billed <= charges ? nil : "billed amount (above its charges)"
+        return billed <= recordedCharges ? nil : "billed amount (above its charges)"
     }
 }
 

@@ -116,16 +116,21 @@ public struct LineState: Hashable, Sendable {
     // negative (`checkTotals`), and a stored state is checked the same way when it is read.
     // A difference of two totals in 0...Int64.max always fits.
 
-    /// Usage + reconnection fees + late fees recorded.
-    public var charges: Rials { usage + reconnectionFees + lateFees }
+    /// The charges the rules allow: usage + reconnection fees (THR-2). A late fee is
+    /// recorded and reported (``lateFees``) but never counts toward the debt, the overdue
+    /// amount or the netting (GEN-2).
+    public var charges: Rials { usage + reconnectionFees }
+    /// Every charge recorded, late fees included: what invoices may bill.
+    public var recordedCharges: Rials { usage + reconnectionFees + lateFees }
     /// Payments received − payments reversed (never negative: only a received payment is reversed).
     public var payments: Rials { paymentsReceived - paymentsReversed }
     /// max(0, charges − payments): the unpaid usage of THR-2.
     public var debt: Rials { max(0, charges - payments) }
     /// max(0, payments − charges).
     public var credit: Rials { max(0, payments - charges) }
-    /// Charges not yet billed by an invoice (never negative: an invoice bills at most these).
-    public var unbilled: Rials { charges - billed }
+    /// Charges recorded but not yet billed by an invoice (never negative: an invoice bills at
+    /// most these).
+    public var unbilled: Rials { recordedCharges - billed }
     /// Whether the number is a vanity number (PLAN-3).
     public var isVanity: Bool { vanityPremium > 0 }
 
@@ -139,14 +144,33 @@ public struct LineState: Hashable, Sendable {
         }
     }
 
-    /// What is still unpaid of invoices whose `dueAt` has passed at `time` (BIL-3).
+    /// What is overdue of each invoice whose `dueAt` has passed at `time` (BIL-3), late fees
+    /// never counted (THR-2, GEN-2): the late fees recorded are taken off the oldest unpaid
+    /// invoices first, whatever invoice billed them (reading: an invoice does not say which
+    /// of its items is a late fee), and the whole is never more than the debt.
+    func overdueByInvoice(at time: Timestamp) -> [(invoice: InvoiceState, overdue: Rials)] {
+        var lateFeesLeft = lateFees
+        var debtLeft = debt
+        var result: [(invoice: InvoiceState, overdue: Rials)] = []
+        for entry in unpaidByInvoice where entry.invoice.invoice.dueAt < time {
+            let discounted = entry.unpaid - min(lateFeesLeft, entry.unpaid)
+            lateFeesLeft -= entry.unpaid - discounted
+            let owed = min(discounted, debtLeft)
+            debtLeft -= owed
+            result.append((entry.invoice, owed))
+        }
+        return result
+    }
+
+    /// What is still unpaid of invoices whose `dueAt` has passed at `time` (BIL-3), late fees
+    /// never counted (THR-2).
     public func overdue(at time: Timestamp) -> Rials {
-        unpaidByInvoice.reduce(0) { total, entry in entry.invoice.invoice.dueAt < time ? total + entry.unpaid : total }
+        overdueByInvoice(at: time).reduce(0) { $0 + $1.overdue }
     }
 
     /// The oldest invoice still unpaid whose due date has passed at `time`, if any (OVD-1).
     public func oldestOverdueInvoice(at time: Timestamp) -> InvoiceState? {
-        unpaidByInvoice.first { $0.unpaid > 0 && $0.invoice.invoice.dueAt < time }?.invoice
+        overdueByInvoice(at: time).first { $0.overdue > 0 }?.invoice
     }
 
     /// The notice with this id, if sent.
