@@ -12,7 +12,9 @@ public enum OperatorAction: Hashable, Sendable {
     /// A cut for debt or another reason; for debt, the cut notice is sent with it (GEN-5).
     case cut(direction: LineSuspended.Direction, reason: LineSuspended.Reason)
     case restore(reconnectionFee: Rials)
-    /// The written warning of OVD-3; `noticeID` as for ``sendNotice(kind:channel:deadline:noticeID:)``.
+    /// The written warning of OVD-3, with its renewed notice (`revocation`, by SMS) when none
+    /// was sent after the one-way period; `noticeID` (the warning's) as for
+    /// ``sendNotice(kind:channel:deadline:noticeID:)``.
     case sendWrittenWarning(channel: NoticeSent.Channel, noticeID: String? = nil)
     case revoke(reason: String)
     case recordExpertValuation(amount: Rials)
@@ -50,7 +52,14 @@ extension OperatorAction {
             return events
         case .restore(let fee): return [.lineRestored(LineRestored(reconnectionFee: fee))]
         case .sendWrittenWarning(let channel, let noticeID):
-            return [.noticeSent(NoticeSent(noticeID: noticeID ?? "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0))]
+            // OVD-3 asks for a renewed notice with the written warning: sent with it when none
+            // was sent after the one-way period.
+            var events: [LedgerEvent] = []
+            if line.renewedNotice(at: time, edition: edition) == nil {
+                events.append(.noticeSent(NoticeSent(noticeID: "revocation-\(stamp)", kind: .revocation, channel: .sms, deadline: nil, fee: 0)))
+            }
+            events.append(.noticeSent(NoticeSent(noticeID: noticeID ?? "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0)))
+            return events
         case .revoke(let reason): return [.lineRevoked(LineRevoked(reason: reason))]
         case .recordExpertValuation(let amount): return [.expertValuationRecorded(ExpertValuationRecorded(amount: amount))]
         case .sellAtAuction(let price): return [.auctionSold(AuctionSold(price: price))]

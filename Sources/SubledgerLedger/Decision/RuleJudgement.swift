@@ -11,7 +11,8 @@ public struct RuleID: RawRepresentable, Hashable, Sendable, ExpressibleByStringL
 /// Replay shows these for every operator action; `apply` refuses on a forbidden one.
 public struct RuleJudgement: Hashable, Sendable, CustomStringConvertible {
     public enum Verdict: String, Hashable, Sendable {
-        case allowed, forbidden
+        /// `warning`: allowed, and the audit reports it as a warning (LEG-1's "may").
+        case allowed, forbidden, warning
     }
 
     public var rule: RuleID
@@ -28,6 +29,8 @@ public struct RuleJudgement: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var isForbidden: Bool { verdict == .forbidden }
+    /// Allowed, but reported by the audit as a warning.
+    public var isWarning: Bool { verdict == .warning }
 
     public var description: String { "\(rule) (edition \(edition)) \(verdict.rawValue): \(reason)" }
 }

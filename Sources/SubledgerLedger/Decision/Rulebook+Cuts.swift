@@ -74,19 +74,21 @@ extension Rulebook {
         }
     }
 
-    /// OVD-2: at least two weeks one-way, still in debt.
+    /// OVD-2: at least two weeks one-way, and only while the line still owes what allowed
+    /// the cut (an overdue amount; for a threshold cut, a debt at or above the threshold too).
+    /// A two-way cut is never required.
     private static func judgeTwoWayCut(_ suspension: LineSuspended, at time: Timestamp, line: LineState, into list: inout JudgementList) {
         let edition = list.edition
         let days = Int64(edition.oneWayMinimumDays)
         let since = line.oneWaySince ?? line.statusSince
         let earliest = edition.earliestTwoWayCut(oneWaySince: since)
-        let stillOwed = suspension.reason == .overdue ? line.overdue(at: time) : line.debt
         if time < earliest {
             list.forbid("OVD-2", "one-way since \(since): two-way is allowed from \(earliest) (\(days) days)")
-        } else if stillOwed <= 0 {
-            list.forbid("OVD-2", "nothing is \(suspension.reason == .overdue ? "overdue" : "owed") any more")
+        } else if !line.owesWhatAllowedTheCut(at: time, edition: edition, reason: suspension.reason) {
+            let threshold = ThresholdTerms(edition: edition, line: line).thresholdRials
+            list.forbid("OVD-2", "the line no longer owes what allowed the cut: overdue \(line.overdue(at: time)), debt \(line.debt) (threshold \(threshold))")
         } else {
-            list.allow("OVD-2", "one-way since \(since) (at least \(days) days) with \(stillOwed) rials still owed")
+            list.allow("OVD-2", "one-way since \(since) (at least \(days) days), still owing what allowed the cut (overdue \(line.overdue(at: time)), debt \(line.debt))")
         }
     }
 }

@@ -412,14 +412,15 @@ struct DemoLineSimulator {
             if owed > 0 { cut(.twoWay, reason, at: time) }
         case .twoWay:
             guard line.debt > 0 else { return }
-            if let warning = line.writtenWarning(at: time), warning.sentAt >= line.statusSince {
+            if line.writtenWarning(at: time, edition: editions.edition(at: time)) != nil {
                 guard time >= nextRevocationCheck else { return }
                 let edition = editions.edition(at: time)
                 guard let terms = GraceTerms(line: line, subscriber: owner, at: time, edition: edition, calendar: timeline.calendar) else { return }
-                if time >= terms.earliestRevocation {
+                // The operator keeps the line as long as LEG-1 and VAN-1 say it may.
+                if time >= terms.keptUntil {
                     _ = decide(.revoke(reason: "debt unpaid after the grace of the written warning"), at: time)
                 } else {
-                    nextRevocationCheck = terms.earliestRevocation
+                    nextRevocationCheck = terms.keptUntil
                 }
             } else if time >= line.statusSince.adding(days: 7) {
                 if decide(.sendWrittenWarning(channel: .letter), at: time), let notice = state?.notices.last {

@@ -109,6 +109,7 @@ extension LineState {
         case .lineRestored(let lineRestored):
             reconnectionFees = try sum(reconnectionFees, lineRestored.reconnectionFee, "data.reconnectionFee", position)
             restorations.append(time)
+            openingCut = nil
             setStatus(.active, at: time)
         case .lineRevoked:
             revokedAt = time
@@ -175,7 +176,9 @@ extension LineState {
     }
 
     private mutating func suspend(_ suspension: LineSuspended, at time: Timestamp, position: UInt64) {
-        cuts.append(CutRecord(suspension: suspension, at: time, position: position))
+        let cut = CutRecord(suspension: suspension, at: time, position: position)
+        cuts.append(cut)
+        if status == .active { openingCut = cut }
         switch suspension.direction {
         case .oneWay:
             if status != .oneWay { oneWaySince = time }

@@ -73,6 +73,11 @@ public struct LineState: Hashable, Sendable {
     public var statusSince: Timestamp
     /// When the current one-way period began (OVD-2), while one-way.
     public var oneWaySince: Timestamp?
+    /// The cut that started the line's current cut (its one-way cut, or the first cut since
+    /// the line was last active), while the line is cut: what allowed it is what OVD-2's
+    /// two-way cut and GEN-3's restoration ask about, and the one-way period of OVD-3 runs
+    /// from it. `nil` while the line is active.
+    public var openingCut: CutRecord?
 
     public var usage: Rials = 0
     public var reconnectionFees: Rials = 0

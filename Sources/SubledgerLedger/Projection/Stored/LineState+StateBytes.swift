@@ -39,14 +39,8 @@ extension LineState {
             writer.bool(notice.lastReceiptFailed)
             for amount in [notice.debtAtSending, notice.depositHeldAtSending, notice.guaranteeHeldAtSending] { writer.signed(amount) }
         }
-        writer.array(cuts) { writer, cut in
-            writer.choice(cut.suspension.direction)
-            writer.choice(cut.suspension.reason)
-            writer.optional(cut.suspension.debtLine) { $0.string($1) }
-            writer.bool(cut.suspension.blocksEmergencyCalls)
-            writer.time(cut.at)
-            writer.unsigned(cut.position)
-        }
+        writer.array(cuts) { writer, cut in cut.write(to: &writer) }
+        writer.optional(openingCut) { writer, cut in cut.write(to: &writer) }
         writer.array(restorations) { $0.time($1) }
         writer.array(debtChanges) { writer, change in
             writer.time(change.at)
@@ -96,13 +90,8 @@ extension LineState {
             notice.guaranteeHeldAtSending = try reader.signed()
             return notice
         }
-        state.cuts = try reader.array { reader throws(StateBytesError) in
-            let suspension = LineSuspended(direction: try reader.choice(LineSuspended.Direction.self),
-                                           reason: try reader.choice(LineSuspended.Reason.self),
-                                           debtLine: try reader.optional { reader throws(StateBytesError) in try reader.string() },
-                                           blocksEmergencyCalls: try reader.bool())
-            return CutRecord(suspension: suspension, at: try reader.time(), position: try reader.unsigned())
-        }
+        state.cuts = try reader.array { reader throws(StateBytesError) in try CutRecord.read(from: &reader) }
+        state.openingCut = try reader.optional { reader throws(StateBytesError) in try CutRecord.read(from: &reader) }
         state.restorations = try reader.array { reader throws(StateBytesError) in try reader.time() }
         state.debtChanges = try reader.array { reader throws(StateBytesError) in
             DebtChange(at: try reader.time(), debt: try reader.signed(), depositHeld: try reader.signed(), guaranteeHeld: try reader.signed())
@@ -116,6 +105,25 @@ extension LineState {
         // The derived figures are safe only while the totals fit, as the fold keeps them.
         if let problem = state.totalsOverflow() { throw StateBytesError(reason: "line \(number): its \(problem) leave 64-bit rials") }
         return state
+    }
+}
+
+extension CutRecord {
+    func write(to writer: inout StateWriter) {
+        writer.choice(suspension.direction)
+        writer.choice(suspension.reason)
+        writer.optional(suspension.debtLine) { $0.string($1) }
+        writer.bool(suspension.blocksEmergencyCalls)
+        writer.time(at)
+        writer.unsigned(position)
+    }
+
+    static func read(from reader: inout StateReader) throws(StateBytesError) -> CutRecord {
+        let suspension = LineSuspended(direction: try reader.choice(LineSuspended.Direction.self),
+                                       reason: try reader.choice(LineSuspended.Reason.self),
+                                       debtLine: try reader.optional { reader throws(StateBytesError) in try reader.string() },
+                                       blocksEmergencyCalls: try reader.bool())
+        return CutRecord(suspension: suspension, at: try reader.time(), position: try reader.unsigned())
     }
 }
 
