@@ -4,7 +4,7 @@ public import SubledgerStore
 /// the rule that says so, and since when.
 public struct DueAction: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
-        case notice, oneWayCut, twoWayCut, writtenWarning, revoke, auction, refund
+        case notice, oneWayCut, twoWayCut, writtenWarning, revoke, auction, refund, restore
     }
 
     public var line: String
@@ -63,6 +63,11 @@ public enum WorkList: Sendable {
             if line.isVanity, line.expertValuation != nil, time >= terms.earliestAuction, line.debt > 0 {
                 entries.append(DueAction(line: line.number, action: .auction, rule: "VAN-2", since: terms.earliestAuction))
             }
+        }
+        // GEN-3, KYC-1: as soon as the line no longer owes what allowed the cut, or its
+        // owner's identity is verified after a kyc suspension.
+        if let owed = line.restorationOwed(at: time, subscriber: subscriber, editions: editions) {
+            entries.append(DueAction(line: line.number, action: .restore, rule: owed.rule, since: owed.since))
         }
         let statement = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
         if statement.refundDue > 0 {
