@@ -112,7 +112,9 @@ struct CutRuleTests {
     @Test func SUS1_aSuspensionForAnotherReasonIsAllowedAndNamed() throws {
         let decision = try Given(Given.mobileLine()).when(.cut(direction: .twoWay, reason: .legalOrder), at: "2025-02-04T00:00:00Z").get()
         #expect(decision.facts.count == 1)
-        #expect(decision.facts[0].metadata["rule"] == "OVD-4,SUS-1")
+        // Issue 11, item 13: the one rule that allowed it, and the others checked.
+        #expect(decision.facts[0].metadata["rule"] == "SUS-1")
+        #expect(decision.facts[0].metadata["rulesChecked"] == "OVD-4")
         let again = Given(Given.mobileLine() + decision.facts).when(.cut(direction: .twoWay, reason: .fraud), at: "2025-02-05T00:00:00Z")
         #expect(again.refusedRule == "SUS-1")
     }

@@ -202,7 +202,10 @@ struct GeneralRuleTests {
     @Test func POL2_appliedActionsCarryTheirRuleAndEdition() throws {
         let decision = try Given(Given.mobileLine() + [CutRuleTests.usage])
             .when(.sendNotice(kind: .thresholdWarning, channel: .sms, deadline: nil), at: "2025-02-02T18:10:00Z").get()
-        #expect(decision.facts[0].metadata["rule"] == "GEN-5,NTC-1,NTC-2")
+        // Issue 11, item 13: `rule` is the one rule that allowed it, `rulesChecked` the others
+        // (it was every rule judged, comma-separated).
+        #expect(decision.facts[0].metadata["rule"] == "NTC-2")
+        #expect(decision.facts[0].metadata["rulesChecked"] == "GEN-5,NTC-1")
         #expect(decision.facts[0].metadata["policyEdition"] == "2021")
     }
 }

@@ -377,3 +377,41 @@ struct RestorationReadingTests {
         #expect(try ledger.audit().contains { $0.rule == "KYC-1" && $0.severity == .warning && $0.message.contains("still twoWay") })
     }
 }
+
+/// Issue 11, item 13: `apply` reports every rule an action breaks; `metadata.rule` is the
+/// one rule that allowed it, `metadata.rulesChecked` the others.
+@Suite("Issue 11 item 13: every broken rule, rule and rulesChecked")
+struct EveryRuleTests {
+    @Test func item13_applyReportsEveryRuleAnActionBreaks() throws {
+        // A threshold cut with no debt, citing another line's debt, barring emergency calls.
+        let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-03-01T00:00:00Z")))
+        try ledger.record(Given.mobileLine())
+        let cut = LedgerFact.on("2025-02-04T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold,
+                                                                                       debtLine: "+989120000000", blocksEmergencyCalls: true)))
+        let refused = #expect(throws: LedgerError.self) { try ledger.apply([cut]) }
+        guard case .ruleViolation(let violation)? = refused?.kind else {
+            Issue.record("expected a rule violation, got \(String(describing: refused))")
+            return
+        }
+        #expect(Set(violation.rules).isSuperset(of: ["OVD-4", "GEN-1", "GEN-5", "CUT-1"]), "\(violation.rules)")
+        #expect(violation.description.contains("GEN-1") && violation.description.contains("CUT-1"))
+        #expect(try ledger.store.head().position == 3)
+        // Through decide too.
+        let decided = Given(Given.mobileLine()).when(.cut(direction: .oneWay, reason: .threshold), at: "2025-02-04T08:00:00Z")
+        guard case .failure(let decidedViolation) = decided else { Issue.record("expected a refusal"); return }
+        #expect(decidedViolation.rules.contains("CUT-1"))
+    }
+
+    @Test func item13_metadataNamesTheOneRuleThatAllowedTheActionAndTheOthersChecked() throws {
+        let decision = try Given(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()])
+            .when(CutRuleTests.thresholdCut, at: "2025-02-03T18:10:00Z").get()
+        let cut = try #require(decision.facts.last)
+        #expect(cut.metadata["rule"] == "CUT-1")
+        #expect(cut.metadata["rulesChecked"] == "OVD-4,GEN-1,GEN-5,CUT-2")
+        let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-03-01T00:00:00Z")))
+        try ledger.record(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()])
+        let recorded = try ledger.apply(CutRuleTests.thresholdCut, to: Given.number, at: .at("2025-02-03T18:10:00Z"))
+        #expect(recorded.last?.fact.metadata["rule"] == "CUT-1")
+        #expect(recorded.last?.fact.metadata["rulesChecked"]?.split(separator: ",").contains("GEN-5") == true)
+    }
+}

@@ -63,15 +63,16 @@ extension Rulebook {
         list.require(renewed != nil, "OVD-3",
                      allowed: "renewed notice \(renewed?.notice.noticeID ?? "") after the one-way period",
                      forbidden: "no renewed notice (overdue or revocation, not failed) was sent after the one-way period")
+        let years = edition.graceAfterWrittenWarningYears
+        list.require(time >= terms.graceEnd, "OVD-3",
+                     allowed: "written warning \(terms.warning.notice.noticeID) from \(terms.start), \(years)-year grace over, \(line.debt) rials unpaid",
+                     forbidden: "the \(years)-year grace after written warning \(terms.warning.notice.noticeID) (from \(terms.start)) runs to \(terms.graceEnd)")
+        // The deciding rule comes last (metadata `rule`): VAN-1 for a vanity number.
         if line.isVanity {
             list.require(time >= terms.earliestRevocation, "VAN-1",
                          allowed: "vanity number held \(edition.vanityExtraHoldYears) more years after the grace, to \(terms.earliestRevocation)",
                          forbidden: "a vanity number is kept \(edition.vanityExtraHoldYears) more years after the grace: not before \(terms.earliestRevocation)")
         }
-        let years = edition.graceAfterWrittenWarningYears
-        list.require(time >= terms.graceEnd, "OVD-3",
-                     allowed: "written warning \(terms.warning.notice.noticeID) from \(terms.start), \(years)-year grace over, \(line.debt) rials unpaid",
-                     forbidden: "the \(years)-year grace after written warning \(terms.warning.notice.noticeID) (from \(terms.start)) runs to \(terms.graceEnd)")
         // LEG-1 says "may": revoking after OVD-3's year alone is allowed, and a warning.
         if let legalEntityEnd = terms.legalEntityEnd, time >= terms.graceEnd {
             if time < legalEntityEnd {

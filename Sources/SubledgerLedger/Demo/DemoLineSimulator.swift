@@ -136,7 +136,7 @@ struct DemoLineSimulator {
         let context = RuleContext(line: nil, subscriber: owner, editions: editions, calendar: timeline.calendar)
         let judgements = Rulebook.judge(fact, context: context)
         if let refusal = judgements.first(where: \.isForbidden) { anomalies.append("\(plan.number) activation refused: \(refusal)") }
-        fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
+        fact.metadata.merge(RuleJudgement.metadata(of: judgements)) { _, judged in judged }
         fact.metadata["policyEdition"] = editions.edition(at: plan.activatedAt).id
         record(fact, lag: 200)
         let paidAt = plan.activatedAt.adding(milliseconds: 2 * Self.minute)
