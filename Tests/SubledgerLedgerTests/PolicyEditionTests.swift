@@ -175,7 +175,9 @@ struct PolicyEditionTests {
         }
         let calendar = TehranCalendar()
         let issued = try at("2024-02-29T06:30:00Z") // 1403-12-10 10:00 Tehran
-        #expect(edition2021.invoicePaymentDeadline(issuedAt: issued) == issued.adding(days: 15))
+        // BIL-3 (issue 11, item 9): to the end of the fifteenth calendar day in Tehran, no
+        // longer exactly 15 × 86,400 s.
+        #expect(calendar.solarHijriDate(of: edition2021.invoicePaymentDeadline(issuedAt: issued, calendar: calendar)).description == "1402-12-25 23:59:59")
         #expect(edition2021.earliestTwoWayCut(oneWaySince: issued) == issued.adding(weeks: 2))
         #expect(calendar.solarHijriDate(of: edition2021.earliestNextInvoice(after: issued, calendar: calendar)).description == "1403-01-10 10:00:00")
         #expect(calendar.solarHijriDate(of: edition2021.retentionEnd(lastSubscriptionEndedAt: issued, calendar: calendar)).description == "1403-06-10 10:00:00")

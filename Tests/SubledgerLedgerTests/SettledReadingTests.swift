@@ -255,7 +255,7 @@ struct LadderReadingTests {
         // An overdue debt (an invoice past due) also allows it below the threshold.
         let invoice = LedgerFact.on("2025-01-20T08:00:00Z", .invoiceIssued(InvoiceIssued(
             invoiceID: "I-1", periodStart: .at("2024-12-21T00:00:00Z"), periodEnd: .at("2025-01-19T00:00:00Z"),
-            items: [.init(description: "usage", amount: 100_000)], total: 100_000, dueAt: .at("2025-02-04T08:00:00Z"))))
+            items: [.init(description: "usage", amount: 100_000)], total: 100_000, dueAt: .at("2025-02-04T20:29:59Z"))))
         let facts = Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 100_000, description: "calls"))), invoice,
                                           .on("2025-02-02T18:00:00Z", .usageRecorded(UsageRecorded(amount: 215_000, description: "calls"))),
                                           CutRuleTests.notice()]
@@ -407,11 +407,32 @@ struct EveryRuleTests {
             .when(CutRuleTests.thresholdCut, at: "2025-02-03T18:10:00Z").get()
         let cut = try #require(decision.facts.last)
         #expect(cut.metadata["rule"] == "CUT-1")
-        #expect(cut.metadata["rulesChecked"] == "OVD-4,GEN-1,GEN-5,CUT-2")
+        // DLV-1 is judged too: the notice has no receipt by its deadline (a warning).
+        #expect(cut.metadata["rulesChecked"] == "OVD-4,GEN-1,GEN-5,CUT-2,DLV-1")
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-03-01T00:00:00Z")))
         try ledger.record(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()])
         let recorded = try ledger.apply(CutRuleTests.thresholdCut, to: Given.number, at: .at("2025-02-03T18:10:00Z"))
         #expect(recorded.last?.fact.metadata["rule"] == "CUT-1")
         #expect(recorded.last?.fact.metadata["rulesChecked"]?.split(separator: ",").contains("GEN-5") == true)
+    }
+}
+
+/// Issue 11, item 9 (in part): DLV-1's no-receipt warning.
+@Suite("Issue 11 item 9: DLV-1 no receipt")
+struct DeliveryReadingTests {
+    @Test func DLV1_aNoticeReliedOnForACutWithNoReceiptByItsDeadlineIsAWarning() throws {
+        let base = Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()]
+        let cutAt = "2025-02-03T18:10:00Z"
+        let unreceipted = try Given(base).when(CutRuleTests.thresholdCut, at: cutAt).get()
+        #expect(unreceipted.judgements.contains { $0.rule == "DLV-1" && $0.isWarning })
+        // Delivered at the deadline (one second before it moves the deadline by nothing: 24 h from delivery is later).
+        let delivered = LedgerFact.on("2025-02-02T18:10:00Z", .noticeDelivered(NoticeDelivered(noticeID: "N-1")))
+        let receipted = try Given(base + [delivered]).when(CutRuleTests.thresholdCut, at: cutAt).get()
+        #expect(!receipted.judgements.contains { $0.rule == "DLV-1" })
+        // The audit reports it as a warning, not a violation.
+        let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-03-01T00:00:00Z")))
+        try ledger.record(base + unreceipted.facts)
+        let findings = try ledger.audit().filter { $0.rule == "DLV-1" }
+        #expect(findings.map(\.severity) == [.warning])
     }
 }

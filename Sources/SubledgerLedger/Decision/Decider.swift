@@ -21,7 +21,7 @@ public enum Decider: Sendable {
         var state = line
         var facts: [LedgerFact] = []
         var allJudgements: [RuleJudgement] = []
-        for event in action.events(line: line, at: time, edition: edition) {
+        for event in action.events(line: line, at: time, edition: edition, calendar: calendar) {
             var fact = LedgerFact.line(line.number, time, event, metadata: metadata)
             let context = RuleContext(line: state, subscriber: subscriber, editions: editions, calendar: calendar)
             let judgements = Rulebook.judge(fact, context: context)

@@ -23,10 +23,10 @@ extension Rulebook {
         list.require(!overflow && itemsTotal == invoice.total, "BIL-2",
                      allowed: "its items sum to its total (\(invoice.total))",
                      forbidden: "its items sum to \(overflow ? "more than 64 bits" : String(itemsTotal)), not its total \(invoice.total)")
-        let earliestDue = edition.invoicePaymentDeadline(issuedAt: time)
+        let earliestDue = edition.invoicePaymentDeadline(issuedAt: time, calendar: context.calendar)
         list.require(invoice.dueAt >= earliestDue, "BIL-3",
-                     allowed: "due at \(invoice.dueAt), at least \(edition.invoicePaymentDays) days after issue",
-                     forbidden: "due at \(invoice.dueAt), before \(earliestDue): the subscriber has \(edition.invoicePaymentDays) days to pay")
+                     allowed: "due at \(invoice.dueAt), not before the end of the \(edition.invoicePaymentDays)th day after issue in Tehran (\(earliestDue))",
+                     forbidden: "due at \(invoice.dueAt), before \(earliestDue): the subscriber has to the end of the \(edition.invoicePaymentDays)th day in Tehran to pay")
     }
 
     /// GEN-5 (free), NTC-1 (a deadline of at least the minimum), NTC-2 (a threshold notice

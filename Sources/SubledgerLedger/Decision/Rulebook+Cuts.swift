@@ -71,6 +71,12 @@ extension Rulebook {
             } else {
                 list.allow("CUT-1", "notice \(standing.notice.notice.noticeID), deadline \(standing.effectiveDeadline) passed, unpaid usage \(line.debt) ≥ threshold \(terms.thresholdRials)")
             }
+            // DLV-1: a notice relied on for a cut with no receipt of either kind by its deadline.
+            let notice = standing.notice
+            let receipts = [notice.deliveredAt, notice.failedAt].compactMap { $0 }.filter { $0 <= standing.effectiveDeadline }
+            if receipts.isEmpty {
+                list.warn("DLV-1", "notice \(notice.notice.noticeID), relied on for the cut, has no delivery receipt by its deadline \(standing.effectiveDeadline)")
+            }
         }
     }
 

@@ -327,7 +327,7 @@ struct DemoLineSimulator {
         guard decide(action, at: time, actor: "billing") else { return }
         lastInvoiceAt = time
         unbilled = Unbilled()
-        let due = time.adding(days: Int64(editions.edition(at: time).invoicePaymentDays))
+        let due = editions.edition(at: time).invoicePaymentDeadline(issuedAt: time, calendar: timeline.calendar)
         schedulePayment(issuedAt: time, due: due)
     }
 

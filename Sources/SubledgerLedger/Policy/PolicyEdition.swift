@@ -202,10 +202,14 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         time.adding(hours: Int64(noticeMinimumDeadlineHours[plan]))
     }
 
-    /// The end of the time to pay an invoice issued at `issuedAt`: exactly
-    /// ``invoicePaymentDays`` × 86,400 s later (BIL-3, TIME-1).
-    public func invoicePaymentDeadline(issuedAt: Timestamp) -> Timestamp {
-        issuedAt.adding(days: Int64(invoicePaymentDays))
+    /// The end of the time to pay an invoice issued at `issuedAt`: the end (23:59:59) of the
+    /// ``invoicePaymentDays``-th calendar day after its day of issue, in Tehran (BIL-3,
+    /// TIME-1): an invoice issued on 1402-11-10 at any hour may be paid until 1402-11-25
+    /// 23:59:59 Tehran time.
+    public func invoicePaymentDeadline(issuedAt: Timestamp, calendar: TehranCalendar) -> Timestamp {
+        let nextDay = calendar.addingCalendarDays(invoicePaymentDays + 1, to: issuedAt)
+        guard nextDay < .maximum else { return .maximum }
+        return calendar.startOfDay(nextDay).adding(seconds: -1)
     }
 
     /// The earliest instant a line one-way since `oneWaySince` may become two-way (OVD-2).
