@@ -5,6 +5,8 @@ extension Auditor {
     /// owed, as of `now` (GEN-3, KYC-1): an omission, so no action carries it; it is placed
     /// at the line's latest fact that occurred by the time the restoration was owed.
     public static func stillCut(_ history: LineHistory, at now: Timestamp, editions: PolicyEditions) throws(FactError) -> [Finding] {
+        // Only a line that was ever cut can be still cut: the others are not folded again.
+        guard history.facts.contains(where: { $0.event.type == .lineSuspended }) else { return [] }
         let view = LineHistory.View(asOf: now)
         guard let line = try history.state(view),
               let owed = line.restorationOwed(at: now, subscriber: try history.subscriber(view), editions: editions) else { return [] }
