@@ -28,7 +28,7 @@ func readmeLedgerExample() async throws {
     let sentAt = try Timestamp(rfc3339: "2025-02-02T18:10:00Z")
     let notice = try ledger.apply(
         .sendNotice(kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 24 * 3600)),
-        to: line, at: sentAt)                                  // recorded with rule NTC-1 and its edition
+        to: line, at: sentAt)                                  // recorded with rule NTC-2 (it counts) and its edition
     for try await fact in ledger.follow(from: 1) {             // every committed event, as it commits
         print(fact.position, fact.event.type.rawValue, fact.fact.metadata["rule"] ?? "")
         if fact.position == notice.last?.position { break }    // follow never ends by itself

@@ -47,7 +47,7 @@ enum FactLine {
         case .badFact(let problem):
             problem.description
         case .ruleViolation(let violation):
-            "refused by \(violation.rule) (edition \(violation.edition)): \(violation.reason) (\(fact.event.type.rawValue) on \(fact.stream))"
+            "refused by \(violation) (\(fact.event.type.rawValue) on \(fact.stream))"
         case .store(let problem):
             problem.message
         case .unknownStream(let stream):

@@ -6,7 +6,7 @@ import SubledgerStore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "A line's state: status, plan, service, threshold, debt, credit, overdue, deposit, guarantee, refundDue.",
+        abstract: "A line's state: status, plan, service, threshold, debt, credit, overdue, deposit, guarantee, refundDue, lateFees.",
         discussion: """
             Without --as-of the view is as of now: every recorded event that has occurred counts \
             (one dated later does not) and overdue is judged at the present moment. --as-of T counts the events that occurred up to T (and judges overdue at T); \
@@ -42,7 +42,7 @@ struct StatusCommand: ParsableCommand {
         print(heading)
         let amounts = [("threshold", report.threshold), ("debt", report.debt), ("credit", report.credit),
                        ("overdue", report.overdue), ("deposit", report.deposit), ("guarantee", report.guarantee),
-                       ("refund due", report.refundDue)]
+                       ("refund due", report.refundDue), ("late fees", report.lateFees)]
         var table = TextTable([.left, .left])
         table.add("status", report.status.rawValue)
         table.add("plan", report.plan.rawValue)

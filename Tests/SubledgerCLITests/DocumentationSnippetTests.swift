@@ -43,13 +43,15 @@ struct DocumentationSnippetTests {
         #expect(!result.stdout.isEmpty, "\(result)")
     }
 
-    @Test("the README's ledger example records what it says: a notice by NTC-1, followed to its position")
+    // Issue 11, item 13: the notice's metadata `rule` is now the one rule that allowed it
+    // (NTC-2: it counts), no longer every rule judged (which contained NTC-1).
+    @Test("the README's ledger example records what it says: a notice allowed by NTC-2, followed to its position")
     func theReadmeExampleRecordsTheNotice() throws {
         let sandbox = try Sandbox()
         let result = try sandbox.run(ExamplesBinary.path, ["readme-ledger"], inSandboxFolder: true)
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.hasPrefix("4 NoticeSent ") && $0.contains("NTC-1") }, "\(result)")
+        #expect(lines.contains("4 NoticeSent NTC-2"), "\(result)")
         #expect(lines.contains("status active debt 245000 threshold 300000"), "\(result)")
         #expect(lines.contains { $0.hasPrefix("due [\"+989351112233 notice NTC-1") }, "\(result)")
     }

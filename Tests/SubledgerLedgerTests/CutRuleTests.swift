@@ -112,7 +112,9 @@ struct CutRuleTests {
     @Test func SUS1_aSuspensionForAnotherReasonIsAllowedAndNamed() throws {
         let decision = try Given(Given.mobileLine()).when(.cut(direction: .twoWay, reason: .legalOrder), at: "2025-02-04T00:00:00Z").get()
         #expect(decision.facts.count == 1)
-        #expect(decision.facts[0].metadata["rule"] == "OVD-4,SUS-1")
+        // Issue 11, item 13: the one rule that allowed it, and the others checked.
+        #expect(decision.facts[0].metadata["rule"] == "SUS-1")
+        #expect(decision.facts[0].metadata["rulesChecked"] == "OVD-4")
         let again = Given(Given.mobileLine() + decision.facts).when(.cut(direction: .twoWay, reason: .fraud), at: "2025-02-05T00:00:00Z")
         #expect(again.refusedRule == "SUS-1")
     }
@@ -123,12 +125,14 @@ struct CutRuleTests {
 struct OverdueRuleTests {
     static let invoice = LedgerFact.on("2025-01-20T08:00:00Z", .invoiceIssued(InvoiceIssued(
         invoiceID: "I-1", periodStart: .at("2024-12-21T00:00:00Z"), periodEnd: .at("2025-01-19T00:00:00Z"),
-        items: [.init(description: "usage", amount: 150_000)], total: 150_000, dueAt: .at("2025-02-04T08:00:00Z"))))
+        // Due at the end of the fifteenth day in Tehran (BIL-3, issue 11 item 9: it was 15 × 86,400 s
+        // later, 2025-02-04T08:00Z): 1403-11-15 23:59:59 Tehran.
+        items: [.init(description: "usage", amount: 150_000)], total: 150_000, dueAt: .at("2025-02-04T20:29:59Z"))))
     static let given = Given(Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 150_000, description: "x"))), invoice])
 
     @Test func OVD1_aOneWayCutNeedsAnUnpaidInvoicePastItsDueDate() {
-        #expect(Self.given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-04T08:00:00Z").refusedRule == "OVD-1")
-        #expect(Self.given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-04T08:00:01Z").isAllowed)
+        #expect(Self.given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-04T20:29:59Z").refusedRule == "OVD-1")
+        #expect(Self.given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-04T20:30:00Z").isAllowed)
         let paid = Given(Self.given.facts + [.on("2025-02-01T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 150_000, method: "card")))])
         #expect(paid.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-10T00:00:00Z").refusedRule == "OVD-1")
     }
@@ -141,16 +145,27 @@ struct OverdueRuleTests {
         #expect(Self.given.when(.cut(direction: .twoWay, reason: .overdue), at: "2025-03-01T00:00:00Z").refusedRule == "OVD-2")
     }
 
-    @Test func BIL3_fifteenDaysToPay() {
+    // Issue 11, item 9: BIL-3's 15 days run to the end of the fifteenth calendar day in
+    // Tehran (TIME-1), no longer 15 × 86,400 s: issued 1403-12-02 03:30 Tehran, the
+    // subscriber may pay until 1403-12-17 23:59:59 Tehran = 2025-03-07T20:29:59Z.
+    @Test func BIL3_toTheEndOfTheFifteenthDayInTehran() {
         let usage = LedgerFact.on("2025-02-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 10_000, description: "x")))
         let given = Given(Given.mobileLine() + [usage])
         let items = [InvoiceIssued.Item(description: "usage", amount: 10_000)]
         let exact = given.when(.issueInvoice(invoiceID: "I", periodStart: .at("2025-02-01T00:00:00Z"), periodEnd: .at("2025-02-19T00:00:00Z"),
-                                             items: items, dueAt: .at("2025-03-07T00:00:00Z")), at: "2025-02-20T00:00:00Z")
+                                             items: items, dueAt: .at("2025-03-07T20:29:59Z")), at: "2025-02-20T00:00:00Z")
         #expect(exact.isAllowed)
         let short = given.when(.issueInvoice(invoiceID: "I", periodStart: .at("2025-02-01T00:00:00Z"), periodEnd: .at("2025-02-19T00:00:00Z"),
-                                             items: items, dueAt: .at("2025-03-06T23:59:59Z")), at: "2025-02-20T00:00:00Z")
+                                             items: items, dueAt: .at("2025-03-07T20:29:58Z")), at: "2025-02-20T00:00:00Z")
         #expect(short.refusedRule == "BIL-3")
+        // Issued at 23:00 Tehran the same day: the same end of day.
+        let late = given.when(.issueInvoice(invoiceID: "I", periodStart: .at("2025-02-01T00:00:00Z"), periodEnd: .at("2025-02-19T00:00:00Z"),
+                                            items: items, dueAt: nil), at: "2025-02-20T19:30:00Z")
+        if case .invoiceIssued(let invoice)? = (try? late.get())?.facts.first?.event {
+            #expect(invoice.dueAt == .at("2025-03-07T20:29:59Z"))
+        } else {
+            Issue.record("the invoice was refused: \(late)")
+        }
     }
 
     @Test func BIL1_invoicesAtLeastOneSolarHijriMonthApart() {

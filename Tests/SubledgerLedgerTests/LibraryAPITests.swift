@@ -40,7 +40,9 @@ struct LibraryAPITests {
         let stored = try ledger.store.events(from: 4, limit: 1)
         #expect(recorded.first?.fact.eventID == stored.first?.eventID)
         #expect(recorded.first?.recordedAt == stored.first?.recordedAt)
-        #expect(recorded.first?.fact.metadata["rule"]?.contains("NTC-1") == true)
+        // Issue 11, item 13: `rule` is the one rule that allowed it; NTC-1 is among the others checked.
+        #expect(recorded.first?.fact.metadata["rule"] == "NTC-2")
+        #expect(recorded.first?.fact.metadata["rulesChecked"]?.contains("NTC-1") == true)
     }
 
     @Test("a notice sent through apply keeps the caller's id, which its delivery receipt then names")

@@ -27,7 +27,9 @@ struct PolicyEditionTests {
         for edition in [older, edition2021] {
             #expect(edition.thresholdRials(plan: .deposit, service: service, depositHeldRials: 1_000_000, guaranteeHeldRials: 9_999) == 800_000)
             #expect(edition.thresholdRials(plan: .guarantee, service: service, depositHeldRials: 9_999, guaranteeHeldRials: 500_000) == 400_000)
-            #expect(edition.thresholdRials(plan: .deposit, service: service, depositHeldRials: 0, guaranteeHeldRials: 500_000) == 0)
+            // Nothing held: the noDeposit threshold of the service (THR-1, issue 11 item 1), not 0.
+            let noDeposit = service == .fixed ? edition.noDepositFixedThresholdRials : edition.noDepositMobileThresholdRials
+            #expect(edition.thresholdRials(plan: .deposit, service: service, depositHeldRials: 0, guaranteeHeldRials: 500_000) == noDeposit)
         }
     }
 
@@ -35,7 +37,8 @@ struct PolicyEditionTests {
     func reportedThresholdRoundsDown() {
         #expect(edition2021.thresholdRials(plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0) == 266_666)
         #expect(edition2021.thresholdRials(plan: .guarantee, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 1) == 0)
-        #expect(edition2021.thresholdRials(plan: .deposit, service: .fixed, depositHeldRials: -100, guaranteeHeldRials: 0) == 0)
+        // Held below zero counts as nothing held: the noDeposit threshold (THR-1, issue 11 item 1).
+        #expect(edition2021.thresholdRials(plan: .deposit, service: .fixed, depositHeldRials: -100, guaranteeHeldRials: 0) == 200_000)
         #expect(edition2021.thresholdRials(plan: .deposit, service: .fixed, depositHeldRials: .max, guaranteeHeldRials: 0) == Int64.max / 100 * 80 + (Int64.max % 100) * 80 / 100)
         let threshold = edition2021.threshold(plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0)
         #expect(threshold.baseRials == 333_333)
@@ -73,9 +76,12 @@ struct PolicyEditionTests {
 
     @Test("THR-2: no debt reaches nothing; 64-bit amounts never overflow the comparison")
     func extremes() {
-        // Nothing held: the threshold is 0, but a line owing nothing is not due a notice.
+        // Nothing held: the noDeposit threshold (THR-1, issue 11 item 1; it was 0, so one rial
+        // reached it), and a line owing nothing is not due a notice.
         #expect(!edition2021.reaches(debtRials: 0, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
-        #expect(edition2021.reaches(debtRials: 1, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
+        #expect(!edition2021.reaches(debtRials: 1, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
+        #expect(edition2021.reaches(debtRials: 300_000, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
+        #expect(!edition2021.reaches(debtRials: 1, percentOfThreshold: 100, plan: .noDeposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
         #expect(!edition2021.reaches(debtRials: -5, percentOfThreshold: 100, plan: .noDeposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
         #expect(edition2021.reaches(debtRials: .max, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: .max, guaranteeHeldRials: 0))
         #expect(!edition2021.reaches(debtRials: .max / 100 * 80, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: .max, guaranteeHeldRials: 0))
@@ -169,7 +175,9 @@ struct PolicyEditionTests {
         }
         let calendar = TehranCalendar()
         let issued = try at("2024-02-29T06:30:00Z") // 1403-12-10 10:00 Tehran
-        #expect(edition2021.invoicePaymentDeadline(issuedAt: issued) == issued.adding(days: 15))
+        // BIL-3 (issue 11, item 9): to the end of the fifteenth calendar day in Tehran, no
+        // longer exactly 15 × 86,400 s.
+        #expect(calendar.solarHijriDate(of: edition2021.invoicePaymentDeadline(issuedAt: issued, calendar: calendar)).description == "1402-12-25 23:59:59")
         #expect(edition2021.earliestTwoWayCut(oneWaySince: issued) == issued.adding(weeks: 2))
         #expect(calendar.solarHijriDate(of: edition2021.earliestNextInvoice(after: issued, calendar: calendar)).description == "1403-01-10 10:00:00")
         #expect(calendar.solarHijriDate(of: edition2021.retentionEnd(lastSubscriptionEndedAt: issued, calendar: calendar)).description == "1403-06-10 10:00:00")
@@ -284,6 +292,8 @@ struct PolicyEditionTests {
         "vanityExtraHoldYears", "legalEntityMinimumActiveYears", "legalEntityGraceYears",
         "retentionMonthsAfterLastSubscription", "thresholdCutDirection",
         "noticeRequiredBeforeEveryDebtCut", "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
+        "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
+        "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours",
     ])
     func missingField(_ field: String) throws {
         let error = try refusal { $0[field] = nil }

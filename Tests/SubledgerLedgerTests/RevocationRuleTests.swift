@@ -108,11 +108,23 @@ struct RevocationRuleTests {
         #expect(statement.residualDebt == 2_000_000)
     }
 
-    @Test func LEG1_aTenYearLegalEntityLineHasTwoYearsOfGrace() throws {
+    @Test func LEG1_aTenYearLegalEntityLineMayBeKeptTwoYearsOnTopOfOVD3sYear() throws {
+        // Issue 11, item 6: LEG-1 says "may" (the two years come on top of OVD-3's year):
+        // revoking after the one year alone is allowed and a LEG-1 warning, no longer refused.
         let base = Given.mobileLine(kind: .legalEntity, governmental: false, activatedAt: "2015-03-01T00:00:00Z")
         let given = Given(try Ladder.warned(base, at: "2025-03-01T00:00:00Z"))
-        #expect(given.when(.revoke(reason: "debt"), at: "2026-06-01T00:00:00Z").refusedRule == "LEG-1")
-        #expect(given.when(.revoke(reason: "debt"), at: "2027-03-02T00:00:00Z").isAllowed)
+        let early = try given.when(.revoke(reason: "debt"), at: "2026-06-01T00:00:00Z").get()
+        #expect(early.judgements.contains { $0.rule == "LEG-1" && $0.isWarning })
+        // OVD-3's year still binds: 2025-03-01 + 1 Solar Hijri year, one second either side.
+        let graceEnd = TehranCalendar.standard.addingYears(1, to: .at("2025-03-01T00:00:00Z"))
+        #expect(given.when(.revoke(reason: "debt"), at: graceEnd.adding(seconds: -1).rfc3339).refusedRule == "OVD-3")
+        #expect(given.when(.revoke(reason: "debt"), at: graceEnd.rfc3339).isAllowed)
+        // Three years after the warning the line is no longer kept: no LEG-1 warning.
+        let keptUntil = TehranCalendar.standard.addingYears(3, to: .at("2025-03-01T00:00:00Z"))
+        let late = try given.when(.revoke(reason: "debt"), at: keptUntil.rfc3339).get()
+        #expect(late.judgements.contains { $0.rule == "LEG-1" && $0.verdict == .allowed })
+        let justBefore = try given.when(.revoke(reason: "debt"), at: keptUntil.adding(seconds: -1).rfc3339).get()
+        #expect(justBefore.judgements.contains { $0.rule == "LEG-1" && $0.isWarning })
         // Counted to the day the operator acts: nine years and a half is not ten.
         let young = Given(try Ladder.warned(Given.mobileLine(kind: .legalEntity, activatedAt: "2016-09-01T00:00:00Z"), at: "2025-03-01T00:00:00Z"))
         #expect(young.when(.revoke(reason: "debt"), at: "2026-03-02T00:00:00Z").isAllowed)
@@ -190,7 +202,10 @@ struct GeneralRuleTests {
     @Test func POL2_appliedActionsCarryTheirRuleAndEdition() throws {
         let decision = try Given(Given.mobileLine() + [CutRuleTests.usage])
             .when(.sendNotice(kind: .thresholdWarning, channel: .sms, deadline: nil), at: "2025-02-02T18:10:00Z").get()
-        #expect(decision.facts[0].metadata["rule"] == "GEN-5,NTC-1,NTC-2")
+        // Issue 11, item 13: `rule` is the one rule that allowed it, `rulesChecked` the others
+        // (it was every rule judged, comma-separated).
+        #expect(decision.facts[0].metadata["rule"] == "NTC-2")
+        #expect(decision.facts[0].metadata["rulesChecked"] == "GEN-5,NTC-1")
         #expect(decision.facts[0].metadata["policyEdition"] == "2021")
     }
 }

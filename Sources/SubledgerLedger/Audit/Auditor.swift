@@ -40,9 +40,13 @@ public enum Auditor: Sendable {
         }
         let edition = editions.edition(at: action.occurredAt)
         var forbiddenRules: Set<RuleID> = []
-        for judgement in Rulebook.judge(action.fact, context: known) where judgement.isForbidden {
-            forbiddenRules.insert(judgement.rule)
-            findings.append(finding(action, history, judgement.rule, judgement.edition, .violation, judgement.reason))
+        for judgement in Rulebook.judge(action.fact, context: known) {
+            if judgement.isForbidden {
+                forbiddenRules.insert(judgement.rule)
+                findings.append(finding(action, history, judgement.rule, judgement.edition, .violation, judgement.reason))
+            } else if judgement.isWarning {
+                findings.append(finding(action, history, judgement.rule, judgement.edition, .warning, judgement.reason))
+            }
         }
         if lateFactsMatter {
             let actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar)

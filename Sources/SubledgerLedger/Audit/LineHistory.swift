@@ -44,9 +44,18 @@ public struct LineHistory: Sendable {
         return state
     }
 
-    static func fold(_ facts: some Sequence<RecordedFact>) throws(FactError) -> LineState? {
+    /// Folds `facts` in the order they occurred, ties by position (section 9's settled
+    /// reading): a payment recorded late takes its place before the usage that followed it,
+    /// whatever view asks. Facts already in that order (the usual case) are folded as given.
+    static func fold(_ facts: some Collection<RecordedFact>) throws(FactError) -> LineState? {
         var state: LineState?
-        for fact in facts { state = try LineState.evolve(consume state, fact.fact, position: fact.position) }
+        for fact in occurrenceOrder(facts) { state = try LineState.evolve(consume state, fact.fact, position: fact.position) }
         return state
+    }
+
+    /// `facts` (in position order) sorted by (`occurredAt`, position).
+    static func occurrenceOrder(_ facts: some Collection<RecordedFact>) -> [RecordedFact] {
+        let inOrder = zip(facts, facts.dropFirst()).allSatisfy { $0.occurredAt <= $1.occurredAt }
+        return inOrder ? Array(facts) : facts.sorted { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
     }
 }

@@ -3,8 +3,9 @@ public import SubledgerStore
 /// `decide(state, command) -> events`: pure, with time passed in.
 ///
 /// The events an action records are judged one after the other, each on the state the
-/// ones before it left; the first forbidden judgement refuses the whole action. Recorded
-/// events carry `rule` and `policyEdition` in their metadata (POL-2).
+/// ones before it left; an event some rule forbids refuses the whole action, naming every
+/// rule it breaks. Recorded events carry `rule` (the one rule that allowed it),
+/// `rulesChecked` (the others) and `policyEdition` in their metadata (POL-2).
 public enum Decider: Sendable {
     /// What a decision gives: the facts to record and every judgement that allowed them.
     public struct Decision: Hashable, Sendable {
@@ -20,15 +21,15 @@ public enum Decider: Sendable {
         var state = line
         var facts: [LedgerFact] = []
         var allJudgements: [RuleJudgement] = []
-        for event in action.events(line: line, at: time, edition: edition) {
+        for event in action.events(line: line, at: time, edition: edition, calendar: calendar) {
             var fact = LedgerFact.line(line.number, time, event, metadata: metadata)
             let context = RuleContext(line: state, subscriber: subscriber, editions: editions, calendar: calendar)
             let judgements = Rulebook.judge(fact, context: context)
-            if let refusal = judgements.first(where: \.isForbidden) { return .failure(RuleViolation(refusal)) }
+            if let refusal = RuleViolation(every: judgements) { return .failure(refusal) }
             if case .refundPaid(let refundPaid) = event, refundPaid.amount <= 0 {
                 return .failure(RuleViolation(RuleJudgement(rule: "VAN-3", edition: edition.id, verdict: .forbidden, reason: "no refund is owed")))
             }
-            fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
+            fact.metadata.merge(RuleJudgement.metadata(of: judgements)) { _, judged in judged }
             fact.metadata["policyEdition"] = edition.id
             do {
                 state = try LineState.evolve(consume state, fact, position: 0)

@@ -52,9 +52,40 @@ extension LineState {
         return notices.last { $0.notice.kind == kind && $0.sentAt >= statusSince && $0.sentAt <= time && !$0.isKnownFailed }
     }
 
-    /// The latest written warning (OVD-3) sent by `time` that is not known to have failed.
-    func writtenWarning(at time: Timestamp) -> NoticeState? {
-        notices.last { $0.notice.kind == .writtenWarning && $0.sentAt <= time && !$0.isKnownFailed }
+    /// The end of the one-way period of the line's current cut (OVD-2, OVD-3): at least
+    /// ``PolicyEdition/oneWayMinimumDays`` after the cut that started it; `nil` while active.
+    func oneWayPeriodEnd(edition: PolicyEdition) -> Timestamp? {
+        openingCut.map { edition.earliestTwoWayCut(oneWaySince: $0.at) }
+    }
+
+    /// The latest written warning (OVD-3) that counts at `time`: a `writtenWarning` notice
+    /// (by `letter`, reading) sent by `time` after the one-way period of the current cut,
+    /// with or without a two-way cut, and not known to have failed (section 9).
+    func writtenWarning(at time: Timestamp, edition: PolicyEdition) -> NoticeState? {
+        guard let periodEnd = oneWayPeriodEnd(edition: edition) else { return nil }
+        return notices.last { notice in
+            notice.notice.kind == .writtenWarning && (!edition.writtenWarningByLetterOnly || notice.notice.channel == .letter)
+                && notice.sentAt >= periodEnd && notice.sentAt <= time && !notice.isKnownFailed
+        }
+    }
+
+    /// The latest renewed notice of OVD-3 (`overdue` or `revocation`) sent by `time` after
+    /// the one-way period of the current cut and not known to have failed.
+    func renewedNotice(at time: Timestamp, edition: PolicyEdition) -> NoticeState? {
+        guard let periodEnd = oneWayPeriodEnd(edition: edition) else { return nil }
+        return notices.last { notice in
+            (notice.notice.kind == .overdue || notice.notice.kind == .revocation)
+                && notice.sentAt >= periodEnd && notice.sentAt <= time && !notice.isKnownFailed
+        }
+    }
+
+    /// Whether the line still owes what allowed its current cut (OVD-2, GEN-3): an overdue
+    /// amount, or, for a threshold cut, a debt at or above the threshold. The cut is the one
+    /// that started the current cut when it was for debt, else `reason`.
+    func owesWhatAllowedTheCut(at time: Timestamp, edition: PolicyEdition, reason: LineSuspended.Reason) -> Bool {
+        let opening = openingCut.map(\.suspension.reason).flatMap { $0.isForDebt ? $0 : nil } ?? reason
+        if overdue(at: time) > 0 { return true }
+        return opening == .threshold && ThresholdTerms(edition: edition, line: self).cutLevelReached(debt)
     }
 }
 

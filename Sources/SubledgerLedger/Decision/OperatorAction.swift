@@ -7,12 +7,15 @@ public enum OperatorAction: Hashable, Sendable {
     /// `noticeID` is the caller's id of the notice (its SMS gateway's, say), which delivery
     /// receipts then name; `nil` lets the ledger make one from the kind and the time.
     case sendNotice(kind: NoticeSent.Kind, channel: NoticeSent.Channel, deadline: Timestamp?, noticeID: String? = nil)
-    /// An invoice of these items (BIL-1..3); due in the edition's 15 days unless given.
+    /// An invoice of these items (BIL-1..3); due at the end of the edition's fifteenth day in
+    /// Tehran unless given.
     case issueInvoice(invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [InvoiceIssued.Item], dueAt: Timestamp?)
     /// A cut for debt or another reason; for debt, the cut notice is sent with it (GEN-5).
     case cut(direction: LineSuspended.Direction, reason: LineSuspended.Reason)
     case restore(reconnectionFee: Rials)
-    /// The written warning of OVD-3; `noticeID` as for ``sendNotice(kind:channel:deadline:noticeID:)``.
+    /// The written warning of OVD-3, with its renewed notice (`revocation`, by SMS) when none
+    /// was sent after the one-way period; `noticeID` (the warning's) as for
+    /// ``sendNotice(kind:channel:deadline:noticeID:)``.
     case sendWrittenWarning(channel: NoticeSent.Channel, noticeID: String? = nil)
     case revoke(reason: String)
     case recordExpertValuation(amount: Rials)
@@ -26,7 +29,7 @@ public enum OperatorAction: Hashable, Sendable {
 
 /// The events an action records, before they are judged.
 extension OperatorAction {
-    func events(line: LineState, at time: Timestamp, edition: PolicyEdition) -> [LedgerEvent] {
+    func events(line: LineState, at time: Timestamp, edition: PolicyEdition, calendar: TehranCalendar) -> [LedgerEvent] {
         let stamp = time.millisecondsSinceEpoch
         switch self {
         case .sendNotice(let kind, let channel, let deadline, let noticeID):
@@ -36,7 +39,7 @@ extension OperatorAction {
         case .issueInvoice(let invoiceID, let periodStart, let periodEnd, let items, let dueAt):
             // Items beyond 64 bits get a total that cannot be theirs: BIL-2 then refuses the invoice.
             let total = (try? RialArithmetic.sum(items.map(\.amount))) ?? Rials.max
-            let due = dueAt ?? edition.invoicePaymentDeadline(issuedAt: time)
+            let due = dueAt ?? edition.invoicePaymentDeadline(issuedAt: time, calendar: calendar)
             return [.invoiceIssued(InvoiceIssued(invoiceID: invoiceID, periodStart: periodStart, periodEnd: periodEnd,
                                                  items: items, total: total, dueAt: due))]
         case .cut(let direction, let reason):
@@ -50,7 +53,14 @@ extension OperatorAction {
             return events
         case .restore(let fee): return [.lineRestored(LineRestored(reconnectionFee: fee))]
         case .sendWrittenWarning(let channel, let noticeID):
-            return [.noticeSent(NoticeSent(noticeID: noticeID ?? "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0))]
+            // OVD-3 asks for a renewed notice with the written warning: sent with it when none
+            // was sent after the one-way period.
+            var events: [LedgerEvent] = []
+            if line.renewedNotice(at: time, edition: edition) == nil {
+                events.append(.noticeSent(NoticeSent(noticeID: "revocation-\(stamp)", kind: .revocation, channel: .sms, deadline: nil, fee: 0)))
+            }
+            events.append(.noticeSent(NoticeSent(noticeID: noticeID ?? "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0)))
+            return events
         case .revoke(let reason): return [.lineRevoked(LineRevoked(reason: reason))]
         case .recordExpertValuation(let amount): return [.expertValuationRecorded(ExpertValuationRecorded(amount: amount))]
         case .sellAtAuction(let price): return [.auctionSold(AuctionSold(price: price))]

@@ -35,6 +35,11 @@ struct JudgementList {
         judgements.append(RuleJudgement(rule: rule, edition: edition.id, verdict: .forbidden, reason: reason))
     }
 
+    /// Allows, and asks the audit to report a warning (the operator may, but should not).
+    mutating func warn(_ rule: RuleID, _ reason: String) {
+        judgements.append(RuleJudgement(rule: rule, edition: edition.id, verdict: .warning, reason: reason))
+    }
+
     /// Allows when `condition` holds, forbids otherwise.
     mutating func require(_ condition: Bool, _ rule: RuleID, allowed: @autoclosure () -> String, forbidden: @autoclosure () -> String) {
         if condition { allow(rule, allowed()) } else { forbid(rule, forbidden()) }

@@ -11,7 +11,8 @@ public struct RuleID: RawRepresentable, Hashable, Sendable, ExpressibleByStringL
 /// Replay shows these for every operator action; `apply` refuses on a forbidden one.
 public struct RuleJudgement: Hashable, Sendable, CustomStringConvertible {
     public enum Verdict: String, Hashable, Sendable {
-        case allowed, forbidden
+        /// `warning`: allowed, and the audit reports it as a warning (LEG-1's "may").
+        case allowed, forbidden, warning
     }
 
     public var rule: RuleID
@@ -28,21 +29,57 @@ public struct RuleJudgement: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var isForbidden: Bool { verdict == .forbidden }
+    /// Allowed, but reported by the audit as a warning.
+    public var isWarning: Bool { verdict == .warning }
 
     public var description: String { "\(rule) (edition \(edition)) \(verdict.rawValue): \(reason)" }
 }
 
-/// A refusal of `decide` or `apply`: the rule, the edition and the reason.
+/// A refusal of `decide` or `apply`: the first rule broken, its edition and reason, and
+/// every other rule the action breaks (section 9: judging one rule never stops the others).
 public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible {
     public var rule: RuleID
     public var edition: String
     public var reason: String
+    /// The other rules the action breaks, in the order they were judged.
+    public var alsoBroken: [RuleJudgement]
 
-    public init(_ judgement: RuleJudgement) {
+    public init(_ judgement: RuleJudgement, alsoBroken: [RuleJudgement] = []) {
         rule = judgement.rule
         edition = judgement.edition
         reason = judgement.reason
+        self.alsoBroken = alsoBroken
     }
 
-    public var description: String { "\(rule) (edition \(edition)): \(reason)" }
+    /// The refusal of every forbidden judgement in `judgements`; `nil` when none forbids.
+    public init?(every judgements: [RuleJudgement]) {
+        let forbidden = judgements.filter(\.isForbidden)
+        guard let first = forbidden.first else { return nil }
+        self.init(first, alsoBroken: Array(forbidden.dropFirst()))
+    }
+
+    /// Every rule the action breaks, the first one first.
+    public var rules: [RuleID] { [rule] + alsoBroken.map(\.rule) }
+
+    public var description: String {
+        ([("\(rule) (edition \(edition)): \(reason)")] + alsoBroken.map { "\($0.rule) (edition \($0.edition)): \($0.reason)" })
+            .joined(separator: "; ")
+    }
+}
+
+extension RuleJudgement {
+    /// What `apply` writes into an allowed action's metadata (POL-2, interchange.md): `rule`,
+    /// the one rule that allowed it (the rule judged last that allowed it outright: each
+    /// judgement lists the general checks first and the deciding rule last), and
+    /// `rulesChecked`, the other rules judged, comma-separated (absent when there is none).
+    static func metadata(of judgements: [RuleJudgement]) -> [String: String] {
+        guard let deciding = judgements.last(where: { $0.verdict == .allowed }) ?? judgements.last else { return [:] }
+        var others: [String] = []
+        for judgement in judgements where judgement.rule != deciding.rule && !others.contains(judgement.rule.rawValue) {
+            others.append(judgement.rule.rawValue)
+        }
+        var metadata = ["rule": deciding.rule.rawValue]
+        if !others.isEmpty { metadata["rulesChecked"] = others.joined(separator: ",") }
+        return metadata
+    }
 }

@@ -23,15 +23,15 @@ extension Rulebook {
         list.require(!overflow && itemsTotal == invoice.total, "BIL-2",
                      allowed: "its items sum to its total (\(invoice.total))",
                      forbidden: "its items sum to \(overflow ? "more than 64 bits" : String(itemsTotal)), not its total \(invoice.total)")
-        let earliestDue = edition.invoicePaymentDeadline(issuedAt: time)
+        let earliestDue = edition.invoicePaymentDeadline(issuedAt: time, calendar: context.calendar)
         list.require(invoice.dueAt >= earliestDue, "BIL-3",
-                     allowed: "due at \(invoice.dueAt), at least \(edition.invoicePaymentDays) days after issue",
-                     forbidden: "due at \(invoice.dueAt), before \(earliestDue): the subscriber has \(edition.invoicePaymentDays) days to pay")
+                     allowed: "due at \(invoice.dueAt), not before the end of the \(edition.invoicePaymentDays)th day after issue in Tehran (\(earliestDue))",
+                     forbidden: "due at \(invoice.dueAt), before \(earliestDue): the subscriber has to the end of the \(edition.invoicePaymentDays)th day in Tehran to pay")
     }
 
     /// GEN-5 (free), NTC-1 (a deadline of at least the minimum), NTC-2 (a threshold notice
-    /// counts only if sent when due, with that deadline), OVD-3 (written warning after a
-    /// two-way cut).
+    /// counts only if sent when due, with that deadline), OVD-3 (written warning by letter
+    /// after the one-way period).
     static func judgeNotice(_ notice: NoticeSent, at time: Timestamp, line: LineState, context: RuleContext,
                             into list: inout JudgementList) {
         let edition = list.edition
@@ -54,9 +54,16 @@ extension Rulebook {
                          forbidden: "it \(problem ?? "") and supports no cut")
         }
         if notice.kind == .writtenWarning {
-            list.require(line.status == .twoWay && line.debt > 0, "OVD-3",
-                         allowed: "a written warning to a two-way cut line with \(line.debt) rials unpaid",
-                         forbidden: "a written warning comes after the two-way cut of a line in debt (line is \(line.status.rawValue), debt \(line.debt))")
+            // After the one-way period, with or without a two-way cut (OVD-3, section 9).
+            let periodEnd = line.oneWayPeriodEnd(edition: edition)
+            if edition.writtenWarningByLetterOnly, notice.channel != .letter {
+                list.forbid("OVD-3", "a written warning is sent by letter, not \(notice.channel.rawValue)")
+            } else if let periodEnd, line.status == .oneWay || line.status == .twoWay, line.debt > 0, time >= periodEnd {
+                list.allow("OVD-3", "a written warning after the one-way period (from \(periodEnd)) with \(line.debt) rials unpaid")
+            } else {
+                let when = periodEnd.map { "from \($0)" } ?? "after a cut"
+                list.forbid("OVD-3", "a written warning comes after the one-way period (\(when)) of a line in debt (line is \(line.status.rawValue), debt \(line.debt))")
+            }
         }
     }
 }

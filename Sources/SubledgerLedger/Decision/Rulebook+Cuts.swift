@@ -16,11 +16,10 @@ extension Rulebook {
             list.allow("SUS-1", "a suspension for \(suspension.reason.rawValue), named as such")
             return
         }
-        guard suspension.debtLine == line.number else {
-            list.forbid("GEN-1", "cites the debt of line \(suspension.debtLine ?? "?"): another line's debt never cuts this one")
-            return
-        }
-        list.allow("GEN-1", "cites this line's own debt")
+        // Every rule the cut breaks is reported (section 9): a cut citing another line's debt
+        // is judged on this line's own debt by the rules below too.
+        list.require(suspension.debtLine == line.number, "GEN-1", allowed: "cites this line's own debt",
+                     forbidden: "cites the debt of line \(suspension.debtLine ?? "?"): another line's debt never cuts this one")
         if edition.noticeRequiredBeforeEveryDebtCut {
             let notice = line.cutNotice(for: suspension.direction, at: time)
             list.require(notice != nil, "GEN-5",
@@ -72,22 +71,30 @@ extension Rulebook {
             } else {
                 list.allow("CUT-1", "notice \(standing.notice.notice.noticeID), deadline \(standing.effectiveDeadline) passed, unpaid usage \(line.debt) ≥ threshold \(terms.thresholdRials)")
             }
+            // DLV-1: a notice relied on for a cut with no receipt of either kind by its deadline.
+            let notice = standing.notice
+            let receipts = [notice.deliveredAt, notice.failedAt].compactMap { $0 }.filter { $0 <= standing.effectiveDeadline }
+            if receipts.isEmpty {
+                list.warn("DLV-1", "notice \(notice.notice.noticeID), relied on for the cut, has no delivery receipt by its deadline \(standing.effectiveDeadline)")
+            }
         }
     }
 
-    /// OVD-2: at least two weeks one-way, still in debt.
+    /// OVD-2: at least two weeks one-way, and only while the line still owes what allowed
+    /// the cut (an overdue amount; for a threshold cut, a debt at or above the threshold too).
+    /// A two-way cut is never required.
     private static func judgeTwoWayCut(_ suspension: LineSuspended, at time: Timestamp, line: LineState, into list: inout JudgementList) {
         let edition = list.edition
         let days = Int64(edition.oneWayMinimumDays)
         let since = line.oneWaySince ?? line.statusSince
         let earliest = edition.earliestTwoWayCut(oneWaySince: since)
-        let stillOwed = suspension.reason == .overdue ? line.overdue(at: time) : line.debt
         if time < earliest {
             list.forbid("OVD-2", "one-way since \(since): two-way is allowed from \(earliest) (\(days) days)")
-        } else if stillOwed <= 0 {
-            list.forbid("OVD-2", "nothing is \(suspension.reason == .overdue ? "overdue" : "owed") any more")
+        } else if !line.owesWhatAllowedTheCut(at: time, edition: edition, reason: suspension.reason) {
+            let threshold = ThresholdTerms(edition: edition, line: line).thresholdRials
+            list.forbid("OVD-2", "the line no longer owes what allowed the cut: overdue \(line.overdue(at: time)), debt \(line.debt) (threshold \(threshold))")
         } else {
-            list.allow("OVD-2", "one-way since \(since) (at least \(days) days) with \(stillOwed) rials still owed")
+            list.allow("OVD-2", "one-way since \(since) (at least \(days) days), still owing what allowed the cut (overdue \(line.overdue(at: time)), debt \(line.debt))")
         }
     }
 }

@@ -2,25 +2,48 @@ import SubledgerStore
 
 /// When a line may be revoked (OVD-3, LEG-1) and, for a vanity number, sold (VAN-1, VAN-2).
 struct GraceTerms {
+    /// The latest written warning that counts (OVD-3: by letter, after the one-way period).
     var warning: NoticeState
-    /// The rule that sets the grace: OVD-3, or LEG-1 for a ten-year legal entity's line.
+    /// The latest renewed notice (`overdue` or `revocation`) after the one-way period.
+    var renewedNotice: NoticeState?
+    /// The rule that sets the longest hold: OVD-3, or LEG-1 for a ten-year legal entity's line.
     var graceRule: RuleID
-    var graceYears: Int
-    /// End of the grace (plus VAN-1's extra hold for a vanity number).
+    /// When the grace starts: the warning's delivery, or its sending with no receipt (reading).
+    var start: Timestamp
+    /// The end of OVD-3's year: the earliest lawful revocation of an ordinary line.
+    var graceEnd: Timestamp
+    /// The end of LEG-1's two years (on top of OVD-3's year, reading), for such a line.
+    var legalEntityEnd: Timestamp?
+    /// The earliest lawful revocation: OVD-3's end, or VAN-1's hold for a vanity number.
     var earliestRevocation: Timestamp
+    /// The end of the longer hold of VAN-1 and LEG-1, after which an auction may come.
     var earliestAuction: Timestamp
+    /// Until when the line is kept: the revocation before it and after ``earliestRevocation``
+    /// is a LEG-1 warning ("may").
+    var keptUntil: Timestamp
 
     init?(line: LineState, subscriber: SubscriberState?, at time: Timestamp, edition: PolicyEdition, calendar: TehranCalendar) {
-        guard let warning = line.writtenWarning(at: time) else { return nil }
+        guard let warning = line.writtenWarning(at: time, edition: edition) else { return nil }
         self.warning = warning
-        let start = edition.graceRunsFromWrittenWarning ? warning.sentAt : line.statusSince
+        renewedNotice = line.renewedNotice(at: time, edition: edition)
+        if !edition.graceRunsFromWrittenWarning {
+            start = line.statusSince
+        } else if edition.graceRunsFromWarningDelivery, let deliveredAt = warning.deliveredAt, deliveredAt <= time {
+            start = deliveredAt
+        } else {
+            start = warning.sentAt
+        }
         let tenYears = calendar.addingYears(edition.legalEntityMinimumActiveYears, to: line.activatedAt)
         let isLongLivedLegalEntity = line.service == .mobile && (subscriber?.isNonGovernmentalLegalEntity ?? false) && tenYears <= time
         graceRule = isLongLivedLegalEntity ? "LEG-1" : "OVD-3"
-        graceYears = isLongLivedLegalEntity ? edition.legalEntityGraceYears : edition.graceAfterWrittenWarningYears
-        let graceEnd = calendar.addingYears(graceYears, to: start)
-        earliestAuction = calendar.addingYears(edition.vanityExtraHoldYears, to: graceEnd)
+        graceEnd = calendar.addingYears(edition.graceAfterWrittenWarningYears, to: start)
+        legalEntityEnd = isLongLivedLegalEntity
+            ? calendar.addingYears(edition.legalEntityGraceYears, to: edition.legalEntityGraceAddsToOVD3Grace ? graceEnd : start) : nil
+        // VAN-1 and LEG-1 on one line: the longer hold applies, and the auction only after it.
+        let vanityEnd = calendar.addingYears(edition.vanityExtraHoldYears, to: graceEnd)
+        earliestAuction = max(vanityEnd, legalEntityEnd ?? vanityEnd)
         earliestRevocation = line.isVanity ? earliestAuction : graceEnd
+        keptUntil = line.isVanity ? earliestAuction : max(graceEnd, legalEntityEnd ?? graceEnd)
     }
 }
 
@@ -29,21 +52,35 @@ extension Rulebook {
     static func judgeRevocation(at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList) {
         let edition = list.edition
         guard let terms = GraceTerms(line: line, subscriber: context.subscriber, at: time, edition: edition, calendar: context.calendar) else {
-            list.forbid("OVD-3", "no written warning (that did not fail) was sent to line \(line.number)")
+            list.forbid("OVD-3", "no written warning by letter (that did not fail) was sent to line \(line.number) after the one-way period")
             return
         }
         guard line.debt > 0 else {
             list.forbid("OVD-3", "the debt is paid: the number is kept (GEN-3)")
             return
         }
+        let renewed = terms.renewedNotice
+        list.require(renewed != nil, "OVD-3",
+                     allowed: "renewed notice \(renewed?.notice.noticeID ?? "") after the one-way period",
+                     forbidden: "no renewed notice (overdue or revocation, not failed) was sent after the one-way period")
+        let years = edition.graceAfterWrittenWarningYears
+        list.require(time >= terms.graceEnd, "OVD-3",
+                     allowed: "written warning \(terms.warning.notice.noticeID) from \(terms.start), \(years)-year grace over, \(line.debt) rials unpaid",
+                     forbidden: "the \(years)-year grace after written warning \(terms.warning.notice.noticeID) (from \(terms.start)) runs to \(terms.graceEnd)")
+        // The deciding rule comes last (metadata `rule`): VAN-1 for a vanity number.
         if line.isVanity {
             list.require(time >= terms.earliestRevocation, "VAN-1",
                          allowed: "vanity number held \(edition.vanityExtraHoldYears) more years after the grace, to \(terms.earliestRevocation)",
                          forbidden: "a vanity number is kept \(edition.vanityExtraHoldYears) more years after the grace: not before \(terms.earliestRevocation)")
         }
-        list.require(time >= terms.earliestRevocation, terms.graceRule,
-                     allowed: "written warning \(terms.warning.notice.noticeID) at \(terms.warning.sentAt), \(terms.graceYears)-year grace over, \(line.debt) rials unpaid",
-                     forbidden: "the \(terms.graceYears)-year grace after written warning \(terms.warning.notice.noticeID) runs to \(terms.earliestRevocation)")
+        // LEG-1 says "may": revoking after OVD-3's year alone is allowed, and a warning.
+        if let legalEntityEnd = terms.legalEntityEnd, time >= terms.graceEnd {
+            if time < legalEntityEnd {
+                list.warn("LEG-1", "a ten-year legal entity's line may be kept \(edition.legalEntityGraceYears) more years, to \(legalEntityEnd): revoked after OVD-3's year alone")
+            } else {
+                list.allow("LEG-1", "a ten-year legal entity's line, kept to \(legalEntityEnd)")
+            }
+        }
     }
 
     /// VAN-2: a vanity number is sold at auction after VAN-1's hold, from an expert's price.
@@ -58,7 +95,7 @@ extension Rulebook {
             return
         }
         guard let terms = GraceTerms(line: line, subscriber: context.subscriber, at: time, edition: edition, calendar: context.calendar) else {
-            list.forbid("OVD-3", "no written warning (that did not fail) was sent to line \(line.number)")
+            list.forbid("OVD-3", "no written warning by letter (that did not fail) was sent to line \(line.number) after the one-way period")
             return
         }
         list.require(time >= terms.earliestAuction, "VAN-1",

@@ -26,7 +26,9 @@ public enum Rulebook: Sendable {
         case .lateFeeCharged(let lateFeeCharged):
             list.forbid("GEN-2", "a late fee of \(lateFeeCharged.amount) rials: the operator may not charge damages or late fees")
         case .lineSuspended(let suspension): judgeSuspension(suspension, at: time, line: line, context: context, into: &list)
-        case .lineRestored(let lineRestored): judgeRestoration(fee: lineRestored.reconnectionFee, at: time, line: line, into: &list)
+        case .lineRestored(let lineRestored):
+            judgeRestoration(fee: lineRestored.reconnectionFee, at: time, line: line, into: &list)
+            judgeRestorationDelay(at: time, line: line, context: context, into: &list)
         case .lineRevoked: judgeRevocation(at: time, line: line, context: context, into: &list)
         case .expertValuationRecorded:
             list.require(line.isVanity, "VAN-2", allowed: "an expert valuation of a vanity number before its auction",
@@ -62,6 +64,16 @@ public enum Rulebook: Sendable {
             list.forbid("GEN-3", "a reconnection fee of \(fee) exceeds the tariff's \(maximum)")
         } else {
             list.allow("GEN-3", "the number is kept and reconnected for the tariff's reconnection fee (\(fee))")
+        }
+    }
+
+    /// GEN-3, KYC-1: a restoration more than `restorationWarningHours` after it was owed is
+    /// a warning (the line stayed cut too long).
+    static func judgeRestorationDelay(at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList) {
+        guard let owed = line.restorationOwed(at: time, subscriber: context.subscriber, editions: context.editions) else { return }
+        let warningTime = list.edition.restorationWarningTime(owedSince: owed.since)
+        if time >= warningTime {
+            list.warn(owed.rule, "restored at \(time), \(list.edition.restorationWarningHours) h or more after it was owed at \(owed.since): \(owed.reason)")
         }
     }
 

@@ -38,11 +38,19 @@ struct ThresholdTerms {
     }
 
     /// The least time a threshold notice must give (NTC-1), in hours.
-    var noticeMinimumHours: Int { edition.noticeMinimumDeadlineHours(for: plan) }
+    var noticeMinimumHours: Int {
+        edition.noticeMinimumDeadlineHours(plan: plan, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+    }
 
     /// The earliest deadline a threshold notice sent or delivered at `time` may have (NTC-1).
     func noticeMinimumDeadline(from time: Timestamp) -> Timestamp {
-        edition.noticeMinimumDeadline(plan: plan, from: time)
+        time.adding(hours: Int64(noticeMinimumHours))
+    }
+
+    /// The percent of the threshold at which the notice is due (NTC-1), for the threshold
+    /// plan (THR-1: `noDeposit`'s for a line with nothing held).
+    var noticeTriggerPercent: Int64 {
+        edition.noticeTriggerPercent(for: edition.thresholdPlan(plan, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld))
     }
 
     /// Why a threshold notice sent at `sentAt`, when the unpaid usage was `debt`, with
@@ -50,7 +58,7 @@ struct ThresholdTerms {
     /// in force when it was sent, with the amounts held then.
     func noticeProblem(debt: Rials, sentAt: Timestamp, deadline: Timestamp?) -> String? {
         guard noticeIsDue(debt) else {
-            let percent = edition.noticeTriggerPercent(for: plan)
+            let percent = noticeTriggerPercent
             return "sent when unpaid usage was \(debt), before it reached the level that makes it due "
                 + "(NTC-1: \(percent) % of the threshold \(thresholdRials))"
         }

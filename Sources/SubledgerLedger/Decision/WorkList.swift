@@ -4,7 +4,7 @@ public import SubledgerStore
 /// the rule that says so, and since when.
 public struct DueAction: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
-        case notice, oneWayCut, twoWayCut, writtenWarning, revoke, auction, refund
+        case notice, oneWayCut, twoWayCut, writtenWarning, revoke, auction, refund, restore
         /// Make a subscriber's personal data unreadable (RET-1): `subscriber` names them.
         case erase
     }
@@ -54,18 +54,26 @@ public enum WorkList: Sendable {
             let since = edition.earliestTwoWayCut(oneWaySince: line.oneWaySince ?? line.statusSince)
             entries.append(DueAction(line: line.number, action: .twoWayCut, rule: "OVD-2", since: since))
         }
-        if line.status == .twoWay, line.debt > 0, line.writtenWarning(at: time).map({ $0.sentAt < line.statusSince }) ?? true {
-            entries.append(DueAction(line: line.number, action: .writtenWarning, rule: "OVD-3", since: line.statusSince))
+        // OVD-3: after the one-way period, with or without a two-way cut.
+        if line.status == .oneWay || line.status == .twoWay, line.debt > 0, let periodEnd = line.oneWayPeriodEnd(edition: edition),
+           time >= periodEnd, line.writtenWarning(at: time, edition: edition) == nil {
+            entries.append(DueAction(line: line.number, action: .writtenWarning, rule: "OVD-3", since: periodEnd))
         }
-        if line.status == .twoWay || line.status == .revoked,
+        if line.status == .oneWay || line.status == .twoWay || line.status == .revoked,
            let terms = GraceTerms(line: line, subscriber: subscriber, at: time, edition: edition, calendar: calendar) {
-            if line.status == .twoWay, allowed(.revoke(reason: "debt unpaid after the grace")) {
+            // Listed once the line is no longer kept (LEG-1's "may" is taken: the longer hold).
+            if line.status != .revoked, time >= terms.keptUntil, allowed(.revoke(reason: "debt unpaid after the grace")) {
                 entries.append(DueAction(line: line.number, action: .revoke, rule: line.isVanity ? "VAN-1" : terms.graceRule,
-                                         since: terms.earliestRevocation))
+                                         since: terms.keptUntil))
             }
             if line.isVanity, line.expertValuation != nil, time >= terms.earliestAuction, line.debt > 0 {
                 entries.append(DueAction(line: line.number, action: .auction, rule: "VAN-2", since: terms.earliestAuction))
             }
+        }
+        // GEN-3, KYC-1: as soon as the line no longer owes what allowed the cut, or its
+        // owner's identity is verified after a kyc suspension.
+        if let owed = line.restorationOwed(at: time, subscriber: subscriber, editions: editions) {
+            entries.append(DueAction(line: line.number, action: .restore, rule: owed.rule, since: owed.since))
         }
         let statement = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
         if statement.refundDue > 0 {

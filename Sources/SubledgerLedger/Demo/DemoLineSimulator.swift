@@ -136,7 +136,7 @@ struct DemoLineSimulator {
         let context = RuleContext(line: nil, subscriber: owner, editions: editions, calendar: timeline.calendar)
         let judgements = Rulebook.judge(fact, context: context)
         if let refusal = judgements.first(where: \.isForbidden) { anomalies.append("\(plan.number) activation refused: \(refusal)") }
-        fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
+        fact.metadata.merge(RuleJudgement.metadata(of: judgements)) { _, judged in judged }
         fact.metadata["policyEdition"] = editions.edition(at: plan.activatedAt).id
         record(fact, lag: 200)
         let paidAt = plan.activatedAt.adding(milliseconds: 2 * Self.minute)
@@ -327,7 +327,7 @@ struct DemoLineSimulator {
         guard decide(action, at: time, actor: "billing") else { return }
         lastInvoiceAt = time
         unbilled = Unbilled()
-        let due = time.adding(days: Int64(editions.edition(at: time).invoicePaymentDays))
+        let due = editions.edition(at: time).invoicePaymentDeadline(issuedAt: time, calendar: timeline.calendar)
         schedulePayment(issuedAt: time, due: due)
     }
 
@@ -412,14 +412,15 @@ struct DemoLineSimulator {
             if owed > 0 { cut(.twoWay, reason, at: time) }
         case .twoWay:
             guard line.debt > 0 else { return }
-            if let warning = line.writtenWarning(at: time), warning.sentAt >= line.statusSince {
+            if line.writtenWarning(at: time, edition: editions.edition(at: time)) != nil {
                 guard time >= nextRevocationCheck else { return }
                 let edition = editions.edition(at: time)
                 guard let terms = GraceTerms(line: line, subscriber: owner, at: time, edition: edition, calendar: timeline.calendar) else { return }
-                if time >= terms.earliestRevocation {
+                // The operator keeps the line as long as LEG-1 and VAN-1 say it may.
+                if time >= terms.keptUntil {
                     _ = decide(.revoke(reason: "debt unpaid after the grace of the written warning"), at: time)
                 } else {
-                    nextRevocationCheck = terms.earliestRevocation
+                    nextRevocationCheck = terms.keptUntil
                 }
             } else if time >= line.statusSince.adding(days: 7) {
                 if decide(.sendWrittenWarning(channel: .letter), at: time), let notice = state?.notices.last {

@@ -106,14 +106,15 @@ public struct DemoPopulation: Sendable {
         }
 
         // The ten-year line of a non-governmental legal entity (LEG-1, LEG-2): ten years old
-        // before OVD-3's one-year grace ends, so the grace is LEG-1's two years.
+        // before OVD-3's one-year grace ends, so it is kept LEG-1's two more years on top of
+        // that year (issue 11, item 6) and revoked before the demo ends.
         let company = entity(name: DemoNames.company(&random), governmental: false)
         var tenYear = line(of: company, service: .mobile, plan: .guarantee,
-                           activatedAt: timeline.billingTime(month: 1391 * 12 + 5, day: 15).adding(milliseconds: 25_000_000))
+                           activatedAt: timeline.billingTime(month: 1390 * 12 + 1, day: 15).adding(milliseconds: 25_000_000))
         tenYear.held = 5_000_000
         tenYear.monthlyUsage = 240_000
         tenYear.operatorDelayDays = 4
-        tenYear.habit = .defaulter(from: timeline.billingTime(month: 1400 * 12 + 10, day: tenYear.billingDay), paysBackAfterDays: nil)
+        tenYear.habit = .defaulter(from: timeline.billingTime(month: 1399 * 12 + 8, day: tenYear.billingDay), paysBackAfterDays: nil)
         tenYear.paysRefund = true
         tenYear.script = .tenYearLegalEntity(subscriptionValue: 14_000_000)
         highlights.tenYearLine = add(tenYear)

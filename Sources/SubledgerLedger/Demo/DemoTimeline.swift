@@ -20,7 +20,7 @@ public struct DemoTimeline: Sendable {
     /// 03:00 Tehran on days 1 to 28 of every month from `firstMonth` on.
     private let billing: [Timestamp]
 
-    public static let startDay = SolarHijriDay(year: 1391, month: 4, day: 1)
+    public static let startDay = SolarHijriDay(year: 1390, month: 1, day: 1)
     public static let windowStartDay = SolarHijriDay(year: 1400, month: 4, day: 1)
     public static let endDay = SolarHijriDay(year: 1403, month: 4, day: 1)
 

@@ -174,11 +174,11 @@ extension Ledger {
         if judging {
             let context = RuleContext(line: before, subscriber: owner, editions: editions, calendar: calendar)
             let judgements = Rulebook.judge(fact, context: context)
-            if let refusal = judgements.first(where: \.isForbidden) {
-                throw LedgerError(.ruleViolation(RuleViolation(refusal)), index: index)
+            if let refusal = RuleViolation(every: judgements) {
+                throw LedgerError(.ruleViolation(refusal), index: index)
             }
             if !judgements.isEmpty {
-                fact.metadata["rule"] = judgements.map(\.rule.rawValue).joined(separator: ",")
+                fact.metadata.merge(RuleJudgement.metadata(of: judgements)) { _, judged in judged }
                 fact.metadata["policyEdition"] = editions.edition(at: fact.occurredAt).id
             }
         }

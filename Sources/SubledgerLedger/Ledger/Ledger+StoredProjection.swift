@@ -26,8 +26,16 @@ extension Ledger {
         }
     }
 
+    /// The line's stored state; `.unavailable` when the projection folded a fact of the line
+    /// after one that occurred later (``LineState/foldedOutOfOrder``): the projection folds
+    /// in recording order, a line's state is the fold in the order of occurrence, so such a
+    /// line is folded afresh from its history, which costs one read of the line's stream.
     func storedLine(_ number: String) throws(LedgerError) -> StoredLookup<LineState> {
-        try stored(LedgerProjectionFold.lineKey(number), "line \(number)") { reader throws(StateBytesError) in try LineState.read(from: &reader) }
+        let lookup = try stored(LedgerProjectionFold.lineKey(number), "line \(number)") { reader throws(StateBytesError) in
+            try LineState.read(from: &reader)
+        }
+        if case .found(let stored) = lookup, stored.state.foldedOutOfOrder { return .unavailable }
+        return lookup
     }
 
     func storedSubscriber(_ id: String) throws(LedgerError) -> StoredLookup<SubscriberState> {

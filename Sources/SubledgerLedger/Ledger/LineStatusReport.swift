@@ -15,6 +15,9 @@ public struct LineStatusReport: Hashable, Sendable {
     public var deposit: Rials
     public var guarantee: Rials
     public var refundDue: Rials
+    /// Late fees recorded (GEN-2): reported for the audit, never counted in the debt,
+    /// the overdue amount or the netting (THR-2).
+    public var lateFees: Rials
     /// The policy edition in force at that moment.
     public var policyEdition: String
 
@@ -32,6 +35,7 @@ public struct LineStatusReport: Hashable, Sendable {
         deposit = line.depositHeld
         guarantee = line.guaranteeHeld
         refundDue = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation).refundDue
+        lateFees = line.lateFees
         policyEdition = edition.id
     }
 
@@ -40,7 +44,7 @@ public struct LineStatusReport: Hashable, Sendable {
         ["line": .string(line), "status": .string(status.rawValue), "plan": .string(plan.rawValue),
          "service": .string(service.rawValue), "threshold": .integer(threshold), "debt": .integer(debt),
          "credit": .integer(credit), "overdue": .integer(overdue), "deposit": .integer(deposit),
-         "guarantee": .integer(guarantee), "refundDue": .integer(refundDue), "policyEdition": .string(policyEdition)]
+         "guarantee": .integer(guarantee), "refundDue": .integer(refundDue), "lateFees": .integer(lateFees), "policyEdition": .string(policyEdition)]
     }
 }
 

@@ -19,6 +19,8 @@ extension PolicyEdition {
         "retentionMonthsAfterLastSubscription", "maximumReconnectionFeeRials",
         "thresholdCutDirection", "noticeRequiredBeforeEveryDebtCut",
         "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
+        "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
+        "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours",
     ]
     static let optionalJSONKeys: Set<String> = ["source", "maximumReconnectionFeeRials"]
 
@@ -100,7 +102,12 @@ extension PolicyEdition {
             thresholdCutDirection: direction,
             noticeRequiredBeforeEveryDebtCut: try reader.bool("noticeRequiredBeforeEveryDebtCut"),
             netDepositAndGuaranteeAtRevocation: try reader.bool("netDepositAndGuaranteeAtRevocation"),
-            graceRunsFromWrittenWarning: try reader.bool("graceRunsFromWrittenWarning")
+            graceRunsFromWrittenWarning: try reader.bool("graceRunsFromWrittenWarning"),
+            graceRunsFromWarningDelivery: try reader.bool("graceRunsFromWarningDelivery"),
+            writtenWarningByLetterOnly: try reader.bool("writtenWarningByLetterOnly"),
+            unheldPlanKeepsItsNoticeMinimum: try reader.bool("unheldPlanKeepsItsNoticeMinimum"),
+            legalEntityGraceAddsToOVD3Grace: try reader.bool("legalEntityGraceAddsToOVD3Grace"),
+            restorationWarningHours: try reader.count("restorationWarningHours")
         )
     }
 
@@ -133,6 +140,11 @@ extension PolicyEdition {
             ("noticeRequiredBeforeEveryDebtCut", .bool(noticeRequiredBeforeEveryDebtCut)),
             ("netDepositAndGuaranteeAtRevocation", .bool(netDepositAndGuaranteeAtRevocation)),
             ("graceRunsFromWrittenWarning", .bool(graceRunsFromWrittenWarning)),
+            ("graceRunsFromWarningDelivery", .bool(graceRunsFromWarningDelivery)),
+            ("writtenWarningByLetterOnly", .bool(writtenWarningByLetterOnly)),
+            ("unheldPlanKeepsItsNoticeMinimum", .bool(unheldPlanKeepsItsNoticeMinimum)),
+            ("legalEntityGraceAddsToOVD3Grace", .bool(legalEntityGraceAddsToOVD3Grace)),
+            ("restorationWarningHours", .integer(Int64(restorationWarningHours))),
         ]
         return .object(JSONObject(members))
     }

@@ -35,6 +35,7 @@ extension PolicyEdition {
         try Self.checkCount(legalEntityMinimumActiveYears, "legalEntityMinimumActiveYears", maximum: Self.maximumYears)
         try Self.checkCount(legalEntityGraceYears, "legalEntityGraceYears", maximum: Self.maximumYears)
         try Self.checkCount(retentionMonthsAfterLastSubscription, "retentionMonthsAfterLastSubscription", maximum: Self.maximumMonths)
+        try Self.checkCount(restorationWarningHours, "restorationWarningHours", maximum: Self.maximumHours)
         if let fee = maximumReconnectionFeeRials {
             try Self.checkAmount(fee, "maximumReconnectionFeeRials")
         }

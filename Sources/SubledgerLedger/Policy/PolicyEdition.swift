@@ -75,6 +75,20 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// Whether OVD-3's grace runs from the written warning (else from the start of the
     /// current cut). Default: yes.
     public let graceRunsFromWrittenWarning: Bool
+    /// Whether OVD-3's grace runs from the written warning's delivery when a delivery receipt
+    /// is recorded (else from its sending either way). Default: yes (reading).
+    public let graceRunsFromWarningDelivery: Bool
+    /// Whether only a written warning sent by `letter` counts for OVD-3. Default: yes (reading).
+    public let writtenWarningByLetterOnly: Bool
+    /// Whether a `deposit`/`guarantee` line with nothing held, which has the `noDeposit`
+    /// threshold and notice level (THR-1), keeps its own plan's minimum deadline (72 h, the
+    /// longer). Default: yes (reading).
+    public let unheldPlanKeepsItsNoticeMinimum: Bool
+    /// Whether LEG-1's two years come on top of OVD-3's year (as VAN-1's do). Default: yes (reading).
+    public let legalEntityGraceAddsToOVD3Grace: Bool
+    /// How long after a restoration is owed a line may stay cut before it is a warning
+    /// (GEN-3, KYC-1), in exact hours. Default: 24 (reading).
+    public let restorationWarningHours: Int
 
     /// An edition; every parameter defaults to its value in edition 2021. Throws when a
     /// value is out of range (the error names the parameter).
@@ -101,7 +115,12 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         thresholdCutDirection: CutDirection = .oneWay,
         noticeRequiredBeforeEveryDebtCut: Bool = true,
         netDepositAndGuaranteeAtRevocation: Bool = true,
-        graceRunsFromWrittenWarning: Bool = true
+        graceRunsFromWrittenWarning: Bool = true,
+        graceRunsFromWarningDelivery: Bool = true,
+        writtenWarningByLetterOnly: Bool = true,
+        unheldPlanKeepsItsNoticeMinimum: Bool = true,
+        legalEntityGraceAddsToOVD3Grace: Bool = true,
+        restorationWarningHours: Int = 24
     ) throws(PolicyEditionError) {
         self.id = id
         self.effectiveDate = effectiveDate
@@ -126,6 +145,11 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         self.noticeRequiredBeforeEveryDebtCut = noticeRequiredBeforeEveryDebtCut
         self.netDepositAndGuaranteeAtRevocation = netDepositAndGuaranteeAtRevocation
         self.graceRunsFromWrittenWarning = graceRunsFromWrittenWarning
+        self.graceRunsFromWarningDelivery = graceRunsFromWarningDelivery
+        self.writtenWarningByLetterOnly = writtenWarningByLetterOnly
+        self.unheldPlanKeepsItsNoticeMinimum = unheldPlanKeepsItsNoticeMinimum
+        self.legalEntityGraceAddsToOVD3Grace = legalEntityGraceAddsToOVD3Grace
+        self.restorationWarningHours = restorationWarningHours
         try validate()
     }
 
@@ -178,10 +202,14 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         time.adding(hours: Int64(noticeMinimumDeadlineHours[plan]))
     }
 
-    /// The end of the time to pay an invoice issued at `issuedAt`: exactly
-    /// ``invoicePaymentDays`` × 86,400 s later (BIL-3, TIME-1).
-    public func invoicePaymentDeadline(issuedAt: Timestamp) -> Timestamp {
-        issuedAt.adding(days: Int64(invoicePaymentDays))
+    /// The end of the time to pay an invoice issued at `issuedAt`: the end (23:59:59) of the
+    /// ``invoicePaymentDays``-th calendar day after its day of issue, in Tehran (BIL-3,
+    /// TIME-1): an invoice issued on 1402-11-10 at any hour may be paid until 1402-11-25
+    /// 23:59:59 Tehran time.
+    public func invoicePaymentDeadline(issuedAt: Timestamp, calendar: TehranCalendar) -> Timestamp {
+        let nextDay = calendar.addingCalendarDays(invoicePaymentDays + 1, to: issuedAt)
+        guard nextDay < .maximum else { return .maximum }
+        return calendar.startOfDay(nextDay).adding(seconds: -1)
     }
 
     /// The earliest instant a line one-way since `oneWaySince` may become two-way (OVD-2).

@@ -54,7 +54,7 @@ extension PolicyEdition {
     /// The threshold of a line (THR-1): the plan and service decide the base; the deposit
     /// (guarantee) held matters only to a `deposit` (`guarantee`) line.
     public func threshold(plan: Plan, service: Service, depositHeldRials: Rials, guaranteeHeldRials: Rials) -> Threshold {
-        switch plan {
+        switch thresholdPlan(plan, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials) {
         case .noDeposit:
             let amount = service == .fixed ? noDepositFixedThresholdRials : noDepositMobileThresholdRials
             return Threshold(baseRials: amount, percentOfBase: 100)
@@ -63,6 +63,25 @@ extension PolicyEdition {
         case .guarantee:
             return Threshold(baseRials: guaranteeHeldRials, percentOfBase: guaranteeThresholdPercent)
         }
+    }
+
+    /// The plan whose threshold and notice level a line has (THR-1): its own, except that a
+    /// `deposit` (`guarantee`) line with nothing held is a line "with no deposit or guarantee
+    /// held by the operator", which is how 002 defines `noDeposit`.
+    public func thresholdPlan(_ plan: Plan, depositHeldRials: Rials, guaranteeHeldRials: Rials) -> Plan {
+        switch plan {
+        case .noDeposit: .noDeposit
+        case .deposit: depositHeldRials > 0 ? .deposit : .noDeposit
+        case .guarantee: guaranteeHeldRials > 0 ? .guarantee : .noDeposit
+        }
+    }
+
+    /// The least time, in exact hours, a threshold notice to such a line gives (NTC-1): its
+    /// own plan's (72 h for `deposit`/`guarantee`, even with nothing held, the longer:
+    /// ``unheldPlanKeepsItsNoticeMinimum``), or the threshold plan's when that reading is off.
+    public func noticeMinimumDeadlineHours(plan: Plan, depositHeldRials: Rials, guaranteeHeldRials: Rials) -> Int {
+        let thresholdPlan = thresholdPlan(plan, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
+        return unheldPlanKeepsItsNoticeMinimum ? noticeMinimumDeadlineHours[plan] : noticeMinimumDeadlineHours[thresholdPlan]
     }
 
     /// The threshold in rials as reported (THR-1), rounded down: 80 % of 333,333 is 266,666.
@@ -86,7 +105,8 @@ extension PolicyEdition {
     public func noticeIsDue(
         debtRials: Rials, plan: Plan, service: Service, depositHeldRials: Rials, guaranteeHeldRials: Rials
     ) -> Bool {
-        reaches(debtRials: debtRials, percentOfThreshold: noticeTriggerPercent[plan], plan: plan, service: service,
+        let trigger = noticeTriggerPercent[thresholdPlan(plan, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)]
+        return reaches(debtRials: debtRials, percentOfThreshold: trigger, plan: plan, service: service,
                 depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
     }
 

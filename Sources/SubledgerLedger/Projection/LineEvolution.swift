@@ -16,6 +16,9 @@ extension LineState {
             if let state, !state.isClosed {
                 throw FactError(field: "type", reason: "line \(number) is already active (status \(state.status.rawValue)): a second activation")
             }
+            if let state, fact.occurredAt < state.latestOccurredAt {
+                throw FactError(field: "occurredAt", reason: "line \(number) is activated again at \(fact.occurredAt), before its fact of \(state.latestOccurredAt): an activation cannot be placed among facts already recorded")
+            }
             var activatedLine = LineState(number: number, activated: activated, at: fact.occurredAt)
             activatedLine.latestOccurredAt = max(fact.occurredAt, state?.latestOccurredAt ?? fact.occurredAt)
             return activatedLine
@@ -48,6 +51,10 @@ extension LineState {
     private mutating func apply(_ event: LedgerEvent, at time: Timestamp, position: UInt64) throws(FactError) {
         let debtBefore = debt
         let heldBefore = (depositHeld, guaranteeHeld)
+        if time < latestOccurredAt {
+            try checkLate(event, at: time)
+            foldedOutOfOrder = true
+        }
         latestOccurredAt = max(latestOccurredAt, time)
         switch event {
         case .subscriberRegistered, .identityVerified, .personalDataErased, .lineActivated:
@@ -88,12 +95,21 @@ extension LineState {
             var sent = NoticeState(notice: notice, sentAt: time, position: position)
             (sent.debtAtSending, sent.depositHeldAtSending, sent.guaranteeHeldAtSending) = (debt, depositHeld, guaranteeHeld)
             notices.append(sent)
-        case .noticeDelivered(let noticeDelivered): try receipt(noticeDelivered.noticeID) { $0.deliveredAt = $0.deliveredAt ?? time }
-        case .noticeDeliveryFailed(let noticeDeliveryFailed): try receipt(noticeDeliveryFailed.noticeID) { $0.failedAt = $0.failedAt ?? time }
+        case .noticeDelivered(let noticeDelivered):
+            try receipt(noticeDelivered.noticeID) {
+                $0.deliveredAt = $0.deliveredAt ?? time
+                $0.lastReceiptFailed = false
+            }
+        case .noticeDeliveryFailed(let noticeDeliveryFailed):
+            try receipt(noticeDeliveryFailed.noticeID) {
+                $0.failedAt = $0.failedAt ?? time
+                $0.lastReceiptFailed = true
+            }
         case .lineSuspended(let suspension): suspend(suspension, at: time, position: position)
         case .lineRestored(let lineRestored):
             reconnectionFees = try sum(reconnectionFees, lineRestored.reconnectionFee, "data.reconnectionFee", position)
             restorations.append(time)
+            openingCut = nil
             setStatus(.active, at: time)
         case .lineRevoked:
             revokedAt = time
@@ -112,6 +128,32 @@ extension LineState {
             // before it can never matter again, so a line's state stays small.
             if debt == 0 { debtChanges.removeAll { $0.at < time } }
             debtChanges.append(DebtChange(at: time, debt: debt, depositHeld: depositHeld, guaranteeHeld: guaranteeHeld))
+        }
+    }
+
+    /// Refuses a fact that occurred before one already folded (a late fact) unless it can
+    /// take its place in the order of occurrence without changing what the facts after it
+    /// may be: the subscriber's and the network's additive facts (usage, payments, deposits,
+    /// guarantees, a late fee, receipts after their notice), within the line's current
+    /// activation. Moving such a fact earlier only raises a total sooner, so the fold in
+    /// the order of occurrence accepts whatever the fold in recording order accepted; any
+    /// other fact recorded late would rewrite the line's past and is refused.
+    private func checkLate(_ event: LedgerEvent, at time: Timestamp) throws(FactError) {
+        guard time >= activatedAt else {
+            throw FactError(field: "occurredAt", reason: "line \(number): \(event.type.rawValue) occurs at \(time), before the line's activation at \(activatedAt)")
+        }
+        switch event {
+        case .usageRecorded, .paymentReceived, .depositPaid, .guaranteePaid, .lateFeeCharged: return
+        case .noticeDelivered(let receipt): try checkReceipt(receipt.noticeID, at: time)
+        case .noticeDeliveryFailed(let receipt): try checkReceipt(receipt.noticeID, at: time)
+        default:
+            throw FactError(field: "occurredAt", reason: "line \(number): \(event.type.rawValue) occurs at \(time), before the line's fact of \(latestOccurredAt): only usage, payments, deposits, guarantees and receipts may be recorded after facts that occurred later")
+        }
+    }
+
+    private func checkReceipt(_ noticeID: String, at time: Timestamp) throws(FactError) {
+        if let notice = notice(noticeID), time < notice.sentAt {
+            throw FactError(field: "occurredAt", reason: "line \(number): a receipt of notice \(noticeID) at \(time), before it was sent at \(notice.sentAt)")
         }
     }
 
@@ -134,7 +176,9 @@ extension LineState {
     }
 
     private mutating func suspend(_ suspension: LineSuspended, at time: Timestamp, position: UInt64) {
-        cuts.append(CutRecord(suspension: suspension, at: time, position: position))
+        let cut = CutRecord(suspension: suspension, at: time, position: position)
+        cuts.append(cut)
+        if status == .active { openingCut = cut }
         switch suspension.direction {
         case .oneWay:
             if status != .oneWay { oneWaySince = time }
@@ -180,7 +224,7 @@ extension LineState {
         if (try? RialArithmetic.sum([depositHeld, guaranteeHeld, auctionPrice ?? 0, subscriptionValue ?? 0])) == nil {
             return "netting credits"
         }
-        return billed <= charges ? nil : "billed amount (above its charges)"
+        return billed <= recordedCharges ? nil : "billed amount (above its charges)"
     }
 }
 

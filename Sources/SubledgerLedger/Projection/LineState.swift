@@ -17,8 +17,13 @@ public struct NoticeState: Hashable, Sendable {
     public var notice: NoticeSent
     public var sentAt: Timestamp
     public var position: UInt64
+    /// The first delivery receipt (DLV-1's deadline runs from it).
     public var deliveredAt: Timestamp?
+    /// The first failure receipt.
     public var failedAt: Timestamp?
+    /// Whether the latest receipt, in the order the receipts occurred, is a failure: a
+    /// delivery receipt after a failure means the notice arrived (section 9, DLV-1).
+    public var lastReceiptFailed = false
     /// The unpaid usage when it was sent, and what was held then: whether a threshold
     /// notice counts depends on them (NTC-2).
     public var debtAtSending: Rials = 0
@@ -26,7 +31,8 @@ public struct NoticeState: Hashable, Sendable {
     public var guaranteeHeldAtSending: Rials = 0
 
     /// A notice known to have failed satisfies no rule that requires notice (DLV-1).
-    public var isKnownFailed: Bool { failedAt != nil && deliveredAt == nil }
+    /// The latest receipt wins (section 9): a failure followed by a delivery is delivered.
+    public var isKnownFailed: Bool { lastReceiptFailed }
 }
 
 /// A cut of the line (one-way or two-way), for the cut history.
@@ -58,10 +64,20 @@ public struct LineState: Hashable, Sendable {
     /// The latest `occurredAt` of the facts folded, across activations: a view "as of now"
     /// can use this state as it is only when this is not after now.
     public var latestOccurredAt: Timestamp
+    /// Whether a fact was folded after one that occurred later than it. A line's state is
+    /// the fold of its facts in the order they occurred (section 9); a fold in recording
+    /// order (the stored projection's, an append's) that meets a late fact is no longer
+    /// that state, and says so here: the ledger then folds the line's history afresh.
+    public var foldedOutOfOrder = false
     public var status: LineStatus = .active
     public var statusSince: Timestamp
     /// When the current one-way period began (OVD-2), while one-way.
     public var oneWaySince: Timestamp?
+    /// The cut that started the line's current cut (its one-way cut, or the first cut since
+    /// the line was last active), while the line is cut: what allowed it is what OVD-2's
+    /// two-way cut and GEN-3's restoration ask about, and the one-way period of OVD-3 runs
+    /// from it. `nil` while the line is active.
+    public var openingCut: CutRecord?
 
     public var usage: Rials = 0
     public var reconnectionFees: Rials = 0
@@ -105,16 +121,21 @@ public struct LineState: Hashable, Sendable {
     // negative (`checkTotals`), and a stored state is checked the same way when it is read.
     // A difference of two totals in 0...Int64.max always fits.
 
-    /// Usage + reconnection fees + late fees recorded.
-    public var charges: Rials { usage + reconnectionFees + lateFees }
+    /// The charges the rules allow: usage + reconnection fees (THR-2). A late fee is
+    /// recorded and reported (``lateFees``) but never counts toward the debt, the overdue
+    /// amount or the netting (GEN-2).
+    public var charges: Rials { usage + reconnectionFees }
+    /// Every charge recorded, late fees included: what invoices may bill.
+    public var recordedCharges: Rials { usage + reconnectionFees + lateFees }
     /// Payments received − payments reversed (never negative: only a received payment is reversed).
     public var payments: Rials { paymentsReceived - paymentsReversed }
     /// max(0, charges − payments): the unpaid usage of THR-2.
     public var debt: Rials { max(0, charges - payments) }
     /// max(0, payments − charges).
     public var credit: Rials { max(0, payments - charges) }
-    /// Charges not yet billed by an invoice (never negative: an invoice bills at most these).
-    public var unbilled: Rials { charges - billed }
+    /// Charges recorded but not yet billed by an invoice (never negative: an invoice bills at
+    /// most these).
+    public var unbilled: Rials { recordedCharges - billed }
     /// Whether the number is a vanity number (PLAN-3).
     public var isVanity: Bool { vanityPremium > 0 }
 
@@ -128,14 +149,33 @@ public struct LineState: Hashable, Sendable {
         }
     }
 
-    /// What is still unpaid of invoices whose `dueAt` has passed at `time` (BIL-3).
+    /// What is overdue of each invoice whose `dueAt` has passed at `time` (BIL-3), late fees
+    /// never counted (THR-2, GEN-2): the late fees recorded are taken off the oldest unpaid
+    /// invoices first, whatever invoice billed them (reading: an invoice does not say which
+    /// of its items is a late fee), and the whole is never more than the debt.
+    func overdueByInvoice(at time: Timestamp) -> [(invoice: InvoiceState, overdue: Rials)] {
+        var lateFeesLeft = lateFees
+        var debtLeft = debt
+        var result: [(invoice: InvoiceState, overdue: Rials)] = []
+        for entry in unpaidByInvoice where entry.invoice.invoice.dueAt < time {
+            let discounted = entry.unpaid - min(lateFeesLeft, entry.unpaid)
+            lateFeesLeft -= entry.unpaid - discounted
+            let owed = min(discounted, debtLeft)
+            debtLeft -= owed
+            result.append((entry.invoice, owed))
+        }
+        return result
+    }
+
+    /// What is still unpaid of invoices whose `dueAt` has passed at `time` (BIL-3), late fees
+    /// never counted (THR-2).
     public func overdue(at time: Timestamp) -> Rials {
-        unpaidByInvoice.reduce(0) { total, entry in entry.invoice.invoice.dueAt < time ? total + entry.unpaid : total }
+        overdueByInvoice(at: time).reduce(0) { $0 + $1.overdue }
     }
 
     /// The oldest invoice still unpaid whose due date has passed at `time`, if any (OVD-1).
     public func oldestOverdueInvoice(at time: Timestamp) -> InvoiceState? {
-        unpaidByInvoice.first { $0.unpaid > 0 && $0.invoice.invoice.dueAt < time }?.invoice
+        overdueByInvoice(at: time).first { $0.overdue > 0 }?.invoice
     }
 
     /// The notice with this id, if sent.

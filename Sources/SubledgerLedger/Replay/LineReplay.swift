@@ -42,7 +42,8 @@ public struct LineReplay: Sendable {
     /// One event of the line and what followed from it.
     public struct Entry: Sendable {
         public var fact: RecordedFact
-        /// The line after this event (the view's facts up to it, in position order).
+        /// The line after this event: the view's facts that occurred up to it (ties by
+        /// position), folded in the order they occurred.
         public var state: StateAfter
         /// What each rule said of the event when it was recorded (operator actions only).
         public var judgements: [RuleJudgement]
@@ -91,7 +92,14 @@ public struct LineReplay: Sendable {
             .sorted { ($0.position, $0.severity.rawValue, $0.rule) < ($1.position, $1.severity.rawValue, $1.rule) }
         for finding in findings { findingsByPosition[finding.position, default: []].append(finding) }
 
+        // The line after each event is folded in the order the facts occurred (section 9):
+        // the state after a payment recorded late is the line's at the payment's time.
         var state: LineState?
+        var stateAfter: [UInt64: StateAfter] = [:]
+        for fact in LineHistory.occurrenceOrder(visible.facts) {
+            state = try LineState.evolve(consume state, fact.fact, position: fact.position)
+            if let after = state { stateAfter[fact.position] = StateAfter(line: after, at: fact.occurredAt, editions: editions) }
+        }
         var entries: [Entry] = []
         entries.reserveCapacity(visible.facts.count)
         var latestOccurrence = Timestamp.minimum
@@ -103,10 +111,9 @@ public struct LineReplay: Sendable {
                 let known = try Auditor.context(visible, before: fact, countingLateFacts: false, editions: editions, calendar: calendar)
                 judgements = Rulebook.judge(fact.fact, context: known)
             }
-            state = try LineState.evolve(consume state, fact.fact, position: fact.position)
-            guard let after = state else { continue }
-            entries.append(Entry(fact: fact, state: StateAfter(line: after, at: fact.occurredAt, editions: editions),
-                                 judgements: judgements, findings: findingsByPosition[fact.position] ?? [], isRecordedLate: isLate))
+            guard let after = stateAfter[fact.position] else { continue }
+            entries.append(Entry(fact: fact, state: after, judgements: judgements,
+                                 findings: findingsByPosition[fact.position] ?? [], isRecordedLate: isLate))
         }
         line = history.number
         self.view = view
@@ -147,7 +154,8 @@ extension LineReplay.StateAfter {
     static func noticeLevel(edition: PolicyEdition, line: LineState) -> Rials {
         let threshold = edition.threshold(plan: line.plan, service: line.service, depositHeldRials: line.depositHeld,
                                           guaranteeHeldRials: line.guaranteeHeld)
-        let percent = Int128(edition.noticeTriggerPercent(for: line.plan))
+        let thresholdPlan = edition.thresholdPlan(line.plan, depositHeldRials: line.depositHeld, guaranteeHeldRials: line.guaranteeHeld)
+        let percent = Int128(edition.noticeTriggerPercent(for: thresholdPlan))
         let (factor, factorOverflow) = percent.multipliedReportingOverflow(by: Int128(threshold.percentOfBase))
         let (bar, barOverflow) = factor.multipliedReportingOverflow(by: Int128(threshold.baseRials))
         guard !factorOverflow, !barOverflow else { return .max }

@@ -12,6 +12,7 @@ extension LineState {
         writer.signed(vanityPremium)
         writer.time(activatedAt)
         writer.time(latestOccurredAt)
+        writer.bool(foldedOutOfOrder)
         writer.choice(status)
         writer.time(statusSince)
         writer.optional(oneWaySince) { $0.time($1) }
@@ -35,16 +36,11 @@ extension LineState {
             writer.unsigned(notice.position)
             writer.optional(notice.deliveredAt) { $0.time($1) }
             writer.optional(notice.failedAt) { $0.time($1) }
+            writer.bool(notice.lastReceiptFailed)
             for amount in [notice.debtAtSending, notice.depositHeldAtSending, notice.guaranteeHeldAtSending] { writer.signed(amount) }
         }
-        writer.array(cuts) { writer, cut in
-            writer.choice(cut.suspension.direction)
-            writer.choice(cut.suspension.reason)
-            writer.optional(cut.suspension.debtLine) { $0.string($1) }
-            writer.bool(cut.suspension.blocksEmergencyCalls)
-            writer.time(cut.at)
-            writer.unsigned(cut.position)
-        }
+        writer.array(cuts) { writer, cut in cut.write(to: &writer) }
+        writer.optional(openingCut) { writer, cut in cut.write(to: &writer) }
         writer.array(restorations) { $0.time($1) }
         writer.array(debtChanges) { writer, change in
             writer.time(change.at)
@@ -66,6 +62,7 @@ extension LineState {
                                       vanityPremium: try reader.signed())
         var state = LineState(number: number, activated: activated, at: try reader.time())
         state.latestOccurredAt = try reader.time()
+        state.foldedOutOfOrder = try reader.bool()
         state.status = try reader.choice(LineStatus.self)
         state.statusSince = try reader.time()
         state.oneWaySince = try reader.optional { reader throws(StateBytesError) in try reader.time() }
@@ -87,18 +84,14 @@ extension LineState {
             var notice = NoticeState(notice: try NoticeSent.read(from: &reader), sentAt: try reader.time(), position: try reader.unsigned(),
                                      deliveredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
                                      failedAt: try reader.optional { reader throws(StateBytesError) in try reader.time() })
+            notice.lastReceiptFailed = try reader.bool()
             notice.debtAtSending = try reader.signed()
             notice.depositHeldAtSending = try reader.signed()
             notice.guaranteeHeldAtSending = try reader.signed()
             return notice
         }
-        state.cuts = try reader.array { reader throws(StateBytesError) in
-            let suspension = LineSuspended(direction: try reader.choice(LineSuspended.Direction.self),
-                                           reason: try reader.choice(LineSuspended.Reason.self),
-                                           debtLine: try reader.optional { reader throws(StateBytesError) in try reader.string() },
-                                           blocksEmergencyCalls: try reader.bool())
-            return CutRecord(suspension: suspension, at: try reader.time(), position: try reader.unsigned())
-        }
+        state.cuts = try reader.array { reader throws(StateBytesError) in try CutRecord.read(from: &reader) }
+        state.openingCut = try reader.optional { reader throws(StateBytesError) in try CutRecord.read(from: &reader) }
         state.restorations = try reader.array { reader throws(StateBytesError) in try reader.time() }
         state.debtChanges = try reader.array { reader throws(StateBytesError) in
             DebtChange(at: try reader.time(), debt: try reader.signed(), depositHeld: try reader.signed(), guaranteeHeld: try reader.signed())
@@ -112,6 +105,25 @@ extension LineState {
         // The derived figures are safe only while the totals fit, as the fold keeps them.
         if let problem = state.totalsOverflow() { throw StateBytesError(reason: "line \(number): its \(problem) leave 64-bit rials") }
         return state
+    }
+}
+
+extension CutRecord {
+    func write(to writer: inout StateWriter) {
+        writer.choice(suspension.direction)
+        writer.choice(suspension.reason)
+        writer.optional(suspension.debtLine) { $0.string($1) }
+        writer.bool(suspension.blocksEmergencyCalls)
+        writer.time(at)
+        writer.unsigned(position)
+    }
+
+    static func read(from reader: inout StateReader) throws(StateBytesError) -> CutRecord {
+        let suspension = LineSuspended(direction: try reader.choice(LineSuspended.Direction.self),
+                                       reason: try reader.choice(LineSuspended.Reason.self),
+                                       debtLine: try reader.optional { reader throws(StateBytesError) in try reader.string() },
+                                       blocksEmergencyCalls: try reader.bool())
+        return CutRecord(suspension: suspension, at: try reader.time(), position: try reader.unsigned())
     }
 }
 
