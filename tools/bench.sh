@@ -12,6 +12,7 @@
 #   bash tools/bench.sh --events 100000 --scale-events 200000 --scale-lines 20000   # quick
 #   bash tools/bench.sh --parts scale        # only the scale part (or --parts appends, follow)
 #   bash tools/bench.sh --parts follow --follow-events 200000   # only the follower, quick
+#   bash tools/bench.sh --parts proof --proof-events 1000000    # proofs and a checkpoint (issue 10)
 #   bash tools/bench.sh --single-events 500  # events for batch size 1 (default min(N, 2000))
 #   bash tools/bench.sh --help
 set -euo pipefail

@@ -16,6 +16,8 @@ struct BenchmarkRun {
     var scale: ScaleResults?
     /// The follow part's results (``runFollow()``), `nil` when it did not run.
     var follow: FollowResults?
+    /// The proof part's results (``runProof()``), `nil` when it did not run.
+    var proof: ProofResults?
 
     init(options: BenchmarkOptions) {
         self.options = options
@@ -58,5 +60,6 @@ struct BenchmarkRun {
         }
         if options.parts.contains(.scale) { try runScale() }
         if options.parts.contains(.follow) { try runFollow() }
+        if options.parts.contains(.proof) { try runProof() }
     }
 }

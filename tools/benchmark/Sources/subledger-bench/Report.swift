@@ -12,7 +12,8 @@ struct Report {
         if options.parts.contains(.appends) { sections.append(appends) }
         if let scale = run.scale { sections.append(scaleSection(scale)) }
         if let follow = run.follow { sections.append(followSection(follow)) }
-        var details = (run.scale?.details ?? []) + (run.follow?.details ?? [])
+        if let proof = run.proof { sections.append(proofSection(proof)) }
+        var details = (run.scale?.details ?? []) + (run.follow?.details ?? []) + (run.proof?.details ?? [])
         if options.parts.contains(.appends) {
             details = ReportTable(measurements: run.measurements, sizes: run.sizes).subledgerOverheads() + run.details + details
         }
@@ -75,6 +76,18 @@ struct Report {
             - \(missed == 0 ? "Every goal met." : "\(missed) goal(s) missed.")
 
             \(ScaleRow.table(scale.rows))
+            """
+    }
+
+    private func proofSection(_ proof: ProofResults) -> String {
+        let missed = proof.rows.filter { $0.met == false }.count
+        return """
+            ## Proofs and checkpoints on \(ReportTable.grouped(proof.eventCount)) events
+
+            - Issue 10, item 3: an inclusion proof reads O(log n) stored Merkle nodes and fewer than 16 records' hashes; a checkpoint signs the root of the head's tree.
+            - \(missed == 0 ? "Every goal met." : "\(missed) goal(s) missed.")
+
+            \(ScaleRow.table(proof.rows))
             """
     }
 
