@@ -165,9 +165,8 @@ struct MigrateCommandTests {
         #expect(try String(contentsOfFile: keys, encoding: .utf8) == "not mine to overwrite\n")
     }
 
-    /// A bad event in OLD (one that is no fact of the ledger) stops the migration after
-    /// events were appended in the session: there is no NEW store and no key file after it,
-    /// and an empty folder given as NEW is left empty.
+    /// A bad event in OLD (one that is no fact of the ledger) stops the migration: there is
+    /// no NEW store and no key file after it, and an empty folder given as NEW is left empty.
     @Test func item5_aBadEventInOLDLeavesNoNEWStoreAndNoKeyFile() throws {
         let sandbox = try Sandbox()
         let old = sandbox.folder + "/old"
@@ -190,6 +189,27 @@ struct MigrateCommandTests {
         #expect(try sandbox.subledger("migrate", old, empty).status != 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: empty + ".keys"))
+    }
+
+    /// A bad event in OLD's second chunk, after the first chunk was appended in the session
+    /// (its personal data sealed): the session commits nothing and NEW is removed.
+    @Test func item5_aBadEventAfterTheFirstChunkWasAppendedLeavesNoNEWStore() throws {
+        let sandbox = try Sandbox()
+        let old = sandbox.folder + "/old", new = sandbox.folder + "/new"
+        var events = try WorkedExample.lines.prefix(3).map(Self.proposedEvent)
+        let start = events[2].occurredAt.millisecondsSinceEpoch
+        for index in 0..<4200 {
+            let data: JSONObject = ["amount": .integer(Int64(index + 1)), "description": .string("usage \(index)")]
+            events.append(ProposedEvent(type: "UsageRecorded", stream: .line(WorkedExample.line),
+                                        occurredAt: Timestamp(millisecondsSinceEpoch: start + Int64(index) * 1000), data: data))
+        }
+        events[4150].data = ["amount": .integer(-5), "description": .string("negative")]
+        try Self.format1Store(at: old, events)
+        let result = try sandbox.subledger("migrate", old, new)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("\(old): the event at position 4151 is not a fact of the ledger"), "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: new))
+        #expect(!FileManager.default.fileExists(atPath: new + ".keys"))
     }
 
     /// A store of format 2 is not migrated again; a folder without a store is named.
