@@ -28,6 +28,9 @@ public enum FactLimits: Sendable {
     /// An import or apply that records more events than this ends with a signed checkpoint
     /// (issue 10, item 3), so that a large history is covered by one without a second step.
     public static let eventsRecordedWithoutCheckpointMaximum = 10_000
+    /// The events `migrate` reads from the old store and appends at a time, within its one
+    /// append session: what it holds in memory at once, whatever the old log's length.
+    public static let migratedEventsPerAppend = 4096
 }
 
 /// The checks of one value of a fact that need nothing but the value, each naming the field.
