@@ -216,6 +216,7 @@ struct DemoCommand: ParsableCommand {
         case .active: "in service"
         case .oneWay: "outgoing barred (OVD-1, CUT-2)"
         case .twoWay: "nothing in or out (OVD-2), awaiting the grace (OVD-3)"
+        case .terminated: "subscription ended by the subscriber or by non-renewal (RET-1)"
         case .revoked: "number taken back after the grace (OVD-3, LEG-1)"
         case .sold: "vanity number sold at auction (VAN-2)"
         }

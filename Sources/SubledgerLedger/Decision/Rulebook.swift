@@ -16,7 +16,7 @@ public enum Rulebook: Sendable {
             return list.judgements
         }
         guard let line = context.line else { return [] }
-        if line.isClosed, fact.event.type.isLineServiceAction {
+        if line.hasEnded, fact.event.type.isLineServiceAction {
             list.forbid("GEN-4", "line \(line.number) is \(line.status.rawValue): after evacuation the subscriber needs a new line")
             return list.judgements
         }

@@ -429,6 +429,8 @@ struct DemoLineSimulator {
             }
         case .revoked, .sold:
             closing(line, at: time)
+        case .terminated:
+            return  // the demo does not terminate lines; a terminated one owes nothing
         }
     }
 

@@ -74,6 +74,7 @@ extension LedgerEvent {
             return .lineSuspended(LineSuspended(direction: direction, reason: reason, debtLine: debtLine,
                                                 blocksEmergencyCalls: blocksEmergencyCalls))
         case .lineRestored: return .lineRestored(LineRestored(reconnectionFee: try reader.amount("reconnectionFee", positive: false)))
+        case .lineTerminated: return .lineTerminated(LineTerminated(reason: try reader.choice("reason", LineTerminated.Reason.self)))
         case .lineRevoked: return .lineRevoked(LineRevoked(reason: try reader.string("reason")))
         case .expertValuationRecorded: return .expertValuationRecorded(ExpertValuationRecorded(amount: try reader.amount("amount", positive: true)))
         case .auctionSold: return .auctionSold(AuctionSold(price: try reader.amount("price", positive: true)))

@@ -58,6 +58,8 @@ extension LedgerEvent {
             return data
         case .lineRestored(let lineRestored):
             return ["reconnectionFee": .integer(lineRestored.reconnectionFee)]
+        case .lineTerminated(let lineTerminated):
+            return ["reason": .string(lineTerminated.reason.rawValue)]
         case .lineRevoked(let lineRevoked):
             return ["reason": .string(lineRevoked.reason)]
         case .auctionSold(let auctionSold):

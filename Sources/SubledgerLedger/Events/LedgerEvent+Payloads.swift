@@ -117,6 +117,19 @@ public struct LineRestored: Hashable, Sendable {
     }
 }
 
+/// `LineTerminated` (RET-1): the subscription ends, at the subscriber's request, by
+/// non-renewal or otherwise; the line takes no more service, and the retention of the
+/// subscriber's personal data counts from it.
+public struct LineTerminated: Hashable, Sendable {
+    public enum Reason: String, Hashable, Sendable, CaseIterable { case subscriberRequest, nonRenewal, other }
+
+    public var reason: Reason
+
+    public init(reason: Reason) {
+        self.reason = reason
+    }
+}
+
 /// `LineRevoked` (OVD-3, LEG-1).
 public struct LineRevoked: Hashable, Sendable {
     public var reason: String

@@ -25,6 +25,7 @@ public enum LedgerEvent: Hashable, Sendable {
     case lateFeeCharged(LateFeeCharged)
     case lineSuspended(LineSuspended)
     case lineRestored(LineRestored)
+    case lineTerminated(LineTerminated)
     case lineRevoked(LineRevoked)
     case expertValuationRecorded(ExpertValuationRecorded)
     case auctionSold(AuctionSold)
@@ -52,6 +53,7 @@ public enum LedgerEvent: Hashable, Sendable {
         case .lateFeeCharged: .lateFeeCharged
         case .lineSuspended: .lineSuspended
         case .lineRestored: .lineRestored
+        case .lineTerminated: .lineTerminated
         case .lineRevoked: .lineRevoked
         case .expertValuationRecorded: .expertValuationRecorded
         case .auctionSold: .auctionSold
@@ -81,6 +83,7 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
     case lateFeeCharged = "LateFeeCharged"
     case lineSuspended = "LineSuspended"
     case lineRestored = "LineRestored"
+    case lineTerminated = "LineTerminated"
     case lineRevoked = "LineRevoked"
     case expertValuationRecorded = "ExpertValuationRecorded"
     case auctionSold = "AuctionSold"

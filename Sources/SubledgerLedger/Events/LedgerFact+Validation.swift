@@ -78,6 +78,7 @@ extension LedgerEvent {
             try FactCheck.identifier(noticeDeliveryFailed.noticeID, field: "data.noticeId")
         case .lineSuspended(let suspension): try FactCheck.debtLine(suspension.debtLine, reason: suspension.reason)
         case .lineRestored(let lineRestored): try FactCheck.amount(lineRestored.reconnectionFee, field: "data.reconnectionFee", positive: false)
+        case .lineTerminated: break  // its reason is one of the catalog's, by its type
         case .lineRevoked(let lineRevoked): try FactCheck.text(lineRevoked.reason, field: "data.reason")
         case .auctionSold(let auctionSold): try FactCheck.amount(auctionSold.price, field: "data.price", positive: true)
         case .subscriptionValueSettled(let subscriptionValueSettled): try FactCheck.amount(subscriptionValueSettled.value, field: "data.value", positive: false)

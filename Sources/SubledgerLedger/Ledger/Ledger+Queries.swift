@@ -112,7 +112,7 @@ extension Ledger {
             guard owner.state.erasedAt == nil,
                   let until = Retention.personalDataRetainedUntil(lines: owner.lines, editions: editions, calendar: calendar),
                   until <= time,
-                  let last = owner.lines.max(by: { ($0.soldAt ?? $0.revokedAt ?? .minimum) < ($1.soldAt ?? $1.revokedAt ?? .minimum) })
+                  let last = owner.lines.max(by: { ($0.endedAt ?? .minimum) < ($1.endedAt ?? .minimum) })
             else { return nil }
             return DueAction(line: last.number, action: .erase, rule: "RET-1", since: until, subscriber: owner.state.registration.subscriberID)
         }

@@ -13,7 +13,7 @@ extension LineState {
             throw FactError(field: "line", reason: "\(fact.event.type.rawValue) belongs to a line stream")
         }
         if case .lineActivated(let activated) = fact.event {
-            if let state, !state.isClosed {
+            if let state, !state.hasEnded {
                 throw FactError(field: "type", reason: "line \(number) is already active (status \(state.status.rawValue)): a second activation")
             }
             if let state, fact.occurredAt < state.latestOccurredAt {
@@ -111,6 +111,9 @@ extension LineState {
             restorations.append(time)
             openingCut = nil
             setStatus(.active, at: time)
+        case .lineTerminated:
+            terminatedAt = time
+            setStatus(.terminated, at: time)
         case .lineRevoked:
             revokedAt = time
             setStatus(.revoked, at: time)

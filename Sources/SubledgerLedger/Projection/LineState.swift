@@ -2,7 +2,7 @@ public import SubledgerStore
 
 /// Where a line stands in the cut process (interchange.md, "What the figures mean").
 public enum LineStatus: String, Hashable, Sendable, CaseIterable {
-    case active, oneWay, twoWay, revoked, sold
+    case active, oneWay, twoWay, terminated, revoked, sold
 }
 
 /// An invoice as the line's history shows it.
@@ -103,6 +103,8 @@ public struct LineState: Hashable, Sendable {
     public var refundsPaid: Rials = 0
     public var revokedAt: Timestamp?
     public var soldAt: Timestamp?
+    /// When the subscription ended by `LineTerminated` (RET-1).
+    public var terminatedAt: Timestamp?
 
     public init(number: String, activated: LineActivated, at time: Timestamp) {
         self.number = number
@@ -185,4 +187,14 @@ public struct LineState: Hashable, Sendable {
 
     /// Whether the line has been revoked or sold: netting is due (VAN-3, LEG-2).
     public var isClosed: Bool { status == .revoked || status == .sold }
+
+    /// Whether the subscription has ended (terminated, revoked or sold): the line takes no
+    /// more service (GEN-4) and may be activated again, for a new subscription.
+    public var hasEnded: Bool { isClosed || status == .terminated }
+
+    /// When the subscription ended, while it has (RET-1 counts from it).
+    public var endedAt: Timestamp? {
+        guard hasEnded else { return nil }
+        return soldAt ?? revokedAt ?? terminatedAt
+    }
 }

@@ -7,13 +7,13 @@ public import SubledgerStore
 /// is erased is the key of the personal fields (crypto-shredding). This says when.
 public enum Retention: Sendable {
     /// The end of the retention of a subscriber whose lines are `lines`: `nil` while any
-    /// line is still theirs (not revoked or sold), or when they have none.
+    /// line is still theirs (not terminated, revoked or sold), or when they have none.
     public static func personalDataRetainedUntil(lines: [LineState], editions: PolicyEditions,
                                                  calendar: TehranCalendar) -> Timestamp? {
         guard !lines.isEmpty else { return nil }
         var lastEnd: Timestamp?
         for line in lines {
-            guard let ended = line.soldAt ?? line.revokedAt, line.isClosed else { return nil }
+            guard let ended = line.endedAt else { return nil }
             lastEnd = max(lastEnd ?? ended, ended)
         }
         guard let lastEnd else { return nil }

@@ -114,8 +114,8 @@ struct ReplayChart {
             svg += #"<g class="mark cut"><title>\#(HTML.escape("\(when): cut \(label) for \(suspension.reason.rawValue)"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><path d="M\#(x) \#(Self.f(top - 2)) l-6 -10 h12 z"/></g>"#
         case .lineRestored:
             svg += #"<g class="mark restore"><title>\#(HTML.escape("\(when): restored"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><circle cx="\#(x)" cy="\#(Self.f(top - 24))" r="5"/></g>"#
-        case .lineRevoked, .auctionSold:
-            let label = entry.type == .lineRevoked ? "revoked" : "sold at auction"
+        case .lineTerminated, .lineRevoked, .auctionSold:
+            let label = switch entry.type { case .lineTerminated: "terminated"; case .lineRevoked: "revoked"; default: "sold at auction" }
             svg += #"<g class="mark close"><title>\#(HTML.escape("\(when): \(label)"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><rect x="\#(Self.f(position - 5))" y="\#(Self.f(top - 29))" width="10" height="10"/></g>"#
         case .noticeSent(let notice):
             let failed = failedNotices.contains(notice.noticeID)
@@ -198,7 +198,7 @@ struct ReplayChart {
             (#"<line x1="1" x2="25" y1="8" y2="8" class="notice-level"/>"#, "notice level (NTC-1)"),
             (#"<g class="mark cut"><path d="M13 13 l-6 -10 h12 z"/></g>"#, "cut"),
             (#"<g class="mark restore"><circle cx="13" cy="8" r="5"/></g>"#, "restored"),
-            (#"<g class="mark close"><rect x="8" y="3" width="10" height="10"/></g>"#, "revoked / sold"),
+            (#"<g class="mark close"><rect x="8" y="3" width="10" height="10"/></g>"#, "terminated / revoked / sold"),
             (#"<g class="mark notice thresholdNotice"><circle cx="13" cy="8" r="5"/></g>"#, "threshold notice"),
             (#"<g class="mark notice other"><circle cx="13" cy="8" r="5"/></g>"#, "other notice"),
             (#"<g class="mark notice failed"><circle cx="13" cy="8" r="6"/><path d="M9 4 l8 8 m0 -8 l-8 8"/></g>"#, "notice failed (DLV-1)"),

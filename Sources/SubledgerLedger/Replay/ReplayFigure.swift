@@ -70,6 +70,8 @@ public struct ReplayFigure: Hashable, Sendable {
             return figures
         case .lineRestored(let lineRestored):
             return [.init("reconnectionFee", .amount(lineRestored.reconnectionFee))]
+        case .lineTerminated(let lineTerminated):
+            return [.init("reason", .text(lineTerminated.reason.rawValue))]
         case .lineRevoked(let lineRevoked):
             return [.init("reason", .text(lineRevoked.reason))]
         case .auctionSold(let auctionSold):
@@ -118,6 +120,7 @@ extension LedgerEvent {
             if let debtLine = suspension.debtLine { text += ", citing the debt of \(debtLine)" }
             return text
         case .lineRestored(let lineRestored): return "restored, reconnection fee \(rials(lineRestored.reconnectionFee))"
+        case .lineTerminated(let lineTerminated): return "subscription terminated: \(lineTerminated.reason.rawValue)"
         case .lineRevoked(let lineRevoked): return "revoked: \(lineRevoked.reason)"
         case .expertValuationRecorded(let expertValuationRecorded): return "expert valuation \(rials(expertValuationRecorded.amount))"
         case .auctionSold(let auctionSold): return "sold at auction for \(rials(auctionSold.price))"

@@ -172,7 +172,7 @@ public struct ReplayHTML: Sendable {
     .card.bad{border-color:var(--cut);background:#ffebe9}.card.warn{border-color:var(--notice);background:#fff8c5}.card.good{border-color:var(--restore);background:#dafbe1}
     .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:bold;color:#fff;background:var(--restore)}
     .card .badge{font-size:15px;margin-top:3px;align-self:flex-start}
-    .badge.oneWay{background:#d1242f}.badge.twoWay{background:#82071e}.badge.revoked{background:#24292f}.badge.sold{background:#6639ba}
+    .badge.oneWay{background:#d1242f}.badge.twoWay{background:#82071e}.badge.terminated{background:#57606a}.badge.revoked{background:#24292f}.badge.sold{background:#6639ba}
     figure{margin:0}
     svg.chart{width:100%;height:auto;display:block;font-family:"DejaVu Sans",sans-serif}
     svg .plot{fill:#f6f8fa;stroke:var(--line)}

@@ -55,6 +55,9 @@ struct CanonicalLine {
         fileprivate(set) var recordedAt: Member?
         fileprivate(set) var streamVersion: Member?
         fileprivate(set) var streamPreviousHash: Member?
+        /// `disclosures` (export --disclose): never hashed, so a line with it is hashed by
+        /// the general path (``ExportObject/withoutDisclosures()``).
+        fileprivate(set) var disclosures: Member?
         /// The number of top-level members.
         fileprivate(set) var memberCount = 0
         /// The top-level members whose keys are not among ``StreamVersions/commonFields``
@@ -71,6 +74,7 @@ struct CanonicalLine {
             case 10 where CanonicalLine.equal(key, "recordedAt"): recordedAt = member
             case 13 where CanonicalLine.equal(key, "streamVersion"): streamVersion = member
             case 14 where CanonicalLine.equal(key, "streamPrevHash"): streamPreviousHash = member
+            case 11 where CanonicalLine.equal(key, "disclosures"): disclosures = member
             case 4 where CanonicalLine.equal(key, "type") || CanonicalLine.equal(key, "data"): break
             case 7 where CanonicalLine.equal(key, "eventId"): break
             case 8 where CanonicalLine.equal(key, "metadata"): break

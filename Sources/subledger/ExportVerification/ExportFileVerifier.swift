@@ -98,6 +98,7 @@ struct ExportFileVerifier {
         let display = { (key: String) in ExportText.short(ExportLine.display(key, in: bytes, endsWithNewline: endsWithNewline)) }
         // 1. One JSON object, integers only, unique keys.
         let object: ExportObject
+        var disclosed = false
         switch ExportLine.read(bytes, endsWithNewline: endsWithNewline, scan: scan) {
         case .blank:
             if jump != nil { throw Failure(position: nil, reason: "", line: nil) }
@@ -106,7 +107,10 @@ struct ExportFileVerifier {
         case .bad(let position, let reason):
             throw Failure(position: position, reason: reason, line: nil)
         case .event(let event):
-            object = event
+            // Disclosures are never hashed: the line is checked without them, then they are
+            // checked against the commitments (step 3b).
+            disclosed = event.hasDisclosures
+            object = disclosed ? event.withoutDisclosures() : event
         }
         if let blankLine {
             throw Failure(position: nil, reason: "empty line before the end of the file", line: blankLine)
@@ -164,6 +168,13 @@ struct ExportFileVerifier {
         case .matches: break
         case .mismatch: throw fail("hash mismatch")
         case .unpairedSurrogate: throw fail("a string holds an unpaired surrogate (\\u escape)")
+        }
+        // 3b. Disclosures against the commitments they open (the hash covers the commitments).
+        if disclosed {
+            switch ExportDisclosures.check(bytes, endsWithNewline: endsWithNewline) {
+            case .failure(let problem): throw fail(problem.reason)
+            case .success(let count): result.disclosures += count
+            }
         }
         // 4. The link to the previous position.
         if let previousPosition, position == previousPosition.next, previous != previousHash {

@@ -161,6 +161,30 @@ enum ExportObject {
         return recorded
     }
 
+    /// Whether the object has a top-level `disclosures` member (export --disclose).
+    var hasDisclosures: Bool {
+        switch self {
+        case .canonical(let line): line.layout.disclosures != nil
+        case .strict(let object): object["disclosures"] != nil
+        case .lenient(let members): Self.member("disclosures", of: members) != nil
+        }
+    }
+
+    /// The object without its `disclosures`, as Python pops them before hashing: personal
+    /// data in clear is never hashed (the commitments are).
+    func withoutDisclosures() -> ExportObject {
+        switch self {
+        case .canonical(let line):
+            return Self.strict(line).withoutDisclosures()
+        case .strict(var object):
+            object["disclosures"] = nil
+            return .strict(object)
+        case .lenient(let members):
+            let disclosures = LenientString("disclosures")
+            return .lenient(members.filter { $0.key != disclosures })
+        }
+    }
+
     /// A canonical line read by the strict parser, which reads every canonical line the same.
     private static func strict(_ line: CanonicalLine) -> ExportObject {
         guard case .object(let object)? = try? JSONParser.parse(bytes: line.bytes) else {

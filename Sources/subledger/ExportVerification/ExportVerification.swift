@@ -15,6 +15,9 @@ struct ExportVerification {
     /// Stream versions skipped across a gap in positions (accepted with `--filtered` only;
     /// ``StreamVersions``).
     var versionGaps = 0
+    /// Disclosures checked against their commitments (`export --disclose`; Python's
+    /// `disclosures`, in `--json` only when some were).
+    var disclosures = 0
     var badPosition: ExportPosition?
     var badLine: Int?
     var reason: String?
@@ -59,23 +62,30 @@ struct ExportVerification {
         if versionGaps > 0 {
             notes.append("note: stream versions skip across a gap in positions \(versionGaps) time\(versionGaps == 1 ? "" : "s") (a time-range export may skip; an export of whole streams may not: check it with --complete-streams)")
         }
+        if disclosures > 0 {
+            let one = disclosures == 1
+            notes.append("note: \(disclosures) disclosure\(one ? "" : "s") checked against \(one ? "its" : "their") commitment\(one ? "" : "s")")
+        }
         return notes.isEmpty ? nil : notes.joined(separator: "\n")
     }
 
     /// The `--json` document: {ok, events, firstBadPosition, line, reason, head,
-    /// firstPosition, lastPosition, gaps, versionGaps, empty}, in canonical JSON (positions
+    /// firstPosition, lastPosition, gaps, versionGaps, empty}, and `disclosures` when the
+    /// file had some, in canonical JSON (positions
     /// may exceed 64 bits, so they are written as their digits). `empty` is true when the
     /// file holds no event: then `ok` only says that nothing in it is wrong.
     var json: String {
         func number(_ position: ExportPosition?) -> String { position?.description ?? "null" }
         func string(_ text: String?) -> String { text.map(ExportText.quoted) ?? "null" }
-        let members = [
+        var members = [
             ("column", string(column)), ("empty", isEmpty ? "true" : "false"),
             ("events", "\(events)"), ("firstBadPosition", number(badPosition)), ("firstPosition", number(firstPosition)),
             ("gaps", "\(gaps)"), ("head", string(head)), ("lastPosition", number(lastPosition)),
             ("line", badLine.map { "\($0)" } ?? "null"), ("ok", ok ? "true" : "false"), ("reason", string(reason)),
             ("versionGaps", "\(versionGaps)"),
         ]
+        // Only when the file had some, as Python prints it (code-point order: after `column`).
+        if disclosures > 0 { members.insert(("disclosures", "\(disclosures)"), at: 1) }
         return "{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 }

@@ -23,7 +23,7 @@ struct StreamVersions {
     /// (`EventJSON.recordedEvent(from:)`).
     static let commonFields: Set<String> = [
         "type", "occurredAt", "data", "metadata", "position", "streamVersion", "recordedAt", "eventId", "prevHash", "hash",
-        "streamPrevHash",
+        "streamPrevHash", "disclosures",
     ]
 
     private struct Stream: Hashable {
