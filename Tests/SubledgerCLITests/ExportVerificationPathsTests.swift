@@ -199,6 +199,17 @@ struct ExportVerificationPathsTests {
         ("blank before", { lines, index in var changed = lines; changed.insert([], at: index); return changed }),
     ]
 
+    /// Whether two verdicts are the same JSON object. Read with Foundation, whose numbers are
+    /// not bounded to 64 bits: both verifiers report a position written beyond 64 bits
+    /// ("position huge" on the first or last line) as it was written, which the store's
+    /// parser (64-bit integers, as events are) refuses to read.
+    static func sameJSON(_ theirs: String, _ ours: String) throws -> Bool {
+        let first = try JSONSerialization.jsonObject(with: Data(theirs.utf8)) as? NSDictionary
+        let second = try JSONSerialization.jsonObject(with: Data(ours.utf8)) as? NSDictionary
+        guard let first, let second else { return false }
+        return first.isEqual(second)
+    }
+
     @Test func everyWayOfCheckingGivesTheSameVerdict() throws {
         let seed = SeededRandom.seed(fromEnvironment: "SUBLEDGER_VERIFY_PATHS_SEED")
         var random = SeededRandom(seed: seed)
@@ -233,7 +244,7 @@ struct ExportVerificationPathsTests {
             if number % 7 == 0, let python = Python.path {
                 let theirs = try sandbox.run(python, [Python.verifier, "--json", path])
                 let ours = try sandbox.run(SubledgerBinary.path, ["verify", "--json", path])
-                #expect(try theirs.json() == ours.json(), "\(context): python says \(theirs.stdout), we say \(ours.stdout)")
+                #expect(try Self.sameJSON(theirs.stdout, ours.stdout), "\(context): python says \(theirs.stdout), we say \(ours.stdout)")
                 #expect(theirs.status == ours.status, "\(context)")
                 pythonChecks += 1
             }
