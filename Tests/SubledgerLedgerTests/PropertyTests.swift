@@ -65,18 +65,29 @@ struct PropertyTests {
         }
     }
 
+    /// Section 9's first settled reading: a line is folded in the order its facts occurred,
+    /// so a payment recorded late takes its place before the usage that followed it. The same
+    /// history recorded with every payment at the end (each keeping its `occurredAt`) gives the
+    /// same status at every moment, and the same debt at each notice's sending (NTC-2's
+    /// trigger). (This replaces a test that folded the same facts twice in the same order.)
     @Test(arguments: seeds)
-    func foldingInOneGoEqualsFoldingInTwoHalves(_ seed: UInt64) throws {
-        let facts = RandomHistory.make(seed: seed, steps: 60).enumerated().filter { if case .line = $0.element.stream { true } else { false } }
-        var whole: LineState?
-        for (index, fact) in facts { whole = try LineState.evolve(whole, fact, position: UInt64(index)) }
-        let middle = facts.count / 2
-        var halves: LineState?
-        for (index, fact) in facts[..<middle] { halves = try LineState.evolve(halves, fact, position: UInt64(index)) }
-        let firstHalf = halves
-        for (index, fact) in facts[middle...] { halves = try LineState.evolve(halves, fact, position: UInt64(index)) }
-        #expect(firstHalf != nil)
-        #expect(whole == halves, "seed \(seed)")
+    func paymentsRecordedLateGiveTheSameLineAtEveryMoment(_ seed: UInt64) throws {
+        let facts = RandomHistory.make(seed: seed, steps: 60)
+        let isPayment = { (fact: LedgerFact) -> Bool in if case .paymentReceived = fact.event { true } else { false } }
+        let late = facts.filter { !isPayment($0) } + facts.filter(isPayment)
+        #expect(late != facts, "seed \(seed): the history has no payment to record late")
+        let clock = ManualClock(.at("2030-01-01T00:00:00Z"))
+        let inOrder = Ledger.inMemory(clock: clock)
+        let recordedLate = Ledger.inMemory(clock: clock)
+        try inOrder.record(facts)
+        try recordedLate.record(late)
+        for moment in facts.filter({ if case .line = $0.stream { true } else { false } }).map(\.occurredAt) + [.at("2030-01-01T00:00:00Z")] {
+            let view = LineHistory.View(asOf: moment)
+            #expect(try inOrder.status(of: Given.number, view: view) == recordedLate.status(of: Given.number, view: view),
+                    "seed \(seed) as of \(moment.rfc3339)")
+        }
+        let debtsAtNotices = { (ledger: Ledger) throws -> [Rials] in try ledger.state(of: Given.number).notices.map(\.debtAtSending) }
+        #expect(try debtsAtNotices(inOrder) == debtsAtNotices(recordedLate), "seed \(seed)")
     }
 
     @Test(arguments: seeds)
