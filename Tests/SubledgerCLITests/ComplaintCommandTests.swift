@@ -45,6 +45,23 @@ struct ComplaintCommandTests {
         #expect(all.count == 2)
     }
 
+    /// interchange.md: an export imported into an empty store reproduces its hashes; a
+    /// complaint's position names an event earlier in the same file, given with its position.
+    @Test func CMP1_anExportWithAComplaintAboutAnEarlierEventImportedIntoAnEmptyStoreReproducesItsHashes() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.subledger("import", sandbox.file("facts.jsonl", WorkedExample.lines.joined(separator: "\n") + "\n")).status == 0)
+        let complaint = Self.complaint("C-1", about: "cut", position: 9, at: "2025-02-04T09:00:00Z")
+        #expect(try sandbox.subledger("import", sandbox.file("complaint.jsonl", complaint + "\n")).status == 0)
+        let export = try sandbox.subledger("export")
+        #expect(export.status == 0 && export.stdout.contains(#""position":9"#))
+        let copy = sandbox.folder + "/copy"
+        let imported = try sandbox.subledger("import", "--db", copy, try sandbox.file("export.jsonl", export.stdout))
+        #expect(imported.status == 0, "\(imported)")
+        let original = try sandbox.subledger("verify", "--json").json()
+        let copied = try sandbox.subledger("verify", "--db", copy, "--json").json()
+        #expect(copied["headHash"] == original["headHash"] && copied["ok"] == .bool(true))
+    }
+
     @Test func CMP1_givenAnAnswerToNoComplaintThenImportRefusesItNamingFileLineAndFieldAndRecordsNothing() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.subledger("import", sandbox.file("facts.jsonl", WorkedExample.lines.joined(separator: "\n") + "\n")).status == 0)
