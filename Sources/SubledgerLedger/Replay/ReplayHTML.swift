@@ -213,6 +213,7 @@ public struct ReplayHTML: Sendable {
     ul.rules{list-style:none;margin:3px 0 0;padding:0;font-size:12px}
     ul.rules li.ok{color:#1a7f37}ul.rules li.no{color:var(--cut);font-weight:bold}
     ul.rules li.finding{color:#7d4e00}ul.rules li.finding.violation{color:var(--cut)}
+    ul.rules li.complaint{color:#6639ba}
     footer{margin-top:20px;color:var(--muted);font-size:12px}
     """
 }
