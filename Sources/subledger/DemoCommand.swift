@@ -104,7 +104,7 @@ struct DemoCommand: ParsableCommand {
         out.append("  refunds owed                  " + Self.left(rials(report.refundsDue), 13) + " on \(report.linesOwedRefund) line(s) (VAN-3, LEG-2: proceeds and deposits beyond the debt)")
         out.append("  refunds paid                  " + Self.left(rials(report.refundsPaid), 13))
         out.append("")
-        out.append("Audit findings by rule: \(report.violationCount) violation(s) (rules broken on what was known), \(report.warningCount) warning(s) (SUS-2, facts recorded later)")
+        out.append("Audit findings by rule: \(report.violationCount) violation(s) (rules broken on what was known), \(report.warningCount) warning(s) (SUS-2, facts recorded later, a complaint answered late on purpose: CMP-1)")
         out.append("  rule     violations  warnings")
         for count in report.findingsByRule {
             out.append("  " + Self.pad(count.rule.rawValue, 7) + Self.left(String(count.violations), 11) + Self.left(String(count.warnings), 10))
@@ -136,6 +136,8 @@ struct DemoCommand: ParsableCommand {
             ("subledger audit --line \(highlights.massCutLines.first ?? "")\(db)", "one of \(highlights.massCutLines.count) lines cut on \(format.time(highlights.massCutAt)) (SUS-2)"),
             ("subledger settle \(highlights.vanityLines.first ?? "")\(db)", "a vanity number sold at auction, the rest refunded (VAN-1..3)"),
             ("subledger replay \(highlights.tenYearLine)\(db)", "a legal entity's ten-year line (LEG-1, LEG-2)"),
+            ("subledger replay \(highlights.complaintLine)\(db)", "complaints beside what they are about: one answered in time, one late (a CMP-1 warning on purpose), one owed an answer"),
+            ("subledger replay \(highlights.kycLine)\(db)", "suspended for KYC, the identity verified again, restored within 24 h (KYC-1, GEN-3)"),
             ("subledger due\(db) --at \(timeline.end.rfc3339)", "the operator's work list at the end of the demo"),
             ("subledger audit\(db)", "every finding, with its rule and position"),
             ("subledger export\(db) --line \(highlights.disputedLine)", "the line's events with their hashes (JSON Lines)"),

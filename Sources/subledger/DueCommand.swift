@@ -9,7 +9,8 @@ struct DueCommand: ParsableCommand {
         abstract: "The operator's work list: notices owed, cuts, revocations and auctions now allowed, refunds owed.",
         discussion: """
             Each entry names the line, the action (notice, oneWayCut, twoWayCut, writtenWarning, \
-            revoke, auction, refund), the rule that owes or allows it, and since when.
+            revoke, auction, refund, restore, erase, answer), the rule that owes or allows it, and since when; \
+            an answer (CMP-1) names the complaint, an erase the subscriber.
             """
     )
 
@@ -17,7 +18,7 @@ struct DueCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The moment to judge at (\(TimeArgument.help); default: now).", valueName: "time"),
             transform: TimeArgument.parse)
     var at: Timestamp?
-    @Flag(name: .long, help: "Print one JSON document: an array of {line, action, rule, since}.") var json = false
+    @Flag(name: .long, help: "Print one JSON document: an array of {line, action, rule, since} (and complaint or subscriber).") var json = false
 
     func run() throws {
         let ledger = try store.openLedger()
@@ -42,7 +43,8 @@ struct DueCommand: ParsableCommand {
         var table = TextTable([.left, .left, .left, .left])
         table.add("line", "action", "rule", "since (Tehran)")
         for entry in entries {
-            table.add(entry.subscriber.map { "\($0) (\(entry.line))" } ?? entry.line, entry.action.rawValue, entry.rule.rawValue, format.time(entry.since))
+            let action = entry.complaint.map { "\(entry.action.rawValue) \($0)" } ?? entry.action.rawValue
+            table.add(entry.subscriber.map { "\($0) (\(entry.line))" } ?? entry.line, action, entry.rule.rawValue, format.time(entry.since))
         }
         print(table.rendered(indent: "  "))
     }

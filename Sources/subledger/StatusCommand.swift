@@ -6,7 +6,7 @@ import SubledgerStore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "A line's state: status, plan, service, threshold, debt, credit, overdue, deposit, guarantee, refundDue, lateFees.",
+        abstract: "A line's state: status, plan, service, threshold, debt, credit, overdue, deposit, guarantee, refundDue, lateFees, openComplaints.",
         discussion: """
             Without --as-of the view is as of now: every recorded event that has occurred counts \
             (one dated later does not) and overdue is judged at the present moment. --as-of T counts the events that occurred up to T (and judges overdue at T); \
@@ -49,6 +49,7 @@ struct StatusCommand: ParsableCommand {
         table.add("service", report.service.rawValue)
         table.add("policy edition", report.policyEdition)
         for (label, text) in zip(amounts.map(\.0), Amount.rialsColumn(amounts.map(\.1))) { table.add(label, text) }
+        table.add("open complaints", "\(report.openComplaints) (CMP-1)")
         print(table.rendered(indent: "  "))
     }
 }

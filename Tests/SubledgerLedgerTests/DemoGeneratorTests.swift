@@ -85,6 +85,37 @@ struct DemoGeneratorTests {
         }
     }
 
+    /// CMP-1 and KYC-1 in the demo's story (issue 11, item 10): complaints answered in time,
+    /// one answered late (the CMP-1 warning is meant), one owed an answer at the end; a line
+    /// suspended for kyc and restored once the identity was verified again, with no finding.
+    @Test func CMP1_KYC1_theComplaintsAndTheKycRestorationAreInTheStory() throws {
+        let ledger = try Self.recorded.get()
+        let highlights = Self.generation.highlights
+        let end = Self.generation.timeline.end
+        let complaints = try ledger.history(of: highlights.complaintLine)
+        #expect(complaints.facts.filter { $0.event.type == .complaintFiled }.count == 3)
+        #expect(complaints.facts.filter { $0.event.type == .complaintAnswered }.allSatisfy { $0.fact.metadata["rule"] == "CMP-1" })
+        // At the demo's end: the late answer; as of now (years later), the third too, still unanswered.
+        let atEnd = try DemoReport(ledger: ledger, at: end).findings.filter { $0.line == highlights.complaintLine }
+        #expect(atEnd.map(\.rule) == ["CMP-1"] && atEnd.first?.message.hasPrefix("ComplaintAnswered") == true, "\(atEnd.map(\.message))")
+        let findings = try ledger.audit(line: highlights.complaintLine)
+        #expect(findings.map(\.rule) == ["CMP-1", "CMP-1"], "\(findings.map(\.message))")
+        #expect(findings.allSatisfy { $0.severity == .warning })
+        #expect(try ledger.due(at: end).filter { $0.line == highlights.complaintLine && $0.action == .answer }.count == 1)
+        let replay = try ledger.replay(of: highlights.complaintLine)
+        let complainedOf = replay.entries.filter { $0.complaintRoles.contains { $0.role == .complainedOf } }
+        #expect(complainedOf.count == 1 && complainedOf.first?.type == .invoiceIssued)
+        #expect(try ledger.state(of: highlights.complaintLine).noticeChannel == .app)
+
+        let kyc = try ledger.history(of: highlights.kycLine)
+        let suspension = try #require(kyc.facts.first { if case .lineSuspended(let cut) = $0.event { cut.reason == .kyc } else { false } })
+        let restoration = try #require(kyc.facts.first { $0.event.type == .lineRestored && $0.position > suspension.position })
+        let verified = try #require(kyc.subscriberFacts.last { $0.event.type == .identityVerified })
+        #expect(suspension.occurredAt < verified.occurredAt && verified.occurredAt < restoration.occurredAt)
+        #expect(restoration.occurredAt < verified.occurredAt.adding(hours: 24))
+        #expect(try ledger.audit(line: highlights.kycLine).isEmpty)
+    }
+
     @Test func vanityNumbersAndTheTenYearLineAreNetted() throws {
         let ledger = try Self.recorded.get()
         let highlights = Self.generation.highlights

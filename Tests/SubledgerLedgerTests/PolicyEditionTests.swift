@@ -163,6 +163,7 @@ struct PolicyEditionTests {
             #expect(edition.legalEntityMinimumActiveYears == 10)
             #expect(edition.legalEntityGraceYears == 2)
             #expect(edition.retentionMonthsAfterLastSubscription == 6)
+            #expect(edition.complaintAnswerDays == 15)  // CMP-1
             #expect(edition.maximumReconnectionFeeRials == nil)
             #expect(edition.thresholdCutDirection == .oneWay)
             #expect(edition.noticeRequiredBeforeEveryDebtCut)
@@ -293,7 +294,7 @@ struct PolicyEditionTests {
         "retentionMonthsAfterLastSubscription", "thresholdCutDirection",
         "noticeRequiredBeforeEveryDebtCut", "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
         "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
-        "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours",
+        "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours", "complaintAnswerDays",
     ])
     func missingField(_ field: String) throws {
         let error = try refusal { $0[field] = nil }
@@ -324,7 +325,7 @@ struct PolicyEditionTests {
         "noDepositFixedThresholdRials", "noDepositMobileThresholdRials", "invoiceMinimumIntervalMonths",
         "invoicePaymentDays", "oneWayMinimumDays", "graceAfterWrittenWarningYears", "vanityExtraHoldYears",
         "legalEntityMinimumActiveYears", "legalEntityGraceYears", "retentionMonthsAfterLastSubscription",
-        "maximumReconnectionFeeRials",
+        "maximumReconnectionFeeRials", "complaintAnswerDays",
     ])
     func negativeNumber(_ field: String) throws {
         let error = try refusal { $0[field] = .integer(-1) }

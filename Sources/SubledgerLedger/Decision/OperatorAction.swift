@@ -13,7 +13,8 @@ public enum OperatorAction: Hashable, Sendable {
     /// A cut for debt or another reason; for debt, the cut notice is sent with it (GEN-5).
     case cut(direction: LineSuspended.Direction, reason: LineSuspended.Reason)
     case restore(reconnectionFee: Rials)
-    /// The written warning of OVD-3, with its renewed notice (`revocation`, by SMS) when none
+    /// The written warning of OVD-3, with its renewed notice (`revocation`, by the channel the
+    /// subscriber chose, PLAN-5) when none
     /// was sent after the one-way period; `noticeID` (the warning's) as for
     /// ``sendNotice(kind:channel:deadline:noticeID:)``.
     case sendWrittenWarning(channel: NoticeSent.Channel, noticeID: String? = nil)
@@ -25,6 +26,9 @@ public enum OperatorAction: Hashable, Sendable {
     case payRefund(amount: Rials?)
     /// Always refused (GEN-2); here so that a caller learns why.
     case chargeLateFee(amount: Rials)
+    /// The operator's answer to a complaint of the line (CMP-1); a second answer, or one to
+    /// no complaint, is refused.
+    case answerComplaint(complaintID: String, outcome: ComplaintAnswered.Outcome)
 }
 
 /// The events an action records, before they are judged.
@@ -47,7 +51,7 @@ extension OperatorAction {
             var events: [LedgerEvent] = []
             if reason.isForDebt, line.cutNotice(for: direction, at: time) == nil {
                 let kind: NoticeSent.Kind = direction == .oneWay ? .oneWayCut : .twoWayCut
-                events.append(.noticeSent(NoticeSent(noticeID: "\(kind.rawValue)-\(stamp)", kind: kind, channel: .sms, deadline: nil, fee: 0)))
+                events.append(.noticeSent(NoticeSent(noticeID: "\(kind.rawValue)-\(stamp)", kind: kind, channel: line.noticeChannel, deadline: nil, fee: 0)))
             }
             events.append(.lineSuspended(suspension))
             return events
@@ -57,7 +61,7 @@ extension OperatorAction {
             // was sent after the one-way period.
             var events: [LedgerEvent] = []
             if line.renewedNotice(at: time, edition: edition) == nil {
-                events.append(.noticeSent(NoticeSent(noticeID: "revocation-\(stamp)", kind: .revocation, channel: .sms, deadline: nil, fee: 0)))
+                events.append(.noticeSent(NoticeSent(noticeID: "revocation-\(stamp)", kind: .revocation, channel: line.noticeChannel, deadline: nil, fee: 0)))
             }
             events.append(.noticeSent(NoticeSent(noticeID: noticeID ?? "writtenWarning-\(stamp)", kind: .writtenWarning, channel: channel, deadline: nil, fee: 0)))
             return events
@@ -69,6 +73,8 @@ extension OperatorAction {
             let owed = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation).refundDue
             return [.refundPaid(RefundPaid(amount: amount ?? owed))]
         case .chargeLateFee(let amount): return [.lateFeeCharged(LateFeeCharged(amount: amount))]
+        case .answerComplaint(let complaintID, let outcome):
+            return [.complaintAnswered(ComplaintAnswered(complaintID: complaintID, outcome: outcome))]
         }
     }
 }

@@ -13,8 +13,8 @@ extension LineState {
     /// The restoration owed at `time`, if any (section 9 reading of GEN-3 and KYC-1): a line
     /// cut for debt that no longer owes what allowed the cut (OVD-2's test), owed since the
     /// latest change of its debt after the cut (the payment that settled it, reading); a
-    /// line suspended for `kyc` whose owner's identity was verified after the suspension,
-    /// owed since the verification.
+    /// line suspended for `kyc` whose owner's identity was verified (again) after the
+    /// suspension, owed since that verification.
     func restorationOwed(at time: Timestamp, subscriber: SubscriberState?, editions: PolicyEditions) -> RestorationOwed? {
         guard status == .oneWay || status == .twoWay, let cut = openingCut else { return nil }
         let reason = cut.suspension.reason
@@ -24,7 +24,8 @@ extension LineState {
             return RestorationOwed(rule: "GEN-3", since: settled,
                                    reason: "the line no longer owes what allowed its \(reason.rawValue) cut (debt \(debt), overdue \(overdue(at: time)))")
         }
-        if reason == .kyc, let verifiedAt = subscriber?.verifiedAt, verifiedAt >= cut.at, verifiedAt <= time {
+        // The latest verification: one made again after the suspension (KYC-1).
+        if reason == .kyc, let verifiedAt = subscriber?.lastVerifiedAt, verifiedAt >= cut.at, verifiedAt <= time {
             return RestorationOwed(rule: "KYC-1", since: verifiedAt, reason: "the subscriber's identity was verified at \(verifiedAt)")
         }
         return nil

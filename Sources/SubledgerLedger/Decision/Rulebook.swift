@@ -22,7 +22,9 @@ public enum Rulebook: Sendable {
         }
         switch fact.event {
         case .invoiceIssued(let invoice): judgeInvoice(invoice, at: time, line: line, context: context, into: &list)
-        case .noticeSent(let notice): judgeNotice(notice, at: time, line: line, context: context, into: &list)
+        case .noticeSent(let notice):
+            judgeNotice(notice, at: time, line: line, context: context, into: &list)
+            judgeNoticeChannel(notice, line: line, into: &list)
         case .lateFeeCharged(let lateFeeCharged):
             list.forbid("GEN-2", "a late fee of \(lateFeeCharged.amount) rials: the operator may not charge damages or late fees")
         case .lineSuspended(let suspension): judgeSuspension(suspension, at: time, line: line, context: context, into: &list)
@@ -38,6 +40,7 @@ public enum Rulebook: Sendable {
         case .refundPaid(let refundPaid): judgeRefund(refundPaid.amount, line: line, context: context, into: &list)
         case .depositRefunded, .guaranteeReleased:
             list.allow("PLAN-4", "deposits and guarantees are held apart and may be returned")
+        case .complaintAnswered(let answer): judgeComplaintAnswer(answer, at: time, line: line, context: context, into: &list)
         default:
             break
         }

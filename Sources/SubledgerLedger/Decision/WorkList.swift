@@ -7,6 +7,8 @@ public struct DueAction: Hashable, Sendable {
         case notice, oneWayCut, twoWayCut, writtenWarning, revoke, auction, refund, restore
         /// Make a subscriber's personal data unreadable (RET-1): `subscriber` names them.
         case erase
+        /// Answer a complaint of the line (CMP-1): `complaint` names it.
+        case answer
     }
 
     public var line: String
@@ -16,13 +18,16 @@ public struct DueAction: Hashable, Sendable {
     /// The subscriber an `erase` is about (`line` is then the line whose end started the
     /// retention); `nil` for the actions on a line.
     public var subscriber: String?
+    /// The complaint an `answer` is about; `nil` for the other actions.
+    public var complaint: String?
 
-    public init(line: String, action: Kind, rule: RuleID, since: Timestamp, subscriber: String? = nil) {
+    public init(line: String, action: Kind, rule: RuleID, since: Timestamp, subscriber: String? = nil, complaint: String? = nil) {
         self.line = line
         self.action = action
         self.rule = rule
         self.since = since
         self.subscriber = subscriber
+        self.complaint = complaint
     }
 }
 
@@ -79,6 +84,11 @@ public enum WorkList: Sendable {
         if statement.refundDue > 0 {
             entries.append(DueAction(line: line.number, action: .refund, rule: line.subscriptionValue != nil ? "LEG-2" : "VAN-3",
                                      since: line.soldAt ?? line.revokedAt ?? line.statusSince))
+        }
+        // CMP-1: every complaint not answered yet, owed since it was filed.
+        for complaint in line.openComplaints where complaint.filedAt <= time {
+            entries.append(DueAction(line: line.number, action: .answer, rule: "CMP-1", since: complaint.filedAt,
+                                     complaint: complaint.complaint.complaintID))
         }
         return entries
     }

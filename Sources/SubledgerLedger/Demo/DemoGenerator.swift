@@ -61,16 +61,41 @@ public enum DemoGenerator: Sendable {
             }
         }
         keys.sort { ($0.recorded, $0.track, $0.index) < ($1.recorded, $1.track, $1.index) }
+        let logPositions = positionsInLog(of: tracks, keys: keys)
         var ids = DemoRandom(seed: seed, stream: 0xE7E7_1D00)
         var facts: [LedgerFact] = []
         facts.reserveCapacity(keys.count)
         for key in keys {
             var fact = tracks[Int(key.track)][Int(key.index)]
             fact.eventID = EventID.random(using: &ids)
+            // CMP-1: a complaint names the event it is about by its position in the log; the
+            // simulation knew its place in the line's own facts (1-based).
+            if case .complaintFiled(var complaint) = fact.event, let place = complaint.position {
+                complaint.position = logPositions[key.track]?[Int(place) - 1]
+                fact.event = .complaintFiled(complaint)
+            }
             facts.append(fact)
         }
         let mistakes = Set(population.lines.filter(\.hasMistake).map(\.number))
         return DemoGeneration(seed: seed, population: population, timeline: timeline, facts: facts, mistakeLines: mistakes, anomalies: anomalies)
+    }
+
+    /// For each track holding a complaint about an event, the position in the log (of an
+    /// empty store, as ``record(_:into:eventsPerTransaction:batchSize:)`` asks) of each of
+    /// its facts, by its index in the track.
+    private static func positionsInLog(of tracks: [[LedgerFact]], keys: [(recorded: Int64, track: Int32, index: Int32)]) -> [Int32: [Int: UInt64]] {
+        var complaining: Set<Int32> = []
+        for (track, facts) in tracks.enumerated() {
+            for fact in facts {
+                if case .complaintFiled(let complaint) = fact.event, complaint.position != nil { complaining.insert(Int32(track)) }
+            }
+        }
+        guard !complaining.isEmpty else { return [:] }
+        var positions: [Int32: [Int: UInt64]] = [:]
+        for (offset, key) in keys.enumerated() where complaining.contains(key.track) {
+            positions[key.track, default: [:]][Int(key.index)] = UInt64(offset + 1)
+        }
+        return positions
     }
 
     /// The subscriber's registration and identity check (KYC-1), an hour or few before its

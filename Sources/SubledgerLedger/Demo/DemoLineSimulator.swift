@@ -7,7 +7,8 @@ import SubledgerStore
 /// facts for the audit to find. Facts come out in recording order with `recordedAt` set.
 struct DemoLineSimulator {
     let plan: DemoLinePlan
-    let owner: SubscriberState
+    /// The line's owner as the simulation knows them (a verification made again, KYC-1, updates it).
+    private(set) var owner: SubscriberState
     let timeline: DemoTimeline
     let editions: PolicyEditions
     var random: DemoRandom
@@ -75,6 +76,12 @@ struct DemoLineSimulator {
 
     private enum Step {
         case disputedCut, cutWithoutNotice, lateFee, otherLinesDebtCut(String), massCut
+        /// CMP-1: the subscriber files a complaint (about the latest invoice when `aboutInvoice`).
+        case fileComplaint(id: String, about: ComplaintFiled.About, channel: NoticeSent.Channel, aboutInvoice: Bool)
+        /// CMP-1: the operator answers it, through the rules.
+        case answerComplaint(id: String, outcome: ComplaintAnswered.Outcome)
+        /// KYC-1: the cut notice, the suspension for `kyc`, the identity verified again, the restoration.
+        case kycNotice, kycCut, kycVerified, kycRestore
     }
 
     /// Charges recorded and not yet billed, by the invoice item they become (BIL-2).
@@ -131,7 +138,7 @@ struct DemoLineSimulator {
 
     private mutating func activate() {
         let activated = LineActivated(subscriberID: owner.registration.subscriberID, service: plan.service, plan: plan.plan,
-                                      connectionFee: plan.connectionFee, vanityPremium: plan.vanityPremium)
+                                      connectionFee: plan.connectionFee, vanityPremium: plan.vanityPremium, noticeChannel: plan.noticeChannel)
         var fact = LedgerFact.line(plan.number, plan.activatedAt, .lineActivated(activated), metadata: ["actor": "operator"])
         let context = RuleContext(line: nil, subscriber: owner, editions: editions, calendar: timeline.calendar)
         let judgements = Rulebook.judge(fact, context: context)
@@ -171,6 +178,23 @@ struct DemoLineSimulator {
             schedule(.scripted(.massCut), at: at)
             quietFrom = at.adding(milliseconds: -30 * Self.day)
             quietUntil = at
+        case .complaints(let firstAt):
+            // Answered within the complaint's days; answered after them (a CMP-1 warning on
+            // purpose); filed shortly before the end, owed an answer there.
+            schedule(.scripted(.fileComplaint(id: "C-\(code)-1", about: .invoice, channel: .call, aboutInvoice: true)), at: firstAt)
+            schedule(.scripted(.answerComplaint(id: "C-\(code)-1", outcome: .upheld)),
+                     at: timeline.morning(atOrAfter: firstAt.adding(days: 3)).adding(milliseconds: 25 * Self.minute))
+            let second = firstAt.adding(milliseconds: 40 * Self.day + 2 * Self.hour)
+            schedule(.scripted(.fileComplaint(id: "C-\(code)-2", about: .charge, channel: .app, aboutInvoice: false)), at: second)
+            schedule(.scripted(.answerComplaint(id: "C-\(code)-2", outcome: .rejected)),
+                     at: timeline.morning(atOrAfter: second.adding(days: 19)).adding(milliseconds: 35 * Self.minute))
+            schedule(.scripted(.fileComplaint(id: "C-\(code)-3", about: .other, channel: .sms, aboutInvoice: false)),
+                     at: timeline.end.adding(milliseconds: -4 * Self.day - 5 * Self.hour))
+        case .kycRestoration(let at):
+            schedule(.scripted(.kycNotice), at: at.adding(milliseconds: -50 * Self.minute))
+            schedule(.scripted(.kycCut), at: at)
+            schedule(.scripted(.kycVerified), at: at.adding(milliseconds: 2 * Self.day + 3 * Self.hour))
+            schedule(.scripted(.kycRestore), at: at.adding(milliseconds: 2 * Self.day + 5 * Self.hour))
         default:
             break
         }
@@ -254,7 +278,8 @@ struct DemoLineSimulator {
             let terms = ThresholdTerms(edition: editions.edition(at: time), line: line)
             if kind.isThresholdNotice, case .success = line.standingThresholdNotice(at: time, editions: editions) { return }
             guard !kind.isThresholdNotice || terms.noticeIsDue(line.debt) else { return }
-            sendNotice(kind, channel: .call, at: time, deadline: terms.noticeMinimumDeadline(from: time), failure: 0)
+            // By another channel than the one that failed (BIL-4 allows it after a failure, DLV-1).
+            sendNotice(kind, channel: line.noticeChannel == .call ? .sms : .call, at: time, deadline: terms.noticeMinimumDeadline(from: time), failure: 0)
         case .restore:
             guard let line = state, line.status == .oneWay || line.status == .twoWay, canRestore(line, at: time) else { return }
             let fee: Rials = random.chance(20) ? 30_000 : 0
@@ -301,7 +326,8 @@ struct DemoLineSimulator {
         let lag = time == occurredAt ? random.milliseconds(seconds: 1, 30) : time.millisecondsSinceEpoch - occurredAt.millisecondsSinceEpoch
         record(.line(plan.number, occurredAt, .paymentReceived(PaymentReceived(paymentID: id, amount: amount, method: method)), metadata: ["actor": method == "bank" ? "bank" : "subscriber"]),
                lag: lag)
-        if let line = state, line.status == .oneWay || line.status == .twoWay, canRestore(line, at: time) {
+        // A line suspended for kyc is restored once the identity is verified, not by a payment.
+        if cutReason != .kyc, let line = state, line.status == .oneWay || line.status == .twoWay, canRestore(line, at: time) {
             schedule(.restore, at: time.adding(milliseconds: Int64(random.int(10...90)) * Self.minute))
         }
     }
@@ -382,7 +408,7 @@ struct DemoLineSimulator {
                 if case .disputed = plan.script, inQuietWindow(time) {
                     if !scriptedNoticeSent {
                         scriptedNoticeSent = true
-                        sendNotice(.thresholdWarning, channel: .sms, at: time, deadline: terms.noticeMinimumDeadline(from: time), failure: 100)
+                        sendNotice(.thresholdWarning, channel: line.noticeChannel, at: time, deadline: terms.noticeMinimumDeadline(from: time), failure: 100)
                     }
                     return
                 }
@@ -390,7 +416,7 @@ struct DemoLineSimulator {
                 switch line.standingThresholdNotice(at: time, editions: editions) {
                 case .failure:
                     let kind: NoticeSent.Kind = line.plan == .noDeposit && !terms.cutLevelReached(line.debt) ? .thresholdWarning : .thresholdReached
-                    sendNotice(kind, channel: .sms, at: time,
+                    sendNotice(kind, channel: line.noticeChannel, at: time,
                                deadline: terms.noticeMinimumDeadline(from: time), failure: 5)
                     return
                 case .success(let standing):
@@ -534,6 +560,34 @@ struct DemoLineSimulator {
                 return
             }
             cut(.oneWay, .overdue, at: time)
+        case .fileComplaint(let id, let about, let channel, let aboutInvoice):
+            // The simulation knows the invoice's place in the line's own facts; the generator
+            // turns it into its position in the log (DemoGenerator).
+            let position = aboutInvoice ? line.invoices.last?.position : nil
+            record(.line(plan.number, time, .complaintFiled(ComplaintFiled(complaintID: id, about: about, channel: channel, position: position)),
+                         metadata: ["actor": "subscriber"]), lag: random.milliseconds(seconds: 20, 600))
+        case .answerComplaint(let id, let outcome):
+            decide(.answerComplaint(complaintID: id, outcome: outcome), at: time, actor: "customer-care")
+        case .kycNotice:
+            guard line.status == .active else { anomalies.append("\(plan.number): the kyc notice found the line \(line.status)"); return }
+            decide(.sendNotice(kind: .oneWayCut, channel: line.noticeChannel, deadline: nil), at: time)
+        case .kycCut:
+            guard line.status == .active, decide(.cut(direction: .oneWay, reason: .kyc), at: time) else {
+                anomalies.append("\(plan.number): the kyc suspension found the line \(line.status)")
+                return
+            }
+            cutReason = .kyc
+        case .kycVerified:
+            let fact = LedgerFact(stream: .subscriber(owner.registration.subscriberID), occurredAt: time,
+                                  event: .identityVerified(IdentityVerified(documents: ["national id card (checked again)"])),
+                                  metadata: ["actor": "kyc"], recordedAt: nil)
+            record(fact, lag: 700)
+        case .kycRestore:
+            guard line.status == .oneWay, decide(.restore(reconnectionFee: 0), at: time) else {
+                anomalies.append("\(plan.number): the kyc restoration found the line \(line.status)")
+                return
+            }
+            cutReason = nil
         }
     }
 
@@ -574,15 +628,20 @@ struct DemoLineSimulator {
     /// The line's short code in ids: its last seven digits.
     private var code: String { String(plan.number.suffix(7)) }
 
-    /// Folds `fact` into the line and keeps it, recorded `lag` ms after it occurred (never
-    /// before the line's previous fact).
+    /// Folds `fact` into the line (or, for a fact of the owner's stream, such as a
+    /// verification made again for KYC-1, into ``owner``) and keeps it, recorded `lag` ms
+    /// after it occurred (never before the line's previous fact).
     private mutating func record(_ fact: LedgerFact, lag: Int64) {
         var fact = fact
         let recorded = max(fact.occurredAt.millisecondsSinceEpoch + lag, lastRecorded + 1)
         lastRecorded = recorded
         fact.recordedAt = Timestamp(millisecondsSinceEpoch: recorded)
         do {
-            state = try LineState.evolve(state, fact, position: UInt64(facts.count + 1))
+            if case .subscriber = fact.stream {
+                owner = try SubscriberState.evolve(owner, fact)
+            } else {
+                state = try LineState.evolve(state, fact, position: UInt64(facts.count + 1))
+            }
             facts.append(fact)
         } catch {
             anomalies.append("\(plan.number): \(fact.event.type.rawValue) at \(fact.occurredAt.rfc3339) cannot be recorded: \(error)")

@@ -45,6 +45,14 @@ public enum DemoScript: Hashable, Sendable {
     /// A non-governmental legal entity's ten-year mobile line: two-year grace (LEG-1), the
     /// subscription's value netted and refunded (LEG-2).
     case tenYearLegalEntity(subscriptionValue: Rials)
+    /// Complaints (CMP-1) from `firstAt` on: one about an invoice answered within the
+    /// `complaintAnswerDays`, one about a charge answered late (a CMP-1 warning on purpose),
+    /// one filed a few days before the demo's end, owed an answer (`due`'s `answer`).
+    case complaints(firstAt: Timestamp)
+    /// A suspension for `kyc` at `at`, announced by a cut notice; the subscriber's identity
+    /// verified again two days later and the line restored within the
+    /// `restorationWarningHours` (KYC-1, GEN-3).
+    case kycRestoration(at: Timestamp)
 }
 
 /// One line of the demo as planned, before it is simulated.
@@ -74,6 +82,8 @@ public struct DemoLinePlan: Hashable, Sendable {
     /// Usage records the mediation sends in a billing period (1: one, sometimes two; more
     /// for the long-lived line of the fact stream at scale, ``DemoFactStream``).
     public var usageRecordsPerPeriod = 1
+    /// The channel the subscriber chose for notices (PLAN-5); `nil`: none given, `sms`.
+    public var noticeChannel: NoticeSent.Channel?
 
     /// Whether the operator breaks a rule on this line on purpose (for the audit).
     public var hasMistake: Bool {
@@ -97,6 +107,9 @@ public struct DemoHighlights: Hashable, Sendable {
     public var bankDelayLine = ""
     public var vanityLines: [String] = []
     public var tenYearLine = ""
+    /// The line with complaints (CMP-1), and the one suspended for `kyc` and restored (KYC-1).
+    public var complaintLine = ""
+    public var kycLine = ""
     /// A line of the main population with a history built entirely through the rules.
     public var lawfulLine = ""
 

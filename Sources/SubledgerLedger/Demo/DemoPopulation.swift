@@ -122,6 +122,22 @@ public struct DemoPopulation: Sendable {
         companyFixed.held = 1_500_000
         companyFixed.monthlyUsage = 90_000
         add(companyFixed)
+
+        // Complaints (CMP-1): answered in time, answered late (a warning on purpose), and one
+        // still owed an answer at the end.
+        var complaining = line(of: person(), service: .mobile, plan: .noDeposit, activatedAt: windowStart.adding(milliseconds: 14 * day + 35_000_000))
+        complaining.habit = .prompt
+        complaining.spikePercent = 0
+        complaining.noticeChannel = .app  // PLAN-5: its notices go by the app (BIL-4)
+        complaining.script = .complaints(firstAt: timeline.billingTime(month: endMonth - 6, day: complaining.billingDay).adding(milliseconds: 2 * day + 9 * 3_600_000))
+        highlights.complaintLine = add(complaining)
+
+        // A suspension for KYC, the identity verified again, the line restored (KYC-1, GEN-3).
+        var kyc = line(of: person(), service: .fixed, plan: .noDeposit, activatedAt: windowStart.adding(milliseconds: 16 * day + 31_000_000))
+        kyc.habit = .prompt
+        kyc.spikePercent = 0
+        kyc.script = .kycRestoration(at: timeline.morning(atOrAfter: timeline.billingTime(month: endMonth - 3, day: 20)).adding(milliseconds: 40 * 60_000))
+        highlights.kycLine = add(kyc)
     }
 
     /// A billing day whose invoice falls due `daysBefore` days before `time` (BIL-3's 15 days).

@@ -73,7 +73,13 @@ public struct DemoReport: Sendable {
                 }
             }
         }
-        do { findings += try Auditor.audit(histories, editions: ledger.editions, calendar: ledger.calendar) } catch {
+        do {
+            findings += try Auditor.audit(histories, editions: ledger.editions, calendar: ledger.calendar)
+            // Complaints unanswered at `time` after their time to answer (CMP-1).
+            for history in histories {
+                findings += try Auditor.unansweredComplaints(history, at: time, editions: ledger.editions, calendar: ledger.calendar)
+            }
+        } catch {
             throw LedgerError(.badFact(error))
         }
         subscriberCount = subscribers.count

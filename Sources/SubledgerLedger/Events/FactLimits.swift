@@ -97,6 +97,11 @@ enum FactCheck {
         }
     }
 
+    /// A position of the log: 1 or more (CMP-1's `position`).
+    static func position(_ position: UInt64, field: String) throws(FactError) {
+        guard position >= 1 else { throw FactError(field: field, reason: "must be a position of the log (1 or more), not 0") }
+    }
+
     static func period(start: Timestamp, end: Timestamp) throws(FactError) {
         guard end >= start else { throw FactError(field: "data.periodEnd", reason: "is before periodStart") }
     }

@@ -94,6 +94,28 @@ struct FieldReader {
         return choice
     }
 
+    /// An optional member that is one of `type`'s cases (absent or `null`: `nil`).
+    mutating func optionalChoice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(FactError) -> T?
+    where T.RawValue == String {
+        guard let value = object[key], value != .null else {
+            markSeen(key, at: object.memberIndex(key))
+            return nil
+        }
+        return try choice(key, type)
+    }
+
+    /// An optional position in the log (a whole number, at least 1; absent or `null`: `nil`).
+    mutating func optionalPosition(_ key: String) throws(FactError) -> UInt64? {
+        guard let value = object[key], value != .null else {
+            markSeen(key, at: object.memberIndex(key))
+            return nil
+        }
+        let read = try self.value(key)
+        guard case .integer(let number) = read else { throw failure(key, "must be a position (a whole number), not \(read.typeName)") }
+        guard number >= 1 else { throw failure(key, "must be a position of the log (1 or more), not \(number)") }
+        return UInt64(number)
+    }
+
     mutating func array(_ key: String, maximumCount: Int = FactLimits.itemsMaximumCount) throws(FactError) -> [JSONValue] {
         let value = try value(key)
         guard case .array(let elements) = value else { throw failure(key, "must be an array, not \(value.typeName)") }

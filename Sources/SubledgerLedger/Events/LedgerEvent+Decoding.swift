@@ -42,7 +42,8 @@ extension LedgerEvent {
             return .lineActivated(LineActivated(
                 subscriberID: try reader.identifier("subscriberId"), service: try reader.choice("service", Service.self),
                 plan: try reader.choice("plan", Plan.self), connectionFee: try reader.amount("connectionFee", positive: false),
-                vanityPremium: try reader.amount("vanityPremium", positive: false)
+                vanityPremium: try reader.amount("vanityPremium", positive: false),
+                noticeChannel: try reader.optionalChoice("noticeChannel", NoticeSent.Channel.self)
             ))
         case .depositPaid: return .depositPaid(DepositPaid(amount: try reader.amount("amount", positive: true)))
         case .guaranteePaid: return .guaranteePaid(GuaranteePaid(amount: try reader.amount("amount", positive: true)))
@@ -80,6 +81,14 @@ extension LedgerEvent {
         case .auctionSold: return .auctionSold(AuctionSold(price: try reader.amount("price", positive: true)))
         case .subscriptionValueSettled: return .subscriptionValueSettled(SubscriptionValueSettled(value: try reader.amount("value", positive: false)))
         case .refundPaid: return .refundPaid(RefundPaid(amount: try reader.amount("amount", positive: true)))
+        case .complaintFiled:
+            return .complaintFiled(ComplaintFiled(
+                complaintID: try reader.identifier("complaintId"), about: try reader.choice("about", ComplaintFiled.About.self),
+                channel: try reader.choice("channel", NoticeSent.Channel.self), position: try reader.optionalPosition("position")
+            ))
+        case .complaintAnswered:
+            return .complaintAnswered(ComplaintAnswered(complaintID: try reader.identifier("complaintId"),
+                                                        outcome: try reader.choice("outcome", ComplaintAnswered.Outcome.self)))
         }
     }
 

@@ -14,9 +14,12 @@ extension LedgerEvent {
         case .identityVerified(let identityVerified):
             return ["documents": .array(identityVerified.documents.map { .string($0) })]
         case .lineActivated(let activated):
-            return ["subscriberId": .string(activated.subscriberID), "service": .string(activated.service.rawValue),
-                    "plan": .string(activated.plan.rawValue), "connectionFee": .integer(activated.connectionFee),
-                    "vanityPremium": .integer(activated.vanityPremium)]
+            var data: JSONObject = ["subscriberId": .string(activated.subscriberID), "service": .string(activated.service.rawValue),
+                                    "plan": .string(activated.plan.rawValue), "connectionFee": .integer(activated.connectionFee),
+                                    "vanityPremium": .integer(activated.vanityPremium)]
+            // PLAN-5: only when given, so an activation recorded before the field hashes the same.
+            if let channel = activated.noticeChannel { data["noticeChannel"] = .string(channel.rawValue) }
+            return data
         case .depositPaid(let depositPaid):
             return ["amount": .integer(depositPaid.amount)]
         case .guaranteePaid(let guaranteePaid):
@@ -66,6 +69,13 @@ extension LedgerEvent {
             return ["price": .integer(auctionSold.price)]
         case .subscriptionValueSettled(let subscriptionValueSettled):
             return ["value": .integer(subscriptionValueSettled.value)]
+        case .complaintFiled(let complaint):
+            var data: JSONObject = ["complaintId": .string(complaint.complaintID), "about": .string(complaint.about.rawValue),
+                                    "channel": .string(complaint.channel.rawValue)]
+            if let position = complaint.position { data["position"] = .integer(Int64(position)) }
+            return data
+        case .complaintAnswered(let answer):
+            return ["complaintId": .string(answer.complaintID), "outcome": .string(answer.outcome.rawValue)]
         }
     }
 }

@@ -174,3 +174,38 @@ public struct RefundPaid: Hashable, Sendable {
         self.amount = amount
     }
 }
+
+/// `ComplaintFiled` (CMP-1): the subscriber's complaint or objection about the line, with
+/// its time (the event's `occurredAt`); `position`, when given, names the event complained
+/// of: an event of the same line recorded before the complaint.
+public struct ComplaintFiled: Hashable, Sendable {
+    public enum About: String, Hashable, Sendable, CaseIterable { case cut, invoice, notice, charge, other }
+
+    public var complaintID: String
+    public var about: About
+    /// The channel by which the complaint came in.
+    public var channel: NoticeSent.Channel
+    /// The position of the event complained of, if the complaint names one.
+    public var position: UInt64?
+
+    public init(complaintID: String, about: About, channel: NoticeSent.Channel, position: UInt64? = nil) {
+        self.complaintID = complaintID
+        self.about = about
+        self.channel = channel
+        self.position = position
+    }
+}
+
+/// `ComplaintAnswered` (CMP-1): the operator's answer to a complaint of the line, with its
+/// time (the event's `occurredAt`).
+public struct ComplaintAnswered: Hashable, Sendable {
+    public enum Outcome: String, Hashable, Sendable, CaseIterable { case upheld, rejected, partial }
+
+    public var complaintID: String
+    public var outcome: Outcome
+
+    public init(complaintID: String, outcome: Outcome) {
+        self.complaintID = complaintID
+        self.outcome = outcome
+    }
+}

@@ -31,6 +31,8 @@ public enum LedgerEvent: Hashable, Sendable {
     case auctionSold(AuctionSold)
     case subscriptionValueSettled(SubscriptionValueSettled)
     case refundPaid(RefundPaid)
+    case complaintFiled(ComplaintFiled)
+    case complaintAnswered(ComplaintAnswered)
 
     /// The `type` of the interchange format.
     public var type: EventType {
@@ -59,6 +61,8 @@ public enum LedgerEvent: Hashable, Sendable {
         case .auctionSold: .auctionSold
         case .subscriptionValueSettled: .subscriptionValueSettled
         case .refundPaid: .refundPaid
+        case .complaintFiled: .complaintFiled
+        case .complaintAnswered: .complaintAnswered
         }
     }
 }
@@ -89,6 +93,8 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
     case auctionSold = "AuctionSold"
     case subscriptionValueSettled = "SubscriptionValueSettled"
     case refundPaid = "RefundPaid"
+    case complaintFiled = "ComplaintFiled"
+    case complaintAnswered = "ComplaintAnswered"
 
     /// Whether the event belongs to a subscriber's stream (otherwise a line's).
     public var isSubscriberEvent: Bool { self == .subscriberRegistered || self == .identityVerified || self == .personalDataErased }
@@ -99,7 +105,7 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .lineActivated, .invoiceIssued, .noticeSent, .lateFeeCharged, .lineSuspended, .lineRestored, .lineRevoked,
              .expertValuationRecorded, .auctionSold, .subscriptionValueSettled, .refundPaid,
-             .depositRefunded, .guaranteeReleased:
+             .depositRefunded, .guaranteeReleased, .complaintAnswered:
             true
         default:
             false
@@ -156,14 +162,23 @@ public struct LineActivated: Hashable, Sendable {
     public var connectionFee: Rials
     /// The premium paid at auction for a vanity number (PLAN-3); 0 if none.
     public var vanityPremium: Rials
+    /// The channel the subscriber chose for notices of their debt (PLAN-5, BIL-4), as given;
+    /// `nil` when the activation names none: the default, `sms` (``chosenNoticeChannel``).
+    /// Encoded only when present, so an activation recorded before the field hashes the same.
+    public var noticeChannel: NoticeSent.Channel?
 
-    public init(subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials) {
+    public init(subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials,
+                noticeChannel: NoticeSent.Channel? = nil) {
         self.subscriberID = subscriberID
         self.service = service
         self.plan = plan
         self.connectionFee = connectionFee
         self.vanityPremium = vanityPremium
+        self.noticeChannel = noticeChannel
     }
+
+    /// The channel chosen for notices (PLAN-5): the one given, `sms` by default.
+    public var chosenNoticeChannel: NoticeSent.Channel { noticeChannel ?? .sms }
 }
 
 /// `InvoiceIssued` (BIL-1, BIL-2, BIL-3).

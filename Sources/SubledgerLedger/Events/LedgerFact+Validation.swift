@@ -82,6 +82,10 @@ extension LedgerEvent {
         case .lineRevoked(let lineRevoked): try FactCheck.text(lineRevoked.reason, field: "data.reason")
         case .auctionSold(let auctionSold): try FactCheck.amount(auctionSold.price, field: "data.price", positive: true)
         case .subscriptionValueSettled(let subscriptionValueSettled): try FactCheck.amount(subscriptionValueSettled.value, field: "data.value", positive: false)
+        case .complaintFiled(let complaint):
+            try FactCheck.identifier(complaint.complaintID, field: "data.complaintId")
+            if let position = complaint.position { try FactCheck.position(position, field: "data.position") }
+        case .complaintAnswered(let answer): try FactCheck.identifier(answer.complaintID, field: "data.complaintId")
         }
     }
 }

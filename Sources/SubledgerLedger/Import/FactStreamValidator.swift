@@ -70,6 +70,7 @@ public struct FactStreamValidator: Sendable {
     public func restartedFromLoadedStates() -> FactStreamValidator {
         var restarted = self
         restarted.current = loaded
+        restarted.current.mayReadLog = false
         restarted.mayReadStore = false
         restarted.recordingTimes.restart()
         return restarted
@@ -162,6 +163,7 @@ public struct FactStreamValidator: Sendable {
 extension LoadedStates {
     /// Takes the streams of `other` in (they are not in `self` yet).
     fileprivate mutating func adopt(_ other: LoadedStates) {
+        eventLines.merge(other.eventLines) { _, new in new }
         lines.merge(other.lines) { _, new in new }
         subscribers.merge(other.subscribers) { _, new in new }
         versions.merge(other.versions) { _, new in new }

@@ -128,6 +128,8 @@ extension Ledger {
             findings = try Auditor.audit(histories, editions: editions, calendar: calendar)
             // Omissions as of now: lines still cut after their restoration was owed (GEN-3, KYC-1).
             for history in histories { findings += try Auditor.stillCut(history, at: now, editions: editions) }
+            // Complaints unanswered after their time to answer (CMP-1).
+            for history in histories { findings += try Auditor.unansweredComplaints(history, at: now, editions: editions, calendar: calendar) }
         } catch {
             throw LedgerError(.badFact(error))
         }

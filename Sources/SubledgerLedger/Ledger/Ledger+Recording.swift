@@ -7,6 +7,12 @@ struct LoadedStates {
     var lines: [String: LineState?] = [:]
     var subscribers: [String: SubscriberState?] = [:]
     var versions: [StreamID: UInt64] = [:]
+    /// The line of each event a complaint named (CMP-1) or an input's fact gave as its
+    /// position (an export's): `""` for an event of no line.
+    var eventLines: [UInt64: String] = [:]
+    /// Whether the log may be read to learn an event's line (not within an append session,
+    /// whose pass the first pass checked).
+    var mayReadLog = true
 }
 
 extension Ledger {
@@ -141,11 +147,15 @@ extension Ledger {
             case .subscriber(let id):
                 loaded.subscribers[id] = try SubscriberState.evolve(loaded.subscribers[id] ?? nil, fact)
             case .line(let number):
+                if case .complaintFiled(let complaint) = fact.event, let about = complaint.position {
+                    try checkComplaintPosition(about, line: number, in: &loaded)
+                }
                 try check(&fact, index: index, line: number, in: loaded, judging: judging)
                 // Fold in place: the dictionary gives its copy up, so the line's arrays are not
                 // copied at every fact. (After an error the caller abandons `loaded`.)
                 let state = loaded.lines.removeValue(forKey: number) ?? nil
                 loaded.lines[number] = try LineState.evolve(consume state, fact, position: 0)
+                if let position = fact.assigned?.position { loaded.eventLines[position] = number }
             }
         } catch let error as FactError {
             throw LedgerError(.badFact(error), index: index)
@@ -155,6 +165,30 @@ extension Ledger {
             throw LedgerError(.badFact(FactError(field: "", reason: "\(error)")), index: index)
         }
         return fact.proposedEvent()
+    }
+
+    /// CMP-1: the event a complaint names is an event of the same line recorded before it:
+    /// in the log already, or earlier in the same input with its position given (an
+    /// export's line). A position of another line's event, of a subscriber's, or of no
+    /// event recorded yet is refused.
+    private func checkComplaintPosition(_ about: UInt64, line number: String, in loaded: inout LoadedStates) throws {
+        if loaded.eventLines[about] == nil, loaded.mayReadLog {
+            let recorded: RecordedEvent?
+            do { recorded = try store.events(from: about, limit: 1).first } catch {
+                throw LedgerError(.store(EventStoreError.storage(error, while: "reading the event at position \(about)")))
+            }
+            if let recorded, recorded.position == about {
+                if case .line(let owner) = LedgerStream(recorded.stream) { loaded.eventLines[about] = owner } else { loaded.eventLines[about] = "" }
+            }
+        }
+        guard let owner = loaded.eventLines[about] else {
+            guard loaded.mayReadLog else { return }  // the first pass found it in the log
+            throw FactError(field: "data.position", reason: "names position \(about), where no event is recorded before the complaint: a complaint is about an earlier event of its line (CMP-1)")
+        }
+        guard owner == number else {
+            let whose = owner.isEmpty ? "a subscriber's event" : "an event of line \(owner)"
+            throw FactError(field: "data.position", reason: "names position \(about), \(whose), not one of line \(number): a complaint is about an event of its own line (CMP-1)")
+        }
     }
 
     /// The checks of a line's fact before it is folded: its owner exists (an activation),

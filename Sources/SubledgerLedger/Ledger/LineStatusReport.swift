@@ -20,6 +20,8 @@ public struct LineStatusReport: Hashable, Sendable {
     public var lateFees: Rials
     /// The policy edition in force at that moment.
     public var policyEdition: String
+    /// The complaints not answered yet (CMP-1).
+    public var openComplaints: Int
 
     public init(line: LineState, at time: Timestamp, editions: PolicyEditions) {
         let edition = editions.edition(at: time)
@@ -37,6 +39,7 @@ public struct LineStatusReport: Hashable, Sendable {
         refundDue = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation).refundDue
         lateFees = line.lateFees
         policyEdition = edition.id
+        openComplaints = line.openComplaints.count
     }
 
     /// The JSON document of `status --json`.
@@ -44,7 +47,8 @@ public struct LineStatusReport: Hashable, Sendable {
         ["line": .string(line), "status": .string(status.rawValue), "plan": .string(plan.rawValue),
          "service": .string(service.rawValue), "threshold": .integer(threshold), "debt": .integer(debt),
          "credit": .integer(credit), "overdue": .integer(overdue), "deposit": .integer(deposit),
-         "guarantee": .integer(guarantee), "refundDue": .integer(refundDue), "lateFees": .integer(lateFees), "policyEdition": .string(policyEdition)]
+         "guarantee": .integer(guarantee), "refundDue": .integer(refundDue), "lateFees": .integer(lateFees), "policyEdition": .string(policyEdition),
+         "openComplaints": .integer(Int64(openComplaints))]
     }
 }
 
@@ -73,6 +77,7 @@ extension DueAction {
     public var json: JSONObject {
         var object: JSONObject = ["line": .string(line), "action": .string(action.rawValue), "rule": .string(rule.rawValue), "since": .string(since.rfc3339)]
         if let subscriber { object["subscriber"] = .string(subscriber) }
+        if let complaint { object["complaint"] = .string(complaint) }
         return object
     }
 }

@@ -20,7 +20,7 @@ extension PolicyEdition {
         "thresholdCutDirection", "noticeRequiredBeforeEveryDebtCut",
         "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
         "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
-        "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours",
+        "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours", "complaintAnswerDays",
     ]
     static let optionalJSONKeys: Set<String> = ["source", "maximumReconnectionFeeRials"]
 
@@ -107,7 +107,8 @@ extension PolicyEdition {
             writtenWarningByLetterOnly: try reader.bool("writtenWarningByLetterOnly"),
             unheldPlanKeepsItsNoticeMinimum: try reader.bool("unheldPlanKeepsItsNoticeMinimum"),
             legalEntityGraceAddsToOVD3Grace: try reader.bool("legalEntityGraceAddsToOVD3Grace"),
-            restorationWarningHours: try reader.count("restorationWarningHours")
+            restorationWarningHours: try reader.count("restorationWarningHours"),
+            complaintAnswerDays: try reader.count("complaintAnswerDays")
         )
     }
 
@@ -145,6 +146,7 @@ extension PolicyEdition {
             ("unheldPlanKeepsItsNoticeMinimum", .bool(unheldPlanKeepsItsNoticeMinimum)),
             ("legalEntityGraceAddsToOVD3Grace", .bool(legalEntityGraceAddsToOVD3Grace)),
             ("restorationWarningHours", .integer(Int64(restorationWarningHours))),
+            ("complaintAnswerDays", .integer(Int64(complaintAnswerDays))),
         ]
         return .object(JSONObject(members))
     }

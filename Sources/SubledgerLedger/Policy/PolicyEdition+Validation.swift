@@ -36,6 +36,7 @@ extension PolicyEdition {
         try Self.checkCount(legalEntityGraceYears, "legalEntityGraceYears", maximum: Self.maximumYears)
         try Self.checkCount(retentionMonthsAfterLastSubscription, "retentionMonthsAfterLastSubscription", maximum: Self.maximumMonths)
         try Self.checkCount(restorationWarningHours, "restorationWarningHours", maximum: Self.maximumHours)
+        try Self.checkCount(complaintAnswerDays, "complaintAnswerDays", maximum: Self.maximumDays)
         if let fee = maximumReconnectionFeeRials {
             try Self.checkAmount(fee, "maximumReconnectionFeeRials")
         }

@@ -89,6 +89,9 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// How long after a restoration is owed a line may stay cut before it is a warning
     /// (GEN-3, KYC-1), in exact hours. Default: 24 (reading).
     public let restorationWarningHours: Int
+    /// The time the operator has to answer a complaint (CMP-1), in days from the day it was
+    /// filed: to the end of that calendar day in Tehran (TIME-1). Default: 15 (reading).
+    public let complaintAnswerDays: Int
 
     /// An edition; every parameter defaults to its value in edition 2021. Throws when a
     /// value is out of range (the error names the parameter).
@@ -120,7 +123,8 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         writtenWarningByLetterOnly: Bool = true,
         unheldPlanKeepsItsNoticeMinimum: Bool = true,
         legalEntityGraceAddsToOVD3Grace: Bool = true,
-        restorationWarningHours: Int = 24
+        restorationWarningHours: Int = 24,
+        complaintAnswerDays: Int = 15
     ) throws(PolicyEditionError) {
         self.id = id
         self.effectiveDate = effectiveDate
@@ -150,6 +154,7 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         self.unheldPlanKeepsItsNoticeMinimum = unheldPlanKeepsItsNoticeMinimum
         self.legalEntityGraceAddsToOVD3Grace = legalEntityGraceAddsToOVD3Grace
         self.restorationWarningHours = restorationWarningHours
+        self.complaintAnswerDays = complaintAnswerDays
         try validate()
     }
 
@@ -207,7 +212,21 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// TIME-1): an invoice issued on 1402-11-10 at any hour may be paid until 1402-11-25
     /// 23:59:59 Tehran time.
     public func invoicePaymentDeadline(issuedAt: Timestamp, calendar: TehranCalendar) -> Timestamp {
-        let nextDay = calendar.addingCalendarDays(invoicePaymentDays + 1, to: issuedAt)
+        Self.endOfCalendarDay(invoicePaymentDays, after: issuedAt, calendar: calendar)
+    }
+
+    /// The end of the time to answer a complaint filed at `filedAt` (CMP-1): the end
+    /// (23:59:59) of the ``complaintAnswerDays``-th calendar day after the day it was filed,
+    /// in Tehran (TIME-1's reading of a period in days from a date): a complaint filed on
+    /// 1402-11-10 at any hour may be answered until 1402-11-25 23:59:59 Tehran time; an
+    /// answer after that, or none by then, is a warning.
+    public func complaintAnswerDeadline(filedAt: Timestamp, calendar: TehranCalendar) -> Timestamp {
+        Self.endOfCalendarDay(complaintAnswerDays, after: filedAt, calendar: calendar)
+    }
+
+    /// 23:59:59 Tehran time of the `days`-th calendar day after the day of `time` (TIME-1).
+    static func endOfCalendarDay(_ days: Int, after time: Timestamp, calendar: TehranCalendar) -> Timestamp {
+        let nextDay = calendar.addingCalendarDays(days + 1, to: time)
         guard nextDay < .maximum else { return .maximum }
         return calendar.startOfDay(nextDay).adding(seconds: -1)
     }

@@ -124,6 +124,8 @@ extension LineState {
             setStatus(.sold, at: time)
         case .subscriptionValueSettled(let subscriptionValueSettled): subscriptionValue = subscriptionValueSettled.value
         case .refundPaid(let refundPaid): refundsPaid = try sum(refundsPaid, refundPaid.amount, "data.amount", position)
+        case .complaintFiled(let complaint): try file(complaint, at: time, position: position)
+        case .complaintAnswered(let answer): try answerComplaint(answer, at: time, position: position)
         }
         try checkTotals(after: event, position: position)
         if debt != debtBefore || depositHeld != heldBefore.0 || guaranteeHeld != heldBefore.1 {
@@ -146,11 +148,12 @@ extension LineState {
             throw FactError(field: "occurredAt", reason: "line \(number): \(event.type.rawValue) occurs at \(time), before the line's activation at \(activatedAt)")
         }
         switch event {
-        case .usageRecorded, .paymentReceived, .depositPaid, .guaranteePaid, .lateFeeCharged: return
+        // A complaint and its answer change no total (CMP-1): the fold checks the answer's time.
+        case .usageRecorded, .paymentReceived, .depositPaid, .guaranteePaid, .lateFeeCharged, .complaintFiled, .complaintAnswered: return
         case .noticeDelivered(let receipt): try checkReceipt(receipt.noticeID, at: time)
         case .noticeDeliveryFailed(let receipt): try checkReceipt(receipt.noticeID, at: time)
         default:
-            throw FactError(field: "occurredAt", reason: "line \(number): \(event.type.rawValue) occurs at \(time), before the line's fact of \(latestOccurredAt): only usage, payments, deposits, guarantees and receipts may be recorded after facts that occurred later")
+            throw FactError(field: "occurredAt", reason: "line \(number): \(event.type.rawValue) occurs at \(time), before the line's fact of \(latestOccurredAt): only usage, payments, deposits, guarantees, receipts and complaints may be recorded after facts that occurred later")
         }
     }
 
@@ -169,6 +172,35 @@ extension LineState {
         }
         billed += invoice.total
         invoices.append(InvoiceState(invoice: invoice, issuedAt: time, position: position))
+    }
+
+    /// CMP-1: a complaint's id is unique on the line; the event it names, when it names one,
+    /// was recorded before it (a recorded fold knows the complaint's own position; that the
+    /// event is of this line is checked where the log is read, `Ledger.checkComplaintPosition`).
+    private mutating func file(_ complaint: ComplaintFiled, at time: Timestamp, position: UInt64) throws(FactError) {
+        guard self.complaint(complaint.complaintID) == nil else {
+            throw FactError(field: "data.complaintId", reason: "complaint \(complaint.complaintID) is already recorded on line \(number)")
+        }
+        if let about = complaint.position, position > 0, about >= position {
+            throw FactError(field: "data.position", reason: "names position \(about), which is not before the complaint's own (\(position)): a complaint is about an event recorded before it")
+        }
+        complaints.append(ComplaintState(complaint: complaint, filedAt: time, position: position))
+    }
+
+    /// CMP-1: an answer names a complaint of the line not answered yet, and comes at or after it.
+    private mutating func answerComplaint(_ answer: ComplaintAnswered, at time: Timestamp, position: UInt64) throws(FactError) {
+        guard let index = complaints.firstIndex(where: { $0.complaint.complaintID == answer.complaintID }) else {
+            throw FactError(field: "data.complaintId", reason: "no complaint \(answer.complaintID) was filed on line \(number)")
+        }
+        if let answeredAt = complaints[index].answeredAt {
+            throw FactError(field: "data.complaintId", reason: "complaint \(answer.complaintID) on line \(number) is already answered (at \(answeredAt)): a second answer")
+        }
+        guard time >= complaints[index].filedAt else {
+            throw FactError(field: "occurredAt", reason: "line \(number): complaint \(answer.complaintID) is answered at \(time), before it was filed at \(complaints[index].filedAt)")
+        }
+        complaints[index].answeredAt = time
+        complaints[index].outcome = answer.outcome
+        complaints[index].answerPosition = position
     }
 
     private mutating func receipt(_ noticeID: String, _ update: (inout NoticeState) -> Void) throws(FactError) {

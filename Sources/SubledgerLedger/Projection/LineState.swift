@@ -42,6 +42,20 @@ public struct CutRecord: Hashable, Sendable {
     public var position: UInt64
 }
 
+/// A complaint of the line (CMP-1): filed, and perhaps answered.
+public struct ComplaintState: Hashable, Sendable {
+    public var complaint: ComplaintFiled
+    public var filedAt: Timestamp
+    /// The position of the `ComplaintFiled` (0 while not recorded yet).
+    public var position: UInt64
+    public var answeredAt: Timestamp?
+    public var outcome: ComplaintAnswered.Outcome?
+    /// The position of the `ComplaintAnswered`, once answered (0 while not recorded yet).
+    public var answerPosition: UInt64?
+
+    public var isAnswered: Bool { answeredAt != nil }
+}
+
 /// The debt after a change of it, with what was held then: the history CUT-1 reads to know
 /// whether payments brought the debt back below the level that made a notice due.
 public struct DebtChange: Hashable, Sendable {
@@ -105,6 +119,10 @@ public struct LineState: Hashable, Sendable {
     public var soldAt: Timestamp?
     /// When the subscription ended by `LineTerminated` (RET-1).
     public var terminatedAt: Timestamp?
+    /// The channel the subscriber chose for notices of their debt (PLAN-5, BIL-4).
+    public var noticeChannel: NoticeSent.Channel
+    /// The line's complaints in the order they were filed (CMP-1).
+    public var complaints: [ComplaintState] = []
 
     public init(number: String, activated: LineActivated, at time: Timestamp) {
         self.number = number
@@ -113,6 +131,7 @@ public struct LineState: Hashable, Sendable {
         plan = activated.plan
         connectionFee = activated.connectionFee
         vanityPremium = activated.vanityPremium
+        noticeChannel = activated.chosenNoticeChannel
         activatedAt = time
         latestOccurredAt = time
         statusSince = time
@@ -184,6 +203,14 @@ public struct LineState: Hashable, Sendable {
     public func notice(_ noticeID: String) -> NoticeState? {
         notices.first { $0.notice.noticeID == noticeID }
     }
+
+    /// The complaint with this id, if filed (CMP-1).
+    public func complaint(_ complaintID: String) -> ComplaintState? {
+        complaints.first { $0.complaint.complaintID == complaintID }
+    }
+
+    /// The complaints not answered yet (CMP-1).
+    public var openComplaints: [ComplaintState] { complaints.filter { !$0.isAnswered } }
 
     /// Whether the line has been revoked or sold: netting is due (VAN-3, LEG-2).
     public var isClosed: Bool { status == .revoked || status == .sold }

@@ -35,7 +35,11 @@ public struct SubscriberState: Hashable, Sendable {
     public var registeredAt: Timestamp
     /// When their personal data was erased (`PersonalDataErased`), if it was.
     public var erasedAt: Timestamp?
+    /// The first verification of their identity (KYC-1: before any line is activated).
     public var verifiedAt: Timestamp?
+    /// The latest verification, in the order the facts were folded (KYC-1: a line
+    /// suspended for `kyc` is owed its restoration once the identity is verified again).
+    public var lastVerifiedAt: Timestamp?
     public var documents: [String] = []
     /// The numbers of the lines activated for this subscriber, in order.
     public var lines: [String] = []
@@ -69,6 +73,7 @@ public struct SubscriberState: Hashable, Sendable {
         case .identityVerified(let identityVerified):
             guard var next = state else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
             next.verifiedAt = next.verifiedAt ?? fact.occurredAt
+            next.lastVerifiedAt = max(next.lastVerifiedAt ?? fact.occurredAt, fact.occurredAt)
             next.documents += identityVerified.documents
             return next
         case .personalDataErased(let erased):

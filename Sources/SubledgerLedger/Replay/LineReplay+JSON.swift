@@ -26,6 +26,7 @@ extension LineReplay {
                                               "governmental": .bool(owner.registration.governmental)])
         }
         document["state"] = finalState.map { .object($0.json) } ?? .null
+        if !complaints.isEmpty { document["complaints"] = .array(complaints.map { .object($0.json(role: nil)) }) }
         return .object(document)
     }
 }
@@ -59,6 +60,8 @@ extension LineReplay.Entry {
             }),
             "findings": .array(findings.map { .object($0.json) }),
         ]
+        let roles = complaintRoles
+        if !roles.isEmpty { object["complaints"] = .array(roles.map { .object($0.complaint.json(role: $0.role)) }) }
         if !fact.fact.metadata.isEmpty {
             object["metadata"] = .object(JSONObject(fact.fact.metadata.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
         }

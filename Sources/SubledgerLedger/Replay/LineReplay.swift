@@ -62,6 +62,9 @@ public struct LineReplay: Sendable {
         /// Whether the event was recorded after an event that occurred later than it: a
         /// fact the ledger learnt late (the audit's warnings come from such facts).
         public var isRecordedLate: Bool
+        /// The complaints beside this event (CMP-1): the one it files or answers, and those
+        /// about it (``complaintRoles``).
+        public var complaints: [ReplayComplaint] = []
     }
 
     public var line: String
@@ -80,15 +83,21 @@ public struct LineReplay: Sendable {
     /// How the debt was netted (VAN-3, LEG-2) when the line is revoked or sold at the end
     /// of the view; `nil` while it is not.
     public var netting: NettingStatement?
+    /// Every complaint of the line in the view (CMP-1), waits measured to the answer or to
+    /// the end of the view (its `asOf`, else `now` when given, else its last event).
+    public var complaints: [ReplayComplaint] = []
 
     /// The replay of `history` in `view`: the view's facts, each judged and audited as the
     /// audit does (the edition in force at each event, POL-1).
     public init(_ history: LineHistory, view: LineHistory.View = .init(), editions: PolicyEditions,
-                calendar: TehranCalendar) throws(FactError) {
+                calendar: TehranCalendar, now: Timestamp? = nil) throws(FactError) {
         let visible = LineHistory(number: history.number, facts: history.facts.filter(view.includes),
                                   subscriberFacts: history.subscriberFacts.filter(view.includes))
         var findingsByPosition: [UInt64: [Finding]] = [:]
-        let findings = try Auditor.audit(visible, editions: editions, calendar: calendar)
+        var audited = try Auditor.audit(visible, editions: editions, calendar: calendar)
+        // Complaints still unanswered after their time at the view's end (CMP-1), as the audit finds them.
+        if let end = view.asOf ?? now { audited += try Auditor.unansweredComplaints(visible, at: end, editions: editions, calendar: calendar) }
+        let findings = audited
             .sorted { ($0.position, $0.severity.rawValue, $0.rule) < ($1.position, $1.severity.rawValue, $1.rule) }
         for finding in findings { findingsByPosition[finding.position, default: []].append(finding) }
 
@@ -114,6 +123,13 @@ public struct LineReplay: Sendable {
             guard let after = stateAfter[fact.position] else { continue }
             entries.append(Entry(fact: fact, state: after, judgements: judgements,
                                  findings: findingsByPosition[fact.position] ?? [], isRecordedLate: isLate))
+        }
+        if let state, !state.complaints.isEmpty {
+            let end = view.asOf ?? now ?? entries.map(\.occurredAt).max() ?? state.activatedAt
+            complaints = ReplayComplaint.all(of: state, until: end, editions: editions, calendar: calendar)
+            for index in entries.indices {
+                entries[index].complaints = complaints.filter { $0.role(at: entries[index].position) != nil }
+            }
         }
         line = history.number
         self.view = view
@@ -170,7 +186,7 @@ extension Ledger {
     public func replay(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
         let history = try history(of: line)
         do {
-            return try LineReplay(history, view: view, editions: editions, calendar: calendar)
+            return try LineReplay(history, view: view, editions: editions, calendar: calendar, now: clock.now())
         } catch {
             throw LedgerError(.badFact(error))
         }

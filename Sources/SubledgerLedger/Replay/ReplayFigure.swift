@@ -26,9 +26,11 @@ public struct ReplayFigure: Hashable, Sendable {
         case .personalDataErased(let erased):
             return [.init("fields", .text(erased.fields.joined(separator: ", ")))]
         case .lineActivated(let activated):
-            return [.init("subscriberId", .text(activated.subscriberID)), .init("service", .text(activated.service.rawValue)),
-                    .init("plan", .text(activated.plan.rawValue)), .init("connectionFee", .amount(activated.connectionFee)),
-                    .init("vanityPremium", .amount(activated.vanityPremium))]
+            var figures: [ReplayFigure] = [.init("subscriberId", .text(activated.subscriberID)), .init("service", .text(activated.service.rawValue)),
+                                           .init("plan", .text(activated.plan.rawValue)), .init("connectionFee", .amount(activated.connectionFee)),
+                                           .init("vanityPremium", .amount(activated.vanityPremium))]
+            if let channel = activated.noticeChannel { figures.append(.init("noticeChannel", .text(channel.rawValue))) }
+            return figures
         case .depositPaid(let depositPaid):
             return [.init("amount", .amount(depositPaid.amount))]
         case .guaranteePaid(let guaranteePaid):
@@ -78,6 +80,13 @@ public struct ReplayFigure: Hashable, Sendable {
             return [.init("price", .amount(auctionSold.price))]
         case .subscriptionValueSettled(let subscriptionValueSettled):
             return [.init("value", .amount(subscriptionValueSettled.value))]
+        case .complaintFiled(let complaint):
+            var figures: [ReplayFigure] = [.init("complaintId", .text(complaint.complaintID)), .init("about", .text(complaint.about.rawValue)),
+                                           .init("channel", .text(complaint.channel.rawValue))]
+            if let position = complaint.position { figures.append(.init("position", .text("\(position)"))) }
+            return figures
+        case .complaintAnswered(let answer):
+            return [.init("complaintId", .text(answer.complaintID)), .init("outcome", .text(answer.outcome.rawValue))]
         }
     }
 }
@@ -97,6 +106,7 @@ extension LedgerEvent {
             var text = "\(activated.service.rawValue) line on the \(activated.plan.rawValue) plan for \(activated.subscriberID)"
             text += ", connection fee \(rials(activated.connectionFee))"
             if activated.vanityPremium > 0 { text += ", vanity premium \(rials(activated.vanityPremium))" }
+            if let channel = activated.noticeChannel { text += ", notices by \(channel.rawValue) (PLAN-5)" }
             return text
         case .depositPaid(let depositPaid): return "deposit paid \(rials(depositPaid.amount))"
         case .guaranteePaid(let guaranteePaid): return "guarantee paid \(rials(guaranteePaid.amount))"
@@ -126,6 +136,11 @@ extension LedgerEvent {
         case .auctionSold(let auctionSold): return "sold at auction for \(rials(auctionSold.price))"
         case .subscriptionValueSettled(let subscriptionValueSettled): return "subscription value settled at \(rials(subscriptionValueSettled.value))"
         case .refundPaid(let refundPaid): return "refund paid \(rials(refundPaid.amount))"
+        case .complaintFiled(let complaint):
+            var text = "complaint \(complaint.complaintID) about \(complaint.about.rawValue), by \(complaint.channel.rawValue)"
+            if let position = complaint.position { text += ", of the event at #\(position)" }
+            return text
+        case .complaintAnswered(let answer): return "complaint \(answer.complaintID) answered: \(answer.outcome.rawValue)"
         }
     }
 }

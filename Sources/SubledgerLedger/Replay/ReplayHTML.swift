@@ -129,7 +129,8 @@ public struct ReplayHTML: Sendable {
                 html += "<span class=\"late\">recorded late, at \(HTML.escape(format.time(entry.recordedAt))): \(ReplayText.duration(milliseconds: lag)) after it occurred</span>"
             }
             html += "</td><td class=\"event\"><span class=\"type\">\(entry.type.rawValue)</span> \(HTML.escape(entry.event.summary(format)))"
-            if !entry.judgements.isEmpty || !entry.findings.isEmpty {
+            let complaintSentences = entry.complaintSentences(format)
+            if !entry.judgements.isEmpty || !entry.findings.isEmpty || !complaintSentences.isEmpty {
                 html += "<ul class=\"rules\">"
                 let violations = Set(entry.findings.filter { $0.severity == .violation }.map(\.rule))
                 for judgement in entry.judgements {
@@ -141,6 +142,7 @@ public struct ReplayHTML: Sendable {
                 for finding in entry.findings where !(finding.severity == .violation && forbidden.contains(finding.rule)) {
                     html += "<li class=\"finding \(finding.severity.rawValue)\">⚠ \(finding.severity.rawValue) <b>\(HTML.escape(finding.rule.rawValue))</b>: \(HTML.escape(format.humanize(finding.message)))</li>"
                 }
+                for sentence in complaintSentences { html += "<li class=\"complaint\">✉ \(HTML.escape(sentence))</li>" }
                 html += "</ul>"
             }
             html += "</td><td><span class=\"badge \(state.status.rawValue)\">\(state.status.rawValue)</span></td>"
@@ -211,6 +213,7 @@ public struct ReplayHTML: Sendable {
     ul.rules{list-style:none;margin:3px 0 0;padding:0;font-size:12px}
     ul.rules li.ok{color:#1a7f37}ul.rules li.no{color:var(--cut);font-weight:bold}
     ul.rules li.finding{color:#7d4e00}ul.rules li.finding.violation{color:var(--cut)}
+    ul.rules li.complaint{color:#6639ba}
     footer{margin-top:20px;color:var(--muted);font-size:12px}
     """
 }

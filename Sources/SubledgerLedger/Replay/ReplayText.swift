@@ -99,6 +99,7 @@ public struct ReplayText: Sendable {
         for finding in entry.findings where !(finding.severity == .violation && forbidden.contains(finding.rule)) {
             lines.append("⚠ \(finding.severity.rawValue) \(finding.rule) (\(finding.edition)): \(format.humanize(finding.message))")
         }
+        for sentence in entry.complaintSentences(format) { lines.append("✉ \(sentence)") }
         return lines
     }
 

@@ -53,6 +53,18 @@ extension LineState {
         writer.optional(revokedAt) { $0.time($1) }
         writer.optional(soldAt) { $0.time($1) }
         writer.optional(terminatedAt) { $0.time($1) }
+        writer.choice(noticeChannel)
+        writer.array(complaints) { writer, complaint in
+            writer.string(complaint.complaint.complaintID)
+            writer.choice(complaint.complaint.about)
+            writer.choice(complaint.complaint.channel)
+            writer.optional(complaint.complaint.position) { $0.unsigned($1) }
+            writer.time(complaint.filedAt)
+            writer.unsigned(complaint.position)
+            writer.optional(complaint.answeredAt) { $0.time($1) }
+            writer.optional(complaint.outcome) { $0.choice($1) }
+            writer.optional(complaint.answerPosition) { $0.unsigned($1) }
+        }
     }
 
     /// Reads what ``write(to:)`` wrote.
@@ -104,6 +116,16 @@ extension LineState {
         state.revokedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         state.soldAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         state.terminatedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
+        state.noticeChannel = try reader.choice(NoticeSent.Channel.self)
+        state.complaints = try reader.array { reader throws(StateBytesError) in
+            let complaint = ComplaintFiled(complaintID: try reader.string(), about: try reader.choice(ComplaintFiled.About.self),
+                                           channel: try reader.choice(NoticeSent.Channel.self),
+                                           position: try reader.optional { reader throws(StateBytesError) in try reader.unsigned() })
+            return ComplaintState(complaint: complaint, filedAt: try reader.time(), position: try reader.unsigned(),
+                                  answeredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
+                                  outcome: try reader.optional { reader throws(StateBytesError) in try reader.choice(ComplaintAnswered.Outcome.self) },
+                                  answerPosition: try reader.optional { reader throws(StateBytesError) in try reader.unsigned() })
+        }
         // The derived figures are safe only while the totals fit, as the fold keeps them.
         if let problem = state.totalsOverflow() { throw StateBytesError(reason: "line \(number): its \(problem) leave 64-bit rials") }
         return state

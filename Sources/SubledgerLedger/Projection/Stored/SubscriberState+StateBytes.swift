@@ -14,6 +14,7 @@ extension SubscriberState {
         writer.optional(verifiedAt) { $0.time($1) }
         writer.array(documents) { $0.string($1) }
         writer.array(lines) { $0.string($1) }
+        writer.optional(lastVerifiedAt) { $0.time($1) }
     }
 
     /// Reads what ``write(to:)`` wrote.
@@ -26,6 +27,7 @@ extension SubscriberState {
         state.verifiedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         state.documents = try reader.array { reader throws(StateBytesError) in try reader.string() }
         state.lines = try reader.array { reader throws(StateBytesError) in try reader.string() }
+        state.lastVerifiedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         return state
     }
 
