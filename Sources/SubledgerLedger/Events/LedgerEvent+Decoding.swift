@@ -42,7 +42,8 @@ extension LedgerEvent {
             return .lineActivated(LineActivated(
                 subscriberID: try reader.identifier("subscriberId"), service: try reader.choice("service", Service.self),
                 plan: try reader.choice("plan", Plan.self), connectionFee: try reader.amount("connectionFee", positive: false),
-                vanityPremium: try reader.amount("vanityPremium", positive: false)
+                vanityPremium: try reader.amount("vanityPremium", positive: false),
+                region: try reader.optionalCode("region")
             ))
         case .depositPaid: return .depositPaid(DepositPaid(amount: try reader.amount("amount", positive: true)))
         case .guaranteePaid: return .guaranteePaid(GuaranteePaid(amount: try reader.amount("amount", positive: true)))
@@ -80,6 +81,12 @@ extension LedgerEvent {
         case .auctionSold: return .auctionSold(AuctionSold(price: try reader.amount("price", positive: true)))
         case .subscriptionValueSettled: return .subscriptionValueSettled(SubscriptionValueSettled(value: try reader.amount("value", positive: false)))
         case .refundPaid: return .refundPaid(RefundPaid(amount: try reader.amount("amount", positive: true)))
+        case .policyEditionAdopted:
+            let value = try reader.value("edition")
+            guard case .object(let edition) = value else { throw reader.failure("edition", "must be an object (an edition file), not \(value.typeName)") }
+            let adopted = PolicyEditionAdopted(edition: edition)
+            try adopted.checkContent()
+            return .policyEditionAdopted(adopted)
         }
     }
 

@@ -14,9 +14,11 @@ extension LedgerEvent {
         case .identityVerified(let identityVerified):
             return ["documents": .array(identityVerified.documents.map { .string($0) })]
         case .lineActivated(let activated):
-            return ["subscriberId": .string(activated.subscriberID), "service": .string(activated.service.rawValue),
-                    "plan": .string(activated.plan.rawValue), "connectionFee": .integer(activated.connectionFee),
-                    "vanityPremium": .integer(activated.vanityPremium)]
+            var data: JSONObject = ["subscriberId": .string(activated.subscriberID), "service": .string(activated.service.rawValue),
+                                    "plan": .string(activated.plan.rawValue), "connectionFee": .integer(activated.connectionFee),
+                                    "vanityPremium": .integer(activated.vanityPremium)]
+            if let region = activated.region { data["region"] = .string(region) }
+            return data
         case .depositPaid(let depositPaid):
             return ["amount": .integer(depositPaid.amount)]
         case .guaranteePaid(let guaranteePaid):
@@ -66,6 +68,8 @@ extension LedgerEvent {
             return ["price": .integer(auctionSold.price)]
         case .subscriptionValueSettled(let subscriptionValueSettled):
             return ["value": .integer(subscriptionValueSettled.value)]
+        case .policyEditionAdopted(let adopted):
+            return ["edition": .object(adopted.edition)]
         }
     }
 }

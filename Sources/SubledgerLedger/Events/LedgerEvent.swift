@@ -31,6 +31,8 @@ public enum LedgerEvent: Hashable, Sendable {
     case auctionSold(AuctionSold)
     case subscriptionValueSettled(SubscriptionValueSettled)
     case refundPaid(RefundPaid)
+    // Policy stream
+    case policyEditionAdopted(PolicyEditionAdopted)
 
     /// The `type` of the interchange format.
     public var type: EventType {
@@ -59,6 +61,7 @@ public enum LedgerEvent: Hashable, Sendable {
         case .auctionSold: .auctionSold
         case .subscriptionValueSettled: .subscriptionValueSettled
         case .refundPaid: .refundPaid
+        case .policyEditionAdopted: .policyEditionAdopted
         }
     }
 }
@@ -89,9 +92,13 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
     case auctionSold = "AuctionSold"
     case subscriptionValueSettled = "SubscriptionValueSettled"
     case refundPaid = "RefundPaid"
+    case policyEditionAdopted = "PolicyEditionAdopted"
 
     /// Whether the event belongs to a subscriber's stream (otherwise a line's).
     public var isSubscriberEvent: Bool { self == .subscriberRegistered || self == .identityVerified || self == .personalDataErased }
+
+    /// Whether the event belongs to the policy stream (POL-3).
+    public var isPolicyEvent: Bool { self == .policyEditionAdopted }
 
     /// Whether the operator does it, so that the rules judge it (the rest are facts of
     /// the subscriber, the network or the post).
@@ -156,13 +163,18 @@ public struct LineActivated: Hashable, Sendable {
     public var connectionFee: Rials
     /// The premium paid at auction for a vanity number (PLAN-3); 0 if none.
     public var vanityPremium: Rials
+    /// The line's region (`tehran`, `village`, ...), whose threshold an edition may set
+    /// apart (POL-3, THR-1); `nil` when none is recorded. Written only when present.
+    public var region: String?
 
-    public init(subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials) {
+    public init(subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials,
+                region: String? = nil) {
         self.subscriberID = subscriberID
         self.service = service
         self.plan = plan
         self.connectionFee = connectionFee
         self.vanityPremium = vanityPremium
+        self.region = region
     }
 }
 

@@ -18,9 +18,11 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: THR-1: the usage threshold
 
-    /// The threshold of a fixed line on the `noDeposit` plan.
+    /// The threshold of a fixed line on the `noDeposit` plan (of a line of any region not in
+    /// ``noDepositFixedThresholdRialsByRegion``, or of none).
     public let noDepositFixedThresholdRials: Rials
-    /// The threshold of a mobile line on the `noDeposit` plan.
+    /// The threshold of a mobile line on the `noDeposit` plan (of a line of any region not in
+    /// ``noDepositMobileThresholdRialsByRegion``, or of none).
     public let noDepositMobileThresholdRials: Rials
     /// The threshold of a `deposit` line, in percent of the deposit held.
     public let depositThresholdPercent: Int64
@@ -90,6 +92,14 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// (GEN-3, KYC-1), in exact hours. Default: 24 (reading).
     public let restorationWarningHours: Int
 
+    // MARK: POL-3: thresholds by the line's region
+
+    /// The `noDeposit` threshold of a fixed line by its region (`LineActivated.region`), where
+    /// the edition sets one apart (the 2023 decision by region); empty by default.
+    public let noDepositFixedThresholdRialsByRegion: [String: Rials]
+    /// The `noDeposit` threshold of a mobile line by its region; empty by default.
+    public let noDepositMobileThresholdRialsByRegion: [String: Rials]
+
     /// An edition; every parameter defaults to its value in edition 2021. Throws when a
     /// value is out of range (the error names the parameter).
     public init(
@@ -120,7 +130,9 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         writtenWarningByLetterOnly: Bool = true,
         unheldPlanKeepsItsNoticeMinimum: Bool = true,
         legalEntityGraceAddsToOVD3Grace: Bool = true,
-        restorationWarningHours: Int = 24
+        restorationWarningHours: Int = 24,
+        noDepositFixedThresholdRialsByRegion: [String: Rials] = [:],
+        noDepositMobileThresholdRialsByRegion: [String: Rials] = [:]
     ) throws(PolicyEditionError) {
         self.id = id
         self.effectiveDate = effectiveDate
@@ -150,6 +162,8 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         self.unheldPlanKeepsItsNoticeMinimum = unheldPlanKeepsItsNoticeMinimum
         self.legalEntityGraceAddsToOVD3Grace = legalEntityGraceAddsToOVD3Grace
         self.restorationWarningHours = restorationWarningHours
+        self.noDepositFixedThresholdRialsByRegion = noDepositFixedThresholdRialsByRegion
+        self.noDepositMobileThresholdRialsByRegion = noDepositMobileThresholdRialsByRegion
         try validate()
     }
 

@@ -105,6 +105,9 @@ public struct LineState: Hashable, Sendable {
     public var soldAt: Timestamp?
     /// When the subscription ended by `LineTerminated` (RET-1).
     public var terminatedAt: Timestamp?
+    /// The line's region as its activation recorded it (POL-3: an edition may set its
+    /// `noDeposit` threshold apart); `nil` when none was recorded.
+    public var region: String?
 
     public init(number: String, activated: LineActivated, at time: Timestamp) {
         self.number = number
@@ -113,6 +116,7 @@ public struct LineState: Hashable, Sendable {
         plan = activated.plan
         connectionFee = activated.connectionFee
         vanityPremium = activated.vanityPremium
+        region = activated.region
         activatedAt = time
         latestOccurredAt = time
         statusSince = time

@@ -152,7 +152,7 @@ extension LineReplay.StateAfter {
     /// exactly when ``PolicyEdition/noticeIsDue(debtRials:plan:service:depositHeldRials:guaranteeHeldRials:)``
     /// says so (THR-2). A product beyond 128 bits is shown as the largest amount.
     static func noticeLevel(edition: PolicyEdition, line: LineState) -> Rials {
-        let threshold = edition.threshold(plan: line.plan, service: line.service, depositHeldRials: line.depositHeld,
+        let threshold = edition.threshold(plan: line.plan, service: line.service, region: line.region, depositHeldRials: line.depositHeld,
                                           guaranteeHeldRials: line.guaranteeHeld)
         let thresholdPlan = edition.thresholdPlan(line.plan, depositHeldRials: line.depositHeld, guaranteeHeldRials: line.guaranteeHeld)
         let percent = Int128(edition.noticeTriggerPercent(for: thresholdPlan))
@@ -169,6 +169,7 @@ extension Ledger {
     /// The replay of `line` in `view` (interchange.md, `replay`).
     public func replay(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
         let history = try history(of: line)
+        let editions = try knownEditions()
         do {
             return try LineReplay(history, view: view, editions: editions, calendar: calendar)
         } catch {

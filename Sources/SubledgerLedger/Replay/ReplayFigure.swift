@@ -28,7 +28,7 @@ public struct ReplayFigure: Hashable, Sendable {
         case .lineActivated(let activated):
             return [.init("subscriberId", .text(activated.subscriberID)), .init("service", .text(activated.service.rawValue)),
                     .init("plan", .text(activated.plan.rawValue)), .init("connectionFee", .amount(activated.connectionFee)),
-                    .init("vanityPremium", .amount(activated.vanityPremium))]
+                    .init("vanityPremium", .amount(activated.vanityPremium))] + (activated.region.map { [.init("region", .text($0))] } ?? [])
         case .depositPaid(let depositPaid):
             return [.init("amount", .amount(depositPaid.amount))]
         case .guaranteePaid(let guaranteePaid):
@@ -43,6 +43,8 @@ public struct ReplayFigure: Hashable, Sendable {
             return [.init("amount", .amount(expertValuationRecorded.amount))]
         case .refundPaid(let refundPaid):
             return [.init("amount", .amount(refundPaid.amount))]
+        case .policyEditionAdopted(let adopted):
+            return [.init("edition", .text(adopted.editionID ?? "")), .init("basedOn", .text(adopted.basedOn))]
         case .usageRecorded(let usageRecorded):
             return [.init("amount", .amount(usageRecorded.amount)), .init("description", .text(usageRecorded.description))]
         case .invoiceIssued(let invoice):
@@ -97,6 +99,7 @@ extension LedgerEvent {
             var text = "\(activated.service.rawValue) line on the \(activated.plan.rawValue) plan for \(activated.subscriberID)"
             text += ", connection fee \(rials(activated.connectionFee))"
             if activated.vanityPremium > 0 { text += ", vanity premium \(rials(activated.vanityPremium))" }
+            if let region = activated.region { text += ", region \(region)" }
             return text
         case .depositPaid(let depositPaid): return "deposit paid \(rials(depositPaid.amount))"
         case .guaranteePaid(let guaranteePaid): return "guarantee paid \(rials(guaranteePaid.amount))"
@@ -126,6 +129,7 @@ extension LedgerEvent {
         case .auctionSold(let auctionSold): return "sold at auction for \(rials(auctionSold.price))"
         case .subscriptionValueSettled(let subscriptionValueSettled): return "subscription value settled at \(rials(subscriptionValueSettled.value))"
         case .refundPaid(let refundPaid): return "refund paid \(rials(refundPaid.amount))"
+        case .policyEditionAdopted(let adopted): return "policy edition \(adopted.editionID ?? "?") adopted (based on \(adopted.basedOn))"
         }
     }
 }

@@ -53,6 +53,7 @@ extension LineState {
         writer.optional(revokedAt) { $0.time($1) }
         writer.optional(soldAt) { $0.time($1) }
         writer.optional(terminatedAt) { $0.time($1) }
+        writer.optional(region) { $0.string($1) }
     }
 
     /// Reads what ``write(to:)`` wrote.
@@ -104,6 +105,7 @@ extension LineState {
         state.revokedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         state.soldAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         state.terminatedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
+        state.region = try reader.optional { reader throws(StateBytesError) in try reader.string() }
         // The derived figures are safe only while the totals fit, as the fold keeps them.
         if let problem = state.totalsOverflow() { throw StateBytesError(reason: "line \(number): its \(problem) leave 64-bit rials") }
         return state
