@@ -245,3 +245,26 @@ struct PolicyAdoptionTests {
         #expect(try ledger.state(of: "+982188001122", view: .init(knownAt: .at("2024-01-01T00:00:00Z"))).region == "tehran")
     }
 }
+
+@Suite("Replay under the editions known (POL-3)")
+struct PolicyReplayTests {
+    @Test("POL-3: replay judges each action under the editions known when it was recorded, and --known-at before the adoption shows no later edition")
+    func replayUsesTheEditionsKnown() throws {
+        let clock = ManualClock(.at("2023-12-31T23:59:59Z"))
+        let ledger = Ledger.inMemory(clock: clock)
+        let number = "+982188001122"
+        try ledger.record(PolicyAdoptionTests.fixedLine(number, subscriber: "S-A", region: "tehran")
+                          + PolicyAdoptionTests.cutAtTwoHundredFiftyThousand(number))
+        clock.set(.at("2024-01-01T00:00:00Z"))
+        try ledger.record([PolicyAdoptionTests.adoption(try PolicyAdoptionTests.regionsEdition(), at: "2024-01-01T00:00:00Z")])
+        let replay = try ledger.replay(of: number)
+        let cut = try #require(replay.entries.last)
+        // Judged on what was known: edition 2021 allowed the cut (CUT-1), the finding is a warning.
+        #expect(cut.judgements.contains { $0.rule == "CUT-1" && !$0.isForbidden && $0.edition == "2021" }, "\(cut.judgements)")
+        #expect(cut.findings.contains { $0.rule == "CUT-1" && $0.severity == .warning })
+        let before = try ledger.replay(of: number, view: .init(knownAt: .at("2023-12-31T23:59:59Z")))
+        #expect(!(before.entries.last?.findings ?? []).contains { $0.rule == "CUT-1" })
+        #expect(before.entries.last?.state.threshold == 200_000)
+        #expect(replay.entries.last?.state.threshold == 600_000)
+    }
+}

@@ -108,7 +108,9 @@ public struct LineReplay: Sendable {
             latestOccurrence = max(latestOccurrence, fact.occurredAt)
             var judgements: [RuleJudgement] = []
             if fact.event.type.isOperatorAction {
-                let known = try Auditor.context(visible, before: fact, countingLateFacts: false, editions: editions, calendar: calendar)
+                // The editions known when the action was recorded (POL-3), as the audit's first judgement.
+                let known = try Auditor.context(visible, before: fact, countingLateFacts: false,
+                                                editions: editions.known(at: fact.recordedAt), calendar: calendar)
                 judgements = Rulebook.judge(fact.fact, context: known)
             }
             guard let after = stateAfter[fact.position] else { continue }
@@ -169,7 +171,9 @@ extension Ledger {
     /// The replay of `line` in `view` (interchange.md, `replay`).
     public func replay(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
         let history = try history(of: line)
-        let editions = try knownEditions()
+        // The editions known at the view's `knownAt` (POL-3), all of them without it.
+        let all = try knownEditions()
+        let editions = view.knownAt.map { all.known(at: $0) } ?? all
         do {
             return try LineReplay(history, view: view, editions: editions, calendar: calendar)
         } catch {
