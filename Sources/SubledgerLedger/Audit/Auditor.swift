@@ -14,13 +14,14 @@ public enum Auditor: Sendable {
         // action is the running fold: one fold for the whole line instead of one per action.
         let recordedInOrder = zip(facts, facts.dropFirst()).allSatisfy { $0.occurredAt <= $1.occurredAt }
         let earliestLaterFact = earliestSubscriberSideFact(after: facts)
+        let knownByTime = PolicyEditions.KnownByTime(editions)
         var running: LineState?
         for (index, action) in facts.enumerated() {
             if action.event.type.isOperatorAction {
                 // Facts recorded later can change the verdict only if one occurred by then.
                 let lateFactsMatter = !recordedInOrder || (earliestLaterFact[index].map { $0 <= action.occurredAt } ?? false)
                 findings += try judge(action, history, before: recordedInOrder ? .some(running) : nil,
-                                      lateFactsMatter: lateFactsMatter, editions: editions, calendar: calendar)
+                                      lateFactsMatter: lateFactsMatter, editions: knownByTime, calendar: calendar)
             }
             // The fold moves on after the judgement, in place (the state is not copied).
             running = try LineState.evolve(consume running, action.fact, position: action.position)
@@ -31,11 +32,12 @@ public enum Auditor: Sendable {
     /// The findings of one action: judged on what was known (`before`, the running fold,
     /// or folded afresh when `nil`), then on what had occurred when late facts matter.
     private static func judge(_ action: RecordedFact, _ history: LineHistory, before: LineState??, lateFactsMatter: Bool,
-                              editions: PolicyEditions, calendar: TehranCalendar) throws(FactError) -> [Finding] {
+                              editions knownByTime: PolicyEditions.KnownByTime, calendar: TehranCalendar) throws(FactError) -> [Finding] {
         var findings: [Finding] = []
+        let editions = knownByTime.all
         // POL-3: on what was known, under the editions known when the action was recorded;
         // as it was, under every edition known now, as each was in force at its occurredAt.
-        let knownEditions = editions.known(at: action.recordedAt)
+        let knownEditions = knownByTime.at(action.recordedAt)
         let editionsLearnedLater = !editions.isComplete(at: action.recordedAt)
         let known: RuleContext
         if let before {
@@ -55,7 +57,10 @@ public enum Auditor: Sendable {
             }
         }
         if lateFactsMatter || editionsLearnedLater {
-            let actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar)
+            // Only the editions differ: the same state, judged under every edition (no fold again).
+            var actual = known
+            actual.editions = editions
+            if lateFactsMatter { actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar) }
             for judgement in Rulebook.judge(action.fact, context: actual)
             where judgement.isForbidden && !forbiddenRules.contains(judgement.rule) {
                 let later = lateFactsMatter ? "facts recorded later show" : "an edition adopted later (POL-3) shows"

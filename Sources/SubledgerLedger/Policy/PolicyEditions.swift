@@ -101,6 +101,28 @@ public struct PolicyEditions: Hashable, Sendable {
         }
     }
 
+    /// ``known(at:)`` for every time, computed once: one set per adoption (editions are few),
+    /// for the audit, which asks it of every action.
+    struct KnownByTime: Sendable {
+        let all: PolicyEditions
+        /// The distinct adoption times, earliest first.
+        private let times: [Timestamp]
+        /// `sets[i]`: the editions known before `times[i]`.
+        private let sets: [PolicyEditions]
+
+        init(_ all: PolicyEditions) {
+            self.all = all
+            times = Set(all.adoptions.values.map(\.adoptedAt)).sorted()
+            sets = times.map { all.known(at: Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch - 1)) }
+        }
+
+        /// The editions known at `time`: ``PolicyEditions/known(at:)``.
+        func at(_ time: Timestamp) -> PolicyEditions {
+            guard let index = times.firstIndex(where: { $0 > time }) else { return all }
+            return sets[index]
+        }
+    }
+
     /// Whether every edition was known at `time` (none adopted after it).
     public func isComplete(at time: Timestamp) -> Bool {
         adoptions.values.allSatisfy { $0.adoptedAt <= time }
