@@ -94,5 +94,15 @@ struct PolicyCommandTests {
         #expect(try status.json().objectValue?["threshold"] == .integer(600_000), "\(status)")
         let replay = try copy.subledger("replay", Self.tehranLine)
         #expect(replay.status == 0 && replay.stdout.contains("region tehran"), "\(replay)")
+        // Into a store that exists (the streaming validator, checked then appended): an edition
+        // based on the one adopted before, and a bad one refused naming data.edition and the line.
+        let next = #"{"type":"PolicyEditionAdopted","policy":"debtor-subscribers","occurredAt":"2024-02-01T00:00:00Z","data":{"edition":{"id":"2025-tehran","effectiveDate":"2025-03-21","basedOn":"2023-fixed-line-regions","noDepositFixedThresholdRials":{"tehran":700000,"default":700000}}}}"#
+        let bad = next.replacingOccurrences(of: "2025-tehran", with: "2026").replacingOccurrences(of: #""effectiveDate":"2025-03-21""#, with: #""effectiveDate":"2026-03-21","cutLevel":90"#)
+        let refused = try copy.subledger("import", try copy.file("bad.jsonl", next + "\n" + bad + "\n"))
+        #expect(refused.status != 0 && refused.stderr.contains("bad.jsonl:2:") && refused.stderr.contains("data.edition.cutLevel"), "\(refused)")
+        let accepted = try copy.subledger("import", try copy.file("next.jsonl", next + "\n"))
+        #expect(accepted.status == 0, "\(accepted)")
+        let later = try copy.subledger("status", Self.tehranLine, "--as-of", "2025-03-20T20:30:00Z", "--json")
+        #expect(try later.json().objectValue?["threshold"] == .integer(700_000), "\(later)")
     }
 }
