@@ -268,3 +268,20 @@ struct PolicyReplayTests {
         #expect(replay.entries.last?.state.threshold == 600_000)
     }
 }
+
+@Suite("due under the editions known at its time (POL-3)")
+struct PolicyDueTests {
+    @Test("POL-3, NTC-1: due --at one second before the adoption owes a Tehran line's notice at 250,000 (edition 2021); at the adoption it does not (600,000)")
+    func dueUsesTheEditionsKnownAtItsTime() throws {
+        let clock = ManualClock(.at("2024-01-01T00:00:00Z"))
+        let ledger = Ledger.inMemory(clock: clock)
+        let number = "+982188001122"
+        try ledger.record(PolicyAdoptionTests.fixedLine(number, subscriber: "S-A", region: "tehran")
+                          + Array(PolicyAdoptionTests.cutAtTwoHundredFiftyThousand(number).prefix(1)))
+        try ledger.record([PolicyAdoptionTests.adoption(try PolicyAdoptionTests.regionsEdition(), at: "2024-01-01T00:00:00Z")])
+        let before = try ledger.due(at: .at("2023-12-31T23:59:59Z")).filter { $0.line == number }
+        #expect(before.contains { $0.action == .notice && $0.rule == "NTC-1" }, "\(before)")
+        let at = try ledger.due(at: .at("2024-01-01T00:00:00Z")).filter { $0.line == number }
+        #expect(!at.contains { $0.action == .notice }, "\(at)")
+    }
+}
