@@ -226,6 +226,12 @@ struct PolicyAdoptionTests {
         #expect(try refusal(text.replacingOccurrences(of: "debtor-subscribers", with: "other"))?.field == "policy")
         #expect(try refusal(text.replacingOccurrences(of: #""id":"x""#, with: #""id":"x","cutLevel":90"#))?.field == "data.edition.cutLevel")
         #expect(try refusal(text.replacingOccurrences(of: #"{"id":"x","effectiveDate":"2024-03-20"}"#, with: "[1]"))?.field == "data.edition")
+        // Bounded as every fact's text (FactLimits): a source of 1,000 bytes is accepted, 1,001 refused.
+        func source(_ bytes: Int) -> String {
+            text.replacingOccurrences(of: #""id":"x""#, with: #""id":"x","source":""# + String(repeating: "s", count: bytes) + "\"")
+        }
+        #expect(try refusal(source(1000)) == nil)
+        #expect(try refusal(source(1001))?.field == "data.edition.source")
     }
 
     @Test("POL-3: LineActivated's region is written only when present (old events hash the same) and kept by the stored projection")

@@ -43,6 +43,13 @@ public struct PolicyEditionAdopted: Hashable, Sendable {
     /// the right types (checked over the edition 2021, as a stand-in for its base). Its
     /// `basedOn` is resolved when it is recorded, against the editions known then.
     func checkContent() throws(FactError) {
+        // Bounded as every fact's text and lists are (FactLimits): the free text, the regions.
+        if case .string(let source)? = edition["source"] { try FactCheck.text(source, field: "data.edition.source") }
+        for key in ["noDepositFixedThresholdRials", "noDepositMobileThresholdRials"] {
+            if case .object(let regions)? = edition[key] {
+                try FactCheck.count(regions.count, field: "data.edition.\(key)", maximum: FactLimits.itemsMaximumCount)
+            }
+        }
         do {
             _ = try PolicyEdition(file: edition, base: .edition2021, checkingBase: false)
         } catch {
