@@ -189,11 +189,11 @@ extension PolicyEdition {
         return .object(JSONObject(members))
     }
 
-    /// A threshold as the JSON form writes it: a number, or `{"default": …, region: …}` when
-    /// the edition sets regions apart (POL-3).
+    /// A threshold as the JSON form writes it: a number, or `{"default": …, region: …}` (keys
+    /// sorted, as every JSON object here) when the edition sets regions apart (POL-3).
     private static func regionalJSON(_ amount: Rials, _ byRegion: [String: Rials]) -> JSONValue {
         guard !byRegion.isEmpty else { return .integer(amount) }
-        return .object(JSONObject([(defaultRegionKey, .integer(amount))] + byRegion.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) }))
+        return .object(JSONObject([(defaultRegionKey, .integer(amount))] + byRegion.map { ($0.key, .integer($0.value)) }))
     }
 
     /// The edition as a JSON file people edit: one parameter a line, in the order of
