@@ -27,6 +27,10 @@ import Synchronization
 /// - ``audit(line:)``
 /// - ``settlement(of:)``
 /// - ``follow(from:pollInterval:)``
+/// ### Editions (POL-3)
+/// - ``baseEditions``
+/// - ``editions``
+/// - ``knownEditions()``
 /// ### Stored projections
 /// - ``rebuildProjections()``
 public final class Ledger: Sendable {
