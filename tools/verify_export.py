@@ -723,7 +723,7 @@ class StreamVersions:
             key = next(iter(names))
             stream = (key, obj[key])
         if len(names) != 1 or type(stream[1]) is not str:
-            return "the stream is not named: one field besides the common ones (line or subscriber) " \
+            return "the stream is not named: one field besides the common ones (line, subscriber, policy) " \
                    "must hold a string, found %s" % (_short(", ".join(sorted(names))) or "none")
         last = self.last.get(stream)
         self.last[stream] = (version, pos, stored_hash)

@@ -76,15 +76,22 @@ extension VerifyCommand: JSONReportingCommand {}
 extension RebuildCommand: JSONReportingCommand {}
 extension DemoCommand: JSONReportingCommand {}
 extension LinesCommand: JSONReportingCommand {}
+extension PolicyAdoptCommand: JSONReportingCommand {}
+extension PolicyListCommand: JSONReportingCommand {}
 
 extension Subledger {
     /// Whether the command line asks a command that has `--json` for it: its first
     /// argument names the command, and `--json` comes before any `--`.
     static func asksForJSON(_ arguments: [String]) -> Bool {
         guard let name = arguments.first,
-              let command = configuration.subcommands.first(where: { $0.configuration.commandName == name }),
-              command is any JSONReportingCommand.Type
+              var command = configuration.subcommands.first(where: { $0.configuration.commandName == name })
         else { return false }
+        // A command group (`policy adopt`): its second argument names the command.
+        if let subname = arguments.dropFirst().first,
+           let nested = command.configuration.subcommands.first(where: { $0.configuration.commandName == subname }) {
+            command = nested
+        }
+        guard command is any JSONReportingCommand.Type else { return false }
         return arguments.prefix(while: { $0 != "--" }).contains("--json")
     }
 }

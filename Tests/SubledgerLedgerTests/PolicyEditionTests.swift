@@ -370,13 +370,22 @@ struct PolicyEditionTests {
         #expect(nested == PolicyEditionError(field: "noticeTriggerPercent.prepaid", reason: .unknownField))
     }
 
-    @Test("POL-1: an effective date that is not RFC 3339 is refused and named", arguments: [
-        "2021-08-21", "2021-08-21T00:00:00", "1400-05-30T00:00:00+04:30x", "yesterday",
+    @Test("POL-1: an effective date that is not RFC 3339 nor a date is refused and named", arguments: [
+        "2021-08-21T00:00:00", "1400-05-30T00:00:00+04:30x", "yesterday", "2021-8-21", "2021-02-30",
     ])
     func effectiveDateNotRFC3339(_ text: String) throws {
         let error = try refusal { $0["effectiveDate"] = .string(text) }
         #expect(error.field == "effectiveDate")
         if case .notRFC3339 = error.reason {} else { Issue.record("expected notRFC3339, got \(error.reason)") }
+    }
+
+    @Test("POL-1, POL-3: an effective date written as a date is 00:00 Tehran time on it (interchange.md)")
+    func effectiveDateAsADate() throws {
+        // 2021-08-21: Tehran at +04:30 (daylight saving time), 2021-08-20T19:30:00Z.
+        #expect(try PolicyEdition(jsonText: editedJSON { $0["effectiveDate"] = .string("2021-08-21") }).effectiveDate == edition2021.effectiveDate)
+        // 2023-01-10: Tehran at +03:30 (no daylight saving time since 2022), 2023-01-09T20:30:00Z.
+        let winter = try PolicyEdition(jsonText: editedJSON { $0["effectiveDate"] = .string("2023-01-10") })
+        #expect(winter.effectiveDate == (try Timestamp(rfc3339: "2023-01-09T20:30:00Z")))
     }
 
     @Test("POL-1: an effective date with a Tehran offset is read as the instant it names")

@@ -483,8 +483,8 @@ class StreamVersions(VerifierTestCase):
             (lambda e: e.pop("streamVersion"), "streamVersion is missing"),
             (lambda e: e.update(streamVersion=0), "streamVersion is not a positive integer: 0"),
             (lambda e: e.update(streamVersion="2"), 'streamVersion is not a positive integer: "2"'),
-            (lambda e: e.pop("line"), "the stream is not named: one field besides the common ones (line or "
-                                      "subscriber) must hold a string, found none"),
+            (lambda e: e.pop("line"), "the stream is not named: one field besides the common ones (line, "
+                                      "subscriber, policy) must hold a string, found none"),
             (lambda e: e.update(subscriber="S-1"), "found line, subscriber"),
             (lambda e: e.update(line=7), "found line"),
         ]

@@ -3,7 +3,9 @@ import SubledgerStore
 /// The audit: every operator action judged twice, on what was known when it was recorded
 /// (a broken rule is a `violation`) and on what had in fact occurred by then, counting
 /// facts recorded later (an action this shows wrong is a `warning` under the same rule).
-/// SUS-2's patterns are warnings.
+/// SUS-2's patterns are warnings. The editions too (POL-3): the first judgement uses those
+/// known when the action was recorded (adopted at or before its `recordedAt`), the second
+/// every edition known now, each in force from its effective date.
 public enum Auditor: Sendable {
     public static func audit(_ history: LineHistory, editions: PolicyEditions, calendar: TehranCalendar) throws(FactError) -> [Finding] {
         var findings: [Finding] = []
@@ -12,13 +14,14 @@ public enum Auditor: Sendable {
         // action is the running fold: one fold for the whole line instead of one per action.
         let recordedInOrder = zip(facts, facts.dropFirst()).allSatisfy { $0.occurredAt <= $1.occurredAt }
         let earliestLaterFact = earliestSubscriberSideFact(after: facts)
+        let knownByTime = PolicyEditions.KnownByTime(editions)
         var running: LineState?
         for (index, action) in facts.enumerated() {
             if action.event.type.isOperatorAction {
                 // Facts recorded later can change the verdict only if one occurred by then.
                 let lateFactsMatter = !recordedInOrder || (earliestLaterFact[index].map { $0 <= action.occurredAt } ?? false)
                 findings += try judge(action, history, before: recordedInOrder ? .some(running) : nil,
-                                      lateFactsMatter: lateFactsMatter, editions: editions, calendar: calendar)
+                                      lateFactsMatter: lateFactsMatter, editions: knownByTime, calendar: calendar)
             }
             // The fold moves on after the judgement, in place (the state is not copied).
             running = try LineState.evolve(consume running, action.fact, position: action.position)
@@ -29,16 +32,21 @@ public enum Auditor: Sendable {
     /// The findings of one action: judged on what was known (`before`, the running fold,
     /// or folded afresh when `nil`), then on what had occurred when late facts matter.
     private static func judge(_ action: RecordedFact, _ history: LineHistory, before: LineState??, lateFactsMatter: Bool,
-                              editions: PolicyEditions, calendar: TehranCalendar) throws(FactError) -> [Finding] {
+                              editions knownByTime: PolicyEditions.KnownByTime, calendar: TehranCalendar) throws(FactError) -> [Finding] {
         var findings: [Finding] = []
+        let editions = knownByTime.all
+        // POL-3: on what was known, under the editions known when the action was recorded;
+        // as it was, under every edition known now, as each was in force at its occurredAt.
+        let knownEditions = knownByTime.at(action.recordedAt)
+        let editionsLearnedLater = !editions.isComplete(at: action.recordedAt)
         let known: RuleContext
         if let before {
             known = RuleContext(line: before, subscriber: try subscriber(history, before: action, countingLateFacts: false),
-                                editions: editions, calendar: calendar)
+                                editions: knownEditions, calendar: calendar)
         } else {
-            known = try context(history, before: action, countingLateFacts: false, editions: editions, calendar: calendar)
+            known = try context(history, before: action, countingLateFacts: false, editions: knownEditions, calendar: calendar)
         }
-        let edition = editions.edition(at: action.occurredAt)
+        let edition = knownEditions.edition(at: action.occurredAt)
         var forbiddenRules: Set<RuleID> = []
         for judgement in Rulebook.judge(action.fact, context: known) {
             if judgement.isForbidden {
@@ -48,12 +56,15 @@ public enum Auditor: Sendable {
                 findings.append(finding(action, history, judgement.rule, judgement.edition, .warning, judgement.reason))
             }
         }
-        if lateFactsMatter {
-            let actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar)
+        if lateFactsMatter || editionsLearnedLater {
+            // Only the editions differ: the same state, judged under every edition (no fold again).
+            var actual = known
+            actual.editions = editions
+            if lateFactsMatter { actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar) }
             for judgement in Rulebook.judge(action.fact, context: actual)
             where judgement.isForbidden && !forbiddenRules.contains(judgement.rule) {
-                findings.append(finding(action, history, judgement.rule, judgement.edition, .warning,
-                                        "facts recorded later show: \(judgement.reason)"))
+                let later = lateFactsMatter ? "facts recorded later show" : "an edition adopted later (POL-3) shows"
+                findings.append(finding(action, history, judgement.rule, judgement.edition, .warning, "\(later): \(judgement.reason)"))
             }
         }
         if case .lineSuspended = action.event {

@@ -5,6 +5,8 @@ struct ThresholdTerms {
     let edition: PolicyEdition
     let plan: Plan
     let service: Service
+    /// The line's region, whose `noDeposit` threshold an edition may set apart (POL-3).
+    let region: String?
     let depositHeld: Rials
     let guaranteeHeld: Rials
 
@@ -12,29 +14,30 @@ struct ThresholdTerms {
         self.edition = edition
         plan = line.plan
         service = line.service
+        region = line.region
         self.depositHeld = depositHeld ?? line.depositHeld
         self.guaranteeHeld = guaranteeHeld ?? line.guaranteeHeld
     }
 
     /// The threshold of THR-1, rounded down for reporting.
     var thresholdRials: Rials {
-        edition.thresholdRials(plan: plan, service: service, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+        edition.thresholdRials(plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
     /// Whether `debt` is at or above `percent` % of the threshold, exactly.
     func reaches(_ debt: Rials, percentOfThreshold percent: Int64) -> Bool {
-        edition.reaches(debtRials: debt, percentOfThreshold: percent, plan: plan, service: service,
+        edition.reaches(debtRials: debt, percentOfThreshold: percent, plan: plan, service: service, region: region,
                         depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
     /// Whether a threshold notice is due at this debt (NTC-1 of this edition).
     func noticeIsDue(_ debt: Rials) -> Bool {
-        edition.noticeIsDue(debtRials: debt, plan: plan, service: service, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+        edition.noticeIsDue(debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
     /// Whether a threshold cut may happen at this debt (CUT-1 (c)).
     func cutLevelReached(_ debt: Rials) -> Bool {
-        edition.cutLevelReached(debtRials: debt, plan: plan, service: service, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+        edition.cutLevelReached(debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
     /// The least time a threshold notice must give (NTC-1), in hours.

@@ -257,6 +257,9 @@ public enum DemoFactStream: Sendable {
         case .subscriber(let id):
             bytes.append(contentsOf: Array(",\"subscriber\":".utf8))
             CanonicalJSON.writeString(id, into: &bytes)
+        case .policy(let name):
+            bytes.append(contentsOf: Array(",\"policy\":".utf8))
+            CanonicalJSON.writeString(name, into: &bytes)
         }
         bytes.append(contentsOf: Array(",\"occurredAt\":\"".utf8))
         fact.occurredAt.write(into: &bytes)

@@ -74,7 +74,8 @@ enum FactCheck {
 
     /// The refusal of an event on the wrong kind of stream.
     static func wrongStream(_ type: EventType) -> FactError {
-        type.isSubscriberEvent
+        if type.isPolicyEvent { return FactError(field: "line", reason: "\(type.rawValue) belongs to the policy stream (\"policy\": \"\(LedgerStream.policyName)\")") }
+        return type.isSubscriberEvent
             ? FactError(field: "line", reason: "\(type.rawValue) belongs to a subscriber stream, not a line")
             : FactError(field: "subscriber", reason: "\(type.rawValue) belongs to a line stream")
     }

@@ -56,6 +56,18 @@ struct FieldReader {
         return try identifier(key)
     }
 
+    /// An optional short code (a region): absent or `null` is `nil`; otherwise a non-empty
+    /// string of at most ``FactLimits/codeMaximumBytes`` bytes.
+    mutating func optionalCode(_ key: String) throws(FactError) -> String? {
+        guard let value = object[key], value != .null else {
+            markSeen(key, at: object.memberIndex(key))
+            return nil
+        }
+        let text = try string(key, maximumBytes: FactLimits.codeMaximumBytes)
+        try FactCheck.code(text, field: name(key))
+        return text
+    }
+
     mutating func bool(_ key: String) throws(FactError) -> Bool {
         let value = try value(key)
         guard case .bool(let flag) = value else { throw failure(key, "must be true or false, not \(value.typeName)") }

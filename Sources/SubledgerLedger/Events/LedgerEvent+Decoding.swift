@@ -43,7 +43,8 @@ extension LedgerEvent {
                 subscriberID: try reader.identifier("subscriberId"), service: try reader.choice("service", Service.self),
                 plan: try reader.choice("plan", Plan.self), connectionFee: try reader.amount("connectionFee", positive: false),
                 vanityPremium: try reader.amount("vanityPremium", positive: false),
-                noticeChannel: try reader.optionalChoice("noticeChannel", NoticeSent.Channel.self)
+                noticeChannel: try reader.optionalChoice("noticeChannel", NoticeSent.Channel.self),
+                region: try reader.optionalCode("region")
             ))
         case .depositPaid: return .depositPaid(DepositPaid(amount: try reader.amount("amount", positive: true)))
         case .guaranteePaid: return .guaranteePaid(GuaranteePaid(amount: try reader.amount("amount", positive: true)))
@@ -89,6 +90,12 @@ extension LedgerEvent {
         case .complaintAnswered:
             return .complaintAnswered(ComplaintAnswered(complaintID: try reader.identifier("complaintId"),
                                                         outcome: try reader.choice("outcome", ComplaintAnswered.Outcome.self)))
+        case .policyEditionAdopted:
+            let value = try reader.value("edition")
+            guard case .object(let edition) = value else { throw reader.failure("edition", "must be an object (an edition file), not \(value.typeName)") }
+            let adopted = PolicyEditionAdopted(edition: edition)
+            try adopted.checkContent()
+            return .policyEditionAdopted(adopted)
         }
     }
 

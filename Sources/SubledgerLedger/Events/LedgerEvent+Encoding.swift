@@ -19,6 +19,7 @@ extension LedgerEvent {
                                     "vanityPremium": .integer(activated.vanityPremium)]
             // PLAN-5: only when given, so an activation recorded before the field hashes the same.
             if let channel = activated.noticeChannel { data["noticeChannel"] = .string(channel.rawValue) }
+            if let region = activated.region { data["region"] = .string(region) }
             return data
         case .depositPaid(let depositPaid):
             return ["amount": .integer(depositPaid.amount)]
@@ -76,6 +77,8 @@ extension LedgerEvent {
             return data
         case .complaintAnswered(let answer):
             return ["complaintId": .string(answer.complaintID), "outcome": .string(answer.outcome.rawValue)]
+        case .policyEditionAdopted(let adopted):
+            return ["edition": .object(adopted.edition)]
         }
     }
 }

@@ -33,6 +33,8 @@ public enum LedgerEvent: Hashable, Sendable {
     case refundPaid(RefundPaid)
     case complaintFiled(ComplaintFiled)
     case complaintAnswered(ComplaintAnswered)
+    // Policy stream
+    case policyEditionAdopted(PolicyEditionAdopted)
 
     /// The `type` of the interchange format.
     public var type: EventType {
@@ -63,6 +65,7 @@ public enum LedgerEvent: Hashable, Sendable {
         case .refundPaid: .refundPaid
         case .complaintFiled: .complaintFiled
         case .complaintAnswered: .complaintAnswered
+        case .policyEditionAdopted: .policyEditionAdopted
         }
     }
 }
@@ -95,9 +98,13 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
     case refundPaid = "RefundPaid"
     case complaintFiled = "ComplaintFiled"
     case complaintAnswered = "ComplaintAnswered"
+    case policyEditionAdopted = "PolicyEditionAdopted"
 
     /// Whether the event belongs to a subscriber's stream (otherwise a line's).
     public var isSubscriberEvent: Bool { self == .subscriberRegistered || self == .identityVerified || self == .personalDataErased }
+
+    /// Whether the event belongs to the policy stream (POL-3).
+    public var isPolicyEvent: Bool { self == .policyEditionAdopted }
 
     /// Whether the operator does it, so that the rules judge it (the rest are facts of
     /// the subscriber, the network or the post).
@@ -166,15 +173,19 @@ public struct LineActivated: Hashable, Sendable {
     /// `nil` when the activation names none: the default, `sms` (``chosenNoticeChannel``).
     /// Encoded only when present, so an activation recorded before the field hashes the same.
     public var noticeChannel: NoticeSent.Channel?
+    /// The line's region (`tehran`, `village`, ...), whose threshold an edition may set
+    /// apart (POL-3, THR-1); `nil` when none is recorded. Written only when present.
+    public var region: String?
 
     public init(subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials,
-                noticeChannel: NoticeSent.Channel? = nil) {
+                noticeChannel: NoticeSent.Channel? = nil, region: String? = nil) {
         self.subscriberID = subscriberID
         self.service = service
         self.plan = plan
         self.connectionFee = connectionFee
         self.vanityPremium = vanityPremium
         self.noticeChannel = noticeChannel
+        self.region = region
     }
 
     /// The channel chosen for notices (PLAN-5): the one given, `sms` by default.

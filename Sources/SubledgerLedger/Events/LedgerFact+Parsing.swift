@@ -2,7 +2,7 @@ public import SubledgerStore
 
 extension LedgerFact {
     /// The input fields of interchange.md; output-only fields are refused on input.
-    static let inputFields: Set<String> = ["type", "line", "subscriber", "occurredAt", "data", "metadata", "recordedAt", "eventId", "disclosures"]
+    static let inputFields: Set<String> = ["type", "line", "subscriber", "policy", "occurredAt", "data", "metadata", "recordedAt", "eventId", "disclosures"]
 
     /// Reads one input object of interchange.md ("Events as JSON Lines"), refusing what
     /// cannot be a fact with the field and the reason.
@@ -79,6 +79,14 @@ extension LedgerFact {
     private static func stream(of type: EventType, _ reader: inout FieldReader) throws(FactError) -> LedgerStream {
         let hasLine = reader.object["line"] != nil
         let hasSubscriber = reader.object["subscriber"] != nil
+        let hasPolicy = reader.object["policy"] != nil
+        if type.isPolicyEvent {
+            guard !hasLine, !hasSubscriber else { throw FactError(field: hasLine ? "line" : "subscriber", reason: "\(type.rawValue) belongs to the policy stream (\"policy\": \"\(LedgerStream.policyName)\")") }
+            let name = try reader.identifier("policy")
+            try FactCheck.policyName(name, field: "policy")
+            return .policy(name)
+        }
+        guard !hasPolicy else { throw FactError(field: "policy", reason: "\(type.rawValue) belongs to a \(type.isSubscriberEvent ? "subscriber" : "line") stream, not the policy's") }
         if type.isSubscriberEvent {
             guard !hasLine else { throw FactCheck.wrongStream(type) }
             return .subscriber(try reader.identifier("subscriber"))

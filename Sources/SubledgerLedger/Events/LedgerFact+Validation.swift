@@ -15,11 +15,14 @@ extension LedgerFact {
     public func checkContent() throws(FactError) {
         switch stream {
         case .line(let number):
-            guard !event.type.isSubscriberEvent else { throw FactCheck.wrongStream(event.type) }
+            guard !event.type.isSubscriberEvent, !event.type.isPolicyEvent else { throw FactCheck.wrongStream(event.type) }
             try FactCheck.lineNumber(number, field: "line")
         case .subscriber(let id):
             guard event.type.isSubscriberEvent else { throw FactCheck.wrongStream(event.type) }
             try FactCheck.identifier(id, field: "subscriber")
+        case .policy(let name):
+            guard event.type.isPolicyEvent else { throw FactCheck.wrongStream(event.type) }
+            try FactCheck.policyName(name, field: "policy")
         }
         for (key, value) in metadata { try FactCheck.metadataValue(value, key: key) }
         try event.checkContent()
@@ -46,6 +49,10 @@ extension LedgerEvent {
             try FactCheck.identifier(activated.subscriberID, field: "data.subscriberId")
             try FactCheck.amount(activated.connectionFee, field: "data.connectionFee", positive: false)
             try FactCheck.amount(activated.vanityPremium, field: "data.vanityPremium", positive: false)
+            if let region = activated.region {
+                try FactCheck.text(region, field: "data.region", maximumBytes: FactLimits.codeMaximumBytes)
+                try FactCheck.code(region, field: "data.region")
+            }
         case .depositPaid(let depositPaid):
             try FactCheck.amount(depositPaid.amount, field: "data.amount", positive: true)
         case .guaranteePaid(let guaranteePaid):
@@ -86,6 +93,7 @@ extension LedgerEvent {
             try FactCheck.identifier(complaint.complaintID, field: "data.complaintId")
             if let position = complaint.position { try FactCheck.position(position, field: "data.position") }
         case .complaintAnswered(let answer): try FactCheck.identifier(answer.complaintID, field: "data.complaintId")
+        case .policyEditionAdopted(let adopted): try adopted.checkContent()
         }
     }
 }

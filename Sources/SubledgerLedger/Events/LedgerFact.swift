@@ -1,15 +1,24 @@
 public import SubledgerStore
 
-/// Whose stream an event belongs to: a line (E.164 number) or a subscriber (an id).
+/// Whose stream an event belongs to: a line (E.164 number), a subscriber (an id) or the
+/// policy (its name, ``policyName``: the editions adopted, POL-3).
 public enum LedgerStream: Hashable, Sendable, CustomStringConvertible {
     case line(String)
     case subscriber(String)
+    case policy(String)
+
+    /// The name of the ledger's one policy stream, whose `PolicyEditionAdopted` facts are the
+    /// editions adopted (POL-3): the directive on debtor subscribers.
+    public static let policyName = "debtor-subscribers"
+    /// The policy stream, ``policyName``.
+    public static var debtorSubscribersPolicy: LedgerStream { .policy(policyName) }
 
     /// The store's stream.
     public var streamID: StreamID {
         switch self {
         case .line(let number): .line(number)
         case .subscriber(let id): .subscriber(id)
+        case .policy(let name): StreamID(category: "policy", id: name)
         }
     }
 
@@ -17,6 +26,7 @@ public enum LedgerStream: Hashable, Sendable, CustomStringConvertible {
         switch streamID.category {
         case "line": self = .line(streamID.id)
         case "subscriber": self = .subscriber(streamID.id)
+        case "policy": self = .policy(streamID.id)
         default: return nil
         }
     }
@@ -25,6 +35,7 @@ public enum LedgerStream: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .line(let number): "line \(number)"
         case .subscriber(let id): "subscriber \(id)"
+        case .policy(let name): "policy \(name)"
         }
     }
 
@@ -98,7 +109,7 @@ public struct RecordedFact: Hashable, Sendable {
     /// The typed fact of a stored event.
     public init(_ recorded: RecordedEvent) throws(FactError) {
         guard let stream = LedgerStream(recorded.stream) else {
-            throw FactError(field: recorded.stream.category, reason: "is not a stream of the ledger (line or subscriber)")
+            throw FactError(field: recorded.stream.category, reason: "is not a stream of the ledger (line, subscriber or policy)")
         }
         guard let type = EventType(rawValue: recorded.type) else {
             throw FactError(field: "type", reason: "\"\(recorded.type)\" is not an event type of the catalog")

@@ -141,7 +141,7 @@ public struct FactStreamValidator: Sendable {
             throw LedgerError(.badFact(FactError(
                 field: "", reason: "\(stream) was not in the input when it was checked: the input changed while it was being recorded")))
         }
-        let states = try ledger.loadStates([stream])
+        let states = try ledger.loadStates([stream], editions: current.editions == nil)
         loaded.adopt(states)
         current.adopt(states)
     }
@@ -167,5 +167,9 @@ extension LoadedStates {
         lines.merge(other.lines) { _, new in new }
         subscribers.merge(other.subscribers) { _, new in new }
         versions.merge(other.versions) { _, new in new }
+        // The policy stream's editions replace those loaded before (they are its version's);
+        // otherwise the editions stay as they are, grown by the facts admitted.
+        if case .some = other.versions[LedgerStream.debtorSubscribersPolicy.streamID] { editions = other.editions }
+        else if editions == nil { editions = other.editions }
     }
 }

@@ -40,6 +40,8 @@ extension Ledger {
     /// does not count; `overdue` is judged now.
     public func status(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
         let view = asOfNow(view)
+        // The editions known at the view's time (POL-3): at `knownAt`, else now.
+        let editions = try knownEditions().known(at: view.knownAt ?? clock.now())
         return LineStatusReport(line: try state(of: line, view: view), at: view.asOf ?? clock.now(), editions: editions)
     }
 
@@ -47,7 +49,7 @@ extension Ledger {
     public func settlement(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> NettingStatement {
         let view = asOfNow(view)
         let state = try state(of: line, view: view)
-        let edition = editions.edition(at: view.asOf ?? clock.now())
+        let edition = try knownEditions().known(at: view.knownAt ?? clock.now()).edition(at: view.asOf ?? clock.now())
         return NettingStatement(line: state, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
     }
 
@@ -72,6 +74,7 @@ extension Ledger {
                         if lineFacts[number] == nil { order.append(number) }
                         lineFacts[number, default: []].append(fact)
                     case .subscriber(let id): subscriberFacts[id, default: []].append(fact)
+                    case .policy: break  // the editions, read by knownEditions()
                     }
                 }
             }
@@ -92,6 +95,8 @@ extension Ledger {
 
     /// The operator's work list at `time`, over every line.
     public func due(at time: Timestamp) throws(LedgerError) -> [DueAction] {
+        // The editions known at `time` (POL-3).
+        let editions = try knownEditions().known(at: time)
         var entries: [DueAction] = []
         var owners: [String: (state: SubscriberState, lines: [LineState])] = [:]
         for history in try allHistories() {
@@ -124,6 +129,9 @@ extension Ledger {
         if let line { histories = [try history(of: line)] } else { histories = try allHistories() }
         var findings: [Finding]
         let now = clock.now()
+        // Every edition with its adoption: the audit judges each action under those known
+        // when it was recorded and under those in force with all known now (POL-3).
+        let editions = try knownEditions()
         do {
             findings = try Auditor.audit(histories, editions: editions, calendar: calendar)
             // Omissions as of now: lines still cut after their restoration was owed (GEN-3, KYC-1).

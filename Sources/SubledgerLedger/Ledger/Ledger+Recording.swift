@@ -13,18 +13,27 @@ struct LoadedStates {
     /// Whether the log may be read to learn an event's line (not within an append session,
     /// whose pass the first pass checked).
     var mayReadLog = true
+    /// The editions known (POL-3) with the facts validated so far: loaded with the first
+    /// stream, and grown by each `PolicyEditionAdopted` validated.
+    var editions: PolicyEditions?
 }
 
 extension Ledger {
     /// Loads the current state of `streams` (each read in one short transaction).
-    func loadStates(_ streams: some Sequence<LedgerStream>) throws(LedgerError) -> LoadedStates {
+    /// With `editions`, also the editions known now (``knownEditions()``).
+    func loadStates(_ streams: some Sequence<LedgerStream>, editions: Bool = true) throws(LedgerError) -> LoadedStates {
         var loaded = LoadedStates()
+        if editions { loaded.editions = try knownEditions() }
         for stream in streams where loaded.versions[stream.streamID] == nil {
             if try loadStored(stream, into: &loaded) { continue }
             let facts = try recordedFacts(of: stream)
             loaded.versions[stream.streamID] = facts.last?.streamVersion ?? 0
             do {
                 switch stream {
+                case .policy:
+                    // The editions as of the version loaded, so that an adoption is checked
+                    // against exactly the stream it is appended to.
+                    loaded.editions = try Self.editions(baseEditions, adoptedIn: facts)
                 case .line(let number): loaded.lines[number] = try LineHistory.fold(facts)
                 case .subscriber(let id):
                     var state: SubscriberState?
@@ -45,6 +54,8 @@ extension Ledger {
             return Self.adopt(try storedLine(number), into: &loaded.lines[number], version: &loaded.versions[stream.streamID])
         case .subscriber(let id):
             return Self.adopt(try storedSubscriber(id), into: &loaded.subscribers[id], version: &loaded.versions[stream.streamID])
+        case .policy:
+            return false  // not projected: the few editions are read from the stream
         }
     }
 
@@ -146,6 +157,14 @@ extension Ledger {
             switch fact.stream {
             case .subscriber(let id):
                 loaded.subscribers[id] = try SubscriberState.evolve(loaded.subscribers[id] ?? nil, fact)
+            case .policy:
+                guard case .policyEditionAdopted(let adopted) = fact.event else { throw FactCheck.wrongStream(fact.event.type) }
+                let known = try loaded.editions ?? knownEditions()
+                do {
+                    loaded.editions = try known.adopting(adopted, at: fact.occurredAt, position: 0)
+                } catch {
+                    throw error.asFactError(prefix: "data.edition")
+                }
             case .line(let number):
                 if case .complaintFiled(let complaint) = fact.event, let about = complaint.position {
                     try checkComplaintPosition(about, line: number, in: &loaded)
@@ -206,6 +225,8 @@ extension Ledger {
             owner = loaded.subscribers[before.subscriberID] ?? nil
         }
         if judging {
+            // The editions known when the action is recorded, now (POL-3).
+            let editions = try (loaded.editions ?? knownEditions()).known(at: clock.now())
             let context = RuleContext(line: before, subscriber: owner, editions: editions, calendar: calendar)
             let judgements = Rulebook.judge(fact, context: context)
             if let refusal = RuleViolation(every: judgements) {

@@ -1,5 +1,6 @@
 public import SubledgerStore
 import Foundation
+import Synchronization
 
 /// The ledger as a library: record facts, apply actions through the rules, ask a line's
 /// state, the work list, the audit and the netting, and follow the committed events.
@@ -26,20 +27,66 @@ import Foundation
 /// - ``audit(line:)``
 /// - ``settlement(of:)``
 /// - ``follow(from:pollInterval:)``
+/// ### Editions (POL-3)
+/// - ``baseEditions``
+/// - ``editions``
+/// - ``knownEditions()``
 /// ### Stored projections
 /// - ``rebuildProjections()``
 public final class Ledger: Sendable {
     public let store: EventStore
-    public let editions: PolicyEditions
+    /// The editions given in code (built in by default), known at every time; the editions
+    /// adopted as facts (POL-3) are added to them (``editions``).
+    public let baseEditions: PolicyEditions
     public let calendar: TehranCalendar
     let clock: any StoreClock
+    /// The editions with those adopted in the policy stream, at the stream's version: read
+    /// again only when the stream has grown (editions are few; one version read per use).
+    private let adoptedEditions = Mutex<(version: UInt64, editions: PolicyEditions)?>(nil)
 
     public init(store: EventStore, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
                 clock: any StoreClock = SystemClock()) {
         self.store = store
-        self.editions = editions
+        self.baseEditions = editions
         self.calendar = calendar
         self.clock = clock
+    }
+
+    /// The editions the ledger knows now: ``baseEditions`` and every edition adopted in the
+    /// policy stream (POL-3), each with its adoption. ``baseEditions`` alone when the policy
+    /// stream cannot be read (the operations that need the editions throw then).
+    public var editions: PolicyEditions {
+        (try? knownEditions()) ?? baseEditions
+    }
+
+    /// ``baseEditions`` with the editions adopted in the policy stream, in log order, each
+    /// `basedOn` resolved against those before it (POL-3).
+    public func knownEditions() throws(LedgerError) -> PolicyEditions {
+        let stream = LedgerStream.debtorSubscribersPolicy
+        let version: UInt64
+        do { version = try store.version(of: stream.streamID) } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: "reading the policy stream's version")))
+        }
+        if let cached = adoptedEditions.withLock({ $0 }), cached.version == version { return cached.editions }
+        let facts = try recordedFacts(of: stream)
+        let editions = try Self.editions(baseEditions, adoptedIn: facts)
+        adoptedEditions.withLock { $0 = (facts.last?.streamVersion ?? 0, editions) }
+        return editions
+    }
+
+    /// `base` with the editions `facts` (the policy stream, in order) adopt.
+    static func editions(_ base: PolicyEditions, adoptedIn facts: [RecordedFact]) throws(LedgerError) -> PolicyEditions {
+        var editions = base
+        for fact in facts {
+            guard case .policyEditionAdopted(let adopted) = fact.event else { continue }
+            do {
+                editions = try editions.adopting(adopted, at: fact.occurredAt, position: fact.position)
+            } catch {
+                throw LedgerError(.badFact(FactError(field: error.asFactError(prefix: "data.edition").field,
+                                                     reason: "\(error.reason) (the stored edition adopted at position \(fact.position))")))
+            }
+        }
+        return editions
     }
 
     /// Opens (or creates) the ledger's store in the folder `path`, with the stored line and
@@ -108,6 +155,7 @@ public final class Ledger: Sendable {
             let loaded = try loadStates([.line(line)])
             guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
             let owner = try loadStates([.subscriber(state.subscriberID)]).subscribers[state.subscriberID] ?? nil
+            let editions = try knownEditions().known(at: clock.now())
             switch Decider.decide(action, line: state, subscriber: owner, at: time, editions: editions, calendar: calendar, metadata: metadata) {
             case .failure(let violation):
                 throw LedgerError(.ruleViolation(violation))

@@ -29,7 +29,7 @@ public struct LineStatusReport: Hashable, Sendable {
         status = line.status
         plan = line.plan
         service = line.service
-        threshold = edition.thresholdRials(plan: line.plan, service: line.service, depositHeldRials: line.depositHeld,
+        threshold = edition.thresholdRials(plan: line.plan, service: line.service, region: line.region, depositHeldRials: line.depositHeld,
                                            guaranteeHeldRials: line.guaranteeHeld)
         debt = line.debt
         credit = line.credit

@@ -3,6 +3,10 @@ public import SubledgerStore
 
 /// The JSON form of an edition: one object, every parameter by its Swift name, all
 /// required except `source` and `maximumReconnectionFeeRials` (absent or `null` = none).
+/// (An edition *file* adopted as a fact, ``init(file:base:checkingBase:)``, needs only `id`
+/// and `effectiveDate`: it keeps its `basedOn`'s parameters where it sets none, POL-3.)
+/// `noDepositFixedThresholdRials` and `noDepositMobileThresholdRials` are a number or an
+/// object from a line's region to a number, with `"default"` (POL-3).
 /// Per-plan parameters are objects with the keys `noDeposit`, `deposit`, `guarantee`;
 /// `effectiveDate` is an RFC 3339 string; `thresholdCutDirection` is `oneWay` or `twoWay`.
 /// An unknown key is refused, so a misspelt parameter cannot silently fall back to a default.
@@ -65,13 +69,9 @@ extension PolicyEdition {
         }
         let reader = EditionFieldReader(object: object, prefix: "")
         try reader.refuseUnknownKeys(allowed: Set(Self.jsonKeys))
-        let effectiveText = try reader.string("effectiveDate")
-        let effectiveDate: Timestamp
-        do {
-            effectiveDate = try Timestamp(rfc3339: effectiveText)
-        } catch {
-            throw PolicyEditionError(field: "effectiveDate", reason: .notRFC3339(error.description))
-        }
+        let effectiveDate = try Self.effectiveDate(try reader.string("effectiveDate"))
+        let fixedThreshold = try reader.regional("noDepositFixedThresholdRials")
+        let mobileThreshold = try reader.regional("noDepositMobileThresholdRials")
         let directionText = try reader.string("thresholdCutDirection")
         guard let direction = CutDirection(rawValue: directionText) else {
             throw PolicyEditionError(
@@ -83,8 +83,8 @@ extension PolicyEdition {
             id: try reader.string("id"),
             effectiveDate: effectiveDate,
             source: try reader.optionalString("source") ?? "",
-            noDepositFixedThresholdRials: try reader.integer("noDepositFixedThresholdRials"),
-            noDepositMobileThresholdRials: try reader.integer("noDepositMobileThresholdRials"),
+            noDepositFixedThresholdRials: fixedThreshold.default,
+            noDepositMobileThresholdRials: mobileThreshold.default,
             depositThresholdPercent: try reader.integer("depositThresholdPercent"),
             guaranteeThresholdPercent: try reader.integer("guaranteeThresholdPercent"),
             noticeTriggerPercent: try reader.perPlan("noticeTriggerPercent") { $0 },
@@ -108,8 +108,48 @@ extension PolicyEdition {
             unheldPlanKeepsItsNoticeMinimum: try reader.bool("unheldPlanKeepsItsNoticeMinimum"),
             legalEntityGraceAddsToOVD3Grace: try reader.bool("legalEntityGraceAddsToOVD3Grace"),
             restorationWarningHours: try reader.count("restorationWarningHours"),
-            complaintAnswerDays: try reader.count("complaintAnswerDays")
+            complaintAnswerDays: try reader.count("complaintAnswerDays"),
+            noDepositFixedThresholdRialsByRegion: fixedThreshold.byRegion,
+            noDepositMobileThresholdRialsByRegion: mobileThreshold.byRegion
         )
+    }
+
+    /// An edition's `effectiveDate`: an RFC 3339 time, or a date `YYYY-MM-DD`, which means
+    /// 00:00 Tehran time on it (POL-1: `2021-08-21` is 2021-08-20T19:30:00Z).
+    static func effectiveDate(_ text: String) throws(PolicyEditionError) -> Timestamp {
+        let bytes = Array(text.utf8)
+        let isDate = bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
+            && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }
+        do {
+            guard isDate else { return try Timestamp(rfc3339: text) }
+            // Noon UTC falls on the same date in Tehran (+03:30 or +04:30): its start of day.
+            return TehranCalendar.standard.startOfDay(try Timestamp(rfc3339: text + "T12:00:00Z"))
+        } catch {
+            throw PolicyEditionError(field: "effectiveDate", reason: .notRFC3339("\(error.description) (write an RFC 3339 time or a date YYYY-MM-DD, 00:00 Tehran time)"))
+        }
+    }
+
+    /// The keys an edition file may have (POL-3): every parameter, and `basedOn`.
+    static var fileKeys: Set<String> { Set(jsonKeys).union(["basedOn"]) }
+
+    /// Reads an edition file (POL-3, interchange.md): `id`, `effectiveDate`, optional
+    /// `basedOn` and any parameters by name; every parameter it does not set is `base`'s
+    /// (the edition its `basedOn` names, which the caller resolved; with `checkingBase`,
+    /// `basedOn` must name `base`). `source` is the file's own (empty when it sets none). An
+    /// unknown key is refused, naming it.
+    public init(file: JSONObject, base: PolicyEdition, checkingBase: Bool = true) throws(PolicyEditionError) {
+        let reader = EditionFieldReader(object: file, prefix: "")
+        try reader.refuseUnknownKeys(allowed: Self.fileKeys)
+        _ = try reader.string("id")
+        _ = try reader.string("effectiveDate")
+        let basedOn = try reader.optionalString("basedOn") ?? PolicyEdition.edition2021.id
+        if checkingBase, basedOn != base.id {
+            throw PolicyEditionError(field: "basedOn", reason: .unknownChoice(basedOn, allowed: [base.id]))
+        }
+        guard case .object(var merged) = base.json else { preconditionFailure("an edition's JSON form is an object") }
+        merged["source"] = nil
+        for member in file where member.key != "basedOn" { merged[member.key] = member.value }
+        try self.init(json: .object(merged))
     }
 
     /// The edition as a JSON value (what ``init(json:)`` reads back).
@@ -121,8 +161,8 @@ extension PolicyEdition {
             ("id", .string(id)),
             ("effectiveDate", .string(effectiveDate.rfc3339)),
             ("source", .string(source)),
-            ("noDepositFixedThresholdRials", .integer(noDepositFixedThresholdRials)),
-            ("noDepositMobileThresholdRials", .integer(noDepositMobileThresholdRials)),
+            ("noDepositFixedThresholdRials", Self.regionalJSON(noDepositFixedThresholdRials, noDepositFixedThresholdRialsByRegion)),
+            ("noDepositMobileThresholdRials", Self.regionalJSON(noDepositMobileThresholdRials, noDepositMobileThresholdRialsByRegion)),
             ("depositThresholdPercent", .integer(depositThresholdPercent)),
             ("guaranteeThresholdPercent", .integer(guaranteeThresholdPercent)),
             ("noticeTriggerPercent", perPlan(noticeTriggerPercent) { .integer($0) }),
@@ -151,6 +191,13 @@ extension PolicyEdition {
         return .object(JSONObject(members))
     }
 
+    /// A threshold as the JSON form writes it: a number, or `{"default": …, region: …}` (keys
+    /// sorted, as every JSON object here) when the edition sets regions apart (POL-3).
+    private static func regionalJSON(_ amount: Rials, _ byRegion: [String: Rials]) -> JSONValue {
+        guard !byRegion.isEmpty else { return .integer(amount) }
+        return .object(JSONObject([(defaultRegionKey, .integer(amount))] + byRegion.map { ($0.key, .integer($0.value)) }))
+    }
+
     /// The edition as a JSON file people edit: one parameter a line, in the order of
     /// `docs/rules-as-data.md`, per-plan values on one line.
     public var jsonText: String {
@@ -161,7 +208,7 @@ extension PolicyEdition {
             var bytes: [UInt8] = Array("  ".utf8)
             CanonicalJSON.writeString(key, into: &bytes)
             bytes += Array(": ".utf8)
-            if case .object(let inner) = value {
+            if case .object(let inner) = value, inner[Plan.noDeposit.rawValue] != nil {
                 // Plans in the order of PLAN-1, not sorted.
                 bytes.append(UInt8(ascii: "{"))
                 for (index, plan) in Plan.allCases.enumerated() {
@@ -231,6 +278,25 @@ private struct EditionFieldReader {
         let number = try integer(key)
         guard number >= 0 else { throw PolicyEditionError(field: path(key), reason: .negative(number)) }
         return Int(truncatingIfNeeded: number)
+    }
+
+    /// A threshold in rials (POL-3): a number, or an object from a line's region to a
+    /// number with `"default"` for lines of any other region or of none.
+    func regional(_ key: String) throws(PolicyEditionError) -> (default: Rials, byRegion: [String: Rials]) {
+        let found = try value(key)
+        switch found {
+        case .integer(let amount): return (amount, [:])
+        case .object(let inner):
+            let reader = EditionFieldReader(object: inner, prefix: path(key))
+            let amount = try reader.integer(PolicyEdition.defaultRegionKey)
+            var byRegion: [String: Rials] = [:]
+            for member in inner where member.key != PolicyEdition.defaultRegionKey {
+                byRegion[member.key] = try reader.integer(member.key)
+            }
+            return (amount, byRegion)
+        default:
+            throw wrongType(key, "integer, or object from region to integer with \"default\"", found)
+        }
     }
 
     func bool(_ key: String) throws(PolicyEditionError) -> Bool {

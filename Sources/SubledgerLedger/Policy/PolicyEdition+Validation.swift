@@ -9,6 +9,8 @@ extension PolicyEdition {
     static let maximumYears: Int64 = 1_000
     /// The longest id.
     static let maximumIdentifierLength = 64
+    /// The key of a by-region threshold for lines of any other region, or of none (POL-3).
+    public static let defaultRegionKey = "default"
 
     /// Throws the first out-of-range parameter, named as in the JSON form.
     func validate() throws(PolicyEditionError) {
@@ -18,6 +20,16 @@ extension PolicyEdition {
         }
         try Self.checkAmount(noDepositFixedThresholdRials, "noDepositFixedThresholdRials")
         try Self.checkAmount(noDepositMobileThresholdRials, "noDepositMobileThresholdRials")
+        for (name, byRegion) in [("noDepositFixedThresholdRials", noDepositFixedThresholdRialsByRegion),
+                                 ("noDepositMobileThresholdRials", noDepositMobileThresholdRialsByRegion)] {
+            for (region, amount) in byRegion.sorted(by: { $0.key < $1.key }) {
+                try Self.validateIdentifier(region, field: "\(name).\(region)")
+                guard region != Self.defaultRegionKey else {
+                    throw PolicyEditionError(field: "\(name).\(region)", reason: .invalidIdentifier(region))
+                }
+                try Self.checkAmount(amount, "\(name).\(region)")
+            }
+        }
         try Self.checkPercent(depositThresholdPercent, "depositThresholdPercent")
         try Self.checkPercent(guaranteeThresholdPercent, "guaranteeThresholdPercent")
         for plan in Plan.allCases {
@@ -42,13 +54,13 @@ extension PolicyEdition {
         }
     }
 
-    static func validateIdentifier(_ id: String) throws(PolicyEditionError) {
+    static func validateIdentifier(_ id: String, field: String = "id") throws(PolicyEditionError) {
         let allowed = id.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
         guard !id.isEmpty, id.utf8.count <= maximumIdentifierLength, allowed else {
-            throw PolicyEditionError(field: "id", reason: .invalidIdentifier(String(id.prefix(80))))
+            throw PolicyEditionError(field: field, reason: .invalidIdentifier(String(id.prefix(80))))
         }
     }
 

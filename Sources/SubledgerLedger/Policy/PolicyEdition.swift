@@ -18,9 +18,11 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: THR-1: the usage threshold
 
-    /// The threshold of a fixed line on the `noDeposit` plan.
+    /// The threshold of a fixed line on the `noDeposit` plan (of a line of any region not in
+    /// ``noDepositFixedThresholdRialsByRegion``, or of none).
     public let noDepositFixedThresholdRials: Rials
-    /// The threshold of a mobile line on the `noDeposit` plan.
+    /// The threshold of a mobile line on the `noDeposit` plan (of a line of any region not in
+    /// ``noDepositMobileThresholdRialsByRegion``, or of none).
     public let noDepositMobileThresholdRials: Rials
     /// The threshold of a `deposit` line, in percent of the deposit held.
     public let depositThresholdPercent: Int64
@@ -93,6 +95,14 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// filed: to the end of that calendar day in Tehran (TIME-1). Default: 15 (reading).
     public let complaintAnswerDays: Int
 
+    // MARK: POL-3: thresholds by the line's region
+
+    /// The `noDeposit` threshold of a fixed line by its region (`LineActivated.region`), where
+    /// the edition sets one apart (the 2023 decision by region); empty by default.
+    public let noDepositFixedThresholdRialsByRegion: [String: Rials]
+    /// The `noDeposit` threshold of a mobile line by its region; empty by default.
+    public let noDepositMobileThresholdRialsByRegion: [String: Rials]
+
     /// An edition; every parameter defaults to its value in edition 2021. Throws when a
     /// value is out of range (the error names the parameter).
     public init(
@@ -124,7 +134,9 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         unheldPlanKeepsItsNoticeMinimum: Bool = true,
         legalEntityGraceAddsToOVD3Grace: Bool = true,
         restorationWarningHours: Int = 24,
-        complaintAnswerDays: Int = 15
+        complaintAnswerDays: Int = 15,
+        noDepositFixedThresholdRialsByRegion: [String: Rials] = [:],
+        noDepositMobileThresholdRialsByRegion: [String: Rials] = [:]
     ) throws(PolicyEditionError) {
         self.id = id
         self.effectiveDate = effectiveDate
@@ -155,6 +167,8 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         self.legalEntityGraceAddsToOVD3Grace = legalEntityGraceAddsToOVD3Grace
         self.restorationWarningHours = restorationWarningHours
         self.complaintAnswerDays = complaintAnswerDays
+        self.noDepositFixedThresholdRialsByRegion = noDepositFixedThresholdRialsByRegion
+        self.noDepositMobileThresholdRialsByRegion = noDepositMobileThresholdRialsByRegion
         try validate()
     }
 

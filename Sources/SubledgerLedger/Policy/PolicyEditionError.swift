@@ -29,6 +29,8 @@ public struct PolicyEditionError: Error, Hashable, Sendable, CustomStringConvert
         case duplicateEffectiveDate(String)
         /// A set of editions must hold at least one.
         case noEditions
+        /// An edition adopted (POL-3) with the id of one already known: editions are facts.
+        case alreadyKnown(String)
 
         public var description: String {
             switch self {
@@ -46,6 +48,7 @@ public struct PolicyEditionError: Error, Hashable, Sendable, CustomStringConvert
             case .duplicateIdentifier(let id): "two editions have the id \"\(id)\""
             case .duplicateEffectiveDate(let date): "two editions take effect at \(date)"
             case .noEditions: "no policy edition given"
+            case .alreadyKnown(let id): "edition \"\(id)\" is already known: an adopted edition is a fact, never replaced; a revision is a new edition with a new id"
             }
         }
     }

@@ -9,10 +9,18 @@ import Foundation
 public struct PolicyEditions: Hashable, Sendable {
     /// The editions, earliest effective date first.
     public let editions: [PolicyEdition]
+    /// The adoption of each edition adopted as a fact (POL-3), by edition id; the built-in
+    /// editions (and those given in code) have none: they are known at every time.
+    public let adoptions: [String: PolicyAdoption]
 
     /// A set of editions; refuses an empty set, two editions with one id, or two taking
     /// effect at the same instant.
     public init(_ editions: [PolicyEdition]) throws(PolicyEditionError) {
+        try self.init(editions, adoptions: [:])
+    }
+
+    private init(_ editions: [PolicyEdition], adoptions: [String: PolicyAdoption]) throws(PolicyEditionError) {
+        self.adoptions = adoptions
         guard !editions.isEmpty else { throw PolicyEditionError(field: "", reason: .noEditions) }
         let sorted = editions.sorted { $0.effectiveDate < $1.effectiveDate }
         var ids: Set<String> = []
@@ -56,7 +64,68 @@ public struct PolicyEditions: Hashable, Sendable {
     /// These editions with `added`: an edition of the same id is replaced.
     public func merging(_ added: [PolicyEdition]) throws(PolicyEditionError) -> PolicyEditions {
         let addedIDs = Set(added.map(\.id))
-        return try PolicyEditions(editions.filter { !addedIDs.contains($0.id) } + added)
+        return try PolicyEditions(editions.filter { !addedIDs.contains($0.id) } + added,
+                                  adoptions: adoptions.filter { !addedIDs.contains($0.key) })
+    }
+
+    // MARK: POL-3: editions adopted as facts
+
+    /// These editions with the one `adopted` (a `PolicyEditionAdopted` at `adoptedAt`, at
+    /// `position` in the log): its `basedOn` is resolved against these editions (the ones
+    /// known at its adoption: built in, or adopted before it). Refuses an id already known
+    /// (an adopted edition is a fact: a revision is a new edition with a new id), an unknown
+    /// `basedOn`, or an effective date another edition has.
+    public func adopting(_ adopted: PolicyEditionAdopted, at adoptedAt: Timestamp, position: UInt64) throws(PolicyEditionError) -> PolicyEditions {
+        let basedOn = adopted.basedOn
+        guard let base = edition(id: basedOn) else {
+            throw PolicyEditionError(field: "basedOn", reason: .unknownChoice(basedOn, allowed: editions.map(\.id)))
+        }
+        let edition = try PolicyEdition(file: adopted.edition, base: base)
+        guard self.edition(id: edition.id) == nil else {
+            throw PolicyEditionError(field: "id", reason: .alreadyKnown(edition.id))
+        }
+        var adoptions = adoptions
+        adoptions[edition.id] = PolicyAdoption(editionID: edition.id, basedOn: basedOn, adoptedAt: adoptedAt, position: position)
+        return try PolicyEditions(editions + [edition], adoptions: adoptions)
+    }
+
+    /// The editions the ledger knew at `time` (POL-3): the built-in ones and those adopted at
+    /// or before `time` (a `PolicyEditionAdopted`'s `occurredAt`).
+    public func known(at time: Timestamp) -> PolicyEditions {
+        guard !isComplete(at: time) else { return self }
+        let known = editions.filter { adoptions[$0.id].map { $0.adoptedAt <= time } ?? true }
+        do {
+            return try PolicyEditions(known, adoptions: adoptions.filter { $0.value.adoptedAt <= time })
+        } catch {
+            return self  // never: a subset of a valid set, holding every edition not adopted
+        }
+    }
+
+    /// ``known(at:)`` for every time, computed once: one set per adoption (editions are few),
+    /// for the audit, which asks it of every action.
+    struct KnownByTime: Sendable {
+        let all: PolicyEditions
+        /// The distinct adoption times, earliest first.
+        private let times: [Timestamp]
+        /// `sets[i]`: the editions known before `times[i]`.
+        private let sets: [PolicyEditions]
+
+        init(_ all: PolicyEditions) {
+            self.all = all
+            times = Set(all.adoptions.values.map(\.adoptedAt)).sorted()
+            sets = times.map { all.known(at: Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch - 1)) }
+        }
+
+        /// The editions known at `time`: ``PolicyEditions/known(at:)``.
+        func at(_ time: Timestamp) -> PolicyEditions {
+            guard let index = times.firstIndex(where: { $0 > time }) else { return all }
+            return sets[index]
+        }
+    }
+
+    /// Whether every edition was known at `time` (none adopted after it).
+    public func isComplete(at time: Timestamp) -> Bool {
+        adoptions.values.allSatisfy { $0.adoptedAt <= time }
     }
 
     /// The editions of every `*.json` file in `directory` (in file-name order), added to
@@ -74,5 +143,24 @@ public struct PolicyEditions: Hashable, Sendable {
             loaded.append(try PolicyEdition.load(from: path))
         }
         return includingBuiltIn ? try builtIn.merging(loaded) : try PolicyEditions(loaded)
+    }
+}
+
+/// How an edition became known (POL-3): the `PolicyEditionAdopted` fact that adopted it.
+public struct PolicyAdoption: Hashable, Sendable {
+    /// The edition's id.
+    public let editionID: String
+    /// The id of the edition whose parameters it keeps where it sets none.
+    public let basedOn: String
+    /// When it was adopted (the fact's `occurredAt`): the ledger knows it from then on.
+    public let adoptedAt: Timestamp
+    /// The fact's position in the log.
+    public let position: UInt64
+
+    public init(editionID: String, basedOn: String, adoptedAt: Timestamp, position: UInt64) {
+        self.editionID = editionID
+        self.basedOn = basedOn
+        self.adoptedAt = adoptedAt
+        self.position = position
     }
 }

@@ -57,7 +57,7 @@ extension LineState {
         }
         latestOccurredAt = max(latestOccurredAt, time)
         switch event {
-        case .subscriberRegistered, .identityVerified, .personalDataErased, .lineActivated:
+        case .subscriberRegistered, .identityVerified, .personalDataErased, .lineActivated, .policyEditionAdopted:
             preconditionFailure("handled by evolve")
         case .depositPaid(let depositPaid): depositHeld = try sum(depositHeld, depositPaid.amount, "data.amount", position)
         case .guaranteePaid(let guaranteePaid): guaranteeHeld = try sum(guaranteeHeld, guaranteePaid.amount, "data.amount", position)

@@ -123,6 +123,9 @@ public struct LineState: Hashable, Sendable {
     public var noticeChannel: NoticeSent.Channel
     /// The line's complaints in the order they were filed (CMP-1).
     public var complaints: [ComplaintState] = []
+    /// The line's region as its activation recorded it (POL-3: an edition may set its
+    /// `noDeposit` threshold apart); `nil` when none was recorded.
+    public var region: String?
 
     public init(number: String, activated: LineActivated, at time: Timestamp) {
         self.number = number
@@ -132,6 +135,7 @@ public struct LineState: Hashable, Sendable {
         connectionFee = activated.connectionFee
         vanityPremium = activated.vanityPremium
         noticeChannel = activated.chosenNoticeChannel
+        region = activated.region
         activatedAt = time
         latestOccurredAt = time
         statusSince = time

@@ -117,7 +117,9 @@ public struct LineReplay: Sendable {
             latestOccurrence = max(latestOccurrence, fact.occurredAt)
             var judgements: [RuleJudgement] = []
             if fact.event.type.isOperatorAction {
-                let known = try Auditor.context(visible, before: fact, countingLateFacts: false, editions: editions, calendar: calendar)
+                // The editions known when the action was recorded (POL-3), as the audit's first judgement.
+                let known = try Auditor.context(visible, before: fact, countingLateFacts: false,
+                                                editions: editions.known(at: fact.recordedAt), calendar: calendar)
                 judgements = Rulebook.judge(fact.fact, context: known)
             }
             guard let after = stateAfter[fact.position] else { continue }
@@ -168,7 +170,7 @@ extension LineReplay.StateAfter {
     /// exactly when ``PolicyEdition/noticeIsDue(debtRials:plan:service:depositHeldRials:guaranteeHeldRials:)``
     /// says so (THR-2). A product beyond 128 bits is shown as the largest amount.
     static func noticeLevel(edition: PolicyEdition, line: LineState) -> Rials {
-        let threshold = edition.threshold(plan: line.plan, service: line.service, depositHeldRials: line.depositHeld,
+        let threshold = edition.threshold(plan: line.plan, service: line.service, region: line.region, depositHeldRials: line.depositHeld,
                                           guaranteeHeldRials: line.guaranteeHeld)
         let thresholdPlan = edition.thresholdPlan(line.plan, depositHeldRials: line.depositHeld, guaranteeHeldRials: line.guaranteeHeld)
         let percent = Int128(edition.noticeTriggerPercent(for: thresholdPlan))
@@ -185,6 +187,9 @@ extension Ledger {
     /// The replay of `line` in `view` (interchange.md, `replay`).
     public func replay(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
         let history = try history(of: line)
+        // The editions known at the view's `knownAt` (POL-3), all of them without it.
+        let all = try knownEditions()
+        let editions = view.knownAt.map { all.known(at: $0) } ?? all
         do {
             return try LineReplay(history, view: view, editions: editions, calendar: calendar, now: clock.now())
         } catch {

@@ -30,6 +30,7 @@ public struct ReplayFigure: Hashable, Sendable {
                                            .init("plan", .text(activated.plan.rawValue)), .init("connectionFee", .amount(activated.connectionFee)),
                                            .init("vanityPremium", .amount(activated.vanityPremium))]
             if let channel = activated.noticeChannel { figures.append(.init("noticeChannel", .text(channel.rawValue))) }
+            if let region = activated.region { figures.append(.init("region", .text(region))) }
             return figures
         case .depositPaid(let depositPaid):
             return [.init("amount", .amount(depositPaid.amount))]
@@ -45,6 +46,8 @@ public struct ReplayFigure: Hashable, Sendable {
             return [.init("amount", .amount(expertValuationRecorded.amount))]
         case .refundPaid(let refundPaid):
             return [.init("amount", .amount(refundPaid.amount))]
+        case .policyEditionAdopted(let adopted):
+            return [.init("edition", .text(adopted.editionID ?? "")), .init("basedOn", .text(adopted.basedOn))]
         case .usageRecorded(let usageRecorded):
             return [.init("amount", .amount(usageRecorded.amount)), .init("description", .text(usageRecorded.description))]
         case .invoiceIssued(let invoice):
@@ -107,6 +110,7 @@ extension LedgerEvent {
             text += ", connection fee \(rials(activated.connectionFee))"
             if activated.vanityPremium > 0 { text += ", vanity premium \(rials(activated.vanityPremium))" }
             if let channel = activated.noticeChannel { text += ", notices by \(channel.rawValue) (PLAN-5)" }
+            if let region = activated.region { text += ", region \(region)" }
             return text
         case .depositPaid(let depositPaid): return "deposit paid \(rials(depositPaid.amount))"
         case .guaranteePaid(let guaranteePaid): return "guarantee paid \(rials(guaranteePaid.amount))"
@@ -141,6 +145,7 @@ extension LedgerEvent {
             if let position = complaint.position { text += ", of the event at #\(position)" }
             return text
         case .complaintAnswered(let answer): return "complaint \(answer.complaintID) answered: \(answer.outcome.rawValue)"
+        case .policyEditionAdopted(let adopted): return "policy edition \(adopted.editionID ?? "?") adopted (based on \(adopted.basedOn))"
         }
     }
 }

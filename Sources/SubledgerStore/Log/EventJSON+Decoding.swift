@@ -42,7 +42,7 @@ extension EventJSON {
         }
         let streamFields = object.members.filter { !exportedFields.contains($0.key) }
         guard streamFields.count == 1, case .string(let streamID) = streamFields[0].value else {
-            throw ExportedEventError(field: "line", reason: "exactly one stream field (line or subscriber) with a string value is required")
+            throw ExportedEventError(field: "line", reason: "exactly one stream field (line, subscriber, policy) with a string value is required")
         }
         guard case .object(let data)? = object["data"] else { throw ExportedEventError(field: "data", reason: "must be an object") }
         var metadata: [String: String] = [:]

@@ -70,7 +70,7 @@ struct StreamVersions {
         guard fields.count == 1, let id = fields[0].value else {
             let names = fields.map(\.key).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
             let found = ExportText.short(names.joined(separator: ", "))
-            return "the stream is not named: one field besides the common ones (line or subscriber) must hold a string, found "
+            return "the stream is not named: one field besides the common ones (line, subscriber, policy) must hold a string, found "
                 + (found.isEmpty ? "none" : found)
         }
         let stream = Stream(category: fields[0].key, id: id)

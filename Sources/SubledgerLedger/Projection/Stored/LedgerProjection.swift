@@ -111,6 +111,8 @@ struct LedgerProjectionFold {
                     subscribers[activated.subscriberID, default: Entry()].state?.lines.append(number)
                 }
             }
+        case .policy:
+            break  // the editions (POL-3) are not projected: the ledger reads the few from their stream
         }
     }
 

@@ -65,6 +65,7 @@ extension LineState {
             writer.optional(complaint.outcome) { $0.choice($1) }
             writer.optional(complaint.answerPosition) { $0.unsigned($1) }
         }
+        writer.optional(region) { $0.string($1) }
     }
 
     /// Reads what ``write(to:)`` wrote.
@@ -126,6 +127,7 @@ extension LineState {
                                   outcome: try reader.optional { reader throws(StateBytesError) in try reader.choice(ComplaintAnswered.Outcome.self) },
                                   answerPosition: try reader.optional { reader throws(StateBytesError) in try reader.unsigned() })
         }
+        state.region = try reader.optional { reader throws(StateBytesError) in try reader.string() }
         // The derived figures are safe only while the totals fit, as the fold keeps them.
         if let problem = state.totalsOverflow() { throw StateBytesError(reason: "line \(number): its \(problem) leave 64-bit rials") }
         return state
