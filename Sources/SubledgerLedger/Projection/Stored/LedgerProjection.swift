@@ -11,7 +11,7 @@ public struct LedgerProjection: StoredProjection {
 
     /// Changes whenever the encoding or the fold changes: a store written under another
     /// identity is rebuilt when it opens.
-    public var identity: String { "subledger.ledger-projection.4" }
+    public var identity: String { "subledger.ledger-projection.5" }
 
     public func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
         var fold = LedgerProjectionFold()
