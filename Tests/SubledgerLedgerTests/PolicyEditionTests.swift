@@ -294,6 +294,7 @@ struct PolicyEditionTests {
         "noticeRequiredBeforeEveryDebtCut", "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
         "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
         "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours",
+        "massSuspensionLines", "massSuspensionWindowMinutes",
     ])
     func missingField(_ field: String) throws {
         let error = try refusal { $0[field] = nil }

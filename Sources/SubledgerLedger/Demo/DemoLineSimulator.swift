@@ -75,6 +75,8 @@ struct DemoLineSimulator {
 
     private enum Step {
         case disputedCut, cutWithoutNotice, lateFee, otherLinesDebtCut(String), massCut
+        /// The notice of the one-way cut a scripted cut makes the day after (SUS-2 (a)).
+        case cutNotice
     }
 
     /// Charges recorded and not yet billed, by the invoice item they become (BIL-2).
@@ -167,7 +169,8 @@ struct DemoLineSimulator {
             quietUntil = cutAt.adding(milliseconds: 2 * Self.day)
         case .otherLinesDebt(let debtLine, let at):
             schedule(.scripted(.otherLinesDebtCut(debtLine)), at: at)
-        case .massCut(let at):
+        case .massCut(let at), .scheduledCut(let at):
+            schedule(.scripted(.cutNotice), at: at.adding(milliseconds: -Self.day))
             schedule(.scripted(.massCut), at: at)
             quietFrom = at.adding(milliseconds: -30 * Self.day)
             quietUntil = at
@@ -339,7 +342,8 @@ struct DemoLineSimulator {
             schedule(.payBalance(method: "card"), at: due.adding(milliseconds: 16 * Self.day + 5 * Self.hour))
             schedule(.scripted(.lateFee), at: timeline.morning(atOrAfter: due.adding(days: 8)).adding(milliseconds: 15 * Self.minute))
             return
-        case .massCut(let at) where time < at && time >= at.adding(days: -25):
+        case .massCut(let at) where time < at && time >= at.adding(days: -25),
+             .scheduledCut(let at) where time < at && time >= at.adding(days: -25):
             schedule(.payBalance(method: "app"), at: at.adding(milliseconds: Int64(random.int(3...12)) * Self.day + 4 * Self.hour))
             return
         case .bankDelay(let month) where timeline.month(of: time) == month:
@@ -471,6 +475,15 @@ struct DemoLineSimulator {
     }
 
     private mutating func cut(_ direction: LineSuspended.Direction, _ reason: LineSuspended.Reason, at time: Timestamp) {
+        // The lawful operator tells the line about the cut first (SUS-2 (a)): without a
+        // threshold notice or a cut notice since the line's last change of status, it sends
+        // the cut notice this morning and cuts on a later one.
+        if let line = state,
+           SuspensionPatterns.priorNotice(about: LineSuspended(direction: direction, reason: reason, debtLine: plan.number),
+                                          line: line, before: time) == nil {
+            sendNotice(direction == .oneWay ? .oneWayCut : .twoWayCut, channel: .sms, at: time, deadline: nil, failure: 0)
+            return
+        }
         guard decide(.cut(direction: direction, reason: reason), at: time) else { return }
         cutReason = reason
         if let notice = state?.notices.last, notice.sentAt == time {
@@ -534,6 +547,9 @@ struct DemoLineSimulator {
                 return
             }
             cut(.oneWay, .overdue, at: time)
+        case .cutNotice:
+            guard line.status == .active else { anomalies.append("\(plan.number): the cut notice found the line \(line.status)"); return }
+            sendNotice(.oneWayCut, channel: .sms, at: time, deadline: nil, failure: 0)
         }
     }
 

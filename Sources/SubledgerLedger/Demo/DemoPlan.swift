@@ -36,6 +36,9 @@ public enum DemoScript: Hashable, Sendable {
     case otherLinesDebt(debtLine: String, at: Timestamp)
     /// One of several lines cut on one Thursday afternoon (SUS-2), lawfully otherwise.
     case massCut(at: Timestamp)
+    /// A line cut for an overdue invoice at a time SUS-2 (b) warns about (a Wednesday, the
+    /// eve of a lunar holiday), after a cut notice the day before, lawfully otherwise.
+    case scheduledCut(at: Timestamp)
     /// A payment made two days after the due date by bank transfer, recorded four days
     /// later, after the one-way cut it would have prevented (a warning of the audit).
     case bankDelay(month: Int)
@@ -95,6 +98,11 @@ public struct DemoHighlights: Hashable, Sendable {
     public var massCutLines: [String] = []
     public var massCutAt = Timestamp(millisecondsSinceEpoch: 0)
     public var bankDelayLine = ""
+    /// A line cut on a Wednesday, and one on the eve of a lunar holiday (SUS-2 (b)).
+    public var wednesdayCutLine = ""
+    public var wednesdayCutAt = Timestamp(millisecondsSinceEpoch: 0)
+    public var lunarEveCutLine = ""
+    public var lunarEveCutAt = Timestamp(millisecondsSinceEpoch: 0)
     public var vanityLines: [String] = []
     public var tenYearLine = ""
     /// A line of the main population with a history built entirely through the rules.

@@ -21,6 +21,7 @@ extension PolicyEdition {
         "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
         "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
         "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours",
+        "massSuspensionLines", "massSuspensionWindowMinutes",
     ]
     static let optionalJSONKeys: Set<String> = ["source", "maximumReconnectionFeeRials"]
 
@@ -107,7 +108,9 @@ extension PolicyEdition {
             writtenWarningByLetterOnly: try reader.bool("writtenWarningByLetterOnly"),
             unheldPlanKeepsItsNoticeMinimum: try reader.bool("unheldPlanKeepsItsNoticeMinimum"),
             legalEntityGraceAddsToOVD3Grace: try reader.bool("legalEntityGraceAddsToOVD3Grace"),
-            restorationWarningHours: try reader.count("restorationWarningHours")
+            restorationWarningHours: try reader.count("restorationWarningHours"),
+            massSuspensionLines: try reader.count("massSuspensionLines"),
+            massSuspensionWindowMinutes: try reader.count("massSuspensionWindowMinutes")
         )
     }
 
@@ -145,6 +148,8 @@ extension PolicyEdition {
             ("unheldPlanKeepsItsNoticeMinimum", .bool(unheldPlanKeepsItsNoticeMinimum)),
             ("legalEntityGraceAddsToOVD3Grace", .bool(legalEntityGraceAddsToOVD3Grace)),
             ("restorationWarningHours", .integer(Int64(restorationWarningHours))),
+            ("massSuspensionLines", .integer(Int64(massSuspensionLines))),
+            ("massSuspensionWindowMinutes", .integer(Int64(massSuspensionWindowMinutes))),
         ]
         return .object(JSONObject(members))
     }

@@ -89,6 +89,13 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// How long after a restoration is owed a line may stay cut before it is a warning
     /// (GEN-3, KYC-1), in exact hours. Default: 24 (reading).
     public let restorationWarningHours: Int
+    /// SUS-2 (c): this many lines or more, of two or more subscribers, suspended for the same
+    /// reason other than debt within ``massSuspensionWindowMinutes`` are a mass suspension
+    /// (a warning on each). Default: 10 (reading).
+    public let massSuspensionLines: Int
+    /// SUS-2 (c): the window of a mass suspension, in minutes from its first suspension to
+    /// its last, both included. Default: 60 (reading).
+    public let massSuspensionWindowMinutes: Int
 
     /// An edition; every parameter defaults to its value in edition 2021. Throws when a
     /// value is out of range (the error names the parameter).
@@ -120,7 +127,9 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         writtenWarningByLetterOnly: Bool = true,
         unheldPlanKeepsItsNoticeMinimum: Bool = true,
         legalEntityGraceAddsToOVD3Grace: Bool = true,
-        restorationWarningHours: Int = 24
+        restorationWarningHours: Int = 24,
+        massSuspensionLines: Int = 10,
+        massSuspensionWindowMinutes: Int = 60
     ) throws(PolicyEditionError) {
         self.id = id
         self.effectiveDate = effectiveDate
@@ -150,6 +159,8 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         self.unheldPlanKeepsItsNoticeMinimum = unheldPlanKeepsItsNoticeMinimum
         self.legalEntityGraceAddsToOVD3Grace = legalEntityGraceAddsToOVD3Grace
         self.restorationWarningHours = restorationWarningHours
+        self.massSuspensionLines = massSuspensionLines
+        self.massSuspensionWindowMinutes = massSuspensionWindowMinutes
         try validate()
     }
 

@@ -80,11 +80,18 @@ public struct LineReplay: Sendable {
     /// How the debt was netted (VAN-3, LEG-2) when the line is revoked or sold at the end
     /// of the view; `nil` while it is not.
     public var netting: NettingStatement?
+    /// Each cut of the line, how long it lasted and the non-working days it spanned (SUS-2);
+    /// one still cut is measured to ``cutsMeasuredAt``.
+    public var cuts: [CutSpan] = []
+    /// The replay's time for a cut still open: the view's `asOf`, else the time the replay
+    /// was made (``Ledger/replay(of:view:)``), else the line's last event.
+    public var cutsMeasuredAt: Timestamp?
 
     /// The replay of `history` in `view`: the view's facts, each judged and audited as the
-    /// audit does (the edition in force at each event, POL-1).
+    /// audit does (the edition in force at each event, POL-1); a cut still open is measured
+    /// to the view's `asOf`, else to `now`, else to the line's last event.
     public init(_ history: LineHistory, view: LineHistory.View = .init(), editions: PolicyEditions,
-                calendar: TehranCalendar) throws(FactError) {
+                calendar: TehranCalendar, now: Timestamp? = nil) throws(FactError) {
         let visible = LineHistory(number: history.number, facts: history.facts.filter(view.includes),
                                   subscriberFacts: history.subscriberFacts.filter(view.includes))
         var findingsByPosition: [UInt64: [Finding]] = [:]
@@ -96,8 +103,11 @@ public struct LineReplay: Sendable {
         // the state after a payment recorded late is the line's at the payment's time.
         var state: LineState?
         var stateAfter: [UInt64: StateAfter] = [:]
+        var cutTracker = CutSpan.Tracker()
         for fact in LineHistory.occurrenceOrder(visible.facts) {
+            let before = state?.status
             state = try LineState.evolve(consume state, fact.fact, position: fact.position)
+            cutTracker.observe(fact, from: before, to: state?.status, calendar: calendar)
             if let after = state { stateAfter[fact.position] = StateAfter(line: after, at: fact.occurredAt, editions: editions) }
         }
         var entries: [Entry] = []
@@ -128,6 +138,9 @@ public struct LineReplay: Sendable {
             if state.isClosed {
                 netting = NettingStatement(line: state, countHeldAmounts: editions.edition(at: at).netDepositAndGuaranteeAtRevocation)
             }
+            let measuredAt = view.asOf ?? now ?? at
+            cutsMeasuredAt = measuredAt
+            cuts = cutTracker.cuts(now: measuredAt, calendar: calendar)
         }
     }
 
@@ -170,7 +183,7 @@ extension Ledger {
     public func replay(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
         let history = try history(of: line)
         do {
-            return try LineReplay(history, view: view, editions: editions, calendar: calendar)
+            return try LineReplay(history, view: view, editions: editions, calendar: calendar, now: clock.now())
         } catch {
             throw LedgerError(.badFact(error))
         }
