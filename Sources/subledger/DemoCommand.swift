@@ -134,6 +134,7 @@ struct DemoCommand: ParsableCommand {
             ("subledger replay \(highlights.lateFeeLine)\(db)", "a late fee (GEN-2)"),
             ("subledger replay \(highlights.bankDelayLine)\(db)", "a payment recorded after the cut it would have prevented (a warning)"),
             ("subledger audit --line \(highlights.massCutLines.first ?? "")\(db)", "one of \(highlights.massCutLines.count) lines cut on \(format.time(highlights.massCutAt)) (SUS-2)"),
+            ("subledger audit --line \(highlights.massSuspensionLines.first ?? "")\(db)", "one of \(highlights.massSuspensionLines.count) lines suspended for kyc from \(format.time(highlights.massSuspensionAt)), without notice: a mass suspension (SUS-2)"),
             ("subledger audit --line \(highlights.wednesdayCutLine)\(db)", "a line cut on a Wednesday, \(format.time(highlights.wednesdayCutAt)) (SUS-2)"),
             ("subledger replay \(highlights.lunarEveCutLine)\(db)", "a line cut on the eve of a lunar holiday, \(format.time(highlights.lunarEveCutAt)) (SUS-2)"),
             ("subledger settle \(highlights.vanityLines.first ?? "")\(db)", "a vanity number sold at auction, the rest refunded (VAN-1..3)"),

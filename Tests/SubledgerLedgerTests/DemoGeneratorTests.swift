@@ -79,8 +79,17 @@ struct DemoGeneratorTests {
                 finding.rule == "SUS-2" && finding.severity == .warning && says.contains { finding.message.contains($0) }
             }, "\(line): \(onLine)")
         }
-        #expect(!findings.contains { $0.rule == "SUS-2" && $0.message.contains("mass suspension") },
-                "the Thursday mass cut is for an overdue debt: not a mass suspension under SUS-2 (c)")
+        // SUS-2 (c): the twelve lines suspended for kyc within the hour, and no other line (the
+        // Thursday mass cut is for an overdue debt: not a mass suspension).
+        let mass = findings.filter { $0.rule == "SUS-2" && $0.message.contains("mass suspension") }
+        #expect(mass.map(\.line).sorted() == highlights.massSuspensionLines.sorted(), "\(mass)")
+        #expect(mass.first?.message.contains("one of 12 lines of 3 subscribers suspended for kyc") == true)
+        for line in highlights.massSuspensionLines {
+            let onLine = findings.filter { $0.line == line }
+            #expect(onLine.allSatisfy { $0.rule == "SUS-2" && $0.severity == .warning }, "\(line): \(onLine)")
+            #expect(onLine.contains { $0.message.contains("without prior notice about it") })
+            #expect(onLine.contains { $0.message.contains("Thursday, before the weekend") })
+        }
         #expect(findings.contains { $0.line == highlights.bankDelayLine && $0.severity == .warning && $0.message.contains("facts recorded later") })
     }
 

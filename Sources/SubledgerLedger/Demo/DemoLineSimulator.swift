@@ -77,6 +77,8 @@ struct DemoLineSimulator {
         case disputedCut, cutWithoutNotice, lateFee, otherLinesDebtCut(String), massCut
         /// The notice of the one-way cut a scripted cut makes the day after (SUS-2 (a)).
         case cutNotice
+        /// The suspension for kyc of the mass suspension (SUS-2 (c)).
+        case kycSuspension
     }
 
     /// Charges recorded and not yet billed, by the invoice item they become (BIL-2).
@@ -169,6 +171,8 @@ struct DemoLineSimulator {
             quietUntil = cutAt.adding(milliseconds: 2 * Self.day)
         case .otherLinesDebt(let debtLine, let at):
             schedule(.scripted(.otherLinesDebtCut(debtLine)), at: at)
+        case .massSuspension(let at):
+            schedule(.scripted(.kycSuspension), at: at)
         case .massCut(let at), .scheduledCut(let at):
             schedule(.scripted(.cutNotice), at: at.adding(milliseconds: -Self.day))
             schedule(.scripted(.massCut), at: at)
@@ -550,6 +554,11 @@ struct DemoLineSimulator {
         case .cutNotice:
             guard line.status == .active else { anomalies.append("\(plan.number): the cut notice found the line \(line.status)"); return }
             sendNotice(.oneWayCut, channel: .sms, at: time, deadline: nil, failure: 0)
+        case .kycSuspension:
+            guard line.status == .active else { anomalies.append("\(plan.number): the kyc suspension found the line \(line.status)"); return }
+            guard decide(.cut(direction: .oneWay, reason: .kyc), at: time) else { return }
+            cutReason = .kyc
+            schedule(.restore, at: timeline.morning(atOrAfter: time.adding(days: 1)).adding(milliseconds: Int64(random.int(5...50)) * Self.minute))
         }
     }
 
