@@ -16,7 +16,7 @@ struct AuditTests {
         let findings = try audit(Given.mobileLine() + [CutRuleTests.usage, cut])
         #expect(findings.contains { $0.rule == "CUT-1" && $0.severity == .violation && $0.position == 5 })
         #expect(findings.contains { $0.rule == "GEN-5" && $0.severity == .violation })
-        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning && $0.message.contains("without any prior notice") })
+        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning && $0.message.contains("without prior notice about it") })
     }
 
     @Test func aPaymentRecordedAfterTheCutMakesItAWarning() throws {
@@ -28,15 +28,18 @@ struct AuditTests {
         #expect(findings.contains { $0.rule == "CUT-1" && $0.severity == .warning && $0.message.contains("recorded later") })
     }
 
-    @Test func aThursdayAfternoonCutIsASUS2Warning() throws {
-        // 2025-02-06 is a Thursday; 11:00Z is 14:30 in Tehran.
+    @Test func SUS2b_aThursdayOrWednesdayCutIsAWarningATuesdayCutIsNot() throws {
+        // 2025-02-06 is a Thursday (1403-11-18); 11:00Z is 14:30 in Tehran.
         let lawful = Given(Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()])
         let cut = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-06T11:00:00Z").get().facts
         let findings = try audit(lawful.facts + cut)
-        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning && $0.message.contains("Thursday afternoon") })
+        #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning && $0.message.contains("1403-11-18") && $0.message.contains("Thursday, before the weekend") })
         #expect(!findings.contains { $0.severity == .violation })
-        let wednesday = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-05T07:00:00Z").get().facts
-        #expect(!(try audit(lawful.facts + wednesday)).contains { $0.rule == "SUS-2" })
+        // Wednesday 1403-11-17 from its first second (2025-02-04T20:30Z); Tuesday's last second is not.
+        let wednesday = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-04T20:30:00Z").get().facts
+        #expect(try audit(lawful.facts + wednesday).contains { $0.rule == "SUS-2" && $0.message.contains("Wednesday, before the weekend") })
+        let tuesday = try lawful.when(CutRuleTests.thresholdCut, at: "2025-02-04T20:29:59Z").get().facts
+        #expect(!(try audit(lawful.facts + tuesday)).contains { $0.rule == "SUS-2" })
     }
 
     @Test func aLateFeeIsAGEN2Violation() throws {

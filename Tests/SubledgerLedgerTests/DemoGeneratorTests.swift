@@ -64,8 +64,32 @@ struct DemoGeneratorTests {
         let highlights = Self.generation.highlights
         #expect(violations.contains { $0.rule == "CUT-1" && $0.line == highlights.disputedLine && $0.message.contains("failed") })
         #expect(violations.contains { $0.rule == "GEN-1" && $0.line == highlights.otherLinesDebtCut })
-        let massCut = findings.filter { $0.rule == "SUS-2" && highlights.massCutLines.contains($0.line) && $0.message.contains("Thursday afternoon") }
+        let massCut = findings.filter { $0.rule == "SUS-2" && highlights.massCutLines.contains($0.line) && $0.message.contains("Thursday, before the weekend") }
         #expect(Set(massCut.map(\.line)).count == highlights.massCutLines.count)
+        // SUS-2 (b): a Wednesday cut and a cut on the eve of a lunar holiday, each after a cut
+        // notice the day before (no SUS-2 (a) warning), and nothing else on those lines.
+        let lunarNames = PublicHolidays.lunarHijri.map(\.name)
+        let calendar = TehranCalendar.standard
+        #expect(calendar.solarHijriDate(of: highlights.wednesdayCutAt).weekday == .wednesday)
+        #expect(calendar.solarHijriDate(of: highlights.lunarEveCutAt).solarHijriDay == SolarHijriDay(year: 1403, month: 1, day: 21))
+        for (line, says) in [(highlights.wednesdayCutLine, ["Wednesday, before the weekend"]),
+                             (highlights.lunarEveCutLine, lunarNames.map { "eve of \($0)" })] {
+            let onLine = findings.filter { $0.line == line }
+            #expect(onLine.count == 1 && onLine.allSatisfy { finding in
+                finding.rule == "SUS-2" && finding.severity == .warning && says.contains { finding.message.contains($0) }
+            }, "\(line): \(onLine)")
+        }
+        // SUS-2 (c): the twelve lines suspended for kyc within the hour, and no other line (the
+        // Thursday mass cut is for an overdue debt: not a mass suspension).
+        let mass = findings.filter { $0.rule == "SUS-2" && $0.message.contains("mass suspension") }
+        #expect(mass.map(\.line).sorted() == highlights.massSuspensionLines.sorted(), "\(mass)")
+        #expect(mass.first?.message.contains("one of 12 lines of 3 subscribers suspended for kyc") == true)
+        for line in highlights.massSuspensionLines {
+            let onLine = findings.filter { $0.line == line }
+            #expect(onLine.allSatisfy { $0.rule == "SUS-2" && $0.severity == .warning }, "\(line): \(onLine)")
+            #expect(onLine.contains { $0.message.contains("without prior notice about it") })
+            #expect(onLine.contains { $0.message.contains("Thursday, before the weekend") })
+        }
         #expect(findings.contains { $0.line == highlights.bankDelayLine && $0.severity == .warning && $0.message.contains("facts recorded later") })
     }
 

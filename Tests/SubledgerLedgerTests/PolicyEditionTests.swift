@@ -295,6 +295,7 @@ struct PolicyEditionTests {
         "noticeRequiredBeforeEveryDebtCut", "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
         "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
         "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours", "complaintAnswerDays",
+        "massSuspensionLines", "massSuspensionWindowMinutes",
     ])
     func missingField(_ field: String) throws {
         let error = try refusal { $0[field] = nil }

@@ -127,7 +127,7 @@ struct ReplayChartTests {
         }
         let warningMark = try #require(svg.range(of: "<g class=\"mark finding warning\"")).lowerBound
         let warningGroup = svg[warningMark...].prefix { $0 != "/" }
-        #expect(warningGroup.contains("SUS-2: LineSuspended: suspended on 1403-11-18 13:00 Tehran (2025-02-06), Thursday afternoon"), "\(warningGroup)")
+        #expect(warningGroup.contains("SUS-2: LineSuspended: suspended on 1403-11-18 13:00 Tehran (2025-02-06), Thursday, before the weekend"), "\(warningGroup)")
     }
 
     // MARK: Reading the SVG

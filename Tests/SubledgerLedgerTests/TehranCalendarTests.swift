@@ -8,8 +8,8 @@ struct TehranCalendarTests {
 
     private func at(_ text: String) throws -> Timestamp { try Timestamp(rfc3339: text) }
 
-    private func tehran(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0) throws -> Timestamp {
-        try #require(calendar.timestamp(year: year, month: month, day: day, hour: hour, minute: minute))
+    private func tehran(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0, _ second: Int = 0) throws -> Timestamp {
+        try #require(calendar.timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
     }
 
     // MARK: The time zone's rules
@@ -177,21 +177,27 @@ struct TehranCalendarTests {
 
     // MARK: SUS-2
 
-    @Test("SUS-2: Thursday counts from 12:00 Tehran time")
-    func thursdayAfternoon() throws {
-        // 1403-02-13 is Thursday 2024-05-02.
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 13, 11, 59)) == nil)
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 13, 12, 0)) == .thursdayAfternoon)
-        #expect(calendar.isLastWorkingDayBeforeRest(try at("2024-05-02T08:30:00Z")) == .thursdayAfternoon)
-        #expect(calendar.isLastWorkingDayBeforeRest(try at("2024-05-02T08:29:59.999Z")) == nil)
+    @Test("SUS-2 (b): Wednesday and Thursday are the last working days before the weekend, all day")
+    func wednesdayAndThursday() throws {
+        // 1403-02-11 is Tuesday 2024-04-30, 1403-02-12 Wednesday, 1403-02-13 Thursday.
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 11, 23, 59, 59)) == nil)
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 12, 0, 0)) == .wednesday)
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 12, 23, 59, 59)) == .wednesday)
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 13, 0, 0)) == .thursday)
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 13, 11, 59)) == .thursday)
+        // Midnight in Tehran is 20:30Z the day before (no daylight saving since 2022).
+        #expect(calendar.isLastWorkingDayBeforeRest(try at("2024-04-30T20:29:59.999Z")) == nil)
+        #expect(calendar.isLastWorkingDayBeforeRest(try at("2024-04-30T20:30:00Z")) == .wednesday)
     }
 
     @Test("SUS-2: Friday is the weekly rest day")
     func friday() throws {
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 14, 0, 0)) == .friday)
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 14, 23, 59)) == .friday)
+        // 1403-02-15, the Saturday after, is a lunar holiday (25 Shawwal 1445); the next
         // Saturday morning is a working day again.
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 15, 9)) == nil)
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 15, 9)) == .publicHoliday("Martyrdom of Imam Sadiq"))
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 22, 9)) == nil)
     }
 
     @Test("SUS-2: the day before a public holiday, and the holiday itself")
@@ -235,8 +241,58 @@ struct TehranCalendarTests {
 
     @Test("SUS-2: reasons read as English")
     func reasonDescriptions() {
-        #expect(RestReason.thursdayAfternoon.description == "Thursday afternoon")
-        #expect(RestReason.eveOfPublicHoliday("Nowruz").description == "eve of a public holiday (Nowruz)")
+        #expect(RestReason.wednesday.description == "Wednesday, before the weekend")
+        #expect(RestReason.thursday.description == "Thursday, before the weekend")
+        #expect(RestReason.eveOfPublicHoliday("Ashura").description == "eve of Ashura")
+        #expect(RestReason.publicHoliday("Nowruz").description == "a public holiday (Nowruz)")
+    }
+
+    /// Official dates of the Iranian calendar (moon sighting) the computed lunar holidays are
+    /// checked against (SUS-2 (b), PublicHolidays' doc comment states the error).
+    @Test("SUS-2 (b): the lunar holidays computed from the arithmetic Islamic calendar, against official dates")
+    func lunarHolidaysAgainstOfficialDates() throws {
+        // Exactly: Ashura 1402 (Friday 2023-07-28), Eid al-Fitr 1403 (2024-04-10) and the day
+        // after, Eid al-Fitr 1404 (2025-03-31), Tasua and Ashura 1404 (2025-07-05, 07-06).
+        #expect(calendar.holiday(on: try tehran(1402, 5, 6, 12)) == "Ashura")
+        #expect(calendar.holiday(on: try tehran(1402, 5, 5, 12)) == "Tasua")
+        #expect(calendar.holiday(on: try tehran(1403, 1, 22, 12)) == "Eid al-Fitr")
+        #expect(calendar.holiday(on: try tehran(1403, 1, 23, 12)) == "Eid al-Fitr")
+        #expect(calendar.holiday(on: try tehran(1404, 1, 11, 12)) == "Eid al-Fitr")
+        #expect(calendar.holiday(on: try tehran(1404, 4, 14, 12)) == "Tasua")
+        #expect(calendar.holiday(on: try tehran(1404, 4, 15, 12)) == "Ashura")
+        // Within a day: Ashura 1403 was 1403-04-26 (2024-07-16); the arithmetic calendar puts
+        // it a day late, on 1403-04-27 (and Tasua on the official Ashura).
+        let ashura1403 = try tehran(1403, 4, 26, 12)
+        let near = (-1...1).map { calendar.holiday(on: ashura1403.adding(days: Int64($0))) }
+        #expect(near.contains("Ashura"))
+        #expect(calendar.holiday(on: try tehran(1403, 4, 27, 12)) == "Ashura")
+        // The official days as extra days are named first, and `lunar: []` turns the computed
+        // ones off.
+        let official = TehranCalendar(holidays: PublicHolidays(lunar: [], extraDays: [
+            PublicHolidays.Dated(day: SolarHijriDay(year: 1403, month: 4, day: 26), name: "Ashura"),
+        ]))
+        #expect(official.holiday(on: ashura1403) == "Ashura")
+        #expect(official.holiday(on: try tehran(1403, 4, 27, 12)) == nil)
+        #expect(official.holiday(on: try tehran(1404, 4, 15, 12)) == nil)
+        #expect(PublicHolidays.lunarHijri.count == 17)
+    }
+
+    @Test("SUS-2 (b): the eve of a lunar holiday, the holiday itself, and the last day of Safar")
+    func lunarEve() throws {
+        // Ashura 1404 is Sunday 1404-04-15: Saturday 1404-04-14 is Tasua, Friday 04-13 its eve
+        // but a Friday first.
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 4, 14, 10)) == .publicHoliday("Tasua"))
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 4, 13, 10)) == .friday)
+        // Eid al-Fitr 1404 is Monday 1404-01-11: Sunday 1404-01-10 is its eve, all day.
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 10, 0, 0)) == .eveOfPublicHoliday("Eid al-Fitr"))
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 10, 23, 59, 59)) == .eveOfPublicHoliday("Eid al-Fitr"))
+        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 9, 23, 59, 59)) == nil)
+        // Safar 1447 has 29 days in the arithmetic calendar: the 29th (1404-06-02) is its
+        // last, Imam Reza's martyrdom; the 28th (1404-06-01) the Prophet's death.
+        #expect(calendar.holiday(on: try tehran(1404, 6, 1, 12)) == "Death of the Prophet and martyrdom of Imam Hassan")
+        #expect(calendar.holiday(on: try tehran(1404, 6, 2, 12)) == "Martyrdom of Imam Reza")
+        #expect(calendar.isNonWorkingDay(try tehran(1404, 6, 2, 12)))
+        #expect(!calendar.isNonWorkingDay(try tehran(1404, 6, 3, 12)))
     }
 }
 

@@ -4,7 +4,8 @@ import Synchronization
 
 extension Auditor {
     /// The audit of many lines on the machine's cores; the findings in the order of
-    /// `histories` (each line's in position order), as one thread would give them.
+    /// `histories` (each line's in position order), as one thread would give them. Then the
+    /// one pass across lines, SUS-2's mass suspensions, its warnings among each line's.
     public static func audit(_ histories: [LineHistory], editions: PolicyEditions,
                              calendar: TehranCalendar) throws(FactError) -> [Finding] {
         let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount, histories.count))
@@ -19,10 +20,17 @@ extension Auditor {
             results.withLock { all in for (index, result) in mine { all[index] = result } }
         }
         let byIndex = results.withLock { $0 }
+        let mass = Dictionary(grouping: massSuspensions(histories, editions: editions, calendar: calendar), by: \.line)
         var findings: [Finding] = []
         for index in histories.indices {
             guard let result = byIndex[index] else { preconditionFailure("line \(index) was not audited") }
-            findings += try result.get()
+            let line = try result.get()
+            if let warnings = mass[histories[index].number] {
+                // Stable: each position's own findings first, then its mass-suspension warning.
+                findings += (line + warnings).enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
+            } else {
+                findings += line
+            }
         }
         return findings
     }

@@ -11,7 +11,8 @@ public enum OperatorAction: Hashable, Sendable {
     /// Tehran unless given.
     case issueInvoice(invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [InvoiceIssued.Item], dueAt: Timestamp?)
     /// A cut for debt or another reason; for debt, the cut notice is sent with it (GEN-5).
-    case cut(direction: LineSuspended.Direction, reason: LineSuspended.Reason)
+    /// A legal order names who ordered it and its reference (SUS-1).
+    case cut(direction: LineSuspended.Direction, reason: LineSuspended.Reason, orderedBy: String? = nil, reference: String? = nil)
     case restore(reconnectionFee: Rials)
     /// The written warning of OVD-3, with its renewed notice (`revocation`, by the channel the
     /// subscriber chose, PLAN-5) when none
@@ -46,8 +47,9 @@ extension OperatorAction {
             let due = dueAt ?? edition.invoicePaymentDeadline(issuedAt: time, calendar: calendar)
             return [.invoiceIssued(InvoiceIssued(invoiceID: invoiceID, periodStart: periodStart, periodEnd: periodEnd,
                                                  items: items, total: total, dueAt: due))]
-        case .cut(let direction, let reason):
-            let suspension = LineSuspended(direction: direction, reason: reason, debtLine: reason.isForDebt ? line.number : nil)
+        case .cut(let direction, let reason, let orderedBy, let reference):
+            let suspension = LineSuspended(direction: direction, reason: reason, debtLine: reason.isForDebt ? line.number : nil,
+                                           orderedBy: orderedBy, reference: reference)
             var events: [LedgerEvent] = []
             if reason.isForDebt, line.cutNotice(for: direction, at: time) == nil {
                 let kind: NoticeSent.Kind = direction == .oneWay ? .oneWayCut : .twoWayCut

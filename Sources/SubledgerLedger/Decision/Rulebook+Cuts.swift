@@ -13,6 +13,13 @@ extension Rulebook {
                      allowed: "voice calls to national emergency codes stay open",
                      forbidden: "the cut bars voice calls to national emergency codes")
         guard suspension.reason.isForDebt else {
+            if suspension.reason == .legalOrder {
+                let missing = [suspension.orderedBy == nil ? "who ordered it (orderedBy)" : nil,
+                               suspension.reference == nil ? "its reference" : nil].compactMap { $0 }
+                if !missing.isEmpty {
+                    list.warn("SUS-1", "a suspension for a legal order names who ordered it and its reference: missing \(missing.joined(separator: " and "))")
+                }
+            }
             list.allow("SUS-1", "a suspension for \(suspension.reason.rawValue), named as such")
             return
         }

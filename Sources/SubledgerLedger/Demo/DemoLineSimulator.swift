@@ -82,6 +82,10 @@ struct DemoLineSimulator {
         case answerComplaint(id: String, outcome: ComplaintAnswered.Outcome)
         /// KYC-1: the cut notice, the suspension for `kyc`, the identity verified again, the restoration.
         case kycNotice, kycCut, kycVerified, kycRestore
+        /// The notice of the one-way cut a scripted cut makes the day after (SUS-2 (a)).
+        case cutNotice
+        /// The suspension for kyc of the mass suspension (SUS-2 (c)).
+        case kycSuspension
     }
 
     /// Charges recorded and not yet billed, by the invoice item they become (BIL-2).
@@ -174,7 +178,10 @@ struct DemoLineSimulator {
             quietUntil = cutAt.adding(milliseconds: 2 * Self.day)
         case .otherLinesDebt(let debtLine, let at):
             schedule(.scripted(.otherLinesDebtCut(debtLine)), at: at)
-        case .massCut(let at):
+        case .massSuspension(let at):
+            schedule(.scripted(.kycSuspension), at: at)
+        case .massCut(let at), .scheduledCut(let at):
+            schedule(.scripted(.cutNotice), at: at.adding(milliseconds: -Self.day))
             schedule(.scripted(.massCut), at: at)
             quietFrom = at.adding(milliseconds: -30 * Self.day)
             quietUntil = at
@@ -365,7 +372,8 @@ struct DemoLineSimulator {
             schedule(.payBalance(method: "card"), at: due.adding(milliseconds: 16 * Self.day + 5 * Self.hour))
             schedule(.scripted(.lateFee), at: timeline.morning(atOrAfter: due.adding(days: 8)).adding(milliseconds: 15 * Self.minute))
             return
-        case .massCut(let at) where time < at && time >= at.adding(days: -25):
+        case .massCut(let at) where time < at && time >= at.adding(days: -25),
+             .scheduledCut(let at) where time < at && time >= at.adding(days: -25):
             schedule(.payBalance(method: "app"), at: at.adding(milliseconds: Int64(random.int(3...12)) * Self.day + 4 * Self.hour))
             return
         case .bankDelay(let month) where timeline.month(of: time) == month:
@@ -497,6 +505,15 @@ struct DemoLineSimulator {
     }
 
     private mutating func cut(_ direction: LineSuspended.Direction, _ reason: LineSuspended.Reason, at time: Timestamp) {
+        // The lawful operator tells the line about the cut first (SUS-2 (a)): without a
+        // threshold notice or a cut notice since the line's last change of status, it sends
+        // the cut notice this morning and cuts on a later one.
+        if let line = state,
+           SuspensionPatterns.priorNotice(about: LineSuspended(direction: direction, reason: reason, debtLine: plan.number),
+                                          line: line, before: time) == nil {
+            sendNotice(direction == .oneWay ? .oneWayCut : .twoWayCut, channel: .sms, at: time, deadline: nil, failure: 0)
+            return
+        }
         guard decide(.cut(direction: direction, reason: reason), at: time) else { return }
         cutReason = reason
         if let notice = state?.notices.last, notice.sentAt == time {
@@ -588,6 +605,14 @@ struct DemoLineSimulator {
                 return
             }
             cutReason = nil
+        case .cutNotice:
+            guard line.status == .active else { anomalies.append("\(plan.number): the cut notice found the line \(line.status)"); return }
+            sendNotice(.oneWayCut, channel: line.noticeChannel, at: time, deadline: nil, failure: 0)
+        case .kycSuspension:
+            guard line.status == .active else { anomalies.append("\(plan.number): the kyc suspension found the line \(line.status)"); return }
+            guard decide(.cut(direction: .oneWay, reason: .kyc), at: time) else { return }
+            cutReason = .kyc
+            schedule(.restore, at: timeline.morning(atOrAfter: time.adding(days: 1)).adding(milliseconds: Int64(random.int(5...50)) * Self.minute))
         }
     }
 

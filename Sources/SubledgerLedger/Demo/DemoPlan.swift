@@ -36,6 +36,13 @@ public enum DemoScript: Hashable, Sendable {
     case otherLinesDebt(debtLine: String, at: Timestamp)
     /// One of several lines cut on one Thursday afternoon (SUS-2), lawfully otherwise.
     case massCut(at: Timestamp)
+    /// A line cut for an overdue invoice at a time SUS-2 (b) warns about (a Wednesday, the
+    /// eve of a lunar holiday), after a cut notice the day before, lawfully otherwise.
+    case scheduledCut(at: Timestamp)
+    /// One of twelve lines (a virtual-office provider's ten and two others) suspended for
+    /// `kyc` within the hour on a Thursday afternoon, without notice (source 000's story),
+    /// and restored the next working morning: SUS-2 (a), (b) and (c) warnings.
+    case massSuspension(at: Timestamp)
     /// A payment made two days after the due date by bank transfer, recorded four days
     /// later, after the one-way cut it would have prevented (a warning of the audit).
     case bankDelay(month: Int)
@@ -105,6 +112,14 @@ public struct DemoHighlights: Hashable, Sendable {
     public var massCutLines: [String] = []
     public var massCutAt = Timestamp(millisecondsSinceEpoch: 0)
     public var bankDelayLine = ""
+    /// A line cut on a Wednesday, and one on the eve of a lunar holiday (SUS-2 (b)).
+    /// The lines of the mass suspension for `kyc` (SUS-2 (c)), and when it began.
+    public var massSuspensionLines: [String] = []
+    public var massSuspensionAt = Timestamp(millisecondsSinceEpoch: 0)
+    public var wednesdayCutLine = ""
+    public var wednesdayCutAt = Timestamp(millisecondsSinceEpoch: 0)
+    public var lunarEveCutLine = ""
+    public var lunarEveCutAt = Timestamp(millisecondsSinceEpoch: 0)
     public var vanityLines: [String] = []
     public var tenYearLine = ""
     /// The line with complaints (CMP-1), and the one suspended for `kyc` and restored (KYC-1).

@@ -79,6 +79,43 @@ public struct DemoPopulation: Sendable {
             highlights.massCutLines.append(add(cut))
         }
 
+        // A mass suspension (SUS-2 (c)): a virtual-office provider's ten lines and two others
+        // suspended for kyc, a line every four minutes, on a Thursday afternoon, without
+        // notice (source 000's story); restored the next working morning.
+        let massSuspension = timeline.thursdayAfternoon(atOrAfter: timeline.billingTime(month: endMonth - 6, day: 1).adding(days: 3), hour: 14, minute: 5)
+        highlights.massSuspensionAt = massSuspension
+        let kycProvider = entity(name: "\(random.pick(DemoNames.companyWords)) Virtual Office Services", governmental: false)
+        for index in 0..<12 {
+            var suspended = line(of: index < 10 ? kycProvider : person(), service: index < 10 ? .fixed : .mobile, plan: .noDeposit,
+                                 activatedAt: windowStart.adding(milliseconds: Int64(index + 1) * day + 43_000_000))
+            suspended.spikePercent = 0
+            suspended.script = .massSuspension(at: massSuspension.adding(milliseconds: Int64(index) * 4 * 60_000))
+            highlights.massSuspensionLines.append(add(suspended))
+        }
+
+        // A cut on a Wednesday and one on the eve of a lunar holiday (SUS-2 (b)), each after a
+        // cut notice the day before, for an invoice a few days overdue. The eve is that of
+        // Eid al-Fitr of the demo's last year (1403-01-21), a lunar day the computed calendar
+        // gives exactly as the official one (1403-01-22, PublicHolidays).
+        let wednesday = timeline.firstDay(atOrAfter: timeline.billingTime(month: endMonth - 9, day: 1).adding(days: 20), hour: 10, minute: 40) {
+            $0 == .wednesday
+        }
+        let lastYear = timeline.billingTime(month: DemoTimeline.endDay.year * 12, day: 5)
+        let lunarEve = timeline.firstDay(atOrAfter: lastYear, hour: 11, minute: 20) { $0 == .eveOfPublicHoliday("Eid al-Fitr") }
+        for (index, at) in [wednesday, lunarEve].enumerated() {
+            var cut = line(of: person(), service: .mobile, plan: .noDeposit,
+                           activatedAt: windowStart.adding(milliseconds: Int64(index + 11) * day + 39_000_000))
+            cut.billingDay = billingDay(dueBefore: at, daysBefore: 3)
+            cut.script = .scheduledCut(at: at)
+            if index == 0 {
+                highlights.wednesdayCutLine = add(cut)
+                highlights.wednesdayCutAt = at
+            } else {
+                highlights.lunarEveCutLine = add(cut)
+                highlights.lunarEveCutAt = at
+            }
+        }
+
         // A payment made before a cut but recorded after it.
         var bank = line(of: person(), service: .mobile, plan: .noDeposit, activatedAt: windowStart.adding(milliseconds: 9 * day + 41_000_000))
         bank.operatorDelayDays = 3

@@ -90,14 +90,18 @@ public struct DemoTimeline: Sendable {
     }
 
     /// The first Thursday at `hour:minute` Tehran time at or after `time` that SUS-2 counts as
-    /// Thursday afternoon (not a holiday nor its eve).
+    /// Thursday (not a holiday nor its eve).
     func thursdayAfternoon(atOrAfter time: Timestamp, hour: Int, minute: Int) -> Timestamp {
+        firstDay(atOrAfter: time, hour: hour, minute: minute) { $0 == .thursday }
+    }
+
+    /// The first day at `hour:minute` Tehran time at or after `time`, within about a year
+    /// and a half, on which SUS-2 finds a reason `wanted` accepts (a Wednesday, the eve of a
+    /// lunar holiday); the last day looked at when none is.
+    func firstDay(atOrAfter time: Timestamp, hour: Int, minute: Int, where wanted: (RestReason) -> Bool) -> Timestamp {
         var day = sameDay(as: time, hour: hour, minute: minute)
-        for _ in 0..<60 {
-            if day >= time, calendar.solarHijriDate(of: day).weekday == .thursday,
-               calendar.isLastWorkingDayBeforeRest(day) == .thursdayAfternoon {
-                return day
-            }
+        for _ in 0..<540 {
+            if day >= time, let reason = calendar.isLastWorkingDayBeforeRest(day), wanted(reason) { return day }
             day = calendar.addingCalendarDays(1, to: day)
         }
         return day

@@ -39,6 +39,12 @@ enum FactCheck {
         guard text.utf8.count <= maximumBytes else { throw FactError(field: field, reason: "longer than \(maximumBytes) bytes") }
     }
 
+    /// Free text that must say something (a legal order's `orderedBy`, SUS-1).
+    static func nonEmptyText(_ text: String, field: String) throws(FactError) {
+        try Self.text(text, field: field)
+        guard !text.isEmpty else { throw FactError(field: field, reason: "must not be empty") }
+    }
+
     static func identifier(_ text: String, field: String) throws(FactError) {
         try Self.text(text, field: field, maximumBytes: FactLimits.identifierMaximumBytes)
         guard !text.isEmpty else { throw FactError(field: field, reason: "must not be empty") }

@@ -68,6 +68,17 @@ struct FieldReader {
         return text
     }
 
+    /// Free text that may be absent (`null` is absent), never empty when present.
+    mutating func optionalText(_ key: String) throws(FactError) -> String? {
+        guard let value = object[key], value != .null else {
+            markSeen(key, at: object.memberIndex(key))
+            return nil
+        }
+        let text = try string(key)
+        try FactCheck.nonEmptyText(text, field: name(key))
+        return text
+    }
+
     mutating func bool(_ key: String) throws(FactError) -> Bool {
         let value = try value(key)
         guard case .bool(let flag) = value else { throw failure(key, "must be true or false, not \(value.typeName)") }

@@ -74,7 +74,9 @@ extension LedgerEvent {
             var blocksEmergencyCalls = false
             if reader.object["blocksEmergencyCalls"] != nil { blocksEmergencyCalls = try reader.bool("blocksEmergencyCalls") }
             return .lineSuspended(LineSuspended(direction: direction, reason: reason, debtLine: debtLine,
-                                                blocksEmergencyCalls: blocksEmergencyCalls))
+                                                blocksEmergencyCalls: blocksEmergencyCalls,
+                                                orderedBy: try reader.optionalText("orderedBy"),
+                                                reference: try reader.optionalIdentifier("reference")))
         case .lineRestored: return .lineRestored(LineRestored(reconnectionFee: try reader.amount("reconnectionFee", positive: false)))
         case .lineTerminated: return .lineTerminated(LineTerminated(reason: try reader.choice("reason", LineTerminated.Reason.self)))
         case .lineRevoked: return .lineRevoked(LineRevoked(reason: try reader.string("reason")))

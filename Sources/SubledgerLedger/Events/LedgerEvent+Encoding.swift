@@ -59,6 +59,8 @@ extension LedgerEvent {
             var data: JSONObject = ["direction": .string(suspension.direction.rawValue), "reason": .string(suspension.reason.rawValue)]
             if let debtLine = suspension.debtLine { data["debtLine"] = .string(debtLine) }
             if suspension.blocksEmergencyCalls { data["blocksEmergencyCalls"] = .bool(true) }
+            if let orderedBy = suspension.orderedBy { data["orderedBy"] = .string(orderedBy) }
+            if let reference = suspension.reference { data["reference"] = .string(reference) }
             return data
         case .lineRestored(let lineRestored):
             return ["reconnectionFee": .integer(lineRestored.reconnectionFee)]

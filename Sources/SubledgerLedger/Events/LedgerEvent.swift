@@ -253,6 +253,8 @@ public struct LineSuspended: Hashable, Sendable {
     public enum Direction: String, Hashable, Sendable, CaseIterable { case oneWay, twoWay }
     public enum Reason: String, Hashable, Sendable, CaseIterable {
         case threshold, overdue, kyc, fraud, legalOrder, subscriberRequest, other
+        /// A licensing dispute (SUS-1, second reading; added last, not reordered).
+        case licensing
 
         /// A suspension for debt, which must name the debt of the same line (SUS-1, GEN-1).
         public var isForDebt: Bool { self == .threshold || self == .overdue }
@@ -265,11 +267,20 @@ public struct LineSuspended: Hashable, Sendable {
     /// Whether the cut also bars voice calls to national emergency codes, as the network
     /// reports it (an optional field subledger adds; absent means no). OVD-4 forbids it.
     public var blocksEmergencyCalls: Bool
+    /// Who ordered the suspension (a court, a regulator), for a `legalOrder` (SUS-1);
+    /// optional, written only when present. A legal order without it is a SUS-1 warning.
+    public var orderedBy: String?
+    /// The order's reference (its number), for a `legalOrder` (SUS-1); optional, written
+    /// only when present. A legal order without it is a SUS-1 warning.
+    public var reference: String?
 
-    public init(direction: Direction, reason: Reason, debtLine: String?, blocksEmergencyCalls: Bool = false) {
+    public init(direction: Direction, reason: Reason, debtLine: String?, blocksEmergencyCalls: Bool = false,
+                orderedBy: String? = nil, reference: String? = nil) {
         self.direction = direction
         self.reason = reason
         self.debtLine = debtLine
         self.blocksEmergencyCalls = blocksEmergencyCalls
+        self.orderedBy = orderedBy
+        self.reference = reference
     }
 }

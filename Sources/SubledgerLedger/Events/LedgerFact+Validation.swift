@@ -83,7 +83,10 @@ extension LedgerEvent {
             try FactCheck.identifier(noticeDelivered.noticeID, field: "data.noticeId")
         case .noticeDeliveryFailed(let noticeDeliveryFailed):
             try FactCheck.identifier(noticeDeliveryFailed.noticeID, field: "data.noticeId")
-        case .lineSuspended(let suspension): try FactCheck.debtLine(suspension.debtLine, reason: suspension.reason)
+        case .lineSuspended(let suspension):
+            try FactCheck.debtLine(suspension.debtLine, reason: suspension.reason)
+            if let orderedBy = suspension.orderedBy { try FactCheck.nonEmptyText(orderedBy, field: "data.orderedBy") }
+            if let reference = suspension.reference { try FactCheck.identifier(reference, field: "data.reference") }
         case .lineRestored(let lineRestored): try FactCheck.amount(lineRestored.reconnectionFee, field: "data.reconnectionFee", positive: false)
         case .lineTerminated: break  // its reason is one of the catalog's, by its type
         case .lineRevoked(let lineRevoked): try FactCheck.text(lineRevoked.reason, field: "data.reason")

@@ -25,6 +25,7 @@ extension PolicyEdition {
         "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
         "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
         "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours", "complaintAnswerDays",
+        "massSuspensionLines", "massSuspensionWindowMinutes",
     ]
     static let optionalJSONKeys: Set<String> = ["source", "maximumReconnectionFeeRials"]
 
@@ -110,7 +111,9 @@ extension PolicyEdition {
             restorationWarningHours: try reader.count("restorationWarningHours"),
             complaintAnswerDays: try reader.count("complaintAnswerDays"),
             noDepositFixedThresholdRialsByRegion: fixedThreshold.byRegion,
-            noDepositMobileThresholdRialsByRegion: mobileThreshold.byRegion
+            noDepositMobileThresholdRialsByRegion: mobileThreshold.byRegion,
+            massSuspensionLines: try reader.count("massSuspensionLines"),
+            massSuspensionWindowMinutes: try reader.count("massSuspensionWindowMinutes")
         )
     }
 
@@ -187,6 +190,8 @@ extension PolicyEdition {
             ("legalEntityGraceAddsToOVD3Grace", .bool(legalEntityGraceAddsToOVD3Grace)),
             ("restorationWarningHours", .integer(Int64(restorationWarningHours))),
             ("complaintAnswerDays", .integer(Int64(complaintAnswerDays))),
+            ("massSuspensionLines", .integer(Int64(massSuspensionLines))),
+            ("massSuspensionWindowMinutes", .integer(Int64(massSuspensionWindowMinutes))),
         ]
         return .object(JSONObject(members))
     }

@@ -7,6 +7,8 @@ extension PolicyEdition {
     static let maximumDays: Int64 = 100_000
     static let maximumMonths: Int64 = 12_000
     static let maximumYears: Int64 = 1_000
+    /// A count of lines (SUS-2's mass suspension).
+    static let maximumLines: Int64 = 1_000_000_000
     /// The longest id.
     static let maximumIdentifierLength = 64
     /// The key of a by-region threshold for lines of any other region, or of none (POL-3).
@@ -49,6 +51,8 @@ extension PolicyEdition {
         try Self.checkCount(retentionMonthsAfterLastSubscription, "retentionMonthsAfterLastSubscription", maximum: Self.maximumMonths)
         try Self.checkCount(restorationWarningHours, "restorationWarningHours", maximum: Self.maximumHours)
         try Self.checkCount(complaintAnswerDays, "complaintAnswerDays", maximum: Self.maximumDays)
+        try Self.checkCount(massSuspensionLines, "massSuspensionLines", maximum: Self.maximumLines)
+        try Self.checkCount(massSuspensionWindowMinutes, "massSuspensionWindowMinutes", maximum: Self.maximumHours * 60)
         if let fee = maximumReconnectionFeeRials {
             try Self.checkAmount(fee, "maximumReconnectionFeeRials")
         }

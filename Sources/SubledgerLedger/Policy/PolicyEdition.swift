@@ -102,6 +102,13 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     public let noDepositFixedThresholdRialsByRegion: [String: Rials]
     /// The `noDeposit` threshold of a mobile line by its region; empty by default.
     public let noDepositMobileThresholdRialsByRegion: [String: Rials]
+    /// SUS-2 (c): this many lines or more, of two or more subscribers, suspended for the same
+    /// reason other than debt within ``massSuspensionWindowMinutes`` are a mass suspension
+    /// (a warning on each). Default: 10 (reading).
+    public let massSuspensionLines: Int
+    /// SUS-2 (c): the window of a mass suspension, in minutes from its first suspension to
+    /// its last, both included. Default: 60 (reading).
+    public let massSuspensionWindowMinutes: Int
 
     /// An edition; every parameter defaults to its value in edition 2021. Throws when a
     /// value is out of range (the error names the parameter).
@@ -136,7 +143,9 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         restorationWarningHours: Int = 24,
         complaintAnswerDays: Int = 15,
         noDepositFixedThresholdRialsByRegion: [String: Rials] = [:],
-        noDepositMobileThresholdRialsByRegion: [String: Rials] = [:]
+        noDepositMobileThresholdRialsByRegion: [String: Rials] = [:],
+        massSuspensionLines: Int = 10,
+        massSuspensionWindowMinutes: Int = 60
     ) throws(PolicyEditionError) {
         self.id = id
         self.effectiveDate = effectiveDate
@@ -169,6 +178,8 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         self.complaintAnswerDays = complaintAnswerDays
         self.noDepositFixedThresholdRialsByRegion = noDepositFixedThresholdRialsByRegion
         self.noDepositMobileThresholdRialsByRegion = noDepositMobileThresholdRialsByRegion
+        self.massSuspensionLines = massSuspensionLines
+        self.massSuspensionWindowMinutes = massSuspensionWindowMinutes
         try validate()
     }
 

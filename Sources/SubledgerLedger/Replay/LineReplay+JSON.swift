@@ -27,7 +27,26 @@ extension LineReplay {
         }
         document["state"] = finalState.map { .object($0.json) } ?? .null
         if !complaints.isEmpty { document["complaints"] = .array(complaints.map { .object($0.json(role: nil)) }) }
+        document["cuts"] = .array(cuts.map { .object($0.json(format: format)) })
         return .object(document)
+    }
+}
+
+extension CutSpan {
+    /// A cut in `replay --json`: its start (the suspension's position), its end (`null`
+    /// while still cut) and the event that ended it, its length to `until` and the
+    /// non-working days it spanned (SUS-2).
+    public func json(format: DisplayFormat) -> JSONObject {
+        ["suspensionPosition": .integer(Int64(suspensionPosition)),
+         "suspendedAt": .string(suspendedAt.rfc3339),
+         "suspendedAtTehran": .string(format.time(suspendedAt)),
+         "endedAt": endedAt.map { .string($0.rfc3339) } ?? .null,
+         "endedBy": endedBy.map { .string($0.rawValue) } ?? .null,
+         "stillCut": .bool(isStillCut),
+         "until": .string(until.rfc3339),
+         "lengthMilliseconds": .integer(milliseconds),
+         "length": .string(ReplayText.duration(milliseconds: milliseconds)),
+         "nonWorkingDays": .integer(Int64(nonWorkingDays))]
     }
 }
 

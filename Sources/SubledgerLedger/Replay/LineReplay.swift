@@ -86,9 +86,16 @@ public struct LineReplay: Sendable {
     /// Every complaint of the line in the view (CMP-1), waits measured to the answer or to
     /// the end of the view (its `asOf`, else `now` when given, else its last event).
     public var complaints: [ReplayComplaint] = []
+    /// Each cut of the line, how long it lasted and the non-working days it spanned (SUS-2);
+    /// one still cut is measured to ``cutsMeasuredAt``.
+    public var cuts: [CutSpan] = []
+    /// The replay's time for a cut still open: the view's `asOf`, else the time the replay
+    /// was made (``Ledger/replay(of:view:)``), else the line's last event.
+    public var cutsMeasuredAt: Timestamp?
 
     /// The replay of `history` in `view`: the view's facts, each judged and audited as the
-    /// audit does (the edition in force at each event, POL-1).
+    /// audit does (the edition in force at each event, POL-1); a cut still open is measured
+    /// to the view's `asOf`, else to `now`, else to the line's last event.
     public init(_ history: LineHistory, view: LineHistory.View = .init(), editions: PolicyEditions,
                 calendar: TehranCalendar, now: Timestamp? = nil) throws(FactError) {
         let visible = LineHistory(number: history.number, facts: history.facts.filter(view.includes),
@@ -105,8 +112,11 @@ public struct LineReplay: Sendable {
         // the state after a payment recorded late is the line's at the payment's time.
         var state: LineState?
         var stateAfter: [UInt64: StateAfter] = [:]
+        var cutTracker = CutSpan.Tracker()
         for fact in LineHistory.occurrenceOrder(visible.facts) {
+            let before = state?.status
             state = try LineState.evolve(consume state, fact.fact, position: fact.position)
+            cutTracker.observe(fact, from: before, to: state?.status, calendar: calendar)
             if let after = state { stateAfter[fact.position] = StateAfter(line: after, at: fact.occurredAt, editions: editions) }
         }
         var entries: [Entry] = []
@@ -146,6 +156,9 @@ public struct LineReplay: Sendable {
             if state.isClosed {
                 netting = NettingStatement(line: state, countHeldAmounts: editions.edition(at: at).netDepositAndGuaranteeAtRevocation)
             }
+            let measuredAt = view.asOf ?? now ?? at
+            cutsMeasuredAt = measuredAt
+            cuts = cutTracker.cuts(now: measuredAt, calendar: calendar)
         }
     }
 

@@ -72,6 +72,8 @@ public struct ReplayFigure: Hashable, Sendable {
             var figures: [ReplayFigure] = [.init("direction", .text(suspension.direction.rawValue)),
                                            .init("reason", .text(suspension.reason.rawValue))]
             if let debtLine = suspension.debtLine { figures.append(.init("debtLine", .text(debtLine))) }
+            if let orderedBy = suspension.orderedBy { figures.append(.init("orderedBy", .text(orderedBy))) }
+            if let reference = suspension.reference { figures.append(.init("reference", .text(reference))) }
             return figures
         case .lineRestored(let lineRestored):
             return [.init("reconnectionFee", .amount(lineRestored.reconnectionFee))]
@@ -132,6 +134,8 @@ extension LedgerEvent {
         case .lineSuspended(let suspension):
             var text = "cut \(suspension.direction.rawValue) for \(suspension.reason.rawValue)"
             if let debtLine = suspension.debtLine { text += ", citing the debt of \(debtLine)" }
+            if let orderedBy = suspension.orderedBy { text += ", ordered by \(orderedBy)" }
+            if let reference = suspension.reference { text += " (reference \(reference))" }
             return text
         case .lineRestored(let lineRestored): return "restored, reconnection fee \(rials(lineRestored.reconnectionFee))"
         case .lineTerminated(let lineTerminated): return "subscription terminated: \(lineTerminated.reason.rawValue)"

@@ -31,6 +31,7 @@ public struct ReplayHTML: Sendable {
         html += cards(replay)
         html += charts(replay)
         html += findings(replay)
+        html += cuts(replay, text)
         html += timeline(replay)
         html += "<footer>subledger replay · times are Tehran time, Solar Hijri date with the Gregorian date in brackets (TIME-1) · amounts in rials</footer>\n"
         html += "</body>\n</html>\n"
@@ -90,6 +91,14 @@ public struct ReplayHTML: Sendable {
             html += "<p class=\"netting\">\(HTML.escape(ReplayNetting.sentence(netting)))</p>"
         }
         return html + "</section>\n"
+    }
+
+    /// Each cut's length and non-working days (SUS-2), as the text replay lists them.
+    private func cuts(_ replay: LineReplay, _ text: ReplayText) -> String {
+        let lines = text.cutLines(replay)
+        guard let heading = lines.first else { return "" }
+        let items = lines.dropFirst().map { "<li>\(HTML.escape(String($0.drop { $0 == " " })))</li>\n" }.joined()
+        return "<section><h2>Cuts</h2>\n<p>\(HTML.escape(heading))</p>\n<ul class=\"cuts\">\n\(items)</ul></section>\n"
     }
 
     private func findings(_ replay: LineReplay) -> String {

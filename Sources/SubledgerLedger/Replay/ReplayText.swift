@@ -110,6 +110,7 @@ public struct ReplayText: Sendable {
             lines.append("\(ReplayNetting.finalHeading(replay, format: format)): \(final.status.rawValue), debt \(rials(final.debt))\(replay.netting == nil ? "" : " (netted)"), credit \(rials(final.credit)), threshold \(rials(final.threshold)), overdue \(rials(final.overdue)), deposit \(rials(final.deposit)), guarantee \(rials(final.guarantee)), refund due \(rials(final.refundDue)) (edition \(final.policyEdition))")
             if let netting = replay.netting { lines.append(ReplayNetting.sentence(netting)) }
         }
+        lines += cutLines(replay)
         if replay.findings.isEmpty {
             lines.append("Audit: no finding.")
         } else {
@@ -117,6 +118,18 @@ public struct ReplayText: Sendable {
             for finding in replay.findings {
                 lines.append("  ⚠ \(finding.severity.rawValue) \(finding.rule) at #\(finding.position), \(format.time(finding.occurredAt)): \(format.humanize(finding.message))")
             }
+        }
+        return lines
+    }
+
+    /// Each cut's length and its non-working days (SUS-2), one line each.
+    func cutLines(_ replay: LineReplay) -> [String] {
+        guard !replay.cuts.isEmpty else { return [] }
+        var lines = ["Cuts: \(replay.cuts.count) (length, and the non-working days it spanned: Fridays and public holidays):"]
+        for cut in replay.cuts {
+            let end = cut.endedBy.map { "to \(format.time(cut.until)) (\($0.rawValue))" } ?? "still cut at \(format.time(cut.until))"
+            lines.append("  #\(cut.suspensionPosition) from \(format.time(cut.suspendedAt)) \(end): "
+                + "\(Self.duration(milliseconds: cut.milliseconds)), \(cut.nonWorkingDays) non-working day(s)")
         }
         return lines
     }

@@ -1,14 +1,22 @@
-/// Iran's public holidays, as data, for SUS-2 ("the last working day before a weekend or a
-/// public holiday").
+/// Iran's public holidays, for SUS-2 ("the last working days before a weekend or a
+/// public holiday") and for the replay's count of non-working days.
 ///
 /// Built in are the holidays fixed in the Solar Hijri calendar, which fall on the same
-/// day every year (``fixedSolarHijri``). The religious holidays follow the lunar Hijri
-/// calendar as Iran observes it (by sighting of the moon), so they move by about 11 days a
-/// year and may differ by a day from any arithmetic lunar calendar; they are not built in,
-/// because no computed date for them can be stated reliably. Pass them, for the years the
-/// ledger judges, as ``extraDays`` (from the official calendar of the year).
+/// day every year (``fixedSolarHijri``), and the religious ones of Iran's official list,
+/// which follow the lunar Hijri calendar (``lunarHijri``). The lunar ones are **computed**,
+/// not kept as a table: ``TehranCalendar`` maps each Tehran day to Foundation's
+/// `Calendar(identifier: .islamicCivil)` (the arithmetic, tabular Islamic calendar; Linux's
+/// Foundation supports it, as it does `.islamicUmmAlQura`). Iran fixes these days by
+/// sighting of the moon, so a computed day **can be one day off** (early or late) from the
+/// official calendar: checked against official dates, `.islamicCivil` gives Ashura 1402
+/// (1402-05-06), Eid al-Fitr 1403 (1403-01-22), Eid al-Fitr 1404 (1404-01-11) and Ashura 1404
+/// (1404-04-15) exactly and Ashura 1403 a day late (1403-04-27 for 1403-04-26); Umm al-Qura
+/// was a day off more often (TehranCalendarTests). The official days of a year can be passed
+/// as ``extraDays`` (which are named first), and the computed ones turned off with
+/// `lunar: []`.
 public struct PublicHolidays: Hashable, Sendable {
-    /// A holiday on the same Solar Hijri month and day every year.
+    /// A holiday on the same Solar Hijri month and day every year (and, as ``Lunar``, the
+    /// same lunar Hijri month and day).
     public struct Fixed: Hashable, Sendable {
         public var month: Int
         public var day: Int
@@ -47,25 +55,61 @@ public struct PublicHolidays: Hashable, Sendable {
         Fixed(month: 12, day: 29, name: "Nationalization of the Oil Industry"),
     ]
 
-    /// The fixed Solar Hijri holidays and nothing else.
+    /// A holiday on the same lunar Hijri month and day every year (Muharram is 1); day 30
+    /// is the month's last day, the 29th in a month of 29 days.
+    public typealias Lunar = Fixed
+
+    /// The lunar holidays of Iran's official list.
+    public static let lunarHijri: [Lunar] = ([
+        (1, 9, "Tasua"),
+        (1, 10, "Ashura"),
+        (2, 20, "Arbaeen"),
+        (2, 28, "Death of the Prophet and martyrdom of Imam Hassan"),
+        (2, 30, "Martyrdom of Imam Reza"),
+        (3, 8, "Martyrdom of Imam Hassan Askari"),
+        (3, 17, "Birthday of the Prophet"),
+        (6, 3, "Martyrdom of Fatima"),
+        (7, 13, "Birthday of Imam Ali"),
+        (7, 27, "Mab'ath"),
+        (8, 15, "Birthday of Imam Mahdi"),
+        (9, 21, "Martyrdom of Imam Ali"),
+        (10, 1, "Eid al-Fitr"),
+        (10, 2, "Eid al-Fitr"),
+        (10, 25, "Martyrdom of Imam Sadiq"),
+        (12, 10, "Eid al-Adha"),
+        (12, 18, "Eid al-Ghadir"),
+    ] as [(Int, Int, String)]).map { Lunar(month: $0.0, day: $0.1, name: $0.2) }
+
+    /// The fixed Solar Hijri holidays and the computed lunar ones.
     public static let iran = PublicHolidays()
 
     /// Holidays every year on these Solar Hijri months and days.
     public var fixed: [Fixed]
-    /// Holidays on these particular days.
+    /// Holidays every year on these lunar Hijri months and days (computed, see the type).
+    public var lunar: [Lunar]
+    /// Holidays on these particular days (official corrections, one-off closures).
     public var extraDays: [Dated]
 
-    public init(fixed: [Fixed] = PublicHolidays.fixedSolarHijri, extraDays: [Dated] = []) {
+    public init(fixed: [Fixed] = PublicHolidays.fixedSolarHijri, lunar: [Lunar] = PublicHolidays.lunarHijri,
+                extraDays: [Dated] = []) {
         self.fixed = fixed
+        self.lunar = lunar
         self.extraDays = extraDays
     }
 
     /// These holidays plus `days`.
     public func adding(_ days: [Dated]) -> PublicHolidays {
-        PublicHolidays(fixed: fixed, extraDays: extraDays + days)
+        PublicHolidays(fixed: fixed, lunar: lunar, extraDays: extraDays + days)
     }
 
-    /// The name of the holiday on `day`, or `nil` for an ordinary day. Fridays are the
+    /// The name of the lunar holiday on the lunar day `month`/`day`, `isLastDay` when it is
+    /// the month's last day; `nil` when there is none.
+    public func lunarHoliday(month: Int, day: Int, isLastDay: Bool) -> String? {
+        lunar.first { $0.month == month && ($0.day == day || ($0.day == 30 && isLastDay)) }?.name
+    }
+
+    /// The name of the holiday on `day` among the fixed and the extra days (the lunar ones
+    /// need the lunar date: ``TehranCalendar/holiday(on:)``), or `nil`. Fridays are the
     /// weekly rest day, not holidays: ``TehranCalendar`` treats them apart.
     public func holiday(on day: SolarHijriDay) -> String? {
         if let dated = extraDays.first(where: { $0.day == day }) { return dated.name }
@@ -73,11 +117,13 @@ public struct PublicHolidays: Hashable, Sendable {
     }
 }
 
-/// Why an instant falls in the time SUS-2 warns about: the last working day before the
-/// weekly rest or a public holiday, or the rest day itself.
+/// Why an instant falls in the time SUS-2 warns about: the last working days before the
+/// weekly rest or a public holiday, or a rest day itself.
 public enum RestReason: Hashable, Sendable, CustomStringConvertible {
-    /// Thursday from 12:00 Tehran time (the start of the Iranian weekend).
-    case thursdayAfternoon
+    /// Wednesday, the last working day but one before the weekend.
+    case wednesday
+    /// Thursday, the last working day before the weekend (half a working day for many).
+    case thursday
     /// Friday, the weekly day of rest.
     case friday
     /// The day itself is a public holiday (named).
@@ -87,10 +133,20 @@ public enum RestReason: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .thursdayAfternoon: "Thursday afternoon"
-        case .friday: "Friday"
-        case .publicHoliday(let name): "public holiday (\(name))"
-        case .eveOfPublicHoliday(let name): "eve of a public holiday (\(name))"
+        case .wednesday: "Wednesday, before the weekend"
+        case .thursday: "Thursday, before the weekend"
+        case .friday: "Friday, the weekly day of rest"
+        case .publicHoliday(let name): "a public holiday (\(name))"
+        case .eveOfPublicHoliday(let name): "eve of \(name)"
+        }
+    }
+
+    /// Whether the day is not a working day (Friday, a public holiday), as the replay
+    /// counts them.
+    public var isNonWorkingDay: Bool {
+        switch self {
+        case .friday, .publicHoliday: true
+        case .wednesday, .thursday, .eveOfPublicHoliday: false
         }
     }
 }

@@ -27,16 +27,17 @@ public struct TehranCalendar: Sendable {
 
     /// The public holidays that ``isLastWorkingDayBeforeRest(_:)`` knows.
     public var holidays: PublicHolidays
-    /// The Tehran hour from which Thursday counts as the start of the weekend (SUS-2).
-    public var thursdayAfternoonStartHour: Int
 
     /// The Solar Hijri calendar in Asia/Tehran (also read by the wall-clock parsing).
     let persian: Calendar
     private let gregorian: Calendar
+    /// The arithmetic Islamic calendar in Asia/Tehran, for the lunar holidays (see
+    /// ``PublicHolidays``: a computed day can be one day off the official one).
+    private let islamic: Calendar
 
     /// The calendar, with these holidays. Traps if Foundation has no Asia/Tehran time zone
     /// (it ships its own time-zone data; the tests check the zone's rules).
-    public init(holidays: PublicHolidays = .iran, thursdayAfternoonStartHour: Int = 12) {
+    public init(holidays: PublicHolidays = .iran) {
         guard let zone = TimeZone(identifier: TehranCalendar.timeZoneIdentifier) else {
             preconditionFailure("Foundation has no time zone \(TehranCalendar.timeZoneIdentifier)")
         }
@@ -44,10 +45,12 @@ public struct TehranCalendar: Sendable {
         persian.timeZone = zone
         var gregorian = Calendar(identifier: .gregorian)
         gregorian.timeZone = zone
+        var islamic = Calendar(identifier: .islamicCivil)
+        islamic.timeZone = zone
         self.persian = persian
         self.gregorian = gregorian
+        self.islamic = islamic
         self.holidays = holidays
-        self.thursdayAfternoonStartHour = thursdayAfternoonStartHour
     }
 
     // MARK: Calendar arithmetic
@@ -147,18 +150,38 @@ public struct TehranCalendar: Sendable {
 
     // MARK: SUS-2
 
-    /// Whether `timestamp` falls on the last working day before rest, or on a rest day, in
-    /// Tehran (SUS-2): a public holiday, Friday, the day before a public holiday, or
-    /// Thursday from ``thursdayAfternoonStartHour`` (12:00). `nil` on an ordinary working
-    /// time. When several apply, the first of that order is given.
+    /// Whether `timestamp` falls on the last working days before rest, or on a rest day, in
+    /// Tehran (SUS-2, second reading): a public holiday, Friday, the eve (the day before) of
+    /// a public holiday, Thursday or Wednesday, the whole day. `nil` on an ordinary working
+    /// day (Saturday to Tuesday). When several apply, the first of that order is given.
     public func isLastWorkingDayBeforeRest(_ timestamp: Timestamp) -> RestReason? {
         let local = solarHijriDate(of: timestamp)
-        if let name = holidays.holiday(on: local.solarHijriDay) { return .publicHoliday(name) }
+        if let name = holiday(on: timestamp) { return .publicHoliday(name) }
         if local.weekday == .friday { return .friday }
-        let tomorrow = solarHijriDate(of: addingCalendarDays(1, to: timestamp)).solarHijriDay
-        if let name = holidays.holiday(on: tomorrow) { return .eveOfPublicHoliday(name) }
-        if local.weekday == .thursday, local.hour >= thursdayAfternoonStartHour { return .thursdayAfternoon }
+        if let name = holiday(on: addingCalendarDays(1, to: timestamp)) { return .eveOfPublicHoliday(name) }
+        if local.weekday == .thursday { return .thursday }
+        if local.weekday == .wednesday { return .wednesday }
         return nil
+    }
+
+    /// Whether Tehran's day of `timestamp` is not a working day: a Friday or a public
+    /// holiday (the replay counts them in a cut).
+    public func isNonWorkingDay(_ timestamp: Timestamp) -> Bool {
+        solarHijriDate(of: timestamp).weekday == .friday || holiday(on: timestamp) != nil
+    }
+
+    /// The name of the public holiday on Tehran's day of `timestamp`, or `nil`: an extra
+    /// day first, then a fixed Solar Hijri one, then a lunar one (computed with the
+    /// arithmetic Islamic calendar: can be a day off, see ``PublicHolidays``).
+    public func holiday(on timestamp: Timestamp) -> String? {
+        let local = solarHijriDate(of: timestamp)
+        if let name = holidays.holiday(on: local.solarHijriDay) { return name }
+        guard !holidays.lunar.isEmpty else { return nil }
+        let (date, _) = Self.date(of: timestamp)
+        let lunar = islamic.dateComponents([.month, .day], from: date)
+        guard let month = lunar.month, let day = lunar.day else { return nil }
+        let tomorrow = islamic.date(byAdding: .day, value: 1, to: date).map { islamic.component(.day, from: $0) }
+        return holidays.lunarHoliday(month: month, day: day, isLastDay: tomorrow == 1)
     }
 
     // MARK: Conversions

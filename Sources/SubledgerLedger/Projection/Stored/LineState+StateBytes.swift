@@ -140,6 +140,8 @@ extension CutRecord {
         writer.choice(suspension.reason)
         writer.optional(suspension.debtLine) { $0.string($1) }
         writer.bool(suspension.blocksEmergencyCalls)
+        writer.optional(suspension.orderedBy) { $0.string($1) }
+        writer.optional(suspension.reference) { $0.string($1) }
         writer.time(at)
         writer.unsigned(position)
     }
@@ -148,7 +150,9 @@ extension CutRecord {
         let suspension = LineSuspended(direction: try reader.choice(LineSuspended.Direction.self),
                                        reason: try reader.choice(LineSuspended.Reason.self),
                                        debtLine: try reader.optional { reader throws(StateBytesError) in try reader.string() },
-                                       blocksEmergencyCalls: try reader.bool())
+                                       blocksEmergencyCalls: try reader.bool(),
+                                       orderedBy: try reader.optional { reader throws(StateBytesError) in try reader.string() },
+                                       reference: try reader.optional { reader throws(StateBytesError) in try reader.string() })
         return CutRecord(suspension: suspension, at: try reader.time(), position: try reader.unsigned())
     }
 }
