@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Two halves of a command's work on the machine's two cores: a second thread produces
 /// batches in order (reads and parses, or reads from the store), while the calling thread
@@ -106,9 +107,8 @@ struct HandedOver<Value>: @unchecked Sendable {
 /// Storage the consumer of an ``OrderedPipeline`` gives back to its producer once it is
 /// done with a batch, so that the producer fills the same memory again instead of
 /// allocating (and the kernel zeroing) new pages for every batch.
-final class RecycledStorage<Element: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var spare: [[Element]] = []
+final class RecycledStorage<Element: Sendable>: Sendable {
+    private let spare = Mutex<[[Element]]>([])
     private let limit: Int
 
     init(limit: Int) {
@@ -117,7 +117,7 @@ final class RecycledStorage<Element: Sendable>: @unchecked Sendable {
 
     /// An empty array, with the capacity of one given back if there is one.
     func take(minimumCapacity: Int) -> [Element] {
-        var storage = lock.withLock { spare.popLast() } ?? []
+        var storage = spare.withLock { $0.popLast() } ?? []
         storage.removeAll(keepingCapacity: true)
         storage.reserveCapacity(minimumCapacity)
         return storage
@@ -125,7 +125,7 @@ final class RecycledStorage<Element: Sendable>: @unchecked Sendable {
 
     /// Gives `storage` back (the caller keeps no other reference to it).
     func give(_ storage: [Element]) {
-        lock.withLock {
+        spare.withLock { spare in
             if spare.count < limit { spare.append(storage) }
         }
     }
