@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Logging injected into the store and the ledger (issue 12, item 4): silent by default.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -31,11 +33,12 @@ let package = Package(
                 "CLMDB",
                 "CSubledgerChecksum",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "SubledgerLedger",
-            dependencies: ["SubledgerStore"]
+            dependencies: ["SubledgerStore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "SubledgerStoreTesting",
@@ -57,11 +60,18 @@ let package = Package(
         ),
         .testTarget(
             name: "SubledgerStoreTests",
-            dependencies: ["SubledgerStore", "SubledgerStoreTesting", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "SubledgerStore", "SubledgerStoreTesting",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SubledgerLedgerTests",
-            dependencies: ["SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting"]
+            dependencies: [
+                "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting",
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerExamples", "SubledgerStore", "SubledgerStoreTesting"]),
     ]

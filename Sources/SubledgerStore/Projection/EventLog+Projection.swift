@@ -1,3 +1,5 @@
+import Logging
+
 /// The stored projection's upkeep: catching up at open, reading a record with its
 /// currency, and rebuilding from the log.
 extension EventLog {
@@ -58,9 +60,13 @@ extension EventLog {
                     return UInt64(chunk.count)
                 }
             }
-            if folded == 0 { return }
+            if folded == 0 { break }
             next += folded
         }
+        let caughtUp = "positions \(checkpoint.position + 1) to \(next - 1)"
+        logger.notice("the stored projection \(projection.identity) caught up with the log: \(caughtUp)",
+                      metadata: [StoreLogging.eventKey: "store.projectionRebuild", "kind": "catchUp",
+                                 "from": "\(checkpoint.position + 1)", "through": "\(next - 1)"])
     }
 
     static func headPosition(in transaction: Backend.Transaction) throws -> UInt64 {
@@ -95,7 +101,12 @@ extension EventLog {
         guard let projection else {
             throw EventStoreError(.invalidEvent, "this store was opened without a projection: there is nothing to rebuild")
         }
-        return try rebuild(projection)
+        let report = try rebuild(projection)
+        let rebuilt = "\(report.eventsFolded) events folded into \(report.recordsWritten) records"
+        logger.notice("the stored projection \(projection.identity) was rebuilt: \(rebuilt)",
+                      metadata: [StoreLogging.eventKey: "store.projectionRebuild", "kind": "rebuild",
+                                 "eventsFolded": "\(report.eventsFolded)", "records": "\(report.recordsWritten)"])
+        return report
     }
 
     /// Reads positions `1...head` in chunks of short read transactions on two worker
