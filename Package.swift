@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Logging injected into the store and the ledger (issue 12, item 4): silent by default.
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // FileDescriptor and Errno instead of hand-written write loops (issue 12, item 4).
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -34,11 +36,15 @@ let package = Package(
                 "CSubledgerChecksum",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(
             name: "SubledgerLedger",
-            dependencies: ["SubledgerStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SubledgerStore",
+                .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .target(
             name: "SubledgerStoreTesting",
@@ -50,6 +56,7 @@ let package = Package(
                 "SubledgerStore",
                 "SubledgerLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // The README's and the DocC articles' examples as a program: a test runs each one
@@ -63,7 +70,7 @@ let package = Package(
             dependencies: [
                 "SubledgerStore", "SubledgerStoreTesting",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(
