@@ -16,6 +16,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Logging injected into the store and the ledger (issue 12, item 4): silent by default.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // FileDescriptor and Errno instead of hand-written write loops (issue 12, item 4).
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -31,11 +35,16 @@ let package = Package(
                 "CLMDB",
                 "CSubledgerChecksum",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(
             name: "SubledgerLedger",
-            dependencies: ["SubledgerStore"]
+            dependencies: [
+                "SubledgerStore",
+                .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .target(
             name: "SubledgerStoreTesting",
@@ -47,6 +56,7 @@ let package = Package(
                 "SubledgerStore",
                 "SubledgerLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // The README's and the DocC articles' examples as a program: a test runs each one
@@ -57,11 +67,18 @@ let package = Package(
         ),
         .testTarget(
             name: "SubledgerStoreTests",
-            dependencies: ["SubledgerStore", "SubledgerStoreTesting", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "SubledgerStore", "SubledgerStoreTesting",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .testTarget(
             name: "SubledgerLedgerTests",
-            dependencies: ["SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting"]
+            dependencies: [
+                "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting",
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerExamples", "SubledgerStore", "SubledgerStoreTesting"]),
     ]

@@ -1,5 +1,7 @@
-/// SplitMix64, for tests that draw at random but must replay: print the seed, and the same
-/// seed gives the same draws.
+import SubledgerStore
+
+/// The store's ``SplitMix64``, for tests that draw at random but must replay: print the
+/// seed, and the same seed gives the same draws.
 ///
 /// ```swift
 /// let seed = SeededRandom.seed(fromEnvironment: "SUBLEDGER_FUZZ_SEED")
@@ -7,19 +9,15 @@
 /// let byte = UInt8.random(in: 0...255, using: &random)
 /// ```
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     /// A generator that draws the sequence of `seed`.
     public init(seed: UInt64) {
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
+        generator.next()
     }
 
     /// A whole number in `0..<bound` (`bound` > 0).

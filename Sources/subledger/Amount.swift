@@ -2,15 +2,10 @@ import SubledgerLedger
 
 /// Amounts as people read them: whole rials with digits grouped by threes (`315,000`).
 enum Amount {
-    /// `value` with a comma between groups of three digits.
+    /// `value` with a comma between groups of three digits: the ledger's one grouping
+    /// (``DisplayFormat/rials(_:)``), so a count and an amount group alike everywhere.
     static func grouped(_ value: Int64) -> String {
-        let digits = String(value.magnitude)
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return value < 0 ? "-" + result : result
+        DisplayFormat.rials(value)
     }
 
     /// `value` grouped, followed by the unit: `315,000 rials`.

@@ -21,9 +21,11 @@ struct FactFileRecording {
     let store: StoreOptions
     /// Events per append within the session.
     var chunkSize = 10_000
-    /// The longest input line accepted.
-    static let maximumLineBytes = 16 << 20
-    private static let maximumAttempts = 5
+    /// The longest input line accepted (``StoreLimits/importLineBytes``).
+    static let maximumLineBytes = StoreLimits.importLineBytes
+    /// The attempts of a whole import against other writers (``ConflictRetry``): fewer than
+    /// an action's, since each attempt reads the whole input again.
+    static let maximumAttempts = 5
 
     /// Another writer changed a stream of the input between checking and recording.
     private struct StreamsChanged: Error {}
@@ -36,17 +38,20 @@ struct FactFileRecording {
 
     func run() throws -> RecordingSummary {
         let mapSize = try mapSizeForInput()
-        for _ in 0..<Self.maximumAttempts {
+        let exhausted = {
+            CommandFailure("\(input.name): other writers kept changing the input's lines and subscribers while it was recorded; nothing was written")
+        }
+        return try ConflictRetry.run(attempts: Self.maximumAttempts, exhausted: exhausted) { () throws -> ConflictRetry.Attempt<RecordingSummary> in
             let existed = try store.storeExists()
             let checkingLedger = existed ? Ledger(store: try store.openStore(initialMapSizeBytes: mapSize)) : Ledger.inMemory()
             var validator: FactStreamValidator
-            do {
+            do throws(LedgerError) {
                 validator = try FactStreamValidator(ledger: checkingLedger, mode: mode)
             } catch {
                 throw CommandFailure(error.description)
             }
             let factCount = try readFacts(phase: "checking", validator: &validator) { _, _ in }
-            guard factCount > 0 else { return RecordingSummary() }
+            guard factCount > 0 else { return .finished(RecordingSummary()) }
             let eventStore = existed ? checkingLedger.store : try store.openStore(initialMapSizeBytes: mapSize)
             let prepared = validator.restartedFromLoadedStates()
             // The key is read (or made) before anything is recorded: a missing key fails first.
@@ -55,14 +60,13 @@ struct FactFileRecording {
                 let summary = try eventStore.withAppendSession { session in
                     try record(into: session, from: prepared, expecting: factCount)
                 }
-                return try checkpointing(summary, of: eventStore, signedWith: keyFile)
+                return .finished(try checkpointing(summary, of: eventStore, signedWith: keyFile))
             } catch is StreamsChanged {
-                continue
+                return .conflicted
             } catch let error as EventStoreError {
                 throw CommandFailure("\(input.name): \(error.message)")
             }
         }
-        throw CommandFailure("\(input.name): other writers kept changing the input's lines and subscribers while it was recorded; nothing was written")
     }
 
     /// A map for the store large enough for the input's events (the store takes about

@@ -1,4 +1,5 @@
 import SubledgerLedger
+import SubledgerStore
 
 /// Reads and parses the lines of an input of facts on a second thread while the caller's
 /// thread admits and records them (``OrderedPipeline``). Lines are handed over in file

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SubledgerStore
 
 /// Reads a file (or standard input) line by line through one large buffer, so a file of
 /// any size is read in constant memory: as much as its longest line, at least the buffer.
@@ -19,7 +20,7 @@ final class LineReader {
     /// The longest line accepted unless the caller says otherwise: far more than any event
     /// takes (the store refuses events over 1 MiB, which escaping may inflate sixfold as
     /// JSON), so that one endless line cannot exhaust memory.
-    static let defaultMaximumLineBytes = 64 << 20
+    static let defaultMaximumLineBytes = StoreLimits.verifiedLineBytes
     /// Bytes of the lines handed over so far, their newlines included: the progress.
     private(set) var bytesConsumed = 0
     /// Whether the line being handed over ended with `\n` (only the last line may not).

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// Text on standard error that is not an error: notes (`complete: ...`) and the progress bar.
 enum StandardError {
@@ -13,20 +14,7 @@ enum StandardError {
 
     /// Writes `text` as it is, unbuffered.
     static func write(_ text: String) {
-        var copy = text
-        copy.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = writeToStandardError(bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0, errno == EINTR { continue }
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        // swift-system retries EINTR and partial writes; a failed note is dropped, as before.
+        _ = try? FileDescriptor.standardError.writeAll(text.utf8)
     }
-}
-
-/// `write(2)` on standard error, under a name apart from ``StandardError/write(_:)``.
-private func writeToStandardError(_ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(STDERR_FILENO, bytes, count)
 }

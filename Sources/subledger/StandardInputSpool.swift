@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -24,25 +25,22 @@ final class StandardInputSpool {
         defer { close(descriptor) }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
+        // swift-system's read and writeAll retry EINTR (and writeAll partial writes).
+        let spool = FileDescriptor(rawValue: descriptor)
         while true {
-            let count = read(STDIN_FILENO, chunk.baseAddress!, chunk.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = SystemError.text(errno)
+            let count: Int
+            do {
+                count = try FileDescriptor.standardInput.read(into: chunk)
+            } catch {
                 unlink(path)
-                throw CommandFailure("cannot read standard input: \(reason)")
+                throw CommandFailure("cannot read standard input: \(SystemError.text((error as? Errno)?.rawValue ?? EIO))")
             }
             if count == 0 { break }
-            var written = 0
-            while written < count {
-                let result = write(descriptor, chunk.baseAddress! + written, count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    let reason = SystemError.text(errno)
-                    unlink(path)
-                    throw CommandFailure("cannot hold standard input in \(path): \(reason)")
-                }
-                written += result
+            do {
+                try spool.writeAll(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
+            } catch {
+                unlink(path)
+                throw CommandFailure("cannot hold standard input in \(path): \(SystemError.text((error as? Errno)?.rawValue ?? EIO))")
             }
         }
     }

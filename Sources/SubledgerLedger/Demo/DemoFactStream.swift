@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 public import SubledgerStore
+import SystemPackage
 
 /// What to generate: how many lines, about how many events, from which seed.
 public struct DemoFactStreamRequest: Hashable, Sendable {
@@ -383,47 +384,31 @@ private struct RunFolder {
     }
 }
 
-/// Buffered writes to a new file.
+/// Buffered writes to a new file: the package's one ``BufferedWriter`` over the file.
 private final class FileWriter {
-    private let descriptor: Int32
+    private let writer: BufferedWriter
     private let path: String
-    private var buffer: [UInt8] = []
-    private let capacity = 4 << 20
-    private(set) var written = 0
+    var written: Int { writer.appendedBytes }
 
     init(path: String) throws(DemoFactStreamError) {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw DemoFactStreamError("cannot write \(path): \(systemMessage(errno))") }
+        do throws(Errno) {
+            writer = BufferedWriter(descriptor: try BufferedWriter.create(path), capacity: 4 << 20)
+        } catch {
+            throw DemoFactStreamError("cannot write \(path): \(systemMessage(error.rawValue))")
+        }
         self.path = path
-        buffer.reserveCapacity(capacity + 4096)
     }
 
     deinit {
-        if descriptor >= 0 { Glibc.close(descriptor) }
+        try? writer.descriptor.close()
     }
 
     func append(_ body: (inout [UInt8]) -> Void) throws(DemoFactStreamError) {
-        let before = buffer.count
-        body(&buffer)
-        written += buffer.count - before
-        if buffer.count >= capacity { try flush() }
+        do throws(Errno) { try writer.append(body) } catch { throw DemoFactStreamError("cannot write \(path): \(systemMessage(error.rawValue))") }
     }
 
     func flush() throws(DemoFactStreamError) {
-        let failure: Int32? = buffer.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += count
-            }
-            return nil
-        }
-        buffer.removeAll(keepingCapacity: true)
-        if let failure { throw DemoFactStreamError("cannot write \(path): \(systemMessage(failure))") }
+        do throws(Errno) { try writer.flush() } catch { throw DemoFactStreamError("cannot write \(path): \(systemMessage(error.rawValue))") }
     }
 
     func close() throws(DemoFactStreamError) {

@@ -1,25 +1,22 @@
-/// SplitMix64: a small, fast, seeded generator. The demo draws everything from it, so the
-/// same seed makes the same population, the same events and the same event ids.
+import SubledgerStore
+
+/// The demo's draws, from the house's one seeded generator (``SplitMix64``): the same seed
+/// makes the same population, the same events and the same event ids.
 public struct DemoRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     public init(seed: UInt64) {
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     /// A generator for one part of the population (a line, the ids), independent of the
     /// others: the same seed and stream always give the same numbers.
     public init(seed: UInt64, stream: UInt64) {
-        var mixer = DemoRandom(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
-        state = mixer.next() ^ stream
+        generator = SplitMix64(seed: seed, stream: stream)
     }
 
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
+        generator.next()
     }
 
     /// A whole number in `range`.

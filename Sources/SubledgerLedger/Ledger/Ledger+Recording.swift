@@ -74,10 +74,13 @@ extension Ledger {
         return true
     }
 
-    /// The recorded facts of one stream, in order.
+    /// The recorded facts of one stream, in order: read in chunks of
+    /// ``StoreLimits/streamReadChunkEvents``, each its own short read transaction.
     func recordedFacts(of stream: LedgerStream) throws(LedgerError) -> [RecordedFact] {
         do {
-            return try RecordedFact.decode(try store.events(in: stream.streamID))
+            var events: [RecordedEvent] = []
+            try store.forEachEvent(in: stream.streamID) { events.append($0) }
+            return try RecordedFact.decode(events)
         } catch let error as EventStoreError {
             throw LedgerError(.store(error))
         } catch let error as FactError {
@@ -90,7 +93,8 @@ extension Ledger {
     /// Validates `facts` against the streams they touch and appends them in one batch with
     /// the versions they were validated against; retried when another writer got there first.
     func append(_ facts: [LedgerFact], judging: Bool) throws(LedgerError) -> AppendResult {
-        for _ in 0..<8 {
+        let exhausted = { LedgerError(.store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated"))) }
+        return try ConflictRetry.run(exhausted: exhausted) { () throws(LedgerError) in
             var streams: [LedgerStream] = []
             for fact in facts {
                 streams.append(fact.stream)
@@ -109,16 +113,15 @@ extension Ledger {
             }
             let expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
             do {
-                return try store.append(proposed, expecting: expectations)
+                return .finished(try store.append(proposed, expecting: expectations))
             } catch let error as EventStoreError where error.code == .versionConflict {
-                continue
+                return .conflicted
             } catch let error as EventStoreError {
                 throw LedgerError(.store(error))
             } catch {
                 throw LedgerError(.store(EventStoreError.storage(error, while: "appending")))
             }
         }
-        throw LedgerError(.store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
     }
 
     /// The event to append again when `fact` carries the id of an event the store holds

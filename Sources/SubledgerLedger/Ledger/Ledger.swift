@@ -1,4 +1,5 @@
 public import SubledgerStore
+public import Logging
 import Foundation
 import Synchronization
 
@@ -43,13 +44,20 @@ public final class Ledger: Sendable {
     /// The editions with those adopted in the policy stream, at the stream's version: read
     /// again only when the stream has grown (editions are few; one version read per use).
     private let adoptedEditions = Mutex<(version: UInt64, editions: PolicyEditions)?>(nil)
+    /// Where the ledger reports the facts and actions it refuses (``StoreLogging``:
+    /// `info`, `ledger.refusal`); silent by default.
+    let logger: Logger
 
+    /// - Parameters:
+    ///   - logger: where refusals are logged; ``StoreLogging/silent`` by default. The
+    ///     store logs through its own (``EventStore/Options/logger``).
     public init(store: EventStore, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
-                clock: any StoreClock = SystemClock()) {
+                clock: any StoreClock = SystemClock(), logger: Logger = StoreLogging.silent) {
         self.store = store
         self.baseEditions = editions
         self.calendar = calendar
         self.clock = clock
+        self.logger = logger
     }
 
     /// The editions the ledger knows now: ``baseEditions`` and every edition adopted in the
@@ -96,9 +104,12 @@ public final class Ledger: Sendable {
     /// (``EventStore/Options/readOnly``): a copy on read-only media or another user's folder
     /// can be asked; stored projections behind the log are folded in memory, and
     /// recording throws. `keyFile` names the store's key file (default: `<folder>.keys` beside it).
+    /// `logger` gets the store's reports (map growth, slow commits, projection rebuilds,
+    /// refused appends) and the ledger's refusals; silent by default (``StoreLogging``).
     public static func open(at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
-                            clock: any StoreClock = SystemClock(), readOnly: Bool = false, keyFile keyFilePath: String? = nil) throws -> Ledger {
-        let options = EventStore.Options(clock: clock, projection: LedgerProjection(), readOnly: readOnly)
+                            clock: any StoreClock = SystemClock(), readOnly: Bool = false, keyFile keyFilePath: String? = nil,
+                            logger: Logger = StoreLogging.silent) throws -> Ledger {
+        let options = EventStore.Options(clock: clock, projection: LedgerProjection(), readOnly: readOnly, logger: logger)
         let store = try EventStore.open(at: path, options: options)
         // The key file seals the subscribers' personal data (RET-1): beside the folder by
         // default, created by a writer, only read (when there) by a reader.
@@ -108,20 +119,21 @@ public final class Ledger: Sendable {
         } else if FileManager.default.fileExists(atPath: keyFile) {
             try store.openKeyFile(at: keyFile)
         }
-        return Ledger(store: store, editions: editions, calendar: calendar, clock: clock)
+        return Ledger(store: store, editions: editions, calendar: calendar, clock: clock, logger: logger)
     }
 
     /// A ledger in memory, with the same behaviour (its key file is held in memory).
     public static func inMemory(editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
-                                clock: any StoreClock = SystemClock()) -> Ledger {
-        Ledger(store: .inMemory(clock: clock, projection: LedgerProjection()), editions: editions, calendar: calendar, clock: clock)
+                                clock: any StoreClock = SystemClock(), logger: Logger = StoreLogging.silent) -> Ledger {
+        Ledger(store: .inMemory(clock: clock, projection: LedgerProjection(), logger: logger), editions: editions, calendar: calendar,
+               clock: clock, logger: logger)
     }
 
     /// Records `facts` as they are, lawful or not (`import`): all in one transaction, or
     /// none when one cannot be a fact. Rule-breaking facts are recorded for the audit.
     @discardableResult
     public func record(_ facts: [LedgerFact]) throws(LedgerError) -> AppendResult {
-        try append(facts, judging: false)
+        try loggingRefusal("recording \(facts.count) facts") { () throws(LedgerError) in try append(facts, judging: false) }
     }
 
     /// Records `facts` as the operator's actions (`apply`): each is first judged by the
@@ -129,7 +141,18 @@ public final class Ledger: Sendable {
     /// carry `rule` and `policyEdition` (POL-2).
     @discardableResult
     public func apply(_ facts: [LedgerFact]) throws(LedgerError) -> AppendResult {
-        try append(facts, judging: true)
+        try loggingRefusal("applying \(facts.count) actions") { () throws(LedgerError) in try append(facts, judging: true) }
+    }
+
+    /// Runs `body`; a refusal it throws is logged (``StoreLogging``: `info`, `ledger.refusal`)
+    /// with `what` and the error, then thrown as it was.
+    func loggingRefusal<Value>(_ what: @autoclosure () -> String, _ body: () throws(LedgerError) -> Value) throws(LedgerError) -> Value {
+        do {
+            return try body()
+        } catch {
+            logger.info("refused \(what()): \(error)", metadata: [StoreLogging.eventKey: "ledger.refusal"])
+            throw error
+        }
     }
 
     /// Decides `action` on `line` at `time` and records its events; refuses with the rule.
@@ -145,13 +168,21 @@ public final class Ledger: Sendable {
     @discardableResult
     public func apply(_ action: OperatorAction, to line: String, at time: Timestamp,
                       metadata: [String: String] = [:]) throws(LedgerError) -> [RecordedFact] {
+        try loggingRefusal("\(action) on line \(line)") { () throws(LedgerError) in
+            try decideAndAppend(action, to: line, at: time, metadata: metadata)
+        }
+    }
+
+    private func decideAndAppend(_ action: OperatorAction, to line: String, at time: Timestamp,
+                                 metadata: [String: String]) throws(LedgerError) -> [RecordedFact] {
         do throws(FactError) {
             try FactCheck.lineNumber(line, field: "line")
             try FactCheck.occurredAt(time, notAfter: clock.now())
         } catch {
             throw LedgerError(.badFact(error))
         }
-        for _ in 0..<8 {
+        let exhausted = { LedgerError(.store(EventStoreError(.versionConflict, "line \(line) kept changing while the action was decided"))) }
+        let appended: AppendResult = try ConflictRetry.run(exhausted: exhausted) { () throws(LedgerError) in
             let loaded = try loadStates([.line(line)])
             guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
             let owner = try loadStates([.subscriber(state.subscriberID)]).subscribers[state.subscriberID] ?? nil
@@ -163,18 +194,17 @@ public final class Ledger: Sendable {
                 for fact in decision.facts {
                     do throws(FactError) { try fact.checkContent() } catch { throw LedgerError(.badFact(error)) }
                 }
-                let appended: AppendResult
                 do {
-                    appended = try store.append(decision.facts.map { $0.proposedEvent() }, expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)])
+                    return .finished(try store.append(decision.facts.map { $0.proposedEvent() },
+                                                      expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)]))
                 } catch let error as EventStoreError where error.code == .versionConflict {
-                    continue  // someone else wrote to the line: fold their events in and decide again
+                    return .conflicted  // someone else wrote to the line: fold their events in and decide again
                 } catch {
                     throw LedgerError(.store(EventStoreError.storage(error, while: "recording the action")))
                 }
-                return try recordedFacts(at: appended.positions)
             }
         }
-        throw LedgerError(.store(EventStoreError(.versionConflict, "line \(line) kept changing while the action was decided")))
+        return try recordedFacts(at: appended.positions)
     }
 
     /// The facts at `positions`, read back as the store recorded them (positions of one

@@ -1,17 +1,12 @@
-/// Little helpers to write the compact binary encoding: LEB128 varints, zigzag signed
-/// integers, big-endian fixed-width keys.
+/// Little helpers to write the compact binary encoding: LEB128 varints and zigzag signed
+/// integers (``Varint``), big-endian fixed-width keys.
 enum ByteWriter {
     static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-        var rest = value
-        while rest >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        bytes.append(UInt8(rest))
+        Varint.append(value, to: &bytes)
     }
 
     static func appendSigned(_ value: Int64, to bytes: inout [UInt8]) {
-        appendVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)), to: &bytes)
+        Varint.appendSigned(value, to: &bytes)
     }
 
     static func appendBigEndian(_ value: UInt64, to bytes: inout [UInt8]) {
@@ -53,20 +48,15 @@ struct ByteReader {
     }
 
     mutating func readVarint() throws(Malformed) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try readByte()
-            guard shift < 64, shift != 63 || byte <= 1 else { throw Malformed(reason: "varint overflow") }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
+        do throws(Varint.Failure) {
+            return try Varint.read(from: bytes, at: &index)
+        } catch {
+            throw Malformed(reason: error == .truncated ? "truncated" : "varint overflow")
         }
     }
 
     mutating func readSigned() throws(Malformed) -> Int64 {
-        let raw = try readVarint()
-        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+        Varint.unzigzag(try readVarint())
     }
 
     mutating func readBigEndian() throws(Malformed) -> UInt64 {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// The file system side of ``StoreKeyFile``: reading with its mode checked, creating with
 /// mode 0600 durably, and refusing a place inside the store's folder.
@@ -30,13 +31,17 @@ enum KeyFileIO {
             throw StoreKeyFileError(path: path,
                 "the key file \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))): run chmod 600 \(path)")
         }
+        // swift-system's read retries EINTR; one byte past the bound tells a file too long.
+        let file = FileDescriptor(rawValue: descriptor)
         var bytes = [UInt8](repeating: 0, count: maximumBytes + 1)
         var count = 0
         while count < bytes.count {
-            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
-            if read < 0, errno == EINTR { continue }
-            guard read >= 0 else {
-                throw StoreKeyFileError(path: path, "cannot read the key file \(path): \(String(cString: strerror(errno)))")
+            let read: Int
+            do {
+                read = try bytes.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }
+            } catch {
+                let code = (error as? Errno)?.rawValue ?? EIO
+                throw StoreKeyFileError(path: path, "cannot read the key file \(path): \(String(cString: strerror(code)))")
             }
             if read == 0 { break }
             count += read
@@ -58,10 +63,11 @@ enum KeyFileIO {
                 : "cannot create the key file \(path): \(String(cString: strerror(code)))")
         }
         var failure: Int32 = 0
-        var written = 0
-        while written < contents.count, failure == 0 {
-            let count = contents.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 { if errno != EINTR { failure = errno } } else { written += count }
+        do {
+            // swift-system's writeAll retries partial writes and EINTR.
+            try FileDescriptor(rawValue: descriptor).writeAll(contents)
+        } catch {
+            failure = (error as? Errno)?.rawValue ?? EIO
         }
         if failure == 0, fsync(descriptor) != 0 { failure = errno }
         close(descriptor)

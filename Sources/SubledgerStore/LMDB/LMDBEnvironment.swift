@@ -1,4 +1,6 @@
 internal import CLMDB
+import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -27,9 +29,16 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Serialises this process's writers, so that a writer waiting to resize never waits
     /// on another writer of ours blocked on LMDB's own write lock.
     private let writerLock = Lock()
+    /// Where a map growth is reported (``StoreLogging``): the logger of the store opened
+    /// last on this folder in this process (the environment is shared by them).
+    private let loggerSlot = Mutex(StoreLogging.silent)
+    var logger: Logger {
+        get { loggerSlot.withLock { $0 } }
+        set { loggerSlot.withLock { $0 = newValue } }
+    }
 
     /// The largest map this store will grow to (64 TiB of address space).
-    static let mapSizeLimitBytes = 1 << 46
+    static let mapSizeLimitBytes = StoreLimits.lmdbMapBytes
 
     /// How an environment is opened.
     enum Access: Equatable {
@@ -54,7 +63,7 @@ final class LMDBEnvironment: @unchecked Sendable {
         self.access = access
         // Once `pointer` is set, a throw below runs `deinit`, which closes the environment.
         try LMDBError.check(mdb_env_set_maxdbs(environment, MDB_dbi(Table.allCases.count + 2)), "mdb_env_set_maxdbs")
-        try LMDBError.check(mdb_env_set_maxreaders(environment, 510), "mdb_env_set_maxreaders")
+        try LMDBError.check(mdb_env_set_maxreaders(environment, UInt32(StoreLimits.lmdbReaders)), "mdb_env_set_maxreaders")
         try LMDBError.check(mdb_env_set_mapsize(environment, initialMapSizeBytes), "mdb_env_set_mapsize")
         // MDB_NOTLS: read transactions are not tied to a thread, as Swift tasks are not.
         // Default durability: none of LMDB's flags that skip or defer an fsync, no write map.
@@ -221,6 +230,8 @@ final class LMDBEnvironment: @unchecked Sendable {
                 throw LMDBError(code: MDB_MAP_FULL, function: "grow map beyond \(LMDBEnvironment.mapSizeLimitBytes) bytes")
             }
             try LMDBError.check(mdb_env_set_mapsize(pointer, grown), "mdb_env_set_mapsize")
+            logger.notice("the LMDB map of \(path) grew from \(current) to \(grown) bytes",
+                          metadata: [StoreLogging.eventKey: "store.mapGrowth", "fromBytes": "\(current)", "toBytes": "\(grown)"])
         }
     }
 

@@ -1,32 +1,32 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// A mutual exclusion lock (a `pthread_mutex_t` on the heap, so its address is stable).
-final class Lock: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+/// A mutual exclusion lock for state kept beside it (a class's stored properties, LMDB's
+/// one writer): the standard library's `Mutex`, which holds no value here. Where the
+/// guarded state is one value of its own, hold it in a `Mutex` directly (``GroupCommitter``).
+final class Lock: Sendable {
+    private let mutex = Mutex(())
 
-    init() {
-        mutex.initialize(to: pthread_mutex_t())
-        let status = pthread_mutex_init(mutex, nil)
-        precondition(status == 0, "pthread_mutex_init failed: \(status)")
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
+    init() {}
 
     func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
+        // `Mutex.withLock` returns a `sending` value; what `body` returns belongs to the
+        // caller's region, so it is carried out through a local instead.
+        var result: R?
+        try mutex.withLock { (_: inout Void) throws(E) -> Void in result = try body() }
+        guard let result else { preconditionFailure("Lock.withLock: the body returned without a value") }
+        return result
     }
 }
 
 /// A readers-writer lock that prefers writers, so a map resize is not starved by readers.
+/// A `pthread_rwlock_t`: the standard library's Synchronization has no readers-writer lock,
+/// and every LMDB transaction holds this one shared.
 final class ReadWriteLock: @unchecked Sendable {
     private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
 

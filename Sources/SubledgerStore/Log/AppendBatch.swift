@@ -46,6 +46,9 @@ struct AppendBatch<Backend: StorageBackend> {
             headPosition = position
             headHash = head.hash
             lastRecordedAt = head.recordedAt
+            // A stored head is an event: position 1 or more, and a hash (zero is no event's).
+            precondition(position >= 1 && head.position == position, "the log's last key is the position of its last record")
+            precondition(headHash != .zero, "a recorded event has a hash")
         } else {
             headPosition = 0
             headHash = .zero
@@ -74,6 +77,11 @@ struct AppendBatch<Backend: StorageBackend> {
             streamsWithNewEvents.insert(event.stream)
         }
         let recordedAt = try recordingTime(for: event)
+        // Positions and versions are gap-free: the next of each, never a jump nor a reuse.
+        precondition(headPosition < UInt64.max && nextPosition == headPosition + 1, "positions are contiguous")
+        precondition(version < UInt64.max, "a stream's version has room for one more")
+        precondition(version > 0 || streamHead.hash == .zero, "a stream without events has no head hash")
+        precondition(recordedAt >= lastRecordedAt, "recordedAt never goes back")
         var recorded = RecordedEvent(
             position: nextPosition, streamVersion: version + 1, recordedAt: recordedAt, eventID: event.eventID,
             type: event.type, stream: event.stream, occurredAt: event.occurredAt, data: event.data,
@@ -95,6 +103,13 @@ struct AppendBatch<Backend: StorageBackend> {
                 "\(event.type) on \(event.stream): its record would be \(record.count) bytes, more than \(StoreLimits.recordBytes) (StoreLimits.recordBytes); nothing was written",
                 stream: event.stream)
         }
+        // The batch's chain links: this event's prevHash is the head before it, its stream
+        // prevHash the stream's head, and its own hash is none of them.
+        precondition(recorded.previousHash == headHash && recorded.hash != headHash, "the chain links the new event to the head")
+        precondition(log.format == .one || recorded.streamPreviousHash == streamHead.hash, "the stream chain links to the stream's head")
+        precondition(recorded.position == nextPosition && recorded.streamVersion == version + 1, "the record is at the next position and version")
+        precondition(!record.isEmpty && record.count <= StoreLimits.recordBytes, "the record is within StoreLimits.recordBytes")
+        precondition(exportedBytes > 0 && exportedBytes <= StoreLimits.exportedEventBytes, "the export line is within its bound")
         let prefix = event.stream.keyPrefix
         try transaction.put(.events, key: positionValue, value: record, mode: .append)
         try transaction.put(.streams, key: StoreKeys.streamVersion(prefix, version + 1), value: positionValue, mode: .upsert)
@@ -108,6 +123,7 @@ struct AppendBatch<Backend: StorageBackend> {
         try merkle.append(eventHash: recorded.hash, position: nextPosition, in: transaction)
         positions.append(nextPosition)
         appendedCount += 1
+        precondition(appendedCount <= positions.count, "every appended event has its position in the batch")
         if log.projection != nil { appended.append(recorded) }
     }
 
@@ -131,6 +147,7 @@ struct AppendBatch<Backend: StorageBackend> {
         guard let projection = log.projection, var fold = projectionFold else { return }
         projectionFold = nil
         try fold.flush(records: ProjectionRecordsInTransaction(transaction: transaction))
+        precondition(appended.isEmpty, "every batch's events were folded before the checkpoint moves")
         try ProjectionCheckpoint(identity: projection.identity, position: headPosition).write(in: transaction)
     }
 
@@ -169,6 +186,8 @@ struct AppendBatch<Backend: StorageBackend> {
                 stream: event.stream, position: position)
         }
         try event.assigned?.check(against: original, of: event)
+        // A retry points back into the log, never past its head.
+        precondition(position >= 1 && position <= headPosition, "a retry's original is already in the log")
         streamsWithRetries.insert(event.stream)
         positions.append(position)
     }

@@ -1,3 +1,4 @@
+import Logging
 import Dispatch
 
 /// The append-only, hash-chained event log over a ``StorageBackend``.
@@ -15,13 +16,17 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// The format of the store's records: every record read must be of it, every record
     /// appended is written in it (format 1 only in tests that make such a store).
     let format: StoreFormat
+    /// Where the log reports slow commits, refusals and projection rebuilds (``StoreLogging``).
+    let logger: Logger
 
     private let symbolsLock = Lock()
     /// Guarded by `symbolsLock`. Only grows: a table loaded earlier is a prefix of it.
     private var sharedSymbols = SymbolTable()
 
-    init(backend: Backend, clock: any StoreClock, projection: (any StoredProjection)? = nil, format: StoreFormat = .current) {
+    init(backend: Backend, clock: any StoreClock, projection: (any StoredProjection)? = nil, format: StoreFormat = .current,
+         logger: Logger = StoreLogging.silent) {
         self.backend = backend
+        self.logger = logger
         self.clock = clock
         self.projection = projection
         self.format = format
@@ -42,12 +47,16 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) throws -> AppendResult {
         for (index, event) in events.enumerated() {
             if let problem = StoreLimits.problem(of: event) {
-                throw EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
-                                      stream: event.stream)
+                let refusal = EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
+                                              stream: event.stream)
+                logRefusal(refusal)
+                throw refusal
             }
         }
         var committedSymbols = SymbolTable()
         let result: AppendResult
+        let timer = CommitTimer()
+        defer { timer.logIfSlow("an append of \(events.count) events", events: events.count, to: logger) }
         do {
             result = try backend.write { transaction in
                 var batch = try AppendBatch(log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
@@ -60,9 +69,16 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                                     headPosition: batch.headPosition)
             }
         } catch {
-            throw EventStoreError.storage(error, while: "appending \(events.count) events")
+            let failure = EventStoreError.storage(error, while: "appending \(events.count) events")
+            logRefusal(failure)
+            throw failure
         }
         publish(committedSymbols)
+        // What the caller is told matches what it asked: one position per event, the new
+        // ones at the head.
+        precondition(result.positions.count == events.count, "one position for each event of the batch")
+        precondition(result.appendedCount <= events.count && UInt64(result.appendedCount) <= result.headPosition,
+                     "the new events are at most the batch and end at the head")
         return result
     }
 
@@ -72,6 +88,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         var committedSymbols = SymbolTable()
         var bodyError: (any Error)?
         let result: R
+        let timer = CommitTimer()
+        defer { timer.logIfSlow("an append session", events: nil, to: logger) }
         do {
             result = try backend.write { transaction in
                 bodyError = nil
@@ -91,6 +109,12 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         }
         publish(committedSymbols)
         return result
+    }
+
+    /// Logs a refused append (``StoreLogging``: `info`, `store.refusal`) with its code.
+    func logRefusal(_ refusal: EventStoreError) {
+        logger.info("an append was refused: \(refusal.message)",
+                    metadata: [StoreLogging.eventKey: "store.refusal", "code": "\(refusal.code)"])
     }
 
     // MARK: Reading

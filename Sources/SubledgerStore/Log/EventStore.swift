@@ -1,7 +1,9 @@
+public import Logging
+
 /// The event store: an append-only, hash-chained log of events in streams.
 ///
 /// Open one on a folder with ``open(at:options:)`` (LMDB, durable) or make one in memory
-/// with ``inMemory(clock:)``. Both behave the same; one conformance suite tests both.
+/// with ``inMemory(clock:projection:logger:)``. Both behave the same; one conformance suite tests both.
 ///
 /// All methods are synchronous and thread-safe. Each runs in its own transaction, which
 /// never outlives the call, so none can span an `await`.
@@ -9,7 +11,7 @@
 /// ## Topics
 /// ### Opening
 /// - ``open(at:options:)``
-/// - ``inMemory(clock:)``
+/// - ``inMemory(clock:projection:logger:)``
 /// - ``Options``
 /// - ``isReadOnly``
 /// ### Writing
@@ -20,6 +22,7 @@
 /// - ``forEachEvent(from:chunkSize:verifyingHashes:_:)``
 /// - ``forEachChunk(chunkSize:verifyingHashes:prepare:_:)``
 /// - ``events(in:from:limit:)``
+/// - ``forEachEvent(in:from:chunkSize:_:)``
 /// - ``events(in:occurredFrom:to:limit:)``
 /// - ``version(of:)``
 /// - ``head()``
@@ -59,10 +62,16 @@ public final class EventStore: Sendable {
         /// store is refused with ``EventStoreError/Code/olderFormat``. A store of format 2
         /// opens as usual (read-only too).
         public var openingFormat1ForMigration: Bool
+        /// Where the store says what it does that an operator may want to know: the map
+        /// grew, a commit was slow (over ``StoreLimits/slowCommitMilliseconds``), a stored
+        /// projection was rebuilt or caught up, an append was refused. Silent by default
+        /// (``StoreLogging/silent``).
+        public var logger: Logger
 
         public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false,
                     projection: (any StoredProjection)? = nil, readOnly: Bool = false, keyFile: StoreKeyFile? = nil,
-                    openingFormat1ForMigration: Bool = false) {
+                    openingFormat1ForMigration: Bool = false, logger: Logger = StoreLogging.silent) {
+            self.logger = logger
             self.keyFile = keyFile
             self.initialMapSizeBytes = initialMapSizeBytes
             self.clock = clock
@@ -111,7 +120,9 @@ public final class EventStore: Sendable {
             let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
                                                allowForeignOwner: options.allowForeignOwner, readOnly: readOnly,
                                                acceptingFormat1: options.openingFormat1ForMigration)
-            let log = EventLog(backend: backend, clock: options.clock, projection: options.projection, format: backend.format)
+            backend.environment.logger = options.logger
+            let log = EventLog(backend: backend, clock: options.clock, projection: options.projection, format: backend.format,
+                               logger: options.logger)
             guard !readOnly else { return try EventStore(log: log, readOnlyPath: path).attaching(options.keyFile) }
             try log.ensureStoreID()
             try log.openProjection()
@@ -123,8 +134,9 @@ public final class EventStore: Sendable {
 
     /// A store held in memory, with the same behaviour as a store on disk; its personal
     /// data is sealed under a master key held in memory only (``StoreKeyFile/inMemory(storeID:)``).
-    public static func inMemory(clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil) -> EventStore {
-        let log = EventLog(backend: InMemoryBackend(), clock: clock, projection: projection)
+    public static func inMemory(clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil,
+                                logger: Logger = StoreLogging.silent) -> EventStore {
+        let log = EventLog(backend: InMemoryBackend(), clock: clock, projection: projection, logger: logger)
         // The in-memory write of one meta entry into empty tables only copies arrays: it
         // cannot fail, and a store without an id would refuse every checkpoint, not lie.
         _ = try? log.ensureStoreID()
@@ -186,9 +198,26 @@ public final class EventStore: Sendable {
         try log.forEachChunk(through: head, chunkSize: UInt64(max(chunkSize, 1)), verifyingHashes: verifyingHashes, prepare: prepare, body)
     }
 
-    /// Up to `limit` events of `stream` from `version` on.
+    /// Up to `limit` events of `stream` from `version` on. A caller that walks a whole
+    /// stream reads it in chunks with ``forEachEvent(in:from:chunkSize:_:)`` instead.
     public func events(in stream: StreamID, from version: UInt64 = 1, limit: Int = Int.max) throws -> [RecordedEvent] {
         try log.readStream(stream, from: version, limit: limit)
+    }
+
+    /// Calls `body` with every event of `stream` from `version` on, in order, reading
+    /// `chunkSize` events at a time (``StoreLimits/streamReadChunkEvents``), each chunk in its
+    /// own short read transaction; `body` runs outside them.
+    public func forEachEvent(in stream: StreamID, from version: UInt64 = 1, chunkSize: Int = StoreLimits.streamReadChunkEvents,
+                             _ body: (RecordedEvent) throws -> Void) throws {
+        precondition(chunkSize >= 1, "a chunk holds at least one event")
+        var next = max(version, 1)
+        while true {
+            let chunk = try log.readStream(stream, from: next, limit: chunkSize)
+            for event in chunk { try body(event) }
+            guard let last = chunk.last, chunk.count == chunkSize else { return }
+            precondition(last.streamVersion == next + UInt64(chunkSize) - 1, "a stream's versions are contiguous")
+            next = last.streamVersion + 1
+        }
     }
 
     /// The events of `stream` that occurred at or after `from` and before `to`, in order

@@ -7,6 +7,9 @@ import Synchronization
 /// Callers queue their batch and suspend. One committer, on a serial dispatch queue (never
 /// a Swift concurrency thread, and never across an `await`), takes everything queued, up to
 /// ``maximumEvents`` events or ``maximumCallers`` callers, and runs it in one append session.
+/// At most `queuedCallersMaximum` callers (``StoreLimits/groupCommitQueuedCallers``) are
+/// queued at once: a caller beyond them suspends until a group is taken, so a burst of
+/// writers holds a bounded number of batches in memory.
 /// While that commit is in flight the next callers queue, so the groups grow with the load
 /// and nobody waits for a group to fill: the committer starts as soon as it is idle and a
 /// request is queued. Callers are resumed only after the transaction committed.
@@ -20,9 +23,9 @@ import Synchronization
 /// alone, in its own transaction, and gets exactly the outcome of ``EventStore/append(_:expecting:)``.
 final class GroupCommitter: Sendable {
     /// The most events one group transaction takes (a single batch larger is taken alone).
-    static let maximumEvents = 10_000
+    static let maximumEvents = StoreLimits.groupCommitEvents
     /// The most callers one group transaction takes.
-    static let maximumCallers = 1_000
+    static let maximumCallers = StoreLimits.groupCommitCallers
 
     private struct Request {
         let events: [ProposedEvent]
@@ -36,19 +39,30 @@ final class GroupCommitter: Sendable {
         var isCommitting = false
         /// Tests hold the committer to gather a known group.
         var isHeld = false
+        /// Callers queued or admitted to queue: at most `queuedCallersMaximum`.
+        var admitted = 0
+        /// Callers waiting for room in the queue, in arrival order.
+        var waitingForRoom: [CheckedContinuation<Void, Never>] = []
+        var waitingHead = 0
     }
 
     private let log: any EventLogProtocol
     private let state = Mutex(State())
     private let committerQueue = DispatchQueue(label: "subledger.group-commit", qos: .userInitiated)
+    /// The most callers queued at once (``StoreLimits/groupCommitQueuedCallers``).
+    let queuedCallersMaximum: Int
 
-    init(log: any EventLogProtocol) {
+    init(log: any EventLogProtocol, queuedCallersMaximum: Int = StoreLimits.groupCommitQueuedCallers) {
+        precondition(queuedCallersMaximum >= 1, "the group commit's queue holds at least one caller")
         self.log = log
+        self.queuedCallersMaximum = queuedCallersMaximum
     }
 
-    /// Queues `events` for the next group and returns once that group is durable.
+    /// Queues `events` for the next group and returns once that group is durable; waits
+    /// first while `queuedCallersMaximum` callers are queued.
     func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) async throws -> AppendResult {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<AppendResult, any Error>) in
+        await admission()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<AppendResult, any Error>) in
             let startCommitter = state.withLock { state in
                 state.queue.append(Request(events: events, expectations: expectations, continuation: continuation))
                 guard !state.isCommitting, !state.isHeld else { return false }
@@ -73,15 +87,52 @@ final class GroupCommitter: Sendable {
     /// How many requests wait for a group (tests).
     var queuedCount: Int { state.withLock { $0.queue.count - $0.head } }
 
+    /// How many callers wait for room in the queue (tests).
+    var waitingForRoomCount: Int { state.withLock { $0.waitingForRoom.count - $0.waitingHead } }
+
+    /// Returns once the caller has a place in the queue: at once while fewer than
+    /// `queuedCallersMaximum` are admitted, else when a taken group frees one.
+    private func admission() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let admitted = state.withLock { state in
+                guard state.admitted < queuedCallersMaximum else {
+                    state.waitingForRoom.append(continuation)
+                    return false
+                }
+                state.admitted += 1
+                return true
+            }
+            if admitted { continuation.resume() }
+        }
+    }
+
+    /// Frees the places of `count` callers whose group was taken, handing each to the
+    /// longest waiting caller if any; returns the callers to resume (outside the lock).
+    private func release(_ count: Int, in state: inout State) -> [CheckedContinuation<Void, Never>] {
+        precondition(state.admitted >= count, "a group holds only admitted callers")
+        let waiting = state.waitingForRoom.count - state.waitingHead
+        let handedOn = min(count, waiting)
+        let resumed = Array(state.waitingForRoom[state.waitingHead..<state.waitingHead + handedOn])
+        state.waitingHead += handedOn
+        if state.waitingHead == state.waitingForRoom.count {
+            state.waitingForRoom.removeAll(keepingCapacity: true)
+            state.waitingHead = 0
+        }
+        state.admitted -= count - handedOn
+        precondition(state.admitted <= queuedCallersMaximum, "never more callers admitted than the queue holds")
+        precondition(state.admitted >= state.queue.count - state.head, "every queued caller was admitted")
+        return resumed
+    }
+
     /// Commits groups until the queue is empty, then goes idle.
     private func drain() {
         while true {
-            let group: [Request] = state.withLock { state in
+            let (group, admittedNext): ([Request], [CheckedContinuation<Void, Never>]) = state.withLock { state in
                 guard state.head < state.queue.count, !state.isHeld else {
                     state.queue.removeAll(keepingCapacity: true)
                     state.head = 0
                     state.isCommitting = false
-                    return []
+                    return ([], [])
                 }
                 var end = state.head
                 var eventCount = 0
@@ -97,8 +148,9 @@ final class GroupCommitter: Sendable {
                     state.queue.removeFirst(state.head)
                     state.head = 0
                 }
-                return group
+                return (group, release(group.count, in: &state))
             }
+            for caller in admittedNext { caller.resume() }
             if group.isEmpty { return }
             let outcomes = commit(group)
             for (request, outcome) in zip(group, outcomes) { request.continuation.resume(with: outcome) }

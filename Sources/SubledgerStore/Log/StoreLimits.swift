@@ -4,6 +4,10 @@
 /// checks the same constants, so that whatever the store accepts, it can read back,
 /// verify and export, and its export can be read again.
 ///
+/// The store's other bounds live here too (issue 12, item 5): the group commit's groups and
+/// queue, the retries on a version conflict, LMDB's readers and map, the chunks a read
+/// takes, the threshold of a slow commit's log entry.
+///
 /// The relations between them are asserted below (``relationsHold``) and by a test.
 public enum StoreLimits {
     /// The deepest nesting of arrays and objects in one JSON document the store's parser
@@ -54,6 +58,49 @@ public enum StoreLimits {
     /// CLI reads lines of up to 16 MiB in `import` and 64 MiB in `verify FILE`.
     public static let exportedEventBytes = 4 << 20
 
+    /// The longest line the CLI's `import` reads (a fact in the input form): 16 MiB, room for
+    /// any ``exportedEventBytes`` line with space to spare.
+    public static let importLineBytes = 16 << 20
+
+    /// The longest line the CLI's `verify FILE` reads: 64 MiB, above ``importLineBytes`` so
+    /// that a verifier names a line too long to import instead of stopping at it.
+    public static let verifiedLineBytes = 64 << 20
+
+    // MARK: Writing
+
+    /// The most events one group commit takes (a single batch larger is taken alone).
+    public static let groupCommitEvents = 10_000
+    /// The most callers one group commit takes.
+    public static let groupCommitCallers = 1_000
+    /// The most callers queued for a group commit at once: the next one waits for room, so a
+    /// burst of writers holds a bounded number of batches in memory, not all of them.
+    public static let groupCommitQueuedCallers = 4 * groupCommitCallers
+
+    /// The attempts of one decision against a version conflict (``ConflictRetry``): read,
+    /// decide, append with the versions read; on a conflict, again, up to this many times.
+    public static let conflictRetryAttempts = 8
+
+    /// A commit longer than this is logged as slow (``StoreLogging``), in milliseconds.
+    public static let slowCommitMilliseconds = 500
+
+    // MARK: LMDB
+
+    /// LMDB's reader slots (`mdb_env_set_maxreaders`): the read transactions open at once,
+    /// across every process using the store (LMDB's default is 126).
+    public static let lmdbReaders = 510
+
+    /// The largest LMDB key (LMDB's default `MDB_MAXKEYSIZE`), in bytes.
+    public static let lmdbKeyBytes = 511
+
+    /// The largest map a store grows to: 64 TiB of address space.
+    public static let lmdbMapBytes = 1 << 46
+
+    // MARK: Reading
+
+    /// The events a read of one stream takes at a time where its caller walks the whole
+    /// stream (``EventStore/forEachEvent(in:from:chunkSize:_:)``): what it holds in memory at once.
+    public static let streamReadChunkEvents = 4096
+
     /// What the canonical JSON of an event gains in its export line: the `hash` and
     /// `prevHash` members, each with its comma (`"hash":"<64 hex>",` and
     /// `"prevHash":"<64 hex>",`).
@@ -67,10 +114,13 @@ public enum StoreLimits {
     /// them: checked by a test, and once when the store is first used (a debug assert).
     public static var relationsHold: Bool {
         dataDepth >= 1 && dataDepth < jsonDepth
-            && streamIDBytes + streamCategoryBytes + 2 + 16 <= 511  // a stream-time index key
+            && streamIDBytes + streamCategoryBytes + 2 + 16 <= lmdbKeyBytes  // a stream-time index key
             && stringBytes <= recordBytes && metadataValueBytes <= recordBytes
             && metadataMembers * (keyBytes + metadataValueBytes) <= recordBytes
-            && recordBytes <= exportedEventBytes && exportedEventBytes <= 16 << 20
+            && recordBytes <= exportedEventBytes && exportedEventBytes <= importLineBytes
+            && importLineBytes < verifiedLineBytes
+            && groupCommitCallers <= groupCommitQueuedCallers && groupCommitEvents >= 1
+            && conflictRetryAttempts >= 1 && lmdbReaders >= 126 && streamReadChunkEvents >= 1
     }
 
     /// Why `event` cannot be stored, naming the field and the bound; `nil` when it can.

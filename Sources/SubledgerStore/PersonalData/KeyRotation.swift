@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// A step of the key-file protocol of an erase, after which a test stops as a crash
 /// would (``EventStore/erase(_:simulatingCrashAfter:)``).
@@ -112,14 +113,12 @@ enum KeyRotation {
             throw StoreKeyFileError(path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(errno)))")
         }
         let zeros = [UInt8](repeating: 0, count: Int(status.st_size))
-        var written = 0
-        while written < zeros.count {
-            let count = zeros.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + written, $0.count - written, off_t(written)) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                throw StoreKeyFileError(path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(errno)))")
-            }
-            written += count
+        do {
+            // From offset 0, whatever the descriptor's position; swift-system retries EINTR and partial writes.
+            try FileDescriptor(rawValue: descriptor).writeAll(toAbsoluteOffset: 0, zeros)
+        } catch {
+            let code = (error as? Errno)?.rawValue ?? EIO
+            throw StoreKeyFileError(path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(code)))")
         }
         guard fsync(descriptor) == 0 else {
             throw StoreKeyFileError(path: path, "cannot sync the old key file \(path): \(String(cString: strerror(errno)))")

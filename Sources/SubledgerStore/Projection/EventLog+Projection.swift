@@ -1,3 +1,5 @@
+import Logging
+
 /// The stored projection's upkeep: catching up at open, reading a record with its
 /// currency, and rebuilding from the log.
 extension EventLog {
@@ -58,9 +60,13 @@ extension EventLog {
                     return UInt64(chunk.count)
                 }
             }
-            if folded == 0 { return }
+            if folded == 0 { break }
             next += folded
         }
+        let caughtUp = "positions \(checkpoint.position + 1) to \(next - 1)"
+        logger.notice("the stored projection \(projection.identity) caught up with the log: \(caughtUp)",
+                      metadata: [StoreLogging.eventKey: "store.projectionRebuild", "kind": "catchUp",
+                                 "from": "\(checkpoint.position + 1)", "through": "\(next - 1)"])
     }
 
     static func headPosition(in transaction: Backend.Transaction) throws -> UInt64 {
@@ -95,7 +101,12 @@ extension EventLog {
         guard let projection else {
             throw EventStoreError(.invalidEvent, "this store was opened without a projection: there is nothing to rebuild")
         }
-        return try rebuild(projection)
+        let report = try rebuild(projection)
+        let rebuilt = "\(report.eventsFolded) events folded into \(report.recordsWritten) records"
+        logger.notice("the stored projection \(projection.identity) was rebuilt: \(rebuilt)",
+                      metadata: [StoreLogging.eventKey: "store.projectionRebuild", "kind": "rebuild",
+                                 "eventsFolded": "\(report.eventsFolded)", "records": "\(report.recordsWritten)"])
+        return report
     }
 
     /// Reads positions `1...head` in chunks of short read transactions on two worker
@@ -110,16 +121,23 @@ extension EventLog {
         let chunkSize = max(chunkSize, 1)
         let chunks = Int((head + chunkSize - 1) / chunkSize)
         // Errors of `prepare` and `body` come out as they were thrown; `read` names its own.
-        try ChunkPipeline<Prepared>(count: chunks).run(produce: { [self] chunk in
-            let start = UInt64(chunk) * chunkSize + 1
-            let limit = Int(min(chunkSize, head - start + 1))
-            let events = try read(from: start, limit: limit, previousHash: nil, verifyingHashes: verifyingHashes)
-            guard events.count == limit else {
-                throw EventStoreError(.chainBroken, "the log ends before position \(start + UInt64(limit) - 1)", position: start + UInt64(events.count))
+        // Chunk i is read on producer i % 2, each at most 2 chunks ahead of the fold here.
+        let producers = Self.chunkReaders
+        try OrderedPipeline<Prepared>.run(producers: producers, queueLimit: 2, produce: { [self] producer, emit in
+            for chunk in stride(from: producer, to: chunks, by: producers) {
+                let start = UInt64(chunk) * chunkSize + 1
+                let limit = Int(min(chunkSize, head - start + 1))
+                let events = try read(from: start, limit: limit, previousHash: nil, verifyingHashes: verifyingHashes)
+                guard events.count == limit else {
+                    throw EventStoreError(.chainBroken, "the log ends before position \(start + UInt64(limit) - 1)", position: start + UInt64(events.count))
+                }
+                guard emit(try prepare(events)) else { return }
             }
-            return try prepare(events)
         }, consume: body)
     }
+
+    /// The threads that read and prepare the chunks of a whole-log read: the machine's two cores.
+    static var chunkReaders: Int { 2 }
 
     /// Events per chunk of a rebuild's read: one short read transaction each.
     static var rebuildChunkSize: UInt64 { 16_384 }

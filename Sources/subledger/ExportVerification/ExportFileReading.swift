@@ -1,3 +1,5 @@
+import SubledgerStore
+
 /// The lines of an export file, read on a second thread (``OrderedPipeline``) where each
 /// line is also scanned for canonical form (``CanonicalLine/scan(_:)``), and every other
 /// line's hash recomputed (``CanonicalLine/hashMatches()``): so the two threads share the

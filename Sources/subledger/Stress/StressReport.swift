@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// The lines `stress-append` reports on standard output, each written whole with one
 /// `write(2)` as soon as it is known, so a process killed right after keeps every line it
@@ -32,15 +33,7 @@ enum StressReport {
     }
 
     private static func emit(_ line: String) {
-        var text = line + "\n"
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0, errno == EINTR { continue }
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        // swift-system retries EINTR and partial writes; a failed line is dropped, as before.
+        _ = try? FileDescriptor.standardOutput.writeAll((line + "\n").utf8)
     }
 }

@@ -1,23 +1,16 @@
 import SubledgerStore
 
-/// The bytes of a stored state (the line and subscriber projections): varints, zigzag
-/// integers, length-prefixed UTF-8, enums by their index in `allCases`. Deterministic:
-/// the same state always gives the same bytes, so that a rebuild can be compared.
+/// The bytes of a stored state (the line and subscriber projections): varints and zigzag
+/// integers (the store's ``Varint``, the one codec of both formats), length-prefixed UTF-8,
+/// enums by their index in `allCases`. Deterministic: the same state always gives the same
+/// bytes, so that a rebuild can be compared.
 struct StateWriter {
     private(set) var bytes: [UInt8] = []
 
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
-    mutating func unsigned(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    mutating func signed(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    mutating func unsigned(_ value: UInt64) { Varint.append(value, to: &bytes) }
+    mutating func signed(_ value: Int64) { Varint.appendSigned(value, to: &bytes) }
     mutating func count(_ value: Int) { unsigned(UInt64(value)) }
     mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
     mutating func time(_ value: Timestamp) { signed(value.millisecondsSinceEpoch) }
@@ -63,21 +56,14 @@ struct StateReader {
     }
 
     mutating func unsigned() throws(StateBytesError) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try byte()
-            guard shift < 64, shift < 63 || byte <= 1 else { throw StateBytesError(reason: "a varint is too long") }
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
+        do throws(Varint.Failure) {
+            return try Varint.read(from: bytes, at: &offset)
+        } catch {
+            throw StateBytesError(reason: error == .truncated ? "it ends early" : "a varint is too long")
         }
     }
 
-    mutating func signed() throws(StateBytesError) -> Int64 {
-        let raw = try unsigned()
-        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
-    }
+    mutating func signed() throws(StateBytesError) -> Int64 { Varint.unzigzag(try unsigned()) }
 
     mutating func count() throws(StateBytesError) -> Int {
         let value = try unsigned()

@@ -1,3 +1,5 @@
+import SubledgerStore
+
 /// One event of the benchmark, compact: every engine builds its own form from it.
 ///
 /// Type "UsageRecorded", data {"amount": 10,000...100,000, "description": "calls and data"},
@@ -35,7 +37,7 @@ struct EventSet {
 
     /// `count` events on `count / 10` lines (at least one), drawn from a fixed seed.
     init(count: Int, seed: UInt64 = 0x5EB1_ED6E) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let lineCount = max(1, count / 10)
         lines = (0..<lineCount).map(Self.lineNumber)
         // 2026-01-01T00:00:00Z, then one event per second.

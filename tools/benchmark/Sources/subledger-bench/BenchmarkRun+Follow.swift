@@ -100,7 +100,7 @@ extension BenchmarkRun {
     /// amounts.
     static func appendFollowedEvents(_ count: Int, to path: String) throws -> Int64 {
         let store = try EventStore.open(at: path)
-        var generator = SeededGenerator(seed: 0xF011_0E5)
+        var generator = SplitMix64(seed: 0xF011_0E5)
         let lineCount = followedLineCount(count)
         let streams = (0..<lineCount).map { StreamID.line(EventSet.lineNumber($0)) }
         // 2026-01-01T00:00:00Z, then one event per second.

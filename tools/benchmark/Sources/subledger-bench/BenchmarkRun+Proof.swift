@@ -30,7 +30,7 @@ extension BenchmarkRun {
         let checkpoint = try checkpointing.measure { try store.recordCheckpoint(signingKey: keyFile.signingKey) }
         guard checkpoint.size == UInt64(count) else { throw BenchmarkError("the checkpoint is of size \(checkpoint.size), not \(count)") }
 
-        var generator = SeededGenerator(seed: 0x9E0F)
+        var generator = SplitMix64(seed: 0x9E0F)
         var seconds: [Double] = []
         var pathLength = 0
         for _ in 0..<options.proofCalls {

@@ -116,7 +116,7 @@ extension BenchmarkRun {
             notes: "file size; \(ReportTable.grouped(allocated)) B allocated on disk (\(String(format: "%.2f×", Double(allocated) / Double(max(exportBytes, 1)))) the export)"))
 
         // 6. `subledger status LINE` as a whole process, on the warm store.
-        var random = SeededGenerator(seed: options.scaleSeed ^ 0x57A7_05)
+        var random = SplitMix64(seed: options.scaleSeed ^ 0x57A7_05)
         let sample = generated.sampleLines
         guard !sample.isEmpty else { throw BenchmarkError("the generator named no lines") }
         Self.progress("scale: \(options.statusProcessRuns) runs of subledger status LINE")

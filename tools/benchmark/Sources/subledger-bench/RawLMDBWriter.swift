@@ -1,4 +1,5 @@
 import CBenchLMDB
+import SubledgerStore
 
 /// The limit: the same LMDB puts the store makes per event, same sizes and durability,
 /// with no encoding, no hashing and no checks beyond LMDB's own.
@@ -14,7 +15,7 @@ struct RawLMDBWriter {
     let linePrefixes: [[UInt8]]
 
     init(eventSet: EventSet, recordSize: Int) {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         record = (0..<recordSize).map { _ in UInt8.random(in: 0...255, using: &generator) }
         linePrefixes = eventSet.lines.map { number in
             Array(BenchmarkEvent.category.utf8) + [0] + Array(number.utf8) + [0]

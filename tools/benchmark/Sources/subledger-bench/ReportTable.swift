@@ -1,4 +1,5 @@
 import Foundation
+import SubledgerLedger
 
 /// Prints the results as Markdown.
 struct ReportTable {
@@ -85,14 +86,8 @@ struct ReportTable {
         return notes.joined(separator: "; ")
     }
 
-    /// 1234567 as "1,234,567".
+    /// 1234567 as "1,234,567": the ledger's one digit grouping (`DisplayFormat.rials`).
     static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var result = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return value < 0 ? "-" + result : result
+        DisplayFormat.rials(Int64(value))
     }
 }

@@ -1,0 +1,38 @@
+/// The one retry-on-conflict loop (the Decider's concurrency: append with the expected
+/// versions; on a version conflict, fold the other writer's events in and decide again).
+/// Every writer that decides on what it read goes through it, so all give up after the same
+/// ``StoreLimits/conflictRetryAttempts`` attempts with the error they name.
+///
+/// ```swift
+/// let result = try ConflictRetry.run(exhausted: { MyError.busy }) { () throws(MyError) in
+///     let state = try load()
+///     do { return .finished(try store.append(decide(state), expecting: versions)) }
+///     catch let error as EventStoreError where error.code == .versionConflict { return .conflicted }
+/// }
+/// ```
+public enum ConflictRetry {
+    /// What one attempt came to.
+    public enum Attempt<Value> {
+        /// It appended (or decided that nothing is to be appended): `run` returns this.
+        case finished(Value)
+        /// Another writer moved a stream it read: read again and decide again.
+        case conflicted
+    }
+
+    /// Runs `attempt` until it finishes, at most `attempts` times; throws `exhausted()` when
+    /// every attempt conflicted, and whatever `attempt` throws at once.
+    public static func run<Value, Failure: Error>(
+        attempts: Int = StoreLimits.conflictRetryAttempts,
+        exhausted: () -> Failure,
+        _ attempt: () throws(Failure) -> Attempt<Value>
+    ) throws(Failure) -> Value {
+        precondition(attempts >= 1, "a retry loop makes at least one attempt")
+        for _ in 0..<attempts {
+            switch try attempt() {
+            case .finished(let value): return value
+            case .conflicted: continue
+            }
+        }
+        throw exhausted()
+    }
+}
