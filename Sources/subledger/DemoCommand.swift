@@ -84,7 +84,7 @@ struct DemoCommand: ParsableCommand {
         out.append("  three years of history of the main population, \(format.day(timeline.windowStart)) to \(format.day(timeline.end)),")
         out.append("  with older lines from \(format.day(timeline.earliest)) (vanity numbers, a ten-year legal entity)")
         out.append("  \(rials(Rials(generation.facts.count))) events generated in \(Self.seconds(generated - started)), recorded in \(path) in \(Self.seconds(recorded - generated)),")
-        out.append("  read back and audited in \(Self.seconds(finished - recorded)); head #\(rials(Rials(headPosition))), hash \(headHash.hex.prefix(16))… (the same seed, the same hash)")
+        out.append("  read back and audited in \(Self.seconds(finished - recorded)); head #\(rials(Rials(headPosition))), hash \(headHash.hex.prefix(16))… (the same seed gives the same facts; the hash differs from run to run, as personal data are committed under keys made at random, RET-1)")
         out.append("")
         let count = { (type: EventType) in rials(Rials(report.eventCounts[type] ?? 0)) }
         out.append("What happened")
