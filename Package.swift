@@ -46,6 +46,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The demo's generator: a seeded population, its facts (lawful and scripted mistakes), its report.
+        .target(
+            name: "SubledgerDemo",
+            dependencies: ["SubledgerStore", "SubledgerLedger", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .target(
             name: "SubledgerStoreTesting",
             dependencies: ["SubledgerStore"]
@@ -55,6 +60,7 @@ let package = Package(
             dependencies: [
                 "SubledgerStore",
                 "SubledgerLedger",
+                "SubledgerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -76,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "SubledgerLedgerTests",
             dependencies: [
-                "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting",
+                "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting", "SubledgerDemo",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SubledgerDemo
 import SubledgerLedger
 import SubledgerStore
 
