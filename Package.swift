@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "SubledgerStore", targets: ["SubledgerStore"]),
         // The ledger: the directive's events, rule editions, projections, decisions, audit.
         .library(name: "SubledgerLedger", targets: ["SubledgerLedger"]),
+        // A replay rendered for people: a terminal table, an HTML page with its SVG chart.
+        .library(name: "SubledgerReports", targets: ["SubledgerReports"]),
         // An in-memory store and helpers for the tests of services that use subledger.
         .library(name: "SubledgerStoreTesting", targets: ["SubledgerStoreTesting"]),
         .executable(name: "subledger", targets: ["subledger"]),
@@ -46,6 +48,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The renderings of a replay for people: the terminal's table, the HTML page, its SVG chart.
+        .target(name: "SubledgerReports", dependencies: ["SubledgerStore", "SubledgerLedger"]),
         // The demo's generator: a seeded population, its facts (lawful and scripted mistakes), its report.
         .target(
             name: "SubledgerDemo",
@@ -61,6 +65,7 @@ let package = Package(
                 "SubledgerStore",
                 "SubledgerLedger",
                 "SubledgerDemo",
+                "SubledgerReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -82,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "SubledgerLedgerTests",
             dependencies: [
-                "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting", "SubledgerDemo",
+                "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting", "SubledgerDemo", "SubledgerReports",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
