@@ -50,6 +50,8 @@ let package = Package(
         ),
         // The renderings of a replay for people: the terminal's table, the HTML page, its SVG chart.
         .target(name: "SubledgerReports", dependencies: ["SubledgerStore", "SubledgerLedger"]),
+        // The export file verifier (`verify FILE`): JSON Lines and CSV, as tools/verify_export.py checks them.
+        .target(name: "SubledgerVerify", dependencies: ["SubledgerStore"]),
         // The demo's generator: a seeded population, its facts (lawful and scripted mistakes), its report.
         .target(
             name: "SubledgerDemo",
@@ -66,6 +68,7 @@ let package = Package(
                 "SubledgerLedger",
                 "SubledgerDemo",
                 "SubledgerReports",
+                "SubledgerVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -91,7 +94,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerExamples", "SubledgerStore", "SubledgerStoreTesting"]),
+        .testTarget(
+            name: "SubledgerCLITests",
+            dependencies: ["subledger", "SubledgerExamples", "SubledgerStore", "SubledgerStoreTesting", "SubledgerVerify"]
+        ),
     ]
 )
 
