@@ -7,10 +7,13 @@ let package = Package(
     products: [
         // The event log on its own: LMDB, the hash chain, the binary encoding.
         .library(name: "SubledgerStore", targets: ["SubledgerStore"]),
-        // The ledger: the directive's events, rule editions, projections, decisions, audit.
+        // The ledger: the directive's events, rule editions, projections, decisions, audit, replay.
         .library(name: "SubledgerLedger", targets: ["SubledgerLedger"]),
-        // An in-memory store and helpers for the tests of services that use subledger.
+        // A replay rendered for people: a terminal table, an HTML page with its SVG chart.
+        .library(name: "SubledgerReports", targets: ["SubledgerReports"]),
+        // Helpers for the tests of services that use subledger (the in-memory store is the store's own).
         .library(name: "SubledgerStoreTesting", targets: ["SubledgerStoreTesting"]),
+        // The command line: import, apply, status, replay, audit, due, settle, export, verify, demo, ...
         .executable(name: "subledger", targets: ["subledger"]),
     ],
     dependencies: [
@@ -22,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
+        // LMDB's C library, Debian's liblmdb-dev through pkg-config.
         .systemLibrary(
             name: "CLMDB",
             pkgConfig: "lmdb",
@@ -29,6 +33,7 @@ let package = Package(
         ),
         // CRC-32C of stored records: the check every read makes (the hardware instruction).
         .target(name: "CSubledgerChecksum"),
+        // The domain-agnostic, hash-chained event log: encoding, log, stored projections, LMDB, proofs.
         .target(
             name: "SubledgerStore",
             dependencies: [
@@ -39,6 +44,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The directive as code: facts, editions, projections, decisions, audit, a replay's data and JSON.
         .target(
             name: "SubledgerLedger",
             dependencies: [
@@ -46,15 +52,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The renderings of a replay for people: the terminal's table, the HTML page, its SVG chart.
+        .target(name: "SubledgerReports", dependencies: ["SubledgerStore", "SubledgerLedger"]),
+        // The export file verifier (`verify FILE`): JSON Lines and CSV, as tools/verify_export.py checks them.
+        .target(name: "SubledgerVerify", dependencies: ["SubledgerStore"]),
+        // The demo's generator: a seeded population, its facts (lawful and scripted mistakes), its report.
+        .target(
+            name: "SubledgerDemo",
+            dependencies: [
+                "SubledgerStore", "SubledgerLedger",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Test helpers, ours and a service's: a manual clock, seeded draws, input mutators, folder images.
         .target(
             name: "SubledgerStoreTesting",
             dependencies: ["SubledgerStore"]
         ),
+        // The command line: its commands, their options, input and output; the rooms above do the work.
         .executableTarget(
             name: "subledger",
             dependencies: [
                 "SubledgerStore",
                 "SubledgerLedger",
+                "SubledgerReports",
+                "SubledgerVerify",
+                "SubledgerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -65,6 +88,7 @@ let package = Package(
             name: "SubledgerExamples",
             dependencies: ["SubledgerStore", "SubledgerLedger"]
         ),
+        // The store's tests: the log, its encodings, LMDB, faults and crashes, limits, proofs.
         .testTarget(
             name: "SubledgerStoreTests",
             dependencies: [
@@ -73,14 +97,21 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The ledger's tests, rule by rule, with the replay's renderings and the demo's generator.
         .testTarget(
             name: "SubledgerLedgerTests",
             dependencies: [
-                "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting",
+                "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting", "SubledgerReports", "SubledgerDemo",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SubledgerCLITests", dependencies: ["subledger", "SubledgerExamples", "SubledgerStore", "SubledgerStoreTesting"]),
+        // The command line's tests, run as a person runs it (the built binary), and the export verifier's.
+        .testTarget(
+            name: "SubledgerCLITests",
+            dependencies: [
+                "subledger", "SubledgerExamples", "SubledgerStore", "SubledgerStoreTesting", "SubledgerVerify",
+            ]
+        ),
     ]
 )
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import SubledgerDemo
 import SubledgerLedger
+import SubledgerReports
 import SubledgerStore
 
 /// `subledger demo`: builds a new store with a realistic generated population (the same

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SubledgerStore
+import SubledgerVerify
 
 /// `subledger export`: the history in the interchange format, streamed.
 struct ExportCommand: ParsableCommand {

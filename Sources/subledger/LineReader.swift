@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import SubledgerStore
+import SubledgerVerify
 
 /// Reads a file (or standard input) line by line through one large buffer, so a file of
 /// any size is read in constant memory: as much as its longest line, at least the buffer.
@@ -142,3 +143,6 @@ enum SystemError {
         String(cString: strerror(number))
     }
 }
+
+/// What `verify FILE` reads on its second thread (``ExportFileReading`` of SubledgerVerify).
+extension LineReader: ExportLineSource {}

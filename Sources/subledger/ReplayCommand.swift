@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SubledgerLedger
+import SubledgerReports
 import SubledgerStore
 
 /// `subledger replay LINE`: the line's history, one entry per event, each with the state

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SubledgerStore
+import SubledgerVerify
 
 /// `subledger verify [FILE]`: checks the store's hash chain, or an exported file's.
 struct VerifyCommand: ParsableCommand {

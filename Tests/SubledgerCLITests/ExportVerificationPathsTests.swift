@@ -3,6 +3,7 @@ import SubledgerStore
 import SubledgerStoreTesting
 import Testing
 @testable import subledger
+@testable import SubledgerVerify
 
 /// `verify FILE` reads a line in canonical form where it lies (``CanonicalLine``) and reads
 /// the file on two threads (``ExportFileReading``); every other line goes the general way

@@ -1,5 +1,6 @@
 import Foundation
 import SubledgerLedger
+import SubledgerReports
 import SubledgerStore
 import SubledgerStoreTesting
 import Testing

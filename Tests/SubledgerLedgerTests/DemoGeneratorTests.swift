@@ -1,4 +1,5 @@
 import Testing
+import SubledgerDemo
 import SubledgerLedger
 import SubledgerStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SubledgerLedger
+import SubledgerReports
 import SubledgerStore
 import SubledgerStoreTesting
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SubledgerDemo
 import SubledgerLedger
 import SubledgerStore
 import SubledgerStoreTesting

@@ -1,5 +1,6 @@
 import Testing
 import SubledgerLedger
+import SubledgerReports
 import SubledgerStore
 import SubledgerStoreTesting
 

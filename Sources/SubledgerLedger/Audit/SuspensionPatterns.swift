@@ -1,7 +1,7 @@
-import SubledgerStore
+package import SubledgerStore
 
 /// SUS-2: what providers complained of, reported as warnings with Solar Hijri dates.
-enum SuspensionPatterns {
+package enum SuspensionPatterns {
     static func warnings(for action: RecordedFact, line: LineState?, calendar: TehranCalendar) -> [String] {
         guard case .lineSuspended(let suspension) = action.event else { return [] }
         var warnings: [String] = []
@@ -23,7 +23,7 @@ enum SuspensionPatterns {
     /// the line's last change of status (at that instant or later, as GEN-5's cut notice),
     /// strictly before the cut (one sent with the cut is not prior), and not known to have
     /// failed.
-    static func priorNotice(about suspension: LineSuspended, line: LineState, before time: Timestamp) -> NoticeState? {
+    package static func priorNotice(about suspension: LineSuspended, line: LineState, before time: Timestamp) -> NoticeState? {
         line.notices.last { notice in
             isAbout(suspension, notice.notice.kind) && notice.sentAt >= line.statusSince && notice.sentAt < time && !notice.isKnownFailed
         }

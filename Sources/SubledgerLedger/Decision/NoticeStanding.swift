@@ -1,10 +1,10 @@
-import SubledgerStore
+package import SubledgerStore
 
 /// The threshold notice a cut may rely on (CUT-1 (a), DLV-1), and its effective deadline.
-struct ThresholdNoticeStanding {
+package struct ThresholdNoticeStanding {
     var notice: NoticeState
     /// The later of the written deadline and delivery plus the minimum (DLV-1).
-    var effectiveDeadline: Timestamp
+    package var effectiveDeadline: Timestamp
 }
 
 extension LineState {
@@ -12,7 +12,7 @@ extension LineState {
     /// (NTC-2: sent when it was due, with a deadline of at least the minimum), is not known
     /// to have failed (DLV-1), and is not spent by payments that brought the debt below the
     /// level that made it due (CUT-1). `nil` with the reason otherwise.
-    func standingThresholdNotice(at time: Timestamp, editions: PolicyEditions) -> Result<ThresholdNoticeStanding, NoticeProblem> {
+    package func standingThresholdNotice(at time: Timestamp, editions: PolicyEditions) -> Result<ThresholdNoticeStanding, NoticeProblem> {
         let candidates = notices.filter { $0.notice.kind.isThresholdNotice && $0.sentAt <= time }
         guard let latest = candidates.last else { return .failure(.none) }
         let usable = candidates.filter { !$0.isKnownFailed && thresholdNoticeProblem($0, editions: editions) == nil }
@@ -61,7 +61,7 @@ extension LineState {
     /// The latest written warning (OVD-3) that counts at `time`: a `writtenWarning` notice
     /// (by `letter`, reading) sent by `time` after the one-way period of the current cut,
     /// with or without a two-way cut, and not known to have failed (section 9).
-    func writtenWarning(at time: Timestamp, edition: PolicyEdition) -> NoticeState? {
+    package func writtenWarning(at time: Timestamp, edition: PolicyEdition) -> NoticeState? {
         guard let periodEnd = oneWayPeriodEnd(edition: edition) else { return nil }
         return notices.last { notice in
             notice.notice.kind == .writtenWarning && (!edition.writtenWarningByLetterOnly || notice.notice.channel == .letter)
@@ -90,13 +90,13 @@ extension LineState {
 }
 
 /// Why no threshold notice stands.
-enum NoticeProblem: Error, CustomStringConvertible {
+package enum NoticeProblem: Error, CustomStringConvertible {
     case none
     case failed(String)
     case spent(String, Timestamp)
     case doesNotCount(String, String)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .none: "no threshold notice was sent to this line"
         case .failed(let id): "threshold notice \(id) is known to have failed (DLV-1)"

@@ -72,7 +72,7 @@ extension RuleJudgement {
     /// the one rule that allowed it (the rule judged last that allowed it outright: each
     /// judgement lists the general checks first and the deciding rule last), and
     /// `rulesChecked`, the other rules judged, comma-separated (absent when there is none).
-    static func metadata(of judgements: [RuleJudgement]) -> [String: String] {
+    package static func metadata(of judgements: [RuleJudgement]) -> [String: String] {
         guard let deciding = judgements.last(where: { $0.verdict == .allowed }) ?? judgements.last else { return [:] }
         var others: [String] = []
         for judgement in judgements where judgement.rule != deciding.rule && !others.contains(judgement.rule.rawValue) {

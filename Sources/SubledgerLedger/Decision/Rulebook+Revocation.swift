@@ -1,7 +1,7 @@
-import SubledgerStore
+package import SubledgerStore
 
 /// When a line may be revoked (OVD-3, LEG-1) and, for a vanity number, sold (VAN-1, VAN-2).
-struct GraceTerms {
+package struct GraceTerms {
     /// The latest written warning that counts (OVD-3: by letter, after the one-way period).
     var warning: NoticeState
     /// The latest renewed notice (`overdue` or `revocation`) after the one-way period.
@@ -20,9 +20,9 @@ struct GraceTerms {
     var earliestAuction: Timestamp
     /// Until when the line is kept: the revocation before it and after ``earliestRevocation``
     /// is a LEG-1 warning ("may").
-    var keptUntil: Timestamp
+    package var keptUntil: Timestamp
 
-    init?(line: LineState, subscriber: SubscriberState?, at time: Timestamp, edition: PolicyEdition, calendar: TehranCalendar) {
+    package init?(line: LineState, subscriber: SubscriberState?, at time: Timestamp, edition: PolicyEdition, calendar: TehranCalendar) {
         guard let warning = line.writtenWarning(at: time, edition: edition) else { return nil }
         self.warning = warning
         renewedNotice = line.renewedNotice(at: time, edition: edition)

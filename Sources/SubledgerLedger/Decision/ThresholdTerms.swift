@@ -1,7 +1,7 @@
-import SubledgerStore
+package import SubledgerStore
 
 /// The threshold terms of a line under one edition, compared exactly in integers (THR-2).
-struct ThresholdTerms {
+package struct ThresholdTerms {
     let edition: PolicyEdition
     let plan: Plan
     let service: Service
@@ -10,7 +10,7 @@ struct ThresholdTerms {
     let depositHeld: Rials
     let guaranteeHeld: Rials
 
-    init(edition: PolicyEdition, line: LineState, depositHeld: Rials? = nil, guaranteeHeld: Rials? = nil) {
+    package init(edition: PolicyEdition, line: LineState, depositHeld: Rials? = nil, guaranteeHeld: Rials? = nil) {
         self.edition = edition
         plan = line.plan
         service = line.service
@@ -20,7 +20,7 @@ struct ThresholdTerms {
     }
 
     /// The threshold of THR-1, rounded down for reporting.
-    var thresholdRials: Rials {
+    package var thresholdRials: Rials {
         edition.thresholdRials(plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
@@ -31,12 +31,12 @@ struct ThresholdTerms {
     }
 
     /// Whether a threshold notice is due at this debt (NTC-1 of this edition).
-    func noticeIsDue(_ debt: Rials) -> Bool {
+    package func noticeIsDue(_ debt: Rials) -> Bool {
         edition.noticeIsDue(debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
     /// Whether a threshold cut may happen at this debt (CUT-1 (c)).
-    func cutLevelReached(_ debt: Rials) -> Bool {
+    package func cutLevelReached(_ debt: Rials) -> Bool {
         edition.cutLevelReached(debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
@@ -46,7 +46,7 @@ struct ThresholdTerms {
     }
 
     /// The earliest deadline a threshold notice sent or delivered at `time` may have (NTC-1).
-    func noticeMinimumDeadline(from time: Timestamp) -> Timestamp {
+    package func noticeMinimumDeadline(from time: Timestamp) -> Timestamp {
         time.adding(hours: Int64(noticeMinimumHours))
     }
 

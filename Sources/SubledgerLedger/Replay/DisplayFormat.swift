@@ -94,7 +94,17 @@ public struct DisplayFormat: Sendable {
 
     // MARK: Helpers
 
-    static func twoDigits(_ value: Int) -> String {
+    /// `2 days 3 h`, `5 h 20 min`, `40 min`.
+    package static func duration(milliseconds: Int64) -> String {
+        let minutes = milliseconds / 60_000
+        let days = minutes / 1440
+        let hours = minutes % 1440 / 60
+        if days > 0 { return hours > 0 ? "\(days) day(s) \(hours) h" : "\(days) day(s)" }
+        if hours > 0 { return minutes % 60 > 0 ? "\(hours) h \(minutes % 60) min" : "\(hours) h" }
+        return "\(minutes) min"
+    }
+
+    package static func twoDigits(_ value: Int) -> String {
         value < 10 ? "0\(value)" : "\(value)"
     }
 

@@ -45,7 +45,7 @@ extension CutSpan {
          "stillCut": .bool(isStillCut),
          "until": .string(until.rfc3339),
          "lengthMilliseconds": .integer(milliseconds),
-         "length": .string(ReplayText.duration(milliseconds: milliseconds)),
+         "length": .string(DisplayFormat.duration(milliseconds: milliseconds)),
          "nonWorkingDays": .integer(Int64(nonWorkingDays))]
     }
 }

@@ -45,7 +45,7 @@ public struct ReplayComplaint: Hashable, Sendable {
 
     /// A sentence for people, as the complaint stands to an entry of `role`.
     func sentence(_ role: Role, format: DisplayFormat) -> String {
-        let wait = ReplayText.duration(milliseconds: waitMilliseconds)
+        let wait = DisplayFormat.duration(milliseconds: waitMilliseconds)
         let answer: String
         if let answeredAt = complaint.answeredAt, let outcome = complaint.outcome {
             answer = "answered \(outcome.rawValue) at \(format.time(answeredAt))\(complaint.answerPosition.map { " (#\($0))" } ?? "") after \(wait)"
@@ -88,7 +88,7 @@ extension LineReplay.Entry {
     }
 
     /// One sentence per complaint beside this entry (CMP-1).
-    func complaintSentences(_ format: DisplayFormat) -> [String] {
+    package func complaintSentences(_ format: DisplayFormat) -> [String] {
         complaintRoles.map { $0.complaint.sentence($0.role, format: format) }
     }
 }

@@ -3,7 +3,7 @@ import SubledgerStore
 /// How a replay tells people that a revoked or sold line's debt was netted (VAN-3, LEG-2):
 /// against what, what came back to the subscriber and what is still owed. The text and
 /// the HTML page say it in the same words.
-enum ReplayNetting {
+package enum ReplayNetting {
     /// The rule the netting comes under: LEG-2 for a subscription's value, VAN-3 for
     /// auction proceeds and for deposits and guarantees held (rules.md, section 9).
     static func rule(_ netting: NettingStatement) -> RuleID {
@@ -25,7 +25,7 @@ enum ReplayNetting {
 
     /// `The debt of 315,000 was netted against the auction proceeds of 500,000 (VAN-3):
     /// refund 185,000, residual debt 0; refunds paid 0, refund due 185,000.`
-    static func sentence(_ netting: NettingStatement) -> String {
+    package static func sentence(_ netting: NettingStatement) -> String {
         let rials = DisplayFormat.rials
         return "The debt of \(rials(netting.debt)) was netted against \(credits(netting)) (\(rule(netting))): "
             + "refund \(rials(netting.refund)), residual debt \(rials(netting.residualDebt)) still owed; "
@@ -35,7 +35,7 @@ enum ReplayNetting {
     /// `At the end of this view, 1403-11-15 23:30 Tehran (2025-02-03)` for a view that leaves events out (`--as-of`,
     /// `--known-at`), `After the last event, …` for the whole history: never "now", for
     /// the figures are judged at that moment, not at the present one.
-    static func finalHeading(_ replay: LineReplay, format: DisplayFormat) -> String {
+    package static func finalHeading(_ replay: LineReplay, format: DisplayFormat) -> String {
         let heading = replay.isPartialView ? "At the end of this view" : "After the last event"
         guard let at = replay.finalStateAt else { return heading }
         return "\(heading), \(format.time(at))"

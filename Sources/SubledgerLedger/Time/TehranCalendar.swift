@@ -81,7 +81,7 @@ public struct TehranCalendar: Sendable {
 
     /// The instant `n` calendar days later at the same Tehran wall-clock time. SUS-2 uses
     /// it to find "tomorrow"; rules count days as exact durations (TIME-1).
-    func addingCalendarDays(_ n: Int, to timestamp: Timestamp) -> Timestamp {
+    package func addingCalendarDays(_ n: Int, to timestamp: Timestamp) -> Timestamp {
         adding(.day, n, to: timestamp)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SubledgerStore
+import SubledgerVerify
 
 /// `verify FILE --proof FILE` and `verify --checkpoint FILE` (interchange.md, "Checkpoints
 /// and proofs"; issue 10, item 3).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SubledgerDemo
 import SubledgerLedger
 import SubledgerStore
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import SubledgerDemo
 import SubledgerLedger
 import SubledgerStore
 

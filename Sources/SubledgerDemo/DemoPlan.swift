@@ -1,17 +1,18 @@
-public import SubledgerStore
+package import SubledgerStore
+package import SubledgerLedger
 
 /// A subscriber of the demo: who registers, with which documents (PLAN-2, KYC-1).
-public struct DemoSubscriber: Hashable, Sendable {
-    public var id: String
-    public var kind: SubscriberRegistered.Kind
-    public var governmental: Bool
-    public var name: String
-    public var nationalID: String
-    public var documents: [String]
+package struct DemoSubscriber: Hashable, Sendable {
+    package var id: String
+    package var kind: SubscriberRegistered.Kind
+    package var governmental: Bool
+    package var name: String
+    package var nationalID: String
+    package var documents: [String]
 }
 
 /// How a line's owner pays its invoices.
-public enum PaymentHabit: Hashable, Sendable {
+package enum PaymentHabit: Hashable, Sendable {
     /// Every invoice within its 15 days (BIL-3).
     case prompt
     /// Some invoices (this percent) weeks after their due date.
@@ -23,7 +24,7 @@ public enum PaymentHabit: Hashable, Sendable {
 
 /// What is special about a line: a part of the story the demo tells, or an operator's
 /// mistake for the audit to find.
-public enum DemoScript: Hashable, Sendable {
+package enum DemoScript: Hashable, Sendable {
     case none
     /// The disputed line: a threshold notice that failed to arrive (DLV-1), a cut anyway,
     /// on a Thursday afternoon (CUT-1, SUS-2); the subscriber pays, the line is restored.
@@ -63,37 +64,37 @@ public enum DemoScript: Hashable, Sendable {
 }
 
 /// One line of the demo as planned, before it is simulated.
-public struct DemoLinePlan: Hashable, Sendable {
-    public var index: Int
-    public var number: String
-    public var subscriber: Int
-    public var service: Service
-    public var plan: Plan
-    public var vanityPremium: Rials
-    public var connectionFee: Rials
+package struct DemoLinePlan: Hashable, Sendable {
+    package var index: Int
+    package var number: String
+    package var subscriber: Int
+    package var service: Service
+    package var plan: Plan
+    package var vanityPremium: Rials
+    package var connectionFee: Rials
     /// The deposit or guarantee paid at sign-up (0 on the `noDeposit` plan).
-    public var held: Rials
-    public var activatedAt: Timestamp
+    package var held: Rials
+    package var activatedAt: Timestamp
     /// The Solar Hijri day of the month (1...28) of the line's 03:00 billing run.
-    public var billingDay: Int
+    package var billingDay: Int
     /// The usual usage of a month.
-    public var monthlyUsage: Rials
-    public var habit: PaymentHabit
+    package var monthlyUsage: Rials
+    package var habit: PaymentHabit
     /// The chance, in percent per month, of a spike of usage (roaming, PLAN-4's case).
-    public var spikePercent: Double
+    package var spikePercent: Double
     /// Days the operator waits after a due date before an overdue cut (OVD-1).
-    public var operatorDelayDays: Int
+    package var operatorDelayDays: Int
     /// Whether the operator pays a refund owed after netting within the demo's time.
-    public var paysRefund: Bool
-    public var script: DemoScript
+    package var paysRefund: Bool
+    package var script: DemoScript
     /// Usage records the mediation sends in a billing period (1: one, sometimes two; more
     /// for the long-lived line of the fact stream at scale, ``DemoFactStream``).
-    public var usageRecordsPerPeriod = 1
+    package var usageRecordsPerPeriod = 1
     /// The channel the subscriber chose for notices (PLAN-5); `nil`: none given, `sms`.
-    public var noticeChannel: NoticeSent.Channel?
+    package var noticeChannel: NoticeSent.Channel?
 
     /// Whether the operator breaks a rule on this line on purpose (for the audit).
-    public var hasMistake: Bool {
+    package var hasMistake: Bool {
         switch script {
         case .disputed, .cutWithoutNotice, .lateFee, .otherLinesDebt: true
         default: false
@@ -102,31 +103,31 @@ public struct DemoLinePlan: Hashable, Sendable {
 }
 
 /// The lines the demo points a newcomer to.
-public struct DemoHighlights: Hashable, Sendable {
-    public var disputedLine = ""
-    public var cutWithoutNoticeLine = ""
-    public var lateFeeLine = ""
+package struct DemoHighlights: Hashable, Sendable {
+    package var disputedLine = ""
+    package var cutWithoutNoticeLine = ""
+    package var lateFeeLine = ""
     /// The line cut for another line's debt, and that other line.
-    public var otherLinesDebtCut = ""
-    public var otherLinesDebtSource = ""
-    public var massCutLines: [String] = []
-    public var massCutAt = Timestamp(millisecondsSinceEpoch: 0)
-    public var bankDelayLine = ""
+    package var otherLinesDebtCut = ""
+    package var otherLinesDebtSource = ""
+    package var massCutLines: [String] = []
+    package var massCutAt = Timestamp(millisecondsSinceEpoch: 0)
+    package var bankDelayLine = ""
     /// A line cut on a Wednesday, and one on the eve of a lunar holiday (SUS-2 (b)).
     /// The lines of the mass suspension for `kyc` (SUS-2 (c)), and when it began.
-    public var massSuspensionLines: [String] = []
-    public var massSuspensionAt = Timestamp(millisecondsSinceEpoch: 0)
-    public var wednesdayCutLine = ""
-    public var wednesdayCutAt = Timestamp(millisecondsSinceEpoch: 0)
-    public var lunarEveCutLine = ""
-    public var lunarEveCutAt = Timestamp(millisecondsSinceEpoch: 0)
-    public var vanityLines: [String] = []
-    public var tenYearLine = ""
+    package var massSuspensionLines: [String] = []
+    package var massSuspensionAt = Timestamp(millisecondsSinceEpoch: 0)
+    package var wednesdayCutLine = ""
+    package var wednesdayCutAt = Timestamp(millisecondsSinceEpoch: 0)
+    package var lunarEveCutLine = ""
+    package var lunarEveCutAt = Timestamp(millisecondsSinceEpoch: 0)
+    package var vanityLines: [String] = []
+    package var tenYearLine = ""
     /// The line with complaints (CMP-1), and the one suspended for `kyc` and restored (KYC-1).
-    public var complaintLine = ""
-    public var kycLine = ""
+    package var complaintLine = ""
+    package var kycLine = ""
     /// A line of the main population with a history built entirely through the rules.
-    public var lawfulLine = ""
+    package var lawfulLine = ""
 
-    public init() {}
+    package init() {}
 }

@@ -20,7 +20,7 @@ import Musl
 /// ``maximumDepth``. Anything else (another key order, spaces, an escaped letter, a huge
 /// integer, a key with an escape) is left to the general path, which parses the values and
 /// re-encodes them as Python does; the verdict is the same either way.
-struct CanonicalLine {
+package struct CanonicalLine {
     /// The deepest nesting the fast path reads (the general path reads deeper ones).
     static let maximumDepth = 48
     /// The most digits of an integer the fast path reads (all fit in 64 bits).
@@ -47,7 +47,7 @@ struct CanonicalLine {
 
     /// Where a canonical line's members are: what ``scan(_:)`` found, kept apart from the
     /// bytes so that a reading thread can hand it over with a copy of them.
-    struct Layout: Sendable {
+    package struct Layout: Sendable {
         /// The top-level members the verifier asks for.
         fileprivate(set) var position: Member?
         fileprivate(set) var hash: Member?

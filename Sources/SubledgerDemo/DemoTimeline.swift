@@ -1,18 +1,19 @@
-public import SubledgerStore
+package import SubledgerStore
+package import SubledgerLedger
 
 /// The demo's time frame and the calendar facts the simulation keeps asking: the three
 /// years of the main population (Solar Hijri 1400-04-01 to 1403-04-01, Tehran), the
 /// operator's working mornings (10:00 Tehran on days that are not a rest day nor the last
 /// working day before one, so that lawful cuts raise no SUS-2 warning), and the 03:00
 /// billing run of any day of any month.
-public struct DemoTimeline: Sendable {
-    public let calendar: TehranCalendar
+package struct DemoTimeline: Sendable {
+    package let calendar: TehranCalendar
     /// The oldest history simulated (the ten-year legal entity's line starts after it).
-    public let earliest: Timestamp
+    package let earliest: Timestamp
     /// The start of the three years of the main population.
-    public let windowStart: Timestamp
+    package let windowStart: Timestamp
     /// The end of the simulation: no event occurs or is recorded at or after it.
-    public let end: Timestamp
+    package let end: Timestamp
     /// 10:00 Tehran of every working day from `earliest` to `end`, in order.
     let mornings: [Timestamp]
     /// The first Solar Hijri month of the billing table, as `year × 12 + month − 1`.
@@ -20,11 +21,11 @@ public struct DemoTimeline: Sendable {
     /// 03:00 Tehran on days 1 to 28 of every month from `firstMonth` on.
     private let billing: [Timestamp]
 
-    public static let startDay = SolarHijriDay(year: 1390, month: 1, day: 1)
-    public static let windowStartDay = SolarHijriDay(year: 1400, month: 4, day: 1)
-    public static let endDay = SolarHijriDay(year: 1403, month: 4, day: 1)
+    package static let startDay = SolarHijriDay(year: 1390, month: 1, day: 1)
+    package static let windowStartDay = SolarHijriDay(year: 1400, month: 4, day: 1)
+    package static let endDay = SolarHijriDay(year: 1403, month: 4, day: 1)
 
-    public init(calendar: TehranCalendar) {
+    package init(calendar: TehranCalendar) {
         self.calendar = calendar
         func at(_ day: SolarHijriDay, _ hour: Int) -> Timestamp {
             guard let time = calendar.timestamp(year: day.year, month: day.month, day: day.day, hour: hour) else {

@@ -1,3 +1,4 @@
+public import SubledgerLedger
 import SubledgerStore
 
 /// A replay as one self-contained HTML page: inline CSS and inline SVG, no script, no
@@ -135,7 +136,7 @@ public struct ReplayHTML: Sendable {
             html += HTML.escape(format.time(entry.occurredAt))
             let lag = entry.recordedAt.millisecondsSinceEpoch - entry.occurredAt.millisecondsSinceEpoch
             if entry.isRecordedLate {
-                html += "<span class=\"late\">recorded late, at \(HTML.escape(format.time(entry.recordedAt))): \(ReplayText.duration(milliseconds: lag)) after it occurred</span>"
+                html += "<span class=\"late\">recorded late, at \(HTML.escape(format.time(entry.recordedAt))): \(DisplayFormat.duration(milliseconds: lag)) after it occurred</span>"
             }
             html += "</td><td class=\"event\"><span class=\"type\">\(entry.type.rawValue)</span> \(HTML.escape(entry.event.summary(format)))"
             let complaintSentences = entry.complaintSentences(format)

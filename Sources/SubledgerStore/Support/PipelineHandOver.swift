@@ -3,23 +3,27 @@ import Synchronization
 
 /// A value handed to the producer's thread, which alone uses it from then on (a reader, a
 /// buffer): the hand-over the compiler cannot see.
-struct HandedOver<Value>: @unchecked Sendable {
-    let value: Value
+package struct HandedOver<Value>: @unchecked Sendable {
+    package let value: Value
+
+    package init(value: Value) {
+        self.value = value
+    }
 }
 
 /// Storage the consumer of an `OrderedPipeline` (the store's, the package's one) gives
 /// back to its producer once it is done with a batch, so that the producer fills the same
 /// memory again instead of allocating (and the kernel zeroing) new pages for every batch.
-final class RecycledStorage<Element: Sendable>: Sendable {
+package final class RecycledStorage<Element: Sendable>: Sendable {
     private let spare = Mutex<[[Element]]>([])
     private let limit: Int
 
-    init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
     }
 
     /// An empty array, with the capacity of one given back if there is one.
-    func take(minimumCapacity: Int) -> [Element] {
+    package func take(minimumCapacity: Int) -> [Element] {
         var storage = spare.withLock { $0.popLast() } ?? []
         storage.removeAll(keepingCapacity: true)
         storage.reserveCapacity(minimumCapacity)
@@ -27,7 +31,7 @@ final class RecycledStorage<Element: Sendable>: Sendable {
     }
 
     /// Gives `storage` back (the caller keeps no other reference to it).
-    func give(_ storage: [Element]) {
+    package func give(_ storage: [Element]) {
         spare.withLock { spare in
             if spare.count < limit { spare.append(storage) }
         }

@@ -1,3 +1,4 @@
+import SubledgerLedger
 import SubledgerStore
 
 /// The chart of a replay as inline SVG (no script, no external resource): the debt as a

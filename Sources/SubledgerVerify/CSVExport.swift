@@ -1,4 +1,4 @@
-import SubledgerStore
+package import SubledgerStore
 
 /// The CSV form of an export (RFC 4180, UTF-8): a header row, then one record per event
 /// with one column per common field; `metadata` and `data` hold canonical JSON, and the
@@ -6,7 +6,7 @@ import SubledgerStore
 /// spreadsheet sums them without parsing JSON. Records end with CRLF; a field is quoted
 /// when it holds a comma, a double quote, CR or LF, and a double quote inside it is doubled.
 /// docs/event-format.md documents the layout; `verify FILE` checks it (``CSVExportVerifier``).
-enum CSVExport {
+package enum CSVExport {
     /// Every whole-rial field at the top of `data` in the catalog (docs/event-format.md),
     /// each a column of its own after `data`: the field's integer when the event's `data`
     /// has it, else empty. Not hashed: `verify` checks each against the `data` cell.
@@ -24,7 +24,7 @@ enum CSVExport {
     static let format1Columns = columns.filter { $0 != "streamPrevHash" }
 
     /// Appends the header row.
-    static func appendHeader(into bytes: inout [UInt8]) {
+    package static func appendHeader(into bytes: inout [UInt8]) {
         for (index, column) in columns.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             appendField(Array(column.utf8), into: &bytes)
@@ -33,7 +33,7 @@ enum CSVExport {
     }
 
     /// Appends the record of `event`.
-    static func append(_ event: RecordedEvent, into bytes: inout [UInt8]) {
+    package static func append(_ event: RecordedEvent, into bytes: inout [UInt8]) {
         var field: [UInt8] = []
         func column(_ fill: (inout [UInt8]) -> Void, first: Bool = false) {
             if !first { bytes.append(UInt8(ascii: ",")) }

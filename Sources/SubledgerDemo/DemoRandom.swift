@@ -1,21 +1,22 @@
 import SubledgerStore
+import SubledgerLedger
 
 /// The demo's draws, from the house's one seeded generator (``SplitMix64``): the same seed
 /// makes the same population, the same events and the same event ids.
-public struct DemoRandom: RandomNumberGenerator, Sendable {
+package struct DemoRandom: RandomNumberGenerator, Sendable {
     private var generator: SplitMix64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         generator = SplitMix64(seed: seed)
     }
 
     /// A generator for one part of the population (a line, the ids), independent of the
     /// others: the same seed and stream always give the same numbers.
-    public init(seed: UInt64, stream: UInt64) {
+    package init(seed: UInt64, stream: UInt64) {
         generator = SplitMix64(seed: seed, stream: stream)
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         generator.next()
     }
 

@@ -1,4 +1,5 @@
 import SubledgerStore
+import SubledgerLedger
 
 /// The demo's random population at scale, for the fact stream (``DemoFactStream``): the same
 /// mix of individuals, companies and government bodies, plans, services and payment habits

@@ -1,39 +1,40 @@
-public import SubledgerStore
+package import SubledgerStore
+package import SubledgerLedger
 import Foundation
 
 /// What the demo shows a newcomer, read back from the store: lines by status, debts and
 /// refunds, and the audit's findings counted by rule.
-public struct DemoReport: Sendable {
-    public struct RuleCount: Hashable, Sendable {
-        public var rule: RuleID
-        public var violations: Int
-        public var warnings: Int
+package struct DemoReport: Sendable {
+    package struct RuleCount: Hashable, Sendable {
+        package var rule: RuleID
+        package var violations: Int
+        package var warnings: Int
     }
 
-    public var lineCount = 0
-    public var subscriberCount = 0
-    public var statusCounts: [(status: LineStatus, count: Int)] = []
-    public var totalDebt: Rials = 0
-    public var linesInDebt = 0
-    public var totalOverdue: Rials = 0
-    public var linesOverdue = 0
-    public var refundsDue: Rials = 0
-    public var linesOwedRefund = 0
-    public var refundsPaid: Rials = 0
-    public var residualDebt: Rials = 0
+    package var lineCount = 0
+    package var subscriberCount = 0
+    package var statusCounts: [(status: LineStatus, count: Int)] = []
+    package var totalDebt: Rials = 0
+    package var linesInDebt = 0
+    package var totalOverdue: Rials = 0
+    package var linesOverdue = 0
+    package var refundsDue: Rials = 0
+    package var linesOwedRefund = 0
+    package var refundsPaid: Rials = 0
+    package var residualDebt: Rials = 0
     /// How many events of each type the lines hold.
-    public var eventCounts: [EventType: Int] = [:]
+    package var eventCounts: [EventType: Int] = [:]
     /// Threshold notices (NTC-1), and those known to have failed (DLV-1).
-    public var thresholdNotices = 0
-    public var failedNotices = 0
-    public var oneWayCuts = 0
-    public var twoWayCuts = 0
-    public var writtenWarnings = 0
-    public var findings: [Finding] = []
-    public var findingsByRule: [RuleCount] = []
+    package var thresholdNotices = 0
+    package var failedNotices = 0
+    package var oneWayCuts = 0
+    package var twoWayCuts = 0
+    package var writtenWarnings = 0
+    package var findings: [Finding] = []
+    package var findingsByRule: [RuleCount] = []
 
     /// The report of every line in `ledger`, judged at `time` (overdue, editions).
-    public init(ledger: Ledger, at time: Timestamp) throws(LedgerError) {
+    package init(ledger: Ledger, at time: Timestamp) throws(LedgerError) {
         let histories = try ledger.allHistories()
         var counts: [LineStatus: Int] = [:]
         var subscribers: Set<String> = []
@@ -93,6 +94,6 @@ public struct DemoReport: Sendable {
         findingsByRule = byRule.values.sorted { $0.rule < $1.rule }
     }
 
-    public var violationCount: Int { findings.count { $0.severity == .violation } }
-    public var warningCount: Int { findings.count { $0.severity == .warning } }
+    package var violationCount: Int { findings.count { $0.severity == .violation } }
+    package var warningCount: Int { findings.count { $0.severity == .warning } }
 }

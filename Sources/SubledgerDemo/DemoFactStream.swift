@@ -3,24 +3,25 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-public import SubledgerStore
+package import SubledgerStore
+import SubledgerLedger
 import SystemPackage
 
 /// What to generate: how many lines, about how many events, from which seed.
-public struct DemoFactStreamRequest: Hashable, Sendable {
-    public var seed: UInt64
+package struct DemoFactStreamRequest: Hashable, Sendable {
+    package var seed: UInt64
     /// Telephone lines, the long-lived one included.
-    public var lines: Int
+    package var lines: Int
     /// Events wanted in all; the simulated period is chosen to come near it.
-    public var events: Int
+    package var events: Int
     /// Events of the long-lived line (the first line, activated ten years before the end).
-    public var longLineEvents: Int
+    package var longLineEvents: Int
     /// How many line numbers the summary names (spread evenly over the lines).
-    public var sampleSize: Int
+    package var sampleSize: Int
     /// Facts simulated and sorted in memory at a time (one run file each).
-    public var factsPerRun: Int
+    package var factsPerRun: Int
 
-    public init(seed: UInt64 = 1400, lines: Int, events: Int, longLineEvents: Int = 1_000, sampleSize: Int = 10_000,
+    package init(seed: UInt64 = 1400, lines: Int, events: Int, longLineEvents: Int = 1_000, sampleSize: Int = 10_000,
                 factsPerRun: Int = 500_000) {
         self.seed = seed
         self.lines = lines
@@ -32,34 +33,34 @@ public struct DemoFactStreamRequest: Hashable, Sendable {
 }
 
 /// What ``DemoFactStream/write(_:to:progress:)`` wrote.
-public struct DemoFactStreamSummary: Sendable {
-    public var path: String
-    public var seed: UInt64
-    public var lines: Int
-    public var subscribers: Int
-    public var events: Int
-    public var bytes: Int
+package struct DemoFactStreamSummary: Sendable {
+    package var path: String
+    package var seed: UInt64
+    package var lines: Int
+    package var subscribers: Int
+    package var events: Int
+    package var bytes: Int
     /// The lines activate during the first 85 % of the last `windowDays` days.
-    public var windowDays: Int
-    public var firstRecordedAt: Timestamp
-    public var lastRecordedAt: Timestamp
+    package var windowDays: Int
+    package var firstRecordedAt: Timestamp
+    package var lastRecordedAt: Timestamp
     /// The long-lived line, its events and when the first and last occurred.
-    public var longLine: String
-    public var longLineEvents: Int
-    public var longLineFirstOccurredAt: Timestamp
-    public var longLineLastOccurredAt: Timestamp
+    package var longLine: String
+    package var longLineEvents: Int
+    package var longLineFirstOccurredAt: Timestamp
+    package var longLineLastOccurredAt: Timestamp
     /// Line numbers spread evenly over the population (for queries of random lines).
-    public var sampleLines: [String]
+    package var sampleLines: [String]
     /// Actions meant as lawful that the rules refused: none unless something is wrong.
-    public var anomalyCount: Int
-    public var anomalies: [String]
+    package var anomalyCount: Int
+    package var anomalies: [String]
     /// Sorted runs merged into the file.
-    public var runs: Int
+    package var runs: Int
 }
 
 /// A failure to write the fact stream (a file that cannot be written, a request out of range).
-public struct DemoFactStreamError: Error, CustomStringConvertible, Sendable {
-    public var description: String
+package struct DemoFactStreamError: Error, CustomStringConvertible, Sendable {
+    package var description: String
 
     init(_ description: String) {
         self.description = description
@@ -81,8 +82,8 @@ public struct DemoFactStreamError: Error, CustomStringConvertible, Sendable {
 /// Memory stays flat: households are simulated a run at a time (about
 /// ``DemoFactStreamRequest/factsPerRun`` facts), each run sorted by `recordedAt` and written
 /// to a temporary file beside the output, and the runs are merged into the output.
-public enum DemoFactStream: Sendable {
-    public static func write(_ request: DemoFactStreamRequest, to path: String,
+package enum DemoFactStream: Sendable {
+    package static func write(_ request: DemoFactStreamRequest, to path: String,
                              progress: (String) -> Void = { _ in }) throws(DemoFactStreamError) -> DemoFactStreamSummary {
         guard request.lines >= 2, request.lines <= DemoScalePopulation.maximumLines else {
             throw DemoFactStreamError("the fact stream needs 2 to \(DemoScalePopulation.maximumLines) lines, not \(request.lines)")

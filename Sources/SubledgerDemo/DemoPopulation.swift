@@ -1,18 +1,19 @@
 import SubledgerStore
+import SubledgerLedger
 
 /// The demo's subscribers and lines, planned from the seed: first the lines that tell the
 /// story (the disputed line, the operator's mistakes, the Thursday mass cut, vanity numbers
 /// sold at auction, the ten-year legal entity), then a random population to the size asked.
-public struct DemoPopulation: Sendable {
-    public var subscribers: [DemoSubscriber] = []
-    public var lines: [DemoLinePlan] = []
-    public var highlights = DemoHighlights()
+package struct DemoPopulation: Sendable {
+    package var subscribers: [DemoSubscriber] = []
+    package var lines: [DemoLinePlan] = []
+    package var highlights = DemoHighlights()
 
     private var usedNumbers: Set<String> = []
     private var random: DemoRandom
     private let timeline: DemoTimeline
 
-    public init(seed: UInt64, subscriberCount: Int, timeline: DemoTimeline) {
+    package init(seed: UInt64, subscriberCount: Int, timeline: DemoTimeline) {
         random = DemoRandom(seed: seed, stream: 0x5EED_0001)
         self.timeline = timeline
         planStory()

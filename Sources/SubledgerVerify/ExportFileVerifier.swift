@@ -9,7 +9,7 @@ import SubledgerStore
 /// try reader.forEachLine { bytes, number in _ = verifier.check(bytes, line: number) }
 /// let result = verifier.finish()
 /// ```
-struct ExportFileVerifier {
+package struct ExportFileVerifier {
     private static let zeroHash = String(repeating: "0", count: 64)
 
     private let filtered: Bool
@@ -35,7 +35,7 @@ struct ExportFileVerifier {
     /// range) accepts a stream's versions skipping across a gap in positions, and gaps in
     /// positions. `format1` reads an export made before `subledger migrate`: no
     /// `streamPrevHash`, so no chain per stream.
-    init(filtered: Bool, anchors: [String], completeStreams: Bool = false, allowVersionGaps: Bool = false, format1: Bool = false) {
+    package init(filtered: Bool, anchors: [String], completeStreams: Bool = false, allowVersionGaps: Bool = false, format1: Bool = false) {
         self.filtered = filtered || completeStreams || allowVersionGaps
         self.format1 = format1
         wanted = Set(anchors)
@@ -46,7 +46,7 @@ struct ExportFileVerifier {
     /// Checks one line (without its `\n`; `endsWithNewline` when it had one); returns
     /// `false` once the file is found bad.
     /// `scan` is what a reading thread found in the line (``ExportFileReading``), if anything.
-    mutating func check(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool = true,
+    package mutating func check(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool = true,
                         scan: ExportFileReading.Scan = .notScanned) -> Bool {
         guard result.ok else { return false }
         do {
@@ -74,7 +74,7 @@ struct ExportFileVerifier {
     }
 
     /// The result, once every line was checked (the anchors are checked here).
-    mutating func finish() -> ExportVerification {
+    package mutating func finish() -> ExportVerification {
         if result.ok, let jump {
             result.fail(jump.position, line: jump.line, jump.reason)
         }

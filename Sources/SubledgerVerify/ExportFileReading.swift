@@ -8,9 +8,9 @@ import SubledgerStore
 /// links, the times, every message) exactly as for a line read on its own: what the
 /// reading thread found is only what ``ExportFileVerifier`` would have found itself, and is
 /// used only where it would have looked.
-enum ExportFileReading {
+package enum ExportFileReading {
     /// What the reading thread found in a line.
-    enum Scan: Sendable {
+    package enum Scan: Sendable {
         /// Nothing yet: the verifier scans the line itself.
         case notScanned
         /// The line is not in canonical form.
@@ -31,13 +31,13 @@ enum ExportFileReading {
     }
 
     /// One line of a block.
-    struct Line: Sendable {
+    package struct Line: Sendable {
         /// The 1-based line number in the file.
-        var number: Int
+        package var number: Int
         /// Where its bytes (without `\n`) are in the block.
         var range: Range<Int>
-        var endsWithNewline: Bool
-        var scan: Scan
+        package var endsWithNewline: Bool
+        package var scan: Scan
     }
 
     /// Consecutive lines, copied out of the reader's buffer.
@@ -53,8 +53,8 @@ enum ExportFileReading {
     /// thread found in it, in file order. Throws what `body` throws, or what stopped the
     /// reading once every line before it was handed over.
     /// `blockBytes` and `queueLimit` size the hand-over (tests make them small).
-    static func forEachLine(of reader: LineReader, blockBytes: Int = ExportFileReading.blockBytes, queueLimit: Int = 8,
-                            _ body: (UnsafeRawBufferPointer, Line) throws -> Void) throws {
+    package static func forEachLine<Reader: ExportLineSource>(of reader: Reader, blockBytes: Int = ExportFileReading.blockBytes,
+                                                              queueLimit: Int = 8, _ body: (UnsafeRawBufferPointer, Line) throws -> Void) throws {
         let handedOver = HandedOver(value: reader)
         let recycled = RecycledStorage<UInt8>(limit: queueLimit + 2)
         try OrderedPipeline<Block>.run(queueLimit: queueLimit, produce: { emit in
@@ -69,8 +69,8 @@ enum ExportFileReading {
         })
     }
 
-    private static func read(_ reader: LineReader, blockBytes: Int, recycled: RecycledStorage<UInt8>,
-                             _ emit: (Block) -> Bool) throws {
+    private static func read<Reader: ExportLineSource>(_ reader: Reader, blockBytes: Int, recycled: RecycledStorage<UInt8>,
+                                                       _ emit: (Block) -> Bool) throws {
         var block = Block()
         block.bytes = recycled.take(minimumCapacity: blockBytes + (blockBytes >> 2))
         do {
@@ -95,4 +95,13 @@ enum ExportFileReading {
     }
 
     private struct StopReading: Error {}
+}
+
+/// What ``ExportFileReading`` reads lines from: the CLI's `LineReader` (a file or standard
+/// input), which throws the CLI's own failures and so stays in the CLI.
+package protocol ExportLineSource: AnyObject {
+    /// Whether the line being handed over ended with `\n` (only the last line may not).
+    var lineEndsWithNewline: Bool { get }
+    /// Calls `body` with every line (without its `\n`) and its 1-based number, in order.
+    func forEachLine(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws
 }

@@ -1,4 +1,5 @@
 import SubledgerStore
+import SubledgerLedger
 
 /// Simulates one line from its activation to the end of the demo: the subscriber's usage
 /// and payments, the network's delivery receipts, and the operator's billing run and

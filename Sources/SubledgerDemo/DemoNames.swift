@@ -1,3 +1,5 @@
+import SubledgerLedger
+
 /// Fictional names, numbers and national ids for the demo's subscribers.
 struct DemoNames {
     static let firstNames = [

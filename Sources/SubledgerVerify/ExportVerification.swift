@@ -2,14 +2,14 @@ import SubledgerStore
 
 /// What a check of an export file found: the result of `tools/verify_export.py`, field for
 /// field, printed the same way (`ok: ...` or `bad: position P (file line L): REASON`).
-struct ExportVerification {
-    var ok = true
+package struct ExportVerification {
+    package var ok = true
     /// Events verified (before the failure, on failure).
     var events = 0
     var firstPosition: ExportPosition?
-    var lastPosition: ExportPosition?
+    package var lastPosition: ExportPosition?
     /// The hash of the last verified event.
-    var head: String?
+    package var head: String?
     /// Gaps in positions (accepted with `--filtered` only).
     var gaps = 0
     /// Stream versions skipped across a gap in positions (accepted with `--filtered` only;
@@ -26,7 +26,7 @@ struct ExportVerification {
     /// What ``badLine`` counts: `file line` (JSON Lines) or `row` (CSV, the header row 1).
     var lineLabel = "file line"
 
-    mutating func fail(_ position: ExportPosition?, line: Int?, _ reason: String) {
+    package mutating func fail(_ position: ExportPosition?, line: Int?, _ reason: String) {
         ok = false
         badPosition = position
         badLine = line
@@ -34,7 +34,7 @@ struct ExportVerification {
     }
 
     /// The line printed without `--json`.
-    var text: String {
+    package var text: String {
         if !ok {
             guard let badLine else { return "bad: " + (reason ?? "") }
             let columnText = column.map { ", column \($0)" } ?? ""
@@ -53,7 +53,7 @@ struct ExportVerification {
 
     /// The notes printed on standard error after a good verdict: what was accepted but not
     /// checked (gaps in positions, versions skipped across them).
-    var gapNote: String? {
+    package var gapNote: String? {
         guard ok else { return nil }
         var notes: [String] = []
         if gaps > 0 {
@@ -74,7 +74,7 @@ struct ExportVerification {
     /// file had some, in canonical JSON (positions
     /// may exceed 64 bits, so they are written as their digits). `empty` is true when the
     /// file holds no event: then `ok` only says that nothing in it is wrong.
-    var json: String {
+    package var json: String {
         func number(_ position: ExportPosition?) -> String { position?.description ?? "null" }
         func string(_ text: String?) -> String { text.map(ExportText.quoted) ?? "null" }
         var members = [

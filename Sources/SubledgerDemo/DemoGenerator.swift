@@ -1,27 +1,28 @@
-public import SubledgerStore
+package import SubledgerStore
+package import SubledgerLedger
 
 /// What the generator made: every fact in recording order, each with its `recordedAt` and
 /// an event id drawn from the seed, so the same seed gives the same store byte for byte.
-public struct DemoGeneration: Sendable {
-    public var seed: UInt64
-    public var population: DemoPopulation
-    public var timeline: DemoTimeline
+package struct DemoGeneration: Sendable {
+    package var seed: UInt64
+    package var population: DemoPopulation
+    package var timeline: DemoTimeline
     /// Every fact, in the order it is recorded.
-    public var facts: [LedgerFact]
+    package var facts: [LedgerFact]
     /// The lines where the operator breaks a rule on purpose.
-    public var mistakeLines: Set<String>
+    package var mistakeLines: Set<String>
     /// Actions meant to be lawful that `decide` refused, or facts that could not be folded:
     /// empty unless the generator or the rules have a bug.
-    public var anomalies: [String]
+    package var anomalies: [String]
 
-    public var highlights: DemoHighlights { population.highlights }
+    package var highlights: DemoHighlights { population.highlights }
 }
 
 /// The demo's generator: a realistic population of subscribers in debt over three years,
 /// from a seed (see ``DemoPopulation`` for the story and ``DemoLineSimulator`` for how a
 /// line lives).
-public enum DemoGenerator: Sendable {
-    public static func generate(seed: UInt64, subscribers: Int, editions: PolicyEditions = .builtIn,
+package enum DemoGenerator: Sendable {
+    package static func generate(seed: UInt64, subscribers: Int, editions: PolicyEditions = .builtIn,
                                 calendar: TehranCalendar = .standard) -> DemoGeneration {
         let timeline = DemoTimeline(calendar: calendar)
         var population = DemoPopulation(seed: seed, subscriberCount: subscribers, timeline: timeline)
@@ -139,7 +140,7 @@ public enum DemoGenerator: Sendable {
     /// Records the generation into `store` (which should be empty) in a few large write
     /// transactions of batches.
     @discardableResult
-    public static func record(_ generation: DemoGeneration, into store: EventStore, eventsPerTransaction: Int = 100_000,
+    package static func record(_ generation: DemoGeneration, into store: EventStore, eventsPerTransaction: Int = 100_000,
                               batchSize: Int = 10_000) throws -> UInt64 {
         var start = 0
         let facts = generation.facts

@@ -9,7 +9,7 @@ import SubledgerStore
 /// integer): the amount cells are not hashed, so a cell edited in a spreadsheet is found
 /// here and named by row and column. Rows are counted as a spreadsheet counts them: the
 /// header is row 1. A quoted cell may span lines (RFC 4180).
-struct CSVExportVerifier {
+package struct CSVExportVerifier {
     private var verifier: ExportFileVerifier
     /// The record read so far, when a quoted cell runs on to the next line.
     private var record: [UInt8] = []
@@ -20,13 +20,13 @@ struct CSVExportVerifier {
     /// The columns of the file, as its header row names them (format 2 or 1).
     private var columns = CSVExport.columns
 
-    init(filtered: Bool, anchors: [String], completeStreams: Bool, allowVersionGaps: Bool = false, format1: Bool = false) {
+    package init(filtered: Bool, anchors: [String], completeStreams: Bool, allowVersionGaps: Bool = false, format1: Bool = false) {
         verifier = ExportFileVerifier(filtered: filtered, anchors: anchors, completeStreams: completeStreams,
                                       allowVersionGaps: allowVersionGaps, format1: format1)
     }
 
     /// Whether `bytes` (a file's first line) is the header row of a CSV export.
-    static func isHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func isHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
         headerColumns(bytes) != nil
     }
 
@@ -40,7 +40,7 @@ struct CSVExportVerifier {
     }
 
     /// Checks one line of the file (without its `\n`); returns `false` once the file is bad.
-    mutating func check(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package mutating func check(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if insideQuotes { record.append(0x0A) }
         record.append(contentsOf: bytes)
         for byte in bytes where byte == UInt8(ascii: "\"") { insideQuotes.toggle() }
@@ -53,7 +53,7 @@ struct CSVExportVerifier {
     }
 
     /// The result, once every line was checked.
-    mutating func finish() -> ExportVerification {
+    package mutating func finish() -> ExportVerification {
         if insideQuotes, verifier.result.ok {
             verifier.fail(line: row + 1, column: nil, checked: false, "a quoted cell is not closed at the end of the file")
         }

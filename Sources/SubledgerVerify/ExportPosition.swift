@@ -1,6 +1,6 @@
 /// A `position` (or a `streamVersion`) of an exported event as the Python verifier reads
 /// it: any positive integer, however large (a hand-edited file may hold one beyond 64 bits).
-struct ExportPosition: Comparable, CustomStringConvertible {
+package struct ExportPosition: Comparable, CustomStringConvertible {
     /// The value when it fits in 64 bits (every position the store writes), else `nil`.
     private let small: UInt64?
     /// Decimal digits without leading zeros, for a value beyond 64 bits only.
@@ -67,7 +67,7 @@ struct ExportPosition: Comparable, CustomStringConvertible {
         return ExportPosition(bytes: bytes)
     }
 
-    static func < (lhs: ExportPosition, rhs: ExportPosition) -> Bool {
+    package static func < (lhs: ExportPosition, rhs: ExportPosition) -> Bool {
         switch (lhs.small, rhs.small) {
         case (let left?, let right?): left < right
         // A value beyond 64 bits is larger than any that fits.
@@ -78,5 +78,5 @@ struct ExportPosition: Comparable, CustomStringConvertible {
         }
     }
 
-    var description: String { small.map { String($0) } ?? String(decoding: digits, as: UTF8.self) }
+    package var description: String { small.map { String($0) } ?? String(decoding: digits, as: UTF8.self) }
 }

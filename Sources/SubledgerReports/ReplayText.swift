@@ -1,3 +1,4 @@
+public import SubledgerLedger
 import SubledgerStore
 
 /// A replay as a table a person reads in a terminal: one row per event with the state
@@ -87,7 +88,7 @@ public struct ReplayText: Sendable {
         var lines: [String] = []
         let lag = entry.recordedAt.millisecondsSinceEpoch - entry.occurredAt.millisecondsSinceEpoch
         if entry.isRecordedLate {
-            lines.append("↳ recorded late, at \(format.time(entry.recordedAt)): \(Self.duration(milliseconds: lag)) after it occurred, after later events")
+            lines.append("↳ recorded late, at \(format.time(entry.recordedAt)): \(DisplayFormat.duration(milliseconds: lag)) after it occurred, after later events")
         }
         let violations = Set(entry.findings.filter { $0.severity == .violation }.map(\.rule))
         for judgement in entry.judgements {
@@ -129,18 +130,8 @@ public struct ReplayText: Sendable {
         for cut in replay.cuts {
             let end = cut.endedBy.map { "to \(format.time(cut.until)) (\($0.rawValue))" } ?? "still cut at \(format.time(cut.until))"
             lines.append("  #\(cut.suspensionPosition) from \(format.time(cut.suspendedAt)) \(end): "
-                + "\(Self.duration(milliseconds: cut.milliseconds)), \(cut.nonWorkingDays) non-working day(s)")
+                + "\(DisplayFormat.duration(milliseconds: cut.milliseconds)), \(cut.nonWorkingDays) non-working day(s)")
         }
         return lines
-    }
-
-    /// `2 days 3 h`, `5 h 20 min`, `40 min`.
-    static func duration(milliseconds: Int64) -> String {
-        let minutes = milliseconds / 60_000
-        let days = minutes / 1440
-        let hours = minutes % 1440 / 60
-        if days > 0 { return hours > 0 ? "\(days) day(s) \(hours) h" : "\(days) day(s)" }
-        if hours > 0 { return minutes % 60 > 0 ? "\(hours) h \(minutes % 60) min" : "\(hours) h" }
-        return "\(minutes) min"
     }
 }
