@@ -1,4 +1,5 @@
 import ArgumentParser
+import SubledgerLedger
 import SubledgerStore
 
 /// `subledger export`: the history in the interchange format, streamed.
