@@ -47,6 +47,8 @@ public enum EventLogConformance {
         Check(name: "an event id reused with other content refuses the whole batch", body: reusedEventID),
         Check(name: "ranges of the log and of a stream: every position of the range up to the head", body: ranges),
         Check(name: "the hash chain of the log and of each stream, recordedAt never decreasing", body: chain),
+        Check(name: "an event beyond the bounds of StoreLimits refuses the whole batch", body: invalidEvent),
+        Check(name: "a recordedAt given for import may not go back nor lie in the future", body: givenRecordedAt),
     ]
 
     // MARK: The checks
@@ -163,6 +165,40 @@ public enum EventLogConformance {
             lastInStream[event.stream] = event.hash
         }
         try expect(try log.head().hash == events[4].hash, "the head's hash is not the last event's")
+    }
+
+    static func invalidEvent(_ log: any EventLogStorage) throws {
+        let valid = deposit("A", 1)
+        var reserved = deposit("A", 2)
+        reserved.stream = StreamID(category: "hash", id: "A")
+        let batches = [[valid, deposit("", 2)], [valid, reserved], [valid, ProposedEvent(type: "", stream: account("A"),
+                                                                                            occurredAt: valid.occurredAt, data: [:])]]
+        for batch in batches {
+            let error = try refusal(.invalidEvent, "an empty stream id, a reserved category or an empty type") {
+                try log.append(batch, expecting: [:])
+            }
+            try expect(error.message.contains("event 2"), "the refusal does not name the batch's event 2: \(error.message)")
+        }
+        try expect(try log.head().position == 0 && log.event(withID: valid.eventID) == nil, "a refused batch wrote its valid event")
+    }
+
+    static func givenRecordedAt(_ log: any EventLogStorage) throws {
+        func deposit(recordedAt milliseconds: Int64) -> ProposedEvent {
+            var event = Self.deposit("A", milliseconds)
+            event.recordedAt = Timestamp(millisecondsSinceEpoch: milliseconds)
+            return event
+        }
+        let year2000: Int64 = 946_684_800_000
+        try log.append([deposit(recordedAt: year2000)], expecting: [:])
+        try refusal(.recordedAtOutOfOrder, "a recordedAt one millisecond before the last") {
+            try log.append([deposit(recordedAt: year2000 - 1)], expecting: [:])
+        }
+        try refusal(.recordedAtOutOfOrder, "a recordedAt in the year 9000") {
+            try log.append([deposit(recordedAt: 221_845_392_000_000)], expecting: [:])
+        }
+        try log.append([deposit(recordedAt: year2000)], expecting: [:])
+        let recorded = try log.events(at: 1..<10).map(\.recordedAt.millisecondsSinceEpoch)
+        try expect(recorded == [year2000, year2000], "recordedAt as given: \(recorded)")
     }
 
     // MARK: Helpers
