@@ -27,7 +27,8 @@ public enum EventLogConformance {
         ///   `storage` that the contract does not expect, as it was thrown.
         public func run(on storage: any EventLogStorage) throws {
             let head = try storage.head()
-            try expect(head.position == 0 && head.hash == .zero, "the log given to the check is not empty (head \(head.position))")
+            try expect(head.position == 0 && head.hash == .zero,
+                       "the log given to the check is not empty (head \(head.position))")
             do { try body(storage) } catch var failure as ConformanceFailure {
                 failure.check = name
                 throw failure
@@ -41,7 +42,8 @@ public enum EventLogConformance {
     public static let checks: [Check] = [
         Check(name: "an empty log has no event and its head is zero", body: emptyLog),
         Check(name: "positions and stream versions are gap-free, in the order given", body: gapFree),
-        Check(name: "expected versions: noStream, exactly, any, and on streams the batch does not touch", body: expectedVersions),
+        Check(name: "expected versions: noStream, exactly, any, and on streams the batch does not touch",
+              body: expectedVersions),
         Check(name: "a version conflict refuses the whole batch and names the stream", body: conflictRefusedWhole),
         Check(name: "a retry by event id gets its original position and writes nothing", body: idempotentRetry),
         Check(name: "an event id reused with other content refuses the whole batch", body: reusedEventID),
@@ -63,8 +65,10 @@ public enum EventLogConformance {
     static func gapFree(_ log: any EventLogStorage) throws {
         let first = try log.append([deposit("A", 1), deposit("B", 2)], expecting: [:])
         let second = try log.append([deposit("A", 3)], expecting: [:])
-        try expect(first.positions == [1, 2] && first.appendedCount == 2 && first.headPosition == 2, "first batch: \(first)")
-        try expect(second.positions == [3] && second.appendedCount == 1 && second.headPosition == 3, "second batch: \(second)")
+        try expect(first.positions == [1, 2] && first.appendedCount == 2 && first.headPosition == 2,
+                   "first batch: \(first)")
+        try expect(second.positions == [3] && second.appendedCount == 1 && second.headPosition == 3,
+                   "second batch: \(second)")
         let events = try log.events(at: 1..<4)
         try expect(events.map(\.position) == [1, 2, 3], "positions \(events.map(\.position))")
         try expect(events.map(\.streamVersion) == [1, 1, 2], "stream versions \(events.map(\.streamVersion))")
@@ -88,7 +92,8 @@ public enum EventLogConformance {
         try log.append([deposit("B", 4)], expecting: [account("A"): .exactly(3), account("B"): .noStream])
         let head = try log.head().position
         try expect(head == 4, "head \(head) after four accepted appends")
-        try expect(try log.version(of: account("B")) == 1, "B was written by a refused batch, or not by an accepted one")
+        try expect(try log.version(of: account("B")) == 1,
+                   "B was written by a refused batch, or not by an accepted one")
     }
 
     static func conflictRefusedWhole(_ log: any EventLogStorage) throws {
@@ -99,7 +104,8 @@ public enum EventLogConformance {
         }
         try expect(error.stream == account("A"), "the conflict names \(String(describing: error.stream)), not A")
         try expect(error.expectedVersion == .exactly(5) && error.actualVersion == 1,
-                   "the conflict says \(String(describing: error.expectedVersion)), found \(String(describing: error.actualVersion))")
+                   "the conflict expects \(String(describing: error.expectedVersion)), "
+                       + "found \(String(describing: error.actualVersion))")
         try expect(try log.head().position == 1, "a refused batch moved the head")
         try expect(try log.version(of: account("B")) == 0, "a refused batch wrote the event before the conflict")
         try expect(try log.event(withID: other.eventID) == nil, "a refused batch's event is found by its id")
@@ -110,9 +116,11 @@ public enum EventLogConformance {
         let event = deposit("A", 100)
         let original = try log.append([event], expecting: [:])
         let retry = try log.append([event], expecting: [account("A"): .noStream])
-        try expect(original.positions == [2] && retry.positions == [2], "original \(original.positions), retry \(retry.positions)")
+        try expect(original.positions == [2] && retry.positions == [2],
+                   "original \(original.positions), retry \(retry.positions)")
         try expect(retry.appendedCount == 0 && retry.headPosition == 2, "the retry wrote: \(retry)")
-        try expect(try log.head().position == 2 && log.version(of: account("A")) == 1, "the retry moved the head or the stream")
+        try expect(try log.head().position == 2 && log.version(of: account("A")) == 1,
+                   "the retry moved the head or the stream")
         let recorded = try log.event(withID: event.eventID)
         try expect(recorded == (try log.events(at: 2..<3).first), "event(withID:) is not the event at its position")
         let twice = deposit("C", 7)
@@ -128,19 +136,23 @@ public enum EventLogConformance {
             try log.append([before, deposit("A", 999, id: id)], expecting: [:])
         }
         try expect(error.position == 1, "the refusal names position \(String(describing: error.position)), not 1")
-        try expect(try log.head().position == 1 && log.event(withID: before.eventID) == nil, "a refused batch wrote something")
+        try expect(try log.head().position == 1 && log.event(withID: before.eventID) == nil,
+                   "a refused batch wrote something")
     }
 
     static func ranges(_ log: any EventLogStorage) throws {
         for amount in 1...10 { try log.append([deposit(amount % 2 == 0 ? "A" : "B", Int64(amount))], expecting: [:]) }
         let positionRanges: [(Range<UInt64>, [UInt64])] = [
-            (3..<7, [3, 4, 5, 6]), (0..<3, [1, 2]), (8..<100, [8, 9, 10]), (5..<5, []), (11..<20, []), (1..<UInt64.max, Array(1...10)),
+            (3..<7, [3, 4, 5, 6]), (0..<3, [1, 2]), (8..<100, [8, 9, 10]), (5..<5, []), (11..<20, []),
+            (1..<UInt64.max, Array(1...10)),
         ]
         for (range, expected) in positionRanges {
             let positions = try log.events(at: range).map(\.position)
             try expect(positions == expected, "events(at: \(range)): positions \(positions), not \(expected)")
         }
-        let versionRanges: [(Range<UInt64>, [UInt64])] = [(2..<4, [2, 3]), (0..<2, [1]), (3..<100, [3, 4, 5]), (6..<9, []), (2..<2, [])]
+        let versionRanges: [(Range<UInt64>, [UInt64])] = [
+            (2..<4, [2, 3]), (0..<2, [1]), (3..<100, [3, 4, 5]), (6..<9, []), (2..<2, []),
+        ]
         for (range, expected) in versionRanges {
             let events = try log.events(in: account("A"), versions: range)
             try expect(events.allSatisfy { $0.stream == account("A") }, "a stream's range holds another stream's event")
@@ -158,10 +170,16 @@ public enum EventLogConformance {
         let events = try log.events(at: 1..<6)
         var lastInStream: [StreamID: ChainHash] = [:]
         for (index, event) in events.enumerated() {
-            try expect(EventJSON.computeHash(of: event) == event.hash, "position \(event.position): its hash is not interchange.md's")
-            try expect(event.previousHash == (index == 0 ? .zero : events[index - 1].hash), "position \(event.position): prevHash")
-            try expect(event.streamPreviousHash == lastInStream[event.stream, default: .zero], "position \(event.position): streamPrevHash")
-            if index > 0 { try expect(event.recordedAt >= events[index - 1].recordedAt, "position \(event.position): recordedAt went back") }
+            try expect(EventJSON.computeHash(of: event) == event.hash,
+                       "position \(event.position): its hash is not interchange.md's")
+            try expect(event.previousHash == (index == 0 ? .zero : events[index - 1].hash),
+                       "position \(event.position): prevHash")
+            try expect(event.streamPreviousHash == lastInStream[event.stream, default: .zero],
+                       "position \(event.position): streamPrevHash")
+            if index > 0 {
+                try expect(event.recordedAt >= events[index - 1].recordedAt,
+                           "position \(event.position): recordedAt went back")
+            }
             lastInStream[event.stream] = event.hash
         }
         try expect(try log.head().hash == events[4].hash, "the head's hash is not the last event's")
@@ -171,15 +189,17 @@ public enum EventLogConformance {
         let valid = deposit("A", 1)
         var reserved = deposit("A", 2)
         reserved.stream = StreamID(category: "hash", id: "A")
-        let batches = [[valid, deposit("", 2)], [valid, reserved], [valid, ProposedEvent(type: "", stream: account("A"),
-                                                                                            occurredAt: valid.occurredAt, data: [:])]]
+        let untyped = ProposedEvent(type: "", stream: account("A"), occurredAt: valid.occurredAt, data: [:])
+        let batches = [[valid, deposit("", 2)], [valid, reserved], [valid, untyped]]
         for batch in batches {
             let error = try refusal(.invalidEvent, "an empty stream id, a reserved category or an empty type") {
                 try log.append(batch, expecting: [:])
             }
-            try expect(error.message.contains("event 2"), "the refusal does not name the batch's event 2: \(error.message)")
+            try expect(error.message.contains("event 2"),
+                       "the refusal does not name the batch's event 2: \(error.message)")
         }
-        try expect(try log.head().position == 0 && log.event(withID: valid.eventID) == nil, "a refused batch wrote its valid event")
+        try expect(try log.head().position == 0 && log.event(withID: valid.eventID) == nil,
+                   "a refused batch wrote its valid event")
     }
 
     static func givenRecordedAt(_ log: any EventLogStorage) throws {
@@ -218,7 +238,8 @@ public enum EventLogConformance {
 
     /// Runs `body`, which must be refused with `code`, and returns the refusal.
     @discardableResult
-    static func refusal(_ code: EventStoreError.Code, _ what: String, _ body: () throws -> Void) throws -> EventStoreError {
+    static func refusal(_ code: EventStoreError.Code, _ what: String,
+                        _ body: () throws -> Void) throws -> EventStoreError {
         do {
             try body()
         } catch let error as EventStoreError {

@@ -17,12 +17,16 @@ struct EventLogConformanceTests {
     @Test func aLogThatIgnoresExpectedVersionsFailsTheChecksOfThem() throws {
         var failed: [String] = []
         for check in EventLogConformance.checks {
-            do { try check.run(on: IgnoringExpectations(EventStore.inMemory())) } catch let failure as ConformanceFailure {
+            do {
+                try check.run(on: IgnoringExpectations(EventStore.inMemory()))
+            } catch let failure as ConformanceFailure {
                 #expect(failure.check == check.name)
                 failed.append(check.name)
             }
         }
-        #expect(failed == EventLogConformance.checks.map(\.name).filter { $0.contains("expected versions") || $0.contains("conflict") })
+        let aboutVersions = EventLogConformance.checks.map(\.name)
+            .filter { $0.contains("expected versions") || $0.contains("conflict") }
+        #expect(failed == aboutVersions)
     }
 }
 

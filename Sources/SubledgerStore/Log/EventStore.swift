@@ -24,6 +24,8 @@ public import Logging
 /// - ``events(in:from:limit:)``
 /// - ``forEachEvent(in:from:chunkSize:_:)``
 /// - ``events(in:occurredFrom:to:limit:)``
+/// - ``events(at:)``
+/// - ``events(in:versions:)``
 /// - ``version(of:)``
 /// - ``head()``
 /// ### Checking
