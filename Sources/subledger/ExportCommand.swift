@@ -1,4 +1,5 @@
 import ArgumentParser
+import SubledgerLedger
 import SubledgerStore
 import SubledgerVerify
 

@@ -29,7 +29,7 @@ struct FullDiskTests {
 
     static func batch(_ number: Int) -> [ProposedEvent] {
         (0..<10).map { index in
-            ProposedEvent(type: "UsageRecorded", stream: .line("+9891200000\(index)"), occurredAt: Timestamp(millisecondsSinceEpoch: 1_735_689_600_000),
+            ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: "+9891200000\(index)"), occurredAt: Timestamp(millisecondsSinceEpoch: 1_735_689_600_000),
                           data: ["amount": .integer(Int64(number * 10 + index + 1)), "description": .string(String(repeating: "d", count: 2000))])
         }
     }

@@ -18,8 +18,8 @@ struct MigrateCommandTests {
         guard case .string(let type)? = object["type"], case .string(let time)? = object["occurredAt"],
               case .object(let data)? = object["data"] else { throw SandboxError("not a fact: \(line)") }
         let stream: StreamID
-        if case .string(let number)? = object["line"] { stream = .line(number) } else if case .string(let id)? = object["subscriber"] {
-            stream = .subscriber(id)
+        if case .string(let number)? = object["line"] { stream = StreamID(category: "line", id: number) } else if case .string(let id)? = object["subscriber"] {
+            stream = StreamID(category: "subscriber", id: id)
         } else { throw SandboxError("no stream: \(line)") }
         return ProposedEvent(type: type, stream: stream, occurredAt: try Timestamp(rfc3339: time), data: data)
     }
@@ -171,7 +171,7 @@ struct MigrateCommandTests {
         let sandbox = try Sandbox()
         let old = sandbox.folder + "/old"
         var events = try Self.facts.map(Self.proposedEvent)
-        events.insert(ProposedEvent(type: "UsageRecorded", stream: .line(WorkedExample.line), occurredAt: events[6].occurredAt,
+        events.insert(ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line), occurredAt: events[6].occurredAt,
                                     data: ["description": .string("no amount")]), at: 7)
         try Self.format1Store(at: old, events)
         let new = sandbox.folder + "/new"
@@ -200,7 +200,7 @@ struct MigrateCommandTests {
         let start = events[2].occurredAt.millisecondsSinceEpoch
         for index in 0..<4200 {
             let data: JSONObject = ["amount": .integer(Int64(index + 1)), "description": .string("usage \(index)")]
-            events.append(ProposedEvent(type: "UsageRecorded", stream: .line(WorkedExample.line),
+            events.append(ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line),
                                         occurredAt: Timestamp(millisecondsSinceEpoch: start + Int64(index) * 1000), data: data))
         }
         events[4150].data = ["amount": .integer(-5), "description": .string("negative")]
@@ -239,7 +239,7 @@ struct MigrateCommandTests {
             let line = index % 3 == 0 ? "+989121234567" : WorkedExample.line
             let data: JSONObject = ["amount": .integer(Int64(index + 1)), "description": .string("usage \(index)")]
             let occurredAt = Timestamp(millisecondsSinceEpoch: start + Int64(index) * 1000)
-            events.append(ProposedEvent(type: "UsageRecorded", stream: .line(line), occurredAt: occurredAt, data: data))
+            events.append(ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: line), occurredAt: occurredAt, data: data))
         }
         let recorded = try Self.format1Store(at: old, events)
         let result = try sandbox.subledger("migrate", old, new, "--json")

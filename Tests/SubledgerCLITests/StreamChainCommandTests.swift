@@ -141,7 +141,7 @@ struct StreamChainCommandTests {
         let sandbox = try Sandbox()
         do {
             let store = try EventStore.creatingFormat1ForTesting(at: sandbox.store)
-            try store.append([ProposedEvent(type: "UsageRecorded", stream: .line(WorkedExample.line), occurredAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+            try store.append([ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line), occurredAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
                                             data: ["amount": .integer(1), "description": .string("x")])])
         }
         let input = try sandbox.file("in.jsonl", WorkedExample.lines[0] + "\n")

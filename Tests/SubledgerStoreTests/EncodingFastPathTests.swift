@@ -232,13 +232,18 @@ struct EncodingFastPathTests {
         }
     }
 
-    /// The two categories placed without comparing bytes are placed where the search
-    /// puts them, in every key list an event is written with (issue 10 added one).
-    @Test func theFastCategoryIndexesAgreeWithTheSearchInEveryKeyList() {
-        for (keys, includeHashes) in EventJSON.allKeyLists {
-            for category in ["line", "subscriber"] {
-                #expect(EventJSON.categoryIndex(category, in: keys, includeHashes: includeHashes)
-                        == EventJSON.searchCategoryIndex(category, in: keys), "\(category) in \(keys.count) keys")
+    /// The category's member is placed where sorting puts it, in every key list an event is
+    /// written with (issue 10 added one), for the ledger's categories and for categories
+    /// that share their first bytes with a key (issue 12, item 3: no category is special).
+    @Test func theCategoryIndexIsWhereSortingPutsTheCategoryInEveryKeyList() {
+        let categories = ["line", "subscriber", "policy", "a", "d", "dat", "datb", "e", "eventIc", "eventIe", "h", "has", "hasi",
+                          "hashes", "m", "metadat", "metadatb", "o", "p", "pos", "position0", "prev", "prevHash0", "r", "s", "stream",
+                          "streamPrevHash0", "streamQ", "streamVersion0", "streamZ", "t", "typ", "typf", "types", "u", "zz", "\u{1F600}"]
+        for keys in EventJSON.allKeyLists {
+            let names = keys.map { key in String(decoding: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), as: UTF8.self) }
+            for category in categories {
+                let sorted = (names + [category]).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                #expect(EventJSON.categoryIndex(category, in: keys) == sorted.firstIndex(of: category), "\(category) in \(keys.count) keys")
             }
         }
     }

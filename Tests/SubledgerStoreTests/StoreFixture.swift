@@ -64,3 +64,10 @@ func paymentEvent(_ line: String, amount: Int64, at time: String = "2024-03-01T1
         metadata: ["actor": "test"]
     )
 }
+
+/// Streams for the store's tests, named as the ledger names them: the store itself knows
+/// no category (issue 12, item 3), so its tests name their own.
+extension StreamID {
+    static func line(_ number: String) -> StreamID { StreamID(category: "line", id: number) }
+    static func subscriber(_ id: String) -> StreamID { StreamID(category: "subscriber", id: id) }
+}

@@ -8,7 +8,8 @@ public struct ExportedEventError: Error, Hashable, Sendable, CustomStringConvert
 }
 
 extension EventJSON {
-    /// The fields every exported event has; the one other string field names its stream.
+    /// The fields every exported event has; the one other string field names its stream
+    /// (``StreamID/reservedCategories``).
     static let exportedFields: Set<String> = [
         "type", "occurredAt", "data", "metadata", "position", "streamVersion", "recordedAt", "eventId", "prevHash", "hash",
         "streamPrevHash",
@@ -40,10 +41,7 @@ extension EventJSON {
             }
             return hash
         }
-        let streamFields = object.members.filter { !exportedFields.contains($0.key) }
-        guard streamFields.count == 1, case .string(let streamID) = streamFields[0].value else {
-            throw ExportedEventError(field: "line", reason: "exactly one stream field (line, subscriber, policy) with a string value is required")
-        }
+        let stream = try streamMember(of: object)
         guard case .object(let data)? = object["data"] else { throw ExportedEventError(field: "data", reason: "must be an object") }
         var metadata: [String: String] = [:]
         if let value = object["metadata"] {
@@ -58,10 +56,29 @@ extension EventJSON {
         guard let eventID = EventID(try string("eventId")) else { throw ExportedEventError(field: "eventId", reason: "must be a UUID") }
         return RecordedEvent(
             position: try count("position"), streamVersion: try count("streamVersion"), recordedAt: try time("recordedAt"),
-            eventID: eventID, type: try string("type"), stream: StreamID(category: streamFields[0].key, id: streamID),
+            eventID: eventID, type: try string("type"), stream: stream,
             occurredAt: try time("occurredAt"), data: data, metadata: metadata,
             previousHash: try hash("prevHash"), hash: try hash("hash"),
             streamPreviousHash: object["streamPrevHash"] == nil ? nil : try hash("streamPrevHash")
         )
+    }
+
+    /// The stream of an exported event: its one member that is not one of
+    /// ``exportedFields``, whose name is the category and whose string value the id. The
+    /// error names that member (the store knows no category by name: issue 12, item 3), or
+    /// `stream` when there is none.
+    private static func streamMember(of object: JSONObject) throws(ExportedEventError) -> StreamID {
+        let streamFields = object.members.filter { !exportedFields.contains($0.key) }
+        guard let member = streamFields.first else {
+            throw ExportedEventError(field: "stream", reason: "missing: one member besides the event's fields must name its stream")
+        }
+        guard streamFields.count == 1 else {
+            let names = streamFields.map(\.key).joined(separator: ", ")
+            throw ExportedEventError(field: member.key, reason: "exactly one member may name the stream, not \(streamFields.count) (\(names))")
+        }
+        guard case .string(let id) = member.value else {
+            throw ExportedEventError(field: member.key, reason: "the stream's id must be a string, not \(member.value.typeName)")
+        }
+        return StreamID(category: member.key, id: id)
     }
 }

@@ -24,6 +24,8 @@ public import Logging
 /// - ``events(in:from:limit:)``
 /// - ``forEachEvent(in:from:chunkSize:_:)``
 /// - ``events(in:occurredFrom:to:limit:)``
+/// - ``events(at:)``
+/// - ``events(in:versions:)``
 /// - ``version(of:)``
 /// - ``head()``
 /// ### Checking
@@ -307,17 +309,14 @@ public struct VerificationReport: Hashable, Sendable {
     public var isValid: Bool { firstBadPosition == nil }
 }
 
-/// The log's operations, whatever its backend.
-protocol EventLogProtocol: EventLogProofs, PersonalDataLog, Sendable {
-    func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion]) throws -> AppendResult
+/// The log's operations, whatever its backend: the public seam (``EventLogStorage``: append,
+/// ranges, versions, head) and what the store does beside it.
+protocol EventLogProtocol: EventLogStorage, EventLogProofs, PersonalDataLog, Sendable {
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
     func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws -> [RecordedEvent]
     func forEachEvent(from position: UInt64, chunkSize: Int, verifyingHashes: Bool, _ body: (RecordedEvent) throws -> Void) throws
     func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent]
     func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws -> [RecordedEvent]
-    func version(of stream: StreamID) throws -> UInt64
-    func event(withID id: EventID) throws -> RecordedEvent?
-    func head() throws -> (position: UInt64, hash: ChainHash)
     func verify() throws -> VerificationReport
     func corrupt(position: UInt64, byteOffset: Int, mask: UInt8) throws
     func stampFormat(_ version: UInt64) throws

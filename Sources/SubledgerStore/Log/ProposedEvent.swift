@@ -111,4 +111,11 @@ public struct AppendResult: Hashable, Sendable {
     public var appendedCount: Int
     /// The log's last position after the append.
     public var headPosition: UInt64
+
+    /// What a backend of the log (``EventLogStorage``) answers an append with.
+    public init(positions: [UInt64], appendedCount: Int, headPosition: UInt64) {
+        self.positions = positions
+        self.appendedCount = appendedCount
+        self.headPosition = headPosition
+    }
 }

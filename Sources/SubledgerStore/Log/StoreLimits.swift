@@ -124,8 +124,9 @@ public enum StoreLimits {
     }
 
     /// Why `event` cannot be stored, naming the field and the bound; `nil` when it can.
-    /// The record and export-line sizes are checked as the event is encoded.
-    static func problem(of event: ProposedEvent) -> String? {
+    /// The record and export-line sizes are checked as the event is encoded. Public for a
+    /// backend of the log (``EventLogStorage``) to refuse what LMDB and memory refuse.
+    public static func problem(of event: ProposedEvent) -> String? {
         if let problem = event.stream.problem { return problem }
         if event.type.isEmpty || event.type.utf8.count > typeBytes {
             return "the type is empty or longer than \(typeBytes) bytes (StoreLimits.typeBytes)"

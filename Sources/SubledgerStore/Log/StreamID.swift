@@ -1,10 +1,18 @@
-/// A stream of the log: the events of one line or of one subscriber.
+/// A stream of the log: a kind of stream (its category) and an id within it.
 ///
-/// The store is domain-agnostic: `category` is the JSON field that names the stream in
-/// the interchange format (`line` or `subscriber`), `id` its value (an E.164 number, a
-/// subscriber id).
+/// The store is domain-agnostic (issue 12, item 3): it knows streams by category and id and
+/// names no category itself; the ledger names its kinds (`line`, `subscriber`, `policy`:
+/// `StreamID.line(_:)` and the others are the ledger's). `category` is the JSON member that
+/// names the stream in an event of the interchange format, `id` that member's value.
+///
+/// Which categories a stream may have (``problem``, checked on every append): 1 to
+/// ``maximumCategoryBytes`` UTF-8 bytes, no NUL (the indexes' keys end it with one), and
+/// none of ``reservedCategories``, the members every exported event has beside its stream's
+/// (`type`, `data`, `hash`, ...): the export line would hold a duplicate key. Where the
+/// category's member falls among the others in the canonical JSON follows from its bytes
+/// alone (``EventJSON``), so any allowed category hashes as interchange.md says.
 public struct StreamID: Hashable, Sendable, CustomStringConvertible {
-    /// The field that names the stream in the interchange format, such as `line`.
+    /// The member that names the stream in the interchange format, such as `line`.
     public var category: String
     /// The stream's id within its category, such as `+989121234567`.
     public var id: String
@@ -19,10 +27,9 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
         self.id = id
     }
 
-    /// A line's stream.
-    public static func line(_ number: String) -> StreamID { StreamID(category: "line", id: number) }
-    /// A subscriber's stream.
-    public static func subscriber(_ id: String) -> StreamID { StreamID(category: "subscriber", id: id) }
+    /// The names no category may have: the members of every exported event other than
+    /// its stream's (interchange.md), in whichever format.
+    public static var reservedCategories: Set<String> { EventJSON.exportedFields }
 
     public var description: String { "\(category) \(id)" }
 
@@ -35,7 +42,7 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
             return "the stream category \"\(category)\" is empty, longer than \(StreamID.maximumCategoryBytes) bytes (StoreLimits.streamCategoryBytes) or contains NUL"
         }
         // The category is a member of the export line beside these: one of them would be a duplicate key.
-        if EventJSON.exportedFields.contains(category) {
+        if StreamID.reservedCategories.contains(category) {
             return "the stream category \"\(category)\" is a field of every exported event: an export could not be read back"
         }
         return nil
