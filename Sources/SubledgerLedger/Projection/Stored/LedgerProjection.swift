@@ -98,12 +98,13 @@ struct LedgerProjectionFold {
         switch fact.stream {
         case .subscriber(let id):
             try loadSubscriber(id, load: load)
-            let state = try SubscriberState.evolve(subscribers[id]?.state, fact.fact)
+            let state = try SubscriberState.checkedEvolve(subscribers[id]?.state, fact.fact)
             subscribers[id] = Entry(state: state, version: fact.streamVersion)
         case .line(let number):
             try loadLine(number, load: load)
             // Folded where it lies in the dictionary: the line's arrays are not copied.
-            try LineState.evolve(&lines[number, default: Entry()].state, fact.fact, position: fact.position)
+            try LineState.admit(fact.fact, to: lines[number]?.state, position: fact.position)
+            LineState.evolve(&lines[number, default: Entry()].state, fact.fact, position: fact.position)
             lines[number, default: Entry()].version = fact.streamVersion
             if case .lineActivated(let activated) = fact.event {
                 try loadSubscriber(activated.subscriberID, load: load)
