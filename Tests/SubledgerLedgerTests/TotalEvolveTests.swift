@@ -1,6 +1,7 @@
 import Testing
 import SubledgerLedger
 import SubledgerStore
+import SubledgerStoreTesting
 
 /// Issue 12, item 2: `evolve` is total and pure; the refusals are admission's
 /// (`LineState.admit`, `SubscriberState.admit`), run once by the ledger's validation.
@@ -97,6 +98,21 @@ struct TotalEvolveTests {
         #expect(refusal?.field == "line")
         #expect(refusal?.reason.contains("does not exist yet") == true)
         #expect(LineState.evolve(nil, usage, position: 0) == nil)
+    }
+
+    /// Step 2: the stored projection folds with the total `evolve`; it no longer judges a fact
+    /// again inside the write transaction. A fact appended below the ledger (no admission)
+    /// is stored, and a read of the line's history, which admits as it folds, reports it.
+    @Test("given a reversal of no payment appended below the ledger, when the projection folds it, then the append succeeds and the history's fold refuses it, naming the payment")
+    func theStoredProjectionFoldsWithoutJudgingAgain() throws {
+        let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-06-01T00:00:00Z")))
+        try ledger.record(Given.mobileLine())
+        let reversal = LedgerFact.on("2024-02-01T00:00:00Z", .paymentReversed(PaymentReversed(paymentID: "P-none")))
+        _ = try ledger.store.append([reversal.proposedEvent()])
+        #expect(try ledger.store.head().position == 4)
+        #expect(try ledger.status(of: Given.number).debt == 0)
+        let refused = #expect(throws: LedgerError.self) { try ledger.state(of: Given.number, view: .init(knownAt: .maximum)) }
+        #expect(refused.map { String(describing: $0) }?.contains("no payment P-none on line \(Given.number)") == true)
     }
 }
 
