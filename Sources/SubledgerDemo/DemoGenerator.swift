@@ -114,7 +114,7 @@ package enum DemoGenerator: Sendable {
                        metadata: ["actor": "kyc"], recordedAt: verifiedAt.adding(milliseconds: 700)),
         ]
         var owner: SubscriberState?
-        for fact in facts { owner = try? SubscriberState.evolve(owner, fact) }
+        for fact in facts { owner = try? SubscriberState.checkedEvolve(owner, fact) }
         return (facts, owner ?? SubscriberState(registration: registration, at: registeredAt))
     }
 

@@ -664,9 +664,9 @@ struct DemoLineSimulator {
         fact.recordedAt = Timestamp(millisecondsSinceEpoch: recorded)
         do {
             if case .subscriber = fact.stream {
-                owner = try SubscriberState.evolve(owner, fact)
+                owner = try SubscriberState.checkedEvolve(owner, fact)
             } else {
-                state = try LineState.evolve(state, fact, position: UInt64(facts.count + 1))
+                state = try LineState.checkedEvolve(state, fact, position: UInt64(facts.count + 1))
             }
             facts.append(fact)
         } catch {

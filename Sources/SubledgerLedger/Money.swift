@@ -30,6 +30,22 @@ public enum RialArithmetic: Sendable {
         return product
     }
 
+    /// `lhs + rhs`, held at the nearest bound of `Int64` when it would leave 64 bits: the
+    /// total fold (``LineState/evolve(_:_:position:)``) adds so, for an event the admission
+    /// check would have refused, rather than trap (validation reports the overflow).
+    public static func saturatingAdd(_ lhs: Rials, _ rhs: Rials) -> Rials {
+        let (sum, overflow) = lhs.addingReportingOverflow(rhs)
+        guard overflow else { return sum }
+        return rhs < 0 ? .min : .max
+    }
+
+    /// `lhs - rhs`, held at the nearest bound of `Int64` when it would leave 64 bits.
+    public static func saturatingSubtract(_ lhs: Rials, _ rhs: Rials) -> Rials {
+        let (difference, overflow) = lhs.subtractingReportingOverflow(rhs)
+        guard overflow else { return difference }
+        return rhs < 0 ? .max : .min
+    }
+
     /// The sum of `amounts`, or ``Overflow`` when it leaves 64 bits.
     public static func sum(_ amounts: some Sequence<Rials>) throws(Overflow) -> Rials {
         var total: Rials = 0

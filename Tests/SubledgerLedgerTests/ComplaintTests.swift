@@ -73,15 +73,15 @@ struct ComplaintTests {
 
     @Test func CMP1_aSecondComplaintWithTheSameIdASecondAnswerAndAnAnswerToNoComplaintAreRefused() {
         let line = Given(Given.mobileLine() + [Self.filed()]).line
-        let again = #expect(throws: FactError.self) { try LineState.evolve(line, Self.filed(), position: 5) }
+        let again = #expect(throws: FactError.self) { try LineState.checkedEvolve(line, Self.filed(), position: 5) }
         #expect(again?.field == "data.complaintId")
         let unknown = #expect(throws: FactError.self) {
-            try LineState.evolve(line, Self.answered("C-9", at: "2024-02-01T08:00:00Z"), position: 5)
+            try LineState.checkedEvolve(line, Self.answered("C-9", at: "2024-02-01T08:00:00Z"), position: 5)
         }
         #expect(unknown?.field == "data.complaintId" && unknown?.reason.contains("no complaint C-9") == true)
         let answeredLine = Given(Given.mobileLine() + [Self.filed(), Self.answered(at: "2024-02-01T08:00:00Z")]).line
         let second = #expect(throws: FactError.self) {
-            try LineState.evolve(answeredLine, Self.answered(.partial, at: "2024-02-02T08:00:00Z"), position: 6)
+            try LineState.checkedEvolve(answeredLine, Self.answered(.partial, at: "2024-02-02T08:00:00Z"), position: 6)
         }
         #expect(second?.field == "data.complaintId" && second?.reason.contains("second answer") == true)
     }
@@ -89,15 +89,15 @@ struct ComplaintTests {
     @Test func CMP1_anAnswerBeforeItsComplaintAndAPositionNotBeforeTheComplaintAreRefused() {
         let line = Given(Given.mobileLine() + [Self.filed()]).line
         let early = #expect(throws: FactError.self) {
-            try LineState.evolve(line, Self.answered(at: "2024-01-30T14:29:59Z"), position: 5)
+            try LineState.checkedEvolve(line, Self.answered(at: "2024-01-30T14:29:59Z"), position: 5)
         }
         #expect(early?.field == "occurredAt")
         // One second later: at the filing itself, the answer is a fact.
-        #expect(throws: Never.self) { try LineState.evolve(line, Self.answered(at: Self.filedAt), position: 5) }
+        #expect(throws: Never.self) { try LineState.checkedEvolve(line, Self.answered(at: Self.filedAt), position: 5) }
         let base = Given(Given.mobileLine()).line
-        let itself = #expect(throws: FactError.self) { try LineState.evolve(base, Self.filed(position: 4), position: 4) }
+        let itself = #expect(throws: FactError.self) { try LineState.checkedEvolve(base, Self.filed(position: 4), position: 4) }
         #expect(itself?.field == "data.position")
-        #expect(throws: Never.self) { try LineState.evolve(base, Self.filed(position: 3), position: 4) }
+        #expect(throws: Never.self) { try LineState.checkedEvolve(base, Self.filed(position: 3), position: 4) }
     }
 
     @Test func CMP1_aComplaintOrAnAnswerRecordedAfterALaterFactTakesItsPlaceInTheOrderOfOccurrence() throws {
@@ -106,7 +106,7 @@ struct ComplaintTests {
         #expect(late.complaint("C-1")?.isAnswered == true && late.foldedOutOfOrder)
         // A late cut is still refused: only facts that change no other may come late.
         let cut = LedgerFact.on("2024-02-01T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .kyc, debtLine: nil)))
-        #expect(throws: FactError.self) { try LineState.evolve(Given(Given.mobileLine() + [usage]).line, cut, position: 5) }
+        #expect(throws: FactError.self) { try LineState.checkedEvolve(Given(Given.mobileLine() + [usage]).line, cut, position: 5) }
     }
 
     // MARK: Recording: the position names an earlier event of the same line

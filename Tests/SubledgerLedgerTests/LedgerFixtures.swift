@@ -39,14 +39,14 @@ struct Given {
     var line: LineState {
         var state: LineState?
         for (index, fact) in facts.enumerated() where { if case .line = fact.stream { true } else { false } }() {
-            state = try! LineState.evolve(state, fact, position: UInt64(index + 1))
+            state = try! LineState.checkedEvolve(state, fact, position: UInt64(index + 1))
         }
         return state!
     }
 
     var subscriber: SubscriberState? {
         var state: SubscriberState?
-        for fact in facts { if case .subscriber = fact.stream { state = try! SubscriberState.evolve(state, fact.fact) } }
+        for fact in facts { if case .subscriber = fact.stream { state = try! SubscriberState.checkedEvolve(state, fact.fact) } }
         return state
     }
 

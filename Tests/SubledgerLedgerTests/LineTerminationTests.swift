@@ -79,7 +79,7 @@ struct LineTerminationTests {
         let line = Given(Self.terminated() + [again]).line
         #expect(line.status == .active && line.subscriberID == "S-2" && line.terminatedAt == nil)
         // A second activation of an active line is still bad input.
-        #expect(throws: FactError.self) { try LineState.evolve(Given(Given.mobileLine()).line, again, position: 4) }
+        #expect(throws: FactError.self) { try LineState.checkedEvolve(Given(Given.mobileLine()).line, again, position: 4) }
     }
 
     /// A ledger of S-1 with `lines`: each a number and the fact that ends it (nil: active).

@@ -52,7 +52,7 @@ struct PropertyTests {
         var charges: Rials = 0
         var payments: Rials = 0
         for (index, fact) in facts.enumerated() {
-            if case .line = fact.stream { line = try! LineState.evolve(line, fact, position: UInt64(index)) } else { continue }
+            if case .line = fact.stream { line = try! LineState.checkedEvolve(line, fact, position: UInt64(index)) } else { continue }
             switch fact.event {
             case .usageRecorded(let usageRecorded): charges += usageRecorded.amount
             case .lateFeeCharged(let lateFeeCharged): charges += lateFeeCharged.amount

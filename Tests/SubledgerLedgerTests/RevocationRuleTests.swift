@@ -170,7 +170,7 @@ struct GeneralRuleTests {
         let activation = LedgerFact.on("2024-01-01T08:00:00Z", .lineActivated(LineActivated(subscriberID: "S-1", service: .mobile, plan: .noDeposit,
                                                                                                connectionFee: 0, vanityPremium: 0)))
         var subscriber: SubscriberState?
-        for fact in unverified { subscriber = try? SubscriberState.evolve(subscriber, fact) }
+        for fact in unverified { subscriber = try? SubscriberState.checkedEvolve(subscriber, fact) }
         let refused = Rulebook.judge(activation, context: RuleContext(line: nil, subscriber: subscriber, editions: .builtIn, calendar: .standard))
         #expect(refused.contains { $0.rule == "KYC-1" && $0.isForbidden })
         let verified = Given(Given.mobileLine()).subscriber

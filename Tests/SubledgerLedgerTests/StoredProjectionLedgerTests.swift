@@ -37,7 +37,7 @@ struct StoredProjectionLedgerTests {
             let subscriber = try ledger.subscriber(id)
             #expect(subscriber.lines == lines, "subscriber \(id)", sourceLocation: sourceLocation)
             var folded: SubscriberState?
-            for recorded in try ledger.store.events(in: .subscriber(id)) { folded = try SubscriberState.evolve(folded, RecordedFact(recorded).fact) }
+            for recorded in try ledger.store.events(in: .subscriber(id)) { folded = try SubscriberState.checkedEvolve(folded, RecordedFact(recorded).fact) }
             folded?.lines = lines
             #expect(subscriber == folded, "subscriber \(id)", sourceLocation: sourceLocation)
         }

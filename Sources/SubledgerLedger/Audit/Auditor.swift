@@ -24,7 +24,7 @@ public enum Auditor: Sendable {
                                       lateFactsMatter: lateFactsMatter, editions: knownByTime, calendar: calendar)
             }
             // The fold moves on after the judgement, in place (the state is not copied).
-            running = try LineState.evolve(consume running, action.fact, position: action.position)
+            running = try LineState.checkedEvolve(consume running, action.fact, position: action.position)
         }
         return findings
     }
@@ -92,7 +92,7 @@ public enum Auditor: Sendable {
                                    countingLateFacts: Bool) throws(FactError) -> SubscriberState? {
         var subscriber: SubscriberState?
         for fact in history.subscriberFacts where fact.position < action.position || countingLateFacts {
-            if fact.occurredAt <= action.occurredAt { subscriber = try SubscriberState.evolve(subscriber, fact.fact) }
+            if fact.occurredAt <= action.occurredAt { subscriber = try SubscriberState.checkedEvolve(subscriber, fact.fact) }
         }
         return subscriber
     }

@@ -32,7 +32,7 @@ public enum Decider: Sendable {
             fact.metadata.merge(RuleJudgement.metadata(of: judgements)) { _, judged in judged }
             fact.metadata["policyEdition"] = edition.id
             do {
-                state = try LineState.evolve(consume state, fact, position: 0)
+                state = try LineState.checkedEvolve(consume state, fact, position: 0)
             } catch {
                 return .failure(RuleViolation(RuleJudgement(rule: "POL-2", edition: edition.id, verdict: .forbidden,
                                                             reason: "the action cannot be recorded: \(error)")))

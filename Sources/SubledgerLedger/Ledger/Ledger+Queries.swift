@@ -156,7 +156,7 @@ extension Ledger {
         }
         var state: SubscriberState?
         do {
-            for fact in try recordedFacts(of: .subscriber(id)) { state = try SubscriberState.evolve(state, fact.fact) }
+            for fact in try recordedFacts(of: .subscriber(id)) { state = try SubscriberState.checkedEvolve(state, fact.fact) }
         } catch let error as FactError {
             throw LedgerError(.badFact(error))
         } catch let error as LedgerError {

@@ -37,7 +37,7 @@ extension Ledger {
                 case .line(let number): loaded.lines[number] = try LineHistory.fold(facts)
                 case .subscriber(let id):
                     var state: SubscriberState?
-                    for fact in facts { state = try SubscriberState.evolve(state, fact.fact) }
+                    for fact in facts { state = try SubscriberState.checkedEvolve(state, fact.fact) }
                     loaded.subscribers[id] = state
                 }
             } catch {
@@ -159,7 +159,9 @@ extension Ledger {
             try FactCheck.occurredAt(fact.occurredAt, notAfter: clock.now())
             switch fact.stream {
             case .subscriber(let id):
-                loaded.subscribers[id] = try SubscriberState.evolve(loaded.subscribers[id] ?? nil, fact)
+                let state = loaded.subscribers[id] ?? nil
+                try SubscriberState.admit(fact, to: state)
+                loaded.subscribers[id] = SubscriberState.evolve(state, fact)
             case .policy:
                 guard case .policyEditionAdopted(let adopted) = fact.event else { throw FactCheck.wrongStream(fact.event.type) }
                 let known = try loaded.editions ?? knownEditions()
@@ -173,10 +175,13 @@ extension Ledger {
                     try checkComplaintPosition(about, line: number, in: &loaded)
                 }
                 try check(&fact, index: index, line: number, in: loaded, judging: judging)
+                // Admission (issue 12 item 2): the one place the line's state refuses a fact;
+                // the fold after it is total.
+                try LineState.admit(fact, to: loaded.lines[number] ?? nil, position: 0)
                 // Fold in place: the dictionary gives its copy up, so the line's arrays are not
-                // copied at every fact. (After an error the caller abandons `loaded`.)
+                // copied at every fact.
                 let state = loaded.lines.removeValue(forKey: number) ?? nil
-                loaded.lines[number] = try LineState.evolve(consume state, fact, position: 0)
+                loaded.lines[number] = LineState.evolve(consume state, fact, position: 0)
                 if let position = fact.assigned?.position { loaded.eventLines[position] = number }
             }
         } catch let error as FactError {

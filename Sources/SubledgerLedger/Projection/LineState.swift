@@ -141,26 +141,27 @@ public struct LineState: Hashable, Sendable {
         statusSince = time
     }
 
-    // The figures below are sums and differences of the running totals. They cannot
-    // overflow: the fold refuses any event after which a total would leave 64 bits or turn
-    // negative (`checkTotals`), and a stored state is checked the same way when it is read.
-    // A difference of two totals in 0...Int64.max always fits.
+    // The figures below are sums and differences of the running totals. For a state of
+    // admitted facts they are exact: admission (`LineState.admit`) refuses any event after
+    // which a total would leave 64 bits or turn negative, and a stored state is checked the
+    // same way when it is read (a difference of two totals in 0...Int64.max always fits).
+    // They saturate rather than trap so that the total fold stays total on any fact.
 
     /// The charges the rules allow: usage + reconnection fees (THR-2). A late fee is
     /// recorded and reported (``lateFees``) but never counts toward the debt, the overdue
     /// amount or the netting (GEN-2).
-    public var charges: Rials { usage + reconnectionFees }
+    public var charges: Rials { RialArithmetic.saturatingAdd(usage, reconnectionFees) }
     /// Every charge recorded, late fees included: what invoices may bill.
-    public var recordedCharges: Rials { usage + reconnectionFees + lateFees }
+    public var recordedCharges: Rials { RialArithmetic.saturatingAdd(charges, lateFees) }
     /// Payments received − payments reversed (never negative: only a received payment is reversed).
-    public var payments: Rials { paymentsReceived - paymentsReversed }
+    public var payments: Rials { RialArithmetic.saturatingSubtract(paymentsReceived, paymentsReversed) }
     /// max(0, charges − payments): the unpaid usage of THR-2.
-    public var debt: Rials { max(0, charges - payments) }
+    public var debt: Rials { max(0, RialArithmetic.saturatingSubtract(charges, payments)) }
     /// max(0, payments − charges).
-    public var credit: Rials { max(0, payments - charges) }
+    public var credit: Rials { max(0, RialArithmetic.saturatingSubtract(payments, charges)) }
     /// Charges recorded but not yet billed by an invoice (never negative: an invoice bills at
     /// most these).
-    public var unbilled: Rials { recordedCharges - billed }
+    public var unbilled: Rials { RialArithmetic.saturatingSubtract(recordedCharges, billed) }
     /// Whether the number is a vanity number (PLAN-3).
     public var isVanity: Bool { vanityPremium > 0 }
 

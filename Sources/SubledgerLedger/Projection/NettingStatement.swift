@@ -7,7 +7,7 @@ public struct NettingStatement: Hashable, Sendable {
         public var guarantee: Rials
         public var subscriptionValue: Rials
 
-        /// Fits in 64 bits: the fold keeps the line's netting credits within them (`checkTotals`).
+        /// Fits in 64 bits: admission keeps the line's netting credits within them (`LineState.admit`).
         public var total: Rials { auctionProceeds + deposit + guarantee + subscriptionValue }
     }
 

@@ -58,8 +58,11 @@ public struct SubscriberState: Hashable, Sendable {
         registration.kind == .legalEntity && !registration.governmental
     }
 
-    /// Folds one event of this subscriber's stream.
-    public static func evolve(_ state: SubscriberState?, _ fact: LedgerFact) throws(FactError) -> SubscriberState {
+    /// Refuses `fact` when it cannot be folded into `state` (admission, issue 12 item 2: the
+    /// checks the ledger's validation runs once, before the total ``evolve(_:_:)``): a second
+    /// registration, an event of a subscriber not registered, an id that differs from the
+    /// stream's, a line's event.
+    public static func admit(_ fact: LedgerFact, to state: SubscriberState?) throws(FactError) {
         guard case .subscriber(let id) = fact.stream else {
             throw FactError(field: "subscriber", reason: "\(fact.event.type.rawValue) belongs to a subscriber stream")
         }
@@ -69,22 +72,46 @@ public struct SubscriberState: Hashable, Sendable {
             guard registration.subscriberID == id else {
                 throw FactError(field: "data.subscriberId", reason: "\(registration.subscriberID) differs from the stream's subscriber \(id)")
             }
+        case .identityVerified:
+            guard state != nil else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
+        case .personalDataErased(let erased):
+            guard state != nil else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
+            guard erased.subscriberID == id else {
+                throw FactError(field: "data.subscriberId", reason: "\(erased.subscriberID) differs from the stream's subscriber \(id)")
+            }
+        default:
+            throw FactError(field: "type", reason: "\(fact.event.type.rawValue) belongs to a line stream")
+        }
+    }
+
+    /// ``admit(_:to:)`` then ``evolve(_:_:)``: the checked fold of a history read from the store.
+    public static func checkedEvolve(_ state: SubscriberState?, _ fact: LedgerFact) throws(FactError) -> SubscriberState {
+        try admit(fact, to: state)
+        guard let next = evolve(state, fact) else { preconditionFailure("an admitted fact of \(fact.stream) left no subscriber") }
+        return next
+    }
+
+    /// Folds one event of this subscriber's stream: total, it never refuses (the refusals are
+    /// ``admit(_:to:)``'s). A fact admission refuses is folded without trapping: a fact of
+    /// another stream, or of a subscriber not registered, leaves `state` unchanged; a second
+    /// registration replaces the first.
+    public static func evolve(_ state: SubscriberState?, _ fact: LedgerFact) -> SubscriberState? {
+        guard case .subscriber = fact.stream else { return state }
+        switch fact.event {
+        case .subscriberRegistered(let registration):
             return SubscriberState(registration: registration, at: fact.occurredAt)
         case .identityVerified(let identityVerified):
-            guard var next = state else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
+            guard var next = state else { return nil }
             next.verifiedAt = next.verifiedAt ?? fact.occurredAt
             next.lastVerifiedAt = max(next.lastVerifiedAt ?? fact.occurredAt, fact.occurredAt)
             next.documents += identityVerified.documents
             return next
-        case .personalDataErased(let erased):
-            guard var next = state else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
-            guard erased.subscriberID == id else {
-                throw FactError(field: "data.subscriberId", reason: "\(erased.subscriberID) differs from the stream's subscriber \(id)")
-            }
+        case .personalDataErased:
+            guard var next = state else { return nil }
             next.erasedAt = next.erasedAt ?? fact.occurredAt
             return next
         default:
-            throw FactError(field: "type", reason: "\(fact.event.type.rawValue) belongs to a line stream")
+            return state
         }
     }
 }

@@ -115,7 +115,7 @@ public struct LineReplay: Sendable {
         var cutTracker = CutSpan.Tracker()
         for fact in LineHistory.occurrenceOrder(visible.facts) {
             let before = state?.status
-            state = try LineState.evolve(consume state, fact.fact, position: fact.position)
+            state = try LineState.checkedEvolve(consume state, fact.fact, position: fact.position)
             cutTracker.observe(fact, from: before, to: state?.status, calendar: calendar)
             if let after = state { stateAfter[fact.position] = StateAfter(line: after, at: fact.occurredAt, editions: editions) }
         }

@@ -94,16 +94,20 @@ struct LedgerProjectionFold {
         try apply(try RecordedFact(recorded), load: load)
     }
 
+    /// Folds one recorded fact with the total `evolve` (issue 12 item 2): the ledger admitted
+    /// it before the append, so the projection does not judge it again. Only the stored
+    /// bytes can fail here (a record that does not decode, or a state whose totals leave 64
+    /// bits, which ``LineState`` refuses when it is read).
     mutating func apply(_ fact: RecordedFact, load: ([UInt8]) throws -> [UInt8]?) throws {
         switch fact.stream {
         case .subscriber(let id):
             try loadSubscriber(id, load: load)
-            let state = try SubscriberState.evolve(subscribers[id]?.state, fact.fact)
+            let state = SubscriberState.evolve(subscribers[id]?.state, fact.fact)
             subscribers[id] = Entry(state: state, version: fact.streamVersion)
         case .line(let number):
             try loadLine(number, load: load)
             // Folded where it lies in the dictionary: the line's arrays are not copied.
-            try LineState.evolve(&lines[number, default: Entry()].state, fact.fact, position: fact.position)
+            LineState.evolve(&lines[number, default: Entry()].state, fact.fact, position: fact.position)
             lines[number, default: Entry()].version = fact.streamVersion
             if case .lineActivated(let activated) = fact.event {
                 try loadSubscriber(activated.subscriberID, load: load)
