@@ -49,7 +49,7 @@ let package = Package(
             name: "SubledgerLedger",
             dependencies: [
                 "SubledgerStore",
-                .product(name: "Logging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The renderings of a replay for people: the terminal's table, the HTML page, its SVG chart.
