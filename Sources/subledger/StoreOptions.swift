@@ -24,6 +24,10 @@ struct StoreOptions: ParsableArguments {
     /// command that records. A reading command never creates one.
     func keyFile(for store: EventStore, creating: Bool) throws -> StoreKeyFile {
         let path = try keyFilePath()
+        // Read once per command: `openStore` opened it for sealing, and the store keeps it
+        // (an erase's rotation replaces it there), so a checkpoint after an import signs with
+        // the keys the import sealed with, without reading the file again.
+        if let opened = store.keyFile, opened.path == path { return opened }
         do {
             // Through the store: a master key rotation a crash left half done is finished
             // or rolled back, and the store seals and opens personal data with the file.
