@@ -49,34 +49,36 @@ struct FieldReader {
     }
 
     mutating func optionalIdentifier(_ key: String) throws(FactError) -> String? {
-        guard let value = object[key], value != .null else {
-            markSeen(key, at: object.memberIndex(key))
-            return nil
-        }
-        return try identifier(key)
+        try optional(key) { reader throws(FactError) in try reader.identifier(key) }
     }
 
     /// An optional short code (a region): absent or `null` is `nil`; otherwise a non-empty
     /// string of at most ``FactLimits/codeMaximumBytes`` bytes.
     mutating func optionalCode(_ key: String) throws(FactError) -> String? {
-        guard let value = object[key], value != .null else {
-            markSeen(key, at: object.memberIndex(key))
-            return nil
+        try optional(key) { reader throws(FactError) in
+            let text = try reader.string(key, maximumBytes: FactLimits.codeMaximumBytes)
+            try FactCheck.code(text, field: reader.name(key))
+            return text
         }
-        let text = try string(key, maximumBytes: FactLimits.codeMaximumBytes)
-        try FactCheck.code(text, field: name(key))
-        return text
     }
 
     /// Free text that may be absent (`null` is absent), never empty when present.
     mutating func optionalText(_ key: String) throws(FactError) -> String? {
+        try optional(key) { reader throws(FactError) in
+            let text = try reader.string(key)
+            try FactCheck.nonEmptyText(text, field: reader.name(key))
+            return text
+        }
+    }
+
+    /// `read(self)` when `key` is present and not `null`; otherwise `nil`, the key marked seen.
+    private mutating func optional<Value>(_ key: String,
+                                          _ read: (inout FieldReader) throws(FactError) -> Value) throws(FactError) -> Value? {
         guard let value = object[key], value != .null else {
             markSeen(key, at: object.memberIndex(key))
             return nil
         }
-        let text = try string(key)
-        try FactCheck.nonEmptyText(text, field: name(key))
-        return text
+        return try read(&self)
     }
 
     mutating func bool(_ key: String) throws(FactError) -> Bool {
