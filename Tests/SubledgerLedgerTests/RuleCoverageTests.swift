@@ -51,9 +51,11 @@ struct RuleCoverageTests {
         return false
     }
 
-    @Test("the tests' copy of rules.md is the spec's, where the spec is beside the repository")
+    // Reported as skipped, not passed, where the spec is not beside the repository (a clone
+    // in CI): there is nothing to compare the copy with.
+    @Test("the tests' copy of rules.md is the spec's, where the spec is beside the repository",
+          .enabled(if: FileManager.default.fileExists(atPath: RuleCoverageTests.specBeside.path)))
     func theCopyIsTheSpec() throws {
-        guard FileManager.default.fileExists(atPath: Self.specBeside.path) else { return }
         let spec = try String(contentsOf: Self.specBeside, encoding: .utf8)
         let copy = try String(contentsOf: Self.specCopy, encoding: .utf8)
         #expect(spec == copy, "Tests/Fixtures/spec/rules.md differs from \(Self.specBeside.path): copy the revised spec")

@@ -18,15 +18,15 @@ public enum LedgerStream: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .line(let number): .line(number)
         case .subscriber(let id): .subscriber(id)
-        case .policy(let name): StreamID(category: "policy", id: name)
+        case .policy(let name): .policy(name)
         }
     }
 
     public init?(_ streamID: StreamID) {
         switch streamID.category {
-        case "line": self = .line(streamID.id)
-        case "subscriber": self = .subscriber(streamID.id)
-        case "policy": self = .policy(streamID.id)
+        case StreamID.lineCategory: self = .line(streamID.id)
+        case StreamID.subscriberCategory: self = .subscriber(streamID.id)
+        case StreamID.policyCategory: self = .policy(streamID.id)
         default: return nil
         }
     }
