@@ -21,8 +21,10 @@ package struct DemoFactStreamRequest: Hashable, Sendable {
     /// Facts simulated and sorted in memory at a time (one run file each).
     package var factsPerRun: Int
 
-    package init(seed: UInt64 = 1400, lines: Int, events: Int, longLineEvents: Int = 1_000, sampleSize: Int = 10_000,
-                factsPerRun: Int = 500_000) {
+    package init(
+        seed: UInt64 = 1400, lines: Int, events: Int, longLineEvents: Int = 1_000, sampleSize: Int = 10_000,
+        factsPerRun: Int = 500_000
+    ) {
         self.seed = seed
         self.lines = lines
         self.events = events
@@ -83,13 +85,18 @@ package struct DemoFactStreamError: Error, CustomStringConvertible, Sendable {
 /// ``DemoFactStreamRequest/factsPerRun`` facts), each run sorted by `recordedAt` and written
 /// to a temporary file beside the output, and the runs are merged into the output.
 package enum DemoFactStream: Sendable {
-    package static func write(_ request: DemoFactStreamRequest, to path: String,
-                             progress: (String) -> Void = { _ in }) throws(DemoFactStreamError) -> DemoFactStreamSummary {
+    package static func write(
+        _ request: DemoFactStreamRequest, to path: String,
+        progress: (String) -> Void = { _ in }
+    ) throws(DemoFactStreamError) -> DemoFactStreamSummary {
         guard request.lines >= 2, request.lines <= DemoScalePopulation.maximumLines else {
-            throw DemoFactStreamError("the fact stream needs 2 to \(DemoScalePopulation.maximumLines) lines, not \(request.lines)")
+            throw DemoFactStreamError(
+                "the fact stream needs 2 to \(DemoScalePopulation.maximumLines) lines, not \(request.lines)")
         }
         guard request.events >= request.lines, request.longLineEvents >= 1, request.factsPerRun >= 1 else {
-            throw DemoFactStreamError("the fact stream needs at least one event a line (asked \(request.events) events for \(request.lines) lines)")
+            throw DemoFactStreamError(
+                "the fact stream needs at least one event a line (asked \(request.events) events for \(request.lines) lines)"
+            )
         }
         let timeline = DemoTimeline(calendar: .standard)
         let editions = PolicyEditions.builtIn
@@ -99,14 +106,18 @@ package enum DemoFactStream: Sendable {
         let population = request.lines - 1
         let long = longLine(seed: request.seed, timeline: timeline, editions: editions, events: request.longLineEvents)
         let perLine = Double(request.events - long.facts.count) / Double(population)
-        let windowDays = calibrateWindow(seed: request.seed, timeline: timeline, editions: editions, lines: population,
-                                         eventsPerLine: perLine)
-        progress("the lines activate over the last \(windowDays) days before \(timeline.end) (calibrated on a pilot in \(seconds(clock.now - started)))")
+        let windowDays = calibrateWindow(
+            seed: request.seed, timeline: timeline, editions: editions, lines: population,
+            eventsPerLine: perLine)
+        progress(
+            "the lines activate over the last \(windowDays) days before \(timeline.end) (calibrated on a pilot in \(seconds(clock.now - started)))"
+        )
 
         started = clock.now
         let folder = try RunFolder(beside: path)
         defer { folder.remove() }
-        var planner = DemoScalePopulation(seed: request.seed, timeline: timeline, windowDays: windowDays, lineCount: population)
+        var planner = DemoScalePopulation(
+            seed: request.seed, timeline: timeline, windowDays: windowDays, lineCount: population)
         var chunk = Chunk()
         chunk.add(long.onboarding)
         chunk.addLine(long.facts)
@@ -123,16 +134,21 @@ package enum DemoFactStream: Sendable {
             try chunk.writeSorted(to: run)
             runs.append(run)
             chunk = Chunk()
-            progress("simulated \(planner.plannedLines + 1) of \(request.lines) lines, \(simulated) events (\(runs.count) runs) in \(seconds(clock.now - started))")
+            progress(
+                "simulated \(planner.plannedLines + 1) of \(request.lines) lines, \(simulated) events (\(runs.count) runs) in \(seconds(clock.now - started))"
+            )
         }
         while let household = planner.next() {
             subscribers += 1
             chunk.add(household.onboarding)
             for plan in household.lines {
-                var simulator = DemoLineSimulator(plan: plan, owner: household.owner, timeline: timeline, editions: editions, seed: request.seed)
+                var simulator = DemoLineSimulator(
+                    plan: plan, owner: household.owner, timeline: timeline, editions: editions, seed: request.seed)
                 simulator.run()
                 chunk.addLine(simulator.facts)
-                if (plan.index - DemoScalePopulation.firstLineIndex) % stride == 0, sample.count < request.sampleSize { sample.append(plan.number) }
+                if (plan.index - DemoScalePopulation.firstLineIndex) % stride == 0, sample.count < request.sampleSize {
+                    sample.append(plan.number)
+                }
                 anomalyCount += simulator.anomalies.count
                 if anomalies.count < 20 { anomalies += simulator.anomalies.prefix(20 - anomalies.count) }
             }
@@ -142,14 +158,18 @@ package enum DemoFactStream: Sendable {
 
         started = clock.now
         let merged = try merge(runs, into: path, seed: request.seed)
-        progress("merged \(runs.count) runs into \(path): \(merged.events) events, \(merged.bytes) bytes in \(seconds(clock.now - started))")
+        progress(
+            "merged \(runs.count) runs into \(path): \(merged.events) events, \(merged.bytes) bytes in \(seconds(clock.now - started))"
+        )
         return DemoFactStreamSummary(
-            path: path, seed: request.seed, lines: request.lines, subscribers: subscribers, events: merged.events, bytes: merged.bytes,
+            path: path, seed: request.seed, lines: request.lines, subscribers: subscribers, events: merged.events,
+            bytes: merged.bytes,
             windowDays: windowDays, firstRecordedAt: merged.first, lastRecordedAt: merged.last,
             longLine: long.number, longLineEvents: long.facts.count,
             longLineFirstOccurredAt: long.facts.first?.occurredAt ?? timeline.end,
             longLineLastOccurredAt: long.facts.last?.occurredAt ?? timeline.end,
-            sampleLines: sample, anomalyCount: anomalyCount + long.anomalies.count, anomalies: long.anomalies + anomalies, runs: runs.count)
+            sampleLines: sample, anomalyCount: anomalyCount + long.anomalies.count,
+            anomalies: long.anomalies + anomalies, runs: runs.count)
     }
 
     // MARK: The long-lived line
@@ -158,15 +178,18 @@ package enum DemoFactStream: Sendable {
     /// little late, with a busy mediation feed (six usage records a month), cut after its
     /// first `events` facts (with its owner's two apart).
     static func longLine(seed: UInt64, timeline: DemoTimeline, editions: PolicyEditions, events: Int)
-        -> (number: String, onboarding: [LedgerFact], facts: [LedgerFact], anomalies: [String]) {
+        -> (number: String, onboarding: [LedgerFact], facts: [LedgerFact], anomalies: [String])
+    {
         var random = DemoRandom(seed: seed, stream: 0x5CA1_E000_0000)
-        let subscriber = DemoSubscriber(id: DemoScalePopulation.subscriberID(0), kind: .legalEntity, governmental: false,
-                                        name: DemoNames.company(&random), nationalID: DemoNames.entityID(&random),
-                                        documents: ["registration-gazette", "national-id-of-signatory"])
+        let subscriber = DemoSubscriber(
+            id: DemoScalePopulation.subscriberID(0), kind: .legalEntity, governmental: false,
+            name: DemoNames.company(&random), nationalID: DemoNames.entityID(&random),
+            documents: ["registration-gazette", "national-id-of-signatory"])
         let activatedAt = timeline.billingTime(month: 1391 * 12 + 5, day: 15).adding(milliseconds: 25_000_000)
         let number = DemoScalePopulation.number(0, service: .mobile, seed: seed, random: &random)
-        var plan = DemoPopulation.usualLine(index: 0, number: number, subscriber: 0, service: .mobile, plan: .guarantee,
-                                            activatedAt: activatedAt, random: &random)
+        var plan = DemoPopulation.usualLine(
+            index: 0, number: number, subscriber: 0, service: .mobile, plan: .guarantee,
+            activatedAt: activatedAt, random: &random)
         plan.habit = .sometimesLate(percent: 12)
         plan.usageRecordsPerPeriod = 6
         let (onboarding, owner) = DemoGenerator.onboarding(of: subscriber, before: activatedAt, random: &random)
@@ -180,7 +203,9 @@ package enum DemoFactStream: Sendable {
     /// The window (in days) over which the lines activate, so that the population's events
     /// per line (their owners' two counted in share) come near `eventsPerLine`: bisection
     /// on a pilot of the first households, planned exactly as the file's will be.
-    static func calibrateWindow(seed: UInt64, timeline: DemoTimeline, editions: PolicyEditions, lines: Int, eventsPerLine target: Double) -> Int {
+    static func calibrateWindow(
+        seed: UInt64, timeline: DemoTimeline, editions: PolicyEditions, lines: Int, eventsPerLine target: Double
+    ) -> Int {
         let pilotLines = min(lines, 2_000)
         func measured(window: Int) -> Double {
             var planner = DemoScalePopulation(seed: seed, timeline: timeline, windowDays: window, lineCount: pilotLines)
@@ -188,14 +213,16 @@ package enum DemoFactStream: Sendable {
             while let household = planner.next() {
                 events += household.onboarding.count
                 for plan in household.lines {
-                    var simulator = DemoLineSimulator(plan: plan, owner: household.owner, timeline: timeline, editions: editions, seed: seed)
+                    var simulator = DemoLineSimulator(
+                        plan: plan, owner: household.owner, timeline: timeline, editions: editions, seed: seed)
                     simulator.run()
                     events += simulator.facts.count
                 }
             }
             return Double(events) / Double(max(1, planner.plannedLines))
         }
-        let longest = Int((timeline.end.millisecondsSinceEpoch - timeline.windowStart.millisecondsSinceEpoch) / 86_400_000)
+        let longest = Int(
+            (timeline.end.millisecondsSinceEpoch - timeline.windowStart.millisecondsSinceEpoch) / 86_400_000)
         var low = 10
         var high = longest
         var lowEvents = measured(window: low)
@@ -284,7 +311,8 @@ package enum DemoFactStream: Sendable {
     /// Merges the sorted runs into `path` by (`recordedAt`, run), closing each fact with an
     /// event id drawn in file order; the file appears whole or not at all.
     private static func merge(_ runs: [String], into path: String, seed: UInt64) throws(DemoFactStreamError)
-        -> (events: Int, bytes: Int, first: Timestamp, last: Timestamp) {
+        -> (events: Int, bytes: Int, first: Timestamp, last: Timestamp)
+    {
         var readers: [RunReader] = []
         for run in runs { readers.append(try RunReader(path: run)) }
         let partial = path + ".partial"
@@ -405,11 +433,15 @@ private final class FileWriter {
     }
 
     func append(_ body: (inout [UInt8]) -> Void) throws(DemoFactStreamError) {
-        do throws(Errno) { try writer.append(body) } catch { throw DemoFactStreamError("cannot write \(path): \(systemMessage(error.rawValue))") }
+        do throws(Errno) { try writer.append(body) } catch {
+            throw DemoFactStreamError("cannot write \(path): \(systemMessage(error.rawValue))")
+        }
     }
 
     func flush() throws(DemoFactStreamError) {
-        do throws(Errno) { try writer.flush() } catch { throw DemoFactStreamError("cannot write \(path): \(systemMessage(error.rawValue))") }
+        do throws(Errno) { try writer.flush() } catch {
+            throw DemoFactStreamError("cannot write \(path): \(systemMessage(error.rawValue))")
+        }
     }
 
     func close() throws(DemoFactStreamError) {

@@ -22,15 +22,19 @@ package struct DemoGeneration: Sendable {
 /// from a seed (see ``DemoPopulation`` for the story and ``DemoLineSimulator`` for how a
 /// line lives).
 package enum DemoGenerator: Sendable {
-    package static func generate(seed: UInt64, subscribers: Int, editions: PolicyEditions = .builtIn,
-                                calendar: TehranCalendar = .standard) -> DemoGeneration {
+    package static func generate(
+        seed: UInt64, subscribers: Int, editions: PolicyEditions = .builtIn,
+        calendar: TehranCalendar = .standard
+    ) -> DemoGeneration {
         let timeline = DemoTimeline(calendar: calendar)
         var population = DemoPopulation(seed: seed, subscriberCount: subscribers, timeline: timeline)
         var random = DemoRandom(seed: seed, stream: 0x5EED_0002)
 
         // Subscribers register and are verified (KYC-1) before their first line.
         var firstActivation = [Timestamp](repeating: .maximum, count: population.subscribers.count)
-        for line in population.lines { firstActivation[line.subscriber] = min(firstActivation[line.subscriber], line.activatedAt) }
+        for line in population.lines {
+            firstActivation[line.subscriber] = min(firstActivation[line.subscriber], line.activatedAt)
+        }
         var tracks: [[LedgerFact]] = []
         var owners: [SubscriberState] = []
         for (index, subscriber) in population.subscribers.enumerated() {
@@ -43,7 +47,8 @@ package enum DemoGenerator: Sendable {
         var anomalies: [String] = []
         var lawfulCandidates: [(score: Int, number: String)] = []
         for plan in population.lines {
-            var simulator = DemoLineSimulator(plan: plan, owner: owners[plan.subscriber], timeline: timeline, editions: editions, seed: seed)
+            var simulator = DemoLineSimulator(
+                plan: plan, owner: owners[plan.subscriber], timeline: timeline, editions: editions, seed: seed)
             simulator.run()
             anomalies += simulator.anomalies
             tracks.append(simulator.facts)
@@ -51,7 +56,8 @@ package enum DemoGenerator: Sendable {
                 lawfulCandidates.append((score, plan.number))
             }
         }
-        population.highlights.lawfulLine = lawfulCandidates.max { $0.score < $1.score }?.number ?? population.lines.last?.number ?? ""
+        population.highlights.lawfulLine =
+            lawfulCandidates.max { $0.score < $1.score }?.number ?? population.lines.last?.number ?? ""
 
         // One log: every track merged by recording time; event ids drawn in that order.
         var keys: [(recorded: Int64, track: Int32, index: Int32)] = []
@@ -78,17 +84,23 @@ package enum DemoGenerator: Sendable {
             facts.append(fact)
         }
         let mistakes = Set(population.lines.filter(\.hasMistake).map(\.number))
-        return DemoGeneration(seed: seed, population: population, timeline: timeline, facts: facts, mistakeLines: mistakes, anomalies: anomalies)
+        return DemoGeneration(
+            seed: seed, population: population, timeline: timeline, facts: facts, mistakeLines: mistakes,
+            anomalies: anomalies)
     }
 
     /// For each track holding a complaint about an event, the position in the log (of an
     /// empty store, as ``record(_:into:eventsPerTransaction:batchSize:)`` asks) of each of
     /// its facts, by its index in the track.
-    private static func positionsInLog(of tracks: [[LedgerFact]], keys: [(recorded: Int64, track: Int32, index: Int32)]) -> [Int32: [Int: UInt64]] {
+    private static func positionsInLog(of tracks: [[LedgerFact]], keys: [(recorded: Int64, track: Int32, index: Int32)])
+        -> [Int32: [Int: UInt64]]
+    {
         var complaining: Set<Int32> = []
         for (track, facts) in tracks.enumerated() {
             for fact in facts {
-                if case .complaintFiled(let complaint) = fact.event, complaint.position != nil { complaining.insert(Int32(track)) }
+                if case .complaintFiled(let complaint) = fact.event, complaint.position != nil {
+                    complaining.insert(Int32(track))
+                }
             }
         }
         guard !complaining.isEmpty else { return [:] }
@@ -101,17 +113,25 @@ package enum DemoGenerator: Sendable {
 
     /// The subscriber's registration and identity check (KYC-1), an hour or few before its
     /// first line's activation at `firstActivation`; and the subscriber's state after them.
-    static func onboarding(of subscriber: DemoSubscriber, before firstActivation: Timestamp,
-                           random: inout DemoRandom) -> (facts: [LedgerFact], owner: SubscriberState) {
-        let registeredAt = firstActivation.adding(milliseconds: -Int64(random.int(60...180)) * 60_000 - random.milliseconds(seconds: 0, 59))
+    static func onboarding(
+        of subscriber: DemoSubscriber, before firstActivation: Timestamp,
+        random: inout DemoRandom
+    ) -> (facts: [LedgerFact], owner: SubscriberState) {
+        let registeredAt = firstActivation.adding(
+            milliseconds: -Int64(random.int(60...180)) * 60_000 - random.milliseconds(seconds: 0, 59))
         let verifiedAt = registeredAt.adding(milliseconds: Int64(random.int(10...50)) * 60_000)
-        let registration = SubscriberRegistered(subscriberID: subscriber.id, kind: subscriber.kind, governmental: subscriber.governmental,
-                                                name: subscriber.name, nationalID: subscriber.nationalID)
+        let registration = SubscriberRegistered(
+            subscriberID: subscriber.id, kind: subscriber.kind, governmental: subscriber.governmental,
+            name: subscriber.name, nationalID: subscriber.nationalID)
         let facts = [
-            LedgerFact(stream: .subscriber(subscriber.id), occurredAt: registeredAt, event: .subscriberRegistered(registration),
-                       metadata: ["actor": "sales"], recordedAt: registeredAt.adding(milliseconds: 400)),
-            LedgerFact(stream: .subscriber(subscriber.id), occurredAt: verifiedAt, event: .identityVerified(IdentityVerified(documents: subscriber.documents)),
-                       metadata: ["actor": "kyc"], recordedAt: verifiedAt.adding(milliseconds: 700)),
+            LedgerFact(
+                stream: .subscriber(subscriber.id), occurredAt: registeredAt,
+                event: .subscriberRegistered(registration),
+                metadata: ["actor": "sales"], recordedAt: registeredAt.adding(milliseconds: 400)),
+            LedgerFact(
+                stream: .subscriber(subscriber.id), occurredAt: verifiedAt,
+                event: .identityVerified(IdentityVerified(documents: subscriber.documents)),
+                metadata: ["actor": "kyc"], recordedAt: verifiedAt.adding(milliseconds: 700)),
         ]
         var owner: SubscriberState?
         for fact in facts { owner = try? SubscriberState.checkedEvolve(owner, fact) }
@@ -140,8 +160,10 @@ package enum DemoGenerator: Sendable {
     /// Records the generation into `store` (which should be empty) in a few large write
     /// transactions of batches.
     @discardableResult
-    package static func record(_ generation: DemoGeneration, into store: EventStore, eventsPerTransaction: Int = 100_000,
-                              batchSize: Int = 10_000) throws -> UInt64 {
+    package static func record(
+        _ generation: DemoGeneration, into store: EventStore, eventsPerTransaction: Int = 100_000,
+        batchSize: Int = 10_000
+    ) throws -> UInt64 {
         var start = 0
         let facts = generation.facts
         var head: UInt64 = 0

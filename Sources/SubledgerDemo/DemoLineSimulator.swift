@@ -99,8 +99,11 @@ struct DemoLineSimulator {
         var lateFees: Rials = 0
 
         var items: [InvoiceIssued.Item] {
-            [("calls", calls), ("mobile data", data), ("SMS", sms), ("roaming", roaming), ("reconnection fee", reconnection),
-             ("late payment fee", lateFees)].filter { $0.1 > 0 }.map { InvoiceIssued.Item(description: $0.0, amount: $0.1) }
+            [
+                ("calls", calls), ("mobile data", data), ("SMS", sms), ("roaming", roaming),
+                ("reconnection fee", reconnection),
+                ("late payment fee", lateFees),
+            ].filter { $0.1 > 0 }.map { InvoiceIssued.Item(description: $0.0, amount: $0.1) }
         }
     }
 
@@ -111,7 +114,11 @@ struct DemoLineSimulator {
         var high = pending.count
         while low < high {
             let middle = (low + high) / 2
-            if (pending[middle].time, pending[middle].sequence) < (time, sequence) { low = middle + 1 } else { high = middle }
+            if (pending[middle].time, pending[middle].sequence) < (time, sequence) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
         }
         pending.insert(item, at: low)
     }
@@ -124,7 +131,8 @@ struct DemoLineSimulator {
         let end = timeline.end
         // The operator's check starts a few minutes after 10:00 (before noon: no SUS-2).
         func morning(_ index: Int, _ random: inout DemoRandom) -> Timestamp {
-            index < timeline.mornings.count ? timeline.mornings[index].adding(milliseconds: Int64(random.int(1...45)) * Self.minute) : .maximum
+            index < timeline.mornings.count
+                ? timeline.mornings[index].adding(milliseconds: Int64(random.int(1...45)) * Self.minute) : .maximum
         }
         var nextMorning = morning(morningIndex, &random)
         while true {
@@ -142,19 +150,31 @@ struct DemoLineSimulator {
     }
 
     private mutating func activate() {
-        let activated = LineActivated(subscriberID: owner.registration.subscriberID, service: plan.service, plan: plan.plan,
-                                      connectionFee: plan.connectionFee, vanityPremium: plan.vanityPremium, noticeChannel: plan.noticeChannel)
-        var fact = LedgerFact.line(plan.number, plan.activatedAt, .lineActivated(activated), metadata: ["actor": "operator"])
+        let activated = LineActivated(
+            subscriberID: owner.registration.subscriberID, service: plan.service, plan: plan.plan,
+            connectionFee: plan.connectionFee, vanityPremium: plan.vanityPremium, noticeChannel: plan.noticeChannel)
+        var fact = LedgerFact.line(
+            plan.number, plan.activatedAt, .lineActivated(activated), metadata: ["actor": "operator"])
         let context = RuleContext(line: nil, subscriber: owner, editions: editions, calendar: timeline.calendar)
         let judgements = Rulebook.judge(fact, context: context)
-        if let refusal = judgements.first(where: \.isForbidden) { anomalies.append("\(plan.number) activation refused: \(refusal)") }
+        if let refusal = judgements.first(where: \.isForbidden) {
+            anomalies.append("\(plan.number) activation refused: \(refusal)")
+        }
         fact.metadata.merge(RuleJudgement.metadata(of: judgements)) { _, judged in judged }
         fact.metadata["policyEdition"] = editions.edition(at: plan.activatedAt).id
         record(fact, lag: 200)
         let paidAt = plan.activatedAt.adding(milliseconds: 2 * Self.minute)
         switch plan.plan {
-        case .deposit: record(.line(plan.number, paidAt, .depositPaid(DepositPaid(amount: plan.held)), metadata: ["actor": "subscriber"]), lag: 900)
-        case .guarantee: record(.line(plan.number, paidAt, .guaranteePaid(GuaranteePaid(amount: plan.held)), metadata: ["actor": "subscriber"]), lag: 900)
+        case .deposit:
+            record(
+                .line(
+                    plan.number, paidAt, .depositPaid(DepositPaid(amount: plan.held)), metadata: ["actor": "subscriber"]
+                ), lag: 900)
+        case .guarantee:
+            record(
+                .line(
+                    plan.number, paidAt, .guaranteePaid(GuaranteePaid(amount: plan.held)),
+                    metadata: ["actor": "subscriber"]), lag: 900)
         case .noDeposit: break
         }
         if plan.plan != .noDeposit, random.chance(6) {
@@ -166,14 +186,18 @@ struct DemoLineSimulator {
         switch plan.script {
         case .disputed(let spikeAt):
             schedule(.spike(percent: 86, description: "roaming data"), at: spikeAt)
-            schedule(.spike(percent: 109, description: "roaming data"), at: spikeAt.adding(milliseconds: Self.day + 40 * Self.minute))
-            let cutAt = timeline.thursdayAfternoon(atOrAfter: spikeAt.adding(milliseconds: 2 * Self.day), hour: 16, minute: 10)
+            schedule(
+                .spike(percent: 109, description: "roaming data"),
+                at: spikeAt.adding(milliseconds: Self.day + 40 * Self.minute))
+            let cutAt = timeline.thursdayAfternoon(
+                atOrAfter: spikeAt.adding(milliseconds: 2 * Self.day), hour: 16, minute: 10)
             schedule(.scripted(.disputedCut), at: cutAt)
             quietFrom = spikeAt
             quietUntil = cutAt.adding(milliseconds: 2 * Self.day)
         case .cutWithoutNotice(let spikeAt):
             schedule(.spike(percent: 112, description: "roaming calls"), at: spikeAt)
-            let cutAt = timeline.morning(atOrAfter: spikeAt.adding(milliseconds: Self.day)).adding(milliseconds: 20 * Self.minute)
+            let cutAt = timeline.morning(atOrAfter: spikeAt.adding(milliseconds: Self.day)).adding(
+                milliseconds: 20 * Self.minute)
             schedule(.scripted(.cutWithoutNotice), at: cutAt)
             quietFrom = spikeAt
             quietUntil = cutAt.adding(milliseconds: 2 * Self.day)
@@ -189,15 +213,22 @@ struct DemoLineSimulator {
         case .complaints(let firstAt):
             // Answered within the complaint's days; answered after them (a CMP-1 warning on
             // purpose); filed shortly before the end, owed an answer there.
-            schedule(.scripted(.fileComplaint(id: "C-\(code)-1", about: .invoice, channel: .call, aboutInvoice: true)), at: firstAt)
-            schedule(.scripted(.answerComplaint(id: "C-\(code)-1", outcome: .upheld)),
-                     at: timeline.morning(atOrAfter: firstAt.adding(days: 3)).adding(milliseconds: 25 * Self.minute))
+            schedule(
+                .scripted(.fileComplaint(id: "C-\(code)-1", about: .invoice, channel: .call, aboutInvoice: true)),
+                at: firstAt)
+            schedule(
+                .scripted(.answerComplaint(id: "C-\(code)-1", outcome: .upheld)),
+                at: timeline.morning(atOrAfter: firstAt.adding(days: 3)).adding(milliseconds: 25 * Self.minute))
             let second = firstAt.adding(milliseconds: 40 * Self.day + 2 * Self.hour)
-            schedule(.scripted(.fileComplaint(id: "C-\(code)-2", about: .charge, channel: .app, aboutInvoice: false)), at: second)
-            schedule(.scripted(.answerComplaint(id: "C-\(code)-2", outcome: .rejected)),
-                     at: timeline.morning(atOrAfter: second.adding(days: 19)).adding(milliseconds: 35 * Self.minute))
-            schedule(.scripted(.fileComplaint(id: "C-\(code)-3", about: .other, channel: .sms, aboutInvoice: false)),
-                     at: timeline.end.adding(milliseconds: -4 * Self.day - 5 * Self.hour))
+            schedule(
+                .scripted(.fileComplaint(id: "C-\(code)-2", about: .charge, channel: .app, aboutInvoice: false)),
+                at: second)
+            schedule(
+                .scripted(.answerComplaint(id: "C-\(code)-2", outcome: .rejected)),
+                at: timeline.morning(atOrAfter: second.adding(days: 19)).adding(milliseconds: 35 * Self.minute))
+            schedule(
+                .scripted(.fileComplaint(id: "C-\(code)-3", about: .other, channel: .sms, aboutInvoice: false)),
+                at: timeline.end.adding(milliseconds: -4 * Self.day - 5 * Self.hour))
         case .kycRestoration(let at):
             schedule(.scripted(.kycNotice), at: at.adding(milliseconds: -50 * Self.minute))
             schedule(.scripted(.kycCut), at: at)
@@ -215,29 +246,39 @@ struct DemoLineSimulator {
         let length = billing.millisecondsSinceEpoch - start.millisecondsSinceEpoch
         if length > 4 * Self.day {
             let amount = plan.monthlyUsage * Rials(random.int(60...140)) / 100 / 100 * 100
-            let description = plan.service == .mobile ? random.pick(["calls and data", "calls and data", "calls, data and SMS"]) : "calls"
-            schedule(.usage(amount: max(1_000, amount), description: description),
-                     at: billing.adding(milliseconds: -Int64(random.int(26 * 60...80 * 60)) * Self.minute))
+            let description =
+                plan.service == .mobile
+                ? random.pick(["calls and data", "calls and data", "calls, data and SMS"]) : "calls"
+            schedule(
+                .usage(amount: max(1_000, amount), description: description),
+                at: billing.adding(milliseconds: -Int64(random.int(26 * 60...80 * 60)) * Self.minute))
             // A busier mediation feed: more records in the period (no draw otherwise, so
             // the demo's lines keep their numbers).
             for part in stride(from: 1, to: plan.usageRecordsPerPeriod, by: 1) {
                 let amount = plan.monthlyUsage * Rials(random.int(5...30)) / 100 / 100 * 100
-                let at = start.adding(milliseconds: length * Int64(part) / Int64(plan.usageRecordsPerPeriod) / Self.minute * Self.minute
-                    + Int64(random.int(0...600)) * Self.minute)
-                schedule(.usage(amount: max(1_000, amount), description: plan.service == .mobile ? "mobile data" : "calls"), at: at)
+                let at = start.adding(
+                    milliseconds: length * Int64(part) / Int64(plan.usageRecordsPerPeriod) / Self.minute * Self.minute
+                        + Int64(random.int(0...600)) * Self.minute)
+                schedule(
+                    .usage(amount: max(1_000, amount), description: plan.service == .mobile ? "mobile data" : "calls"),
+                    at: at)
             }
             if random.chance(30) {
                 let extra = plan.monthlyUsage * Rials(random.int(10...40)) / 100 / 100 * 100
-                schedule(.usage(amount: max(1_000, extra), description: plan.service == .mobile ? "mobile data" : "calls"),
-                         at: start.adding(milliseconds: length * Int64(random.int(25...65)) / 100 / Self.minute * Self.minute))
+                schedule(
+                    .usage(amount: max(1_000, extra), description: plan.service == .mobile ? "mobile data" : "calls"),
+                    at: start.adding(
+                        milliseconds: length * Int64(random.int(25...65)) / 100 / Self.minute * Self.minute))
             }
             if random.chance(plan.spikePercent), plan.service == .mobile {
-                let at = start.adding(milliseconds: length * Int64(random.int(15...60)) / 100 / Self.minute * Self.minute)
+                let at = start.adding(
+                    milliseconds: length * Int64(random.int(15...60)) / 100 / Self.minute * Self.minute)
                 let trigger = editions.edition(at: at).noticeTriggerPercent(for: plan.plan)
                 schedule(.spike(percent: trigger + Int64(random.int(3...15)), description: "roaming data"), at: at)
                 if random.chance(50) {
-                    schedule(.spike(percent: Int64(random.int(104...118)), description: "roaming calls"),
-                             at: at.adding(milliseconds: Int64(random.int(20...40)) * Self.hour))
+                    schedule(
+                        .spike(percent: Int64(random.int(104...118)), description: "roaming calls"),
+                        at: at.adding(milliseconds: Int64(random.int(20...40)) * Self.hour))
                 }
             }
         }
@@ -272,24 +313,38 @@ struct DemoLineSimulator {
             if case .defaulter = plan.habit { defaultEnded = true }
             pay(line.debt, method: method, occurredAt: item.occurredAt, at: time)
         case .receipt(let noticeID, let delivered):
-            let event: LedgerEvent = delivered ? .noticeDelivered(NoticeDelivered(noticeID: noticeID)) : .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: noticeID))
+            let event: LedgerEvent =
+                delivered
+                ? .noticeDelivered(NoticeDelivered(noticeID: noticeID))
+                : .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: noticeID))
             record(.line(plan.number, time, event, metadata: ["actor": "sms-gateway"]), lag: 300)
-            if delivered, let notice = state?.notice(noticeID), notice.notice.kind.isThresholdNotice, respondsToNotices, random.chance(55) {
-                schedule(.payDebt(method: random.pick(["card", "app", "ussd"])), at: time.adding(milliseconds: Int64(random.int(1...20)) * Self.hour))
+            if delivered, let notice = state?.notice(noticeID), notice.notice.kind.isThresholdNotice, respondsToNotices,
+                random.chance(55)
+            {
+                schedule(
+                    .payDebt(method: random.pick(["card", "app", "ussd"])),
+                    at: time.adding(milliseconds: Int64(random.int(1...20)) * Self.hour))
             }
             if !delivered, !inQuietWindow(time) {
-                schedule(.resend(kind: state?.notice(noticeID)?.notice.kind ?? .thresholdWarning),
-                         at: time.adding(milliseconds: Int64(random.int(60...180)) * Self.minute))
+                schedule(
+                    .resend(kind: state?.notice(noticeID)?.notice.kind ?? .thresholdWarning),
+                    at: time.adding(milliseconds: Int64(random.int(60...180)) * Self.minute))
             }
         case .resend(let kind):
             guard let line = state, line.status == .active else { return }
             let terms = ThresholdTerms(edition: editions.edition(at: time), line: line)
-            if kind.isThresholdNotice, case .success = line.standingThresholdNotice(at: time, editions: editions) { return }
+            if kind.isThresholdNotice, case .success = line.standingThresholdNotice(at: time, editions: editions) {
+                return
+            }
             guard !kind.isThresholdNotice || terms.noticeIsDue(line.debt) else { return }
             // By another channel than the one that failed (BIL-4 allows it after a failure, DLV-1).
-            sendNotice(kind, channel: line.noticeChannel == .call ? .sms : .call, at: time, deadline: terms.noticeMinimumDeadline(from: time), failure: 0)
+            sendNotice(
+                kind, channel: line.noticeChannel == .call ? .sms : .call, at: time,
+                deadline: terms.noticeMinimumDeadline(from: time), failure: 0)
         case .restore:
-            guard let line = state, line.status == .oneWay || line.status == .twoWay, canRestore(line, at: time) else { return }
+            guard let line = state, line.status == .oneWay || line.status == .twoWay, canRestore(line, at: time) else {
+                return
+            }
             let fee: Rials = random.chance(20) ? 30_000 : 0
             if decide(.restore(reconnectionFee: fee), at: time) {
                 unbilled.reconnection += fee
@@ -297,7 +352,9 @@ struct DemoLineSimulator {
             }
         case .topUp(let amount):
             guard let line = state, !line.isClosed else { return }
-            let event: LedgerEvent = line.plan == .deposit ? .depositPaid(DepositPaid(amount: amount)) : .guaranteePaid(GuaranteePaid(amount: amount))
+            let event: LedgerEvent =
+                line.plan == .deposit
+                ? .depositPaid(DepositPaid(amount: amount)) : .guaranteePaid(GuaranteePaid(amount: amount))
             record(.line(plan.number, time, event, metadata: ["actor": "subscriber"]), lag: 1_500)
         case .scripted(let step):
             scripted(step, at: time)
@@ -311,8 +368,11 @@ struct DemoLineSimulator {
     }
 
     private mutating func addUsage(_ amount: Rials, _ description: String, at time: Timestamp) {
-        record(.line(plan.number, time, .usageRecorded(UsageRecorded(amount: amount, description: description)), metadata: ["actor": "mediation"]),
-               lag: random.milliseconds(seconds: 1, 90))
+        record(
+            .line(
+                plan.number, time, .usageRecorded(UsageRecorded(amount: amount, description: description)),
+                metadata: ["actor": "mediation"]),
+            lag: random.milliseconds(seconds: 1, 90))
         if description.hasPrefix("roaming") {
             unbilled.roaming += amount
         } else if description == "mobile data" {
@@ -331,11 +391,19 @@ struct DemoLineSimulator {
     private mutating func pay(_ amount: Rials, method: String, occurredAt: Timestamp, at time: Timestamp) {
         paymentCount += 1
         let id = "P-\(code)-\(paymentCount)"
-        let lag = time == occurredAt ? random.milliseconds(seconds: 1, 30) : time.millisecondsSinceEpoch - occurredAt.millisecondsSinceEpoch
-        record(.line(plan.number, occurredAt, .paymentReceived(PaymentReceived(paymentID: id, amount: amount, method: method)), metadata: ["actor": method == "bank" ? "bank" : "subscriber"]),
-               lag: lag)
+        let lag =
+            time == occurredAt
+            ? random.milliseconds(seconds: 1, 30) : time.millisecondsSinceEpoch - occurredAt.millisecondsSinceEpoch
+        record(
+            .line(
+                plan.number, occurredAt,
+                .paymentReceived(PaymentReceived(paymentID: id, amount: amount, method: method)),
+                metadata: ["actor": method == "bank" ? "bank" : "subscriber"]),
+            lag: lag)
         // A line suspended for kyc is restored once the identity is verified, not by a payment.
-        if cutReason != .kyc, let line = state, line.status == .oneWay || line.status == .twoWay, canRestore(line, at: time) {
+        if cutReason != .kyc, let line = state, line.status == .oneWay || line.status == .twoWay,
+            canRestore(line, at: time)
+        {
             schedule(.restore, at: time.adding(milliseconds: Int64(random.int(10...90)) * Self.minute))
         }
     }
@@ -356,8 +424,9 @@ struct DemoLineSimulator {
         }
         let local = timeline.calendar.solarHijriDate(of: time)
         let invoiceID = "INV-\(code)-\(local.year)\(local.month < 10 ? "0" : "")\(local.month)"
-        let action = OperatorAction.issueInvoice(invoiceID: invoiceID, periodStart: lastInvoiceAt ?? plan.activatedAt, periodEnd: time,
-                                                 items: items, dueAt: nil)
+        let action = OperatorAction.issueInvoice(
+            invoiceID: invoiceID, periodStart: lastInvoiceAt ?? plan.activatedAt, periodEnd: time,
+            items: items, dueAt: nil)
         guard decide(action, at: time, actor: "billing") else { return }
         lastInvoiceAt = time
         unbilled = Unbilled()
@@ -371,34 +440,50 @@ struct DemoLineSimulator {
         switch plan.script {
         case .lateFee(let month) where timeline.month(of: time) == month:
             schedule(.payBalance(method: "card"), at: due.adding(milliseconds: 16 * Self.day + 5 * Self.hour))
-            schedule(.scripted(.lateFee), at: timeline.morning(atOrAfter: due.adding(days: 8)).adding(milliseconds: 15 * Self.minute))
+            schedule(
+                .scripted(.lateFee),
+                at: timeline.morning(atOrAfter: due.adding(days: 8)).adding(milliseconds: 15 * Self.minute))
             return
         case .massCut(let at) where time < at && time >= at.adding(days: -25),
-             .scheduledCut(let at) where time < at && time >= at.adding(days: -25):
-            schedule(.payBalance(method: "app"), at: at.adding(milliseconds: Int64(random.int(3...12)) * Self.day + 4 * Self.hour))
+            .scheduledCut(let at) where time < at && time >= at.adding(days: -25):
+            schedule(
+                .payBalance(method: "app"),
+                at: at.adding(milliseconds: Int64(random.int(3...12)) * Self.day + 4 * Self.hour))
             return
         case .bankDelay(let month) where timeline.month(of: time) == month:
             let paidAt = due.adding(milliseconds: 2 * Self.day + 6 * Self.hour)
-            schedule(.payBalance(method: "bank"), at: due.adding(milliseconds: 9 * Self.day + 11 * Self.hour), occurredAt: paidAt)
+            schedule(
+                .payBalance(method: "bank"), at: due.adding(milliseconds: 9 * Self.day + 11 * Self.hour),
+                occurredAt: paidAt)
             return
         case .disputed:
-            schedule(.payBalance(method: "card"), at: time.adding(milliseconds: Int64(random.int(1...2)) * Self.day + payHour))
+            schedule(
+                .payBalance(method: "card"),
+                at: time.adding(milliseconds: Int64(random.int(1...2)) * Self.day + payHour))
             return
         default:
             break
         }
         switch plan.habit {
         case .prompt:
-            schedule(.payBalance(method: method), at: time.adding(milliseconds: Int64(random.int(1...13)) * Self.day + payHour))
+            schedule(
+                .payBalance(method: method),
+                at: time.adding(milliseconds: Int64(random.int(1...13)) * Self.day + payHour))
         case .sometimesLate(let percent):
             if random.chance(percent) {
-                schedule(.payBalance(method: method), at: due.adding(milliseconds: Int64(random.int(2...30)) * Self.day + payHour))
+                schedule(
+                    .payBalance(method: method),
+                    at: due.adding(milliseconds: Int64(random.int(2...30)) * Self.day + payHour))
             } else {
-                schedule(.payBalance(method: method), at: time.adding(milliseconds: Int64(random.int(2...14)) * Self.day + payHour))
+                schedule(
+                    .payBalance(method: method),
+                    at: time.adding(milliseconds: Int64(random.int(2...14)) * Self.day + payHour))
             }
         case .defaulter(let from, _):
             if time < from || defaultEnded {
-                schedule(.payBalance(method: method), at: time.adding(milliseconds: Int64(random.int(1...13)) * Self.day + payHour))
+                schedule(
+                    .payBalance(method: method),
+                    at: time.adding(milliseconds: Int64(random.int(1...13)) * Self.day + payHour))
             }
         }
     }
@@ -417,16 +502,21 @@ struct DemoLineSimulator {
                 if case .disputed = plan.script, inQuietWindow(time) {
                     if !scriptedNoticeSent {
                         scriptedNoticeSent = true
-                        sendNotice(.thresholdWarning, channel: line.noticeChannel, at: time, deadline: terms.noticeMinimumDeadline(from: time), failure: 100)
+                        sendNotice(
+                            .thresholdWarning, channel: line.noticeChannel, at: time,
+                            deadline: terms.noticeMinimumDeadline(from: time), failure: 100)
                     }
                     return
                 }
                 if inQuietWindow(time), case .cutWithoutNotice = plan.script { return }
                 switch line.standingThresholdNotice(at: time, editions: editions) {
                 case .failure:
-                    let kind: NoticeSent.Kind = line.plan == .noDeposit && !terms.cutLevelReached(line.debt) ? .thresholdWarning : .thresholdReached
-                    sendNotice(kind, channel: line.noticeChannel, at: time,
-                               deadline: terms.noticeMinimumDeadline(from: time), failure: 5)
+                    let kind: NoticeSent.Kind =
+                        line.plan == .noDeposit && !terms.cutLevelReached(line.debt)
+                        ? .thresholdWarning : .thresholdReached
+                    sendNotice(
+                        kind, channel: line.noticeChannel, at: time,
+                        deadline: terms.noticeMinimumDeadline(from: time), failure: 5)
                     return
                 case .success(let standing):
                     if time >= standing.effectiveDeadline, terms.cutLevelReached(line.debt) {
@@ -435,8 +525,10 @@ struct DemoLineSimulator {
                     }
                 }
             }
-            if !inQuietWindow(time), let due = oldestUnpaidDue(line), time >= due.adding(days: Int64(plan.operatorDelayDays)),
-               line.overdue(at: time) > 0 {
+            if !inQuietWindow(time), let due = oldestUnpaidDue(line),
+                time >= due.adding(days: Int64(plan.operatorDelayDays)),
+                line.overdue(at: time) > 0
+            {
                 cut(.oneWay, .overdue, at: time)
             }
         case .oneWay:
@@ -450,7 +542,10 @@ struct DemoLineSimulator {
             if line.writtenWarning(at: time, edition: editions.edition(at: time)) != nil {
                 guard time >= nextRevocationCheck else { return }
                 let edition = editions.edition(at: time)
-                guard let terms = GraceTerms(line: line, subscriber: owner, at: time, edition: edition, calendar: timeline.calendar) else { return }
+                guard
+                    let terms = GraceTerms(
+                        line: line, subscriber: owner, at: time, edition: edition, calendar: timeline.calendar)
+                else { return }
                 // The operator keeps the line as long as LEG-1 and VAN-1 say it may.
                 if time >= terms.keptUntil {
                     _ = decide(.revoke(reason: "debt unpaid after the grace of the written warning"), at: time)
@@ -459,7 +554,9 @@ struct DemoLineSimulator {
                 }
             } else if time >= line.statusSince.adding(days: 7) {
                 if decide(.sendWrittenWarning(channel: .letter), at: time), let notice = state?.notices.last {
-                    schedule(.receipt(noticeID: notice.notice.noticeID, delivered: true), at: time.adding(milliseconds: Int64(random.int(2...5)) * Self.day))
+                    schedule(
+                        .receipt(noticeID: notice.notice.noticeID, delivered: true),
+                        at: time.adding(milliseconds: Int64(random.int(2...5)) * Self.day))
                 }
             }
         case .revoked, .sold:
@@ -476,11 +573,15 @@ struct DemoLineSimulator {
         switch plan.script {
         case .vanityAuction(let valuation, let price):
             if line.expertValuation == nil {
-                if time >= closedAt.adding(days: 20), decide(.recordExpertValuation(amount: valuation), at: time) { valuationAt = time }
+                if time >= closedAt.adding(days: 20), decide(.recordExpertValuation(amount: valuation), at: time) {
+                    valuationAt = time
+                }
                 return
             }
             if line.status == .revoked {
-                if time >= (valuationAt ?? closedAt).adding(days: 25) { _ = decide(.sellAtAuction(price: price), at: time) }
+                if time >= (valuationAt ?? closedAt).adding(days: 25) {
+                    _ = decide(.sellAtAuction(price: price), at: time)
+                }
                 return
             }
         case .tenYearLegalEntity(let value):
@@ -491,7 +592,9 @@ struct DemoLineSimulator {
         default:
             break
         }
-        let owed = NettingStatement(line: line, countHeldAmounts: editions.edition(at: time).netDepositAndGuaranteeAtRevocation).refundDue
+        let owed = NettingStatement(
+            line: line, countHeldAmounts: editions.edition(at: time).netDepositAndGuaranteeAtRevocation
+        ).refundDue
         if owed > 0, plan.paysRefund, time >= (line.soldAt ?? closedAt).adding(days: 12) {
             _ = decide(.payRefund(amount: nil), at: time)
         }
@@ -505,42 +608,59 @@ struct DemoLineSimulator {
         return oldestUnpaidDue
     }
 
-    private mutating func cut(_ direction: LineSuspended.Direction, _ reason: LineSuspended.Reason, at time: Timestamp) {
+    private mutating func cut(_ direction: LineSuspended.Direction, _ reason: LineSuspended.Reason, at time: Timestamp)
+    {
         // The lawful operator tells the line about the cut first (SUS-2 (a)): without a
         // threshold notice or a cut notice since the line's last change of status, it sends
         // the cut notice this morning and cuts on a later one.
         if let line = state,
-           SuspensionPatterns.priorNotice(about: LineSuspended(direction: direction, reason: reason, debtLine: plan.number),
-                                          line: line, before: time) == nil {
-            sendNotice(direction == .oneWay ? .oneWayCut : .twoWayCut, channel: .sms, at: time, deadline: nil, failure: 0)
+            SuspensionPatterns.priorNotice(
+                about: LineSuspended(direction: direction, reason: reason, debtLine: plan.number),
+                line: line, before: time) == nil
+        {
+            sendNotice(
+                direction == .oneWay ? .oneWayCut : .twoWayCut, channel: .sms, at: time, deadline: nil, failure: 0)
             return
         }
         guard decide(.cut(direction: direction, reason: reason), at: time) else { return }
         cutReason = reason
         if let notice = state?.notices.last, notice.sentAt == time {
-            schedule(.receipt(noticeID: notice.notice.noticeID, delivered: true), at: time.adding(milliseconds: random.milliseconds(seconds: 3, 40)))
+            schedule(
+                .receipt(noticeID: notice.notice.noticeID, delivered: true),
+                at: time.adding(milliseconds: random.milliseconds(seconds: 3, 40)))
         }
         afterCut(direction, reason, at: time)
     }
 
     /// The subscriber's answer to a cut.
-    private mutating func afterCut(_ direction: LineSuspended.Direction, _ reason: LineSuspended.Reason, at time: Timestamp) {
+    private mutating func afterCut(
+        _ direction: LineSuspended.Direction, _ reason: LineSuspended.Reason, at time: Timestamp
+    ) {
         if case .defaulter(_, let paysBack) = plan.habit, !defaultEnded {
             if direction == .twoWay, let days = paysBack {
-                schedule(.payDebt(method: "bank"), at: time.adding(milliseconds: Int64(days) * Self.day + 3 * Self.hour))
+                schedule(
+                    .payDebt(method: "bank"), at: time.adding(milliseconds: Int64(days) * Self.day + 3 * Self.hour))
             }
             return
         }
         if reason == .threshold {
-            schedule(.payDebt(method: random.pick(["card", "app"])), at: time.adding(milliseconds: Int64(random.int(3...70)) * Self.hour))
+            schedule(
+                .payDebt(method: random.pick(["card", "app"])),
+                at: time.adding(milliseconds: Int64(random.int(3...70)) * Self.hour))
         }
     }
 
-    private mutating func sendNotice(_ kind: NoticeSent.Kind, channel: NoticeSent.Channel, at time: Timestamp, deadline: Timestamp?, failure: Double) {
-        guard decide(.sendNotice(kind: kind, channel: channel, deadline: deadline), at: time), let notice = state?.notices.last else { return }
+    private mutating func sendNotice(
+        _ kind: NoticeSent.Kind, channel: NoticeSent.Channel, at time: Timestamp, deadline: Timestamp?, failure: Double
+    ) {
+        guard decide(.sendNotice(kind: kind, channel: channel, deadline: deadline), at: time),
+            let notice = state?.notices.last
+        else { return }
         let delivered = !random.chance(failure)
-        schedule(.receipt(noticeID: notice.notice.noticeID, delivered: delivered),
-                 at: time.adding(milliseconds: delivered ? random.milliseconds(seconds: 3, 40) : random.milliseconds(seconds: 60, 600)))
+        schedule(
+            .receipt(noticeID: notice.notice.noticeID, delivered: delivered),
+            at: time.adding(
+                milliseconds: delivered ? random.milliseconds(seconds: 3, 40) : random.milliseconds(seconds: 60, 600)))
     }
 
     // MARK: The operator's mistakes and the story's set pieces
@@ -550,14 +670,23 @@ struct DemoLineSimulator {
         switch step {
         case .disputedCut:
             // The threshold notice failed (DLV-1); the operator cuts anyway.
-            guard line.status == .active else { anomalies.append("\(plan.number): the disputed cut found the line \(line.status)"); return }
-            mistake(.noticeSent(NoticeSent(noticeID: nextNoticeID(), kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)), at: time)
-            mistake(.lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: plan.number)), at: time)
+            guard line.status == .active else {
+                anomalies.append("\(plan.number): the disputed cut found the line \(line.status)"); return
+            }
+            mistake(
+                .noticeSent(
+                    NoticeSent(noticeID: nextNoticeID(), kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)),
+                at: time)
+            mistake(
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: plan.number)), at: time)
             cutReason = .threshold
             schedule(.payDebt(method: "card"), at: time.adding(milliseconds: 45 * Self.minute))
         case .cutWithoutNotice:
-            guard line.status == .active else { anomalies.append("\(plan.number): the cut without notice found the line \(line.status)"); return }
-            mistake(.lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: plan.number)), at: time)
+            guard line.status == .active else {
+                anomalies.append("\(plan.number): the cut without notice found the line \(line.status)"); return
+            }
+            mistake(
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: plan.number)), at: time)
             cutReason = .threshold
             schedule(.payDebt(method: "app"), at: time.adding(milliseconds: Int64(random.int(3...8)) * Self.hour))
         case .lateFee:
@@ -567,14 +696,20 @@ struct DemoLineSimulator {
             mistake(.lateFeeCharged(LateFeeCharged(amount: fee)), at: time)
             unbilled.lateFees += fee
         case .otherLinesDebtCut(let debtLine):
-            guard line.status == .active else { anomalies.append("\(plan.number): the other line's cut found the line \(line.status)"); return }
-            mistake(.noticeSent(NoticeSent(noticeID: nextNoticeID(), kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)), at: time)
+            guard line.status == .active else {
+                anomalies.append("\(plan.number): the other line's cut found the line \(line.status)"); return
+            }
+            mistake(
+                .noticeSent(
+                    NoticeSent(noticeID: nextNoticeID(), kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)),
+                at: time)
             mistake(.lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: debtLine)), at: time)
             cutReason = .overdue
             schedule(.restore, at: time.adding(milliseconds: 2 * Self.day + 50 * Self.minute))
         case .massCut:
             guard line.status == .active, line.overdue(at: time) > 0 else {
-                anomalies.append("\(plan.number): the mass cut found the line \(line.status), overdue \(line.overdue(at: time))")
+                anomalies.append(
+                    "\(plan.number): the mass cut found the line \(line.status), overdue \(line.overdue(at: time))")
                 return
             }
             cut(.oneWay, .overdue, at: time)
@@ -582,12 +717,18 @@ struct DemoLineSimulator {
             // The simulation knows the invoice's place in the line's own facts; the generator
             // turns it into its position in the log (DemoGenerator).
             let position = aboutInvoice ? line.invoices.last?.position : nil
-            record(.line(plan.number, time, .complaintFiled(ComplaintFiled(complaintID: id, about: about, channel: channel, position: position)),
-                         metadata: ["actor": "subscriber"]), lag: random.milliseconds(seconds: 20, 600))
+            record(
+                .line(
+                    plan.number, time,
+                    .complaintFiled(
+                        ComplaintFiled(complaintID: id, about: about, channel: channel, position: position)),
+                    metadata: ["actor": "subscriber"]), lag: random.milliseconds(seconds: 20, 600))
         case .answerComplaint(let id, let outcome):
             decide(.answerComplaint(complaintID: id, outcome: outcome), at: time, actor: "customer-care")
         case .kycNotice:
-            guard line.status == .active else { anomalies.append("\(plan.number): the kyc notice found the line \(line.status)"); return }
+            guard line.status == .active else {
+                anomalies.append("\(plan.number): the kyc notice found the line \(line.status)"); return
+            }
             decide(.sendNotice(kind: .oneWayCut, channel: line.noticeChannel, deadline: nil), at: time)
         case .kycCut:
             guard line.status == .active, decide(.cut(direction: .oneWay, reason: .kyc), at: time) else {
@@ -596,9 +737,10 @@ struct DemoLineSimulator {
             }
             cutReason = .kyc
         case .kycVerified:
-            let fact = LedgerFact(stream: .subscriber(owner.registration.subscriberID), occurredAt: time,
-                                  event: .identityVerified(IdentityVerified(documents: ["national id card (checked again)"])),
-                                  metadata: ["actor": "kyc"], recordedAt: nil)
+            let fact = LedgerFact(
+                stream: .subscriber(owner.registration.subscriberID), occurredAt: time,
+                event: .identityVerified(IdentityVerified(documents: ["national id card (checked again)"])),
+                metadata: ["actor": "kyc"], recordedAt: nil)
             record(fact, lag: 700)
         case .kycRestore:
             guard line.status == .oneWay, decide(.restore(reconnectionFee: 0), at: time) else {
@@ -607,13 +749,20 @@ struct DemoLineSimulator {
             }
             cutReason = nil
         case .cutNotice:
-            guard line.status == .active else { anomalies.append("\(plan.number): the cut notice found the line \(line.status)"); return }
+            guard line.status == .active else {
+                anomalies.append("\(plan.number): the cut notice found the line \(line.status)"); return
+            }
             sendNotice(.oneWayCut, channel: line.noticeChannel, at: time, deadline: nil, failure: 0)
         case .kycSuspension:
-            guard line.status == .active else { anomalies.append("\(plan.number): the kyc suspension found the line \(line.status)"); return }
+            guard line.status == .active else {
+                anomalies.append("\(plan.number): the kyc suspension found the line \(line.status)"); return
+            }
             guard decide(.cut(direction: .oneWay, reason: .kyc), at: time) else { return }
             cutReason = .kyc
-            schedule(.restore, at: timeline.morning(atOrAfter: time.adding(days: 1)).adding(milliseconds: Int64(random.int(5...50)) * Self.minute))
+            schedule(
+                .restore,
+                at: timeline.morning(atOrAfter: time.adding(days: 1)).adding(
+                    milliseconds: Int64(random.int(5...50)) * Self.minute))
         }
     }
 
@@ -629,8 +778,10 @@ struct DemoLineSimulator {
     @discardableResult
     private mutating func decide(_ action: OperatorAction, at time: Timestamp, actor: String = "operator") -> Bool {
         guard let line = state else { return false }
-        switch Decider.decide(action, line: line, subscriber: owner, at: time, editions: editions, calendar: timeline.calendar,
-                              metadata: ["actor": actor]) {
+        switch Decider.decide(
+            action, line: line, subscriber: owner, at: time, editions: editions, calendar: timeline.calendar,
+            metadata: ["actor": actor])
+        {
         case .failure(let violation):
             anomalies.append("\(plan.number) \(action) at \(time.rfc3339): refused by \(violation)")
             return false
@@ -670,7 +821,9 @@ struct DemoLineSimulator {
             }
             facts.append(fact)
         } catch {
-            anomalies.append("\(plan.number): \(fact.event.type.rawValue) at \(fact.occurredAt.rfc3339) cannot be recorded: \(error)")
+            anomalies.append(
+                "\(plan.number): \(fact.event.type.rawValue) at \(fact.occurredAt.rfc3339) cannot be recorded: \(error)"
+            )
         }
     }
 }

@@ -18,11 +18,13 @@ struct DemoNames {
         "Simorgh", "Setareh", "Roshan", "Fanavar", "Andisheh", "Nikan", "Rayan",
     ]
     static let companyKinds = [
-        "Trading Co.", "Logistics", "Software Group", "Pharmaceuticals", "Construction Co.", "Textiles", "Food Industries",
+        "Trading Co.", "Logistics", "Software Group", "Pharmaceuticals", "Construction Co.", "Textiles",
+        "Food Industries",
         "Consulting", "Insurance Agency", "Travel Agency", "Printing House", "Clinic", "Law Office", "Virtual Office",
     ]
     static let governmentBodies = [
-        "Tehran Municipality, District", "Ministry of Education, Region", "Social Security Branch", "Provincial Water Authority, Office",
+        "Tehran Municipality, District", "Ministry of Education, Region", "Social Security Branch",
+        "Provincial Water Authority, Office",
         "Tax Administration, Unit", "Ministry of Health, Centre",
     ]
 
@@ -53,7 +55,9 @@ struct DemoNames {
         "\(random.pick(governmentBodies)) \(random.int(1...22))"
     }
 
-    static let mobilePrefixes = ["912", "913", "919", "935", "936", "937", "901", "902", "903", "990", "991", "921", "922"]
+    static let mobilePrefixes = [
+        "912", "913", "919", "935", "936", "937", "901", "902", "903", "990", "991", "921", "922",
+    ]
     static let fixedPrefixes = ["21", "21", "21", "31", "51", "71", "41", "26"]
 
     /// An unused mobile number: `+98` and ten digits.
@@ -77,12 +81,13 @@ struct DemoNames {
         while true {
             let digit = String(random.int(0...9))
             let lead = String(random.int(1...9))
-            let tail: String = switch random.int(0...3) {
-            case 0: String(repeating: digit, count: 7)
-            case 1: lead + String(repeating: "0", count: 6)
-            case 2: lead + lead + lead + String(repeating: digit, count: 4)
-            default: String(repeating: lead, count: 3) + "0" + String(repeating: lead, count: 3)
-            }
+            let tail: String =
+                switch random.int(0...3) {
+                case 0: String(repeating: digit, count: 7)
+                case 1: lead + String(repeating: "0", count: 6)
+                case 2: lead + lead + lead + String(repeating: digit, count: 4)
+                default: String(repeating: lead, count: 3) + "0" + String(repeating: lead, count: 3)
+                }
             let number = "+989" + random.pick(["12", "19", "35"]) + tail
             if used.insert(number).inserted { return number }
         }

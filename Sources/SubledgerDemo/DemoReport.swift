@@ -69,7 +69,8 @@ package struct DemoReport: Sendable {
                 case .noticeSent(let notice) where notice.kind.isThresholdNotice: thresholdNotices += 1
                 case .noticeSent(let notice) where notice.kind == .writtenWarning: writtenWarnings += 1
                 case .noticeDeliveryFailed: failedNotices += 1
-                case .lineSuspended(let suspension): if suspension.direction == .oneWay { oneWayCuts += 1 } else { twoWayCuts += 1 }
+                case .lineSuspended(let suspension):
+                    if suspension.direction == .oneWay { oneWayCuts += 1 } else { twoWayCuts += 1 }
                 default: break
                 }
             }
@@ -78,7 +79,8 @@ package struct DemoReport: Sendable {
             findings += try Auditor.audit(histories, editions: ledger.editions, calendar: ledger.calendar)
             // Complaints unanswered at `time` after their time to answer (CMP-1).
             for history in histories {
-                findings += try Auditor.unansweredComplaints(history, at: time, editions: ledger.editions, calendar: ledger.calendar)
+                findings += try Auditor.unansweredComplaints(
+                    history, at: time, editions: ledger.editions, calendar: ledger.calendar)
             }
         } catch {
             throw LedgerError(.badFact(error))

@@ -53,18 +53,21 @@ struct DemoScalePopulation {
         let subscriber: DemoSubscriber
         var lineTotal: Int
         if roll <= 88 {
-            subscriber = DemoSubscriber(id: Self.subscriberID(ordinal), kind: .individual, governmental: false,
-                                        name: DemoNames.person(&random), nationalID: DemoNames.nationalCode(&random),
-                                        documents: ["national-id-card"])
+            subscriber = DemoSubscriber(
+                id: Self.subscriberID(ordinal), kind: .individual, governmental: false,
+                name: DemoNames.person(&random), nationalID: DemoNames.nationalCode(&random),
+                documents: ["national-id-card"])
             let count = random.int(1...100)
             lineTotal = count <= 86 ? 1 : (count <= 98 ? 2 : 3)
         } else {
             let governmental = roll > 98
-            subscriber = DemoSubscriber(id: Self.subscriberID(ordinal), kind: .legalEntity, governmental: governmental,
-                                        name: governmental ? DemoNames.government(&random) : DemoNames.company(&random),
-                                        nationalID: DemoNames.entityID(&random),
-                                        documents: governmental ? ["official-letter", "national-id-of-entity"]
-                                            : ["registration-gazette", "national-id-of-signatory"])
+            subscriber = DemoSubscriber(
+                id: Self.subscriberID(ordinal), kind: .legalEntity, governmental: governmental,
+                name: governmental ? DemoNames.government(&random) : DemoNames.company(&random),
+                nationalID: DemoNames.entityID(&random),
+                documents: governmental
+                    ? ["official-letter", "national-id-of-entity"]
+                    : ["registration-gazette", "national-id-of-signatory"])
             lineTotal = governmental ? random.int(2...6) : random.int(1...4)
         }
         lineTotal = min(lineTotal, lineCount - plannedLines)
@@ -76,17 +79,26 @@ struct DemoScalePopulation {
         let isEntity = subscriber.kind == .legalEntity
         var lines: [DemoLinePlan] = []
         for index in 0..<lineTotal {
-            let offset = min(firstDay + (index == 0 ? 0 : Int64(random.int(0...max(1, windowDays / 4)))), Int64(lastActivationDay))
-            let activatedAt = windowStart.adding(milliseconds: offset * day + Int64(random.int(9 * 3600...19 * 3600)) * 1000)
-            let service: Service = index == 0 ? (random.chance(isEntity ? 50 : 85) ? .mobile : .fixed) : (random.chance(55) ? .mobile : .fixed)
+            let offset = min(
+                firstDay + (index == 0 ? 0 : Int64(random.int(0...max(1, windowDays / 4)))), Int64(lastActivationDay))
+            let activatedAt = windowStart.adding(
+                milliseconds: offset * day + Int64(random.int(9 * 3600...19 * 3600)) * 1000)
+            let service: Service =
+                index == 0
+                ? (random.chance(isEntity ? 50 : 85) ? .mobile : .fixed) : (random.chance(55) ? .mobile : .fixed)
             let planRoll = random.int(1...100)
-            let plan: Plan = subscriber.governmental ? (planRoll <= 70 ? .guarantee : .noDeposit)
+            let plan: Plan =
+                subscriber.governmental
+                ? (planRoll <= 70 ? .guarantee : .noDeposit)
                 : (planRoll <= 64 ? .noDeposit : (planRoll <= 84 ? .deposit : .guarantee))
             let lineIndex = Self.firstLineIndex + plannedLines
             plannedLines += 1
-            var line = DemoPopulation.usualLine(index: lineIndex, number: Self.number(lineIndex, service: service, seed: seed, random: &random),
-                                                subscriber: ordinal, service: service, plan: plan, activatedAt: activatedAt, random: &random)
-            if service == .mobile, random.chance(1.5) { line.vanityPremium = random.rials(40_000_000...900_000_000, step: 1_000_000) }
+            var line = DemoPopulation.usualLine(
+                index: lineIndex, number: Self.number(lineIndex, service: service, seed: seed, random: &random),
+                subscriber: ordinal, service: service, plan: plan, activatedAt: activatedAt, random: &random)
+            if service == .mobile, random.chance(1.5) {
+                line.vanityPremium = random.rials(40_000_000...900_000_000, step: 1_000_000)
+            }
             let habitRoll = random.int(1...1000)
             if subscriber.governmental {
                 line.habit = .sometimesLate(percent: 35)

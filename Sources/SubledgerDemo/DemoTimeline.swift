@@ -87,7 +87,8 @@ package struct DemoTimeline: Sendable {
     /// The instant of `hour:minute` Tehran time on the Solar Hijri day of `time`.
     func sameDay(as time: Timestamp, hour: Int, minute: Int = 0) -> Timestamp {
         let local = calendar.solarHijriDate(of: time)
-        return calendar.timestamp(year: local.year, month: local.month, day: local.day, hour: hour, minute: minute) ?? time
+        return calendar.timestamp(year: local.year, month: local.month, day: local.day, hour: hour, minute: minute)
+            ?? time
     }
 
     /// The first Thursday at `hour:minute` Tehran time at or after `time` that SUS-2 counts as

@@ -24,7 +24,8 @@ struct ReplayChart {
 
     /// The time the chart of the whole view spans.
     static func wholeRange(_ replay: LineReplay) -> ClosedRange<Int64>? {
-        guard let first = replay.entries.map(\.occurredAt).min(), let last = replay.entries.map(\.occurredAt).max() else { return nil }
+        guard let first = replay.entries.map(\.occurredAt).min(), let last = replay.entries.map(\.occurredAt).max()
+        else { return nil }
         let start = first.millisecondsSinceEpoch
         var end = max(last.millisecondsSinceEpoch, replay.view.asOf?.millisecondsSinceEpoch ?? 0)
         if end <= start { end = start + day }
@@ -35,7 +36,7 @@ struct ReplayChart {
     /// A closer look around the findings, when the view spans much more than they do.
     static func findingsRange(_ replay: LineReplay) -> ClosedRange<Int64>? {
         guard let whole = wholeRange(replay), let first = replay.findings.map(\.occurredAt).min(),
-              let last = replay.findings.map(\.occurredAt).max()
+            let last = replay.findings.map(\.occurredAt).max()
         else { return nil }
         let start = first.millisecondsSinceEpoch - 12 * day
         let end = last.millisecondsSinceEpoch + 8 * day
@@ -45,7 +46,9 @@ struct ReplayChart {
 
     func svg(_ replay: LineReplay, range: ClosedRange<Int64>, label: String) -> String {
         // The entries in time order; those before the range only set the starting values.
-        let ordered = replay.entries.enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(\.element)
+        let ordered = replay.entries.enumerated().sorted {
+            ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset)
+        }.map(\.element)
         let before = ordered.last { $0.occurredAt.millisecondsSinceEpoch < range.lowerBound }
         let inside = ordered.filter { range.contains($0.occurredAt.millisecondsSinceEpoch) }
         let scale = TimeScale(start: range.lowerBound, end: range.upperBound, x0: left, width: plotWidth)
@@ -56,16 +59,20 @@ struct ReplayChart {
         let (yMax, yStep) = Self.niceAxis(maximum: Double(maximum) * 1.08)
         let y = { (amount: Rials) -> Double in self.top + self.plotHeight * (1 - min(Double(amount), yMax) / yMax) }
 
-        var svg = #"<svg class="chart" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(HTML.escape(label))">"#
+        var svg =
+            #"<svg class="chart" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(HTML.escape(label))">"#
         svg += #"<rect x="\#(left)" y="\#(top)" width="\#(plotWidth)" height="\#(plotHeight)" class="plot"/>"#
         var tick = 0.0
         while tick <= yMax + 0.5 {
             let ty = top + plotHeight * (1 - tick / yMax)
-            svg += #"<line x1="\#(left)" x2="\#(left + plotWidth)" y1="\#(Self.f(ty))" y2="\#(Self.f(ty))" class="grid"/>"#
-            svg += #"<text x="\#(left - 8)" y="\#(Self.f(ty + 4))" class="ylabel">\#(DisplayFormat.rials(Rials(tick)))</text>"#
+            svg +=
+                #"<line x1="\#(left)" x2="\#(left + plotWidth)" y1="\#(Self.f(ty))" y2="\#(Self.f(ty))" class="grid"/>"#
+            svg +=
+                #"<text x="\#(left - 8)" y="\#(Self.f(ty + 4))" class="ylabel">\#(DisplayFormat.rials(Rials(tick)))</text>"#
             tick += yStep
         }
-        svg += #"<text x="16" y="\#(Self.f(top + plotHeight / 2))" class="axis" transform="rotate(-90 16 \#(Self.f(top + plotHeight / 2)))">rials</text>"#
+        svg +=
+            #"<text x="16" y="\#(Self.f(top + plotHeight / 2))" class="axis" transform="rotate(-90 16 \#(Self.f(top + plotHeight / 2)))">rials</text>"#
         svg += timeTicks(scale: scale)
 
         // Threshold and debt as step lines, the debt's area shaded.
@@ -73,7 +80,8 @@ struct ReplayChart {
         let thresholdSteps = Self.steps(points.map { (scale.x($0.0), y($0.1.threshold)) }, endX: left + plotWidth)
         let baseline = Self.f(top + plotHeight)
         if let firstX = debtSteps.first?.0 {
-            svg += #"<polygon class="debt-area" points="\#(Self.f(firstX)),\#(baseline) \#(Self.pointList(debtSteps)) \#(Self.f(left + plotWidth)),\#(baseline)"/>"#
+            svg +=
+                #"<polygon class="debt-area" points="\#(Self.f(firstX)),\#(baseline) \#(Self.pointList(debtSteps)) \#(Self.f(left + plotWidth)),\#(baseline)"/>"#
         }
         // NTC-1's notice level, where the edition in force puts it below the threshold (80 %
         // for a noDeposit line under edition 2021): drawn under the threshold, which it
@@ -81,17 +89,24 @@ struct ReplayChart {
         if points.contains(where: { $0.1.noticeLevel < $0.1.threshold }) {
             let noticeSteps = Self.steps(points.map { (scale.x($0.0), y($0.1.noticeLevel)) }, endX: left + plotWidth)
             let last = points[points.count - 1].1
-            let title = "notice level (NTC-1): a threshold notice is due from this unpaid usage, under the edition in force; "
+            let title =
+                "notice level (NTC-1): a threshold notice is due from this unpaid usage, under the edition in force; "
                 + "at the end \(DisplayFormat.rials(last.noticeLevel)) of \(DisplayFormat.rials(last.threshold)) (edition \(last.policyEdition))"
-            svg += #"<polyline class="notice-level" points="\#(Self.pointList(noticeSteps))"><title>\#(HTML.escape(title))</title></polyline>"#
+            svg +=
+                #"<polyline class="notice-level" points="\#(Self.pointList(noticeSteps))"><title>\#(HTML.escape(title))</title></polyline>"#
         }
-        svg += #"<polyline class="threshold" points="\#(Self.pointList(thresholdSteps))"><title>threshold (THR-1)</title></polyline>"#
-        svg += #"<polyline class="debt" points="\#(Self.pointList(debtSteps))"><title>debt: unpaid usage (THR-2)</title></polyline>"#
+        svg +=
+            #"<polyline class="threshold" points="\#(Self.pointList(thresholdSteps))"><title>threshold (THR-1)</title></polyline>"#
+        svg +=
+            #"<polyline class="debt" points="\#(Self.pointList(debtSteps))"><title>debt: unpaid usage (THR-2)</title></polyline>"#
 
-        let failedNotices = Set(replay.entries.compactMap { entry -> String? in
-            if case .noticeDeliveryFailed(let noticeDeliveryFailed) = entry.event { return noticeDeliveryFailed.noticeID }
-            return nil
-        })
+        let failedNotices = Set(
+            replay.entries.compactMap { entry -> String? in
+                if case .noticeDeliveryFailed(let noticeDeliveryFailed) = entry.event {
+                    return noticeDeliveryFailed.noticeID
+                }
+                return nil
+            })
         for entry in inside {
             svg += mark(entry, x: scale.x(entry.occurredAt), failedNotices: failedNotices)
         }
@@ -112,21 +127,33 @@ struct ReplayChart {
         switch entry.event {
         case .lineSuspended(let suspension):
             let label = suspension.direction == .oneWay ? "one-way" : "two-way"
-            svg += #"<g class="mark cut"><title>\#(HTML.escape("\(when): cut \(label) for \(suspension.reason.rawValue)"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><path d="M\#(x) \#(Self.f(top - 2)) l-6 -10 h12 z"/></g>"#
+            svg +=
+                #"<g class="mark cut"><title>\#(HTML.escape("\(when): cut \(label) for \(suspension.reason.rawValue)"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><path d="M\#(x) \#(Self.f(top - 2)) l-6 -10 h12 z"/></g>"#
         case .lineRestored:
-            svg += #"<g class="mark restore"><title>\#(HTML.escape("\(when): restored"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><circle cx="\#(x)" cy="\#(Self.f(top - 24))" r="5"/></g>"#
+            svg +=
+                #"<g class="mark restore"><title>\#(HTML.escape("\(when): restored"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><circle cx="\#(x)" cy="\#(Self.f(top - 24))" r="5"/></g>"#
         case .lineTerminated, .lineRevoked, .auctionSold:
-            let label = switch entry.type { case .lineTerminated: "terminated"; case .lineRevoked: "revoked"; default: "sold at auction" }
-            svg += #"<g class="mark close"><title>\#(HTML.escape("\(when): \(label)"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><rect x="\#(Self.f(position - 5))" y="\#(Self.f(top - 29))" width="10" height="10"/></g>"#
+            let label =
+                switch entry.type {
+                case .lineTerminated: "terminated";
+                case .lineRevoked: "revoked";
+                default: "sold at auction"
+                }
+            svg +=
+                #"<g class="mark close"><title>\#(HTML.escape("\(when): \(label)"))</title><line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(baseline)"/><rect x="\#(Self.f(position - 5))" y="\#(Self.f(top - 29))" width="10" height="10"/></g>"#
         case .noticeSent(let notice):
             let failed = failedNotices.contains(notice.noticeID)
             let noticeY = top + plotHeight - 9
-            let title = HTML.escape("\(when): notice \(notice.noticeID) (\(notice.kind.rawValue), \(notice.channel.rawValue))\(failed ? ": delivery FAILED" : "")")
+            let title = HTML.escape(
+                "\(when): notice \(notice.noticeID) (\(notice.kind.rawValue), \(notice.channel.rawValue))\(failed ? ": delivery FAILED" : "")"
+            )
             if failed {
-                svg += #"<g class="mark notice failed"><title>\#(title)</title><circle cx="\#(x)" cy="\#(Self.f(noticeY))" r="6"/><path d="M\#(Self.f(position - 4)) \#(Self.f(noticeY - 4)) l8 8 m0 -8 l-8 8"/></g>"#
+                svg +=
+                    #"<g class="mark notice failed"><title>\#(title)</title><circle cx="\#(x)" cy="\#(Self.f(noticeY))" r="6"/><path d="M\#(Self.f(position - 4)) \#(Self.f(noticeY - 4)) l8 8 m0 -8 l-8 8"/></g>"#
             } else {
                 let kind = notice.kind.isThresholdNotice ? "thresholdNotice" : "other"
-                svg += #"<g class="mark notice \#(kind)"><title>\#(title)</title><circle cx="\#(x)" cy="\#(Self.f(noticeY))" r="5"/></g>"#
+                svg +=
+                    #"<g class="mark notice \#(kind)"><title>\#(title)</title><circle cx="\#(x)" cy="\#(Self.f(noticeY))" r="5"/></g>"#
             }
         default:
             break
@@ -139,14 +166,18 @@ struct ReplayChart {
     /// violation (CUT-1) at the same cut is not hidden in the violation's diamond.
     private func findingMarks(_ entry: LineReplay.Entry, x position: Double) -> String {
         let when = "#\(entry.position) \(format.time(entry.occurredAt))"
-        let bySeverity = [Finding.Severity.violation, .warning].map { severity in (severity, entry.findings.filter { $0.severity == severity }) }
-            .filter { !$0.1.isEmpty }
+        let bySeverity = [Finding.Severity.violation, .warning].map { severity in
+            (severity, entry.findings.filter { $0.severity == severity })
+        }
+        .filter { !$0.1.isEmpty }
         var svg = ""
         for (index, (severity, findings)) in bySeverity.enumerated() {
             let offset = bySeverity.count == 1 ? 0 : (index == 0 ? -8.0 : 8.0)
-            let text = findings.map { "\($0.severity.rawValue) \($0.rule): \(format.humanize($0.message))" }.joined(separator: "\n")
+            let text = findings.map { "\($0.severity.rawValue) \($0.rule): \(format.humanize($0.message))" }.joined(
+                separator: "\n")
             let rules = Set(findings.map(\.rule.rawValue)).sorted().joined(separator: " ")
-            svg += #"<g class="mark finding \#(severity.rawValue)" data-rules="\#(HTML.escape(rules))"><title>\#(HTML.escape("\(when)\n\(text)"))</title>"#
+            svg +=
+                #"<g class="mark finding \#(severity.rawValue)" data-rules="\#(HTML.escape(rules))"><title>\#(HTML.escape("\(when)\n\(text)"))</title>"#
             svg += #"<path d="M\#(Self.f(position + offset)) 4 l7 9 l-7 9 l-7 -9 z"/></g>"#
         }
         return svg
@@ -176,7 +207,7 @@ struct ReplayChart {
             for index in 0...months {
                 let total = first.year * 12 + (first.month - 1) + index
                 guard total % step == 0, let time = calendar.timestamp(year: total / 12, month: total % 12 + 1, day: 1),
-                      time.millisecondsSinceEpoch >= scale.start, time.millisecondsSinceEpoch <= scale.end
+                    time.millisecondsSinceEpoch >= scale.start, time.millisecondsSinceEpoch <= scale.end
                 else { continue }
                 ticks.append((time, "\(total / 12)-\(DisplayFormat.twoDigits(total % 12 + 1))"))
             }
@@ -186,7 +217,8 @@ struct ReplayChart {
             let x = Self.f(scale.x(time))
             svg += #"<line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(Self.f(top + plotHeight + 5))" class="grid"/>"#
             svg += #"<text x="\#(x)" y="\#(Self.f(top + plotHeight + 20))" class="xlabel">\#(label)</text>"#
-            svg += #"<text x="\#(x)" y="\#(Self.f(top + plotHeight + 34))" class="xlabel greg">\#(calendar.solarHijriDate(of: time).gregorianDescription)</text>"#
+            svg +=
+                #"<text x="\#(x)" y="\#(Self.f(top + plotHeight + 34))" class="xlabel greg">\#(calendar.solarHijriDate(of: time).gregorianDescription)</text>"#
         }
         return svg
     }
@@ -202,11 +234,16 @@ struct ReplayChart {
             (#"<g class="mark close"><rect x="8" y="3" width="10" height="10"/></g>"#, "terminated / revoked / sold"),
             (#"<g class="mark notice thresholdNotice"><circle cx="13" cy="8" r="5"/></g>"#, "threshold notice"),
             (#"<g class="mark notice other"><circle cx="13" cy="8" r="5"/></g>"#, "other notice"),
-            (#"<g class="mark notice failed"><circle cx="13" cy="8" r="6"/><path d="M9 4 l8 8 m0 -8 l-8 8"/></g>"#, "notice failed (DLV-1)"),
+            (
+                #"<g class="mark notice failed"><circle cx="13" cy="8" r="6"/><path d="M9 4 l8 8 m0 -8 l-8 8"/></g>"#,
+                "notice failed (DLV-1)"
+            ),
             (#"<g class="mark finding violation"><path d="M13 0 l7 8 l-7 8 l-7 -8 z"/></g>"#, "violation"),
             (#"<g class="mark finding warning"><path d="M13 0 l7 8 l-7 8 l-7 -8 z"/></g>"#, "warning"),
         ]
-        return #"<ul class="legend">"# + items.map { #"<li><svg viewBox="0 0 26 16" width="26" height="16">\#($0.0)</svg>\#($0.1)</li>"# }.joined() + "</ul>"
+        return #"<ul class="legend">"#
+            + items.map { #"<li><svg viewBox="0 0 26 16" width="26" height="16">\#($0.0)</svg>\#($0.1)</li>"# }.joined()
+            + "</ul>"
     }
 
     // MARK: Geometry

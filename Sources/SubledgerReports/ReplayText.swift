@@ -16,7 +16,9 @@ public struct ReplayText: Sendable {
     public func render(_ replay: LineReplay, entries range: Range<Int>? = nil) -> String {
         var lines = header(replay)
         let shown = range.map { $0.clamped(to: 0..<replay.entries.count) } ?? 0..<replay.entries.count
-        let columns = ["#", "occurred (Tehran)", "status", "debt", "threshold", "overdue", "deposit", "guarantee", "event"]
+        let columns = [
+            "#", "occurred (Tehran)", "status", "debt", "threshold", "overdue", "deposit", "guarantee", "event",
+        ]
         var rows: [[String]] = [columns]
         var details: [Int: [String]] = [:]
         for index in shown {
@@ -60,7 +62,9 @@ public struct ReplayText: Sendable {
         lines.append(title)
         if let owner = replay.owner {
             let registration = owner.registration
-            let kind = registration.kind == .legalEntity ? (registration.governmental ? "governmental legal entity" : "legal entity") : "individual"
+            let kind =
+                registration.kind == .legalEntity
+                ? (registration.governmental ? "governmental legal entity" : "legal entity") : "individual"
             lines.append("Owner: \(registration.subscriberID) (\(kind))")
         }
         lines.append("View: \(viewDescription(replay.view)); \(replay.entries.count) event(s)")
@@ -78,9 +82,12 @@ public struct ReplayText: Sendable {
     func row(_ entry: LineReplay.Entry) -> [String] {
         let state = entry.state
         let rials = DisplayFormat.rials
-        return ["\(entry.position)", format.timeWithWeekday(entry.occurredAt), state.status.rawValue, rials(state.debt), rials(state.threshold),
-                rials(state.overdue), rials(state.deposit), rials(state.guarantee),
-                "\(entry.type.rawValue): \(entry.event.summary(format))"]
+        return [
+            "\(entry.position)", format.timeWithWeekday(entry.occurredAt), state.status.rawValue, rials(state.debt),
+            rials(state.threshold),
+            rials(state.overdue), rials(state.deposit), rials(state.guarantee),
+            "\(entry.type.rawValue): \(entry.event.summary(format))",
+        ]
     }
 
     /// The lines under a row: a late recording, the judgements, the findings.
@@ -88,17 +95,22 @@ public struct ReplayText: Sendable {
         var lines: [String] = []
         let lag = entry.recordedAt.millisecondsSinceEpoch - entry.occurredAt.millisecondsSinceEpoch
         if entry.isRecordedLate {
-            lines.append("↳ recorded late, at \(format.time(entry.recordedAt)): \(DisplayFormat.duration(milliseconds: lag)) after it occurred, after later events")
+            lines.append(
+                "↳ recorded late, at \(format.time(entry.recordedAt)): \(DisplayFormat.duration(milliseconds: lag)) after it occurred, after later events"
+            )
         }
         let violations = Set(entry.findings.filter { $0.severity == .violation }.map(\.rule))
         for judgement in entry.judgements {
             let mark = judgement.isForbidden ? "✘" : "✔"
             let flag = judgement.isForbidden && violations.contains(judgement.rule) ? "  ← VIOLATION" : ""
-            lines.append("\(mark) \(judgement.rule) (\(judgement.edition)): \(format.humanize(judgement.reason))\(flag)")
+            lines.append(
+                "\(mark) \(judgement.rule) (\(judgement.edition)): \(format.humanize(judgement.reason))\(flag)")
         }
         let forbidden = Set(entry.judgements.filter(\.isForbidden).map(\.rule))
         for finding in entry.findings where !(finding.severity == .violation && forbidden.contains(finding.rule)) {
-            lines.append("⚠ \(finding.severity.rawValue) \(finding.rule) (\(finding.edition)): \(format.humanize(finding.message))")
+            lines.append(
+                "⚠ \(finding.severity.rawValue) \(finding.rule) (\(finding.edition)): \(format.humanize(finding.message))"
+            )
         }
         for sentence in entry.complaintSentences(format) { lines.append("✉ \(sentence)") }
         return lines
@@ -108,7 +120,9 @@ public struct ReplayText: Sendable {
         var lines: [String] = []
         if let final = replay.finalState {
             let rials = DisplayFormat.rials
-            lines.append("\(ReplayNetting.finalHeading(replay, format: format)): \(final.status.rawValue), debt \(rials(final.debt))\(replay.netting == nil ? "" : " (netted)"), credit \(rials(final.credit)), threshold \(rials(final.threshold)), overdue \(rials(final.overdue)), deposit \(rials(final.deposit)), guarantee \(rials(final.guarantee)), refund due \(rials(final.refundDue)) (edition \(final.policyEdition))")
+            lines.append(
+                "\(ReplayNetting.finalHeading(replay, format: format)): \(final.status.rawValue), debt \(rials(final.debt))\(replay.netting == nil ? "" : " (netted)"), credit \(rials(final.credit)), threshold \(rials(final.threshold)), overdue \(rials(final.overdue)), deposit \(rials(final.deposit)), guarantee \(rials(final.guarantee)), refund due \(rials(final.refundDue)) (edition \(final.policyEdition))"
+            )
             if let netting = replay.netting { lines.append(ReplayNetting.sentence(netting)) }
         }
         lines += cutLines(replay)
@@ -117,7 +131,9 @@ public struct ReplayText: Sendable {
         } else {
             lines.append("Audit: \(replay.violationCount) violation(s), \(replay.warningCount) warning(s):")
             for finding in replay.findings {
-                lines.append("  ⚠ \(finding.severity.rawValue) \(finding.rule) at #\(finding.position), \(format.time(finding.occurredAt)): \(format.humanize(finding.message))")
+                lines.append(
+                    "  ⚠ \(finding.severity.rawValue) \(finding.rule) at #\(finding.position), \(format.time(finding.occurredAt)): \(format.humanize(finding.message))"
+                )
             }
         }
         return lines
@@ -126,11 +142,17 @@ public struct ReplayText: Sendable {
     /// Each cut's length and its non-working days (SUS-2), one line each.
     func cutLines(_ replay: LineReplay) -> [String] {
         guard !replay.cuts.isEmpty else { return [] }
-        var lines = ["Cuts: \(replay.cuts.count) (length, and the non-working days it spanned: Fridays and public holidays):"]
+        var lines = [
+            "Cuts: \(replay.cuts.count) (length, and the non-working days it spanned: Fridays and public holidays):"
+        ]
         for cut in replay.cuts {
-            let end = cut.endedBy.map { "to \(format.time(cut.until)) (\($0.rawValue))" } ?? "still cut at \(format.time(cut.until))"
-            lines.append("  #\(cut.suspensionPosition) from \(format.time(cut.suspendedAt)) \(end): "
-                + "\(DisplayFormat.duration(milliseconds: cut.milliseconds)), \(cut.nonWorkingDays) non-working day(s)")
+            let end =
+                cut.endedBy.map { "to \(format.time(cut.until)) (\($0.rawValue))" }
+                ?? "still cut at \(format.time(cut.until))"
+            lines.append(
+                "  #\(cut.suspensionPosition) from \(format.time(cut.suspendedAt)) \(end): "
+                    + "\(DisplayFormat.duration(milliseconds: cut.milliseconds)), \(cut.nonWorkingDays) non-working day(s)"
+            )
         }
         return lines
     }

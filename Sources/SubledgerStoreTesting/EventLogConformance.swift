@@ -27,8 +27,9 @@ public enum EventLogConformance {
         ///   `storage` that the contract does not expect, as it was thrown.
         public func run(on storage: any EventLogStorage) throws {
             let head = try storage.head()
-            try expect(head.position == 0 && head.hash == .zero,
-                       "the log given to the check is not empty (head \(head.position))")
+            try expect(
+                head.position == 0 && head.hash == .zero,
+                "the log given to the check is not empty (head \(head.position))")
             do { try body(storage) } catch var failure as ConformanceFailure {
                 failure.check = name
                 throw failure
@@ -42,8 +43,9 @@ public enum EventLogConformance {
     public static let checks: [Check] = [
         Check(name: "an empty log has no event and its head is zero", body: emptyLog),
         Check(name: "positions and stream versions are gap-free, in the order given", body: gapFree),
-        Check(name: "expected versions: noStream, exactly, any, and on streams the batch does not touch",
-              body: expectedVersions),
+        Check(
+            name: "expected versions: noStream, exactly, any, and on streams the batch does not touch",
+            body: expectedVersions),
         Check(name: "a version conflict refuses the whole batch and names the stream", body: conflictRefusedWhole),
         Check(name: "a retry by event id gets its original position and writes nothing", body: idempotentRetry),
         Check(name: "an event id reused with other content refuses the whole batch", body: reusedEventID),
@@ -65,10 +67,12 @@ public enum EventLogConformance {
     static func gapFree(_ log: any EventLogStorage) throws {
         let first = try log.append([deposit("A", 1), deposit("B", 2)], expecting: [:])
         let second = try log.append([deposit("A", 3)], expecting: [:])
-        try expect(first.positions == [1, 2] && first.appendedCount == 2 && first.headPosition == 2,
-                   "first batch: \(first)")
-        try expect(second.positions == [3] && second.appendedCount == 1 && second.headPosition == 3,
-                   "second batch: \(second)")
+        try expect(
+            first.positions == [1, 2] && first.appendedCount == 2 && first.headPosition == 2,
+            "first batch: \(first)")
+        try expect(
+            second.positions == [3] && second.appendedCount == 1 && second.headPosition == 3,
+            "second batch: \(second)")
         let events = try log.events(at: 1..<4)
         try expect(events.map(\.position) == [1, 2, 3], "positions \(events.map(\.position))")
         try expect(events.map(\.streamVersion) == [1, 1, 2], "stream versions \(events.map(\.streamVersion))")
@@ -92,8 +96,9 @@ public enum EventLogConformance {
         try log.append([deposit("B", 4)], expecting: [account("A"): .exactly(3), account("B"): .noStream])
         let head = try log.head().position
         try expect(head == 4, "head \(head) after four accepted appends")
-        try expect(try log.version(of: account("B")) == 1,
-                   "B was written by a refused batch, or not by an accepted one")
+        try expect(
+            try log.version(of: account("B")) == 1,
+            "B was written by a refused batch, or not by an accepted one")
     }
 
     static func conflictRefusedWhole(_ log: any EventLogStorage) throws {
@@ -103,9 +108,10 @@ public enum EventLogConformance {
             try log.append([other, deposit("A", 3)], expecting: [account("A"): .exactly(5)])
         }
         try expect(error.stream == account("A"), "the conflict names \(String(describing: error.stream)), not A")
-        try expect(error.expectedVersion == .exactly(5) && error.actualVersion == 1,
-                   "the conflict expects \(String(describing: error.expectedVersion)), "
-                       + "found \(String(describing: error.actualVersion))")
+        try expect(
+            error.expectedVersion == .exactly(5) && error.actualVersion == 1,
+            "the conflict expects \(String(describing: error.expectedVersion)), "
+                + "found \(String(describing: error.actualVersion))")
         try expect(try log.head().position == 1, "a refused batch moved the head")
         try expect(try log.version(of: account("B")) == 0, "a refused batch wrote the event before the conflict")
         try expect(try log.event(withID: other.eventID) == nil, "a refused batch's event is found by its id")
@@ -116,16 +122,19 @@ public enum EventLogConformance {
         let event = deposit("A", 100)
         let original = try log.append([event], expecting: [:])
         let retry = try log.append([event], expecting: [account("A"): .noStream])
-        try expect(original.positions == [2] && retry.positions == [2],
-                   "original \(original.positions), retry \(retry.positions)")
+        try expect(
+            original.positions == [2] && retry.positions == [2],
+            "original \(original.positions), retry \(retry.positions)")
         try expect(retry.appendedCount == 0 && retry.headPosition == 2, "the retry wrote: \(retry)")
-        try expect(try log.head().position == 2 && log.version(of: account("A")) == 1,
-                   "the retry moved the head or the stream")
+        try expect(
+            try log.head().position == 2 && log.version(of: account("A")) == 1,
+            "the retry moved the head or the stream")
         let recorded = try log.event(withID: event.eventID)
         try expect(recorded == (try log.events(at: 2..<3).first), "event(withID:) is not the event at its position")
         let twice = deposit("C", 7)
         let batch = try log.append([twice, deposit("C", 8), twice], expecting: [:])
-        try expect(batch.positions == [3, 4, 3] && batch.appendedCount == 2, "the same id twice in one batch: \(batch)")
+        try expect(
+            batch.positions == [3, 4, 3] && batch.appendedCount == 2, "the same id twice in one batch: \(batch)")
     }
 
     static func reusedEventID(_ log: any EventLogStorage) throws {
@@ -136,8 +145,9 @@ public enum EventLogConformance {
             try log.append([before, deposit("A", 999, id: id)], expecting: [:])
         }
         try expect(error.position == 1, "the refusal names position \(String(describing: error.position)), not 1")
-        try expect(try log.head().position == 1 && log.event(withID: before.eventID) == nil,
-                   "a refused batch wrote something")
+        try expect(
+            try log.head().position == 1 && log.event(withID: before.eventID) == nil,
+            "a refused batch wrote something")
     }
 
     static func ranges(_ log: any EventLogStorage) throws {
@@ -170,15 +180,19 @@ public enum EventLogConformance {
         let events = try log.events(at: 1..<6)
         var lastInStream: [StreamID: ChainHash] = [:]
         for (index, event) in events.enumerated() {
-            try expect(EventJSON.computeHash(of: event) == event.hash,
-                       "position \(event.position): its hash is not interchange.md's")
-            try expect(event.previousHash == (index == 0 ? .zero : events[index - 1].hash),
-                       "position \(event.position): prevHash")
-            try expect(event.streamPreviousHash == lastInStream[event.stream, default: .zero],
-                       "position \(event.position): streamPrevHash")
+            try expect(
+                EventJSON.computeHash(of: event) == event.hash,
+                "position \(event.position): its hash is not interchange.md's")
+            try expect(
+                event.previousHash == (index == 0 ? .zero : events[index - 1].hash),
+                "position \(event.position): prevHash")
+            try expect(
+                event.streamPreviousHash == lastInStream[event.stream, default: .zero],
+                "position \(event.position): streamPrevHash")
             if index > 0 {
-                try expect(event.recordedAt >= events[index - 1].recordedAt,
-                           "position \(event.position): recordedAt went back")
+                try expect(
+                    event.recordedAt >= events[index - 1].recordedAt,
+                    "position \(event.position): recordedAt went back")
             }
             lastInStream[event.stream] = event.hash
         }
@@ -195,11 +209,13 @@ public enum EventLogConformance {
             let error = try refusal(.invalidEvent, "an empty stream id, a reserved category or an empty type") {
                 try log.append(batch, expecting: [:])
             }
-            try expect(error.message.contains("event 2"),
-                       "the refusal does not name the batch's event 2: \(error.message)")
+            try expect(
+                error.message.contains("event 2"),
+                "the refusal does not name the batch's event 2: \(error.message)")
         }
-        try expect(try log.head().position == 0 && log.event(withID: valid.eventID) == nil,
-                   "a refused batch wrote its valid event")
+        try expect(
+            try log.head().position == 0 && log.event(withID: valid.eventID) == nil,
+            "a refused batch wrote its valid event")
     }
 
     static func givenRecordedAt(_ log: any EventLogStorage) throws {
@@ -228,8 +244,9 @@ public enum EventLogConformance {
     static func amount(_ value: Int64) -> JSONObject { ["amount": .integer(value)] }
 
     static func deposit(_ account: String, _ value: Int64, id: EventID = .random()) -> ProposedEvent {
-        ProposedEvent(eventID: id, type: "Deposited", stream: Self.account(account),
-                      occurredAt: Timestamp(millisecondsSinceEpoch: 1_704_067_200_000), data: amount(value))
+        ProposedEvent(
+            eventID: id, type: "Deposited", stream: Self.account(account),
+            occurredAt: Timestamp(millisecondsSinceEpoch: 1_704_067_200_000), data: amount(value))
     }
 
     static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
@@ -238,8 +255,10 @@ public enum EventLogConformance {
 
     /// Runs `body`, which must be refused with `code`, and returns the refusal.
     @discardableResult
-    static func refusal(_ code: EventStoreError.Code, _ what: String,
-                        _ body: () throws -> Void) throws -> EventStoreError {
+    static func refusal(
+        _ code: EventStoreError.Code, _ what: String,
+        _ body: () throws -> Void
+    ) throws -> EventStoreError {
         do {
             try body()
         } catch let error as EventStoreError {

@@ -17,9 +17,13 @@ public struct FolderImage: Equatable, Sendable {
         files = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: path) {
             var status = stat()
-            guard stat(path + "/" + name, &status) == 0 else { throw FolderImageError(path: path + "/" + name, code: errno) }
+            guard stat(path + "/" + name, &status) == 0 else {
+                throw FolderImageError(path: path + "/" + name, code: errno)
+            }
             let modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
-            files[name] = File(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path + "/" + name))), modifiedNanoseconds: modified)
+            files[name] = File(
+                bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path + "/" + name))),
+                modifiedNanoseconds: modified)
         }
     }
 }

@@ -15,10 +15,11 @@ package enum CSVExport {
     ]
 
     /// The columns, in order (format 2: `streamPrevHash` after `prevHash`, issue 10).
-    static let columns = [
-        "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
-        "occurredAt", "prevHash", "streamPrevHash", "hash", "metadata", "data",
-    ] + amountColumns
+    static let columns =
+        [
+            "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
+            "occurredAt", "prevHash", "streamPrevHash", "hash", "metadata", "data",
+        ] + amountColumns
 
     /// The columns of an export of format 1 (made before `subledger migrate`), still verified.
     static let format1Columns = columns.filter { $0 != "streamPrevHash" }
@@ -52,7 +53,10 @@ package enum CSVExport {
         column { event.previousHash.writeHex(into: &$0) }
         column { event.streamPreviousHash?.writeHex(into: &$0) }
         column { event.hash.writeHex(into: &$0) }
-        column { CanonicalJSON.write(.object(JSONObject(event.metadata.map { ($0.key, JSONValue.string($0.value)) })), into: &$0) }
+        column {
+            CanonicalJSON.write(
+                .object(JSONObject(event.metadata.map { ($0.key, JSONValue.string($0.value)) })), into: &$0)
+        }
         column { CanonicalJSON.write(.object(event.data), into: &$0) }
         for key in amountColumns {
             column { if case .integer(let amount)? = event.data[key] { CanonicalJSON.writeInteger(amount, into: &$0) } }
@@ -62,7 +66,9 @@ package enum CSVExport {
 
     /// Appends one field, quoted when RFC 4180 requires it.
     static func appendField(_ field: [UInt8], into bytes: inout [UInt8]) {
-        let needsQuotes = field.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
+        let needsQuotes = field.contains {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A
+        }
         guard needsQuotes else {
             bytes.append(contentsOf: field)
             return

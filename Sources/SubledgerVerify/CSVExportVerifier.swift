@@ -20,9 +20,12 @@ package struct CSVExportVerifier {
     /// The columns of the file, as its header row names them (format 2 or 1).
     private var columns = CSVExport.columns
 
-    package init(filtered: Bool, anchors: [String], completeStreams: Bool, allowVersionGaps: Bool = false, format1: Bool = false) {
-        verifier = ExportFileVerifier(filtered: filtered, anchors: anchors, completeStreams: completeStreams,
-                                      allowVersionGaps: allowVersionGaps, format1: format1)
+    package init(
+        filtered: Bool, anchors: [String], completeStreams: Bool, allowVersionGaps: Bool = false, format1: Bool = false
+    ) {
+        verifier = ExportFileVerifier(
+            filtered: filtered, anchors: anchors, completeStreams: completeStreams,
+            allowVersionGaps: allowVersionGaps, format1: format1)
     }
 
     /// Whether `bytes` (a file's first line) is the header row of a CSV export.
@@ -55,7 +58,8 @@ package struct CSVExportVerifier {
     /// The result, once every line was checked.
     package mutating func finish() -> ExportVerification {
         if insideQuotes, verifier.result.ok {
-            verifier.fail(line: row + 1, column: nil, checked: false, "a quoted cell is not closed at the end of the file")
+            verifier.fail(
+                line: row + 1, column: nil, checked: false, "a quoted cell is not closed at the end of the file")
         }
         var result = verifier.finish()
         result.lineLabel = "row"
@@ -65,7 +69,9 @@ package struct CSVExportVerifier {
     private mutating func checkRecord(_ text: [UInt8]) -> Bool {
         if row == 1 {
             guard let columns = text.withUnsafeBytes(Self.headerColumns) else {
-                verifier.fail(line: 1, column: nil, checked: false, "not the header row of a subledger CSV export (\(CSVExport.columns.joined(separator: ",")))")
+                verifier.fail(
+                    line: 1, column: nil, checked: false,
+                    "not the header row of a subledger CSV export (\(CSVExport.columns.joined(separator: ",")))")
                 return false
             }
             self.columns = columns
@@ -73,11 +79,14 @@ package struct CSVExportVerifier {
         }
         if text.isEmpty { return text.withUnsafeBytes { verifier.check($0, line: row) } }
         guard let cells = Self.cells(of: text) else {
-            verifier.fail(line: row, column: nil, checked: false, "malformed CSV: a double quote outside a quoted cell, or text after one")
+            verifier.fail(
+                line: row, column: nil, checked: false,
+                "malformed CSV: a double quote outside a quoted cell, or text after one")
             return false
         }
         guard cells.count == columns.count else {
-            verifier.fail(line: row, column: nil, checked: false, "the row has \(cells.count) cells, the header \(columns.count)")
+            verifier.fail(
+                line: row, column: nil, checked: false, "the row has \(cells.count) cells, the header \(columns.count)")
             return false
         }
         var cell: [String: String] = [:]
@@ -103,7 +112,9 @@ package struct CSVExportVerifier {
             let held = held[name] ?? ""
             if cell[name] != held {
                 let says = held.isEmpty ? "data has no integer \(name)" : "data holds \(held)"
-                verifier.fail(line: row, column: name, checked: true, "the cell says \(ExportText.quoted(cell[name]!)) but \(says)")
+                verifier.fail(
+                    line: row, column: name, checked: true,
+                    "the cell says \(ExportText.quoted(cell[name]!)) but \(says)")
                 return false
             }
         }
@@ -116,11 +127,14 @@ package struct CSVExportVerifier {
     private static func eventLine(_ cell: [String: String]) -> [UInt8] {
         func isInteger(_ text: String) -> Bool {
             let digits = text.utf8.first == UInt8(ascii: "-") ? Substring(text.dropFirst()) : Substring(text)
-            guard let first = digits.utf8.first, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+            guard let first = digits.utf8.first, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                return false
+            }
             return first != UInt8(ascii: "0") || digits.utf8.count == 1
         }
         var members: [(key: String, value: String)] = [
-            ("metadata", cell["metadata"]!), ("data", cell["data"]!), (cell["streamCategory"]!, ExportText.quoted(cell["streamId"]!)),
+            ("metadata", cell["metadata"]!), ("data", cell["data"]!),
+            (cell["streamCategory"]!, ExportText.quoted(cell["streamId"]!)),
         ]
         for name in ["position", "streamVersion"] {
             let value = cell[name]!
@@ -131,7 +145,8 @@ package struct CSVExportVerifier {
             if let value = cell[name] { members.append((name, ExportText.quoted(value))) }
         }
         members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        return Array(("{" + members.map { "\(ExportText.quoted($0.key)):\($0.value)" }.joined(separator: ",") + "}").utf8)
+        return Array(
+            ("{" + members.map { "\(ExportText.quoted($0.key)):\($0.value)" }.joined(separator: ",") + "}").utf8)
     }
 
     /// The cells of one record (RFC 4180), or `nil` when it is malformed.

@@ -149,7 +149,8 @@ package struct CanonicalLine {
 
     /// The key of a top-level member (a canonical key has no escape).
     func key(of member: Member) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[member.start + 1..<member.valueStart - 2]), as: UTF8.self)
+        String(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[member.start + 1..<member.valueStart - 2]), as: UTF8.self)
     }
 
     /// The text of a string member without escapes (between its quotes).
@@ -385,11 +386,13 @@ private struct Scanner {
         guard count - index >= 2 else { return false }
         switch base[index + 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"),
-             UInt8(ascii: "b"), UInt8(ascii: "f"):
+            UInt8(ascii: "b"), UInt8(ascii: "f"):
             index += 2
             return true
         case UInt8(ascii: "u"):
-            guard count - index >= 6, base[index + 2] == UInt8(ascii: "0"), base[index + 3] == UInt8(ascii: "0") else { return false }
+            guard count - index >= 6, base[index + 2] == UInt8(ascii: "0"), base[index + 3] == UInt8(ascii: "0") else {
+                return false
+            }
             let high = base[index + 4], low = base[index + 5]
             guard high == UInt8(ascii: "0") || high == UInt8(ascii: "1") else { return false }
             let lowValue: UInt8

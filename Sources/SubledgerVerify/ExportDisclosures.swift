@@ -34,20 +34,24 @@ enum ExportDisclosures {
     private static func problem(of disclosure: LenientMember, in body: LenientJSONValue) -> String? {
         let name = ExportText.short(ExportText.quoted(disclosure.key.text))
         var held: LenientJSONValue? = body
-        for step in disclosure.key.codePoints.split(separator: UInt32(UInt8(ascii: ".")), omittingEmptySubsequences: false) {
+        for step in disclosure.key.codePoints.split(
+            separator: UInt32(UInt8(ascii: ".")), omittingEmptySubsequences: false)
+        {
             let key = LenientString(codePoints: Array(step))
             guard case .object(let members)? = held else { held = nil; break }
             held = members.first { $0.key == key }?.value
         }
         guard case .object(let commitmentMembers)? = held, commitmentMembers.count == 1,
-              commitmentMembers[0].key == LenientString("commitment"),
-              case .string(let commitment) = commitmentMembers[0].value, isHash(commitment)
+            commitmentMembers[0].key == LenientString("commitment"),
+            case .string(let commitment) = commitmentMembers[0].value, isHash(commitment)
         else { return "disclosure \(name): the event holds no commitment there ({\"commitment\": 64 lowercase hex})" }
         guard case .object(let opening) = disclosure.value, opening.count == 2,
-              case .string(let salt)? = disclosure.value.member("salt"), isHash(salt),
-              case .string(let value)? = disclosure.value.member("value")
+            case .string(let salt)? = disclosure.value.member("salt"), isHash(salt),
+            case .string(let value)? = disclosure.value.member("value")
         else { return "disclosure \(name) is not {\"salt\": 64 lowercase hex, \"value\": a string}" }
-        guard !value.hasUnpairedSurrogate else { return "disclosure \(name): the value holds an unpaired surrogate (\\u escape)" }
+        guard !value.hasUnpairedSurrogate else {
+            return "disclosure \(name): the value holds an unpaired surrogate (\\u escape)"
+        }
         let opened = ChainHash.sha256(of: LowercaseHex.bytes(of: salt.text) + Array(value.text.utf8)).hex
         guard opened == commitment.text else {
             return "disclosure \(name) does not open its commitment (salt and value do not hash to it)"

@@ -53,32 +53,41 @@ package enum ExportFileReading {
     /// thread found in it, in file order. Throws what `body` throws, or what stopped the
     /// reading once every line before it was handed over.
     /// `blockBytes` and `queueLimit` size the hand-over (tests make them small).
-    package static func forEachLine<Reader: ExportLineSource>(of reader: Reader, blockBytes: Int = ExportFileReading.blockBytes,
-                                                              queueLimit: Int = 8, _ body: (UnsafeRawBufferPointer, Line) throws -> Void) throws {
+    package static func forEachLine<Reader: ExportLineSource>(
+        of reader: Reader, blockBytes: Int = ExportFileReading.blockBytes,
+        queueLimit: Int = 8, _ body: (UnsafeRawBufferPointer, Line) throws -> Void
+    ) throws {
         let handedOver = HandedOver(value: reader)
         let recycled = RecycledStorage<UInt8>(limit: queueLimit + 2)
-        try OrderedPipeline<Block>.run(queueLimit: queueLimit, produce: { emit in
-            try read(handedOver.value, blockBytes: blockBytes, recycled: recycled, emit)
-        }, consume: { block in
-            defer { recycled.give(block.bytes) }
-            try block.bytes.withUnsafeBytes { bytes in
-                for line in block.lines {
-                    try body(UnsafeRawBufferPointer(rebasing: bytes[line.range]), line)
+        try OrderedPipeline<Block>.run(
+            queueLimit: queueLimit,
+            produce: { emit in
+                try read(handedOver.value, blockBytes: blockBytes, recycled: recycled, emit)
+            },
+            consume: { block in
+                defer { recycled.give(block.bytes) }
+                try block.bytes.withUnsafeBytes { bytes in
+                    for line in block.lines {
+                        try body(UnsafeRawBufferPointer(rebasing: bytes[line.range]), line)
+                    }
                 }
-            }
-        })
+            })
     }
 
-    private static func read<Reader: ExportLineSource>(_ reader: Reader, blockBytes: Int, recycled: RecycledStorage<UInt8>,
-                                                       _ emit: (Block) -> Bool) throws {
+    private static func read<Reader: ExportLineSource>(
+        _ reader: Reader, blockBytes: Int, recycled: RecycledStorage<UInt8>,
+        _ emit: (Block) -> Bool
+    ) throws {
         var block = Block()
         block.bytes = recycled.take(minimumCapacity: blockBytes + (blockBytes >> 2))
         do {
             try reader.forEachLine { bytes, number in
                 let start = block.bytes.count
                 block.bytes.append(contentsOf: bytes)
-                block.lines.append(Line(number: number, range: start..<block.bytes.count,
-                                        endsWithNewline: reader.lineEndsWithNewline, scan: Scan(of: bytes, hashing: number % 2 == 0)))
+                block.lines.append(
+                    Line(
+                        number: number, range: start..<block.bytes.count,
+                        endsWithNewline: reader.lineEndsWithNewline, scan: Scan(of: bytes, hashing: number % 2 == 0)))
                 if block.bytes.count >= blockBytes {
                     guard emit(block) else { throw StopReading() }
                     block = Block()

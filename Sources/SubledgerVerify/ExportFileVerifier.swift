@@ -35,19 +35,25 @@ package struct ExportFileVerifier {
     /// range) accepts a stream's versions skipping across a gap in positions, and gaps in
     /// positions. `format1` reads an export made before `subledger migrate`: no
     /// `streamPrevHash`, so no chain per stream.
-    package init(filtered: Bool, anchors: [String], completeStreams: Bool = false, allowVersionGaps: Bool = false, format1: Bool = false) {
+    package init(
+        filtered: Bool, anchors: [String], completeStreams: Bool = false, allowVersionGaps: Bool = false,
+        format1: Bool = false
+    ) {
         self.filtered = filtered || completeStreams || allowVersionGaps
         self.format1 = format1
         wanted = Set(anchors)
-        streams = StreamVersions(completeStreams: completeStreams, allowVersionGaps: allowVersionGaps && !completeStreams,
-                                 format1: format1, filtered: self.filtered)
+        streams = StreamVersions(
+            completeStreams: completeStreams, allowVersionGaps: allowVersionGaps && !completeStreams,
+            format1: format1, filtered: self.filtered)
     }
 
     /// Checks one line (without its `\n`; `endsWithNewline` when it had one); returns
     /// `false` once the file is found bad.
     /// `scan` is what a reading thread found in the line (``ExportFileReading``), if anything.
-    package mutating func check(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool = true,
-                        scan: ExportFileReading.Scan = .notScanned) -> Bool {
+    package mutating func check(
+        _ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool = true,
+        scan: ExportFileReading.Scan = .notScanned
+    ) -> Bool {
         guard result.ok else { return false }
         do {
             try checkEvent(bytes, line: line, endsWithNewline: endsWithNewline, scan: scan)
@@ -81,7 +87,9 @@ package struct ExportFileVerifier {
         result.versionGaps = streams.gaps
         if result.ok, let missing = wanted.sorted().first {
             // An anchor names a head the file must reach; an empty file reaches none.
-            result.fail(nil, line: nil, "anchor \(missing) not found" + (result.events == 0 ? ": the file holds no event" : " in the export"))
+            result.fail(
+                nil, line: nil,
+                "anchor \(missing) not found" + (result.events == 0 ? ": the file holds no event" : " in the export"))
         }
         return result
     }
@@ -93,9 +101,13 @@ package struct ExportFileVerifier {
         var line: Int?
     }
 
-    private mutating func checkEvent(_ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool,
-                                     scan: ExportFileReading.Scan) throws(Failure) {
-        let display = { (key: String) in ExportText.short(ExportLine.display(key, in: bytes, endsWithNewline: endsWithNewline)) }
+    private mutating func checkEvent(
+        _ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool,
+        scan: ExportFileReading.Scan
+    ) throws(Failure) {
+        let display = { (key: String) in
+            ExportText.short(ExportLine.display(key, in: bytes, endsWithNewline: endsWithNewline))
+        }
         // 1. One JSON object, integers only, unique keys.
         let object: ExportObject
         var disclosed = false
@@ -117,7 +129,9 @@ package struct ExportFileVerifier {
         }
         // 2. The fields the chain needs.
         guard let position = object.position else {
-            let reason = object.field("position").isMissing ? "position is missing" : "position is not a positive integer: \(display("position"))"
+            let reason =
+                object.field("position").isMissing
+                ? "position is missing" : "position is not a positive integer: \(display("position"))"
             throw Failure(position: nil, reason: reason, line: nil)
         }
         let fail = { (reason: String) in Failure(position: position, reason: reason, line: nil) }
@@ -150,13 +164,19 @@ package struct ExportFileVerifier {
                 throw fail(Self.outOfOrder(position, previousPosition, line: previousLine ?? line))
             } else if position != previousPosition.next {
                 guard filtered else {
-                    jump = Failure(position: position, reason: "position jumps from \(previousPosition) to \(position): events are missing (for a filtered export use --filtered)", line: line)
+                    jump = Failure(
+                        position: position,
+                        reason:
+                            "position jumps from \(previousPosition) to \(position): events are missing (for a filtered export use --filtered)",
+                        line: line)
                     return
                 }
                 result.gaps += 1
             }
         } else if position != .one, !filtered {
-            throw fail("a whole-log export starts at position 1, this one at \(position) (for a filtered export use --filtered)")
+            throw fail(
+                "a whole-log export starts at position 1, this one at \(position) (for a filtered export use --filtered)"
+            )
         }
         if position == .one {
             guard previous == Self.zeroHash else { throw fail("position 1 must have prevHash of 64 zeros") }
@@ -182,12 +202,16 @@ package struct ExportFileVerifier {
         }
         // 6. recordedAt never decreases.
         if let previousTime, time < previousTime {
-            throw fail("recordedAt \(ExportText.short(recordedText)) is before the recordedAt \(ExportText.short(previousTimeText ?? "")) of position \(previousPosition?.description ?? "?")")
+            throw fail(
+                "recordedAt \(ExportText.short(recordedText)) is before the recordedAt \(ExportText.short(previousTimeText ?? "")) of position \(previousPosition?.description ?? "?")"
+            )
         }
         // 7. Stream versions.
         let followsPrevious = position == .one || previousPosition.map { position == $0.next } ?? false
-        if let problem = streams.check(object, position: position, followsPrevious: followsPrevious, hash: storedHash,
-                                       streamPreviousHash: streamPrevious, display: display) {
+        if let problem = streams.check(
+            object, position: position, followsPrevious: followsPrevious, hash: storedHash,
+            streamPreviousHash: streamPrevious, display: display)
+        {
             throw fail(problem)
         }
         if !wanted.isEmpty { wanted.remove(storedHash) }
@@ -213,12 +237,16 @@ package struct ExportFileVerifier {
     private func streamPreviousHash(of object: ExportObject, _ fail: (String) -> Failure) throws(Failure) -> String? {
         let field = object.field("streamPrevHash")
         if format1 {
-            guard field.isMissing else { throw fail("streamPrevHash in an export of format 1 (this is format 2: leave out --format 1)") }
+            guard field.isMissing else {
+                throw fail("streamPrevHash in an export of format 1 (this is format 2: leave out --format 1)")
+            }
             return nil
         }
         switch field {
         case .missing:
-            throw fail("streamPrevHash is missing (an export of format 1, made before subledger migrate, verifies with --format 1)")
+            throw fail(
+                "streamPrevHash is missing (an export of format 1, made before subledger migrate, verifies with --format 1)"
+            )
         case .string(let text, _) where LowercaseHex.isHash(text):
             return text
         case .string, .other:
@@ -227,7 +255,8 @@ package struct ExportFileVerifier {
     }
 
     /// `hash` or `prevHash`: 64 lowercase hex digits (Python's `_hex_problem` wording).
-    private func hexField(_ key: String, of object: ExportObject, _ fail: (String) -> Failure) throws(Failure) -> String {
+    private func hexField(_ key: String, of object: ExportObject, _ fail: (String) -> Failure) throws(Failure) -> String
+    {
         switch object.field(key) {
         case .missing:
             throw fail("\(key) is missing")

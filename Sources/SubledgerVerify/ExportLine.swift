@@ -10,8 +10,10 @@ enum ExportLine {
     case bad(position: ExportPosition?, reason: String)
 
     /// Reads `bytes`, one line without its `\n` (`endsWithNewline` tells whether it had one).
-    static func read(_ bytes: UnsafeRawBufferPointer, endsWithNewline: Bool,
-                     scan: ExportFileReading.Scan = .notScanned) -> ExportLine {
+    static func read(
+        _ bytes: UnsafeRawBufferPointer, endsWithNewline: Bool,
+        scan: ExportFileReading.Scan = .notScanned
+    ) -> ExportLine {
         // A line in canonical form (as export writes every line) is read where it lies.
         switch scan {
         case .notScanned:
@@ -41,7 +43,9 @@ enum ExportLine {
             }
             return .bad(position: nil, reason: "malformed JSON: \(malformation)")
         }
-        guard case .object(let members)? = outcome.value else { return .bad(position: nil, reason: "not a JSON object") }
+        guard case .object(let members)? = outcome.value else {
+            return .bad(position: nil, reason: "not a JSON object")
+        }
         return .event(.lenient(members))
     }
 

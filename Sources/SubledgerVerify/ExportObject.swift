@@ -28,7 +28,9 @@ enum ExportObject {
                 return .string(line.plainText(of: member), hasUnpairedSurrogate: false)
             case .escapedString:
                 // Canonical escapes stand for control characters only: no surrogate.
-                guard case .string(let text)? = try? JSONParser.parse(bytes: line.value(of: member)) else { return .other }
+                guard case .string(let text)? = try? JSONParser.parse(bytes: line.value(of: member)) else {
+                    return .other
+                }
                 return .string(text, hasUnpairedSurrogate: false)
             case .integer, .other:
                 return .other
@@ -85,7 +87,9 @@ enum ExportObject {
     func streamFields() -> [(key: String, value: String?)] {
         switch self {
         case .canonical(let line):
-            guard line.layout.otherMemberCount == 1, let member = line.layout.otherMember else { return Self.strict(line).streamFields() }
+            guard line.layout.otherMemberCount == 1, let member = line.layout.otherMember else {
+                return Self.strict(line).streamFields()
+            }
             switch member.kind {
             case .plainString: return [(line.key(of: member), line.plainText(of: member))]
             case .escapedString: return Self.strict(line).streamFields()
@@ -97,7 +101,9 @@ enum ExportObject {
                 return (member.key, text)
             }
         case .lenient(let members):
-            return members.map { (key: $0.key.text, value: $0.value) }.filter { !StreamVersions.commonFields.contains($0.key) }.map { member in
+            return members.map { (key: $0.key.text, value: $0.value) }.filter {
+                !StreamVersions.commonFields.contains($0.key)
+            }.map { member in
                 guard case .string(let string) = member.value else { return (member.key, nil) }
                 return (member.key, string.text)
             }
@@ -144,7 +150,8 @@ enum ExportObject {
             return EventJSON.computeHash(of: recorded) == recorded.hash ? .matches : .mismatch
         }
         guard let hashed = hashedBytes() else { return .unpairedSurrogate }
-        return ChainHash.sha256(of: LowercaseHex.bytes(of: previousHash) + hashed).hex == storedHash ? .matches : .mismatch
+        return ChainHash.sha256(of: LowercaseHex.bytes(of: previousHash) + hashed).hex == storedHash
+            ? .matches : .mismatch
     }
 
     /// The recorded event of `object` when the store would write exactly this object: then
@@ -153,10 +160,11 @@ enum ExportObject {
     /// format 1, without `streamPrevHash`), and its times and event id are written as the
     /// store writes them.
     private static func inStoreShape(_ object: JSONObject) -> RecordedEvent? {
-        guard object.count == (object["streamPrevHash"] == nil ? 11 : 12), object["metadata"] != nil, let recorded = try? EventJSON.recordedEvent(from: object),
-              object["eventId"] == .string(recorded.eventID.description),
-              object["occurredAt"] == .string(recorded.occurredAt.rfc3339),
-              object["recordedAt"] == .string(recorded.recordedAt.rfc3339)
+        guard object.count == (object["streamPrevHash"] == nil ? 11 : 12), object["metadata"] != nil,
+            let recorded = try? EventJSON.recordedEvent(from: object),
+            object["eventId"] == .string(recorded.eventID.description),
+            object["occurredAt"] == .string(recorded.occurredAt.rfc3339),
+            object["recordedAt"] == .string(recorded.recordedAt.rfc3339)
         else { return nil }
         return recorded
     }

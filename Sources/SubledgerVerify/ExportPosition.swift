@@ -14,7 +14,9 @@ package struct ExportPosition: Comparable, CustomStringConvertible {
     /// The position written as `digits` (ASCII, no sign, no leading zero; at least 1).
     init?(digits text: String) {
         let bytes = Array(text.utf8)
-        guard let first = bytes.first, first != UInt8(ascii: "0"), bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        guard let first = bytes.first, first != UInt8(ascii: "0"), bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return nil
+        }
         self.init(bytes: bytes)
     }
 
@@ -74,7 +76,8 @@ package struct ExportPosition: Comparable, CustomStringConvertible {
         case (.some, .none): true
         case (.none, .some): false
         case (.none, .none):
-            lhs.digits.count != rhs.digits.count ? lhs.digits.count < rhs.digits.count : lhs.digits.lexicographicallyPrecedes(rhs.digits)
+            lhs.digits.count != rhs.digits.count
+                ? lhs.digits.count < rhs.digits.count : lhs.digits.lexicographicallyPrecedes(rhs.digits)
         }
     }
 

@@ -4,7 +4,8 @@ import SubledgerStore
 enum ExportText {
     /// `text` cut to `limit` characters (code points), with `...` when cut (Python's `_short`).
     static func short(_ text: String, limit: Int = 60) -> String {
-        text.unicodeScalars.count <= limit ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))) + "..."
+        text.unicodeScalars.count <= limit
+            ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))) + "..."
     }
 
     /// `text` as a canonical JSON string.

@@ -38,7 +38,8 @@ package struct ExportVerification {
         if !ok {
             guard let badLine else { return "bad: " + (reason ?? "") }
             let columnText = column.map { ", column \($0)" } ?? ""
-            return "bad: position \(badPosition?.description ?? "?") (\(lineLabel) \(badLine)\(columnText)): \(reason ?? "")"
+            return
+                "bad: position \(badPosition?.description ?? "?") (\(lineLabel) \(badLine)\(columnText)): \(reason ?? "")"
         }
         guard events > 0, let firstPosition, let lastPosition, let head else { return Self.emptyText }
         return "ok: \(events) events, positions \(firstPosition)..\(lastPosition), head \(head)"
@@ -57,14 +58,20 @@ package struct ExportVerification {
         guard ok else { return nil }
         var notes: [String] = []
         if gaps > 0 {
-            notes.append("note: \(gaps) gap\(gaps == 1 ? "" : "s") in positions; the chain was not checked across \(gaps == 1 ? "it" : "them")")
+            notes.append(
+                "note: \(gaps) gap\(gaps == 1 ? "" : "s") in positions; the chain was not checked across \(gaps == 1 ? "it" : "them")"
+            )
         }
         if versionGaps > 0 {
-            notes.append("note: stream versions skip across a gap in positions \(versionGaps) time\(versionGaps == 1 ? "" : "s") (a time-range export may skip; an export of whole streams may not: check it with --complete-streams)")
+            notes.append(
+                "note: stream versions skip across a gap in positions \(versionGaps) time\(versionGaps == 1 ? "" : "s") (a time-range export may skip; an export of whole streams may not: check it with --complete-streams)"
+            )
         }
         if disclosures > 0 {
             let one = disclosures == 1
-            notes.append("note: \(disclosures) disclosure\(one ? "" : "s") checked against \(one ? "its" : "their") commitment\(one ? "" : "s")")
+            notes.append(
+                "note: \(disclosures) disclosure\(one ? "" : "s") checked against \(one ? "its" : "their") commitment\(one ? "" : "s")"
+            )
         }
         return notes.isEmpty ? nil : notes.joined(separator: "\n")
     }
@@ -79,7 +86,8 @@ package struct ExportVerification {
         func string(_ text: String?) -> String { text.map(ExportText.quoted) ?? "null" }
         var members = [
             ("column", string(column)), ("empty", isEmpty ? "true" : "false"),
-            ("events", "\(events)"), ("firstBadPosition", number(badPosition)), ("firstPosition", number(firstPosition)),
+            ("events", "\(events)"), ("firstBadPosition", number(badPosition)),
+            ("firstPosition", number(firstPosition)),
             ("gaps", "\(gaps)"), ("head", string(head)), ("lastPosition", number(lastPosition)),
             ("line", badLine.map { "\($0)" } ?? "null"), ("ok", ok ? "true" : "false"), ("reason", string(reason)),
             ("versionGaps", "\(versionGaps)"),

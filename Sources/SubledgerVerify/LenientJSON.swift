@@ -101,7 +101,8 @@ extension LenientJSONValue {
         case .notAnInteger(let text): text
         case .string(let string): string.asciiJSON
         case .array(let elements): "[" + elements.map(\.pythonJSON).joined(separator: ", ") + "]"
-        case .object(let members): "{" + members.map { $0.key.asciiJSON + ": " + $0.value.pythonJSON }.joined(separator: ", ") + "}"
+        case .object(let members):
+            "{" + members.map { $0.key.asciiJSON + ": " + $0.value.pythonJSON }.joined(separator: ", ") + "}"
         }
     }
 

@@ -73,16 +73,20 @@ struct LenientJSONParser {
         }
         let depth = RecursionDepth(steps: parser.deepSteps)
         // Python's fast path: the line is read whole within its recursion limit.
-        if parser.refusal == nil, malformation == nil, depth.firstStep(beyond: RecursionDepth.scanLimit, salvaging: false) == nil {
+        if parser.refusal == nil, malformation == nil,
+            depth.firstStep(beyond: RecursionDepth.scanLimit, salvaging: false) == nil
+        {
             return Outcome(value: value, refusal: nil, malformation: nil)
         }
         // Otherwise its slow path reads it again, deeper in the stack: what comes first?
         let firstProblem = min(parser.refusal?.step ?? Int.max, malformation?.step ?? Int.max)
-        if let deep = depth.firstStep(beyond: RecursionDepth.slowScanLimit, salvaging: false), deep.step <= firstProblem {
+        if let deep = depth.firstStep(beyond: RecursionDepth.slowScanLimit, salvaging: false), deep.step <= firstProblem
+        {
             return Outcome(value: nil, refusal: nil, malformation: ExportText.short(deep.message))
         }
         if let refusal = parser.refusal, refusal.step < (malformation?.step ?? Int.max) {
-            let salvageable = malformation == nil && depth.firstStep(beyond: RecursionDepth.salvageLimit, salvaging: true) == nil
+            let salvageable =
+                malformation == nil && depth.firstStep(beyond: RecursionDepth.salvageLimit, salvaging: true) == nil
             return Outcome(value: salvageable ? value : nil, refusal: refusal.reason, malformation: nil)
         }
         return Outcome(value: nil, refusal: nil, malformation: malformation?.text)
@@ -119,7 +123,9 @@ struct LenientJSONParser {
     /// Counts a step of the scan at `level`, noting it when it is deep.
     private mutating func note(_ kind: RecursionDepth.Kind, level: Int) {
         step += 1
-        if level >= RecursionDepth.noteworthyLevel { deepSteps.append(RecursionDepth.Step(step: step, kind: kind, level: level)) }
+        if level >= RecursionDepth.noteworthyLevel {
+            deepSteps.append(RecursionDepth.Step(step: step, kind: kind, level: level))
+        }
     }
 
     private static func isDigit(_ byte: UInt8?) -> Bool {
@@ -204,7 +210,9 @@ struct LenientJSONParser {
         }
         let digitCount = text.hasPrefix("-") ? text.utf8.count - 1 : text.utf8.count
         guard digitCount <= Self.maximumIntegerDigits else {
-            throw .limit("Exceeds the limit (\(Self.maximumIntegerDigits) digits) for integer string conversion: value has \(digitCount) digits; use sys.set_int_max_str_digits() to increase the limit")
+            throw .limit(
+                "Exceeds the limit (\(Self.maximumIntegerDigits) digits) for integer string conversion: value has \(digitCount) digits; use sys.set_int_max_str_digits() to increase the limit"
+            )
         }
         return .integer(text)
     }
@@ -311,7 +319,8 @@ struct LenientJSONParser {
             var code = try hex4(u: index - 1)
             // A high surrogate pairs with a low one that follows at once (with room after it).
             if (0xD800...0xDBFF).contains(code), index + 6 < length, current == UInt8(ascii: "\\"),
-               byte(at: index + 1) == UInt8(ascii: "u") {
+                byte(at: index + 1) == UInt8(ascii: "u")
+            {
                 let afterHigh = index
                 index += 2
                 let low = try hex4(u: index - 1)

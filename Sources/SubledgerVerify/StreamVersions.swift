@@ -22,7 +22,8 @@ struct StreamVersions {
     /// (`line`, `subscriber`, ...), as `subledger import` reads an export
     /// (`EventJSON.recordedEvent(from:)`).
     static let commonFields: Set<String> = [
-        "type", "occurredAt", "data", "metadata", "position", "streamVersion", "recordedAt", "eventId", "prevHash", "hash",
+        "type", "occurredAt", "data", "metadata", "position", "streamVersion", "recordedAt", "eventId", "prevHash",
+        "hash",
         "streamPrevHash", "disclosures",
     ]
 
@@ -59,8 +60,10 @@ struct StreamVersions {
     /// it in the file is at `position - 1` (or `position` is 1). `hash` is the event's,
     /// `streamPreviousHash` its `streamPrevHash` (`nil` in format 1). `display` is Python's
     /// `json.dumps` of a top-level member, for messages.
-    mutating func check(_ object: ExportObject, position: ExportPosition, followsPrevious: Bool, hash: String,
-                        streamPreviousHash: String?, display: (String) -> String) -> String? {
+    mutating func check(
+        _ object: ExportObject, position: ExportPosition, followsPrevious: Bool, hash: String,
+        streamPreviousHash: String?, display: (String) -> String
+    ) -> String? {
         if !followsPrevious { runStart = position }
         guard let version = object.streamVersion else {
             if object.field("streamVersion").isMissing { return "streamVersion is missing" }
@@ -70,7 +73,8 @@ struct StreamVersions {
         guard fields.count == 1, let id = fields[0].value else {
             let names = fields.map(\.key).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
             let found = ExportText.short(names.joined(separator: ", "))
-            return "the stream is not named: one field besides the common ones (line, subscriber, policy) must hold a string, found "
+            return
+                "the stream is not named: one field besides the common ones (line, subscriber, policy) must hold a string, found "
                 + (found.isEmpty ? "none" : found)
         }
         let stream = Stream(category: fields[0].key, id: id)
@@ -79,7 +83,9 @@ struct StreamVersions {
         var name: String { ExportText.short("\(stream.category) \(stream.id)") }
         guard let previous else {
             if version != .one, completeStreams || runStart == .one {
-                let missing = version == ExportPosition.one.next ? "version 1 is missing" : "versions 1..\(version.previous) are missing"
+                let missing =
+                    version == ExportPosition.one.next
+                    ? "version 1 is missing" : "versions 1..\(version.previous) are missing"
                 return "\(name) starts at streamVersion \(version): \(missing)\(why(positionsShowIt: runStart == .one))"
             }
             return link(name, version, streamPreviousHash, to: nil)
@@ -89,13 +95,17 @@ struct StreamVersions {
             return "\(name): streamVersion \(version) repeats the version of position \(previous.position)"
         }
         if version < previous.version {
-            return "\(name): streamVersion \(version) follows streamVersion \(previous.version) of position \(previous.position) (versions go down)"
+            return
+                "\(name): streamVersion \(version) follows streamVersion \(previous.version) of position \(previous.position) (versions go down)"
         }
         let nothingBetweenIsMissing = previous.position >= runStart
         if !skipsAllowed || nothingBetweenIsMissing {
-            let missing = version == previous.version.next.next
-                ? "version \(previous.version.next) is missing" : "versions \(previous.version.next)..\(version.previous) are missing"
-            return "\(name) skips from streamVersion \(previous.version) (position \(previous.position)) to \(version): \(missing)"
+            let missing =
+                version == previous.version.next.next
+                ? "version \(previous.version.next) is missing"
+                : "versions \(previous.version.next)..\(version.previous) are missing"
+            return
+                "\(name) skips from streamVersion \(previous.version) (position \(previous.position)) to \(version): \(missing)"
                 + why(positionsShowIt: nothingBetweenIsMissing)
         }
         gaps += 1
@@ -105,15 +115,20 @@ struct StreamVersions {
     /// Why `streamPrevHash` is wrong (format 2), or `nil` (Python's `_link`): 64 zeros at
     /// version 1 and only there, and the hash of `previous` (the stream's event before,
     /// when the file holds it).
-    private func link(_ name: @autoclosure () -> String, _ version: ExportPosition, _ streamPreviousHash: String?,
-                      to previous: Last?) -> String? {
+    private func link(
+        _ name: @autoclosure () -> String, _ version: ExportPosition, _ streamPreviousHash: String?,
+        to previous: Last?
+    ) -> String? {
         guard format2 else { return nil }
         if version == .one {
-            guard streamPreviousHash == Self.zeroHash else { return "\(name()): streamVersion 1 must have streamPrevHash of 64 zeros" }
+            guard streamPreviousHash == Self.zeroHash else {
+                return "\(name()): streamVersion 1 must have streamPrevHash of 64 zeros"
+            }
         } else if streamPreviousHash == Self.zeroHash {
             return "\(name()): streamPrevHash is 64 zeros, which only streamVersion 1 may have"
         } else if let previous, streamPreviousHash != previous.hash {
-            return "\(name()): streamPrevHash does not match the hash of position \(previous.position) (streamVersion \(previous.version))"
+            return
+                "\(name()): streamPrevHash does not match the hash of position \(previous.position) (streamVersion \(previous.version))"
         }
         return nil
     }
@@ -121,7 +136,8 @@ struct StreamVersions {
     private func why(positionsShowIt: Bool) -> String {
         if positionsShowIt { return " (no position in between is missing from the file)" }
         if !completeStreams, format2 {
-            return " (a stream's chain has no gap; a time range that leaves out an event recorded late: --allow-version-gaps)"
+            return
+                " (a stream's chain has no gap; a time range that leaves out an event recorded late: --allow-version-gaps)"
         }
         return " (--complete-streams: every stream is whole)"
     }

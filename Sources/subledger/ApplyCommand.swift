@@ -19,7 +19,8 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
-    @Flag(name: .long, help: "Print one JSON document: {applied, alreadyRecorded, firstPosition, lastPosition}.") var json = false
+    @Flag(name: .long, help: "Print one JSON document: {applied, alreadyRecorded, firstPosition, lastPosition}.")
+    var json = false
 
     func run() throws {
         let recording = FactFileRecording(input: try FactInput(argument: file), mode: .apply, store: store)

@@ -6,7 +6,8 @@ import SubledgerStore
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Judge the recorded history by the rules: findings with rule, severity, line, position, occurredAt, message.",
+        abstract:
+            "Judge the recorded history by the rules: findings with rule, severity, line, position, occurredAt, message.",
         discussion: """
             Every operator action is judged under the policy edition in force at its time, by \
             what the ledger knew when it was recorded (a broken rule is a violation) and by what \
@@ -37,7 +38,9 @@ struct AuditCommand: ParsableCommand {
             return
         }
         let violations = findings.filter { $0.severity == .violation }.count
-        print("\(counted(findings.count, "finding")) in \(scope): \(counted(violations, "violation")), \(counted(findings.count - violations, "warning"))")
+        print(
+            "\(counted(findings.count, "finding")) in \(scope): \(counted(violations, "violation")), \(counted(findings.count - violations, "warning"))"
+        )
         print("by rule:")
         var byRule = TextTable([.left, .left])
         for rule in Set(findings.map(\.rule)).sorted() {
@@ -55,8 +58,9 @@ struct AuditCommand: ParsableCommand {
         let format = DisplayFormat(calendar: ledger.calendar)
         var table = TextTable([.left, .left, .left, .left, .right, .left, .left])
         for finding in findings {
-            table.add(finding.severity.rawValue, finding.rule.rawValue, "edition \(finding.edition)", finding.line,
-                      "position \(finding.position)", format.time(finding.occurredAt), format.humanize(finding.message))
+            table.add(
+                finding.severity.rawValue, finding.rule.rawValue, "edition \(finding.edition)", finding.line,
+                "position \(finding.position)", format.time(finding.occurredAt), format.humanize(finding.message))
         }
         print(table.rendered(indent: "  "))
     }

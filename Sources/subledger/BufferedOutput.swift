@@ -50,12 +50,16 @@ final class BufferedOutput {
 
     /// Gives `body` the buffer to append to directly (no copy), then writes it out if full.
     func append(_ body: (inout [UInt8]) -> Void) throws(CommandFailure) {
-        do throws(Errno) { try writer.append(body) } catch { throw CommandFailure("cannot write \(name): \(SystemError.text(error.rawValue))") }
+        do throws(Errno) { try writer.append(body) } catch {
+            throw CommandFailure("cannot write \(name): \(SystemError.text(error.rawValue))")
+        }
     }
 
     /// Writes out what is buffered.
     func flush() throws(CommandFailure) {
-        do throws(Errno) { try writer.flush() } catch { throw CommandFailure("cannot write \(name): \(SystemError.text(error.rawValue))") }
+        do throws(Errno) { try writer.flush() } catch {
+            throw CommandFailure("cannot write \(name): \(SystemError.text(error.rawValue))")
+        }
     }
 
     /// Writes out what is buffered and, for a file, syncs it and moves it into place.
@@ -63,7 +67,9 @@ final class BufferedOutput {
         try flush()
         guard let temporaryPath, let finalPath else { return }
         // swift-system has no fsync nor rename: these two stay the C library's.
-        guard fsync(writer.descriptor.rawValue) == 0 else { throw CommandFailure("cannot write \(finalPath): \(SystemError.text(errno))") }
+        guard fsync(writer.descriptor.rawValue) == 0 else {
+            throw CommandFailure("cannot write \(finalPath): \(SystemError.text(errno))")
+        }
         guard rename(temporaryPath, finalPath) == 0 else {
             throw CommandFailure("cannot move the output into \(finalPath): \(SystemError.text(errno))")
         }

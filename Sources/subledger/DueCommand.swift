@@ -15,10 +15,15 @@ struct DueCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Option(name: .long, help: ArgumentHelp("The moment to judge at (\(TimeArgument.help); default: now).", valueName: "time"),
-            transform: TimeArgument.parse)
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The moment to judge at (\(TimeArgument.help); default: now).", valueName: "time"),
+        transform: TimeArgument.parse)
     var at: Timestamp?
-    @Flag(name: .long, help: "Print one JSON document: an array of {line, action, rule, since} (and complaint or subscriber).") var json = false
+    @Flag(
+        name: .long,
+        help: "Print one JSON document: an array of {line, action, rule, since} (and complaint or subscriber).")
+    var json = false
 
     func run() throws {
         let ledger = try store.openLedger()
@@ -44,7 +49,9 @@ struct DueCommand: ParsableCommand {
         table.add("line", "action", "rule", "since (Tehran)")
         for entry in entries {
             let action = entry.complaint.map { "\(entry.action.rawValue) \($0)" } ?? entry.action.rawValue
-            table.add(entry.subscriber.map { "\($0) (\(entry.line))" } ?? entry.line, action, entry.rule.rawValue, format.time(entry.since))
+            table.add(
+                entry.subscriber.map { "\($0) (\(entry.line))" } ?? entry.line, action, entry.rule.rawValue,
+                format.time(entry.since))
         }
         print(table.rendered(indent: "  "))
     }

@@ -17,10 +17,15 @@ struct EraseCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The subscriber whose personal data to erase.") var subscriber: String?
     @Flag(name: .long, help: "Erase every subscriber whose retention (RET-1) ended by --at.") var due = false
-    @Option(name: .long, help: ArgumentHelp("With --due, the moment to judge at (\(TimeArgument.help); default: now).", valueName: "time"),
-            transform: TimeArgument.parse)
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --due, the moment to judge at (\(TimeArgument.help); default: now).", valueName: "time"),
+        transform: TimeArgument.parse)
     var at: Timestamp?
-    @Flag(name: .long, help: "Print one JSON document: {erased: [subscriber ids], position (of the last erasure, or 0)}.") var json = false
+    @Flag(
+        name: .long, help: "Print one JSON document: {erased: [subscriber ids], position (of the last erasure, or 0)}.")
+    var json = false
 
     func validate() throws {
         guard (subscriber != nil) != due else { throw ValidationError("name one SUBSCRIBER, or give --due") }
@@ -46,11 +51,14 @@ struct EraseCommand: ParsableCommand {
             throw CommandFailure(error.message)
         }
         if json {
-            JSONOutput.print(.object(["erased": .array(erased.map { .string($0) }), "position": .integer(Int64(position))]))
+            JSONOutput.print(
+                .object(["erased": .array(erased.map { .string($0) }), "position": .integer(Int64(position))]))
         } else if erased.isEmpty {
             print("nothing to erase at \(DisplayFormat(calendar: ledger.calendar).time(time))")
         } else {
-            print("erased the personal data of \(erased.joined(separator: ", ")) (position \(position)); the master key was replaced")
+            print(
+                "erased the personal data of \(erased.joined(separator: ", ")) (position \(position)); the master key was replaced"
+            )
         }
     }
 }

@@ -84,11 +84,12 @@ extension Subledger {
     /// argument names the command, and `--json` comes before any `--`.
     static func asksForJSON(_ arguments: [String]) -> Bool {
         guard let name = arguments.first,
-              var command = configuration.subcommands.first(where: { $0.configuration.commandName == name })
+            var command = configuration.subcommands.first(where: { $0.configuration.commandName == name })
         else { return false }
         // A command group (`policy adopt`): its second argument names the command.
         if let subname = arguments.dropFirst().first,
-           let nested = command.configuration.subcommands.first(where: { $0.configuration.commandName == subname }) {
+            let nested = command.configuration.subcommands.first(where: { $0.configuration.commandName == subname })
+        {
             command = nested
         }
         guard command is any JSONReportingCommand.Type else { return false }

@@ -35,17 +35,30 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(name: .long, help: "Only this line's events (E.164).", transform: LineArgument.parse) var line: String?
     @Option(name: .long, help: "Only this subscriber's events (the subscriber's own stream).") var subscriber: String?
-    @Option(name: .long, help: ArgumentHelp("Only events whose occurredAt is at or after this time (RFC 3339).", valueName: "time"),
-            transform: TimeArgument.parse)
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Only events whose occurredAt is at or after this time (RFC 3339).", valueName: "time"),
+        transform: TimeArgument.parse)
     var from: Timestamp?
-    @Option(name: .long, help: ArgumentHelp("Only events whose occurredAt is before this time (RFC 3339; exclusive).", valueName: "time"),
-            transform: TimeArgument.parse)
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only events whose occurredAt is before this time (RFC 3339; exclusive).", valueName: "time"),
+        transform: TimeArgument.parse)
     var to: Timestamp?
     @Option(name: .long, help: "jsonl or csv.") var format: Format = .jsonl
-    @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
-    @Option(name: .long, help: ArgumentHelp("Write the checkpoint and the inclusion proof of the last exported event to this file.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the checkpoint and the inclusion proof of the last exported event to this file.", valueName: "file"))
     var proof: String?
-    @Flag(name: .long, help: "Add each event's personal data in clear with its salts (\"disclosures\", never hashed; RET-1): needs the store's key file.")
+    @Flag(
+        name: .long,
+        help:
+            "Add each event's personal data in clear with its salts (\"disclosures\", never hashed; RET-1): needs the store's key file."
+    )
     var disclose = false
 
     /// Events read from the store at a time.
@@ -53,15 +66,22 @@ struct ExportCommand: ParsableCommand {
 
     func validate() throws {
         if line != nil, subscriber != nil { throw ValidationError("give --line or --subscriber, not both") }
-        if let from, let to, from >= to { throw ValidationError("--from must be before --to (the range is from <= occurredAt < to)") }
-        if proof != nil, format != .jsonl { throw ValidationError("--proof needs --format jsonl: the proof names the last line's hash") }
-        if disclose, format != .jsonl { throw ValidationError("--disclose writes JSON Lines: it cannot be used with --format csv") }
+        if let from, let to, from >= to {
+            throw ValidationError("--from must be before --to (the range is from <= occurredAt < to)")
+        }
+        if proof != nil, format != .jsonl {
+            throw ValidationError("--proof needs --format jsonl: the proof names the last line's hash")
+        }
+        if disclose, format != .jsonl {
+            throw ValidationError("--disclose writes JSON Lines: it cannot be used with --format csv")
+        }
     }
 
     func run() throws {
         let eventStore = try store.openExistingStore(keepingProjections: false)
         if disclose { _ = try store.keyFile(for: eventStore, creating: false) }
-        let destination = try output.map { path throws(CommandFailure) in try BufferedOutput(path: path) } ?? BufferedOutput()
+        let destination =
+            try output.map { path throws(CommandFailure) in try BufferedOutput(path: path) } ?? BufferedOutput()
         if format == .csv { try destination.append { CSVExport.appendHeader(into: &$0) } }
         var completeness: String?
         // With --proof: the checkpoint is read first (refused before anything is written).
@@ -106,7 +126,9 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// Exports one stream, checking that its versions run 1..n without a gap; returns n.
-    private func exportStream(_ stream: StreamID, of eventStore: EventStore, to destination: BufferedOutput, proof: ExportProof?) throws -> UInt64 {
+    private func exportStream(
+        _ stream: StreamID, of eventStore: EventStore, to destination: BufferedOutput, proof: ExportProof?
+    ) throws -> UInt64 {
         let expected = try eventStore.version(of: stream)
         guard expected > 0 else { throw CommandFailure("\(stream) has no events in the store: nothing to export") }
         var next: UInt64 = 1
@@ -114,7 +136,9 @@ struct ExportCommand: ParsableCommand {
             let chunk = try eventStore.events(in: stream, from: next, limit: Self.chunkSize)
             for event in chunk {
                 guard event.streamVersion == next else {
-                    throw CommandFailure("incomplete: \(stream): stream version \(next) is missing (the next event, at position \(event.position), has version \(event.streamVersion))")
+                    throw CommandFailure(
+                        "incomplete: \(stream): stream version \(next) is missing (the next event, at position \(event.position), has version \(event.streamVersion))"
+                    )
                 }
                 if includes(event) {
                     try write(event, to: destination, disclosures: try disclosures(of: event, in: eventStore))
@@ -126,7 +150,8 @@ struct ExportCommand: ParsableCommand {
         }
         let last = next - 1
         guard last >= expected else {
-            throw CommandFailure("incomplete: \(stream): stream versions 1..\(last) were read, but the stream is at version \(expected)")
+            throw CommandFailure(
+                "incomplete: \(stream): stream versions 1..\(last) were read, but the stream is at version \(expected)")
         }
         return last
     }
@@ -140,11 +165,15 @@ struct ExportCommand: ParsableCommand {
     /// With `--disclose`, the event's disclosures (`nil`: none, or erased); read only for
     /// an event whose data holds a commitment.
     private func disclosures(of event: RecordedEvent, in eventStore: EventStore) throws -> [String: Disclosure]? {
-        guard disclose, event.data.contains(where: { Disclosure.commitment(ofMember: $0.value) != nil }) else { return nil }
+        guard disclose, event.data.contains(where: { Disclosure.commitment(ofMember: $0.value) != nil }) else {
+            return nil
+        }
         return try eventStore.disclosures(at: event.position)
     }
 
-    private func write(_ event: RecordedEvent, to destination: BufferedOutput, disclosures: [String: Disclosure]? = nil) throws {
+    private func write(_ event: RecordedEvent, to destination: BufferedOutput, disclosures: [String: Disclosure]? = nil)
+        throws
+    {
         switch format {
         case .jsonl:
             try destination.append { bytes in
@@ -153,7 +182,9 @@ struct ExportCommand: ParsableCommand {
                     // Beside the hashed members, never among them: the object's last `}` moves after it.
                     bytes.removeLast()
                     bytes.append(contentsOf: Array(#","disclosures":"#.utf8))
-                    bytes.append(contentsOf: CanonicalJSON.encode(.object(JSONObject(disclosures.map { ($0.key, $0.value.json) }))))
+                    bytes.append(
+                        contentsOf: CanonicalJSON.encode(
+                            .object(JSONObject(disclosures.map { ($0.key, $0.value.json) }))))
                     bytes.append(UInt8(ascii: "}"))
                 }
                 bytes.append(UInt8(ascii: "\n"))

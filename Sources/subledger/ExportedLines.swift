@@ -28,8 +28,10 @@ enum ExportedLines {
         mutating func encode(_ event: RecordedEvent) {
             let layout = EventJSON.writeExportLine(event, into: &bytes)
             bytes.append(UInt8(ascii: "\n"))
-            lines.append(Line(occurredAt: event.occurredAt, layout: layout, previousHash: event.previousHash,
-                              hash: event.hash, end: bytes.count))
+            lines.append(
+                Line(
+                    occurredAt: event.occurredAt, layout: layout, previousHash: event.previousHash,
+                    hash: event.hash, end: bytes.count))
         }
     }
 
@@ -45,38 +47,46 @@ enum ExportedLines {
     /// Calls `body` with each event's `occurredAt` and export line (with its `\n`), in
     /// position order. Throws the store's ``EventStoreError`` (after the lines of the chunks
     /// before the one it is in) or what `body` throws.
-    static func forEachLine(of eventStore: EventStore, chunkSize: Int,
-                            _ body: (Timestamp, ArraySlice<UInt8>) throws -> Void) throws {
+    static func forEachLine(
+        of eventStore: EventStore, chunkSize: Int,
+        _ body: (Timestamp, ArraySlice<UInt8>) throws -> Void
+    ) throws {
         let recycled = RecycledStorage<UInt8>(limit: 6)
-        try OrderedPipeline<Chunk>.run(queueLimit: 4, produce: { emit in
-            try produce(eventStore, chunkSize: chunkSize, recycled: recycled, emit)
-        }, consume: { handedOver in
-            var chunk = handedOver
-            if !chunk.events.isEmpty {
-                chunk.bytes = recycled.take(minimumCapacity: 1 << 20)
-                chunk.lines.reserveCapacity(chunk.events.count)
-                for event in chunk.events { chunk.encode(event) }
-                chunk.events = []
-            }
-            defer { recycled.give(chunk.bytes) }
-            let allMatch = chunk.bytes.withUnsafeBytes { bytes in
-                chunk.lines.allSatisfy { line in
-                    EventJSON.hashMatches(line: line.layout, in: bytes, previousHash: line.previousHash, hash: line.hash)
+        try OrderedPipeline<Chunk>.run(
+            queueLimit: 4,
+            produce: { emit in
+                try produce(eventStore, chunkSize: chunkSize, recycled: recycled, emit)
+            },
+            consume: { handedOver in
+                var chunk = handedOver
+                if !chunk.events.isEmpty {
+                    chunk.bytes = recycled.take(minimumCapacity: 1 << 20)
+                    chunk.lines.reserveCapacity(chunk.events.count)
+                    for event in chunk.events { chunk.encode(event) }
+                    chunk.events = []
                 }
-            }
-            if !allMatch { try readCheckingHashes(eventStore, from: chunk.start, chunkSize: chunkSize) }
-            var start = 0
-            for line in chunk.lines {
-                try body(line.occurredAt, chunk.bytes[start..<line.end])
-                start = line.end
-            }
-        })
+                defer { recycled.give(chunk.bytes) }
+                let allMatch = chunk.bytes.withUnsafeBytes { bytes in
+                    chunk.lines.allSatisfy { line in
+                        EventJSON.hashMatches(
+                            line: line.layout, in: bytes, previousHash: line.previousHash, hash: line.hash)
+                    }
+                }
+                if !allMatch { try readCheckingHashes(eventStore, from: chunk.start, chunkSize: chunkSize) }
+                var start = 0
+                for line in chunk.lines {
+                    try body(line.occurredAt, chunk.bytes[start..<line.end])
+                    start = line.end
+                }
+            })
     }
 
     /// The reading thread: reads the log in chunks without recomputing hashes, encodes each
     /// event's line, hands each chunk over whole.
-    private static func produce(_ eventStore: EventStore, chunkSize: Int, recycled: RecycledStorage<UInt8>,
-                                _ emit: (Chunk) -> Bool) throws {
+    private static func produce(
+        _ eventStore: EventStore, chunkSize: Int, recycled: RecycledStorage<UInt8>,
+        _ emit: (Chunk) -> Bool
+    ) throws {
         var chunk = Chunk()
         var lastPosition: UInt64 = 0
         do {

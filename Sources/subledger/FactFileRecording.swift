@@ -39,11 +39,15 @@ struct FactFileRecording {
     func run() throws -> RecordingSummary {
         let mapSize = try mapSizeForInput()
         let exhausted = {
-            CommandFailure("\(input.name): other writers kept changing the input's lines and subscribers while it was recorded; nothing was written")
+            CommandFailure(
+                "\(input.name): other writers kept changing the input's lines and subscribers while it was recorded; nothing was written"
+            )
         }
-        return try ConflictRetry.run(attempts: Self.maximumAttempts, exhausted: exhausted) { () throws -> ConflictRetry.Attempt<RecordingSummary> in
+        return try ConflictRetry.run(attempts: Self.maximumAttempts, exhausted: exhausted) {
+            () throws -> ConflictRetry.Attempt<RecordingSummary> in
             let existed = try store.storeExists()
-            let checkingLedger = existed ? Ledger(store: try store.openStore(initialMapSizeBytes: mapSize)) : Ledger.inMemory()
+            let checkingLedger =
+                existed ? Ledger(store: try store.openStore(initialMapSizeBytes: mapSize)) : Ledger.inMemory()
             var validator: FactStreamValidator
             do throws(LedgerError) {
                 validator = try FactStreamValidator(ledger: checkingLedger, mode: mode)
@@ -78,7 +82,9 @@ struct FactFileRecording {
     }
 
     /// The second pass, inside the session's write transaction.
-    private func record(into session: AppendSession, from prepared: FactStreamValidator, expecting factCount: Int) throws -> RecordingSummary {
+    private func record(into session: AppendSession, from prepared: FactStreamValidator, expecting factCount: Int)
+        throws -> RecordingSummary
+    {
         for (stream, version) in prepared.loadedVersions {
             guard try session.version(of: stream) == version else { throw StreamsChanged() }
         }
@@ -93,8 +99,9 @@ struct FactFileRecording {
             do {
                 summary.add(try session.append(pending))
             } catch let error as EventStoreError {
-                throw CommandFailure("\(batchLocation(of: error, events: pending, lines: pendingLines)): \(Self.message(of: error))",
-                                     field: error.field)
+                throw CommandFailure(
+                    "\(batchLocation(of: error, events: pending, lines: pendingLines)): \(Self.message(of: error))",
+                    field: error.field)
             }
             pending.removeAll(keepingCapacity: true)
             pendingLines.removeAll(keepingCapacity: true)
@@ -106,7 +113,9 @@ struct FactFileRecording {
         }
         try appendPending()
         guard count == factCount else {
-            throw CommandFailure("\(input.name): the input changed while it was recorded (\(factCount) facts, then \(count)); nothing was written")
+            throw CommandFailure(
+                "\(input.name): the input changed while it was recorded (\(factCount) facts, then \(count)); nothing was written"
+            )
         }
         summary.facts = count
         return summary
@@ -115,9 +124,12 @@ struct FactFileRecording {
     /// Reads the input once, admitting every fact; returns how many there were. The lines
     /// are read and parsed on a second thread (``FactLinePipeline``) while this one admits
     /// and handles them, in input order.
-    private func readFacts(phase: String, validator: inout FactStreamValidator,
-                           _ handle: (ProposedEvent, Int) throws -> Void) throws -> Int {
-        let reader = try LineReader(path: input.path, name: input.name, maximumLineBytes: Self.maximumLineBytes, refusingByteOrderMark: true)
+    private func readFacts(
+        phase: String, validator: inout FactStreamValidator,
+        _ handle: (ProposedEvent, Int) throws -> Void
+    ) throws -> Int {
+        let reader = try LineReader(
+            path: input.path, name: input.name, maximumLineBytes: Self.maximumLineBytes, refusingByteOrderMark: true)
         let progress = ProgressBar.onTerminal(phase: "\(phase) \(input.name)", totalBytes: reader.fileSize)
         defer { progress?.finish() }
         var count = 0
@@ -147,7 +159,8 @@ struct FactFileRecording {
     private static func message(of error: EventStoreError) -> String {
         guard error.code == .eventIDReused, let position = error.position else { return error.message }
         let id = error.message.split(separator: " ").dropFirst(2).first.map(String.init) ?? "the id"
-        return "field eventId: \(id) is already recorded at position \(position) with other content; nothing was written"
+        return
+            "field eventId: \(id) is already recorded at position \(position) with other content; nothing was written"
     }
 
     /// The input line of the event an error is about: for a reused id, its later use (the
@@ -189,9 +202,11 @@ struct RecordingSummary {
 
     /// The `--json` document: {`<verb>`, `alreadyRecorded`, `firstPosition`, `lastPosition`}.
     func json(verb: String) -> JSONObject {
-        var object: JSONObject = [verb: .integer(Int64(recorded)), "alreadyRecorded": .integer(Int64(facts - recorded)),
-         "firstPosition": firstPosition.map { .integer(Int64($0)) } ?? .null,
-         "lastPosition": lastPosition.map { .integer(Int64($0)) } ?? .null]
+        var object: JSONObject = [
+            verb: .integer(Int64(recorded)), "alreadyRecorded": .integer(Int64(facts - recorded)),
+            "firstPosition": firstPosition.map { .integer(Int64($0)) } ?? .null,
+            "lastPosition": lastPosition.map { .integer(Int64($0)) } ?? .null,
+        ]
         if let checkpoint { object["checkpoint"] = checkpoint.json }
         return object
     }

@@ -22,8 +22,10 @@ enum FactLine {
 
     /// The fact on the line; `failure` words a refusal from its message and field (the
     /// place is worded only for a failure).
-    private static func fact(from bytes: UnsafeRawBufferPointer,
-                             failure: (_ message: String, _ field: String?) -> CommandFailure) throws(CommandFailure) -> LedgerFact {
+    private static func fact(
+        from bytes: UnsafeRawBufferPointer,
+        failure: (_ message: String, _ field: String?) -> CommandFailure
+    ) throws(CommandFailure) -> LedgerFact {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes: bytes)
@@ -43,16 +45,17 @@ enum FactLine {
     /// A refusal of the ledger for the fact on line `line` of the input `file`, with the
     /// field or the rule at fault.
     static func refusal(_ error: LedgerError, of fact: LedgerFact, file: String, line: Int) -> CommandFailure {
-        let message = switch error.kind {
-        case .badFact(let problem):
-            problem.description
-        case .ruleViolation(let violation):
-            "refused by \(violation) (\(fact.event.type.rawValue) on \(fact.stream))"
-        case .store(let problem):
-            problem.message
-        case .unknownStream(let stream):
-            "\(stream) does not exist"
-        }
+        let message =
+            switch error.kind {
+            case .badFact(let problem):
+                problem.description
+            case .ruleViolation(let violation):
+                "refused by \(violation) (\(fact.event.type.rawValue) on \(fact.stream))"
+            case .store(let problem):
+                problem.message
+            case .unknownStream(let stream):
+                "\(stream) does not exist"
+            }
         return CommandFailure(error, file: file, line: line, message: message)
     }
 

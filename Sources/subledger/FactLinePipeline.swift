@@ -37,11 +37,14 @@ enum FactLinePipeline {
     /// the failure that stopped the reading (after every line read before it).
     static func forEachLine(of reader: LineReader, name: String, _ body: (Line) throws -> Void) throws {
         let handedOver = HandedOver(value: reader)
-        try OrderedPipeline<[Line]>.run(queueLimit: 16, produce: { emit in
-            try read(handedOver.value, name: name, emit)
-        }, consume: { batch in
-            for line in batch { try body(line) }
-        })
+        try OrderedPipeline<[Line]>.run(
+            queueLimit: 16,
+            produce: { emit in
+                try read(handedOver.value, name: name, emit)
+            },
+            consume: { batch in
+                for line in batch { try body(line) }
+            })
     }
 
     /// The reading thread: parses each line, hands over batches, stops at the first refusal.

@@ -23,7 +23,8 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
-    @Flag(name: .long, help: "Print one JSON document: {imported, alreadyRecorded, firstPosition, lastPosition}.") var json = false
+    @Flag(name: .long, help: "Print one JSON document: {imported, alreadyRecorded, firstPosition, lastPosition}.")
+    var json = false
 
     func run() throws {
         let recording = FactFileRecording(input: try FactInput(argument: file), mode: .record, store: store)

@@ -21,7 +21,8 @@ enum LineArgument {
         if let suggestion = suggestion(for: text) {
             throw ValidationError("\"\(text)\" is not an E.164 number: did you mean \(suggestion)?")
         }
-        throw ValidationError("\"\(text)\" is not an E.164 number: give + and the country code, then the number, such as +989121234567")
+        throw ValidationError(
+            "\"\(text)\" is not an E.164 number: give + and the country code, then the number, such as +989121234567")
     }
 
     /// The E.164 number `text` most likely means, or `nil` when it cannot be one:

@@ -35,10 +35,14 @@ final class LineReader {
     /// Opens `path` for reading (`name` is what messages call it).
     /// With `refusingByteOrderMark`, a first line that starts with `EF BB BF` is refused
     /// with its reason, named as verify names it.
-    init(path: String, name: String? = nil, bufferBytes: Int = 1 << 20,
-         maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes, refusingByteOrderMark: Bool = false) throws(CommandFailure) {
+    init(
+        path: String, name: String? = nil, bufferBytes: Int = 1 << 20,
+        maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes, refusingByteOrderMark: Bool = false
+    ) throws(CommandFailure) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw CommandFailure("cannot read \(name ?? path): \(SystemError.text(errno))", file: name ?? path) }
+        guard descriptor >= 0 else {
+            throw CommandFailure("cannot read \(name ?? path): \(SystemError.text(errno))", file: name ?? path)
+        }
         self.descriptor = descriptor
         ownsDescriptor = true
         self.name = name ?? path
@@ -48,7 +52,10 @@ final class LineReader {
     }
 
     /// Reads standard input.
-    init(standardInputWithBufferBytes bufferBytes: Int = 1 << 20, maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes) {
+    init(
+        standardInputWithBufferBytes bufferBytes: Int = 1 << 20,
+        maximumLineBytes: Int? = LineReader.defaultMaximumLineBytes
+    ) {
         descriptor = STDIN_FILENO
         ownsDescriptor = false
         name = "standard input"
@@ -122,13 +129,17 @@ final class LineReader {
     /// unexpected character.
     private func checkByteOrderMark(_ firstLine: UnsafeRawBufferPointer) throws(CommandFailure) {
         guard refusesByteOrderMark, firstLine.starts(with: Self.byteOrderMark) else { return }
-        throw CommandFailure(file: name, line: 1, "the file starts with a UTF-8 byte order mark (EF BB BF); remove it: JSON Lines is UTF-8 without one")
+        throw CommandFailure(
+            file: name, line: 1,
+            "the file starts with a UTF-8 byte order mark (EF BB BF); remove it: JSON Lines is UTF-8 without one")
     }
 
     /// Doubles the buffer for a line longer than it.
     private func grow(lineNumber: Int) throws(CommandFailure) {
         if let maximumLineBytes, buffer.count >= maximumLineBytes {
-            throw CommandFailure(file: name, line: lineNumber, "the line is longer than \(maximumLineBytes) bytes: it cannot be one event")
+            throw CommandFailure(
+                file: name, line: lineNumber,
+                "the line is longer than \(maximumLineBytes) bytes: it cannot be one event")
         }
         let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
         larger.copyMemory(from: UnsafeRawBufferPointer(buffer))

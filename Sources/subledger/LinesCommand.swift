@@ -17,27 +17,35 @@ struct LinesCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Option(name: .long, help: "The subscriber's id, as in SubscriberRegistered.") var subscriber: String
-    @Flag(name: .long, help: "Print one JSON document: {subscriber, lines: [{line, status, plan, service}]}.") var json = false
+    @Flag(name: .long, help: "Print one JSON document: {subscriber, lines: [{line, status, plan, service}]}.")
+    var json = false
 
     func validate() throws {
-        if subscriber.isEmpty { throw ValidationError("the subscriber id is empty: give the id of SubscriberRegistered, such as S-1001") }
+        if subscriber.isEmpty {
+            throw ValidationError("the subscriber id is empty: give the id of SubscriberRegistered, such as S-1001")
+        }
     }
 
     func run() throws {
         let ledger = try store.openLedger()
         let reports: [LineStatusReport]
         do {
-            reports = try ledger.subscriber(subscriber).lines.map { line throws(LedgerError) in try ledger.status(of: line) }
+            reports = try ledger.subscriber(subscriber).lines.map { line throws(LedgerError) in
+                try ledger.status(of: line)
+            }
         } catch {
             throw CommandFailure(error)
         }
         if json {
             JSONOutput.print([
                 "subscriber": .string(subscriber),
-                "lines": .array(reports.map { report in
-                    .object(["line": .string(report.line), "status": .string(report.status.rawValue),
-                             "plan": .string(report.plan.rawValue), "service": .string(report.service.rawValue)])
-                }),
+                "lines": .array(
+                    reports.map { report in
+                        .object([
+                            "line": .string(report.line), "status": .string(report.status.rawValue),
+                            "plan": .string(report.plan.rawValue), "service": .string(report.service.rawValue),
+                        ])
+                    }),
             ])
             return
         }
@@ -45,7 +53,9 @@ struct LinesCommand: ParsableCommand {
         guard !reports.isEmpty else { return }
         var table = TextTable([.left, .left, .left, .left])
         table.add("line", "status", "plan", "service")
-        for report in reports { table.add(report.line, report.status.rawValue, report.plan.rawValue, report.service.rawValue) }
+        for report in reports {
+            table.add(report.line, report.status.rawValue, report.plan.rawValue, report.service.rawValue)
+        }
         print(table.rendered(indent: "  "))
     }
 }

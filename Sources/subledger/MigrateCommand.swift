@@ -24,9 +24,14 @@ struct MigrateCommand: ParsableCommand {
 
     @Argument(help: "The folder of the store of format 1.") var old: String
     @Argument(help: "A new (or empty) folder for the store of format 2.") var new: String
-    @Option(name: .customLong("key-file"), help: "NEW's key file, which must not exist yet (default: <NEW>.keys beside NEW).")
+    @Option(
+        name: .customLong("key-file"),
+        help: "NEW's key file, which must not exist yet (default: <NEW>.keys beside NEW).")
     var keyFile: String?
-    @Flag(name: .long, help: "Print one JSON document: {migrated, sealedRegistrations, oldHeadHash, newHeadHash, keyFile, checkpoint}.")
+    @Flag(
+        name: .long,
+        help: "Print one JSON document: {migrated, sealedRegistrations, oldHeadHash, newHeadHash, keyFile, checkpoint}."
+    )
     var json = false
 
     func run() throws {
@@ -43,10 +48,14 @@ struct MigrateCommand: ParsableCommand {
             ])
             return
         }
-        print("migrated \(report.events) event\(report.events == 1 ? "" : "s") from \(old) (format 1) into \(new) (format 2)")
+        print(
+            "migrated \(report.events) event\(report.events == 1 ? "" : "s") from \(old) (format 1) into \(new) (format 2)"
+        )
         print("old head hash \(report.oldHeadHash)")
         print("new head hash \(report.newHeadHash)")
-        print("the name and national id of \(report.sealedRegistrations) registration\(report.sealedRegistrations == 1 ? "" : "s") sealed under the key file \(keyFilePath)")
+        print(
+            "the name and national id of \(report.sealedRegistrations) registration\(report.sealedRegistrations == 1 ? "" : "s") sealed under the key file \(keyFilePath)"
+        )
         print(CheckpointText.lines(of: report.checkpoint))
     }
 }

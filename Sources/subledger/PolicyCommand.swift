@@ -30,8 +30,10 @@ struct PolicyAdoptCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The edition file (JSON).") var file: String
-    @Option(name: .long, help: ArgumentHelp("When the edition is adopted (\(TimeArgument.help); default: now).", valueName: "time"),
-            transform: TimeArgument.parse)
+    @Option(
+        name: .long,
+        help: ArgumentHelp("When the edition is adopted (\(TimeArgument.help); default: now).", valueName: "time"),
+        transform: TimeArgument.parse)
     var at: Timestamp?
     @Flag(name: .long, help: "Print one JSON document: {edition, position, adoptedAt}.") var json = false
 
@@ -57,7 +59,9 @@ struct PolicyAdoptCommand: ParsableCommand {
         } catch {
             // The field is the fact's (`data.edition.X`): the file's own field is X.
             if case .badFact(let problem) = error.kind, problem.field.hasPrefix("data.edition") {
-                let inFile = problem.field.hasPrefix("data.edition.") ? String(problem.field.dropFirst("data.edition.".count)) : ""
+                let inFile =
+                    problem.field.hasPrefix("data.edition.")
+                    ? String(problem.field.dropFirst("data.edition.".count)) : ""
                 throw Self.failure(inFile, problem.reason, in: text, file: file)
             }
             throw CommandFailure(file: file, error.description)
@@ -65,17 +69,22 @@ struct PolicyAdoptCommand: ParsableCommand {
         let id = adopted.editionID ?? ""
         let position = result.positions.last ?? 0
         if json {
-            JSONOutput.print(["edition": .string(id), "position": .integer(Int64(position)), "adoptedAt": .string(time.rfc3339)])
+            JSONOutput.print([
+                "edition": .string(id), "position": .integer(Int64(position)), "adoptedAt": .string(time.rfc3339),
+            ])
             return
         }
-        print("adopted policy edition \(id) at position \(position) (known from \(DisplayFormat(calendar: ledger.calendar).time(time)))")
+        print(
+            "adopted policy edition \(id) at position \(position) (known from \(DisplayFormat(calendar: ledger.calendar).time(time)))"
+        )
     }
 
     /// A refusal of the file's `field`, with the line of the file where the field is written.
     static func failure(_ field: String, _ reason: String, in text: String, file: String) -> CommandFailure {
         let line = field.isEmpty ? nil : EditionFileLines.line(of: field, in: text)
-        return CommandFailure(file: file, line: line, field: field.isEmpty ? nil : field,
-                              field.isEmpty ? reason : "field \(field): \(reason)")
+        return CommandFailure(
+            file: file, line: line, field: field.isEmpty ? nil : field,
+            field.isEmpty ? reason : "field \(field): \(reason)")
     }
 }
 
@@ -119,7 +128,10 @@ struct PolicyListCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Flag(name: .long, help: "Print one JSON document: an array of {id, effectiveDate, builtIn, adoptedAt, basedOn, position}.") var json = false
+    @Flag(
+        name: .long,
+        help: "Print one JSON document: an array of {id, effectiveDate, builtIn, adoptedAt, basedOn, position}.")
+    var json = false
 
     func run() throws {
         let ledger = try store.openLedger()
@@ -130,16 +142,20 @@ struct PolicyListCommand: ParsableCommand {
             throw CommandFailure(error)
         }
         if json {
-            JSONOutput.print(.array(editions.editions.map { edition in
-                var entry: JSONObject = ["id": .string(edition.id), "effectiveDate": .string(edition.effectiveDate.rfc3339),
-                                         "builtIn": .bool(editions.adoptions[edition.id] == nil)]
-                if let adoption = editions.adoptions[edition.id] {
-                    entry["adoptedAt"] = .string(adoption.adoptedAt.rfc3339)
-                    entry["basedOn"] = .string(adoption.basedOn)
-                    entry["position"] = .integer(Int64(adoption.position))
-                }
-                return .object(entry)
-            }))
+            JSONOutput.print(
+                .array(
+                    editions.editions.map { edition in
+                        var entry: JSONObject = [
+                            "id": .string(edition.id), "effectiveDate": .string(edition.effectiveDate.rfc3339),
+                            "builtIn": .bool(editions.adoptions[edition.id] == nil),
+                        ]
+                        if let adoption = editions.adoptions[edition.id] {
+                            entry["adoptedAt"] = .string(adoption.adoptedAt.rfc3339)
+                            entry["basedOn"] = .string(adoption.basedOn)
+                            entry["position"] = .integer(Int64(adoption.position))
+                        }
+                        return .object(entry)
+                    }))
             return
         }
         let format = DisplayFormat(calendar: ledger.calendar)
@@ -147,9 +163,10 @@ struct PolicyListCommand: ParsableCommand {
         table.add("edition", "in force from (Tehran)", "adopted at (Tehran)", "based on")
         for edition in editions.editions {
             let adoption = editions.adoptions[edition.id]
-            table.add(edition.id, format.time(edition.effectiveDate),
-                      adoption.map { "\(format.time($0.adoptedAt)) (position \($0.position))" } ?? "built in",
-                      adoption?.basedOn ?? "")
+            table.add(
+                edition.id, format.time(edition.effectiveDate),
+                adoption.map { "\(format.time($0.adoptedAt)) (position \($0.position))" } ?? "built in",
+                adoption?.basedOn ?? "")
         }
         print(table.rendered())
     }

@@ -39,10 +39,14 @@ struct RebuildCommand: ParsableCommand {
             ])
             return
         }
-        print("rebuilt the stored projections: \(Amount.grouped(Int64(report.eventsFolded))) events folded into "
-              + "\(Amount.grouped(Int64(report.recordsWritten))) records (lines and subscribers) in \(milliseconds) ms, current up to position \(report.checkpoint)")
-        print(report.identicalToPrevious
-              ? "identical: the records are byte for byte those the store held"
-              : "different: the store held \(report.previousRecords) records that were not byte for byte these; they have been replaced")
+        print(
+            "rebuilt the stored projections: \(Amount.grouped(Int64(report.eventsFolded))) events folded into "
+                + "\(Amount.grouped(Int64(report.recordsWritten))) records (lines and subscribers) in \(milliseconds) ms, current up to position \(report.checkpoint)"
+        )
+        print(
+            report.identicalToPrevious
+                ? "identical: the records are byte for byte those the store held"
+                : "different: the store held \(report.previousRecords) records that were not byte for byte these; they have been replaced"
+        )
     }
 }

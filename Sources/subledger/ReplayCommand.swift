@@ -11,11 +11,11 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a line's history: each event with the state after it and the rules that judged it.",
         discussion: """
-        Times are shown in Tehran time with the Solar Hijri and the Gregorian date. --as-of counts \
-        the events that occurred up to T, --known-at those recorded up to T (RFC 3339, or Tehran \
-        time in the Solar Hijri calendar as 1402/11/12 16:30). \
-        --html FILE writes one self-contained page with a chart of the debt against the threshold.
-        """
+            Times are shown in Tehran time with the Solar Hijri and the Gregorian date. --as-of counts \
+            the events that occurred up to T, --known-at those recorded up to T (RFC 3339, or Tehran \
+            time in the Solar Hijri calendar as 1402/11/12 16:30). \
+            --html FILE writes one self-contained page with a chart of the debt against the threshold.
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -46,7 +46,9 @@ struct ReplayCommand: ParsableCommand {
         if json {
             print(String(decoding: CanonicalJSON.encode(replay.json(format: format)), as: UTF8.self))
         } else if let html {
-            print("wrote the replay of line \(line) (\(replay.entries.count) events, \(replay.violationCount) violation(s), \(replay.warningCount) warning(s)) to \(html)")
+            print(
+                "wrote the replay of line \(line) (\(replay.entries.count) events, \(replay.violationCount) violation(s), \(replay.warningCount) warning(s)) to \(html)"
+            )
         } else {
             print(ReplayText(format: format).render(replay))
         }
@@ -58,7 +60,8 @@ struct ReplayCommand: ParsableCommand {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             let name = URL(fileURLWithPath: path).appendingPathComponent("replay.html").path
-            throw CommandFailure("cannot write the replay to \(path): it is a folder; give a file name, such as \(name)")
+            throw CommandFailure(
+                "cannot write the replay to \(path): it is a folder; give a file name, such as \(name)")
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {

@@ -16,7 +16,8 @@ struct SettleCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The line's number in E.164, such as +989121234567.", transform: LineArgument.parse) var line: String
+    @Argument(help: "The line's number in E.164, such as +989121234567.", transform: LineArgument.parse) var line:
+        String
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func run() throws {
@@ -31,10 +32,12 @@ struct SettleCommand: ParsableCommand {
             JSONOutput.print(statement.json)
             return
         }
-        print("line \(line): " + (statement.isNetted ? "netted" : "not netted yet: the line is neither revoked nor sold"))
+        print(
+            "line \(line): " + (statement.isNetted ? "netted" : "not netted yet: the line is neither revoked nor sold"))
         let rows: [(String, Rials)] = [
             ("debt", statement.debt), ("credits", statement.credits.total),
-            ("  auction proceeds", statement.credits.auctionProceeds), ("  subscription value", statement.credits.subscriptionValue),
+            ("  auction proceeds", statement.credits.auctionProceeds),
+            ("  subscription value", statement.credits.subscriptionValue),
             ("  deposit", statement.credits.deposit), ("  guarantee", statement.credits.guarantee),
             ("refund", statement.refund), ("residual debt", statement.residualDebt),
             ("refunds paid", statement.refundsPaid), ("refund due", statement.refundDue),

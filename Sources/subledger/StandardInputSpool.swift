@@ -19,7 +19,8 @@ final class StandardInputSpool {
         var template = Array("\(folder)/subledger-stdin-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
-            throw CommandFailure("cannot create a temporary file in \(folder) to hold standard input: \(SystemError.text(errno))")
+            throw CommandFailure(
+                "cannot create a temporary file in \(folder) to hold standard input: \(SystemError.text(errno))")
         }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { close(descriptor) }
@@ -33,14 +34,16 @@ final class StandardInputSpool {
                 count = try FileDescriptor.standardInput.read(into: chunk)
             } catch {
                 unlink(path)
-                throw CommandFailure("cannot read standard input: \(SystemError.text((error as? Errno)?.rawValue ?? EIO))")
+                throw CommandFailure(
+                    "cannot read standard input: \(SystemError.text((error as? Errno)?.rawValue ?? EIO))")
             }
             if count == 0 { break }
             do {
                 try spool.writeAll(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
             } catch {
                 unlink(path)
-                throw CommandFailure("cannot hold standard input in \(path): \(SystemError.text((error as? Errno)?.rawValue ?? EIO))")
+                throw CommandFailure(
+                    "cannot hold standard input in \(path): \(SystemError.text((error as? Errno)?.rawValue ?? EIO))")
             }
         }
     }

@@ -6,7 +6,8 @@ import SubledgerStore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "A line's state: status, plan, service, threshold, debt, credit, overdue, deposit, guarantee, refundDue, lateFees, openComplaints.",
+        abstract:
+            "A line's state: status, plan, service, threshold, debt, credit, overdue, deposit, guarantee, refundDue, lateFees, openComplaints.",
         discussion: """
             Without --as-of the view is as of now: every recorded event that has occurred counts \
             (one dated later does not) and overdue is judged at the present moment. --as-of T counts the events that occurred up to T (and judges overdue at T); \
@@ -16,7 +17,8 @@ struct StatusCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The line's number in E.164, such as +989121234567.", transform: LineArgument.parse) var line: String
+    @Argument(help: "The line's number in E.164, such as +989121234567.", transform: LineArgument.parse) var line:
+        String
     @OptionGroup var viewOptions: HistoryViewOptions
     private var asOf: Timestamp? { viewOptions.asOf }
     private var knownAt: Timestamp? { viewOptions.knownAt }
@@ -40,9 +42,11 @@ struct StatusCommand: ParsableCommand {
         if let asOf { heading += " as of \(format.time(asOf))" }
         if let knownAt { heading += " as known at \(format.time(knownAt))" }
         print(heading)
-        let amounts = [("threshold", report.threshold), ("debt", report.debt), ("credit", report.credit),
-                       ("overdue", report.overdue), ("deposit", report.deposit), ("guarantee", report.guarantee),
-                       ("refund due", report.refundDue), ("late fees", report.lateFees)]
+        let amounts = [
+            ("threshold", report.threshold), ("debt", report.debt), ("credit", report.credit),
+            ("overdue", report.overdue), ("deposit", report.deposit), ("guarantee", report.guarantee),
+            ("refund due", report.refundDue), ("late fees", report.lateFees),
+        ]
         var table = TextTable([.left, .left])
         table.add("status", report.status.rawValue)
         table.add("plan", report.plan.rawValue)

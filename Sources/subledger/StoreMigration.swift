@@ -64,19 +64,25 @@ struct StoreMigration {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: newPath, isDirectory: &isFolder) {
             guard isFolder.boolValue else {
-                throw CommandFailure("\(newPath) is a file: name a new folder for the migrated store; nothing was written")
+                throw CommandFailure(
+                    "\(newPath) is a file: name a new folder for the migrated store; nothing was written")
             }
             if FileManager.default.fileExists(atPath: newPath + "/data.mdb") {
-                throw CommandFailure("\(newPath) already holds a store: migrate makes a new one; name a new or empty folder; nothing was written")
+                throw CommandFailure(
+                    "\(newPath) already holds a store: migrate makes a new one; name a new or empty folder; nothing was written"
+                )
             }
             let contents = try FileManager.default.contentsOfDirectory(atPath: newPath)
             guard contents.isEmpty else {
-                throw CommandFailure("\(newPath) is a folder that is not empty (\(contents.count) entries): name a new or empty folder; nothing was written")
+                throw CommandFailure(
+                    "\(newPath) is a folder that is not empty (\(contents.count) entries): name a new or empty folder; nothing was written"
+                )
             }
         }
         if FileManager.default.fileExists(atPath: keyFilePath) {
-            throw CommandFailure("the key file \(keyFilePath) exists already: the new store gets new keys; name another with --key-file; nothing was written",
-                                 field: "key-file")
+            throw CommandFailure(
+                "the key file \(keyFilePath) exists already: the new store gets new keys; name another with --key-file; nothing was written",
+                field: "key-file")
         }
     }
 
@@ -97,15 +103,19 @@ struct StoreMigration {
         }
         let carried = try storeCall { try new.withAppendSession { session in try carry(from: old, into: session) } }
         guard carried.events == oldHead.position, carried.lastOldHash == oldHead.hash else {
-            throw CommandFailure("\(oldPath): \(carried.events) events were read up to hash \(carried.lastOldHash), but its head is \(oldHead.position) at \(oldHead.hash); nothing was migrated")
+            throw CommandFailure(
+                "\(oldPath): \(carried.events) events were read up to hash \(carried.lastOldHash), but its head is \(oldHead.position) at \(oldHead.hash); nothing was migrated"
+            )
         }
         let newHead = try storeCall { try new.head() }
         let checkpoint = try storeCall {
-            try new.recordCheckpoint(signingKey: keyFile.signingKey,
-                                     noteExtensions: ["migrated-from \(oldHead.hash)", "migrated-events \(carried.events)"])
+            try new.recordCheckpoint(
+                signingKey: keyFile.signingKey,
+                noteExtensions: ["migrated-from \(oldHead.hash)", "migrated-events \(carried.events)"])
         }
-        return Report(events: carried.events, sealedRegistrations: carried.sealedRegistrations,
-                      oldHeadHash: oldHead.hash, newHeadHash: newHead.hash, checkpoint: checkpoint)
+        return Report(
+            events: carried.events, sealedRegistrations: carried.sealedRegistrations,
+            oldHeadHash: oldHead.hash, newHeadHash: newHead.hash, checkpoint: checkpoint)
     }
 
     /// The session's body: OLD read afresh from its first event (the session may run it
@@ -120,12 +130,14 @@ struct StoreMigration {
             do {
                 try session.append(pending)
             } catch let error as EventStoreError {
-                throw CommandFailure("\(oldPath): the events at positions \(carried.events - UInt64(pending.count) + 1)..\(carried.events) were refused by the new store: \(error.message); nothing was migrated",
-                                     field: error.field)
+                throw CommandFailure(
+                    "\(oldPath): the events at positions \(carried.events - UInt64(pending.count) + 1)..\(carried.events) were refused by the new store: \(error.message); nothing was migrated",
+                    field: error.field)
             }
             pending.removeAll(keepingCapacity: true)
         }
-        try old.forEachEvent(from: 1, chunkSize: FactLimits.migratedEventsPerAppend, verifyingHashes: true) { recorded in
+        try old.forEachEvent(from: 1, chunkSize: FactLimits.migratedEventsPerAppend, verifyingHashes: true) {
+            recorded in
             let event = try proposedEvent(carrying: recorded)
             if !event.personalFields.isEmpty { carried.sealedRegistrations += 1 }
             pending.append(event)
@@ -146,8 +158,9 @@ struct StoreMigration {
         do throws(FactError) {
             fact = try RecordedFact(recorded)
         } catch {
-            throw CommandFailure("\(oldPath): the event at position \(recorded.position) is not a fact of the ledger: \(error.description); nothing was migrated",
-                                 field: error.field.isEmpty ? nil : error.field)
+            throw CommandFailure(
+                "\(oldPath): the event at position \(recorded.position) is not a fact of the ledger: \(error.description); nothing was migrated",
+                field: error.field.isEmpty ? nil : error.field)
         }
         var event = fact.fact.proposedEvent()
         // The data as recorded, member for member (the typed event was only read from it).
@@ -164,7 +177,9 @@ struct StoreMigration {
         if createdFolder {
             try? files.removeItem(atPath: newPath)
         } else {
-            for entry in (try? files.contentsOfDirectory(atPath: newPath)) ?? [] { try? files.removeItem(atPath: newPath + "/" + entry) }
+            for entry in (try? files.contentsOfDirectory(atPath: newPath)) ?? [] {
+                try? files.removeItem(atPath: newPath + "/" + entry)
+            }
         }
         try? files.removeItem(atPath: keyFilePath)
     }

@@ -8,15 +8,20 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The store's folder (default: $SUBLEDGER_DB).")
     var db: String?
 
-    @Option(name: .customLong("key-file"),
-            help: "The store's key file: master and signing keys, kept outside the store's folder (default: $SUBLEDGER_KEY_FILE, else <store>.keys beside the folder).")
+    @Option(
+        name: .customLong("key-file"),
+        help:
+            "The store's key file: master and signing keys, kept outside the store's folder (default: $SUBLEDGER_KEY_FILE, else <store>.keys beside the folder)."
+    )
     var keyFileOption: String?
 
     /// The key file named by `--key-file` or `SUBLEDGER_KEY_FILE`, else the default beside
     /// the store's folder (interchange.md, "Personal data").
     func keyFilePath() throws -> String {
         if let keyFileOption { return keyFileOption }
-        if let environment = ProcessInfo.processInfo.environment["SUBLEDGER_KEY_FILE"], !environment.isEmpty { return environment }
+        if let environment = ProcessInfo.processInfo.environment["SUBLEDGER_KEY_FILE"], !environment.isEmpty {
+            return environment
+        }
         return StoreKeyFile.defaultPath(forStoreAt: try storePath())
     }
 
@@ -42,7 +47,9 @@ struct StoreOptions: ParsableArguments {
     /// The folder named by `--db` or `SUBLEDGER_DB`.
     func storePath() throws -> String {
         if let db { return db }
-        if let environment = ProcessInfo.processInfo.environment["SUBLEDGER_DB"], !environment.isEmpty { return environment }
+        if let environment = ProcessInfo.processInfo.environment["SUBLEDGER_DB"], !environment.isEmpty {
+            return environment
+        }
         throw ValidationError("name the store with --db PATH or the environment variable SUBLEDGER_DB")
     }
 
@@ -62,10 +69,14 @@ struct StoreOptions: ParsableArguments {
     ///   log is reported by them, not by a rebuild that trips on it.
     /// - Parameter sealing: whether the command may write personal data, which the key
     ///   file seals (RET-1): it is opened, or created beside the store, first.
-    func openStore(initialMapSizeBytes: Int? = nil, keepingProjections: Bool = true, sealing: Bool = true) throws -> EventStore {
+    func openStore(initialMapSizeBytes: Int? = nil, keepingProjections: Bool = true, sealing: Bool = true) throws
+        -> EventStore
+    {
         let path = try storePath()
         var options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil)
-        if let initialMapSizeBytes { options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes) }
+        if let initialMapSizeBytes {
+            options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes)
+        }
         let store: EventStore
         do {
             store = try EventStore.open(at: path, options: options)

@@ -34,12 +34,15 @@ enum TimeArgument {
         if let year = writtenYear(text), year < earliestGregorianYear {
             throw ValidationError(
                 "\"\(text)\" has the year \(year), before \(earliestGregorianYear): it looks like a Solar Hijri date written as Gregorian; "
-                + "write Tehran time in the Solar Hijri calendar with slashes, as \(solarHijriSpelling(of: text)), or give the Gregorian date in RFC 3339")
+                    + "write Tehran time in the Solar Hijri calendar with slashes, as \(solarHijriSpelling(of: text)), or give the Gregorian date in RFC 3339"
+            )
         }
         do {
             return try Timestamp(rfc3339: text)
         } catch {
-            throw ValidationError("\(error.description); give a time such as 2025-02-03T20:00:00Z, or Tehran time in the Solar Hijri calendar such as 1403/11/15 23:30")
+            throw ValidationError(
+                "\(error.description); give a time such as 2025-02-03T20:00:00Z, or Tehran time in the Solar Hijri calendar such as 1403/11/15 23:30"
+            )
         }
     }
 
@@ -48,7 +51,8 @@ enum TimeArgument {
     private static func writtenYear(_ text: String) -> Int? {
         let bytes = Array(text.utf8.prefix(5))
         guard bytes.count == 5, bytes[4] == UInt8(ascii: "-"),
-              bytes[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            bytes[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return nil }
         return Int(String(decoding: bytes[0..<4], as: UTF8.self))
     }
 
@@ -58,7 +62,9 @@ enum TimeArgument {
         let characters = Array(text)
         guard characters.count >= 10 else { return "1402/11/12 16:30" }
         let date = String(characters[0..<10].map { $0 == "-" ? "/" : $0 })
-        guard characters.count >= 16, characters[10] == "T" || characters[10] == "t" || characters[10] == " " else { return date }
+        guard characters.count >= 16, characters[10] == "T" || characters[10] == "t" || characters[10] == " " else {
+            return date
+        }
         let time = String(characters[11..<16])
         let seconds = characters.count >= 19 && characters[16] == ":" ? String(characters[16..<19]) : ""
         return "\(date) \(time)\(seconds == ":00" ? "" : seconds)"

@@ -37,32 +37,66 @@ struct VerifyCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "An export to check instead of the store (JSON Lines or CSV; - for standard input).") var file: String?
-    @Flag(name: .long, help: "With FILE: accept gaps in positions (an export of one line or a time range).") var filtered = false
-    @Flag(name: .long, help: "With FILE: every stream in it is whole (export --line or --subscriber without --from/--to): its stream versions run 1, 2, 3, ...; accepts gaps in positions as --filtered does.")
+    @Argument(help: "An export to check instead of the store (JSON Lines or CSV; - for standard input).") var file:
+        String?
+    @Flag(name: .long, help: "With FILE: accept gaps in positions (an export of one line or a time range).")
+    var filtered = false
+    @Flag(
+        name: .long,
+        help:
+            "With FILE: every stream in it is whole (export --line or --subscriber without --from/--to): its stream versions run 1, 2, 3, ...; accepts gaps in positions as --filtered does."
+    )
     var completeStreams = false
-    @Flag(name: .long, help: "With FILE: a time-range export: accept a stream whose versions skip across a gap in positions (an event recorded late that occurred outside the range), counted in versionGaps; implies --filtered.")
+    @Flag(
+        name: .long,
+        help:
+            "With FILE: a time-range export: accept a stream whose versions skip across a gap in positions (an event recorded late that occurred outside the range), counted in versionGaps; implies --filtered."
+    )
     var allowVersionGaps = false
-    @Option(name: .long, help: "With FILE: 2 (the default), or 1 for an export made before subledger migrate (no streamPrevHash: no chain per stream).")
+    @Option(
+        name: .long,
+        help:
+            "With FILE: 2 (the default), or 1 for an export made before subledger migrate (no streamPrevHash: no chain per stream)."
+    )
     var format: Int = 2
-    @Option(name: .long, help: ArgumentHelp("With FILE: a head hash kept from an earlier export that the file must contain (repeatable).", valueName: "hash"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With FILE: a head hash kept from an earlier export that the file must contain (repeatable).",
+            valueName: "hash"))
     var anchor: [String] = []
-    @Option(name: .long, help: ArgumentHelp("With FILE: a proof file of export --proof that must prove the file's last event.", valueName: "proof"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With FILE: a proof file of export --proof that must prove the file's last event.", valueName: "proof"))
     var proof: String?
-    @Option(name: .long, help: ArgumentHelp("Without FILE: a kept checkpoint (checkpoint --json) that the store's log must still extend.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Without FILE: a kept checkpoint (checkpoint --json) that the store's log must still extend.",
+            valueName: "file"))
     var checkpoint: String?
-    @Option(name: .customLong("public-key"), help: ArgumentHelp("With --proof or --checkpoint: the operator's Ed25519 public key (base64) that must have signed the checkpoint.", valueName: "base64"))
+    @Option(
+        name: .customLong("public-key"),
+        help: ArgumentHelp(
+            "With --proof or --checkpoint: the operator's Ed25519 public key (base64) that must have signed the checkpoint.",
+            valueName: "base64"))
     var publicKey: String?
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func validate() throws {
         if file == nil, filtered || completeStreams || allowVersionGaps || !anchor.isEmpty || proof != nil {
-            throw ValidationError("--filtered, --complete-streams, --allow-version-gaps, --anchor and --proof apply to an export FILE")
+            throw ValidationError(
+                "--filtered, --complete-streams, --allow-version-gaps, --anchor and --proof apply to an export FILE")
         }
         guard format == 1 || format == 2 else { throw ValidationError("--format is 1 or 2, not \(format)") }
         if format == 1, proof != nil { throw ValidationError("--proof needs an export of format 2") }
-        if file != nil, checkpoint != nil { throw ValidationError("--checkpoint checks the store: give it without FILE") }
-        if publicKey != nil, proof == nil, checkpoint == nil { throw ValidationError("--public-key applies to --proof or --checkpoint") }
+        if file != nil, checkpoint != nil {
+            throw ValidationError("--checkpoint checks the store: give it without FILE")
+        }
+        if publicKey != nil, proof == nil, checkpoint == nil {
+            throw ValidationError("--public-key applies to --proof or --checkpoint")
+        }
     }
 
     func run() throws {
@@ -90,7 +124,9 @@ struct VerifyCommand: ParsableCommand {
                 "problem": report.problem.map { .string($0) } ?? .null,
             ])
         } else if report.isValid {
-            print("ok: \(report.verifiedCount) events, head position \(report.headPosition), head hash \(report.headHash)")
+            print(
+                "ok: \(report.verifiedCount) events, head position \(report.headPosition), head hash \(report.headHash)"
+            )
         } else {
             print("bad: position \(report.firstBadPosition.map(String.init) ?? "?"): \(report.problem ?? "")")
         }
@@ -110,8 +146,9 @@ struct VerifyCommand: ParsableCommand {
             StandardError.print("Error: \(error.description)")
             throw ExitCode(2)
         }
-        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams,
-                                          allowVersionGaps: allowVersionGaps, format1: format == 1)
+        var verifier = ExportFileVerifier(
+            filtered: filtered, anchors: anchor, completeStreams: completeStreams,
+            allowVersionGaps: allowVersionGaps, format1: format == 1)
         // A CSV export: named .csv, or starting with the CSV header row.
         var csvVerifier: CSVExportVerifier?
         let namedCSV = file.lowercased().hasSuffix(".csv")
@@ -119,14 +156,16 @@ struct VerifyCommand: ParsableCommand {
             // Lines are read, scanned and hashed on a second thread, checked in order here.
             try ExportFileReading.forEachLine(of: reader) { bytes, line in
                 if line.number == 1, namedCSV || CSVExportVerifier.isHeader(bytes) {
-                    csvVerifier = CSVExportVerifier(filtered: filtered, anchors: anchor, completeStreams: completeStreams,
-                                                    allowVersionGaps: allowVersionGaps, format1: format == 1)
+                    csvVerifier = CSVExportVerifier(
+                        filtered: filtered, anchors: anchor, completeStreams: completeStreams,
+                        allowVersionGaps: allowVersionGaps, format1: format == 1)
                 }
                 if csvVerifier != nil {
                     guard csvVerifier!.check(bytes) else { throw StopReading() }
                     return
                 }
-                guard verifier.check(bytes, line: line.number, endsWithNewline: line.endsWithNewline, scan: line.scan) else {
+                guard verifier.check(bytes, line: line.number, endsWithNewline: line.endsWithNewline, scan: line.scan)
+                else {
                     throw StopReading()
                 }
             }

@@ -20,15 +20,18 @@ struct ArgumentMessageTests {
         for command in ["import", "apply"] {
             let refused = try sandbox.subledger(command, path)
             #expect(refused.status == 1, "\(refused)")
-            #expect(refused.stderr == "Error: \(path):1: the file starts with a UTF-8 byte order mark (EF BB BF); remove it: JSON Lines is UTF-8 without one\n",
-                    "\(refused)")
+            #expect(
+                refused.stderr
+                    == "Error: \(path):1: the file starts with a UTF-8 byte order mark (EF BB BF); remove it: JSON Lines is UTF-8 without one\n",
+                "\(refused)")
             #expect(!refused.stderr.contains("unexpected character"), "\(refused)")
         }
         #expect(try sandbox.storeHead() == nil, "nothing was recorded")
         let json = try sandbox.subledger("import", "--json", path)
         #expect(json.stderr.contains(#""line":1"#) && json.stderr.contains("byte order mark"), "\(json)")
         // The same bytes later in a file are the JSON parser's to name (a BOM is only a BOM first).
-        let later = try sandbox.file("later.jsonl", WorkedExample.lines[0] + "\n\u{FEFF}" + WorkedExample.lines[1] + "\n")
+        let later = try sandbox.file(
+            "later.jsonl", WorkedExample.lines[0] + "\n\u{FEFF}" + WorkedExample.lines[1] + "\n")
         #expect(try sandbox.subledger("import", later).stderr.contains("later.jsonl:2: "))
     }
 
@@ -39,17 +42,29 @@ struct ArgumentMessageTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         let refused = try sandbox.subledger("replay", WorkedExample.line, "--html", folder)
         #expect(refused.status == 1, "\(refused)")
-        #expect(refused.stderr == "Error: cannot write the replay to \(folder): it is a folder; give a file name, such as \(folder)/replay.html\n", "\(refused)")
+        #expect(
+            refused.stderr
+                == "Error: cannot write the replay to \(folder): it is a folder; give a file name, such as \(folder)/replay.html\n",
+            "\(refused)")
         #expect(!refused.stderr.contains("NSCocoaErrorDomain"))
-        let missing = try sandbox.subledger("replay", WorkedExample.line, "--html", sandbox.folder + "/nowhere/replay.html")
-        #expect(missing.status == 1 && missing.stderr.contains("the folder \(sandbox.folder)/nowhere does not exist"), "\(missing)")
+        let missing = try sandbox.subledger(
+            "replay", WorkedExample.line, "--html", sandbox.folder + "/nowhere/replay.html")
+        #expect(
+            missing.status == 1 && missing.stderr.contains("the folder \(sandbox.folder)/nowhere does not exist"),
+            "\(missing)")
         let written = try sandbox.subledger("replay", WorkedExample.line, "--html", folder + "/replay.html")
         #expect(written.status == 0, "\(written)")
         #expect(try String(contentsOfFile: folder + "/replay.html", encoding: .utf8).contains("<html"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["replay.html"], "no partial file left behind")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder) == ["replay.html"],
+            "no partial file left behind")
     }
 
-    @Test("An empty line number is named as empty", arguments: [["status", ""], ["replay", ""], ["settle", ""], ["audit", "--line", ""], ["export", "--line", ""]])
+    @Test(
+        "An empty line number is named as empty",
+        arguments: [
+            ["status", ""], ["replay", ""], ["settle", ""], ["audit", "--line", ""], ["export", "--line", ""],
+        ])
     func emptyLineNumber(_ arguments: [String]) throws {
         let sandbox = try sandboxWithExample()
         let refused = try sandbox.run(SubledgerBinary.path, arguments)
@@ -58,10 +73,12 @@ struct ArgumentMessageTests {
         #expect(!refused.stderr.contains("line  does not exist"), "\(refused)")
     }
 
-    @Test("A national number, or one without +, gets \"did you mean +98...?\"", arguments: [
-        ["replay", "09902853953"], ["status", "09902853953"], ["settle", "989902853953"],
-        ["export", "--line", "9902853953"], ["audit", "--line", "0098 990 285 3953"],
-    ])
+    @Test(
+        "A national number, or one without +, gets \"did you mean +98...?\"",
+        arguments: [
+            ["replay", "09902853953"], ["status", "09902853953"], ["settle", "989902853953"],
+            ["export", "--line", "9902853953"], ["audit", "--line", "0098 990 285 3953"],
+        ])
     func nationalNumberGetsASuggestion(_ arguments: [String]) throws {
         let sandbox = try sandboxWithExample()
         let refused = try sandbox.run(SubledgerBinary.path, arguments)
@@ -70,11 +87,14 @@ struct ArgumentMessageTests {
         #expect(refused.stderr.contains("is not an E.164 number: did you mean +989902853953?"), "\(refused)")
     }
 
-    @Test("The suggestion: national, without +, with 00, spaced; none when nothing fits", arguments: [
-        ("09121234567", "+989121234567"), ("989121234567", "+989121234567"), ("9121234567", "+989121234567"),
-        ("00989121234567", "+989121234567"), ("0912 123 4567", "+989121234567"), ("+98 912-123-4567", "+989121234567"),
-        ("(021) 8888 1234", "+982188881234"), ("+09121234567", "+989121234567"),
-    ])
+    @Test(
+        "The suggestion: national, without +, with 00, spaced; none when nothing fits",
+        arguments: [
+            ("09121234567", "+989121234567"), ("989121234567", "+989121234567"), ("9121234567", "+989121234567"),
+            ("00989121234567", "+989121234567"), ("0912 123 4567", "+989121234567"),
+            ("+98 912-123-4567", "+989121234567"),
+            ("(021) 8888 1234", "+982188881234"), ("+09121234567", "+989121234567"),
+        ])
     func suggestions(_ text: String, _ expected: String) {
         #expect(LineArgument.suggestion(for: text) == expected)
     }

@@ -9,7 +9,9 @@ import Testing
 struct BadInputTableTests {
     /// The worked example, with an `eventId` on its usage line (for the reuse case).
     static let storeText = WorkedExample.with(
-        line: 4, replacedBy: WorkedExample.lines[3].replacing(#""occurredAt""#, with: #""eventId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","occurredAt""#))
+        line: 4,
+        replacedBy: WorkedExample.lines[3].replacing(
+            #""occurredAt""#, with: #""eventId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","occurredAt""#))
 
     @Test(arguments: BadInputCase.all)
     func refusedWholeNamingLineAndField(_ bad: BadInputCase) throws {
@@ -37,8 +39,9 @@ struct BadInputTableTests {
     }
 
     @Test func theTableCoversTheIssuesList() {
-        print("bad input: \(BadInputCase.all.count) bad inputs, each tried with import and apply "
-              + "(\(BadInputCase.all.count * 2) refusals), each naming file:line and the field, the store unchanged")
+        print(
+            "bad input: \(BadInputCase.all.count) bad inputs, each tried with import and apply "
+                + "(\(BadInputCase.all.count * 2) refusals), each naming file:line and the field, the store unchanged")
         #expect(BadInputCase.all.count >= 30)
     }
 }

@@ -14,6 +14,8 @@ struct CommandLimitsTests {
         #expect(StoreLimits.verifiedLineBytes == 64 << 20)
         #expect(StoreLimits.exportedEventBytes <= FactFileRecording.maximumLineBytes)
         #expect(FactFileRecording.maximumLineBytes < LineReader.defaultMaximumLineBytes)
-        #expect(FactFileRecording.maximumAttempts >= 1 && FactFileRecording.maximumAttempts <= StoreLimits.conflictRetryAttempts)
+        #expect(
+            FactFileRecording.maximumAttempts >= 1
+                && FactFileRecording.maximumAttempts <= StoreLimits.conflictRetryAttempts)
     }
 }

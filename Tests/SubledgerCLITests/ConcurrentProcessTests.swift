@@ -20,9 +20,12 @@ struct ConcurrentProcessTests {
         let started = Date()
         let children = try (1...Self.writers).map { writer in
             try StressChild(
-                ["--db", sandbox.store, "--seed", "\(seed)", "--writer", "p\(writer)", "--batches", "\(Self.batchesPerWriter)",
-                 "--streams", "3", "--largest-batch", "4", "--expect-versions", "--think-microseconds", "500",
-                 "--initial-map-bytes", "65536"],
+                [
+                    "--db", sandbox.store, "--seed", "\(seed)", "--writer", "p\(writer)", "--batches",
+                    "\(Self.batchesPerWriter)",
+                    "--streams", "3", "--largest-batch", "4", "--expect-versions", "--think-microseconds", "500",
+                    "--initial-map-bytes", "65536",
+                ],
                 folder: sandbox.folder, name: "writer-\(writer)")
         }
         for child in children {
@@ -50,11 +53,14 @@ struct ConcurrentProcessTests {
         }
         for acknowledgement in acknowledgements {
             guard let batch = contents.batches[acknowledgement.batch] else { continue }
-            #expect(batch.events.first?.position == acknowledgement.first && batch.events.last?.position == acknowledgement.last)
+            #expect(
+                batch.events.first?.position == acknowledgement.first
+                    && batch.events.last?.position == acknowledgement.last)
             for (stream, expected) in acknowledgement.expectedVersions {
                 let versions = batch.events.filter { $0.stream == stream }.map(\.version)
-                #expect(versions == Array((expected + 1)...(expected + UInt64(versions.count))),
-                        "\(acknowledgement.batch) on \(stream): expected version \(expected), wrote \(versions)")
+                #expect(
+                    versions == Array((expected + 1)...(expected + UInt64(versions.count))),
+                    "\(acknowledgement.batch) on \(stream): expected version \(expected), wrote \(versions)")
             }
         }
         // Every conflict was real: its stream had moved past what the writer read.
@@ -64,9 +70,10 @@ struct ConcurrentProcessTests {
         }
         #expect(!conflicts.isEmpty, "four writers on three streams met no conflict: the test did not contend")
         let seconds = Date().timeIntervalSince(started)
-        print("concurrency test: \(Self.writers) processes, \(acknowledgements.count) batches, \(eventCount) events on "
-              + "\(contents.streamVersions.count) shared streams in \(String(format: "%.1f", seconds)) s (seed \(seed)); "
-              + "\(conflicts.count) conflicts reported and retried; nothing lost, nothing doubled, positions 1...\(contents.head.position) "
-              + "and versions gap-free")
+        print(
+            "concurrency test: \(Self.writers) processes, \(acknowledgements.count) batches, \(eventCount) events on "
+                + "\(contents.streamVersions.count) shared streams in \(String(format: "%.1f", seconds)) s (seed \(seed)); "
+                + "\(conflicts.count) conflicts reported and retried; nothing lost, nothing doubled, positions 1...\(contents.head.position) "
+                + "and versions gap-free")
     }
 }

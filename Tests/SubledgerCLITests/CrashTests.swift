@@ -28,7 +28,10 @@ struct CrashTests {
 
         for cycle in 1...Self.kills {
             let child = try StressChild(
-                ["--db", sandbox.store, "--seed", "\(random.next() >> 1)", "--writer", "k\(cycle)", "--initial-map-bytes", "65536"],
+                [
+                    "--db", sandbox.store, "--seed", "\(random.next() >> 1)", "--writer", "k\(cycle)",
+                    "--initial-map-bytes", "65536",
+                ],
                 folder: sandbox.folder, name: "child-\(cycle)")
             // One kill in eight lands while the child starts and opens the store; the others
             // up to 40 ms into its appends.
@@ -51,26 +54,30 @@ struct CrashTests {
             #expect(contents.partialBatches.isEmpty, "\(context): batches in part: \(contents.partialBatches)")
             for acknowledgement in acknowledged {
                 let batch = contents.batches[acknowledgement.batch]
-                #expect(batch?.isWhole == true && batch?.size == acknowledgement.size
+                #expect(
+                    batch?.isWhole == true && batch?.size == acknowledgement.size
                         && batch?.events.first?.position == acknowledgement.first
                         && batch?.events.last?.position == acknowledgement.last,
-                        "\(context): acknowledged batch \(acknowledgement.batch) is missing or moved")
+                    "\(context): acknowledged batch \(acknowledgement.batch) is missing or moved")
             }
             if let previousHead, previousHead.position > 0 {
-                #expect(try StressStoreContents.hash(at: previousHead.position, folder: sandbox.store) == previousHead.hash,
-                        "\(context): the event at the previous head changed")
+                #expect(
+                    try StressStoreContents.hash(at: previousHead.position, folder: sandbox.store) == previousHead.hash,
+                    "\(context): the event at the previous head changed")
             }
             let acknowledgedNames = Set(report.acknowledgements.map(\.batch))
-            committedButUnacknowledged += contents.batches.keys.filter { $0.hasPrefix("k\(cycle)-") && !acknowledgedNames.contains($0) }.count
+            committedButUnacknowledged +=
+                contents.batches.keys.filter { $0.hasPrefix("k\(cycle)-") && !acknowledgedNames.contains($0) }.count
             previousHead = contents.head
         }
 
         let final = try StressStoreContents(folder: sandbox.store)
         #expect(final.batches.count == acknowledged.count + committedButUnacknowledged)
         let seconds = Date().timeIntervalSince(started)
-        print("crash test: \(killedMidRun) of \(Self.kills) SIGKILLs survived in \(String(format: "%.1f", seconds)) s (seed \(seed)): "
-              + "\(acknowledged.count) batches acknowledged, all present and whole; "
-              + "\(committedButUnacknowledged) committed but killed before their acknowledgement, whole; "
-              + "\(final.eventCount) events, 0 half batches, chain verified after every kill")
+        print(
+            "crash test: \(killedMidRun) of \(Self.kills) SIGKILLs survived in \(String(format: "%.1f", seconds)) s (seed \(seed)): "
+                + "\(acknowledged.count) batches acknowledged, all present and whole; "
+                + "\(committedButUnacknowledged) committed but killed before their acknowledgement, whole; "
+                + "\(final.eventCount) events, 0 half batches, chain verified after every kill")
     }
 }

@@ -20,15 +20,20 @@ struct DisclosedExportVerificationTests {
 
     /// `verify --json` and `verify` of `lines` by subledger and (when there) by Python: the
     /// two must agree, member for member and word for word. Returns subledger's JSON.
-    static func verify(_ lines: [String], in sandbox: Sandbox, _ context: String,
-                       sourceLocation: SourceLocation = #_sourceLocation) throws -> (json: JSONObject, text: String) {
+    static func verify(
+        _ lines: [String], in sandbox: Sandbox, _ context: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (json: JSONObject, text: String) {
         let path = try sandbox.file("disclosed.jsonl", lines.joined(separator: "\n") + "\n")
         let ours = try sandbox.run(SubledgerBinary.path, ["verify", "--json", path])
-        let json = try #require(try JSONParser.parse(ours.stdout).objectValue, "\(context): \(ours)", sourceLocation: sourceLocation)
+        let json = try #require(
+            try JSONParser.parse(ours.stdout).objectValue, "\(context): \(ours)", sourceLocation: sourceLocation)
         let text = try sandbox.run(SubledgerBinary.path, ["verify", path])
         if let python = Python.path {
             let theirs = try sandbox.run(python, [Python.verifier, "--json", path])
-            #expect(try theirs.json() == .object(json), "\(context): python says \(theirs.stdout), we say \(ours.stdout)", sourceLocation: sourceLocation)
+            #expect(
+                try theirs.json() == .object(json), "\(context): python says \(theirs.stdout), we say \(ours.stdout)",
+                sourceLocation: sourceLocation)
             #expect(theirs.status == ours.status, "\(context)", sourceLocation: sourceLocation)
             let theirText = try sandbox.run(python, [Python.verifier, path])
             #expect(theirText.stdout == text.stdout, "\(context)", sourceLocation: sourceLocation)
@@ -80,8 +85,14 @@ struct DisclosedExportVerificationTests {
             #expect(json["ok"] == .bool(false), "\(what)")
             #expect(json["firstBadPosition"] == position, "\(what)")
             #expect(json["line"] == .integer(Int64(index + 1)), "\(what)")
-            #expect(json["reason"] == .string(#"disclosure "data.name" does not open its commitment (salt and value do not hash to it)"#), "\(what)")
-            for secret in [value, salt, flippedSalt] { #expect(!text.contains(secret), "\(what): the message shows personal data or a salt") }
+            #expect(
+                json["reason"]
+                    == .string(
+                        #"disclosure "data.name" does not open its commitment (salt and value do not hash to it)"#),
+                "\(what)")
+            for secret in [value, salt, flippedSalt] {
+                #expect(!text.contains(secret), "\(what): the message shows personal data or a salt")
+            }
         }
     }
 
@@ -93,14 +104,28 @@ struct DisclosedExportVerificationTests {
         let name = try #require(disclosures["data.name"])
         let cases: [(String, JSONValue, String)] = [
             ("not an object", .array([]), "disclosures is not a JSON object"),
-            ("a path without a commitment", .object(["data.kind": name]),
-             #"disclosure "data.kind": the event holds no commitment there ({"commitment": 64 lowercase hex})"#),
-            ("no such path", .object(["data.name.first": name]),
-             #"disclosure "data.name.first": the event holds no commitment there ({"commitment": 64 lowercase hex})"#),
-            ("a salt that is not hex", .object(["data.name": .object(["salt": .string("zz"), "value": .string("x")])]),
-             #"disclosure "data.name" is not {"salt": 64 lowercase hex, "value": a string}"#),
-            ("a member too many", .object(["data.name": .object(["salt": .string(String(repeating: "0", count: 64)), "value": .string("x"), "more": .null])]),
-             #"disclosure "data.name" is not {"salt": 64 lowercase hex, "value": a string}"#),
+            (
+                "a path without a commitment", .object(["data.kind": name]),
+                #"disclosure "data.kind": the event holds no commitment there ({"commitment": 64 lowercase hex})"#
+            ),
+            (
+                "no such path", .object(["data.name.first": name]),
+                #"disclosure "data.name.first": the event holds no commitment there ({"commitment": 64 lowercase hex})"#
+            ),
+            (
+                "a salt that is not hex",
+                .object(["data.name": .object(["salt": .string("zz"), "value": .string("x")])]),
+                #"disclosure "data.name" is not {"salt": 64 lowercase hex, "value": a string}"#
+            ),
+            (
+                "a member too many",
+                .object([
+                    "data.name": .object([
+                        "salt": .string(String(repeating: "0", count: 64)), "value": .string("x"), "more": .null,
+                    ])
+                ]),
+                #"disclosure "data.name" is not {"salt": 64 lowercase hex, "value": a string}"#
+            ),
         ]
         for (what, replacement, reason) in cases {
             event["disclosures"] = replacement
@@ -114,7 +139,12 @@ struct DisclosedExportVerificationTests {
         // disclosed line still verifies, and a bad one fails the same way.
         let spaced = try #require(try JSONParser.parse(lines[index]).objectValue)
         var reordered = lines
-        reordered[index] = "{ " + spaced.members.reversed().map { ExportTextFixture.quoted($0.key) + ": " + String(decoding: CanonicalJSON.encode($0.value), as: UTF8.self) }
+        reordered[index] =
+            "{ "
+            + spaced.members.reversed().map {
+                ExportTextFixture.quoted($0.key) + ": "
+                    + String(decoding: CanonicalJSON.encode($0.value), as: UTF8.self)
+            }
             .joined(separator: ", ") + " }"
         let (json, _) = try Self.verify(reordered, in: sandbox, "reordered")
         #expect(json["ok"] == .bool(true) && json["disclosures"] == .integer(2))
@@ -123,5 +153,7 @@ struct DisclosedExportVerificationTests {
 
 /// JSON string quoting for the tests (canonical: what export writes).
 enum ExportTextFixture {
-    static func quoted(_ text: String) -> String { String(decoding: CanonicalJSON.encode(.string(text)), as: UTF8.self) }
+    static func quoted(_ text: String) -> String {
+        String(decoding: CanonicalJSON.encode(.string(text)), as: UTF8.self)
+    }
 }

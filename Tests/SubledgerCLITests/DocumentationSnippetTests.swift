@@ -15,12 +15,16 @@ struct DocumentationSnippetTests {
     }
 
     static let cases: [Case] = [
-        Case(document: "README.md", example: "readme-ledger",
-             exampleFiles: ["Sources/SubledgerExamples/ReadmeLedgerExample.swift",
-                            "Sources/SubledgerExamples/ReadmeStoreExample.swift"]),
-        Case(document: "Sources/SubledgerLedger/SubledgerLedger.docc/UsingTheLedgerFromAService.md",
-             example: "using-the-ledger",
-             exampleFiles: ["Sources/SubledgerExamples/UsingTheLedgerFromAServiceExample.swift"]),
+        Case(
+            document: "README.md", example: "readme-ledger",
+            exampleFiles: [
+                "Sources/SubledgerExamples/ReadmeLedgerExample.swift",
+                "Sources/SubledgerExamples/ReadmeStoreExample.swift",
+            ]),
+        Case(
+            document: "Sources/SubledgerLedger/SubledgerLedger.docc/UsingTheLedgerFromAService.md",
+            example: "using-the-ledger",
+            exampleFiles: ["Sources/SubledgerExamples/UsingTheLedgerFromAServiceExample.swift"]),
     ]
 
     @Test("each Swift block of the document is the example's code", arguments: cases)
@@ -29,13 +33,20 @@ struct DocumentationSnippetTests {
         let blocks = SnippetText.swiftBlocks(in: document)
         var snippets: [String] = []
         for file in documented.exampleFiles { snippets += try SnippetText.snippets(in: Self.read(file)) }
-        #expect(blocks.count == snippets.count, "\(documented.document) has \(blocks.count) Swift blocks, the examples \(snippets.count)")
+        #expect(
+            blocks.count == snippets.count,
+            "\(documented.document) has \(blocks.count) Swift blocks, the examples \(snippets.count)")
         for (index, (block, snippet)) in zip(blocks, snippets).enumerated() {
-            #expect(block == snippet, "Swift block \(index + 1) of \(documented.document) is not the example's code:\n--- document\n\(block)\n--- example\n\(snippet)")
+            #expect(
+                block == snippet,
+                "Swift block \(index + 1) of \(documented.document) is not the example's code:\n--- document\n\(block)\n--- example\n\(snippet)"
+            )
         }
     }
 
-    @Test("each example runs to its end in a new folder", arguments: ["readme-ledger", "readme-store", "using-the-ledger"])
+    @Test(
+        "each example runs to its end in a new folder",
+        arguments: ["readme-ledger", "readme-store", "using-the-ledger"])
     func theExampleRunsAndEnds(_ example: String) throws {
         let sandbox = try Sandbox()
         let result = try sandbox.run(ExamplesBinary.path, [example], inSandboxFolder: true)
@@ -69,7 +80,9 @@ struct DocumentationSnippetTests {
 /// The built `SubledgerExamples` executable, beside `subledger`.
 enum ExamplesBinary {
     static var path: String {
-        URL(fileURLWithPath: SubledgerBinary.path).deletingLastPathComponent().appendingPathComponent("SubledgerExamples").path
+        URL(fileURLWithPath: SubledgerBinary.path).deletingLastPathComponent().appendingPathComponent(
+            "SubledgerExamples"
+        ).path
     }
 }
 
@@ -107,7 +120,11 @@ enum SnippetText {
                 continues = trimmed.hasSuffix(" continued")
             } else if current != nil, trimmed == "// end" {
                 let text = dedent(current!)
-                if continues, let last = blocks.popLast() { blocks.append(last + "\n\n" + text) } else { blocks.append(text) }
+                if continues, let last = blocks.popLast() {
+                    blocks.append(last + "\n\n" + text)
+                } else {
+                    blocks.append(text)
+                }
                 current = nil
             } else if current != nil {
                 current!.append(line)

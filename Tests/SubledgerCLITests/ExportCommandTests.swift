@@ -7,8 +7,10 @@ struct ExportCommandTests {
     /// A store with the worked example and a subscriber whose name needs CSV quoting.
     func sandboxWithHistory() throws -> Sandbox {
         let sandbox = try Sandbox()
-        let quoted = #"{"type":"SubscriberRegistered","subscriber":"S-300","occurredAt":"2025-03-01T09:00:00Z","data":{"subscriberId":"S-300","kind":"individual","governmental":false,"name":"Karimi, \"Reza\"\nTehran","nationalId":"0012345678"}}"#
-        let imported = try sandbox.subledger("import", try sandbox.file("history.jsonl", WorkedExample.text + quoted + "\n"))
+        let quoted =
+            #"{"type":"SubscriberRegistered","subscriber":"S-300","occurredAt":"2025-03-01T09:00:00Z","data":{"subscriberId":"S-300","kind":"individual","governmental":false,"name":"Karimi, \"Reza\"\nTehran","nationalId":"0012345678"}}"#
+        let imported = try sandbox.subledger(
+            "import", try sandbox.file("history.jsonl", WorkedExample.text + quoted + "\n"))
         #expect(imported.status == 0, "\(imported)")
         return sandbox
     }
@@ -34,11 +36,16 @@ struct ExportCommandTests {
         let events = try whole.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(events.map { $0["streamVersion"] } == (1...9).map { .integer(Int64($0)) })
 
-        let day = try sandbox.subledger("export", "--line", WorkedExample.line, "--from", "2025-02-03T00:00:00Z", "--to", "2025-02-04T00:00:00Z")
+        let day = try sandbox.subledger(
+            "export", "--line", WorkedExample.line, "--from", "2025-02-03T00:00:00Z", "--to", "2025-02-04T00:00:00Z")
         #expect(day.status == 0)
         #expect(day.stderr.isEmpty, "a time range is not a complete stream")
         let occurred = try day.stdout.split(separator: "\n").map { try JSONParser.parse(String($0))["occurredAt"] }
-        #expect(occurred == [.string("2025-02-03T09:00:00.000Z"), .string("2025-02-03T19:00:00.000Z"), .string("2025-02-03T19:00:00.000Z")])
+        #expect(
+            occurred == [
+                .string("2025-02-03T09:00:00.000Z"), .string("2025-02-03T19:00:00.000Z"),
+                .string("2025-02-03T19:00:00.000Z"),
+            ])
 
         let subscriber = try sandbox.subledger("export", "--subscriber", "S-100")
         #expect(subscriber.stderr == "complete: subscriber S-100, stream versions 1..2\n")
@@ -55,14 +62,18 @@ struct ExportCommandTests {
         let export = try sandbox.subledger("export", "--format", "csv")
         #expect(export.status == 0)
         let records = CSV.records(of: export.stdout)
-        #expect(records.first == [
-            "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
-            "occurredAt", "prevHash", "streamPrevHash", "hash", "metadata", "data",
-            "amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium", "reconnectionFee",
-        ])
+        #expect(
+            records.first == [
+                "position", "streamVersion", "recordedAt", "eventId", "type", "streamCategory", "streamId",
+                "occurredAt", "prevHash", "streamPrevHash", "hash", "metadata", "data",
+                "amount", "total", "price", "value", "fee", "connectionFee", "vanityPremium", "reconnectionFee",
+            ])
         #expect(records.count == 13)
         #expect(records.allSatisfy { $0.count == 21 })
-        #expect(export.stdout.hasPrefix("position,streamVersion,recordedAt,eventId,type,streamCategory,streamId,occurredAt,prevHash,streamPrevHash,hash,metadata,data,amount,total,price,value,fee,connectionFee,vanityPremium,reconnectionFee\r\n"))
+        #expect(
+            export.stdout.hasPrefix(
+                "position,streamVersion,recordedAt,eventId,type,streamCategory,streamId,occurredAt,prevHash,streamPrevHash,hash,metadata,data,amount,total,price,value,fee,connectionFee,vanityPremium,reconnectionFee\r\n"
+            ))
         let last = try #require(records.last)
         #expect(last[0] == "12" && last[5] == "subscriber" && last[6] == "S-300")
         let data = try JSONParser.parse(last[12])
@@ -96,7 +107,9 @@ struct ExportCommandTests {
         for record in records.dropFirst() {
             let data = try JSONParser.parse(record[12])
             for (offset, name) in header.enumerated().dropFirst(13) {
-                #expect(record[offset] == (data[name]?.integerValue.map(String.init) ?? ""), "\(name) of position \(record[0])")
+                #expect(
+                    record[offset] == (data[name]?.integerValue.map(String.init) ?? ""),
+                    "\(name) of position \(record[0])")
             }
         }
     }

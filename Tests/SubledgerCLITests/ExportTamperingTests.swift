@@ -38,23 +38,29 @@ struct ExportTamperingTests {
             #expect(report["ok"] == .bool(false), "\(context)")
             #expect(report["line"] == .integer(Int64(reportedLine)), "\(context): \(result.stdout)")
             let lineText = export[lineStarts[line - 1]..<(lineStarts[line] - 1)]
-            if !Self.isInPositionField(offset - lineStarts[line - 1], of: Array(lineText)), report["firstBadPosition"] != .null {
+            if !Self.isInPositionField(offset - lineStarts[line - 1], of: Array(lineText)),
+                report["firstBadPosition"] != .null
+            {
                 #expect(report["firstBadPosition"] == .integer(Int64(line)), "\(context): \(result.stdout)")
             }
             if trial % 10 == 0, let python = Python.path {
                 let theirs = try sandbox.run(python, [Python.verifier, "--json", path])
-                #expect(try theirs.json() == report, "\(context): python says \(theirs.stdout), we say \(result.stdout)")
+                #expect(
+                    try theirs.json() == report, "\(context): python says \(theirs.stdout), we say \(result.stdout)")
                 pythonChecks += 1
             }
         }
-        print("export tampering: \(Self.trials) flipped bytes in an export of \(lineStarts.count - 1) events (seed \(seed), "
-              + "SUBLEDGER_TAMPER_SEED to replay), each found on its line by verify; \(pythonChecks) cross-checked by tools/verify_export.py")
+        print(
+            "export tampering: \(Self.trials) flipped bytes in an export of \(lineStarts.count - 1) events (seed \(seed), "
+                + "SUBLEDGER_TAMPER_SEED to replay), each found on its line by verify; \(pythonChecks) cross-checked by tools/verify_export.py"
+        )
     }
 
     /// Whether `offset` falls in the `"position":N` member of `line`.
     static func isInPositionField(_ offset: Int, of line: [UInt8]) -> Bool {
         let key = Array(#""position":"#.utf8)
-        guard let start = (0...(line.count - key.count)).first(where: { Array(line[$0..<$0 + key.count]) == key }) else { return false }
+        guard let start = (0...(line.count - key.count)).first(where: { Array(line[$0..<$0 + key.count]) == key })
+        else { return false }
         var end = start + key.count
         while end < line.count, (0x30...0x39).contains(line[end]) { end += 1 }
         return (start..<end).contains(offset)

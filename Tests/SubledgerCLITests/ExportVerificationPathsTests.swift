@@ -35,11 +35,14 @@ struct ExportVerificationPathsTests {
         case twoThreads
     }
 
-    static func check(_ path: String, _ way: Way, filtered: Bool = false, anchors: [String] = [],
-                      completeStreams: Bool = false, allowVersionGaps: Bool = false) throws -> Outcome {
+    static func check(
+        _ path: String, _ way: Way, filtered: Bool = false, anchors: [String] = [],
+        completeStreams: Bool = false, allowVersionGaps: Bool = false
+    ) throws -> Outcome {
         let reader = try LineReader(path: path)
-        var verifier = ExportFileVerifier(filtered: filtered, anchors: anchors, completeStreams: completeStreams,
-                                          allowVersionGaps: allowVersionGaps)
+        var verifier = ExportFileVerifier(
+            filtered: filtered, anchors: anchors, completeStreams: completeStreams,
+            allowVersionGaps: allowVersionGaps)
         struct Stop: Error {}
         var readingError: String?
         do {
@@ -47,12 +50,15 @@ struct ExportVerificationPathsTests {
             case .sequential, .general:
                 try reader.forEachLine { bytes, number in
                     let scan: ExportFileReading.Scan = way == .general ? .notCanonical : .notScanned
-                    guard verifier.check(bytes, line: number, endsWithNewline: reader.lineEndsWithNewline, scan: scan) else { throw Stop() }
+                    guard verifier.check(bytes, line: number, endsWithNewline: reader.lineEndsWithNewline, scan: scan)
+                    else { throw Stop() }
                 }
             case .twoThreadsSmallBlocks, .twoThreads:
                 let blockBytes = way == .twoThreads ? ExportFileReading.blockBytes : 1500
                 try ExportFileReading.forEachLine(of: reader, blockBytes: blockBytes, queueLimit: 2) { bytes, line in
-                    guard verifier.check(bytes, line: line.number, endsWithNewline: line.endsWithNewline, scan: line.scan) else { throw Stop() }
+                    guard
+                        verifier.check(bytes, line: line.number, endsWithNewline: line.endsWithNewline, scan: line.scan)
+                    else { throw Stop() }
                 }
             }
         } catch is Stop {
@@ -68,8 +74,10 @@ struct ExportVerificationPathsTests {
         var lines: [[UInt8]] = []
         var previous = ChainHash.zero
         var recordedAt: Int64 = 1_700_000_000_000
-        let descriptions = ["calls", "data \u{1F600} roaming", "quote \" and backslash \\", "tab\tnew\nline\u{01}\u{1F}\u{7F}",
-                            "تماس", "€ and \u{2028}", "/slash/", String(repeating: "x", count: 300)]
+        let descriptions = [
+            "calls", "data \u{1F600} roaming", "quote \" and backslash \\", "tab\tnew\nline\u{01}\u{1F}\u{7F}",
+            "تماس", "€ and \u{2028}", "/slash/", String(repeating: "x", count: 300),
+        ]
         let categories = ["line", "line", "line", "subscriber", "a", "pos", "zone"]
         // Each stream's versions run 1, 2, 3, ... as the store numbers them, each event
         // linked to its stream's event before (format 2).
@@ -82,13 +90,19 @@ struct ExportVerificationPathsTests {
                 "description": .string(descriptions[random.below(descriptions.count)]),
             ]
             if random.below(3) == 0 {
-                data["items"] = .array((0..<random.below(4)).map { index in
-                    .object(["amount": .integer(Int64(index * 1000)), "description": .string("item \(index)"), "flag": .bool(index % 2 == 0), "none": .null])
-                })
+                data["items"] = .array(
+                    (0..<random.below(4)).map { index in
+                        .object([
+                            "amount": .integer(Int64(index * 1000)), "description": .string("item \(index)"),
+                            "flag": .bool(index % 2 == 0), "none": .null,
+                        ])
+                    })
             }
             if random.below(5) == 0 { data["big"] = .integer(random.below(2) == 0 ? Int64.max : Int64.min) }
             var metadata: [String: String] = [:]
-            for key in ["actor", "rule", "policyEdition", "source"] where random.below(2) == 0 { metadata[key] = "\(key)-\(random.below(9))" }
+            for key in ["actor", "rule", "policyEdition", "source"] where random.below(2) == 0 {
+                metadata[key] = "\(key)-\(random.below(9))"
+            }
             let category = categories[random.below(categories.count)]
             // Few ids, so that streams have several events.
             let stream = StreamID(category: category, id: "+98912\(random.below(4))")
@@ -114,17 +128,32 @@ struct ExportVerificationPathsTests {
 
     /// A way to spoil (or, for some, rewrite without changing) one line of an export.
     static let lineChanges: [(name: String, change: @Sendable ([UInt8], inout SeededRandom) -> [UInt8])] = [
-        ("flip a byte", { line, random in
-            var changed = line
-            changed[random.below(changed.count)] ^= UInt8(1 + random.below(255))
-            return changed
-        }),
+        (
+            "flip a byte",
+            { line, random in
+                var changed = line
+                changed[random.below(changed.count)] ^= UInt8(1 + random.below(255))
+                return changed
+            }
+        ),
         ("amount", { line, _ in replace(line, #""amount":"#, with: #""amount":7"#) }),
-        ("keys reordered, same values", { line, _ in reencode(line) { object in
-            // Python reads any key order; the hash is over the sorted form.
-            "{" + object.members.reversed().map { "\(quoted($0.key)):\(canonical($0.value))" }.joined(separator: ",") + "}"
-        } }),
-        ("spaces", { line, _ in Array(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\":", with: "\" : ").utf8) }),
+        (
+            "keys reordered, same values",
+            { line, _ in
+                reencode(line) { object in
+                    // Python reads any key order; the hash is over the sorted form.
+                    "{"
+                        + object.members.reversed().map { "\(quoted($0.key)):\(canonical($0.value))" }.joined(
+                            separator: ",") + "}"
+                }
+            }
+        ),
+        (
+            "spaces",
+            { line, _ in
+                Array(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\":", with: "\" : ").utf8)
+            }
+        ),
         ("escaped letter", { line, _ in replace(line, #""type":"U"#, with: #""type":"\u0055"#) }),
         ("escaped slash", { line, _ in replace(line, #"/slash/"#, with: #"\/slash\/"#) }),
         ("uppercase hash", { line, _ in uppercaseValue(line, of: "hash") }),
@@ -135,15 +164,34 @@ struct ExportVerificationPathsTests {
         ("position string", { line, _ in replaceValue(line, of: "position", with: "\"7\"") }),
         ("position leading zero", { line, _ in replaceValue(line, of: "position", with: "007") }),
         ("negative zero", { line, _ in replace(line, #""amount":"#, with: #""amount":-0,"amount2":"#) }),
-        ("recordedAt offset", { line, _ in replaceValue(line, of: "recordedAt", with: "\"2024-03-01T10:00:00+03:30\"") }),
+        (
+            "recordedAt offset",
+            { line, _ in replaceValue(line, of: "recordedAt", with: "\"2024-03-01T10:00:00+03:30\"") }
+        ),
         ("recordedAt early", { line, _ in replaceValue(line, of: "recordedAt", with: "\"2001-01-01T00:00:00.000Z\"") }),
         ("recordedAt bad day", { line, _ in replaceValue(line, of: "recordedAt", with: "\"2023-02-29T00:00:00Z\"") }),
         ("duplicate key", { line, _ in replace(line, #""data":{"#, with: #""data":{"amount":1,"#) }),
         ("lone surrogate", { line, _ in replace(line, #""type":"U"#, with: #""type":"\ud800U"#) }),
         ("invalid UTF-8", { line, _ in replace(line, #""type":"U"#, with: "\"type\":\"\u{FF}U") }),
         ("raw control character", { line, _ in replace(line, #""type":"U"#, with: "\"type\":\"\u{01}U") }),
-        ("deep nesting", { line, _ in replace(line, #""data":{"#, with: #""data":{"deep":"# + String(repeating: "[", count: 60) + String(repeating: "]", count: 60) + ",") }),
-        ("very deep nesting", { line, _ in replace(line, #""data":{"#, with: #""data":{"deep":"# + String(repeating: "[", count: 998) + String(repeating: "]", count: 998) + ",") }),
+        (
+            "deep nesting",
+            { line, _ in
+                replace(
+                    line, #""data":{"#,
+                    with: #""data":{"deep":"# + String(repeating: "[", count: 60) + String(repeating: "]", count: 60)
+                        + ",")
+            }
+        ),
+        (
+            "very deep nesting",
+            { line, _ in
+                replace(
+                    line, #""data":{"#,
+                    with: #""data":{"deep":"# + String(repeating: "[", count: 998) + String(repeating: "]", count: 998)
+                        + ",")
+            }
+        ),
         ("carriage return", { line, _ in line + [0x0D] }),
         ("byte order mark", { line, _ in [0xEF, 0xBB, 0xBF] + line }),
         ("not an object", { _, _ in Array("[1,2]".utf8) }),
@@ -153,32 +201,55 @@ struct ExportVerificationPathsTests {
         ("prevHash missing", { line, _ in removeMember(line, "prevHash") }),
         ("extra member", { line, _ in replace(line, #""data":"#, with: #""aaa":null,"data":"#) }),
         // Valid hashes, wrong versions: only step 7 (stream versions) can find these.
-        ("version skipped, hash recomputed", { line, _ in rehashed(line) { $0["streamVersion"] = .integer(($0["streamVersion"]?.integerValue ?? 0) + 3) } }),
-        ("version skipped, hash recomputed, keys reordered", { line, _ in
-            reencode(rehashed(line) { $0["streamVersion"] = .integer(($0["streamVersion"]?.integerValue ?? 0) + 3) }) { object in
-                "{" + object.members.reversed().map { "\(quoted($0.key)):\(canonical($0.value))" }.joined(separator: ",") + "}"
+        (
+            "version skipped, hash recomputed",
+            { line, _ in rehashed(line) { $0["streamVersion"] = .integer(($0["streamVersion"]?.integerValue ?? 0) + 3) }
             }
-        }),
-        ("stream field removed, hash recomputed", { line, _ in
-            rehashedLeniently(removeMember(removeMember(removeMember(removeMember(removeMember(line, "line"), "subscriber"), "a"), "pos"), "zone"))
-        }),
+        ),
+        (
+            "version skipped, hash recomputed, keys reordered",
+            { line, _ in
+                reencode(
+                    rehashed(line) { $0["streamVersion"] = .integer(($0["streamVersion"]?.integerValue ?? 0) + 3) }
+                ) { object in
+                    "{"
+                        + object.members.reversed().map { "\(quoted($0.key)):\(canonical($0.value))" }.joined(
+                            separator: ",") + "}"
+                }
+            }
+        ),
+        (
+            "stream field removed, hash recomputed",
+            { line, _ in
+                rehashedLeniently(
+                    removeMember(
+                        removeMember(removeMember(removeMember(removeMember(line, "line"), "subscriber"), "a"), "pos"),
+                        "zone"))
+            }
+        ),
     ]
 
     /// `line` changed by `change` with its hash recomputed over the change (the prevHash kept).
     static func rehashed(_ line: [UInt8], _ change: (inout JSONObject) -> Void) -> [UInt8] {
-        guard case .object(var object)? = line.withUnsafeBytes({ try? JSONParser.parse(bytes: $0) }) else { return line }
+        guard case .object(var object)? = line.withUnsafeBytes({ try? JSONParser.parse(bytes: $0) }) else {
+            return line
+        }
         change(&object)
         return rehashedObject(object) ?? line
     }
 
     /// `line` with its hash recomputed as the verifier computes it (whatever its fields).
     static func rehashedLeniently(_ line: [UInt8]) -> [UInt8] {
-        guard case .object(let object)? = line.withUnsafeBytes({ try? JSONParser.parse(bytes: $0) }) else { return line }
+        guard case .object(let object)? = line.withUnsafeBytes({ try? JSONParser.parse(bytes: $0) }) else {
+            return line
+        }
         return rehashedObject(object) ?? line
     }
 
     private static func rehashedObject(_ object: JSONObject) -> [UInt8]? {
-        guard case .string(let previous)? = object["prevHash"], let previousHash = ChainHash(hex: previous) else { return nil }
+        guard case .string(let previous)? = object["prevHash"], let previousHash = ChainHash(hex: previous) else {
+            return nil
+        }
         var body = object
         body["hash"] = nil
         body["prevHash"] = nil
@@ -190,14 +261,32 @@ struct ExportVerificationPathsTests {
 
     /// Ways to change the file around a line.
     static let fileChanges: [(name: String, change: @Sendable ([[UInt8]], Int) -> [[UInt8]])] = [
-        ("delete", { lines, index in var changed = lines; changed.remove(at: index); return changed }),
-        ("duplicate", { lines, index in var changed = lines; changed.insert(lines[index], at: index); return changed }),
-        ("swap with next", { lines, index in
-            var changed = lines
-            if index + 1 < lines.count { changed.swapAt(index, index + 1) }
-            return changed
-        }),
-        ("blank before", { lines, index in var changed = lines; changed.insert([], at: index); return changed }),
+        (
+            "delete",
+            { lines, index in
+                var changed = lines; changed.remove(at: index); return changed
+            }
+        ),
+        (
+            "duplicate",
+            { lines, index in
+                var changed = lines; changed.insert(lines[index], at: index); return changed
+            }
+        ),
+        (
+            "swap with next",
+            { lines, index in
+                var changed = lines
+                if index + 1 < lines.count { changed.swapAt(index, index + 1) }
+                return changed
+            }
+        ),
+        (
+            "blank before",
+            { lines, index in
+                var changed = lines; changed.insert([], at: index); return changed
+            }
+        ),
     ]
 
     /// Whether two verdicts are the same JSON object. Read with Foundation, whose numbers are
@@ -245,13 +334,16 @@ struct ExportVerificationPathsTests {
             if number % 7 == 0, let python = Python.path {
                 let theirs = try sandbox.run(python, [Python.verifier, "--json", path])
                 let ours = try sandbox.run(SubledgerBinary.path, ["verify", "--json", path])
-                #expect(try Self.sameJSON(theirs.stdout, ours.stdout), "\(context): python says \(theirs.stdout), we say \(ours.stdout)")
+                #expect(
+                    try Self.sameJSON(theirs.stdout, ours.stdout),
+                    "\(context): python says \(theirs.stdout), we say \(ours.stdout)")
                 #expect(theirs.status == ours.status, "\(context)")
                 pythonChecks += 1
             }
         }
-        print("export verification paths: \(files.count) files (seed \(seed), SUBLEDGER_VERIFY_PATHS_SEED to replay), "
-              + "the same verdict by every way of checking; \(pythonChecks) also by tools/verify_export.py")
+        print(
+            "export verification paths: \(files.count) files (seed \(seed), SUBLEDGER_VERIFY_PATHS_SEED to replay), "
+                + "the same verdict by every way of checking; \(pythonChecks) also by tools/verify_export.py")
     }
 
     @Test func filteredExportsAndAnchorsAgree() throws {
@@ -265,9 +357,13 @@ struct ExportVerificationPathsTests {
         for anchors in [[], [String(head)], [String(repeating: "a", count: 64)]] {
             let expected = try Self.check(path, .general, filtered: true, anchors: anchors)
             for way in Way.allCases where way != .general {
-                #expect(try Self.check(path, way, filtered: true, anchors: anchors) == expected, "\(way), anchors \(anchors)")
+                #expect(
+                    try Self.check(path, way, filtered: true, anchors: anchors) == expected,
+                    "\(way), anchors \(anchors)")
             }
-            #expect(try Self.check(path, .twoThreads, filtered: false, anchors: anchors) == Self.check(path, .general, anchors: anchors))
+            #expect(
+                try Self.check(path, .twoThreads, filtered: false, anchors: anchors)
+                    == Self.check(path, .general, anchors: anchors))
         }
         // Issue 10: the skips fail --filtered (a stream's chain has no gap); a time range's
         // check accepts them and notes them, on every path alike.
@@ -280,7 +376,9 @@ struct ExportVerificationPathsTests {
         // Every third event left out leaves streams without their start or with skips:
         // --complete-streams names the first the same way on every path.
         let complete = try Self.check(path, .general, completeStreams: true)
-        #expect(complete.text.hasPrefix("bad: ") && complete.text.contains("--complete-streams: every stream is whole"), "\(complete)")
+        #expect(
+            complete.text.hasPrefix("bad: ") && complete.text.contains("--complete-streams: every stream is whole"),
+            "\(complete)")
         for way in Way.allCases where way != .general {
             #expect(try Self.check(path, way, completeStreams: true) == complete, "\(way)")
         }
@@ -314,11 +412,15 @@ struct ExportVerificationPathsTests {
                 do {
                     if threads {
                         try ExportFileReading.forEachLine(of: reader, blockBytes: 600, queueLimit: 1) { bytes, line in
-                            guard verifier.check(bytes, line: line.number, endsWithNewline: line.endsWithNewline, scan: line.scan) else { throw Stop() }
+                            guard
+                                verifier.check(
+                                    bytes, line: line.number, endsWithNewline: line.endsWithNewline, scan: line.scan)
+                            else { throw Stop() }
                         }
                     } else {
                         try reader.forEachLine { bytes, number in
-                            guard verifier.check(bytes, line: number, endsWithNewline: reader.lineEndsWithNewline) else { throw Stop() }
+                            guard verifier.check(bytes, line: number, endsWithNewline: reader.lineEndsWithNewline)
+                            else { throw Stop() }
                         }
                     }
                 } catch is Stop {
@@ -326,7 +428,8 @@ struct ExportVerificationPathsTests {
                     readingError = error.description
                 }
                 let result = verifier.finish()
-                outcomes.append(Outcome(text: result.text, json: result.json, gapNote: result.gapNote, readingError: readingError))
+                outcomes.append(
+                    Outcome(text: result.text, json: result.json, gapNote: result.gapNote, readingError: readingError))
             }
             #expect(outcomes[0] == outcomes[1])
             #expect((outcomes[1].readingError != nil) == !spoilFirst, "\(outcomes[1])")
@@ -344,27 +447,34 @@ struct ExportVerificationPathsTests {
     /// The line with the value of the top-level member `key` replaced by `value` (JSON text).
     static func replaceValue(_ line: [UInt8], of key: String, with value: String) -> [UInt8] {
         reencode(line) { object in
-            "{" + object.members.map { "\(quoted($0.key)):\($0.key == key ? value : canonical($0.value))" }.joined(separator: ",") + "}"
+            "{"
+                + object.members.map { "\(quoted($0.key)):\($0.key == key ? value : canonical($0.value))" }.joined(
+                    separator: ",") + "}"
         }
     }
 
     static func uppercaseValue(_ line: [UInt8], of key: String) -> [UInt8] {
         reencode(line) { object in
-            "{" + object.members.map { member in
-                let value = canonical(member.value)
-                return "\(quoted(member.key)):\(member.key == key ? value.uppercased() : value)"
-            }.joined(separator: ",") + "}"
+            "{"
+                + object.members.map { member in
+                    let value = canonical(member.value)
+                    return "\(quoted(member.key)):\(member.key == key ? value.uppercased() : value)"
+                }.joined(separator: ",") + "}"
         }
     }
 
     static func removeMember(_ line: [UInt8], _ key: String) -> [UInt8] {
         reencode(line) { object in
-            "{" + object.members.filter { $0.key != key }.map { "\(quoted($0.key)):\(canonical($0.value))" }.joined(separator: ",") + "}"
+            "{"
+                + object.members.filter { $0.key != key }.map { "\(quoted($0.key)):\(canonical($0.value))" }.joined(
+                    separator: ",") + "}"
         }
     }
 
     static func reencode(_ line: [UInt8], _ body: (JSONObject) -> String) -> [UInt8] {
-        guard case .object(let object)? = line.withUnsafeBytes({ try? JSONParser.parse(bytes: $0) }) else { return line }
+        guard case .object(let object)? = line.withUnsafeBytes({ try? JSONParser.parse(bytes: $0) }) else {
+            return line
+        }
         return Array(body(object).utf8)
     }
 

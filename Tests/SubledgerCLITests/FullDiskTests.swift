@@ -29,8 +29,13 @@ struct FullDiskTests {
 
     static func batch(_ number: Int) -> [ProposedEvent] {
         (0..<10).map { index in
-            ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: "+9891200000\(index)"), occurredAt: Timestamp(millisecondsSinceEpoch: 1_735_689_600_000),
-                          data: ["amount": .integer(Int64(number * 10 + index + 1)), "description": .string(String(repeating: "d", count: 2000))])
+            ProposedEvent(
+                type: "UsageRecorded", stream: StreamID(category: "line", id: "+9891200000\(index)"),
+                occurredAt: Timestamp(millisecondsSinceEpoch: 1_735_689_600_000),
+                data: [
+                    "amount": .integer(Int64(number * 10 + index + 1)),
+                    "description": .string(String(repeating: "d", count: 2000)),
+                ])
         }
     }
 
@@ -64,8 +69,9 @@ struct FullDiskTests {
         #expect(disk.resize(to: "8m"))
         try store!.append(Self.batch(appended))
         #expect(try store!.verify().verifiedCount == head.position + 10)
-        print("full disk (library): \(appended) batches filled 2 MB; the next failed with \"\(error.message)\"; "
-              + "the store reopened intact at position \(head.position) and took appends again once the disk grew")
+        print(
+            "full disk (library): \(appended) batches filled 2 MB; the next failed with \"\(error.message)\"; "
+                + "the store reopened intact at position \(head.position) and took appends again once the disk grew")
     }
 
     @Test func importOnAFullDiskFailsClearlyAndChangesNothing() throws {
@@ -73,7 +79,10 @@ struct FullDiskTests {
         guard let disk = Self.smallDisk(sandbox) else { return }
         defer { withExtendedLifetime(sandbox) { disk.unmount() } }
         let store = disk.path + "/store"
-        #expect(try sandbox.run(SubledgerBinary.path, ["import", "--db", store, try sandbox.file("example.jsonl", WorkedExample.text)]).status == 0)
+        #expect(
+            try sandbox.run(
+                SubledgerBinary.path, ["import", "--db", store, try sandbox.file("example.jsonl", WorkedExample.text)]
+            ).status == 0)
         let before = try StoreState(store)
         let usage = (1...8000).map { number in
             #"{"type":"UsageRecorded","line":"+989351112233","occurredAt":"2025-02-05T10:00:00Z","data":{"amount":\#(number),"description":"usage \#(number) of a long month of calls"}}"#
@@ -84,7 +93,8 @@ struct FullDiskTests {
         Self.expectSaysTheDiskIsFull(refused.stderr, disk: disk)
         #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused)")
         #expect(try StoreState(store) == before)
-        print("full disk (import): \(usage.count) facts on a 2 MB disk refused with \"\(refused.stderr.trimmingCharacters(in: .newlines))\"; "
-              + "the store unchanged at position \(before.position)")
+        print(
+            "full disk (import): \(usage.count) facts on a 2 MB disk refused with \"\(refused.stderr.trimmingCharacters(in: .newlines))\"; "
+                + "the store unchanged at position \(before.position)")
     }
 }

@@ -52,7 +52,8 @@ struct HumanTimesTests {
         let sandbox = try importedWorkedExample(WorkedExample.earlyCutText)
         let audit = try sandbox.subledger("audit")
         #expect(audit.status == 0, "\(audit)")
-        let row = try #require(audit.stdout.split(separator: "\n").first { $0.contains("violation  CUT-1") }, "\(audit)")
+        let row = try #require(
+            audit.stdout.split(separator: "\n").first { $0.contains("violation  CUT-1") }, "\(audit)")
         #expect(row.contains("position 9  1403-11-15 21:40:02 Tehran (2025-02-03)  "), "\(row)")
         #expect(row.contains("1403-11-15 21:40:04 Tehran (2025-02-03)"), "the deadline in the message: \(row)")
         #expect(!audit.stdout.contains(".000Z"), "\(audit)")

@@ -7,19 +7,25 @@ import SubledgerStore
 @Suite("--json errors: one JSON document on stderr")
 struct JSONErrorTests {
     /// The error object of a failed run: stderr parses as exactly one JSON document.
-    private func error(of result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONObject {
+    private func error(of result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONObject
+    {
         #expect(result.status != 0, "\(result)", sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "\(result)", sourceLocation: sourceLocation)
-        #expect(result.stderr.hasSuffix("}\n") && result.stderr.split(separator: "\n").count == 1, "\(result)", sourceLocation: sourceLocation)
+        #expect(
+            result.stderr.hasSuffix("}\n") && result.stderr.split(separator: "\n").count == 1, "\(result)",
+            sourceLocation: sourceLocation)
         let document = try JSONParser.parse(result.stderr.trimmingSuffix("\n"))
-        #expect(document.objectValue?.members.map(\.key).sorted() == ["error"], "\(result)", sourceLocation: sourceLocation)
+        #expect(
+            document.objectValue?.members.map(\.key).sorted() == ["error"], "\(result)", sourceLocation: sourceLocation)
         return try #require(document["error"]?.objectValue, "\(result)", sourceLocation: sourceLocation)
     }
 
     @Test("A bad import line gives its file, line and field")
     func badImportLine() throws {
         let sandbox = try Sandbox()
-        let bad = BadInputCase.goodLines.joined(separator: "\n") + "\n" + BadInputCase.usage(data: #"{"amount":-5,"description":"x"}"#) + "\n"
+        let bad =
+            BadInputCase.goodLines.joined(separator: "\n") + "\n"
+            + BadInputCase.usage(data: #"{"amount":-5,"description":"x"}"#) + "\n"
         let path = try sandbox.file("events.jsonl", bad)
         let report = try error(of: try sandbox.subledger("import", path, "--json"))
         #expect(report["file"] == .string(path))
@@ -65,14 +71,16 @@ struct JSONErrorTests {
         #expect(report.members.map(\.key).sorted() == ["message"])
     }
 
-    @Test("Usage errors of a command that has --json are JSON too, naming the option or argument as the field", arguments: [
-        (["status", "--json"], "Missing expected argument", "<line>"),
-        (["status", WorkedExample.line, "--json", "--as-of", "yesterday"], "not an RFC 3339 time", "--as-of"),
-        (["due", "--json", "--at", "1402-11-12T16:30:00+03:30"], "1402/11/12 16:30", "--at"),
-        (["audit", "--json", "--bogus"], "Unknown option", "--bogus"),
-        (["settle", "0935 111 2233", "--json"], "did you mean +989351112233?", "<line>"),
-        (["lines", "--json"], "--subscriber", "--subscriber"),
-    ])
+    @Test(
+        "Usage errors of a command that has --json are JSON too, naming the option or argument as the field",
+        arguments: [
+            (["status", "--json"], "Missing expected argument", "<line>"),
+            (["status", WorkedExample.line, "--json", "--as-of", "yesterday"], "not an RFC 3339 time", "--as-of"),
+            (["due", "--json", "--at", "1402-11-12T16:30:00+03:30"], "1402/11/12 16:30", "--at"),
+            (["audit", "--json", "--bogus"], "Unknown option", "--bogus"),
+            (["settle", "0935 111 2233", "--json"], "did you mean +989351112233?", "<line>"),
+            (["lines", "--json"], "--subscriber", "--subscriber"),
+        ])
     func usageErrors(_ arguments: [String], _ expected: String, _ field: String) throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text)).status == 0)
@@ -90,7 +98,8 @@ struct JSONErrorTests {
         let report = try error(of: try sandbox.subledger("import", "--json", missing))
         #expect(report["file"] == .string(missing), "\(report)")
         #expect(report["message"]?.stringValue?.hasPrefix("cannot read \(missing): ") == true, "\(report)")
-        let long = try sandbox.file("long.jsonl", BadInputCase.goodLines[0] + "\n" + String(repeating: " ", count: 17_000_000) + "\n")
+        let long = try sandbox.file(
+            "long.jsonl", BadInputCase.goodLines[0] + "\n" + String(repeating: " ", count: 17_000_000) + "\n")
         let tooLong = try error(of: try sandbox.subledger("import", "--json", long))
         #expect(tooLong["file"] == .string(long) && tooLong["line"] == .integer(2), "\(tooLong)")
     }

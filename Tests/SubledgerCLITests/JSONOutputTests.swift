@@ -14,7 +14,8 @@ struct JSONOutputTests {
 
         let other = Sandbox.Runs(sandbox)
         try other.expectOneDocument("status", WorkedExample.line, "--json")
-        try other.expectOneDocument("status", WorkedExample.line, "--known-at", "2000-01-01T00:00:00Z", "--json", succeeds: false)
+        try other.expectOneDocument(
+            "status", WorkedExample.line, "--known-at", "2000-01-01T00:00:00Z", "--json", succeeds: false)
         try other.expectOneDocument("audit", "--json")
         try other.expectOneDocument("audit", "--line", WorkedExample.line, "--json")
         try other.expectOneDocument("settle", WorkedExample.line, "--json")
@@ -47,7 +48,9 @@ extension Sandbox {
 
         /// Runs the command; a success prints one JSON document and nothing on stderr, a
         /// failure nothing on stdout and one line on stderr.
-        func expectOneDocument(_ arguments: String..., succeeds: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func expectOneDocument(
+            _ arguments: String..., succeeds: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
+        ) throws {
             let result = try sandbox.run(SubledgerBinary.path, arguments)
             if succeeds {
                 #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)

@@ -9,7 +9,8 @@ import SubledgerStore
 struct KeyFileReadOnceTests {
     @Test("after openStore, keyFile(for:) returns the store's opened file without reading the path again")
     func theOpenedKeyFileIsReused() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-keyonce-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "subledger-keyonce-\(UUID().uuidString)")
         let keyPath = folder.path + ".keys"
         defer {
             try? FileManager.default.removeItem(at: folder)

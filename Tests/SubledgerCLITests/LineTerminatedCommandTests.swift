@@ -7,11 +7,13 @@ import Testing
 /// carry it, and an unknown reason is bad input naming the field and the line.
 @Suite("LineTerminated through import, status, replay, export")
 struct LineTerminatedCommandTests {
-    static let termination = #"{"type":"LineTerminated","line":"+989351112233","occurredAt":"2025-03-01T08:00:00Z","data":{"reason":"nonRenewal"}}"#
+    static let termination =
+        #"{"type":"LineTerminated","line":"+989351112233","occurredAt":"2025-03-01T08:00:00Z","data":{"reason":"nonRenewal"}}"#
 
     @Test func RET1_givenATerminatedLineThenStatusSaysTerminatedAndReplayShowsIt() throws {
         let sandbox = try Sandbox()
-        let input = try sandbox.file("facts.jsonl", (WorkedExample.lines + [Self.termination]).joined(separator: "\n") + "\n")
+        let input = try sandbox.file(
+            "facts.jsonl", (WorkedExample.lines + [Self.termination]).joined(separator: "\n") + "\n")
         let imported = try sandbox.subledger("import", input)
         #expect(imported.status == 0, "\(imported)")
         let status = try sandbox.subledger("status", WorkedExample.line, "--json")

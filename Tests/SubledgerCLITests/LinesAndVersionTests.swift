@@ -18,8 +18,10 @@ struct LinesAndVersionTests {
     /// The worked example, and a second line (fixed, with a deposit) for its subscriber.
     private func sandboxWithTwoLines() throws -> Sandbox {
         let sandbox = try Sandbox()
-        let second = #"{"type":"LineActivated","line":"+982188881234","occurredAt":"2025-02-05T07:00:00Z","data":{"subscriberId":"S-100","service":"fixed","plan":"noDeposit","connectionFee":0,"vanityPremium":0}}"#
-        let imported = try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text + second + "\n"))
+        let second =
+            #"{"type":"LineActivated","line":"+982188881234","occurredAt":"2025-02-05T07:00:00Z","data":{"subscriberId":"S-100","service":"fixed","plan":"noDeposit","connectionFee":0,"vanityPremium":0}}"#
+        let imported = try sandbox.subledger(
+            "import", try sandbox.file("example.jsonl", WorkedExample.text + second + "\n"))
         #expect(imported.status == 0, "\(imported)")
         return sandbox
     }
@@ -33,15 +35,21 @@ struct LinesAndVersionTests {
         #expect(document["subscriber"] == .string("S-100"))
         let lines = try #require(document["lines"]?.elements)
         #expect(lines.count == 2, "\(document)")
-        #expect(lines.first == .object(["line": .string(WorkedExample.line), "status": .string("active"),
-                                        "plan": .string("noDeposit"), "service": .string("mobile")]))
+        #expect(
+            lines.first
+                == .object([
+                    "line": .string(WorkedExample.line), "status": .string("active"),
+                    "plan": .string("noDeposit"), "service": .string("mobile"),
+                ]))
         #expect(lines.last?["line"] == .string("+982188881234"))
         #expect(lines.last?["service"] == .string("fixed"))
 
         let text = try sandbox.subledger("lines", "--subscriber", "S-100")
         #expect(text.status == 0, "\(text)")
         #expect(text.stdout.hasPrefix("subscriber S-100: 2 lines\n"), "\(text)")
-        #expect(text.stdout.contains(WorkedExample.line) && text.stdout.contains("+982188881234") && text.stdout.contains("fixed"), "\(text)")
+        #expect(
+            text.stdout.contains(WorkedExample.line) && text.stdout.contains("+982188881234")
+                && text.stdout.contains("fixed"), "\(text)")
     }
 
     @Test("A cut line shows its status")
@@ -49,7 +57,8 @@ struct LinesAndVersionTests {
         let sandbox = try Sandbox()
         let beforePayment = WorkedExample.lines[0..<9].joined(separator: "\n") + "\n"
         #expect(try sandbox.subledger("import", try sandbox.file("cut.jsonl", beforePayment)).status == 0)
-        let lines = try #require(try sandbox.subledger("lines", "--subscriber", "S-100", "--json").json()["lines"]?.elements)
+        let lines = try #require(
+            try sandbox.subledger("lines", "--subscriber", "S-100", "--json").json()["lines"]?.elements)
         #expect(lines.map { $0["status"] } == [.string("oneWay")])
     }
 
@@ -61,7 +70,9 @@ struct LinesAndVersionTests {
         #expect(text.stderr == "Error: subscriber S-999 does not exist\n", "\(text)")
         let json = try sandbox.subledger("lines", "--subscriber", "S-999", "--json")
         #expect(json.status == 1 && json.stdout.isEmpty, "\(json)")
-        #expect(try JSONParser.parse(String(json.stderr.dropLast())) == .object(["error": .object(["message": .string("subscriber S-999 does not exist")])]))
+        #expect(
+            try JSONParser.parse(String(json.stderr.dropLast()))
+                == .object(["error": .object(["message": .string("subscriber S-999 does not exist")])]))
         let empty = try sandbox.subledger("lines", "--subscriber", "")
         #expect(empty.status == 64 && empty.stderr.contains("the subscriber id is empty"), "\(empty)")
     }

@@ -8,7 +8,8 @@ import Testing
 struct MigrateCommandTests {
     static let name = "Mahsa Migratetestname"
     static let nationalID = "4433221100"
-    static let registration = #"{"type":"SubscriberRegistered","subscriber":"S-808","occurredAt":"2025-03-01T09:00:00Z","data":{"subscriberId":"S-808","kind":"individual","governmental":false,"name":"\#(name)","nationalId":"\#(nationalID)"}}"#
+    static let registration =
+        #"{"type":"SubscriberRegistered","subscriber":"S-808","occurredAt":"2025-03-01T09:00:00Z","data":{"subscriberId":"S-808","kind":"individual","governmental":false,"name":"\#(name)","nationalId":"\#(nationalID)"}}"#
     static var facts: [String] { WorkedExample.lines + [registration] }
 
     /// The event a fact's input line describes, as subledger before issue 10 recorded it:
@@ -16,11 +17,16 @@ struct MigrateCommandTests {
     static func proposedEvent(_ line: String) throws -> ProposedEvent {
         let object = try #require(try JSONParser.parse(line).objectValue)
         guard case .string(let type)? = object["type"], case .string(let time)? = object["occurredAt"],
-              case .object(let data)? = object["data"] else { throw SandboxError("not a fact: \(line)") }
+            case .object(let data)? = object["data"]
+        else { throw SandboxError("not a fact: \(line)") }
         let stream: StreamID
-        if case .string(let number)? = object["line"] { stream = StreamID(category: "line", id: number) } else if case .string(let id)? = object["subscriber"] {
+        if case .string(let number)? = object["line"] {
+            stream = StreamID(category: "line", id: number)
+        } else if case .string(let id)? = object["subscriber"] {
             stream = StreamID(category: "subscriber", id: id)
-        } else { throw SandboxError("no stream: \(line)") }
+        } else {
+            throw SandboxError("no stream: \(line)")
+        }
         return ProposedEvent(type: type, stream: stream, occurredAt: try Timestamp(rfc3339: time), data: data)
     }
 
@@ -68,14 +74,17 @@ struct MigrateCommandTests {
 
         // Every event as it was: id, type, stream, times, position, stream version, data
         // (the personal members now commitments).
-        let exported = try sandbox.subledger("export", "--db", new).stdout.split(separator: "\n").map { try #require(try JSONParser.parse(String($0)).objectValue) }
+        let exported = try sandbox.subledger("export", "--db", new).stdout.split(separator: "\n").map {
+            try #require(try JSONParser.parse(String($0)).objectValue)
+        }
         #expect(exported.count == recorded.count)
         for (event, line) in zip(recorded, exported) {
             #expect(line["eventId"] == .string(event.eventID.description))
             #expect(line["type"] == .string(event.type))
             #expect(line["position"] == .integer(Int64(event.position)))
             #expect(line["streamVersion"] == .integer(Int64(event.streamVersion)))
-            guard case .string(let occurredAt)? = line["occurredAt"], case .string(let recordedAt)? = line["recordedAt"] else {
+            guard case .string(let occurredAt)? = line["occurredAt"], case .string(let recordedAt)? = line["recordedAt"]
+            else {
                 throw SandboxError("no times: \(line)")
             }
             #expect(try Timestamp(rfc3339: occurredAt) == event.occurredAt, "\(line)")
@@ -85,7 +94,9 @@ struct MigrateCommandTests {
                 for field in ["name", "nationalId"] {
                     #expect(data[field]?["commitment"] != nil, "\(field) of \(event.stream) is a commitment: \(line)")
                 }
-                #expect(data.filter { !["name", "nationalId"].contains($0.key) } == event.data.filter { !["name", "nationalId"].contains($0.key) })
+                #expect(
+                    data.filter { !["name", "nationalId"].contains($0.key) }
+                        == event.data.filter { !["name", "nationalId"].contains($0.key) })
             } else {
                 #expect(data == event.data, "\(line)")
             }
@@ -113,9 +124,14 @@ struct MigrateCommandTests {
         var files = try Self.files(in: new)
         files["new.keys"] = try Data(contentsOf: URL(fileURLWithPath: new + ".keys"))
         for (file, bytes) in files {
-            for needle in needles { #expect(bytes.range(of: needle) == nil, "\(String(decoding: needle, as: UTF8.self)) in clear in \(file)") }
+            for needle in needles {
+                #expect(
+                    bytes.range(of: needle) == nil, "\(String(decoding: needle, as: UTF8.self)) in clear in \(file)")
+            }
         }
-        for needle in [Self.name, Self.nationalID] { #expect(!result.stdout.contains(needle) && !result.stderr.contains(needle)) }
+        for needle in [Self.name, Self.nationalID] {
+            #expect(!result.stdout.contains(needle) && !result.stderr.contains(needle))
+        }
     }
 
     /// status and audit of the migrated store answer as a store made by importing the same
@@ -125,8 +141,13 @@ struct MigrateCommandTests {
         let old = sandbox.folder + "/old", new = sandbox.folder + "/new"
         try Self.format1Store(at: old, try Self.facts.map(Self.proposedEvent))
         #expect(try sandbox.subledger("migrate", old, new).status == 0)
-        #expect(try sandbox.subledger("import", try sandbox.file("facts.jsonl", Self.facts.joined(separator: "\n") + "\n")).status == 0)
-        for arguments in [["status", WorkedExample.line], ["audit", "--line", WorkedExample.line], ["audit"], ["lines", "--subscriber", "S-100"]] {
+        #expect(
+            try sandbox.subledger("import", try sandbox.file("facts.jsonl", Self.facts.joined(separator: "\n") + "\n"))
+                .status == 0)
+        for arguments in [
+            ["status", WorkedExample.line], ["audit", "--line", WorkedExample.line], ["audit"],
+            ["lines", "--subscriber", "S-100"],
+        ] {
             let imported = try sandbox.run(SubledgerBinary.path, arguments + ["--json"])
             let migrated = try sandbox.run(SubledgerBinary.path, arguments + ["--json", "--db", new])
             #expect(imported.status == 0 && migrated.status == 0, "\(arguments): \(imported) \(migrated)")
@@ -171,8 +192,11 @@ struct MigrateCommandTests {
         let sandbox = try Sandbox()
         let old = sandbox.folder + "/old"
         var events = try Self.facts.map(Self.proposedEvent)
-        events.insert(ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line), occurredAt: events[6].occurredAt,
-                                    data: ["description": .string("no amount")]), at: 7)
+        events.insert(
+            ProposedEvent(
+                type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line),
+                occurredAt: events[6].occurredAt,
+                data: ["description": .string("no amount")]), at: 7)
         try Self.format1Store(at: old, events)
         let new = sandbox.folder + "/new"
         let result = try sandbox.subledger("migrate", old, new, "--json")
@@ -200,8 +224,10 @@ struct MigrateCommandTests {
         let start = events[2].occurredAt.millisecondsSinceEpoch
         for index in 0..<4200 {
             let data: JSONObject = ["amount": .integer(Int64(index + 1)), "description": .string("usage \(index)")]
-            events.append(ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line),
-                                        occurredAt: Timestamp(millisecondsSinceEpoch: start + Int64(index) * 1000), data: data))
+            events.append(
+                ProposedEvent(
+                    type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line),
+                    occurredAt: Timestamp(millisecondsSinceEpoch: start + Int64(index) * 1000), data: data))
         }
         events[4150].data = ["amount": .integer(-5), "description": .string("negative")]
         try Self.format1Store(at: old, events)
@@ -232,14 +258,18 @@ struct MigrateCommandTests {
         let old = sandbox.folder + "/old", new = sandbox.folder + "/new"
         let start = try Self.proposedEvent(WorkedExample.lines[3]).occurredAt.millisecondsSinceEpoch
         var events = try WorkedExample.lines.prefix(3).map(Self.proposedEvent)
-        events.append(try Self.proposedEvent(WorkedExample.lines[2].replacing(WorkedExample.line, with: "+989121234567")))
+        events.append(
+            try Self.proposedEvent(WorkedExample.lines[2].replacing(WorkedExample.line, with: "+989121234567")))
         // Two lines' usage, interleaved, so that both streams cross the seam.
         let usage = 4096 + 300
         for index in 0..<usage {
             let line = index % 3 == 0 ? "+989121234567" : WorkedExample.line
             let data: JSONObject = ["amount": .integer(Int64(index + 1)), "description": .string("usage \(index)")]
             let occurredAt = Timestamp(millisecondsSinceEpoch: start + Int64(index) * 1000)
-            events.append(ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: line), occurredAt: occurredAt, data: data))
+            events.append(
+                ProposedEvent(
+                    type: "UsageRecorded", stream: StreamID(category: "line", id: line), occurredAt: occurredAt,
+                    data: data))
         }
         let recorded = try Self.format1Store(at: old, events)
         let result = try sandbox.subledger("migrate", old, new, "--json")

@@ -10,7 +10,8 @@ import Testing
 struct PersonalDataEraseTests {
     static let name = "Golnar Greptestname"
     static let nationalID = "5566778899"
-    static let registration = #"{"type":"SubscriberRegistered","subscriber":"S-777","occurredAt":"2025-03-01T09:00:00Z","data":{"subscriberId":"S-777","kind":"individual","governmental":false,"name":"\#(name)","nationalId":"\#(nationalID)"}}"#
+    static let registration =
+        #"{"type":"SubscriberRegistered","subscriber":"S-777","occurredAt":"2025-03-01T09:00:00Z","data":{"subscriberId":"S-777","kind":"individual","governmental":false,"name":"\#(name)","nationalId":"\#(nationalID)"}}"#
 
     /// Every file of the store's folder and the key file, as bytes.
     static func files(_ sandbox: Sandbox) throws -> [String: Data] {
@@ -24,7 +25,9 @@ struct PersonalDataEraseTests {
 
     static func absent(_ needles: [String: Data], in files: [String: Data], _ when: String) {
         for (file, bytes) in files {
-            for (what, needle) in needles { #expect(bytes.range(of: needle) == nil, "\(when): \(what) found in \(file)") }
+            for (what, needle) in needles {
+                #expect(bytes.range(of: needle) == nil, "\(when): \(what) found in \(file)")
+            }
         }
     }
 
@@ -34,7 +37,8 @@ struct PersonalDataEraseTests {
 
     @Test func RET1_nameNationalIDAndSaltsAreInNoFileAndEraseLeavesHashesVerifyAndAuditAsTheyWere() throws {
         let sandbox = try Sandbox()
-        let input = try sandbox.file("facts.jsonl", (WorkedExample.lines + [Self.registration]).joined(separator: "\n") + "\n")
+        let input = try sandbox.file(
+            "facts.jsonl", (WorkedExample.lines + [Self.registration]).joined(separator: "\n") + "\n")
         #expect(try sandbox.subledger("import", input).status == 0)
         let disclosed = try Self.lines(try sandbox.subledger("export", "--disclose").stdout)
         let event = try #require(disclosed.first { $0["subscriber"] == .string("S-777") })
@@ -50,7 +54,8 @@ struct PersonalDataEraseTests {
         Self.absent(needles, in: try Self.files(sandbox), "before erase")
         let exportBefore = try sandbox.subledger("export").stdout
         let auditBefore = try sandbox.subledger("audit", "--json").stdout
-        let keyFile = try #require(try JSONParser.parse(String(decoding: try Self.files(sandbox)["store.keys"]!, as: UTF8.self)).objectValue)
+        let keyFile = try #require(
+            try JSONParser.parse(String(decoding: try Self.files(sandbox)["store.keys"]!, as: UTF8.self)).objectValue)
         let oldMaster = try #require(keyFile["masterKey"]?.stringValue)
 
         let erased = try sandbox.subledger("erase", "S-777", "--json")
@@ -60,7 +65,8 @@ struct PersonalDataEraseTests {
         Self.absent(needles, in: try Self.files(sandbox), "after erase")
         let after = try Self.lines(try sandbox.subledger("export", "--disclose").stdout)
         #expect(after.allSatisfy { $0["disclosures"] == nil || $0["subscriber"] != .string("S-777") })
-        #expect(after.first { $0["subscriber"] == .string("S-777") && $0["type"] == .string("PersonalDataErased") } != nil)
+        #expect(
+            after.first { $0["subscriber"] == .string("S-777") && $0["type"] == .string("PersonalDataErased") } != nil)
         // Every event before the erasure is exported byte for byte as before; verify and audit agree.
         #expect(try sandbox.subledger("export").stdout.hasPrefix(exportBefore))
         #expect(try sandbox.subledger("verify").status == 0)

@@ -10,10 +10,13 @@ struct PersonalDataTests {
     static let name = "Parisa Secretname"
     static let nationalID = "9876543210"
 
-    static func registration(_ subscriber: String = "S-100", kind: String = "individual", governmental: String = "false",
-                             nationalID: String = nationalID, extra: String = "", eventID: String? = nil) -> String {
+    static func registration(
+        _ subscriber: String = "S-100", kind: String = "individual", governmental: String = "false",
+        nationalID: String = nationalID, extra: String = "", eventID: String? = nil
+    ) -> String {
         let id = eventID.map { #","eventId":"\#($0)""# } ?? ""
-        return #"{"type":"SubscriberRegistered","subscriber":"\#(subscriber)","occurredAt":"2025-03-01T09:00:00Z"\#(id),"data":{"subscriberId":"\#(subscriber)","kind":"\#(kind)","governmental":\#(governmental),"name":"\#(name)","nationalId":"\#(nationalID)"\#(extra)}}"#
+        return
+            #"{"type":"SubscriberRegistered","subscriber":"\#(subscriber)","occurredAt":"2025-03-01T09:00:00Z"\#(id),"data":{"subscriberId":"\#(subscriber)","kind":"\#(kind)","governmental":\#(governmental),"name":"\#(name)","nationalId":"\#(nationalID)"\#(extra)}}"#
     }
 
     /// Lines that carry the name and national id and are refused for another reason.
@@ -25,7 +28,10 @@ struct PersonalDataTests {
         ("a national id too long", registration("S-503", nationalID: String(repeating: nationalID, count: 7))),
         ("a bad escape in the name's line", registration("S-504").replacing("\"name\"", with: "\"na\\qme\"")),
         ("a duplicate name", registration("S-505", extra: #","name":"\#(name)""#)),
-        ("an eventId reused with other content", registration("S-506", eventID: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")),
+        (
+            "an eventId reused with other content",
+            registration("S-506", eventID: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
+        ),
         ("truncated after the national id", String(registration("S-507").dropLast(3))),
     ]
 
@@ -33,7 +39,8 @@ struct PersonalDataTests {
         let sandbox = try Sandbox()
         let first = Self.registration("S-600", eventID: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
         let history = WorkedExample.lines + [first]
-        let imported = try sandbox.subledger("import", try sandbox.file("history.jsonl", history.joined(separator: "\n") + "\n"))
+        let imported = try sandbox.subledger(
+            "import", try sandbox.file("history.jsonl", history.joined(separator: "\n") + "\n"))
         #expect(imported.status == 0, "\(imported)")
         for (index, (name, line)) in Self.refusedLines.enumerated() {
             let file = try sandbox.file("bad-\(index).jsonl", line + "\n")
@@ -41,17 +48,25 @@ struct PersonalDataTests {
                 let result = try sandbox.subledger(command, file)
                 #expect(result.status != 0, "\(command) \(name): \(result)")
                 for secret in [Self.name, "Secretname", Self.nationalID] {
-                    #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret), "\(command) \(name) prints \(secret): \(result)")
+                    #expect(
+                        !result.stderr.contains(secret) && !result.stdout.contains(secret),
+                        "\(command) \(name) prints \(secret): \(result)")
                 }
             }
         }
-        for arguments in [["verify"], ["audit"], ["due", "--at", "2025-03-02T00:00:00Z"], ["status", WorkedExample.line], ["replay", WorkedExample.line]] {
+        for arguments in [
+            ["verify"], ["audit"], ["due", "--at", "2025-03-02T00:00:00Z"], ["status", WorkedExample.line],
+            ["replay", WorkedExample.line],
+        ] {
             let result = try sandbox.run(SubledgerBinary.path, arguments)
             #expect(!result.stdout.contains(Self.name) && !result.stderr.contains(Self.name), "\(arguments): \(result)")
-            #expect(!result.stdout.contains(Self.nationalID) && !result.stderr.contains(Self.nationalID), "\(arguments): \(result)")
+            #expect(
+                !result.stdout.contains(Self.nationalID) && !result.stderr.contains(Self.nationalID),
+                "\(arguments): \(result)")
         }
-        print("personal data: \(Self.refusedLines.count) refused lines carrying a name and a national id, through import and apply, "
-              + "and 5 reports: neither is ever printed")
+        print(
+            "personal data: \(Self.refusedLines.count) refused lines carrying a name and a national id, through import and apply, "
+                + "and 5 reports: neither is ever printed")
     }
 
     /// Another user's store is read (the reading commands open it read-only and write

@@ -7,25 +7,33 @@ import Testing
 /// with the built-in editions, carried by export, verify (both verifiers) and import.
 @Suite("policy adopt and list; PolicyEditionAdopted through export, verify, import")
 struct PolicyCommandTests {
-    static let regionsFile = SubledgerBinary.repository.appendingPathComponent("docs/editions/2023-fixed-line-regions.json").path
+    static let regionsFile = SubledgerBinary.repository.appendingPathComponent(
+        "docs/editions/2023-fixed-line-regions.json"
+    ).path
     static let tehranLine = "+982188001122"
     static let tehranLines = [
         #"{"type":"SubscriberRegistered","subscriber":"S-T","occurredAt":"2022-12-01T08:00:00Z","data":{"subscriberId":"S-T","kind":"individual","governmental":false,"name":"Tara","nationalId":"0012345678"}}"#,
         #"{"type":"LineActivated","line":"+982188001122","occurredAt":"2023-01-01T08:00:00Z","data":{"subscriberId":"S-T","service":"fixed","plan":"noDeposit","connectionFee":0,"vanityPremium":0,"region":"tehran"}}"#,
     ]
 
-    @Test func POL3_givenTheRegionsEditionWhenAdoptedThenListedAndATehranLineHasItsThresholdFromTheEffectiveDate() throws {
+    @Test func POL3_givenTheRegionsEditionWhenAdoptedThenListedAndATehranLineHasItsThresholdFromTheEffectiveDate()
+        throws
+    {
         let sandbox = try Sandbox()
         let input = try sandbox.file("facts.jsonl", Self.tehranLines.joined(separator: "\n") + "\n")
         #expect(try sandbox.subledger("import", input).status == 0)
-        let adopted = try sandbox.subledger("policy", "adopt", Self.regionsFile, "--at", "2024-01-01T00:00:00Z", "--json")
+        let adopted = try sandbox.subledger(
+            "policy", "adopt", Self.regionsFile, "--at", "2024-01-01T00:00:00Z", "--json")
         #expect(adopted.status == 0, "\(adopted)")
         #expect(try adopted.json().objectValue?["edition"] == .string("2023-fixed-line-regions"))
         #expect(try adopted.json().objectValue?["position"] == .integer(3))
         let list = try sandbox.subledger("policy", "list", "--json")
         #expect(list.status == 0, "\(list)")
         guard case .array(let editions) = try list.json() else { Issue.record("not an array: \(list)"); return }
-        #expect(editions.compactMap { $0.objectValue?["id"] } == [.string("older"), .string("2021"), .string("2023-fixed-line-regions")])
+        #expect(
+            editions.compactMap { $0.objectValue?["id"] } == [
+                .string("older"), .string("2021"), .string("2023-fixed-line-regions"),
+            ])
         let regions = editions.last?.objectValue
         #expect(regions?["effectiveDate"] == .string("2023-03-20T20:30:00.000Z"))
         #expect(regions?["adoptedAt"] == .string("2024-01-01T00:00:00.000Z"))
@@ -43,7 +51,9 @@ struct PolicyCommandTests {
 
     @Test func POL3_givenAnUnknownParameterThenAdoptRefusesNamingTheFileLineAndFieldAndRecordsNothing() throws {
         let sandbox = try Sandbox()
-        let file = try sandbox.file("edition.json", """
+        let file = try sandbox.file(
+            "edition.json",
+            """
             {
               "id": "typo",
               "effectiveDate": "2025-03-21",
@@ -52,7 +62,8 @@ struct PolicyCommandTests {
             """)
         let refused = try sandbox.subledger("policy", "adopt", file, "--json")
         #expect(refused.status != 0)
-        let error = try JSONParser.parse(refused.stderr.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["error"]?.objectValue
+        let error = try JSONParser.parse(refused.stderr.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?[
+            "error"]?.objectValue
         #expect(error?["file"] == .string(file), "\(refused)")
         #expect(error?["line"] == .integer(4), "\(refused)")
         #expect(error?["field"] == .string("noDepositFixedThreshold"), "\(refused)")
@@ -77,7 +88,9 @@ struct PolicyCommandTests {
         #expect(try sandbox.subledger("import", input).status == 0)
         #expect(try sandbox.subledger("policy", "adopt", Self.regionsFile, "--at", "2024-01-01T00:00:00Z").status == 0)
         let export = try sandbox.subledger("export").stdout
-        #expect(export.contains(#""policy":"debtor-subscribers""#) && export.contains(#""type":"PolicyEditionAdopted""#), "\(export)")
+        #expect(
+            export.contains(#""policy":"debtor-subscribers""#) && export.contains(#""type":"PolicyEditionAdopted""#),
+            "\(export)")
         let exported = try sandbox.file("export.jsonl", export)
         let verified = try sandbox.subledger("verify", exported)
         #expect(verified.status == 0, "\(verified)")
@@ -96,10 +109,14 @@ struct PolicyCommandTests {
         #expect(replay.status == 0 && replay.stdout.contains("region tehran"), "\(replay)")
         // Into a store that exists (the streaming validator, checked then appended): an edition
         // based on the one adopted before, and a bad one refused naming data.edition and the line.
-        let next = #"{"type":"PolicyEditionAdopted","policy":"debtor-subscribers","occurredAt":"2024-02-01T00:00:00Z","data":{"edition":{"id":"2025-tehran","effectiveDate":"2025-03-21","basedOn":"2023-fixed-line-regions","noDepositFixedThresholdRials":{"tehran":700000,"default":700000}}}}"#
-        let bad = next.replacingOccurrences(of: "2025-tehran", with: "2026").replacingOccurrences(of: #""effectiveDate":"2025-03-21""#, with: #""effectiveDate":"2026-03-21","cutLevel":90"#)
+        let next =
+            #"{"type":"PolicyEditionAdopted","policy":"debtor-subscribers","occurredAt":"2024-02-01T00:00:00Z","data":{"edition":{"id":"2025-tehran","effectiveDate":"2025-03-21","basedOn":"2023-fixed-line-regions","noDepositFixedThresholdRials":{"tehran":700000,"default":700000}}}}"#
+        let bad = next.replacingOccurrences(of: "2025-tehran", with: "2026").replacingOccurrences(
+            of: #""effectiveDate":"2025-03-21""#, with: #""effectiveDate":"2026-03-21","cutLevel":90"#)
         let refused = try copy.subledger("import", try copy.file("bad.jsonl", next + "\n" + bad + "\n"))
-        #expect(refused.status != 0 && refused.stderr.contains("bad.jsonl:2:") && refused.stderr.contains("data.edition.cutLevel"), "\(refused)")
+        #expect(
+            refused.status != 0 && refused.stderr.contains("bad.jsonl:2:")
+                && refused.stderr.contains("data.edition.cutLevel"), "\(refused)")
         let accepted = try copy.subledger("import", try copy.file("next.jsonl", next + "\n"))
         #expect(accepted.status == 0, "\(accepted)")
         let later = try copy.subledger("status", Self.tehranLine, "--as-of", "2025-03-20T20:30:00Z", "--json")

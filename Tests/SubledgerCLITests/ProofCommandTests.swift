@@ -19,7 +19,8 @@ struct ProofCommandTests {
 
     static func isLowercaseHex(_ value: JSONValue?) -> Bool {
         guard let text = value?.stringValue else { return false }
-        return text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        return text.utf8.count == 64
+            && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     @Test func checkpointAndProveJSONHaveTheShapesOfInterchangeMD() throws {
@@ -42,13 +43,17 @@ struct ProofCommandTests {
         #expect(inclusion["rootHash"] == checkpoint["rootHash"])
         guard case .array(let path)? = inclusion["path"] else { Issue.record("no path"); return }
         #expect(path.count == 4 && path.allSatisfy { Self.isLowercaseHex($0) })
-        #expect(try sandbox.subledger("prove", "3", "--size", "5", "--json").json().objectValue?["treeSize"] == .integer(5))
+        #expect(
+            try sandbox.subledger("prove", "3", "--size", "5", "--json").json().objectValue?["treeSize"] == .integer(5))
 
         let consistency = try sandbox.subledger("prove", "--consistency", "2", "11", "--json").json().objectValue ?? [:]
         #expect(consistency.map(\.key) == ["fromSize", "path", "toSize"])
         #expect(consistency["fromSize"] == .integer(2) && consistency["toSize"] == .integer(11))
 
-        for arguments in [["prove", "12"], ["prove", "0"], ["prove", "--consistency", "5", "3"], ["prove", "--consistency", "1", "12"]] {
+        for arguments in [
+            ["prove", "12"], ["prove", "0"], ["prove", "--consistency", "5", "3"],
+            ["prove", "--consistency", "1", "12"],
+        ] {
             let refused = try sandbox.run(SubledgerBinary.path, arguments + ["--json"])
             #expect(refused.status != 0, "\(arguments)")
             #expect((try? JSONParser.parse(refused.stderr).objectValue?["error"]) != nil, "\(arguments): \(refused)")
@@ -62,21 +67,27 @@ struct ProofCommandTests {
         for (name, selection) in [("whole", [String]()), ("line", ["--line", WorkedExample.line])] {
             let export = sandbox.folder + "/\(name).jsonl"
             let proof = sandbox.folder + "/\(name).proof.json"
-            let exported = try sandbox.run(SubledgerBinary.path, ["export", "--output", export, "--proof", proof] + selection)
+            let exported = try sandbox.run(
+                SubledgerBinary.path, ["export", "--output", export, "--proof", proof] + selection)
             #expect(exported.status == 0, "\(exported)")
             let document = try JSONParser.parse(String(contentsOfFile: proof, encoding: .utf8)).objectValue ?? [:]
             #expect(document.map(\.key) == ["checkpoint", "inclusion"])
             #expect(document["checkpoint"] == .object(checkpoint))
             #expect(document["inclusion"]?.objectValue?["leafIndex"] == .integer(10))
             let filtered = name == "line" ? ["--filtered"] : []
-            let verified = try sandbox.run(SubledgerBinary.path, ["verify", export, "--proof", proof, "--public-key", key] + filtered)
+            let verified = try sandbox.run(
+                SubledgerBinary.path, ["verify", export, "--proof", proof, "--public-key", key] + filtered)
             #expect(verified.status == 0, "\(verified)")
             #expect(verified.stdout.contains("proof: ok: position 11"), "\(verified)")
         }
         // Another operator's key pinned: refused, naming the key.
         let other = Base64.encode([UInt8](repeating: 7, count: 32))
-        let pinned = try sandbox.run(SubledgerBinary.path, ["verify", sandbox.folder + "/whole.jsonl", "--proof", sandbox.folder + "/whole.proof.json",
-                                                            "--public-key", other])
+        let pinned = try sandbox.run(
+            SubledgerBinary.path,
+            [
+                "verify", sandbox.folder + "/whole.jsonl", "--proof", sandbox.folder + "/whole.proof.json",
+                "--public-key", other,
+            ])
         #expect(pinned.status == 1 && pinned.stdout.contains("checkpoint.publicKey"), "\(pinned)")
     }
 
@@ -131,7 +142,8 @@ struct ProofCommandTests {
         #expect(try sandbox.subledger("export", "--output", export, "--proof", proof).status == 0)
         var lines = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n").map(String.init)
         guard var last = try JSONParser.parse(lines.removeLast()).objectValue, var data = last["data"]?.objectValue,
-              let previous = last["prevHash"]?.stringValue.flatMap(ChainHash.init(hex:)) else {
+            let previous = last["prevHash"]?.stringValue.flatMap(ChainHash.init(hex:))
+        else {
             Issue.record("the export's last line does not read")
             return
         }
@@ -148,7 +160,10 @@ struct ProofCommandTests {
         let result = try sandbox.subledger("verify", forged, "--proof", proof)
         #expect(result.status == 1 && result.stdout.contains("inclusion"), "\(result)")
         // A flipped byte of the last event without a new hash: the chain check names it first.
-        let flipped = try sandbox.file("flipped.jsonl", try String(contentsOfFile: export, encoding: .utf8).replacing("\"reconnectionFee\":0", with: "\"reconnectionFee\":5"))
+        let flipped = try sandbox.file(
+            "flipped.jsonl",
+            try String(contentsOfFile: export, encoding: .utf8).replacing(
+                "\"reconnectionFee\":0", with: "\"reconnectionFee\":5"))
         let chain = try sandbox.subledger("verify", flipped, "--proof", proof)
         #expect(chain.status == 1 && chain.stdout.contains("position 11"), "\(chain)")
     }
@@ -160,7 +175,9 @@ struct ProofCommandTests {
         let result = try sandbox.subledger("verify", "--checkpoint", sandbox.folder + "/kept.json", "--json")
         #expect(result.status == 0, "\(result)")
         let report = try result.json().objectValue ?? [:]
-        #expect(report["ok"] == .bool(true) && report["checkpointSize"] == .integer(11) && report["headPosition"] == .integer(12))
+        #expect(
+            report["ok"] == .bool(true) && report["checkpointSize"] == .integer(11)
+                && report["headPosition"] == .integer(12))
         // A flipped byte in the kept checkpoint is bad; an unreadable file is exit 2.
         var kept = Array(try Data(contentsOf: URL(fileURLWithPath: sandbox.folder + "/kept.json")))
         kept[kept.count / 2] ^= 0x02
@@ -175,7 +192,9 @@ struct ProofCommandTests {
     @Test("verify --checkpoint catches a whole chain rewritten after the checkpoint was kept (issue 10 item 3)")
     func verifyCheckpointCatchesARewrittenLog() throws {
         let (sandbox, _) = try Self.checkpointed()
-        let exported = try sandbox.subledger("export").stdout.split(separator: "\n").map { try JSONParser.parse(String($0)).objectValue ?? [:] }
+        let exported = try sandbox.subledger("export").stdout.split(separator: "\n").map {
+            try JSONParser.parse(String($0)).objectValue ?? [:]
+        }
         var facts: [String] = []
         for (index, event) in exported.enumerated() {
             var fact: JSONObject = [:]
@@ -189,13 +208,20 @@ struct ProofCommandTests {
             facts.append(String(decoding: CanonicalJSON.encode(.object(fact)), as: UTF8.self))
         }
         let forgedStore = sandbox.folder + "/forged"
-        let imported = try sandbox.run(SubledgerBinary.path, ["import", "--db", forgedStore, try sandbox.file("forged.jsonl", facts.joined(separator: "\n") + "\n")])
+        let imported = try sandbox.run(
+            SubledgerBinary.path,
+            ["import", "--db", forgedStore, try sandbox.file("forged.jsonl", facts.joined(separator: "\n") + "\n")])
         #expect(imported.status == 0, "\(imported)")
         let forgedExport = try sandbox.run(SubledgerBinary.path, ["export", "--db", forgedStore]).stdout
-        let recordedAts = { (text: String) in text.split(separator: "\n").map { try? JSONParser.parse(String($0)).objectValue?["recordedAt"] } }
+        let recordedAts = { (text: String) in
+            text.split(separator: "\n").map { try? JSONParser.parse(String($0)).objectValue?["recordedAt"] }
+        }
         #expect(recordedAts(forgedExport) == exported.map { $0["recordedAt"] }, "the forger kept every recordedAt")
-        #expect(try sandbox.run(SubledgerBinary.path, ["verify", "--db", forgedStore]).status == 0, "the forged store verifies on its own")
-        let result = try sandbox.run(SubledgerBinary.path, ["verify", "--db", forgedStore, "--checkpoint", sandbox.folder + "/kept.json"])
+        #expect(
+            try sandbox.run(SubledgerBinary.path, ["verify", "--db", forgedStore]).status == 0,
+            "the forged store verifies on its own")
+        let result = try sandbox.run(
+            SubledgerBinary.path, ["verify", "--db", forgedStore, "--checkpoint", sandbox.folder + "/kept.json"])
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("has the root") && result.stdout.contains("rewritten"), "\(result)")
     }
@@ -205,15 +231,24 @@ struct ProofCommandTests {
         var lines = Array(WorkedExample.lines[0..<3])
         let count = FactLimitsForTests.checkpointAfter + 1 - lines.count
         for index in 0..<count {
-            lines.append(#"{"type":"UsageRecorded","line":"+989351112233","occurredAt":"2025-02-02T18:00:00Z","data":{"amount":1,"description":"u\#(index)"}}"#)
+            lines.append(
+                #"{"type":"UsageRecorded","line":"+989351112233","occurredAt":"2025-02-02T18:00:00Z","data":{"amount":1,"description":"u\#(index)"}}"#
+            )
         }
-        let result = try sandbox.subledger("import", "--json", try sandbox.file("big.jsonl", lines.joined(separator: "\n") + "\n"))
+        let result = try sandbox.subledger(
+            "import", "--json", try sandbox.file("big.jsonl", lines.joined(separator: "\n") + "\n"))
         #expect(result.status == 0, "\(result)")
         let checkpoint = try result.json().objectValue?["checkpoint"]?.objectValue
         #expect(checkpoint?["size"] == .integer(Int64(FactLimitsForTests.checkpointAfter + 1)))
-        #expect(try sandbox.subledger("verify", "--checkpoint", try sandbox.file("kept.json", String(decoding: CanonicalJSON.encode(.object(checkpoint ?? [:])), as: UTF8.self))).status == 0)
+        #expect(
+            try sandbox.subledger(
+                "verify", "--checkpoint",
+                try sandbox.file(
+                    "kept.json", String(decoding: CanonicalJSON.encode(.object(checkpoint ?? [:])), as: UTF8.self))
+            ).status == 0)
         // A small import ends with none.
-        let small = try sandbox.subledger("import", "--json", try sandbox.file("one.jsonl", lines[3].replacing("u0", with: "small") + "\n"))
+        let small = try sandbox.subledger(
+            "import", "--json", try sandbox.file("one.jsonl", lines[3].replacing("u0", with: "small") + "\n"))
         let smallReport = try small.json().objectValue
         #expect(small.status == 0 && smallReport?["checkpoint"] == nil, "\(small)")
     }

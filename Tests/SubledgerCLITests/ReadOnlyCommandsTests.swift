@@ -14,8 +14,11 @@ struct ReadOnlyCommandsTests {
             // A writer without the projections appends one more event, which is then damaged.
             let plain = try EventStore.open(at: sandbox.store)
             let last = try #require(try plain.events(from: 11, limit: 1).first)
-            try plain.append([ProposedEvent(eventID: .random(), type: last.type, stream: last.stream, occurredAt: last.occurredAt,
-                                            data: last.data, metadata: last.metadata)])
+            try plain.append([
+                ProposedEvent(
+                    eventID: .random(), type: last.type, stream: last.stream, occurredAt: last.occurredAt,
+                    data: last.data, metadata: last.metadata)
+            ])
             try plain.corruptStoredEvent(at: 12, byteOffset: 30)
         }
         let verified = try sandbox.subledger("verify", "--json")

@@ -51,7 +51,8 @@ struct ReadOnlyStoreCommandTests {
         #expect(plainStatus.status == 0, "\(plainStatus)")
         #expect(try FolderImage(of: media.store) == before, "a reading command changed a file of the read-only copy")
 
-        let imported = try sandbox.subledger("import", "--db", media.store, try sandbox.file("more.jsonl", WorkedExample.lines[3] + "\n"))
+        let imported = try sandbox.subledger(
+            "import", "--db", media.store, try sandbox.file("more.jsonl", WorkedExample.lines[3] + "\n"))
         #expect(imported.status != 0, "\(imported)")
         #expect(imported.stderr.contains(media.store), "\(imported.stderr)")
         #expect(imported.stderr.contains("read-only file system"), "\(imported.stderr)")
@@ -70,13 +71,16 @@ struct ReadOnlyStoreCommandTests {
         let held = sandbox.folder + "/lock-held"
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", """
+        holder.arguments = [
+            "python3", "-c",
+            """
             import fcntl, sys
             lock = open(sys.argv[1], "rb")
             fcntl.lockf(lock, fcntl.LOCK_SH, 1, 0)
             open(sys.argv[2], "w").close()
             sys.stdin.read()
-            """, media.store + "/lock.mdb", held]
+            """, media.store + "/lock.mdb", held,
+        ]
         // The holder lets go when its standard input ends.
         let release = Pipe()
         holder.standardInput = release
@@ -108,15 +112,20 @@ struct ReadOnlyStoreCommandTests {
             // A writer without the projections pays 1,000 more: the stored projection is behind.
             let plain = try EventStore.open(at: sandbox.store)
             let payment = try #require(try plain.events(from: 10, limit: 1).first)
-            try plain.append([ProposedEvent(type: payment.type, stream: payment.stream, occurredAt: payment.occurredAt,
-                                            data: ["paymentId": .string("P-32"), "amount": .integer(1000), "method": .string("card")],
-                                            metadata: payment.metadata)])
+            try plain.append([
+                ProposedEvent(
+                    type: payment.type, stream: payment.stream, occurredAt: payment.occurredAt,
+                    data: ["paymentId": .string("P-32"), "amount": .integer(1000), "method": .string("card")],
+                    metadata: payment.metadata)
+            ])
         }
         let dataBefore = try #require(try FolderImage(of: sandbox.store).files["data.mdb"])
         let namesBefore = try FolderImage(of: sandbox.store).files.keys.sorted()
         let status = try sandbox.subledger("status", WorkedExample.line, "--json")
         #expect(status.status == 0, "\(status)")
-        #expect(try FolderImage(of: sandbox.store).files["data.mdb"] == dataBefore, "status wrote data.mdb (it caught the projection up)")
+        #expect(
+            try FolderImage(of: sandbox.store).files["data.mdb"] == dataBefore,
+            "status wrote data.mdb (it caught the projection up)")
         #expect(try FolderImage(of: sandbox.store).files.keys.sorted() == namesBefore)
 
         // The same question on a copy whose projection a writer has caught up.
@@ -126,7 +135,9 @@ struct ReadOnlyStoreCommandTests {
         let expected = try sandbox.subledger("status", WorkedExample.line, "--json", "--db", caughtUp)
         #expect(expected.status == 0, "\(expected)")
         #expect(status.stdout == expected.stdout)
-        #expect(status.stdout != statusBefore.stdout, "the payment recorded behind the projection is missing: \(status.stdout)")
+        #expect(
+            status.stdout != statusBefore.stdout,
+            "the payment recorded behind the projection is missing: \(status.stdout)")
     }
 }
 
@@ -134,8 +145,10 @@ extension Trait where Self == ConditionTrait {
     /// Runs a test only where a tmpfs can be mounted and remounted read-only; elsewhere it
     /// is skipped, saying why (never a silent pass).
     static var readOnlyMediaCanBeMounted: Self {
-        .enabled(if: ReadOnlyMedia.unavailableReason == nil,
-                 "mounting a tmpfs read-only is not permitted here (needs root or CAP_SYS_ADMIN); ReadOnlyMedia.unavailableReason says why")
+        .enabled(
+            if: ReadOnlyMedia.unavailableReason == nil,
+            "mounting a tmpfs read-only is not permitted here (needs root or CAP_SYS_ADMIN); ReadOnlyMedia.unavailableReason says why"
+        )
     }
 }
 
@@ -168,13 +181,18 @@ final class ReadOnlyMedia {
     /// into it (as `store`) and remounts it read-only; throws when any step fails.
     init(copying source: String, into mountPoint: String) throws {
         switch SmallDisk.mount(at: mountPoint, size: "64m") {
-        case .failure(let unavailable): throw SandboxError("cannot mount a tmpfs on \(mountPoint): \(unavailable.reason)")
+        case .failure(let unavailable):
+            throw SandboxError("cannot mount a tmpfs on \(mountPoint): \(unavailable.reason)")
         case .success(let disk): self.disk = disk
         }
         try FileManager.default.copyItem(atPath: source, toPath: store)
         let remounted = SmallDisk.run(["mount", "-o", "remount,ro", mountPoint])
-        guard remounted.status == 0 else { throw SandboxError("mount -o remount,ro \(mountPoint): \(remounted.errors)") }
-        guard access(store, W_OK) != 0, errno == EROFS else { throw SandboxError("\(mountPoint) is still writable after remount,ro") }
+        guard remounted.status == 0 else {
+            throw SandboxError("mount -o remount,ro \(mountPoint): \(remounted.errors)")
+        }
+        guard access(store, W_OK) != 0, errno == EROFS else {
+            throw SandboxError("\(mountPoint) is still writable after remount,ro")
+        }
     }
 
     func unmount() { disk.unmount() }

@@ -12,7 +12,7 @@ struct ReplayAndDemoCommandTests {
         #expect(text.status == 0, "\(text)")
         #expect(text.stdout.contains("✔ CUT-1"), "\(text.stdout)")
         #expect(text.stdout.contains("315,000"))
-        #expect(text.stdout.contains("1403-11-"))   // Solar Hijri dates (Bahman 1403)
+        #expect(text.stdout.contains("1403-11-"))  // Solar Hijri dates (Bahman 1403)
         #expect(text.stdout.contains("2025-02-03"))  // and Gregorian
 
         let json = try sandbox.subledger("replay", WorkedExample.line, "--json").json()

@@ -36,7 +36,9 @@ final class Sandbox: @unchecked Sendable {
 
     /// Runs `executable` with `arguments`; `input` is its standard input. With
     /// `inSandboxFolder`, the process runs in the sandbox's folder (relative paths land there).
-    func run(_ executable: String, _ arguments: [String], input: String? = nil, inSandboxFolder: Bool = false) throws -> CommandResult {
+    func run(_ executable: String, _ arguments: [String], input: String? = nil, inSandboxFolder: Bool = false) throws
+        -> CommandResult
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -79,7 +81,8 @@ final class Sandbox: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: store) else { return nil }
         let document = try subledger("verify", "--json").json()
         guard case .object(let report) = document, case .string(let hash)? = report["headHash"],
-              case .integer(let position)? = report["headPosition"] else { return "unreadable" }
+            case .integer(let position)? = report["headPosition"]
+        else { return "unreadable" }
         return "\(position) \(hash)"
     }
 }
@@ -109,7 +112,9 @@ enum SubledgerBinary {
     static let path: String = {
         if let explicit = ProcessInfo.processInfo.environment["SUBLEDGER_BINARY"] { return explicit }
         var folders = [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()]
-        folders += Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }.map { $0.bundleURL.deletingLastPathComponent() }
+        folders += Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }.map {
+            $0.bundleURL.deletingLastPathComponent()
+        }
         folders.append(Bundle.main.bundleURL)
         for folder in folders {
             let candidate = folder.appendingPathComponent("subledger").path

@@ -10,12 +10,16 @@ struct ScaleFactsCommandTests {
         let sandbox = try Sandbox()
         let first = sandbox.folder + "/facts-1.jsonl"
         let second = sandbox.folder + "/facts-2.jsonl"
-        let written = try sandbox.subledger("demo", "--facts-out", first, "--lines", "60", "--events", "900",
-                                            "--long-line-events", "120", "--seed", "5", "--json")
+        let written = try sandbox.subledger(
+            "demo", "--facts-out", first, "--lines", "60", "--events", "900",
+            "--long-line-events", "120", "--seed", "5", "--json")
         #expect(written.status == 0, "\(written)")
         let summary = try written.json()
-        #expect(try sandbox.subledger("demo", "--facts-out", second, "--lines", "60", "--events", "900",
-                                      "--long-line-events", "120", "--seed", "5").status == 0)
+        #expect(
+            try sandbox.subledger(
+                "demo", "--facts-out", second, "--lines", "60", "--events", "900",
+                "--long-line-events", "120", "--seed", "5"
+            ).status == 0)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: first))
         #expect(bytes == (try Data(contentsOf: URL(fileURLWithPath: second))))
         let lineCount = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }

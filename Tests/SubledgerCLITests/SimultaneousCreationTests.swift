@@ -17,8 +17,10 @@ struct SimultaneousCreationTests {
             let store = sandbox.folder + "/new-store-\(round)"
             let children = try (1...Self.processes).map { writer in
                 try StressChild(
-                    ["--db", store, "--seed", "\(round)", "--writer", "r\(round)w\(writer)", "--batches", "1",
-                     "--streams", "2", "--largest-batch", "2"],
+                    [
+                        "--db", store, "--seed", "\(round)", "--writer", "r\(round)w\(writer)", "--batches", "1",
+                        "--streams", "2", "--largest-batch", "2",
+                    ],
                     folder: sandbox.folder, name: "round-\(round)-writer-\(writer)")
             }
             for child in children {

@@ -17,7 +17,9 @@ final class SmallDisk {
         } catch {
             return .failure(SmallDiskUnavailable(reason: "cannot create \(path): \(error)"))
         }
-        guard getuid() == 0 else { return .failure(SmallDiskUnavailable(reason: "mounting a tmpfs needs root (uid \(getuid()))")) }
+        guard getuid() == 0 else {
+            return .failure(SmallDiskUnavailable(reason: "mounting a tmpfs needs root (uid \(getuid()))"))
+        }
         let result = run(["mount", "-t", "tmpfs", "-o", "size=\(size),mode=0700", "tmpfs", path])
         guard result.status == 0 else {
             return .failure(SmallDiskUnavailable(reason: "mount -t tmpfs is not permitted here: \(result.errors)"))

@@ -16,7 +16,9 @@ struct StreamChainCommandTests {
             #"{"type":"UsageRecorded","line":"+989350000001","occurredAt":"2025-02-05T09:00:00Z","data":{"amount":2000,"description":"calls"}}"#,
             #"{"type":"UsageRecorded","line":"+989351112233","occurredAt":"2025-02-05T10:00:00Z","data":{"amount":3000,"description":"calls"}}"#,
         ]
-        #expect(try sandbox.subledger("import", try sandbox.file("more.jsonl", other.joined(separator: "\n") + "\n")).status == 0)
+        #expect(
+            try sandbox.subledger("import", try sandbox.file("more.jsonl", other.joined(separator: "\n") + "\n")).status
+                == 0)
         let export = try sandbox.subledger("export", "--line", WorkedExample.line)
         #expect(export.status == 0, "\(export)")
         return export.stdout.split(separator: "\n").map(String.init)
@@ -24,8 +26,12 @@ struct StreamChainCommandTests {
 
     /// The event of `line`, changed by `change`, with its hash computed again over its
     /// new content and `previousHash` (the forger's recomputation).
-    func rehashed(_ line: String, previousHash: String? = nil, _ change: (inout JSONObject) -> Void = { _ in }) throws -> String {
-        guard case .object(var object) = try JSONParser.parse(line) else { throw SandboxError("not an object: \(line)") }
+    func rehashed(_ line: String, previousHash: String? = nil, _ change: (inout JSONObject) -> Void = { _ in }) throws
+        -> String
+    {
+        guard case .object(var object) = try JSONParser.parse(line) else {
+            throw SandboxError("not an object: \(line)")
+        }
         change(&object)
         if let previousHash { object["prevHash"] = .string(previousHash) }
         var event = try EventJSON.recordedEvent(from: object)
@@ -44,19 +50,28 @@ struct StreamChainCommandTests {
         let sandbox = try Sandbox()
         var lines = try lineExport(sandbox)
         #expect(lines.count == 11)
-        let ok = try sandbox.subledger("verify", "--filtered", try sandbox.file("line.jsonl", lines.joined(separator: "\n") + "\n"))
+        let ok = try sandbox.subledger(
+            "verify", "--filtered", try sandbox.file("line.jsonl", lines.joined(separator: "\n") + "\n"))
         #expect(ok.status == 0, "\(ok)")
         // Index 3: the usage of 245,000 (position 6); positions 7 and on follow without a gap up to 11.
-        lines[3] = try rehashed(lines[3]) { $0["data"] = .object(["amount": .integer(1), "description": .string("forged")]) }
+        lines[3] = try rehashed(lines[3]) {
+            $0["data"] = .object(["amount": .integer(1), "description": .string("forged")])
+        }
         for index in 4..<lines.count {
             let previous = try field("position", of: lines[index - 1])
-            guard case .integer(let before)? = previous, try field("position", of: lines[index]) == .integer(before + 1),
-                  case .string(let previousHash)? = try field("hash", of: lines[index - 1]) else { break }
+            guard case .integer(let before)? = previous,
+                try field("position", of: lines[index]) == .integer(before + 1),
+                case .string(let previousHash)? = try field("hash", of: lines[index - 1])
+            else { break }
             lines[index] = try rehashed(lines[index], previousHash: previousHash)
         }
-        let result = try sandbox.subledger("verify", "--filtered", try sandbox.file("forged.jsonl", lines.joined(separator: "\n") + "\n"))
+        let result = try sandbox.subledger(
+            "verify", "--filtered", try sandbox.file("forged.jsonl", lines.joined(separator: "\n") + "\n"))
         #expect(result.status == 1)
-        #expect(result.stdout == "bad: position 7 (file line 5): line \(WorkedExample.line): streamPrevHash does not match the hash of position 6 (streamVersion 4)\n", "\(result)")
+        #expect(
+            result.stdout
+                == "bad: position 7 (file line 5): line \(WorkedExample.line): streamPrevHash does not match the hash of position 6 (streamVersion 4)\n",
+            "\(result)")
     }
 
     /// An event dropped from a line's export: the line's versions skip, and the chain per
@@ -65,9 +80,13 @@ struct StreamChainCommandTests {
         let sandbox = try Sandbox()
         var lines = try lineExport(sandbox)
         lines.remove(at: 9)  // version 10, position 13; version 11 is at position 15
-        let result = try sandbox.subledger("verify", "--filtered", try sandbox.file("dropped.jsonl", lines.joined(separator: "\n") + "\n"))
+        let result = try sandbox.subledger(
+            "verify", "--filtered", try sandbox.file("dropped.jsonl", lines.joined(separator: "\n") + "\n"))
         #expect(result.status == 1)
-        #expect(result.stdout == "bad: position 15 (file line 10): line \(WorkedExample.line) skips from streamVersion 9 (position 11) to 11: version 10 is missing (a stream's chain has no gap; a time range that leaves out an event recorded late: --allow-version-gaps)\n", "\(result)")
+        #expect(
+            result.stdout
+                == "bad: position 15 (file line 10): line \(WorkedExample.line) skips from streamVersion 9 (position 11) to 11: version 10 is missing (a stream's chain has no gap; a time range that leaves out an event recorded late: --allow-version-gaps)\n",
+            "\(result)")
     }
 
     /// Two events of the line reordered, the forger renumbering nothing but rehashing both
@@ -78,16 +97,27 @@ struct StreamChainCommandTests {
         var lines = try lineExport(sandbox)
         let (first, second) = (lines[3], lines[4])  // positions 6 and 7, versions 4 and 5
         func content(of line: String) throws -> (JSONValue?, JSONValue?, JSONValue?, JSONValue?) {
-            (try field("type", of: line), try field("data", of: line), try field("occurredAt", of: line), try field("eventId", of: line))
+            (
+                try field("type", of: line), try field("data", of: line), try field("occurredAt", of: line),
+                try field("eventId", of: line)
+            )
         }
         let (type1, data1, time1, id1) = try content(of: first)
         let (type2, data2, time2, id2) = try content(of: second)
-        lines[3] = try rehashed(first) { $0["type"] = type2; $0["data"] = data2; $0["occurredAt"] = time2; $0["eventId"] = id2 }
+        lines[3] = try rehashed(first) {
+            $0["type"] = type2; $0["data"] = data2; $0["occurredAt"] = time2; $0["eventId"] = id2
+        }
         guard case .string(let relinked)? = try field("hash", of: lines[3]) else { throw SandboxError("no hash") }
-        lines[4] = try rehashed(second, previousHash: relinked) { $0["type"] = type1; $0["data"] = data1; $0["occurredAt"] = time1; $0["eventId"] = id1 }
-        let result = try sandbox.subledger("verify", "--filtered", try sandbox.file("reordered.jsonl", lines.joined(separator: "\n") + "\n"))
+        lines[4] = try rehashed(second, previousHash: relinked) {
+            $0["type"] = type1; $0["data"] = data1; $0["occurredAt"] = time1; $0["eventId"] = id1
+        }
+        let result = try sandbox.subledger(
+            "verify", "--filtered", try sandbox.file("reordered.jsonl", lines.joined(separator: "\n") + "\n"))
         #expect(result.status == 1)
-        #expect(result.stdout == "bad: position 7 (file line 5): line \(WorkedExample.line): streamPrevHash does not match the hash of position 6 (streamVersion 4)\n", "\(result)")
+        #expect(
+            result.stdout
+                == "bad: position 7 (file line 5): line \(WorkedExample.line): streamPrevHash does not match the hash of position 6 (streamVersion 4)\n",
+            "\(result)")
     }
 
     /// interchange.md, "Personal data", last sentence: an export imported into an empty
@@ -118,17 +148,26 @@ struct StreamChainCommandTests {
         var lines = try sandbox.subledger("export").stdout.split(separator: "\n").map(String.init)
         let copy = sandbox.folder + "/copy"
         let wrong = String(repeating: "e", count: 64)
-        guard case .string(let right)? = try field("streamPrevHash", of: lines[4]) else { throw SandboxError("no streamPrevHash") }
+        guard case .string(let right)? = try field("streamPrevHash", of: lines[4]) else {
+            throw SandboxError("no streamPrevHash")
+        }
         lines[4] = lines[4].replacing(#""streamPrevHash":"\#(right)""#, with: #""streamPrevHash":"\#(wrong)""#)
-        let refused = try sandbox.subledger("import", "--db", copy, "--json", try sandbox.file("bad.jsonl", lines.joined(separator: "\n") + "\n"))
+        let refused = try sandbox.subledger(
+            "import", "--db", copy, "--json", try sandbox.file("bad.jsonl", lines.joined(separator: "\n") + "\n"))
         #expect(refused.status != 0)
         let error = try JSONParser.parse(refused.stderr)["error"]
         #expect(error?["field"] == .string("streamPrevHash"), "\(refused.stderr)")
-        guard case .string(let message)? = error?["message"] else { throw SandboxError("no message: \(refused.stderr)") }
+        guard case .string(let message)? = error?["message"] else {
+            throw SandboxError("no message: \(refused.stderr)")
+        }
         #expect(message.contains("bad.jsonl:5: "), "\(message)")
-        #expect(message.contains("field streamPrevHash: given \(wrong), the store assigns \(right); nothing was written"), "\(message)")
+        #expect(
+            message.contains("field streamPrevHash: given \(wrong), the store assigns \(right); nothing was written"),
+            "\(message)")
         if FileManager.default.fileExists(atPath: copy + "/data.mdb") {
-            #expect(try sandbox.subledger("verify", "--db", copy, "--json").json()["verified"] == .integer(0), "nothing was written")
+            #expect(
+                try sandbox.subledger("verify", "--db", copy, "--json").json()["verified"] == .integer(0),
+                "nothing was written")
         }
         // apply takes none of them.
         let applied = try sandbox.subledger("apply", "--db", copy, sandbox.folder + "/bad.jsonl")
@@ -141,15 +180,21 @@ struct StreamChainCommandTests {
         let sandbox = try Sandbox()
         do {
             let store = try EventStore.creatingFormat1ForTesting(at: sandbox.store)
-            try store.append([ProposedEvent(type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line), occurredAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
-                                            data: ["amount": .integer(1), "description": .string("x")])])
+            try store.append([
+                ProposedEvent(
+                    type: "UsageRecorded", stream: StreamID(category: "line", id: WorkedExample.line),
+                    occurredAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+                    data: ["amount": .integer(1), "description": .string("x")])
+            ])
         }
         let input = try sandbox.file("in.jsonl", WorkedExample.lines[0] + "\n")
         let commands: [[String]] = [
-            ["verify"], ["status", WorkedExample.line], ["replay", WorkedExample.line], ["audit"], ["settle", WorkedExample.line],
+            ["verify"], ["status", WorkedExample.line], ["replay", WorkedExample.line], ["audit"],
+            ["settle", WorkedExample.line],
             ["due"], ["export"], ["lines", "--subscriber", "S-100"], ["rebuild"], ["import", input], ["apply", input],
         ]
-        let expected = "is a store of format 1 (hashes without streamPrevHash, personal data in clear); this subledger writes format 2: run `subledger migrate \(sandbox.store) NEW` to carry its events into a new store"
+        let expected =
+            "is a store of format 1 (hashes without streamPrevHash, personal data in clear); this subledger writes format 2: run `subledger migrate \(sandbox.store) NEW` to carry its events into a new store"
         for arguments in commands {
             let result = try sandbox.run(SubledgerBinary.path, arguments)
             #expect(result.status != 0, "\(arguments)")

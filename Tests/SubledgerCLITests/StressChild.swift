@@ -69,7 +69,9 @@ struct StressOutput {
     var unexpected: [String] = []
 
     init(parsing text: String) {
-        let whole = text.hasSuffix("\n") ? text : String(text[..<(text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex)])
+        let whole =
+            text.hasSuffix("\n")
+            ? text : String(text[..<(text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex)])
         for line in whole.split(separator: "\n") {
             let fields = line.split(separator: " ").map(String.init)
             switch fields.first {
@@ -84,7 +86,8 @@ struct StressOutput {
                     let parts = pair.split(separator: "=")
                     if parts.count == 2, let version = UInt64(parts[1]) { expected[String(parts[0])] = version }
                 }
-                acknowledgements.append(Acknowledgement(batch: fields[1], first: first, last: last, size: size, expectedVersions: expected))
+                acknowledgements.append(
+                    Acknowledgement(batch: fields[1], first: first, last: last, size: size, expectedVersions: expected))
             case "conflict" where fields.count == 5:
                 guard let expected = UInt64(fields[3]), let actual = UInt64(fields[4]) else {
                     unexpected.append(String(line))

@@ -13,7 +13,8 @@ struct StressStoreContents {
         var isWhole: Bool {
             guard events.count == size else { return false }
             let positions = events.map(\.position)
-            return events.map(\.index) == Array(0..<size) && positions == Array(positions[0]...positions[0] + UInt64(size) - 1)
+            return events.map(\.index) == Array(0..<size)
+                && positions == Array(positions[0]...positions[0] + UInt64(size) - 1)
         }
     }
 
@@ -39,7 +40,8 @@ struct StressStoreContents {
             count += 1
             streamVersions[event.stream.id, default: []].append(event.streamVersion)
             guard case .string(let name)? = event.data["batch"], case .integer(let index)? = event.data["index"],
-                  case .integer(let size)? = event.data["size"] else {
+                case .integer(let size)? = event.data["size"]
+            else {
                 unmarked.append(event.position)
                 return
             }

@@ -8,7 +8,9 @@ import SubledgerStore
 struct TimeOptionTests {
     private func at(_ text: String) throws -> Timestamp { try Timestamp(rfc3339: text) }
 
-    @Test("One parser reads both forms: the issue's 1402/11/12 16:30, a summer before 2022 (+04:30) and after it (+03:30)")
+    @Test(
+        "One parser reads both forms: the issue's 1402/11/12 16:30, a summer before 2022 (+04:30) and after it (+03:30)"
+    )
     func readsBothForms() throws {
         #expect(try TimeArgument.parse("1402/11/12 16:30") == at("2024-02-01T13:00:00Z"))
         #expect(try TimeArgument.parse("1400/05/01 12:00") == at("2021-07-23T07:30:00Z"))
@@ -17,7 +19,9 @@ struct TimeOptionTests {
         #expect(try TimeArgument.parse("1900-01-01T00:00:00+03:30") == at("1899-12-31T20:30:00Z"))
     }
 
-    @Test("The issue's example: due --at 1402-11-12T16:30:00+03:30 is refused with the Solar Hijri spelling, nothing on stdout")
+    @Test(
+        "The issue's example: due --at 1402-11-12T16:30:00+03:30 is refused with the Solar Hijri spelling, nothing on stdout"
+    )
     func solarHijriYearWrittenAsGregorianIsRefused() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text)).status == 0)
@@ -43,30 +47,44 @@ struct TimeOptionTests {
         #expect(try atIt.json()["debt"] == .integer(315_000), "\(atIt)")
         // Each option's Solar Hijri form gives what its RFC 3339 form gives.
         let pairs: [([String], [String])] = [
-            (["status", line, "--as-of", "1403/11/15", "--json"], ["status", line, "--as-of", "2025-02-02T20:30:00Z", "--json"]),
-            (["replay", line, "--as-of", "1403/11/15 22:30", "--json"], ["replay", line, "--as-of", "2025-02-03T19:00:00Z", "--json"]),
+            (
+                ["status", line, "--as-of", "1403/11/15", "--json"],
+                ["status", line, "--as-of", "2025-02-02T20:30:00Z", "--json"]
+            ),
+            (
+                ["replay", line, "--as-of", "1403/11/15 22:30", "--json"],
+                ["replay", line, "--as-of", "2025-02-03T19:00:00Z", "--json"]
+            ),
             (["due", "--at", "1403/11/15 22:00:30", "--json"], ["due", "--at", "2025-02-03T18:30:30Z", "--json"]),
-            (["export", "--from", "1403/11/14 21:40", "--to", "1403/11/15 12:30:01"],
-             ["export", "--from", "2025-02-02T18:10:00Z", "--to", "2025-02-03T09:00:01Z"]),
+            (
+                ["export", "--from", "1403/11/14 21:40", "--to", "1403/11/15 12:30:01"],
+                ["export", "--from", "2025-02-02T18:10:00Z", "--to", "2025-02-03T09:00:01Z"]
+            ),
         ]
         for (solarHijri, rfc3339) in pairs {
             let read = try sandbox.run(SubledgerBinary.path, solarHijri)
             let expected = try sandbox.run(SubledgerBinary.path, rfc3339)
-            #expect(read.status == expected.status && read.stdout == expected.stdout, "\(solarHijri): \(read)\nvs \(rfc3339): \(expected)")
+            #expect(
+                read.status == expected.status && read.stdout == expected.stdout,
+                "\(solarHijri): \(read)\nvs \(rfc3339): \(expected)")
             #expect(!read.stdout.isEmpty, "\(read)")
         }
         let exported = try sandbox.subledger("export", "--from", "1403/11/14 21:40", "--to", "1403/11/15 12:30:01")
-        #expect(exported.stdout.split(separator: "\n").count == 3, "the notice, its delivery and the roaming usage: \(exported)")
+        #expect(
+            exported.stdout.split(separator: "\n").count == 3,
+            "the notice, its delivery and the roaming usage: \(exported)")
     }
 
-    @Test("Impossible Solar Hijri dates are refused naming the option", arguments: [
-        (["due", "--at", "1402/13/01"], "--at", "month 13 does not exist"),
-        (["due", "--at", "1402/01/32 10:00"], "--at", "day 32 does not exist"),
-        (["status", WorkedExample.line, "--as-of", "1404/12/30"], "--as-of", "1404 is a common year"),
-        (["replay", WorkedExample.line, "--known-at", "1402/11/12 25:00"], "--known-at", "hour 25 does not exist"),
-        (["export", "--from", "1400/01/02 00:30"], "--from", "did not exist in Tehran"),
-        (["export", "--to", "1400/06/30 23:30"], "--to", "occurred twice in Tehran"),
-    ])
+    @Test(
+        "Impossible Solar Hijri dates are refused naming the option",
+        arguments: [
+            (["due", "--at", "1402/13/01"], "--at", "month 13 does not exist"),
+            (["due", "--at", "1402/01/32 10:00"], "--at", "day 32 does not exist"),
+            (["status", WorkedExample.line, "--as-of", "1404/12/30"], "--as-of", "1404 is a common year"),
+            (["replay", WorkedExample.line, "--known-at", "1402/11/12 25:00"], "--known-at", "hour 25 does not exist"),
+            (["export", "--from", "1400/01/02 00:30"], "--from", "did not exist in Tehran"),
+            (["export", "--to", "1400/06/30 23:30"], "--to", "occurred twice in Tehran"),
+        ])
     func impossibleDatesAreRefused(_ arguments: [String], _ option: String, _ reason: String) throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text)).status == 0)

@@ -14,18 +14,24 @@ struct TwoThreadPipelineTests {
     @Test func batchesArriveInOrderAndErrorsAfterThem() throws {
         for queueLimit in [1, 2, 8] {
             var seen: [Int] = []
-            try OrderedPipeline<[Int]>.run(queueLimit: queueLimit, produce: { emit in
-                for start in stride(from: 0, to: 1000, by: 7) where !emit(Array(start..<min(start + 7, 1000))) { return }
-            }, consume: { batch in seen += batch })
+            try OrderedPipeline<[Int]>.run(
+                queueLimit: queueLimit,
+                produce: { emit in
+                    for start in stride(from: 0, to: 1000, by: 7) where !emit(Array(start..<min(start + 7, 1000))) {
+                        return
+                    }
+                }, consume: { batch in seen += batch })
             #expect(seen == Array(0..<1000))
 
             struct ProducerFailure: Error, Equatable { var at: Int }
             seen = []
             #expect(throws: ProducerFailure(at: 500)) {
-                try OrderedPipeline<[Int]>.run(queueLimit: queueLimit, produce: { emit in
-                    for start in stride(from: 0, to: 500, by: 10) where !emit(Array(start..<start + 10)) { return }
-                    throw ProducerFailure(at: 500)
-                }, consume: { batch in seen += batch })
+                try OrderedPipeline<[Int]>.run(
+                    queueLimit: queueLimit,
+                    produce: { emit in
+                        for start in stride(from: 0, to: 500, by: 10) where !emit(Array(start..<start + 10)) { return }
+                        throw ProducerFailure(at: 500)
+                    }, consume: { batch in seen += batch })
             }
             #expect(seen == Array(0..<500))
 
@@ -34,18 +40,21 @@ struct TwoThreadPipelineTests {
             let stopped = Flag()
             seen = []
             #expect(throws: ConsumerFailure.self) {
-                try OrderedPipeline<[Int]>.run(queueLimit: queueLimit, produce: { emit in
-                    for start in 0..<1_000_000 {
-                        guard emit([start]) else {
-                            stopped.set()
-                            return
+                try OrderedPipeline<[Int]>.run(
+                    queueLimit: queueLimit,
+                    produce: { emit in
+                        for start in 0..<1_000_000 {
+                            guard emit([start]) else {
+                                stopped.set()
+                                return
+                            }
                         }
-                    }
-                    throw ProducerFailure(at: -1)
-                }, consume: { batch in
-                    seen += batch
-                    if batch == [42] { throw ConsumerFailure() }
-                })
+                        throw ProducerFailure(at: -1)
+                    },
+                    consume: { batch in
+                        seen += batch
+                        if batch == [42] { throw ConsumerFailure() }
+                    })
             }
             #expect(seen == Array(0...42))
             #expect(stopped.isSet)
@@ -66,22 +75,32 @@ struct TwoThreadPipelineTests {
             #"{"type":"LineActivated","line":"+989120000001","occurredAt":"2025-01-01T00:01:00Z","data":{"subscriberId":"S-9","service":"mobile","plan":"noDeposit","connectionFee":0,"vanityPremium":0}}"#,
         ]
         for index in lines.count..<count {
-            lines.append(#"{"type":"UsageRecorded","line":"+989120000001","occurredAt":"2025-01-02T00:00:00Z","data":{"amount":\#(index + 1),"description":"u"}}"#)
+            lines.append(
+                #"{"type":"UsageRecorded","line":"+989120000001","occurredAt":"2025-01-02T00:00:00Z","data":{"amount":\#(index + 1),"description":"u"}}"#
+            )
         }
         return lines
     }
 
     @Test func importNamesTheBadLineWhereverItFallsAmongTheBatches() throws {
         let count = 2 * FactLinePipeline.batchSize + 50
-        let badLines = [3, FactLinePipeline.batchSize, FactLinePipeline.batchSize + 1, 2 * FactLinePipeline.batchSize, count]
+        let badLines = [
+            3, FactLinePipeline.batchSize, FactLinePipeline.batchSize + 1, 2 * FactLinePipeline.batchSize, count,
+        ]
         let spoilers: [(String, String, String)] = [
             // Refused while reading the line (second thread) ...
             ("malformed", #"{"type":"UsageRecorded""#, "malformed JSON"),
-            ("negative", #"{"type":"UsageRecorded","line":"+989120000001","occurredAt":"2025-01-02T00:00:00Z","data":{"amount":-5,"description":"u"}}"#,
-             "field data.amount: must not be negative (-5)"),
+            (
+                "negative",
+                #"{"type":"UsageRecorded","line":"+989120000001","occurredAt":"2025-01-02T00:00:00Z","data":{"amount":-5,"description":"u"}}"#,
+                "field data.amount: must not be negative (-5)"
+            ),
             // ... and while admitting it (this thread).
-            ("unknown line", #"{"type":"UsageRecorded","line":"+989120000002","occurredAt":"2025-01-02T00:00:00Z","data":{"amount":5,"description":"u"}}"#,
-             "does not exist"),
+            (
+                "unknown line",
+                #"{"type":"UsageRecorded","line":"+989120000002","occurredAt":"2025-01-02T00:00:00Z","data":{"amount":5,"description":"u"}}"#,
+                "does not exist"
+            ),
         ]
         for badLine in badLines {
             for (name, text, message) in spoilers {
@@ -90,9 +109,11 @@ struct TwoThreadPipelineTests {
                 lines[badLine - 1] = text
                 // A later bad line must not be the one reported.
                 if badLine < count { lines[count - 1] = "{" }
-                let refused = try sandbox.subledger("import", try sandbox.file("events.jsonl", lines.joined(separator: "\n") + "\n"))
+                let refused = try sandbox.subledger(
+                    "import", try sandbox.file("events.jsonl", lines.joined(separator: "\n") + "\n"))
                 #expect(refused.status != 0, "\(name) at \(badLine)")
-                #expect(refused.stderr.contains("events.jsonl:\(badLine): "), "\(name) at \(badLine): \(refused.stderr)")
+                #expect(
+                    refused.stderr.contains("events.jsonl:\(badLine): "), "\(name) at \(badLine): \(refused.stderr)")
                 #expect(refused.stderr.contains(message), "\(name) at \(badLine): \(refused.stderr)")
                 #expect(try sandbox.storeHead() == nil, "\(name) at \(badLine): nothing is written, not even a store")
             }
@@ -101,7 +122,8 @@ struct TwoThreadPipelineTests {
         var lines = Self.facts(count: count)
         lines.insert("", at: FactLinePipeline.batchSize)
         lines.insert("  \t", at: 7)
-        let imported = try sandbox.subledger("import", "--json", try sandbox.file("events.jsonl", lines.joined(separator: "\n")))
+        let imported = try sandbox.subledger(
+            "import", "--json", try sandbox.file("events.jsonl", lines.joined(separator: "\n")))
         #expect(imported.status == 0, "\(imported)")
         #expect(imported.stdout.contains("\"imported\":\(count)"), "\(imported)")
     }
@@ -133,13 +155,17 @@ struct TwoThreadPipelineTests {
         // Each tampered position, and whether its hash was recomputed (then the chain
         // breaks at the next position).
         let cases: [(String, [(UInt64, Bool)])] = [
-            ("untouched", []), ("first", [(1, false)]), ("end of a chunk", [(4096, false)]), ("start of a chunk", [(4097, false)]),
-            ("last", [(UInt64(count), false)]), ("rehashed at the end of a chunk", [(4096, true)]), ("rehashed in a chunk", [(5000, true)]),
-            ("two in a chunk", [(5000, false), (4500, false)]), ("a bad hash before a broken link", [(4200, true), (4100, false)]),
+            ("untouched", []), ("first", [(1, false)]), ("end of a chunk", [(4096, false)]),
+            ("start of a chunk", [(4097, false)]),
+            ("last", [(UInt64(count), false)]), ("rehashed at the end of a chunk", [(4096, true)]),
+            ("rehashed in a chunk", [(5000, true)]),
+            ("two in a chunk", [(5000, false), (4500, false)]),
+            ("a bad hash before a broken link", [(4200, true), (4100, false)]),
             ("a broken link before a bad hash", [(4200, false), (4100, true)]),
         ]
         let template = try Sandbox()
-        let imported = try template.subledger("import", try template.file("events.jsonl", Self.facts(count: count).joined(separator: "\n")))
+        let imported = try template.subledger(
+            "import", try template.file("events.jsonl", Self.facts(count: count).joined(separator: "\n")))
         try #require(imported.status == 0, "\(imported)")
         var errors: [String] = []
         for (name, tampered) in cases {
@@ -154,7 +180,9 @@ struct TwoThreadPipelineTests {
             }
             let expected = try Self.sequentialExport(of: sandbox.store)
             let exported = try sandbox.run(SubledgerBinary.path, ["export"])
-            #expect(Array(exported.stdout.utf8) == expected.stdout, "\(name): \(exported.stdout.utf8.count) bytes, expected \(expected.stdout.count)")
+            #expect(
+                Array(exported.stdout.utf8) == expected.stdout,
+                "\(name): \(exported.stdout.utf8.count) bytes, expected \(expected.stdout.count)")
             if let error = expected.error {
                 errors.append(error)
                 #expect(exported.status != 0, "\(name)")
@@ -162,12 +190,18 @@ struct TwoThreadPipelineTests {
             } else {
                 #expect(exported.status == 0, "\(name): \(exported.stderr)")
             }
-            let filtered = try sandbox.run(SubledgerBinary.path, ["export", "--from", "2025-01-01T00:00:30Z", "--output", sandbox.folder + "/out.jsonl"])
+            let filtered = try sandbox.run(
+                SubledgerBinary.path,
+                ["export", "--from", "2025-01-01T00:00:30Z", "--output", sandbox.folder + "/out.jsonl"])
             #expect(filtered.status == exported.status, "\(name)")
-            #expect(FileManager.default.fileExists(atPath: sandbox.folder + "/out.jsonl") == (expected.error == nil), "\(name)")
+            #expect(
+                FileManager.default.fileExists(atPath: sandbox.folder + "/out.jsonl") == (expected.error == nil),
+                "\(name)")
         }
         #expect(errors.count == cases.count - 1)
-        print("export of a tampered store: \(cases.count) cases, each the same lines and error as a checking read: \(errors.joined(separator: "; "))")
+        print(
+            "export of a tampered store: \(cases.count) cases, each the same lines and error as a checking read: \(errors.joined(separator: "; "))"
+        )
     }
 }
 

@@ -21,7 +21,8 @@ struct WorkedExampleCommandTests {
         #expect(imported.stdout == "imported 11 events (positions 1..11)\n")
         #expect(imported.stderr.isEmpty, "no progress bar when standard error is not a terminal")
 
-        let atTheCut = try sandbox.subledger("status", WorkedExample.line, "--as-of", "2025-02-03T20:00:00Z", "--json").json()
+        let atTheCut = try sandbox.subledger("status", WorkedExample.line, "--as-of", "2025-02-03T20:00:00Z", "--json")
+            .json()
         #expect(atTheCut["status"] == .string("oneWay"))
         #expect(atTheCut["debt"] == .integer(315_000))
         #expect(atTheCut["threshold"] == .integer(300_000))
@@ -66,10 +67,13 @@ struct WorkedExampleCommandTests {
 
     @Test func aCutBeforeTwentyFourHoursFromDeliveryIsFoundByTheAuditAndRefusedByApply() throws {
         let auditing = try Sandbox()
-        let imported = try auditing.subledger("import", try auditing.file("early-cut.jsonl", WorkedExample.earlyCutText))
+        let imported = try auditing.subledger(
+            "import", try auditing.file("early-cut.jsonl", WorkedExample.earlyCutText))
         #expect(imported.status == 0, "import records the unlawful cut as it is: \(imported)")
         let findings = try #require(try auditing.subledger("audit", "--json").json().elements)
-        #expect(findings.contains { $0["rule"] == .string("CUT-1") && $0["severity"] == .string("violation") }, "\(findings)")
+        #expect(
+            findings.contains { $0["rule"] == .string("CUT-1") && $0["severity"] == .string("violation") },
+            "\(findings)")
         let human = try auditing.subledger("audit")
         #expect(human.stdout.contains("CUT-1") && human.stdout.contains("1 violation"), "\(human)")
 

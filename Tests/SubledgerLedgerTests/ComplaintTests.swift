@@ -16,8 +16,10 @@ struct ComplaintTests {
     static let filedAt = "2024-01-30T14:30:00Z"
     static let deadline = Timestamp.at("2024-02-14T20:29:59Z")
 
-    static func filed(_ id: String = "C-1", about: ComplaintFiled.About = .invoice, position: UInt64? = nil,
-                      at time: String = filedAt) -> LedgerFact {
+    static func filed(
+        _ id: String = "C-1", about: ComplaintFiled.About = .invoice, position: UInt64? = nil,
+        at time: String = filedAt
+    ) -> LedgerFact {
         .on(time, .complaintFiled(ComplaintFiled(complaintID: id, about: about, channel: .call, position: position)))
     }
 
@@ -32,11 +34,17 @@ struct ComplaintTests {
     // MARK: The events
 
     @Test func CMP1_complaintEventsReadWriteAndRefuseWhatCannotBeAFact() throws {
-        let filed = LedgerEvent.complaintFiled(ComplaintFiled(complaintID: "C-1", about: .cut, channel: .app, position: 7))
+        let filed = LedgerEvent.complaintFiled(
+            ComplaintFiled(complaintID: "C-1", about: .cut, channel: .app, position: 7))
         #expect(filed.type.rawValue == "ComplaintFiled" && !filed.type.isOperatorAction)
-        #expect(filed.data == ["complaintId": .string("C-1"), "about": .string("cut"), "channel": .string("app"), "position": .integer(7)])
+        #expect(
+            filed.data == [
+                "complaintId": .string("C-1"), "about": .string("cut"), "channel": .string("app"),
+                "position": .integer(7),
+            ])
         #expect(try LedgerEvent(type: .complaintFiled, data: filed.data) == filed)
-        let withoutPosition = LedgerEvent.complaintFiled(ComplaintFiled(complaintID: "C-2", about: .other, channel: .sms))
+        let withoutPosition = LedgerEvent.complaintFiled(
+            ComplaintFiled(complaintID: "C-2", about: .other, channel: .sms))
         #expect(withoutPosition.data["position"] == nil)
         #expect(try LedgerEvent(type: .complaintFiled, data: withoutPosition.data) == withoutPosition)
         let answer = LedgerEvent.complaintAnswered(ComplaintAnswered(complaintID: "C-1", outcome: .partial))
@@ -45,18 +53,28 @@ struct ComplaintTests {
 
         var data = filed.data
         data["about"] = .string("weather")
-        #expect(#expect(throws: FactError.self) { try LedgerEvent(type: .complaintFiled, data: data) }?.field == "data.about")
+        #expect(
+            #expect(throws: FactError.self) { try LedgerEvent(type: .complaintFiled, data: data) }?.field
+                == "data.about")
         data = filed.data
         data["position"] = .integer(0)
-        #expect(#expect(throws: FactError.self) { try LedgerEvent(type: .complaintFiled, data: data) }?.field == "data.position")
+        #expect(
+            #expect(throws: FactError.self) { try LedgerEvent(type: .complaintFiled, data: data) }?.field
+                == "data.position")
         data["position"] = .string("7")
-        #expect(#expect(throws: FactError.self) { try LedgerEvent(type: .complaintFiled, data: data) }?.field == "data.position")
+        #expect(
+            #expect(throws: FactError.self) { try LedgerEvent(type: .complaintFiled, data: data) }?.field
+                == "data.position")
         var answerData = answer.data
         answerData["outcome"] = .string("ignored")
-        #expect(#expect(throws: FactError.self) { try LedgerEvent(type: .complaintAnswered, data: answerData) }?.field == "data.outcome")
+        #expect(
+            #expect(throws: FactError.self) { try LedgerEvent(type: .complaintAnswered, data: answerData) }?.field
+                == "data.outcome")
         answerData = answer.data
         answerData["complaintId"] = .string("")
-        #expect(#expect(throws: FactError.self) { try LedgerEvent(type: .complaintAnswered, data: answerData) }?.field == "data.complaintId")
+        #expect(
+            #expect(throws: FactError.self) { try LedgerEvent(type: .complaintAnswered, data: answerData) }?.field
+                == "data.complaintId")
     }
 
     // MARK: The fold
@@ -95,18 +113,24 @@ struct ComplaintTests {
         // One second later: at the filing itself, the answer is a fact.
         #expect(throws: Never.self) { try LineState.checkedEvolve(line, Self.answered(at: Self.filedAt), position: 5) }
         let base = Given(Given.mobileLine()).line
-        let itself = #expect(throws: FactError.self) { try LineState.checkedEvolve(base, Self.filed(position: 4), position: 4) }
+        let itself = #expect(throws: FactError.self) {
+            try LineState.checkedEvolve(base, Self.filed(position: 4), position: 4)
+        }
         #expect(itself?.field == "data.position")
         #expect(throws: Never.self) { try LineState.checkedEvolve(base, Self.filed(position: 3), position: 4) }
     }
 
     @Test func CMP1_aComplaintOrAnAnswerRecordedAfterALaterFactTakesItsPlaceInTheOrderOfOccurrence() throws {
-        let usage = LedgerFact.on("2024-02-05T08:00:00Z", .usageRecorded(UsageRecorded(amount: 10_000, description: "calls")))
+        let usage = LedgerFact.on(
+            "2024-02-05T08:00:00Z", .usageRecorded(UsageRecorded(amount: 10_000, description: "calls")))
         let late = Given(Given.mobileLine() + [usage, Self.filed(), Self.answered(at: "2024-02-01T08:00:00Z")]).line
         #expect(late.complaint("C-1")?.isAnswered == true && late.foldedOutOfOrder)
         // A late cut is still refused: only facts that change no other may come late.
-        let cut = LedgerFact.on("2024-02-01T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .kyc, debtLine: nil)))
-        #expect(throws: FactError.self) { try LineState.checkedEvolve(Given(Given.mobileLine() + [usage]).line, cut, position: 5) }
+        let cut = LedgerFact.on(
+            "2024-02-01T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .kyc, debtLine: nil)))
+        #expect(throws: FactError.self) {
+            try LineState.checkedEvolve(Given(Given.mobileLine() + [usage]).line, cut, position: 5)
+        }
     }
 
     // MARK: Recording: the position names an earlier event of the same line
@@ -116,8 +140,13 @@ struct ComplaintTests {
     static func ledger(clock: ManualClock = ManualClock(.at("2030-01-01T00:00:00Z"))) throws -> Ledger {
         let ledger = Ledger.inMemory(clock: clock)
         var facts = Given.mobileLine()
-        facts.append(.line(other, .at("2024-01-02T08:00:00Z"), .lineActivated(LineActivated(subscriberID: "S-1", service: .fixed, plan: .noDeposit,
-                                                                                            connectionFee: 0, vanityPremium: 0))))
+        facts.append(
+            .line(
+                other, .at("2024-01-02T08:00:00Z"),
+                .lineActivated(
+                    LineActivated(
+                        subscriberID: "S-1", service: .fixed, plan: .noDeposit,
+                        connectionFee: 0, vanityPremium: 0))))
         facts.append(.on("2024-01-20T08:00:00Z", .usageRecorded(UsageRecorded(amount: 50_000, description: "calls"))))
         try ledger.record(facts)  // positions: 1, 2 subscriber; 3 the line; 4 the other line; 5 the usage
         return ledger
@@ -140,7 +169,9 @@ struct ComplaintTests {
         position: UInt64, why: String
     ) throws {
         let ledger = try Self.ledger()
-        let error = #expect(throws: LedgerError.self) { try ledger.record([Self.filed(position: 5), Self.filed("C-2", position: position)]) }
+        let error = #expect(throws: LedgerError.self) {
+            try ledger.record([Self.filed(position: 5), Self.filed("C-2", position: position)])
+        }
         guard case .badFact(let fact) = error?.kind else { Issue.record("\(String(describing: error))"); return }
         #expect(fact.field == "data.position" && fact.reason.contains(why), "\(fact)")
         #expect(error?.index == 1)
@@ -155,7 +186,8 @@ struct ComplaintTests {
         let filedAt = Timestamp.at(Self.filedAt)
         #expect(try ledger.due(at: filedAt.adding(seconds: -1)).filter { $0.action == .answer }.isEmpty)
         let due = try ledger.due(at: filedAt).filter { $0.action == .answer }
-        #expect(due == [DueAction(line: Given.number, action: .answer, rule: "CMP-1", since: filedAt, complaint: "C-1")])
+        #expect(
+            due == [DueAction(line: Given.number, action: .answer, rule: "CMP-1", since: filedAt, complaint: "C-1")])
         #expect(due.first?.json["complaint"] == .string("C-1") && due.first?.json["action"] == .string("answer"))
         #expect(try ledger.status(of: Given.number).openComplaints == 1)
         #expect(try ledger.status(of: Given.number).json["openComplaints"] == .integer(1))
@@ -171,15 +203,20 @@ struct ComplaintTests {
         #expect(end.adding(seconds: 59) == Self.deadline)
         // 1402-11-10 00:10 and 23:50 Tehran: the same last day.
         for filed in ["2024-01-29T20:40:00Z", Self.filedAt, "2024-01-30T20:20:00Z"] {
-            #expect(edition.complaintAnswerDeadline(filedAt: .at(filed), calendar: .standard) == Self.deadline, "\(filed)")
+            #expect(
+                edition.complaintAnswerDeadline(filedAt: .at(filed), calendar: .standard) == Self.deadline, "\(filed)")
         }
         // A day of the edition more, a day later.
         let longer = try PolicyEdition(id: "longer", effectiveDate: edition.effectiveDate, complaintAnswerDays: 16)
-        #expect(longer.complaintAnswerDeadline(filedAt: .at(Self.filedAt), calendar: .standard) == Self.deadline.adding(days: 1))
+        #expect(
+            longer.complaintAnswerDeadline(filedAt: .at(Self.filedAt), calendar: .standard)
+                == Self.deadline.adding(days: 1))
     }
 
     @Test(arguments: [(0, false), (1, true)])
-    func CMP1_givenAComplaintAnsweredAtItsDeadlineThenNoFindingAndOneSecondLaterThenAWarning(late: Int64, warned: Bool) throws {
+    func CMP1_givenAComplaintAnsweredAtItsDeadlineThenNoFindingAndOneSecondLaterThenAWarning(late: Int64, warned: Bool)
+        throws
+    {
         let ledger = try Self.ledger()
         let answerAt = Self.deadline.adding(seconds: late)
         try ledger.record([Self.filed(), Self.answered(at: answerAt.rfc3339)])
@@ -193,7 +230,9 @@ struct ComplaintTests {
     }
 
     @Test(arguments: [(0, false), (1, true)])
-    func CMP1_givenAComplaintUnansweredAtTheAuditsTimeThenAWarningOnlyOnceItsDeadlineHasPassed(late: Int64, warned: Bool) throws {
+    func CMP1_givenAComplaintUnansweredAtTheAuditsTimeThenAWarningOnlyOnceItsDeadlineHasPassed(
+        late: Int64, warned: Bool
+    ) throws {
         let clock = ManualClock(.at("2030-01-01T00:00:00Z"))
         let ledger = try Self.ledger(clock: clock)
         try ledger.record([Self.filed()])
@@ -210,15 +249,20 @@ struct ComplaintTests {
     @Test func CMP1_givenAnOpenComplaintWhenTheOperatorAnswersThroughApplyThenItIsRecordedWithRuleCMP1() throws {
         let ledger = try Self.ledger()
         try ledger.record([Self.filed()])
-        let recorded = try ledger.apply(.answerComplaint(complaintID: "C-1", outcome: .partial), to: Given.number, at: .at("2024-02-01T08:00:00Z"))
+        let recorded = try ledger.apply(
+            .answerComplaint(complaintID: "C-1", outcome: .partial), to: Given.number, at: .at("2024-02-01T08:00:00Z"))
         #expect(recorded.count == 1 && recorded.first?.fact.metadata["rule"] == "CMP-1")
         #expect(recorded.first?.fact.metadata["policyEdition"] == "2021")
         // A second answer, or one to no complaint, is refused by CMP-1, nothing recorded.
         for id in ["C-1", "C-9"] {
             let error = #expect(throws: LedgerError.self) {
-                try ledger.apply(.answerComplaint(complaintID: id, outcome: .upheld), to: Given.number, at: .at("2024-02-02T08:00:00Z"))
+                try ledger.apply(
+                    .answerComplaint(complaintID: id, outcome: .upheld), to: Given.number,
+                    at: .at("2024-02-02T08:00:00Z"))
             }
-            guard case .ruleViolation(let violation) = error?.kind else { Issue.record("\(String(describing: error))"); continue }
+            guard case .ruleViolation(let violation) = error?.kind else {
+                Issue.record("\(String(describing: error))"); continue
+            }
             #expect(violation.rule == "CMP-1")
         }
         #expect(try ledger.store.head().position == 7)
@@ -246,26 +290,41 @@ struct ComplaintTests {
         let text = ReplayText().render(replay)
         #expect(text.contains("complained of: complaint C-1 (charge)"), "\(text)")
         #expect(text.contains("complaint C-1: answered upheld") && text.contains("after 3 day(s)"), "\(text)")
-        guard case .object(let document) = replay.json(), case .array(let entries) = document["entries"] else { Issue.record("no entries"); return }
+        guard case .object(let document) = replay.json(), case .array(let entries) = document["entries"] else {
+            Issue.record("no entries"); return
+        }
         let usageJSON = entries.compactMap(\.objectValue).first { $0["position"] == .integer(5) }
-        guard case .array(let notes) = usageJSON?["complaints"], let note = notes.first?.objectValue else { Issue.record("no complaint beside #5"); return }
+        guard case .array(let notes) = usageJSON?["complaints"], let note = notes.first?.objectValue else {
+            Issue.record("no complaint beside #5"); return
+        }
         #expect(note["role"] == .string("complainedOf") && note["complaintId"] == .string("C-1"))
-        #expect(note["waitSeconds"] == .integer(3 * 86_400) && note["late"] == .bool(false) && note["outcome"] == .string("upheld"))
+        #expect(
+            note["waitSeconds"] == .integer(3 * 86_400) && note["late"] == .bool(false)
+                && note["outcome"] == .string("upheld"))
         #expect(entries.compactMap(\.objectValue).first { $0["position"] == .integer(4) }?["complaints"] == nil)
         #expect(ReplayHTML().render(replay).contains("complained of: complaint C-1"))
     }
 
     @Test func CMP1_PLAN5_complaintsAndTheNoticeChannelAreStoredAndReadBackFromTheProjectionAsFolded() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-complaints-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "subledger-complaints-\(UUID().uuidString)"
+        ).path
         defer {
             try? FileManager.default.removeItem(atPath: folder)
             try? FileManager.default.removeItem(atPath: StoreKeyFile.defaultPath(forStoreAt: folder))
         }
         let clock = ManualClock(.at("2030-01-01T00:00:00Z"))
         var facts = Given.mobileLine()
-        facts[2] = .on("2024-01-01T08:00:00Z", .lineActivated(LineActivated(subscriberID: "S-1", service: .mobile, plan: .noDeposit,
-                                                                             connectionFee: 0, vanityPremium: 0, noticeChannel: .letter)))
-        let complaints = [Self.filed(position: 3), Self.answered(.partial, at: "2024-02-01T08:00:00Z"), Self.filed("C-2", about: .notice, at: "2024-02-05T08:00:00Z")]
+        facts[2] = .on(
+            "2024-01-01T08:00:00Z",
+            .lineActivated(
+                LineActivated(
+                    subscriberID: "S-1", service: .mobile, plan: .noDeposit,
+                    connectionFee: 0, vanityPremium: 0, noticeChannel: .letter)))
+        let complaints = [
+            Self.filed(position: 3), Self.answered(.partial, at: "2024-02-01T08:00:00Z"),
+            Self.filed("C-2", about: .notice, at: "2024-02-05T08:00:00Z"),
+        ]
         do {
             let ledger = try Ledger.open(at: folder, clock: clock)
             try ledger.record(facts)
@@ -275,7 +334,9 @@ struct ComplaintTests {
         let reopened = try Ledger.open(at: folder, clock: clock)
         let stored = try reopened.state(of: Given.number)
         #expect(stored == Given(facts).line)
-        #expect(stored.noticeChannel == .letter && stored.complaints.count == 2 && stored.openComplaints.map(\.complaint.complaintID) == ["C-2"])
+        #expect(
+            stored.noticeChannel == .letter && stored.complaints.count == 2
+                && stored.openComplaints.map(\.complaint.complaintID) == ["C-2"])
         #expect(try reopened.rebuildProjections().identicalToPrevious)
     }
 }

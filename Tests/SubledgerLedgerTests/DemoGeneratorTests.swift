@@ -30,12 +30,17 @@ struct DemoGeneratorTests {
             try store.events(from: 1, limit: Int(first.position)).map { event in
                 var data = event.data
                 for field in SubscriberRegistered.personalFields { data[field] = nil }
-                return ProposedEvent(eventID: event.eventID, type: event.type, stream: event.stream, occurredAt: event.occurredAt, data: data)
+                return ProposedEvent(
+                    eventID: event.eventID, type: event.type, stream: event.stream, occurredAt: event.occurredAt,
+                    data: data)
             }
         }
         let firstEvents = try withoutCommitments(Self.recorded.get().store)
-        #expect(try firstEvents.map { [$0.type, $0.stream.description, $0.occurredAt.rfc3339, "\($0.data)"] }
-                == withoutCommitments(Self.ledger(again).store).map { [$0.type, $0.stream.description, $0.occurredAt.rfc3339, "\($0.data)"] })
+        #expect(
+            try firstEvents.map { [$0.type, $0.stream.description, $0.occurredAt.rfc3339, "\($0.data)"] }
+                == withoutCommitments(Self.ledger(again).store).map {
+                    [$0.type, $0.stream.description, $0.occurredAt.rfc3339, "\($0.data)"]
+                })
         #expect(first.hash != second.hash)
         let other = DemoGenerator.generate(seed: 8, subscribers: Self.subscribers)
         #expect(try Self.ledger(other).store.head().hash != first.hash)
@@ -63,22 +68,35 @@ struct DemoGeneratorTests {
         #expect(violations.contains { $0.rule == "CUT-1" || $0.rule == "GEN-5" })
         #expect(findings.contains { $0.rule == "SUS-2" && $0.severity == .warning })
         let highlights = Self.generation.highlights
-        #expect(violations.contains { $0.rule == "CUT-1" && $0.line == highlights.disputedLine && $0.message.contains("failed") })
+        #expect(
+            violations.contains {
+                $0.rule == "CUT-1" && $0.line == highlights.disputedLine && $0.message.contains("failed")
+            })
         #expect(violations.contains { $0.rule == "GEN-1" && $0.line == highlights.otherLinesDebtCut })
-        let massCut = findings.filter { $0.rule == "SUS-2" && highlights.massCutLines.contains($0.line) && $0.message.contains("Thursday, before the weekend") }
+        let massCut = findings.filter {
+            $0.rule == "SUS-2" && highlights.massCutLines.contains($0.line)
+                && $0.message.contains("Thursday, before the weekend")
+        }
         #expect(Set(massCut.map(\.line)).count == highlights.massCutLines.count)
         // SUS-2 (b): a Wednesday cut and a cut on the eve of a lunar holiday, each after a cut
         // notice the day before (no SUS-2 (a) warning), and nothing else on those lines.
         let lunarNames = PublicHolidays.lunarHijri.map(\.name)
         let calendar = TehranCalendar.standard
         #expect(calendar.solarHijriDate(of: highlights.wednesdayCutAt).weekday == .wednesday)
-        #expect(calendar.solarHijriDate(of: highlights.lunarEveCutAt).solarHijriDay == SolarHijriDay(year: 1403, month: 1, day: 21))
-        for (line, says) in [(highlights.wednesdayCutLine, ["Wednesday, before the weekend"]),
-                             (highlights.lunarEveCutLine, lunarNames.map { "eve of \($0)" })] {
+        #expect(
+            calendar.solarHijriDate(of: highlights.lunarEveCutAt).solarHijriDay
+                == SolarHijriDay(year: 1403, month: 1, day: 21))
+        for (line, says) in [
+            (highlights.wednesdayCutLine, ["Wednesday, before the weekend"]),
+            (highlights.lunarEveCutLine, lunarNames.map { "eve of \($0)" }),
+        ] {
             let onLine = findings.filter { $0.line == line }
-            #expect(onLine.count == 1 && onLine.allSatisfy { finding in
-                finding.rule == "SUS-2" && finding.severity == .warning && says.contains { finding.message.contains($0) }
-            }, "\(line): \(onLine)")
+            #expect(
+                onLine.count == 1
+                    && onLine.allSatisfy { finding in
+                        finding.rule == "SUS-2" && finding.severity == .warning
+                            && says.contains { finding.message.contains($0) }
+                    }, "\(line): \(onLine)")
         }
         // SUS-2 (c): the twelve lines suspended for kyc within the hour, and no other line (the
         // Thursday mass cut is for an overdue debt: not a mass suspension).
@@ -91,7 +109,11 @@ struct DemoGeneratorTests {
             #expect(onLine.contains { $0.message.contains("without prior notice about it") })
             #expect(onLine.contains { $0.message.contains("Thursday, before the weekend") })
         }
-        #expect(findings.contains { $0.line == highlights.bankDelayLine && $0.severity == .warning && $0.message.contains("facts recorded later") })
+        #expect(
+            findings.contains {
+                $0.line == highlights.bankDelayLine && $0.severity == .warning
+                    && $0.message.contains("facts recorded later")
+            })
     }
 
     @Test func thereIsNoViolationWhereTheRulesWereFollowed() throws {
@@ -104,8 +126,9 @@ struct DemoGeneratorTests {
         let replay = try ledger.replay(of: lawful)
         #expect(replay.entries.contains { $0.type == .lineSuspended })
         for entry in replay.entries where entry.isOperatorAction {
-            #expect(entry.fact.fact.metadata["rule"] != nil && entry.fact.fact.metadata["policyEdition"] != nil,
-                    "action #\(entry.position) was not decided by the rules")
+            #expect(
+                entry.fact.fact.metadata["rule"] != nil && entry.fact.fact.metadata["policyEdition"] != nil,
+                "action #\(entry.position) was not decided by the rules")
             #expect(entry.judgements.filter(\.isForbidden).isEmpty)
         }
     }
@@ -119,22 +142,30 @@ struct DemoGeneratorTests {
         let end = Self.generation.timeline.end
         let complaints = try ledger.history(of: highlights.complaintLine)
         #expect(complaints.facts.filter { $0.event.type == .complaintFiled }.count == 3)
-        #expect(complaints.facts.filter { $0.event.type == .complaintAnswered }.allSatisfy { $0.fact.metadata["rule"] == "CMP-1" })
+        #expect(
+            complaints.facts.filter { $0.event.type == .complaintAnswered }.allSatisfy {
+                $0.fact.metadata["rule"] == "CMP-1"
+            })
         // At the demo's end: the late answer; as of now (years later), the third too, still unanswered.
         let atEnd = try DemoReport(ledger: ledger, at: end).findings.filter { $0.line == highlights.complaintLine }
-        #expect(atEnd.map(\.rule) == ["CMP-1"] && atEnd.first?.message.hasPrefix("ComplaintAnswered") == true, "\(atEnd.map(\.message))")
+        #expect(
+            atEnd.map(\.rule) == ["CMP-1"] && atEnd.first?.message.hasPrefix("ComplaintAnswered") == true,
+            "\(atEnd.map(\.message))")
         let findings = try ledger.audit(line: highlights.complaintLine)
         #expect(findings.map(\.rule) == ["CMP-1", "CMP-1"], "\(findings.map(\.message))")
         #expect(findings.allSatisfy { $0.severity == .warning })
-        #expect(try ledger.due(at: end).filter { $0.line == highlights.complaintLine && $0.action == .answer }.count == 1)
+        #expect(
+            try ledger.due(at: end).filter { $0.line == highlights.complaintLine && $0.action == .answer }.count == 1)
         let replay = try ledger.replay(of: highlights.complaintLine)
         let complainedOf = replay.entries.filter { $0.complaintRoles.contains { $0.role == .complainedOf } }
         #expect(complainedOf.count == 1 && complainedOf.first?.type == .invoiceIssued)
         #expect(try ledger.state(of: highlights.complaintLine).noticeChannel == .app)
 
         let kyc = try ledger.history(of: highlights.kycLine)
-        let suspension = try #require(kyc.facts.first { if case .lineSuspended(let cut) = $0.event { cut.reason == .kyc } else { false } })
-        let restoration = try #require(kyc.facts.first { $0.event.type == .lineRestored && $0.position > suspension.position })
+        let suspension = try #require(
+            kyc.facts.first { if case .lineSuspended(let cut) = $0.event { cut.reason == .kyc } else { false } })
+        let restoration = try #require(
+            kyc.facts.first { $0.event.type == .lineRestored && $0.position > suspension.position })
         let verified = try #require(kyc.subscriberFacts.last { $0.event.type == .identityVerified })
         #expect(suspension.occurredAt < verified.occurredAt && verified.occurredAt < restoration.occurredAt)
         #expect(restoration.occurredAt < verified.occurredAt.adding(hours: 24))

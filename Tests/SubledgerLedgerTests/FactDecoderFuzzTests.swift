@@ -19,12 +19,17 @@ private typealias FuzzRandom = SubledgerStoreTesting.SeededRandom
 struct FactDecoderFuzzTests {
     static let timeBudgetSeconds = Double(ProcessInfo.processInfo.environment["SUBLEDGER_FUZZ_SECONDS"] ?? "") ?? 10
 
-    static let dictionary: [[UInt8]] = [
-        "{", "}", "[", "]", "\"", ",", ":", "\\", "\\u", "\\ud800", "\\udc00", "\\u0000", "\\n", "-", "0", "9",
-        "1e5", "0.5", "18446744073709551616", "-9223372036854775808", "9223372036854775807", "true", "false", "null",
-        "\"amount\":", "\"data\":{}", "\"type\":\"UsageRecorded\"", "\"line\":\"+989121110000\"", "\"recordedAt\":\"2024-01-01T00:00:00Z\"",
-        "T25:61:61Z", "2024-02-30", String(repeating: "[", count: 70), " ", "\t", "\r",
-    ].map { Array($0.utf8) } + [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]]
+    static let dictionary: [[UInt8]] =
+        [
+            "{", "}", "[", "]", "\"", ",", ":", "\\", "\\u", "\\ud800", "\\udc00", "\\u0000", "\\n", "-", "0", "9",
+            "1e5", "0.5", "18446744073709551616", "-9223372036854775808", "9223372036854775807", "true", "false",
+            "null",
+            "\"amount\":", "\"data\":{}", "\"type\":\"UsageRecorded\"", "\"line\":\"+989121110000\"",
+            "\"recordedAt\":\"2024-01-01T00:00:00Z\"",
+            "T25:61:61Z", "2024-02-30", String(repeating: "[", count: 70), " ", "\t", "\r",
+        ].map { Array($0.utf8) } + [
+            [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
+        ]
 
     @Test(.timeLimit(.minutes(1)))
     func mutatedLinesAreAdmittedOrRefusedNeverCrash() throws {
@@ -36,8 +41,11 @@ struct FactDecoderFuzzTests {
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2030-01-01T00:00:00Z")))
         // Validators that have admitted the corpus's first six lines (an active line) or all
         // of it (a line sold at auction), recording or applying.
-        var validators = [try FactStreamValidator(ledger: ledger, mode: .record), try FactStreamValidator(ledger: ledger, mode: .apply),
-                          try FactStreamValidator(ledger: ledger, mode: .record)]
+        var validators = [
+            try FactStreamValidator(ledger: ledger, mode: .record),
+            try FactStreamValidator(ledger: ledger, mode: .apply),
+            try FactStreamValidator(ledger: ledger, mode: .record),
+        ]
         for (index, line) in corpus.enumerated() {
             // The corpus itself is valid: every line reads as a fact and the history is admitted.
             let fact = try #require(try Self.fact(line), "corpus line \(index + 1)")
@@ -54,8 +62,11 @@ struct FactDecoderFuzzTests {
         while counts.done < iterations, Date().timeIntervalSince(started) < Self.timeBudgetSeconds {
             counts.done += 1
             // Half the inputs are mutated as bytes, half as JSON values (to reach the fields).
-            let input = random.below(2) == 0
-                ? mutator.mutate(corpus[random.below(corpus.count)], splicingWith: corpus[random.below(corpus.count)], using: &random)
+            let input =
+                random.below(2) == 0
+                ? mutator.mutate(
+                    corpus[random.below(corpus.count)], splicingWith: corpus[random.below(corpus.count)], using: &random
+                )
                 : CanonicalJSON.encode(JSONValueMutator.mutate(parsed[random.below(parsed.count)], using: &random))
             let fact: LedgerFact
             do {
@@ -79,9 +90,10 @@ struct FactDecoderFuzzTests {
         }
         let seconds = Date().timeIntervalSince(started)
         #expect(counts.malformed + counts.notAFact + counts.refused + counts.admitted == counts.done)
-        print("JSON Lines decoder fuzz: \(counts.done) iterations in \(String(format: "%.1f", seconds)) s (seed \(seed)): "
-              + "\(counts.malformed) malformed JSON, \(counts.notAFact) not a fact, \(counts.refused) refused by the history, "
-              + "\(counts.admitted) admitted; 0 crashes, 0 hangs")
+        print(
+            "JSON Lines decoder fuzz: \(counts.done) iterations in \(String(format: "%.1f", seconds)) s (seed \(seed)): "
+                + "\(counts.malformed) malformed JSON, \(counts.notAFact) not a fact, \(counts.refused) refused by the history, "
+                + "\(counts.admitted) admitted; 0 crashes, 0 hangs")
     }
 
     /// The fact on a line; `nil` for JSON that is not an object.

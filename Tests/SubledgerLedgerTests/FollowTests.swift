@@ -20,8 +20,9 @@ struct FollowTests {
     static func appendPayments(_ count: Int, to ledger: Ledger, first: Int = 0) throws {
         var batch: [ProposedEvent] = []
         for index in first..<(first + count) {
-            let fact = LedgerFact.line(line, .at("2025-01-01T00:00:00Z").adding(milliseconds: Int64(index) * 1000),
-                                       .paymentReceived(PaymentReceived(paymentID: "P-\(index)", amount: 1000, method: "card")))
+            let fact = LedgerFact.line(
+                line, .at("2025-01-01T00:00:00Z").adding(milliseconds: Int64(index) * 1000),
+                .paymentReceived(PaymentReceived(paymentID: "P-\(index)", amount: 1000, method: "card")))
             batch.append(fact.proposedEvent())
             if batch.count == 500 {
                 try ledger.store.append(batch)
@@ -81,7 +82,9 @@ struct FollowTests {
     }
 
     @Test func aFollowerOfAStoreOnDiskReadsWhatAnotherWriterAppends() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-follow-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "subledger-follow-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let ledger = Ledger(store: try EventStore.open(at: folder))
         try Self.appendPayments(3, to: ledger)

@@ -33,7 +33,8 @@ struct Issue9DomainTests {
         #expect(refused?.index == 3)
         #expect(refused?.error.field == "data.amount")
         #expect(refused?.error.reason.contains("10^15") == true)
-        let json = #"{"type":"UsageRecorded","line":"+989121234567","occurredAt":"2024-06-01T00:00:00Z","data":{"amount":9223372036854775807,"description":"x"}}"#
+        let json =
+            #"{"type":"UsageRecorded","line":"+989121234567","occurredAt":"2024-06-01T00:00:00Z","data":{"amount":9223372036854775807,"description":"x"}}"#
         guard case .object(let object) = try JSONParser.parse(json) else { Issue.record("not an object"); return }
         #expect(throws: FactError.self) { try LedgerFact(input: object) }
         #expect(try ledger.store.head().position == 0)
@@ -63,9 +64,15 @@ struct Issue9DomainTests {
         #expect(refused?.error.reason.contains("2025-06-01T00:00:00.000Z") == true)
         try ledger.record([Self.usage(5, at: "2025-06-01T00:05:00Z")])
         var validator = try FactStreamValidator(ledger: ledger, mode: .apply)
-        let cut = LedgerFact.on("2999-01-01T00:00:00Z", .noticeSent(NoticeSent(noticeID: "N", kind: .other, channel: .sms, deadline: nil, fee: 0)))
+        let cut = LedgerFact.on(
+            "2999-01-01T00:00:00Z",
+            .noticeSent(NoticeSent(noticeID: "N", kind: .other, channel: .sms, deadline: nil, fee: 0)))
         #expect(Self.badFact { _ = try validator.admit(cut, index: 0) }?.error.field == "occurredAt")
-        #expect(Self.badFact { try ledger.apply(.sendWrittenWarning(channel: .letter), to: Given.number, at: .at("2025-06-02T00:00:00Z")) }?
+        #expect(
+            Self.badFact {
+                try ledger.apply(
+                    .sendWrittenWarning(channel: .letter), to: Given.number, at: .at("2025-06-02T00:00:00Z"))
+            }?
             .error.field == "occurredAt")
     }
 
@@ -81,18 +88,26 @@ struct Issue9DomainTests {
 
     /// The issue's case: a warning sent at a debt of 1,000 (0.3 % of the threshold), the
     /// debt crossing the threshold 2.5 months later, a cut 5 minutes after.
-    static let earlyWarning: [LedgerFact] = Given.mobileLine() + [
-        usage(1_000, at: "2025-01-01T08:00:00Z"),
-        .on("2025-01-01T09:00:00Z", .noticeSent(NoticeSent(noticeID: "W-1", kind: .thresholdWarning, channel: .sms,
-                                                          deadline: .at("2025-01-02T09:00:00Z"), fee: 0))),
-        usage(300_000, at: "2025-03-16T08:00:00Z"),
-    ]
+    static let earlyWarning: [LedgerFact] =
+        Given.mobileLine() + [
+            usage(1_000, at: "2025-01-01T08:00:00Z"),
+            .on(
+                "2025-01-01T09:00:00Z",
+                .noticeSent(
+                    NoticeSent(
+                        noticeID: "W-1", kind: .thresholdWarning, channel: .sms,
+                        deadline: .at("2025-01-02T09:00:00Z"), fee: 0))),
+            usage(300_000, at: "2025-03-16T08:00:00Z"),
+        ]
 
-    @Test func NTC2_givenAWarningSentBeforeItWasDue_whenTheLineIsCut_thenApplyRefusesWithCUT1AndTheAuditFlagsNTC2() throws {
+    @Test func NTC2_givenAWarningSentBeforeItWasDue_whenTheLineIsCut_thenApplyRefusesWithCUT1AndTheAuditFlagsNTC2()
+        throws
+    {
         let (ledger, _) = Self.ledger()
         try ledger.record(Self.earlyWarning)
         do {
-            try ledger.apply(.cut(direction: .oneWay, reason: .threshold), to: Given.number, at: .at("2025-03-16T08:05:00Z"))
+            try ledger.apply(
+                .cut(direction: .oneWay, reason: .threshold), to: Given.number, at: .at("2025-03-16T08:05:00Z"))
             Issue.record("the cut was applied")
         } catch {
             guard case .ruleViolation(let violation) = error.kind else { Issue.record("\(error)"); return }
@@ -100,8 +115,12 @@ struct Issue9DomainTests {
             #expect(violation.reason.contains("NTC-2"))
         }
         try ledger.record([
-            .on("2025-03-16T08:04:00Z", .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0))),
-            .on("2025-03-16T08:05:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number))),
+            .on(
+                "2025-03-16T08:04:00Z",
+                .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0))),
+            .on(
+                "2025-03-16T08:05:00Z",
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number))),
         ])
         let findings = try ledger.audit(line: Given.number).filter { $0.severity == .violation }
         #expect(findings.contains { $0.rule == "NTC-2" && $0.message.contains("1000") })
@@ -114,7 +133,8 @@ struct Issue9DomainTests {
             let given = Given(Given.mobileLine() + [usage, CutRuleTests.notice(deadline: deadline)])
             let result = given.when(CutRuleTests.thresholdCut, at: "2025-02-05T00:00:00Z")
             #expect(result.refusedRule == "CUT-1", "deadline \(deadline ?? "none")")
-            let judged = Given(Given.mobileLine() + [usage]).judge(CutRuleTests.notice(deadline: deadline).event, at: "2025-02-02T18:10:00Z")
+            let judged = Given(Given.mobileLine() + [usage]).judge(
+                CutRuleTests.notice(deadline: deadline).event, at: "2025-02-02T18:10:00Z")
             #expect(judged.contains { $0.rule == "NTC-2" && $0.isForbidden })
         }
         let lawful = Given(Given.mobileLine() + [usage, CutRuleTests.notice()])
@@ -126,7 +146,8 @@ struct Issue9DomainTests {
     @Test(arguments: ["not a number", "09121234567"])
     func recordRefusesALineNumberThatIsNotE164(_ number: String) throws {
         let (ledger, _) = Self.ledger()
-        let fact = LedgerFact.line(number, .at("2024-06-01T00:00:00Z"), .usageRecorded(UsageRecorded(amount: 5, description: "x")))
+        let fact = LedgerFact.line(
+            number, .at("2024-06-01T00:00:00Z"), .usageRecorded(UsageRecorded(amount: 5, description: "x")))
         #expect(Self.badFact { try ledger.record([fact]) }?.error.field == "line")
         #expect(try ledger.store.head().position == 0)
     }
@@ -138,7 +159,9 @@ struct Issue9DomainTests {
         for recorded in try ledger.store.events(from: 1, limit: 100) {
             let fact = try RecordedFact(recorded).fact
             try fact.checkContent()
-            try copy.record([LedgerFact(stream: fact.stream, occurredAt: fact.occurredAt, event: fact.event, metadata: fact.metadata)])
+            try copy.record([
+                LedgerFact(stream: fact.stream, occurredAt: fact.occurredAt, event: fact.event, metadata: fact.metadata)
+            ])
         }
         #expect(try copy.status(of: Given.number).debt == 301_000)
     }
@@ -147,7 +170,9 @@ struct Issue9DomainTests {
 
     @Test func anUnknownFieldIsNotAFieldOfTheInputFormat_aStoreAssignedOneSaysSo() throws {
         func refusal(_ extra: String) throws -> FactError? {
-            let json = #"{"type":"UsageRecorded","line":"+989121234567","occurredAt":"2024-06-01T00:00:00Z","data":{"amount":5,"description":"x"},"# + extra + "}"
+            let json =
+                #"{"type":"UsageRecorded","line":"+989121234567","occurredAt":"2024-06-01T00:00:00Z","data":{"amount":5,"description":"x"},"#
+                + extra + "}"
             guard case .object(let object) = try JSONParser.parse(json) else { return nil }
             do { _ = try LedgerFact(input: object) } catch { return error }
             return nil
@@ -169,7 +194,9 @@ struct Issue9DomainTests {
     /// store to check; `apply` refuses them, naming the first.
     @Test func storeAssignedFieldsAreReadForImportAndRefusedByApply() throws {
         let hash = String(repeating: "0f", count: 32)
-        let json = #"{"type":"UsageRecorded","line":"+989121234567","occurredAt":"2024-06-01T00:00:00Z","data":{"amount":5,"description":"x"},"streamVersion":2,"streamPrevHash":""# + hash + #""}"#
+        let json =
+            #"{"type":"UsageRecorded","line":"+989121234567","occurredAt":"2024-06-01T00:00:00Z","data":{"amount":5,"description":"x"},"streamVersion":2,"streamPrevHash":""#
+            + hash + #""}"#
         guard case .object(let object) = try JSONParser.parse(json) else { return }
         let fact = try LedgerFact(input: object)
         #expect(fact.assigned == AssignedFields(streamVersion: 2, streamPreviousHash: ChainHash(hex: hash)))

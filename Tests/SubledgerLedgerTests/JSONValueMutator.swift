@@ -8,11 +8,14 @@ import SubledgerStoreTesting
 struct JSONValueMutator {
     static let replacements: [JSONValue] = [
         .null, .bool(true), .integer(0), .integer(-1), .integer(Int64.max), .integer(Int64.min), .string(""),
-        .string("2024-02-30T00:00:00Z"), .string("yesterday"), .string("+98"), .string(String(repeating: "x", count: 1200)),
+        .string("2024-02-30T00:00:00Z"), .string("yesterday"), .string("+98"),
+        .string(String(repeating: "x", count: 1200)),
         .array([]), .array([.integer(1)]), .object([:]), .object(["amount": .integer(5)]),
     ]
 
-    static func mutate(_ value: JSONValue, using random: inout SubledgerStoreTesting.SeededRandom, depth: Int = 0) -> JSONValue {
+    static func mutate(_ value: JSONValue, using random: inout SubledgerStoreTesting.SeededRandom, depth: Int = 0)
+        -> JSONValue
+    {
         switch value {
         case .object(let object) where !object.isEmpty && depth < 4:
             var members = object.members.map { ($0.key, $0.value) }
@@ -30,7 +33,8 @@ struct JSONValueMutator {
             if random.below(4) == 0 { elements.append(elements[index]) }
             return .array(elements)
         case .integer(let integer):
-            return .integer([integer &+ 1, integer &- 1, -integer == integer ? 0 : -integer, 0, Int64.max][random.below(5)])
+            return .integer(
+                [integer &+ 1, integer &- 1, -integer == integer ? 0 : -integer, 0, Int64.max][random.below(5)])
         case .string(let text) where random.below(2) == 0:
             return .string(String(text.prefix(random.below(text.count + 1))))
         default:

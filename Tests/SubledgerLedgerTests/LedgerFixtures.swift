@@ -20,7 +20,9 @@ enum WorkedExample {
     static func facts(_ name: String = "threshold-cut.jsonl") throws -> [LedgerFact] {
         let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
         return try text.split(separator: "\n").map { line in
-            guard case .object(let object) = try JSONParser.parse(String(line)) else { throw FactError(field: "", reason: "not an object") }
+            guard case .object(let object) = try JSONParser.parse(String(line)) else {
+                throw FactError(field: "", reason: "not an object")
+            }
             return try LedgerFact(input: object)
         }
     }
@@ -46,33 +48,48 @@ struct Given {
 
     var subscriber: SubscriberState? {
         var state: SubscriberState?
-        for fact in facts { if case .subscriber = fact.stream { state = try! SubscriberState.checkedEvolve(state, fact.fact) } }
+        for fact in facts {
+            if case .subscriber = fact.stream { state = try! SubscriberState.checkedEvolve(state, fact.fact) }
+        }
         return state
     }
 
     func when(_ action: OperatorAction, at time: String) -> Result<Decider.Decision, RuleViolation> {
-        Decider.decide(action, line: line, subscriber: subscriber, at: .at(time), editions: editions, calendar: calendar)
+        Decider.decide(
+            action, line: line, subscriber: subscriber, at: .at(time), editions: editions, calendar: calendar)
     }
 
     /// The judgements of a fact, as `apply` and the audit see it.
     func judge(_ event: LedgerEvent, at time: String) -> [RuleJudgement] {
         let fact = LedgerFact.line(Self.number, .at(time), event)
-        return Rulebook.judge(fact, context: RuleContext(line: line, subscriber: subscriber, editions: editions, calendar: calendar))
+        return Rulebook.judge(
+            fact, context: RuleContext(line: line, subscriber: subscriber, editions: editions, calendar: calendar))
     }
 
     static let number = "+989121234567"
 
     /// A registered, verified individual with a mobile no-deposit line activated in 2024.
-    static func mobileLine(plan: Plan = .noDeposit, service: Service = .mobile, vanityPremium: Rials = 0,
-                           kind: SubscriberRegistered.Kind = .individual, governmental: Bool = false,
-                           activatedAt: String = "2024-01-01T08:00:00Z") -> [LedgerFact] {
+    static func mobileLine(
+        plan: Plan = .noDeposit, service: Service = .mobile, vanityPremium: Rials = 0,
+        kind: SubscriberRegistered.Kind = .individual, governmental: Bool = false,
+        activatedAt: String = "2024-01-01T08:00:00Z"
+    ) -> [LedgerFact] {
         [
-            LedgerFact(stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T08:00:00Z"),
-                       event: .subscriberRegistered(SubscriberRegistered(subscriberID: "S-1", kind: kind, governmental: governmental,
-                                                                         name: "Test", nationalID: "0012345678"))),
-            LedgerFact(stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T09:00:00Z"), event: .identityVerified(IdentityVerified(documents: ["id"]))),
-            .line(number, .at(activatedAt), .lineActivated(LineActivated(subscriberID: "S-1", service: service, plan: plan,
-                                                                         connectionFee: 0, vanityPremium: vanityPremium))),
+            LedgerFact(
+                stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T08:00:00Z"),
+                event: .subscriberRegistered(
+                    SubscriberRegistered(
+                        subscriberID: "S-1", kind: kind, governmental: governmental,
+                        name: "Test", nationalID: "0012345678"))),
+            LedgerFact(
+                stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T09:00:00Z"),
+                event: .identityVerified(IdentityVerified(documents: ["id"]))),
+            .line(
+                number, .at(activatedAt),
+                .lineActivated(
+                    LineActivated(
+                        subscriberID: "S-1", service: service, plan: plan,
+                        connectionFee: 0, vanityPremium: vanityPremium))),
         ]
     }
 }

@@ -11,8 +11,12 @@ import Testing
 struct NoticeChannelTests {
     static func line(channel: NoticeSent.Channel?) -> [LedgerFact] {
         var facts = Given.mobileLine()
-        facts[2] = .on("2024-01-01T08:00:00Z", .lineActivated(LineActivated(subscriberID: "S-1", service: .mobile, plan: .noDeposit,
-                                                                             connectionFee: 0, vanityPremium: 0, noticeChannel: channel)))
+        facts[2] = .on(
+            "2024-01-01T08:00:00Z",
+            .lineActivated(
+                LineActivated(
+                    subscriberID: "S-1", service: .mobile, plan: .noDeposit,
+                    connectionFee: 0, vanityPremium: 0, noticeChannel: channel)))
         return facts
     }
 
@@ -21,17 +25,24 @@ struct NoticeChannelTests {
     }
 
     @Test func PLAN5_noticeChannelIsWrittenOnlyWhenGivenSoOldActivationsHashTheSame() throws {
-        let old = LineActivated(subscriberID: "S-1", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0)
-        #expect(LedgerEvent.lineActivated(old).data.count == 5 && LedgerEvent.lineActivated(old).data["noticeChannel"] == nil)
+        let old = LineActivated(
+            subscriberID: "S-1", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0)
+        #expect(
+            LedgerEvent.lineActivated(old).data.count == 5
+                && LedgerEvent.lineActivated(old).data["noticeChannel"] == nil)
         #expect(old.chosenNoticeChannel == .sms)
         var chosen = old
         chosen.noticeChannel = .app
         #expect(LedgerEvent.lineActivated(chosen).data["noticeChannel"] == .string("app"))
-        #expect(try LedgerEvent(type: .lineActivated, data: LedgerEvent.lineActivated(chosen).data) == .lineActivated(chosen))
+        #expect(
+            try LedgerEvent(type: .lineActivated, data: LedgerEvent.lineActivated(chosen).data)
+                == .lineActivated(chosen))
         #expect(try LedgerEvent(type: .lineActivated, data: LedgerEvent.lineActivated(old).data) == .lineActivated(old))
         var data = LedgerEvent.lineActivated(chosen).data
         data["noticeChannel"] = .string("pigeon")
-        #expect(#expect(throws: FactError.self) { try LedgerEvent(type: .lineActivated, data: data) }?.field == "data.noticeChannel")
+        #expect(
+            #expect(throws: FactError.self) { try LedgerEvent(type: .lineActivated, data: data) }?.field
+                == "data.noticeChannel")
         #expect(Given(Self.line(channel: nil)).line.noticeChannel == .sms)
         #expect(Given(Self.line(channel: .email)).line.noticeChannel == .email)
     }
@@ -58,24 +69,42 @@ struct NoticeChannelTests {
     }
 
     @Test func BIL4_DLV1_givenANoticeByTheChosenChannelKnownToHaveFailedThenResendingItByAnotherIsNoWarning() {
-        let sent = LedgerFact.on("2024-02-01T08:00:00Z", .noticeSent(NoticeSent(noticeID: "N-0", kind: .overdue, channel: .sms, deadline: nil, fee: 0)))
+        let sent = LedgerFact.on(
+            "2024-02-01T08:00:00Z",
+            .noticeSent(NoticeSent(noticeID: "N-0", kind: .overdue, channel: .sms, deadline: nil, fee: 0)))
         let failed = LedgerFact.on("2024-02-01T08:05:00Z", .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: "N-0")))
         let resend = Self.notice(.overdue, .call)
-        #expect(!Given(Self.line(channel: nil) + [sent, failed]).judge(resend, at: "2024-02-01T10:00:00Z").contains { $0.rule == "BIL-4" })
+        #expect(
+            !Given(Self.line(channel: nil) + [sent, failed]).judge(resend, at: "2024-02-01T10:00:00Z").contains {
+                $0.rule == "BIL-4"
+            })
         // Without the failure, or after a failure of another kind of notice, the call is a warning.
-        #expect(Given(Self.line(channel: nil) + [sent]).judge(resend, at: "2024-02-01T10:00:00Z").contains { $0.rule == "BIL-4" && $0.isWarning })
-        #expect(Given(Self.line(channel: nil) + [sent, failed]).judge(Self.notice(.creditStatus, .call), at: "2024-02-01T10:00:00Z")
+        #expect(
+            Given(Self.line(channel: nil) + [sent]).judge(resend, at: "2024-02-01T10:00:00Z").contains {
+                $0.rule == "BIL-4" && $0.isWarning
+            })
+        #expect(
+            Given(Self.line(channel: nil) + [sent, failed]).judge(
+                Self.notice(.creditStatus, .call), at: "2024-02-01T10:00:00Z"
+            )
             .contains { $0.rule == "BIL-4" && $0.isWarning })
     }
 
-    @Test func BIL4_givenALineThatChoseTheAppWhenTheOperatorCutsThenItsCutNoticeGoesByTheAppAndTheAuditWarnsOnAnSMS() throws {
-        let given = Given(Self.line(channel: .app) + [
-            .on("2024-01-20T08:00:00Z", .usageRecorded(UsageRecorded(amount: 400_000, description: "roaming"))),
-            .on("2024-01-21T08:00:00Z", .invoiceIssued(InvoiceIssued(invoiceID: "I-1", periodStart: .at("2024-01-01T08:00:00Z"),
-                                                                     periodEnd: .at("2024-01-21T08:00:00Z"),
-                                                                     items: [.init(description: "roaming", amount: 400_000)], total: 400_000,
-                                                                     dueAt: .at("2024-02-10T20:29:59Z")))),
-        ])
+    @Test func BIL4_givenALineThatChoseTheAppWhenTheOperatorCutsThenItsCutNoticeGoesByTheAppAndTheAuditWarnsOnAnSMS()
+        throws
+    {
+        let given = Given(
+            Self.line(channel: .app) + [
+                .on("2024-01-20T08:00:00Z", .usageRecorded(UsageRecorded(amount: 400_000, description: "roaming"))),
+                .on(
+                    "2024-01-21T08:00:00Z",
+                    .invoiceIssued(
+                        InvoiceIssued(
+                            invoiceID: "I-1", periodStart: .at("2024-01-01T08:00:00Z"),
+                            periodEnd: .at("2024-01-21T08:00:00Z"),
+                            items: [.init(description: "roaming", amount: 400_000)], total: 400_000,
+                            dueAt: .at("2024-02-10T20:29:59Z")))),
+            ])
         let decision = try given.when(.cut(direction: .oneWay, reason: .overdue), at: "2024-03-01T08:00:00Z").get()
         guard case .noticeSent(let notice) = decision.facts.first?.event else { Issue.record("no cut notice"); return }
         #expect(notice.kind == .oneWayCut && notice.channel == .app)
@@ -84,10 +113,17 @@ struct NoticeChannelTests {
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2030-01-01T00:00:00Z")))
         try ledger.record(given.facts + [.on("2024-02-01T08:00:00Z", Self.notice(.creditStatus, .sms))])
         let findings = try ledger.audit().filter { $0.rule == "BIL-4" }
-        #expect(findings.count == 1 && findings.first?.severity == .warning && findings.first?.position == 6, "\(findings)")
+        #expect(
+            findings.count == 1 && findings.first?.severity == .warning && findings.first?.position == 6, "\(findings)")
         // `apply` allows it: a warning is not a refusal.
-        try ledger.apply([LedgerFact.on("2024-02-02T08:00:00Z", .noticeSent(NoticeSent(noticeID: "N-2", kind: .creditStatus, channel: .sms,
-                                                                                        deadline: nil, fee: 0)))])
+        try ledger.apply([
+            LedgerFact.on(
+                "2024-02-02T08:00:00Z",
+                .noticeSent(
+                    NoticeSent(
+                        noticeID: "N-2", kind: .creditStatus, channel: .sms,
+                        deadline: nil, fee: 0)))
+        ])
         #expect(try ledger.store.head().position == 7)
     }
 }
@@ -97,22 +133,33 @@ struct NoticeChannelTests {
 /// latest verification counts, not only the first (which KYC-1's activation check reads).
 @Suite("KYC-1: a verification made again after a kyc suspension")
 struct KYCRestorationTests {
-    static let verifiedAgain = LedgerFact(stream: .subscriber("S-1"), occurredAt: .at("2024-03-03T08:00:00Z"),
-                                          event: .identityVerified(IdentityVerified(documents: ["id, checked again"])))
+    static let verifiedAgain = LedgerFact(
+        stream: .subscriber("S-1"), occurredAt: .at("2024-03-03T08:00:00Z"),
+        event: .identityVerified(IdentityVerified(documents: ["id, checked again"])))
 
     static var suspended: [LedgerFact] {
-        Given.mobileLine() + [.on("2024-03-01T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .kyc, debtLine: nil)))]
+        Given.mobileLine() + [
+            .on("2024-03-01T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .kyc, debtLine: nil)))
+        ]
     }
 
     @Test func KYC1_givenAKycSuspensionWhenTheIdentityIsVerifiedAgainThenRestoreIsDueSinceThen() {
         let given = Given(Self.suspended + [Self.verifiedAgain])
         #expect(given.subscriber?.verifiedAt == .at("2023-12-01T09:00:00Z"))
         #expect(given.subscriber?.lastVerifiedAt == .at("2024-03-03T08:00:00Z"))
-        let due = WorkList.due(line: given.line, subscriber: given.subscriber, at: .at("2024-03-03T08:00:00Z"), editions: .builtIn, calendar: .standard)
-        #expect(due.filter { $0.action == .restore } == [DueAction(line: Given.number, action: .restore, rule: "KYC-1", since: .at("2024-03-03T08:00:00Z"))])
+        let due = WorkList.due(
+            line: given.line, subscriber: given.subscriber, at: .at("2024-03-03T08:00:00Z"), editions: .builtIn,
+            calendar: .standard)
+        #expect(
+            due.filter { $0.action == .restore } == [
+                DueAction(line: Given.number, action: .restore, rule: "KYC-1", since: .at("2024-03-03T08:00:00Z"))
+            ])
         // One second before the verification, or with only the sign-up's, nothing is owed.
-        #expect(WorkList.due(line: given.line, subscriber: Given(Self.suspended).subscriber, at: .at("2024-03-03T08:00:00Z"),
-                             editions: .builtIn, calendar: .standard).filter { $0.action == .restore }.isEmpty)
+        #expect(
+            WorkList.due(
+                line: given.line, subscriber: Given(Self.suspended).subscriber, at: .at("2024-03-03T08:00:00Z"),
+                editions: .builtIn, calendar: .standard
+            ).filter { $0.action == .restore }.isEmpty)
         // Restored within restorationWarningHours: allowed, no warning; 24 h after: KYC-1's warning.
         let inTime = given.judge(.lineRestored(LineRestored(reconnectionFee: 0)), at: "2024-03-04T07:59:59Z")
         #expect(!inTime.contains { $0.rule == "KYC-1" } && !inTime.contains(where: \.isForbidden))
@@ -124,6 +171,7 @@ struct KYCRestorationTests {
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2030-01-01T00:00:00Z")))
         try ledger.record(Self.suspended + [Self.verifiedAgain])
         #expect(try ledger.subscriber("S-1").lastVerifiedAt == .at("2024-03-03T08:00:00Z"))
-        #expect(try ledger.due(at: .at("2024-03-03T09:00:00Z")).contains { $0.action == .restore && $0.rule == "KYC-1" })
+        #expect(
+            try ledger.due(at: .at("2024-03-03T09:00:00Z")).contains { $0.action == .restore && $0.rule == "KYC-1" })
     }
 }

@@ -30,12 +30,21 @@ struct PolicyAdoptionTests {
     /// A registered subscriber and a fixed noDeposit line in `region`, activated early in 2023.
     static func fixedLine(_ number: String, subscriber: String, region: String?) -> [LedgerFact] {
         [
-            LedgerFact(stream: .subscriber(subscriber), occurredAt: .at("2022-12-01T08:00:00Z"),
-                       event: .subscriberRegistered(SubscriberRegistered(subscriberID: subscriber, kind: .individual, governmental: false,
-                                                                         name: "Test", nationalID: "0012345678"))),
-            LedgerFact(stream: .subscriber(subscriber), occurredAt: .at("2022-12-01T09:00:00Z"), event: .identityVerified(IdentityVerified(documents: ["id"]))),
-            .line(number, .at("2023-01-01T08:00:00Z"), .lineActivated(LineActivated(subscriberID: subscriber, service: .fixed, plan: .noDeposit,
-                                                                                  connectionFee: 0, vanityPremium: 0, region: region))),
+            LedgerFact(
+                stream: .subscriber(subscriber), occurredAt: .at("2022-12-01T08:00:00Z"),
+                event: .subscriberRegistered(
+                    SubscriberRegistered(
+                        subscriberID: subscriber, kind: .individual, governmental: false,
+                        name: "Test", nationalID: "0012345678"))),
+            LedgerFact(
+                stream: .subscriber(subscriber), occurredAt: .at("2022-12-01T09:00:00Z"),
+                event: .identityVerified(IdentityVerified(documents: ["id"]))),
+            .line(
+                number, .at("2023-01-01T08:00:00Z"),
+                .lineActivated(
+                    LineActivated(
+                        subscriberID: subscriber, service: .fixed, plan: .noDeposit,
+                        connectionFee: 0, vanityPremium: 0, region: region))),
         ]
     }
 
@@ -44,12 +53,24 @@ struct PolicyAdoptionTests {
     /// edition 2021 (GEN-5's notice before the cut).
     static func cutAtTwoHundredFiftyThousand(_ number: String) -> [LedgerFact] {
         [
-            .line(number, .at("2023-06-01T08:00:00Z"), .usageRecorded(UsageRecorded(amount: 250_000, description: "calls"))),
-            .line(number, .at("2023-06-01T10:00:00Z"), .noticeSent(NoticeSent(noticeID: "N-\(number)", kind: .thresholdReached, channel: .sms,
-                                                                              deadline: .at("2023-06-02T10:00:00Z"), fee: 0))),
-            .line(number, .at("2023-06-03T06:00:00Z"), .noticeSent(NoticeSent(noticeID: "C-\(number)", kind: .oneWayCut, channel: .sms,
-                                                                              deadline: nil, fee: 0))),
-            .line(number, .at("2023-06-03T07:00:00Z"), .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: number))),
+            .line(
+                number, .at("2023-06-01T08:00:00Z"),
+                .usageRecorded(UsageRecorded(amount: 250_000, description: "calls"))),
+            .line(
+                number, .at("2023-06-01T10:00:00Z"),
+                .noticeSent(
+                    NoticeSent(
+                        noticeID: "N-\(number)", kind: .thresholdReached, channel: .sms,
+                        deadline: .at("2023-06-02T10:00:00Z"), fee: 0))),
+            .line(
+                number, .at("2023-06-03T06:00:00Z"),
+                .noticeSent(
+                    NoticeSent(
+                        noticeID: "C-\(number)", kind: .oneWayCut, channel: .sms,
+                        deadline: nil, fee: 0))),
+            .line(
+                number, .at("2023-06-03T07:00:00Z"),
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: number))),
         ]
     }
 
@@ -57,13 +78,17 @@ struct PolicyAdoptionTests {
 
     @Test("POL-3: an edition file keeps its basedOn's parameters where it sets none; a date means 00:00 Tehran")
     func anEditionFileKeepsItsBasesParameters() throws {
-        let editions = try PolicyEditions.builtIn.adopting(try Self.regionsEdition(), at: .at("2024-01-01T00:00:00Z"), position: 1)
+        let editions = try PolicyEditions.builtIn.adopting(
+            try Self.regionsEdition(), at: .at("2024-01-01T00:00:00Z"), position: 1)
         let adopted = try #require(editions.edition(id: "2023-fixed-line-regions"))
         #expect(adopted.effectiveDate == .at(Self.effective))
         #expect(adopted.noticeTriggerPercent == PolicyEdition.edition2021.noticeTriggerPercent)
         #expect(adopted.noDepositMobileThresholdRials == 300_000)
         #expect(adopted.noDepositFixedThresholdRials == 600_000)
-        #expect(adopted.noDepositFixedThresholdRialsByRegion == ["tehran": 600_000, "provincialCentre": 450_000, "city": 300_000, "village": 250_000])
+        #expect(
+            adopted.noDepositFixedThresholdRialsByRegion == [
+                "tehran": 600_000, "provincialCentre": 450_000, "city": 300_000, "village": 250_000,
+            ])
         #expect(editions.adoptions["2023-fixed-line-regions"]?.basedOn == "2021")
         // The JSON form writes the regions as an object and reads back the same edition.
         let reread = try PolicyEdition(jsonText: adopted.jsonText)
@@ -72,10 +97,12 @@ struct PolicyAdoptionTests {
 
     @Test("POL-3, THR-1: the noDeposit threshold by region: each region's amount, the default for any other or none")
     func thresholdsByRegion() throws {
-        let edition = try #require(try PolicyEditions.builtIn.adopting(try Self.regionsEdition(), at: .at("2024-01-01T00:00:00Z"), position: 1)
-            .edition(id: "2023-fixed-line-regions"))
+        let edition = try #require(
+            try PolicyEditions.builtIn.adopting(try Self.regionsEdition(), at: .at("2024-01-01T00:00:00Z"), position: 1)
+                .edition(id: "2023-fixed-line-regions"))
         func threshold(_ region: String?, _ service: Service = .fixed) -> Rials {
-            edition.thresholdRials(plan: .noDeposit, service: service, region: region, depositHeldRials: 0, guaranteeHeldRials: 0)
+            edition.thresholdRials(
+                plan: .noDeposit, service: service, region: region, depositHeldRials: 0, guaranteeHeldRials: 0)
         }
         #expect(threshold("tehran") == 600_000)
         #expect(threshold("provincialCentre") == 450_000)
@@ -86,8 +113,14 @@ struct PolicyAdoptionTests {
         // Mobile lines keep edition 2021's 300,000 whatever their region.
         #expect(threshold("village", .mobile) == 300_000)
         // A village line's notice (80 %) is due at 200,000 exactly: one rial less is not.
-        #expect(!edition.noticeIsDue(debtRials: 199_999, plan: .noDeposit, service: .fixed, region: "village", depositHeldRials: 0, guaranteeHeldRials: 0))
-        #expect(edition.noticeIsDue(debtRials: 200_000, plan: .noDeposit, service: .fixed, region: "village", depositHeldRials: 0, guaranteeHeldRials: 0))
+        #expect(
+            !edition.noticeIsDue(
+                debtRials: 199_999, plan: .noDeposit, service: .fixed, region: "village", depositHeldRials: 0,
+                guaranteeHeldRials: 0))
+        #expect(
+            edition.noticeIsDue(
+                debtRials: 200_000, plan: .noDeposit, service: .fixed, region: "village", depositHeldRials: 0,
+                guaranteeHeldRials: 0))
     }
 
     @Test("POL-3: an unknown parameter, a missing default region, an unknown basedOn, a known id are refused")
@@ -99,43 +132,61 @@ struct PolicyAdoptionTests {
             do { _ = try known.adopting(file, at: at, position: 1) } catch { return error }
             return nil
         }
-        #expect(try refusal(#"{"id":"x","effectiveDate":"2024-01-01","noDepositFixedThreshold":5}"#)?.field == "noDepositFixedThreshold")
-        #expect(try refusal(#"{"id":"x","effectiveDate":"2024-01-01","noDepositFixedThresholdRials":{"tehran":5}}"#)?.field == "noDepositFixedThresholdRials.default")
+        #expect(
+            try refusal(#"{"id":"x","effectiveDate":"2024-01-01","noDepositFixedThreshold":5}"#)?.field
+                == "noDepositFixedThreshold")
+        #expect(
+            try refusal(#"{"id":"x","effectiveDate":"2024-01-01","noDepositFixedThresholdRials":{"tehran":5}}"#)?.field
+                == "noDepositFixedThresholdRials.default")
         #expect(try refusal(#"{"id":"x","effectiveDate":"2024-01-01","basedOn":"2030"}"#)?.field == "basedOn")
         #expect(try refusal(#"{"id":"2021","effectiveDate":"2024-01-01"}"#)?.reason == .alreadyKnown("2021"))
         #expect(try refusal(#"{"id":"x","effectiveDate":"2021-08-21"}"#)?.field == "effectiveDate")  // edition 2021's instant
         #expect(try refusal(#"{"id":"x","effectiveDate":"2024-13-01"}"#)?.field == "effectiveDate")
         #expect(try refusal(#"{"effectiveDate":"2024-01-01"}"#)?.field == "id")
-        #expect(try refusal(#"{"id":"x","effectiveDate":"2024-01-01","noDepositFixedThresholdRials":{"default":1,"bad region":2}}"#)?.field
+        #expect(
+            try refusal(
+                #"{"id":"x","effectiveDate":"2024-01-01","noDepositFixedThresholdRials":{"default":1,"bad region":2}}"#)?
+                .field
                 == "noDepositFixedThresholdRials.bad region")
-        #expect(try refusal(#"{"id":"x","effectiveDate":"2024-01-01","noDepositFixedThresholdRials":{"default":-1}}"#)?.field
+        #expect(
+            try refusal(#"{"id":"x","effectiveDate":"2024-01-01","noDepositFixedThresholdRials":{"default":-1}}"#)?
+                .field
                 == "noDepositFixedThresholdRials")
         #expect(try refusal(#"{"id":"x","effectiveDate":"2024-01-01"}"#) == nil)
     }
 
     @Test("POL-3: basedOn resolves against editions adopted before; an edition is known from its adoption's occurredAt")
     func basedOnAnAdoptedEditionAndKnownAt() throws {
-        let first = try PolicyEditions.builtIn.adopting(try Self.regionsEdition(), at: .at("2024-01-01T00:00:00Z"), position: 1)
+        let first = try PolicyEditions.builtIn.adopting(
+            try Self.regionsEdition(), at: .at("2024-01-01T00:00:00Z"), position: 1)
         let second = try first.adopting(
-            try Self.edition(#"{"id":"2025-village","effectiveDate":"2025-03-21","basedOn":"2023-fixed-line-regions","noDepositMobileThresholdRials":350000}"#),
+            try Self.edition(
+                #"{"id":"2025-village","effectiveDate":"2025-03-21","basedOn":"2023-fixed-line-regions","noDepositMobileThresholdRials":350000}"#
+            ),
             at: .at("2025-01-01T00:00:00Z"), position: 2)
         let edition = try #require(second.edition(id: "2025-village"))
         #expect(edition.noDepositFixedThresholdRialsByRegion["village"] == 250_000)
         #expect(edition.noDepositMobileThresholdRials == 350_000)
         // Known from the adoption on: one second before, not yet.
         #expect(second.known(at: .at("2023-12-31T23:59:59Z")).editions.map(\.id) == ["older", "2021"])
-        #expect(second.known(at: .at("2024-01-01T00:00:00Z")).editions.map(\.id) == ["older", "2021", "2023-fixed-line-regions"])
+        #expect(
+            second.known(at: .at("2024-01-01T00:00:00Z")).editions.map(\.id) == [
+                "older", "2021", "2023-fixed-line-regions",
+            ])
         #expect(second.known(at: .at("2025-01-01T00:00:00Z")) == second)
     }
 
     // MARK: The ledger
 
-    @Test("POL-3, THR-1: adopting the 2023 regions edition changes a Tehran fixed line's threshold from its effective date on, and only then")
+    @Test(
+        "POL-3, THR-1: adopting the 2023 regions edition changes a Tehran fixed line's threshold from its effective date on, and only then"
+    )
     func adoptingChangesTheTehranThresholdFromItsEffectiveDate() throws {
         let clock = ManualClock(.at("2023-12-31T23:59:59Z"))
         let ledger = Ledger.inMemory(clock: clock)
-        try ledger.record(Self.fixedLine("+982188001122", subscriber: "S-T", region: "tehran")
-                          + Self.fixedLine("+982188001133", subscriber: "S-V", region: "village"))
+        try ledger.record(
+            Self.fixedLine("+982188001122", subscriber: "S-T", region: "tehran")
+                + Self.fixedLine("+982188001133", subscriber: "S-V", region: "village"))
         clock.set(.at("2024-01-01T00:00:00Z"))
         let before = LineHistory.View(asOf: .at("2023-03-20T20:29:59Z"))
         let from = LineHistory.View(asOf: .at(Self.effective))
@@ -152,46 +203,65 @@ struct PolicyAdoptionTests {
         #expect(try ledger.knownEditions().editions.map(\.id) == ["older", "2021", "2023-fixed-line-regions"])
     }
 
-    @Test("POL-3: a cut recorded before the edition was known is a warning; the same cut recorded once it was known is a violation")
+    @Test(
+        "POL-3: a cut recorded before the edition was known is a warning; the same cut recorded once it was known is a violation"
+    )
     func theAuditJudgesUnderTheEditionsKnownAndInForce() throws {
         let clock = ManualClock(.at("2023-12-31T23:59:59Z"))
         let ledger = Ledger.inMemory(clock: clock)
         // Line A's history recorded one second before the adoption; line B's at it.
-        try ledger.record(Self.fixedLine("+982188001122", subscriber: "S-A", region: "tehran") + Self.cutAtTwoHundredFiftyThousand("+982188001122"))
+        try ledger.record(
+            Self.fixedLine("+982188001122", subscriber: "S-A", region: "tehran")
+                + Self.cutAtTwoHundredFiftyThousand("+982188001122"))
         clock.set(.at("2024-01-01T00:00:00Z"))
         try ledger.record([Self.adoption(try Self.regionsEdition(), at: "2024-01-01T00:00:00Z")])
-        try ledger.record(Self.fixedLine("+982188001133", subscriber: "S-B", region: "tehran") + Self.cutAtTwoHundredFiftyThousand("+982188001133"))
+        try ledger.record(
+            Self.fixedLine("+982188001133", subscriber: "S-B", region: "tehran")
+                + Self.cutAtTwoHundredFiftyThousand("+982188001133"))
         let findings = try ledger.audit()
         let a = findings.filter { $0.line == "+982188001122" }
         let b = findings.filter { $0.line == "+982188001133" }
         // A: right on the editions known then (2021's 200,000), wrong under the one in force (600,000).
         #expect(!a.contains { $0.severity == .violation }, "\(a)")
-        #expect(a.contains { $0.rule == "CUT-1" && $0.severity == .warning && $0.edition == "2023-fixed-line-regions" && $0.message.contains("adopted later") }, "\(a)")
+        #expect(
+            a.contains {
+                $0.rule == "CUT-1" && $0.severity == .warning && $0.edition == "2023-fixed-line-regions"
+                    && $0.message.contains("adopted later")
+            }, "\(a)")
         #expect(a.contains { $0.rule == "NTC-2" && $0.severity == .warning }, "\(a)")
         // B: recorded when the edition was known: violations under it.
-        #expect(b.contains { $0.rule == "CUT-1" && $0.severity == .violation && $0.edition == "2023-fixed-line-regions" }, "\(b)")
+        #expect(
+            b.contains { $0.rule == "CUT-1" && $0.severity == .violation && $0.edition == "2023-fixed-line-regions" },
+            "\(b)")
         #expect(b.contains { $0.rule == "NTC-2" && $0.severity == .violation }, "\(b)")
     }
 
-    @Test("POL-3: apply judges under the editions known now: one second before the adoption's time the old edition, at it the new")
+    @Test(
+        "POL-3: apply judges under the editions known now: one second before the adoption's time the old edition, at it the new"
+    )
     func applyUsesTheEditionsKnownNow() throws {
         let clock = ManualClock(.at("2024-01-01T00:00:00Z"))
         let ledger = Ledger.inMemory(clock: clock)
         for (number, subscriber) in [("+982188001122", "S-A"), ("+982188001133", "S-B")] {
-            try ledger.record(Self.fixedLine(number, subscriber: subscriber, region: "tehran")
-                              + Array(Self.cutAtTwoHundredFiftyThousand(number).prefix(3)))
+            try ledger.record(
+                Self.fixedLine(number, subscriber: subscriber, region: "tehran")
+                    + Array(Self.cutAtTwoHundredFiftyThousand(number).prefix(3)))
         }
         // Adopted 4 minutes from now (at most 5 minutes ahead is accepted): not known before then.
         try ledger.record([Self.adoption(try Self.regionsEdition(), at: "2024-01-01T00:04:00Z")])
         func cut(_ number: String) -> LedgerFact {
-            .line(number, .at("2023-06-03T07:00:00Z"), .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: number)))
+            .line(
+                number, .at("2023-06-03T07:00:00Z"),
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: number)))
         }
         clock.set(.at("2024-01-01T00:03:59Z"))
         try ledger.apply([cut("+982188001122")])
         #expect(try ledger.status(of: "+982188001122").status == .oneWay)
         clock.set(.at("2024-01-01T00:04:00Z"))
         let refusal = #expect(throws: LedgerError.self) { try ledger.apply([cut("+982188001133")]) }
-        guard case .ruleViolation(let violation)? = refusal?.kind else { Issue.record("not a rule violation: \(String(describing: refusal))"); return }
+        guard case .ruleViolation(let violation)? = refusal?.kind else {
+            Issue.record("not a rule violation: \(String(describing: refusal))"); return
+        }
         #expect(violation.rule == "CUT-1" && violation.edition == "2023-fixed-line-regions", "\(violation)")
     }
 
@@ -199,20 +269,27 @@ struct PolicyAdoptionTests {
     func adoptingTwiceIsRefused() throws {
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2024-01-01T00:00:00Z")))
         try ledger.record([Self.adoption(try Self.regionsEdition(), at: "2024-01-01T00:00:00Z")])
-        #expect(throws: LedgerError.self) { try ledger.record([Self.adoption(try Self.regionsEdition(), at: "2024-01-01T00:00:00Z")]) }
+        #expect(throws: LedgerError.self) {
+            try ledger.record([Self.adoption(try Self.regionsEdition(), at: "2024-01-01T00:00:00Z")])
+        }
         let unknownBase = try Self.edition(#"{"id":"y","effectiveDate":"2025-01-01","basedOn":"nope"}"#)
-        #expect(throws: LedgerError.self) { try ledger.record([Self.adoption(unknownBase, at: "2024-01-01T00:00:00Z")]) }
+        #expect(throws: LedgerError.self) {
+            try ledger.record([Self.adoption(unknownBase, at: "2024-01-01T00:00:00Z")])
+        }
         #expect(try ledger.store.head().position == 1)
         // Two adopted in one batch: the second may be based on the first.
         let next = try Self.edition(#"{"id":"z","effectiveDate":"2026-01-01","basedOn":"2023-fixed-line-regions"}"#)
         let last = try Self.edition(#"{"id":"w","effectiveDate":"2027-01-01","basedOn":"z"}"#)
-        try ledger.record([Self.adoption(next, at: "2024-01-01T00:00:00Z"), Self.adoption(last, at: "2024-01-01T00:00:00Z")])
+        try ledger.record([
+            Self.adoption(next, at: "2024-01-01T00:00:00Z"), Self.adoption(last, at: "2024-01-01T00:00:00Z"),
+        ])
         #expect(try ledger.knownEditions().edition(id: "w")?.noDepositFixedThresholdRialsByRegion["tehran"] == 600_000)
     }
 
     @Test("POL-3: PolicyEditionAdopted reads from and writes to the input format, in the policy stream only")
     func theFactsInputForm() throws {
-        let text = #"{"type":"PolicyEditionAdopted","policy":"debtor-subscribers","occurredAt":"2024-01-01T00:00:00Z","data":{"edition":{"id":"x","effectiveDate":"2024-03-20"}}}"#
+        let text =
+            #"{"type":"PolicyEditionAdopted","policy":"debtor-subscribers","occurredAt":"2024-01-01T00:00:00Z","data":{"edition":{"id":"x","effectiveDate":"2024-03-20"}}}"#
         guard case .object(let object) = try JSONParser.parse(text) else { Issue.record("not an object"); return }
         let fact = try LedgerFact(input: object)
         #expect(fact.stream == .debtorSubscribersPolicy)
@@ -222,51 +299,71 @@ struct PolicyAdoptionTests {
             do { _ = try LedgerFact(input: object) } catch { return error }
             return nil
         }
-        #expect(try refusal(text.replacingOccurrences(of: #""policy":"debtor-subscribers""#, with: #""line":"+989121234567""#))?.field == "line")
+        #expect(
+            try refusal(
+                text.replacingOccurrences(of: #""policy":"debtor-subscribers""#, with: #""line":"+989121234567""#))?
+                .field == "line")
         #expect(try refusal(text.replacingOccurrences(of: "debtor-subscribers", with: "other"))?.field == "policy")
-        #expect(try refusal(text.replacingOccurrences(of: #""id":"x""#, with: #""id":"x","cutLevel":90"#))?.field == "data.edition.cutLevel")
-        #expect(try refusal(text.replacingOccurrences(of: #"{"id":"x","effectiveDate":"2024-03-20"}"#, with: "[1]"))?.field == "data.edition")
+        #expect(
+            try refusal(text.replacingOccurrences(of: #""id":"x""#, with: #""id":"x","cutLevel":90"#))?.field
+                == "data.edition.cutLevel")
+        #expect(
+            try refusal(text.replacingOccurrences(of: #"{"id":"x","effectiveDate":"2024-03-20"}"#, with: "[1]"))?.field
+                == "data.edition")
         // Bounded as every fact's text (FactLimits): a source of 1,000 bytes is accepted, 1,001 refused.
         func source(_ bytes: Int) -> String {
-            text.replacingOccurrences(of: #""id":"x""#, with: #""id":"x","source":""# + String(repeating: "s", count: bytes) + "\"")
+            text.replacingOccurrences(
+                of: #""id":"x""#, with: #""id":"x","source":""# + String(repeating: "s", count: bytes) + "\"")
         }
         #expect(try refusal(source(1000)) == nil)
         #expect(try refusal(source(1001))?.field == "data.edition.source")
     }
 
-    @Test("POL-3: LineActivated's region is written only when present (old events hash the same) and kept by the stored projection")
+    @Test(
+        "POL-3: LineActivated's region is written only when present (old events hash the same) and kept by the stored projection"
+    )
     func theRegionIsOptional() throws {
-        let without = LineActivated(subscriberID: "S-1", service: .fixed, plan: .noDeposit, connectionFee: 0, vanityPremium: 0)
+        let without = LineActivated(
+            subscriberID: "S-1", service: .fixed, plan: .noDeposit, connectionFee: 0, vanityPremium: 0)
         #expect(LedgerEvent.lineActivated(without).data["region"] == nil)
         var with = without
         with.region = "tehran"
         #expect(LedgerEvent.lineActivated(with).data["region"] == .string("tehran"))
-        #expect(try LedgerEvent(type: .lineActivated, data: LedgerEvent.lineActivated(with).data) == .lineActivated(with))
+        #expect(
+            try LedgerEvent(type: .lineActivated, data: LedgerEvent.lineActivated(with).data) == .lineActivated(with))
         var bad = LedgerEvent.lineActivated(with).data
         bad["region"] = .string(String(repeating: "r", count: 65))
         #expect(throws: FactError.self) { try LedgerEvent(type: .lineActivated, data: bad) }
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2024-01-01T00:00:00Z")))
         try ledger.record(Self.fixedLine("+982188001122", subscriber: "S-T", region: "tehran"))
         #expect(try ledger.state(of: "+982188001122").region == "tehran")
-        #expect(try ledger.state(of: "+982188001122", view: .init(knownAt: .at("2024-01-01T00:00:00Z"))).region == "tehran")
+        #expect(
+            try ledger.state(of: "+982188001122", view: .init(knownAt: .at("2024-01-01T00:00:00Z"))).region == "tehran")
     }
 }
 
 @Suite("Replay under the editions known (POL-3)")
 struct PolicyReplayTests {
-    @Test("POL-3: replay judges each action under the editions known when it was recorded, and --known-at before the adoption shows no later edition")
+    @Test(
+        "POL-3: replay judges each action under the editions known when it was recorded, and --known-at before the adoption shows no later edition"
+    )
     func replayUsesTheEditionsKnown() throws {
         let clock = ManualClock(.at("2023-12-31T23:59:59Z"))
         let ledger = Ledger.inMemory(clock: clock)
         let number = "+982188001122"
-        try ledger.record(PolicyAdoptionTests.fixedLine(number, subscriber: "S-A", region: "tehran")
-                          + PolicyAdoptionTests.cutAtTwoHundredFiftyThousand(number))
+        try ledger.record(
+            PolicyAdoptionTests.fixedLine(number, subscriber: "S-A", region: "tehran")
+                + PolicyAdoptionTests.cutAtTwoHundredFiftyThousand(number))
         clock.set(.at("2024-01-01T00:00:00Z"))
-        try ledger.record([PolicyAdoptionTests.adoption(try PolicyAdoptionTests.regionsEdition(), at: "2024-01-01T00:00:00Z")])
+        try ledger.record([
+            PolicyAdoptionTests.adoption(try PolicyAdoptionTests.regionsEdition(), at: "2024-01-01T00:00:00Z")
+        ])
         let replay = try ledger.replay(of: number)
         let cut = try #require(replay.entries.last)
         // Judged on what was known: edition 2021 allowed the cut (CUT-1), the finding is a warning.
-        #expect(cut.judgements.contains { $0.rule == "CUT-1" && !$0.isForbidden && $0.edition == "2021" }, "\(cut.judgements)")
+        #expect(
+            cut.judgements.contains { $0.rule == "CUT-1" && !$0.isForbidden && $0.edition == "2021" },
+            "\(cut.judgements)")
         #expect(cut.findings.contains { $0.rule == "CUT-1" && $0.severity == .warning })
         let before = try ledger.replay(of: number, view: .init(knownAt: .at("2023-12-31T23:59:59Z")))
         #expect(!(before.entries.last?.findings ?? []).contains { $0.rule == "CUT-1" })
@@ -277,14 +374,19 @@ struct PolicyReplayTests {
 
 @Suite("due under the editions known at its time (POL-3)")
 struct PolicyDueTests {
-    @Test("POL-3, NTC-1: due --at one second before the adoption owes a Tehran line's notice at 250,000 (edition 2021); at the adoption it does not (600,000)")
+    @Test(
+        "POL-3, NTC-1: due --at one second before the adoption owes a Tehran line's notice at 250,000 (edition 2021); at the adoption it does not (600,000)"
+    )
     func dueUsesTheEditionsKnownAtItsTime() throws {
         let clock = ManualClock(.at("2024-01-01T00:00:00Z"))
         let ledger = Ledger.inMemory(clock: clock)
         let number = "+982188001122"
-        try ledger.record(PolicyAdoptionTests.fixedLine(number, subscriber: "S-A", region: "tehran")
-                          + Array(PolicyAdoptionTests.cutAtTwoHundredFiftyThousand(number).prefix(1)))
-        try ledger.record([PolicyAdoptionTests.adoption(try PolicyAdoptionTests.regionsEdition(), at: "2024-01-01T00:00:00Z")])
+        try ledger.record(
+            PolicyAdoptionTests.fixedLine(number, subscriber: "S-A", region: "tehran")
+                + Array(PolicyAdoptionTests.cutAtTwoHundredFiftyThousand(number).prefix(1)))
+        try ledger.record([
+            PolicyAdoptionTests.adoption(try PolicyAdoptionTests.regionsEdition(), at: "2024-01-01T00:00:00Z")
+        ])
         let before = try ledger.due(at: .at("2023-12-31T23:59:59Z")).filter { $0.line == number }
         #expect(before.contains { $0.action == .notice && $0.rule == "NTC-1" }, "\(before)")
         let at = try ledger.due(at: .at("2024-01-01T00:00:00Z")).filter { $0.line == number }

@@ -15,32 +15,58 @@ struct PolicyEditionTests {
     @Test("THR-1: noDeposit thresholds: 200,000 fixed, 300,000 mobile, whatever is held")
     func noDepositThresholds() {
         for edition in [older, edition2021] {
-            #expect(edition.thresholdRials(plan: .noDeposit, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 0) == 200_000)
-            #expect(edition.thresholdRials(plan: .noDeposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0) == 300_000)
-            #expect(edition.thresholdRials(plan: .noDeposit, service: .mobile, depositHeldRials: 5_000_000, guaranteeHeldRials: 7_000_000) == 300_000)
+            #expect(
+                edition.thresholdRials(plan: .noDeposit, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 0)
+                    == 200_000)
+            #expect(
+                edition.thresholdRials(plan: .noDeposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0)
+                    == 300_000)
+            #expect(
+                edition.thresholdRials(
+                    plan: .noDeposit, service: .mobile, depositHeldRials: 5_000_000, guaranteeHeldRials: 7_000_000)
+                    == 300_000)
         }
     }
 
-    @Test("THR-1: deposit and guarantee thresholds are 80 % of the amount held, for both services",
-          arguments: [Service.mobile, .fixed])
+    @Test(
+        "THR-1: deposit and guarantee thresholds are 80 % of the amount held, for both services",
+        arguments: [Service.mobile, .fixed])
     func heldThresholds(_ service: Service) {
         for edition in [older, edition2021] {
-            #expect(edition.thresholdRials(plan: .deposit, service: service, depositHeldRials: 1_000_000, guaranteeHeldRials: 9_999) == 800_000)
-            #expect(edition.thresholdRials(plan: .guarantee, service: service, depositHeldRials: 9_999, guaranteeHeldRials: 500_000) == 400_000)
+            #expect(
+                edition.thresholdRials(
+                    plan: .deposit, service: service, depositHeldRials: 1_000_000, guaranteeHeldRials: 9_999) == 800_000
+            )
+            #expect(
+                edition.thresholdRials(
+                    plan: .guarantee, service: service, depositHeldRials: 9_999, guaranteeHeldRials: 500_000) == 400_000
+            )
             // Nothing held: the noDeposit threshold of the service (THR-1, issue 11 item 1), not 0.
-            let noDeposit = service == .fixed ? edition.noDepositFixedThresholdRials : edition.noDepositMobileThresholdRials
-            #expect(edition.thresholdRials(plan: .deposit, service: service, depositHeldRials: 0, guaranteeHeldRials: 500_000) == noDeposit)
+            let noDeposit =
+                service == .fixed ? edition.noDepositFixedThresholdRials : edition.noDepositMobileThresholdRials
+            #expect(
+                edition.thresholdRials(
+                    plan: .deposit, service: service, depositHeldRials: 0, guaranteeHeldRials: 500_000) == noDeposit)
         }
     }
 
     @Test("THR-1: the reported figure is rounded down; an amount held below zero counts as zero")
     func reportedThresholdRoundsDown() {
-        #expect(edition2021.thresholdRials(plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0) == 266_666)
-        #expect(edition2021.thresholdRials(plan: .guarantee, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 1) == 0)
+        #expect(
+            edition2021.thresholdRials(
+                plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0) == 266_666)
+        #expect(
+            edition2021.thresholdRials(plan: .guarantee, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 1)
+                == 0)
         // Held below zero counts as nothing held: the noDeposit threshold (THR-1, issue 11 item 1).
-        #expect(edition2021.thresholdRials(plan: .deposit, service: .fixed, depositHeldRials: -100, guaranteeHeldRials: 0) == 200_000)
-        #expect(edition2021.thresholdRials(plan: .deposit, service: .fixed, depositHeldRials: .max, guaranteeHeldRials: 0) == Int64.max / 100 * 80 + (Int64.max % 100) * 80 / 100)
-        let threshold = edition2021.threshold(plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0)
+        #expect(
+            edition2021.thresholdRials(plan: .deposit, service: .fixed, depositHeldRials: -100, guaranteeHeldRials: 0)
+                == 200_000)
+        #expect(
+            edition2021.thresholdRials(plan: .deposit, service: .fixed, depositHeldRials: .max, guaranteeHeldRials: 0)
+                == Int64.max / 100 * 80 + (Int64.max % 100) * 80 / 100)
+        let threshold = edition2021.threshold(
+            plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0)
         #expect(threshold.baseRials == 333_333)
         #expect(threshold.percentOfBase == 80)
         #expect(threshold.description == "266666 (80 % of 333333)")
@@ -51,40 +77,77 @@ struct PolicyEditionTests {
     @Test("THR-2: deposit 333,333: debt 266,666 is below 80 % of it, 266,667 reaches it")
     func exactBoundary() {
         func reaches(_ debt: Rials) -> Bool {
-            edition2021.reaches(debtRials: debt, percentOfThreshold: 100, plan: .deposit, service: .mobile,
-                                depositHeldRials: 333_333, guaranteeHeldRials: 0)
+            edition2021.reaches(
+                debtRials: debt, percentOfThreshold: 100, plan: .deposit, service: .mobile,
+                depositHeldRials: 333_333, guaranteeHeldRials: 0)
         }
         // 266,666 × 100 = 26,666,600 < 333,333 × 80 = 26,666,640, though 266,666 is the reported threshold.
         #expect(!reaches(266_666))
         #expect(reaches(266_667))
         #expect(reaches(10_000_000))
         // The deposit-plan notice (100 % of the threshold) and the cut level are the same bar.
-        #expect(!edition2021.noticeIsDue(debtRials: 266_666, plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0))
-        #expect(edition2021.noticeIsDue(debtRials: 266_667, plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0))
-        #expect(!edition2021.cutLevelReached(debtRials: 266_666, plan: .guarantee, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 333_333))
-        #expect(edition2021.cutLevelReached(debtRials: 266_667, plan: .guarantee, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 333_333))
+        #expect(
+            !edition2021.noticeIsDue(
+                debtRials: 266_666, plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0))
+        #expect(
+            edition2021.noticeIsDue(
+                debtRials: 266_667, plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0))
+        #expect(
+            !edition2021.cutLevelReached(
+                debtRials: 266_666, plan: .guarantee, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 333_333)
+        )
+        #expect(
+            edition2021.cutLevelReached(
+                debtRials: 266_667, plan: .guarantee, service: .fixed, depositHeldRials: 0, guaranteeHeldRials: 333_333)
+        )
     }
 
     @Test("THR-2: 80 % of a deposit threshold is 64 % of the deposit, compared without rounding")
     func percentOfAHeldThreshold() throws {
         // 64 % of 333,333 = 213,333.12.
-        let edition = try PolicyEdition(id: "all-at-80", effectiveDate: at("2030-01-01T00:00:00Z"),
-                                        noticeTriggerPercent: PerPlan(all: 80))
-        #expect(!edition.noticeIsDue(debtRials: 213_333, plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0))
-        #expect(edition.noticeIsDue(debtRials: 213_334, plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0))
+        let edition = try PolicyEdition(
+            id: "all-at-80", effectiveDate: at("2030-01-01T00:00:00Z"),
+            noticeTriggerPercent: PerPlan(all: 80))
+        #expect(
+            !edition.noticeIsDue(
+                debtRials: 213_333, plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0))
+        #expect(
+            edition.noticeIsDue(
+                debtRials: 213_334, plan: .deposit, service: .mobile, depositHeldRials: 333_333, guaranteeHeldRials: 0))
     }
 
     @Test("THR-2: no debt reaches nothing; 64-bit amounts never overflow the comparison")
     func extremes() {
         // Nothing held: the noDeposit threshold (THR-1, issue 11 item 1; it was 0, so one rial
         // reached it), and a line owing nothing is not due a notice.
-        #expect(!edition2021.reaches(debtRials: 0, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
-        #expect(!edition2021.reaches(debtRials: 1, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
-        #expect(edition2021.reaches(debtRials: 300_000, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
-        #expect(!edition2021.reaches(debtRials: 1, percentOfThreshold: 100, plan: .noDeposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
-        #expect(!edition2021.reaches(debtRials: -5, percentOfThreshold: 100, plan: .noDeposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0))
-        #expect(edition2021.reaches(debtRials: .max, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: .max, guaranteeHeldRials: 0))
-        #expect(!edition2021.reaches(debtRials: .max / 100 * 80, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: .max, guaranteeHeldRials: 0))
+        #expect(
+            !edition2021.reaches(
+                debtRials: 0, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0,
+                guaranteeHeldRials: 0))
+        #expect(
+            !edition2021.reaches(
+                debtRials: 1, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0,
+                guaranteeHeldRials: 0))
+        #expect(
+            edition2021.reaches(
+                debtRials: 300_000, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: 0,
+                guaranteeHeldRials: 0))
+        #expect(
+            !edition2021.reaches(
+                debtRials: 1, percentOfThreshold: 100, plan: .noDeposit, service: .mobile, depositHeldRials: 0,
+                guaranteeHeldRials: 0))
+        #expect(
+            !edition2021.reaches(
+                debtRials: -5, percentOfThreshold: 100, plan: .noDeposit, service: .mobile, depositHeldRials: 0,
+                guaranteeHeldRials: 0))
+        #expect(
+            edition2021.reaches(
+                debtRials: .max, percentOfThreshold: 100, plan: .deposit, service: .mobile, depositHeldRials: .max,
+                guaranteeHeldRials: 0))
+        #expect(
+            !edition2021.reaches(
+                debtRials: .max / 100 * 80, percentOfThreshold: 100, plan: .deposit, service: .mobile,
+                depositHeldRials: .max, guaranteeHeldRials: 0))
         let threshold = Threshold(baseRials: .max, percentOfBase: 100)
         #expect(!threshold.isReached(byDebtRials: .max, percent: .max))
         #expect(threshold.isReached(byDebtRials: 1, percent: .min))
@@ -95,7 +158,8 @@ struct PolicyEditionTests {
     @Test("NTC-1 (edition 2021): a noDeposit line's notice is due at 80 % of the threshold")
     func noticeTrigger2021() {
         func due(_ debt: Rials, _ service: Service) -> Bool {
-            edition2021.noticeIsDue(debtRials: debt, plan: .noDeposit, service: service, depositHeldRials: 0, guaranteeHeldRials: 0)
+            edition2021.noticeIsDue(
+                debtRials: debt, plan: .noDeposit, service: service, depositHeldRials: 0, guaranteeHeldRials: 0)
         }
         #expect(!due(239_999, .mobile))
         #expect(due(240_000, .mobile))
@@ -105,14 +169,21 @@ struct PolicyEditionTests {
         #expect(edition2021.noticeTriggerPercent(for: .deposit) == 100)
         #expect(edition2021.noticeTriggerPercent(for: .guarantee) == 100)
         // Deposit plans: at the threshold itself (80 % of the deposit).
-        #expect(!edition2021.noticeIsDue(debtRials: 799_999, plan: .deposit, service: .mobile, depositHeldRials: 1_000_000, guaranteeHeldRials: 0))
-        #expect(edition2021.noticeIsDue(debtRials: 800_000, plan: .deposit, service: .mobile, depositHeldRials: 1_000_000, guaranteeHeldRials: 0))
+        #expect(
+            !edition2021.noticeIsDue(
+                debtRials: 799_999, plan: .deposit, service: .mobile, depositHeldRials: 1_000_000, guaranteeHeldRials: 0
+            ))
+        #expect(
+            edition2021.noticeIsDue(
+                debtRials: 800_000, plan: .deposit, service: .mobile, depositHeldRials: 1_000_000, guaranteeHeldRials: 0
+            ))
     }
 
     @Test("NTC-1 (older edition): every notice is due at the threshold")
     func noticeTriggerOlder() {
         func due(_ debt: Rials, _ service: Service) -> Bool {
-            older.noticeIsDue(debtRials: debt, plan: .noDeposit, service: service, depositHeldRials: 0, guaranteeHeldRials: 0)
+            older.noticeIsDue(
+                debtRials: debt, plan: .noDeposit, service: service, depositHeldRials: 0, guaranteeHeldRials: 0)
         }
         #expect(!due(299_999, .mobile))
         #expect(due(300_000, .mobile))
@@ -139,7 +210,8 @@ struct PolicyEditionTests {
             id: edition2021.id, effectiveDate: edition2021.effectiveDate, source: edition2021.source,
             noticeTriggerPercent: older.noticeTriggerPercent
         )
-        #expect(olderAsIf2021.json.objectValue?["noticeTriggerPercent"] == older.json.objectValue?["noticeTriggerPercent"])
+        #expect(
+            olderAsIf2021.json.objectValue?["noticeTriggerPercent"] == older.json.objectValue?["noticeTriggerPercent"])
         var a = olderAsIf2021.json.objectValue!
         var b = older.json.objectValue!
         for key in ["id", "effectiveDate", "source"] {
@@ -175,13 +247,19 @@ struct PolicyEditionTests {
             #expect(edition.guaranteeThresholdPercent == 80)
         }
         let calendar = TehranCalendar()
-        let issued = try at("2024-02-29T06:30:00Z") // 1403-12-10 10:00 Tehran
+        let issued = try at("2024-02-29T06:30:00Z")  // 1403-12-10 10:00 Tehran
         // BIL-3 (issue 11, item 9): to the end of the fifteenth calendar day in Tehran, no
         // longer exactly 15 × 86,400 s.
-        #expect(calendar.solarHijriDate(of: edition2021.invoicePaymentDeadline(issuedAt: issued, calendar: calendar)).description == "1402-12-25 23:59:59")
+        #expect(
+            calendar.solarHijriDate(of: edition2021.invoicePaymentDeadline(issuedAt: issued, calendar: calendar))
+                .description == "1402-12-25 23:59:59")
         #expect(edition2021.earliestTwoWayCut(oneWaySince: issued) == issued.adding(weeks: 2))
-        #expect(calendar.solarHijriDate(of: edition2021.earliestNextInvoice(after: issued, calendar: calendar)).description == "1403-01-10 10:00:00")
-        #expect(calendar.solarHijriDate(of: edition2021.retentionEnd(lastSubscriptionEndedAt: issued, calendar: calendar)).description == "1403-06-10 10:00:00")
+        #expect(
+            calendar.solarHijriDate(of: edition2021.earliestNextInvoice(after: issued, calendar: calendar)).description
+                == "1403-01-10 10:00:00")
+        #expect(
+            calendar.solarHijriDate(of: edition2021.retentionEnd(lastSubscriptionEndedAt: issued, calendar: calendar))
+                .description == "1403-06-10 10:00:00")
     }
 
     // MARK: POL-1
@@ -209,11 +287,14 @@ struct PolicyEditionTests {
 
     @Test("POL-1: a new edition is data; sets refuse ambiguity")
     func editionSets() throws {
-        let edition2030 = try PolicyEdition(id: "2030", effectiveDate: at("2030-03-20T20:30:00Z"), noDepositMobileThresholdRials: 500_000)
+        let edition2030 = try PolicyEdition(
+            id: "2030", effectiveDate: at("2030-03-20T20:30:00Z"), noDepositMobileThresholdRials: 500_000)
         let editions = try PolicyEditions.builtIn.merging([edition2030])
         #expect(editions.editions.map(\.id) == ["older", "2021", "2030"])
         #expect(editions.edition(at: try at("2030-03-20T20:29:59.999Z")).id == "2021")
-        #expect(editions.edition(at: try at("2030-03-20T20:30:00Z")).thresholdRials(plan: .noDeposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0) == 500_000)
+        #expect(
+            editions.edition(at: try at("2030-03-20T20:30:00Z")).thresholdRials(
+                plan: .noDeposit, service: .mobile, depositHeldRials: 0, guaranteeHeldRials: 0) == 500_000)
         // In any order.
         #expect(try PolicyEditions([edition2030, older, edition2021]) == editions)
         // Replacing a built-in by id.
@@ -225,7 +306,10 @@ struct PolicyEditionTests {
             try PolicyEditions([older, edition2021, moved])
         }
         let sameInstant = try PolicyEdition(id: "other", effectiveDate: edition2021.effectiveDate)
-        #expect(throws: PolicyEditionError(field: "effectiveDate", reason: .duplicateEffectiveDate("2021-08-20T19:30:00.000Z"))) {
+        #expect(
+            throws: PolicyEditionError(
+                field: "effectiveDate", reason: .duplicateEffectiveDate("2021-08-20T19:30:00.000Z"))
+        ) {
             try PolicyEditions([older, edition2021, sameInstant])
         }
     }
@@ -240,21 +324,28 @@ struct PolicyEditionTests {
             #expect(try PolicyEdition(jsonData: Data(edition.jsonText.utf8)) == edition)
         }
         let custom = try PolicyEdition(
-            id: "region-7.v2", effectiveDate: at("2026-01-01T08:15:00.123Z"), source: "a \"quoted\" source\nwith a newline",
-            noDepositFixedThresholdRials: 0, noticeMinimumDeadlineHours: PerPlan(noDeposit: 48, deposit: 96, guarantee: 0),
-            maximumReconnectionFeeRials: 150_000, thresholdCutDirection: .twoWay, noticeRequiredBeforeEveryDebtCut: false
+            id: "region-7.v2", effectiveDate: at("2026-01-01T08:15:00.123Z"),
+            source: "a \"quoted\" source\nwith a newline",
+            noDepositFixedThresholdRials: 0,
+            noticeMinimumDeadlineHours: PerPlan(noDeposit: 48, deposit: 96, guarantee: 0),
+            maximumReconnectionFeeRials: 150_000, thresholdCutDirection: .twoWay,
+            noticeRequiredBeforeEveryDebtCut: false
         )
         #expect(try PolicyEdition(jsonText: custom.jsonText) == custom)
-        #expect(edition2021.jsonText.contains(#"  "noticeTriggerPercent": {"noDeposit": 80, "deposit": 100, "guarantee": 100},"#))
+        #expect(
+            edition2021.jsonText.contains(
+                #"  "noticeTriggerPercent": {"noDeposit": 80, "deposit": 100, "guarantee": 100},"#))
         #expect(edition2021.jsonText.contains(#"  "effectiveDate": "2021-08-20T19:30:00.000Z","#))
     }
 
     @Test("POL-1: an edition loads from a file, and a folder of files adds to the built-in editions")
     func loadsFiles() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policy-editions-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "policy-editions-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let edition2030 = try PolicyEdition(id: "2030", effectiveDate: at("2030-03-20T20:30:00Z"), noDepositFixedThresholdRials: 400_000)
+        let edition2030 = try PolicyEdition(
+            id: "2030", effectiveDate: at("2030-03-20T20:30:00Z"), noDepositFixedThresholdRials: 400_000)
         let file = folder.appendingPathComponent("2030.json")
         try Data(edition2030.jsonText.utf8).write(to: file)
         try Data("not a policy".utf8).write(to: folder.appendingPathComponent("README.txt"))
@@ -269,8 +360,13 @@ struct PolicyEditionTests {
         #expect(error.file == bad.path)
         #expect(error.description.contains(bad.path))
         #expect(throws: PolicyEditionError.self) { try PolicyEditions.load(directory: folder.path) }
-        let missing = try #require(throws: PolicyEditionError.self) { try PolicyEdition.load(from: folder.appendingPathComponent("none.json").path) }
-        if case .unreadableFile = missing.reason {} else { Issue.record("expected unreadableFile, got \(missing.reason)") }
+        let missing = try #require(throws: PolicyEditionError.self) {
+            try PolicyEdition.load(from: folder.appendingPathComponent("none.json").path)
+        }
+        if case .unreadableFile = missing.reason {
+        } else {
+            Issue.record("expected unreadableFile, got \(missing.reason)")
+        }
     }
 
     /// The 2021 edition's JSON object with `change` applied to its members.
@@ -285,18 +381,20 @@ struct PolicyEditionTests {
         return try #require(throws: PolicyEditionError.self) { try PolicyEdition(jsonText: text) }
     }
 
-    @Test("POL-1: a missing field is named", arguments: [
-        "id", "effectiveDate", "noDepositFixedThresholdRials", "noDepositMobileThresholdRials",
-        "depositThresholdPercent", "guaranteeThresholdPercent", "noticeTriggerPercent",
-        "noticeMinimumDeadlineHours", "cutLevelPercent", "invoiceMinimumIntervalMonths",
-        "invoicePaymentDays", "oneWayMinimumDays", "graceAfterWrittenWarningYears",
-        "vanityExtraHoldYears", "legalEntityMinimumActiveYears", "legalEntityGraceYears",
-        "retentionMonthsAfterLastSubscription", "thresholdCutDirection",
-        "noticeRequiredBeforeEveryDebtCut", "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
-        "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
-        "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours", "complaintAnswerDays",
-        "massSuspensionLines", "massSuspensionWindowMinutes",
-    ])
+    @Test(
+        "POL-1: a missing field is named",
+        arguments: [
+            "id", "effectiveDate", "noDepositFixedThresholdRials", "noDepositMobileThresholdRials",
+            "depositThresholdPercent", "guaranteeThresholdPercent", "noticeTriggerPercent",
+            "noticeMinimumDeadlineHours", "cutLevelPercent", "invoiceMinimumIntervalMonths",
+            "invoicePaymentDays", "oneWayMinimumDays", "graceAfterWrittenWarningYears",
+            "vanityExtraHoldYears", "legalEntityMinimumActiveYears", "legalEntityGraceYears",
+            "retentionMonthsAfterLastSubscription", "thresholdCutDirection",
+            "noticeRequiredBeforeEveryDebtCut", "netDepositAndGuaranteeAtRevocation", "graceRunsFromWrittenWarning",
+            "graceRunsFromWarningDelivery", "writtenWarningByLetterOnly", "unheldPlanKeepsItsNoticeMinimum",
+            "legalEntityGraceAddsToOVD3Grace", "restorationWarningHours", "complaintAnswerDays",
+            "massSuspensionLines", "massSuspensionWindowMinutes",
+        ])
     func missingField(_ field: String) throws {
         let error = try refusal { $0[field] = nil }
         #expect(error == PolicyEditionError(field: field, reason: .missingField))
@@ -322,12 +420,14 @@ struct PolicyEditionTests {
         #expect(error == PolicyEditionError(field: "noticeMinimumDeadlineHours.deposit", reason: .missingField))
     }
 
-    @Test("POL-1: a negative number is refused and named", arguments: [
-        "noDepositFixedThresholdRials", "noDepositMobileThresholdRials", "invoiceMinimumIntervalMonths",
-        "invoicePaymentDays", "oneWayMinimumDays", "graceAfterWrittenWarningYears", "vanityExtraHoldYears",
-        "legalEntityMinimumActiveYears", "legalEntityGraceYears", "retentionMonthsAfterLastSubscription",
-        "maximumReconnectionFeeRials", "complaintAnswerDays",
-    ])
+    @Test(
+        "POL-1: a negative number is refused and named",
+        arguments: [
+            "noDepositFixedThresholdRials", "noDepositMobileThresholdRials", "invoiceMinimumIntervalMonths",
+            "invoicePaymentDays", "oneWayMinimumDays", "graceAfterWrittenWarningYears", "vanityExtraHoldYears",
+            "legalEntityMinimumActiveYears", "legalEntityGraceYears", "retentionMonthsAfterLastSubscription",
+            "maximumReconnectionFeeRials", "complaintAnswerDays",
+        ])
     func negativeNumber(_ field: String) throws {
         let error = try refusal { $0[field] = .integer(-1) }
         #expect(error == PolicyEditionError(field: field, reason: .negative(-1)))
@@ -336,15 +436,19 @@ struct PolicyEditionTests {
     @Test("POL-1: a negative deadline of one plan is named")
     func negativeDeadline() throws {
         let error = try refusal {
-            $0["noticeMinimumDeadlineHours"] = .object(["noDeposit": .integer(-24), "deposit": .integer(72), "guarantee": .integer(72)])
+            $0["noticeMinimumDeadlineHours"] = .object([
+                "noDeposit": .integer(-24), "deposit": .integer(72), "guarantee": .integer(72),
+            ])
         }
         #expect(error == PolicyEditionError(field: "noticeMinimumDeadlineHours.noDeposit", reason: .negative(-24)))
     }
 
-    @Test("POL-1: a percent outside 1...100 is refused and named", arguments: [
-        ("depositThresholdPercent", Int64(0)), ("guaranteeThresholdPercent", 101), ("cutLevelPercent", -5),
-        ("cutLevelPercent", 0),
-    ])
+    @Test(
+        "POL-1: a percent outside 1...100 is refused and named",
+        arguments: [
+            ("depositThresholdPercent", Int64(0)), ("guaranteeThresholdPercent", 101), ("cutLevelPercent", -5),
+            ("cutLevelPercent", 0),
+        ])
     func percentOutOfRange(_ field: String, _ value: Int64) throws {
         let error = try refusal { $0[field] = .integer(value) }
         #expect(error == PolicyEditionError(field: field, reason: .percentOutOfRange(value)))
@@ -354,7 +458,9 @@ struct PolicyEditionTests {
     @Test("POL-1: a per-plan percent outside 1...100 is named with its plan")
     func perPlanPercentOutOfRange() throws {
         let error = try refusal {
-            $0["noticeTriggerPercent"] = .object(["noDeposit": .integer(80), "deposit": .integer(120), "guarantee": .integer(100)])
+            $0["noticeTriggerPercent"] = .object([
+                "noDeposit": .integer(80), "deposit": .integer(120), "guarantee": .integer(100),
+            ])
         }
         #expect(error == PolicyEditionError(field: "noticeTriggerPercent.deposit", reason: .percentOutOfRange(120)))
     }
@@ -365,15 +471,18 @@ struct PolicyEditionTests {
         #expect(top == PolicyEditionError(field: "cutLevelPercentage", reason: .unknownField))
         let nested = try refusal {
             $0["noticeTriggerPercent"] = .object([
-                "noDeposit": .integer(80), "deposit": .integer(100), "guarantee": .integer(100), "prepaid": .integer(50),
+                "noDeposit": .integer(80), "deposit": .integer(100), "guarantee": .integer(100),
+                "prepaid": .integer(50),
             ])
         }
         #expect(nested == PolicyEditionError(field: "noticeTriggerPercent.prepaid", reason: .unknownField))
     }
 
-    @Test("POL-1: an effective date that is not RFC 3339 nor a date is refused and named", arguments: [
-        "2021-08-21T00:00:00", "1400-05-30T00:00:00+04:30x", "yesterday", "2021-8-21", "2021-02-30",
-    ])
+    @Test(
+        "POL-1: an effective date that is not RFC 3339 nor a date is refused and named",
+        arguments: [
+            "2021-08-21T00:00:00", "1400-05-30T00:00:00+04:30x", "yesterday", "2021-8-21", "2021-02-30",
+        ])
     func effectiveDateNotRFC3339(_ text: String) throws {
         let error = try refusal { $0["effectiveDate"] = .string(text) }
         #expect(error.field == "effectiveDate")
@@ -383,7 +492,9 @@ struct PolicyEditionTests {
     @Test("POL-1, POL-3: an effective date written as a date is 00:00 Tehran time on it (interchange.md)")
     func effectiveDateAsADate() throws {
         // 2021-08-21: Tehran at +04:30 (daylight saving time), 2021-08-20T19:30:00Z.
-        #expect(try PolicyEdition(jsonText: editedJSON { $0["effectiveDate"] = .string("2021-08-21") }).effectiveDate == edition2021.effectiveDate)
+        #expect(
+            try PolicyEdition(jsonText: editedJSON { $0["effectiveDate"] = .string("2021-08-21") }).effectiveDate
+                == edition2021.effectiveDate)
         // 2023-01-10: Tehran at +03:30 (no daylight saving time since 2022), 2023-01-09T20:30:00Z.
         let winter = try PolicyEdition(jsonText: editedJSON { $0["effectiveDate"] = .string("2023-01-10") })
         #expect(winter.effectiveDate == (try Timestamp(rfc3339: "2023-01-09T20:30:00Z")))
@@ -391,31 +502,42 @@ struct PolicyEditionTests {
 
     @Test("POL-1: an effective date with a Tehran offset is read as the instant it names")
     func effectiveDateWithOffset() throws {
-        let edition = try PolicyEdition(jsonText: editedJSON { $0["effectiveDate"] = .string("2021-08-21T00:00:00+04:30") })
+        let edition = try PolicyEdition(
+            jsonText: editedJSON { $0["effectiveDate"] = .string("2021-08-21T00:00:00+04:30") })
         #expect(edition.effectiveDate == edition2021.effectiveDate)
     }
 
     @Test("POL-1: ill-typed values, unknown choices, bad ids and bad JSON are refused and named")
     func otherRefusals() throws {
-        #expect(try refusal { $0["invoicePaymentDays"] = .string("15") }
-                == PolicyEditionError(field: "invoicePaymentDays", reason: .wrongType(expected: "integer", found: "string")))
-        #expect(try refusal { $0["graceRunsFromWrittenWarning"] = .integer(1) }
-                == PolicyEditionError(field: "graceRunsFromWrittenWarning", reason: .wrongType(expected: "boolean", found: "integer")))
+        #expect(
+            try refusal { $0["invoicePaymentDays"] = .string("15") }
+                == PolicyEditionError(
+                    field: "invoicePaymentDays", reason: .wrongType(expected: "integer", found: "string")))
+        #expect(
+            try refusal { $0["graceRunsFromWrittenWarning"] = .integer(1) }
+                == PolicyEditionError(
+                    field: "graceRunsFromWrittenWarning", reason: .wrongType(expected: "boolean", found: "integer")))
         #expect(try refusal { $0["noticeTriggerPercent"] = .integer(80) }.field == "noticeTriggerPercent")
-        #expect(try refusal { $0["thresholdCutDirection"] = .string("threeWay") }
-                == PolicyEditionError(field: "thresholdCutDirection", reason: .unknownChoice("threeWay", allowed: ["oneWay", "twoWay"])))
+        #expect(
+            try refusal { $0["thresholdCutDirection"] = .string("threeWay") }
+                == PolicyEditionError(
+                    field: "thresholdCutDirection", reason: .unknownChoice("threeWay", allowed: ["oneWay", "twoWay"])))
         #expect(try refusal { $0["id"] = .string("") }.reason == .invalidIdentifier(""))
         #expect(try refusal { $0["id"] = .string("2021 edition") }.field == "id")
-        #expect(try refusal { $0["oneWayMinimumDays"] = .integer(1_000_000) }
+        #expect(
+            try refusal { $0["oneWayMinimumDays"] = .integer(1_000_000) }
                 == PolicyEditionError(field: "oneWayMinimumDays", reason: .tooLarge(1_000_000, maximum: 100_000)))
 
         let notJSON = try #require(throws: PolicyEditionError.self) { try PolicyEdition(jsonText: #"{"id": "x",}"#) }
         if case .invalidJSON = notJSON.reason {} else { Issue.record("expected invalidJSON, got \(notJSON.reason)") }
         let fraction = try #require(throws: PolicyEditionError.self) {
-            try PolicyEdition(jsonText: editedJSON { $0["cutLevelPercent"] = .integer(0) }.replacingOccurrences(of: #""cutLevelPercent":0"#, with: #""cutLevelPercent":99.5"#))
+            try PolicyEdition(
+                jsonText: editedJSON { $0["cutLevelPercent"] = .integer(0) }.replacingOccurrences(
+                    of: #""cutLevelPercent":0"#, with: #""cutLevelPercent":99.5"#))
         }
         if case .invalidJSON = fraction.reason {} else { Issue.record("expected invalidJSON, got \(fraction.reason)") }
-        #expect(try #require(throws: PolicyEditionError.self) { try PolicyEdition(jsonText: "[1]") }
+        #expect(
+            try #require(throws: PolicyEditionError.self) { try PolicyEdition(jsonText: "[1]") }
                 == PolicyEditionError(field: "", reason: .wrongType(expected: "object", found: "array")))
     }
 
@@ -425,8 +547,9 @@ struct PolicyEditionTests {
             try PolicyEdition(id: "x", effectiveDate: at("2030-01-01T00:00:00Z"), cutLevelPercent: 150)
         }
         #expect(throws: PolicyEditionError(field: "noticeMinimumDeadlineHours.guarantee", reason: .negative(-1))) {
-            try PolicyEdition(id: "x", effectiveDate: at("2030-01-01T00:00:00Z"),
-                              noticeMinimumDeadlineHours: PerPlan(noDeposit: 24, deposit: 72, guarantee: -1))
+            try PolicyEdition(
+                id: "x", effectiveDate: at("2030-01-01T00:00:00Z"),
+                noticeMinimumDeadlineHours: PerPlan(noDeposit: 24, deposit: 72, guarantee: -1))
         }
     }
 }

@@ -9,7 +9,11 @@ enum RandomHistory {
         var random = SeededRandom(seed: seed)
         var facts = Given.mobileLine(plan: [Plan.noDeposit, .deposit, .guarantee].randomElement(using: &random)!)
         if case .lineActivated(let activated) = facts[2].event, activated.plan != .noDeposit {
-            facts.append(.on("2024-01-01T09:00:00Z", activated.plan == .deposit ? .depositPaid(DepositPaid(amount: 500_000)) : .guaranteePaid(GuaranteePaid(amount: 500_000))))
+            facts.append(
+                .on(
+                    "2024-01-01T09:00:00Z",
+                    activated.plan == .deposit
+                        ? .depositPaid(DepositPaid(amount: 500_000)) : .guaranteePaid(GuaranteePaid(amount: 500_000))))
         }
         var time = Timestamp.at("2024-01-02T00:00:00Z")
         var invoiceNumber = 0
@@ -17,21 +21,37 @@ enum RandomHistory {
             time = time.adding(seconds: Int64.random(in: 3_600...(6 * 86_400), using: &random))
             let line = Given(facts).line
             switch Int.random(in: 0..<10, using: &random) {
-            case 0...2: facts.append(.line(Given.number, time, .usageRecorded(UsageRecorded(amount: Int64.random(in: 1...150_000, using: &random), description: "usage"))))
-            case 3: facts.append(.line(Given.number, time, .paymentReceived(PaymentReceived(paymentID: "P\(facts.count)", amount: Int64.random(in: 1...200_000, using: &random), method: "card"))))
+            case 0...2:
+                facts.append(
+                    .line(
+                        Given.number, time,
+                        .usageRecorded(
+                            UsageRecorded(amount: Int64.random(in: 1...150_000, using: &random), description: "usage")))
+                )
+            case 3:
+                facts.append(
+                    .line(
+                        Given.number, time,
+                        .paymentReceived(
+                            PaymentReceived(
+                                paymentID: "P\(facts.count)", amount: Int64.random(in: 1...200_000, using: &random),
+                                method: "card"))))
             default:
                 invoiceNumber += 1
                 let actions: [OperatorAction] = [
                     .sendNotice(kind: .thresholdWarning, channel: .sms, deadline: nil),
                     .cut(direction: .oneWay, reason: .threshold), .cut(direction: .oneWay, reason: .overdue),
                     .cut(direction: .twoWay, reason: .overdue), .restore(reconnectionFee: 0),
-                    .issueInvoice(invoiceID: "I\(invoiceNumber)", periodStart: line.activatedAt, periodEnd: time,
-                                  items: [.init(description: "usage", amount: line.unbilled)], dueAt: nil),
+                    .issueInvoice(
+                        invoiceID: "I\(invoiceNumber)", periodStart: line.activatedAt, periodEnd: time,
+                        items: [.init(description: "usage", amount: line.unbilled)], dueAt: nil),
                     .sendWrittenWarning(channel: .letter), .revoke(reason: "debt"), .chargeLateFee(amount: 1_000),
                 ]
                 let action = actions.randomElement(using: &random)!
-                if case .success(let decision) = Decider.decide(action, line: line, subscriber: Given(facts).subscriber, at: time,
-                                                                editions: .builtIn, calendar: .standard) {
+                if case .success(let decision) = Decider.decide(
+                    action, line: line, subscriber: Given(facts).subscriber, at: time,
+                    editions: .builtIn, calendar: .standard)
+                {
                     facts += decision.facts
                 }
             }
@@ -52,7 +72,11 @@ struct PropertyTests {
         var charges: Rials = 0
         var payments: Rials = 0
         for (index, fact) in facts.enumerated() {
-            if case .line = fact.stream { line = try! LineState.checkedEvolve(line, fact, position: UInt64(index)) } else { continue }
+            if case .line = fact.stream {
+                line = try! LineState.checkedEvolve(line, fact, position: UInt64(index))
+            } else {
+                continue
+            }
             switch fact.event {
             case .usageRecorded(let usageRecorded): charges += usageRecorded.amount
             case .lateFeeCharged(let lateFeeCharged): charges += lateFeeCharged.amount
@@ -81,12 +105,17 @@ struct PropertyTests {
         let recordedLate = Ledger.inMemory(clock: clock)
         try inOrder.record(facts)
         try recordedLate.record(late)
-        for moment in facts.filter({ if case .line = $0.stream { true } else { false } }).map(\.occurredAt) + [.at("2030-01-01T00:00:00Z")] {
+        for moment in facts.filter({ if case .line = $0.stream { true } else { false } }).map(\.occurredAt) + [
+            .at("2030-01-01T00:00:00Z")
+        ] {
             let view = LineHistory.View(asOf: moment)
-            #expect(try inOrder.status(of: Given.number, view: view) == recordedLate.status(of: Given.number, view: view),
-                    "seed \(seed) as of \(moment.rfc3339)")
+            #expect(
+                try inOrder.status(of: Given.number, view: view) == recordedLate.status(of: Given.number, view: view),
+                "seed \(seed) as of \(moment.rfc3339)")
         }
-        let debtsAtNotices = { (ledger: Ledger) throws -> [Rials] in try ledger.state(of: Given.number).notices.map(\.debtAtSending) }
+        let debtsAtNotices = { (ledger: Ledger) throws -> [Rials] in
+            try ledger.state(of: Given.number).notices.map(\.debtAtSending)
+        }
         #expect(try debtsAtNotices(inOrder) == debtsAtNotices(recordedLate), "seed \(seed)")
     }
 
@@ -97,6 +126,8 @@ struct PropertyTests {
         try ledger.record(facts)
         let violations = try ledger.audit().filter { $0.severity == .violation }
         #expect(violations.isEmpty, "seed \(seed): \(violations.map(\.message))")
-        #expect(facts.contains { $0.event.type.isOperatorAction && $0.event.type != .lineActivated }, "seed \(seed) made no action")
+        #expect(
+            facts.contains { $0.event.type.isOperatorAction && $0.event.type != .lineActivated },
+            "seed \(seed) made no action")
     }
 }

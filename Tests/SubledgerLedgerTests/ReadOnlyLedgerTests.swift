@@ -13,8 +13,13 @@ struct ReadOnlyLedgerTests {
     static let clock = ManualClock(.at("2035-01-01T00:00:00Z"))
 
     @Test func aProjectionBehindTheLogIsFoldedInMemoryAndNothingIsWritten() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-readonly-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder); try? FileManager.default.removeItem(atPath: folder + ".keys") }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "subledger-readonly-\(UUID().uuidString)"
+        ).path
+        defer {
+            try? FileManager.default.removeItem(atPath: folder);
+            try? FileManager.default.removeItem(atPath: folder + ".keys")
+        }
         let facts = Array(StoredProjectionLedgerTests.generation.facts.prefix(600))
         do {
             try Ledger.open(at: folder, clock: Self.clock).record(Array(facts.prefix(300)))
@@ -33,12 +38,16 @@ struct ReadOnlyLedgerTests {
         try FileManager.default.copyItem(atPath: folder, toPath: copy)
         // A writer of a store that sealed personal data needs its key file (RET-1).
         try FileManager.default.copyItem(atPath: folder + ".keys", toPath: copy + ".keys")
-        defer { try? FileManager.default.removeItem(atPath: copy); try? FileManager.default.removeItem(atPath: copy + ".keys") }
+        defer {
+            try? FileManager.default.removeItem(atPath: copy);
+            try? FileManager.default.removeItem(atPath: copy + ".keys")
+        }
         let writer = try Ledger.open(at: copy, clock: Self.clock)
         let histories = try writer.allHistories()
         #expect(histories.count > 1)
         for history in histories {
-            #expect(try reader.status(of: history.number) == writer.status(of: history.number), "line \(history.number)")
+            #expect(
+                try reader.status(of: history.number) == writer.status(of: history.number), "line \(history.number)")
         }
     }
 }

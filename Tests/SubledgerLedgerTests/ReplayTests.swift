@@ -28,8 +28,11 @@ struct ReplayTests {
     @Test func oneEntryPerEventWithTheStateAfterIt() throws {
         let replay = try ledger().replay(of: line)
         #expect(replay.entries.map(\.position) == Array(3...11))
-        #expect(replay.entries.map(\.type) == [.lineActivated, .usageRecorded, .noticeSent, .noticeDelivered, .usageRecorded,
-                                               .noticeSent, .lineSuspended, .paymentReceived, .lineRestored])
+        #expect(
+            replay.entries.map(\.type) == [
+                .lineActivated, .usageRecorded, .noticeSent, .noticeDelivered, .usageRecorded,
+                .noticeSent, .lineSuspended, .paymentReceived, .lineRestored,
+            ])
         let cut = try #require(replay.entries.first { $0.type == .lineSuspended })
         #expect(cut.state.status == .oneWay)
         #expect(cut.state.debt == 315_000)
@@ -85,7 +88,9 @@ struct ReplayTests {
         guard case .object(let document) = try JSONParser.parse(text) else { Issue.record("not an object"); return }
         guard case .array(let entries)? = document["entries"] else { Issue.record("no entries"); return }
         #expect(entries.count == 9)
-        guard case .object(let cut) = entries[6], case .object(let state)? = cut["state"] else { Issue.record("no state"); return }
+        guard case .object(let cut) = entries[6], case .object(let state)? = cut["state"] else {
+            Issue.record("no state"); return
+        }
         #expect(state["status"] == .string("oneWay"))
         #expect(state["debt"] == .integer(315_000))
         #expect(cut["type"] == .string("LineSuspended"))
@@ -123,9 +128,13 @@ struct ReplayTests {
         let format = DisplayFormat()
         #expect(format.time(.at("2025-02-03T18:10:00Z")) == "1403-11-15 21:40 Tehran (2025-02-03)")
         #expect(format.time(.at("2025-02-03T18:10:04Z")) == "1403-11-15 21:40:04 Tehran (2025-02-03)")
-        #expect(format.humanize("notice N-7, deadline 2025-02-03T18:10:04.000Z passed, unpaid usage 315000 ≥ threshold 300000")
-            == "notice N-7, deadline 1403-11-15 21:40:04 Tehran (2025-02-03) passed, unpaid usage 315,000 ≥ threshold 300,000")
-        #expect(format.humanize("line +989351112233, notice thresholdWarning-1738606200000, 12 months")
-            == "line +989351112233, notice thresholdWarning-1738606200000, 12 months")
+        #expect(
+            format.humanize(
+                "notice N-7, deadline 2025-02-03T18:10:04.000Z passed, unpaid usage 315000 ≥ threshold 300000")
+                == "notice N-7, deadline 1403-11-15 21:40:04 Tehran (2025-02-03) passed, unpaid usage 315,000 ≥ threshold 300,000"
+        )
+        #expect(
+            format.humanize("line +989351112233, notice thresholdWarning-1738606200000, 12 months")
+                == "line +989351112233, notice thresholdWarning-1738606200000, 12 months")
     }
 }

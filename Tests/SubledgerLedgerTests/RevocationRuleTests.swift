@@ -6,12 +6,15 @@ import SubledgerStore
 enum Ladder {
     /// Usage, an unpaid invoice, one-way and two-way cuts (through decide), all in debt.
     static func twoWay(_ base: [LedgerFact]) throws -> [LedgerFact] {
-        var facts = base + [
-            .on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 500_000, description: "usage"))),
-            OverdueRuleTests.invoice.withTotal(500_000),
-        ]
-        for (action, time) in [(OperatorAction.cut(direction: .oneWay, reason: .overdue), "2025-02-05T00:00:00Z"),
-                               (.cut(direction: .twoWay, reason: .overdue), "2025-02-20T00:00:00Z")] {
+        var facts =
+            base + [
+                .on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 500_000, description: "usage"))),
+                OverdueRuleTests.invoice.withTotal(500_000),
+            ]
+        for (action, time) in [
+            (OperatorAction.cut(direction: .oneWay, reason: .overdue), "2025-02-05T00:00:00Z"),
+            (.cut(direction: .twoWay, reason: .overdue), "2025-02-20T00:00:00Z"),
+        ] {
             facts += try Given(facts).when(action, at: time).get().facts
         }
         return facts
@@ -37,8 +40,13 @@ extension LedgerFact {
 @Suite("Revocation, vanity numbers and legal entities: OVD-3, VAN-1, VAN-2, VAN-3, LEG-1, LEG-2")
 struct RevocationRuleTests {
     @Test func OVD3_aWrittenWarningComesAfterTheTwoWayCut() throws {
-        #expect(Given(Given.mobileLine()).when(.sendWrittenWarning(channel: .letter), at: "2025-03-01T00:00:00Z").refusedRule == "OVD-3")
-        #expect(Given(try Ladder.twoWay(Given.mobileLine())).when(.sendWrittenWarning(channel: .letter), at: "2025-03-01T00:00:00Z").isAllowed)
+        #expect(
+            Given(Given.mobileLine()).when(.sendWrittenWarning(channel: .letter), at: "2025-03-01T00:00:00Z")
+                .refusedRule == "OVD-3")
+        #expect(
+            Given(try Ladder.twoWay(Given.mobileLine())).when(
+                .sendWrittenWarning(channel: .letter), at: "2025-03-01T00:00:00Z"
+            ).isAllowed)
     }
 
     @Test func OVD3_revocationAfterASolarHijriYearAcrossEsfandOfALeapYear() throws {
@@ -57,7 +65,12 @@ struct RevocationRuleTests {
         let twoWay = try Ladder.twoWay(Given.mobileLine())
         #expect(Given(twoWay).when(.revoke(reason: "debt"), at: "2027-01-01T00:00:00Z").refusedRule == "OVD-3")
         let warned = try Ladder.warned(Given.mobileLine(), at: "2025-03-01T00:00:00Z")
-        let paid = warned + [.on("2025-04-01T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 500_000, method: "card")))]
+        let paid =
+            warned + [
+                .on(
+                    "2025-04-01T00:00:00Z",
+                    .paymentReceived(PaymentReceived(paymentID: "P", amount: 500_000, method: "card")))
+            ]
         #expect(Given(paid).when(.revoke(reason: "debt"), at: "2026-04-01T00:00:00Z").refusedRule == "OVD-3")
     }
 
@@ -69,20 +82,29 @@ struct RevocationRuleTests {
 
     @Test func VAN2_anAuctionNeedsAVanityNumberAnExpertPriceAndTheHold() throws {
         let warned = try Ladder.warned(Given.mobileLine(vanityPremium: 50_000_000), at: "2025-03-01T00:00:00Z")
-        #expect(Given(warned).when(.sellAtAuction(price: 90_000_000), at: "2028-04-01T00:00:00Z").refusedRule == "VAN-2")
-        let valued = warned + (try Given(warned).when(.recordExpertValuation(amount: 80_000_000), at: "2028-03-15T00:00:00Z").get().facts)
-        #expect(Given(valued).when(.sellAtAuction(price: 90_000_000), at: "2027-04-01T00:00:00Z").refusedRule == "VAN-1")
-        #expect(Given(valued).when(.sellAtAuction(price: 70_000_000), at: "2028-04-01T00:00:00Z").refusedRule == "VAN-2")
+        #expect(
+            Given(warned).when(.sellAtAuction(price: 90_000_000), at: "2028-04-01T00:00:00Z").refusedRule == "VAN-2")
+        let valued =
+            warned
+            + (try Given(warned).when(.recordExpertValuation(amount: 80_000_000), at: "2028-03-15T00:00:00Z").get()
+                .facts)
+        #expect(
+            Given(valued).when(.sellAtAuction(price: 90_000_000), at: "2027-04-01T00:00:00Z").refusedRule == "VAN-1")
+        #expect(
+            Given(valued).when(.sellAtAuction(price: 70_000_000), at: "2028-04-01T00:00:00Z").refusedRule == "VAN-2")
         #expect(Given(valued).when(.sellAtAuction(price: 90_000_000), at: "2028-04-01T00:00:00Z").isAllowed)
         let ordinary = try Ladder.warned(Given.mobileLine(), at: "2025-03-01T00:00:00Z")
-        #expect(Given(ordinary).when(.recordExpertValuation(amount: 1), at: "2028-03-15T00:00:00Z").refusedRule == "VAN-2")
+        #expect(
+            Given(ordinary).when(.recordExpertValuation(amount: 1), at: "2028-03-15T00:00:00Z").refusedRule == "VAN-2")
     }
 
     @Test func VAN3_theDebtIsNettedAgainstTheProceedsAndTheRestRefunded() throws {
         var facts = try Ladder.warned(Given.mobileLine(vanityPremium: 50_000_000), at: "2025-03-01T00:00:00Z")
         facts += [.on("2024-01-01T09:00:00Z", .depositPaid(DepositPaid(amount: 200_000)))]
-        for (action, time) in [(OperatorAction.recordExpertValuation(amount: 80_000_000), "2028-03-15T00:00:00Z"),
-                               (.sellAtAuction(price: 90_000_000), "2028-04-01T00:00:00Z")] {
+        for (action, time) in [
+            (OperatorAction.recordExpertValuation(amount: 80_000_000), "2028-03-15T00:00:00Z"),
+            (.sellAtAuction(price: 90_000_000), "2028-04-01T00:00:00Z"),
+        ] {
             facts += try Given(facts).when(action, at: time).get().facts
         }
         let line = Given(facts).line
@@ -126,11 +148,15 @@ struct RevocationRuleTests {
         let justBefore = try given.when(.revoke(reason: "debt"), at: keptUntil.adding(seconds: -1).rfc3339).get()
         #expect(justBefore.judgements.contains { $0.rule == "LEG-1" && $0.isWarning })
         // Counted to the day the operator acts: nine years and a half is not ten.
-        let young = Given(try Ladder.warned(Given.mobileLine(kind: .legalEntity, activatedAt: "2016-09-01T00:00:00Z"), at: "2025-03-01T00:00:00Z"))
+        let young = Given(
+            try Ladder.warned(
+                Given.mobileLine(kind: .legalEntity, activatedAt: "2016-09-01T00:00:00Z"), at: "2025-03-01T00:00:00Z"))
         #expect(young.when(.revoke(reason: "debt"), at: "2026-03-02T00:00:00Z").isAllowed)
         // A governmental entity gets the ordinary grace.
-        let governmental = Given(try Ladder.warned(Given.mobileLine(kind: .legalEntity, governmental: true, activatedAt: "2015-03-01T00:00:00Z"),
-                                                   at: "2025-03-01T00:00:00Z"))
+        let governmental = Given(
+            try Ladder.warned(
+                Given.mobileLine(kind: .legalEntity, governmental: true, activatedAt: "2015-03-01T00:00:00Z"),
+                at: "2025-03-01T00:00:00Z"))
         #expect(governmental.when(.revoke(reason: "debt"), at: "2026-03-02T00:00:00Z").isAllowed)
     }
 
@@ -138,25 +164,32 @@ struct RevocationRuleTests {
         let base = Given.mobileLine(kind: .legalEntity, governmental: false, activatedAt: "2015-03-01T00:00:00Z")
         var facts = try Ladder.warned(base, at: "2025-03-01T00:00:00Z")
         facts += try Given(facts).when(.revoke(reason: "debt"), at: "2027-03-02T00:00:00Z").get().facts
-        let settled = try Given(facts).when(.settleSubscriptionValue(value: 2_000_000), at: "2027-04-01T00:00:00Z").get()
+        let settled = try Given(facts).when(.settleSubscriptionValue(value: 2_000_000), at: "2027-04-01T00:00:00Z")
+            .get()
         let line = Given(facts + settled.facts).line
         #expect(NettingStatement(line: line, countHeldAmounts: true).refund == 1_500_000)
         var individual = try Ladder.warned(Given.mobileLine(), at: "2025-03-01T00:00:00Z")
         individual += try Given(individual).when(.revoke(reason: "debt"), at: "2026-03-02T00:00:00Z").get().facts
-        #expect(Given(individual).when(.settleSubscriptionValue(value: 2_000_000), at: "2027-04-01T00:00:00Z").refusedRule == "LEG-2")
+        #expect(
+            Given(individual).when(.settleSubscriptionValue(value: 2_000_000), at: "2027-04-01T00:00:00Z").refusedRule
+                == "LEG-2")
     }
 }
 
 @Suite("General rules: GEN-2, GEN-3, GEN-4, KYC-1, PLAN-4, POL-1, POL-2")
 struct GeneralRuleTests {
     @Test func GEN2_lateFeesAreNeverAllowed() {
-        #expect(Given(Given.mobileLine()).when(.chargeLateFee(amount: 10_000), at: "2025-01-01T00:00:00Z").refusedRule == "GEN-2")
+        #expect(
+            Given(Given.mobileLine()).when(.chargeLateFee(amount: 10_000), at: "2025-01-01T00:00:00Z").refusedRule
+                == "GEN-2")
     }
 
     @Test func GEN3_aCutLineIsRestoredAndTheNumberKept() throws {
         let twoWay = try Ladder.twoWay(Given.mobileLine())
         #expect(Given(twoWay).when(.restore(reconnectionFee: 0), at: "2025-03-01T00:00:00Z").isAllowed)
-        #expect(Given(Given.mobileLine()).when(.restore(reconnectionFee: 0), at: "2025-03-01T00:00:00Z").refusedRule == "GEN-3")
+        #expect(
+            Given(Given.mobileLine()).when(.restore(reconnectionFee: 0), at: "2025-03-01T00:00:00Z").refusedRule
+                == "GEN-3")
     }
 
     @Test func GEN4_noRestorationAfterRevocation() throws {
@@ -167,31 +200,49 @@ struct GeneralRuleTests {
 
     @Test func KYC1_identityIsVerifiedBeforeActivation() {
         let unverified = [Given.mobileLine()[0]]
-        let activation = LedgerFact.on("2024-01-01T08:00:00Z", .lineActivated(LineActivated(subscriberID: "S-1", service: .mobile, plan: .noDeposit,
-                                                                                               connectionFee: 0, vanityPremium: 0)))
+        let activation = LedgerFact.on(
+            "2024-01-01T08:00:00Z",
+            .lineActivated(
+                LineActivated(
+                    subscriberID: "S-1", service: .mobile, plan: .noDeposit,
+                    connectionFee: 0, vanityPremium: 0)))
         var subscriber: SubscriberState?
         for fact in unverified { subscriber = try? SubscriberState.checkedEvolve(subscriber, fact) }
-        let refused = Rulebook.judge(activation, context: RuleContext(line: nil, subscriber: subscriber, editions: .builtIn, calendar: .standard))
+        let refused = Rulebook.judge(
+            activation, context: RuleContext(line: nil, subscriber: subscriber, editions: .builtIn, calendar: .standard)
+        )
         #expect(refused.contains { $0.rule == "KYC-1" && $0.isForbidden })
         let verified = Given(Given.mobileLine()).subscriber
-        let allowed = Rulebook.judge(activation, context: RuleContext(line: nil, subscriber: verified, editions: .builtIn, calendar: .standard))
+        let allowed = Rulebook.judge(
+            activation, context: RuleContext(line: nil, subscriber: verified, editions: .builtIn, calendar: .standard))
         #expect(allowed.contains { $0.rule == "KYC-1" && !$0.isForbidden })
     }
 
     @Test func PLAN4_aPrepaymentRaisesTheHeadroomBelowTheThreshold() {
-        let prepaid = Given(Given.mobileLine() + [.on("2025-01-01T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "PRE", amount: 100_000, method: "card"))),
-                                                  .on("2025-01-05T00:00:00Z", .usageRecorded(UsageRecorded(amount: 330_000, description: "roaming")))])
+        let prepaid = Given(
+            Given.mobileLine() + [
+                .on(
+                    "2025-01-01T00:00:00Z",
+                    .paymentReceived(PaymentReceived(paymentID: "PRE", amount: 100_000, method: "card"))),
+                .on("2025-01-05T00:00:00Z", .usageRecorded(UsageRecorded(amount: 330_000, description: "roaming"))),
+            ])
         #expect(prepaid.line.debt == 230_000)
-        #expect(WorkList.due(line: prepaid.line, subscriber: nil, at: .at("2025-01-06T00:00:00Z"), editions: .builtIn, calendar: .standard).isEmpty)
+        #expect(
+            WorkList.due(
+                line: prepaid.line, subscriber: nil, at: .at("2025-01-06T00:00:00Z"), editions: .builtIn,
+                calendar: .standard
+            ).isEmpty)
     }
 
     @Test func POL1_anEditionChangeBetweenANoticeAndACut() throws {
         // A notice under the older edition (at 100 % of the threshold) on 2021-08-19; the cut on
         // 2021-08-23 is judged by edition 2021 (in force from 2021-08-20T19:30Z) and still stands.
-        let facts = Given.mobileLine(activatedAt: "2021-01-01T00:00:00Z") + [
-            .on("2021-08-19T08:00:00Z", .usageRecorded(UsageRecorded(amount: 300_000, description: "x"))),
-            CutRuleTests.notice(at: "2021-08-19T09:00:00Z", deadline: "2021-08-20T09:00:00Z", kind: .thresholdReached),
-        ]
+        let facts =
+            Given.mobileLine(activatedAt: "2021-01-01T00:00:00Z") + [
+                .on("2021-08-19T08:00:00Z", .usageRecorded(UsageRecorded(amount: 300_000, description: "x"))),
+                CutRuleTests.notice(
+                    at: "2021-08-19T09:00:00Z", deadline: "2021-08-20T09:00:00Z", kind: .thresholdReached),
+            ]
         let judged = try Given(facts).when(CutRuleTests.thresholdCut, at: "2021-08-23T00:00:00Z").get()
         #expect(judged.facts.last?.metadata["policyEdition"] == "2021")
         let noticeJudgement = Given(Given.mobileLine(activatedAt: "2021-01-01T00:00:00Z") + [facts[3]])

@@ -11,7 +11,7 @@ import Testing
 struct RuleCoverageTests {
     /// Rules the ledger does not judge, each with why.
     static let notJudged: [String: String] = [
-        "GEN-6": "the contract is not in the ledger (rules.md GEN-6: not judged)",
+        "GEN-6": "the contract is not in the ledger (rules.md GEN-6: not judged)"
     ]
 
     static let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -53,12 +53,14 @@ struct RuleCoverageTests {
 
     // Reported as skipped, not passed, where the spec is not beside the repository (a clone
     // in CI): there is nothing to compare the copy with.
-    @Test("the tests' copy of rules.md is the spec's, where the spec is beside the repository",
-          .enabled(if: FileManager.default.fileExists(atPath: RuleCoverageTests.specBeside.path)))
+    @Test(
+        "the tests' copy of rules.md is the spec's, where the spec is beside the repository",
+        .enabled(if: FileManager.default.fileExists(atPath: RuleCoverageTests.specBeside.path)))
     func theCopyIsTheSpec() throws {
         let spec = try String(contentsOf: Self.specBeside, encoding: .utf8)
         let copy = try String(contentsOf: Self.specCopy, encoding: .utf8)
-        #expect(spec == copy, "Tests/Fixtures/spec/rules.md differs from \(Self.specBeside.path): copy the revised spec")
+        #expect(
+            spec == copy, "Tests/Fixtures/spec/rules.md differs from \(Self.specBeside.path): copy the revised spec")
     }
 
     @Test("every rule id is cited by a test or named as not judged, and no rule is both")
@@ -69,9 +71,12 @@ struct RuleCoverageTests {
         for id in ids.sorted() {
             let cited = lines.contains { Self.cites($0, id) }
             if let reason = Self.notJudged[id] {
-                #expect(!cited, "\(id) is cited by a test but listed as not judged (\(reason)): remove it from the list")
+                #expect(
+                    !cited, "\(id) is cited by a test but listed as not judged (\(reason)): remove it from the list")
             } else {
-                #expect(cited, "no test names \(id) in its @Test, @Suite or function name: test it, or list it as not judged")
+                #expect(
+                    cited,
+                    "no test names \(id) in its @Test, @Suite or function name: test it, or list it as not judged")
             }
         }
         for id in Self.notJudged.keys {

@@ -23,11 +23,12 @@ struct SettledReadingTests {
     /// a payment of 100,000 that occurred on 2025-02-03T08:00Z (debt 215,000, below the
     /// notice level: the notice is spent, CUT-1) and usage of 100,000 on 2025-02-03T09:00Z,
     /// the payment recorded after the usage.
-    static let latePaymentHistory: [LedgerFact] = Given.mobileLine() + [
-        CutRuleTests.usage, CutRuleTests.notice(),
-        usage(100_000, at: "2025-02-03T09:00:00Z"),
-        payment("P-late", 100_000, at: "2025-02-03T08:00:00Z"),
-    ]
+    static let latePaymentHistory: [LedgerFact] =
+        Given.mobileLine() + [
+            CutRuleTests.usage, CutRuleTests.notice(),
+            usage(100_000, at: "2025-02-03T09:00:00Z"),
+            payment("P-late", 100_000, at: "2025-02-03T08:00:00Z"),
+        ]
 
     @Test func item14_aPaymentRecordedLateTakesItsPlaceBeforeTheUsageThatFollowedIt() throws {
         let ledger = Self.ledger()
@@ -57,15 +58,24 @@ struct SettledReadingTests {
 
     @Test func item14_theAuditJudgesACutRecordedAfterTheLatePaymentOnTheFoldByOccurrence() throws {
         let ledger = Self.ledger()
-        let cutNotice = LedgerFact.on("2025-02-04T00:00:00Z", .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
-        let cut = LedgerFact.on("2025-02-04T00:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)))
+        let cutNotice = LedgerFact.on(
+            "2025-02-04T00:00:00Z",
+            .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
+        let cut = LedgerFact.on(
+            "2025-02-04T00:00:00Z",
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)))
         try ledger.record(Self.latePaymentHistory + [cutNotice, cut])
         let findings = try ledger.audit()
-        #expect(findings.contains { $0.rule == "CUT-1" && $0.severity == .violation && $0.position == 9 && $0.message.contains("spent") })
+        #expect(
+            findings.contains {
+                $0.rule == "CUT-1" && $0.severity == .violation && $0.position == 9 && $0.message.contains("spent")
+            })
         // Replay shows the debt after the late payment as it was at the payment's time.
         let replay = try ledger.replay(of: Given.number)
         #expect(replay.entries.first { $0.type == .paymentReceived }?.state.debt == 215_000)
-        #expect(replay.entries.first { $0.type == .usageRecorded && $0.occurredAt == .at("2025-02-03T09:00:00Z") }?.state.debt == 315_000)
+        #expect(
+            replay.entries.first { $0.type == .usageRecorded && $0.occurredAt == .at("2025-02-03T09:00:00Z") }?.state
+                .debt == 315_000)
     }
 
     @Test func item14_theStoredProjectionRebuildsByteForByteAfterALateFact() throws {
@@ -79,15 +89,21 @@ struct SettledReadingTests {
     @Test func item14_aLateFactThatWouldRewriteTheLinesPastIsRefused() throws {
         let ledger = Self.ledger()
         try ledger.record(Given.mobileLine() + [CutRuleTests.usage])
-        let lateCut = LedgerFact.on("2025-02-01T00:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .fraud, debtLine: nil)))
+        let lateCut = LedgerFact.on(
+            "2025-02-01T00:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .fraud, debtLine: nil)))
         let refused = Issue9DomainTests.badFact { try ledger.record([lateCut]) }
         #expect(refused?.error.field == "occurredAt")
         #expect(refused?.error.reason.contains("before the line's fact of 2025-02-02T18:00:00") == true)
         let beforeActivation = Self.payment("P-0", 1, at: "2023-12-31T00:00:00Z")
-        #expect(Issue9DomainTests.badFact { try ledger.record([beforeActivation]) }?.error.reason.contains("before the line's activation") == true)
-        let receiptBeforeSending = LedgerFact.on("2025-02-02T18:09:59Z", .noticeDelivered(NoticeDelivered(noticeID: "N-1")))
+        #expect(
+            Issue9DomainTests.badFact { try ledger.record([beforeActivation]) }?.error.reason.contains(
+                "before the line's activation") == true)
+        let receiptBeforeSending = LedgerFact.on(
+            "2025-02-02T18:09:59Z", .noticeDelivered(NoticeDelivered(noticeID: "N-1")))
         try ledger.record([CutRuleTests.notice(), Self.usage(1, at: "2025-02-02T19:00:00Z")])
-        #expect(Issue9DomainTests.badFact { try ledger.record([receiptBeforeSending]) }?.error.reason.contains("before it was sent") == true)
+        #expect(
+            Issue9DomainTests.badFact { try ledger.record([receiptBeforeSending]) }?.error.reason.contains(
+                "before it was sent") == true)
         #expect(try ledger.store.head().position == 6)
     }
 
@@ -104,39 +120,53 @@ struct SettledReadingTests {
     @Test func DLV1_theLatestReceiptWins() {
         let failed = LedgerFact.on("2025-02-02T18:11:00Z", .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: "N-1")))
         let delivered = LedgerFact.on("2025-02-02T18:12:00Z", .noticeDelivered(NoticeDelivered(noticeID: "N-1")))
-        let failedAgain = LedgerFact.on("2025-02-02T18:13:00Z", .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: "N-1")))
+        let failedAgain = LedgerFact.on(
+            "2025-02-02T18:13:00Z", .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: "N-1")))
         let base = Given.mobileLine() + [CutRuleTests.usage, CutRuleTests.notice()]
         // A delivery after a failure: the notice arrived (minimum from delivery: 18:12 + 24 h).
         let arrived = Given(base + [failed, delivered])
         #expect(arrived.when(CutRuleTests.thresholdCut, at: "2025-02-03T18:11:59Z").refusedRule == "CUT-1")
         #expect(arrived.when(CutRuleTests.thresholdCut, at: "2025-02-03T18:12:00Z").isAllowed)
         // A failure after the delivery: the notice is known to have failed.
-        let lost = Given(base + [failed, delivered, failedAgain]).when(CutRuleTests.thresholdCut, at: "2025-02-04T00:00:00Z")
+        let lost = Given(base + [failed, delivered, failedAgain]).when(
+            CutRuleTests.thresholdCut, at: "2025-02-04T00:00:00Z")
         #expect(lost.refusedRule == "CUT-1")
     }
 
     @Test func GEN5_aCutNoticeServesOnlyItsOwnCut() throws {
         // A one-way cut notice, the overdue cut it announced, a restoration; a second cut
         // a month later without a new notice breaks GEN-5.
-        var facts = Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 500_000, description: "usage"))),
-                                          OverdueRuleTests.invoice.withTotal(500_000)]
-        facts += try Given(facts).when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-05T00:00:00Z").get().facts
+        var facts =
+            Given.mobileLine() + [
+                .on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 500_000, description: "usage"))),
+                OverdueRuleTests.invoice.withTotal(500_000),
+            ]
+        facts += try Given(facts).when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-05T00:00:00Z").get()
+            .facts
         #expect(facts.contains { $0.event.type == .noticeSent })
         let restored = LedgerFact.on("2025-02-21T10:00:00Z", .lineRestored(LineRestored(reconnectionFee: 0)))
         let given = Given(facts + [restored])
-        let again = given.judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)), at: "2025-03-01T10:00:00Z")
+        let again = given.judge(
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+            at: "2025-03-01T10:00:00Z")
         #expect(again.contains { $0.rule == "GEN-5" && $0.isForbidden })
         // The same cut one second after the restoration with a new notice is not refused for GEN-5.
-        let notice = LedgerFact.on("2025-02-21T10:00:01Z", .noticeSent(NoticeSent(noticeID: "C-2", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
+        let notice = LedgerFact.on(
+            "2025-02-21T10:00:01Z",
+            .noticeSent(NoticeSent(noticeID: "C-2", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
         let renewed = Given(facts + [restored, notice])
-            .judge(.lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)), at: "2025-03-01T10:00:00Z")
+            .judge(
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+                at: "2025-03-01T10:00:00Z")
         #expect(renewed.contains { $0.rule == "GEN-5" && !$0.isForbidden })
     }
 
     @Test func GEN1_aFindingNeverStopsTheOthers() throws {
         // A cut citing another line's debt, without a notice or any debt here: GEN-1, GEN-5
         // and CUT-1 are all reported, not GEN-1 alone.
-        let cut = LedgerFact.on("2025-02-04T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: "+989120000000")))
+        let cut = LedgerFact.on(
+            "2025-02-04T08:00:00Z",
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: "+989120000000")))
         let ledger = Self.ledger()
         try ledger.record(Given.mobileLine() + [cut])
         let rules = Set(try ledger.audit().filter { $0.severity == .violation }.map(\.rule))
@@ -151,14 +181,24 @@ struct ThresholdReadingTests {
         .on(time, .usageRecorded(UsageRecorded(amount: amount, description: "calls")))
     }
 
-    @Test("THR-1: a deposit or guarantee line with nothing held has the noDeposit threshold and notice level", arguments: [Plan.deposit, .guarantee])
+    @Test(
+        "THR-1: a deposit or guarantee line with nothing held has the noDeposit threshold and notice level",
+        arguments: [Plan.deposit, .guarantee])
     func THR1_nothingHeldIsNoDeposit(plan: Plan) {
         // Mobile: threshold 300,000, notice at 240,000 (edition 2021); one rial no longer allows anything.
         let oneRial = Given(Given.mobileLine(plan: plan) + [Self.usage(1)])
-        #expect(WorkList.due(line: oneRial.line, subscriber: oneRial.subscriber, at: .at("2025-02-03T00:00:00Z"),
-                             editions: .builtIn, calendar: .standard).isEmpty)
-        #expect(oneRial.judge(.noticeSent(NoticeSent(noticeID: "N", kind: .thresholdWarning, channel: .sms,
-                                                     deadline: .at("2025-02-06T00:00:00Z"), fee: 0)), at: "2025-02-03T00:00:00Z")
+        #expect(
+            WorkList.due(
+                line: oneRial.line, subscriber: oneRial.subscriber, at: .at("2025-02-03T00:00:00Z"),
+                editions: .builtIn, calendar: .standard
+            ).isEmpty)
+        #expect(
+            oneRial.judge(
+                .noticeSent(
+                    NoticeSent(
+                        noticeID: "N", kind: .thresholdWarning, channel: .sms,
+                        deadline: .at("2025-02-06T00:00:00Z"), fee: 0)), at: "2025-02-03T00:00:00Z"
+            )
             .contains { $0.rule == "NTC-2" && $0.isForbidden })
         let report = LineStatusReport(line: oneRial.line, at: .at("2025-02-03T00:00:00Z"), editions: .builtIn)
         #expect(report.threshold == 300_000)
@@ -166,21 +206,30 @@ struct ThresholdReadingTests {
         let below = Given(Given.mobileLine(plan: plan) + [Self.usage(239_999)]).line
         let at = Given(Given.mobileLine(plan: plan) + [Self.usage(240_000)]).line
         func owesNotice(_ line: LineState) -> Bool {
-            WorkList.due(line: line, subscriber: nil, at: .at("2025-02-03T00:00:00Z"), editions: .builtIn, calendar: .standard)
-                .contains { $0.action == .notice && $0.rule == "NTC-1" }
+            WorkList.due(
+                line: line, subscriber: nil, at: .at("2025-02-03T00:00:00Z"), editions: .builtIn, calendar: .standard
+            )
+            .contains { $0.action == .notice && $0.rule == "NTC-1" }
         }
         #expect(!owesNotice(below))
         #expect(owesNotice(at))
     }
 
     @Test func THR1_nothingHeldKeepsTheSeventyTwoHourMinimum() {
-        let given = Given(Given.mobileLine(plan: .deposit) + [Self.usage(300_000), CutRuleTests.notice(deadline: "2025-02-05T18:10:00Z")])
+        let given = Given(
+            Given.mobileLine(plan: .deposit) + [
+                Self.usage(300_000), CutRuleTests.notice(deadline: "2025-02-05T18:10:00Z"),
+            ])
         #expect(given.when(CutRuleTests.thresholdCut, at: "2025-02-05T18:09:59Z").refusedRule == "CUT-1")
         #expect(given.when(CutRuleTests.thresholdCut, at: "2025-02-05T18:10:00Z").isAllowed)
         // A notice of 72 h less one second does not count (NTC-1, NTC-2).
         let short = Given(Given.mobileLine(plan: .deposit) + [Self.usage(300_000)])
-            .judge(.noticeSent(NoticeSent(noticeID: "N", kind: .thresholdWarning, channel: .sms, deadline: .at("2025-02-05T18:09:59Z"), fee: 0)),
-                   at: "2025-02-02T18:10:00Z")
+            .judge(
+                .noticeSent(
+                    NoticeSent(
+                        noticeID: "N", kind: .thresholdWarning, channel: .sms, deadline: .at("2025-02-05T18:09:59Z"),
+                        fee: 0)),
+                at: "2025-02-02T18:10:00Z")
         #expect(short.contains { $0.rule == "NTC-2" && $0.isForbidden })
     }
 
@@ -209,16 +258,21 @@ struct ThresholdReadingTests {
         let fee = LedgerFact.on("2025-01-10T00:00:00Z", .lateFeeCharged(LateFeeCharged(amount: 20_000)))
         var invoice = OverdueRuleTests.invoice.withTotal(120_000)
         if case .invoiceIssued(var issued) = invoice.event {
-            issued.items = [.init(description: "usage", amount: 100_000), .init(description: "late payment fee", amount: 20_000)]
+            issued.items = [
+                .init(description: "usage", amount: 100_000), .init(description: "late payment fee", amount: 20_000),
+            ]
             invoice.event = .invoiceIssued(issued)
         }
-        let paid = LedgerFact.on("2025-01-20T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 100_000, method: "bank")))
+        let paid = LedgerFact.on(
+            "2025-01-20T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 100_000, method: "bank")))
         let given = Given(Given.mobileLine() + [Self.usage(100_000, at: "2025-01-05T00:00:00Z"), fee, invoice, paid])
         #expect(given.line.debt == 0)
         #expect(given.line.overdue(at: .at("2025-03-01T00:00:00Z")) == 0)
-        #expect(given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-03-01T00:00:00Z").refusedRule == "OVD-1")
+        #expect(
+            given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-03-01T00:00:00Z").refusedRule == "OVD-1")
         // One rial of usage unpaid is overdue again.
-        let short = LedgerFact.on("2025-01-20T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 99_999, method: "bank")))
+        let short = LedgerFact.on(
+            "2025-01-20T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 99_999, method: "bank")))
         let owing = Given(Given.mobileLine() + [Self.usage(100_000, at: "2025-01-05T00:00:00Z"), fee, invoice, short])
         #expect(owing.line.overdue(at: .at("2025-03-01T00:00:00Z")) == 1)
     }
@@ -247,20 +301,38 @@ struct LadderReadingTests {
     @Test func OVD2_twoWayOnlyWhileTheLineStillOwesWhatAllowedTheCut() throws {
         // 315,000 owed; a payment of 15,001 leaves one rial below the threshold: no two-way.
         func paying(_ amount: Rials) throws -> Given {
-            Given(try Self.thresholdCut([.on("2025-02-10T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: amount, method: "bank")))]))
+            Given(
+                try Self.thresholdCut([
+                    .on(
+                        "2025-02-10T00:00:00Z",
+                        .paymentReceived(PaymentReceived(paymentID: "P", amount: amount, method: "bank")))
+                ]))
         }
         let time = Self.cutAt.adding(days: 15).rfc3339
         #expect(try paying(15_001).when(Self.twoWay, at: time).refusedRule == "OVD-2")
         #expect(try paying(15_000).when(Self.twoWay, at: time).isAllowed)
         // An overdue debt (an invoice past due) also allows it below the threshold.
-        let invoice = LedgerFact.on("2025-01-20T08:00:00Z", .invoiceIssued(InvoiceIssued(
-            invoiceID: "I-1", periodStart: .at("2024-12-21T00:00:00Z"), periodEnd: .at("2025-01-19T00:00:00Z"),
-            items: [.init(description: "usage", amount: 100_000)], total: 100_000, dueAt: .at("2025-02-04T20:29:59Z"))))
-        let facts = Given.mobileLine() + [.on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 100_000, description: "calls"))), invoice,
-                                          .on("2025-02-02T18:00:00Z", .usageRecorded(UsageRecorded(amount: 215_000, description: "calls"))),
-                                          CutRuleTests.notice()]
+        let invoice = LedgerFact.on(
+            "2025-01-20T08:00:00Z",
+            .invoiceIssued(
+                InvoiceIssued(
+                    invoiceID: "I-1", periodStart: .at("2024-12-21T00:00:00Z"), periodEnd: .at("2025-01-19T00:00:00Z"),
+                    items: [.init(description: "usage", amount: 100_000)], total: 100_000,
+                    dueAt: .at("2025-02-04T20:29:59Z"))))
+        let facts =
+            Given.mobileLine() + [
+                .on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 100_000, description: "calls"))),
+                invoice,
+                .on("2025-02-02T18:00:00Z", .usageRecorded(UsageRecorded(amount: 215_000, description: "calls"))),
+                CutRuleTests.notice(),
+            ]
         let cut = try Given(facts).when(CutRuleTests.thresholdCut, at: Self.cutAt.rfc3339).get().facts
-        let partlyPaid = Given(facts + cut + [.on("2025-02-10T00:00:00Z", .paymentReceived(PaymentReceived(paymentID: "P", amount: 50_000, method: "bank")))])
+        let partlyPaid = Given(
+            facts + cut + [
+                .on(
+                    "2025-02-10T00:00:00Z",
+                    .paymentReceived(PaymentReceived(paymentID: "P", amount: 50_000, method: "bank")))
+            ])
         #expect(partlyPaid.line.debt < 300_000)
         #expect(partlyPaid.when(Self.twoWay, at: time).isAllowed)
     }
@@ -278,7 +350,9 @@ struct LadderReadingTests {
     @Test func OVD3_theWrittenWarningComesAfterTheOneWayPeriodWithOrWithoutTwoWay() throws {
         let given = Given(try Self.thresholdCut())
         let periodEnd = Self.cutAt.adding(days: 14)
-        #expect(given.when(.sendWrittenWarning(channel: .letter), at: periodEnd.adding(seconds: -1).rfc3339).refusedRule == "OVD-3")
+        #expect(
+            given.when(.sendWrittenWarning(channel: .letter), at: periodEnd.adding(seconds: -1).rfc3339).refusedRule
+                == "OVD-3")
         let sent = try given.when(.sendWrittenWarning(channel: .letter), at: periodEnd.rfc3339).get()
         // Its renewed notice goes with it.
         let kinds = sent.facts.compactMap { fact -> NoticeSent.Kind? in
@@ -292,18 +366,25 @@ struct LadderReadingTests {
     @Test func OVD3_theYearRunsFromTheWarningsDeliveryElseItsSending() throws {
         let periodEnd = Self.cutAt.adding(days: 14)
         let base = try Self.thresholdCut()
-        let warning = try Given(base).when(.sendWrittenWarning(channel: .letter, noticeID: "W-1"), at: periodEnd.rfc3339).get().facts
+        let warning = try Given(base).when(
+            .sendWrittenWarning(channel: .letter, noticeID: "W-1"), at: periodEnd.rfc3339
+        ).get().facts
         let calendar = TehranCalendar.standard
         // No receipt: a year from the sending.
         let unreceipted = Given(base + warning)
         let fromSending = calendar.addingYears(1, to: periodEnd)
-        #expect(unreceipted.when(.revoke(reason: "debt"), at: fromSending.adding(seconds: -1).rfc3339).refusedRule == "OVD-3")
+        #expect(
+            unreceipted.when(.revoke(reason: "debt"), at: fromSending.adding(seconds: -1).rfc3339).refusedRule
+                == "OVD-3")
         #expect(unreceipted.when(.revoke(reason: "debt"), at: fromSending.rfc3339).isAllowed)
         // Delivered three days later: a year from the delivery.
         let deliveredAt = periodEnd.adding(days: 3)
-        let delivered = Given(base + warning + [.line(Given.number, deliveredAt, .noticeDelivered(NoticeDelivered(noticeID: "W-1")))])
+        let delivered = Given(
+            base + warning + [.line(Given.number, deliveredAt, .noticeDelivered(NoticeDelivered(noticeID: "W-1")))])
         let fromDelivery = calendar.addingYears(1, to: deliveredAt)
-        #expect(delivered.when(.revoke(reason: "debt"), at: fromDelivery.adding(seconds: -1).rfc3339).refusedRule == "OVD-3")
+        #expect(
+            delivered.when(.revoke(reason: "debt"), at: fromDelivery.adding(seconds: -1).rfc3339).refusedRule == "OVD-3"
+        )
         #expect(delivered.when(.revoke(reason: "debt"), at: fromDelivery.rfc3339).isAllowed)
     }
 
@@ -311,10 +392,14 @@ struct LadderReadingTests {
         let periodEnd = Self.cutAt.adding(days: 14)
         let base = try Self.thresholdCut()
         // A written warning recorded alone (by import), without a renewed notice.
-        let warning = LedgerFact.line(Given.number, periodEnd, .noticeSent(NoticeSent(noticeID: "W", kind: .writtenWarning, channel: .letter, deadline: nil, fee: 0)))
+        let warning = LedgerFact.line(
+            Given.number, periodEnd,
+            .noticeSent(NoticeSent(noticeID: "W", kind: .writtenWarning, channel: .letter, deadline: nil, fee: 0)))
         let revokeAt = TehranCalendar.standard.addingYears(1, to: periodEnd).rfc3339
         #expect(Given(base + [warning]).when(.revoke(reason: "debt"), at: revokeAt).refusedRule == "OVD-3")
-        let renewed = LedgerFact.line(Given.number, periodEnd, .noticeSent(NoticeSent(noticeID: "R", kind: .overdue, channel: .sms, deadline: nil, fee: 0)))
+        let renewed = LedgerFact.line(
+            Given.number, periodEnd,
+            .noticeSent(NoticeSent(noticeID: "R", kind: .overdue, channel: .sms, deadline: nil, fee: 0)))
         #expect(Given(base + [renewed, warning]).when(.revoke(reason: "debt"), at: revokeAt).isAllowed)
     }
 }
@@ -325,18 +410,26 @@ struct RestorationReadingTests {
     static let paidAt = Timestamp.at("2025-02-10T00:00:00Z")
 
     static func cutAndPaid(_ amount: Rials) throws -> [LedgerFact] {
-        try LadderReadingTests.thresholdCut([.line(Given.number, paidAt, .paymentReceived(PaymentReceived(paymentID: "P", amount: amount, method: "bank")))])
+        try LadderReadingTests.thresholdCut([
+            .line(
+                Given.number, paidAt, .paymentReceived(PaymentReceived(paymentID: "P", amount: amount, method: "bank")))
+        ])
     }
 
     static func restoreEntries(_ facts: [LedgerFact], at time: Timestamp) -> [DueAction] {
         let given = Given(facts)
-        return WorkList.due(line: given.line, subscriber: given.subscriber, at: time, editions: .builtIn, calendar: .standard)
-            .filter { $0.action == .restore }
+        return WorkList.due(
+            line: given.line, subscriber: given.subscriber, at: time, editions: .builtIn, calendar: .standard
+        )
+        .filter { $0.action == .restore }
     }
 
     @Test func GEN3_dueListsRestoreAsSoonAsTheLineNoLongerOwesWhatAllowedTheCut() throws {
         // 315,000 owed, threshold 300,000: a payment of 15,001 leaves 299,999 (one rial below).
-        #expect(Self.restoreEntries(try Self.cutAndPaid(15_001), at: Self.paidAt) == [DueAction(line: Given.number, action: .restore, rule: "GEN-3", since: Self.paidAt)])
+        #expect(
+            Self.restoreEntries(try Self.cutAndPaid(15_001), at: Self.paidAt) == [
+                DueAction(line: Given.number, action: .restore, rule: "GEN-3", since: Self.paidAt)
+            ])
         #expect(Self.restoreEntries(try Self.cutAndPaid(15_000), at: Self.paidAt).isEmpty)
     }
 
@@ -354,27 +447,45 @@ struct RestorationReadingTests {
         #expect(late.first?.position == UInt64(facts.count))
         // A restoration 24 h after it was owed is a warning too; one second earlier is not.
         let given = Given(facts)
-        #expect(try given.when(.restore(reconnectionFee: 0), at: Self.paidAt.adding(hours: 24).rfc3339).get().judgements
-            .contains { $0.rule == "GEN-3" && $0.isWarning })
-        #expect(!(try given.when(.restore(reconnectionFee: 0), at: Self.paidAt.adding(hours: 24).adding(seconds: -1).rfc3339).get().judgements
-            .contains { $0.isWarning }))
+        #expect(
+            try given.when(.restore(reconnectionFee: 0), at: Self.paidAt.adding(hours: 24).rfc3339).get().judgements
+                .contains { $0.rule == "GEN-3" && $0.isWarning })
+        #expect(
+            !(try given.when(
+                .restore(reconnectionFee: 0), at: Self.paidAt.adding(hours: 24).adding(seconds: -1).rfc3339
+            ).get().judgements
+                .contains { $0.isWarning }))
     }
 
     @Test func KYC1_aKycSuspensionIsOwedItsRestorationOnceTheIdentityIsVerified() throws {
-        let registered = LedgerFact(stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T08:00:00Z"),
-                                    event: .subscriberRegistered(SubscriberRegistered(subscriberID: "S-1", kind: .individual, governmental: false,
-                                                                                      name: "Test", nationalID: "0012345678")))
-        let activated = LedgerFact.on("2024-01-01T08:00:00Z", .lineActivated(LineActivated(subscriberID: "S-1", service: .mobile, plan: .noDeposit,
-                                                                                           connectionFee: 0, vanityPremium: 0)))
-        let suspended = LedgerFact.on("2024-02-01T08:00:00Z", .lineSuspended(LineSuspended(direction: .twoWay, reason: .kyc, debtLine: nil)))
+        let registered = LedgerFact(
+            stream: .subscriber("S-1"), occurredAt: .at("2023-12-01T08:00:00Z"),
+            event: .subscriberRegistered(
+                SubscriberRegistered(
+                    subscriberID: "S-1", kind: .individual, governmental: false,
+                    name: "Test", nationalID: "0012345678")))
+        let activated = LedgerFact.on(
+            "2024-01-01T08:00:00Z",
+            .lineActivated(
+                LineActivated(
+                    subscriberID: "S-1", service: .mobile, plan: .noDeposit,
+                    connectionFee: 0, vanityPremium: 0)))
+        let suspended = LedgerFact.on(
+            "2024-02-01T08:00:00Z", .lineSuspended(LineSuspended(direction: .twoWay, reason: .kyc, debtLine: nil)))
         let verifiedAt = Timestamp.at("2024-03-01T08:00:00Z")
-        let verified = LedgerFact(stream: .subscriber("S-1"), occurredAt: verifiedAt, event: .identityVerified(IdentityVerified(documents: ["id"])))
+        let verified = LedgerFact(
+            stream: .subscriber("S-1"), occurredAt: verifiedAt,
+            event: .identityVerified(IdentityVerified(documents: ["id"])))
         #expect(Self.restoreEntries([registered, activated, suspended], at: verifiedAt).isEmpty)
-        #expect(Self.restoreEntries([registered, activated, suspended, verified], at: verifiedAt)
-            == [DueAction(line: Given.number, action: .restore, rule: "KYC-1", since: verifiedAt)])
+        #expect(
+            Self.restoreEntries([registered, activated, suspended, verified], at: verifiedAt)
+                == [DueAction(line: Given.number, action: .restore, rule: "KYC-1", since: verifiedAt)])
         let ledger = Ledger.inMemory(clock: ManualClock(verifiedAt.adding(hours: 24)))
         try ledger.record([registered, activated, suspended, verified])
-        #expect(try ledger.audit().contains { $0.rule == "KYC-1" && $0.severity == .warning && $0.message.contains("still twoWay") })
+        #expect(
+            try ledger.audit().contains {
+                $0.rule == "KYC-1" && $0.severity == .warning && $0.message.contains("still twoWay")
+            })
     }
 }
 
@@ -386,8 +497,12 @@ struct EveryRuleTests {
         // A threshold cut with no debt, citing another line's debt, barring emergency calls.
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-03-01T00:00:00Z")))
         try ledger.record(Given.mobileLine())
-        let cut = LedgerFact.on("2025-02-04T08:00:00Z", .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold,
-                                                                                       debtLine: "+989120000000", blocksEmergencyCalls: true)))
+        let cut = LedgerFact.on(
+            "2025-02-04T08:00:00Z",
+            .lineSuspended(
+                LineSuspended(
+                    direction: .oneWay, reason: .threshold,
+                    debtLine: "+989120000000", blocksEmergencyCalls: true)))
         let refused = #expect(throws: LedgerError.self) { try ledger.apply([cut]) }
         guard case .ruleViolation(let violation)? = refused?.kind else {
             Issue.record("expected a rule violation, got \(String(describing: refused))")
@@ -397,7 +512,8 @@ struct EveryRuleTests {
         #expect(violation.description.contains("GEN-1") && violation.description.contains("CUT-1"))
         #expect(try ledger.store.head().position == 3)
         // Through decide too.
-        let decided = Given(Given.mobileLine()).when(.cut(direction: .oneWay, reason: .threshold), at: "2025-02-04T08:00:00Z")
+        let decided = Given(Given.mobileLine()).when(
+            .cut(direction: .oneWay, reason: .threshold), at: "2025-02-04T08:00:00Z")
         guard case .failure(let decidedViolation) = decided else { Issue.record("expected a refusal"); return }
         #expect(decidedViolation.rules.contains("CUT-1"))
     }

@@ -20,15 +20,21 @@ struct StoredProjectionLedgerTests {
         #expect(!histories.isEmpty, sourceLocation: sourceLocation)
         var owners: [String: [String]] = [:]
         for history in histories {
-            #expect(try ledger.state(of: history.number) == ledger.state(of: history.number, view: .init(knownAt: .maximum)),
-                    "line \(history.number)", sourceLocation: sourceLocation)
+            #expect(
+                try ledger.state(of: history.number)
+                    == ledger.state(of: history.number, view: .init(knownAt: .maximum)),
+                "line \(history.number)", sourceLocation: sourceLocation)
             let stored = try ledger.status(of: history.number)
             let folded = try ledger.status(of: history.number, view: .init(knownAt: .maximum))
             #expect(stored == folded, "line \(history.number)", sourceLocation: sourceLocation)
-            #expect(try ledger.settlement(of: history.number) == ledger.settlement(of: history.number, view: .init(knownAt: .maximum)),
-                    sourceLocation: sourceLocation)
+            #expect(
+                try ledger.settlement(of: history.number)
+                    == ledger.settlement(of: history.number, view: .init(knownAt: .maximum)),
+                sourceLocation: sourceLocation)
             for fact in history.facts {
-                if case .lineActivated(let activated) = fact.event, owners[activated.subscriberID]?.contains(history.number) != true {
+                if case .lineActivated(let activated) = fact.event,
+                    owners[activated.subscriberID]?.contains(history.number) != true
+                {
                     owners[activated.subscriberID, default: []].append(history.number)
                 }
             }
@@ -37,7 +43,9 @@ struct StoredProjectionLedgerTests {
             let subscriber = try ledger.subscriber(id)
             #expect(subscriber.lines == lines, "subscriber \(id)", sourceLocation: sourceLocation)
             var folded: SubscriberState?
-            for recorded in try ledger.store.events(in: .subscriber(id)) { folded = try SubscriberState.checkedEvolve(folded, RecordedFact(recorded).fact) }
+            for recorded in try ledger.store.events(in: .subscriber(id)) {
+                folded = try SubscriberState.checkedEvolve(folded, RecordedFact(recorded).fact)
+            }
             folded?.lines = lines
             #expect(subscriber == folded, "subscriber \(id)", sourceLocation: sourceLocation)
         }
@@ -50,11 +58,15 @@ struct StoredProjectionLedgerTests {
         let report = try ledger.rebuildProjections()
         #expect(report.identicalToPrevious)
         #expect(report.eventsFolded == UInt64(Self.generation.facts.count))
-        #expect(report.recordsWritten == Self.generation.population.lines.count + Self.generation.population.subscribers.count)
+        #expect(
+            report.recordsWritten == Self.generation.population.lines.count
+                + Self.generation.population.subscribers.count)
     }
 
     @Test func factsRecordedOneByOneOnDiskRebuildToTheSameBytes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-projection-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "subledger-projection-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let facts = Array(Self.generation.facts.prefix(3000))
         do {

@@ -15,10 +15,13 @@ struct SuspensionRuleTests {
         return try ledger.audit()
     }
 
-    static func suspension(_ reason: LineSuspended.Reason, direction: LineSuspended.Direction = .oneWay,
-                           orderedBy: String? = nil, reference: String? = nil) -> LineSuspended {
-        LineSuspended(direction: direction, reason: reason, debtLine: reason.isForDebt ? Given.number : nil,
-                      orderedBy: orderedBy, reference: reference)
+    static func suspension(
+        _ reason: LineSuspended.Reason, direction: LineSuspended.Direction = .oneWay,
+        orderedBy: String? = nil, reference: String? = nil
+    ) -> LineSuspended {
+        LineSuspended(
+            direction: direction, reason: reason, debtLine: reason.isForDebt ? Given.number : nil,
+            orderedBy: orderedBy, reference: reference)
     }
 
     // MARK: SUS-1
@@ -26,9 +29,18 @@ struct SuspensionRuleTests {
     @Test func SUS1_licensingIsAReasonAndALegalOrderCarriesWhoOrderedItAndItsReference() throws {
         let licensing = try LedgerEvent(type: .lineSuspended, data: ["direction": "twoWay", "reason": "licensing"])
         #expect(licensing == .lineSuspended(Self.suspension(.licensing, direction: .twoWay)))
-        let order = try LedgerEvent(type: .lineSuspended, data: ["direction": "twoWay", "reason": "legalOrder",
-                                                                   "orderedBy": "Tehran prosecutor's office", "reference": "1403-7781"])
-        #expect(order == .lineSuspended(Self.suspension(.legalOrder, direction: .twoWay, orderedBy: "Tehran prosecutor's office", reference: "1403-7781")))
+        let order = try LedgerEvent(
+            type: .lineSuspended,
+            data: [
+                "direction": "twoWay", "reason": "legalOrder",
+                "orderedBy": "Tehran prosecutor's office", "reference": "1403-7781",
+            ])
+        #expect(
+            order
+                == .lineSuspended(
+                    Self.suspension(
+                        .legalOrder, direction: .twoWay, orderedBy: "Tehran prosecutor's office", reference: "1403-7781"
+                    )))
         #expect(order.data["orderedBy"] == .string("Tehran prosecutor's office"))
         #expect(order.data["reference"] == .string("1403-7781"))
         // Written only when present: a suspension without them has the data of before (its hash unchanged).
@@ -38,16 +50,25 @@ struct SuspensionRuleTests {
 
     @Test func SUS1_anEmptyOrTooLongOrderedByOrReferenceIsBadInputNamingTheField() throws {
         let empty = try #require(throws: FactError.self) {
-            try LedgerEvent(type: .lineSuspended, data: ["direction": "twoWay", "reason": "legalOrder", "orderedBy": ""])
+            try LedgerEvent(
+                type: .lineSuspended, data: ["direction": "twoWay", "reason": "legalOrder", "orderedBy": ""])
         }
         #expect(empty.field == "data.orderedBy")
         let long = try #require(throws: FactError.self) {
-            try LedgerEvent(type: .lineSuspended, data: ["direction": "twoWay", "reason": "legalOrder",
-                                                         "reference": .string(String(repeating: "r", count: FactLimits.identifierMaximumBytes + 1))])
+            try LedgerEvent(
+                type: .lineSuspended,
+                data: [
+                    "direction": "twoWay", "reason": "legalOrder",
+                    "reference": .string(String(repeating: "r", count: FactLimits.identifierMaximumBytes + 1)),
+                ])
         }
         #expect(long.field == "data.reference")
-        _ = try LedgerEvent(type: .lineSuspended, data: ["direction": "twoWay", "reason": "legalOrder",
-                                                         "reference": .string(String(repeating: "r", count: FactLimits.identifierMaximumBytes))])
+        _ = try LedgerEvent(
+            type: .lineSuspended,
+            data: [
+                "direction": "twoWay", "reason": "legalOrder",
+                "reference": .string(String(repeating: "r", count: FactLimits.identifierMaximumBytes)),
+            ])
         // A fact built in Swift is checked as one read from JSON.
         let built = LedgerFact.on("2025-02-04T06:00:00Z", .lineSuspended(Self.suspension(.legalOrder, orderedBy: "")))
         #expect(throws: FactError.self) { try built.checkContent() }
@@ -55,24 +76,39 @@ struct SuspensionRuleTests {
 
     @Test func SUS1_aLegalOrderMissingWhoOrderedItOrItsReferenceIsAWarning() throws {
         let given = Given(Given.mobileLine())
-        for (orderedBy, reference, missing) in [(nil, nil, "who ordered it (orderedBy) and its reference"),
-                                                ("Court 12", nil, "its reference"), (nil, "R-1", "who ordered it (orderedBy)")] as [(String?, String?, String)] {
-            let judged = given.judge(.lineSuspended(Self.suspension(.legalOrder, direction: .twoWay, orderedBy: orderedBy, reference: reference)),
-                                     at: "2025-02-04T06:00:00Z")
-            #expect(judged.contains { $0.rule == "SUS-1" && $0.isWarning && $0.reason.hasSuffix("missing \(missing)") }, "\(judged)")
+        for (orderedBy, reference, missing) in [
+            (nil, nil, "who ordered it (orderedBy) and its reference"),
+            ("Court 12", nil, "its reference"), (nil, "R-1", "who ordered it (orderedBy)"),
+        ] as [(String?, String?, String)] {
+            let judged = given.judge(
+                .lineSuspended(
+                    Self.suspension(.legalOrder, direction: .twoWay, orderedBy: orderedBy, reference: reference)),
+                at: "2025-02-04T06:00:00Z")
+            #expect(
+                judged.contains { $0.rule == "SUS-1" && $0.isWarning && $0.reason.hasSuffix("missing \(missing)") },
+                "\(judged)")
             #expect(!judged.contains { $0.isForbidden })
         }
-        let complete = given.judge(.lineSuspended(Self.suspension(.legalOrder, direction: .twoWay, orderedBy: "Court 12", reference: "R-1")),
-                                   at: "2025-02-04T06:00:00Z")
+        let complete = given.judge(
+            .lineSuspended(Self.suspension(.legalOrder, direction: .twoWay, orderedBy: "Court 12", reference: "R-1")),
+            at: "2025-02-04T06:00:00Z")
         #expect(!complete.contains { $0.isWarning })
         let fraud = given.judge(.lineSuspended(Self.suspension(.fraud, direction: .twoWay)), at: "2025-02-04T06:00:00Z")
         #expect(!fraud.contains { $0.isWarning })
         // `apply` records it (the rule that allowed it is SUS-1) and the audit warns.
-        let decision = try given.when(.cut(direction: .twoWay, reason: .legalOrder, orderedBy: "Court 12"), at: "2025-02-04T06:00:00Z").get()
-        #expect(decision.facts.map(\.event) == [.lineSuspended(Self.suspension(.legalOrder, direction: .twoWay, orderedBy: "Court 12"))])
+        let decision = try given.when(
+            .cut(direction: .twoWay, reason: .legalOrder, orderedBy: "Court 12"), at: "2025-02-04T06:00:00Z"
+        ).get()
+        #expect(
+            decision.facts.map(\.event) == [
+                .lineSuspended(Self.suspension(.legalOrder, direction: .twoWay, orderedBy: "Court 12"))
+            ])
         #expect(decision.facts[0].metadata["rule"] == "SUS-1")
         let findings = try Self.audit(given.facts + decision.facts)
-        #expect(findings.contains { $0.rule == "SUS-1" && $0.severity == .warning && $0.message.contains("missing its reference") })
+        #expect(
+            findings.contains {
+                $0.rule == "SUS-1" && $0.severity == .warning && $0.message.contains("missing its reference")
+            })
         #expect(!findings.contains { $0.severity == .violation })
     }
 

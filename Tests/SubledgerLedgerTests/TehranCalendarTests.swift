@@ -8,7 +8,9 @@ struct TehranCalendarTests {
 
     private func at(_ text: String) throws -> Timestamp { try Timestamp(rfc3339: text) }
 
-    private func tehran(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0, _ second: Int = 0) throws -> Timestamp {
+    private func tehran(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0, _ second: Int = 0)
+        throws -> Timestamp
+    {
         try #require(calendar.timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
     }
 
@@ -54,12 +56,14 @@ struct TehranCalendarTests {
         #expect(late.gregorianDescription == "2025-02-28")
     }
 
-    @Test("TIME-1: the Iranian week starts on Saturday", arguments: [
-        ("2024-03-30T08:00:00Z", Weekday.saturday), ("2024-03-31T08:00:00Z", .sunday),
-        ("2024-04-01T08:00:00Z", .monday), ("2024-04-02T08:00:00Z", .tuesday),
-        ("2024-04-03T08:00:00Z", .wednesday), ("2024-04-04T08:00:00Z", .thursday),
-        ("2024-04-05T08:00:00Z", .friday),
-    ])
+    @Test(
+        "TIME-1: the Iranian week starts on Saturday",
+        arguments: [
+            ("2024-03-30T08:00:00Z", Weekday.saturday), ("2024-03-31T08:00:00Z", .sunday),
+            ("2024-04-01T08:00:00Z", .monday), ("2024-04-02T08:00:00Z", .tuesday),
+            ("2024-04-03T08:00:00Z", .wednesday), ("2024-04-04T08:00:00Z", .thursday),
+            ("2024-04-05T08:00:00Z", .friday),
+        ])
     func weekdays(_ text: String, _ weekday: Weekday) throws {
         #expect(calendar.solarHijriDate(of: try at(text)).weekday == weekday)
     }
@@ -115,10 +119,15 @@ struct TehranCalendarTests {
         let nextMonth = calendar.addingMonths(1, to: lastOfShahrivar)
         #expect(calendar.solarHijriDate(of: nextMonth).description == "1403-07-30 10:00:00")
         // n months in one step, from the original day.
-        #expect(calendar.solarHijriDate(of: calendar.addingMonths(6, to: lastOfShahrivar)).description == "1403-12-30 10:00:00")
-        #expect(calendar.solarHijriDate(of: calendar.addingMonths(18, to: lastOfShahrivar)).description == "1404-12-29 10:00:00")
+        #expect(
+            calendar.solarHijriDate(of: calendar.addingMonths(6, to: lastOfShahrivar)).description
+                == "1403-12-30 10:00:00")
+        #expect(
+            calendar.solarHijriDate(of: calendar.addingMonths(18, to: lastOfShahrivar)).description
+                == "1404-12-29 10:00:00")
         // A month later is not a month back: 1403-07-30 − 1 month = 1403-06-30.
-        #expect(calendar.solarHijriDate(of: calendar.addingMonths(-1, to: nextMonth)).description == "1403-06-30 10:00:00")
+        #expect(
+            calendar.solarHijriDate(of: calendar.addingMonths(-1, to: nextMonth)).description == "1403-06-30 10:00:00")
     }
 
     @Test("TIME-1: a year after Esfand 30 of a leap year is Esfand 29")
@@ -127,14 +136,18 @@ struct TehranCalendarTests {
         let nextYear = calendar.addingYears(1, to: leapDay)
         #expect(calendar.solarHijriDate(of: nextYear).description == "1404-12-29 10:00:00")
         #expect(calendar.solarHijriDate(of: calendar.addingYears(-1, to: leapDay)).description == "1402-12-29 10:00:00")
-        #expect(calendar.solarHijriDate(of: calendar.addingYears(Int64(2), to: try tehran(1403, 2, 1, 8))).description == "1405-02-01 08:00:00")
+        #expect(
+            calendar.solarHijriDate(of: calendar.addingYears(Int64(2), to: try tehran(1403, 2, 1, 8))).description
+                == "1405-02-01 08:00:00")
     }
 
-    @Test("TIME-1: a wall-clock time skipped by the spring-forward moves forward; a repeated one is its first occurrence")
+    @Test(
+        "TIME-1: a wall-clock time skipped by the spring-forward moves forward; a repeated one is its first occurrence")
     func daylightSavingEdges() throws {
         // 1400-01-02 00:00–01:00 did not exist (DST began).
         let beforeGap = try tehran(1399, 12, 2, 0, 30)
-        #expect(calendar.solarHijriDate(of: calendar.addingMonths(1, to: beforeGap)).description == "1400-01-02 01:30:00")
+        #expect(
+            calendar.solarHijriDate(of: calendar.addingMonths(1, to: beforeGap)).description == "1400-01-02 01:30:00")
         // 1400-06-30 23:00–24:00 happened twice (DST ended): the first, at +04:30.
         let beforeRepeat = try tehran(1400, 5, 30, 23, 30)
         #expect(calendar.addingMonths(1, to: beforeRepeat) == (try at("2021-09-21T19:00:00Z")))
@@ -196,17 +209,27 @@ struct TehranCalendarTests {
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 14, 23, 59)) == .friday)
         // 1403-02-15, the Saturday after, is a lunar holiday (25 Shawwal 1445); the next
         // Saturday morning is a working day again.
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 15, 9)) == .publicHoliday("Martyrdom of Imam Sadiq"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 15, 9)) == .publicHoliday("Martyrdom of Imam Sadiq")
+        )
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 22, 9)) == nil)
     }
 
     @Test("SUS-2: the day before a public holiday, and the holiday itself")
     func publicHolidays() throws {
         // 1403-03-13 (Sunday) is the eve of 3/14; 1403-03-14 and 3/15 are holidays.
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 3, 13, 9)) == .eveOfPublicHoliday("Death of Ayatollah Khomeini"))
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 3, 14, 9)) == .publicHoliday("Death of Ayatollah Khomeini"))
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 11, 22, 9)) == .publicHoliday("Victory of the Islamic Revolution"))
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 11, 21, 0, 0)) == .eveOfPublicHoliday("Victory of the Islamic Revolution"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1403, 3, 13, 9))
+                == .eveOfPublicHoliday("Death of Ayatollah Khomeini"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1403, 3, 14, 9))
+                == .publicHoliday("Death of Ayatollah Khomeini"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1403, 11, 22, 9))
+                == .publicHoliday("Victory of the Islamic Revolution"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1403, 11, 21, 0, 0))
+                == .eveOfPublicHoliday("Victory of the Islamic Revolution"))
         // An ordinary Monday.
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 2, 10, 10)) == nil)
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1402, 12, 27, 10)) == nil)
@@ -214,21 +237,28 @@ struct TehranCalendarTests {
 
     @Test("SUS-2: Esfand 29, and Esfand 30 of a leap year as the eve of Nowruz")
     func yearEnd() throws {
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 12, 28, 10)) == .eveOfPublicHoliday("Nationalization of the Oil Industry"))
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 12, 29, 10)) == .publicHoliday("Nationalization of the Oil Industry"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1403, 12, 28, 10))
+                == .eveOfPublicHoliday("Nationalization of the Oil Industry"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1403, 12, 29, 10))
+                == .publicHoliday("Nationalization of the Oil Industry"))
         // 1403-12-30 is a Thursday and the eve of Nowruz: the holiday is named first.
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 12, 30, 10)) == .eveOfPublicHoliday("Nowruz"))
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 1, 10)) == .publicHoliday("Nowruz"))
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 13, 10)) == .publicHoliday("Nature Day (Sizdah Bedar)"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 13, 10))
+                == .publicHoliday("Nature Day (Sizdah Bedar)"))
     }
 
     @Test("SUS-2: lunar holidays are given per year as extra days")
     func extraDays() throws {
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1403, 4, 24, 10)) == nil)
-        let withAshura = TehranCalendar(holidays: PublicHolidays.iran.adding([
-            PublicHolidays.Dated(day: SolarHijriDay(year: 1403, month: 4, day: 25), name: "Tasua"),
-            PublicHolidays.Dated(day: SolarHijriDay(year: 1403, month: 4, day: 26), name: "Ashura"),
-        ]))
+        let withAshura = TehranCalendar(
+            holidays: PublicHolidays.iran.adding([
+                PublicHolidays.Dated(day: SolarHijriDay(year: 1403, month: 4, day: 25), name: "Tasua"),
+                PublicHolidays.Dated(day: SolarHijriDay(year: 1403, month: 4, day: 26), name: "Ashura"),
+            ]))
         #expect(withAshura.isLastWorkingDayBeforeRest(try tehran(1403, 4, 24, 10)) == .eveOfPublicHoliday("Tasua"))
         #expect(withAshura.isLastWorkingDayBeforeRest(try tehran(1403, 4, 25, 10)) == .publicHoliday("Tasua"))
         #expect(withAshura.isLastWorkingDayBeforeRest(try tehran(1403, 4, 26, 10)) == .publicHoliday("Ashura"))
@@ -268,9 +298,12 @@ struct TehranCalendarTests {
         #expect(calendar.holiday(on: try tehran(1403, 4, 27, 12)) == "Ashura")
         // The official days as extra days are named first, and `lunar: []` turns the computed
         // ones off.
-        let official = TehranCalendar(holidays: PublicHolidays(lunar: [], extraDays: [
-            PublicHolidays.Dated(day: SolarHijriDay(year: 1403, month: 4, day: 26), name: "Ashura"),
-        ]))
+        let official = TehranCalendar(
+            holidays: PublicHolidays(
+                lunar: [],
+                extraDays: [
+                    PublicHolidays.Dated(day: SolarHijriDay(year: 1403, month: 4, day: 26), name: "Ashura")
+                ]))
         #expect(official.holiday(on: ashura1403) == "Ashura")
         #expect(official.holiday(on: try tehran(1403, 4, 27, 12)) == nil)
         #expect(official.holiday(on: try tehran(1404, 4, 15, 12)) == nil)
@@ -284,8 +317,11 @@ struct TehranCalendarTests {
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 4, 14, 10)) == .publicHoliday("Tasua"))
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 4, 13, 10)) == .friday)
         // Eid al-Fitr 1404 is Monday 1404-01-11: Sunday 1404-01-10 is its eve, all day.
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 10, 0, 0)) == .eveOfPublicHoliday("Eid al-Fitr"))
-        #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 10, 23, 59, 59)) == .eveOfPublicHoliday("Eid al-Fitr"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 10, 0, 0)) == .eveOfPublicHoliday("Eid al-Fitr"))
+        #expect(
+            calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 10, 23, 59, 59))
+                == .eveOfPublicHoliday("Eid al-Fitr"))
         #expect(calendar.isLastWorkingDayBeforeRest(try tehran(1404, 1, 9, 23, 59, 59)) == nil)
         // Safar 1447 has 29 days in the arithmetic calendar: the 29th (1404-06-02) is its
         // last, Imam Reza's martyrdom; the 28th (1404-06-01) the Prophet's death.
@@ -322,34 +358,42 @@ struct SolarHijriWallClockParsingTests {
         #expect(try calendar.timestamp(solarHijri: "1400/11/01 12:00") == at("2022-01-21T08:30:00Z"))
     }
 
-    @Test("Where the clocks changed: a skipped time is refused, a repeated one refused naming both, a day alone starts when the day did")
+    @Test(
+        "Where the clocks changed: a skipped time is refused, a repeated one refused naming both, a day alone starts when the day did"
+    )
     func clockChanges() throws {
         // 1400/01/02 (2021-03-22): 00:00 became 01:00.
-        let skipped = try #require(throws: SolarHijriTimeError.self) { try calendar.timestamp(solarHijri: "1400/01/02 00:30") }
+        let skipped = try #require(throws: SolarHijriTimeError.self) {
+            try calendar.timestamp(solarHijri: "1400/01/02 00:30")
+        }
         #expect(skipped.reason.contains("did not exist"))
         #expect(try calendar.timestamp(solarHijri: "1400/01/02 01:00") == at("2021-03-21T20:30:00Z"))
         #expect(try calendar.timestamp(solarHijri: "1400/01/02") == at("2021-03-21T20:30:00Z"))
         // 1400/06/30 (2021-09-21): 24:00 became 23:00, so 23:30 came twice.
-        let repeated = try #require(throws: SolarHijriTimeError.self) { try calendar.timestamp(solarHijri: "1400/06/30 23:30") }
+        let repeated = try #require(throws: SolarHijriTimeError.self) {
+            try calendar.timestamp(solarHijri: "1400/06/30 23:30")
+        }
         #expect(repeated.reason.contains("occurred twice"))
         #expect(repeated.reason.contains("2021-09-21T19:00:00.000Z or 2021-09-21T20:00:00.000Z"))
         #expect(try calendar.timestamp(solarHijri: "1400/06/30 22:59") == at("2021-09-21T18:29:00Z"))
     }
 
-    @Test("Impossible dates and times are refused with the reason", arguments: [
-        ("1402/13/01", "month 13 does not exist"),
-        ("1402/00/10", "month 0 does not exist"),
-        ("1402/01/32", "day 32 does not exist"),
-        ("1402/07/31", "Mehr (month 7) has 30 days"),
-        ("1404/12/30", "1404 is a common year: Esfand (month 12) has 29 days"),
-        ("1402/11/12 24:00", "hour 24 does not exist"),
-        ("1402/11/12 16:60", "minute 60 does not exist"),
-        ("1402/11/12 16:30:61", "second 61 does not exist"),
-        ("2024/02/01", "2024 looks like a Gregorian year"),
-        ("1402-11/12", "not a Solar Hijri date"),
-        ("1402/11/12 4pm", "not a time of day"),
-        ("1402/11/12T16:30", "not a Solar Hijri date"),
-    ])
+    @Test(
+        "Impossible dates and times are refused with the reason",
+        arguments: [
+            ("1402/13/01", "month 13 does not exist"),
+            ("1402/00/10", "month 0 does not exist"),
+            ("1402/01/32", "day 32 does not exist"),
+            ("1402/07/31", "Mehr (month 7) has 30 days"),
+            ("1404/12/30", "1404 is a common year: Esfand (month 12) has 29 days"),
+            ("1402/11/12 24:00", "hour 24 does not exist"),
+            ("1402/11/12 16:60", "minute 60 does not exist"),
+            ("1402/11/12 16:30:61", "second 61 does not exist"),
+            ("2024/02/01", "2024 looks like a Gregorian year"),
+            ("1402-11/12", "not a Solar Hijri date"),
+            ("1402/11/12 4pm", "not a time of day"),
+            ("1402/11/12T16:30", "not a Solar Hijri date"),
+        ])
     func refusals(_ text: String, _ reason: String) throws {
         let error = try #require(throws: SolarHijriTimeError.self) { try calendar.timestamp(solarHijri: text) }
         #expect(error.description.contains(reason), "\(error)")

@@ -25,7 +25,9 @@ struct TotalEvolveTests {
         return corpus + extreme.map { LedgerFact.line(FactCorpus.line, time, $0) } + [other]
     }
 
-    @Test("given any state (nil included), when any fact of the corpus is folded, then evolve returns without trapping (seeded)")
+    @Test(
+        "given any state (nil included), when any fact of the corpus is folded, then evolve returns without trapping (seeded)"
+    )
     func evolveIsTotalOnEveryEventTypeAndState() throws {
         let facts = try Self.facts()
         var random = SplitMix64(seed: 0x12_0002)
@@ -41,7 +43,9 @@ struct TotalEvolveTests {
                 // Whatever was folded, the derived figures are computed without trapping.
                 if let line { #expect(line.debt >= 0 && line.credit >= 0, "round \(round)") }
                 if case .line = fact.stream {
-                    if before == nil, !fact.event.isActivation { #expect(line == nil, "a fact of no line leaves nil (round \(round))") }
+                    if before == nil, !fact.event.isActivation {
+                        #expect(line == nil, "a fact of no line leaves nil (round \(round))")
+                    }
                 } else {
                     #expect(line == before, "a fact of another stream leaves the line unchanged (round \(round))")
                 }
@@ -50,7 +54,9 @@ struct TotalEvolveTests {
         }
     }
 
-    @Test("given a line folded from the corpus, when each fact is admitted or refused, then checkedEvolve is admit followed by evolve")
+    @Test(
+        "given a line folded from the corpus, when each fact is admitted or refused, then checkedEvolve is admit followed by evolve"
+    )
     func checkedEvolveIsAdmissionThenTheTotalFold() throws {
         let facts = try Self.facts()
         var random = SplitMix64(seed: 0x12_0003)
@@ -75,7 +81,9 @@ struct TotalEvolveTests {
     }
 
     /// The overflow boundary, one rial either side: admission refuses what the total fold saturates.
-    @Test("given a line with usage Rials.max - 1, when 1 rial is admitted then 2, then 1 fits and 2 is refused naming the line; evolve saturates")
+    @Test(
+        "given a line with usage Rials.max - 1, when 1 rial is admitted then 2, then 1 fits and 2 is refused naming the line; evolve saturates"
+    )
     func admissionRefusesOneRialPastSixtyFourBits() throws {
         var line = Given(Given.mobileLine()).line
         line.usage = .max - 1
@@ -91,7 +99,8 @@ struct TotalEvolveTests {
         #expect(LineState.evolve(line, two, position: 9)?.usage == .max)
     }
 
-    @Test("given no line, when a usage is admitted, then it is refused as a line that does not exist; evolve leaves nil")
+    @Test(
+        "given no line, when a usage is admitted, then it is refused as a line that does not exist; evolve leaves nil")
     func aFactOfALineThatDoesNotExistIsRefusedByAdmissionOnly() throws {
         let usage = LedgerFact.on("2024-02-01T00:00:00Z", .usageRecorded(UsageRecorded(amount: 1, description: "x")))
         let refusal = #expect(throws: FactError.self) { try LineState.admit(usage, to: nil, position: 0) }
@@ -103,7 +112,9 @@ struct TotalEvolveTests {
     /// Step 2: the stored projection folds with the total `evolve`; it no longer judges a fact
     /// again inside the write transaction. A fact appended below the ledger (no admission)
     /// is stored, and a read of the line's history, which admits as it folds, reports it.
-    @Test("given a reversal of no payment appended below the ledger, when the projection folds it, then the append succeeds and the history's fold refuses it, naming the payment")
+    @Test(
+        "given a reversal of no payment appended below the ledger, when the projection folds it, then the append succeeds and the history's fold refuses it, naming the payment"
+    )
     func theStoredProjectionFoldsWithoutJudgingAgain() throws {
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-06-01T00:00:00Z")))
         try ledger.record(Given.mobileLine())
@@ -111,7 +122,9 @@ struct TotalEvolveTests {
         _ = try ledger.store.append([reversal.proposedEvent()])
         #expect(try ledger.store.head().position == 4)
         #expect(try ledger.status(of: Given.number).debt == 0)
-        let refused = #expect(throws: LedgerError.self) { try ledger.state(of: Given.number, view: .init(knownAt: .maximum)) }
+        let refused = #expect(throws: LedgerError.self) {
+            try ledger.state(of: Given.number, view: .init(knownAt: .maximum))
+        }
         #expect(refused.map { String(describing: $0) }?.contains("no payment P-none on line \(Given.number)") == true)
     }
 }

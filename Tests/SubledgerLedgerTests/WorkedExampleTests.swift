@@ -52,12 +52,18 @@ struct WorkedExampleTests {
         let refusing = Ledger.inMemory(clock: ManualClock(.at("2025-03-01T00:00:00Z")))
         try refusing.record(Array(try WorkedExample.facts()[0..<7]))
         #expect {
-            try refusing.apply([.line(line, .at("2025-02-03T18:10:02Z"),
-                                      .noticeSent(NoticeSent(noticeID: "N-8", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0))),
-                                .line(line, .at("2025-02-03T18:10:02Z"),
-                                      .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: line)))])
+            try refusing.apply([
+                .line(
+                    line, .at("2025-02-03T18:10:02Z"),
+                    .noticeSent(NoticeSent(noticeID: "N-8", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0))),
+                .line(
+                    line, .at("2025-02-03T18:10:02Z"),
+                    .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: line))),
+            ])
         } throws: { error in
-            guard let error = error as? LedgerError, case .ruleViolation(let violation) = error.kind else { return false }
+            guard let error = error as? LedgerError, case .ruleViolation(let violation) = error.kind else {
+                return false
+            }
             return violation.rule == "CUT-1" && error.index == 1
         }
         #expect(try refusing.store.head().position == 7)

@@ -13,7 +13,8 @@ struct AppendSessionTests {
         let results = try fixture.store.withAppendSession { session in
             let first = try session.append([paymentEvent("+98911", amount: 1), paymentEvent("+98912", amount: 2)])
             #expect(try session.version(of: .line("+98911")) == 1)
-            let second = try session.append([paymentEvent("+98911", amount: 3)], expecting: [.line("+98911"): .exactly(1)])
+            let second = try session.append(
+                [paymentEvent("+98911", amount: 3)], expecting: [.line("+98911"): .exactly(1)])
             return (first, second)
         }
         #expect(results.0.positions == [1, 2])

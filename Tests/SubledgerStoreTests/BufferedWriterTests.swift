@@ -24,7 +24,9 @@ struct BufferedWriterTests {
         #expect(writer.appendedBytes == 7)
     }
 
-    @Test("given a descriptor open only for reading, when a flush writes, then it throws the Errno, and the buffer is dropped")
+    @Test(
+        "given a descriptor open only for reading, when a flush writes, then it throws the Errno, and the buffer is dropped"
+    )
     func aFailedWriteThrowsItsErrno() throws {
         let descriptor = try FileDescriptor.open("/dev/null", .readOnly)
         defer { try? descriptor.close() }

@@ -30,7 +30,8 @@ struct CheckpointTests {
     func recordingTheSameSizeTwiceKeepsTheFirst(_ backend: Backend) throws {
         let (fixture, _) = try merkleFixture(backend, count: 20)
         let first = try fixture.store.recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey())
-        let again = try fixture.store.recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey(), noteExtensions: ["other"])
+        let again = try fixture.store.recordCheckpoint(
+            signingKey: Curve25519.Signing.PrivateKey(), noteExtensions: ["other"])
         #expect(again == first)
         try fixture.store.append([paymentEvent("+98914", amount: 5)])
         let later = try fixture.store.recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey())
@@ -43,7 +44,9 @@ struct CheckpointTests {
 
     @Test func anEmptyLogOrABadExtensionLineIsRefusedAndWritesNothing() throws {
         let store = EventStore.inMemory()
-        let empty = #expect(throws: EventStoreError.self) { try store.recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey()) }
+        let empty = #expect(throws: EventStoreError.self) {
+            try store.recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey())
+        }
         #expect(empty?.code == .proofOutOfRange)
         try store.append([paymentEvent("+98911", amount: 1)])
         for line in ["", "two\nlines"] {
@@ -60,7 +63,9 @@ struct CheckpointTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try EventStore.open(at: folder).append([paymentEvent("+98911", amount: 1)])
         let reader = try EventStore.open(at: folder, options: .init(readOnly: true))
-        let error = #expect(throws: EventStoreError.self) { try reader.recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey()) }
+        let error = #expect(throws: EventStoreError.self) {
+            try reader.recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey())
+        }
         #expect(error?.code == .notWritable)
     }
 
@@ -103,7 +108,8 @@ struct CheckpointTests {
         publicKey.publicKey = Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
         #expect(throws: ProofError.self) { try publicKey.verifySignature() }
         let pinned = #expect(throws: ProofError.self) {
-            try checkpoint.verifySignature(pinnedPublicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation))
+            try checkpoint.verifySignature(
+                pinnedPublicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation))
         }
         #expect(pinned?.field == "checkpoint.publicKey")
     }
@@ -153,8 +159,9 @@ struct CheckpointTests {
                 }
                 injected += 1
                 let error = thrown as? EventStoreError
-                #expect(error?.code == .storage && error?.message.contains("injected I/O error") == true,
-                        "\(backend) \(operation) \(occurrence): \(String(describing: thrown))")
+                #expect(
+                    error?.code == .storage && error?.message.contains("injected I/O error") == true,
+                    "\(backend) \(operation) \(occurrence): \(String(describing: thrown))")
                 #expect(try store.checkpoints() == before, "\(operation) \(occurrence)")
                 #expect(try store.head() == head)
             }

@@ -9,19 +9,19 @@ struct CrashedWriterTests {
     /// A Python child (ctypes over liblmdb) that opens the store, begins a write transaction
     /// and a read transaction, says so, and waits to be killed.
     static let lockingChild = #"""
-    import ctypes, sys, time
-    lmdb = ctypes.CDLL("liblmdb.so.0")
-    env = ctypes.c_void_p()
-    assert lmdb.mdb_env_create(ctypes.byref(env)) == 0
-    lmdb.mdb_env_set_maxdbs(env, 16)
-    assert lmdb.mdb_env_open(env, sys.argv[1].encode(), 0x200000, 0o600) == 0
-    reader = ctypes.c_void_p()
-    assert lmdb.mdb_txn_begin(env, None, 0x20000, ctypes.byref(reader)) == 0
-    writer = ctypes.c_void_p()
-    assert lmdb.mdb_txn_begin(env, None, 0, ctypes.byref(writer)) == 0
-    print("locked", flush=True)
-    time.sleep(60)
-    """#
+        import ctypes, sys, time
+        lmdb = ctypes.CDLL("liblmdb.so.0")
+        env = ctypes.c_void_p()
+        assert lmdb.mdb_env_create(ctypes.byref(env)) == 0
+        lmdb.mdb_env_set_maxdbs(env, 16)
+        assert lmdb.mdb_env_open(env, sys.argv[1].encode(), 0x200000, 0o600) == 0
+        reader = ctypes.c_void_p()
+        assert lmdb.mdb_txn_begin(env, None, 0x20000, ctypes.byref(reader)) == 0
+        writer = ctypes.c_void_p()
+        assert lmdb.mdb_txn_begin(env, None, 0, ctypes.byref(writer)) == 0
+        print("locked", flush=True)
+        time.sleep(60)
+        """#
 
     @Test func aWriterKilledWhileHoldingTheLockDoesNotBlockTheStore() throws {
         let folder = temporaryFolder()

@@ -7,8 +7,9 @@ import SubledgerStoreTesting
 @Suite("The store is domain-agnostic (issue 12, item 3)")
 struct DomainAgnosticStoreTests {
     static func event(_ stream: StreamID) -> ProposedEvent {
-        ProposedEvent(type: "MeterRead", stream: stream, occurredAt: .at("2024-03-01T10:00:00Z"),
-                      data: ["kwh": .integer(7)])
+        ProposedEvent(
+            type: "MeterRead", stream: stream, occurredAt: .at("2024-03-01T10:00:00Z"),
+            data: ["kwh": .integer(7)])
     }
 
     /// The export line of the event of a fresh store on the stream `meter M-1`, parsed.
@@ -58,8 +59,9 @@ struct DomainAgnosticStoreTests {
             var line: [UInt8] = []
             EventJSON.write(event, includeHashes: true, into: &line)
             let object = try #require(try line.withUnsafeBytes { try JSONParser.parse(bytes: $0) }.objectValue)
-            #expect(line == CanonicalJSON.encode(.object(object)),
-                    "\(stream.category): the member is in code-point order")
+            #expect(
+                line == CanonicalJSON.encode(.object(object)),
+                "\(stream.category): the member is in code-point order")
             #expect(try EventJSON.recordedEvent(from: object) == event)
         }
     }
@@ -75,8 +77,9 @@ struct DomainAgnosticStoreTests {
         }
         #expect(error { $0["meter"] = nil }?.field == "stream")
         let doubled = error { $0["gauge"] = .string("G-1") }
-        #expect(doubled?.field == "gauge" && doubled?.reason.contains("meter") == true,
-                "\(String(describing: doubled))")
+        #expect(
+            doubled?.field == "gauge" && doubled?.reason.contains("meter") == true,
+            "\(String(describing: doubled))")
         #expect(error { $0["meter"] = .integer(1) }?.field == "meter")
     }
 }

@@ -25,8 +25,9 @@ struct EventStoreConformanceTests {
         let fixture = try StoreFixture(backend)
         try fixture.store.append([paymentEvent("+98911", amount: 1)])
         let error = #expect(throws: EventStoreError.self) {
-            try fixture.store.append([paymentEvent("+98912", amount: 2), paymentEvent("+98911", amount: 3)],
-                                     expecting: [.line("+98911"): .exactly(5)])
+            try fixture.store.append(
+                [paymentEvent("+98912", amount: 2), paymentEvent("+98911", amount: 3)],
+                expecting: [.line("+98911"): .exactly(5)])
         }
         #expect(error?.code == .versionConflict)
         #expect(error?.stream == .line("+98911"))
@@ -103,10 +104,14 @@ struct EventStoreConformanceTests {
         try fixture.store.append([early])
         var earlier = paymentEvent("+98911", amount: 2)
         earlier.recordedAt = .at("2024-05-01T00:00:00Z")
-        #expect { try fixture.store.append([earlier]) } throws: { ($0 as? EventStoreError)?.code == .recordedAtOutOfOrder }
+        #expect { try fixture.store.append([earlier]) } throws: {
+            ($0 as? EventStoreError)?.code == .recordedAtOutOfOrder
+        }
         var future = paymentEvent("+98911", amount: 3)
         future.recordedAt = .at("2026-01-01T00:00:00Z")
-        #expect { try fixture.store.append([future]) } throws: { ($0 as? EventStoreError)?.code == .recordedAtOutOfOrder }
+        #expect { try fixture.store.append([future]) } throws: {
+            ($0 as? EventStoreError)?.code == .recordedAtOutOfOrder
+        }
         #expect(try fixture.store.events(from: 1).map(\.recordedAt) == [.at("2024-06-01T00:00:00Z")])
     }
 
@@ -115,14 +120,17 @@ struct EventStoreConformanceTests {
         let fixture = try StoreFixture(backend)
         let times = ["2024-01-05T00:00:00Z", "2024-02-05T00:00:00Z", "2024-03-05T00:00:00Z", "2024-04-05T00:00:00Z"]
         for (index, time) in times.enumerated() {
-            try fixture.store.append([paymentEvent("+98911", amount: Int64(index + 1), at: time),
-                                      paymentEvent("+989111", amount: 50, at: time)])
+            try fixture.store.append([
+                paymentEvent("+98911", amount: Int64(index + 1), at: time),
+                paymentEvent("+989111", amount: 50, at: time),
+            ])
         }
         let fromThree = try fixture.store.events(in: .line("+98911"), from: 3)
         #expect(fromThree.map(\.streamVersion) == [3, 4])
         #expect(fromThree.allSatisfy { $0.stream == .line("+98911") })
-        let february = try fixture.store.events(in: .line("+98911"), occurredFrom: .at("2024-02-01T00:00:00Z"),
-                                                to: .at("2024-04-05T00:00:00Z"))
+        let february = try fixture.store.events(
+            in: .line("+98911"), occurredFrom: .at("2024-02-01T00:00:00Z"),
+            to: .at("2024-04-05T00:00:00Z"))
         #expect(february.map(\.data["amount"]) == [.integer(2), .integer(3)])
         #expect(try fixture.store.events(in: .line("+98919")).isEmpty)
     }

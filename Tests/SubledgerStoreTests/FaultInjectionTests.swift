@@ -26,8 +26,11 @@ struct FaultInjectionTests {
         Scenario(name: "append a batch") { store, round in
             var event = paymentEvent("+98913", amount: 7, id: EventID(high: 7, low: UInt64(round)))
             event.type = "FaultProbe\(round)"
-            event.data = ["probe\(round)": .integer(Int64(round)), "nested": .object(["list": .array([.integer(1), .null])])]
-            try store.append([paymentEvent("+98911", amount: Int64(round + 1)), event], expecting: [.line("+98912"): .any])
+            event.data = [
+                "probe\(round)": .integer(Int64(round)), "nested": .object(["list": .array([.integer(1), .null])]),
+            ]
+            try store.append(
+                [paymentEvent("+98911", amount: Int64(round + 1)), event], expecting: [.line("+98912"): .any])
         },
         Scenario(name: "retry a recorded event with a new one") { store, round in
             let recorded = paymentEvent("+98911", amount: 1, id: EventID(high: 1, low: 1))
@@ -47,7 +50,8 @@ struct FaultInjectionTests {
             _ = try store.version(of: .line("+98911"))
             _ = try store.events(from: 1)
             _ = try store.events(in: .line("+98911"))
-            _ = try store.events(in: .line("+98912"), occurredFrom: .at("2024-01-01T00:00:00Z"), to: .at("2025-01-01T00:00:00Z"))
+            _ = try store.events(
+                in: .line("+98912"), occurredFrom: .at("2024-01-01T00:00:00Z"), to: .at("2025-01-01T00:00:00Z"))
             _ = try store.verify()
         },
     ]
@@ -64,7 +68,8 @@ struct FaultInjectionTests {
             return Opened(store: EventStore.faultInjecting(faults, clock: clock), folder: nil)
         case .lmdb:
             let folder = temporaryFolder()
-            let store = try EventStore.openFaultInjecting(at: folder, options: .init(initialMapSizeBytes: 64 << 10, clock: clock), faults: faults)
+            let store = try EventStore.openFaultInjecting(
+                at: folder, options: .init(initialMapSizeBytes: 64 << 10, clock: clock), faults: faults)
             return Opened(store: store, folder: folder)
         }
     }
@@ -75,7 +80,9 @@ struct FaultInjectionTests {
         let opened = try Self.open(backend, faults: faults)
         defer { if let folder = opened.folder { try? FileManager.default.removeItem(atPath: folder) } }
         let store = opened.store
-        try store.append([paymentEvent("+98911", amount: 1, id: EventID(high: 1, low: 1)), paymentEvent("+98912", amount: 2)])
+        try store.append([
+            paymentEvent("+98911", amount: 1, id: EventID(high: 1, low: 1)), paymentEvent("+98912", amount: 2),
+        ])
         var injected: [StorageFaults.Operation: Int] = [:]
         var round = 0
         var untypedErrors = 0
@@ -100,7 +107,9 @@ struct FaultInjectionTests {
                         withKnownIssue(knownIssue) { Issue.record("\(context): \(String(describing: thrown))") }
                     } else {
                         #expect(error?.code == .storage, "\(context): \(String(describing: thrown))")
-                        #expect(error?.message.contains("injected I/O error") == true, "\(context): \(String(describing: thrown))")
+                        #expect(
+                            error?.message.contains("injected I/O error") == true,
+                            "\(context): \(String(describing: thrown))")
                     }
                     untypedErrors += error == nil ? 1 : 0
                     #expect(try StoreSnapshot(store, streams: Self.streams) == before, "\(context): the store changed")
@@ -117,9 +126,10 @@ struct FaultInjectionTests {
         let total = injected.values.reduce(0, +)
         #expect(total == faults.injectedCount)
         #expect(injected.count == StorageFaults.Operation.allCases.count)
-        print("fault injection (\(backend)): \(total) faults injected "
-              + "(\(StorageFaults.Operation.allCases.map { "\($0) \(injected[$0, default: 0])" }.joined(separator: ", "))) "
-              + "over \(Self.scenarios.count) scenarios; the store unchanged after each; "
-              + "\(total - untypedErrors) surfaced as EventStoreError, \(untypedErrors) as the engine's own error")
+        print(
+            "fault injection (\(backend)): \(total) faults injected "
+                + "(\(StorageFaults.Operation.allCases.map { "\($0) \(injected[$0, default: 0])" }.joined(separator: ", "))) "
+                + "over \(Self.scenarios.count) scenarios; the store unchanged after each; "
+                + "\(total - untypedErrors) surfaced as EventStoreError, \(untypedErrors) as the engine's own error")
     }
 }

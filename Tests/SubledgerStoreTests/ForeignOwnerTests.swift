@@ -32,7 +32,9 @@ struct ForeignOwnerTests {
         #expect(error?.message.contains("owned by uid 65534") == true, "\(String(describing: error))")
         #expect(error?.message.contains("run as uid 65534 to write it") == true, "\(String(describing: error))")
         #expect(error?.message.contains("read-only") == true, "\(String(describing: error))")
-        #expect(error?.message.contains("allowForeignOwner") == false, "names an API flag the CLI does not have: \(String(describing: error))")
+        #expect(
+            error?.message.contains("allowForeignOwner") == false,
+            "names an API flag the CLI does not have: \(String(describing: error))")
         #expect(error?.message.contains(folder) == true)
         do {
             let reader = try EventStore.open(at: folder, options: .init(readOnly: true))

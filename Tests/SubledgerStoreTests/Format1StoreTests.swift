@@ -9,7 +9,8 @@ import SubledgerStoreTesting
 struct Format1StoreTests {
     static func format1Store(eventCount: Int = 6) throws -> String {
         let folder = temporaryFolder()
-        let store = try EventStore.creatingFormat1ForTesting(at: folder, options: .init(clock: ManualClock(.at("2025-01-01T00:00:00Z"))))
+        let store = try EventStore.creatingFormat1ForTesting(
+            at: folder, options: .init(clock: ManualClock(.at("2025-01-01T00:00:00Z"))))
         try store.append((1...eventCount).map { paymentEvent("+9891\($0 % 2)", amount: Int64($0)) })
         return folder
     }

@@ -68,9 +68,11 @@ struct GroupCommitTests {
         try store.append([paymentEvent("+98900", amount: 1)])
         let results = try await Self.inOneGroup(store, 16) { caller in
             if caller == 7 {
-                return try await store.appendCoalesced([paymentEvent("+98900", amount: 2)], expecting: [.line("+98900"): .noStream])
+                return try await store.appendCoalesced(
+                    [paymentEvent("+98900", amount: 2)], expecting: [.line("+98900"): .noStream])
             }
-            return try await store.appendCoalesced([paymentEvent("+9891\(caller)", amount: 3)], expecting: [.line("+9891\(caller)"): .noStream])
+            return try await store.appendCoalesced(
+                [paymentEvent("+9891\(caller)", amount: 3)], expecting: [.line("+9891\(caller)"): .noStream])
         }
         for (caller, result) in results.enumerated() {
             switch result {
@@ -94,7 +96,8 @@ struct GroupCommitTests {
         let store = fixture.store
         // Every caller claims the stream's first version: exactly one wins, in one group.
         let results = try await Self.inOneGroup(store, 8) { caller in
-            try await store.appendCoalesced([paymentEvent("+98900", amount: Int64(caller + 1))], expecting: [.line("+98900"): .noStream])
+            try await store.appendCoalesced(
+                [paymentEvent("+98900", amount: Int64(caller + 1))], expecting: [.line("+98900"): .noStream])
         }
         #expect(results.filter { if case .success = $0 { true } else { false } }.count == 1)
         for case .failure(let error) in results { #expect(error.code == .versionConflict) }
@@ -147,7 +150,9 @@ struct GroupCommitTests {
             return
         }
         #expect(error.code == .eventIDReused)
-        for caller in 3..<6 { if case .failure(let error) = results[caller] { Issue.record("caller \(caller): \(error)") } }
+        for caller in 3..<6 {
+            if case .failure(let error) = results[caller] { Issue.record("caller \(caller): \(error)") }
+        }
         #expect(try store.head().position == 4)
         #expect(try store.version(of: .line("+98902")) == 0)
         #expect(try store.verify().isValid)
@@ -158,7 +163,9 @@ struct GroupCommitTests {
         let store = fixture.store
         let positions = try await withThrowingTaskGroup(of: UInt64.self) { group in
             for caller in 0..<64 {
-                group.addTask { try await store.appendCoalesced([paymentEvent("+9891\(caller)", amount: 1)]).positions[0] }
+                group.addTask {
+                    try await store.appendCoalesced([paymentEvent("+9891\(caller)", amount: 1)]).positions[0]
+                }
             }
             var positions: [UInt64] = []
             for try await position in group { positions.append(position) }

@@ -5,7 +5,9 @@ import SubledgerStore
 @Suite("Strict JSON and canonical JSON")
 struct JSONTests {
     @Test func parsesTheInterchangeExample() throws {
-        let value = try JSONParser.parse(#"{"type":"PaymentReceived","line":"+989121234567","data":{"amount":250000,"ok":true,"n":null,"list":[1,-2]}}"#)
+        let value = try JSONParser.parse(
+            #"{"type":"PaymentReceived","line":"+989121234567","data":{"amount":250000,"ok":true,"n":null,"list":[1,-2]}}"#
+        )
         let data = value.objectValue?["data"]?.objectValue
         #expect(data?["amount"] == .integer(250_000))
         #expect(data?["list"] == .array([.integer(1), .integer(-2)]))

@@ -62,12 +62,16 @@ struct LMDBStoreTests {
             mount.arguments = ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", folder]
             try mount.run()
             mount.waitUntilExit()
-            try #require(mount.terminationStatus == 0, "root could not mount a read-only tmpfs to make an unwritable folder")
+            try #require(
+                mount.terminationStatus == 0, "root could not mount a read-only tmpfs to make an unwritable folder")
         } else {
             chmod(folder, 0o500)
         }
         defer {
-            if getuid() == 0 { _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["umount", folder]).waitUntilExit() }
+            if getuid() == 0 {
+                _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["umount", folder])
+                    .waitUntilExit()
+            }
             chmod(folder, 0o700)
         }
         let error = #expect(throws: EventStoreError.self) { try EventStore.open(at: folder) }

@@ -12,7 +12,8 @@ struct LongStreamReadTests {
     func aLongStreamReadsInOrderAndNamesADamagedRecord(_ backend: Backend) throws {
         let fixture = try StoreFixture(backend, initialMapSizeBytes: 16 << 20)
         for batch in 0..<12 {
-            try fixture.store.append((0..<100).map { paymentEvent($0 % 3 == 0 ? "+98922" : "+98911", amount: Int64(batch * 100 + $0)) })
+            try fixture.store.append(
+                (0..<100).map { paymentEvent($0 % 3 == 0 ? "+98922" : "+98911", amount: Int64(batch * 100 + $0)) })
         }
         let stream = try fixture.store.events(in: .line("+98911"))
         var expected: [RecordedEvent] = []

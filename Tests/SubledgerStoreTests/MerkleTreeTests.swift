@@ -56,7 +56,9 @@ func merkleFixture(_ backend: Backend, count: Int = 70) throws -> (StoreFixture,
     let sizes = [1, 2, 13, 16, 5, 33, 1000]
     var appended = 0
     for (index, size) in sizes.enumerated() where appended < count {
-        let events = (0..<min(size, count - appended)).map { paymentEvent("+98911\($0 % 3)", amount: Int64(appended + $0 + 1)) }
+        let events = (0..<min(size, count - appended)).map {
+            paymentEvent("+98911\($0 % 3)", amount: Int64(appended + $0 + 1))
+        }
         if index == 3 {
             try fixture.store.withAppendSession { session in
                 try session.append(Array(events.prefix(7)))
@@ -76,7 +78,9 @@ struct MerkleTreeTests {
     /// The roots of Certificate Transparency's test tree (RFC 6962/9162 hashing; the eight
     /// leaves of its merkle_tree_test), so that the hashing is not only equal to itself.
     @Test func rootsOfTheCertificateTransparencyTestTree() throws {
-        let inputs = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+        let inputs = [
+            "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f",
+        ]
         let roots = [
             "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
             "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -105,7 +109,9 @@ struct MerkleTreeTests {
         let (fixture, leaves) = try merkleFixture(backend)
         #expect(try fixture.store.merkleRoot(size: 0) == MerkleTree.emptyRoot)
         for size in 1...70 {
-            #expect(try fixture.store.merkleRoot(size: UInt64(size)) == ReferenceMerkle.root(leaves[..<size]), "size \(size)")
+            #expect(
+                try fixture.store.merkleRoot(size: UInt64(size)) == ReferenceMerkle.root(leaves[..<size]),
+                "size \(size)")
         }
         let error = #expect(throws: EventStoreError.self) { try fixture.store.merkleRoot(size: 71) }
         #expect(error?.code == .proofOutOfRange)
@@ -127,7 +133,9 @@ struct MerkleTreeTests {
         // Without a size: the whole log.
         #expect(try fixture.store.inclusionProof(position: 5).treeSize == 70)
         for (position, size) in [(0, 70), (71, 70), (5, 4)] as [(UInt64, UInt64)] {
-            let error = #expect(throws: EventStoreError.self) { try fixture.store.inclusionProof(position: position, treeSize: size) }
+            let error = #expect(throws: EventStoreError.self) {
+                try fixture.store.inclusionProof(position: position, treeSize: size)
+            }
             #expect(error?.code == .proofOutOfRange, "position \(position) of \(size)")
         }
     }
@@ -140,7 +148,9 @@ struct MerkleTreeTests {
             for m in 1...n {
                 let proof = try fixture.store.consistencyProof(from: UInt64(m), to: UInt64(n))
                 #expect(proof.path == ReferenceMerkle.proof(m, leaves[..<n]), "\(m) to \(n)")
-                #expect(throws: Never.self) { try proof.verify(fromRoot: ReferenceMerkle.root(leaves[..<m]), toRoot: newRoot) }
+                #expect(throws: Never.self) {
+                    try proof.verify(fromRoot: ReferenceMerkle.root(leaves[..<m]), toRoot: newRoot)
+                }
             }
         }
         for (m, n) in [(0, 5), (6, 5), (3, 71)] as [(UInt64, UInt64)] {
@@ -160,17 +170,22 @@ struct MerkleTreeTests {
                 for byte in [0, 31] {
                     var tampered = proof
                     tampered.path[element] = tampered.path[element].flipped(byte: byte)
-                    #expect(throws: ProofError.self, "path[\(element)] byte \(byte) of position \(position)") { try tampered.verify(eventHash: hash) }
+                    #expect(throws: ProofError.self, "path[\(element)] byte \(byte) of position \(position)") {
+                        try tampered.verify(eventHash: hash)
+                    }
                 }
             }
             var root = proof
             root.rootHash = root.rootHash.flipped(byte: 7, mask: 0x80)
             let error = #expect(throws: ProofError.self) { try root.verify(eventHash: hash) }
             #expect(error?.message.contains("does not verify") == true)
-            for leafIndex in [proof.leafIndex ^ 1, proof.leafIndex + 1, 70, UInt64.max] where leafIndex != proof.leafIndex {
+            for leafIndex in [proof.leafIndex ^ 1, proof.leafIndex + 1, 70, UInt64.max]
+            where leafIndex != proof.leafIndex {
                 var index = proof
                 index.leafIndex = leafIndex
-                #expect(throws: ProofError.self, "leafIndex \(leafIndex) for position \(position)") { try index.verify(eventHash: hash) }
+                #expect(throws: ProofError.self, "leafIndex \(leafIndex) for position \(position)") {
+                    try index.verify(eventHash: hash)
+                }
             }
             // Another event's hash, a path too short or too long.
             #expect(throws: ProofError.self) { try proof.verify(eventHash: hash.flipped()) }
@@ -194,7 +209,9 @@ struct MerkleTreeTests {
             for element in proof.path.indices {
                 var tampered = proof
                 tampered.path[element] = tampered.path[element].flipped(byte: 13)
-                #expect(throws: ProofError.self, "path[\(element)] of \(m) to \(n)") { try tampered.verify(fromRoot: old, toRoot: new) }
+                #expect(throws: ProofError.self, "path[\(element)] of \(m) to \(n)") {
+                    try tampered.verify(fromRoot: old, toRoot: new)
+                }
             }
             #expect(throws: ProofError.self) { try proof.verify(fromRoot: old.flipped(), toRoot: new) }
             #expect(throws: ProofError.self) { try proof.verify(fromRoot: old, toRoot: new.flipped(byte: 31)) }
@@ -205,7 +222,9 @@ struct MerkleTreeTests {
         // Equal sizes: an empty path and equal roots.
         let root = try fixture.store.merkleRoot(size: 40)
         try ConsistencyProof(fromSize: 40, toSize: 40, path: []).verify(fromRoot: root, toRoot: root)
-        #expect(throws: ProofError.self) { try ConsistencyProof(fromSize: 40, toSize: 40, path: []).verify(fromRoot: root, toRoot: root.flipped()) }
+        #expect(throws: ProofError.self) {
+            try ConsistencyProof(fromSize: 40, toSize: 40, path: []).verify(fromRoot: root, toRoot: root.flipped())
+        }
     }
 
     @Test(arguments: Backend.allCases)

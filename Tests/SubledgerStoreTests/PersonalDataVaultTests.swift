@@ -28,15 +28,24 @@ struct PersonalDataVaultTests {
         func remove() { try? FileManager.default.removeItem(atPath: parent) }
     }
 
-    static func registration(_ subject: String, name: String = name, nationalID: String = nationalID, id: EventID = .random()) -> ProposedEvent {
-        ProposedEvent(eventID: id, type: "SubscriberRegistered", stream: .subscriber(subject), occurredAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
-                      data: ["subscriberId": .string(subject), "name": .string(name), "nationalId": .string(nationalID)],
-                      personalFields: ["name", "nationalId"])
+    static func registration(
+        _ subject: String, name: String = name, nationalID: String = nationalID, id: EventID = .random()
+    ) -> ProposedEvent {
+        ProposedEvent(
+            eventID: id, type: "SubscriberRegistered", stream: .subscriber(subject),
+            occurredAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+            data: ["subscriberId": .string(subject), "name": .string(name), "nationalId": .string(nationalID)],
+            personalFields: ["name", "nationalId"])
     }
 
     static func erasure(_ subject: String) -> (subject: StreamID, erasure: ProposedEvent) {
-        (.subscriber(subject), ProposedEvent(type: "PersonalDataErased", stream: .subscriber(subject), occurredAt: Timestamp(millisecondsSinceEpoch: 1_749_000_000_000),
-                                              data: ["subscriberId": .string(subject), "fields": .array([.string("name"), .string("nationalId")])]))
+        (
+            .subscriber(subject),
+            ProposedEvent(
+                type: "PersonalDataErased", stream: .subscriber(subject),
+                occurredAt: Timestamp(millisecondsSinceEpoch: 1_749_000_000_000),
+                data: ["subscriberId": .string(subject), "fields": .array([.string("name"), .string("nationalId")])])
+        )
     }
 
     @Test func RET1_clearValuesBecomeCommitmentsAndTheirDisclosuresOpenWithTheKeyFile() throws {
@@ -57,7 +66,9 @@ struct PersonalDataVaultTests {
         }
         #expect(try store.verify().isValid)
         let storeBytes = try Data(contentsOf: URL(fileURLWithPath: place.folder + "/data.mdb"))
-        for secret in [Self.name, Self.nationalID] { #expect(storeBytes.range(of: Data(secret.utf8)) == nil, "\(secret) in data.mdb") }
+        for secret in [Self.name, Self.nationalID] {
+            #expect(storeBytes.range(of: Data(secret.utf8)) == nil, "\(secret) in data.mdb")
+        }
     }
 
     @Test func RET1_aRetryOfTheSameEventIDWithTheSameClearValuesCommitsTheSame() throws {
@@ -68,7 +79,9 @@ struct PersonalDataVaultTests {
         let first = try store.append([Self.registration("S-1", id: id)])
         let again = try store.append([Self.registration("S-1", id: id)])
         #expect(again.appendedCount == 0 && again.positions == first.positions)
-        let reused = #expect(throws: EventStoreError.self) { try store.append([Self.registration("S-1", name: "Other Person", id: id)]) }
+        let reused = #expect(throws: EventStoreError.self) {
+            try store.append([Self.registration("S-1", name: "Other Person", id: id)])
+        }
         #expect(reused?.code == .eventIDReused)
         #expect(reused?.message.contains("Other Person") == false)
         #expect(try store.head().position == 1)
@@ -154,7 +167,8 @@ struct PersonalDataVaultTests {
         #expect(try (store.disclosures(at: 1) == nil) == committed)
         #expect(try store.disclosures(at: 2)?["data.name"]?.value == "Kept Person")
         #expect(!FileManager.default.fileExists(atPath: place.keyPath + ".next"))
-        #expect(try StoreKeyFile.open(at: place.keyPath, storeID: store.storeID()).generation == store.keyFile?.generation)
+        #expect(
+            try StoreKeyFile.open(at: place.keyPath, storeID: store.storeID()).generation == store.keyFile?.generation)
         // And the store goes on: another erase after the recovered one.
         try store.erase([Self.erasure("S-2")])
         #expect(try store.disclosures(at: 2) == nil)
@@ -187,7 +201,9 @@ struct PersonalDataVaultTests {
         _ = FileManager.default.createFile(atPath: copy, contents: old, attributes: [.posixPermissions: 0o600])
         let refused = #expect(throws: StoreKeyFileError.self) { try store.openKeyFile(at: copy) }
         #expect(refused?.message.contains("generation 1") == true && refused?.message.contains("generation 2") == true)
-        let missing = #expect(throws: StoreKeyFileError.self) { try store.openKeyFile(at: place.parent + "/none.keys", creatingBesideStoreAt: place.folder) }
+        let missing = #expect(throws: StoreKeyFileError.self) {
+            try store.openKeyFile(at: place.parent + "/none.keys", creatingBesideStoreAt: place.folder)
+        }
         #expect(missing?.message.contains("a new one would not open it") == true)
         #expect(!FileManager.default.fileExists(atPath: place.parent + "/none.keys"))
     }

@@ -29,8 +29,12 @@ struct ReadOnlyStoreTests {
         #expect(refusal?.code == .notWritable)
         #expect(refusal?.message.contains("opened read-only") == true, "\(String(describing: refusal))")
         #expect(refusal?.message.contains(folder) == true, "\(String(describing: refusal))")
-        #expect(throws: EventStoreError.self) { try store.withAppendSession { try $0.append([paymentEvent("+98911", amount: 4)]) } }
-        await #expect(throws: EventStoreError.self) { try await store.appendCoalesced([paymentEvent("+98911", amount: 5)]) }
+        #expect(throws: EventStoreError.self) {
+            try store.withAppendSession { try $0.append([paymentEvent("+98911", amount: 4)]) }
+        }
+        await #expect(throws: EventStoreError.self) {
+            try await store.appendCoalesced([paymentEvent("+98911", amount: 5)])
+        }
         #expect(throws: EventStoreError.self) { try store.rebuildProjection() }
         #expect(try store.head().position == 2)
         #expect(try FolderImage(of: folder).files["data.mdb"] == dataBefore, "data.mdb changed under a read-only store")
@@ -49,13 +53,17 @@ struct ReadOnlyStoreTests {
 
     @Test func aFolderWithoutAStoreIsNeitherCreatedNorWritten() throws {
         let missing = temporaryFolder()
-        let refusal = #expect(throws: EventStoreError.self) { try EventStore.open(at: missing, options: .init(readOnly: true)) }
+        let refusal = #expect(throws: EventStoreError.self) {
+            try EventStore.open(at: missing, options: .init(readOnly: true))
+        }
         #expect(refusal?.code == .notAStore)
         #expect(!FileManager.default.fileExists(atPath: missing), "a read-only open created the folder")
         let empty = temporaryFolder()
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        let emptyRefusal = #expect(throws: EventStoreError.self) { try EventStore.open(at: empty, options: .init(readOnly: true)) }
+        let emptyRefusal = #expect(throws: EventStoreError.self) {
+            try EventStore.open(at: empty, options: .init(readOnly: true))
+        }
         #expect(emptyRefusal?.code == .notAStore)
         #expect(emptyRefusal?.message.contains("no data.mdb") == true, "\(String(describing: emptyRefusal))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
@@ -66,7 +74,9 @@ struct ReadOnlyStoreTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let key = AmountTotals.key(.line("+98911"))
         do {
-            try EventStore.open(at: folder, options: .init(projection: AmountTotals())).append([paymentEvent("+98911", amount: 5)])
+            try EventStore.open(at: folder, options: .init(projection: AmountTotals())).append([
+                paymentEvent("+98911", amount: 5)
+            ])
             // A writer without the projection appends: the stored projection is now behind.
             try EventStore.open(at: folder).append([paymentEvent("+98911", amount: 7)])
         }

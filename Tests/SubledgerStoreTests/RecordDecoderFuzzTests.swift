@@ -23,10 +23,17 @@ struct RecordDecoderFuzzTests {
         let log = EventLog(backend: backend, clock: ManualClock(.at("2024-06-01T00:00:00Z")))
         let shapes: [JSONObject] = [
             ["amount": .integer(250_000), "method": .string("card"), "paymentId": .string("P-1")],
-            ["items": .array([.object(["amount": .integer(1), "description": .string("calls")]), .null, .bool(true), .bool(false)]),
-             "total": .integer(Int64.max), "negative": .integer(Int64.min)],
-            ["name": .string("Zahra Ahmadi - زهرا احمدی"), "nationalId": .string("0012345678"), "empty": .object([:]),
-             "list": .array([])],
+            [
+                "items": .array([
+                    .object(["amount": .integer(1), "description": .string("calls")]), .null, .bool(true), .bool(false),
+                ]),
+                "total": .integer(Int64.max), "negative": .integer(Int64.min),
+            ],
+            [
+                "name": .string("Zahra Ahmadi - زهرا احمدی"), "nationalId": .string("0012345678"),
+                "empty": .object([:]),
+                "list": .array([]),
+            ],
             ["deep": .object(["a": .object(["b": .object(["c": .array([.array([.integer(-1)])])])])])],
             ["text": .string(String(repeating: "long text ", count: 40)), "zero": .integer(0)],
         ]
@@ -67,21 +74,28 @@ struct RecordDecoderFuzzTests {
             // The originals read back whole.
             var scratch: [UInt8] = []
             let originals = try records.enumerated().map { index, record in
-                try record.withUnsafeBytes { try log.decode($0, position: UInt64(index % 5 + 1), symbols: &symbols, in: transaction, scratch: &scratch) }
+                try record.withUnsafeBytes {
+                    try log.decode(
+                        $0, position: UInt64(index % 5 + 1), symbols: &symbols, in: transaction, scratch: &scratch)
+                }
             }
             while iterations < Self.iterations, Date().timeIntervalSince(started) < Self.timeBudgetSeconds {
                 iterations += 1
                 let index = random.below(records.count)
-                var input = mutator.mutate(records[index], splicingWith: records[random.below(records.count)], using: &random)
+                var input = mutator.mutate(
+                    records[index], splicingWith: records[random.below(records.count)], using: &random)
                 // Half the inputs get a fresh checksum, so mutations reach past it into the
                 // structure, the format check and the hash.
                 if random.below(2) == 1 { input = StoredCorruptionTests.withFreshChecksum(input) }
                 do {
                     let event = try input.withUnsafeBytes {
-                        try log.decode($0, position: UInt64(index % 5 + 1), symbols: &symbols, in: transaction, scratch: &scratch)
+                        try log.decode(
+                            $0, position: UInt64(index % 5 + 1), symbols: &symbols, in: transaction, scratch: &scratch)
                     }
                     decoded += 1
-                    #expect(event == originals[index], "seed \(seed), iteration \(iterations): a changed record verified: \(input)")
+                    #expect(
+                        event == originals[index],
+                        "seed \(seed), iteration \(iterations): a changed record verified: \(input)")
                 } catch let error as EventStoreError {
                     refused += 1
                     reasons[error.code.rawValue, default: 0] += 1
@@ -91,9 +105,11 @@ struct RecordDecoderFuzzTests {
         }
         let seconds = Date().timeIntervalSince(started)
         #expect(decoded + refused == iterations)
-        print("record decoder fuzz: \(iterations) iterations in \(String(format: "%.1f", seconds)) s (seed \(seed), "
-              + "SUBLEDGER_FUZZ_SEED to replay): \(decoded) decoded as their original, \(refused) refused "
-              + "(\(reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), 0 crashes")
+        print(
+            "record decoder fuzz: \(iterations) iterations in \(String(format: "%.1f", seconds)) s (seed \(seed), "
+                + "SUBLEDGER_FUZZ_SEED to replay): \(decoded) decoded as their original, \(refused) refused "
+                + "(\(reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), 0 crashes"
+        )
     }
 
     /// The crash the fuzzer found, pinned: a record whose `recordedAt` lies beyond what the
@@ -104,11 +120,14 @@ struct RecordDecoderFuzzTests {
     @Test func aRecordWithATimeBeyondTheFormatIsRefusedByTheDecoder() throws {
         let backend = InMemoryBackend()
         let event = RecordedEvent(
-            position: 1, streamVersion: 1, recordedAt: Timestamp(millisecondsSinceEpoch: 1 << 54), eventID: EventID(high: 1, low: 2),
+            position: 1, streamVersion: 1, recordedAt: Timestamp(millisecondsSinceEpoch: 1 << 54),
+            eventID: EventID(high: 1, low: 2),
             type: "PaymentReceived", stream: .line("+98911"), occurredAt: .at("2024-01-01T00:00:00Z"),
             data: ["amount": .integer(1)], metadata: [:], previousHash: .zero, hash: .zero)
         var symbols = SymbolTable()
-        let record = try backend.write { transaction in try RecordCodec.encode(event, symbols: &symbols, in: transaction) }
+        let record = try backend.write { transaction in
+            try RecordCodec.encode(event, symbols: &symbols, in: transaction)
+        }
         // The decoded event is not returned: describing it would write its time, and trap.
         #expect(throws: (any Error).self) {
             _ = try record.withUnsafeBytes { try RecordCodec.decode($0, position: 1, symbols: symbols) }

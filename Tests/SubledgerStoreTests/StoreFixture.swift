@@ -18,15 +18,18 @@ final class StoreFixture: @unchecked Sendable {
     let folder: String?
     private(set) var store: EventStore
 
-    init(_ backend: Backend, start: Timestamp = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
-         initialMapSizeBytes: Int = 1 << 20) throws {
+    init(
+        _ backend: Backend, start: Timestamp = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+        initialMapSizeBytes: Int = 1 << 20
+    ) throws {
         self.backend = backend
         clock = ManualClock(start)
         switch backend {
         case .lmdb:
             let folder = temporaryFolder()
             self.folder = folder
-            store = try EventStore.open(at: folder, options: .init(initialMapSizeBytes: initialMapSizeBytes, clock: clock))
+            store = try EventStore.open(
+                at: folder, options: .init(initialMapSizeBytes: initialMapSizeBytes, clock: clock))
         case .inMemory:
             folder = nil
             store = EventStore.inMemory(clock: clock)
@@ -56,8 +59,10 @@ extension Timestamp {
 }
 
 /// A payment-like event on `line`, with an amount.
-func paymentEvent(_ line: String, amount: Int64, at time: String = "2024-03-01T10:00:00Z",
-                  id: EventID = .random()) -> ProposedEvent {
+func paymentEvent(
+    _ line: String, amount: Int64, at time: String = "2024-03-01T10:00:00Z",
+    id: EventID = .random()
+) -> ProposedEvent {
     ProposedEvent(
         eventID: id, type: "PaymentReceived", stream: .line(line), occurredAt: .at(time),
         data: ["paymentId": .string("P-\(amount)"), "amount": .integer(amount), "method": .string("card")],

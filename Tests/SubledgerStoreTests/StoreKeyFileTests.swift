@@ -59,7 +59,9 @@ struct StoreKeyFileTests {
         let open = #expect(throws: StoreKeyFileError.self) { try StoreKeyFile.open(at: path, storeID: storeID) }
         #expect(open?.message.contains("chmod 600") == true)
 
-        let missing = #expect(throws: StoreKeyFileError.self) { try StoreKeyFile.open(at: parent + "/none.keys", storeID: storeID) }
+        let missing = #expect(throws: StoreKeyFileError.self) {
+            try StoreKeyFile.open(at: parent + "/none.keys", storeID: storeID)
+        }
         #expect(missing?.message.contains("no key file") == true)
     }
 
@@ -68,19 +70,27 @@ struct StoreKeyFileTests {
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: parent) }
         let path = parent + "/damaged.keys"
-        FileManager.default.createFile(atPath: path, contents: Data(#"{"format":"subledger-keys/1","storeId":"s","generation":1,"masterKey":"AAAA","signingKey":"x"}"#.utf8),
-                                       attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(
+            atPath: path,
+            contents: Data(
+                #"{"format":"subledger-keys/1","storeId":"s","generation":1,"masterKey":"AAAA","signingKey":"x"}"#.utf8),
+            attributes: [.posixPermissions: 0o600])
         let error = #expect(throws: StoreKeyFileError.self) { try StoreKeyFile.open(at: path, storeID: "s") }
         #expect(error?.message == "\(path) is not a subledger key file: masterKey is not 32 bytes of base64")
     }
 
     @Test func base64IsRFC4648AndRefusesNonCanonicalText() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in vectors {
             #expect(Base64.encode(Array(plain.utf8)) == encoded)
             #expect(Base64.decode(encoded) == Array(plain.utf8))
         }
-        for bad in ["Zg=", "Zh==", "Z===", "Zg==Zg==", "Zm9v\n", "Zm-v"] { #expect(Base64.decode(bad) == nil, "\(bad)") }
+        for bad in ["Zg=", "Zh==", "Z===", "Zg==Zg==", "Zm9v\n", "Zm-v"] {
+            #expect(Base64.decode(bad) == nil, "\(bad)")
+        }
         let bytes = (0..<256).map { UInt8($0) }
         #expect(Base64.decode(Base64.encode(bytes)) == bytes)
     }

@@ -18,9 +18,12 @@ struct StoreLimitsTests {
         return ["n": value]
     }
 
-    static func event(_ data: JSONObject, type: String = "DeepThought", stream: StreamID = .line("+989121234567"),
-                      metadata: [String: String] = [:]) -> ProposedEvent {
-        ProposedEvent(type: type, stream: stream, occurredAt: .at("2024-03-01T10:00:00Z"), data: data, metadata: metadata)
+    static func event(
+        _ data: JSONObject, type: String = "DeepThought", stream: StreamID = .line("+989121234567"),
+        metadata: [String: String] = [:]
+    ) -> ProposedEvent {
+        ProposedEvent(
+            type: type, stream: stream, occurredAt: .at("2024-03-01T10:00:00Z"), data: data, metadata: metadata)
     }
 
     /// What must hold of an append's outcome: an accepted event reads back as it was
@@ -34,7 +37,9 @@ struct StoreLimitsTests {
             let result = try store.append([event])
             let position = try #require(result.positions.first)
             let read = try #require(try store.events(from: position, limit: 1, verifyingHashes: true).first)
-            #expect(read.data == event.data && read.metadata == event.metadata && read.type == event.type && read.stream == event.stream)
+            #expect(
+                read.data == event.data && read.metadata == event.metadata && read.type == event.type
+                    && read.stream == event.stream)
             #expect(try store.events(in: event.stream).last == read)
             let report = try store.verify()
             #expect(report.isValid, "verify refused what the append accepted: \(report.problem ?? "")")
@@ -42,12 +47,16 @@ struct StoreLimitsTests {
             EventJSON.write(read, includeHashes: true, into: &line)
             #expect(line.count <= StoreLimits.exportedEventBytes)
             let parsed = try line.withUnsafeBytes { try JSONParser.parse(bytes: $0) }
-            guard case .object(let object) = parsed else { Issue.record("the export line is not an object"); return true }
+            guard case .object(let object) = parsed else {
+                Issue.record("the export line is not an object"); return true
+            }
             #expect(try EventJSON.recordedEvent(from: object) == read)
             return true
         } catch let error as EventStoreError {
             #expect(error.code == .invalidEvent, "\(error)")
-            #expect(error.message.contains("StoreLimits.") || error.message.contains("exported event"), "the refusal names no bound: \(error.message)")
+            #expect(
+                error.message.contains("StoreLimits.") || error.message.contains("exported event"),
+                "the refusal names no bound: \(error.message)")
             #expect(error.message.contains("nothing was written"), "\(error.message)")
             #expect(try store.head() == headBefore)
             #expect(try store.verify().isValid)
@@ -59,9 +68,13 @@ struct StoreLimitsTests {
     func dataNested71DeepIsRefusedAndTheStoreStillVerifies(_ backend: Backend) throws {
         let fixture = try StoreFixture(backend)
         try fixture.store.append([paymentEvent("+98911", amount: 1)])
-        let error = #expect(throws: EventStoreError.self) { try fixture.store.append([Self.event(Self.nested(depth: 71))]) }
+        let error = #expect(throws: EventStoreError.self) {
+            try fixture.store.append([Self.event(Self.nested(depth: 71))])
+        }
         #expect(error?.code == .invalidEvent)
-        #expect(error?.message.contains("deeper than \(StoreLimits.dataDepth) levels (StoreLimits.dataDepth)") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.contains("deeper than \(StoreLimits.dataDepth) levels (StoreLimits.dataDepth)") == true,
+            "\(String(describing: error))")
         #expect(error?.message.contains("n[0].n[0].n") == true, "the field is named: \(String(describing: error))")
         #expect(try fixture.store.head().position == 1)
         let report = try fixture.store.verify()
@@ -75,7 +88,9 @@ struct StoreLimitsTests {
     func anAppendSessionRefusesABatchBeyondALimitAndStaysUsable(_ backend: Backend) throws {
         let fixture = try StoreFixture(backend)
         try fixture.store.withAppendSession { session in
-            #expect(throws: EventStoreError.self) { try session.append([Self.event(Self.nested(depth: StoreLimits.dataDepth + 1))]) }
+            #expect(throws: EventStoreError.self) {
+                try session.append([Self.event(Self.nested(depth: StoreLimits.dataDepth + 1))])
+            }
             try session.append([Self.event(Self.nested(depth: StoreLimits.dataDepth))])
         }
         #expect(try fixture.store.head().position == 1)
@@ -85,7 +100,9 @@ struct StoreLimitsTests {
     @Test func theBoundsAgreeWithEachOtherAndWithTheParser() {
         #expect(StoreLimits.relationsHold)
         #expect(JSONParser.maximumDepth == StoreLimits.jsonDepth)
-        #expect(StoreLimits.dataDepth == StoreLimits.jsonDepth - 1, "an export line holds data one level below its own object")
+        #expect(
+            StoreLimits.dataDepth == StoreLimits.jsonDepth - 1,
+            "an export line holds data one level below its own object")
         #expect(StreamID.maximumIDBytes == StoreLimits.streamIDBytes)
         #expect(StreamID.maximumCategoryBytes == StoreLimits.streamCategoryBytes)
     }
@@ -101,31 +118,58 @@ struct StoreLimitsTests {
 
     static let bounds: [Bound] = [
         Bound(name: "dataDepth") { event(nested(depth: StoreLimits.dataDepth + $0)) },
-        Bound(name: "keyBytes") { event(["v": .object([String(repeating: "k", count: StoreLimits.keyBytes + $0): .null])]) },
-        Bound(name: "keyBytes, two-byte characters") { event([String(repeating: "ش", count: StoreLimits.keyBytes / 2) + String(repeating: "k", count: $0): .bool(true)]) },
-        Bound(name: "stringBytes") { event(["s": .array([.string(String(repeating: "x", count: StoreLimits.stringBytes + $0))])]) },
+        Bound(name: "keyBytes") {
+            event(["v": .object([String(repeating: "k", count: StoreLimits.keyBytes + $0): .null])])
+        },
+        Bound(name: "keyBytes, two-byte characters") {
+            event([
+                String(repeating: "ش", count: StoreLimits.keyBytes / 2) + String(repeating: "k", count: $0): .bool(true)
+            ])
+        },
+        Bound(name: "stringBytes") {
+            event(["s": .array([.string(String(repeating: "x", count: StoreLimits.stringBytes + $0))])])
+        },
         Bound(name: "objectMembers") { offset in
             var object = JSONObject()
-            for index in 0..<(StoreLimits.objectMembers + offset) { object[String(format: "m%05d", index)] = .integer(Int64(index)) }
+            for index in 0..<(StoreLimits.objectMembers + offset) {
+                object[String(format: "m%05d", index)] = .integer(Int64(index))
+            }
             return event(["o": .object(object)])
         },
-        Bound(name: "arrayElements") { event(["a": .array(Array(repeating: .integer(7), count: StoreLimits.arrayElements + $0))]) },
+        Bound(name: "arrayElements") {
+            event(["a": .array(Array(repeating: .integer(7), count: StoreLimits.arrayElements + $0))])
+        },
         Bound(name: "metadataMembers") { offset in
             var metadata: [String: String] = [:]
             for index in 0..<(StoreLimits.metadataMembers + offset) { metadata["meta\(index)"] = "v" }
             return event(["x": .integer(1)], metadata: metadata)
         },
-        Bound(name: "metadataValueBytes") { event(["x": .integer(1)], metadata: ["source": String(repeating: "s", count: StoreLimits.metadataValueBytes + $0)]) },
-        Bound(name: "metadata keyBytes") { event(["x": .integer(1)], metadata: [String(repeating: "a", count: StoreLimits.keyBytes + $0): "v"]) },
-        Bound(name: "typeBytes") { event(["x": .integer(1)], type: String(repeating: "T", count: StoreLimits.typeBytes + $0)) },
-        Bound(name: "streamIDBytes") { event(["x": .integer(1)], stream: .line(String(repeating: "9", count: StoreLimits.streamIDBytes + $0))) },
+        Bound(name: "metadataValueBytes") {
+            event(
+                ["x": .integer(1)],
+                metadata: ["source": String(repeating: "s", count: StoreLimits.metadataValueBytes + $0)])
+        },
+        Bound(name: "metadata keyBytes") {
+            event(["x": .integer(1)], metadata: [String(repeating: "a", count: StoreLimits.keyBytes + $0): "v"])
+        },
+        Bound(name: "typeBytes") {
+            event(["x": .integer(1)], type: String(repeating: "T", count: StoreLimits.typeBytes + $0))
+        },
+        Bound(name: "streamIDBytes") {
+            event(["x": .integer(1)], stream: .line(String(repeating: "9", count: StoreLimits.streamIDBytes + $0)))
+        },
         Bound(name: "streamCategoryBytes") {
-            event(["x": .integer(1)], stream: StreamID(category: String(repeating: "c", count: StoreLimits.streamCategoryBytes + $0), id: "1"))
+            event(
+                ["x": .integer(1)],
+                stream: StreamID(category: String(repeating: "c", count: StoreLimits.streamCategoryBytes + $0), id: "1")
+            )
         },
         // Far from the edge on either side: 15 or 17 strings of 64 KiB.
         Bound(name: "recordBytes") { offset in
             var object = JSONObject()
-            for index in 0..<(offset <= 0 ? 15 : 17) { object["s\(index)"] = .string(String(repeating: "r", count: StoreLimits.stringBytes)) }
+            for index in 0..<(offset <= 0 ? 15 : 17) {
+                object["s\(index)"] = .string(String(repeating: "r", count: StoreLimits.stringBytes))
+            }
             return event(object)
         },
         // Long keys cost a byte or two in a record, all their bytes in an export line:
@@ -150,7 +194,9 @@ struct StoreLimitsTests {
     /// past its edge; whatever is accepted reads, verifies and exports back.
     @Test(arguments: Backend.allCases)
     func whateverTheAppendAcceptsReadAndVerifyAccept(_ backend: Backend) throws {
-        let seed = UInt64(ProcessInfo.processInfo.environment["SUBLEDGER_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
+        let seed =
+            UInt64(ProcessInfo.processInfo.environment["SUBLEDGER_FUZZ_SEED"] ?? "")
+            ?? UInt64.random(in: 1...UInt64.max)
         var random = SplitMix(seed: seed)
         let fixture = try StoreFixture(backend, initialMapSizeBytes: 64 << 20)
         var accepted = 0
@@ -161,12 +207,17 @@ struct StoreLimitsTests {
             let stringLength = StoreLimits.stringBytes + (random.next() % 2 == 0 ? offset : -65_000)
             let metadataLength = StoreLimits.metadataValueBytes + (random.next() % 2 == 0 ? offset : -4000)
             var data = Self.nested(depth: depth)
-            data[String(repeating: "q", count: keyLength)] = .string(String(repeating: "é", count: stringLength / 2) + (stringLength % 2 == 1 ? "e" : ""))
+            data[String(repeating: "q", count: keyLength)] = .string(
+                String(repeating: "é", count: stringLength / 2) + (stringLength % 2 == 1 ? "e" : ""))
             let event = Self.event(data, metadata: ["actor": String(repeating: "a", count: metadataLength)])
-            let expected = depth <= StoreLimits.dataDepth && keyLength <= StoreLimits.keyBytes
+            let expected =
+                depth <= StoreLimits.dataDepth && keyLength <= StoreLimits.keyBytes
                 && stringLength <= StoreLimits.stringBytes && metadataLength <= StoreLimits.metadataValueBytes
             let outcome = try Self.checkRoundTrip(event, in: fixture.store)
-            #expect(outcome == expected, "seed \(seed), trial \(trial): depth \(depth), key \(keyLength), string \(stringLength), metadata \(metadataLength)")
+            #expect(
+                outcome == expected,
+                "seed \(seed), trial \(trial): depth \(depth), key \(keyLength), string \(stringLength), metadata \(metadataLength)"
+            )
             if outcome { accepted += 1 }
         }
         #expect(try fixture.store.verify().verifiedCount == UInt64(accepted))

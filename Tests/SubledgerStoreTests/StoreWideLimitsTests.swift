@@ -13,22 +13,29 @@ struct StoreWideLimitsTests {
         #expect(StoreLimits.relationsHold)
         #expect(StoreLimits.recordBytes == 1 << 20, "an event's record: 1 MiB")
         #expect(StoreLimits.exportedEventBytes <= StoreLimits.importLineBytes, "every export line can be imported")
-        #expect(StoreLimits.importLineBytes < StoreLimits.verifiedLineBytes, "verify reads past what import takes, to name the line")
+        #expect(
+            StoreLimits.importLineBytes < StoreLimits.verifiedLineBytes,
+            "verify reads past what import takes, to name the line")
         #expect(StoreLimits.streamIDBytes + StoreLimits.streamCategoryBytes + 2 + 16 <= StoreLimits.lmdbKeyBytes)
-        #expect(StoreLimits.groupCommitCallers <= StoreLimits.groupCommitQueuedCallers, "a full group fits in the queue")
+        #expect(
+            StoreLimits.groupCommitCallers <= StoreLimits.groupCommitQueuedCallers, "a full group fits in the queue")
         #expect(GroupCommitter.maximumEvents == StoreLimits.groupCommitEvents)
         #expect(GroupCommitter.maximumCallers == StoreLimits.groupCommitCallers)
         #expect(LMDBEnvironment.mapSizeLimitBytes == StoreLimits.lmdbMapBytes)
     }
 
-    @Test("given a queue of two, when a third caller appends while the committer is held, then it waits for room and lands after")
+    @Test(
+        "given a queue of two, when a third caller appends while the committer is held, then it waits for room and lands after"
+    )
     func groupCommitQueueIsBounded() async throws {
         let log = EventLog(backend: InMemoryBackend(), clock: ManualClock(.at("2024-03-01T10:00:00Z")))
         let committer = GroupCommitter(log: log, queuedCallersMaximum: 2)
         committer.hold(true)
         try await withThrowingTaskGroup(of: AppendResult.self) { group in
             for caller in 0..<3 {
-                group.addTask { try await committer.append([paymentEvent("+98912000\(caller)", amount: 1)], expecting: [:]) }
+                group.addTask {
+                    try await committer.append([paymentEvent("+98912000\(caller)", amount: 1)], expecting: [:])
+                }
             }
             let deadline = ContinuousClock.now + .seconds(30)
             while committer.queuedCount + committer.waitingForRoomCount < 3, ContinuousClock.now < deadline {

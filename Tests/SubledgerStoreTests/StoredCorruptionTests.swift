@@ -14,11 +14,12 @@ struct StoredCorruptionTests {
     static func filledStore(_ backend: Backend) throws -> StoreFixture {
         let fixture = try StoreFixture(backend)
         for batch in 0..<(eventCount / 10) {
-            try fixture.store.append((0..<10).map { index in
-                var event = paymentEvent("+9891\(index % 4)", amount: Int64(batch * 10 + index + 1))
-                event.metadata["correlationId"] = "C-\(batch)"
-                return event
-            })
+            try fixture.store.append(
+                (0..<10).map { index in
+                    var event = paymentEvent("+9891\(index % 4)", amount: Int64(batch * 10 + index + 1))
+                    event.metadata["correlationId"] = "C-\(batch)"
+                    return event
+                })
         }
         return fixture
     }
@@ -54,8 +55,10 @@ struct StoredCorruptionTests {
             try log.overwrite(position, with: original)
             #expect(try store.verify().isValid, "\(context): the repair did not restore the log")
         }
-        print("stored corruption (\(backend)): \(trials) flipped bytes at random positions and offsets (seed \(seed)), "
-              + "each named at its position by verify (\(problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))))")
+        print(
+            "stored corruption (\(backend)): \(trials) flipped bytes at random positions and offsets (seed \(seed)), "
+                + "each named at its position by verify (\(problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))))"
+        )
     }
 
     /// `record` with its checksum written again over its other bytes (a record of tag 3;
@@ -75,7 +78,8 @@ struct StoredCorruptionTests {
         let store = fixture.store
         let position: UInt64 = 57
         var event = try #require(try store.events(from: position, limit: 1).first)
-        event.data = JSONObject(event.data.members.map { ($0.key, $0.key == "amount" ? .integer(1_000_000) : $0.value) })
+        event.data = JSONObject(
+            event.data.members.map { ($0.key, $0.key == "amount" ? .integer(1_000_000) : $0.value) })
         try Self.rewrite(store, event)
         var report = try store.verify()
         #expect(report.firstBadPosition == position)
@@ -88,7 +92,9 @@ struct StoredCorruptionTests {
         try Self.rewrite(store, event)
         report = try store.verify()
         #expect(report.firstBadPosition == position + 1)
-        #expect(report.problem?.contains("chain") == true || report.problem?.contains("prevHash") == true, "\(report.problem ?? "")")
+        #expect(
+            report.problem?.contains("chain") == true || report.problem?.contains("prevHash") == true,
+            "\(report.problem ?? "")")
     }
 
     /// Stores `event` over the record at its position, through the store's own encoder.
@@ -100,7 +106,8 @@ struct StoredCorruptionTests {
     /// The family of a verify finding, for the tally.
     static func kind(of problem: String?) -> String {
         guard let problem else { return "none" }
-        for word in ["checksum", "hash does not match", "does not decode", "prevHash", "symbol"] where problem.contains(word) {
+        for word in ["checksum", "hash does not match", "does not decode", "prevHash", "symbol"]
+        where problem.contains(word) {
             return word
         }
         return String(problem.prefix(40))
@@ -131,6 +138,8 @@ extension EventLog: TamperableLog {
     }
 
     func record(at position: UInt64) throws -> [UInt8] {
-        try backend.read { transaction in try transaction.get(.events, key: StoreKeys.position(position)).map { Array($0) } ?? [] }
+        try backend.read { transaction in
+            try transaction.get(.events, key: StoreKeys.position(position)).map { Array($0) } ?? []
+        }
     }
 }

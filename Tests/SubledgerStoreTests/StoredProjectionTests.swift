@@ -70,15 +70,18 @@ private func totalsFromTheLog(_ store: EventStore) throws -> [StreamID: (count: 
     return totals
 }
 
-private func expectProjectionMatchesTheLog(_ store: EventStore, streams: [StreamID], sourceLocation: SourceLocation = #_sourceLocation) throws {
+private func expectProjectionMatchesTheLog(
+    _ store: EventStore, streams: [StreamID], sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     let expected = try totalsFromTheLog(store)
     for stream in streams {
         let read = try store.projectionValue(for: AmountTotals.key(stream))
         #expect(read.isCurrent, "\(stream)", sourceLocation: sourceLocation)
         let stored = read.value.map(AmountTotals.decode)
-        #expect(stored?.count == expected[stream]?.count && stored?.sum == expected[stream]?.sum,
-                "\(stream): stored \(String(describing: stored)), the log says \(String(describing: expected[stream]))",
-                sourceLocation: sourceLocation)
+        #expect(
+            stored?.count == expected[stream]?.count && stored?.sum == expected[stream]?.sum,
+            "\(stream): stored \(String(describing: stored)), the log says \(String(describing: expected[stream]))",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -86,9 +89,11 @@ private func expectProjectionMatchesTheLog(_ store: EventStore, streams: [Stream
 struct StoredProjectionTests {
     static let streams: [StreamID] = ["+98911", "+98912", "+98913"].map { .line($0) }
 
-    static func open(_ backend: Backend, folder: String, projection: AmountTotals = AmountTotals()) throws -> EventStore {
+    static func open(_ backend: Backend, folder: String, projection: AmountTotals = AmountTotals()) throws -> EventStore
+    {
         switch backend {
-        case .lmdb: try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 1 << 20, projection: projection))
+        case .lmdb:
+            try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 1 << 20, projection: projection))
         case .inMemory: EventStore.inMemory(projection: projection)
         }
     }
@@ -130,7 +135,9 @@ struct StoredProjectionTests {
         let store = try Self.open(backend, folder: folder)
         try store.append([paymentEvent("+98911", amount: 5)])
         let head = try store.head()
-        #expect(throws: (any Error).self) { try store.append([paymentEvent("+98912", amount: 3), paymentEvent("+98911", amount: -1)]) }
+        #expect(throws: (any Error).self) {
+            try store.append([paymentEvent("+98912", amount: 3), paymentEvent("+98911", amount: -1)])
+        }
         #expect(try store.head() == head)
         try expectProjectionMatchesTheLog(store, streams: Self.streams)
     }
@@ -157,11 +164,15 @@ struct StoredProjectionTests {
         }
         // The same identity, another fold: the stored records are taken as current at open…
         let changed = try Self.open(.lmdb, folder: folder, projection: AmountTotals(factor: 2))
-        #expect(AmountTotals.decode(try #require(try changed.projectionValue(for: AmountTotals.key(.line("+98911"))).value)).sum == 55)
+        #expect(
+            AmountTotals.decode(try #require(try changed.projectionValue(for: AmountTotals.key(.line("+98911"))).value))
+                .sum == 55)
         // …and a rebuild finds that they differ from what the fold gives now.
         let report = try changed.rebuildProjection()
         #expect(!report.identicalToPrevious)
-        #expect(AmountTotals.decode(try #require(try changed.projectionValue(for: AmountTotals.key(.line("+98911"))).value)).sum == 110)
+        #expect(
+            AmountTotals.decode(try #require(try changed.projectionValue(for: AmountTotals.key(.line("+98911"))).value))
+                .sum == 110)
     }
 
     @Test func aStoreWrittenWithoutTheProjectionCatchesUpWhenOpenedWithIt() throws {
@@ -193,7 +204,8 @@ struct StoredProjectionTests {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         do {
-            let store = try Self.open(.lmdb, folder: folder, projection: AmountTotals(identity: "test.amount-totals.0", factor: 3))
+            let store = try Self.open(
+                .lmdb, folder: folder, projection: AmountTotals(identity: "test.amount-totals.0", factor: 3))
             for amount in 1...10 { try store.append([paymentEvent("+98911", amount: Int64(amount))]) }
         }
         let store = try Self.open(.lmdb, folder: folder)
@@ -204,7 +216,8 @@ struct StoredProjectionTests {
         let faults = StorageFaults()
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = try EventStore.openFaultInjecting(at: folder, options: .init(projection: AmountTotals()), faults: faults)
+        let store = try EventStore.openFaultInjecting(
+            at: folder, options: .init(projection: AmountTotals()), faults: faults)
         try store.append([paymentEvent("+98911", amount: 5)])
         faults.arm(.commit, occurrence: 1)
         #expect(throws: EventStoreError.self) { try store.append([paymentEvent("+98911", amount: 6)]) }
@@ -221,30 +234,30 @@ struct StoreWithoutProjectionTableTests {
     /// A Python child (ctypes over liblmdb) that deletes the `projections` table and the
     /// checkpoint from the store in `argv[1]`, as the previous version left stores.
     static let dropProjections = #"""
-    import ctypes, sys
-    lmdb = ctypes.CDLL("liblmdb.so.0")
-    class Val(ctypes.Structure):
-        _fields_ = [("size", ctypes.c_size_t), ("data", ctypes.c_void_p)]
-    env = ctypes.c_void_p()
-    assert lmdb.mdb_env_create(ctypes.byref(env)) == 0
-    lmdb.mdb_env_set_maxdbs(env, 16)
-    assert lmdb.mdb_env_open(env, sys.argv[1].encode(), 0, 0o600) == 0
-    txn = ctypes.c_void_p()
-    assert lmdb.mdb_txn_begin(env, None, 0, ctypes.byref(txn)) == 0
-    dbi = ctypes.c_uint()
-    assert lmdb.mdb_dbi_open(txn, b"projections", 0, ctypes.byref(dbi)) == 0
-    assert lmdb.mdb_drop(txn, dbi, 1) == 0
-    meta = ctypes.c_uint()
-    assert lmdb.mdb_dbi_open(txn, b"meta", 0, ctypes.byref(meta)) == 0
-    for name in (b"projection.identity", b"projection.checkpoint"):
-        buffer = ctypes.create_string_buffer(name, len(name))
-        key = Val(len(name), ctypes.cast(buffer, ctypes.c_void_p))
-        assert lmdb.mdb_del(txn, meta, ctypes.byref(key), None) == 0
-    missing = ctypes.c_uint()
-    assert lmdb.mdb_dbi_open(txn, b"projections", 0, ctypes.byref(missing)) == -30798  # MDB_NOTFOUND
-    assert lmdb.mdb_txn_commit(txn) == 0
-    print("dropped", flush=True)
-    """#
+        import ctypes, sys
+        lmdb = ctypes.CDLL("liblmdb.so.0")
+        class Val(ctypes.Structure):
+            _fields_ = [("size", ctypes.c_size_t), ("data", ctypes.c_void_p)]
+        env = ctypes.c_void_p()
+        assert lmdb.mdb_env_create(ctypes.byref(env)) == 0
+        lmdb.mdb_env_set_maxdbs(env, 16)
+        assert lmdb.mdb_env_open(env, sys.argv[1].encode(), 0, 0o600) == 0
+        txn = ctypes.c_void_p()
+        assert lmdb.mdb_txn_begin(env, None, 0, ctypes.byref(txn)) == 0
+        dbi = ctypes.c_uint()
+        assert lmdb.mdb_dbi_open(txn, b"projections", 0, ctypes.byref(dbi)) == 0
+        assert lmdb.mdb_drop(txn, dbi, 1) == 0
+        meta = ctypes.c_uint()
+        assert lmdb.mdb_dbi_open(txn, b"meta", 0, ctypes.byref(meta)) == 0
+        for name in (b"projection.identity", b"projection.checkpoint"):
+            buffer = ctypes.create_string_buffer(name, len(name))
+            key = Val(len(name), ctypes.cast(buffer, ctypes.c_void_p))
+            assert lmdb.mdb_del(txn, meta, ctypes.byref(key), None) == 0
+        missing = ctypes.c_uint()
+        assert lmdb.mdb_dbi_open(txn, b"projections", 0, ctypes.byref(missing)) == -30798  # MDB_NOTFOUND
+        assert lmdb.mdb_txn_commit(txn) == 0
+        print("dropped", flush=True)
+        """#
 
     @Test func openingItCreatesTheTableAndFoldsTheLog() throws {
         let folder = temporaryFolder()
@@ -280,7 +293,8 @@ struct InOrderCount: StoredProjection {
     struct Planted: Error {}
 
     func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
-        let count = try records.value(for: [1]).map { AmountTotals.decode($0 + [UInt8](repeating: 0, count: 8)).count } ?? 0
+        let count =
+            try records.value(for: [1]).map { AmountTotals.decode($0 + [UInt8](repeating: 0, count: 8)).count } ?? 0
         try records.setValue(Array(AmountTotals.encode(count: count + Int64(events.count), sum: 0).prefix(8)), for: [1])
     }
 
@@ -313,7 +327,8 @@ struct ChunkedRebuildTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let events = 70_000  // more than four chunks of the rebuild's reads
         do {
-            let store = try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 64 << 20, projection: InOrderCount()))
+            let store = try EventStore.open(
+                at: folder, options: .init(initialMapSizeBytes: 64 << 20, projection: InOrderCount()))
             try store.withAppendSession { session in
                 for batch in 0..<(events / 1000) {
                     try session.append((0..<1000).map { paymentEvent("+9891\(($0 + batch) % 7)", amount: Int64($0)) })
@@ -327,7 +342,8 @@ struct ChunkedRebuildTests {
             let failing = try EventStore.open(at: folder, options: .init(projection: InOrderCount(failAt: failAt)))
             #expect(throws: (any Error).self, "failing at \(failAt)") { try failing.rebuildProjection() }
             let stored = try failing.projectionValue(for: [1])
-            #expect(stored.isCurrent && stored.value == Array(AmountTotals.encode(count: Int64(events), sum: 0).prefix(8)))
+            #expect(
+                stored.isCurrent && stored.value == Array(AmountTotals.encode(count: Int64(events), sum: 0).prefix(8)))
         }
     }
 
@@ -336,7 +352,9 @@ struct ChunkedRebuildTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 64 << 20))
         try store.withAppendSession { session in
-            for batch in 0..<9 { try session.append((0..<1000).map { paymentEvent("+9891\(($0 + batch) % 5)", amount: Int64($0)) }) }
+            for batch in 0..<9 {
+                try session.append((0..<1000).map { paymentEvent("+9891\(($0 + batch) % 5)", amount: Int64($0)) })
+            }
         }
         var sequential: [ChainHash] = []
         try store.forEachEvent { sequential.append($0.hash) }
@@ -368,8 +386,9 @@ struct ProjectionReviewTests {
             try store.withAppendSession { session in
                 try session.append([paymentEvent("+98912", amount: 2)])
                 do {
-                    try session.append([paymentEvent("+98913", amount: 3), paymentEvent("+98911", amount: 4)],
-                                       expecting: [.line("+98911"): .exactly(7)])
+                    try session.append(
+                        [paymentEvent("+98913", amount: 3), paymentEvent("+98911", amount: 4)],
+                        expecting: [.line("+98911"): .exactly(7)])
                 } catch {}  // caught: the session must still abort
                 var refusedLater = false
                 do { try session.append([paymentEvent("+98914", amount: 5)]) } catch { refusedLater = true }
@@ -401,16 +420,21 @@ struct ProjectionReviewTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 16 << 20))
         try store.withAppendSession { session in
-            for batch in 0..<20 { try session.append((0..<500).map { paymentEvent("+9891\($0 % 3)", amount: Int64(batch)) }) }
+            for batch in 0..<20 {
+                try session.append((0..<500).map { paymentEvent("+9891\($0 % 3)", amount: Int64(batch)) })
+            }
         }
         struct Planted: Error {}
         for failingChunk in [0, 1, 5, 18, 19] {
             for slowConsumer in [false, true] {
                 #expect(throws: Planted.self) {
-                    try store.forEachChunk(chunkSize: 500, prepare: { events in
-                        if events.first?.position == UInt64(failingChunk * 500 + 1) { throw Planted() }
-                        return events.count
-                    }) { _ in if slowConsumer { usleep(2_000) } }
+                    try store.forEachChunk(
+                        chunkSize: 500,
+                        prepare: { events in
+                            if events.first?.position == UInt64(failingChunk * 500 + 1) { throw Planted() }
+                            return events.count
+                        }
+                    ) { _ in if slowConsumer { usleep(2_000) } }
                 }
                 var consumed = 0
                 #expect(throws: Planted.self) {

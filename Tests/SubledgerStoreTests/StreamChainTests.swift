@@ -88,7 +88,8 @@ struct StreamChainTests {
         #expect(try log.record(at: position).first == RecordCodec.format1RecordTag)
         let report = try store.verify()
         #expect(report.firstBadPosition == position, "\(report.problem ?? "found nothing")")
-        #expect(report.problem?.contains("a record of format 1 in a store of format 2") == true, "\(report.problem ?? "")")
+        #expect(
+            report.problem?.contains("a record of format 1 in a store of format 2") == true, "\(report.problem ?? "")")
     }
 
     /// Recomputes the hash of every event from `position` on, each linked to the new hash
@@ -108,7 +109,8 @@ struct StreamChainTests {
         var event = RecordedEvent(
             position: 7, streamVersion: 3, recordedAt: .at("2025-01-01T00:00:00Z"), eventID: EventID(high: 1, low: 2),
             type: "PaymentReceived", stream: .line("+98911"), occurredAt: .at("2024-12-31T00:00:00Z"),
-            data: ["amount": .integer(5)], metadata: ["actor": "test"], previousHash: ChainHash(words: (1, 2, 3, 4)), hash: .zero,
+            data: ["amount": .integer(5)], metadata: ["actor": "test"], previousHash: ChainHash(words: (1, 2, 3, 4)),
+            hash: .zero,
             streamPreviousHash: ChainHash(words: (5, 6, 7, 8)))
         event.hash = EventJSON.computeHash(of: event)
         var format1 = event
@@ -117,8 +119,10 @@ struct StreamChainTests {
         #expect(format1.hash != event.hash)
         var symbols = SymbolTable()
         let (record, format1Record) = try backend.write { transaction in
-            (try RecordCodec.encode(event, symbols: &symbols, in: transaction),
-             try RecordCodec.encode(format1, symbols: &symbols, in: transaction))
+            (
+                try RecordCodec.encode(event, symbols: &symbols, in: transaction),
+                try RecordCodec.encode(format1, symbols: &symbols, in: transaction)
+            )
         }
         #expect(record.first == 3)
         #expect(format1Record.first == 2)
@@ -126,7 +130,8 @@ struct StreamChainTests {
         let decoded = try record.withUnsafeBytes { try RecordCodec.decode($0, position: 7, symbols: symbols) }
         #expect(decoded == event)
         #expect(record.withUnsafeBytes { RecordCodec.storedHash($0) } == event.hash)
-        #expect(try format1Record.withUnsafeBytes { try RecordCodec.decode($0, position: 7, symbols: symbols) } == format1)
+        #expect(
+            try format1Record.withUnsafeBytes { try RecordCodec.decode($0, position: 7, symbols: symbols) } == format1)
         let tag1 = [1] + Array(format1Record[1..<(format1Record.count - 4)])
         #expect(try tag1.withUnsafeBytes { try RecordCodec.decode($0, position: 7, symbols: symbols) } == format1)
         #expect(tag1.withUnsafeBytes { RecordCodec.storedHash($0) } == format1.hash)

@@ -46,7 +46,9 @@ struct VarintTests {
         #expect(throws: Varint.Failure.truncated) { try Self.decoded([0xFF, 0xFF]) }
     }
 
-    @Test("given signed values either side of zero and the extremes, when zigzagged, then small magnitudes stay small and all come back")
+    @Test(
+        "given signed values either side of zero and the extremes, when zigzagged, then small magnitudes stay small and all come back"
+    )
     func zigzag() {
         #expect(Varint.zigzag(0) == 0)
         #expect(Varint.zigzag(-1) == 1)

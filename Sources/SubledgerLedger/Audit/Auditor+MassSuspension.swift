@@ -9,8 +9,10 @@ extension Auditor {
     /// the edition's in force at the window's first suspension. A line's subscriber is the
     /// one its latest activation before the suspension names. Only the lines in `histories`
     /// are seen (an audit of one line finds no mass suspension).
-    static func massSuspensions(_ histories: [LineHistory], editions: PolicyEditions,
-                                calendar: TehranCalendar) -> [Finding] {
+    static func massSuspensions(
+        _ histories: [LineHistory], editions: PolicyEditions,
+        calendar: TehranCalendar
+    ) -> [Finding] {
         var cutsByReason: [LineSuspended.Reason: [SuspensionSeen]] = [:]
         for history in histories {
             var subscriber = ""
@@ -19,7 +21,8 @@ extension Auditor {
                 case .lineActivated(let activation): subscriber = activation.subscriberID
                 case .lineSuspended(let suspension) where !suspension.reason.isForDebt:
                     cutsByReason[suspension.reason, default: []].append(
-                        SuspensionSeen(line: history.number, subscriber: subscriber, at: fact.occurredAt, position: fact.position))
+                        SuspensionSeen(
+                            line: history.number, subscriber: subscriber, at: fact.occurredAt, position: fact.position))
                 default: break
                 }
             }
@@ -32,11 +35,14 @@ extension Auditor {
             for (index, window) in windows(of: cuts, editions: editions) {
                 let edition = editions.edition(at: cuts[window.lowerBound].at)
                 let cut = cuts[index]
-                let message = "LineSuspended: one of \(window.lines) lines of \(window.subscribers) subscribers suspended for "
+                let message =
+                    "LineSuspended: one of \(window.lines) lines of \(window.subscribers) subscribers suspended for "
                     + "\(reason.rawValue) from \(format.time(cuts[window.lowerBound].at)) to \(format.time(cuts[window.upperBound].at)), "
                     + "within \(edition.massSuspensionWindowMinutes) min: a mass suspension (\(edition.massSuspensionLines) lines or more)"
-                findings.append(Finding(rule: "SUS-2", edition: edition.id, severity: .warning, line: cut.line,
-                                        position: cut.position, occurredAt: cut.at, message: message))
+                findings.append(
+                    Finding(
+                        rule: "SUS-2", edition: edition.id, severity: .warning, line: cut.line,
+                        position: cut.position, occurredAt: cut.at, message: message))
             }
         }
         return findings
@@ -80,7 +86,8 @@ extension Auditor {
         var flaggedUpTo = 0  // suspensions before this index already have their window
         for start in cuts.indices {
             let edition = editions.edition(at: cuts[start].at)
-            let (windowMilliseconds, overflow) = Int64(edition.massSuspensionWindowMinutes).multipliedReportingOverflow(by: 60_000)
+            let (windowMilliseconds, overflow) = Int64(edition.massSuspensionWindowMinutes).multipliedReportingOverflow(
+                by: 60_000)
             let last = overflow ? Timestamp.maximum : cuts[start].at.adding(milliseconds: windowMilliseconds)
             // A later edition may have a shorter window: give back what it does not hold.
             while end > start + 1, cuts[end - 1].at > last {
@@ -92,7 +99,8 @@ extension Auditor {
                 end += 1
             }
             if lines.count >= edition.massSuspensionLines, subscribers.count >= 2 {
-                let window = MassWindow(lowerBound: start, upperBound: end - 1, lines: lines.count, subscribers: subscribers.count)
+                let window = MassWindow(
+                    lowerBound: start, upperBound: end - 1, lines: lines.count, subscribers: subscribers.count)
                 for index in max(start, flaggedUpTo)..<max(end, start, flaggedUpTo) { result.append((index, window)) }
                 flaggedUpTo = max(flaggedUpTo, end)
             }

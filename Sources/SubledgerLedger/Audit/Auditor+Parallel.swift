@@ -6,15 +6,23 @@ extension Auditor {
     /// The audit of many lines on the machine's cores; the findings in the order of
     /// `histories` (each line's in position order), as one thread would give them. Then the
     /// one pass across lines, SUS-2's mass suspensions, its warnings among each line's.
-    public static func audit(_ histories: [LineHistory], editions: PolicyEditions,
-                             calendar: TehranCalendar) throws(FactError) -> [Finding] {
+    public static func audit(
+        _ histories: [LineHistory], editions: PolicyEditions,
+        calendar: TehranCalendar
+    ) throws(FactError) -> [Finding] {
         let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount, histories.count))
         let results = Mutex<[Int: Result<[Finding], FactError>]>([:])
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var mine: [(Int, Result<[Finding], FactError>)] = []
             var index = worker
             while index < histories.count {
-                mine.append((index, Result { () throws(FactError) in try audit(histories[index], editions: editions, calendar: calendar) }))
+                mine.append(
+                    (
+                        index,
+                        Result { () throws(FactError) in
+                            try audit(histories[index], editions: editions, calendar: calendar)
+                        }
+                    ))
                 index += workers
             }
             results.withLock { all in for (index, result) in mine { all[index] = result } }
@@ -27,7 +35,9 @@ extension Auditor {
             let line = try result.get()
             if let warnings = mass[histories[index].number] {
                 // Stable: each position's own findings first, then its mass-suspension warning.
-                findings += (line + warnings).enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element)
+                findings += (line + warnings).enumerated().sorted {
+                    ($0.element.position, $0.offset) < ($1.element.position, $1.offset)
+                }.map(\.element)
             } else {
                 findings += line
             }

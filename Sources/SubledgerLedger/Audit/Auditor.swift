@@ -7,7 +7,9 @@ import SubledgerStore
 /// known when the action was recorded (adopted at or before its `recordedAt`), the second
 /// every edition known now, each in force from its effective date.
 public enum Auditor: Sendable {
-    public static func audit(_ history: LineHistory, editions: PolicyEditions, calendar: TehranCalendar) throws(FactError) -> [Finding] {
+    public static func audit(_ history: LineHistory, editions: PolicyEditions, calendar: TehranCalendar)
+        throws(FactError) -> [Finding]
+    {
         var findings: [Finding] = []
         let facts = history.facts
         // When the facts were recorded in the order they occurred, the state known before an
@@ -19,9 +21,11 @@ public enum Auditor: Sendable {
         for (index, action) in facts.enumerated() {
             if action.event.type.isOperatorAction {
                 // Facts recorded later can change the verdict only if one occurred by then.
-                let lateFactsMatter = !recordedInOrder || (earliestLaterFact[index].map { $0 <= action.occurredAt } ?? false)
-                findings += try judge(action, history, before: recordedInOrder ? .some(running) : nil,
-                                      lateFactsMatter: lateFactsMatter, editions: knownByTime, calendar: calendar)
+                let lateFactsMatter =
+                    !recordedInOrder || (earliestLaterFact[index].map { $0 <= action.occurredAt } ?? false)
+                findings += try judge(
+                    action, history, before: recordedInOrder ? .some(running) : nil,
+                    lateFactsMatter: lateFactsMatter, editions: knownByTime, calendar: calendar)
             }
             // The fold moves on after the judgement, in place (the state is not copied).
             running = try LineState.checkedEvolve(consume running, action.fact, position: action.position)
@@ -31,8 +35,10 @@ public enum Auditor: Sendable {
 
     /// The findings of one action: judged on what was known (`before`, the running fold,
     /// or folded afresh when `nil`), then on what had occurred when late facts matter.
-    private static func judge(_ action: RecordedFact, _ history: LineHistory, before: LineState??, lateFactsMatter: Bool,
-                              editions knownByTime: PolicyEditions.KnownByTime, calendar: TehranCalendar) throws(FactError) -> [Finding] {
+    private static func judge(
+        _ action: RecordedFact, _ history: LineHistory, before: LineState??, lateFactsMatter: Bool,
+        editions knownByTime: PolicyEditions.KnownByTime, calendar: TehranCalendar
+    ) throws(FactError) -> [Finding] {
         var findings: [Finding] = []
         let editions = knownByTime.all
         // POL-3: on what was known, under the editions known when the action was recorded;
@@ -41,17 +47,20 @@ public enum Auditor: Sendable {
         let editionsLearnedLater = !editions.isComplete(at: action.recordedAt)
         let known: RuleContext
         if let before {
-            known = RuleContext(line: before, subscriber: try subscriber(history, before: action, countingLateFacts: false),
-                                editions: knownEditions, calendar: calendar)
+            known = RuleContext(
+                line: before, subscriber: try subscriber(history, before: action, countingLateFacts: false),
+                editions: knownEditions, calendar: calendar)
         } else {
-            known = try context(history, before: action, countingLateFacts: false, editions: knownEditions, calendar: calendar)
+            known = try context(
+                history, before: action, countingLateFacts: false, editions: knownEditions, calendar: calendar)
         }
         let edition = knownEditions.edition(at: action.occurredAt)
         var forbiddenRules: Set<RuleID> = []
         for judgement in Rulebook.judge(action.fact, context: known) {
             if judgement.isForbidden {
                 forbiddenRules.insert(judgement.rule)
-                findings.append(finding(action, history, judgement.rule, judgement.edition, .violation, judgement.reason))
+                findings.append(
+                    finding(action, history, judgement.rule, judgement.edition, .violation, judgement.reason))
             } else if judgement.isWarning {
                 findings.append(finding(action, history, judgement.rule, judgement.edition, .warning, judgement.reason))
             }
@@ -60,11 +69,16 @@ public enum Auditor: Sendable {
             // Only the editions differ: the same state, judged under every edition (no fold again).
             var actual = known
             actual.editions = editions
-            if lateFactsMatter { actual = try context(history, before: action, countingLateFacts: true, editions: editions, calendar: calendar) }
+            if lateFactsMatter {
+                actual = try context(
+                    history, before: action, countingLateFacts: true, editions: editions, calendar: calendar)
+            }
             for judgement in Rulebook.judge(action.fact, context: actual)
             where judgement.isForbidden && !forbiddenRules.contains(judgement.rule) {
                 let later = lateFactsMatter ? "facts recorded later show" : "an edition adopted later (POL-3) shows"
-                findings.append(finding(action, history, judgement.rule, judgement.edition, .warning, "\(later): \(judgement.reason)"))
+                findings.append(
+                    finding(
+                        action, history, judgement.rule, judgement.edition, .warning, "\(later): \(judgement.reason)"))
             }
         }
         if case .lineSuspended = action.event {
@@ -88,11 +102,15 @@ public enum Auditor: Sendable {
         return result
     }
 
-    private static func subscriber(_ history: LineHistory, before action: RecordedFact,
-                                   countingLateFacts: Bool) throws(FactError) -> SubscriberState? {
+    private static func subscriber(
+        _ history: LineHistory, before action: RecordedFact,
+        countingLateFacts: Bool
+    ) throws(FactError) -> SubscriberState? {
         var subscriber: SubscriberState?
         for fact in history.subscriberFacts where fact.position < action.position || countingLateFacts {
-            if fact.occurredAt <= action.occurredAt { subscriber = try SubscriberState.checkedEvolve(subscriber, fact.fact) }
+            if fact.occurredAt <= action.occurredAt {
+                subscriber = try SubscriberState.checkedEvolve(subscriber, fact.fact)
+            }
         }
         return subscriber
     }
@@ -100,20 +118,27 @@ public enum Auditor: Sendable {
     /// The rules' context just before `action`: facts recorded before it that occurred by
     /// then; with `countingLateFacts`, also the subscriber's and the network's facts that
     /// occurred by then but were recorded after it.
-    static func context(_ history: LineHistory, before action: RecordedFact, countingLateFacts: Bool,
-                        editions: PolicyEditions, calendar: TehranCalendar) throws(FactError) -> RuleContext {
+    static func context(
+        _ history: LineHistory, before action: RecordedFact, countingLateFacts: Bool,
+        editions: PolicyEditions, calendar: TehranCalendar
+    ) throws(FactError) -> RuleContext {
         let facts = history.facts.filter { fact in
             guard fact.position != action.position, fact.occurredAt <= action.occurredAt else { return false }
             if fact.position < action.position { return true }
             return countingLateFacts && !fact.event.type.isOperatorAction
         }
-        return RuleContext(line: try LineHistory.fold(facts), subscriber: try subscriber(history, before: action, countingLateFacts: countingLateFacts),
-                           editions: editions, calendar: calendar)
+        return RuleContext(
+            line: try LineHistory.fold(facts),
+            subscriber: try subscriber(history, before: action, countingLateFacts: countingLateFacts),
+            editions: editions, calendar: calendar)
     }
 
-    private static func finding(_ action: RecordedFact, _ history: LineHistory, _ rule: RuleID, _ edition: String,
-                                _ severity: Finding.Severity, _ message: String) -> Finding {
-        Finding(rule: rule, edition: edition, severity: severity, line: history.number, position: action.position,
-                occurredAt: action.occurredAt, message: "\(action.event.type.rawValue): \(message)")
+    private static func finding(
+        _ action: RecordedFact, _ history: LineHistory, _ rule: RuleID, _ edition: String,
+        _ severity: Finding.Severity, _ message: String
+    ) -> Finding {
+        Finding(
+            rule: rule, edition: edition, severity: severity, line: history.number, position: action.position,
+            occurredAt: action.occurredAt, message: "\(action.event.type.rawValue): \(message)")
     }
 }

@@ -17,7 +17,10 @@ public struct Finding: Hashable, Sendable {
     public var occurredAt: Timestamp
     public var message: String
 
-    public init(rule: RuleID, edition: String, severity: Severity, line: String, position: UInt64, occurredAt: Timestamp, message: String) {
+    public init(
+        rule: RuleID, edition: String, severity: Severity, line: String, position: UInt64, occurredAt: Timestamp,
+        message: String
+    ) {
         self.rule = rule
         self.edition = edition
         self.severity = severity

@@ -40,7 +40,9 @@ public struct LineHistory: Sendable {
     /// The owner's state in `view`.
     public func subscriber(_ view: View = View()) throws(FactError) -> SubscriberState? {
         var state: SubscriberState?
-        for fact in subscriberFacts where view.includes(fact) { state = try SubscriberState.checkedEvolve(state, fact.fact) }
+        for fact in subscriberFacts where view.includes(fact) {
+            state = try SubscriberState.checkedEvolve(state, fact.fact)
+        }
         return state
     }
 
@@ -49,7 +51,9 @@ public struct LineHistory: Sendable {
     /// whatever view asks. Facts already in that order (the usual case) are folded as given.
     static func fold(_ facts: some Collection<RecordedFact>) throws(FactError) -> LineState? {
         var state: LineState?
-        for fact in occurrenceOrder(facts) { state = try LineState.checkedEvolve(consume state, fact.fact, position: fact.position) }
+        for fact in occurrenceOrder(facts) {
+            state = try LineState.checkedEvolve(consume state, fact.fact, position: fact.position)
+        }
         return state
     }
 

@@ -9,8 +9,10 @@ package enum SuspensionPatterns {
         let format = DisplayFormat(calendar: calendar)
         let when = format.time(action.occurredAt)
         if let line, priorNotice(about: suspension, line: line, before: action.occurredAt) == nil {
-            warnings.append("suspended on \(when) without prior notice about it: no \(noticeKinds(about: suspension)) notice "
-                + "sent since the line's last change of status (\(format.time(line.statusSince))), not known to have failed, before the cut")
+            warnings.append(
+                "suspended on \(when) without prior notice about it: no \(noticeKinds(about: suspension)) notice "
+                    + "sent since the line's last change of status (\(format.time(line.statusSince))), not known to have failed, before the cut"
+            )
         }
         if let reason = calendar.isLastWorkingDayBeforeRest(action.occurredAt) {
             warnings.append("suspended on \(when), \(reason)")
@@ -23,9 +25,12 @@ package enum SuspensionPatterns {
     /// the line's last change of status (at that instant or later, as GEN-5's cut notice),
     /// strictly before the cut (one sent with the cut is not prior), and not known to have
     /// failed.
-    package static func priorNotice(about suspension: LineSuspended, line: LineState, before time: Timestamp) -> NoticeState? {
+    package static func priorNotice(about suspension: LineSuspended, line: LineState, before time: Timestamp)
+        -> NoticeState?
+    {
         line.notices.last { notice in
-            isAbout(suspension, notice.notice.kind) && notice.sentAt >= line.statusSince && notice.sentAt < time && !notice.isKnownFailed
+            isAbout(suspension, notice.notice.kind) && notice.sentAt >= line.statusSince && notice.sentAt < time
+                && !notice.isKnownFailed
         }
     }
 

@@ -27,15 +27,21 @@ public enum Decider: Sendable {
             let judgements = Rulebook.judge(fact, context: context)
             if let refusal = RuleViolation(every: judgements) { return .failure(refusal) }
             if case .refundPaid(let refundPaid) = event, refundPaid.amount <= 0 {
-                return .failure(RuleViolation(RuleJudgement(rule: "VAN-3", edition: edition.id, verdict: .forbidden, reason: "no refund is owed")))
+                return .failure(
+                    RuleViolation(
+                        RuleJudgement(
+                            rule: "VAN-3", edition: edition.id, verdict: .forbidden, reason: "no refund is owed")))
             }
             fact.metadata.merge(RuleJudgement.metadata(of: judgements)) { _, judged in judged }
             fact.metadata["policyEdition"] = edition.id
             do {
                 state = try LineState.checkedEvolve(consume state, fact, position: 0)
             } catch {
-                return .failure(RuleViolation(RuleJudgement(rule: "POL-2", edition: edition.id, verdict: .forbidden,
-                                                            reason: "the action cannot be recorded: \(error)")))
+                return .failure(
+                    RuleViolation(
+                        RuleJudgement(
+                            rule: "POL-2", edition: edition.id, verdict: .forbidden,
+                            reason: "the action cannot be recorded: \(error)")))
             }
             facts.append(fact)
             allJudgements += judgements

@@ -12,7 +12,9 @@ extension LineState {
     /// (NTC-2: sent when it was due, with a deadline of at least the minimum), is not known
     /// to have failed (DLV-1), and is not spent by payments that brought the debt below the
     /// level that made it due (CUT-1). `nil` with the reason otherwise.
-    package func standingThresholdNotice(at time: Timestamp, editions: PolicyEditions) -> Result<ThresholdNoticeStanding, NoticeProblem> {
+    package func standingThresholdNotice(at time: Timestamp, editions: PolicyEditions) -> Result<
+        ThresholdNoticeStanding, NoticeProblem
+    > {
         let candidates = notices.filter { $0.notice.kind.isThresholdNotice && $0.sentAt <= time }
         guard let latest = candidates.last else { return .failure(.none) }
         let usable = candidates.filter { !$0.isKnownFailed && thresholdNoticeProblem($0, editions: editions) == nil }
@@ -23,14 +25,17 @@ extension LineState {
             return .failure(.failed(latest.notice.noticeID))
         }
         for change in debtChanges where change.at > notice.sentAt && change.at <= time {
-            let terms = ThresholdTerms(edition: editions.edition(at: change.at), line: self,
-                                       depositHeld: change.depositHeld, guaranteeHeld: change.guaranteeHeld)
+            let terms = ThresholdTerms(
+                edition: editions.edition(at: change.at), line: self,
+                depositHeld: change.depositHeld, guaranteeHeld: change.guaranteeHeld)
             if !terms.noticeIsDue(change.debt) {
                 return .failure(.spent(notice.notice.noticeID, change.at))
             }
         }
         let terms = ThresholdTerms(edition: editions.edition(at: notice.sentAt), line: self)
-        guard var deadline = notice.notice.deadline else { preconditionFailure("a notice that counts states its deadline (NTC-2)") }
+        guard var deadline = notice.notice.deadline else {
+            preconditionFailure("a notice that counts states its deadline (NTC-2)")
+        }
         if let deliveredAt = notice.deliveredAt, deliveredAt <= time {
             deadline = max(deadline, terms.noticeMinimumDeadline(from: deliveredAt))
         }
@@ -40,8 +45,9 @@ extension LineState {
     /// Why a threshold notice does not count (NTC-2), judged under the edition in force
     /// when it was sent with the amounts held then; `nil` when it counts.
     func thresholdNoticeProblem(_ notice: NoticeState, editions: PolicyEditions) -> String? {
-        let terms = ThresholdTerms(edition: editions.edition(at: notice.sentAt), line: self,
-                                   depositHeld: notice.depositHeldAtSending, guaranteeHeld: notice.guaranteeHeldAtSending)
+        let terms = ThresholdTerms(
+            edition: editions.edition(at: notice.sentAt), line: self,
+            depositHeld: notice.depositHeldAtSending, guaranteeHeld: notice.guaranteeHeldAtSending)
         return terms.noticeProblem(debt: notice.debtAtSending, sentAt: notice.sentAt, deadline: notice.notice.deadline)
     }
 
@@ -49,7 +55,9 @@ extension LineState {
     /// `time`, not known to have failed (section 9's default, GEN-5).
     func cutNotice(for direction: LineSuspended.Direction, at time: Timestamp) -> NoticeState? {
         let kind: NoticeSent.Kind = direction == .oneWay ? .oneWayCut : .twoWayCut
-        return notices.last { $0.notice.kind == kind && $0.sentAt >= statusSince && $0.sentAt <= time && !$0.isKnownFailed }
+        return notices.last {
+            $0.notice.kind == kind && $0.sentAt >= statusSince && $0.sentAt <= time && !$0.isKnownFailed
+        }
     }
 
     /// The end of the one-way period of the line's current cut (OVD-2, OVD-3): at least
@@ -64,7 +72,8 @@ extension LineState {
     package func writtenWarning(at time: Timestamp, edition: PolicyEdition) -> NoticeState? {
         guard let periodEnd = oneWayPeriodEnd(edition: edition) else { return nil }
         return notices.last { notice in
-            notice.notice.kind == .writtenWarning && (!edition.writtenWarningByLetterOnly || notice.notice.channel == .letter)
+            notice.notice.kind == .writtenWarning
+                && (!edition.writtenWarningByLetterOnly || notice.notice.channel == .letter)
                 && notice.sentAt >= periodEnd && notice.sentAt <= time && !notice.isKnownFailed
         }
     }

@@ -15,18 +15,25 @@ extension LineState {
     /// latest change of its debt after the cut (the payment that settled it, reading); a
     /// line suspended for `kyc` whose owner's identity was verified (again) after the
     /// suspension, owed since that verification.
-    func restorationOwed(at time: Timestamp, subscriber: SubscriberState?, editions: PolicyEditions) -> RestorationOwed? {
+    func restorationOwed(at time: Timestamp, subscriber: SubscriberState?, editions: PolicyEditions) -> RestorationOwed?
+    {
         guard status == .oneWay || status == .twoWay, let cut = openingCut else { return nil }
         let reason = cut.suspension.reason
         if reason.isForDebt {
-            guard !owesWhatAllowedTheCut(at: time, edition: editions.edition(at: time), reason: reason) else { return nil }
+            guard !owesWhatAllowedTheCut(at: time, edition: editions.edition(at: time), reason: reason) else {
+                return nil
+            }
             let settled = max(cut.at, debtChanges.last { $0.at <= time }?.at ?? cut.at)
-            return RestorationOwed(rule: "GEN-3", since: settled,
-                                   reason: "the line no longer owes what allowed its \(reason.rawValue) cut (debt \(debt), overdue \(overdue(at: time)))")
+            return RestorationOwed(
+                rule: "GEN-3", since: settled,
+                reason:
+                    "the line no longer owes what allowed its \(reason.rawValue) cut (debt \(debt), overdue \(overdue(at: time)))"
+            )
         }
         // The latest verification: one made again after the suspension (KYC-1).
         if reason == .kyc, let verifiedAt = subscriber?.lastVerifiedAt, verifiedAt >= cut.at, verifiedAt <= time {
-            return RestorationOwed(rule: "KYC-1", since: verifiedAt, reason: "the subscriber's identity was verified at \(verifiedAt)")
+            return RestorationOwed(
+                rule: "KYC-1", since: verifiedAt, reason: "the subscriber's identity was verified at \(verifiedAt)")
         }
         return nil
     }

@@ -41,7 +41,9 @@ struct JudgementList {
     }
 
     /// Allows when `condition` holds, forbids otherwise.
-    mutating func require(_ condition: Bool, _ rule: RuleID, allowed: @autoclosure () -> String, forbidden: @autoclosure () -> String) {
+    mutating func require(
+        _ condition: Bool, _ rule: RuleID, allowed: @autoclosure () -> String, forbidden: @autoclosure () -> String
+    ) {
         if condition { allow(rule, allowed()) } else { forbid(rule, forbidden()) }
     }
 }

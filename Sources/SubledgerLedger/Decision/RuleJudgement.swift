@@ -1,5 +1,7 @@
 /// A rule of rules.md, by its id: `CUT-1`, `NTC-1`, ...
-public struct RuleID: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible, Comparable {
+public struct RuleID: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible,
+    Comparable
+{
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
@@ -62,7 +64,8 @@ public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible 
     public var rules: [RuleID] { [rule] + alsoBroken.map(\.rule) }
 
     public var description: String {
-        ([("\(rule) (edition \(edition)): \(reason)")] + alsoBroken.map { "\($0.rule) (edition \($0.edition)): \($0.reason)" })
+        ([("\(rule) (edition \(edition)): \(reason)")]
+            + alsoBroken.map { "\($0.rule) (edition \($0.edition)): \($0.reason)" })
             .joined(separator: "; ")
     }
 }

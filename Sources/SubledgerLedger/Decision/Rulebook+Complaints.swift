@@ -4,8 +4,10 @@ extension Rulebook {
     /// CMP-1: the operator answers a complaint within `complaintAnswerDays` (to the end of
     /// that calendar day in Tehran, TIME-1); an answer after that is a warning ("nobody
     /// answers", 000). The fold refuses an answer to no complaint, or a second one.
-    static func judgeComplaintAnswer(_ answer: ComplaintAnswered, at time: Timestamp, line: LineState, context: RuleContext,
-                                     into list: inout JudgementList) {
+    static func judgeComplaintAnswer(
+        _ answer: ComplaintAnswered, at time: Timestamp, line: LineState, context: RuleContext,
+        into list: inout JudgementList
+    ) {
         guard let complaint = line.complaint(answer.complaintID), !complaint.isAnswered else {
             list.forbid("CMP-1", "there is no open complaint \(answer.complaintID) on line \(line.number) to answer")
             return
@@ -13,9 +15,15 @@ extension Rulebook {
         let days = context.editions.edition(at: complaint.filedAt).complaintAnswerDays
         let deadline = complaint.answerDeadline(editions: context.editions, calendar: context.calendar)
         if time > deadline {
-            list.warn("CMP-1", "complaint \(answer.complaintID) filed at \(complaint.filedAt) is answered at \(time), after its \(days) days (to \(deadline))")
+            list.warn(
+                "CMP-1",
+                "complaint \(answer.complaintID) filed at \(complaint.filedAt) is answered at \(time), after its \(days) days (to \(deadline))"
+            )
         } else {
-            list.allow("CMP-1", "complaint \(answer.complaintID) filed at \(complaint.filedAt) is answered within its \(days) days (to \(deadline))")
+            list.allow(
+                "CMP-1",
+                "complaint \(answer.complaintID) filed at \(complaint.filedAt) is answered within its \(days) days (to \(deadline))"
+            )
         }
     }
 
@@ -27,10 +35,16 @@ extension Rulebook {
     /// subscriber is told the other way rather than not at all.
     static func judgeNoticeChannel(_ notice: NoticeSent, line: LineState, into list: inout JudgementList) {
         guard notice.kind != .invoice, !(notice.kind == .writtenWarning && notice.channel == .letter),
-              notice.channel != line.noticeChannel else { return }
-        let resent = line.notices.contains { $0.notice.kind == notice.kind && $0.notice.channel == line.noticeChannel && $0.isKnownFailed }
+            notice.channel != line.noticeChannel
+        else { return }
+        let resent = line.notices.contains {
+            $0.notice.kind == notice.kind && $0.notice.channel == line.noticeChannel && $0.isKnownFailed
+        }
         guard !resent else { return }
-        list.warn("BIL-4", "sent by \(notice.channel.rawValue), not by \(line.noticeChannel.rawValue), the channel the subscriber chose (PLAN-5)")
+        list.warn(
+            "BIL-4",
+            "sent by \(notice.channel.rawValue), not by \(line.noticeChannel.rawValue), the channel the subscriber chose (PLAN-5)"
+        )
     }
 }
 
@@ -44,8 +58,10 @@ extension ComplaintState {
 extension LineState {
     /// The warnings of complaints still unanswered at `now` after their time to answer
     /// (CMP-1), in the order they were filed: each with the complaint and its deadline.
-    func complaintsOverdue(at now: Timestamp, editions: PolicyEditions,
-                           calendar: TehranCalendar) -> [(complaint: ComplaintState, deadline: Timestamp)] {
+    func complaintsOverdue(
+        at now: Timestamp, editions: PolicyEditions,
+        calendar: TehranCalendar
+    ) -> [(complaint: ComplaintState, deadline: Timestamp)] {
         openComplaints.compactMap { complaint in
             let deadline = complaint.answerDeadline(editions: editions, calendar: calendar)
             return now > deadline ? (complaint, deadline) : nil

@@ -22,7 +22,10 @@ package struct GraceTerms {
     /// is a LEG-1 warning ("may").
     package var keptUntil: Timestamp
 
-    package init?(line: LineState, subscriber: SubscriberState?, at time: Timestamp, edition: PolicyEdition, calendar: TehranCalendar) {
+    package init?(
+        line: LineState, subscriber: SubscriberState?, at time: Timestamp, edition: PolicyEdition,
+        calendar: TehranCalendar
+    ) {
         guard let warning = line.writtenWarning(at: time, edition: edition) else { return nil }
         self.warning = warning
         renewedNotice = line.renewedNotice(at: time, edition: edition)
@@ -34,11 +37,14 @@ package struct GraceTerms {
             start = warning.sentAt
         }
         let tenYears = calendar.addingYears(edition.legalEntityMinimumActiveYears, to: line.activatedAt)
-        let isLongLivedLegalEntity = line.service == .mobile && (subscriber?.isNonGovernmentalLegalEntity ?? false) && tenYears <= time
+        let isLongLivedLegalEntity =
+            line.service == .mobile && (subscriber?.isNonGovernmentalLegalEntity ?? false) && tenYears <= time
         graceRule = isLongLivedLegalEntity ? "LEG-1" : "OVD-3"
         graceEnd = calendar.addingYears(edition.graceAfterWrittenWarningYears, to: start)
-        legalEntityEnd = isLongLivedLegalEntity
-            ? calendar.addingYears(edition.legalEntityGraceYears, to: edition.legalEntityGraceAddsToOVD3Grace ? graceEnd : start) : nil
+        legalEntityEnd =
+            isLongLivedLegalEntity
+            ? calendar.addingYears(
+                edition.legalEntityGraceYears, to: edition.legalEntityGraceAddsToOVD3Grace ? graceEnd : start) : nil
         // VAN-1 and LEG-1 on one line: the longer hold applies, and the auction only after it.
         let vanityEnd = calendar.addingYears(edition.vanityExtraHoldYears, to: graceEnd)
         earliestAuction = max(vanityEnd, legalEntityEnd ?? vanityEnd)
@@ -49,10 +55,18 @@ package struct GraceTerms {
 
 extension Rulebook {
     /// OVD-3, LEG-1, VAN-1: revocation after a written warning and the grace, debt unpaid.
-    static func judgeRevocation(at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList) {
+    static func judgeRevocation(
+        at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList
+    ) {
         let edition = list.edition
-        guard let terms = GraceTerms(line: line, subscriber: context.subscriber, at: time, edition: edition, calendar: context.calendar) else {
-            list.forbid("OVD-3", "no written warning by letter (that did not fail) was sent to line \(line.number) after the one-way period")
+        guard
+            let terms = GraceTerms(
+                line: line, subscriber: context.subscriber, at: time, edition: edition, calendar: context.calendar)
+        else {
+            list.forbid(
+                "OVD-3",
+                "no written warning by letter (that did not fail) was sent to line \(line.number) after the one-way period"
+            )
             return
         }
         guard line.debt > 0 else {
@@ -60,23 +74,35 @@ extension Rulebook {
             return
         }
         let renewed = terms.renewedNotice
-        list.require(renewed != nil, "OVD-3",
-                     allowed: "renewed notice \(renewed?.notice.noticeID ?? "") after the one-way period",
-                     forbidden: "no renewed notice (overdue or revocation, not failed) was sent after the one-way period")
+        list.require(
+            renewed != nil, "OVD-3",
+            allowed: "renewed notice \(renewed?.notice.noticeID ?? "") after the one-way period",
+            forbidden: "no renewed notice (overdue or revocation, not failed) was sent after the one-way period")
         let years = edition.graceAfterWrittenWarningYears
-        list.require(time >= terms.graceEnd, "OVD-3",
-                     allowed: "written warning \(terms.warning.notice.noticeID) from \(terms.start), \(years)-year grace over, \(line.debt) rials unpaid",
-                     forbidden: "the \(years)-year grace after written warning \(terms.warning.notice.noticeID) (from \(terms.start)) runs to \(terms.graceEnd)")
+        list.require(
+            time >= terms.graceEnd, "OVD-3",
+            allowed:
+                "written warning \(terms.warning.notice.noticeID) from \(terms.start), \(years)-year grace over, \(line.debt) rials unpaid",
+            forbidden:
+                "the \(years)-year grace after written warning \(terms.warning.notice.noticeID) (from \(terms.start)) runs to \(terms.graceEnd)"
+        )
         // The deciding rule comes last (metadata `rule`): VAN-1 for a vanity number.
         if line.isVanity {
-            list.require(time >= terms.earliestRevocation, "VAN-1",
-                         allowed: "vanity number held \(edition.vanityExtraHoldYears) more years after the grace, to \(terms.earliestRevocation)",
-                         forbidden: "a vanity number is kept \(edition.vanityExtraHoldYears) more years after the grace: not before \(terms.earliestRevocation)")
+            list.require(
+                time >= terms.earliestRevocation, "VAN-1",
+                allowed:
+                    "vanity number held \(edition.vanityExtraHoldYears) more years after the grace, to \(terms.earliestRevocation)",
+                forbidden:
+                    "a vanity number is kept \(edition.vanityExtraHoldYears) more years after the grace: not before \(terms.earliestRevocation)"
+            )
         }
         // LEG-1 says "may": revoking after OVD-3's year alone is allowed, and a warning.
         if let legalEntityEnd = terms.legalEntityEnd, time >= terms.graceEnd {
             if time < legalEntityEnd {
-                list.warn("LEG-1", "a ten-year legal entity's line may be kept \(edition.legalEntityGraceYears) more years, to \(legalEntityEnd): revoked after OVD-3's year alone")
+                list.warn(
+                    "LEG-1",
+                    "a ten-year legal entity's line may be kept \(edition.legalEntityGraceYears) more years, to \(legalEntityEnd): revoked after OVD-3's year alone"
+                )
             } else {
                 list.allow("LEG-1", "a ten-year legal entity's line, kept to \(legalEntityEnd)")
             }
@@ -84,7 +110,9 @@ extension Rulebook {
     }
 
     /// VAN-2: a vanity number is sold at auction after VAN-1's hold, from an expert's price.
-    static func judgeAuction(price: Rials, at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList) {
+    static func judgeAuction(
+        price: Rials, at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList
+    ) {
         let edition = list.edition
         guard line.isVanity else {
             list.forbid("VAN-2", "line \(line.number) is not a vanity number (PLAN-3)")
@@ -94,24 +122,39 @@ extension Rulebook {
             list.forbid("VAN-2", "no expert valuation was recorded to start the auction from")
             return
         }
-        guard let terms = GraceTerms(line: line, subscriber: context.subscriber, at: time, edition: edition, calendar: context.calendar) else {
-            list.forbid("OVD-3", "no written warning by letter (that did not fail) was sent to line \(line.number) after the one-way period")
+        guard
+            let terms = GraceTerms(
+                line: line, subscriber: context.subscriber, at: time, edition: edition, calendar: context.calendar)
+        else {
+            list.forbid(
+                "OVD-3",
+                "no written warning by letter (that did not fail) was sent to line \(line.number) after the one-way period"
+            )
             return
         }
-        list.require(time >= terms.earliestAuction, "VAN-1",
-                     allowed: "held to \(terms.earliestAuction) after the grace",
-                     forbidden: "a vanity number is kept to \(terms.earliestAuction) before its auction")
-        list.require(line.debt > 0 && price >= valuation, "VAN-2",
-                     allowed: "sold for \(price) from the expert's \(valuation), debt \(line.debt) unpaid",
-                     forbidden: line.debt <= 0 ? "the debt is paid: no auction" : "sold for \(price), below the expert's starting price \(valuation)")
+        list.require(
+            time >= terms.earliestAuction, "VAN-1",
+            allowed: "held to \(terms.earliestAuction) after the grace",
+            forbidden: "a vanity number is kept to \(terms.earliestAuction) before its auction")
+        list.require(
+            line.debt > 0 && price >= valuation, "VAN-2",
+            allowed: "sold for \(price) from the expert's \(valuation), debt \(line.debt) unpaid",
+            forbidden: line.debt <= 0
+                ? "the debt is paid: no auction" : "sold for \(price), below the expert's starting price \(valuation)")
     }
 
     /// LEG-2: the subscription's value is netted for a ten-year legal entity's line after its grace.
-    static func judgeSubscriptionValue(at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList) {
+    static func judgeSubscriptionValue(
+        at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList
+    ) {
         let edition = list.edition
-        let terms = GraceTerms(line: line, subscriber: context.subscriber, at: time, edition: edition, calendar: context.calendar)
-        list.require(terms?.graceRule == "LEG-1" && line.isClosed, "LEG-2",
-                     allowed: "a ten-year legal entity's line, revoked after its grace: its subscription value is netted",
-                     forbidden: "the subscription value is netted only for a ten-year non-governmental legal entity's mobile line after its grace and revocation")
+        let terms = GraceTerms(
+            line: line, subscriber: context.subscriber, at: time, edition: edition, calendar: context.calendar)
+        list.require(
+            terms?.graceRule == "LEG-1" && line.isClosed, "LEG-2",
+            allowed: "a ten-year legal entity's line, revoked after its grace: its subscription value is netted",
+            forbidden:
+                "the subscription value is netted only for a ten-year non-governmental legal entity's mobile line after its grace and revocation"
+        )
     }
 }

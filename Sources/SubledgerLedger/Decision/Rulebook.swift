@@ -17,7 +17,9 @@ public enum Rulebook: Sendable {
         }
         guard let line = context.line else { return [] }
         if line.hasEnded, fact.event.type.isLineServiceAction {
-            list.forbid("GEN-4", "line \(line.number) is \(line.status.rawValue): after evacuation the subscriber needs a new line")
+            list.forbid(
+                "GEN-4",
+                "line \(line.number) is \(line.status.rawValue): after evacuation the subscriber needs a new line")
             return list.judgements
         }
         switch fact.event {
@@ -26,21 +28,27 @@ public enum Rulebook: Sendable {
             judgeNotice(notice, at: time, line: line, context: context, into: &list)
             judgeNoticeChannel(notice, line: line, into: &list)
         case .lateFeeCharged(let lateFeeCharged):
-            list.forbid("GEN-2", "a late fee of \(lateFeeCharged.amount) rials: the operator may not charge damages or late fees")
-        case .lineSuspended(let suspension): judgeSuspension(suspension, at: time, line: line, context: context, into: &list)
+            list.forbid(
+                "GEN-2",
+                "a late fee of \(lateFeeCharged.amount) rials: the operator may not charge damages or late fees")
+        case .lineSuspended(let suspension):
+            judgeSuspension(suspension, at: time, line: line, context: context, into: &list)
         case .lineRestored(let lineRestored):
             judgeRestoration(fee: lineRestored.reconnectionFee, at: time, line: line, into: &list)
             judgeRestorationDelay(at: time, line: line, context: context, into: &list)
         case .lineRevoked: judgeRevocation(at: time, line: line, context: context, into: &list)
         case .expertValuationRecorded:
-            list.require(line.isVanity, "VAN-2", allowed: "an expert valuation of a vanity number before its auction",
-                         forbidden: "line \(line.number) is not a vanity number (PLAN-3): it is not sold at auction")
-        case .auctionSold(let auctionSold): judgeAuction(price: auctionSold.price, at: time, line: line, context: context, into: &list)
+            list.require(
+                line.isVanity, "VAN-2", allowed: "an expert valuation of a vanity number before its auction",
+                forbidden: "line \(line.number) is not a vanity number (PLAN-3): it is not sold at auction")
+        case .auctionSold(let auctionSold):
+            judgeAuction(price: auctionSold.price, at: time, line: line, context: context, into: &list)
         case .subscriptionValueSettled: judgeSubscriptionValue(at: time, line: line, context: context, into: &list)
         case .refundPaid(let refundPaid): judgeRefund(refundPaid.amount, line: line, context: context, into: &list)
         case .depositRefunded, .guaranteeReleased:
             list.allow("PLAN-4", "deposits and guarantees are held apart and may be returned")
-        case .complaintAnswered(let answer): judgeComplaintAnswer(answer, at: time, line: line, context: context, into: &list)
+        case .complaintAnswered(let answer):
+            judgeComplaintAnswer(answer, at: time, line: line, context: context, into: &list)
         default:
             break
         }
@@ -72,11 +80,17 @@ public enum Rulebook: Sendable {
 
     /// GEN-3, KYC-1: a restoration more than `restorationWarningHours` after it was owed is
     /// a warning (the line stayed cut too long).
-    static func judgeRestorationDelay(at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList) {
-        guard let owed = line.restorationOwed(at: time, subscriber: context.subscriber, editions: context.editions) else { return }
+    static func judgeRestorationDelay(
+        at time: Timestamp, line: LineState, context: RuleContext, into list: inout JudgementList
+    ) {
+        guard let owed = line.restorationOwed(at: time, subscriber: context.subscriber, editions: context.editions)
+        else { return }
         let warningTime = list.edition.restorationWarningTime(owedSince: owed.since)
         if time >= warningTime {
-            list.warn(owed.rule, "restored at \(time), \(list.edition.restorationWarningHours) h or more after it was owed at \(owed.since): \(owed.reason)")
+            list.warn(
+                owed.rule,
+                "restored at \(time), \(list.edition.restorationWarningHours) h or more after it was owed at \(owed.since): \(owed.reason)"
+            )
         }
     }
 
@@ -85,11 +99,12 @@ public enum Rulebook: Sendable {
         let edition = list.edition
         let statement = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
         let rule: RuleID = line.subscriptionValue != nil ? "LEG-2" : "VAN-3"
-        list.require(statement.isNetted && amount <= statement.refundDue, rule,
-                     allowed: "refund of \(amount) within the \(statement.refundDue) owed after netting",
-                     forbidden: statement.isNetted
-                        ? "a refund of \(amount) exceeds the \(statement.refundDue) owed after netting"
-                        : "line \(line.number) is not revoked or sold: nothing is netted yet")
+        list.require(
+            statement.isNetted && amount <= statement.refundDue, rule,
+            allowed: "refund of \(amount) within the \(statement.refundDue) owed after netting",
+            forbidden: statement.isNetted
+                ? "a refund of \(amount) exceeds the \(statement.refundDue) owed after netting"
+                : "line \(line.number) is not revoked or sold: nothing is netted yet")
     }
 }
 

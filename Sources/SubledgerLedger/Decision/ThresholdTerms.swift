@@ -21,23 +21,30 @@ package struct ThresholdTerms {
 
     /// The threshold of THR-1, rounded down for reporting.
     package var thresholdRials: Rials {
-        edition.thresholdRials(plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+        edition.thresholdRials(
+            plan: plan, service: service, region: region, depositHeldRials: depositHeld,
+            guaranteeHeldRials: guaranteeHeld)
     }
 
     /// Whether `debt` is at or above `percent` % of the threshold, exactly.
     func reaches(_ debt: Rials, percentOfThreshold percent: Int64) -> Bool {
-        edition.reaches(debtRials: debt, percentOfThreshold: percent, plan: plan, service: service, region: region,
-                        depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+        edition.reaches(
+            debtRials: debt, percentOfThreshold: percent, plan: plan, service: service, region: region,
+            depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
     }
 
     /// Whether a threshold notice is due at this debt (NTC-1 of this edition).
     package func noticeIsDue(_ debt: Rials) -> Bool {
-        edition.noticeIsDue(debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+        edition.noticeIsDue(
+            debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld,
+            guaranteeHeldRials: guaranteeHeld)
     }
 
     /// Whether a threshold cut may happen at this debt (CUT-1 (c)).
     package func cutLevelReached(_ debt: Rials) -> Bool {
-        edition.cutLevelReached(debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld)
+        edition.cutLevelReached(
+            debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld,
+            guaranteeHeldRials: guaranteeHeld)
     }
 
     /// The least time a threshold notice must give (NTC-1), in hours.
@@ -53,7 +60,8 @@ package struct ThresholdTerms {
     /// The percent of the threshold at which the notice is due (NTC-1), for the threshold
     /// plan (THR-1: `noDeposit`'s for a line with nothing held).
     var noticeTriggerPercent: Int64 {
-        edition.noticeTriggerPercent(for: edition.thresholdPlan(plan, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld))
+        edition.noticeTriggerPercent(
+            for: edition.thresholdPlan(plan, depositHeldRials: depositHeld, guaranteeHeldRials: guaranteeHeld))
     }
 
     /// Why a threshold notice sent at `sentAt`, when the unpaid usage was `debt`, with

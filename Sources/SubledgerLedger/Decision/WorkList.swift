@@ -21,7 +21,9 @@ public struct DueAction: Hashable, Sendable {
     /// The complaint an `answer` is about; `nil` for the other actions.
     public var complaint: String?
 
-    public init(line: String, action: Kind, rule: RuleID, since: Timestamp, subscriber: String? = nil, complaint: String? = nil) {
+    public init(
+        line: String, action: Kind, rule: RuleID, since: Timestamp, subscriber: String? = nil, complaint: String? = nil
+    ) {
         self.line = line
         self.action = action
         self.rule = rule
@@ -34,12 +36,16 @@ public struct DueAction: Hashable, Sendable {
 /// The work list of one line at a time T: each candidate action is tried through `decide`
 /// at T, so the list says exactly what the rules would allow.
 public enum WorkList: Sendable {
-    public static func due(line: LineState, subscriber: SubscriberState?, at time: Timestamp,
-                           editions: PolicyEditions, calendar: TehranCalendar) -> [DueAction] {
+    public static func due(
+        line: LineState, subscriber: SubscriberState?, at time: Timestamp,
+        editions: PolicyEditions, calendar: TehranCalendar
+    ) -> [DueAction] {
         var entries: [DueAction] = []
         let edition = editions.edition(at: time)
         func allowed(_ action: OperatorAction) -> Bool {
-            if case .success = Decider.decide(action, line: line, subscriber: subscriber, at: time, editions: editions, calendar: calendar) {
+            if case .success = Decider.decide(
+                action, line: line, subscriber: subscriber, at: time, editions: editions, calendar: calendar)
+            {
                 return true
             }
             return false
@@ -49,30 +55,44 @@ public enum WorkList: Sendable {
         }
         if line.status == .active {
             if allowed(.cut(direction: edition.thresholdCutDirection, reason: .threshold)),
-               case .success(let standing) = line.standingThresholdNotice(at: time, editions: editions) {
-                entries.append(DueAction(line: line.number, action: .oneWayCut, rule: "CUT-1", since: standing.effectiveDeadline))
-            } else if allowed(.cut(direction: .oneWay, reason: .overdue)), let invoice = line.oldestOverdueInvoice(at: time) {
-                entries.append(DueAction(line: line.number, action: .oneWayCut, rule: "OVD-1", since: invoice.invoice.dueAt))
+                case .success(let standing) = line.standingThresholdNotice(at: time, editions: editions)
+            {
+                entries.append(
+                    DueAction(line: line.number, action: .oneWayCut, rule: "CUT-1", since: standing.effectiveDeadline))
+            } else if allowed(.cut(direction: .oneWay, reason: .overdue)),
+                let invoice = line.oldestOverdueInvoice(at: time)
+            {
+                entries.append(
+                    DueAction(line: line.number, action: .oneWayCut, rule: "OVD-1", since: invoice.invoice.dueAt))
             }
         }
-        if line.status == .oneWay, allowed(.cut(direction: .twoWay, reason: .overdue)) || allowed(.cut(direction: .twoWay, reason: .threshold)) {
+        if line.status == .oneWay,
+            allowed(.cut(direction: .twoWay, reason: .overdue)) || allowed(.cut(direction: .twoWay, reason: .threshold))
+        {
             let since = edition.earliestTwoWayCut(oneWaySince: line.oneWaySince ?? line.statusSince)
             entries.append(DueAction(line: line.number, action: .twoWayCut, rule: "OVD-2", since: since))
         }
         // OVD-3: after the one-way period, with or without a two-way cut.
-        if line.status == .oneWay || line.status == .twoWay, line.debt > 0, let periodEnd = line.oneWayPeriodEnd(edition: edition),
-           time >= periodEnd, line.writtenWarning(at: time, edition: edition) == nil {
+        if line.status == .oneWay || line.status == .twoWay, line.debt > 0,
+            let periodEnd = line.oneWayPeriodEnd(edition: edition),
+            time >= periodEnd, line.writtenWarning(at: time, edition: edition) == nil
+        {
             entries.append(DueAction(line: line.number, action: .writtenWarning, rule: "OVD-3", since: periodEnd))
         }
         if line.status == .oneWay || line.status == .twoWay || line.status == .revoked,
-           let terms = GraceTerms(line: line, subscriber: subscriber, at: time, edition: edition, calendar: calendar) {
+            let terms = GraceTerms(line: line, subscriber: subscriber, at: time, edition: edition, calendar: calendar)
+        {
             // Listed once the line is no longer kept (LEG-1's "may" is taken: the longer hold).
-            if line.status != .revoked, time >= terms.keptUntil, allowed(.revoke(reason: "debt unpaid after the grace")) {
-                entries.append(DueAction(line: line.number, action: .revoke, rule: line.isVanity ? "VAN-1" : terms.graceRule,
-                                         since: terms.keptUntil))
+            if line.status != .revoked, time >= terms.keptUntil, allowed(.revoke(reason: "debt unpaid after the grace"))
+            {
+                entries.append(
+                    DueAction(
+                        line: line.number, action: .revoke, rule: line.isVanity ? "VAN-1" : terms.graceRule,
+                        since: terms.keptUntil))
             }
             if line.isVanity, line.expertValuation != nil, time >= terms.earliestAuction, line.debt > 0 {
-                entries.append(DueAction(line: line.number, action: .auction, rule: "VAN-2", since: terms.earliestAuction))
+                entries.append(
+                    DueAction(line: line.number, action: .auction, rule: "VAN-2", since: terms.earliestAuction))
             }
         }
         // GEN-3, KYC-1: as soon as the line no longer owes what allowed the cut, or its
@@ -82,20 +102,25 @@ public enum WorkList: Sendable {
         }
         let statement = NettingStatement(line: line, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
         if statement.refundDue > 0 {
-            entries.append(DueAction(line: line.number, action: .refund, rule: line.subscriptionValue != nil ? "LEG-2" : "VAN-3",
-                                     since: line.soldAt ?? line.revokedAt ?? line.statusSince))
+            entries.append(
+                DueAction(
+                    line: line.number, action: .refund, rule: line.subscriptionValue != nil ? "LEG-2" : "VAN-3",
+                    since: line.soldAt ?? line.revokedAt ?? line.statusSince))
         }
         // CMP-1: every complaint not answered yet, owed since it was filed.
         for complaint in line.openComplaints where complaint.filedAt <= time {
-            entries.append(DueAction(line: line.number, action: .answer, rule: "CMP-1", since: complaint.filedAt,
-                                     complaint: complaint.complaint.complaintID))
+            entries.append(
+                DueAction(
+                    line: line.number, action: .answer, rule: "CMP-1", since: complaint.filedAt,
+                    complaint: complaint.complaint.complaintID))
         }
         return entries
     }
 
     /// Since when a threshold notice is owed (NTC-1): the debt is at the notice level and
     /// no standing threshold notice covers it; `nil` when none is owed.
-    static func thresholdNoticeOwedSince(_ line: LineState, at time: Timestamp, editions: PolicyEditions) -> Timestamp? {
+    static func thresholdNoticeOwedSince(_ line: LineState, at time: Timestamp, editions: PolicyEditions) -> Timestamp?
+    {
         guard line.status == .active else { return nil }
         let terms = ThresholdTerms(edition: editions.edition(at: time), line: line)
         guard terms.noticeIsDue(line.debt) else { return nil }
@@ -103,8 +128,9 @@ public enum WorkList: Sendable {
         // The last time the debt rose to the notice level.
         var since = time
         for change in line.debtChanges.reversed() {
-            let changeTerms = ThresholdTerms(edition: editions.edition(at: change.at), line: line,
-                                             depositHeld: change.depositHeld, guaranteeHeld: change.guaranteeHeld)
+            let changeTerms = ThresholdTerms(
+                edition: editions.edition(at: change.at), line: line,
+                depositHeld: change.depositHeld, guaranteeHeld: change.guaranteeHeld)
             guard changeTerms.noticeIsDue(change.debt) else { break }
             since = change.at
         }

@@ -36,7 +36,9 @@ public enum FactLimits: Sendable {
 /// The checks of one value of a fact that need nothing but the value, each naming the field.
 enum FactCheck {
     static func text(_ text: String, field: String, maximumBytes: Int = FactLimits.textMaximumBytes) throws(FactError) {
-        guard text.utf8.count <= maximumBytes else { throw FactError(field: field, reason: "longer than \(maximumBytes) bytes") }
+        guard text.utf8.count <= maximumBytes else {
+            throw FactError(field: field, reason: "longer than \(maximumBytes) bytes")
+        }
     }
 
     /// Free text that must say something (a legal order's `orderedBy`, SUS-1).
@@ -62,15 +64,20 @@ enum FactCheck {
     /// zero where zero means nothing happened.
     static func amount(_ amount: Rials, field: String, positive: Bool) throws(FactError) {
         guard amount >= 0 else { throw FactError(field: field, reason: "must not be negative (\(amount))") }
-        guard !positive || amount > 0 else { throw FactError(field: field, reason: "must be more than 0: a zero amount is not a fact") }
+        guard !positive || amount > 0 else {
+            throw FactError(field: field, reason: "must be more than 0: a zero amount is not a fact")
+        }
         guard amount <= FactLimits.amountMaximumRials else {
-            throw FactError(field: field, reason: "\(amount) rials is above the limit of 10^15 rials (\(FactLimits.amountMaximumRials))")
+            throw FactError(
+                field: field,
+                reason: "\(amount) rials is above the limit of 10^15 rials (\(FactLimits.amountMaximumRials))")
         }
     }
 
     static func metadataValue(_ text: String, key: String) throws(FactError) {
         guard text.utf8.count <= FactLimits.textMaximumBytes else {
-            throw FactError(field: "metadata.\(key)", reason: "must be a string of at most \(FactLimits.textMaximumBytes) bytes")
+            throw FactError(
+                field: "metadata.\(key)", reason: "must be a string of at most \(FactLimits.textMaximumBytes) bytes")
         }
     }
 
@@ -80,7 +87,11 @@ enum FactCheck {
 
     /// The refusal of an event on the wrong kind of stream.
     static func wrongStream(_ type: EventType) -> FactError {
-        if type.isPolicyEvent { return FactError(field: "line", reason: "\(type.rawValue) belongs to the policy stream (\"policy\": \"\(LedgerStream.policyName)\")") }
+        if type.isPolicyEvent {
+            return FactError(
+                field: "line",
+                reason: "\(type.rawValue) belongs to the policy stream (\"policy\": \"\(LedgerStream.policyName)\")")
+        }
         return type.isSubscriberEvent
             ? FactError(field: "line", reason: "\(type.rawValue) belongs to a subscriber stream, not a line")
             : FactError(field: "subscriber", reason: "\(type.rawValue) belongs to a line stream")
@@ -89,7 +100,9 @@ enum FactCheck {
     /// A suspension's `debtLine`: required for a suspension for debt (SUS-1), an E.164 number.
     static func debtLine(_ debtLine: String?, reason: LineSuspended.Reason) throws(FactError) {
         if reason.isForDebt, debtLine == nil {
-            throw FactError(field: "data.debtLine", reason: "missing: a suspension for debt names the line whose debt it cites (SUS-1)")
+            throw FactError(
+                field: "data.debtLine",
+                reason: "missing: a suspension for debt names the line whose debt it cites (SUS-1)")
         }
         if let debtLine { try lineNumber(debtLine, field: "data.debtLine") }
     }
@@ -97,16 +110,22 @@ enum FactCheck {
     /// Refuses an `occurredAt` more than ``FactLimits/occurredAtAheadOfPresentMaximumMilliseconds``
     /// after `present`, the store's present: such a fact has not occurred yet.
     static func occurredAt(_ time: Timestamp, notAfter present: Timestamp) throws(FactError) {
-        let latest = Timestamp(millisecondsSinceEpoch: present.millisecondsSinceEpoch + FactLimits.occurredAtAheadOfPresentMaximumMilliseconds)
+        let latest = Timestamp(
+            millisecondsSinceEpoch: present.millisecondsSinceEpoch
+                + FactLimits.occurredAtAheadOfPresentMaximumMilliseconds)
         guard time <= latest else {
-            throw FactError(field: "occurredAt", reason: "\(time) is more than 5 minutes after the store's present "
-                            + "(\(present)): a fact cannot have occurred in the future")
+            throw FactError(
+                field: "occurredAt",
+                reason: "\(time) is more than 5 minutes after the store's present "
+                    + "(\(present)): a fact cannot have occurred in the future")
         }
     }
 
     /// A position of the log: 1 or more (CMP-1's `position`).
     static func position(_ position: UInt64, field: String) throws(FactError) {
-        guard position >= 1 else { throw FactError(field: field, reason: "must be a position of the log (1 or more), not 0") }
+        guard position >= 1 else {
+            throw FactError(field: field, reason: "must be a position of the log (1 or more), not 0")
+        }
     }
 
     static func period(start: Timestamp, end: Timestamp) throws(FactError) {

@@ -72,8 +72,10 @@ struct FieldReader {
     }
 
     /// `read(self)` when `key` is present and not `null`; otherwise `nil`, the key marked seen.
-    private mutating func optional<Value>(_ key: String,
-                                          _ read: (inout FieldReader) throws(FactError) -> Value) throws(FactError) -> Value? {
+    private mutating func optional<Value>(
+        _ key: String,
+        _ read: (inout FieldReader) throws(FactError) -> Value
+    ) throws(FactError) -> Value? {
         guard let value = object[key], value != .null else {
             markSeen(key, at: object.memberIndex(key))
             return nil
@@ -91,7 +93,9 @@ struct FieldReader {
     /// zero where zero means nothing happened.
     mutating func amount(_ key: String, positive: Bool) throws(FactError) -> Rials {
         let value = try value(key)
-        guard case .integer(let amount) = value else { throw failure(key, "must be a whole number of rials, not \(value.typeName)") }
+        guard case .integer(let amount) = value else {
+            throw failure(key, "must be a whole number of rials, not \(value.typeName)")
+        }
         try FactCheck.amount(amount, field: name(key), positive: positive)
         return amount
     }
@@ -120,7 +124,8 @@ struct FieldReader {
     }
 
     /// An optional member that is one of `type`'s cases (absent or `null`: `nil`).
-    mutating func optionalChoice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(FactError) -> T?
+    mutating func optionalChoice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(FactError)
+        -> T?
     where T.RawValue == String {
         guard let value = object[key], value != .null else {
             markSeen(key, at: object.memberIndex(key))
@@ -136,12 +141,16 @@ struct FieldReader {
             return nil
         }
         let read = try self.value(key)
-        guard case .integer(let number) = read else { throw failure(key, "must be a position (a whole number), not \(read.typeName)") }
+        guard case .integer(let number) = read else {
+            throw failure(key, "must be a position (a whole number), not \(read.typeName)")
+        }
         guard number >= 1 else { throw failure(key, "must be a position of the log (1 or more), not \(number)") }
         return UInt64(number)
     }
 
-    mutating func array(_ key: String, maximumCount: Int = FactLimits.itemsMaximumCount) throws(FactError) -> [JSONValue] {
+    mutating func array(_ key: String, maximumCount: Int = FactLimits.itemsMaximumCount) throws(FactError)
+        -> [JSONValue]
+    {
         let value = try value(key)
         guard case .array(let elements) = value else { throw failure(key, "must be an array, not \(value.typeName)") }
         try FactCheck.count(elements.count, field: name(key), maximum: maximumCount)

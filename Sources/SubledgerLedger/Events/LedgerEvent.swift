@@ -101,7 +101,9 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
     case policyEditionAdopted = "PolicyEditionAdopted"
 
     /// Whether the event belongs to a subscriber's stream (otherwise a line's).
-    public var isSubscriberEvent: Bool { self == .subscriberRegistered || self == .identityVerified || self == .personalDataErased }
+    public var isSubscriberEvent: Bool {
+        self == .subscriberRegistered || self == .identityVerified || self == .personalDataErased
+    }
 
     /// Whether the event belongs to the policy stream (POL-3).
     public var isPolicyEvent: Bool { self == .policyEditionAdopted }
@@ -111,8 +113,8 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
     public var isOperatorAction: Bool {
         switch self {
         case .lineActivated, .invoiceIssued, .noticeSent, .lateFeeCharged, .lineSuspended, .lineRestored, .lineRevoked,
-             .expertValuationRecorded, .auctionSold, .subscriptionValueSettled, .refundPaid,
-             .depositRefunded, .guaranteeReleased, .complaintAnswered:
+            .expertValuationRecorded, .auctionSold, .subscriptionValueSettled, .refundPaid,
+            .depositRefunded, .guaranteeReleased, .complaintAnswered:
             true
         default:
             false
@@ -136,7 +138,9 @@ public struct SubscriberRegistered: Hashable, Sendable {
 
     /// A registration as input gives it: the name and national id in clear.
     public init(subscriberID: String, kind: Kind, governmental: Bool, name: String, nationalID: String) {
-        self.init(subscriberID: subscriberID, kind: kind, governmental: governmental, name: .clear(name), nationalID: .clear(nationalID))
+        self.init(
+            subscriberID: subscriberID, kind: kind, governmental: governmental, name: .clear(name),
+            nationalID: .clear(nationalID))
     }
 
     public init(subscriberID: String, kind: Kind, governmental: Bool, name: PersonalValue, nationalID: PersonalValue) {
@@ -177,8 +181,10 @@ public struct LineActivated: Hashable, Sendable {
     /// apart (POL-3, THR-1); `nil` when none is recorded. Written only when present.
     public var region: String?
 
-    public init(subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials,
-                noticeChannel: NoticeSent.Channel? = nil, region: String? = nil) {
+    public init(
+        subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials,
+        noticeChannel: NoticeSent.Channel? = nil, region: String? = nil
+    ) {
         self.subscriberID = subscriberID
         self.service = service
         self.plan = plan
@@ -210,7 +216,9 @@ public struct InvoiceIssued: Hashable, Sendable {
     public var total: Rials
     public var dueAt: Timestamp
 
-    public init(invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [Item], total: Rials, dueAt: Timestamp) {
+    public init(
+        invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [Item], total: Rials, dueAt: Timestamp
+    ) {
         self.invoiceID = invoiceID
         self.periodStart = periodStart
         self.periodEnd = periodEnd
@@ -224,7 +232,7 @@ public struct InvoiceIssued: Hashable, Sendable {
 public struct NoticeSent: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case thresholdWarning, thresholdReached, invoice, overdue, oneWayCut, twoWayCut, writtenWarning, revocation,
-             creditStatus, other
+            creditStatus, other
 
         /// A notice of the threshold (NTC-1), which a threshold cut needs (CUT-1).
         public var isThresholdNotice: Bool { self == .thresholdWarning || self == .thresholdReached }
@@ -274,8 +282,10 @@ public struct LineSuspended: Hashable, Sendable {
     /// only when present. A legal order without it is a SUS-1 warning.
     public var reference: String?
 
-    public init(direction: Direction, reason: Reason, debtLine: String?, blocksEmergencyCalls: Bool = false,
-                orderedBy: String? = nil, reference: String? = nil) {
+    public init(
+        direction: Direction, reason: Reason, debtLine: String?, blocksEmergencyCalls: Bool = false,
+        orderedBy: String? = nil, reference: String? = nil
+    ) {
         self.direction = direction
         self.reason = reason
         self.debtLine = debtLine

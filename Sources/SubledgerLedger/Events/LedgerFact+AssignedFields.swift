@@ -12,7 +12,11 @@ extension LedgerFact {
         func count(_ field: String) throws(FactError) -> UInt64? {
             guard let value = object[field] else { return nil }
             guard case .integer(let integer) = value, integer >= 1 else {
-                throw FactError(field: field, reason: "must be a whole number from 1, as the store assigns it, not \(value.typeName == "integer" ? "\(value)" : value.typeName)")
+                throw FactError(
+                    field: field,
+                    reason:
+                        "must be a whole number from 1, as the store assigns it, not \(value.typeName == "integer" ? "\(value)" : value.typeName)"
+                )
             }
             return UInt64(integer)
         }
@@ -23,9 +27,10 @@ extension LedgerFact {
             }
             return hash
         }
-        return AssignedFields(position: try count("position"), streamVersion: try count("streamVersion"),
-                              previousHash: try hash("prevHash"), streamPreviousHash: try hash("streamPrevHash"),
-                              hash: try hash("hash"))
+        return AssignedFields(
+            position: try count("position"), streamVersion: try count("streamVersion"),
+            previousHash: try hash("prevHash"), streamPreviousHash: try hash("streamPrevHash"),
+            hash: try hash("hash"))
     }
 
     /// The refusal of store-assigned fields where the input may not give them (`apply`).
@@ -36,7 +41,10 @@ extension LedgerFact {
             ("hash", assigned.hash != nil),
         ]
         let field = given.first { $0.1 }?.0 ?? "position"
-        return FactError(field: field,
-            reason: "is not an input field of apply: the store assigns it (position, streamVersion, prevHash, hash, streamPrevHash); only import takes an export's lines as they are")
+        return FactError(
+            field: field,
+            reason:
+                "is not an input field of apply: the store assigns it (position, streamVersion, prevHash, hash, streamPrevHash); only import takes an export's lines as they are"
+        )
     }
 }

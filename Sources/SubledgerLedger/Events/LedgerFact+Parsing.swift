@@ -2,7 +2,10 @@ public import SubledgerStore
 
 extension LedgerFact {
     /// The input fields of interchange.md; output-only fields are refused on input.
-    static let inputFields: Set<String> = ["type", "line", "subscriber", "policy", "occurredAt", "data", "metadata", "recordedAt", "eventId", "disclosures"]
+    static let inputFields: Set<String> = [
+        "type", "line", "subscriber", "policy", "occurredAt", "data", "metadata", "recordedAt", "eventId",
+        "disclosures",
+    ]
 
     /// Reads one input object of interchange.md ("Events as JSON Lines"), refusing what
     /// cannot be a fact with the field and the reason.
@@ -20,10 +23,14 @@ extension LedgerFact {
         let event = try LedgerEvent(type: type, data: data)
         var metadata: [String: String] = [:]
         if let value = object["metadata"] {
-            guard case .object(let members) = value else { throw FactError(field: "metadata", reason: "must be an object") }
+            guard case .object(let members) = value else {
+                throw FactError(field: "metadata", reason: "must be an object")
+            }
             for member in members {
                 guard case .string(let text) = member.value else {
-                    throw FactError(field: "metadata.\(member.key)", reason: "must be a string of at most \(FactLimits.textMaximumBytes) bytes")
+                    throw FactError(
+                        field: "metadata.\(member.key)",
+                        reason: "must be a string of at most \(FactLimits.textMaximumBytes) bytes")
                 }
                 try FactCheck.metadataValue(text, key: member.key)
                 metadata[member.key] = text
@@ -36,11 +43,14 @@ extension LedgerFact {
             eventID = id
         }
         let recordedAt = try reader.optionalTime("recordedAt")
-        for member in object where !Self.inputFields.contains(member.key) && !Self.storeAssignedFields.contains(member.key) {
+        for member in object
+        where !Self.inputFields.contains(member.key) && !Self.storeAssignedFields.contains(member.key) {
             throw Self.notAnInputField(member.key)
         }
-        self.init(stream: stream, occurredAt: occurredAt, event: event, metadata: metadata, eventID: eventID, recordedAt: recordedAt,
-                  assigned: try Self.assignedFields(of: object))
+        self.init(
+            stream: stream, occurredAt: occurredAt, event: event, metadata: metadata, eventID: eventID,
+            recordedAt: recordedAt,
+            assigned: try Self.assignedFields(of: object))
         disclosures = try Self.disclosures(object["disclosures"], of: event)
     }
 
@@ -48,15 +58,22 @@ extension LedgerFact {
     /// member given as a commitment, which the store checks it against. Never printed.
     static func disclosures(_ value: JSONValue?, of event: LedgerEvent) throws(FactError) -> [String: Disclosure] {
         guard let value else { return [:] }
-        guard case .object(let members) = value else { throw FactError(field: "disclosures", reason: "must be an object") }
+        guard case .object(let members) = value else {
+            throw FactError(field: "disclosures", reason: "must be an object")
+        }
         var disclosures: [String: Disclosure] = [:]
         for member in members {
             let field = "disclosures.\(member.key)"
             guard event.personalFields.contains(where: { Disclosure.key(of: $0) == member.key }) else {
-                throw FactError(field: field, reason: "names no personal field of \(event.type.rawValue) (\(event.personalFields.map(Disclosure.key(of:)).joined(separator: ", ")))")
+                throw FactError(
+                    field: field,
+                    reason:
+                        "names no personal field of \(event.type.rawValue) (\(event.personalFields.map(Disclosure.key(of:)).joined(separator: ", ")))"
+                )
             }
             guard let disclosure = Disclosure(json: member.value) else {
-                throw FactError(field: field, reason: "must be {\"salt\": 64 lowercase hex digits, \"value\": a string}")
+                throw FactError(
+                    field: field, reason: "must be {\"salt\": 64 lowercase hex digits, \"value\": a string}")
             }
             try FactCheck.text(disclosure.value, field: field + ".value")
             disclosures[member.key] = disclosure
@@ -73,7 +90,10 @@ extension LedgerFact {
         guard storeAssignedFields.contains(key) else {
             return FactError(field: key, reason: "is not a field of the input format (interchange.md)")
         }
-        return FactError(field: key, reason: "is not an input field: the store assigns it (position, streamVersion, prevHash, hash, streamPrevHash)")
+        return FactError(
+            field: key,
+            reason:
+                "is not an input field: the store assigns it (position, streamVersion, prevHash, hash, streamPrevHash)")
     }
 
     private static func stream(of type: EventType, _ reader: inout FieldReader) throws(FactError) -> LedgerStream {
@@ -81,12 +101,23 @@ extension LedgerFact {
         let hasSubscriber = reader.object["subscriber"] != nil
         let hasPolicy = reader.object["policy"] != nil
         if type.isPolicyEvent {
-            guard !hasLine, !hasSubscriber else { throw FactError(field: hasLine ? "line" : "subscriber", reason: "\(type.rawValue) belongs to the policy stream (\"policy\": \"\(LedgerStream.policyName)\")") }
+            guard !hasLine, !hasSubscriber else {
+                throw FactError(
+                    field: hasLine ? "line" : "subscriber",
+                    reason: "\(type.rawValue) belongs to the policy stream (\"policy\": \"\(LedgerStream.policyName)\")"
+                )
+            }
             let name = try reader.identifier("policy")
             try FactCheck.policyName(name, field: "policy")
             return .policy(name)
         }
-        guard !hasPolicy else { throw FactError(field: "policy", reason: "\(type.rawValue) belongs to a \(type.isSubscriberEvent ? "subscriber" : "line") stream, not the policy's") }
+        guard !hasPolicy else {
+            throw FactError(
+                field: "policy",
+                reason:
+                    "\(type.rawValue) belongs to a \(type.isSubscriberEvent ? "subscriber" : "line") stream, not the policy's"
+            )
+        }
         if type.isSubscriberEvent {
             guard !hasLine else { throw FactCheck.wrongStream(type) }
             return .subscriber(try reader.identifier("subscriber"))

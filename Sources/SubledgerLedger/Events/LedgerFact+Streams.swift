@@ -8,8 +8,10 @@ extension LedgerFact {
     ///     subscriberID: "S-1001", kind: .individual, governmental: false,
     ///     name: "Sara Ahmadi", nationalID: "0012345678")))
     /// ```
-    public static func subscriber(_ id: String, _ occurredAt: Timestamp, _ event: LedgerEvent,
-                                  metadata: [String: String] = [:]) -> LedgerFact {
+    public static func subscriber(
+        _ id: String, _ occurredAt: Timestamp, _ event: LedgerEvent,
+        metadata: [String: String] = [:]
+    ) -> LedgerFact {
         LedgerFact(stream: .subscriber(id), occurredAt: occurredAt, event: event, metadata: metadata)
     }
 }

@@ -15,7 +15,9 @@ extension LedgerFact {
     public func checkContent() throws(FactError) {
         switch stream {
         case .line(let number):
-            guard !event.type.isSubscriberEvent, !event.type.isPolicyEvent else { throw FactCheck.wrongStream(event.type) }
+            guard !event.type.isSubscriberEvent, !event.type.isPolicyEvent else {
+                throw FactCheck.wrongStream(event.type)
+            }
             try FactCheck.lineNumber(number, field: "line")
         case .subscriber(let id):
             guard event.type.isSubscriberEvent else { throw FactCheck.wrongStream(event.type) }
@@ -43,8 +45,11 @@ extension LedgerEvent {
         case .personalDataErased(let erased):
             try FactCheck.identifier(erased.subscriberID, field: "data.subscriberId")
         case .identityVerified(let identityVerified):
-            try FactCheck.count(identityVerified.documents.count, field: "data.documents", maximum: FactLimits.documentsMaximumCount)
-            for (index, document) in identityVerified.documents.enumerated() { try FactCheck.text(document, field: "data.documents[\(index)]") }
+            try FactCheck.count(
+                identityVerified.documents.count, field: "data.documents", maximum: FactLimits.documentsMaximumCount)
+            for (index, document) in identityVerified.documents.enumerated() {
+                try FactCheck.text(document, field: "data.documents[\(index)]")
+            }
         case .lineActivated(let activated):
             try FactCheck.identifier(activated.subscriberID, field: "data.subscriberId")
             try FactCheck.amount(activated.connectionFee, field: "data.connectionFee", positive: false)
@@ -75,7 +80,8 @@ extension LedgerEvent {
             try FactCheck.identifier(paymentReceived.paymentID, field: "data.paymentId")
             try FactCheck.amount(paymentReceived.amount, field: "data.amount", positive: true)
             try FactCheck.text(paymentReceived.method, field: "data.method", maximumBytes: FactLimits.codeMaximumBytes)
-        case .paymentReversed(let paymentReversed): try FactCheck.identifier(paymentReversed.paymentID, field: "data.paymentId")
+        case .paymentReversed(let paymentReversed):
+            try FactCheck.identifier(paymentReversed.paymentID, field: "data.paymentId")
         case .noticeSent(let notice):
             try FactCheck.identifier(notice.noticeID, field: "data.noticeId")
             try FactCheck.amount(notice.fee, field: "data.fee", positive: false)
@@ -87,11 +93,13 @@ extension LedgerEvent {
             try FactCheck.debtLine(suspension.debtLine, reason: suspension.reason)
             if let orderedBy = suspension.orderedBy { try FactCheck.nonEmptyText(orderedBy, field: "data.orderedBy") }
             if let reference = suspension.reference { try FactCheck.identifier(reference, field: "data.reference") }
-        case .lineRestored(let lineRestored): try FactCheck.amount(lineRestored.reconnectionFee, field: "data.reconnectionFee", positive: false)
+        case .lineRestored(let lineRestored):
+            try FactCheck.amount(lineRestored.reconnectionFee, field: "data.reconnectionFee", positive: false)
         case .lineTerminated: break  // its reason is one of the catalog's, by its type
         case .lineRevoked(let lineRevoked): try FactCheck.text(lineRevoked.reason, field: "data.reason")
         case .auctionSold(let auctionSold): try FactCheck.amount(auctionSold.price, field: "data.price", positive: true)
-        case .subscriptionValueSettled(let subscriptionValueSettled): try FactCheck.amount(subscriptionValueSettled.value, field: "data.value", positive: false)
+        case .subscriptionValueSettled(let subscriptionValueSettled):
+            try FactCheck.amount(subscriptionValueSettled.value, field: "data.value", positive: false)
         case .complaintFiled(let complaint):
             try FactCheck.identifier(complaint.complaintID, field: "data.complaintId")
             if let position = complaint.position { try FactCheck.position(position, field: "data.position") }
@@ -112,6 +120,8 @@ extension InvoiceIssued {
         }
         try FactCheck.amount(total, field: "data.total", positive: false)
         // At most 1,000 items of at most 10^15 rials: the sum fits in 64 bits (BIL-2 compares it).
-        precondition(Rials(FactLimits.itemsMaximumCount).multipliedReportingOverflow(by: FactLimits.amountMaximumRials).overflow == false)
+        precondition(
+            Rials(FactLimits.itemsMaximumCount).multipliedReportingOverflow(by: FactLimits.amountMaximumRials).overflow
+                == false)
     }
 }

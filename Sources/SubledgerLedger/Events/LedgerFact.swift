@@ -42,7 +42,9 @@ public enum LedgerStream: Hashable, Sendable, CustomStringConvertible {
     /// Whether `number` is an E.164 number: `+`, then 7 to 15 digits, the first not 0.
     public static func isE164(_ number: String) -> Bool {
         let bytes = Array(number.utf8)
-        guard bytes.count >= 8, bytes.count <= 16, bytes[0] == UInt8(ascii: "+"), bytes[1] != UInt8(ascii: "0") else { return false }
+        guard bytes.count >= 8, bytes.count <= 16, bytes[0] == UInt8(ascii: "+"), bytes[1] != UInt8(ascii: "0") else {
+            return false
+        }
         return bytes.dropFirst().allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }
@@ -63,8 +65,10 @@ public struct LedgerFact: Hashable, Sendable {
     /// the store checks each against what it assigns.
     public var assigned: AssignedFields?
 
-    public init(stream: LedgerStream, occurredAt: Timestamp, event: LedgerEvent, metadata: [String: String] = [:],
-                eventID: EventID? = nil, recordedAt: Timestamp? = nil, assigned: AssignedFields? = nil) {
+    public init(
+        stream: LedgerStream, occurredAt: Timestamp, event: LedgerEvent, metadata: [String: String] = [:],
+        eventID: EventID? = nil, recordedAt: Timestamp? = nil, assigned: AssignedFields? = nil
+    ) {
         self.stream = stream
         self.occurredAt = occurredAt
         self.event = event
@@ -75,16 +79,19 @@ public struct LedgerFact: Hashable, Sendable {
     }
 
     /// A fact on a line.
-    public static func line(_ number: String, _ occurredAt: Timestamp, _ event: LedgerEvent,
-                            metadata: [String: String] = [:]) -> LedgerFact {
+    public static func line(
+        _ number: String, _ occurredAt: Timestamp, _ event: LedgerEvent,
+        metadata: [String: String] = [:]
+    ) -> LedgerFact {
         LedgerFact(stream: .line(number), occurredAt: occurredAt, event: event, metadata: metadata)
     }
 
     /// The event to append to the store.
     public func proposedEvent() -> ProposedEvent {
-        ProposedEvent(eventID: eventID ?? .random(), type: event.type.rawValue, stream: stream.streamID,
-                      occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt,
-                      personalFields: event.personalFields, disclosures: disclosures, assigned: assigned)
+        ProposedEvent(
+            eventID: eventID ?? .random(), type: event.type.rawValue, stream: stream.streamID,
+            occurredAt: occurredAt, data: event.data, metadata: metadata, recordedAt: recordedAt,
+            personalFields: event.personalFields, disclosures: disclosures, assigned: assigned)
     }
 }
 
@@ -109,7 +116,8 @@ public struct RecordedFact: Hashable, Sendable {
     /// The typed fact of a stored event.
     public init(_ recorded: RecordedEvent) throws(FactError) {
         guard let stream = LedgerStream(recorded.stream) else {
-            throw FactError(field: recorded.stream.category, reason: "is not a stream of the ledger (line, subscriber or policy)")
+            throw FactError(
+                field: recorded.stream.category, reason: "is not a stream of the ledger (line, subscriber or policy)")
         }
         guard let type = EventType(rawValue: recorded.type) else {
             throw FactError(field: "type", reason: "\"\(recorded.type)\" is not an event type of the catalog")
@@ -118,10 +126,12 @@ public struct RecordedFact: Hashable, Sendable {
         do {
             event = try LedgerEvent(type: type, data: recorded.data)
         } catch {
-            throw FactError(field: error.field, reason: "\(error.reason) (the event at position \(recorded.position), \(stream))")
+            throw FactError(
+                field: error.field, reason: "\(error.reason) (the event at position \(recorded.position), \(stream))")
         }
-        fact = LedgerFact(stream: stream, occurredAt: recorded.occurredAt, event: event, metadata: recorded.metadata,
-                          eventID: recorded.eventID, recordedAt: recorded.recordedAt)
+        fact = LedgerFact(
+            stream: stream, occurredAt: recorded.occurredAt, event: event, metadata: recorded.metadata,
+            eventID: recorded.eventID, recordedAt: recorded.recordedAt)
         position = recorded.position
         streamVersion = recorded.streamVersion
         recordedAt = recorded.recordedAt

@@ -35,7 +35,9 @@ public enum PersonalValue: Hashable, Sendable, ExpressibleByStringLiteral, Custo
 
 extension FieldReader {
     /// A personal member: a string (checked as text) or `{"commitment": 64 lowercase hex}`.
-    mutating func personal(_ key: String, maximumBytes: Int = FactLimits.textMaximumBytes) throws(FactError) -> PersonalValue {
+    mutating func personal(_ key: String, maximumBytes: Int = FactLimits.textMaximumBytes) throws(FactError)
+        -> PersonalValue
+    {
         if let member = object[key], let commitment = Disclosure.commitment(ofMember: member) {
             _ = try value(key)
             return .committed(commitment)

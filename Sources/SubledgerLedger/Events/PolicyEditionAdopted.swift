@@ -18,11 +18,14 @@ public struct PolicyEditionAdopted: Hashable, Sendable {
     public init(jsonText: String) throws(PolicyEditionError) {
         let bytes = Array(jsonText.utf8)
         let parsed = bytes.withUnsafeBytes { buffer -> Result<JSONValue, JSONParseError> in
-            do throws(JSONParseError) { return .success(try JSONParser.parse(bytes: buffer)) } catch { return .failure(error) }
+            do throws(JSONParseError) { return .success(try JSONParser.parse(bytes: buffer)) } catch {
+                return .failure(error)
+            }
         }
         switch parsed {
         case .success(.object(let object)): self.init(edition: object)
-        case .success(let other): throw PolicyEditionError(field: "", reason: .wrongType(expected: "object", found: other.typeName))
+        case .success(let other):
+            throw PolicyEditionError(field: "", reason: .wrongType(expected: "object", found: other.typeName))
         case .failure(let error): throw PolicyEditionError(field: error.path, reason: .invalidJSON(error.description))
         }
     }
@@ -69,7 +72,9 @@ extension FactCheck {
     /// A short code (a line's region, POL-3): 1 to 64 letters, digits, `.`, `_` or `-`.
     static func code(_ text: String, field: String) throws(FactError) {
         do { try PolicyEdition.validateIdentifier(text, field: field) } catch {
-            throw FactError(field: field, reason: "\"\(text.prefix(80))\" is not a code: use 1 to 64 letters, digits, '.', '_' or '-'")
+            throw FactError(
+                field: field,
+                reason: "\"\(text.prefix(80))\" is not a code: use 1 to 64 letters, digits, '.', '_' or '-'")
         }
     }
 
@@ -77,7 +82,11 @@ extension FactCheck {
     static func policyName(_ name: String, field: String) throws(FactError) {
         try identifier(name, field: field)
         guard name == LedgerStream.policyName else {
-            throw FactError(field: field, reason: "\"\(name.prefix(80))\" is not a policy of the ledger: editions are adopted in the policy \"\(LedgerStream.policyName)\"")
+            throw FactError(
+                field: field,
+                reason:
+                    "\"\(name.prefix(80))\" is not a policy of the ledger: editions are adopted in the policy \"\(LedgerStream.policyName)\""
+            )
         }
     }
 }

@@ -138,8 +138,13 @@ public struct FactStreamValidator: Sendable {
     private mutating func load(_ stream: LedgerStream) throws(LedgerError) {
         guard current.versions[stream.streamID] == nil else { return }
         guard mayReadStore else {
-            throw LedgerError(.badFact(FactError(
-                field: "", reason: "\(stream) was not in the input when it was checked: the input changed while it was being recorded")))
+            throw LedgerError(
+                .badFact(
+                    FactError(
+                        field: "",
+                        reason:
+                            "\(stream) was not in the input when it was checked: the input changed while it was being recorded"
+                    )))
         }
         let states = try ledger.loadStates([stream], editions: current.editions == nil)
         loaded.adopt(states)
@@ -169,7 +174,10 @@ extension LoadedStates {
         versions.merge(other.versions) { _, new in new }
         // The policy stream's editions replace those loaded before (they are its version's);
         // otherwise the editions stay as they are, grown by the facts admitted.
-        if case .some = other.versions[LedgerStream.debtorSubscribersPolicy.streamID] { editions = other.editions }
-        else if editions == nil { editions = other.editions }
+        if case .some = other.versions[LedgerStream.debtorSubscribersPolicy.streamID] {
+            editions = other.editions
+        } else if editions == nil {
+            editions = other.editions
+        }
     }
 }

@@ -38,7 +38,10 @@ struct RecordingTimeOrder: Sendable {
     func check(_ given: Timestamp?, accepted: Bool, now: Timestamp) throws(FactError) {
         guard let given else { return }
         guard accepted else {
-            throw FactError(field: "recordedAt", reason: "only import accepts recordedAt (to migrate history); apply records the time of an action itself")
+            throw FactError(
+                field: "recordedAt",
+                reason:
+                    "only import accepts recordedAt (to migrate history); apply records the time of an action itself")
         }
         guard given >= last else {
             throw FactError(field: "recordedAt", reason: "\(given) is before \(last), \(source.description)")

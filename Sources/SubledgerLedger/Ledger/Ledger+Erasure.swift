@@ -8,21 +8,32 @@ extension Ledger {
     /// - Throws: ``LedgerError`` for an unknown subscriber, one already erased, or the
     ///   store's refusal; nothing is written then.
     @discardableResult
-    public func erase(subscribers ids: [String], at time: Timestamp, metadata: [String: String] = [:]) throws(LedgerError) -> AppendResult {
+    public func erase(subscribers ids: [String], at time: Timestamp, metadata: [String: String] = [:])
+        throws(LedgerError) -> AppendResult
+    {
         var erasures: [(subject: StreamID, erasure: ProposedEvent)] = []
         for (index, id) in ids.enumerated() {
             let state = try subscriber(id)
             if let erasedAt = state.erasedAt {
-                throw LedgerError(.badFact(FactError(field: "subscriber", reason: "the personal data of \(id) was erased already (\(erasedAt.rfc3339))")), index: index)
+                throw LedgerError(
+                    .badFact(
+                        FactError(
+                            field: "subscriber",
+                            reason: "the personal data of \(id) was erased already (\(erasedAt.rfc3339))")),
+                    index: index)
             }
             guard !erasures.contains(where: { $0.subject == .subscriber(id) }) else {
-                throw LedgerError(.badFact(FactError(field: "subscriber", reason: "\(id) is named twice")), index: index)
+                throw LedgerError(
+                    .badFact(FactError(field: "subscriber", reason: "\(id) is named twice")), index: index)
             }
-            let fact = LedgerFact(stream: .subscriber(id), occurredAt: time,
-                                  event: .personalDataErased(PersonalDataErased(subscriberID: id)), metadata: metadata)
+            let fact = LedgerFact(
+                stream: .subscriber(id), occurredAt: time,
+                event: .personalDataErased(PersonalDataErased(subscriberID: id)), metadata: metadata)
             erasures.append((.subscriber(id), fact.proposedEvent()))
         }
-        guard !erasures.isEmpty else { throw LedgerError(.badFact(FactError(field: "subscriber", reason: "no subscriber to erase was named"))) }
+        guard !erasures.isEmpty else {
+            throw LedgerError(.badFact(FactError(field: "subscriber", reason: "no subscriber to erase was named")))
+        }
         do {
             return try store.erase(erasures)
         } catch let error as EventStoreError {

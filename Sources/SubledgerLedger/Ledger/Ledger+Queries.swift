@@ -13,7 +13,8 @@ extension Ledger {
         }
         var subscriberFacts: [RecordedFact] = []
         for owner in owners { subscriberFacts += try recordedFacts(of: .subscriber(owner)) }
-        return LineHistory(number: line, facts: facts, subscriberFacts: subscriberFacts.sorted { $0.position < $1.position })
+        return LineHistory(
+            number: line, facts: facts, subscriberFacts: subscriberFacts.sorted { $0.position < $1.position })
     }
 
     /// The line's state in `view`: a view of every recorded event (no `knownAt`, and no
@@ -22,7 +23,8 @@ extension Ledger {
     public func state(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineState {
         if view.knownAt == nil {
             switch try storedLine(line) {
-            case .found(let stored) where view.asOf.map({ stored.state.latestOccurredAt <= $0 }) ?? true: return stored.state
+            case .found(let stored) where view.asOf.map({ stored.state.latestOccurredAt <= $0 }) ?? true:
+                return stored.state
             case .found: break
             case .absent: throw LedgerError(.unknownStream("line \(line)"))
             case .unavailable: break
@@ -67,7 +69,9 @@ extension Ledger {
         var order: [String] = []
         do {
             // Decoded on two cores, gathered here in position order.
-            try store.forEachChunk(prepare: { chunk in try chunk.map { recorded throws(FactError) in try RecordedFact(recorded) } }) { facts in
+            try store.forEachChunk(prepare: { chunk in
+                try chunk.map { recorded throws(FactError) in try RecordedFact(recorded) }
+            }) { facts in
                 for fact in facts {
                     switch fact.stream {
                     case .line(let number):
@@ -87,9 +91,12 @@ extension Ledger {
             let facts = lineFacts[number] ?? []
             var owners: [String] = []
             for fact in facts {
-                if case .lineActivated(let activated) = fact.event, !owners.contains(activated.subscriberID) { owners.append(activated.subscriberID) }
+                if case .lineActivated(let activated) = fact.event, !owners.contains(activated.subscriberID) {
+                    owners.append(activated.subscriberID)
+                }
             }
-            return LineHistory(number: number, facts: facts, subscriberFacts: owners.flatMap { subscriberFacts[$0] ?? [] })
+            return LineHistory(
+                number: number, facts: facts, subscriberFacts: owners.flatMap { subscriberFacts[$0] ?? [] })
         }
     }
 
@@ -103,23 +110,33 @@ extension Ledger {
             let view = LineHistory.View(asOf: time)
             guard let state = try? history.state(view) else { continue }
             let owner = try? history.subscriber(view)
-            entries += WorkList.due(line: state, subscriber: owner ?? nil, at: time, editions: editions, calendar: calendar)
-            if let owner = owner ?? nil { owners[owner.registration.subscriberID, default: (owner, [])].lines.append(state) }
+            entries += WorkList.due(
+                line: state, subscriber: owner ?? nil, at: time, editions: editions, calendar: calendar)
+            if let owner = owner ?? nil {
+                owners[owner.registration.subscriberID, default: (owner, [])].lines.append(state)
+            }
         }
-        return entries + Self.erasuresDue(owners.values.sorted { $0.state.registration.subscriberID < $1.state.registration.subscriberID },
-                                          at: time, editions: editions, calendar: calendar)
+        return entries
+            + Self.erasuresDue(
+                owners.values.sorted { $0.state.registration.subscriberID < $1.state.registration.subscriberID },
+                at: time, editions: editions, calendar: calendar)
     }
 
     /// RET-1: each subscriber not erased yet whose retention ended by `time`.
-    static func erasuresDue(_ owners: [(state: SubscriberState, lines: [LineState])], at time: Timestamp,
-                            editions: PolicyEditions, calendar: TehranCalendar) -> [DueAction] {
+    static func erasuresDue(
+        _ owners: [(state: SubscriberState, lines: [LineState])], at time: Timestamp,
+        editions: PolicyEditions, calendar: TehranCalendar
+    ) -> [DueAction] {
         owners.compactMap { owner in
             guard owner.state.erasedAt == nil,
-                  let until = Retention.personalDataRetainedUntil(lines: owner.lines, editions: editions, calendar: calendar),
-                  until <= time,
-                  let last = owner.lines.max(by: { ($0.endedAt ?? .minimum) < ($1.endedAt ?? .minimum) })
+                let until = Retention.personalDataRetainedUntil(
+                    lines: owner.lines, editions: editions, calendar: calendar),
+                until <= time,
+                let last = owner.lines.max(by: { ($0.endedAt ?? .minimum) < ($1.endedAt ?? .minimum) })
             else { return nil }
-            return DueAction(line: last.number, action: .erase, rule: "RET-1", since: until, subscriber: owner.state.registration.subscriberID)
+            return DueAction(
+                line: last.number, action: .erase, rule: "RET-1", since: until,
+                subscriber: owner.state.registration.subscriberID)
         }
     }
 
@@ -137,7 +154,9 @@ extension Ledger {
             // Omissions as of now: lines still cut after their restoration was owed (GEN-3, KYC-1).
             for history in histories { findings += try Auditor.stillCut(history, at: now, editions: editions) }
             // Complaints unanswered after their time to answer (CMP-1).
-            for history in histories { findings += try Auditor.unansweredComplaints(history, at: now, editions: editions, calendar: calendar) }
+            for history in histories {
+                findings += try Auditor.unansweredComplaints(history, at: now, editions: editions, calendar: calendar)
+            }
         } catch {
             throw LedgerError(.badFact(error))
         }
@@ -156,7 +175,9 @@ extension Ledger {
         }
         var state: SubscriberState?
         do {
-            for fact in try recordedFacts(of: .subscriber(id)) { state = try SubscriberState.checkedEvolve(state, fact.fact) }
+            for fact in try recordedFacts(of: .subscriber(id)) {
+                state = try SubscriberState.checkedEvolve(state, fact.fact)
+            }
         } catch let error as FactError {
             throw LedgerError(.badFact(error))
         } catch let error as LedgerError {
@@ -167,7 +188,9 @@ extension Ledger {
         guard var subscriber = state else { throw LedgerError(.unknownStream("subscriber \(id)")) }
         for history in try allHistories() {
             for fact in history.facts {
-                if case .lineActivated(let activated) = fact.event, activated.subscriberID == id, !subscriber.lines.contains(history.number) {
+                if case .lineActivated(let activated) = fact.event, activated.subscriberID == id,
+                    !subscriber.lines.contains(history.number)
+                {
                     subscriber.lines.append(history.number)
                 }
             }

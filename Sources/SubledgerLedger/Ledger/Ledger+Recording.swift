@@ -41,7 +41,8 @@ extension Ledger {
                     loaded.subscribers[id] = state
                 }
             } catch {
-                throw LedgerError(.badFact(FactError(field: "", reason: "the stored history of \(stream) does not fold: \(error)")))
+                throw LedgerError(
+                    .badFact(FactError(field: "", reason: "the stored history of \(stream) does not fold: \(error)")))
             }
         }
         return loaded
@@ -51,16 +52,20 @@ extension Ledger {
     private func loadStored(_ stream: LedgerStream, into loaded: inout LoadedStates) throws(LedgerError) -> Bool {
         switch stream {
         case .line(let number):
-            return Self.adopt(try storedLine(number), into: &loaded.lines[number], version: &loaded.versions[stream.streamID])
+            return Self.adopt(
+                try storedLine(number), into: &loaded.lines[number], version: &loaded.versions[stream.streamID])
         case .subscriber(let id):
-            return Self.adopt(try storedSubscriber(id), into: &loaded.subscribers[id], version: &loaded.versions[stream.streamID])
+            return Self.adopt(
+                try storedSubscriber(id), into: &loaded.subscribers[id], version: &loaded.versions[stream.streamID])
         case .policy:
             return false  // not projected: the few editions are read from the stream
         }
     }
 
     /// Puts what the projection said into the loaded states; `false` when it said nothing.
-    private static func adopt<State>(_ lookup: StoredLookup<State>, into slot: inout State??, version: inout UInt64?) -> Bool {
+    private static func adopt<State>(_ lookup: StoredLookup<State>, into slot: inout State??, version: inout UInt64?)
+        -> Bool
+    {
         switch lookup {
         case .found(let stored):
             slot = .some(stored.state)
@@ -93,12 +98,17 @@ extension Ledger {
     /// Validates `facts` against the streams they touch and appends them in one batch with
     /// the versions they were validated against; retried when another writer got there first.
     func append(_ facts: [LedgerFact], judging: Bool) throws(LedgerError) -> AppendResult {
-        let exhausted = { LedgerError(.store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated"))) }
+        let exhausted = {
+            LedgerError(
+                .store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
+        }
         return try ConflictRetry.run(exhausted: exhausted) { () throws(LedgerError) in
             var streams: [LedgerStream] = []
             for fact in facts {
                 streams.append(fact.stream)
-                if case .lineActivated(let activated) = fact.event { streams.append(.subscriber(activated.subscriberID)) }
+                if case .lineActivated(let activated) = fact.event {
+                    streams.append(.subscriber(activated.subscriberID))
+                }
             }
             var loaded = try loadStates(streams)
             let lineOwners = try owners(of: loaded)
@@ -129,14 +139,22 @@ extension Ledger {
     func retry(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent? {
         guard let id = fact.eventID else { return nil }
         let recorded: RecordedEvent?
-        do { recorded = try store.event(withID: id) } catch { throw LedgerError(.store(EventStoreError.storage(error, while: "looking up \(id)")), index: index) }
+        do { recorded = try store.event(withID: id) } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: "looking up \(id)")), index: index)
+        }
         guard let recorded else { return nil }
         let retried: ProposedEvent?
         do { retried = try FactStreamValidator.retry(of: recorded, by: fact, in: store) } catch {
-            throw LedgerError(.store(EventStoreError.storage(error, while: "comparing \(id) with the event recorded")), index: index)
+            throw LedgerError(
+                .store(EventStoreError.storage(error, while: "comparing \(id) with the event recorded")), index: index)
         }
         guard let proposed = retried else {
-            throw LedgerError(.badFact(FactError(field: "eventId", reason: "\(id) is already recorded at position \(recorded.position) with other content")), index: index)
+            throw LedgerError(
+                .badFact(
+                    FactError(
+                        field: "eventId",
+                        reason: "\(id) is already recorded at position \(recorded.position) with other content")),
+                index: index)
         }
         return proposed
     }
@@ -151,8 +169,10 @@ extension Ledger {
     /// streams and the line's owner), judges it by the rules when `judging`, and folds it
     /// into `loaded`. Shared by ``record(_:)``, ``apply(_:)`` and the streaming
     /// ``FactStreamValidator``: one validation for the library and the CLI.
-    func validate(_ fact: LedgerFact, index: Int, into loaded: inout LoadedStates,
-                  judging: Bool) throws(LedgerError) -> ProposedEvent {
+    func validate(
+        _ fact: LedgerFact, index: Int, into loaded: inout LoadedStates,
+        judging: Bool
+    ) throws(LedgerError) -> ProposedEvent {
         var fact = fact
         do {
             try fact.checkContent()
@@ -163,7 +183,9 @@ extension Ledger {
                 try SubscriberState.admit(fact, to: state)
                 loaded.subscribers[id] = SubscriberState.evolve(state, fact)
             case .policy:
-                guard case .policyEditionAdopted(let adopted) = fact.event else { throw FactCheck.wrongStream(fact.event.type) }
+                guard case .policyEditionAdopted(let adopted) = fact.event else {
+                    throw FactCheck.wrongStream(fact.event.type)
+                }
                 let known = try loaded.editions ?? knownEditions()
                 do {
                     loaded.editions = try known.adopting(adopted, at: fact.occurredAt, position: 0)
@@ -202,31 +224,47 @@ extension Ledger {
         if loaded.eventLines[about] == nil, loaded.mayReadLog {
             let recorded: RecordedEvent?
             do { recorded = try store.events(from: about, limit: 1).first } catch {
-                throw LedgerError(.store(EventStoreError.storage(error, while: "reading the event at position \(about)")))
+                throw LedgerError(
+                    .store(EventStoreError.storage(error, while: "reading the event at position \(about)")))
             }
             if let recorded, recorded.position == about {
-                if case .line(let owner) = LedgerStream(recorded.stream) { loaded.eventLines[about] = owner } else { loaded.eventLines[about] = "" }
+                if case .line(let owner) = LedgerStream(recorded.stream) {
+                    loaded.eventLines[about] = owner
+                } else {
+                    loaded.eventLines[about] = ""
+                }
             }
         }
         guard let owner = loaded.eventLines[about] else {
             guard loaded.mayReadLog else { return }  // the first pass found it in the log
-            throw FactError(field: "data.position", reason: "names position \(about), where no event is recorded before the complaint: a complaint is about an earlier event of its line (CMP-1)")
+            throw FactError(
+                field: "data.position",
+                reason:
+                    "names position \(about), where no event is recorded before the complaint: a complaint is about an earlier event of its line (CMP-1)"
+            )
         }
         guard owner == number else {
             let whose = owner.isEmpty ? "a subscriber's event" : "an event of line \(owner)"
-            throw FactError(field: "data.position", reason: "names position \(about), \(whose), not one of line \(number): a complaint is about an event of its own line (CMP-1)")
+            throw FactError(
+                field: "data.position",
+                reason:
+                    "names position \(about), \(whose), not one of line \(number): a complaint is about an event of its own line (CMP-1)"
+            )
         }
     }
 
     /// The checks of a line's fact before it is folded: its owner exists (an activation),
     /// and, when `judging`, no rule forbids it; the allowing rules go into its metadata.
-    private func check(_ fact: inout LedgerFact, index: Int, line number: String, in loaded: LoadedStates,
-                       judging: Bool) throws {
+    private func check(
+        _ fact: inout LedgerFact, index: Int, line number: String, in loaded: LoadedStates,
+        judging: Bool
+    ) throws {
         let before = loaded.lines[number] ?? nil
         var owner: SubscriberState?
         if case .lineActivated(let activated) = fact.event {
             guard let registered = loaded.subscribers[activated.subscriberID] ?? nil else {
-                throw FactError(field: "data.subscriberId", reason: "subscriber \(activated.subscriberID) is not registered")
+                throw FactError(
+                    field: "data.subscriberId", reason: "subscriber \(activated.subscriberID) is not registered")
             }
             owner = registered
         } else if let before {
@@ -255,16 +293,22 @@ extension RecordedFact {
 
     /// The facts of `events`, decoded on two cores when there are many (a long line's history).
     static func decode(_ events: [RecordedEvent]) throws(FactError) -> [RecordedFact] {
-        guard events.count >= parallelDecodeThreshold else { return try events.map { recorded throws(FactError) in try RecordedFact(recorded) } }
+        guard events.count >= parallelDecodeThreshold else {
+            return try events.map { recorded throws(FactError) in try RecordedFact(recorded) }
+        }
         let middle = events.count / 2
         let halves = [events[..<middle], events[middle...]]
         let decoded = Mutex<[Int: Result<[RecordedFact], FactError>]>([:])
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let result = Result { () throws(FactError) in try halves[half].map { recorded throws(FactError) in try RecordedFact(recorded) } }
+            let result = Result { () throws(FactError) in
+                try halves[half].map { recorded throws(FactError) in try RecordedFact(recorded) }
+            }
             decoded.withLock { $0[half] = result }
         }
         let results = decoded.withLock { $0 }
-        guard let first = results[0], let second = results[1] else { preconditionFailure("a half of the facts was not decoded") }
+        guard let first = results[0], let second = results[1] else {
+            preconditionFailure("a half of the facts was not decoded")
+        }
         return try first.get() + second.get()
     }
 }

@@ -31,7 +31,8 @@ extension Ledger {
     /// in recording order, a line's state is the fold in the order of occurrence, so such a
     /// line is folded afresh from its history, which costs one read of the line's stream.
     func storedLine(_ number: String) throws(LedgerError) -> StoredLookup<LineState> {
-        let lookup = try stored(LedgerProjectionFold.lineKey(number), "line \(number)") { reader throws(StateBytesError) in
+        let lookup = try stored(LedgerProjectionFold.lineKey(number), "line \(number)") {
+            reader throws(StateBytesError) in
             try LineState.read(from: &reader)
         }
         if case .found(let stored) = lookup, stored.state.foldedOutOfOrder { return .unavailable }
@@ -39,11 +40,15 @@ extension Ledger {
     }
 
     func storedSubscriber(_ id: String) throws(LedgerError) -> StoredLookup<SubscriberState> {
-        try stored(LedgerProjectionFold.subscriberKey(id), "subscriber \(id)") { reader throws(StateBytesError) in try SubscriberState.read(from: &reader) }
+        try stored(LedgerProjectionFold.subscriberKey(id), "subscriber \(id)") { reader throws(StateBytesError) in
+            try SubscriberState.read(from: &reader)
+        }
     }
 
-    private func stored<State: Sendable>(_ key: [UInt8], _ name: String,
-                                         _ read: (inout StateReader) throws(StateBytesError) -> State) throws(LedgerError) -> StoredLookup<State> {
+    private func stored<State: Sendable>(
+        _ key: [UInt8], _ name: String,
+        _ read: (inout StateReader) throws(StateBytesError) -> State
+    ) throws(LedgerError) -> StoredLookup<State> {
         let lookup: ProjectionValue
         do { lookup = try store.projectionValue(for: key) } catch {
             throw LedgerError(.store(EventStoreError.storage(error, while: "reading the stored state of \(name)")))
@@ -53,7 +58,12 @@ extension Ledger {
         do {
             return .found(try LedgerProjectionFold.decode(bytes, read))
         } catch {
-            throw LedgerError(.store(EventStoreError(.corrupted, "the stored state of \(name) does not decode (\(error.reason)): rebuild the projections (`subledger rebuild`)")))
+            throw LedgerError(
+                .store(
+                    EventStoreError(
+                        .corrupted,
+                        "the stored state of \(name) does not decode (\(error.reason)): rebuild the projections (`subledger rebuild`)"
+                    )))
         }
     }
 }

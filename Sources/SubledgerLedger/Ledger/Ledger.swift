@@ -51,8 +51,10 @@ public final class Ledger: Sendable {
     /// - Parameters:
     ///   - logger: where refusals are logged; ``StoreLogging/silent`` by default. The
     ///     store logs through its own (``EventStore/Options/logger``).
-    public init(store: EventStore, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
-                clock: any StoreClock = SystemClock(), logger: Logger = StoreLogging.silent) {
+    public init(
+        store: EventStore, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
+        clock: any StoreClock = SystemClock(), logger: Logger = StoreLogging.silent
+    ) {
         self.store = store
         self.baseEditions = editions
         self.calendar = calendar
@@ -83,15 +85,19 @@ public final class Ledger: Sendable {
     }
 
     /// `base` with the editions `facts` (the policy stream, in order) adopt.
-    static func editions(_ base: PolicyEditions, adoptedIn facts: [RecordedFact]) throws(LedgerError) -> PolicyEditions {
+    static func editions(_ base: PolicyEditions, adoptedIn facts: [RecordedFact]) throws(LedgerError) -> PolicyEditions
+    {
         var editions = base
         for fact in facts {
             guard case .policyEditionAdopted(let adopted) = fact.event else { continue }
             do {
                 editions = try editions.adopting(adopted, at: fact.occurredAt, position: fact.position)
             } catch {
-                throw LedgerError(.badFact(FactError(field: error.asFactError(prefix: "data.edition").field,
-                                                     reason: "\(error.reason) (the stored edition adopted at position \(fact.position))")))
+                throw LedgerError(
+                    .badFact(
+                        FactError(
+                            field: error.asFactError(prefix: "data.edition").field,
+                            reason: "\(error.reason) (the stored edition adopted at position \(fact.position))")))
             }
         }
         return editions
@@ -106,10 +112,13 @@ public final class Ledger: Sendable {
     /// recording throws. `keyFile` names the store's key file (default: `<folder>.keys` beside it).
     /// `logger` gets the store's reports (map growth, slow commits, projection rebuilds,
     /// refused appends) and the ledger's refusals; silent by default (``StoreLogging``).
-    public static func open(at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
-                            clock: any StoreClock = SystemClock(), readOnly: Bool = false, keyFile keyFilePath: String? = nil,
-                            logger: Logger = StoreLogging.silent) throws -> Ledger {
-        let options = EventStore.Options(clock: clock, projection: LedgerProjection(), readOnly: readOnly, logger: logger)
+    public static func open(
+        at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
+        clock: any StoreClock = SystemClock(), readOnly: Bool = false, keyFile keyFilePath: String? = nil,
+        logger: Logger = StoreLogging.silent
+    ) throws -> Ledger {
+        let options = EventStore.Options(
+            clock: clock, projection: LedgerProjection(), readOnly: readOnly, logger: logger)
         let store = try EventStore.open(at: path, options: options)
         // The key file seals the subscribers' personal data (RET-1): beside the folder by
         // default, created by a writer, only read (when there) by a reader.
@@ -123,17 +132,23 @@ public final class Ledger: Sendable {
     }
 
     /// A ledger in memory, with the same behaviour (its key file is held in memory).
-    public static func inMemory(editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
-                                clock: any StoreClock = SystemClock(), logger: Logger = StoreLogging.silent) -> Ledger {
-        Ledger(store: .inMemory(clock: clock, projection: LedgerProjection(), logger: logger), editions: editions, calendar: calendar,
-               clock: clock, logger: logger)
+    public static func inMemory(
+        editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
+        clock: any StoreClock = SystemClock(), logger: Logger = StoreLogging.silent
+    ) -> Ledger {
+        Ledger(
+            store: .inMemory(clock: clock, projection: LedgerProjection(), logger: logger), editions: editions,
+            calendar: calendar,
+            clock: clock, logger: logger)
     }
 
     /// Records `facts` as they are, lawful or not (`import`): all in one transaction, or
     /// none when one cannot be a fact. Rule-breaking facts are recorded for the audit.
     @discardableResult
     public func record(_ facts: [LedgerFact]) throws(LedgerError) -> AppendResult {
-        try loggingRefusal("recording \(facts.count) facts") { () throws(LedgerError) in try append(facts, judging: false) }
+        try loggingRefusal("recording \(facts.count) facts") { () throws(LedgerError) in
+            try append(facts, judging: false)
+        }
     }
 
     /// Records `facts` as the operator's actions (`apply`): each is first judged by the
@@ -141,12 +156,16 @@ public final class Ledger: Sendable {
     /// carry `rule` and `policyEdition` (POL-2).
     @discardableResult
     public func apply(_ facts: [LedgerFact]) throws(LedgerError) -> AppendResult {
-        try loggingRefusal("applying \(facts.count) actions") { () throws(LedgerError) in try append(facts, judging: true) }
+        try loggingRefusal("applying \(facts.count) actions") { () throws(LedgerError) in
+            try append(facts, judging: true)
+        }
     }
 
     /// Runs `body`; a refusal it throws is logged (``StoreLogging``: `info`, `ledger.refusal`)
     /// with `what` and the error, then thrown as it was.
-    func loggingRefusal<Value>(_ what: @autoclosure () -> String, _ body: () throws(LedgerError) -> Value) throws(LedgerError) -> Value {
+    func loggingRefusal<Value>(_ what: @autoclosure () -> String, _ body: () throws(LedgerError) -> Value)
+        throws(LedgerError) -> Value
+    {
         do {
             return try body()
         } catch {
@@ -166,28 +185,38 @@ public final class Ledger: Sendable {
     /// - Throws: ``LedgerError``: a ``LedgerError/Kind/ruleViolation(_:)`` naming the rule
     ///   and edition that forbid the action, or the store's error; nothing is recorded then.
     @discardableResult
-    public func apply(_ action: OperatorAction, to line: String, at time: Timestamp,
-                      metadata: [String: String] = [:]) throws(LedgerError) -> [RecordedFact] {
+    public func apply(
+        _ action: OperatorAction, to line: String, at time: Timestamp,
+        metadata: [String: String] = [:]
+    ) throws(LedgerError) -> [RecordedFact] {
         try loggingRefusal("\(action) on line \(line)") { () throws(LedgerError) in
             try decideAndAppend(action, to: line, at: time, metadata: metadata)
         }
     }
 
-    private func decideAndAppend(_ action: OperatorAction, to line: String, at time: Timestamp,
-                                 metadata: [String: String]) throws(LedgerError) -> [RecordedFact] {
+    private func decideAndAppend(
+        _ action: OperatorAction, to line: String, at time: Timestamp,
+        metadata: [String: String]
+    ) throws(LedgerError) -> [RecordedFact] {
         do throws(FactError) {
             try FactCheck.lineNumber(line, field: "line")
             try FactCheck.occurredAt(time, notAfter: clock.now())
         } catch {
             throw LedgerError(.badFact(error))
         }
-        let exhausted = { LedgerError(.store(EventStoreError(.versionConflict, "line \(line) kept changing while the action was decided"))) }
+        let exhausted = {
+            LedgerError(
+                .store(EventStoreError(.versionConflict, "line \(line) kept changing while the action was decided")))
+        }
         let appended: AppendResult = try ConflictRetry.run(exhausted: exhausted) { () throws(LedgerError) in
             let loaded = try loadStates([.line(line)])
             guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
             let owner = try loadStates([.subscriber(state.subscriberID)]).subscribers[state.subscriberID] ?? nil
             let editions = try knownEditions().known(at: clock.now())
-            switch Decider.decide(action, line: state, subscriber: owner, at: time, editions: editions, calendar: calendar, metadata: metadata) {
+            switch Decider.decide(
+                action, line: state, subscriber: owner, at: time, editions: editions, calendar: calendar,
+                metadata: metadata)
+            {
             case .failure(let violation):
                 throw LedgerError(.ruleViolation(violation))
             case .success(let decision):
@@ -195,8 +224,10 @@ public final class Ledger: Sendable {
                     do throws(FactError) { try fact.checkContent() } catch { throw LedgerError(.badFact(error)) }
                 }
                 do {
-                    return .finished(try store.append(decision.facts.map { $0.proposedEvent() },
-                                                      expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)]))
+                    return .finished(
+                        try store.append(
+                            decision.facts.map { $0.proposedEvent() },
+                            expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)]))
                 } catch let error as EventStoreError where error.code == .versionConflict {
                     return .conflicted  // someone else wrote to the line: fold their events in and decide again
                 } catch {
@@ -214,7 +245,9 @@ public final class Ledger: Sendable {
         do {
             let events = try store.events(from: first, limit: positions.count)
             guard events.map(\.position) == positions else {
-                throw EventStoreError(.corrupted, "positions \(positions) were appended but reading them back gave \(events.map(\.position))")
+                throw EventStoreError(
+                    .corrupted,
+                    "positions \(positions) were appended but reading them back gave \(events.map(\.position))")
             }
             return try events.map { recorded throws(FactError) in try RecordedFact(recorded) }
         } catch let error as EventStoreError {

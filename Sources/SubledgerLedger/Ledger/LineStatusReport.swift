@@ -29,8 +29,9 @@ public struct LineStatusReport: Hashable, Sendable {
         status = line.status
         plan = line.plan
         service = line.service
-        threshold = edition.thresholdRials(plan: line.plan, service: line.service, region: line.region, depositHeldRials: line.depositHeld,
-                                           guaranteeHeldRials: line.guaranteeHeld)
+        threshold = edition.thresholdRials(
+            plan: line.plan, service: line.service, region: line.region, depositHeldRials: line.depositHeld,
+            guaranteeHeldRials: line.guaranteeHeld)
         debt = line.debt
         credit = line.credit
         overdue = line.overdue(at: time)
@@ -44,38 +45,50 @@ public struct LineStatusReport: Hashable, Sendable {
 
     /// The JSON document of `status --json`.
     public var json: JSONObject {
-        ["line": .string(line), "status": .string(status.rawValue), "plan": .string(plan.rawValue),
-         "service": .string(service.rawValue), "threshold": .integer(threshold), "debt": .integer(debt),
-         "credit": .integer(credit), "overdue": .integer(overdue), "deposit": .integer(deposit),
-         "guarantee": .integer(guarantee), "refundDue": .integer(refundDue), "lateFees": .integer(lateFees), "policyEdition": .string(policyEdition),
-         "openComplaints": .integer(Int64(openComplaints))]
+        [
+            "line": .string(line), "status": .string(status.rawValue), "plan": .string(plan.rawValue),
+            "service": .string(service.rawValue), "threshold": .integer(threshold), "debt": .integer(debt),
+            "credit": .integer(credit), "overdue": .integer(overdue), "deposit": .integer(deposit),
+            "guarantee": .integer(guarantee), "refundDue": .integer(refundDue), "lateFees": .integer(lateFees),
+            "policyEdition": .string(policyEdition),
+            "openComplaints": .integer(Int64(openComplaints)),
+        ]
     }
 }
 
 extension NettingStatement {
     /// The JSON document of `settle --json`.
     public var json: JSONObject {
-        ["debt": .integer(debt),
-         "credits": .object(["auctionProceeds": .integer(credits.auctionProceeds), "deposit": .integer(credits.deposit),
-                             "guarantee": .integer(credits.guarantee), "subscriptionValue": .integer(credits.subscriptionValue)]),
-         "refund": .integer(refund), "residualDebt": .integer(residualDebt), "refundsPaid": .integer(refundsPaid),
-         "refundDue": .integer(refundDue), "netted": .bool(isNetted)]
+        [
+            "debt": .integer(debt),
+            "credits": .object([
+                "auctionProceeds": .integer(credits.auctionProceeds), "deposit": .integer(credits.deposit),
+                "guarantee": .integer(credits.guarantee), "subscriptionValue": .integer(credits.subscriptionValue),
+            ]),
+            "refund": .integer(refund), "residualDebt": .integer(residualDebt), "refundsPaid": .integer(refundsPaid),
+            "refundDue": .integer(refundDue), "netted": .bool(isNetted),
+        ]
     }
 }
 
 extension Finding {
     /// The JSON object of `audit --json`.
     public var json: JSONObject {
-        ["rule": .string(rule.rawValue), "policyEdition": .string(edition), "severity": .string(severity.rawValue),
-         "line": .string(line), "position": .integer(Int64(position)), "occurredAt": .string(occurredAt.rfc3339),
-         "message": .string(message)]
+        [
+            "rule": .string(rule.rawValue), "policyEdition": .string(edition), "severity": .string(severity.rawValue),
+            "line": .string(line), "position": .integer(Int64(position)), "occurredAt": .string(occurredAt.rfc3339),
+            "message": .string(message),
+        ]
     }
 }
 
 extension DueAction {
     /// The JSON object of `due --json`.
     public var json: JSONObject {
-        var object: JSONObject = ["line": .string(line), "action": .string(action.rawValue), "rule": .string(rule.rawValue), "since": .string(since.rfc3339)]
+        var object: JSONObject = [
+            "line": .string(line), "action": .string(action.rawValue), "rule": .string(rule.rawValue),
+            "since": .string(since.rfc3339),
+        ]
         if let subscriber { object["subscriber"] = .string(subscriber) }
         if let complaint { object["complaint"] = .string(complaint) }
         return object

@@ -50,7 +50,9 @@ extension PolicyEdition {
     public init(jsonData: some Collection<UInt8>) throws(PolicyEditionError) {
         let bytes = Array(jsonData)
         let parsed = bytes.withUnsafeBytes { buffer -> Result<JSONValue, JSONParseError> in
-            do throws(JSONParseError) { return .success(try JSONParser.parse(bytes: buffer)) } catch { return .failure(error) }
+            do throws(JSONParseError) { return .success(try JSONParser.parse(bytes: buffer)) } catch {
+                return .failure(error)
+            }
         }
         switch parsed {
         case .success(let value): try self.init(json: value)
@@ -89,7 +91,9 @@ extension PolicyEdition {
             depositThresholdPercent: try reader.integer("depositThresholdPercent"),
             guaranteeThresholdPercent: try reader.integer("guaranteeThresholdPercent"),
             noticeTriggerPercent: try reader.perPlan("noticeTriggerPercent") { $0 },
-            noticeMinimumDeadlineHours: try reader.perPlan("noticeMinimumDeadlineHours") { Int(truncatingIfNeeded: $0) },
+            noticeMinimumDeadlineHours: try reader.perPlan("noticeMinimumDeadlineHours") {
+                Int(truncatingIfNeeded: $0)
+            },
             cutLevelPercent: try reader.integer("cutLevelPercent"),
             invoiceMinimumIntervalMonths: try reader.count("invoiceMinimumIntervalMonths"),
             invoicePaymentDays: try reader.count("invoicePaymentDays"),
@@ -121,14 +125,20 @@ extension PolicyEdition {
     /// 00:00 Tehran time on it (POL-1: `2021-08-21` is 2021-08-20T19:30:00Z).
     static func effectiveDate(_ text: String) throws(PolicyEditionError) -> Timestamp {
         let bytes = Array(text.utf8)
-        let isDate = bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
-            && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }
+        let isDate =
+            bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
+            && bytes.enumerated().allSatisfy {
+                $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39)
+            }
         do {
             guard isDate else { return try Timestamp(rfc3339: text) }
             // Noon UTC falls on the same date in Tehran (+03:30 or +04:30): its start of day.
             return TehranCalendar.standard.startOfDay(try Timestamp(rfc3339: text + "T12:00:00Z"))
         } catch {
-            throw PolicyEditionError(field: "effectiveDate", reason: .notRFC3339("\(error.description) (write an RFC 3339 time or a date YYYY-MM-DD, 00:00 Tehran time)"))
+            throw PolicyEditionError(
+                field: "effectiveDate",
+                reason: .notRFC3339(
+                    "\(error.description) (write an RFC 3339 time or a date YYYY-MM-DD, 00:00 Tehran time)"))
         }
     }
 
@@ -157,15 +167,22 @@ extension PolicyEdition {
 
     /// The edition as a JSON value (what ``init(json:)`` reads back).
     public var json: JSONValue {
-        func perPlan<Value: Hashable & Sendable>(_ values: PerPlan<Value>, _ encode: (Value) -> JSONValue) -> JSONValue {
+        func perPlan<Value: Hashable & Sendable>(_ values: PerPlan<Value>, _ encode: (Value) -> JSONValue) -> JSONValue
+        {
             .object(JSONObject(Plan.allCases.map { ($0.rawValue, encode(values[$0])) }))
         }
         let members: [(String, JSONValue)] = [
             ("id", .string(id)),
             ("effectiveDate", .string(effectiveDate.rfc3339)),
             ("source", .string(source)),
-            ("noDepositFixedThresholdRials", Self.regionalJSON(noDepositFixedThresholdRials, noDepositFixedThresholdRialsByRegion)),
-            ("noDepositMobileThresholdRials", Self.regionalJSON(noDepositMobileThresholdRials, noDepositMobileThresholdRialsByRegion)),
+            (
+                "noDepositFixedThresholdRials",
+                Self.regionalJSON(noDepositFixedThresholdRials, noDepositFixedThresholdRialsByRegion)
+            ),
+            (
+                "noDepositMobileThresholdRials",
+                Self.regionalJSON(noDepositMobileThresholdRials, noDepositMobileThresholdRialsByRegion)
+            ),
             ("depositThresholdPercent", .integer(depositThresholdPercent)),
             ("guaranteeThresholdPercent", .integer(guaranteeThresholdPercent)),
             ("noticeTriggerPercent", perPlan(noticeTriggerPercent) { .integer($0) }),
@@ -200,7 +217,8 @@ extension PolicyEdition {
     /// sorted, as every JSON object here) when the edition sets regions apart (POL-3).
     private static func regionalJSON(_ amount: Rials, _ byRegion: [String: Rials]) -> JSONValue {
         guard !byRegion.isEmpty else { return .integer(amount) }
-        return .object(JSONObject([(defaultRegionKey, .integer(amount))] + byRegion.map { ($0.key, .integer($0.value)) }))
+        return .object(
+            JSONObject([(defaultRegionKey, .integer(amount))] + byRegion.map { ($0.key, .integer($0.value)) }))
     }
 
     /// The edition as a JSON file people edit: one parameter a line, in the order of
@@ -310,9 +328,13 @@ private struct EditionFieldReader {
         return flag
     }
 
-    func perPlan<Value: Hashable & Sendable>(_ key: String, _ convert: (Int64) -> Value) throws(PolicyEditionError) -> PerPlan<Value> {
+    func perPlan<Value: Hashable & Sendable>(_ key: String, _ convert: (Int64) -> Value) throws(PolicyEditionError)
+        -> PerPlan<Value>
+    {
         let found = try value(key)
-        guard case .object(let inner) = found else { throw wrongType(key, "object with noDeposit, deposit, guarantee", found) }
+        guard case .object(let inner) = found else {
+            throw wrongType(key, "object with noDeposit, deposit, guarantee", found)
+        }
         let reader = EditionFieldReader(object: inner, prefix: path(key))
         try reader.refuseUnknownKeys(allowed: Set(Plan.allCases.map(\.rawValue)))
         return PerPlan(

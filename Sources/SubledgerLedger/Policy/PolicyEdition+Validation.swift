@@ -22,8 +22,10 @@ extension PolicyEdition {
         }
         try Self.checkAmount(noDepositFixedThresholdRials, "noDepositFixedThresholdRials")
         try Self.checkAmount(noDepositMobileThresholdRials, "noDepositMobileThresholdRials")
-        for (name, byRegion) in [("noDepositFixedThresholdRials", noDepositFixedThresholdRialsByRegion),
-                                 ("noDepositMobileThresholdRials", noDepositMobileThresholdRialsByRegion)] {
+        for (name, byRegion) in [
+            ("noDepositFixedThresholdRials", noDepositFixedThresholdRialsByRegion),
+            ("noDepositMobileThresholdRials", noDepositMobileThresholdRialsByRegion),
+        ] {
             for (region, amount) in byRegion.sorted(by: { $0.key < $1.key }) {
                 try Self.validateIdentifier(region, field: "\(name).\(region)")
                 guard region != Self.defaultRegionKey else {
@@ -38,7 +40,9 @@ extension PolicyEdition {
             try Self.checkPercent(noticeTriggerPercent[plan], "noticeTriggerPercent.\(plan.rawValue)")
         }
         for plan in Plan.allCases {
-            try Self.checkCount(noticeMinimumDeadlineHours[plan], "noticeMinimumDeadlineHours.\(plan.rawValue)", maximum: Self.maximumHours)
+            try Self.checkCount(
+                noticeMinimumDeadlineHours[plan], "noticeMinimumDeadlineHours.\(plan.rawValue)",
+                maximum: Self.maximumHours)
         }
         try Self.checkPercent(cutLevelPercent, "cutLevelPercent")
         try Self.checkCount(invoiceMinimumIntervalMonths, "invoiceMinimumIntervalMonths", maximum: Self.maximumMonths)
@@ -48,7 +52,8 @@ extension PolicyEdition {
         try Self.checkCount(vanityExtraHoldYears, "vanityExtraHoldYears", maximum: Self.maximumYears)
         try Self.checkCount(legalEntityMinimumActiveYears, "legalEntityMinimumActiveYears", maximum: Self.maximumYears)
         try Self.checkCount(legalEntityGraceYears, "legalEntityGraceYears", maximum: Self.maximumYears)
-        try Self.checkCount(retentionMonthsAfterLastSubscription, "retentionMonthsAfterLastSubscription", maximum: Self.maximumMonths)
+        try Self.checkCount(
+            retentionMonthsAfterLastSubscription, "retentionMonthsAfterLastSubscription", maximum: Self.maximumMonths)
         try Self.checkCount(restorationWarningHours, "restorationWarningHours", maximum: Self.maximumHours)
         try Self.checkCount(complaintAnswerDays, "complaintAnswerDays", maximum: Self.maximumDays)
         try Self.checkCount(massSuspensionLines, "massSuspensionLines", maximum: Self.maximumLines)
@@ -73,12 +78,16 @@ extension PolicyEdition {
     }
 
     private static func checkPercent(_ value: Int64, _ field: String) throws(PolicyEditionError) {
-        guard (1...100).contains(value) else { throw PolicyEditionError(field: field, reason: .percentOutOfRange(value)) }
+        guard (1...100).contains(value) else {
+            throw PolicyEditionError(field: field, reason: .percentOutOfRange(value))
+        }
     }
 
     private static func checkCount(_ value: Int, _ field: String, maximum: Int64) throws(PolicyEditionError) {
         let value = Int64(value)
         guard value >= 0 else { throw PolicyEditionError(field: field, reason: .negative(value)) }
-        guard value <= maximum else { throw PolicyEditionError(field: field, reason: .tooLarge(value, maximum: maximum)) }
+        guard value <= maximum else {
+            throw PolicyEditionError(field: field, reason: .tooLarge(value, maximum: maximum))
+        }
     }
 }

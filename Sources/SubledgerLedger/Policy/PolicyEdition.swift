@@ -208,7 +208,8 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         id: String, effectiveDate: Timestamp, source: String, noticeTriggerPercent: PerPlan<Int64>
     ) -> PolicyEdition {
         do {
-            return try PolicyEdition(id: id, effectiveDate: effectiveDate, source: source, noticeTriggerPercent: noticeTriggerPercent)
+            return try PolicyEdition(
+                id: id, effectiveDate: effectiveDate, source: source, noticeTriggerPercent: noticeTriggerPercent)
         } catch {
             preconditionFailure("built-in policy edition \(id) is invalid: \(error)")
         }

@@ -48,7 +48,8 @@ public struct PolicyEditionError: Error, Hashable, Sendable, CustomStringConvert
             case .duplicateIdentifier(let id): "two editions have the id \"\(id)\""
             case .duplicateEffectiveDate(let date): "two editions take effect at \(date)"
             case .noEditions: "no policy edition given"
-            case .alreadyKnown(let id): "edition \"\(id)\" is already known: an adopted edition is a fact, never replaced; a revision is a new edition with a new id"
+            case .alreadyKnown(let id):
+                "edition \"\(id)\" is already known: an adopted edition is a fact, never replaced; a revision is a new edition with a new id"
             }
         }
     }

@@ -29,7 +29,8 @@ public struct PolicyEditions: Hashable, Sendable {
                 throw PolicyEditionError(field: "id", reason: .duplicateIdentifier(edition.id))
             }
             if index > 0, sorted[index - 1].effectiveDate == edition.effectiveDate {
-                throw PolicyEditionError(field: "effectiveDate", reason: .duplicateEffectiveDate(edition.effectiveDate.rfc3339))
+                throw PolicyEditionError(
+                    field: "effectiveDate", reason: .duplicateEffectiveDate(edition.effectiveDate.rfc3339))
             }
         }
         self.editions = sorted
@@ -64,8 +65,9 @@ public struct PolicyEditions: Hashable, Sendable {
     /// These editions with `added`: an edition of the same id is replaced.
     public func merging(_ added: [PolicyEdition]) throws(PolicyEditionError) -> PolicyEditions {
         let addedIDs = Set(added.map(\.id))
-        return try PolicyEditions(editions.filter { !addedIDs.contains($0.id) } + added,
-                                  adoptions: adoptions.filter { !addedIDs.contains($0.key) })
+        return try PolicyEditions(
+            editions.filter { !addedIDs.contains($0.id) } + added,
+            adoptions: adoptions.filter { !addedIDs.contains($0.key) })
     }
 
     // MARK: POL-3: editions adopted as facts
@@ -75,7 +77,9 @@ public struct PolicyEditions: Hashable, Sendable {
     /// known at its adoption: built in, or adopted before it). Refuses an id already known
     /// (an adopted edition is a fact: a revision is a new edition with a new id), an unknown
     /// `basedOn`, or an effective date another edition has.
-    public func adopting(_ adopted: PolicyEditionAdopted, at adoptedAt: Timestamp, position: UInt64) throws(PolicyEditionError) -> PolicyEditions {
+    public func adopting(_ adopted: PolicyEditionAdopted, at adoptedAt: Timestamp, position: UInt64)
+        throws(PolicyEditionError) -> PolicyEditions
+    {
         let basedOn = adopted.basedOn
         guard let base = edition(id: basedOn) else {
             throw PolicyEditionError(field: "basedOn", reason: .unknownChoice(basedOn, allowed: editions.map(\.id)))
@@ -85,7 +89,8 @@ public struct PolicyEditions: Hashable, Sendable {
             throw PolicyEditionError(field: "id", reason: .alreadyKnown(edition.id))
         }
         var adoptions = adoptions
-        adoptions[edition.id] = PolicyAdoption(editionID: edition.id, basedOn: basedOn, adoptedAt: adoptedAt, position: position)
+        adoptions[edition.id] = PolicyAdoption(
+            editionID: edition.id, basedOn: basedOn, adoptedAt: adoptedAt, position: position)
         return try PolicyEditions(editions + [edition], adoptions: adoptions)
     }
 
@@ -130,7 +135,9 @@ public struct PolicyEditions: Hashable, Sendable {
 
     /// The editions of every `*.json` file in `directory` (in file-name order), added to
     /// the built-in ones when `includingBuiltIn` (a file with a built-in id replaces it).
-    public static func load(directory: String, includingBuiltIn: Bool = true) throws(PolicyEditionError) -> PolicyEditions {
+    public static func load(directory: String, includingBuiltIn: Bool = true) throws(PolicyEditionError)
+        -> PolicyEditions
+    {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)

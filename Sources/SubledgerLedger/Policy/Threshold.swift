@@ -54,7 +54,8 @@ extension PolicyEdition {
     /// The `noDeposit` threshold of a line of `service` in `region` (THR-1, POL-3): the
     /// edition's amount for that region where it sets one, else its default amount.
     public func noDepositThresholdRials(service: Service, region: String?) -> Rials {
-        let (byRegion, amount) = service == .fixed
+        let (byRegion, amount) =
+            service == .fixed
             ? (noDepositFixedThresholdRialsByRegion, noDepositFixedThresholdRials)
             : (noDepositMobileThresholdRialsByRegion, noDepositMobileThresholdRials)
         return region.flatMap { byRegion[$0] } ?? amount
@@ -63,7 +64,9 @@ extension PolicyEdition {
     /// The threshold of a line (THR-1): the plan and service (and, for `noDeposit`, the
     /// line's region, POL-3) decide the base; the deposit (guarantee) held matters only to a
     /// `deposit` (`guarantee`) line.
-    public func threshold(plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials, guaranteeHeldRials: Rials) -> Threshold {
+    public func threshold(
+        plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials, guaranteeHeldRials: Rials
+    ) -> Threshold {
         switch thresholdPlan(plan, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials) {
         case .noDeposit:
             return Threshold(baseRials: noDepositThresholdRials(service: service, region: region), percentOfBase: 100)
@@ -89,14 +92,21 @@ extension PolicyEdition {
     /// own plan's (72 h for `deposit`/`guarantee`, even with nothing held, the longer:
     /// ``unheldPlanKeepsItsNoticeMinimum``), or the threshold plan's when that reading is off.
     public func noticeMinimumDeadlineHours(plan: Plan, depositHeldRials: Rials, guaranteeHeldRials: Rials) -> Int {
-        let thresholdPlan = thresholdPlan(plan, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
-        return unheldPlanKeepsItsNoticeMinimum ? noticeMinimumDeadlineHours[plan] : noticeMinimumDeadlineHours[thresholdPlan]
+        let thresholdPlan = thresholdPlan(
+            plan, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
+        return unheldPlanKeepsItsNoticeMinimum
+            ? noticeMinimumDeadlineHours[plan] : noticeMinimumDeadlineHours[thresholdPlan]
     }
 
     /// The threshold in rials as reported (THR-1), rounded down: 80 % of 333,333 is 266,666.
     /// Decide with ``reaches(debtRials:percentOfThreshold:plan:service:depositHeldRials:guaranteeHeldRials:)``, never with this figure.
-    public func thresholdRials(plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials, guaranteeHeldRials: Rials) -> Rials {
-        threshold(plan: plan, service: service, region: region, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials).reportedRials
+    public func thresholdRials(
+        plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials, guaranteeHeldRials: Rials
+    ) -> Rials {
+        threshold(
+            plan: plan, service: service, region: region, depositHeldRials: depositHeldRials,
+            guaranteeHeldRials: guaranteeHeldRials
+        ).reportedRials
     }
 
     /// Whether unpaid usage `debtRials` is at or above `percent` % of the line's threshold,
@@ -106,24 +116,32 @@ extension PolicyEdition {
         debtRials: Rials, percentOfThreshold percent: Int64, plan: Plan, service: Service, region: String? = nil,
         depositHeldRials: Rials, guaranteeHeldRials: Rials
     ) -> Bool {
-        threshold(plan: plan, service: service, region: region, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
-            .isReached(byDebtRials: debtRials, percent: percent)
+        threshold(
+            plan: plan, service: service, region: region, depositHeldRials: depositHeldRials,
+            guaranteeHeldRials: guaranteeHeldRials
+        )
+        .isReached(byDebtRials: debtRials, percent: percent)
     }
 
     /// Whether a threshold notice is due at this unpaid usage (NTC-1 of this edition).
     public func noticeIsDue(
-        debtRials: Rials, plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials, guaranteeHeldRials: Rials
+        debtRials: Rials, plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials,
+        guaranteeHeldRials: Rials
     ) -> Bool {
-        let trigger = noticeTriggerPercent[thresholdPlan(plan, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)]
-        return reaches(debtRials: debtRials, percentOfThreshold: trigger, plan: plan, service: service, region: region,
-                depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
+        let trigger = noticeTriggerPercent[
+            thresholdPlan(plan, depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)]
+        return reaches(
+            debtRials: debtRials, percentOfThreshold: trigger, plan: plan, service: service, region: region,
+            depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
     }
 
     /// Whether unpaid usage is at the level a threshold cut requires (CUT-1 (c)).
     public func cutLevelReached(
-        debtRials: Rials, plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials, guaranteeHeldRials: Rials
+        debtRials: Rials, plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials,
+        guaranteeHeldRials: Rials
     ) -> Bool {
-        reaches(debtRials: debtRials, percentOfThreshold: cutLevelPercent, plan: plan, service: service, region: region,
-                depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
+        reaches(
+            debtRials: debtRials, percentOfThreshold: cutLevelPercent, plan: plan, service: service, region: region,
+            depositHeldRials: depositHeldRials, guaranteeHeldRials: guaranteeHeldRials)
     }
 }

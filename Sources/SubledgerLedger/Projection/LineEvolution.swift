@@ -49,7 +49,8 @@ extension LineState {
             return  // not a line's event (an activation is folded by `evolve`)
         case .depositPaid(let depositPaid): depositHeld = Self.plus(depositHeld, depositPaid.amount)
         case .guaranteePaid(let guaranteePaid): guaranteeHeld = Self.plus(guaranteeHeld, guaranteePaid.amount)
-        case .depositRefunded(let depositRefunded): depositHeld = RialArithmetic.saturatingSubtract(depositHeld, depositRefunded.amount)
+        case .depositRefunded(let depositRefunded):
+            depositHeld = RialArithmetic.saturatingSubtract(depositHeld, depositRefunded.amount)
         case .guaranteeReleased(let guaranteeReleased):
             guaranteeHeld = RialArithmetic.saturatingSubtract(guaranteeHeld, guaranteeReleased.amount)
         case .usageRecorded(let usageRecorded): usage = Self.plus(usage, usageRecorded.amount)
@@ -61,12 +62,16 @@ extension LineState {
             paymentAmounts[paymentReceived.paymentID] = paymentReceived.amount
             paymentsReceived = Self.plus(paymentsReceived, paymentReceived.amount)
         case .paymentReversed(let paymentReversed):
-            if let amount = paymentAmounts[paymentReversed.paymentID], reversedPaymentIDs.insert(paymentReversed.paymentID).inserted {
+            if let amount = paymentAmounts[paymentReversed.paymentID],
+                reversedPaymentIDs.insert(paymentReversed.paymentID).inserted
+            {
                 paymentsReversed = Self.plus(paymentsReversed, amount)
             }
         case .noticeSent(let notice):
             var sent = NoticeState(notice: notice, sentAt: time, position: position)
-            (sent.debtAtSending, sent.depositHeldAtSending, sent.guaranteeHeldAtSending) = (debt, depositHeld, guaranteeHeld)
+            (sent.debtAtSending, sent.depositHeldAtSending, sent.guaranteeHeldAtSending) = (
+                debt, depositHeld, guaranteeHeld
+            )
             notices.append(sent)
         case .noticeDelivered(let noticeDelivered):
             receipt(noticeDelivered.noticeID) {
@@ -97,7 +102,8 @@ extension LineState {
             setStatus(.sold, at: time)
         case .subscriptionValueSettled(let subscriptionValueSettled): subscriptionValue = subscriptionValueSettled.value
         case .refundPaid(let refundPaid): refundsPaid = Self.plus(refundsPaid, refundPaid.amount)
-        case .complaintFiled(let complaint): complaints.append(ComplaintState(complaint: complaint, filedAt: time, position: position))
+        case .complaintFiled(let complaint):
+            complaints.append(ComplaintState(complaint: complaint, filedAt: time, position: position))
         case .complaintAnswered(let answer): answerComplaint(answer, at: time, position: position)
         }
         if debt != debtBefore || depositHeld != heldBefore.0 || guaranteeHeld != heldBefore.1 {
@@ -113,7 +119,9 @@ extension LineState {
 
     /// CMP-1: the answer of a complaint filed on the line (admission checked that it names one).
     private mutating func answerComplaint(_ answer: ComplaintAnswered, at time: Timestamp, position: UInt64) {
-        guard let index = complaints.firstIndex(where: { $0.complaint.complaintID == answer.complaintID }) else { return }
+        guard let index = complaints.firstIndex(where: { $0.complaint.complaintID == answer.complaintID }) else {
+            return
+        }
         complaints[index].answeredAt = time
         complaints[index].outcome = answer.outcome
         complaints[index].answerPosition = position

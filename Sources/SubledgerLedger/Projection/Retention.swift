@@ -8,8 +8,10 @@ public import SubledgerStore
 public enum Retention: Sendable {
     /// The end of the retention of a subscriber whose lines are `lines`: `nil` while any
     /// line is still theirs (not terminated, revoked or sold), or when they have none.
-    public static func personalDataRetainedUntil(lines: [LineState], editions: PolicyEditions,
-                                                 calendar: TehranCalendar) -> Timestamp? {
+    public static func personalDataRetainedUntil(
+        lines: [LineState], editions: PolicyEditions,
+        calendar: TehranCalendar
+    ) -> Timestamp? {
         guard !lines.isEmpty else { return nil }
         var lastEnd: Timestamp?
         for line in lines {

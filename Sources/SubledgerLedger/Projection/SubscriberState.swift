@@ -19,7 +19,10 @@ public struct RegisteredSubscriber: Hashable, Sendable {
         nationalIDCommitment = registration.nationalID.commitment
     }
 
-    init(subscriberID: String, kind: SubscriberRegistered.Kind, governmental: Bool, nameCommitment: ChainHash?, nationalIDCommitment: ChainHash?) {
+    init(
+        subscriberID: String, kind: SubscriberRegistered.Kind, governmental: Bool, nameCommitment: ChainHash?,
+        nationalIDCommitment: ChainHash?
+    ) {
         self.subscriberID = subscriberID
         self.kind = kind
         self.governmental = governmental
@@ -70,14 +73,22 @@ public struct SubscriberState: Hashable, Sendable {
         case .subscriberRegistered(let registration):
             guard state == nil else { throw FactError(field: "type", reason: "subscriber \(id) is already registered") }
             guard registration.subscriberID == id else {
-                throw FactError(field: "data.subscriberId", reason: "\(registration.subscriberID) differs from the stream's subscriber \(id)")
+                throw FactError(
+                    field: "data.subscriberId",
+                    reason: "\(registration.subscriberID) differs from the stream's subscriber \(id)")
             }
         case .identityVerified:
-            guard state != nil else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
+            guard state != nil else {
+                throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet")
+            }
         case .personalDataErased(let erased):
-            guard state != nil else { throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet") }
+            guard state != nil else {
+                throw FactError(field: "subscriber", reason: "subscriber \(id) does not exist yet")
+            }
             guard erased.subscriberID == id else {
-                throw FactError(field: "data.subscriberId", reason: "\(erased.subscriberID) differs from the stream's subscriber \(id)")
+                throw FactError(
+                    field: "data.subscriberId",
+                    reason: "\(erased.subscriberID) differs from the stream's subscriber \(id)")
             }
         default:
             throw FactError(field: "type", reason: "\(fact.event.type.rawValue) belongs to a line stream")
@@ -85,9 +96,12 @@ public struct SubscriberState: Hashable, Sendable {
     }
 
     /// ``admit(_:to:)`` then ``evolve(_:_:)``: the checked fold of a history read from the store.
-    public static func checkedEvolve(_ state: SubscriberState?, _ fact: LedgerFact) throws(FactError) -> SubscriberState {
+    public static func checkedEvolve(_ state: SubscriberState?, _ fact: LedgerFact) throws(FactError) -> SubscriberState
+    {
         try admit(fact, to: state)
-        guard let next = evolve(state, fact) else { preconditionFailure("an admitted fact of \(fact.stream) left no subscriber") }
+        guard let next = evolve(state, fact) else {
+            preconditionFailure("an admitted fact of \(fact.stream) left no subscriber")
+        }
         return next
     }
 

@@ -78,7 +78,9 @@ public struct DisplayFormat: Sendable {
                 while end < bytes.count, Self.isDigit(bytes[end]) { end += 1 }
                 let run = bytes[index..<end]
                 let followedWell = end == bytes.count || Self.endsNumber(bytes, end)
-                if run.count >= 5, run.count <= 18, followedWell, let value = Int64(String(decoding: run, as: UTF8.self)) {
+                if run.count >= 5, run.count <= 18, followedWell,
+                    let value = Int64(String(decoding: run, as: UTF8.self))
+                {
                     output.append(contentsOf: Array(Self.rials(value).utf8))
                 } else {
                     output.append(contentsOf: run)
@@ -134,7 +136,7 @@ public struct DisplayFormat: Sendable {
     /// starting at `index`, and its length.
     private static func instant(in bytes: [UInt8], at index: Int) -> (Timestamp, Int)? {
         guard index + 20 <= bytes.count, isDigit(bytes[index]), bytes[index + 4] == UInt8(ascii: "-"),
-              bytes[index + 10] == UInt8(ascii: "T")
+            bytes[index + 10] == UInt8(ascii: "T")
         else { return nil }
         var end = index + 19
         if end < bytes.count, bytes[end] == UInt8(ascii: ".") {

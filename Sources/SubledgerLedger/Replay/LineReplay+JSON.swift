@@ -7,8 +7,10 @@ extension LineReplay {
     public func json(format: DisplayFormat = DisplayFormat()) -> JSONValue {
         var document: JSONObject = [
             "line": .string(line),
-            "view": .object(["asOf": view.asOf.map { .string($0.rfc3339) } ?? .null,
-                             "knownAt": view.knownAt.map { .string($0.rfc3339) } ?? .null]),
+            "view": .object([
+                "asOf": view.asOf.map { .string($0.rfc3339) } ?? .null,
+                "knownAt": view.knownAt.map { .string($0.rfc3339) } ?? .null,
+            ]),
             "entries": .array(entries.map { .object($0.json(format: format)) }),
             "findings": .array(findings.map { .object($0.json) }),
             "violations": .integer(Int64(violationCount)),
@@ -21,9 +23,11 @@ extension LineReplay {
             document["activatedAt"] = .string(lineState.activatedAt.rfc3339)
         }
         if let owner {
-            document["subscriber"] = .object(["subscriberId": .string(owner.registration.subscriberID),
-                                              "kind": .string(owner.registration.kind.rawValue),
-                                              "governmental": .bool(owner.registration.governmental)])
+            document["subscriber"] = .object([
+                "subscriberId": .string(owner.registration.subscriberID),
+                "kind": .string(owner.registration.kind.rawValue),
+                "governmental": .bool(owner.registration.governmental),
+            ])
         }
         document["state"] = finalState.map { .object($0.json) } ?? .null
         if !complaints.isEmpty { document["complaints"] = .array(complaints.map { .object($0.json(role: nil)) }) }
@@ -37,25 +41,30 @@ extension CutSpan {
     /// while still cut) and the event that ended it, its length to `until` and the
     /// non-working days it spanned (SUS-2).
     public func json(format: DisplayFormat) -> JSONObject {
-        ["suspensionPosition": .integer(Int64(suspensionPosition)),
-         "suspendedAt": .string(suspendedAt.rfc3339),
-         "suspendedAtTehran": .string(format.time(suspendedAt)),
-         "endedAt": endedAt.map { .string($0.rfc3339) } ?? .null,
-         "endedBy": endedBy.map { .string($0.rawValue) } ?? .null,
-         "stillCut": .bool(isStillCut),
-         "until": .string(until.rfc3339),
-         "lengthMilliseconds": .integer(milliseconds),
-         "length": .string(DisplayFormat.duration(milliseconds: milliseconds)),
-         "nonWorkingDays": .integer(Int64(nonWorkingDays))]
+        [
+            "suspensionPosition": .integer(Int64(suspensionPosition)),
+            "suspendedAt": .string(suspendedAt.rfc3339),
+            "suspendedAtTehran": .string(format.time(suspendedAt)),
+            "endedAt": endedAt.map { .string($0.rfc3339) } ?? .null,
+            "endedBy": endedBy.map { .string($0.rawValue) } ?? .null,
+            "stillCut": .bool(isStillCut),
+            "until": .string(until.rfc3339),
+            "lengthMilliseconds": .integer(milliseconds),
+            "length": .string(DisplayFormat.duration(milliseconds: milliseconds)),
+            "nonWorkingDays": .integer(Int64(nonWorkingDays)),
+        ]
     }
 }
 
 extension LineReplay.StateAfter {
     /// The figures as `status --json` names them.
     public var json: JSONObject {
-        ["status": .string(status.rawValue), "debt": .integer(debt), "credit": .integer(credit), "threshold": .integer(threshold),
-         "overdue": .integer(overdue), "deposit": .integer(deposit), "guarantee": .integer(guarantee),
-         "refundDue": .integer(refundDue), "policyEdition": .string(policyEdition)]
+        [
+            "status": .string(status.rawValue), "debt": .integer(debt), "credit": .integer(credit),
+            "threshold": .integer(threshold),
+            "overdue": .integer(overdue), "deposit": .integer(deposit), "guarantee": .integer(guarantee),
+            "refundDue": .integer(refundDue), "policyEdition": .string(policyEdition),
+        ]
     }
 }
 
@@ -73,16 +82,20 @@ extension LineReplay.Entry {
             "state": .object(state.json),
             "operatorAction": .bool(isOperatorAction),
             "recordedLate": .bool(isRecordedLate),
-            "judgements": .array(judgements.map { judgement in
-                .object(["rule": .string(judgement.rule.rawValue), "policyEdition": .string(judgement.edition),
-                         "verdict": .string(judgement.verdict.rawValue), "reason": .string(judgement.reason)])
-            }),
+            "judgements": .array(
+                judgements.map { judgement in
+                    .object([
+                        "rule": .string(judgement.rule.rawValue), "policyEdition": .string(judgement.edition),
+                        "verdict": .string(judgement.verdict.rawValue), "reason": .string(judgement.reason),
+                    ])
+                }),
             "findings": .array(findings.map { .object($0.json) }),
         ]
         let roles = complaintRoles
         if !roles.isEmpty { object["complaints"] = .array(roles.map { .object($0.complaint.json(role: $0.role)) }) }
         if !fact.fact.metadata.isEmpty {
-            object["metadata"] = .object(JSONObject(fact.fact.metadata.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
+            object["metadata"] = .object(
+                JSONObject(fact.fact.metadata.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
         }
         return object
     }

@@ -96,15 +96,21 @@ public struct LineReplay: Sendable {
     /// The replay of `history` in `view`: the view's facts, each judged and audited as the
     /// audit does (the edition in force at each event, POL-1); a cut still open is measured
     /// to the view's `asOf`, else to `now`, else to the line's last event.
-    public init(_ history: LineHistory, view: LineHistory.View = .init(), editions: PolicyEditions,
-                calendar: TehranCalendar, now: Timestamp? = nil) throws(FactError) {
-        let visible = LineHistory(number: history.number, facts: history.facts.filter(view.includes),
-                                  subscriberFacts: history.subscriberFacts.filter(view.includes))
+    public init(
+        _ history: LineHistory, view: LineHistory.View = .init(), editions: PolicyEditions,
+        calendar: TehranCalendar, now: Timestamp? = nil
+    ) throws(FactError) {
+        let visible = LineHistory(
+            number: history.number, facts: history.facts.filter(view.includes),
+            subscriberFacts: history.subscriberFacts.filter(view.includes))
         var findingsByPosition: [UInt64: [Finding]] = [:]
         var audited = try Auditor.audit(visible, editions: editions, calendar: calendar)
         // Complaints still unanswered after their time at the view's end (CMP-1), as the audit finds them.
-        if let end = view.asOf ?? now { audited += try Auditor.unansweredComplaints(visible, at: end, editions: editions, calendar: calendar) }
-        let findings = audited
+        if let end = view.asOf ?? now {
+            audited += try Auditor.unansweredComplaints(visible, at: end, editions: editions, calendar: calendar)
+        }
+        let findings =
+            audited
             .sorted { ($0.position, $0.severity.rawValue, $0.rule) < ($1.position, $1.severity.rawValue, $1.rule) }
         for finding in findings { findingsByPosition[finding.position, default: []].append(finding) }
 
@@ -117,7 +123,9 @@ public struct LineReplay: Sendable {
             let before = state?.status
             state = try LineState.checkedEvolve(consume state, fact.fact, position: fact.position)
             cutTracker.observe(fact, from: before, to: state?.status, calendar: calendar)
-            if let after = state { stateAfter[fact.position] = StateAfter(line: after, at: fact.occurredAt, editions: editions) }
+            if let after = state {
+                stateAfter[fact.position] = StateAfter(line: after, at: fact.occurredAt, editions: editions)
+            }
         }
         var entries: [Entry] = []
         entries.reserveCapacity(visible.facts.count)
@@ -128,13 +136,16 @@ public struct LineReplay: Sendable {
             var judgements: [RuleJudgement] = []
             if fact.event.type.isOperatorAction {
                 // The editions known when the action was recorded (POL-3), as the audit's first judgement.
-                let known = try Auditor.context(visible, before: fact, countingLateFacts: false,
-                                                editions: editions.known(at: fact.recordedAt), calendar: calendar)
+                let known = try Auditor.context(
+                    visible, before: fact, countingLateFacts: false,
+                    editions: editions.known(at: fact.recordedAt), calendar: calendar)
                 judgements = Rulebook.judge(fact.fact, context: known)
             }
             guard let after = stateAfter[fact.position] else { continue }
-            entries.append(Entry(fact: fact, state: after, judgements: judgements,
-                                 findings: findingsByPosition[fact.position] ?? [], isRecordedLate: isLate))
+            entries.append(
+                Entry(
+                    fact: fact, state: after, judgements: judgements,
+                    findings: findingsByPosition[fact.position] ?? [], isRecordedLate: isLate))
         }
         if let state, !state.complaints.isEmpty {
             let end = view.asOf ?? now ?? entries.map(\.occurredAt).max() ?? state.activatedAt
@@ -154,7 +165,8 @@ public struct LineReplay: Sendable {
             finalState = StateAfter(line: state, at: at, editions: editions)
             finalStateAt = at
             if state.isClosed {
-                netting = NettingStatement(line: state, countHeldAmounts: editions.edition(at: at).netDepositAndGuaranteeAtRevocation)
+                netting = NettingStatement(
+                    line: state, countHeldAmounts: editions.edition(at: at).netDepositAndGuaranteeAtRevocation)
             }
             let measuredAt = view.asOf ?? now ?? at
             cutsMeasuredAt = measuredAt
@@ -174,8 +186,9 @@ extension LineReplay.StateAfter {
     /// The line's figures at `time`, under the edition in force then (POL-1).
     init(line: LineState, at time: Timestamp, editions: PolicyEditions) {
         let edition = editions.edition(at: time)
-        self.init(LineStatusReport(line: line, at: time, editions: editions),
-                  noticeLevel: Self.noticeLevel(edition: edition, line: line))
+        self.init(
+            LineStatusReport(line: line, at: time, editions: editions),
+            noticeLevel: Self.noticeLevel(edition: edition, line: line))
     }
 
     /// The least whole rials of unpaid usage at which `edition` owes `line` a threshold
@@ -183,9 +196,11 @@ extension LineReplay.StateAfter {
     /// exactly when ``PolicyEdition/noticeIsDue(debtRials:plan:service:depositHeldRials:guaranteeHeldRials:)``
     /// says so (THR-2). A product beyond 128 bits is shown as the largest amount.
     static func noticeLevel(edition: PolicyEdition, line: LineState) -> Rials {
-        let threshold = edition.threshold(plan: line.plan, service: line.service, region: line.region, depositHeldRials: line.depositHeld,
-                                          guaranteeHeldRials: line.guaranteeHeld)
-        let thresholdPlan = edition.thresholdPlan(line.plan, depositHeldRials: line.depositHeld, guaranteeHeldRials: line.guaranteeHeld)
+        let threshold = edition.threshold(
+            plan: line.plan, service: line.service, region: line.region, depositHeldRials: line.depositHeld,
+            guaranteeHeldRials: line.guaranteeHeld)
+        let thresholdPlan = edition.thresholdPlan(
+            line.plan, depositHeldRials: line.depositHeld, guaranteeHeldRials: line.guaranteeHeld)
         let percent = Int128(edition.noticeTriggerPercent(for: thresholdPlan))
         let (factor, factorOverflow) = percent.multipliedReportingOverflow(by: Int128(threshold.percentOfBase))
         let (bar, barOverflow) = factor.multipliedReportingOverflow(by: Int128(threshold.baseRials))

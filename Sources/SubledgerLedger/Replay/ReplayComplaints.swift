@@ -25,13 +25,16 @@ public struct ReplayComplaint: Hashable, Sendable {
 
     /// The complaints of `line` (folded with the positions of the log), waits measured to
     /// the answer or to `end`.
-    static func all(of line: LineState, until end: Timestamp, editions: PolicyEditions, calendar: TehranCalendar) -> [ReplayComplaint] {
+    static func all(of line: LineState, until end: Timestamp, editions: PolicyEditions, calendar: TehranCalendar)
+        -> [ReplayComplaint]
+    {
         line.complaints.map { complaint in
             let deadline = complaint.answerDeadline(editions: editions, calendar: calendar)
             let until = complaint.answeredAt ?? max(end, complaint.filedAt)
-            return ReplayComplaint(complaint: complaint, deadline: deadline,
-                                   waitMilliseconds: until.millisecondsSinceEpoch - complaint.filedAt.millisecondsSinceEpoch,
-                                   isLate: until > deadline)
+            return ReplayComplaint(
+                complaint: complaint, deadline: deadline,
+                waitMilliseconds: until.millisecondsSinceEpoch - complaint.filedAt.millisecondsSinceEpoch,
+                isLate: until > deadline)
         }
     }
 
@@ -48,18 +51,24 @@ public struct ReplayComplaint: Hashable, Sendable {
         let wait = DisplayFormat.duration(milliseconds: waitMilliseconds)
         let answer: String
         if let answeredAt = complaint.answeredAt, let outcome = complaint.outcome {
-            answer = "answered \(outcome.rawValue) at \(format.time(answeredAt))\(complaint.answerPosition.map { " (#\($0))" } ?? "") after \(wait)"
+            answer =
+                "answered \(outcome.rawValue) at \(format.time(answeredAt))\(complaint.answerPosition.map { " (#\($0))" } ?? "") after \(wait)"
         } else {
             answer = "unanswered after \(wait)"
         }
-        let timing = isLate ? "late: past its time to answer (to \(format.time(deadline))), CMP-1" : "within its time to answer (to \(format.time(deadline)))"
+        let timing =
+            isLate
+            ? "late: past its time to answer (to \(format.time(deadline))), CMP-1"
+            : "within its time to answer (to \(format.time(deadline)))"
         switch role {
         case .filed:
             return "complaint \(complaintID): \(answer), \(timing)"
         case .answer:
-            return "answers complaint \(complaintID) filed at \(format.time(complaint.filedAt)) (#\(complaint.position)) after \(wait), \(timing)"
+            return
+                "answers complaint \(complaintID) filed at \(format.time(complaint.filedAt)) (#\(complaint.position)) after \(wait), \(timing)"
         case .complainedOf:
-            return "complained of: complaint \(complaintID) (\(complaint.complaint.about.rawValue)) filed at \(format.time(complaint.filedAt)) (#\(complaint.position)), \(answer)"
+            return
+                "complained of: complaint \(complaintID) (\(complaint.complaint.about.rawValue)) filed at \(format.time(complaint.filedAt)) (#\(complaint.position)), \(answer)"
         }
     }
 
@@ -69,7 +78,8 @@ public struct ReplayComplaint: Hashable, Sendable {
             "complaintId": .string(complaintID), "about": .string(complaint.complaint.about.rawValue),
             "channel": .string(complaint.complaint.channel.rawValue),
             "filedAt": .string(complaint.filedAt.rfc3339), "filedPosition": .integer(Int64(complaint.position)),
-            "deadline": .string(deadline.rfc3339), "waitSeconds": .integer(waitMilliseconds / 1000), "late": .bool(isLate),
+            "deadline": .string(deadline.rfc3339), "waitSeconds": .integer(waitMilliseconds / 1000),
+            "late": .bool(isLate),
             "answered": .bool(complaint.isAnswered),
         ]
         if let role { object["role"] = .string(role.rawValue) }

@@ -28,10 +28,13 @@ public struct CutSpan: Hashable, Sendable {
         private var open: (at: Timestamp, position: UInt64)?
 
         /// `fact` took the line from status `before` to `after`.
-        mutating func observe(_ fact: RecordedFact, from before: LineStatus?, to after: LineStatus?, calendar: TehranCalendar) {
+        mutating func observe(
+            _ fact: RecordedFact, from before: LineStatus?, to after: LineStatus?, calendar: TehranCalendar
+        ) {
             let isCut = after == .oneWay || after == .twoWay
             if let start = open, !isCut {
-                spans.append(CutSpan.span(from: start, to: fact.occurredAt, endedBy: fact.event.type, calendar: calendar))
+                spans.append(
+                    CutSpan.span(from: start, to: fact.occurredAt, endedBy: fact.event.type, calendar: calendar))
                 open = nil
             } else if open == nil, isCut, before != .oneWay, before != .twoWay {
                 open = (fact.occurredAt, fact.position)
@@ -47,10 +50,14 @@ public struct CutSpan: Hashable, Sendable {
         }
     }
 
-    private static func span(from start: (at: Timestamp, position: UInt64), to end: Timestamp, endedBy: EventType?,
-                             calendar: TehranCalendar) -> CutSpan {
-        CutSpan(suspendedAt: start.at, suspensionPosition: start.position, endedAt: endedBy == nil ? nil : end, endedBy: endedBy,
-                until: end, nonWorkingDays: nonWorkingDays(from: start.at, to: end, calendar: calendar))
+    private static func span(
+        from start: (at: Timestamp, position: UInt64), to end: Timestamp, endedBy: EventType?,
+        calendar: TehranCalendar
+    ) -> CutSpan {
+        CutSpan(
+            suspendedAt: start.at, suspensionPosition: start.position, endedAt: endedBy == nil ? nil : end,
+            endedBy: endedBy,
+            until: end, nonWorkingDays: nonWorkingDays(from: start.at, to: end, calendar: calendar))
     }
 
     /// The Fridays and public holidays of Tehran of which some part is in `start..<end`

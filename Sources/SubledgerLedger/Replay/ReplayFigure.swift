@@ -20,15 +20,20 @@ public struct ReplayFigure: Hashable, Sendable {
     public static func figures(of event: LedgerEvent) -> [ReplayFigure] {
         switch event {
         case .subscriberRegistered(let registered):
-            return [.init("subscriberId", .text(registered.subscriberID)), .init("kind", .text(registered.kind.rawValue))]
+            return [
+                .init("subscriberId", .text(registered.subscriberID)), .init("kind", .text(registered.kind.rawValue)),
+            ]
         case .identityVerified(let identityVerified):
             return [.init("documents", .text(identityVerified.documents.joined(separator: ", ")))]
         case .personalDataErased(let erased):
             return [.init("fields", .text(erased.fields.joined(separator: ", ")))]
         case .lineActivated(let activated):
-            var figures: [ReplayFigure] = [.init("subscriberId", .text(activated.subscriberID)), .init("service", .text(activated.service.rawValue)),
-                                           .init("plan", .text(activated.plan.rawValue)), .init("connectionFee", .amount(activated.connectionFee)),
-                                           .init("vanityPremium", .amount(activated.vanityPremium))]
+            var figures: [ReplayFigure] = [
+                .init("subscriberId", .text(activated.subscriberID)),
+                .init("service", .text(activated.service.rawValue)),
+                .init("plan", .text(activated.plan.rawValue)), .init("connectionFee", .amount(activated.connectionFee)),
+                .init("vanityPremium", .amount(activated.vanityPremium)),
+            ]
             if let channel = activated.noticeChannel { figures.append(.init("noticeChannel", .text(channel.rawValue))) }
             if let region = activated.region { figures.append(.init("region", .text(region))) }
             return figures
@@ -49,18 +54,27 @@ public struct ReplayFigure: Hashable, Sendable {
         case .policyEditionAdopted(let adopted):
             return [.init("edition", .text(adopted.editionID ?? "")), .init("basedOn", .text(adopted.basedOn))]
         case .usageRecorded(let usageRecorded):
-            return [.init("amount", .amount(usageRecorded.amount)), .init("description", .text(usageRecorded.description))]
+            return [
+                .init("amount", .amount(usageRecorded.amount)), .init("description", .text(usageRecorded.description)),
+            ]
         case .invoiceIssued(let invoice):
-            return [.init("invoiceId", .text(invoice.invoiceID)), .init("total", .amount(invoice.total)),
-                    .init("periodStart", .time(invoice.periodStart)), .init("periodEnd", .time(invoice.periodEnd)),
-                    .init("dueAt", .time(invoice.dueAt))]
+            return [
+                .init("invoiceId", .text(invoice.invoiceID)), .init("total", .amount(invoice.total)),
+                .init("periodStart", .time(invoice.periodStart)), .init("periodEnd", .time(invoice.periodEnd)),
+                .init("dueAt", .time(invoice.dueAt)),
+            ]
         case .paymentReceived(let paymentReceived):
-            return [.init("paymentId", .text(paymentReceived.paymentID)), .init("amount", .amount(paymentReceived.amount)), .init("method", .text(paymentReceived.method))]
+            return [
+                .init("paymentId", .text(paymentReceived.paymentID)), .init("amount", .amount(paymentReceived.amount)),
+                .init("method", .text(paymentReceived.method)),
+            ]
         case .paymentReversed(let paymentReversed):
             return [.init("paymentId", .text(paymentReversed.paymentID))]
         case .noticeSent(let notice):
-            var figures: [ReplayFigure] = [.init("noticeId", .text(notice.noticeID)), .init("kind", .text(notice.kind.rawValue)),
-                                           .init("channel", .text(notice.channel.rawValue))]
+            var figures: [ReplayFigure] = [
+                .init("noticeId", .text(notice.noticeID)), .init("kind", .text(notice.kind.rawValue)),
+                .init("channel", .text(notice.channel.rawValue)),
+            ]
             if let deadline = notice.deadline { figures.append(.init("deadline", .time(deadline))) }
             figures.append(.init("fee", .amount(notice.fee)))
             return figures
@@ -69,8 +83,10 @@ public struct ReplayFigure: Hashable, Sendable {
         case .noticeDeliveryFailed(let noticeDeliveryFailed):
             return [.init("noticeId", .text(noticeDeliveryFailed.noticeID))]
         case .lineSuspended(let suspension):
-            var figures: [ReplayFigure] = [.init("direction", .text(suspension.direction.rawValue)),
-                                           .init("reason", .text(suspension.reason.rawValue))]
+            var figures: [ReplayFigure] = [
+                .init("direction", .text(suspension.direction.rawValue)),
+                .init("reason", .text(suspension.reason.rawValue)),
+            ]
             if let debtLine = suspension.debtLine { figures.append(.init("debtLine", .text(debtLine))) }
             if let orderedBy = suspension.orderedBy { figures.append(.init("orderedBy", .text(orderedBy))) }
             if let reference = suspension.reference { figures.append(.init("reference", .text(reference))) }
@@ -86,8 +102,10 @@ public struct ReplayFigure: Hashable, Sendable {
         case .subscriptionValueSettled(let subscriptionValueSettled):
             return [.init("value", .amount(subscriptionValueSettled.value))]
         case .complaintFiled(let complaint):
-            var figures: [ReplayFigure] = [.init("complaintId", .text(complaint.complaintID)), .init("about", .text(complaint.about.rawValue)),
-                                           .init("channel", .text(complaint.channel.rawValue))]
+            var figures: [ReplayFigure] = [
+                .init("complaintId", .text(complaint.complaintID)), .init("about", .text(complaint.about.rawValue)),
+                .init("channel", .text(complaint.channel.rawValue)),
+            ]
             if let position = complaint.position { figures.append(.init("position", .text("\(position)"))) }
             return figures
         case .complaintAnswered(let answer):
@@ -108,7 +126,8 @@ extension LedgerEvent {
         case .personalDataErased(let erased):
             return "personal data of \(erased.subscriberID) erased (\(erased.fields.joined(separator: ", ")))"
         case .lineActivated(let activated):
-            var text = "\(activated.service.rawValue) line on the \(activated.plan.rawValue) plan for \(activated.subscriberID)"
+            var text =
+                "\(activated.service.rawValue) line on the \(activated.plan.rawValue) plan for \(activated.subscriberID)"
             text += ", connection fee \(rials(activated.connectionFee))"
             if activated.vanityPremium > 0 { text += ", vanity premium \(rials(activated.vanityPremium))" }
             if let channel = activated.noticeChannel { text += ", notices by \(channel.rawValue) (PLAN-5)" }
@@ -118,9 +137,11 @@ extension LedgerEvent {
         case .guaranteePaid(let guaranteePaid): return "guarantee paid \(rials(guaranteePaid.amount))"
         case .depositRefunded(let depositRefunded): return "deposit refunded \(rials(depositRefunded.amount))"
         case .guaranteeReleased(let guaranteeReleased): return "guarantee released \(rials(guaranteeReleased.amount))"
-        case .usageRecorded(let usageRecorded): return "usage \(rials(usageRecorded.amount)) (\(usageRecorded.description))"
+        case .usageRecorded(let usageRecorded):
+            return "usage \(rials(usageRecorded.amount)) (\(usageRecorded.description))"
         case .invoiceIssued(let invoice):
-            return "invoice \(invoice.invoiceID): \(rials(invoice.total)) in \(invoice.items.count) item(s), due \(format.time(invoice.dueAt))"
+            return
+                "invoice \(invoice.invoiceID): \(rials(invoice.total)) in \(invoice.items.count) item(s), due \(format.time(invoice.dueAt))"
         case .paymentReceived(let paymentReceived):
             return "payment \(paymentReceived.paymentID): \(rials(paymentReceived.amount)) by \(paymentReceived.method)"
         case .paymentReversed(let paymentReversed): return "payment \(paymentReversed.paymentID) reversed"
@@ -129,7 +150,8 @@ extension LedgerEvent {
             if let deadline = notice.deadline { text += ", deadline \(format.time(deadline))" }
             return text + (notice.fee == 0 ? ", free" : ", fee \(rials(notice.fee))")
         case .noticeDelivered(let noticeDelivered): return "notice \(noticeDelivered.noticeID) delivered"
-        case .noticeDeliveryFailed(let noticeDeliveryFailed): return "notice \(noticeDeliveryFailed.noticeID) FAILED to arrive"
+        case .noticeDeliveryFailed(let noticeDeliveryFailed):
+            return "notice \(noticeDeliveryFailed.noticeID) FAILED to arrive"
         case .lateFeeCharged(let lateFeeCharged): return "late fee charged \(rials(lateFeeCharged.amount))"
         case .lineSuspended(let suspension):
             var text = "cut \(suspension.direction.rawValue) for \(suspension.reason.rawValue)"
@@ -140,16 +162,21 @@ extension LedgerEvent {
         case .lineRestored(let lineRestored): return "restored, reconnection fee \(rials(lineRestored.reconnectionFee))"
         case .lineTerminated(let lineTerminated): return "subscription terminated: \(lineTerminated.reason.rawValue)"
         case .lineRevoked(let lineRevoked): return "revoked: \(lineRevoked.reason)"
-        case .expertValuationRecorded(let expertValuationRecorded): return "expert valuation \(rials(expertValuationRecorded.amount))"
+        case .expertValuationRecorded(let expertValuationRecorded):
+            return "expert valuation \(rials(expertValuationRecorded.amount))"
         case .auctionSold(let auctionSold): return "sold at auction for \(rials(auctionSold.price))"
-        case .subscriptionValueSettled(let subscriptionValueSettled): return "subscription value settled at \(rials(subscriptionValueSettled.value))"
+        case .subscriptionValueSettled(let subscriptionValueSettled):
+            return "subscription value settled at \(rials(subscriptionValueSettled.value))"
         case .refundPaid(let refundPaid): return "refund paid \(rials(refundPaid.amount))"
         case .complaintFiled(let complaint):
-            var text = "complaint \(complaint.complaintID) about \(complaint.about.rawValue), by \(complaint.channel.rawValue)"
+            var text =
+                "complaint \(complaint.complaintID) about \(complaint.about.rawValue), by \(complaint.channel.rawValue)"
             if let position = complaint.position { text += ", of the event at #\(position)" }
             return text
-        case .complaintAnswered(let answer): return "complaint \(answer.complaintID) answered: \(answer.outcome.rawValue)"
-        case .policyEditionAdopted(let adopted): return "policy edition \(adopted.editionID ?? "?") adopted (based on \(adopted.basedOn))"
+        case .complaintAnswered(let answer):
+            return "complaint \(answer.complaintID) answered: \(answer.outcome.rawValue)"
+        case .policyEditionAdopted(let adopted):
+            return "policy edition \(adopted.editionID ?? "?") adopted (based on \(adopted.basedOn))"
         }
     }
 }

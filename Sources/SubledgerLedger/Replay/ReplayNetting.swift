@@ -16,7 +16,9 @@ package enum ReplayNetting {
         let credits = netting.credits
         var parts: [String] = []
         if credits.auctionProceeds != 0 { parts.append("the auction proceeds of \(rials(credits.auctionProceeds))") }
-        if credits.subscriptionValue != 0 { parts.append("the subscription's value of \(rials(credits.subscriptionValue))") }
+        if credits.subscriptionValue != 0 {
+            parts.append("the subscription's value of \(rials(credits.subscriptionValue))")
+        }
         if credits.deposit != 0 { parts.append("the deposit of \(rials(credits.deposit)) held") }
         if credits.guarantee != 0 { parts.append("the guarantee of \(rials(credits.guarantee)) held") }
         guard let last = parts.popLast() else { return "nothing (no proceeds, value, deposit or guarantee)" }

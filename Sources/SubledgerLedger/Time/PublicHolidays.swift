@@ -60,25 +60,26 @@ public struct PublicHolidays: Hashable, Sendable {
     public typealias Lunar = Fixed
 
     /// The lunar holidays of Iran's official list.
-    public static let lunarHijri: [Lunar] = ([
-        (1, 9, "Tasua"),
-        (1, 10, "Ashura"),
-        (2, 20, "Arbaeen"),
-        (2, 28, "Death of the Prophet and martyrdom of Imam Hassan"),
-        (2, 30, "Martyrdom of Imam Reza"),
-        (3, 8, "Martyrdom of Imam Hassan Askari"),
-        (3, 17, "Birthday of the Prophet"),
-        (6, 3, "Martyrdom of Fatima"),
-        (7, 13, "Birthday of Imam Ali"),
-        (7, 27, "Mab'ath"),
-        (8, 15, "Birthday of Imam Mahdi"),
-        (9, 21, "Martyrdom of Imam Ali"),
-        (10, 1, "Eid al-Fitr"),
-        (10, 2, "Eid al-Fitr"),
-        (10, 25, "Martyrdom of Imam Sadiq"),
-        (12, 10, "Eid al-Adha"),
-        (12, 18, "Eid al-Ghadir"),
-    ] as [(Int, Int, String)]).map { Lunar(month: $0.0, day: $0.1, name: $0.2) }
+    public static let lunarHijri: [Lunar] =
+        ([
+            (1, 9, "Tasua"),
+            (1, 10, "Ashura"),
+            (2, 20, "Arbaeen"),
+            (2, 28, "Death of the Prophet and martyrdom of Imam Hassan"),
+            (2, 30, "Martyrdom of Imam Reza"),
+            (3, 8, "Martyrdom of Imam Hassan Askari"),
+            (3, 17, "Birthday of the Prophet"),
+            (6, 3, "Martyrdom of Fatima"),
+            (7, 13, "Birthday of Imam Ali"),
+            (7, 27, "Mab'ath"),
+            (8, 15, "Birthday of Imam Mahdi"),
+            (9, 21, "Martyrdom of Imam Ali"),
+            (10, 1, "Eid al-Fitr"),
+            (10, 2, "Eid al-Fitr"),
+            (10, 25, "Martyrdom of Imam Sadiq"),
+            (12, 10, "Eid al-Adha"),
+            (12, 18, "Eid al-Ghadir"),
+        ] as [(Int, Int, String)]).map { Lunar(month: $0.0, day: $0.1, name: $0.2) }
 
     /// The fixed Solar Hijri holidays and the computed lunar ones.
     public static let iran = PublicHolidays()
@@ -90,8 +91,10 @@ public struct PublicHolidays: Hashable, Sendable {
     /// Holidays on these particular days (official corrections, one-off closures).
     public var extraDays: [Dated]
 
-    public init(fixed: [Fixed] = PublicHolidays.fixedSolarHijri, lunar: [Lunar] = PublicHolidays.lunarHijri,
-                extraDays: [Dated] = []) {
+    public init(
+        fixed: [Fixed] = PublicHolidays.fixedSolarHijri, lunar: [Lunar] = PublicHolidays.lunarHijri,
+        extraDays: [Dated] = []
+    ) {
         self.fixed = fixed
         self.lunar = lunar
         self.extraDays = extraDays

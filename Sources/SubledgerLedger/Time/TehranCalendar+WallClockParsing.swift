@@ -53,12 +53,16 @@ extension TehranCalendar {
         case 0:
             throw SolarHijriTimeError(
                 text: text,
-                reason: "this time did not exist in Tehran: the clocks went forward an hour that night (daylight saving time); give a time an hour later, or an RFC 3339 time with its offset")
+                reason:
+                    "this time did not exist in Tehran: the clocks went forward an hour that night (daylight saving time); give a time an hour later, or an RFC 3339 time with its offset"
+            )
         default:
             let written = instants.sorted().map(\.rfc3339).joined(separator: " or ")
             throw SolarHijriTimeError(
                 text: text,
-                reason: "this time occurred twice in Tehran: the clocks went back an hour that night (the end of daylight saving time); give the one meant in RFC 3339, \(written)")
+                reason:
+                    "this time occurred twice in Tehran: the clocks went back an hour that night (the end of daylight saving time); give the one meant in RFC 3339, \(written)"
+            )
         }
     }
 
@@ -68,26 +72,33 @@ extension TehranCalendar {
         let month = SolarHijriWallClock.monthNames[wallClock.month - 1]
         if wallClock.month == 12 {
             if wallClock.day == 30, !isLeapYear(wallClock.year) {
-                throw SolarHijriTimeError(text: text, reason: "\(wallClock.year) is a common year: Esfand (month 12) has 29 days, not 30")
+                throw SolarHijriTimeError(
+                    text: text, reason: "\(wallClock.year) is a common year: Esfand (month 12) has 29 days, not 30")
             }
             guard wallClock.day <= 30 else {
-                throw SolarHijriTimeError(text: text, reason: "day \(wallClock.day) does not exist: Esfand (month 12) has 29 days, 30 in a leap year")
+                throw SolarHijriTimeError(
+                    text: text,
+                    reason: "day \(wallClock.day) does not exist: Esfand (month 12) has 29 days, 30 in a leap year")
             }
         } else if wallClock.month >= 7, wallClock.day > 30 {
-            throw SolarHijriTimeError(text: text, reason: "day \(wallClock.day) does not exist: \(month) (month \(wallClock.month)) has 30 days")
+            throw SolarHijriTimeError(
+                text: text,
+                reason: "day \(wallClock.day) does not exist: \(month) (month \(wallClock.month)) has 30 days")
         }
     }
 
     /// The wall-clock time read as if it were UTC: the instant minus nothing, from which
     /// the instants of each of Tehran's offsets are found.
-    private func wallClockAsUTC(_ wallClock: SolarHijriWallClock, text: String) throws(SolarHijriTimeError) -> Timestamp {
+    private func wallClockAsUTC(_ wallClock: SolarHijriWallClock, text: String) throws(SolarHijriTimeError) -> Timestamp
+    {
         var persianUTC = Calendar(identifier: .persian)
         persianUTC.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0)!
-        let components = DateComponents(year: wallClock.year, month: wallClock.month, day: wallClock.day,
-                                        hour: wallClock.hour, minute: wallClock.minute, second: wallClock.second)
+        let components = DateComponents(
+            year: wallClock.year, month: wallClock.month, day: wallClock.day,
+            hour: wallClock.hour, minute: wallClock.minute, second: wallClock.second)
         guard let date = persianUTC.date(from: components),
-              case let check = persianUTC.dateComponents([.year, .month, .day], from: date),
-              check.year == wallClock.year, check.month == wallClock.month, check.day == wallClock.day
+            case let check = persianUTC.dateComponents([.year, .month, .day], from: date),
+            check.year == wallClock.year, check.month == wallClock.month, check.day == wallClock.day
         else {
             throw SolarHijriTimeError(text: text, reason: "this day does not exist in the Solar Hijri calendar")
         }
@@ -105,7 +116,9 @@ extension TehranCalendar {
         var found: [Timestamp] = []
         for offset in offsets.sorted() {
             let instant = utcWall.adding(seconds: -Int64(offset))
-            if zone.secondsFromGMT(for: Self.date(instant)) == offset, !found.contains(instant) { found.append(instant) }
+            if zone.secondsFromGMT(for: Self.date(instant)) == offset, !found.contains(instant) {
+                found.append(instant)
+            }
         }
         return found
     }
@@ -129,10 +142,13 @@ struct SolarHijriWallClock {
     /// Whether a time of day was written (else the day alone).
     var hasTime = false
 
-    static let monthNames = ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
-                             "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"]
+    static let monthNames = [
+        "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+        "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+    ]
 
-    private static let shape = "write YYYY/MM/DD, YYYY/MM/DD HH:MM or YYYY/MM/DD HH:MM:SS (Tehran time), such as 1402/11/12 16:30"
+    private static let shape =
+        "write YYYY/MM/DD, YYYY/MM/DD HH:MM or YYYY/MM/DD HH:MM:SS (Tehran time), such as 1402/11/12 16:30"
 
     init(_ text: String) throws(SolarHijriTimeError) {
         let normalized = String(String.UnicodeScalarView(text.unicodeScalars.map(Self.asciiDigit)))
@@ -142,20 +158,28 @@ struct SolarHijriWallClock {
         }
         let date = parts[0].split(separator: "/", omittingEmptySubsequences: false)
         guard date.count == 3, date[0].count == 4, (1...2).contains(date[1].count), (1...2).contains(date[2].count),
-              let year = Self.number(date[0]), let month = Self.number(date[1]), let day = Self.number(date[2])
+            let year = Self.number(date[0]), let month = Self.number(date[1]), let day = Self.number(date[2])
         else {
             throw SolarHijriTimeError(text: text, reason: "not a Solar Hijri date: \(Self.shape)")
         }
         guard TehranCalendar.solarHijriYearsRead.contains(year) else {
             throw SolarHijriTimeError(
                 text: text,
-                reason: "\(year) looks like a Gregorian year: give a Gregorian time in RFC 3339 (such as \(date[0])-\(Self.twoDigits(month))-\(Self.twoDigits(day))T00:00:00+03:30), or the Solar Hijri date")
+                reason:
+                    "\(year) looks like a Gregorian year: give a Gregorian time in RFC 3339 (such as \(date[0])-\(Self.twoDigits(month))-\(Self.twoDigits(day))T00:00:00+03:30), or the Solar Hijri date"
+            )
         }
         guard (1...12).contains(month) else {
-            throw SolarHijriTimeError(text: text, reason: "month \(month) does not exist: the Solar Hijri months are 1 (Farvardin) to 12 (Esfand)")
+            throw SolarHijriTimeError(
+                text: text,
+                reason: "month \(month) does not exist: the Solar Hijri months are 1 (Farvardin) to 12 (Esfand)")
         }
         guard (1...31).contains(day) else {
-            throw SolarHijriTimeError(text: text, reason: "day \(day) does not exist: \(Self.monthNames[month - 1]) (month \(month)) has \(month <= 6 ? 31 : month < 12 ? 30 : 29) days\(month == 12 ? ", 30 in a leap year" : "")")
+            throw SolarHijriTimeError(
+                text: text,
+                reason:
+                    "day \(day) does not exist: \(Self.monthNames[month - 1]) (month \(month)) has \(month <= 6 ? 31 : month < 12 ? 30 : 29) days\(month == 12 ? ", 30 in a leap year" : "")"
+            )
         }
         self.year = year
         self.month = month
@@ -167,14 +191,20 @@ struct SolarHijriWallClock {
     private mutating func readTime(_ time: Substring, of text: String) throws(SolarHijriTimeError) {
         let fields = time.split(separator: ":", omittingEmptySubsequences: false)
         guard fields.count == 2 || fields.count == 3, fields.allSatisfy({ (1...2).contains($0.count) }),
-              let hour = Self.number(fields[0]), let minute = Self.number(fields[1]),
-              let second = fields.count == 3 ? Self.number(fields[2]) : 0
+            let hour = Self.number(fields[0]), let minute = Self.number(fields[1]),
+            let second = fields.count == 3 ? Self.number(fields[2]) : 0
         else {
             throw SolarHijriTimeError(text: text, reason: "not a time of day: \(Self.shape)")
         }
-        guard (0..<24).contains(hour) else { throw SolarHijriTimeError(text: text, reason: "hour \(hour) does not exist: hours are 00 to 23") }
-        guard (0..<60).contains(minute) else { throw SolarHijriTimeError(text: text, reason: "minute \(minute) does not exist: minutes are 00 to 59") }
-        guard (0..<60).contains(second) else { throw SolarHijriTimeError(text: text, reason: "second \(second) does not exist: seconds are 00 to 59") }
+        guard (0..<24).contains(hour) else {
+            throw SolarHijriTimeError(text: text, reason: "hour \(hour) does not exist: hours are 00 to 23")
+        }
+        guard (0..<60).contains(minute) else {
+            throw SolarHijriTimeError(text: text, reason: "minute \(minute) does not exist: minutes are 00 to 59")
+        }
+        guard (0..<60).contains(second) else {
+            throw SolarHijriTimeError(text: text, reason: "second \(second) does not exist: seconds are 00 to 59")
+        }
         self.hour = hour
         self.minute = minute
         self.second = second

@@ -90,11 +90,12 @@ public struct TehranCalendar: Sendable {
         let (date, milliseconds) = Self.date(of: timestamp)
         // Ten thousand years is beyond the format whichever way: answer the bound directly,
         // for Foundation's arithmetic is not meant for such spans.
-        let limit = switch component {
-        case .year: 10_000
-        case .month: 120_000
-        default: 3_700_000
-        }
+        let limit =
+            switch component {
+            case .year: 10_000
+            case .month: 120_000
+            default: 3_700_000
+            }
         guard n.magnitude < UInt(limit), let result = persian.date(byAdding: component, value: n, to: date) else {
             return n > 0 ? .maximum : .minimum
         }
@@ -126,7 +127,7 @@ public struct TehranCalendar: Sendable {
         year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0
     ) -> Timestamp? {
         guard (1...12).contains(month), (1...31).contains(day), (0..<24).contains(hour),
-              (0..<60).contains(minute), (0..<60).contains(second)
+            (0..<60).contains(minute), (0..<60).contains(second)
         else { return nil }
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard let date = persian.date(from: components) else { return nil }

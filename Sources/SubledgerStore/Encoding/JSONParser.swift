@@ -38,7 +38,9 @@ public struct JSONParser: ~Copyable {
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var copy = text
         let result = copy.withUTF8 { buffer -> Result<JSONValue, JSONParseError> in
-            do throws(JSONParseError) { return .success(try parse(bytes: UnsafeRawBufferPointer(buffer))) } catch { return .failure(error) }
+            do throws(JSONParseError) { return .success(try parse(bytes: UnsafeRawBufferPointer(buffer))) } catch {
+                return .failure(error)
+            }
         }
         return try result.get()
     }
@@ -107,14 +109,18 @@ public struct JSONParser: ~Copyable {
         }
         while true {
             skipWhiteSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key in quotes") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw failure("expected a key in quotes")
+            }
             let key = try parseString()
             // Keys in increasing order (as export and most writers write them) are appended;
             // others are looked up and inserted in their place.
             let appendsAtEnd = object.members.last.map { JSONObject.compareKeys($0.key, key) < 0 } ?? true
             guard appendsAtEnd || object[key] == nil else { throw failure("duplicate key \"\(key)\"") }
             skipWhiteSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after a key") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw failure("expected ':' after a key")
+            }
             index += 1
             skipWhiteSpace()
             path.append(.key(key))

@@ -132,7 +132,9 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         var left = lhs
         var right = rhs
         return left.withUTF8 { leftBytes in
-            right.withUTF8 { rightBytes in compareKeyBytes(UnsafeRawBufferPointer(leftBytes), UnsafeRawBufferPointer(rightBytes)) }
+            right.withUTF8 { rightBytes in
+                compareKeyBytes(UnsafeRawBufferPointer(leftBytes), UnsafeRawBufferPointer(rightBytes))
+            }
         }
     }
 
@@ -150,7 +152,8 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByArrayLiteral {
+    ExpressibleByArrayLiteral
+{
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int64) { self = .integer(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }

@@ -50,11 +50,11 @@ extension Timestamp {
             return false
         }
         guard let year = digits(4), expect("-"), let month = digits(2), expect("-"),
-              let day = digits(2)
+            let day = digits(2)
         else { return .failure(Refusal(text: "expected YYYY-MM-DD")) }
         guard expect("Tt ") else { return .failure(Refusal(text: "expected T after the date")) }
         guard let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
-              let second = digits(2)
+            let second = digits(2)
         else { return .failure(Refusal(text: "expected HH:MM:SS")) }
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month)
         else { return .failure(Refusal(text: "no such date")) }
@@ -82,7 +82,7 @@ extension Timestamp {
             let negative = bytes[index] == UInt8(ascii: "-")
             index += 1
             guard let offsetHour = digits(2), expect(":"), let offsetMinute = digits(2),
-                  offsetHour < 24, offsetMinute < 60
+                offsetHour < 24, offsetMinute < 60
             else { return .failure(Refusal(text: "bad zone offset")) }
             offsetMinutes = (offsetHour * 60 + offsetMinute) * (negative ? -1 : 1)
         } else {

@@ -16,8 +16,10 @@ enum KeyFileIO {
         guard descriptor >= 0 else {
             let code = errno
             if code == ENOENT {
-                throw StoreKeyFileError(path: path,
-                    "no key file at \(path): the store's master and signing keys are there; name it with --key-file or SUBLEDGER_KEY_FILE")
+                throw StoreKeyFileError(
+                    path: path,
+                    "no key file at \(path): the store's master and signing keys are there; name it with --key-file or SUBLEDGER_KEY_FILE"
+                )
             }
             throw StoreKeyFileError(path: path, "cannot read the key file \(path): \(String(cString: strerror(code)))")
         }
@@ -26,10 +28,14 @@ enum KeyFileIO {
         guard fstat(descriptor, &status) == 0 else {
             throw StoreKeyFileError(path: path, "cannot read the key file \(path): \(String(cString: strerror(errno)))")
         }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw StoreKeyFileError(path: path, "\(path) is not a regular file") }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw StoreKeyFileError(path: path, "\(path) is not a regular file")
+        }
         guard status.st_mode & 0o077 == 0 else {
-            throw StoreKeyFileError(path: path,
-                "the key file \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))): run chmod 600 \(path)")
+            throw StoreKeyFileError(
+                path: path,
+                "the key file \(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))): run chmod 600 \(path)"
+            )
         }
         // swift-system's read retries EINTR; one byte past the bound tells a file too long.
         let file = FileDescriptor(rawValue: descriptor)
@@ -38,16 +44,20 @@ enum KeyFileIO {
         while count < bytes.count {
             let read: Int
             do {
-                read = try bytes.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }
+                read = try bytes.withUnsafeMutableBytes {
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...]))
+                }
             } catch {
                 let code = (error as? Errno)?.rawValue ?? EIO
-                throw StoreKeyFileError(path: path, "cannot read the key file \(path): \(String(cString: strerror(code)))")
+                throw StoreKeyFileError(
+                    path: path, "cannot read the key file \(path): \(String(cString: strerror(code)))")
             }
             if read == 0 { break }
             count += read
         }
         guard count <= maximumBytes else {
-            throw StoreKeyFileError(path: path, "\(path) is not a subledger key file: longer than \(maximumBytes) bytes")
+            throw StoreKeyFileError(
+                path: path, "\(path) is not a subledger key file: longer than \(maximumBytes) bytes")
         }
         return try StoreKeyFile.decode(Array(bytes[..<count]), path: path)
     }
@@ -58,9 +68,11 @@ enum KeyFileIO {
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let code = errno
-            throw StoreKeyFileError(path: path, code == EEXIST
-                ? "the key file \(path) exists already"
-                : "cannot create the key file \(path): \(String(cString: strerror(code)))")
+            throw StoreKeyFileError(
+                path: path,
+                code == EEXIST
+                    ? "the key file \(path) exists already"
+                    : "cannot create the key file \(path): \(String(cString: strerror(code)))")
         }
         var failure: Int32 = 0
         do {
@@ -73,7 +85,8 @@ enum KeyFileIO {
         close(descriptor)
         guard failure == 0 else {
             unlink(path)
-            throw StoreKeyFileError(path: path, "cannot write the key file \(path): \(String(cString: strerror(failure)))")
+            throw StoreKeyFileError(
+                path: path, "cannot write the key file \(path): \(String(cString: strerror(failure)))")
         }
         try syncDirectory(of: path)
     }
@@ -83,11 +96,13 @@ enum KeyFileIO {
         let directory = directoryName(of: path)
         let descriptor = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw StoreKeyFileError(path: path, "cannot open the folder \(directory) of the key file: \(String(cString: strerror(errno)))")
+            throw StoreKeyFileError(
+                path: path, "cannot open the folder \(directory) of the key file: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else {
-            throw StoreKeyFileError(path: path, "cannot sync the folder \(directory) of the key file: \(String(cString: strerror(errno)))")
+            throw StoreKeyFileError(
+                path: path, "cannot sync the folder \(directory) of the key file: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -101,8 +116,10 @@ enum KeyFileIO {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let resolved = directory == "/" ? "/" + name : directory + "/" + name
         guard resolved != store, !resolved.hasPrefix(store == "/" ? "/" : store + "/") else {
-            throw StoreKeyFileError(path: path,
-                "the key file \(path) would be inside the store's folder \(storePath): keep it outside (the default is \(StoreKeyFile.defaultPath(forStoreAt: storePath)))")
+            throw StoreKeyFileError(
+                path: path,
+                "the key file \(path) would be inside the store's folder \(storePath): keep it outside (the default is \(StoreKeyFile.defaultPath(forStoreAt: storePath)))"
+            )
         }
     }
 

@@ -49,7 +49,10 @@ public struct StoreKeyFile: Sendable {
     /// The key that checks the store's checkpoints: published, kept by auditors.
     public var publicKey: Curve25519.Signing.PublicKey { signingKey.publicKey }
 
-    init(path: String, storeID: String, generation: UInt64, masterKey: SymmetricKey, signingKey: Curve25519.Signing.PrivateKey) {
+    init(
+        path: String, storeID: String, generation: UInt64, masterKey: SymmetricKey,
+        signingKey: Curve25519.Signing.PrivateKey
+    ) {
         self.path = path
         self.storeID = storeID
         self.generation = generation
@@ -70,19 +73,24 @@ public struct StoreKeyFile: Sendable {
     public static func open(at path: String, storeID: String) throws(StoreKeyFileError) -> StoreKeyFile {
         let file = try KeyFileIO.read(path)
         guard file.storeID == storeID else {
-            throw StoreKeyFileError(path: path,
-                "\(path) holds the keys of store \(file.storeID), not of this store (\(storeID)): name this store's key file with --key-file or SUBLEDGER_KEY_FILE")
+            throw StoreKeyFileError(
+                path: path,
+                "\(path) holds the keys of store \(file.storeID), not of this store (\(storeID)): name this store's key file with --key-file or SUBLEDGER_KEY_FILE"
+            )
         }
         return file
     }
 
     /// Reads the key file at `path`, or creates it (mode 0600, new random keys, generation 1)
     /// when there is none. `storePath` is the store's folder, which must not hold the file.
-    public static func openOrCreate(at path: String, storeID: String, storePath: String) throws(StoreKeyFileError) -> StoreKeyFile {
+    public static func openOrCreate(at path: String, storeID: String, storePath: String) throws(StoreKeyFileError)
+        -> StoreKeyFile
+    {
         try KeyFileIO.refuseInside(path, storePath: storePath)
         if access(path, F_OK) == 0 { return try open(at: path, storeID: storeID) }
-        let file = StoreKeyFile(path: path, storeID: storeID, generation: 1, masterKey: SymmetricKey(size: .bits256),
-                                signingKey: Curve25519.Signing.PrivateKey())
+        let file = StoreKeyFile(
+            path: path, storeID: storeID, generation: 1, masterKey: SymmetricKey(size: .bits256),
+            signingKey: Curve25519.Signing.PrivateKey())
         do {
             try KeyFileIO.create(path, contents: file.encoded())
         } catch let error where error.message.contains("exists") {
@@ -95,8 +103,9 @@ public struct StoreKeyFile: Sendable {
     /// The same file with a new random master key of the next generation; the signing key
     /// stays (checkpoints keep verifying under the published key). Written by the caller.
     public func nextGeneration() -> StoreKeyFile {
-        StoreKeyFile(path: path, storeID: storeID, generation: generation + 1, masterKey: SymmetricKey(size: .bits256),
-                     signingKey: signingKey)
+        StoreKeyFile(
+            path: path, storeID: storeID, generation: generation + 1, masterKey: SymmetricKey(size: .bits256),
+            signingKey: signingKey)
     }
 
     /// The file's bytes: the JSON object, keys in code-point order, and a newline.
@@ -129,10 +138,12 @@ public struct StoreKeyFile: Sendable {
             throw bad("masterKey is not 32 bytes of base64")
         }
         guard let seed = object["signingKey"]?.stringValue.flatMap(Base64.decode), seed.count == 32,
-              let signingKey = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
+            let signingKey = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+        else {
             throw bad("signingKey is not a 32-byte Ed25519 seed in base64")
         }
-        return StoreKeyFile(path: path, storeID: storeID, generation: UInt64(generation), masterKey: SymmetricKey(data: master),
-                            signingKey: signingKey)
+        return StoreKeyFile(
+            path: path, storeID: storeID, generation: UInt64(generation), masterKey: SymmetricKey(data: master),
+            signingKey: signingKey)
     }
 }

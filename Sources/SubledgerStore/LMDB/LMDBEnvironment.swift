@@ -63,15 +63,17 @@ final class LMDBEnvironment: @unchecked Sendable {
         self.access = access
         // Once `pointer` is set, a throw below runs `deinit`, which closes the environment.
         try LMDBError.check(mdb_env_set_maxdbs(environment, MDB_dbi(Table.allCases.count + 2)), "mdb_env_set_maxdbs")
-        try LMDBError.check(mdb_env_set_maxreaders(environment, UInt32(StoreLimits.lmdbReaders)), "mdb_env_set_maxreaders")
+        try LMDBError.check(
+            mdb_env_set_maxreaders(environment, UInt32(StoreLimits.lmdbReaders)), "mdb_env_set_maxreaders")
         try LMDBError.check(mdb_env_set_mapsize(environment, initialMapSizeBytes), "mdb_env_set_mapsize")
         // MDB_NOTLS: read transactions are not tied to a thread, as Swift tasks are not.
         // Default durability: none of LMDB's flags that skip or defer an fsync, no write map.
-        let accessFlags: Int32 = switch access {
-        case .readWrite: 0
-        case .readOnly: MDB_RDONLY
-        case .readOnlyWithoutLock: MDB_RDONLY | MDB_NOLOCK
-        }
+        let accessFlags: Int32 =
+            switch access {
+            case .readWrite: 0
+            case .readOnly: MDB_RDONLY
+            case .readOnlyWithoutLock: MDB_RDONLY | MDB_NOLOCK
+            }
         try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS | accessFlags), 0o600), "mdb_env_open")
         // Clearing the slots of dead readers writes the lock file: a writer's business.
         guard access == .readWrite else { return }
@@ -214,7 +216,8 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     private func begin(readOnly: Bool) throws -> LMDBTransaction {
         var transaction: OpaquePointer?
-        try LMDBError.check(mdb_txn_begin(pointer, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &transaction), "mdb_txn_begin")
+        try LMDBError.check(
+            mdb_txn_begin(pointer, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &transaction), "mdb_txn_begin")
         guard let transaction else { throw LMDBError(code: EINVAL, function: "mdb_txn_begin") }
         return LMDBTransaction(pointer: transaction, environment: self)
     }
@@ -227,11 +230,13 @@ final class LMDBEnvironment: @unchecked Sendable {
             let current = info.me_mapsize
             let grown = current + min(current, 4 << 30)
             guard grown <= LMDBEnvironment.mapSizeLimitBytes else {
-                throw LMDBError(code: MDB_MAP_FULL, function: "grow map beyond \(LMDBEnvironment.mapSizeLimitBytes) bytes")
+                throw LMDBError(
+                    code: MDB_MAP_FULL, function: "grow map beyond \(LMDBEnvironment.mapSizeLimitBytes) bytes")
             }
             try LMDBError.check(mdb_env_set_mapsize(pointer, grown), "mdb_env_set_mapsize")
-            logger.notice("the LMDB map of \(path) grew from \(current) to \(grown) bytes",
-                          metadata: [StoreLogging.eventKey: "store.mapGrowth", "fromBytes": "\(current)", "toBytes": "\(grown)"])
+            logger.notice(
+                "the LMDB map of \(path) grew from \(current) to \(grown) bytes",
+                metadata: [StoreLogging.eventKey: "store.mapGrowth", "fromBytes": "\(current)", "toBytes": "\(grown)"])
         }
     }
 

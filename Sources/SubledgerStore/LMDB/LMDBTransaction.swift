@@ -30,7 +30,9 @@ final class LMDBTransaction: StorageTransaction {
 
     /// The handle of a table about to be written; a write transaction has every table.
     private func writableHandle(_ table: Table) throws -> MDB_dbi {
-        guard let handle = handle(table) else { throw LMDBError(code: EACCES, function: "write to the missing table \(table.name)") }
+        guard let handle = handle(table) else {
+            throw LMDBError(code: EACCES, function: "write to the missing table \(table.name)")
+        }
         return handle
     }
 
@@ -38,7 +40,8 @@ final class LMDBTransaction: StorageTransaction {
         guard let handle = handle(table) else { return nil }
         var value = MDB_val()
         let code = key.withUnsafeBytes { keyBytes -> Int32 in
-            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            var keyValue = MDB_val(
+                mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             return mdb_get(pointer, handle, &keyValue, &value)
         }
         if code == MDB_NOTFOUND { return nil }
@@ -48,17 +51,20 @@ final class LMDBTransaction: StorageTransaction {
 
     @discardableResult
     func put(_ table: Table, key: [UInt8], value: [UInt8], mode: PutMode) throws -> UnsafeRawBufferPointer? {
-        let flags: Int32 = switch mode {
-        case .upsert: 0
-        case .append: MDB_APPEND
-        case .insertOnly: MDB_NOOVERWRITE
-        }
+        let flags: Int32 =
+            switch mode {
+            case .upsert: 0
+            case .append: MDB_APPEND
+            case .insertOnly: MDB_NOOVERWRITE
+            }
         let handle = try writableHandle(table)
         var existing = MDB_val()
         let code = key.withUnsafeBytes { keyBytes -> Int32 in
             value.withUnsafeBytes { valueBytes -> Int32 in
-                var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-                existing = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                var keyValue = MDB_val(
+                    mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                existing = MDB_val(
+                    mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
                 return mdb_put(pointer, handle, &keyValue, &existing, UInt32(flags))
             }
         }
@@ -81,7 +87,8 @@ final class LMDBTransaction: StorageTransaction {
                 return StorageEntry(keyValue, value)
             }
             return try key.withUnsafeBytes { keyBytes throws -> StorageEntry? in
-                keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                keyValue = MDB_val(
+                    mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
                 var code = mdb_cursor_get(cursor, &keyValue, &value, MDB_SET_RANGE)
                 if code == MDB_NOTFOUND {
                     code = mdb_cursor_get(cursor, &keyValue, &value, MDB_LAST)
@@ -100,7 +107,8 @@ final class LMDBTransaction: StorageTransaction {
             var keyValue = MDB_val()
             var value = MDB_val()
             var code = key.withUnsafeBytes { keyBytes -> Int32 in
-                keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                keyValue = MDB_val(
+                    mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
                 // LMDB refuses an empty key: the scan from "nothing" starts at the first entry.
                 return mdb_cursor_get(cursor, &keyValue, &value, key.isEmpty ? MDB_FIRST : MDB_SET_RANGE)
             }
@@ -128,7 +136,8 @@ final class LMDBTransaction: StorageTransaction {
     func delete(_ table: Table, key: [UInt8]) throws {
         let handle = try writableHandle(table)
         let code = key.withUnsafeBytes { keyBytes -> Int32 in
-            var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            var keyValue = MDB_val(
+                mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             return mdb_del(pointer, handle, &keyValue, nil)
         }
         if code == MDB_NOTFOUND { return }
@@ -140,7 +149,8 @@ final class LMDBTransaction: StorageTransaction {
     }
 
     /// Runs `body` with a cursor on `table`; `missing` is the answer for a missing table.
-    private func withCursor<R>(_ table: Table, whenMissing missing: R, _ body: (OpaquePointer) throws -> R) throws -> R {
+    private func withCursor<R>(_ table: Table, whenMissing missing: R, _ body: (OpaquePointer) throws -> R) throws -> R
+    {
         guard let handle = handle(table) else { return missing }
         var cursor: OpaquePointer?
         try LMDBError.check(mdb_cursor_open(pointer, handle, &cursor), "mdb_cursor_open")

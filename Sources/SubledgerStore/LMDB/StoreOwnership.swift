@@ -28,7 +28,8 @@ enum StoreOwnership {
             what = "\(path)/data.mdb"
         }
         guard owner != user else { return }
-        throw EventStoreError(.foreignOwner,
+        throw EventStoreError(
+            .foreignOwner,
             "\(what) is owned by uid \(owner), not by this user (uid \(user)): refusing to write another user's store; "
                 + "run as uid \(owner) to write it; reading it writes nothing there and is allowed (the reading commands, such as "
                 + "status, verify and export, open a store read-only)")

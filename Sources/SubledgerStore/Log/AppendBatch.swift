@@ -42,12 +42,14 @@ struct AppendBatch<Backend: StorageBackend> {
                 throw EventStoreError(.corrupted, "the last key of the log is not a position")
             }
             // The chain is checked on write: the new events link to a head that verifies.
-            let head = try log.decode(last.value, position: position, symbols: &self.symbols, in: transaction, scratch: &scratch)
+            let head = try log.decode(
+                last.value, position: position, symbols: &self.symbols, in: transaction, scratch: &scratch)
             headPosition = position
             headHash = head.hash
             lastRecordedAt = head.recordedAt
             // A stored head is an event: position 1 or more, and a hash (zero is no event's).
-            precondition(position >= 1 && head.position == position, "the log's last key is the position of its last record")
+            precondition(
+                position >= 1 && head.position == position, "the log's last key is the position of its last record")
             precondition(headHash != .zero, "a recorded event has a hash")
         } else {
             headPosition = 0
@@ -93,28 +95,39 @@ struct AppendBatch<Backend: StorageBackend> {
         // The hashed bytes are the prevHash and the canonical JSON: the export line's size is known.
         let exportedBytes = StoreLimits.exportedBytes(hashedBytes: scratch.count)
         guard exportedBytes <= StoreLimits.exportedEventBytes else {
-            throw EventStoreError(.invalidEvent,
+            throw EventStoreError(
+                .invalidEvent,
                 "\(event.type) on \(event.stream): its export line would be \(exportedBytes) bytes, more than \(StoreLimits.exportedEventBytes) (StoreLimits.exportedEventBytes); nothing was written",
                 stream: event.stream)
         }
         let record = try RecordCodec.encode(recorded, symbols: &symbols, in: transaction)
         guard record.count <= StoreLimits.recordBytes else {
-            throw EventStoreError(.invalidEvent,
+            throw EventStoreError(
+                .invalidEvent,
                 "\(event.type) on \(event.stream): its record would be \(record.count) bytes, more than \(StoreLimits.recordBytes) (StoreLimits.recordBytes); nothing was written",
                 stream: event.stream)
         }
         // The batch's chain links: this event's prevHash is the head before it, its stream
         // prevHash the stream's head, and its own hash is none of them.
-        precondition(recorded.previousHash == headHash && recorded.hash != headHash, "the chain links the new event to the head")
-        precondition(log.format == .one || recorded.streamPreviousHash == streamHead.hash, "the stream chain links to the stream's head")
-        precondition(recorded.position == nextPosition && recorded.streamVersion == version + 1, "the record is at the next position and version")
-        precondition(!record.isEmpty && record.count <= StoreLimits.recordBytes, "the record is within StoreLimits.recordBytes")
-        precondition(exportedBytes > 0 && exportedBytes <= StoreLimits.exportedEventBytes, "the export line is within its bound")
+        precondition(
+            recorded.previousHash == headHash && recorded.hash != headHash, "the chain links the new event to the head")
+        precondition(
+            log.format == .one || recorded.streamPreviousHash == streamHead.hash,
+            "the stream chain links to the stream's head")
+        precondition(
+            recorded.position == nextPosition && recorded.streamVersion == version + 1,
+            "the record is at the next position and version")
+        precondition(
+            !record.isEmpty && record.count <= StoreLimits.recordBytes, "the record is within StoreLimits.recordBytes")
+        precondition(
+            exportedBytes > 0 && exportedBytes <= StoreLimits.exportedEventBytes, "the export line is within its bound")
         let prefix = event.stream.keyPrefix
         try transaction.put(.events, key: positionValue, value: record, mode: .append)
-        try transaction.put(.streams, key: StoreKeys.streamVersion(prefix, version + 1), value: positionValue, mode: .upsert)
-        try transaction.put(.streamTimes, key: StoreKeys.streamTime(prefix, event.occurredAt, version + 1),
-                            value: positionValue, mode: .upsert)
+        try transaction.put(
+            .streams, key: StoreKeys.streamVersion(prefix, version + 1), value: positionValue, mode: .upsert)
+        try transaction.put(
+            .streamTimes, key: StoreKeys.streamTime(prefix, event.occurredAt, version + 1),
+            value: positionValue, mode: .upsert)
         try disclosures?.write(at: nextPosition, in: transaction)
         streamHeads.advance(event.stream, to: StreamHeads.Head(version: version + 1, hash: recorded.hash))
         headPosition = nextPosition
@@ -154,14 +167,18 @@ struct AppendBatch<Backend: StorageBackend> {
     /// Brings the stored projection up to `position - 1` when another writer (one without
     /// the projection) appended since its checkpoint. Returns whether the projection is
     /// kept at all: records of another identity, or none, wait for a rebuild at open.
-    private mutating func catchUpProjection(_ projection: any StoredProjection, before position: UInt64) throws -> Bool {
+    private mutating func catchUpProjection(_ projection: any StoredProjection, before position: UInt64) throws -> Bool
+    {
         // A log that was empty before this batch starts its projection here.
         let fresh = position == 1 ? ProjectionCheckpoint(identity: projection.identity, position: 0) : nil
-        guard let checkpoint = try ProjectionCheckpoint.read(in: transaction) ?? fresh, checkpoint.identity == projection.identity,
-              checkpoint.position < position else { return false }
+        guard let checkpoint = try ProjectionCheckpoint.read(in: transaction) ?? fresh,
+            checkpoint.identity == projection.identity,
+            checkpoint.position < position
+        else { return false }
         var next = checkpoint.position + 1
         while next < position {
-            let chunk = try log.decodeRange(from: next, before: min(position, next + 4096), in: transaction, symbols: &symbols)
+            let chunk = try log.decodeRange(
+                from: next, before: min(position, next + 4096), in: transaction, symbols: &symbols)
             var fold = projectionFold ?? projection.makeTransactionFold()
             projectionFold = nil
             try fold.fold(chunk, records: ProjectionRecordsInTransaction(transaction: transaction))
@@ -181,7 +198,8 @@ struct AppendBatch<Backend: StorageBackend> {
         }
         let original = try log.decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
         guard event.isSameFact(as: original) else {
-            throw EventStoreError(.eventIDReused,
+            throw EventStoreError(
+                .eventIDReused,
                 "event id \(event.eventID) is already recorded at position \(position) with other content; nothing was written",
                 stream: event.stream, position: position)
         }
@@ -221,12 +239,14 @@ struct AppendBatch<Backend: StorageBackend> {
     private func recordingTime(for event: ProposedEvent) throws -> Timestamp {
         guard let given = event.recordedAt else { return max(now, lastRecordedAt) }
         guard given >= lastRecordedAt else {
-            throw EventStoreError(.recordedAtOutOfOrder,
+            throw EventStoreError(
+                .recordedAtOutOfOrder,
                 "recordedAt \(given) of \(event.type) on \(event.stream) is before the log's last recordedAt \(lastRecordedAt); nothing was written",
                 stream: event.stream)
         }
         guard given <= max(now, lastRecordedAt) else {
-            throw EventStoreError(.recordedAtOutOfOrder,
+            throw EventStoreError(
+                .recordedAtOutOfOrder,
                 "recordedAt \(given) of \(event.type) on \(event.stream) is in the future (now \(now)); nothing was written",
                 stream: event.stream)
         }

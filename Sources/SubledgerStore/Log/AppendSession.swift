@@ -21,12 +21,15 @@ public final class AppendSession {
     public func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) throws -> AppendResult {
         precondition(isOpen, "an append session is used after its closure returned")
         if let failure {
-            throw EventStoreError(failure.code, "an earlier batch of this session failed (\(failure.message)); the session writes nothing")
+            throw EventStoreError(
+                failure.code, "an earlier batch of this session failed (\(failure.message)); the session writes nothing"
+            )
         }
         for (index, event) in events.enumerated() {
             if let problem = StoreLimits.problem(of: event) {
-                throw EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
-                                      stream: event.stream)
+                throw EventStoreError(
+                    .invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
+                    stream: event.stream)
             }
         }
         do {
@@ -34,7 +37,8 @@ public final class AppendSession {
             for event in events { try batch.add(event, expectations: expecting) }
             try batch.checkUntouched(expecting)
             try batch.finishBatch()
-            return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
+            return AppendResult(
+                positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
         } catch {
             let failure = EventStoreError.storage(error, while: "appending \(events.count) events in a session")
             self.failure = failure
@@ -44,7 +48,9 @@ public final class AppendSession {
 
     /// The version of `stream` as this session sees it (its own appends included).
     public func version(of stream: StreamID) throws -> UInt64 {
-        do { return try batch.version(of: stream) } catch { throw EventStoreError.storage(error, while: "reading the version of \(stream)") }
+        do { return try batch.version(of: stream) } catch {
+            throw EventStoreError.storage(error, while: "reading the version of \(stream)")
+        }
     }
 }
 

@@ -10,8 +10,10 @@ public struct AssignedFields: Hashable, Sendable {
     public var streamPreviousHash: ChainHash?
     public var hash: ChainHash?
 
-    public init(position: UInt64? = nil, streamVersion: UInt64? = nil, previousHash: ChainHash? = nil,
-                streamPreviousHash: ChainHash? = nil, hash: ChainHash? = nil) {
+    public init(
+        position: UInt64? = nil, streamVersion: UInt64? = nil, previousHash: ChainHash? = nil,
+        streamPreviousHash: ChainHash? = nil, hash: ChainHash? = nil
+    ) {
         self.position = position
         self.streamVersion = streamVersion
         self.previousHash = previousHash
@@ -43,7 +45,8 @@ public struct AssignedFields: Hashable, Sendable {
     /// what `recorded` (the event as the store assigns it, or the original of a retry) got.
     func check(against recorded: RecordedEvent, of event: ProposedEvent) throws {
         guard let (field, given, assigned) = mismatch(with: recorded) else { return }
-        throw EventStoreError(.assignedFieldMismatch,
+        throw EventStoreError(
+            .assignedFieldMismatch,
             "event \(event.eventID) (\(event.type) on \(event.stream)): field \(field): given \(given), the store assigns \(assigned); nothing was written",
             stream: event.stream, position: recorded.position, field: field)
     }

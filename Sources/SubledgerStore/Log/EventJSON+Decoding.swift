@@ -11,7 +11,8 @@ extension EventJSON {
     /// The fields every exported event has; the one other string field names its stream
     /// (``StreamID/reservedCategories``).
     static let exportedFields: Set<String> = [
-        "type", "occurredAt", "data", "metadata", "position", "streamVersion", "recordedAt", "eventId", "prevHash", "hash",
+        "type", "occurredAt", "data", "metadata", "position", "streamVersion", "recordedAt", "eventId", "prevHash",
+        "hash",
         "streamPrevHash",
     ]
 
@@ -21,7 +22,9 @@ extension EventJSON {
     public static func recordedEvent(from object: JSONObject) throws(ExportedEventError) -> RecordedEvent {
         func string(_ field: String) throws(ExportedEventError) -> String {
             guard let value = object[field] else { throw ExportedEventError(field: field, reason: "missing") }
-            guard case .string(let string) = value else { throw ExportedEventError(field: field, reason: "must be a string, not \(value.typeName)") }
+            guard case .string(let string) = value else {
+                throw ExportedEventError(field: field, reason: "must be a string, not \(value.typeName)")
+            }
             return string
         }
         func count(_ field: String) throws(ExportedEventError) -> UInt64 {
@@ -33,7 +36,9 @@ extension EventJSON {
         }
         func time(_ field: String) throws(ExportedEventError) -> Timestamp {
             let text = try string(field)
-            do { return try Timestamp(rfc3339: text) } catch { throw ExportedEventError(field: field, reason: error.description) }
+            do { return try Timestamp(rfc3339: text) } catch {
+                throw ExportedEventError(field: field, reason: error.description)
+            }
         }
         func hash(_ field: String) throws(ExportedEventError) -> ChainHash {
             guard let hash = ChainHash(hex: try string(field)) else {
@@ -42,10 +47,14 @@ extension EventJSON {
             return hash
         }
         let stream = try streamMember(of: object)
-        guard case .object(let data)? = object["data"] else { throw ExportedEventError(field: "data", reason: "must be an object") }
+        guard case .object(let data)? = object["data"] else {
+            throw ExportedEventError(field: "data", reason: "must be an object")
+        }
         var metadata: [String: String] = [:]
         if let value = object["metadata"] {
-            guard case .object(let members) = value else { throw ExportedEventError(field: "metadata", reason: "must be an object") }
+            guard case .object(let members) = value else {
+                throw ExportedEventError(field: "metadata", reason: "must be an object")
+            }
             for member in members {
                 guard case .string(let text) = member.value else {
                     throw ExportedEventError(field: "metadata.\(member.key)", reason: "must be a string")
@@ -53,9 +62,12 @@ extension EventJSON {
                 metadata[member.key] = text
             }
         }
-        guard let eventID = EventID(try string("eventId")) else { throw ExportedEventError(field: "eventId", reason: "must be a UUID") }
+        guard let eventID = EventID(try string("eventId")) else {
+            throw ExportedEventError(field: "eventId", reason: "must be a UUID")
+        }
         return RecordedEvent(
-            position: try count("position"), streamVersion: try count("streamVersion"), recordedAt: try time("recordedAt"),
+            position: try count("position"), streamVersion: try count("streamVersion"),
+            recordedAt: try time("recordedAt"),
             eventID: eventID, type: try string("type"), stream: stream,
             occurredAt: try time("occurredAt"), data: data, metadata: metadata,
             previousHash: try hash("prevHash"), hash: try hash("hash"),
@@ -70,14 +82,18 @@ extension EventJSON {
     private static func streamMember(of object: JSONObject) throws(ExportedEventError) -> StreamID {
         let streamFields = object.members.filter { !exportedFields.contains($0.key) }
         guard let member = streamFields.first else {
-            throw ExportedEventError(field: "stream", reason: "missing: one member besides the event's fields must name its stream")
+            throw ExportedEventError(
+                field: "stream", reason: "missing: one member besides the event's fields must name its stream")
         }
         guard streamFields.count == 1 else {
             let names = streamFields.map(\.key).joined(separator: ", ")
-            throw ExportedEventError(field: member.key, reason: "exactly one member may name the stream, not \(streamFields.count) (\(names))")
+            throw ExportedEventError(
+                field: member.key,
+                reason: "exactly one member may name the stream, not \(streamFields.count) (\(names))")
         }
         guard case .string(let id) = member.value else {
-            throw ExportedEventError(field: member.key, reason: "the stream's id must be a string, not \(member.value.typeName)")
+            throw ExportedEventError(
+                field: member.key, reason: "the stream's id must be a string, not \(member.value.typeName)")
         }
         return StreamID(category: member.key, id: id)
     }

@@ -10,9 +10,15 @@ public enum EventJSON: Sendable {
         "streamVersion", "type",
     ]
     private static let keysWithoutHashes: [StaticString] =
-        ["data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamPrevHash", "streamVersion", "type"]
+        [
+            "data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamPrevHash", "streamVersion",
+            "type",
+        ]
     private static let format1KeysWithHashes: [StaticString] =
-        ["data", "eventId", "hash", "metadata", "occurredAt", "position", "prevHash", "recordedAt", "streamVersion", "type"]
+        [
+            "data", "eventId", "hash", "metadata", "occurredAt", "position", "prevHash", "recordedAt", "streamVersion",
+            "type",
+        ]
     private static let format1KeysWithoutHashes: [StaticString] =
         ["data", "eventId", "metadata", "occurredAt", "position", "recordedAt", "streamVersion", "type"]
 
@@ -57,13 +63,17 @@ public enum EventJSON: Sendable {
     public static func write(_ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8]) {
         var hashMember = 0..<0
         var previousHashMember = 0..<0
-        write(event, includeHashes: includeHashes, into: &bytes, hashMember: &hashMember, previousHashMember: &previousHashMember)
+        write(
+            event, includeHashes: includeHashes, into: &bytes, hashMember: &hashMember,
+            previousHashMember: &previousHashMember)
     }
 
     /// ``write(_:includeHashes:into:)``, noting where the `hash` and `prevHash` members were
     /// written (each with the comma after it: neither is ever the last member).
-    private static func write(_ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8],
-                              hashMember: inout Range<Int>, previousHashMember: inout Range<Int>) {
+    private static func write(
+        _ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8],
+        hashMember: inout Range<Int>, previousHashMember: inout Range<Int>
+    ) {
         let keys = keys(of: event, includeHashes: includeHashes)
         let categoryIndex = categoryIndex(event.stream.category, in: keys)
         bytes.append(UInt8(ascii: "{"))
@@ -109,8 +119,10 @@ public enum EventJSON: Sendable {
         let start = bytes.count
         var hashMember = 0..<0
         var previousHashMember = 0..<0
-        write(event, includeHashes: true, into: &bytes, hashMember: &hashMember, previousHashMember: &previousHashMember)
-        return LineLayout(start: start, end: bytes.count, hashMember: hashMember, previousHashMember: previousHashMember)
+        write(
+            event, includeHashes: true, into: &bytes, hashMember: &hashMember, previousHashMember: &previousHashMember)
+        return LineLayout(
+            start: start, end: bytes.count, hashMember: hashMember, previousHashMember: previousHashMember)
     }
 
     /// Whether `hash` is SHA-256 of the 32 bytes of `previousHash` followed by the canonical
@@ -118,19 +130,27 @@ public enum EventJSON: Sendable {
     /// ``writeExportLine(_:into:)`` wrote it: that JSON is the line with those two members cut
     /// out, so this is ``computeHash(of:)`` compared with `hash`, with one encoding instead of
     /// two for an export that checks every event.
-    public static func hashMatches(line layout: LineLayout, in bytes: UnsafeRawBufferPointer,
-                                   previousHash: ChainHash, hash: ChainHash) -> Bool {
-        precondition(layout.start < layout.hashMember.lowerBound && layout.hashMember.upperBound <= layout.previousHashMember.lowerBound
-                     && layout.previousHashMember.upperBound < layout.end && layout.end <= bytes.count,
-                     "hash is written before prevHash, neither last")
+    public static func hashMatches(
+        line layout: LineLayout, in bytes: UnsafeRawBufferPointer,
+        previousHash: ChainHash, hash: ChainHash
+    ) -> Bool {
+        precondition(
+            layout.start < layout.hashMember.lowerBound
+                && layout.hashMember.upperBound <= layout.previousHashMember.lowerBound
+                && layout.previousHashMember.upperBound < layout.end && layout.end <= bytes.count,
+            "hash is written before prevHash, neither last")
         var hasher = SHA256()
         withUnsafeBytes(of: previousHash.words.0.bigEndian) { hasher.update(bufferPointer: $0) }
         withUnsafeBytes(of: previousHash.words.1.bigEndian) { hasher.update(bufferPointer: $0) }
         withUnsafeBytes(of: previousHash.words.2.bigEndian) { hasher.update(bufferPointer: $0) }
         withUnsafeBytes(of: previousHash.words.3.bigEndian) { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[layout.start..<layout.hashMember.lowerBound]))
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[layout.hashMember.upperBound..<layout.previousHashMember.lowerBound]))
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[layout.previousHashMember.upperBound..<layout.end]))
+        hasher.update(
+            bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[layout.start..<layout.hashMember.lowerBound]))
+        hasher.update(
+            bufferPointer: UnsafeRawBufferPointer(
+                rebasing: bytes[layout.hashMember.upperBound..<layout.previousHashMember.lowerBound]))
+        hasher.update(
+            bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[layout.previousHashMember.upperBound..<layout.end]))
         return hasher.finalize().withUnsafeBytes { ChainHash(bytes: $0) } == hash
     }
 
@@ -138,7 +158,9 @@ public enum EventJSON: Sendable {
     /// (``writeExportLine(_:into:)`` then ``hashMatches(line:in:previousHash:hash:)``).
     public static func writeVerifyingHash(_ event: RecordedEvent, into bytes: inout [UInt8]) -> Bool {
         let layout = writeExportLine(event, into: &bytes)
-        return bytes.withUnsafeBytes { hashMatches(line: layout, in: $0, previousHash: event.previousHash, hash: event.hash) }
+        return bytes.withUnsafeBytes {
+            hashMatches(line: layout, in: $0, previousHash: event.previousHash, hash: event.hash)
+        }
     }
 
     private static func writeValue(of key: StaticString, _ event: RecordedEvent, into bytes: inout [UInt8]) {

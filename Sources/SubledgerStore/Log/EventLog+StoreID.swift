@@ -26,7 +26,9 @@ extension EventLog {
             try backend.read { transaction in try transaction.get(.meta, key: StoreKeys.storeIDKey).map { Array($0) } }
         }
         guard let bytes else {
-            throw EventStoreError(.notAStore, "the store has no id yet: open it once for writing (any command that records) to give it one")
+            throw EventStoreError(
+                .notAStore,
+                "the store has no id yet: open it once for writing (any command that records) to give it one")
         }
         let text = String(decoding: bytes, as: UTF8.self)
         guard EventID(text) != nil, text.utf8.count == 36 else {

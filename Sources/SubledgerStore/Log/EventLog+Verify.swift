@@ -11,18 +11,21 @@ extension EventLog {
             let streamHead = streamHeads[event.stream] ?? StreamHeads.Head(version: 0, hash: .zero)
             let expectedVersion = streamHead.version + 1
             guard event.streamVersion == expectedVersion else {
-                throw EventStoreError(.corrupted,
+                throw EventStoreError(
+                    .corrupted,
                     "position \(event.position): \(event.stream) version \(event.streamVersion) where \(expectedVersion) was due",
                     position: event.position)
             }
             // A record of format 1 (read by migrate) has no stream chain to check.
             if let streamPreviousHash = event.streamPreviousHash, streamPreviousHash != streamHead.hash {
-                throw EventStoreError(.chainBroken,
+                throw EventStoreError(
+                    .chainBroken,
                     "the chain of \(event.stream) is broken at position \(event.position) (version \(event.streamVersion)): its streamPrevHash is not the hash of version \(streamHead.version)",
                     stream: event.stream, position: event.position)
             }
             guard event.recordedAt >= lastRecordedAt else {
-                throw EventStoreError(.corrupted,
+                throw EventStoreError(
+                    .corrupted,
                     "position \(event.position): recordedAt \(event.recordedAt) is before the one before it (\(lastRecordedAt))",
                     position: event.position)
             }
@@ -41,7 +44,8 @@ extension EventLog {
                     chunk = try read(from: next, limit: chunkSize, previousHash: report.headHash)
                 } catch let error as EventStoreError where (error.position ?? 0) > next {
                     // Take the good events before the bad one, then report it.
-                    for event in try read(from: next, limit: Int(error.position! - next), previousHash: report.headHash) {
+                    for event in try read(from: next, limit: Int(error.position! - next), previousHash: report.headHash)
+                    {
                         try check(event)
                     }
                     throw error

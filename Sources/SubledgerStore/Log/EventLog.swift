@@ -23,8 +23,11 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// Guarded by `symbolsLock`. Only grows: a table loaded earlier is a prefix of it.
     private var sharedSymbols = SymbolTable()
 
-    init(backend: Backend, clock: any StoreClock, projection: (any StoredProjection)? = nil, format: StoreFormat = .current,
-         logger: Logger = StoreLogging.silent) {
+    init(
+        backend: Backend, clock: any StoreClock, projection: (any StoredProjection)? = nil,
+        format: StoreFormat = .current,
+        logger: Logger = StoreLogging.silent
+    ) {
         self.backend = backend
         self.logger = logger
         self.clock = clock
@@ -47,8 +50,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) throws -> AppendResult {
         for (index, event) in events.enumerated() {
             if let problem = StoreLimits.problem(of: event) {
-                let refusal = EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
-                                              stream: event.stream)
+                let refusal = EventStoreError(
+                    .invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
+                    stream: event.stream)
                 logRefusal(refusal)
                 throw refusal
             }
@@ -59,14 +63,16 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         defer { timer.logIfSlow("an append of \(events.count) events", events: events.count, to: logger) }
         do {
             result = try backend.write { transaction in
-                var batch = try AppendBatch(log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
+                var batch = try AppendBatch(
+                    log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
                 for event in events { try batch.add(event, expectations: expectations) }
                 try batch.checkUntouched(expectations)
                 try batch.finishBatch()
                 try batch.finishTransaction()
                 committedSymbols = batch.symbols
-                return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount,
-                                    headPosition: batch.headPosition)
+                return AppendResult(
+                    positions: batch.positions, appendedCount: batch.appendedCount,
+                    headPosition: batch.headPosition)
             }
         } catch {
             let failure = EventStoreError.storage(error, while: "appending \(events.count) events")
@@ -77,8 +83,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         // What the caller is told matches what it asked: one position per event, the new
         // ones at the head.
         precondition(result.positions.count == events.count, "one position for each event of the batch")
-        precondition(result.appendedCount <= events.count && UInt64(result.appendedCount) <= result.headPosition,
-                     "the new events are at most the batch and end at the head")
+        precondition(
+            result.appendedCount <= events.count && UInt64(result.appendedCount) <= result.headPosition,
+            "the new events are at most the batch and end at the head")
         return result
     }
 
@@ -93,7 +100,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         do {
             result = try backend.write { transaction in
                 bodyError = nil
-                let session = AppendSession(batch: try AppendBatch(log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now()))
+                let session = AppendSession(
+                    batch: try AppendBatch(
+                        log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now()))
                 defer { session.isOpen = false }
                 let result: R
                 do { result = try body(session) } catch { bodyError = error; throw error }
@@ -113,8 +122,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Logs a refused append (``StoreLogging``: `info`, `store.refusal`) with its code.
     func logRefusal(_ refusal: EventStoreError) {
-        logger.info("an append was refused: \(refusal.message)",
-                    metadata: [StoreLogging.eventKey: "store.refusal", "code": "\(refusal.code)"])
+        logger.info(
+            "an append was refused: \(refusal.message)",
+            metadata: [StoreLogging.eventKey: "store.refusal", "code": "\(refusal.code)"])
     }
 
     // MARK: Reading
@@ -140,7 +150,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             throw EventStoreError.corrupted(at: position, "it does not decode (\(error.reason))")
         }
         guard StoreFormat.of(event) == format else {
-            throw EventStoreError.corrupted(at: position,
+            throw EventStoreError.corrupted(
+                at: position,
                 "it is a record of format \(StoreFormat.of(event).rawValue) in a store of format \(format.rawValue)")
         }
         if verifyHash {
@@ -149,7 +160,10 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 throw EventStoreError.corrupted(at: position, "its hash does not match its content")
             }
             guard StoreLimits.exportedBytes(hashedBytes: scratch.count) <= StoreLimits.exportedEventBytes else {
-                throw EventStoreError.corrupted(at: position, "its export line is longer than \(StoreLimits.exportedEventBytes) bytes (StoreLimits.exportedEventBytes)")
+                throw EventStoreError.corrupted(
+                    at: position,
+                    "its export line is longer than \(StoreLimits.exportedEventBytes) bytes (StoreLimits.exportedEventBytes)"
+                )
             }
         }
         return event
@@ -157,14 +171,17 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Up to `limit` events of the whole log from `position` on, in one short read
     /// transaction, each checked against its hash and linked to the one before.
-    func read(from position: UInt64, limit: Int, previousHash: ChainHash? = nil, verifyingHashes: Bool = true) throws -> [RecordedEvent] {
+    func read(from position: UInt64, limit: Int, previousHash: ChainHash? = nil, verifyingHashes: Bool = true) throws
+        -> [RecordedEvent]
+    {
         guard limit > 0 else { return [] }
         let start = max(position, 1)
         return try wrapped("reading the log from position \(start)") {
             try backend.read { transaction in
                 var symbols = symbolsSnapshot
-                return try decodeSequence(from: start, limit: limit, previousHash: previousHash, verifyingHashes: verifyingHashes,
-                                          in: transaction, symbols: &symbols)
+                return try decodeSequence(
+                    from: start, limit: limit, previousHash: previousHash, verifyingHashes: verifyingHashes,
+                    in: transaction, symbols: &symbols)
             }
         }
     }
@@ -173,27 +190,33 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// the next position, each record must decode (checksum; and hash with
     /// `verifyingHashes`), and each `prevHash` must be the hash before it, the first's that
     /// of `previousHash` or else of the record stored at `start - 1`.
-    func decodeSequence(from start: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool,
-                        in transaction: Backend.Transaction, symbols: inout SymbolTable) throws -> [RecordedEvent] {
+    func decodeSequence(
+        from start: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool,
+        in transaction: Backend.Transaction, symbols: inout SymbolTable
+    ) throws -> [RecordedEvent] {
         var scratch: [UInt8] = []
         var events: [RecordedEvent] = []
         events.reserveCapacity(min(limit, 65_536))
         var expectedPrevious = previousHash
         if expectedPrevious == nil, start > 1 {
-            expectedPrevious = try transaction.get(.events, key: StoreKeys.position(start - 1)).flatMap(RecordCodec.storedHash)
+            expectedPrevious = try transaction.get(.events, key: StoreKeys.position(start - 1)).flatMap(
+                RecordCodec.storedHash)
         } else if start == 1 {
             expectedPrevious = .zero
         }
         var expectedPosition = start
         try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
             guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
-                throw EventStoreError(.chainBroken, "the log has a gap or a bad key before position \(expectedPosition)",
-                                      position: expectedPosition)
+                throw EventStoreError(
+                    .chainBroken, "the log has a gap or a bad key before position \(expectedPosition)",
+                    position: expectedPosition)
             }
-            let event = try decode(entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch,
-                                   verifyHash: verifyingHashes)
+            let event = try decode(
+                entry.value, position: position, symbols: &symbols, in: transaction, scratch: &scratch,
+                verifyHash: verifyingHashes)
             if let expectedPrevious, expectedPrevious != event.previousHash {
-                throw EventStoreError(.chainBroken,
+                throw EventStoreError(
+                    .chainBroken,
                     "the hash chain is broken at position \(position): its prevHash is not the hash of position \(position - 1)",
                     position: position)
             }
@@ -207,12 +230,15 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Calls `body` with every event from `position` on, reading in chunks of short read
     /// transactions; `body` runs outside any transaction.
-    func forEachEvent(from position: UInt64, chunkSize: Int, verifyingHashes: Bool, _ body: (RecordedEvent) throws -> Void) throws {
+    func forEachEvent(
+        from position: UInt64, chunkSize: Int, verifyingHashes: Bool, _ body: (RecordedEvent) throws -> Void
+    ) throws {
         let chunkSize = max(1, chunkSize)
         var next = max(position, 1)
         var previousHash: ChainHash?
         while true {
-            let chunk = try read(from: next, limit: chunkSize, previousHash: previousHash, verifyingHashes: verifyingHashes)
+            let chunk = try read(
+                from: next, limit: chunkSize, previousHash: previousHash, verifyingHashes: verifyingHashes)
             for event in chunk { try body(event) }
             guard let last = chunk.last, chunk.count == chunkSize else { return }
             next = last.position + 1
@@ -234,7 +260,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 var positions: [UInt64] = []
                 try transaction.scan(.streams, from: StoreKeys.streamVersion(prefix, max(version, 1))) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8),
-                          let position = ByteReader.bigEndian(entry.value) else { return false }
+                        let position = ByteReader.bigEndian(entry.value)
+                    else { return false }
                     positions.append(position)
                     return positions.count < limit
                 }
@@ -253,13 +280,18 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         let halves = [Array(positions[..<middle]), Array(positions[middle...])]
         let results = ResultSlots<[RecordedEvent]>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            results.set(half, Result { try backend.read { transaction in try events(at: halves[half], of: stream, in: transaction) } })
+            results.set(
+                half,
+                Result { try backend.read { transaction in try events(at: halves[half], of: stream, in: transaction) } }
+            )
         }
         return try results.get(0) + results.get(1)
     }
 
     /// The events of `stream` that occurred in `from ..< to`, in order of occurrence.
-    func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws -> [RecordedEvent] {
+    func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws
+        -> [RecordedEvent]
+    {
         guard limit > 0 else { return [] }
         let prefix = stream.keyPrefix
         return try wrapped("reading \(stream) by time") {
@@ -267,8 +299,12 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 var positions: [UInt64] = []
                 try transaction.scan(.streamTimes, from: StoreKeys.streamTime(prefix, from, 0)) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 16) else { return false }
-                    let occurred = Int64(bitPattern: ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count..<prefix.count + 8]))! ^ (1 << 63))
-                    guard occurred < to.millisecondsSinceEpoch, let position = ByteReader.bigEndian(entry.value) else { return false }
+                    let occurred = Int64(
+                        bitPattern: ByteReader.bigEndian(
+                            UnsafeRawBufferPointer(rebasing: entry.key[prefix.count..<prefix.count + 8]))! ^ (1 << 63))
+                    guard occurred < to.millisecondsSinceEpoch, let position = ByteReader.bigEndian(entry.value) else {
+                        return false
+                    }
                     positions.append(position)
                     return positions.count < limit
                 }
@@ -277,7 +313,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         }
     }
 
-    private func events(at positions: [UInt64], of stream: StreamID, in transaction: Backend.Transaction) throws -> [RecordedEvent] {
+    private func events(at positions: [UInt64], of stream: StreamID, in transaction: Backend.Transaction) throws
+        -> [RecordedEvent]
+    {
         var symbols = symbolsSnapshot
         var scratch: [UInt8] = []
         return try positions.map { position in
@@ -286,7 +324,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             }
             let event = try decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
             guard event.stream == stream else {
-                throw EventStoreError.corrupted(at: position, "the stream index of \(stream) points to an event of \(event.stream)")
+                throw EventStoreError.corrupted(
+                    at: position, "the stream index of \(stream) points to an event of \(event.stream)")
             }
             return event
         }
@@ -320,7 +359,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     static func version(of prefix: [UInt8], in transaction: Backend.Transaction) throws -> UInt64 {
         let probe = StoreKeys.streamVersion(prefix, UInt64.max)
         guard let entry = try transaction.last(.streams, atOrBefore: probe),
-              StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
+            StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
         else { return 0 }
         return ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...])) ?? 0
     }
@@ -330,7 +369,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         try wrapped("reading the head of the log") {
             try backend.read { transaction in
                 guard let entry = try transaction.last(.events, atOrBefore: nil) else { return (0, .zero) }
-                guard let position = ByteReader.bigEndian(entry.key), let hash = RecordCodec.storedHash(entry.value) else {
+                guard let position = ByteReader.bigEndian(entry.key), let hash = RecordCodec.storedHash(entry.value)
+                else {
                     throw EventStoreError(.corrupted, "the last event of the log is corrupted")
                 }
                 return (position, hash)

@@ -16,11 +16,16 @@ extension EventStore {
     /// The LMDB store in the folder `path`, opened as ``open(at:options:)`` opens it, whose
     /// storage fails as `faults` is armed (tests of I/O errors on the real engine).
     @_spi(Testing)
-    public static func openFaultInjecting(at path: String, options: Options = Options(), faults: StorageFaults) throws -> EventStore {
+    public static func openFaultInjecting(at path: String, options: Options = Options(), faults: StorageFaults) throws
+        -> EventStore
+    {
         do {
-            let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
-                                               allowForeignOwner: options.allowForeignOwner)
-            let log = EventLog(backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock, projection: options.projection)
+            let backend = try LMDBBackend.open(
+                path: path, initialMapSizeBytes: options.initialMapSizeBytes,
+                allowForeignOwner: options.allowForeignOwner)
+            let log = EventLog(
+                backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock,
+                projection: options.projection)
             try log.ensureStoreID()
             try log.openProjection()
             return try EventStore(log: log).attaching(options.keyFile)

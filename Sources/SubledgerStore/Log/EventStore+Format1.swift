@@ -8,8 +8,9 @@ extension EventStore {
     @_spi(Testing)
     public static func creatingFormat1ForTesting(at path: String, options: Options = Options()) throws -> EventStore {
         do {
-            let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
-                                               allowForeignOwner: options.allowForeignOwner)
+            let backend = try LMDBBackend.open(
+                path: path, initialMapSizeBytes: options.initialMapSizeBytes,
+                allowForeignOwner: options.allowForeignOwner)
             let log = EventLog(backend: backend, clock: options.clock, format: .one)
             guard try log.head().position == 0 else {
                 throw EventStoreError(.invalidEvent, "\(path) already holds events: a store of format 1 is made empty")

@@ -21,7 +21,9 @@ extension EventStore {
     /// - Throws: ``EventStoreError``, as ``append(_:expecting:)``; nothing of this batch is
     ///   written then.
     @discardableResult
-    public func appendCoalesced(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) async throws -> AppendResult {
+    public func appendCoalesced(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) async throws
+        -> AppendResult
+    {
         try refuseIfReadOnly("to append \(events.count) events")
         return try await groupCommitter.append(events, expecting: expecting)
     }

@@ -70,9 +70,11 @@ public final class EventStore: Sendable {
         /// (``StoreLogging/silent``).
         public var logger: Logger
 
-        public init(initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false,
-                    projection: (any StoredProjection)? = nil, readOnly: Bool = false, keyFile: StoreKeyFile? = nil,
-                    openingFormat1ForMigration: Bool = false, logger: Logger = StoreLogging.silent) {
+        public init(
+            initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false,
+            projection: (any StoredProjection)? = nil, readOnly: Bool = false, keyFile: StoreKeyFile? = nil,
+            openingFormat1ForMigration: Bool = false, logger: Logger = StoreLogging.silent
+        ) {
             self.logger = logger
             self.keyFile = keyFile
             self.initialMapSizeBytes = initialMapSizeBytes
@@ -103,8 +105,10 @@ public final class EventStore: Sendable {
     /// says what was refused.
     func refuseIfReadOnly(_ action: String) throws {
         guard let readOnlyPath else { return }
-        throw EventStoreError(.notWritable,
-            "the store \(readOnlyPath) was opened read-only (EventStore.Options.readOnly): refusing \(action); nothing was written")
+        throw EventStoreError(
+            .notWritable,
+            "the store \(readOnlyPath) was opened read-only (EventStore.Options.readOnly): refusing \(action); nothing was written"
+        )
     }
 
     /// Opens the store in the folder `path` (created, with mode 0700, when missing; its
@@ -119,12 +123,14 @@ public final class EventStore: Sendable {
     public static func open(at path: String, options: Options = Options()) throws -> EventStore {
         do {
             let readOnly = options.readOnly || options.openingFormat1ForMigration
-            let backend = try LMDBBackend.open(path: path, initialMapSizeBytes: options.initialMapSizeBytes,
-                                               allowForeignOwner: options.allowForeignOwner, readOnly: readOnly,
-                                               acceptingFormat1: options.openingFormat1ForMigration)
+            let backend = try LMDBBackend.open(
+                path: path, initialMapSizeBytes: options.initialMapSizeBytes,
+                allowForeignOwner: options.allowForeignOwner, readOnly: readOnly,
+                acceptingFormat1: options.openingFormat1ForMigration)
             backend.environment.logger = options.logger
-            let log = EventLog(backend: backend, clock: options.clock, projection: options.projection, format: backend.format,
-                               logger: options.logger)
+            let log = EventLog(
+                backend: backend, clock: options.clock, projection: options.projection, format: backend.format,
+                logger: options.logger)
             guard !readOnly else { return try EventStore(log: log, readOnlyPath: path).attaching(options.keyFile) }
             try log.ensureStoreID()
             try log.openProjection()
@@ -136,8 +142,10 @@ public final class EventStore: Sendable {
 
     /// A store held in memory, with the same behaviour as a store on disk; its personal
     /// data is sealed under a master key held in memory only (``StoreKeyFile/inMemory(storeID:)``).
-    public static func inMemory(clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil,
-                                logger: Logger = StoreLogging.silent) -> EventStore {
+    public static func inMemory(
+        clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil,
+        logger: Logger = StoreLogging.silent
+    ) -> EventStore {
         let log = EventLog(backend: InMemoryBackend(), clock: clock, projection: projection, logger: logger)
         // The in-memory write of one meta entry into empty tables only copies arrays: it
         // cannot fail, and a store without an id would refuse every checkpoint, not lie.
@@ -175,15 +183,19 @@ public final class EventStore: Sendable {
     /// Up to `limit` events from `position` on. Each is checked against its checksum and
     /// linked to the one before (its `prevHash` is that event's hash); with
     /// `verifyingHashes`, its SHA-256 is also recomputed from its content.
-    public func events(from position: UInt64, limit: Int = 10_000, verifyingHashes: Bool = false) throws -> [RecordedEvent] {
+    public func events(from position: UInt64, limit: Int = 10_000, verifyingHashes: Bool = false) throws
+        -> [RecordedEvent]
+    {
         try log.read(from: position, limit: limit, previousHash: nil, verifyingHashes: verifyingHashes)
     }
 
     /// Calls `body` with every event from `position` on, reading in chunks of `chunkSize`
     /// events, each chunk in its own short read transaction; `body` runs outside them.
     /// Each event is checked as ``events(from:limit:verifyingHashes:)`` says.
-    public func forEachEvent(from position: UInt64 = 1, chunkSize: Int = 4096, verifyingHashes: Bool = false,
-                             _ body: (RecordedEvent) throws -> Void) throws {
+    public func forEachEvent(
+        from position: UInt64 = 1, chunkSize: Int = 4096, verifyingHashes: Bool = false,
+        _ body: (RecordedEvent) throws -> Void
+    ) throws {
         try log.forEachEvent(from: position, chunkSize: chunkSize, verifyingHashes: verifyingHashes, body)
     }
 
@@ -197,7 +209,9 @@ public final class EventStore: Sendable {
         prepare: @escaping @Sendable ([RecordedEvent]) throws -> Prepared, _ body: (Prepared) throws -> Void
     ) throws {
         let head = try log.head().position
-        try log.forEachChunk(through: head, chunkSize: UInt64(max(chunkSize, 1)), verifyingHashes: verifyingHashes, prepare: prepare, body)
+        try log.forEachChunk(
+            through: head, chunkSize: UInt64(max(chunkSize, 1)), verifyingHashes: verifyingHashes, prepare: prepare,
+            body)
     }
 
     /// Up to `limit` events of `stream` from `version` on. A caller that walks a whole
@@ -209,8 +223,10 @@ public final class EventStore: Sendable {
     /// Calls `body` with every event of `stream` from `version` on, in order, reading
     /// `chunkSize` events at a time (``StoreLimits/streamReadChunkEvents``), each chunk in its
     /// own short read transaction; `body` runs outside them.
-    public func forEachEvent(in stream: StreamID, from version: UInt64 = 1, chunkSize: Int = StoreLimits.streamReadChunkEvents,
-                             _ body: (RecordedEvent) throws -> Void) throws {
+    public func forEachEvent(
+        in stream: StreamID, from version: UInt64 = 1, chunkSize: Int = StoreLimits.streamReadChunkEvents,
+        _ body: (RecordedEvent) throws -> Void
+    ) throws {
         precondition(chunkSize >= 1, "a chunk holds at least one event")
         var next = max(version, 1)
         while true {
@@ -224,7 +240,9 @@ public final class EventStore: Sendable {
 
     /// The events of `stream` that occurred at or after `from` and before `to`, in order
     /// of occurrence.
-    public func events(in stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int = Int.max) throws -> [RecordedEvent] {
+    public func events(in stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int = Int.max) throws
+        -> [RecordedEvent]
+    {
         try log.readStream(stream, occurredFrom: from, to: to, limit: limit)
     }
 
@@ -313,10 +331,13 @@ public struct VerificationReport: Hashable, Sendable {
 /// ranges, versions, head) and what the store does beside it.
 protocol EventLogProtocol: EventLogStorage, EventLogProofs, PersonalDataLog, Sendable {
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
-    func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws -> [RecordedEvent]
-    func forEachEvent(from position: UInt64, chunkSize: Int, verifyingHashes: Bool, _ body: (RecordedEvent) throws -> Void) throws
+    func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws
+        -> [RecordedEvent]
+    func forEachEvent(
+        from position: UInt64, chunkSize: Int, verifyingHashes: Bool, _ body: (RecordedEvent) throws -> Void) throws
     func readStream(_ stream: StreamID, from version: UInt64, limit: Int) throws -> [RecordedEvent]
-    func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws -> [RecordedEvent]
+    func readStream(_ stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int) throws
+        -> [RecordedEvent]
     func verify() throws -> VerificationReport
     func corrupt(position: UInt64, byteOffset: Int, mask: UInt8) throws
     func stampFormat(_ version: UInt64) throws

@@ -60,9 +60,12 @@ final class GroupCommitter: Sendable {
 
     /// Queues `events` for the next group and returns once that group is durable; waits
     /// first while `queuedCallersMaximum` callers are queued.
-    func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) async throws -> AppendResult {
+    func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) async throws
+        -> AppendResult
+    {
         await admission()
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<AppendResult, any Error>) in
+        return try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<AppendResult, any Error>) in
             let startCommitter = state.withLock { state in
                 state.queue.append(Request(events: events, expectations: expectations, continuation: continuation))
                 guard !state.isCommitting, !state.isHeld else { return false }
@@ -194,8 +197,9 @@ final class GroupCommitter: Sendable {
     private static func refusal(of request: Request, in session: AppendSession) throws -> EventStoreError? {
         for (index, event) in request.events.enumerated() {
             if let problem = StoreLimits.problem(of: event) {
-                return EventStoreError(.invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
-                                       stream: event.stream)
+                return EventStoreError(
+                    .invalidEvent, "event \(index + 1) of the batch (\(event.type)): \(problem); nothing was written",
+                    stream: event.stream)
             }
         }
         // Expectations are checked against the stream's version before the batch, alone too:

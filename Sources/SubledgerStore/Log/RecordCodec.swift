@@ -48,7 +48,9 @@ enum RecordCodec {
         ByteWriter.appendVarint(UInt64(try symbols.intern(event.type, in: transaction)), to: &bytes)
         ByteWriter.appendVarint(UInt64(try symbols.intern(event.stream.category, in: transaction)), to: &bytes)
         ByteWriter.appendString(event.stream.id, to: &bytes)
-        let metadata = event.metadata.count < 2 ? Array(event.metadata) : event.metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
+        let metadata =
+            event.metadata.count < 2
+            ? Array(event.metadata) : event.metadata.sorted { JSONObject.compareKeys($0.key, $1.key) < 0 }
         ByteWriter.appendVarint(UInt64(metadata.count), to: &bytes)
         for (key, value) in metadata {
             ByteWriter.appendVarint(UInt64(try symbols.intern(key, in: transaction)), to: &bytes)
@@ -84,7 +86,8 @@ enum RecordCodec {
     }
 
     private static func encode(
-        _ value: JSONValue, symbols: inout SymbolTable, in transaction: some StorageTransaction, into bytes: inout [UInt8]
+        _ value: JSONValue, symbols: inout SymbolTable, in transaction: some StorageTransaction,
+        into bytes: inout [UInt8]
     ) throws {
         switch value {
         case .null: bytes.append(0)
@@ -112,33 +115,43 @@ enum RecordCodec {
     /// Decodes the record stored at `position`.
     /// - Throws: ``UnknownSymbol`` when `symbols` is behind the store, or
     ///   ``ByteReader/Malformed`` when the bytes are not a record.
-    static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, symbols: SymbolTable) throws -> RecordedEvent {
+    static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, symbols: SymbolTable) throws -> RecordedEvent
+    {
         var reader = ByteReader(bytes)
         let tag = try reader.readByte()
-        guard tag == recordTag || tag == format1RecordTag || tag == uncheckedRecordTag else { throw ByteReader.Malformed(reason: "unknown record tag") }
+        guard tag == recordTag || tag == format1RecordTag || tag == uncheckedRecordTag else {
+            throw ByteReader.Malformed(reason: "unknown record tag")
+        }
         guard checksumMatches(bytes) else { throw ByteReader.Malformed(reason: "checksum mismatch") }
         guard bytes.count <= StoreLimits.recordBytes else {
-            throw ByteReader.Malformed(reason: "a record longer than \(StoreLimits.recordBytes) bytes (StoreLimits.recordBytes)")
+            throw ByteReader.Malformed(
+                reason: "a record longer than \(StoreLimits.recordBytes) bytes (StoreLimits.recordBytes)")
         }
         let streamVersion = try reader.readVarint()
         let recordedAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
         let occurredAt = Timestamp(millisecondsSinceEpoch: try reader.readSigned())
-        guard (Timestamp.minimum...Timestamp.maximum).contains(recordedAt), (Timestamp.minimum...Timestamp.maximum).contains(occurredAt) else {
+        guard (Timestamp.minimum...Timestamp.maximum).contains(recordedAt),
+            (Timestamp.minimum...Timestamp.maximum).contains(occurredAt)
+        else {
             throw ByteReader.Malformed(reason: "a time beyond the years 0001 to 9999")
         }
         let eventID = EventID(high: try reader.readBigEndian(), low: try reader.readBigEndian())
         let type = try symbol(&reader, symbols)
         guard !type.isEmpty, type.utf8.count <= StoreLimits.typeBytes else {
-            throw ByteReader.Malformed(reason: "a type longer than \(StoreLimits.typeBytes) bytes (StoreLimits.typeBytes), or empty")
+            throw ByteReader.Malformed(
+                reason: "a type longer than \(StoreLimits.typeBytes) bytes (StoreLimits.typeBytes), or empty")
         }
         let category = try symbol(&reader, symbols)
         let streamID = try reader.readString()
-        guard category.utf8.count <= StoreLimits.streamCategoryBytes, streamID.utf8.count <= StoreLimits.streamIDBytes else {
-            throw ByteReader.Malformed(reason: "a stream longer than StoreLimits.streamCategoryBytes or StoreLimits.streamIDBytes")
+        guard category.utf8.count <= StoreLimits.streamCategoryBytes, streamID.utf8.count <= StoreLimits.streamIDBytes
+        else {
+            throw ByteReader.Malformed(
+                reason: "a stream longer than StoreLimits.streamCategoryBytes or StoreLimits.streamIDBytes")
         }
         let metadataCount = try reader.readLength(limit: reader.remaining)
         guard metadataCount <= StoreLimits.metadataMembers else {
-            throw ByteReader.Malformed(reason: "more than \(StoreLimits.metadataMembers) metadata members (StoreLimits.metadataMembers)")
+            throw ByteReader.Malformed(
+                reason: "more than \(StoreLimits.metadataMembers) metadata members (StoreLimits.metadataMembers)")
         }
         var metadata: [String: String] = [:]
         metadata.reserveCapacity(metadataCount)
@@ -146,7 +159,8 @@ enum RecordCodec {
             let key = try symbol(&reader, symbols)
             let value = try reader.readString()
             guard key.utf8.count <= StoreLimits.keyBytes, value.utf8.count <= StoreLimits.metadataValueBytes else {
-                throw ByteReader.Malformed(reason: "metadata beyond StoreLimits.keyBytes or StoreLimits.metadataValueBytes")
+                throw ByteReader.Malformed(
+                    reason: "metadata beyond StoreLimits.keyBytes or StoreLimits.metadataValueBytes")
             }
             metadata[key] = value
         }
@@ -193,10 +207,12 @@ enum RecordCodec {
 
     /// Decodes a value nested `depth` levels (`data` being 1) within the bounds of
     /// ``StoreLimits``, which the append checked.
-    private static func decodeValue(_ reader: inout ByteReader, _ symbols: SymbolTable, depth: Int) throws -> JSONValue {
+    private static func decodeValue(_ reader: inout ByteReader, _ symbols: SymbolTable, depth: Int) throws -> JSONValue
+    {
         let tag = try reader.readByte()
         guard tag < 5 || depth <= StoreLimits.dataDepth else {
-            throw ByteReader.Malformed(reason: "data nested deeper than \(StoreLimits.dataDepth) levels (StoreLimits.dataDepth)")
+            throw ByteReader.Malformed(
+                reason: "data nested deeper than \(StoreLimits.dataDepth) levels (StoreLimits.dataDepth)")
         }
         switch tag {
         case 0: return .null
@@ -206,13 +222,15 @@ enum RecordCodec {
         case 4:
             let string = try reader.readString()
             guard string.utf8.count <= StoreLimits.stringBytes else {
-                throw ByteReader.Malformed(reason: "a string longer than \(StoreLimits.stringBytes) bytes (StoreLimits.stringBytes)")
+                throw ByteReader.Malformed(
+                    reason: "a string longer than \(StoreLimits.stringBytes) bytes (StoreLimits.stringBytes)")
             }
             return .string(string)
         case 5:
             let count = try reader.readLength(limit: reader.remaining)
             guard count <= StoreLimits.arrayElements else {
-                throw ByteReader.Malformed(reason: "an array of more than \(StoreLimits.arrayElements) elements (StoreLimits.arrayElements)")
+                throw ByteReader.Malformed(
+                    reason: "an array of more than \(StoreLimits.arrayElements) elements (StoreLimits.arrayElements)")
             }
             var elements: [JSONValue] = []
             elements.reserveCapacity(count)
@@ -221,14 +239,16 @@ enum RecordCodec {
         case 6:
             let count = try reader.readLength(limit: reader.remaining / 2)
             guard count <= StoreLimits.objectMembers else {
-                throw ByteReader.Malformed(reason: "an object of more than \(StoreLimits.objectMembers) members (StoreLimits.objectMembers)")
+                throw ByteReader.Malformed(
+                    reason: "an object of more than \(StoreLimits.objectMembers) members (StoreLimits.objectMembers)")
             }
             var members: [JSONObject.Member] = []
             members.reserveCapacity(count)
             for _ in 0..<count {
                 let key = try symbol(&reader, symbols)
                 guard key.utf8.count <= StoreLimits.keyBytes else {
-                    throw ByteReader.Malformed(reason: "a key longer than \(StoreLimits.keyBytes) bytes (StoreLimits.keyBytes)")
+                    throw ByteReader.Malformed(
+                        reason: "a key longer than \(StoreLimits.keyBytes) bytes (StoreLimits.keyBytes)")
                 }
                 if let previous = members.last, JSONObject.compareKeys(previous.key, key) >= 0 {
                     throw ByteReader.Malformed(reason: "object keys out of order")

@@ -131,7 +131,9 @@ public enum StoreLimits {
         if event.type.isEmpty || event.type.utf8.count > typeBytes {
             return "the type is empty or longer than \(typeBytes) bytes (StoreLimits.typeBytes)"
         }
-        if event.occurredAt < .minimum || event.occurredAt > .maximum { return "occurredAt is out of range (years 0001 to 9999)" }
+        if event.occurredAt < .minimum || event.occurredAt > .maximum {
+            return "occurredAt is out of range (years 0001 to 9999)"
+        }
         if let recordedAt = event.recordedAt, recordedAt < .minimum || recordedAt > .maximum {
             return "recordedAt is out of range (years 0001 to 9999)"
         }
@@ -145,7 +147,9 @@ public enum StoreLimits {
             return "metadata has \(count) members, more than \(metadataMembers) (StoreLimits.metadataMembers)"
         }
         for (key, value) in members {
-            if key.utf8.count > keyBytes { return "the key of metadata.\(key.prefix(40))… is longer than \(keyBytes) bytes (StoreLimits.keyBytes)" }
+            if key.utf8.count > keyBytes {
+                return "the key of metadata.\(key.prefix(40))… is longer than \(keyBytes) bytes (StoreLimits.keyBytes)"
+            }
             if value.utf8.count > metadataValueBytes {
                 return "metadata.\(key) is longer than \(metadataValueBytes) bytes (StoreLimits.metadataValueBytes)"
             }
@@ -168,7 +172,8 @@ public enum StoreLimits {
         case .array(let elements):
             guard depth <= dataDepth else { return depthProblem(path()) }
             guard elements.count <= arrayElements else {
-                return "\(path()) has \(elements.count) elements, more than \(arrayElements) (StoreLimits.arrayElements)"
+                return
+                    "\(path()) has \(elements.count) elements, more than \(arrayElements) (StoreLimits.arrayElements)"
             }
             for (index, element) in elements.enumerated() {
                 if let problem = dataProblem(element, path: "\(path())[\(index)]", depth: depth + 1) { return problem }
@@ -181,9 +186,12 @@ public enum StoreLimits {
             }
             for member in object.members {
                 guard member.key.utf8.count <= keyBytes else {
-                    return "a key of \(path()) (\(member.key.prefix(40))…) is longer than \(keyBytes) bytes (StoreLimits.keyBytes)"
+                    return
+                        "a key of \(path()) (\(member.key.prefix(40))…) is longer than \(keyBytes) bytes (StoreLimits.keyBytes)"
                 }
-                if let problem = dataProblem(member.value, path: "\(path()).\(member.key)", depth: depth + 1) { return problem }
+                if let problem = dataProblem(member.value, path: "\(path()).\(member.key)", depth: depth + 1) {
+                    return problem
+                }
             }
             return nil
         }
@@ -191,6 +199,7 @@ public enum StoreLimits {
 
     private static func depthProblem(_ path: String) -> String {
         let shown = path.count > 120 ? "…" + path.suffix(80) : path
-        return "data is nested deeper than \(dataDepth) levels (StoreLimits.dataDepth) at \(shown): an export could not be read back"
+        return
+            "data is nested deeper than \(dataDepth) levels (StoreLimits.dataDepth) at \(shown): an export could not be read back"
     }
 }

@@ -15,7 +15,8 @@ struct StreamHeads {
     private var heads: [StreamID: Head] = [:]
 
     /// The head of `stream` as this transaction sees it.
-    mutating func head<Transaction: StorageTransaction>(of stream: StreamID, in transaction: Transaction) throws -> Head {
+    mutating func head<Transaction: StorageTransaction>(of stream: StreamID, in transaction: Transaction) throws -> Head
+    {
         if let head = heads[stream] { return head }
         let head = try Self.read(stream, in: transaction)
         heads[stream] = head
@@ -24,22 +25,28 @@ struct StreamHeads {
 
     /// Notes the event just appended to `stream`.
     mutating func advance(_ stream: StreamID, to head: Head) {
-        precondition(head.version == (heads[stream]?.version ?? 0) + 1, "a stream's head advances one version at a time")
+        precondition(
+            head.version == (heads[stream]?.version ?? 0) + 1, "a stream's head advances one version at a time")
         heads[stream] = head
     }
 
-    private static func read<Transaction: StorageTransaction>(_ stream: StreamID, in transaction: Transaction) throws -> Head {
+    private static func read<Transaction: StorageTransaction>(_ stream: StreamID, in transaction: Transaction) throws
+        -> Head
+    {
         let prefix = stream.keyPrefix
         guard let entry = try transaction.last(.streams, atOrBefore: StoreKeys.streamVersion(prefix, UInt64.max)),
-              StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
+            StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
         else { return Head(version: 0, hash: .zero) }
         guard let version = ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...])),
-              let position = ByteReader.bigEndian(entry.value) else {
+            let position = ByteReader.bigEndian(entry.value)
+        else {
             throw EventStoreError(.corrupted, "the stream index of \(stream) holds a bad entry")
         }
         guard let record = try transaction.get(.events, key: StoreKeys.position(position)),
-              let hash = RecordCodec.storedHash(record) else {
-            throw EventStoreError.corrupted(at: position, "the stream index of \(stream) points to a missing or short record")
+            let hash = RecordCodec.storedHash(record)
+        else {
+            throw EventStoreError.corrupted(
+                at: position, "the stream index of \(stream) points to a missing or short record")
         }
         return Head(version: version, hash: hash)
     }

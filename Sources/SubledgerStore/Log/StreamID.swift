@@ -36,14 +36,18 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
     /// Why this stream cannot be stored, or `nil` when it can.
     var problem: String? {
         if id.isEmpty { return "the \(category) is empty" }
-        if id.utf8.count > StreamID.maximumIDBytes { return "the \(category) is longer than \(StreamID.maximumIDBytes) bytes (StoreLimits.streamIDBytes)" }
+        if id.utf8.count > StreamID.maximumIDBytes {
+            return "the \(category) is longer than \(StreamID.maximumIDBytes) bytes (StoreLimits.streamIDBytes)"
+        }
         if id.utf8.contains(0) { return "the \(category) contains a NUL character" }
         if category.isEmpty || category.utf8.count > StreamID.maximumCategoryBytes || category.utf8.contains(0) {
-            return "the stream category \"\(category)\" is empty, longer than \(StreamID.maximumCategoryBytes) bytes (StoreLimits.streamCategoryBytes) or contains NUL"
+            return
+                "the stream category \"\(category)\" is empty, longer than \(StreamID.maximumCategoryBytes) bytes (StoreLimits.streamCategoryBytes) or contains NUL"
         }
         // The category is a member of the export line beside these: one of them would be a duplicate key.
         if StreamID.reservedCategories.contains(category) {
-            return "the stream category \"\(category)\" is a field of every exported event: an export could not be read back"
+            return
+                "the stream category \"\(category)\" is a field of every exported event: an export could not be read back"
         }
         return nil
     }

@@ -30,7 +30,7 @@ struct SymbolTable: Sendable {
         ByteWriter.appendBigEndian(UInt64(names.count), to: &key)
         try transaction.scan(.symbols, from: key) { entry in
             guard let id = ByteReader.bigEndian(entry.key), id == UInt64(names.count),
-                  let name = String(validating: entry.value, as: UTF8.self)
+                let name = String(validating: entry.value, as: UTF8.self)
             else {
                 throw EventStoreError(.corrupted, "the symbol table is corrupted at symbol \(names.count)")
             }

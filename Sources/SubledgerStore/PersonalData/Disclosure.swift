@@ -37,7 +37,7 @@ public struct Disclosure: Hashable, Sendable {
     /// Reads `{"salt": HEX, "value": …}`; `nil` when it is not one (the caller names where).
     public init?(json: JSONValue) {
         guard case .object(let object) = json, object.count == 2, let hex = object["salt"]?.stringValue,
-              let value = object["value"]?.stringValue, let salt = ChainHash(hex: hex)?.bytes
+            let value = object["value"]?.stringValue, let salt = ChainHash(hex: hex)?.bytes
         else { return nil }
         self.init(salt: salt, value: value)
     }
@@ -50,7 +50,9 @@ public struct Disclosure: Hashable, Sendable {
     /// The commitment of a member `{"commitment": HEX}` (exactly that one member, 64
     /// lowercase hex digits); `nil` for anything else.
     public static func commitment(ofMember value: JSONValue) -> ChainHash? {
-        guard case .object(let object) = value, object.count == 1, let hex = object["commitment"]?.stringValue else { return nil }
+        guard case .object(let object) = value, object.count == 1, let hex = object["commitment"]?.stringValue else {
+            return nil
+        }
         return ChainHash(hex: hex)
     }
 }

@@ -4,7 +4,8 @@ protocol PersonalDataLog: Sendable {
     func storedMasterKeyGeneration() throws -> UInt64?
     func disclosures(at position: UInt64) throws -> [String: Disclosure]?
     func committing(_ event: ProposedEvent) throws -> ProposedEvent
-    func erase(_ erasures: [(subject: StreamID, erasure: ProposedEvent)], crashAfter: KeyRotationStep?) throws -> AppendResult
+    func erase(_ erasures: [(subject: StreamID, erasure: ProposedEvent)], crashAfter: KeyRotationStep?) throws
+        -> AppendResult
 }
 
 extension EventLog: PersonalDataLog {
@@ -20,7 +21,9 @@ extension EventLog: PersonalDataLog {
         guard !event.personalFields.isEmpty, let keyFile = personalDataKeys.keyFile else { return event }
         return try wrapped("reading the key of \(event.stream)") {
             try backend.read { transaction in
-                guard let key = try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction) else { return event }
+                guard let key = try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction) else {
+                    return event
+                }
                 return try PersonalDataSealer.committed(event, key: key)
             }
         }
@@ -32,21 +35,30 @@ extension EventLog: PersonalDataLog {
         try wrapped("reading the disclosures of position \(position)") {
             try backend.read { transaction -> [String: Disclosure]? in
                 var symbols = symbolsSnapshot
-                guard let event = try decodeSequence(from: position, limit: 1, previousHash: nil, verifyingHashes: false,
-                                                     in: transaction, symbols: &symbols).first, event.position == position else {
-                    throw EventStoreError(.invalidEvent, "the log has no event at position \(position)", position: position)
+                guard
+                    let event = try decodeSequence(
+                        from: position, limit: 1, previousHash: nil, verifyingHashes: false,
+                        in: transaction, symbols: &symbols
+                    ).first, event.position == position
+                else {
+                    throw EventStoreError(
+                        .invalidEvent, "the log has no event at position \(position)", position: position)
                 }
                 let prefix = event.stream.keyPrefix
                 let place = StoreKeys.streamVersion(prefix, position)
                 guard let sealed = try transaction.get(.disclosures, key: place).map(Array.init),
-                      try transaction.get(.subjectKeys, key: prefix) != nil else { return nil }
+                    try transaction.get(.subjectKeys, key: prefix) != nil
+                else { return nil }
                 guard let keyFile = personalDataKeys.keyFile else {
-                    throw EventStoreError(.keysMissing,
+                    throw EventStoreError(
+                        .keysMissing,
                         "the disclosures of position \(position) are sealed: the store needs its key file to read them (EventStore.Options.keyFile, --key-file)",
                         position: position)
                 }
                 try SubjectKeys.checkGeneration(of: keyFile, in: transaction)
-                guard let key = try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction) else { return nil }
+                guard let key = try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction) else {
+                    return nil
+                }
                 return try SealedDisclosures.open(sealed, place: place, key: key, position: position)
             }
         }
@@ -54,15 +66,21 @@ extension EventLog: PersonalDataLog {
 
     /// Appends the erasures and crypto-shreds their subjects in one transaction, under the
     /// key-file protocol of ``KeyRotation``. See ``EventStore/erase(_:)``.
-    func erase(_ erasures: [(subject: StreamID, erasure: ProposedEvent)], crashAfter: KeyRotationStep?) throws -> AppendResult {
+    func erase(_ erasures: [(subject: StreamID, erasure: ProposedEvent)], crashAfter: KeyRotationStep?) throws
+        -> AppendResult
+    {
         let crash = { (step: KeyRotationStep) throws in if step == crashAfter { throw SimulatedCrash(step: step) } }
         guard let current = personalDataKeys.keyFile else {
-            throw EventStoreError(.keysMissing, "erasing personal data needs the store's key file (EventStore.Options.keyFile, --key-file); nothing was written")
+            throw EventStoreError(
+                .keysMissing,
+                "erasing personal data needs the store's key file (EventStore.Options.keyFile, --key-file); nothing was written"
+            )
         }
         for (index, item) in erasures.enumerated() {
             if let problem = StoreLimits.problem(of: item.erasure) ?? item.subject.problem {
-                throw EventStoreError(.invalidEvent, "erasure \(index + 1) (\(item.erasure.type)): \(problem); nothing was written",
-                                      stream: item.erasure.stream)
+                throw EventStoreError(
+                    .invalidEvent, "erasure \(index + 1) (\(item.erasure.type)): \(problem); nothing was written",
+                    stream: item.erasure.stream)
             }
         }
         let next = current.nextGeneration()
@@ -73,14 +91,16 @@ extension EventLog: PersonalDataLog {
         do {
             result = try backend.write { transaction in
                 try SubjectKeys.checkGeneration(of: current, in: transaction)
-                var batch = try AppendBatch(log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
+                var batch = try AppendBatch(
+                    log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
                 for item in erasures { try batch.add(item.erasure, expectations: [:]) }
                 try batch.finishBatch()
                 for subject in Set(erasures.map(\.subject)) { try Self.shred(subject, in: transaction) }
                 try Self.reseal(from: current, to: next, in: transaction)
                 try batch.finishTransaction()
                 committedSymbols = batch.symbols
-                return AppendResult(positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
+                return AppendResult(
+                    positions: batch.positions, appendedCount: batch.appendedCount, headPosition: batch.headPosition)
             }
         } catch {
             KeyRotation.discardNext(of: current.path)
@@ -94,8 +114,10 @@ extension EventLog: PersonalDataLog {
         } catch let error as SimulatedCrash {
             throw error
         } catch {
-            throw EventStoreError(.storage,
-                "the erasure is recorded and the personal data is gone, but the new key file is still at \(KeyRotation.nextPath(of: next.path)): \(error); the next open of the store moves it into place")
+            throw EventStoreError(
+                .storage,
+                "the erasure is recorded and the personal data is gone, but the new key file is still at \(KeyRotation.nextPath(of: next.path)): \(error); the next open of the store moves it into place"
+            )
         }
         return result
     }
@@ -115,7 +137,9 @@ extension EventLog: PersonalDataLog {
 
     /// Seals every live subject key again under the next master key, and records its
     /// generation: from the commit on, only the next key file opens the store's keys.
-    private static func reseal(from current: StoreKeyFile, to next: StoreKeyFile, in transaction: Backend.Transaction) throws {
+    private static func reseal(from current: StoreKeyFile, to next: StoreKeyFile, in transaction: Backend.Transaction)
+        throws
+    {
         var entries: [(prefix: [UInt8], stored: [UInt8])] = []
         try transaction.scan(.subjectKeys, from: []) { entry in
             entries.append((Array(entry.key), Array(entry.value)))
@@ -124,7 +148,9 @@ extension EventLog: PersonalDataLog {
         for entry in entries {
             let subject = String(decoding: entry.prefix.dropLast(), as: UTF8.self).replacing("\u{0}", with: " ")
             let key = try SubjectKeys.unwrap(entry.stored, prefix: entry.prefix, under: current, naming: subject)
-            try transaction.put(.subjectKeys, key: entry.prefix, value: try SubjectKeys.wrap(key, prefix: entry.prefix, under: next), mode: .upsert)
+            try transaction.put(
+                .subjectKeys, key: entry.prefix, value: try SubjectKeys.wrap(key, prefix: entry.prefix, under: next),
+                mode: .upsert)
         }
         try SubjectKeys.writeGeneration(next.generation, in: transaction)
     }

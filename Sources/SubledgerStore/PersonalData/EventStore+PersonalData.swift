@@ -22,8 +22,10 @@ extension EventStore {
         } else if let storePath, generation == nil {
             file = try StoreKeyFile.openOrCreate(at: path, storeID: storeID, storePath: storePath)
         } else if let generation {
-            throw StoreKeyFileError(path: path,
-                "no key file at \(path), and the store's personal data is sealed under master key generation \(generation): name that key file with --key-file or SUBLEDGER_KEY_FILE (a new one would not open it)")
+            throw StoreKeyFileError(
+                path: path,
+                "no key file at \(path), and the store's personal data is sealed under master key generation \(generation): name that key file with --key-file or SUBLEDGER_KEY_FILE (a new one would not open it)"
+            )
         } else {
             file = try StoreKeyFile.open(at: path, storeID: storeID)  // throws: no file
         }
@@ -69,7 +71,9 @@ extension EventStore {
     /// ``erase(_:)`` that stops after `step` as a crash would: no clean-up (tests of the
     /// key-file protocol; open the store again to see what a crash leaves).
     @_spi(Testing)
-    public func erase(_ erasures: [(subject: StreamID, erasure: ProposedEvent)], simulatingCrashAfter step: KeyRotationStep) throws {
+    public func erase(
+        _ erasures: [(subject: StreamID, erasure: ProposedEvent)], simulatingCrashAfter step: KeyRotationStep
+    ) throws {
         try refuseIfReadOnly("to erase personal data")
         _ = try log.erase(erasures, crashAfter: step)
     }

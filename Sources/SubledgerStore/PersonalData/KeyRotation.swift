@@ -48,9 +48,11 @@ enum KeyRotation {
         let path = nextPath(of: next.path)
         do {
             try KeyFileIO.create(path, contents: next.encoded())
-        } catch where error.message.contains("exists") {
-            throw StoreKeyFileError(path: path,
-                "\(path) exists: another erase is replacing the master key (or one was interrupted: open the store again to finish it)")
+        } catch  where error.message.contains("exists") {
+            throw StoreKeyFileError(
+                path: path,
+                "\(path) exists: another erase is replacing the master key (or one was interrupted: open the store again to finish it)"
+            )
         }
     }
 
@@ -60,7 +62,8 @@ enum KeyRotation {
         try zero(next.path)
         try crash(.oldZeroed)
         guard rename(nextPath(of: next.path), next.path) == 0 else {
-            throw StoreKeyFileError(path: next.path,
+            throw StoreKeyFileError(
+                path: next.path,
                 "cannot rename \(nextPath(of: next.path)) over \(next.path): \(String(cString: strerror(errno)))")
         }
         try KeyFileIO.syncDirectory(of: next.path)
@@ -83,7 +86,9 @@ enum KeyRotation {
     static func recover(at path: String, storeID: String, storeGeneration: UInt64?) throws -> StoreKeyFile? {
         let next = nextPath(of: path)
         if access(next, F_OK) == 0 {
-            if let file = try? KeyFileIO.read(next), file.storeID == storeID, let storeGeneration, file.generation == storeGeneration {
+            if let file = try? KeyFileIO.read(next), file.storeID == storeID, let storeGeneration,
+                file.generation == storeGeneration
+            {
                 // The erase committed before the crash: the store needs this key.
                 let moved = file.moved(to: path)
                 try finish(moved) { _ in }
@@ -94,8 +99,10 @@ enum KeyRotation {
         guard access(path, F_OK) == 0 else { return nil }
         let file = try StoreKeyFile.open(at: path, storeID: storeID)
         if let storeGeneration, file.generation != storeGeneration {
-            throw StoreKeyFileError(path: path,
-                "the key file \(path) holds master key generation \(file.generation), but the store's personal data is sealed under generation \(storeGeneration): name the store's current key file with --key-file or SUBLEDGER_KEY_FILE")
+            throw StoreKeyFileError(
+                path: path,
+                "the key file \(path) holds master key generation \(file.generation), but the store's personal data is sealed under generation \(storeGeneration): name the store's current key file with --key-file or SUBLEDGER_KEY_FILE"
+            )
         }
         return file
     }
@@ -105,12 +112,14 @@ enum KeyRotation {
         let descriptor = open(path, O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return }
-            throw StoreKeyFileError(path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(errno)))")
+            throw StoreKeyFileError(
+                path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw StoreKeyFileError(path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(errno)))")
+            throw StoreKeyFileError(
+                path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(errno)))")
         }
         let zeros = [UInt8](repeating: 0, count: Int(status.st_size))
         do {
@@ -118,10 +127,12 @@ enum KeyRotation {
             try FileDescriptor(rawValue: descriptor).writeAll(toAbsoluteOffset: 0, zeros)
         } catch {
             let code = (error as? Errno)?.rawValue ?? EIO
-            throw StoreKeyFileError(path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(code)))")
+            throw StoreKeyFileError(
+                path: path, "cannot overwrite the old key file \(path): \(String(cString: strerror(code)))")
         }
         guard fsync(descriptor) == 0 else {
-            throw StoreKeyFileError(path: path, "cannot sync the old key file \(path): \(String(cString: strerror(errno)))")
+            throw StoreKeyFileError(
+                path: path, "cannot sync the old key file \(path): \(String(cString: strerror(errno)))")
         }
     }
 }
@@ -130,8 +141,9 @@ extension StoreKeyFile {
     /// Keys held in memory only, for a store in memory: its personal data lives and dies
     /// with the process, and an erase replaces the master key without any file.
     public static func inMemory(storeID: String) -> StoreKeyFile {
-        StoreKeyFile(path: "", storeID: storeID, generation: 1, masterKey: SymmetricKey(size: .bits256),
-                     signingKey: Curve25519.Signing.PrivateKey())
+        StoreKeyFile(
+            path: "", storeID: storeID, generation: 1, masterKey: SymmetricKey(size: .bits256),
+            signingKey: Curve25519.Signing.PrivateKey())
     }
 
     /// Whether the keys are held in memory only (no file).

@@ -23,7 +23,9 @@ struct PersonalDataSealer {
     /// `event` with its clear personal values replaced by commitments, and what
     /// ``SealedDisclosures/write(at:in:)`` stores once the event's position is known
     /// (`nil` when it has no personal value to keep).
-    mutating func seal(_ event: ProposedEvent, in transaction: some StorageTransaction) throws -> (ProposedEvent, SealedDisclosures?) {
+    mutating func seal(_ event: ProposedEvent, in transaction: some StorageTransaction) throws -> (
+        ProposedEvent, SealedDisclosures?
+    ) {
         guard !event.personalFields.isEmpty || !event.disclosures.isEmpty else { return (event, nil) }
         var sealed = event
         var kept: [String: Disclosure] = [:]
@@ -34,18 +36,23 @@ struct PersonalDataSealer {
                 guard event.disclosures[name] == nil else {
                     throw Self.invalid(event, "\(name) is given in clear and disclosed: give one of the two")
                 }
-                let salt = try Self.salt(key: try subjectKey(for: event, in: transaction), eventID: event.eventID, field: field)
+                let salt = try Self.salt(
+                    key: try subjectKey(for: event, in: transaction), eventID: event.eventID, field: field)
                 let disclosure = Disclosure(salt: salt, value: value)
                 sealed.data[field] = Disclosure.commitmentMember(disclosure.commitment)
                 kept[name] = disclosure
             } else if let commitment = Disclosure.commitment(ofMember: member) {
                 guard let disclosure = event.disclosures[name] else { continue }
                 guard disclosure.commitment == commitment else {
-                    throw Self.invalid(event, "the disclosure of \(name) does not match its commitment \(commitment.hex)")
+                    throw Self.invalid(
+                        event, "the disclosure of \(name) does not match its commitment \(commitment.hex)")
                 }
                 kept[name] = disclosure
             } else {
-                throw Self.invalid(event, "\(name) is personal data: it must be a string or {\"commitment\": 64 lowercase hex digits}, not \(member.typeName)")
+                throw Self.invalid(
+                    event,
+                    "\(name) is personal data: it must be a string or {\"commitment\": 64 lowercase hex digits}, not \(member.typeName)"
+                )
             }
         }
         for name in event.disclosures.keys where kept[name] == nil {
@@ -58,10 +65,13 @@ struct PersonalDataSealer {
     }
 
     /// The subject's key: read, or made at its first personal value.
-    private mutating func subjectKey(for event: ProposedEvent, in transaction: some StorageTransaction) throws -> SymmetricKey {
+    private mutating func subjectKey(for event: ProposedEvent, in transaction: some StorageTransaction) throws
+        -> SymmetricKey
+    {
         if let key = keys[event.stream] { return key }
         guard let keyFile else {
-            throw EventStoreError(.keysMissing,
+            throw EventStoreError(
+                .keysMissing,
                 "\(event.type) on \(event.stream) holds personal data (\(event.personalFields.map(Disclosure.key(of:)).joined(separator: ", "))): the store needs its key file to seal it (EventStore.Options.keyFile, --key-file); nothing was written",
                 stream: event.stream)
         }
@@ -69,7 +79,8 @@ struct PersonalDataSealer {
             try SubjectKeys.checkGeneration(of: keyFile, in: transaction)
             generationChecked = true
         }
-        let key = try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction)
+        let key =
+            try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction)
             ?? SubjectKeys.create(for: event.stream, keyFile: keyFile, in: transaction)
         keys[event.stream] = key
         return key
@@ -94,7 +105,8 @@ struct PersonalDataSealer {
     }
 
     private static func invalid(_ event: ProposedEvent, _ problem: String) -> EventStoreError {
-        EventStoreError(.invalidEvent, "\(event.type) on \(event.stream): \(problem); nothing was written", stream: event.stream)
+        EventStoreError(
+            .invalidEvent, "\(event.type) on \(event.stream): \(problem); nothing was written", stream: event.stream)
     }
 }
 
@@ -109,7 +121,9 @@ struct SealedDisclosures {
     func write(at position: UInt64, in transaction: some StorageTransaction) throws {
         let place = StoreKeys.streamVersion(prefix, position)
         let box = try AES.GCM.seal(Self.encode(disclosures), using: key, authenticating: place)
-        guard let combined = box.combined else { throw EventStoreError(.storage, "AES-GCM gave no combined box for disclosures") }
+        guard let combined = box.combined else {
+            throw EventStoreError(.storage, "AES-GCM gave no combined box for disclosures")
+        }
         try transaction.put(.disclosures, key: place, value: Array(combined), mode: .upsert)
     }
 
@@ -119,21 +133,28 @@ struct SealedDisclosures {
     }
 
     /// Opens what ``write(at:in:)`` stored; `position` names the event in errors.
-    static func open(_ sealed: [UInt8], place: [UInt8], key: SymmetricKey, position: UInt64) throws -> [String: Disclosure] {
+    static func open(_ sealed: [UInt8], place: [UInt8], key: SymmetricKey, position: UInt64) throws -> [String:
+        Disclosure]
+    {
         let clear: [UInt8]
         do {
             clear = Array(try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed), using: key, authenticating: place))
         } catch {
-            throw EventStoreError(.corrupted, "the sealed disclosures of position \(position) do not open under their subject's key", position: position)
+            throw EventStoreError(
+                .corrupted, "the sealed disclosures of position \(position) do not open under their subject's key",
+                position: position)
         }
         let value = try? clear.withUnsafeBytes { buffer throws(JSONParseError) in try JSONParser.parse(bytes: buffer) }
         guard case .object(let object) = value else {
-            throw EventStoreError(.corrupted, "the disclosures of position \(position) are not a JSON object", position: position)
+            throw EventStoreError(
+                .corrupted, "the disclosures of position \(position) are not a JSON object", position: position)
         }
         var disclosures: [String: Disclosure] = [:]
         for member in object {
             guard let disclosure = Disclosure(json: member.value) else {
-                throw EventStoreError(.corrupted, "the disclosure \(member.key) of position \(position) is not {salt, value}", position: position)
+                throw EventStoreError(
+                    .corrupted, "the disclosure \(member.key) of position \(position) is not {salt, value}",
+                    position: position)
             }
             disclosures[member.key] = disclosure
         }

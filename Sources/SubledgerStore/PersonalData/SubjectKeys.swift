@@ -30,20 +30,28 @@ enum SubjectKeys {
     /// an erase of another process, or an older copy of the file.
     static func checkGeneration(of keyFile: StoreKeyFile, in transaction: some StorageTransaction) throws {
         guard let stored = try storedGeneration(in: transaction), stored != keyFile.generation else { return }
-        throw EventStoreError(.keysMissing,
-            "the key file \(keyFile.path) holds master key generation \(keyFile.generation), but the store's personal data is sealed under generation \(stored) (an erase replaced the master key): open the store again with its current key file")
+        throw EventStoreError(
+            .keysMissing,
+            "the key file \(keyFile.path) holds master key generation \(keyFile.generation), but the store's personal data is sealed under generation \(stored) (an erase replaced the master key): open the store again with its current key file"
+        )
     }
 
     /// A new random subject key for `stream`, stored sealed under the key file's master key.
-    static func create(for stream: StreamID, keyFile: StoreKeyFile, in transaction: some StorageTransaction) throws -> SymmetricKey {
+    static func create(for stream: StreamID, keyFile: StoreKeyFile, in transaction: some StorageTransaction) throws
+        -> SymmetricKey
+    {
         let key = SymmetricKey(size: .bits256)
         if try storedGeneration(in: transaction) == nil { try writeGeneration(keyFile.generation, in: transaction) }
-        try transaction.put(.subjectKeys, key: stream.keyPrefix, value: try wrap(key, prefix: stream.keyPrefix, under: keyFile), mode: .upsert)
+        try transaction.put(
+            .subjectKeys, key: stream.keyPrefix, value: try wrap(key, prefix: stream.keyPrefix, under: keyFile),
+            mode: .upsert)
         return key
     }
 
     /// The subject key of `stream`, or `nil` when it has none (no personal data, or erased).
-    static func find(for stream: StreamID, keyFile: StoreKeyFile, in transaction: some StorageTransaction) throws -> SymmetricKey? {
+    static func find(for stream: StreamID, keyFile: StoreKeyFile, in transaction: some StorageTransaction) throws
+        -> SymmetricKey?
+    {
         let prefix = stream.keyPrefix
         guard let stored = try transaction.get(.subjectKeys, key: prefix) else { return nil }
         return try unwrap(Array(stored), prefix: prefix, under: keyFile, naming: stream.description)
@@ -56,26 +64,38 @@ enum SubjectKeys {
         let box = try key.withUnsafeBytes { bytes in
             try AES.GCM.seal(Array(bytes), using: keyFile.masterKey, authenticating: prefix + generation)
         }
-        guard let combined = box.combined else { throw EventStoreError(.storage, "AES-GCM gave no combined box for a subject key") }
+        guard let combined = box.combined else {
+            throw EventStoreError(.storage, "AES-GCM gave no combined box for a subject key")
+        }
         return generation + Array(combined)
     }
 
     /// Opens a stored subject key; `subject` names it in errors (a stream, never personal data).
-    static func unwrap(_ stored: [UInt8], prefix: [UInt8], under keyFile: StoreKeyFile, naming subject: String) throws -> SymmetricKey {
-        guard stored.count == storedBytes, let generation = stored.withUnsafeBytes({ ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: $0[0..<8])) }) else {
+    static func unwrap(_ stored: [UInt8], prefix: [UInt8], under keyFile: StoreKeyFile, naming subject: String) throws
+        -> SymmetricKey
+    {
+        guard stored.count == storedBytes,
+            let generation = stored.withUnsafeBytes({
+                ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: $0[0..<8]))
+            })
+        else {
             throw EventStoreError(.corrupted, "the stored key of \(subject) is not \(storedBytes) bytes")
         }
         guard generation == keyFile.generation else {
-            throw EventStoreError(.keysMissing,
-                "the key of \(subject) is sealed under master key generation \(generation), the key file \(keyFile.path) holds generation \(keyFile.generation): open the store again with its current key file")
+            throw EventStoreError(
+                .keysMissing,
+                "the key of \(subject) is sealed under master key generation \(generation), the key file \(keyFile.path) holds generation \(keyFile.generation): open the store again with its current key file"
+            )
         }
         do {
             let box = try AES.GCM.SealedBox(combined: stored[8...])
             let bytes = try AES.GCM.open(box, using: keyFile.masterKey, authenticating: prefix + stored[0..<8])
             return SymmetricKey(data: bytes)
         } catch {
-            throw EventStoreError(.keysMissing,
-                "the key of \(subject) does not open under the master key of \(keyFile.path): it is another store's key file, or the stored key is damaged")
+            throw EventStoreError(
+                .keysMissing,
+                "the key of \(subject) does not open under the master key of \(keyFile.path): it is another store's key file, or the stored key is damaged"
+            )
         }
     }
 }

@@ -6,14 +6,18 @@ extension EventLog {
     /// The events at positions `from ..< before`, decoded inside `transaction` as a
     /// sequential read checks them (checksums and chain links; the hashes are recomputed
     /// by the log's verifying reads).
-    func decodeRange(from start: UInt64, before end: UInt64, in transaction: Backend.Transaction,
-                     symbols: inout SymbolTable) throws -> [RecordedEvent] {
+    func decodeRange(
+        from start: UInt64, before end: UInt64, in transaction: Backend.Transaction,
+        symbols: inout SymbolTable
+    ) throws -> [RecordedEvent] {
         guard start < end else { return [] }
-        let events = try decodeSequence(from: start, limit: Int(end - start), previousHash: nil, verifyingHashes: false,
-                                        in: transaction, symbols: &symbols)
+        let events = try decodeSequence(
+            from: start, limit: Int(end - start), previousHash: nil, verifyingHashes: false,
+            in: transaction, symbols: &symbols)
         guard events.count == Int(end - start) else {
             let missing = start + UInt64(events.count)
-            throw EventStoreError(.chainBroken, "the log ends at position \(missing - 1), before \(end - 1)", position: missing)
+            throw EventStoreError(
+                .chainBroken, "the log ends at position \(missing - 1), before \(end - 1)", position: missing)
         }
         return events
     }
@@ -34,7 +38,9 @@ extension EventLog {
             // projection are caught up by the next writer with it.
             try wrapped("starting the projection") {
                 try backend.write { transaction in
-                    guard try ProjectionCheckpoint.read(in: transaction) == nil, try Self.headPosition(in: transaction) == 0 else { return }
+                    guard try ProjectionCheckpoint.read(in: transaction) == nil,
+                        try Self.headPosition(in: transaction) == 0
+                    else { return }
                     try ProjectionCheckpoint(identity: projection.identity, position: 0).write(in: transaction)
                 }
             }
@@ -49,14 +55,18 @@ extension EventLog {
             let folded = try wrapped("catching the projection up from position \(next)") {
                 try backend.write { transaction -> UInt64 in
                     // Read again inside the writer's lock: another process may have moved it.
-                    guard let current = try ProjectionCheckpoint.read(in: transaction), current.identity == projection.identity else { return 0 }
+                    guard let current = try ProjectionCheckpoint.read(in: transaction),
+                        current.identity == projection.identity
+                    else { return 0 }
                     let head = try Self.headPosition(in: transaction)
                     let start = current.position + 1
                     guard start <= head else { return 0 }
                     var symbols = symbolsSnapshot
-                    let chunk = try decodeRange(from: start, before: min(head + 1, start + 65_536), in: transaction, symbols: &symbols)
+                    let chunk = try decodeRange(
+                        from: start, before: min(head + 1, start + 65_536), in: transaction, symbols: &symbols)
                     try projection.fold(chunk, into: ProjectionRecordsInTransaction(transaction: transaction))
-                    try ProjectionCheckpoint(identity: projection.identity, position: start - 1 + UInt64(chunk.count)).write(in: transaction)
+                    try ProjectionCheckpoint(identity: projection.identity, position: start - 1 + UInt64(chunk.count))
+                        .write(in: transaction)
                     return UInt64(chunk.count)
                 }
             }
@@ -64,9 +74,12 @@ extension EventLog {
             next += folded
         }
         let caughtUp = "positions \(checkpoint.position + 1) to \(next - 1)"
-        logger.notice("the stored projection \(projection.identity) caught up with the log: \(caughtUp)",
-                      metadata: [StoreLogging.eventKey: "store.projectionRebuild", "kind": "catchUp",
-                                 "from": "\(checkpoint.position + 1)", "through": "\(next - 1)"])
+        logger.notice(
+            "the stored projection \(projection.identity) caught up with the log: \(caughtUp)",
+            metadata: [
+                StoreLogging.eventKey: "store.projectionRebuild", "kind": "catchUp",
+                "from": "\(checkpoint.position + 1)", "through": "\(next - 1)",
+            ])
     }
 
     static func headPosition(in transaction: Backend.Transaction) throws -> UInt64 {
@@ -89,7 +102,8 @@ extension EventLog {
                 } else {
                     isCurrent = projection != nil && head == 0  // an empty log: nothing to fold yet
                 }
-                return ProjectionValue(value: try transaction.get(.projections, key: key).map { Array($0) }, isCurrent: isCurrent)
+                return ProjectionValue(
+                    value: try transaction.get(.projections, key: key).map { Array($0) }, isCurrent: isCurrent)
             }
         }
     }
@@ -99,13 +113,17 @@ extension EventLog {
     /// events appended meanwhile are folded inside the final write transaction.
     func rebuildProjection() throws -> ProjectionRebuildReport {
         guard let projection else {
-            throw EventStoreError(.invalidEvent, "this store was opened without a projection: there is nothing to rebuild")
+            throw EventStoreError(
+                .invalidEvent, "this store was opened without a projection: there is nothing to rebuild")
         }
         let report = try rebuild(projection)
         let rebuilt = "\(report.eventsFolded) events folded into \(report.recordsWritten) records"
-        logger.notice("the stored projection \(projection.identity) was rebuilt: \(rebuilt)",
-                      metadata: [StoreLogging.eventKey: "store.projectionRebuild", "kind": "rebuild",
-                                 "eventsFolded": "\(report.eventsFolded)", "records": "\(report.recordsWritten)"])
+        logger.notice(
+            "the stored projection \(projection.identity) was rebuilt: \(rebuilt)",
+            metadata: [
+                StoreLogging.eventKey: "store.projectionRebuild", "kind": "rebuild",
+                "eventsFolded": "\(report.eventsFolded)", "records": "\(report.recordsWritten)",
+            ])
         return report
     }
 
@@ -123,17 +141,22 @@ extension EventLog {
         // Errors of `prepare` and `body` come out as they were thrown; `read` names its own.
         // Chunk i is read on producer i % 2, each at most 2 chunks ahead of the fold here.
         let producers = Self.chunkReaders
-        try OrderedPipeline<Prepared>.run(producers: producers, queueLimit: 2, produce: { [self] producer, emit in
-            for chunk in stride(from: producer, to: chunks, by: producers) {
-                let start = UInt64(chunk) * chunkSize + 1
-                let limit = Int(min(chunkSize, head - start + 1))
-                let events = try read(from: start, limit: limit, previousHash: nil, verifyingHashes: verifyingHashes)
-                guard events.count == limit else {
-                    throw EventStoreError(.chainBroken, "the log ends before position \(start + UInt64(limit) - 1)", position: start + UInt64(events.count))
+        try OrderedPipeline<Prepared>.run(
+            producers: producers, queueLimit: 2,
+            produce: { [self] producer, emit in
+                for chunk in stride(from: producer, to: chunks, by: producers) {
+                    let start = UInt64(chunk) * chunkSize + 1
+                    let limit = Int(min(chunkSize, head - start + 1))
+                    let events = try read(
+                        from: start, limit: limit, previousHash: nil, verifyingHashes: verifyingHashes)
+                    guard events.count == limit else {
+                        throw EventStoreError(
+                            .chainBroken, "the log ends before position \(start + UInt64(limit) - 1)",
+                            position: start + UInt64(events.count))
+                    }
+                    guard emit(try prepare(events)) else { return }
                 }
-                guard emit(try prepare(events)) else { return }
-            }
-        }, consume: body)
+            }, consume: body)
     }
 
     /// The threads that read and prepare the chunks of a whole-log read: the machine's two cores.
@@ -147,7 +170,8 @@ extension EventLog {
         var folded: UInt64 = 0
         // The log up to the head seen now, read and prepared on two cores, folded here in order.
         let head = try wrapped("reading the head of the log") { try backend.read { try Self.headPosition(in: $0) } }
-        try forEachChunk(through: head, chunkSize: Self.rebuildChunkSize, prepare: Projection.Rebuild.prepare) { prepared in
+        try forEachChunk(through: head, chunkSize: Self.rebuildChunkSize, prepare: Projection.Rebuild.prepare) {
+            prepared in
             try rebuild.fold(prepared)
         }
         folded = head
@@ -160,7 +184,9 @@ extension EventLog {
                 var symbols = symbolsSnapshot
                 var next = nextPosition
                 while next <= head {
-                    let chunk = try decodeRange(from: next, before: min(head + 1, next + Self.rebuildChunkSize), in: transaction, symbols: &symbols)
+                    let chunk = try decodeRange(
+                        from: next, before: min(head + 1, next + Self.rebuildChunkSize), in: transaction,
+                        symbols: &symbols)
                     try rebuild.fold(try Projection.Rebuild.prepare(chunk))
                     folded += UInt64(chunk.count)
                     next += UInt64(chunk.count)
@@ -179,7 +205,8 @@ extension EventLog {
                 var lastKey: [UInt8]?
                 try rebuild.records { key, value in
                     if let lastKey, !lastKey.lexicographicallyPrecedes(key) {
-                        throw EventStoreError(.corrupted, "the projection \(projection.identity) handed its records out of key order")
+                        throw EventStoreError(
+                            .corrupted, "the projection \(projection.identity) handed its records out of key order")
                     }
                     try transaction.put(.projections, key: key, value: value, mode: .append)
                     key.withUnsafeBytes { keyBytes in value.withUnsafeBytes { written.add(key: keyBytes, value: $0) } }
@@ -188,9 +215,11 @@ extension EventLog {
                 }
                 let checkpoint = ProjectionCheckpoint(identity: projection.identity, position: head)
                 try checkpoint.write(in: transaction)
-                let identical = previousCheckpoint == checkpoint && previousCount == count && previous.finish() == written.finish()
-                return ProjectionRebuildReport(eventsFolded: folded, recordsWritten: count, checkpoint: head,
-                                               identicalToPrevious: identical, previousRecords: previousCount)
+                let identical =
+                    previousCheckpoint == checkpoint && previousCount == count && previous.finish() == written.finish()
+                return ProjectionRebuildReport(
+                    eventsFolded: folded, recordsWritten: count, checkpoint: head,
+                    identicalToPrevious: identical, previousRecords: previousCount)
             }
         }
     }

@@ -9,7 +9,8 @@ struct ProjectionCheckpoint: Equatable {
 
     /// The checkpoint stored in `transaction`, or `nil` when no projection was ever stored.
     static func read(in transaction: some StorageTransaction) throws -> ProjectionCheckpoint? {
-        guard let identity = try transaction.get(.meta, key: identityKey).map({ String(decoding: $0, as: UTF8.self) }) else {
+        guard let identity = try transaction.get(.meta, key: identityKey).map({ String(decoding: $0, as: UTF8.self) })
+        else {
             return nil
         }
         guard let position = try transaction.get(.meta, key: positionKey).flatMap(ByteReader.bigEndian) else {

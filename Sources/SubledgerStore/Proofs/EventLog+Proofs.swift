@@ -11,7 +11,8 @@ protocol EventLogProofs: Sendable {
     func merkleRoot(size: UInt64) throws -> ChainHash
     func inclusionProof(position: UInt64, treeSize: UInt64?) throws -> InclusionProof
     func consistencyProof(from: UInt64, to: UInt64) throws -> ConsistencyProof
-    func recordCheckpoint(origin: String, signingKey: Curve25519.Signing.PrivateKey, noteExtensions: [String]) throws -> SignedCheckpoint
+    func recordCheckpoint(origin: String, signingKey: Curve25519.Signing.PrivateKey, noteExtensions: [String]) throws
+        -> SignedCheckpoint
     func checkpoints() throws -> [SignedCheckpoint]
     func latestCheckpoint() throws -> SignedCheckpoint?
     func verifyProofs(origin: String?, into report: inout VerificationReport) throws
@@ -35,12 +36,15 @@ extension EventLog: EventLogProofs {
                 let size = treeSize ?? head
                 try Self.refuseBeyondHead(size, what: "a tree of \(size) events", in: transaction)
                 guard position >= 1, position <= size else {
-                    throw EventStoreError(.proofOutOfRange, "position \(position) is not in the tree of \(size) events (positions 1 to \(size))",
-                                          position: position)
+                    throw EventStoreError(
+                        .proofOutOfRange,
+                        "position \(position) is not in the tree of \(size) events (positions 1 to \(size))",
+                        position: position)
                 }
                 let reader = MerkleReader(transaction: transaction)
-                return InclusionProof(leafIndex: position - 1, treeSize: size, rootHash: try reader.subtreeRoot(start: 0, count: size),
-                                      path: try reader.inclusionPath(index: position - 1, start: 0, count: size))
+                return InclusionProof(
+                    leafIndex: position - 1, treeSize: size, rootHash: try reader.subtreeRoot(start: 0, count: size),
+                    path: try reader.inclusionPath(index: position - 1, start: 0, count: size))
             }
         }
     }
@@ -50,28 +54,37 @@ extension EventLog: EventLogProofs {
             try backend.read { transaction in
                 try Self.refuseBeyondHead(to, what: "a tree of \(to) events", in: transaction)
                 guard from >= 1, from <= to else {
-                    throw EventStoreError(.proofOutOfRange, "a consistency proof needs 1 ≤ M ≤ N; got M \(from), N \(to)")
+                    throw EventStoreError(
+                        .proofOutOfRange, "a consistency proof needs 1 ≤ M ≤ N; got M \(from), N \(to)")
                 }
-                let path = try MerkleReader(transaction: transaction).consistencyPath(oldSize: from, start: 0, count: to, isWholeOld: true)
+                let path = try MerkleReader(transaction: transaction).consistencyPath(
+                    oldSize: from, start: 0, count: to, isWholeOld: true)
                 return ConsistencyProof(fromSize: from, toSize: to, path: path)
             }
         }
     }
 
-    func recordCheckpoint(origin: String, signingKey: Curve25519.Signing.PrivateKey, noteExtensions: [String]) throws -> SignedCheckpoint {
+    func recordCheckpoint(origin: String, signingKey: Curve25519.Signing.PrivateKey, noteExtensions: [String]) throws
+        -> SignedCheckpoint
+    {
         try wrapped("recording a checkpoint") {
             try backend.write { transaction in
                 let size = try Self.headPosition(in: transaction)
-                guard size > 0 else { throw EventStoreError(.proofOutOfRange, "the log is empty: there is nothing to checkpoint") }
+                guard size > 0 else {
+                    throw EventStoreError(.proofOutOfRange, "the log is empty: there is nothing to checkpoint")
+                }
                 // The first checkpoint of a size is the one kept: a second would be the same
                 // tree signed again, and a kept copy of the first must still be found.
                 if let stored = try transaction.get(.checkpoints, key: StoreKeys.position(size)) {
                     return try CheckpointRecord.decode(stored, size: size)
                 }
                 let root = try MerkleReader(transaction: transaction).subtreeRoot(start: 0, count: size)
-                let checkpoint = try SignedCheckpoint.signing(origin: origin, size: size, rootHash: root,
-                                                              extensions: noteExtensions, with: signingKey)
-                try transaction.put(.checkpoints, key: StoreKeys.position(size), value: CheckpointRecord.encode(checkpoint), mode: .append)
+                let checkpoint = try SignedCheckpoint.signing(
+                    origin: origin, size: size, rootHash: root,
+                    extensions: noteExtensions, with: signingKey)
+                try transaction.put(
+                    .checkpoints, key: StoreKeys.position(size), value: CheckpointRecord.encode(checkpoint),
+                    mode: .append)
                 return checkpoint
             }
         }
@@ -92,7 +105,9 @@ extension EventLog: EventLogProofs {
 
     func latestCheckpoint() throws -> SignedCheckpoint? {
         try wrapped("reading the latest checkpoint") {
-            try backend.read { transaction in try transaction.last(.checkpoints, atOrBefore: nil).map(CheckpointRecord.decode) }
+            try backend.read { transaction in
+                try transaction.last(.checkpoints, atOrBefore: nil).map(CheckpointRecord.decode)
+            }
         }
     }
 
@@ -147,7 +162,8 @@ extension EventLog {
         try backend.write { transaction in
             let key = MerkleNodes.key(level: level, index: index)
             guard let stored = try transaction.get(.merkleNodes, key: key), byteOffset < stored.count else {
-                throw EventStoreError(.invalidEvent, "no stored byte \(byteOffset) in the Merkle node at level \(level), index \(index)")
+                throw EventStoreError(
+                    .invalidEvent, "no stored byte \(byteOffset) in the Merkle node at level \(level), index \(index)")
             }
             var bytes = Array(stored)
             bytes[byteOffset] ^= mask

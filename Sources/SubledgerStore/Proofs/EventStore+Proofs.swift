@@ -32,7 +32,9 @@ extension EventStore {
     /// - Throws: ``EventStoreError`` (``EventStoreError/Code/proofOutOfRange`` for an empty
     ///   log, ``EventStoreError/Code/notWritable`` for a read-only store); nothing is
     ///   written then.
-    public func recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey, noteExtensions: [String] = []) throws -> SignedCheckpoint {
+    public func recordCheckpoint(signingKey: Curve25519.Signing.PrivateKey, noteExtensions: [String] = []) throws
+        -> SignedCheckpoint
+    {
         try refuseIfReadOnly("to record a checkpoint")
         do { try SignedCheckpoint.checkExtensions(noteExtensions) } catch {
             throw EventStoreError(.invalidEvent, "the checkpoint was not recorded: \(error.message)")
@@ -44,7 +46,9 @@ extension EventStore {
     /// The origin of this store's checkpoints; `nil` for a store opened read-only that was
     /// never given an id (it holds no checkpoint either).
     func checkpointOriginIfAny() throws -> String? {
-        do { return SignedCheckpoint.origin(storeID: try storeID()) } catch let error as EventStoreError where error.code == .notAStore {
+        do { return SignedCheckpoint.origin(storeID: try storeID()) } catch let error as EventStoreError
+            where error.code == .notAStore
+        {
             return nil
         }
     }

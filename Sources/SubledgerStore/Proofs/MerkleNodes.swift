@@ -25,7 +25,8 @@ enum MerkleNodes {
             throw EventStoreError(.corrupted, "the stored Merkle node at level \(level), index \(index) is missing")
         }
         guard value.count == 32 else {
-            throw EventStoreError(.corrupted, "the stored Merkle node at level \(level), index \(index) is not 32 bytes")
+            throw EventStoreError(
+                .corrupted, "the stored Merkle node at level \(level), index \(index) is not 32 bytes")
         }
         return ChainHash(bytes: value)
     }
@@ -44,14 +45,17 @@ enum MerkleNodes {
 
     /// The leaf hashes of positions `start + 1 ... start + count` (leaf indices `start ..<
     /// start + count`), from the records' stored hashes, in one scan.
-    static func leafHashes(from start: UInt64, count: UInt64, in transaction: some StorageTransaction) throws -> [ChainHash] {
+    static func leafHashes(from start: UInt64, count: UInt64, in transaction: some StorageTransaction) throws
+        -> [ChainHash]
+    {
         var leaves: [ChainHash] = []
         guard count > 0 else { return leaves }
         leaves.reserveCapacity(Int(count))
         var expected = start + 1
         try transaction.scan(.events, from: StoreKeys.position(expected)) { entry in
             guard ByteReader.bigEndian(entry.key) == expected, let hash = RecordCodec.storedHash(entry.value) else {
-                throw EventStoreError.corrupted(at: expected, "its record (a leaf of the Merkle tree) is missing or has no hash")
+                throw EventStoreError.corrupted(
+                    at: expected, "its record (a leaf of the Merkle tree) is missing or has no hash")
             }
             leaves.append(MerkleTree.leafHash(ofEvent: hash))
             expected += 1
@@ -90,7 +94,8 @@ struct MerkleAppender {
         var hash = MerkleTree.root(ofLeaves: pendingLeaves!)
         pendingLeaves!.removeAll(keepingCapacity: true)
         while true {
-            try transaction.put(.merkleNodes, key: MerkleNodes.key(level: level, index: index), value: hash.bytes, mode: .upsert)
+            try transaction.put(
+                .merkleNodes, key: MerkleNodes.key(level: level, index: index), value: hash.bytes, mode: .upsert)
             // An odd index completes its parent: the left sibling is the even one before it.
             guard index & 1 == 1 else {
                 lastWritten[level] = (index, hash)

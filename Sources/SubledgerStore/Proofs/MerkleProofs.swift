@@ -18,8 +18,9 @@ public struct InclusionProof: Hashable, Sendable {
     /// Checks that this proof leads from the event whose chain hash is `eventHash` to
     /// `rootHash` (``MerkleTree/verifyInclusion(leafHash:leafIndex:treeSize:path:rootHash:)``).
     public func verify(eventHash: ChainHash) throws(ProofError) {
-        try MerkleTree.verifyInclusion(leafHash: MerkleTree.leafHash(ofEvent: eventHash), leafIndex: leafIndex,
-                                       treeSize: treeSize, path: path, rootHash: rootHash)
+        try MerkleTree.verifyInclusion(
+            leafHash: MerkleTree.leafHash(ofEvent: eventHash), leafIndex: leafIndex,
+            treeSize: treeSize, path: path, rootHash: rootHash)
     }
 
     /// The JSON object of interchange.md.
@@ -34,8 +35,9 @@ public struct InclusionProof: Hashable, Sendable {
     /// (`"inclusion"` in a proof file).
     public init(json: JSONValue, context: String = "inclusion") throws(ProofError) {
         let fields = try ProofFields(json, context: context)
-        try self.init(leafIndex: fields.count("leafIndex"), treeSize: fields.count("treeSize"),
-                      rootHash: fields.hash("rootHash"), path: fields.path("path"))
+        try self.init(
+            leafIndex: fields.count("leafIndex"), treeSize: fields.count("treeSize"),
+            rootHash: fields.hash("rootHash"), path: fields.path("path"))
     }
 }
 
@@ -56,7 +58,8 @@ public struct ConsistencyProof: Hashable, Sendable {
     /// Checks that the tree with root `toRoot` extends the tree with root `fromRoot`
     /// (``MerkleTree/verifyConsistency(fromSize:toSize:fromRoot:toRoot:path:)``).
     public func verify(fromRoot: ChainHash, toRoot: ChainHash) throws(ProofError) {
-        try MerkleTree.verifyConsistency(fromSize: fromSize, toSize: toSize, fromRoot: fromRoot, toRoot: toRoot, path: path)
+        try MerkleTree.verifyConsistency(
+            fromSize: fromSize, toSize: toSize, fromRoot: fromRoot, toRoot: toRoot, path: path)
     }
 
     /// The JSON object of interchange.md.
@@ -123,12 +126,14 @@ struct ProofFields {
         }
         // A path of a tree of 2^64 leaves has at most 64 hashes.
         guard elements.count <= 64 else {
-            throw ProofError("\(name(field)) has \(elements.count) hashes, more than the 64 of any tree", field: name(field))
+            throw ProofError(
+                "\(name(field)) has \(elements.count) hashes, more than the 64 of any tree", field: name(field))
         }
         var hashes: [ChainHash] = []
         for (index, element) in elements.enumerated() {
             guard let text = element.stringValue, let hash = ChainHash(hex: text) else {
-                throw ProofError("\(name(field))[\(index)] is not 64 lowercase hex digits", field: "\(name(field))[\(index)]")
+                throw ProofError(
+                    "\(name(field))[\(index)] is not 64 lowercase hex digits", field: "\(name(field))[\(index)]")
             }
             hashes.append(hash)
         }

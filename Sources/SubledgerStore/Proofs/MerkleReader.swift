@@ -18,8 +18,9 @@ struct MerkleReader<Transaction: StorageTransaction> {
             return try MerkleNodes.read(level: level, index: start >> UInt64(level), in: transaction)
         }
         let split = MerkleTree.largestPowerOfTwo(below: count)
-        return MerkleTree.nodeHash(try subtreeRoot(start: start, count: split),
-                                   try subtreeRoot(start: start + split, count: count - split))
+        return MerkleTree.nodeHash(
+            try subtreeRoot(start: start, count: split),
+            try subtreeRoot(start: start + split, count: count - split))
     }
 
     /// RFC 9162 §2.1.3.1 PATH(index, D[start ..< start + count]), leaf first.
@@ -27,9 +28,13 @@ struct MerkleReader<Transaction: StorageTransaction> {
         guard count > 1 else { return [] }
         let split = MerkleTree.largestPowerOfTwo(below: count)
         if index < split {
-            return try inclusionPath(index: index, start: start, count: split) + [subtreeRoot(start: start + split, count: count - split)]
+            return try inclusionPath(index: index, start: start, count: split) + [
+                subtreeRoot(start: start + split, count: count - split)
+            ]
         }
-        return try inclusionPath(index: index - split, start: start + split, count: count - split) + [subtreeRoot(start: start, count: split)]
+        return try inclusionPath(index: index - split, start: start + split, count: count - split) + [
+            subtreeRoot(start: start, count: split)
+        ]
     }
 
     /// RFC 9162 §2.1.4.1 SUBPROOF(m, D[start ..< start + count], isWholeOld).

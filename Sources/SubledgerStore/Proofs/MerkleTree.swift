@@ -47,17 +47,22 @@ public enum MerkleTree: Sendable {
     /// Checks an inclusion proof as RFC 9162 §2.1.3.2 does: `path` leads from the leaf
     /// `leafHash` at `leafIndex` to `rootHash`, the root of the tree of `treeSize` leaves.
     /// - Throws: ``ProofError`` saying why the proof does not verify.
-    public static func verifyInclusion(leafHash: ChainHash, leafIndex: UInt64, treeSize: UInt64, path: [ChainHash],
-                                       rootHash: ChainHash) throws(ProofError) {
+    public static func verifyInclusion(
+        leafHash: ChainHash, leafIndex: UInt64, treeSize: UInt64, path: [ChainHash],
+        rootHash: ChainHash
+    ) throws(ProofError) {
         guard leafIndex < treeSize else {
-            throw ProofError("the inclusion proof does not verify: leafIndex \(leafIndex) is not below treeSize \(treeSize)")
+            throw ProofError(
+                "the inclusion proof does not verify: leafIndex \(leafIndex) is not below treeSize \(treeSize)")
         }
         var fn = leafIndex
         var sn = treeSize - 1
         var r = leafHash
         for p in path {
             guard sn != 0 else {
-                throw ProofError("the inclusion proof does not verify: its path has more hashes than a tree of \(treeSize) leaves needs")
+                throw ProofError(
+                    "the inclusion proof does not verify: its path has more hashes than a tree of \(treeSize) leaves needs"
+                )
             }
             if fn & 1 == 1 || fn == sn {
                 r = nodeHash(p, r)
@@ -69,10 +74,14 @@ public enum MerkleTree: Sendable {
             sn >>= 1
         }
         guard sn == 0 else {
-            throw ProofError("the inclusion proof does not verify: its path has fewer hashes than a tree of \(treeSize) leaves needs")
+            throw ProofError(
+                "the inclusion proof does not verify: its path has fewer hashes than a tree of \(treeSize) leaves needs"
+            )
         }
         guard r == rootHash else {
-            throw ProofError("the inclusion proof does not verify: the path from leaf \(leafIndex) leads to \(r), not to the root \(rootHash) of the tree of \(treeSize) leaves")
+            throw ProofError(
+                "the inclusion proof does not verify: the path from leaf \(leafIndex) leads to \(r), not to the root \(rootHash) of the tree of \(treeSize) leaves"
+            )
         }
     }
 
@@ -80,18 +89,25 @@ public enum MerkleTree: Sendable {
     /// with root `toRoot` extends the tree of `fromSize` leaves with root `fromRoot`. Equal
     /// sizes need an empty path and equal roots; `fromSize` 0 proves nothing and is refused.
     /// - Throws: ``ProofError`` saying why the proof does not verify.
-    public static func verifyConsistency(fromSize: UInt64, toSize: UInt64, fromRoot: ChainHash, toRoot: ChainHash,
-                                         path: [ChainHash]) throws(ProofError) {
-        guard fromSize >= 1 else { throw ProofError("the consistency proof does not verify: fromSize must be at least 1") }
+    public static func verifyConsistency(
+        fromSize: UInt64, toSize: UInt64, fromRoot: ChainHash, toRoot: ChainHash,
+        path: [ChainHash]
+    ) throws(ProofError) {
+        guard fromSize >= 1 else {
+            throw ProofError("the consistency proof does not verify: fromSize must be at least 1")
+        }
         guard fromSize <= toSize else {
-            throw ProofError("the consistency proof does not verify: fromSize \(fromSize) is greater than toSize \(toSize)")
+            throw ProofError(
+                "the consistency proof does not verify: fromSize \(fromSize) is greater than toSize \(toSize)")
         }
         if fromSize == toSize {
             guard path.isEmpty else {
                 throw ProofError("the consistency proof does not verify: equal sizes (\(fromSize)) need an empty path")
             }
             guard fromRoot == toRoot else {
-                throw ProofError("the consistency proof does not verify: two trees of \(fromSize) leaves have different roots, \(fromRoot) and \(toRoot)")
+                throw ProofError(
+                    "the consistency proof does not verify: two trees of \(fromSize) leaves have different roots, \(fromRoot) and \(toRoot)"
+                )
             }
             return
         }
@@ -108,7 +124,9 @@ public enum MerkleTree: Sendable {
         var sr = fr
         for c in path.dropFirst() {
             guard sn != 0 else {
-                throw ProofError("the consistency proof does not verify: its path has more hashes than trees of \(fromSize) and \(toSize) leaves need")
+                throw ProofError(
+                    "the consistency proof does not verify: its path has more hashes than trees of \(fromSize) and \(toSize) leaves need"
+                )
             }
             if fn & 1 == 1 || fn == sn {
                 fr = nodeHash(c, fr)
@@ -121,13 +139,19 @@ public enum MerkleTree: Sendable {
             sn >>= 1
         }
         guard sn == 0 else {
-            throw ProofError("the consistency proof does not verify: its path has fewer hashes than trees of \(fromSize) and \(toSize) leaves need")
+            throw ProofError(
+                "the consistency proof does not verify: its path has fewer hashes than trees of \(fromSize) and \(toSize) leaves need"
+            )
         }
         guard fr == fromRoot else {
-            throw ProofError("the consistency proof does not verify: the path leads to \(fr), not to the root \(fromRoot) of the tree of \(fromSize) leaves")
+            throw ProofError(
+                "the consistency proof does not verify: the path leads to \(fr), not to the root \(fromRoot) of the tree of \(fromSize) leaves"
+            )
         }
         guard sr == toRoot else {
-            throw ProofError("the consistency proof does not verify: the path leads to \(sr), not to the root \(toRoot) of the tree of \(toSize) leaves")
+            throw ProofError(
+                "the consistency proof does not verify: the path leads to \(sr), not to the root \(toRoot) of the tree of \(toSize) leaves"
+            )
         }
     }
 
@@ -151,7 +175,9 @@ public enum MerkleTree: Sendable {
                 store(second, at: 33, in: buffer)
                 count = 65
             }
-            return SHA256.hash(data: UnsafeRawBufferPointer(rebasing: buffer[..<count])).withUnsafeBytes { ChainHash(bytes: $0) }
+            return SHA256.hash(data: UnsafeRawBufferPointer(rebasing: buffer[..<count])).withUnsafeBytes {
+                ChainHash(bytes: $0)
+            }
         }
     }
 

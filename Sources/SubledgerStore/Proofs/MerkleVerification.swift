@@ -34,7 +34,9 @@ extension EventLog {
                     while offset < leaves.count {
                         let block = Array(leaves[offset..<offset + Int(MerkleNodes.leavesPerStoredNode)])
                         let blockIndex = (start + UInt64(offset)) / MerkleNodes.leavesPerStoredNode
-                        if let problem = try checkAncestors(of: MerkleTree.root(ofLeaves: block), index: blockIndex, left: &left, in: transaction) {
+                        if let problem = try checkAncestors(
+                            of: MerkleTree.root(ofLeaves: block), index: blockIndex, left: &left, in: transaction)
+                        {
                             return problem
                         }
                         offset += Int(MerkleNodes.leavesPerStoredNode)
@@ -46,14 +48,19 @@ extension EventLog {
             start += count
         }
         guard UInt64(stored) == due else {
-            return (size, "the Merkle tree of \(size) events stores \(stored) nodes where \(due) are due: a node was added or removed")
+            return (
+                size,
+                "the Merkle tree of \(size) events stores \(stored) nodes where \(due) are due: a node was added or removed"
+            )
         }
         return nil
     }
 
     /// Compares the level-4 node `index` and each ancestor it completes with what is stored.
-    private func checkAncestors(of hash: ChainHash, index: UInt64, left: inout [UInt8: ChainHash],
-                                in transaction: Backend.Transaction) throws -> (position: UInt64, message: String)? {
+    private func checkAncestors(
+        of hash: ChainHash, index: UInt64, left: inout [UInt8: ChainHash],
+        in transaction: Backend.Transaction
+    ) throws -> (position: UInt64, message: String)? {
         var level = MerkleNodes.lowestStoredLevel
         var index = index
         var hash = hash
@@ -67,8 +74,10 @@ extension EventLog {
                 return (firstPosition, "\(error.message) (\(range))")
             }
             guard stored == hash else {
-                return (firstPosition,
-                        "the stored Merkle node at level \(level), index \(index) (\(range)) is not the hash of its children: stored \(stored), recomputed \(hash)")
+                return (
+                    firstPosition,
+                    "the stored Merkle node at level \(level), index \(index) (\(range)) is not the hash of its children: stored \(stored), recomputed \(hash)"
+                )
             }
             guard index & 1 == 1 else {
                 left[level] = hash
@@ -88,14 +97,19 @@ extension EventLog {
         }
         for checkpoint in checkpoints {
             let name = "the checkpoint of size \(checkpoint.size)"
-            guard checkpoint.size <= size else { return (checkpoint.size, "\(name) is of a tree larger than the log of \(size) events") }
+            guard checkpoint.size <= size else {
+                return (checkpoint.size, "\(name) is of a tree larger than the log of \(size) events")
+            }
             if let origin, checkpoint.origin != origin {
                 return (checkpoint.size, "\(name) names the origin \(checkpoint.origin), not this store's \(origin)")
             }
             do { try checkpoint.verifySignature() } catch { return (checkpoint.size, "\(name): \(error.message)") }
             let root = try merkleRoot(size: checkpoint.size)
             guard root == checkpoint.rootHash else {
-                return (checkpoint.size, "\(name) names the root \(checkpoint.rootHash), but the log's tree of that size has the root \(root)")
+                return (
+                    checkpoint.size,
+                    "\(name) names the root \(checkpoint.rootHash), but the log's tree of that size has the root \(root)"
+                )
             }
         }
         return nil

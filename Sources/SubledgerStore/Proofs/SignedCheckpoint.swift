@@ -31,7 +31,9 @@ public struct SignedCheckpoint: Hashable, Sendable {
 
     /// The note body of a checkpoint.
     /// - Throws: ``ProofError`` when an extension line is empty or holds a newline.
-    public static func note(origin: String, size: UInt64, rootHash: ChainHash, extensions: [String] = []) throws(ProofError) -> String {
+    public static func note(origin: String, size: UInt64, rootHash: ChainHash, extensions: [String] = [])
+        throws(ProofError) -> String
+    {
         try checkExtensions(extensions)
         return "\(origin)\n\(size)\n\(Base64.encode(rootHash.bytes))\n" + extensions.map { $0 + "\n" }.joined()
     }
@@ -39,18 +41,22 @@ public struct SignedCheckpoint: Hashable, Sendable {
     /// Refuses an extension line that is empty or holds a newline: each is one line of the note.
     public static func checkExtensions(_ extensions: [String]) throws(ProofError) {
         for (index, line) in extensions.enumerated() where line.isEmpty || line.contains("\n") {
-            throw ProofError("note extension line \(index + 1) is empty or holds a newline: each is one line of text", field: "note")
+            throw ProofError(
+                "note extension line \(index + 1) is empty or holds a newline: each is one line of text", field: "note")
         }
     }
 
     /// Signs the checkpoint of the tree of `size` leaves with root `rootHash`.
-    public static func signing(origin: String, size: UInt64, rootHash: ChainHash, extensions: [String] = [],
-                               with key: Curve25519.Signing.PrivateKey) throws -> SignedCheckpoint {
+    public static func signing(
+        origin: String, size: UInt64, rootHash: ChainHash, extensions: [String] = [],
+        with key: Curve25519.Signing.PrivateKey
+    ) throws -> SignedCheckpoint {
         let note = try note(origin: origin, size: size, rootHash: rootHash, extensions: extensions)
         let signature = try key.signature(for: Array(note.utf8))
-        return SignedCheckpoint(origin: origin, size: size, rootHash: rootHash, note: note,
-                                signature: signature.withUnsafeBytes { Array($0) },
-                                publicKey: key.publicKey.rawRepresentation.withUnsafeBytes { Array($0) })
+        return SignedCheckpoint(
+            origin: origin, size: size, rootHash: rootHash, note: note,
+            signature: signature.withUnsafeBytes { Array($0) },
+            publicKey: key.publicKey.rawRepresentation.withUnsafeBytes { Array($0) })
     }
 
     init(origin: String, size: UInt64, rootHash: ChainHash, note: String, signature: [UInt8], publicKey: [UInt8]) {
@@ -67,22 +73,25 @@ public struct SignedCheckpoint: Hashable, Sendable {
     /// - Throws: ``ProofError`` naming `publicKey` or `signature`.
     public func verifySignature(pinnedPublicKey: [UInt8]? = nil) throws(ProofError) {
         if let pinnedPublicKey, pinnedPublicKey != publicKey {
-            throw ProofError("the checkpoint is signed with the key \(Base64.encode(publicKey)), not with the pinned key \(Base64.encode(pinnedPublicKey))",
-                             field: "checkpoint.publicKey")
+            throw ProofError(
+                "the checkpoint is signed with the key \(Base64.encode(publicKey)), not with the pinned key \(Base64.encode(pinnedPublicKey))",
+                field: "checkpoint.publicKey")
         }
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else {
             throw ProofError("checkpoint.publicKey is not an Ed25519 public key", field: "checkpoint.publicKey")
         }
         guard key.isValidSignature(signature, for: Array(note.utf8)) else {
-            throw ProofError("the checkpoint's signature does not verify: its note (size \(size), root \(rootHash)) was not signed by \(Base64.encode(publicKey))",
-                             field: "checkpoint.signature")
+            throw ProofError(
+                "the checkpoint's signature does not verify: its note (size \(size), root \(rootHash)) was not signed by \(Base64.encode(publicKey))",
+                field: "checkpoint.signature")
         }
     }
 
     /// The JSON object of interchange.md.
     public var json: JSONValue {
         .object([
-            "origin": .string(origin), "size": .integer(Int64(size)), "rootHash": .string(rootHash.hex), "note": .string(note),
+            "origin": .string(origin), "size": .integer(Int64(size)), "rootHash": .string(rootHash.hex),
+            "note": .string(note),
             "signature": .string(Base64.encode(signature)), "publicKey": .string(Base64.encode(publicKey)),
         ])
     }
@@ -108,10 +117,12 @@ public struct SignedCheckpoint: Hashable, Sendable {
         }
         let head = "\(origin)\n\(size)\n\(Base64.encode(rootHash.bytes))\n"
         guard note.hasPrefix(head), note.hasSuffix("\n"), !note.contains("\n\n") else {
-            throw ProofError("\(fields.name("note")) does not say the checkpoint's origin, size and root hash, one a line: it must begin with \"\(origin)\\n\(size)\\n\(Base64.encode(rootHash.bytes))\\n\"",
-                             field: fields.name("note"))
+            throw ProofError(
+                "\(fields.name("note")) does not say the checkpoint's origin, size and root hash, one a line: it must begin with \"\(origin)\\n\(size)\\n\(Base64.encode(rootHash.bytes))\\n\"",
+                field: fields.name("note"))
         }
-        self.init(origin: origin, size: size, rootHash: rootHash, note: note, signature: signature, publicKey: publicKey)
+        self.init(
+            origin: origin, size: size, rootHash: rootHash, note: note, signature: signature, publicKey: publicKey)
     }
 
     /// Reads a kept checkpoint file's text: one JSON object.

@@ -77,7 +77,9 @@ final class InMemoryBackend: StorageBackend, @unchecked Sendable {
         }
 
         private func entry(_ table: Table, _ index: Int) -> StorageEntry {
-            StorageEntry(key: tables.keyBuffers[table.rawValue][index], value: UnsafeRawBufferPointer(tables.values[table.rawValue][index]))
+            StorageEntry(
+                key: tables.keyBuffers[table.rawValue][index],
+                value: UnsafeRawBufferPointer(tables.values[table.rawValue][index]))
         }
 
         func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer? {

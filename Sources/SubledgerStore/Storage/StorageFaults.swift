@@ -55,7 +55,9 @@ public final class StorageFaults: @unchecked Sendable {
     func check(_ operation: Operation) throws {
         let failure: InjectedStorageFault? = lock.withLock {
             seen[operation, default: 0] += 1
-            guard let target = armed, target.operation == operation, seen[operation] == target.occurrence else { return nil }
+            guard let target = armed, target.operation == operation, seen[operation] == target.occurrence else {
+                return nil
+            }
             armed = nil
             injected += 1
             return InjectedStorageFault(operation: operation, occurrence: target.occurrence)

@@ -28,8 +28,9 @@ package final class BufferedWriter {
     /// - Throws: the `Errno` of `open(2)`.
     package static func create(_ path: String) throws(Errno) -> FileDescriptor {
         do {
-            return try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
-                                           permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            return try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
         } catch let error as Errno {
             throw error
         } catch {

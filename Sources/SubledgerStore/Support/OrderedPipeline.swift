@@ -68,8 +68,10 @@ package final class OrderedPipeline<Batch: Sendable>: Sendable {
     /// returns `false` once the consumer stopped: `produce` should then return. Throws what
     /// `consume` throws, else what `produce` threw (after every batch emitted before it).
     /// The second thread has finished when this returns.
-    package static func run(queueLimit: Int = 8, produce: @escaping @Sendable (_ emit: (Batch) -> Bool) throws -> Void,
-                            consume: (Batch) throws -> Void) throws {
+    package static func run(
+        queueLimit: Int = 8, produce: @escaping @Sendable (_ emit: (Batch) -> Bool) throws -> Void,
+        consume: (Batch) throws -> Void
+    ) throws {
         try run(producers: 1, queueLimit: queueLimit, produce: { _, emit in try produce(emit) }, consume: consume)
     }
 
@@ -77,9 +79,11 @@ package final class OrderedPipeline<Batch: Sendable>: Sendable {
     /// own and `consume` on this one, with the batches in turn (see the type). Throws what
     /// `consume` throws, else the error of the first producer, in turn, that threw. Every
     /// producer's thread has finished when this returns.
-    package static func run(producers: Int, queueLimit: Int,
-                            produce: @escaping @Sendable (_ producer: Int, _ emit: (Batch) -> Bool) throws -> Void,
-                            consume: (Batch) throws -> Void) throws {
+    package static func run(
+        producers: Int, queueLimit: Int,
+        produce: @escaping @Sendable (_ producer: Int, _ emit: (Batch) -> Bool) throws -> Void,
+        consume: (Batch) throws -> Void
+    ) throws {
         let pipeline = OrderedPipeline(producers: producers, queueLimit: queueLimit)
         let threads = (0..<producers).map { producer in
             ProducerThread.start(stackBytes: producerStackBytes) {
@@ -106,7 +110,8 @@ package final class OrderedPipeline<Batch: Sendable>: Sendable {
         free[producer].wait()
         let queued = state.withLock { state -> Bool in
             guard !state.isCancelled else { return false }
-            precondition(state.queues[producer].count < queueLimit, "a producer's queue holds at most queueLimit batches")
+            precondition(
+                state.queues[producer].count < queueLimit, "a producer's queue holds at most queueLimit batches")
             state.queues[producer].append(.batch(batch))
             return true
         }
@@ -165,11 +170,13 @@ private struct ProducerThread: Sendable {
         pthread_attr_setstacksize(&attributes, stackBytes)
         let work = Unmanaged.passRetained(Work(body)).toOpaque()
         var thread = pthread_t()
-        let status = pthread_create(&thread, &attributes, { raw in
-            guard let raw else { return nil }
-            Unmanaged<Work>.fromOpaque(raw).takeRetainedValue().body()
-            return nil
-        }, work)
+        let status = pthread_create(
+            &thread, &attributes,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<Work>.fromOpaque(raw).takeRetainedValue().body()
+                return nil
+            }, work)
         precondition(status == 0, "pthread_create failed: \(status)")
         return ProducerThread(thread: thread)
     }

@@ -6,7 +6,8 @@ import SubledgerStore
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
-        abstract: "Sign and record a checkpoint of the log: its size and Merkle root, signed with the store's Ed25519 key.",
+        abstract:
+            "Sign and record a checkpoint of the log: its size and Merkle root, signed with the store's Ed25519 key.",
         discussion: """
             The checkpoint's note is a C2SP tlog-checkpoint body (origin subledger/<store id>, \
             the size, the RFC 9162 root hash in base64), signed with the signing key of the \
@@ -18,11 +19,13 @@ struct CheckpointCommand: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Flag(name: .long, help: "Print one JSON document: {origin, size, rootHash, note, signature, publicKey}.") var json = false
+    @Flag(name: .long, help: "Print one JSON document: {origin, size, rootHash, note, signature, publicKey}.")
+    var json = false
 
     func run() throws {
         guard try store.storeExists() else {
-            throw CommandFailure("no store at \(try store.storePath()): import facts into it first, or name another folder with --db")
+            throw CommandFailure(
+                "no store at \(try store.storePath()): import facts into it first, or name another folder with --db")
         }
         let eventStore = try store.openStore(keepingProjections: false)
         let keyFile = try store.keyFile(for: eventStore, creating: true)

@@ -21,9 +21,13 @@ final class ExportProof {
         self.path = path
         self.store = store
         let latest: SignedCheckpoint?
-        do { latest = try store.latestCheckpoint() } catch let error as EventStoreError { throw CommandFailure(error.message) }
+        do { latest = try store.latestCheckpoint() } catch let error as EventStoreError {
+            throw CommandFailure(error.message)
+        }
         guard let latest else {
-            throw CommandFailure("export --proof needs a recorded checkpoint and the store has none: run subledger checkpoint first", field: "proof")
+            throw CommandFailure(
+                "export --proof needs a recorded checkpoint and the store has none: run subledger checkpoint first",
+                field: "proof")
         }
         checkpoint = latest
     }
@@ -32,17 +36,21 @@ final class ExportProof {
     func write() throws {
         let (position, hash) = try last()
         guard position <= checkpoint.size else {
-            throw CommandFailure("the last exported event, at position \(position), is after the latest checkpoint (size \(checkpoint.size)): run subledger checkpoint first",
-                                 field: "proof")
+            throw CommandFailure(
+                "the last exported event, at position \(position), is after the latest checkpoint (size \(checkpoint.size)): run subledger checkpoint first",
+                field: "proof")
         }
         let inclusion = try store.inclusionProof(position: position, treeSize: checkpoint.size)
         // The proof is checked before it is handed out: a store whose tree is damaged says so here.
         do { try inclusion.verify(eventHash: hash) } catch {
-            throw CommandFailure("the store's Merkle tree does not prove position \(position): \(error.message); run subledger verify", field: "proof")
+            throw CommandFailure(
+                "the store's Merkle tree does not prove position \(position): \(error.message); run subledger verify",
+                field: "proof")
         }
         guard inclusion.rootHash == checkpoint.rootHash else {
-            throw CommandFailure("the store's tree of \(checkpoint.size) events no longer has the latest checkpoint's root \(checkpoint.rootHash); run subledger verify",
-                                 field: "proof")
+            throw CommandFailure(
+                "the store's tree of \(checkpoint.size) events no longer has the latest checkpoint's root \(checkpoint.rootHash); run subledger verify",
+                field: "proof")
         }
         let output = try BufferedOutput(path: path)
         try output.append { bytes in
@@ -54,10 +62,13 @@ final class ExportProof {
 
     private func last() throws -> (position: UInt64, hash: ChainHash) {
         if let lastEvent { return lastEvent }
-        guard let lastLine else { throw CommandFailure("no event was exported: export --proof has nothing to prove", field: "proof") }
+        guard let lastLine else {
+            throw CommandFailure("no event was exported: export --proof has nothing to prove", field: "proof")
+        }
         let value = try? lastLine.withUnsafeBytes { try JSONParser.parse(bytes: $0) }
         guard let object = value?.objectValue, let position = object["position"]?.integerValue, position > 0,
-              let hash = object["hash"]?.stringValue.flatMap(ChainHash.init(hex:)) else {
+            let hash = object["hash"]?.stringValue.flatMap(ChainHash.init(hex:))
+        else {
             throw CommandFailure("the last exported line has no position and hash to prove")
         }
         return (UInt64(position), hash)

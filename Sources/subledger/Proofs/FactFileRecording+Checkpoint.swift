@@ -13,14 +13,18 @@ extension FactFileRecording {
 
     /// Records the checkpoint once the recording is committed, when it recorded enough.
     /// The events are recorded whatever happens here: a failure says so, and how to finish.
-    func checkpointing(_ summary: RecordingSummary, of eventStore: EventStore,
-                       signedWith keyFile: StoreKeyFile?) throws -> RecordingSummary {
+    func checkpointing(
+        _ summary: RecordingSummary, of eventStore: EventStore,
+        signedWith keyFile: StoreKeyFile?
+    ) throws -> RecordingSummary {
         guard let keyFile, summary.recorded > FactLimits.eventsRecordedWithoutCheckpointMaximum else { return summary }
         var summary = summary
         do {
             summary.checkpoint = try eventStore.recordCheckpoint(signingKey: keyFile.signingKey)
         } catch let error as EventStoreError {
-            throw CommandFailure("\(input.name): \(summary.recorded) events were recorded, but the checkpoint after them was not: \(error.message); run subledger checkpoint")
+            throw CommandFailure(
+                "\(input.name): \(summary.recorded) events were recorded, but the checkpoint after them was not: \(error.message); run subledger checkpoint"
+            )
         }
         return summary
     }

@@ -16,17 +16,22 @@ enum ProofFiles {
             throw CommandFailure("cannot read the \(what) file \(path)", file: path)
         }
         guard data.count <= maximumBytes else {
-            throw CommandFailure("the \(what) file \(path) is larger than \(maximumBytes) bytes: not a \(what) file", file: path)
+            throw CommandFailure(
+                "the \(what) file \(path) is larger than \(maximumBytes) bytes: not a \(what) file", file: path)
         }
         return String(decoding: data, as: UTF8.self)
     }
 
     /// A proof file of `export --proof`: `{"checkpoint": …, "inclusion": …}`.
-    static func parseProof(_ text: String) throws(ProofError) -> (checkpoint: SignedCheckpoint, inclusion: InclusionProof) {
+    static func parseProof(_ text: String) throws(ProofError) -> (
+        checkpoint: SignedCheckpoint, inclusion: InclusionProof
+    ) {
         let value: JSONValue
         do { value = try JSONParser.parse(text) } catch { throw ProofError("the proof file is not JSON: \(error)") }
         guard let object = value.objectValue else { throw ProofError("the proof file is not a JSON object") }
-        guard let checkpoint = object["checkpoint"] else { throw ProofError("checkpoint is missing", field: "checkpoint") }
+        guard let checkpoint = object["checkpoint"] else {
+            throw ProofError("checkpoint is missing", field: "checkpoint")
+        }
         guard let inclusion = object["inclusion"] else { throw ProofError("inclusion is missing", field: "inclusion") }
         return (try SignedCheckpoint(json: checkpoint), try InclusionProof(json: inclusion))
     }
@@ -35,8 +40,9 @@ enum ProofFiles {
     static func publicKey(_ text: String?) throws(CommandFailure) -> [UInt8]? {
         guard let text else { return nil }
         guard let bytes = Base64.decode(text), bytes.count == 32 else {
-            throw CommandFailure("--public-key needs the 32 bytes of an Ed25519 public key in standard base64, got '\(text.prefix(80))'",
-                                 field: "public-key")
+            throw CommandFailure(
+                "--public-key needs the 32 bytes of an Ed25519 public key in standard base64, got '\(text.prefix(80))'",
+                field: "public-key")
         }
         return bytes
     }
@@ -44,20 +50,26 @@ enum ProofFiles {
     /// Checks a proof file against the last event of a verified export: the checkpoint is
     /// signed (by the pinned key, when given), the inclusion proof is of its tree, and it
     /// proves the event at `position` with `hash`. Returns the line to print on success.
-    static func checkProof(_ text: String, position: UInt64, hash: ChainHash, pinnedKey: [UInt8]?) throws(ProofError) -> String {
+    static func checkProof(_ text: String, position: UInt64, hash: ChainHash, pinnedKey: [UInt8]?) throws(ProofError)
+        -> String
+    {
         let (checkpoint, inclusion) = try parseProof(text)
         try checkpoint.verifySignature(pinnedPublicKey: pinnedKey)
         guard inclusion.treeSize == checkpoint.size, inclusion.rootHash == checkpoint.rootHash else {
-            throw ProofError("the inclusion proof is of the tree of \(inclusion.treeSize) events with root \(inclusion.rootHash), not of the checkpoint's (size \(checkpoint.size), root \(checkpoint.rootHash))",
-                             field: "inclusion.rootHash")
+            throw ProofError(
+                "the inclusion proof is of the tree of \(inclusion.treeSize) events with root \(inclusion.rootHash), not of the checkpoint's (size \(checkpoint.size), root \(checkpoint.rootHash))",
+                field: "inclusion.rootHash")
         }
         guard inclusion.leafIndex == position - 1 else {
-            throw ProofError("the inclusion proof is of leafIndex \(inclusion.leafIndex), not of the file's last event at position \(position) (leafIndex \(position - 1))",
-                             field: "inclusion.leafIndex")
+            throw ProofError(
+                "the inclusion proof is of leafIndex \(inclusion.leafIndex), not of the file's last event at position \(position) (leafIndex \(position - 1))",
+                field: "inclusion.leafIndex")
         }
         do { try inclusion.verify(eventHash: hash) } catch {
-            throw ProofError("the file's last event (position \(position), hash \(hash)): \(error.message)", field: "inclusion.path")
+            throw ProofError(
+                "the file's last event (position \(position), hash \(hash)): \(error.message)", field: "inclusion.path")
         }
-        return "proof: ok: position \(position) is in the checkpoint of size \(checkpoint.size) (root \(checkpoint.rootHash)) of \(checkpoint.origin), signed by \(Base64.encode(checkpoint.publicKey))"
+        return
+            "proof: ok: position \(position) is in the checkpoint of size \(checkpoint.size) (root \(checkpoint.rootHash)) of \(checkpoint.origin), signed by \(Base64.encode(checkpoint.publicKey))"
     }
 }

@@ -28,7 +28,9 @@ struct ProveCommand: ParsableCommand {
             guard position != nil else { throw ValidationError("give POSITION, or --consistency M N") }
         } else {
             guard consistency.count == 2 else { throw ValidationError("--consistency takes two tree sizes, M N") }
-            guard position == nil, size == nil else { throw ValidationError("--consistency M N takes no POSITION and no --size") }
+            guard position == nil, size == nil else {
+                throw ValidationError("--consistency M N takes no POSITION and no --size")
+            }
         }
     }
 
@@ -37,13 +39,19 @@ struct ProveCommand: ParsableCommand {
         do {
             if let position {
                 let proof = try eventStore.inclusionProof(position: position, treeSize: size)
-                if json { JSONOutput.print(proof.json) } else {
-                    print("position \(position): leafIndex \(proof.leafIndex), treeSize \(proof.treeSize), rootHash \(proof.rootHash)")
+                if json {
+                    JSONOutput.print(proof.json)
+                } else {
+                    print(
+                        "position \(position): leafIndex \(proof.leafIndex), treeSize \(proof.treeSize), rootHash \(proof.rootHash)"
+                    )
                     print(pathText(proof.path))
                 }
             } else {
                 let proof = try eventStore.consistencyProof(from: consistency[0], to: consistency[1])
-                if json { JSONOutput.print(proof.json) } else {
+                if json {
+                    JSONOutput.print(proof.json)
+                } else {
                     print("fromSize \(proof.fromSize), toSize \(proof.toSize)")
                     print(pathText(proof.path))
                 }

@@ -12,14 +12,18 @@ extension VerifyCommand {
         guard result.ok else { return (result, nil) }  // the file's own first failure is the verdict
         var result = result
         let (pinned, text) = try pinnedKeyAndText(of: path, what: "proof")
-        guard let last = result.lastPosition.flatMap({ UInt64($0.description) }), let hash = result.head.flatMap(ChainHash.init(hex:)) else {
+        guard let last = result.lastPosition.flatMap({ UInt64($0.description) }),
+            let hash = result.head.flatMap(ChainHash.init(hex:))
+        else {
             result.fail(nil, line: nil, "proof \(path): the file has no last event to prove")
             return (result, nil)
         }
         do {
             return (result, try ProofFiles.checkProof(text, position: last, hash: hash, pinnedKey: pinned))
         } catch {
-            result.fail(result.lastPosition, line: nil, "proof \(path)\(error.field.map { ", field \($0)" } ?? ""): \(error.message)")
+            result.fail(
+                result.lastPosition, line: nil,
+                "proof \(path)\(error.field.map { ", field \($0)" } ?? ""): \(error.message)")
             return (result, nil)
         }
     }
@@ -46,7 +50,8 @@ extension VerifyCommand {
             let report = try eventStore.verify()
             verdict.headPosition = report.headPosition
             if !report.isValid {
-                verdict.problem = "the store does not verify: position \(report.firstBadPosition.map(String.init) ?? "?"): \(report.problem ?? "")"
+                verdict.problem =
+                    "the store does not verify: position \(report.firstBadPosition.map(String.init) ?? "?"): \(report.problem ?? "")"
             } else {
                 try verdict.check(text, pinned: pinned, store: eventStore, head: report.headPosition)
             }
@@ -81,12 +86,14 @@ struct KeptCheckpointVerdict {
         }
         self.checkpoint = checkpoint
         guard checkpoint.size <= head else {
-            problem = "the kept checkpoint is of a tree of \(checkpoint.size) events, but the store holds \(head): its log was cut or rewritten"
+            problem =
+                "the kept checkpoint is of a tree of \(checkpoint.size) events, but the store holds \(head): its log was cut or rewritten"
             return
         }
         let root = try store.merkleRoot(size: checkpoint.size)
         guard root == checkpoint.rootHash else {
-            problem = "the store's tree of \(checkpoint.size) events has the root \(root), not the kept checkpoint's \(checkpoint.rootHash): its log was rewritten since the checkpoint"
+            problem =
+                "the store's tree of \(checkpoint.size) events has the root \(root), not the kept checkpoint's \(checkpoint.rootHash): its log was rewritten since the checkpoint"
             return
         }
         let headRoot = try store.merkleRoot(size: head)
@@ -107,14 +114,16 @@ struct KeptCheckpointVerdict {
     var text: String {
         if let problem { return "bad: \(problem)" }
         guard let checkpoint, let headRoot else { return "bad: nothing was checked" }
-        return "ok: the kept checkpoint of size \(checkpoint.size) (root \(checkpoint.rootHash)) is the store's tree of that size; "
+        return
+            "ok: the kept checkpoint of size \(checkpoint.size) (root \(checkpoint.rootHash)) is the store's tree of that size; "
             + "the head's tree of \(headPosition) events (root \(headRoot)) extends it (consistency proof of \(consistencyHashes) hashes)"
     }
 
     var json: JSONObject {
         [
             "ok": .bool(problem == nil), "checkpointSize": checkpoint.map { .integer(Int64($0.size)) } ?? .null,
-            "rootHash": checkpoint.map { .string($0.rootHash.hex) } ?? .null, "headPosition": .integer(Int64(headPosition)),
+            "rootHash": checkpoint.map { .string($0.rootHash.hex) } ?? .null,
+            "headPosition": .integer(Int64(headPosition)),
             "headRoot": headRoot.map { .string($0.hex) } ?? .null, "problem": problem.map { .string($0) } ?? .null,
         ]
     }

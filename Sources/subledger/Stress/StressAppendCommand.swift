@@ -28,12 +28,17 @@ struct StressAppendCommand: ParsableCommand {
     @Option(name: .long, help: "How many batches to append (default: until killed).") var batches: Int?
     @Option(name: .long, help: "How many streams the batches are spread over.") var streams = 8
     @Option(name: .long, help: "The most events in one batch.") var largestBatch = 8
-    @Flag(name: .long, help: "Expect each stream of a batch at the version read before it; retry on conflict.") var expectVersions = false
-    @Option(name: .long, help: "Microseconds to wait between reading the versions and appending.") var thinkMicroseconds: UInt32 = 0
-    @Option(name: .long, help: "The LMDB map to start with (small, so the map grows while appending).") var initialMapBytes = 64 << 10
+    @Flag(name: .long, help: "Expect each stream of a batch at the version read before it; retry on conflict.")
+    var expectVersions = false
+    @Option(name: .long, help: "Microseconds to wait between reading the versions and appending.")
+    var thinkMicroseconds: UInt32 = 0
+    @Option(name: .long, help: "The LMDB map to start with (small, so the map grows while appending).")
+    var initialMapBytes = 64 << 10
 
     func validate() throws {
-        guard streams > 0, largestBatch > 0 else { throw ValidationError("--streams and --largest-batch must be positive") }
+        guard streams > 0, largestBatch > 0 else {
+            throw ValidationError("--streams and --largest-batch must be positive")
+        }
     }
 
     func run() throws {
@@ -45,11 +50,13 @@ struct StressAppendCommand: ParsableCommand {
         }
         StressReport.ready()
         // Writers of one test share a seed; the writer's name keeps their event ids apart.
-        var random = DemoRandom(seed: seed, stream: writer.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 })
+        var random = DemoRandom(
+            seed: seed, stream: writer.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 })
         var number = 0
         while batches.map({ number < $0 }) ?? true {
             number += 1
-            var batch = StressBatch(name: "\(writer)-\(number)", random: &random, streamCount: streams, largest: largestBatch)
+            var batch = StressBatch(
+                name: "\(writer)-\(number)", random: &random, streamCount: streams, largest: largestBatch)
             do {
                 try append(&batch, to: store)
             } catch let error as EventStoreError {
@@ -77,7 +84,8 @@ struct StressAppendCommand: ParsableCommand {
                 return
             } catch let error as EventStoreError where error.code == .versionConflict && expectVersions {
                 let expected: UInt64 = if case .exactly(let version)? = error.expectedVersion { version } else { 0 }
-                StressReport.conflict(batch, stream: error.stream?.id ?? "?", expected: expected, actual: error.actualVersion ?? 0)
+                StressReport.conflict(
+                    batch, stream: error.stream?.id ?? "?", expected: expected, actual: error.actualVersion ?? 0)
             }
         }
     }

@@ -31,13 +31,17 @@ struct StressBatch {
         var events: [ProposedEvent] = []
         for index in 0..<size {
             let padding = String(repeating: "x", count: Int(random.next() % 1500))
-            events.append(ProposedEvent(
-                eventID: .random(using: &random), type: Self.eventType, stream: Self.stream(index % 2 == 0 ? first : second),
-                occurredAt: occurredAt,
-                data: ["batch": .string(name), "index": .integer(Int64(index)), "size": .integer(Int64(size)),
-                       "padding": .string(padding)],
-                metadata: ["source": "stress-append"]
-            ))
+            events.append(
+                ProposedEvent(
+                    eventID: .random(using: &random), type: Self.eventType,
+                    stream: Self.stream(index % 2 == 0 ? first : second),
+                    occurredAt: occurredAt,
+                    data: [
+                        "batch": .string(name), "index": .integer(Int64(index)), "size": .integer(Int64(size)),
+                        "padding": .string(padding),
+                    ],
+                    metadata: ["source": "stress-append"]
+                ))
         }
         self.events = events
     }

@@ -144,11 +144,19 @@ struct LedgerProjectionFold {
         records.reserveCapacity(lines.count + subscribers.count)
         for (number, entry) in lines {
             guard let state = entry.state else { continue }
-            records.append((Self.lineKey(number), Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }))
+            records.append(
+                (
+                    Self.lineKey(number),
+                    Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }
+                ))
         }
         for (id, entry) in subscribers {
             guard let state = entry.state else { continue }
-            records.append((Self.subscriberKey(id), Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }))
+            records.append(
+                (
+                    Self.subscriberKey(id),
+                    Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }
+                ))
         }
         return records.sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
@@ -156,7 +164,9 @@ struct LedgerProjectionFold {
     static func lineKey(_ number: String) -> [UInt8] { [UInt8(ascii: "L")] + Array(number.utf8) }
     static func subscriberKey(_ id: String) -> [UInt8] { [UInt8(ascii: "S")] + Array(id.utf8) }
 
-    static func encode<State: Sendable>(_ stored: StoredState<State>, _ writeState: (inout StateWriter) -> Void) -> [UInt8] {
+    static func encode<State: Sendable>(_ stored: StoredState<State>, _ writeState: (inout StateWriter) -> Void)
+        -> [UInt8]
+    {
         var writer = StateWriter()
         writer.count(Int(formatByte))
         writer.unsigned(stored.version)
@@ -164,7 +174,9 @@ struct LedgerProjectionFold {
         return writer.bytes
     }
 
-    static func decode<State: Sendable>(_ bytes: [UInt8], _ readState: (inout StateReader) throws(StateBytesError) -> State) throws(StateBytesError) -> StoredState<State> {
+    static func decode<State: Sendable>(
+        _ bytes: [UInt8], _ readState: (inout StateReader) throws(StateBytesError) -> State
+    ) throws(StateBytesError) -> StoredState<State> {
         var reader = StateReader(bytes)
         guard try reader.byte() == formatByte else { throw StateBytesError(reason: "its format byte is unknown") }
         let version = try reader.unsigned()

@@ -37,7 +37,9 @@ extension LineState {
             writer.optional(notice.deliveredAt) { $0.time($1) }
             writer.optional(notice.failedAt) { $0.time($1) }
             writer.bool(notice.lastReceiptFailed)
-            for amount in [notice.debtAtSending, notice.depositHeldAtSending, notice.guaranteeHeldAtSending] { writer.signed(amount) }
+            for amount in [notice.debtAtSending, notice.depositHeldAtSending, notice.guaranteeHeldAtSending] {
+                writer.signed(amount)
+            }
         }
         writer.array(cuts) { writer, cut in cut.write(to: &writer) }
         writer.optional(openingCut) { writer, cut in cut.write(to: &writer) }
@@ -71,9 +73,10 @@ extension LineState {
     /// Reads what ``write(to:)`` wrote.
     static func read(from reader: inout StateReader) throws(StateBytesError) -> LineState {
         let number = try reader.string()
-        let activated = LineActivated(subscriberID: try reader.string(), service: try reader.choice(Service.self),
-                                      plan: try reader.choice(Plan.self), connectionFee: try reader.signed(),
-                                      vanityPremium: try reader.signed())
+        let activated = LineActivated(
+            subscriberID: try reader.string(), service: try reader.choice(Service.self),
+            plan: try reader.choice(Plan.self), connectionFee: try reader.signed(),
+            vanityPremium: try reader.signed())
         var state = LineState(number: number, activated: activated, at: try reader.time())
         state.latestOccurredAt = try reader.time()
         state.foldedOutOfOrder = try reader.bool()
@@ -91,13 +94,16 @@ extension LineState {
         state.depositHeld = try reader.signed()
         state.guaranteeHeld = try reader.signed()
         state.invoices = try reader.array { reader throws(StateBytesError) in
-            InvoiceState(invoice: try InvoiceIssued.read(from: &reader), issuedAt: try reader.time(), position: try reader.unsigned())
+            InvoiceState(
+                invoice: try InvoiceIssued.read(from: &reader), issuedAt: try reader.time(),
+                position: try reader.unsigned())
         }
         state.billed = try reader.signed()
         state.notices = try reader.array { reader throws(StateBytesError) in
-            var notice = NoticeState(notice: try NoticeSent.read(from: &reader), sentAt: try reader.time(), position: try reader.unsigned(),
-                                     deliveredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
-                                     failedAt: try reader.optional { reader throws(StateBytesError) in try reader.time() })
+            var notice = NoticeState(
+                notice: try NoticeSent.read(from: &reader), sentAt: try reader.time(), position: try reader.unsigned(),
+                deliveredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
+                failedAt: try reader.optional { reader throws(StateBytesError) in try reader.time() })
             notice.lastReceiptFailed = try reader.bool()
             notice.debtAtSending = try reader.signed()
             notice.depositHeldAtSending = try reader.signed()
@@ -108,7 +114,9 @@ extension LineState {
         state.openingCut = try reader.optional { reader throws(StateBytesError) in try CutRecord.read(from: &reader) }
         state.restorations = try reader.array { reader throws(StateBytesError) in try reader.time() }
         state.debtChanges = try reader.array { reader throws(StateBytesError) in
-            DebtChange(at: try reader.time(), debt: try reader.signed(), depositHeld: try reader.signed(), guaranteeHeld: try reader.signed())
+            DebtChange(
+                at: try reader.time(), debt: try reader.signed(), depositHeld: try reader.signed(),
+                guaranteeHeld: try reader.signed())
         }
         state.expertValuation = try reader.optional { reader throws(StateBytesError) in try reader.signed() }
         state.auctionPrice = try reader.optional { reader throws(StateBytesError) in try reader.signed() }
@@ -119,17 +127,23 @@ extension LineState {
         state.terminatedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         state.noticeChannel = try reader.choice(NoticeSent.Channel.self)
         state.complaints = try reader.array { reader throws(StateBytesError) in
-            let complaint = ComplaintFiled(complaintID: try reader.string(), about: try reader.choice(ComplaintFiled.About.self),
-                                           channel: try reader.choice(NoticeSent.Channel.self),
-                                           position: try reader.optional { reader throws(StateBytesError) in try reader.unsigned() })
-            return ComplaintState(complaint: complaint, filedAt: try reader.time(), position: try reader.unsigned(),
-                                  answeredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
-                                  outcome: try reader.optional { reader throws(StateBytesError) in try reader.choice(ComplaintAnswered.Outcome.self) },
-                                  answerPosition: try reader.optional { reader throws(StateBytesError) in try reader.unsigned() })
+            let complaint = ComplaintFiled(
+                complaintID: try reader.string(), about: try reader.choice(ComplaintFiled.About.self),
+                channel: try reader.choice(NoticeSent.Channel.self),
+                position: try reader.optional { reader throws(StateBytesError) in try reader.unsigned() })
+            return ComplaintState(
+                complaint: complaint, filedAt: try reader.time(), position: try reader.unsigned(),
+                answeredAt: try reader.optional { reader throws(StateBytesError) in try reader.time() },
+                outcome: try reader.optional { reader throws(StateBytesError) in
+                    try reader.choice(ComplaintAnswered.Outcome.self)
+                },
+                answerPosition: try reader.optional { reader throws(StateBytesError) in try reader.unsigned() })
         }
         state.region = try reader.optional { reader throws(StateBytesError) in try reader.string() }
         // The derived figures are safe only while the totals fit, as the fold keeps them.
-        if let problem = state.totalsOverflow() { throw StateBytesError(reason: "line \(number): its \(problem) leave 64-bit rials") }
+        if let problem = state.totalsOverflow() {
+            throw StateBytesError(reason: "line \(number): its \(problem) leave 64-bit rials")
+        }
         return state
     }
 }
@@ -147,12 +161,13 @@ extension CutRecord {
     }
 
     static func read(from reader: inout StateReader) throws(StateBytesError) -> CutRecord {
-        let suspension = LineSuspended(direction: try reader.choice(LineSuspended.Direction.self),
-                                       reason: try reader.choice(LineSuspended.Reason.self),
-                                       debtLine: try reader.optional { reader throws(StateBytesError) in try reader.string() },
-                                       blocksEmergencyCalls: try reader.bool(),
-                                       orderedBy: try reader.optional { reader throws(StateBytesError) in try reader.string() },
-                                       reference: try reader.optional { reader throws(StateBytesError) in try reader.string() })
+        let suspension = LineSuspended(
+            direction: try reader.choice(LineSuspended.Direction.self),
+            reason: try reader.choice(LineSuspended.Reason.self),
+            debtLine: try reader.optional { reader throws(StateBytesError) in try reader.string() },
+            blocksEmergencyCalls: try reader.bool(),
+            orderedBy: try reader.optional { reader throws(StateBytesError) in try reader.string() },
+            reference: try reader.optional { reader throws(StateBytesError) in try reader.string() })
         return CutRecord(suspension: suspension, at: try reader.time(), position: try reader.unsigned())
     }
 }
@@ -171,9 +186,12 @@ extension InvoiceIssued {
     }
 
     static func read(from reader: inout StateReader) throws(StateBytesError) -> InvoiceIssued {
-        InvoiceIssued(invoiceID: try reader.string(), periodStart: try reader.time(), periodEnd: try reader.time(),
-                      items: try reader.array { reader throws(StateBytesError) in Item(description: try reader.string(), amount: try reader.signed()) },
-                      total: try reader.signed(), dueAt: try reader.time())
+        InvoiceIssued(
+            invoiceID: try reader.string(), periodStart: try reader.time(), periodEnd: try reader.time(),
+            items: try reader.array { reader throws(StateBytesError) in
+                Item(description: try reader.string(), amount: try reader.signed())
+            },
+            total: try reader.signed(), dueAt: try reader.time())
     }
 }
 
@@ -187,7 +205,9 @@ extension NoticeSent {
     }
 
     static func read(from reader: inout StateReader) throws(StateBytesError) -> NoticeSent {
-        NoticeSent(noticeID: try reader.string(), kind: try reader.choice(Kind.self), channel: try reader.choice(Channel.self),
-                   deadline: try reader.optional { reader throws(StateBytesError) in try reader.time() }, fee: try reader.signed())
+        NoticeSent(
+            noticeID: try reader.string(), kind: try reader.choice(Kind.self), channel: try reader.choice(Channel.self),
+            deadline: try reader.optional { reader throws(StateBytesError) in try reader.time() },
+            fee: try reader.signed())
     }
 }

@@ -24,7 +24,10 @@ struct StateWriter {
     }
 
     mutating func choice<Value: CaseIterable & Equatable>(_ value: Value) {
-        let index = Value.allCases.firstIndex(of: value).map { Value.allCases.distance(from: Value.allCases.startIndex, to: $0) } ?? 0
+        let index =
+            Value.allCases.firstIndex(of: value).map {
+                Value.allCases.distance(from: Value.allCases.startIndex, to: $0)
+            } ?? 0
         count(index)
     }
 
@@ -67,7 +70,9 @@ struct StateReader {
 
     mutating func count() throws(StateBytesError) -> Int {
         let value = try unsigned()
-        guard value <= UInt64(bytes.count - offset) else { throw StateBytesError(reason: "a count of \(value) exceeds the record") }
+        guard value <= UInt64(bytes.count - offset) else {
+            throw StateBytesError(reason: "a count of \(value) exceeds the record")
+        }
         return Int(value)
     }
 
@@ -89,15 +94,21 @@ struct StateReader {
 
     mutating func choice<Value: CaseIterable>(_: Value.Type) throws(StateBytesError) -> Value {
         let index = try unsigned()
-        guard index < UInt64(Value.allCases.count) else { throw StateBytesError(reason: "\(Value.self) index \(index) is unknown") }
+        guard index < UInt64(Value.allCases.count) else {
+            throw StateBytesError(reason: "\(Value.self) index \(index) is unknown")
+        }
         return Value.allCases[Value.allCases.index(Value.allCases.startIndex, offsetBy: Int(index))]
     }
 
-    mutating func optional<Value>(_ read: (inout StateReader) throws(StateBytesError) -> Value) throws(StateBytesError) -> Value? {
+    mutating func optional<Value>(_ read: (inout StateReader) throws(StateBytesError) -> Value) throws(StateBytesError)
+        -> Value?
+    {
         try bool() ? try read(&self) : nil
     }
 
-    mutating func array<Value>(_ read: (inout StateReader) throws(StateBytesError) -> Value) throws(StateBytesError) -> [Value] {
+    mutating func array<Value>(_ read: (inout StateReader) throws(StateBytesError) -> Value) throws(StateBytesError)
+        -> [Value]
+    {
         let count = try count()
         var values: [Value] = []
         values.reserveCapacity(count)

@@ -19,9 +19,10 @@ extension SubscriberState {
 
     /// Reads what ``write(to:)`` wrote.
     static func read(from reader: inout StateReader) throws(StateBytesError) -> SubscriberState {
-        let registration = RegisteredSubscriber(subscriberID: try reader.string(), kind: try reader.choice(SubscriberRegistered.Kind.self),
-                                                governmental: try reader.bool(), nameCommitment: try reader.optional(commitment),
-                                                nationalIDCommitment: try reader.optional(commitment))
+        let registration = RegisteredSubscriber(
+            subscriberID: try reader.string(), kind: try reader.choice(SubscriberRegistered.Kind.self),
+            governmental: try reader.bool(), nameCommitment: try reader.optional(commitment),
+            nationalIDCommitment: try reader.optional(commitment))
         var state = SubscriberState(registration: registration, at: try reader.time())
         state.erasedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
         state.verifiedAt = try reader.optional { reader throws(StateBytesError) in try reader.time() }
@@ -32,7 +33,9 @@ extension SubscriberState {
     }
 
     private static func commitment(_ reader: inout StateReader) throws(StateBytesError) -> ChainHash {
-        guard let commitment = ChainHash(hex: try reader.string()) else { throw StateBytesError(reason: "a commitment is not 64 hex digits") }
+        guard let commitment = ChainHash(hex: try reader.string()) else {
+            throw StateBytesError(reason: "a commitment is not 64 hex digits")
+        }
         return commitment
     }
 }

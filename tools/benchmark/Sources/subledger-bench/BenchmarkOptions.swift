@@ -45,7 +45,9 @@ struct BenchmarkOptions {
     var subledgerBinary: String?
 
     /// The names `--engines` takes.
-    static let engineNames: [String: Measurement.Engine] = ["subledger": .subledger, "raw": .rawLMDB, "sqlite": .sqlite]
+    static let engineNames: [String: Measurement.Engine] = [
+        "subledger": .subledger, "raw": .rawLMDB, "sqlite": .sqlite,
+    ]
 
     /// The batch sizes appended, in this order.
     static let batchSizes = [1, 100, 10_000]
@@ -147,7 +149,8 @@ struct BenchmarkOptions {
                 throw UsageError(message: "--scale-lines must be between 2 and 10000000")
             }
             guard options.scaleEvents >= options.scaleLines + 1_000 else {
-                throw UsageError(message: "--scale-events must exceed --scale-lines by at least the long-lived line's 1,000 events")
+                throw UsageError(
+                    message: "--scale-events must exceed --scale-lines by at least the long-lived line's 1,000 events")
             }
         }
         return options
@@ -156,7 +159,9 @@ struct BenchmarkOptions {
     private static func partSet(_ text: String) throws(UsageError) -> Set<Part> {
         var parts: Set<Part> = []
         for name in text.split(separator: ",") {
-            guard let part = Part(rawValue: String(name)) else { throw UsageError(message: "unknown part \(name): use appends, scale, follow, proof") }
+            guard let part = Part(rawValue: String(name)) else {
+                throw UsageError(message: "unknown part \(name): use appends, scale, follow, proof")
+            }
             parts.insert(part)
         }
         guard !parts.isEmpty else { throw UsageError(message: "--parts needs at least one part") }

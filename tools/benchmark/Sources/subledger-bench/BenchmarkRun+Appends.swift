@@ -14,8 +14,12 @@ extension BenchmarkRun {
         let count = options.count(forBatchSize: batchSize)
         let engines = try options.engines.map { try makeEngine($0, eventSet: eventSet, recordSize: recordSize) }
         defer { engines.forEach { $0.folder.remove() } }
-        if batchSize == BenchmarkOptions.batchSizes.first, let sqlite = engines.compactMap({ $0 as? SQLiteEngine }).first {
-            details.append("- SQLite settings as it reports them: \(sqlite.settings); one `BEGIN IMMEDIATE` transaction per batch.")
+        if batchSize == BenchmarkOptions.batchSizes.first,
+            let sqlite = engines.compactMap({ $0 as? SQLiteEngine }).first
+        {
+            details.append(
+                "- SQLite settings as it reports them: \(sqlite.settings); one `BEGIN IMMEDIATE` transaction per batch."
+            )
         }
         let batches = eventSet.batches(of: batchSize, count: count)
         let rounds = Self.rounds(batches.count, into: options.rounds)
@@ -35,9 +39,11 @@ extension BenchmarkRun {
         for (index, engine) in engines.enumerated() {
             var notes = [note(forBatchSize: batchSize), engine.appendNote(total: stopwatches[index])]
             notes.removeAll { $0.isEmpty }
-            record(Measurement(engine: engine.kind, operation: .append(batchSize: batchSize), eventCount: count,
-                               seconds: stopwatches[index].seconds, cpuSeconds: stopwatches[index].cpuSeconds,
-                               otherCPUSeconds: otherCPU[index], note: notes.joined(separator: "; ")))
+            record(
+                Measurement(
+                    engine: engine.kind, operation: .append(batchSize: batchSize), eventCount: count,
+                    seconds: stopwatches[index].seconds, cpuSeconds: stopwatches[index].cpuSeconds,
+                    otherCPUSeconds: otherCPU[index], note: notes.joined(separator: "; ")))
         }
         guard batchSize == fullBatchSize else {
             for engine in engines { _ = try engine.close(eventCount: count) }
@@ -47,19 +53,28 @@ extension BenchmarkRun {
             var stopwatch = Stopwatch()
             let before = MachineLoad.now()
             let readCount = try stopwatch.measure { try engine.readAll() }
-            guard readCount == count else { throw BenchmarkError("\(engine.kind.rawValue) read \(readCount) of \(count) events") }
-            record(Measurement(engine: engine.kind, operation: .read, eventCount: readCount, seconds: stopwatch.seconds,
-                               cpuSeconds: stopwatch.cpuSeconds, otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()),
-                               note: engine.readNote))
+            guard readCount == count else {
+                throw BenchmarkError("\(engine.kind.rawValue) read \(readCount) of \(count) events")
+            }
+            record(
+                Measurement(
+                    engine: engine.kind, operation: .read, eventCount: readCount, seconds: stopwatch.seconds,
+                    cpuSeconds: stopwatch.cpuSeconds,
+                    otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()),
+                    note: engine.readNote))
             if let subledger = engine as? SubledgerEngine {
                 var hashed = Stopwatch()
                 let hashedBefore = MachineLoad.now()
                 let hashedCount = try hashed.measure { try subledger.readAll(verifyingHashes: true) }
-                guard hashedCount == count else { throw BenchmarkError("subledger read \(hashedCount) of \(count) events") }
-                record(Measurement(engine: engine.kind, operation: .read, eventCount: hashedCount, seconds: hashed.seconds,
-                                   cpuSeconds: hashed.cpuSeconds,
-                                   otherCPUSeconds: MachineLoad.otherCPUSeconds(from: hashedBefore, to: .now()),
-                                   note: subledger.hashedReadNote))
+                guard hashedCount == count else {
+                    throw BenchmarkError("subledger read \(hashedCount) of \(count) events")
+                }
+                record(
+                    Measurement(
+                        engine: engine.kind, operation: .read, eventCount: hashedCount, seconds: hashed.seconds,
+                        cpuSeconds: hashed.cpuSeconds,
+                        otherCPUSeconds: MachineLoad.otherCPUSeconds(from: hashedBefore, to: .now()),
+                        note: subledger.hashedReadNote))
             }
         }
         for engine in engines { sizes.append(try engine.close(eventCount: count)) }

@@ -10,7 +10,10 @@ extension BenchmarkRun {
         _ = try engine.close(eventCount: count)
         let (walk, _) = try RawLMDBReader.recordSize(ofStoreIn: engine.folder.path)
         recordSize = Int(walk.meanValueBytes.rounded())
-        details.append(String(format: "- Encoded record (value in `events`), measured before the runs on a subledger store of the first %ld events: mean %.2f bytes; the raw LMDB run puts %ld-byte values.",
-                              walk.count, walk.meanValueBytes, recordSize))
+        details.append(
+            String(
+                format:
+                    "- Encoded record (value in `events`), measured before the runs on a subledger store of the first %ld events: mean %.2f bytes; the raw LMDB run puts %ld-byte values.",
+                walk.count, walk.meanValueBytes, recordSize))
     }
 }

@@ -46,20 +46,26 @@ extension BenchmarkRun {
                 try stopwatch.measure { try Self.runTasks(store: store, shares: proposed) }
                 note = "`appendCoalesced`, \(writers) tasks: their appends share write transactions (group commit)"
             case let sqlite as SQLiteEngine:
-                try stopwatch.measure { try Self.runThreads(shares) { batch, local in try sqlite.appendShared(batch, timing: &local) } }
+                try stopwatch.measure {
+                    try Self.runThreads(shares) { batch, local in try sqlite.appendShared(batch, timing: &local) }
+                }
                 note = "\(writers) threads, one `DatabaseQueue`, one `BEGIN IMMEDIATE` transaction (fsync) per event"
             case let raw as RawLMDBEngine:
-                try stopwatch.measure { try Self.runThreads(shares) { batch, local in try raw.appendShared(batch, timing: &local) } }
+                try stopwatch.measure {
+                    try Self.runThreads(shares) { batch, local in try raw.appendShared(batch, timing: &local) }
+                }
                 note = "\(writers) threads, one write transaction (fsync) per event"
             default:
                 throw BenchmarkError("no concurrent run for \(kind.rawValue)")
             }
             let measurement = ConcurrentMeasurement(
-                engine: kind, writers: writers, eventCount: count, seconds: stopwatch.seconds, cpuSeconds: stopwatch.cpuSeconds,
+                engine: kind, writers: writers, eventCount: count, seconds: stopwatch.seconds,
+                cpuSeconds: stopwatch.cpuSeconds,
                 otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()), note: note)
             concurrentMeasurements.append(measurement)
-            Self.progress("\(kind.rawValue) \(writers) concurrent single-event appenders: \(count) events in "
-                + String(format: "%.3f s, %.0f events/s", measurement.seconds, measurement.eventsPerSecond))
+            Self.progress(
+                "\(kind.rawValue) \(writers) concurrent single-event appenders: \(count) events in "
+                    + String(format: "%.3f s, %.0f events/s", measurement.seconds, measurement.eventsPerSecond))
             _ = try engine.close(eventCount: count)
         }
     }
@@ -76,7 +82,8 @@ extension BenchmarkRun {
                             for batch in share {
                                 let result = try await store.appendCoalesced(batch)
                                 guard result.appendedCount == batch.count else {
-                                    throw BenchmarkError("subledger appended \(result.appendedCount) of \(batch.count) events")
+                                    throw BenchmarkError(
+                                        "subledger appended \(result.appendedCount) of \(batch.count) events")
                                 }
                             }
                         } catch {
@@ -134,17 +141,21 @@ extension ReportTable {
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for measurement in measurements {
-            let versusSQLite = sqlite.map { String(format: "%.2f×", measurement.eventsPerSecond / $0.eventsPerSecond) } ?? "–"
+            let versusSQLite =
+                sqlite.map { String(format: "%.2f×", measurement.eventsPerSecond / $0.eventsPerSecond) } ?? "–"
             let versusRaw = raw.map { String(format: "%.2f×", measurement.eventsPerSecond / $0.eventsPerSecond) } ?? "–"
             var notes = [measurement.note]
             if measurement.otherCPUSeconds >= 0.05, measurement.otherCPUSeconds > 0.1 * measurement.seconds {
-                notes.append(String(format: "⚠ other programs used %.2f core-s of CPU meanwhile", measurement.otherCPUSeconds))
+                notes.append(
+                    String(format: "⚠ other programs used %.2f core-s of CPU meanwhile", measurement.otherCPUSeconds))
             }
-            lines.append("| \(measurement.engine.rawValue) append | \(measurement.writers) | \(grouped(measurement.eventCount)) | "
-                + String(format: "%.3f", measurement.seconds) + " | \(grouped(Int(measurement.eventsPerSecond.rounded()))) | "
-                + "\(versusSQLite) | \(versusRaw) | "
-                + String(format: "%.2f", measurement.cpuSeconds / Double(max(measurement.eventCount, 1)) * 1e6)
-                + " | \(notes.joined(separator: "; ")) |")
+            lines.append(
+                "| \(measurement.engine.rawValue) append | \(measurement.writers) | \(grouped(measurement.eventCount)) | "
+                    + String(format: "%.3f", measurement.seconds)
+                    + " | \(grouped(Int(measurement.eventsPerSecond.rounded()))) | "
+                    + "\(versusSQLite) | \(versusRaw) | "
+                    + String(format: "%.2f", measurement.cpuSeconds / Double(max(measurement.eventCount, 1)) * 1e6)
+                    + " | \(notes.joined(separator: "; ")) |")
         }
         return lines.joined(separator: "\n")
     }

@@ -53,41 +53,61 @@ extension BenchmarkRun {
         let following = try Self.runChecked(
             [Self.ownExecutable(), FollowingProcess.flag, storePath, "\(count)", "\(options.followPauseEvery)"],
             in: folder, name: "follow")
-        let summary = try JSONDecoder().decode(FollowSummary.self, from: Data(contentsOf: URL(fileURLWithPath: folder.appending("follow.out"))))
+        let summary = try JSONDecoder().decode(
+            FollowSummary.self, from: Data(contentsOf: URL(fileURLWithPath: folder.appending("follow.out"))))
         guard summary.taken == count, summary.amountSum == expectedSum else {
-            throw BenchmarkError("the follower took \(summary.taken) facts summing \(summary.amountSum), not \(count) summing \(expectedSum)")
+            throw BenchmarkError(
+                "the follower took \(summary.taken) facts summing \(summary.amountSum), not \(count) summing \(expectedSum)"
+            )
         }
         guard summary.mostBuffered <= summary.chunkSize else {
-            throw BenchmarkError("the follower held \(summary.mostBuffered) untaken events, more than a chunk (\(summary.chunkSize))")
+            throw BenchmarkError(
+                "the follower held \(summary.mostBuffered) untaken events, more than a chunk (\(summary.chunkSize))")
         }
 
         let rate = Double(count) / max(following.seconds, 1e-9)
         let goal = 64.0
         let dataBytes = TemporaryFolder.fileSize(storePath + "/data.mdb")
         var rows: [ScaleRow] = []
-        rows.append(ScaleRow(
-            figure: "Following \(ReportTable.grouped(count)) events from position 1 with a slow consumer (`Ledger.follow`), whole process",
-            value: rate, measured: "\(ReportTable.grouped(Int(rate.rounded()))) events/s", goal: .report, goalText: "report",
-            comparator: String(format: "%@ events in %.2f s, of which %.2f s of the consumer's pauses (%@ of 1 ms)", ReportTable.grouped(count),
-                               following.seconds, summary.pauseSeconds, ReportTable.grouped(summary.pauses)),
-            notes: String(format: "spawn to exit; following alone %.2f s; CPU %.1f s user + %.1f s system; read %@ events, at most %@ untaken (a chunk is %@)",
-                          summary.seconds, following.userSeconds, following.systemSeconds, ReportTable.grouped(summary.read),
-                          ReportTable.grouped(summary.mostBuffered), ReportTable.grouped(summary.chunkSize))
-                + ScaleRow.disturbance(following.otherCPUSeconds, seconds: following.seconds)))
-        rows.append(ScaleRow(
-            figure: "Peak RSS of the follower (`VmHWM`)", value: Double(following.peakResidentBytes) / 1_048_576,
-            measured: Self.mebibytes(following.peakResidentBytes), goal: .atMost(goal), goalText: "≤ 64 MiB",
-            comparator: "\(ReportTable.grouped(count)) events; data.mdb \(ReportTable.grouped(dataBytes)) B",
-            notes: "the child's own `VmHWM` (/proc, read every 5 ms), the store's mapped pages it read included; its own at the end \(Self.mebibytes(summary.highWaterBytes))"))
-        rows.append(ScaleRow(
-            figure: "Peak anonymous memory of the follower (`RssAnon`)", value: Double(following.peakAnonymousBytes) / 1_048_576,
-            measured: Self.mebibytes(following.peakAnonymousBytes), goal: .atMost(goal), goalText: "≤ 64 MiB",
-            comparator: "\(ReportTable.grouped(count)) events",
-            notes: "without mapped files (the store's pages): the memory the follower allocates; its own at the end \(Self.mebibytes(summary.anonymousBytes))"))
+        rows.append(
+            ScaleRow(
+                figure:
+                    "Following \(ReportTable.grouped(count)) events from position 1 with a slow consumer (`Ledger.follow`), whole process",
+                value: rate, measured: "\(ReportTable.grouped(Int(rate.rounded()))) events/s", goal: .report,
+                goalText: "report",
+                comparator: String(
+                    format: "%@ events in %.2f s, of which %.2f s of the consumer's pauses (%@ of 1 ms)",
+                    ReportTable.grouped(count),
+                    following.seconds, summary.pauseSeconds, ReportTable.grouped(summary.pauses)),
+                notes: String(
+                    format:
+                        "spawn to exit; following alone %.2f s; CPU %.1f s user + %.1f s system; read %@ events, at most %@ untaken (a chunk is %@)",
+                    summary.seconds, following.userSeconds, following.systemSeconds, ReportTable.grouped(summary.read),
+                    ReportTable.grouped(summary.mostBuffered), ReportTable.grouped(summary.chunkSize))
+                    + ScaleRow.disturbance(following.otherCPUSeconds, seconds: following.seconds)))
+        rows.append(
+            ScaleRow(
+                figure: "Peak RSS of the follower (`VmHWM`)", value: Double(following.peakResidentBytes) / 1_048_576,
+                measured: Self.mebibytes(following.peakResidentBytes), goal: .atMost(goal), goalText: "≤ 64 MiB",
+                comparator: "\(ReportTable.grouped(count)) events; data.mdb \(ReportTable.grouped(dataBytes)) B",
+                notes:
+                    "the child's own `VmHWM` (/proc, read every 5 ms), the store's mapped pages it read included; its own at the end \(Self.mebibytes(summary.highWaterBytes))"
+            ))
+        rows.append(
+            ScaleRow(
+                figure: "Peak anonymous memory of the follower (`RssAnon`)",
+                value: Double(following.peakAnonymousBytes) / 1_048_576,
+                measured: Self.mebibytes(following.peakAnonymousBytes), goal: .atMost(goal), goalText: "≤ 64 MiB",
+                comparator: "\(ReportTable.grouped(count)) events",
+                notes:
+                    "without mapped files (the store's pages): the memory the follower allocates; its own at the end \(Self.mebibytes(summary.anonymousBytes))"
+            ))
         let details = [
-            String(format: "- Follow: the store of %@ events (`UsageRecorded` on %@ lines, batches of 10,000, no stored projections) built in %.1f s; data.mdb %@ B (%@).",
-                   ReportTable.grouped(count), ReportTable.grouped(Self.followedLineCount(count)), building.seconds,
-                   ReportTable.grouped(dataBytes), Self.perEvent(dataBytes, count)),
+            String(
+                format:
+                    "- Follow: the store of %@ events (`UsageRecorded` on %@ lines, batches of 10,000, no stored projections) built in %.1f s; data.mdb %@ B (%@).",
+                ReportTable.grouped(count), ReportTable.grouped(Self.followedLineCount(count)), building.seconds,
+                ReportTable.grouped(dataBytes), Self.perEvent(dataBytes, count))
         ]
         follow = FollowResults(eventCount: count, rows: rows, details: details)
     }
@@ -114,7 +134,9 @@ extension BenchmarkRun {
                 let amount = Int64.random(in: 10_000...100_000, using: &generator)
                 sum += amount
                 return ProposedEvent(
-                    eventID: EventID(high: (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000, low: (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000),
+                    eventID: EventID(
+                        high: (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000,
+                        low: (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000),
                     type: BenchmarkEvent.type, stream: streams[Int.random(in: 0..<lineCount, using: &generator)],
                     occurredAt: Timestamp(millisecondsSinceEpoch: start + Int64(position) * 1000),
                     data: ["amount": .integer(amount), "description": .string(BenchmarkEvent.description)],
@@ -132,7 +154,9 @@ extension BenchmarkRun {
     /// This program's own path (to run it again as the follower).
     static func ownExecutable() throws -> String {
         let path = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        guard FileManager.default.isExecutableFile(atPath: path) else { throw BenchmarkError("cannot find this program (\(path))") }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw BenchmarkError("cannot find this program (\(path))")
+        }
         return path
     }
 }
@@ -147,8 +171,11 @@ enum FollowingProcess {
 
     /// The exit status: 0, or 2 for bad arguments, 1 for a failure (said on standard error).
     static func run(_ arguments: [String]) async -> Int32 {
-        guard arguments.count == 3, let count = Int(arguments[1]), count > 0, let pauseEvery = Int(arguments[2]), pauseEvery > 0 else {
-            printToStandardError("subledger-bench: \(flag) needs STORE COUNT PAUSE_EVERY (positive whole numbers), not \(arguments)")
+        guard arguments.count == 3, let count = Int(arguments[1]), count > 0, let pauseEvery = Int(arguments[2]),
+            pauseEvery > 0
+        else {
+            printToStandardError(
+                "subledger-bench: \(flag) needs STORE COUNT PAUSE_EVERY (positive whole numbers), not \(arguments)")
             return 2
         }
         guard FileManager.default.fileExists(atPath: arguments[0] + "/data.mdb") else {
@@ -160,7 +187,9 @@ enum FollowingProcess {
             // Following never ends by itself: a store shorter than COUNT would wait forever.
             let head = try store.head().position
             guard head >= UInt64(count) else {
-                printToStandardError("subledger-bench: \(flag): the store at \(arguments[0]) holds \(head) events, fewer than the \(count) to follow")
+                printToStandardError(
+                    "subledger-bench: \(flag): the store at \(arguments[0]) holds \(head) events, fewer than the \(count) to follow"
+                )
                 return 2
             }
             let ledger = Ledger(store: store)
@@ -185,9 +214,10 @@ enum FollowingProcess {
             }
             let seconds = (clock.now - start).seconds
             let memory = ownMemory()
-            let summary = FollowSummary(taken: taken, read: iterator.readCount, mostBuffered: mostBuffered, chunkSize: FollowedFacts.chunkSize,
-                                        pauses: pauses, pauseSeconds: paused.seconds, seconds: seconds, amountSum: amountSum,
-                                        highWaterBytes: memory.highWater, anonymousBytes: memory.anonymous)
+            let summary = FollowSummary(
+                taken: taken, read: iterator.readCount, mostBuffered: mostBuffered, chunkSize: FollowedFacts.chunkSize,
+                pauses: pauses, pauseSeconds: paused.seconds, seconds: seconds, amountSum: amountSum,
+                highWaterBytes: memory.highWater, anonymousBytes: memory.anonymous)
             print(String(decoding: try JSONEncoder().encode(summary), as: UTF8.self))
             return 0
         } catch {

@@ -25,10 +25,13 @@ extension BenchmarkRun {
         Self.progress(String(format: "proof: store built in %.1f s", building.seconds))
 
         let store = try EventStore.open(at: storePath)
-        let keyFile = try StoreKeyFile.openOrCreate(at: folder.appending("store.keys"), storeID: try store.storeID(), storePath: storePath)
+        let keyFile = try StoreKeyFile.openOrCreate(
+            at: folder.appending("store.keys"), storeID: try store.storeID(), storePath: storePath)
         var checkpointing = Stopwatch()
         let checkpoint = try checkpointing.measure { try store.recordCheckpoint(signingKey: keyFile.signingKey) }
-        guard checkpoint.size == UInt64(count) else { throw BenchmarkError("the checkpoint is of size \(checkpoint.size), not \(count)") }
+        guard checkpoint.size == UInt64(count) else {
+            throw BenchmarkError("the checkpoint is of size \(checkpoint.size), not \(count)")
+        }
 
         var generator = SplitMix64(seed: 0x9E0F)
         var seconds: [Double] = []
@@ -38,7 +41,9 @@ extension BenchmarkRun {
             var call = Stopwatch()
             let proof = try call.measure { try store.inclusionProof(position: position) }
             seconds.append(call.seconds)
-            guard proof.rootHash == checkpoint.rootHash else { throw BenchmarkError("the proof of \(position) has another root") }
+            guard proof.rootHash == checkpoint.rootHash else {
+                throw BenchmarkError("the proof of \(position) has another root")
+            }
             pathLength = max(pathLength, proof.path.count)
         }
         seconds.sort()
@@ -50,19 +55,29 @@ extension BenchmarkRun {
 
         let dataBytes = TemporaryFolder.fileSize(storePath + "/data.mdb")
         var rows: [ScaleRow] = []
-        rows.append(ScaleRow(
-            figure: "Inclusion proof of one event (`EventStore.inclusionProof`), median of \(ReportTable.grouped(options.proofCalls)) random positions",
-            value: median * 1000, measured: String(format: "%.3f ms", median * 1000), goal: .atMost(1), goalText: "≤ 1 ms",
-            comparator: "\(ReportTable.grouped(count)) events; paths of up to \(pathLength) hashes",
-            notes: String(format: "whole call, its read transaction included; p99 %.3f ms, slowest %.3f ms", p99 * 1000, seconds.last! * 1000)))
-        rows.append(ScaleRow(
-            figure: "Recording a checkpoint at the head (`EventStore.recordCheckpoint`)",
-            value: checkpointing.seconds * 1000, measured: String(format: "%.2f ms", checkpointing.seconds * 1000), goal: .report, goalText: "report",
-            comparator: "\(ReportTable.grouped(count)) events",
-            notes: "the root from the stored nodes, the Ed25519 signature, one write transaction and its fsync"))
+        rows.append(
+            ScaleRow(
+                figure:
+                    "Inclusion proof of one event (`EventStore.inclusionProof`), median of \(ReportTable.grouped(options.proofCalls)) random positions",
+                value: median * 1000, measured: String(format: "%.3f ms", median * 1000), goal: .atMost(1),
+                goalText: "≤ 1 ms",
+                comparator: "\(ReportTable.grouped(count)) events; paths of up to \(pathLength) hashes",
+                notes: String(
+                    format: "whole call, its read transaction included; p99 %.3f ms, slowest %.3f ms", p99 * 1000,
+                    seconds.last! * 1000)))
+        rows.append(
+            ScaleRow(
+                figure: "Recording a checkpoint at the head (`EventStore.recordCheckpoint`)",
+                value: checkpointing.seconds * 1000, measured: String(format: "%.2f ms", checkpointing.seconds * 1000),
+                goal: .report, goalText: "report",
+                comparator: "\(ReportTable.grouped(count)) events",
+                notes: "the root from the stored nodes, the Ed25519 signature, one write transaction and its fsync"))
         let details = [
-            String(format: "- Proof: the store of %@ events (the follow part's `UsageRecorded` events, batches of 10,000, the Merkle nodes written by each append) built in %.1f s; data.mdb %@ B (%@).",
-                   ReportTable.grouped(count), building.seconds, ReportTable.grouped(dataBytes), Self.perEvent(dataBytes, count)),
+            String(
+                format:
+                    "- Proof: the store of %@ events (the follow part's `UsageRecorded` events, batches of 10,000, the Merkle nodes written by each append) built in %.1f s; data.mdb %@ B (%@).",
+                ReportTable.grouped(count), building.seconds, ReportTable.grouped(dataBytes),
+                Self.perEvent(dataBytes, count))
         ]
         proof = ProofResults(eventCount: count, rows: rows, details: details)
     }

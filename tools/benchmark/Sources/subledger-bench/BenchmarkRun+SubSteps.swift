@@ -17,8 +17,11 @@ extension BenchmarkRun {
             }
         }
         precondition(previous != .zero)
-        details.append(String(format: "- Sub-step, canonical JSON + SHA-256 of one event (`EventJSON.computeHash`, done once per append and once per verified read): %.2f µs/event of CPU (%ld events).",
-                              hashing.cpuSeconds / Double(count) * 1e6, count))
+        details.append(
+            String(
+                format:
+                    "- Sub-step, canonical JSON + SHA-256 of one event (`EventJSON.computeHash`, done once per append and once per verified read): %.2f µs/event of CPU (%ld events).",
+                hashing.cpuSeconds / Double(count) * 1e6, count))
 
         // The canonical JSON alone (the bytes hashed), to split the hash's cost.
         var writing = Stopwatch()
@@ -32,9 +35,12 @@ extension BenchmarkRun {
             }
         }
         precondition(written > 0)
-        details.append(String(format: "  - of which writing the canonical JSON (`EventJSON.write`, %.0f bytes on average): %.2f µs/event; SHA-256 and the rest: %.2f µs/event.",
-                              Double(written) / Double(count), writing.cpuSeconds / Double(count) * 1e6,
-                              (hashing.cpuSeconds - writing.cpuSeconds) / Double(count) * 1e6))
+        details.append(
+            String(
+                format:
+                    "  - of which writing the canonical JSON (`EventJSON.write`, %.0f bytes on average): %.2f µs/event; SHA-256 and the rest: %.2f µs/event.",
+                Double(written) / Double(count), writing.cpuSeconds / Double(count) * 1e6,
+                (hashing.cpuSeconds - writing.cpuSeconds) / Double(count) * 1e6))
 
         // Making the ProposedEvents: the caller's work, outside the timed appends.
         var proposing = Stopwatch()
@@ -43,8 +49,11 @@ extension BenchmarkRun {
             for event in eventSet.events.prefix(count) { made &+= events.proposedEvent(event).type.utf8.count }
         }
         precondition(made > 0)
-        details.append(String(format: "- Sub-step, making the `ProposedEvent`s (the caller's work, not in the append rows): %.2f µs/event of CPU.",
-                              proposing.cpuSeconds / Double(count) * 1e6))
+        details.append(
+            String(
+                format:
+                    "- Sub-step, making the `ProposedEvent`s (the caller's work, not in the append rows): %.2f µs/event of CPU.",
+                proposing.cpuSeconds / Double(count) * 1e6))
 
         // The size of an event in the interchange format.
         var total = 0
@@ -53,7 +62,10 @@ extension BenchmarkRun {
             EventJSON.write(event, includeHashes: true, into: &bytes)
             total += bytes.count
         }
-        details.append(String(format: "- An event's canonical JSON export line (interchange format, hashes included): mean %.1f bytes; its encoded record in LMDB: %ld bytes.",
-                              Double(total) / Double(min(count, 10_000)), recordSize))
+        details.append(
+            String(
+                format:
+                    "- An event's canonical JSON export line (interchange format, hashes included): mean %.1f bytes; its encoded record in LMDB: %ld bytes.",
+                Double(total) / Double(min(count, 10_000)), recordSize))
     }
 }

@@ -25,7 +25,9 @@ struct BenchmarkRun {
         let count = options.parts.contains(.appends) ? options.eventCount : 1
         eventSet = stopwatch.measure { EventSet(count: count) }
         if options.parts.contains(.appends) {
-            Self.progress("made \(options.eventCount) events on \(eventSet.lines.count) lines in " + String(format: "%.1f s", stopwatch.seconds))
+            Self.progress(
+                "made \(options.eventCount) events on \(eventSet.lines.count) lines in "
+                    + String(format: "%.1f s", stopwatch.seconds))
         }
     }
 
@@ -33,14 +35,16 @@ struct BenchmarkRun {
     var fullBatchSize: Int { BenchmarkOptions.batchSizes.max() ?? 10_000 }
 
     func note(forBatchSize batchSize: Int) -> String {
-        batchSize == 1 ? "first \(ReportTable.grouped(options.count(forBatchSize: 1))) events only: one commit (fsync) each" : ""
+        batchSize == 1
+            ? "first \(ReportTable.grouped(options.count(forBatchSize: 1))) events only: one commit (fsync) each" : ""
     }
 
     mutating func record(_ measurement: Measurement) {
         measurements.append(measurement)
         let operation = measurement.batchSize.map { "append, batch \($0)" } ?? "read"
-        Self.progress("\(measurement.engine.rawValue) \(operation): \(measurement.eventCount) events in "
-            + String(format: "%.3f s, %.0f events/s", measurement.seconds, measurement.eventsPerSecond))
+        Self.progress(
+            "\(measurement.engine.rawValue) \(operation): \(measurement.eventCount) events in "
+                + String(format: "%.3f s, %.0f events/s", measurement.seconds, measurement.eventsPerSecond))
     }
 
     /// Progress goes to standard error, so standard output holds only the report.

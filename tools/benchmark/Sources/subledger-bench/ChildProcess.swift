@@ -29,15 +29,19 @@ struct ChildProcess {
 
     /// Runs `arguments` (the first is the program's path) with standard output to
     /// `standardOutput` and standard error to `standardError` (paths; `nil` keeps ours).
-    static func run(_ arguments: [String], standardOutput: String? = nil, standardError: String? = nil) throws -> ChildProcess {
+    static func run(_ arguments: [String], standardOutput: String? = nil, standardError: String? = nil) throws
+        -> ChildProcess
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         if let standardOutput {
-            posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(
+                &actions, STDOUT_FILENO, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         if let standardError {
-            posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(
+                &actions, STDERR_FILENO, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
@@ -56,7 +60,9 @@ struct ChildProcess {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw BenchmarkError("wait4 for \(arguments[0]) failed: \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else {
+                throw BenchmarkError("wait4 for \(arguments[0]) failed: \(String(cString: strerror(errno)))")
+            }
         }
         let seconds = (clock.now - start).seconds
         let (highWater, anonymous) = memory.finish()
@@ -65,9 +71,10 @@ struct ChildProcess {
         let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         // WIFEXITED / WEXITSTATUS by hand (macros Swift does not import).
         let exited = status & 0x7F == 0
-        return ChildProcess(arguments: arguments, seconds: seconds, exitStatus: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
-                            userSeconds: user, systemSeconds: system, peakResidentBytes: highWater, peakAnonymousBytes: anonymous,
-                            otherCPUSeconds: max(0, MachineLoad.otherCPUSeconds(from: before, to: after) - user))
+        return ChildProcess(
+            arguments: arguments, seconds: seconds, exitStatus: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
+            userSeconds: user, systemSeconds: system, peakResidentBytes: highWater, peakAnonymousBytes: anonymous,
+            otherCPUSeconds: max(0, MachineLoad.otherCPUSeconds(from: before, to: after) - user))
     }
 
     /// The command as one would type it (for errors and the report).
@@ -99,9 +106,14 @@ private final class MemoryWatch: @unchecked Sendable {
                 var sawMemory = false
                 for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") || line.hasPrefix("RssAnon:") {
                     sawMemory = true
-                    let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+                    let kilobytes =
+                        Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
                     lock.lock()
-                    if line.hasPrefix("VmHWM:") { highWater = max(highWater, kilobytes * 1024) } else { anonymous = max(anonymous, kilobytes * 1024) }
+                    if line.hasPrefix("VmHWM:") {
+                        highWater = max(highWater, kilobytes * 1024)
+                    } else {
+                        anonymous = max(anonymous, kilobytes * 1024)
+                    }
                     lock.unlock()
                 }
                 if !sawMemory, text.contains("State:\tZ") { break }

@@ -47,7 +47,8 @@ final class RawLMDBEngine: BenchmarkEngine, @unchecked Sendable {
     func close(eventCount: Int) throws -> StoreSize {
         let tables = try environment?.tableBytesPerEvent(eventCount) ?? ""
         environment = nil
-        return StoreSize(engine: kind, file: "data.mdb", bytes: TemporaryFolder.fileSize(folder.appending("data.mdb")),
-                         eventCount: eventCount, note: "pages per table, bytes/event: \(tables)")
+        return StoreSize(
+            engine: kind, file: "data.mdb", bytes: TemporaryFolder.fileSize(folder.appending("data.mdb")),
+            eventCount: eventCount, note: "pages per table, bytes/event: \(tables)")
     }
 }

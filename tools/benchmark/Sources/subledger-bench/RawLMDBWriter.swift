@@ -23,8 +23,10 @@ struct RawLMDBWriter {
     }
 
     /// Appends `batch` in one write transaction, adding the commit's time to `commits`.
-    func append(_ batch: ArraySlice<BenchmarkEvent>, to environment: RawLMDBEnvironment, scratch: inout KeyScratch,
-                commits: inout Stopwatch) throws {
+    func append(
+        _ batch: ArraySlice<BenchmarkEvent>, to environment: RawLMDBEnvironment, scratch: inout KeyScratch,
+        commits: inout Stopwatch
+    ) throws {
         let transaction = try environment.begin(readOnly: false)
         do {
             try appendBatch(batch, to: environment, in: transaction, scratch: &scratch)
@@ -37,8 +39,10 @@ struct RawLMDBWriter {
         }
     }
 
-    private func appendBatch(_ batch: ArraySlice<BenchmarkEvent>, to environment: RawLMDBEnvironment, in transaction: OpaquePointer,
-                             scratch: inout KeyScratch) throws {
+    private func appendBatch(
+        _ batch: ArraySlice<BenchmarkEvent>, to environment: RawLMDBEnvironment, in transaction: OpaquePointer,
+        scratch: inout KeyScratch
+    ) throws {
         var position = try lastPosition(environment, in: transaction)
         let streamsCursor = try environment.openCursor(transaction, "streams")
         defer { mdb_cursor_close(streamsCursor) }
@@ -80,7 +84,9 @@ struct RawLMDBWriter {
         }
     }
 
-    private func put(_ table: MDB_dbi, _ key: [UInt8], _ value: [UInt8], flags: Int32, in transaction: OpaquePointer) throws {
+    private func put(_ table: MDB_dbi, _ key: [UInt8], _ value: [UInt8], flags: Int32, in transaction: OpaquePointer)
+        throws
+    {
         let code = withValue(key) { keyValue in
             withValue(value) { dataValue in
                 mdb_put(transaction, table, &keyValue, &dataValue, UInt32(flags))

@@ -15,9 +15,12 @@ struct Report {
         if let proof = run.proof { sections.append(proofSection(proof)) }
         var details = (run.scale?.details ?? []) + (run.follow?.details ?? []) + (run.proof?.details ?? [])
         if options.parts.contains(.appends) {
-            details = ReportTable(measurements: run.measurements, sizes: run.sizes).subledgerOverheads() + run.details + details
+            details =
+                ReportTable(measurements: run.measurements, sizes: run.sizes).subledgerOverheads() + run.details
+                + details
         }
-        sections.append("""
+        sections.append(
+            """
             ## Details
 
             \(details.joined(separator: "\n"))

@@ -44,12 +44,18 @@ struct ReportTable {
                 operation = "full read"
                 batch = "–"
             }
-            let ratio = baseline(for: measurement).map { String(format: "%.3f×", measurement.eventsPerSecond / $0.eventsPerSecond) } ?? "–"
-            lines.append("| \(measurement.engine.rawValue) \(operation) | \(batch) | \(Self.grouped(measurement.eventCount)) | "
-                + String(format: "%.3f | %.3f", measurement.seconds, measurement.seconds / Double(max(measurement.eventCount, 1)) * 1e6)
-                + " | \(Self.grouped(Int(measurement.eventsPerSecond.rounded()))) | \(ratio) | "
-                + String(format: "%.3f", measurement.cpuSeconds / Double(max(measurement.eventCount, 1)) * 1e6)
-                + " | \(Self.notes(of: measurement)) |")
+            let ratio =
+                baseline(for: measurement).map {
+                    String(format: "%.3f×", measurement.eventsPerSecond / $0.eventsPerSecond)
+                } ?? "–"
+            lines.append(
+                "| \(measurement.engine.rawValue) \(operation) | \(batch) | \(Self.grouped(measurement.eventCount)) | "
+                    + String(
+                        format: "%.3f | %.3f", measurement.seconds,
+                        measurement.seconds / Double(max(measurement.eventCount, 1)) * 1e6)
+                    + " | \(Self.grouped(Int(measurement.eventsPerSecond.rounded()))) | \(ratio) | "
+                    + String(format: "%.3f", measurement.cpuSeconds / Double(max(measurement.eventCount, 1)) * 1e6)
+                    + " | \(Self.notes(of: measurement)) |")
         }
         return lines.joined(separator: "\n")
     }
@@ -61,7 +67,8 @@ struct ReportTable {
             let own = measurement.seconds / Double(max(measurement.eventCount, 1)) * 1e6
             let limit = raw.seconds / Double(max(raw.eventCount, 1)) * 1e6
             let what = measurement.batchSize.map { "append at batch \(Self.grouped($0))" } ?? "full read"
-            return "- subledger \(what): " + String(format: "%.2f µs/event against raw LMDB's %.2f: %+.2f µs/event.", own, limit, own - limit)
+            return "- subledger \(what): "
+                + String(format: "%.2f µs/event against raw LMDB's %.2f: %+.2f µs/event.", own, limit, own - limit)
         }
     }
 
@@ -71,8 +78,9 @@ struct ReportTable {
             "| --- | --- | ---: | ---: | ---: | --- |",
         ]
         for size in sizes {
-            lines.append("| \(size.engine.rawValue) | \(size.file) | \(Self.grouped(size.bytes)) | \(Self.grouped(size.eventCount)) | "
-                + String(format: "%.1f", size.bytesPerEvent) + " | \(size.note) |")
+            lines.append(
+                "| \(size.engine.rawValue) | \(size.file) | \(Self.grouped(size.bytes)) | \(Self.grouped(size.eventCount)) | "
+                    + String(format: "%.1f", size.bytesPerEvent) + " | \(size.note) |")
         }
         return lines.joined(separator: "\n")
     }
@@ -81,7 +89,8 @@ struct ReportTable {
     static func notes(of measurement: Measurement) -> String {
         var notes = measurement.note.isEmpty ? [] : [measurement.note]
         if measurement.otherCPUSeconds >= 0.05, measurement.otherCPUSeconds > 0.1 * measurement.seconds {
-            notes.append(String(format: "⚠ other programs used %.2f core-s of CPU meanwhile", measurement.otherCPUSeconds))
+            notes.append(
+                String(format: "⚠ other programs used %.2f core-s of CPU meanwhile", measurement.otherCPUSeconds))
         }
         return notes.joined(separator: "; ")
     }

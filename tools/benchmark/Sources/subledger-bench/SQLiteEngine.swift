@@ -42,7 +42,8 @@ final class SQLiteEngine: BenchmarkEngine, @unchecked Sendable {
             let synchronous = try Int.fetchOne(database, sql: "PRAGMA synchronous") ?? -1
             try database.execute(sql: Self.schema)
             let version = try String.fetchOne(database, sql: "SELECT sqlite_version()") ?? "?"
-            return "SQLite \(version), journal_mode=\(journal), synchronous=\(synchronous == 2 ? "FULL" : String(synchronous))"
+            return
+                "SQLite \(version), journal_mode=\(journal), synchronous=\(synchronous == 2 ? "FULL" : String(synchronous))"
         }
     }
 
@@ -67,10 +68,11 @@ final class SQLiteEngine: BenchmarkEngine, @unchecked Sendable {
     private func appendBatch(_ batch: ArraySlice<BenchmarkEvent>, in database: Database) throws {
         let last = try database.cachedStatement(sql: "SELECT position FROM events ORDER BY position DESC LIMIT 1")
         let lastVersion = try database.cachedStatement(sql: "SELECT max(version) FROM events WHERE stream = ?")
-        let insert = try database.cachedStatement(sql: """
-            INSERT INTO events (position, stream, version, eventId, type, occurredAt, recordedAt, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert = try database.cachedStatement(
+            sql: """
+                INSERT INTO events (position, stream, version, eventId, type, occurredAt, recordedAt, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         var position = try Int64.fetchOne(last) ?? 0
         let recordedAt = Int64(Date().timeIntervalSince1970 * 1000)
         var versions: [Int32: Int64] = [:]
@@ -84,7 +86,8 @@ final class SQLiteEngine: BenchmarkEngine, @unchecked Sendable {
             } else {
                 version = try Int64.fetchOne(lastVersion, arguments: [stream]) ?? 0
             }
-            let payload = #"{"data":{"amount":\#(event.amount),"description":"\#(BenchmarkEvent.description)"},"metadata":{"source":"\#(BenchmarkEvent.source)"}}"#
+            let payload =
+                #"{"data":{"amount":\#(event.amount),"description":"\#(BenchmarkEvent.description)"},"metadata":{"source":"\#(BenchmarkEvent.source)"}}"#
             try insert.execute(arguments: [
                 position, stream, version + 1, Data(event.idBytes), BenchmarkEvent.type,
                 event.occurredAt, recordedAt, payload,
@@ -98,10 +101,12 @@ final class SQLiteEngine: BenchmarkEngine, @unchecked Sendable {
         var count = 0
         var checksum = 0
         try queue.read { database in
-            let rows = try Row.fetchCursor(database, sql: """
-                SELECT position, stream, version, eventId, type, occurredAt, recordedAt, payload
-                FROM events ORDER BY position
-                """)
+            let rows = try Row.fetchCursor(
+                database,
+                sql: """
+                    SELECT position, stream, version, eventId, type, occurredAt, recordedAt, payload
+                    FROM events ORDER BY position
+                    """)
             while let row = try rows.next() {
                 let position: Int64 = row[0]
                 let stream: String = row[1]
@@ -111,7 +116,8 @@ final class SQLiteEngine: BenchmarkEngine, @unchecked Sendable {
                 let occurredAt: Int64 = row[5]
                 let recordedAt: Int64 = row[6]
                 let payload: String = row[7]
-                checksum &+= Int(position &+ version &+ occurredAt &+ recordedAt) &+ stream.utf8.count
+                checksum &+=
+                    Int(position &+ version &+ occurredAt &+ recordedAt) &+ stream.utf8.count
                     &+ eventID.count &+ type.utf8.count &+ payload.utf8.count
                 count += 1
             }
@@ -128,7 +134,10 @@ final class SQLiteEngine: BenchmarkEngine, @unchecked Sendable {
             try database.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
         try queue.close()
-        return StoreSize(engine: kind, file: "events.sqlite", bytes: TemporaryFolder.fileSize(path), eventCount: eventCount,
-                         note: "after a WAL checkpoint (TRUNCATE), WAL left: \(TemporaryFolder.fileSize(path + "-wal")) bytes; table + 3 indexes")
+        return StoreSize(
+            engine: kind, file: "events.sqlite", bytes: TemporaryFolder.fileSize(path), eventCount: eventCount,
+            note:
+                "after a WAL checkpoint (TRUNCATE), WAL left: \(TemporaryFolder.fileSize(path + "-wal")) bytes; table + 3 indexes"
+        )
     }
 }

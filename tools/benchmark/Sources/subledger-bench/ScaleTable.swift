@@ -36,15 +36,21 @@ struct ScaleRow {
     }
 
     /// A whole process's events/s against the goal of 300,000 events/s.
-    static func throughput(_ figure: String, events: Int, process: ChildProcess, bytes: Int, bytesLabel: String) -> ScaleRow {
+    static func throughput(_ figure: String, events: Int, process: ChildProcess, bytes: Int, bytesLabel: String)
+        -> ScaleRow
+    {
         let rate = Double(events) / max(process.seconds, 1e-9)
         return ScaleRow(
-            figure: figure, value: rate, measured: "\(ReportTable.grouped(Int(rate.rounded()))) events/s", goal: .atLeast(300_000),
+            figure: figure, value: rate, measured: "\(ReportTable.grouped(Int(rate.rounded()))) events/s",
+            goal: .atLeast(300_000),
             goalText: "≥ 300,000 events/s",
-            comparator: String(format: "%@ events in %.2f s; %@ B %@ (%.0f MB/s)", ReportTable.grouped(events), process.seconds,
-                               ReportTable.grouped(bytes), bytesLabel, Double(bytes) / max(process.seconds, 1e-9) / 1e6),
-            notes: String(format: "CPU %.1f s user + %.1f s system; peak RSS %@ (anonymous %@)", process.userSeconds, process.systemSeconds,
-                          BenchmarkRun.mebibytes(process.peakResidentBytes), BenchmarkRun.mebibytes(process.peakAnonymousBytes))
+            comparator: String(
+                format: "%@ events in %.2f s; %@ B %@ (%.0f MB/s)", ReportTable.grouped(events), process.seconds,
+                ReportTable.grouped(bytes), bytesLabel, Double(bytes) / max(process.seconds, 1e-9) / 1e6),
+            notes: String(
+                format: "CPU %.1f s user + %.1f s system; peak RSS %@ (anonymous %@)", process.userSeconds,
+                process.systemSeconds,
+                BenchmarkRun.mebibytes(process.peakResidentBytes), BenchmarkRun.mebibytes(process.peakAnonymousBytes))
                 + disturbance(process.otherCPUSeconds, seconds: process.seconds))
     }
 
@@ -60,7 +66,9 @@ struct ScaleRow {
             "| --- | ---: | --- | --- | --- | --- |",
         ]
         for row in rows {
-            lines.append("| \(row.figure) | \(row.measured) | \(row.goalText) | \(row.verdict) | \(row.comparator) | \(row.notes) |")
+            lines.append(
+                "| \(row.figure) | \(row.measured) | \(row.goalText) | \(row.verdict) | \(row.comparator) | \(row.notes) |"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -49,16 +49,20 @@ final class SubledgerEngine: BenchmarkEngine {
     }
 
     let readNote = "`forEachEvent`: decoded, every record's CRC-32C and every chain link checked"
-    let hashedReadNote = "`forEachEvent(verifyingHashes: true)`: as above, and every SHA-256 recomputed (what verify and export do)"
+    let hashedReadNote =
+        "`forEachEvent(verifyingHashes: true)`: as above, and every SHA-256 recomputed (what verify and export do)"
 
     /// Closes the store, then reads its records' sizes and its tables' pages through the C API.
     func close(eventCount: Int) throws -> StoreSize {
         store = nil
         let (walk, tables) = try RawLMDBReader.recordSize(ofStoreIn: folder.path)
-        guard walk.count == eventCount else { throw BenchmarkError("the store holds \(walk.count) events, not \(eventCount)") }
-        return StoreSize(engine: kind, file: "data.mdb", bytes: TemporaryFolder.fileSize(folder.appending("data.mdb")),
-                         eventCount: eventCount,
-                         note: String(format: "records %.2f bytes on average; pages per table, bytes/event: ", walk.meanValueBytes)
-                             + tables + " (+ symbols, meta)")
+        guard walk.count == eventCount else {
+            throw BenchmarkError("the store holds \(walk.count) events, not \(eventCount)")
+        }
+        return StoreSize(
+            engine: kind, file: "data.mdb", bytes: TemporaryFolder.fileSize(folder.appending("data.mdb")),
+            eventCount: eventCount,
+            note: String(format: "records %.2f bytes on average; pages per table, bytes/event: ", walk.meanValueBytes)
+                + tables + " (+ symbols, meta)")
     }
 }

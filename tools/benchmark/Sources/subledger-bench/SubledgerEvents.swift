@@ -26,7 +26,8 @@ struct SubledgerEvents {
     func recordedEvent(_ event: BenchmarkEvent, position: Int) -> RecordedEvent {
         let proposed = proposedEvent(event)
         return RecordedEvent(
-            position: UInt64(position), streamVersion: 1, recordedAt: Timestamp(millisecondsSinceEpoch: event.occurredAt + 500),
+            position: UInt64(position), streamVersion: 1,
+            recordedAt: Timestamp(millisecondsSinceEpoch: event.occurredAt + 500),
             eventID: proposed.eventID, type: proposed.type, stream: proposed.stream, occurredAt: proposed.occurredAt,
             data: proposed.data, metadata: proposed.metadata, previousHash: .zero, hash: .zero
         )

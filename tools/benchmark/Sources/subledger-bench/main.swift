@@ -15,7 +15,8 @@ if CommandLine.arguments.dropFirst().first == FollowingProcess.flag {
 let started = ContinuousClock.now
 let options: BenchmarkOptions
 do throws(UsageError) {
-    options = try BenchmarkOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+    options = try BenchmarkOptions.parse(
+        Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
 } catch {
     if let message = error.message { printToStandardError("subledger-bench: \(message)") }
     print(BenchmarkOptions.usage)
