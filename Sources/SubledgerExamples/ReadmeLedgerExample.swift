@@ -15,30 +15,23 @@ func readmeLedgerExample() async throws {
     let line = "+989351112233"
     let signedUp = try Timestamp(rfc3339: "2025-02-01T09:00:00Z")
     try ledger.record([
-        .subscriber(
-            "S-1001", signedUp,
-            .subscriberRegistered(
-                SubscriberRegistered(
-                    subscriberID: "S-1001", kind: .individual, governmental: false,
-                    name: "Sara Ahmadi", nationalID: "0012345678"))),
-        .line(
-            line, signedUp,
-            .lineActivated(
-                LineActivated(
-                    subscriberID: "S-1001", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0))),
-        .line(
-            line, try Timestamp(rfc3339: "2025-02-02T18:00:00Z"),
-            .usageRecorded(UsageRecorded(amount: 245_000, description: "calls and data"))),
+        .subscriber("S-1001", signedUp, .subscriberRegistered(SubscriberRegistered(
+            subscriberID: "S-1001", kind: .individual, governmental: false,
+            name: "Sara Ahmadi", nationalID: "0012345678"))),
+        .line(line, signedUp, .lineActivated(LineActivated(
+            subscriberID: "S-1001", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0))),
+        .line(line, try Timestamp(rfc3339: "2025-02-02T18:00:00Z"),
+              .usageRecorded(UsageRecorded(amount: 245_000, description: "calls and data"))),
     ])
-    let status = try ledger.status(of: line)  // debt 245,000 of a 300,000 threshold
+    let status = try ledger.status(of: line)                  // debt 245,000 of a 300,000 threshold
     let owed = try ledger.due(at: try Timestamp(rfc3339: "2025-02-02T18:05:00Z"))  // NTC-1: a notice is owed
     let sentAt = try Timestamp(rfc3339: "2025-02-02T18:10:00Z")
     let notice = try ledger.apply(
         .sendNotice(kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 24 * 3600)),
-        to: line, at: sentAt)  // recorded with rule NTC-2 (it counts) and its edition
-    for try await fact in ledger.follow(from: 1) {  // every committed event, as it commits
+        to: line, at: sentAt)                                  // recorded with rule NTC-2 (it counts) and its edition
+    for try await fact in ledger.follow(from: 1) {             // every committed event, as it commits
         print(fact.position, fact.event.type.rawValue, fact.fact.metadata["rule"] ?? "")
-        if fact.position == notice.last?.position { break }  // follow never ends by itself
+        if fact.position == notice.last?.position { break }    // follow never ends by itself
     }
     // end
     print("status", status.status, "debt", status.debt, "threshold", status.threshold)

@@ -17,35 +17,27 @@ func usingTheLedgerFromAServiceExample() async throws {
     let line = "+989351112233"
     let signedUp = try Timestamp(rfc3339: "2025-02-01T09:00:00Z")
     let recorded = try ledger.record([
-        .subscriber(
-            "S-1001", signedUp,
-            .subscriberRegistered(
-                SubscriberRegistered(
-                    subscriberID: "S-1001", kind: .individual, governmental: false,
-                    name: "Sara Ahmadi", nationalID: "0012345678"))),
-        .line(
-            line, signedUp,
-            .lineActivated(
-                LineActivated(
-                    subscriberID: "S-1001", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0))),
-        .line(
-            line, try Timestamp(rfc3339: "2025-02-02T18:00:00Z"),
-            .usageRecorded(UsageRecorded(amount: 245_000, description: "calls and data"))),
+        .subscriber("S-1001", signedUp, .subscriberRegistered(SubscriberRegistered(
+            subscriberID: "S-1001", kind: .individual, governmental: false,
+            name: "Sara Ahmadi", nationalID: "0012345678"))),
+        .line(line, signedUp, .lineActivated(LineActivated(
+            subscriberID: "S-1001", service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0))),
+        .line(line, try Timestamp(rfc3339: "2025-02-02T18:00:00Z"),
+              .usageRecorded(UsageRecorded(amount: 245_000, description: "calls and data"))),
     ])
-    print(recorded.positions)  // [1, 2, 3] in a new store
+    print(recorded.positions)   // [1, 2, 3] in a new store
     // end
 
     // snippet using-the-ledger
     for owed in try ledger.due(at: try Timestamp(rfc3339: "2025-02-02T18:05:00Z")) {
-        print(owed.line, owed.action, owed.rule)  // +989351112233 notice NTC-1
+        print(owed.line, owed.action, owed.rule)   // +989351112233 notice NTC-1
     }
     do {
-        try ledger.apply(
-            .cut(direction: .oneWay, reason: .threshold), to: line,
-            at: try Timestamp(rfc3339: "2025-02-03T19:00:00Z"))
+        try ledger.apply(.cut(direction: .oneWay, reason: .threshold), to: line,
+                         at: try Timestamp(rfc3339: "2025-02-03T19:00:00Z"))
     } catch let error as LedgerError {
         if case .ruleViolation(let violation) = error.kind {
-            print(violation.rule, violation.edition, violation.reason)  // CUT-1 2021 ...
+            print(violation.rule, violation.edition, violation.reason)   // CUT-1 2021 ...
         }
     }
     // end
@@ -53,14 +45,12 @@ func usingTheLedgerFromAServiceExample() async throws {
     // snippet using-the-ledger
     let sentAt = try Timestamp(rfc3339: "2025-02-02T18:10:00Z")
     let notice = try ledger.apply(
-        .sendNotice(
-            kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 24 * 3600),
-            noticeID: "SMSGW-778812"),  // the gateway's id, which its receipts name
+        .sendNotice(kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 24 * 3600),
+                    noticeID: "SMSGW-778812"),   // the gateway's id, which its receipts name
         to: line, at: sentAt)
     for fact in notice {
-        print(
-            fact.position, fact.fact.eventID?.description ?? "", fact.fact.metadata["rule"] ?? "",
-            fact.fact.metadata["policyEdition"] ?? "")  // 4 <uuid> NTC-1 2021
+        print(fact.position, fact.fact.eventID?.description ?? "", fact.fact.metadata["rule"] ?? "",
+              fact.fact.metadata["policyEdition"] ?? "")   // 4 <uuid> NTC-1 2021
     }
     // end
 
@@ -78,7 +68,7 @@ func usingTheLedgerFromAServiceExample() async throws {
     for try await fact in ledger.follow(from: lastSeenPosition + 1) {
         lastSeenPosition = fact.position
         // update a read model, send a notice, ...
-        if lastSeenPosition == notice.last?.position { break }  // a follower never ends by itself
+        if lastSeenPosition == notice.last?.position { break }   // a follower never ends by itself
     }
     // end
 }
