@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 tools/check_shape.py
+python3 tools/check_docs.py
 bash tools/install-deps.sh
 python3 -m unittest discover -s tools/tests
 swift test
