@@ -24,10 +24,21 @@ package struct DemoPopulation: Sendable {
 
     private var endMonth: Int { timeline.month(of: timeline.end) }
 
+    /// The story's lines, in the order their draws from the seed are made.
     private mutating func planStory() {
-        let windowStart = timeline.windowStart
-        let day: Int64 = 86_400_000
+        planMistakes()
+        planMassActions()
+        planDayCuts()
+        planVanityAndLegalEntity()
+        planComplaintsAndKYC()
+    }
 
+    private var windowStart: Timestamp { timeline.windowStart }
+    private var day: Int64 { 86_400_000 }
+
+    /// The disputed line and the operator's other mistakes on one line each: a cut without
+    /// notice, a late fee, a cut for the debt of the owner's other line.
+    private mutating func planMistakes() {
         // The disputed line: a prompt payer whose roaming brings a threshold notice that never
         // arrives, and a cut on a Thursday afternoon anyway.
         let disputedMonth = endMonth - 5
@@ -78,7 +89,10 @@ package struct DemoPopulation: Sendable {
         victim.script = .otherLinesDebt(debtLine: debtor.number, at: victimCutAt)
         highlights.otherLinesDebtSource = add(debtor)
         highlights.otherLinesDebtCut = add(victim)
+    }
 
+    /// The Thursday-afternoon mass cut and the mass suspension for KYC (SUS-2).
+    private mutating func planMassActions() {
         // A Thursday-afternoon mass cut: a virtual-office provider's lines and two others,
         // each with an invoice a few days overdue.
         let massCut = timeline.thursdayAfternoon(
@@ -112,7 +126,11 @@ package struct DemoPopulation: Sendable {
             suspended.script = .massSuspension(at: massSuspension.adding(milliseconds: Int64(index) * 4 * 60_000))
             highlights.massSuspensionLines.append(add(suspended))
         }
+    }
 
+    /// The cuts on a Wednesday and on the eve of a lunar holiday (SUS-2 (b)), and the payment
+    /// recorded after the cut it would have prevented.
+    private mutating func planDayCuts() {
         // A cut on a Wednesday and one on the eve of a lunar holiday (SUS-2 (b)), each after a
         // cut notice the day before, for an invoice a few days overdue. The eve is that of
         // Eid al-Fitr of the demo's last year (1403-01-21), a lunar day the computed calendar
@@ -148,7 +166,10 @@ package struct DemoPopulation: Sendable {
         bank.operatorDelayDays = 3
         bank.script = .bankDelay(month: endMonth - 13)
         highlights.bankDelayLine = add(bank)
+    }
 
+    /// The vanity numbers (VAN-1..3) and the ten-year legal entity's lines (LEG-1, LEG-2).
+    private mutating func planVanityAndLegalEntity() {
         // Vanity numbers: two sold at auction after the grace and two more years (one refund
         // paid, one still owed), one paid back within the grace and kept.
         let vanityStart = timeline.billingTime(month: 1396 * 12 + 4, day: 12)
@@ -194,7 +215,10 @@ package struct DemoPopulation: Sendable {
         companyFixed.held = 1_500_000
         companyFixed.monthlyUsage = 90_000
         add(companyFixed)
+    }
 
+    /// The complaints (CMP-1) and the suspension for KYC restored (KYC-1, GEN-3).
+    private mutating func planComplaintsAndKYC() {
         // Complaints (CMP-1): answered in time, answered late (a warning on purpose), and one
         // still owed an answer at the end.
         var complaining = line(

@@ -99,25 +99,36 @@ struct DemoScalePopulation {
             if service == .mobile, random.chance(1.5) {
                 line.vanityPremium = random.rials(40_000_000...900_000_000, step: 1_000_000)
             }
-            let habitRoll = random.int(1...1000)
-            if subscriber.governmental {
-                line.habit = .sometimesLate(percent: 35)
-            } else if habitRoll <= 770 {
-                line.habit = .prompt
-            } else if habitRoll <= 930 {
-                line.habit = .sometimesLate(percent: Double(random.int(8...35)))
-            } else {
-                // Stops paying from a billing run some weeks after activation.
-                let life = Int((timeline.end.millisecondsSinceEpoch - activatedAt.millisecondsSinceEpoch) / day)
-                let from = activatedAt.adding(milliseconds: Int64(random.int(20...max(21, life - 10))) * day)
-                line.habit = .defaulter(from: from, paysBackAfterDays: random.chance(40) ? random.int(20...300) : nil)
-            }
+            line.habit = habit(governmental: subscriber.governmental, activatedAt: activatedAt, random: &random)
             line.spikePercent = random.chance(5) ? 12 : 0.4
             lines.append(line)
         }
         let firstActivation = lines.map(\.activatedAt).min() ?? timeline.end
         let (onboarding, owner) = DemoGenerator.onboarding(of: subscriber, before: firstActivation, random: &random)
         return Household(subscriber: subscriber, lines: lines, onboarding: onboarding, owner: owner)
+    }
+
+    /// How a line of the population pays: a governmental owner sometimes late, else mostly
+    /// prompt, some sometimes late, a few stopping some weeks after activation.
+    /// - Parameters:
+    ///   - governmental: Whether the owner is a governmental entity.
+    ///   - activatedAt: When the line is activated.
+    ///   - random: The household's draws.
+    /// - Returns: The line's habit.
+    private func habit(governmental: Bool, activatedAt: Timestamp, random: inout DemoRandom) -> PaymentHabit {
+        let day: Int64 = 86_400_000
+        let habitRoll = random.int(1...1000)
+        if governmental {
+            return .sometimesLate(percent: 35)
+        } else if habitRoll <= 770 {
+            return .prompt
+        } else if habitRoll <= 930 {
+            return .sometimesLate(percent: Double(random.int(8...35)))
+        }
+        // Stops paying from a billing run some weeks after activation.
+        let life = Int((timeline.end.millisecondsSinceEpoch - activatedAt.millisecondsSinceEpoch) / day)
+        let from = activatedAt.adding(milliseconds: Int64(random.int(20...max(21, life - 10))) * day)
+        return .defaulter(from: from, paysBackAfterDays: random.chance(40) ? random.int(20...300) : nil)
     }
 
     /// `S-0000042`: seven digits, so that ids sort as they were made up to ten million.

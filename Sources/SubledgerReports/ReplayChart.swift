@@ -62,17 +62,7 @@ struct ReplayChart {
         var svg =
             #"<svg class="chart" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(HTML.escape(label))">"#
         svg += #"<rect x="\#(left)" y="\#(top)" width="\#(plotWidth)" height="\#(plotHeight)" class="plot"/>"#
-        var tick = 0.0
-        while tick <= yMax + 0.5 {
-            let ty = top + plotHeight * (1 - tick / yMax)
-            svg +=
-                #"<line x1="\#(left)" x2="\#(left + plotWidth)" y1="\#(Self.f(ty))" y2="\#(Self.f(ty))" class="grid"/>"#
-            svg +=
-                #"<text x="\#(left - 8)" y="\#(Self.f(ty + 4))" class="ylabel">\#(DisplayFormat.rials(Rials(tick)))</text>"#
-            tick += yStep
-        }
-        svg +=
-            #"<text x="16" y="\#(Self.f(top + plotHeight / 2))" class="axis" transform="rotate(-90 16 \#(Self.f(top + plotHeight / 2)))">rials</text>"#
+        svg += yAxis(yMax: yMax, yStep: yStep)
         svg += timeTicks(scale: scale)
 
         // Threshold and debt as step lines, the debt's area shaded.
@@ -116,6 +106,27 @@ struct ReplayChart {
         }
         svg += "</svg>"
         return svg
+    }
+
+    /// The amounts' axis: a grid line and a label at every step up to `yMax`, and its title.
+    /// - Parameters:
+    ///   - yMax: The amount at the top of the plot.
+    ///   - yStep: The amount between two grid lines.
+    /// - Returns: The axis as SVG elements.
+    private func yAxis(yMax: Double, yStep: Double) -> String {
+        var axis = ""
+        var tick = 0.0
+        while tick <= yMax + 0.5 {
+            let ty = top + plotHeight * (1 - tick / yMax)
+            axis +=
+                #"<line x1="\#(left)" x2="\#(left + plotWidth)" y1="\#(Self.f(ty))" y2="\#(Self.f(ty))" class="grid"/>"#
+            axis +=
+                #"<text x="\#(left - 8)" y="\#(Self.f(ty + 4))" class="ylabel">\#(DisplayFormat.rials(Rials(tick)))</text>"#
+            tick += yStep
+        }
+        axis +=
+            #"<text x="16" y="\#(Self.f(top + plotHeight / 2))" class="axis" transform="rotate(-90 16 \#(Self.f(top + plotHeight / 2)))">rials</text>"#
+        return axis
     }
 
     /// The mark of one event, if it has one.

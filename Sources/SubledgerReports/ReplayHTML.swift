@@ -6,12 +6,19 @@ import SubledgerStore
 /// threshold with cuts and notices marked, the audit's findings, and the timeline with the
 /// state after each event and the rules' judgements under each operator action.
 public struct ReplayHTML: Sendable {
+    /// How times and amounts are written (TIME-1's times in Asia/Tehran, rials grouped).
     public var format: DisplayFormat
 
+    /// A renderer that writes times and amounts as `format` does.
+    /// - Parameter format: How times and amounts are written.
     public init(format: DisplayFormat = DisplayFormat()) {
         self.format = format
     }
 
+    /// The page of one replay: the line, its state at the view's end, the chart, the
+    /// findings and the timeline.
+    /// - Parameter replay: The line's replay (its view, entries, findings and cuts).
+    /// - Returns: The whole HTML document.
     public func render(_ replay: LineReplay) -> String {
         let text = ReplayText(format: format)
         var html = """
@@ -196,26 +203,34 @@ public struct ReplayHTML: Sendable {
     }
 
     static let style = """
-        :root{--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--debt:#0969da;--threshold:#bc4c00;--cut:#cf222e;--restore:#1a7f37;--notice:#bf8700;--close:#24292f}
+        :root{--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--debt:#0969da;--threshold:#bc4c00;--cut:#cf222e;\
+        --restore:#1a7f37;--notice:#bf8700;--close:#24292f}
         *{box-sizing:border-box}
-        body{font-family:"DejaVu Sans","Noto Sans","Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1240px;padding:20px 28px;color:var(--ink);background:#fff;font-size:14px;line-height:1.4}
-        h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
+        body{font-family:"DejaVu Sans","Noto Sans","Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;\
+        max-width:1240px;padding:20px 28px;color:var(--ink);background:#fff;font-size:14px;line-height:1.4}
+        h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 8px;border-bottom:1px solid var(--line);\
+        padding-bottom:4px}
         h3{font-size:14px;margin:12px 0 4px;color:var(--muted);font-weight:normal}
         ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 18px;padding:0;margin:6px 0 0 92px;font-size:12px}
         ul.legend li{display:flex;align-items:center;gap:5px}ul.legend svg{overflow:visible}
-        .flag{background:var(--cut);color:#fff;border-radius:3px;padding:0 4px;font-size:10px;text-transform:uppercase;margin-left:4px}
+        .flag{background:var(--cut);color:#fff;border-radius:3px;padding:0 4px;font-size:10px;\
+        text-transform:uppercase;margin-left:4px}
         .number{font-family:"DejaVu Sans Mono",monospace}
         .sub,.view{margin:2px 0;color:var(--muted)}
         .cards-at{flex-basis:100%;margin:0;font-size:12px;color:var(--muted)}.netting{flex-basis:100%;margin:2px 0 0}
         .timeline .weekday{display:block;font-size:11px;color:var(--muted)}
         .cards{display:flex;flex-wrap:wrap;gap:8px;margin-top:14px}
-        .card{border:1px solid var(--line);border-radius:6px;padding:6px 12px;min-width:104px;display:flex;flex-direction:column}
+        .card{border:1px solid var(--line);border-radius:6px;padding:6px 12px;min-width:104px;display:flex;\
+        flex-direction:column}
         .card .label{font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
         .card .value{font-size:18px;font-variant-numeric:tabular-nums}.card .value.small{font-size:14px;padding-top:3px}
-        .card.bad{border-color:var(--cut);background:#ffebe9}.card.warn{border-color:var(--notice);background:#fff8c5}.card.good{border-color:var(--restore);background:#dafbe1}
-        .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:bold;color:#fff;background:var(--restore)}
+        .card.bad{border-color:var(--cut);background:#ffebe9}.card.warn{border-color:var(--notice);background:#fff8c5}\
+        .card.good{border-color:var(--restore);background:#dafbe1}
+        .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:bold;color:#fff;\
+        background:var(--restore)}
         .card .badge{font-size:15px;margin-top:3px;align-self:flex-start}
-        .badge.oneWay{background:#d1242f}.badge.twoWay{background:#82071e}.badge.terminated{background:#57606a}.badge.revoked{background:#24292f}.badge.sold{background:#6639ba}
+        .badge.oneWay{background:#d1242f}.badge.twoWay{background:#82071e}.badge.terminated{background:#57606a}\
+        .badge.revoked{background:#24292f}.badge.sold{background:#6639ba}
         figure{margin:0}
         svg.chart{width:100%;height:auto;display:block;font-family:"DejaVu Sans",sans-serif}
         svg .plot{fill:#f6f8fa;stroke:var(--line)}
@@ -233,7 +248,8 @@ public struct ReplayHTML: Sendable {
         svg .close line{stroke:var(--close)}svg .close rect{fill:var(--close)}
         svg .notice.thresholdNotice circle{fill:var(--notice);stroke:#fff}
         svg .notice.other circle{fill:#8c959f;stroke:#fff}
-        svg .notice.failed circle{fill:#fff;stroke:var(--cut);stroke-width:2}svg .notice.failed path{stroke:var(--cut);stroke-width:2}
+        svg .notice.failed circle{fill:#fff;stroke:var(--cut);stroke-width:2}\
+        svg .notice.failed path{stroke:var(--cut);stroke-width:2}
         svg .finding.violation path{fill:var(--cut)}svg .finding.warning path{fill:var(--notice)}
         .findings{list-style:none;padding:0;margin:0}
         .findings li{border-left:4px solid var(--notice);background:#fff8c5;padding:5px 10px;margin:4px 0}
@@ -241,7 +257,8 @@ public struct ReplayHTML: Sendable {
         .sev{font-size:11px;text-transform:uppercase;font-weight:bold}.ed{color:var(--muted)}
         .none{color:var(--restore)}
         table.timeline{border-collapse:collapse;width:100%;font-size:13px}
-        .timeline th{position:sticky;top:0;background:#f6f8fa;text-align:left;border-bottom:2px solid var(--line);padding:5px 6px;font-size:12px}
+        .timeline th{position:sticky;top:0;background:#f6f8fa;text-align:left;border-bottom:2px solid var(--line);\
+        padding:5px 6px;font-size:12px}
         .timeline td{border-bottom:1px solid #eaeef2;padding:4px 6px;vertical-align:top}
         .timeline td.pos{color:var(--muted);text-align:right}
         .timeline td.time{white-space:nowrap;font-variant-numeric:tabular-nums}

@@ -5,14 +5,21 @@ import SubledgerStore
 /// after it, and under each operator action the rules that allowed (✔) or forbade (✘) it
 /// and the audit's findings (⚠).
 public struct ReplayText: Sendable {
+    /// How times and amounts are written (TIME-1's times in Asia/Tehran, rials grouped).
     public var format: DisplayFormat
 
+    /// A renderer that writes times and amounts as `format` does.
+    /// - Parameter format: How times and amounts are written.
     public init(format: DisplayFormat = DisplayFormat()) {
         self.format = format
     }
 
     /// The header, the table and the findings. `entries` limits the rows shown (the
     /// demo's short replay); rows left out are counted.
+    /// - Parameters:
+    ///   - replay: The line's replay.
+    ///   - range: The indices of the entries to show; `nil` shows them all.
+    /// - Returns: The text, lines separated by newlines.
     public func render(_ replay: LineReplay, entries range: Range<Int>? = nil) -> String {
         var lines = header(replay)
         let shown = range.map { $0.clamped(to: 0..<replay.entries.count) } ?? 0..<replay.entries.count

@@ -7,11 +7,17 @@ public struct ByteMutator: Sendable {
     public var dictionary: [[UInt8]]
 
     /// A mutator that also inserts the words of `dictionary`.
+    /// - Parameter dictionary: Bytes worth inserting besides random ones.
     public init(dictionary: [[UInt8]] = []) {
         self.dictionary = dictionary
     }
 
     /// One to four mutations of `input`, or of a splice of `input` and `other`.
+    /// - Parameters:
+    ///   - input: The valid input to spoil.
+    ///   - other: A second input, for a splice.
+    ///   - random: The seeded draws: the same seed, the same mutations.
+    /// - Returns: The mutated bytes.
     public func mutate(_ input: [UInt8], splicingWith other: [UInt8], using random: inout SeededRandom) -> [UInt8] {
         var bytes = input
         for _ in 0...random.below(4) {

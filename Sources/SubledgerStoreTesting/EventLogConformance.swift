@@ -23,6 +23,7 @@ public enum EventLogConformance {
 
         /// Runs the check on `storage`, which must hold no event yet.
         ///
+        /// - Parameter storage: The backend under test, holding no event.
         /// - Throws: ``ConformanceFailure`` when the contract does not hold; any error of
         ///   `storage` that the contract does not expect, as it was thrown.
         public func run(on storage: any EventLogStorage) throws {
@@ -36,6 +37,7 @@ public enum EventLogConformance {
             }
         }
 
+        /// The check's name.
         public var description: String { name }
     }
 
@@ -276,5 +278,6 @@ public struct ConformanceFailure: Error, Hashable, Sendable, CustomStringConvert
     /// What did not hold.
     public var message: String
 
+    /// The check and what did not hold.
     public var description: String { "\(check): \(message)" }
 }

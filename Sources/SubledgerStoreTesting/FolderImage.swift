@@ -5,7 +5,9 @@ import Foundation
 public struct FolderImage: Equatable, Sendable {
     /// One file's content and modification time (nanoseconds since 1970).
     public struct File: Equatable, Sendable {
+        /// The file's content.
         public var bytes: [UInt8]
+        /// When the file was last written, in nanoseconds since 1970.
         public var modifiedNanoseconds: Int64
     }
 
@@ -13,6 +15,9 @@ public struct FolderImage: Equatable, Sendable {
     public var files: [String: File]
 
     /// The image of the folder `path` as it is now (its files, not its subfolders' files).
+    /// - Parameter path: The folder.
+    /// - Throws: ``FolderImageError`` if a file cannot be examined; Foundation's error if the
+    ///   folder or a file cannot be read.
     public init(of path: String) throws {
         files = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: path) {
@@ -30,7 +35,10 @@ public struct FolderImage: Equatable, Sendable {
 
 /// A file of the folder could not be examined.
 public struct FolderImageError: Error, CustomStringConvertible {
+    /// The file.
     public var path: String
+    /// The `errno` of `stat`.
     public var code: Int32
+    /// The file and the system's message.
     public var description: String { "cannot stat \(path): \(String(cString: strerror(code)))" }
 }

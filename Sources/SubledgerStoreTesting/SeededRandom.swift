@@ -12,20 +12,27 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var generator: SplitMix64
 
     /// A generator that draws the sequence of `seed`.
+    /// - Parameter seed: The seed.
     public init(seed: UInt64) {
         generator = SplitMix64(seed: seed)
     }
 
+    /// The next draw of the seed's sequence.
+    /// - Returns: 64 random bits.
     public mutating func next() -> UInt64 {
         generator.next()
     }
 
     /// A whole number in `0..<bound` (`bound` > 0).
+    /// - Parameter bound: The number above the largest drawn.
+    /// - Returns: The number.
     public mutating func below(_ bound: Int) -> Int {
         Int(next() % UInt64(bound))
     }
 
     /// The seed in the environment variable `name` when it holds one, else a new one.
+    /// - Parameter name: The environment variable (e.g. `SUBLEDGER_FUZZ_SEED`).
+    /// - Returns: The seed to print and to draw with.
     public static func seed(fromEnvironment name: String) -> UInt64 {
         if let text = getenvString(name), let seed = UInt64(text) { return seed }
         return UInt64.random(in: 1...UInt64(Int64.max))

@@ -25,6 +25,7 @@ package enum CSVExport {
     static let format1Columns = columns.filter { $0 != "streamPrevHash" }
 
     /// Appends the header row.
+    /// - Parameter bytes: The file's bytes so far.
     package static func appendHeader(into bytes: inout [UInt8]) {
         for (index, column) in columns.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -34,6 +35,9 @@ package enum CSVExport {
     }
 
     /// Appends the record of `event`.
+    /// - Parameters:
+    ///   - event: The event, with its hashes.
+    ///   - bytes: The file's bytes so far.
     package static func append(_ event: RecordedEvent, into bytes: inout [UInt8]) {
         var field: [UInt8] = []
         func column(_ fill: (inout [UInt8]) -> Void, first: Bool = false) {

@@ -20,6 +20,13 @@ package struct CSVExportVerifier {
     /// The columns of the file, as its header row names them (format 2 or 1).
     private var columns = CSVExport.columns
 
+    /// A verifier of a CSV export, row by row, with the checks of a JSON Lines export.
+    /// - Parameters:
+    ///   - filtered: Whether gaps in positions are accepted (`--filtered`).
+    ///   - anchors: The hashes the file must hold (`--anchor`).
+    ///   - completeStreams: Whether every stream's versions must run 1, 2, 3, ...
+    ///   - allowVersionGaps: Whether versions may skip across a gap in positions (a time range).
+    ///   - format1: Whether the file is of format 1 (made before `subledger migrate`).
     package init(
         filtered: Bool, anchors: [String], completeStreams: Bool, allowVersionGaps: Bool = false, format1: Bool = false
     ) {
@@ -29,6 +36,8 @@ package struct CSVExportVerifier {
     }
 
     /// Whether `bytes` (a file's first line) is the header row of a CSV export.
+    /// - Parameter bytes: The first line, without its `\n`.
+    /// - Returns: `true` for the header row of format 2 or 1.
     package static func isHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
         headerColumns(bytes) != nil
     }
@@ -43,6 +52,8 @@ package struct CSVExportVerifier {
     }
 
     /// Checks one line of the file (without its `\n`); returns `false` once the file is bad.
+    /// - Parameter bytes: The line; a quoted cell may go on to the next.
+    /// - Returns: `false` once the file is found bad.
     package mutating func check(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if insideQuotes { record.append(0x0A) }
         record.append(contentsOf: bytes)
@@ -56,6 +67,7 @@ package struct CSVExportVerifier {
     }
 
     /// The result, once every line was checked.
+    /// - Returns: What the check found, as `tools/verify_export.py` reports it.
     package mutating func finish() -> ExportVerification {
         if insideQuotes, verifier.result.ok {
             verifier.fail(

@@ -36,7 +36,9 @@ package enum ExportFileReading {
         package var number: Int
         /// Where its bytes (without `\n`) are in the block.
         var range: Range<Int>
+        /// Whether the line ended with `\n` (the file's last line may not).
         package var endsWithNewline: Bool
+        /// What the reading thread found in the line.
         package var scan: Scan
     }
 
@@ -53,6 +55,12 @@ package enum ExportFileReading {
     /// thread found in it, in file order. Throws what `body` throws, or what stopped the
     /// reading once every line before it was handed over.
     /// `blockBytes` and `queueLimit` size the hand-over (tests make them small).
+    /// - Parameters:
+    ///   - reader: The file's lines.
+    ///   - blockBytes: Bytes of lines handed over at a time.
+    ///   - queueLimit: Blocks the reading thread may hold ready.
+    ///   - body: Called with each line's bytes and what was found in it.
+    /// - Throws: What `body` throws, or what stopped the reading.
     package static func forEachLine<Reader: ExportLineSource>(
         of reader: Reader, blockBytes: Int = ExportFileReading.blockBytes,
         queueLimit: Int = 8, _ body: (UnsafeRawBufferPointer, Line) throws -> Void

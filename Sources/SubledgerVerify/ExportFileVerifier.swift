@@ -35,6 +35,12 @@ package struct ExportFileVerifier {
     /// range) accepts a stream's versions skipping across a gap in positions, and gaps in
     /// positions. `format1` reads an export made before `subledger migrate`: no
     /// `streamPrevHash`, so no chain per stream.
+    /// - Parameters:
+    ///   - filtered: Whether gaps in positions are accepted.
+    ///   - anchors: The hashes the file must hold.
+    ///   - completeStreams: Whether every stream's versions must run from 1.
+    ///   - allowVersionGaps: Whether versions may skip across a gap in positions.
+    ///   - format1: Whether the file is of format 1.
     package init(
         filtered: Bool, anchors: [String], completeStreams: Bool = false, allowVersionGaps: Bool = false,
         format1: Bool = false
@@ -50,6 +56,12 @@ package struct ExportFileVerifier {
     /// Checks one line (without its `\n`; `endsWithNewline` when it had one); returns
     /// `false` once the file is found bad.
     /// `scan` is what a reading thread found in the line (``ExportFileReading``), if anything.
+    /// - Parameters:
+    ///   - bytes: The line, without its `\n`.
+    ///   - line: Its 1-based number in the file.
+    ///   - endsWithNewline: Whether it had a `\n`.
+    ///   - scan: What a reading thread found in it.
+    /// - Returns: `false` once the file is found bad.
     package mutating func check(
         _ bytes: UnsafeRawBufferPointer, line: Int, endsWithNewline: Bool = true,
         scan: ExportFileReading.Scan = .notScanned
@@ -80,6 +92,7 @@ package struct ExportFileVerifier {
     }
 
     /// The result, once every line was checked (the anchors are checked here).
+    /// - Returns: What the check found, as `tools/verify_export.py` reports it.
     package mutating func finish() -> ExportVerification {
         if result.ok, let jump {
             result.fail(jump.position, line: jump.line, jump.reason)
@@ -144,58 +157,12 @@ package struct ExportFileVerifier {
         let storedHash = try hexField("hash", of: object, fail)
         let previous = try hexField("prevHash", of: object, fail)
         let streamPrevious = try streamPreviousHash(of: object, fail)
-        let recordedText: String
-        let time: RecordedAtKey
-        switch object.field("recordedAt") {
-        case .missing:
-            throw fail("recordedAt is missing")
-        case .other:
-            throw fail("recordedAt is not an RFC 3339 time: \(display("recordedAt"))")
-        case .string(let text, let hasUnpairedSurrogate):
-            guard !hasUnpairedSurrogate, let key = RecordedAtKey(text) else {
-                throw fail("recordedAt is not an RFC 3339 time: \(display("recordedAt"))")
-            }
-            recordedText = text
-            time = key
-        }
-        // 4, 5. Order of positions.
-        if let previousPosition {
-            if position <= previousPosition {
-                throw fail(Self.outOfOrder(position, previousPosition, line: previousLine ?? line))
-            } else if position != previousPosition.next {
-                guard filtered else {
-                    jump = Failure(
-                        position: position,
-                        reason:
-                            "position jumps from \(previousPosition) to \(position): events are missing (for a filtered export use --filtered)",
-                        line: line)
-                    return
-                }
-                result.gaps += 1
-            }
-        } else if position != .one, !filtered {
-            throw fail(
-                "a whole-log export starts at position 1, this one at \(position) (for a filtered export use --filtered)"
-            )
-        }
-        if position == .one {
-            guard previous == Self.zeroHash else { throw fail("position 1 must have prevHash of 64 zeros") }
-        } else if previous == Self.zeroHash {
-            throw fail("prevHash is 64 zeros, which only position 1 may have")
-        }
-        // 3. The event's own hash.
-        switch object.checkHash(stored: storedHash, previous: previous) {
-        case .matches: break
-        case .mismatch: throw fail("hash mismatch")
-        case .unpairedSurrogate: throw fail("a string holds an unpaired surrogate (\\u escape)")
-        }
-        // 3b. Disclosures against the commitments they open (the hash covers the commitments).
-        if disclosed {
-            switch ExportDisclosures.check(bytes, endsWithNewline: endsWithNewline) {
-            case .failure(let problem): throw fail(problem.reason)
-            case .success(let count): result.disclosures += count
-            }
-        }
+        let (recordedText, time) = try Self.recordedAt(of: object, display: display, fail)
+        guard try checkOrder(position, previous: previous, line: line, fail) else { return }
+        // 3. The event's own hash and its disclosures.
+        try Self.checkHash(
+            object, stored: storedHash, previous: previous, disclosed: disclosed ? bytes : nil,
+            endsWithNewline: endsWithNewline, into: &result, fail)
         // 4. The link to the previous position.
         if let previousPosition, position == previousPosition.next, previous != previousHash {
             throw fail("prevHash does not match the hash of position \(previousPosition)")
@@ -214,6 +181,104 @@ package struct ExportFileVerifier {
         {
             throw fail(problem)
         }
+        advance(to: position, hash: storedHash, time: time, timeText: recordedText, line: line)
+    }
+
+    /// An event's recordedAt (step 6 compares it): its text and its key.
+    /// - Parameters:
+    ///   - object: The event.
+    ///   - display: The field's value as a message shows it.
+    ///   - fail: The failure at this event's position, with a reason.
+    /// - Returns: recordedAt as written and as a key that orders times.
+    /// - Throws: `Failure` if recordedAt is missing or not an RFC 3339 time.
+    private static func recordedAt(
+        of object: ExportObject, display: (String) -> String, _ fail: (String) -> Failure
+    ) throws(Failure) -> (text: String, key: RecordedAtKey) {
+        switch object.field("recordedAt") {
+        case .missing:
+            throw fail("recordedAt is missing")
+        case .other:
+            throw fail("recordedAt is not an RFC 3339 time: \(display("recordedAt"))")
+        case .string(let text, let hasUnpairedSurrogate):
+            guard !hasUnpairedSurrogate, let key = RecordedAtKey(text) else {
+                throw fail("recordedAt is not an RFC 3339 time: \(display("recordedAt"))")
+            }
+            return (text, key)
+        }
+    }
+
+    /// Steps 4 and 5: the order of positions, and the zero prevHash that only position 1 has.
+    /// - Parameters:
+    ///   - position: The event's position.
+    ///   - previous: Its prevHash.
+    ///   - line: Its line in the file.
+    ///   - fail: The failure at this position, with a reason.
+    /// - Returns: `false` when the position jumps in a whole-log export: the jump is kept, and
+    ///   the next line says whether it is the fault or one out of order.
+    /// - Throws: `Failure` when the position is out of order or the prevHash is wrong for it.
+    private mutating func checkOrder(
+        _ position: ExportPosition, previous: String, line: Int, _ fail: (String) -> Failure
+    ) throws(Failure) -> Bool {
+        if let previousPosition {
+            if position <= previousPosition {
+                throw fail(Self.outOfOrder(position, previousPosition, line: previousLine ?? line))
+            } else if position != previousPosition.next {
+                guard filtered else {
+                    jump = Failure(
+                        position: position,
+                        reason:
+                            "position jumps from \(previousPosition) to \(position): events are missing (for a filtered export use --filtered)",
+                        line: line)
+                    return false
+                }
+                result.gaps += 1
+            }
+        } else if position != .one, !filtered {
+            throw fail(
+                "a whole-log export starts at position 1, this one at \(position) (for a filtered export use --filtered)"
+            )
+        }
+        if position == .one {
+            guard previous == Self.zeroHash else { throw fail("position 1 must have prevHash of 64 zeros") }
+        } else if previous == Self.zeroHash {
+            throw fail("prevHash is 64 zeros, which only position 1 may have")
+        }
+        return true
+    }
+
+    /// Step 3, the event's own hash, and 3b, its disclosures against the commitments they open.
+    /// - Parameters:
+    ///   - object: The event, without its disclosures.
+    ///   - stored: The hash the line holds.
+    ///   - previous: Its prevHash.
+    ///   - disclosed: The line as read, when it holds disclosures.
+    ///   - endsWithNewline: Whether the line ends with a newline.
+    ///   - result: The verification, which counts the disclosures.
+    ///   - fail: The failure at this event's position, with a reason.
+    /// - Throws: `Failure` if the hash or a disclosure does not match.
+    private static func checkHash(
+        _ object: ExportObject, stored: String, previous: String, disclosed: UnsafeRawBufferPointer?,
+        endsWithNewline: Bool, into result: inout ExportVerification, _ fail: (String) -> Failure
+    ) throws(Failure) {
+        switch object.checkHash(stored: stored, previous: previous) {
+        case .matches: break
+        case .mismatch: throw fail("hash mismatch")
+        case .unpairedSurrogate: throw fail("a string holds an unpaired surrogate (\\u escape)")
+        }
+        // 3b. The hash covers the commitments, not the disclosures.
+        if let bytes = disclosed {
+            switch ExportDisclosures.check(bytes, endsWithNewline: endsWithNewline) {
+            case .failure(let problem): throw fail(problem.reason)
+            case .success(let count): result.disclosures += count
+            }
+        }
+    }
+
+    /// The event is good: it becomes the one the next is checked against.
+    private mutating func advance(
+        to position: ExportPosition, hash storedHash: String, time: RecordedAtKey, timeText recordedText: String,
+        line: Int
+    ) {
         if !wanted.isEmpty { wanted.remove(storedHash) }
         result.events += 1
         if result.firstPosition == nil { result.firstPosition = position }

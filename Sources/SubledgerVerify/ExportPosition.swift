@@ -69,6 +69,11 @@ package struct ExportPosition: Comparable, CustomStringConvertible {
         return ExportPosition(bytes: bytes)
     }
 
+    /// Whether `lhs` comes before `rhs`, however many digits they have.
+    /// - Parameters:
+    ///   - lhs: A position.
+    ///   - rhs: Another.
+    /// - Returns: `true` when `lhs` is the smaller number.
     package static func < (lhs: ExportPosition, rhs: ExportPosition) -> Bool {
         switch (lhs.small, rhs.small) {
         case (let left?, let right?): left < right
@@ -81,5 +86,6 @@ package struct ExportPosition: Comparable, CustomStringConvertible {
         }
     }
 
+    /// The position's digits, as the file wrote them (without leading zeros).
     package var description: String { small.map { String($0) } ?? String(decoding: digits, as: UTF8.self) }
 }

@@ -3,10 +3,12 @@ import SubledgerStore
 /// What a check of an export file found: the result of `tools/verify_export.py`, field for
 /// field, printed the same way (`ok: ...` or `bad: position P (file line L): REASON`).
 package struct ExportVerification {
+    /// Whether the file verified.
     package var ok = true
     /// Events verified (before the failure, on failure).
     var events = 0
     var firstPosition: ExportPosition?
+    /// The position of the last verified event.
     package var lastPosition: ExportPosition?
     /// The hash of the last verified event.
     package var head: String?
@@ -26,6 +28,11 @@ package struct ExportVerification {
     /// What ``badLine`` counts: `file line` (JSON Lines) or `row` (CSV, the header row 1).
     var lineLabel = "file line"
 
+    /// Records the fault that makes the file bad.
+    /// - Parameters:
+    ///   - position: The position at fault, when it is known.
+    ///   - line: The file line (or CSV row) at fault.
+    ///   - reason: What is wrong, in `tools/verify_export.py`'s words.
     package mutating func fail(_ position: ExportPosition?, line: Int?, _ reason: String) {
         ok = false
         badPosition = position

@@ -10,7 +10,8 @@ struct StatusCommand: ParsableCommand {
             "A line's state: status, plan, service, threshold, debt, credit, overdue, deposit, guarantee, refundDue, lateFees, openComplaints.",
         discussion: """
             Without --as-of the view is as of now: every recorded event that has occurred counts \
-            (one dated later does not) and overdue is judged at the present moment. --as-of T counts the events that occurred up to T (and judges overdue at T); \
+            (one dated later does not) and overdue is judged at the present moment. --as-of T counts the events that \
+            occurred up to T (and judges overdue at T); \
             --known-at T counts only those recorded up to T; both together apply both filters. \
             Amounts are whole rials.
             """

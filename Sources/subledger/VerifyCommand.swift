@@ -20,7 +20,8 @@ struct VerifyCommand: ParsableCommand {
             versions of it (each streamPrevHash the hash of the stream's event before), and a \
             stream's versions may not skip where the file holds it, except across a gap in \
             positions with --allow-version-gaps (a time-range export); --format 1 checks an \
-            export made before subledger migrate (no chain per stream); --anchor HASH requires an event with that hash (a head hash kept \
+            export made before subledger migrate (no chain per stream); --anchor HASH requires an event with that \
+            hash (a head hash kept \
             from an earlier verification). A CSV export (named .csv, or starting with its \
             header row) is checked the same way, row by row, and its amount columns must say \
             what each row's data cell holds. An empty file proves nothing, and says so. \
@@ -32,7 +33,8 @@ struct VerifyCommand: ParsableCommand {
             tree of its size, and a consistency proof from it to the head verifies, so nothing \
             before it was rewritten (--anchor is the older, weaker way: it is kept for \
             tools/verify_export.py's parity). \
-            Exit status: 0 good, 1 bad, 2 FILE (or PROOF, or the checkpoint) cannot be read, an --anchor is not 64 lowercase hex digits or --public-key is not a key.
+            Exit status: 0 good, 1 bad, 2 FILE (or PROOF, or the checkpoint) cannot be read, an --anchor is not 64 \
+            lowercase hex digits or --public-key is not a key.
             """
     )
 

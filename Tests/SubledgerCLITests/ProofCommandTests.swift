@@ -254,7 +254,8 @@ struct ProofCommandTests {
     }
 }
 
-/// The threshold of issue 10 (item 3): an import or apply of more than 10,000 events ends with a checkpoint (FactLimits.eventsRecordedWithoutCheckpointMaximum).
+/// The threshold of issue 10 (item 3): an import or apply of more than 10,000 events ends with a checkpoint
+/// (FactLimits.eventsRecordedWithoutCheckpointMaximum).
 enum FactLimitsForTests {
     static let checkpointAfter = 10_000
 }

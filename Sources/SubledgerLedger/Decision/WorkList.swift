@@ -79,22 +79,8 @@ public enum WorkList: Sendable {
         {
             entries.append(DueAction(line: line.number, action: .writtenWarning, rule: "OVD-3", since: periodEnd))
         }
-        if line.status == .oneWay || line.status == .twoWay || line.status == .revoked,
-            let terms = GraceTerms(line: line, subscriber: subscriber, at: time, edition: edition, calendar: calendar)
-        {
-            // Listed once the line is no longer kept (LEG-1's "may" is taken: the longer hold).
-            if line.status != .revoked, time >= terms.keptUntil, allowed(.revoke(reason: "debt unpaid after the grace"))
-            {
-                entries.append(
-                    DueAction(
-                        line: line.number, action: .revoke, rule: line.isVanity ? "VAN-1" : terms.graceRule,
-                        since: terms.keptUntil))
-            }
-            if line.isVanity, line.expertValuation != nil, time >= terms.earliestAuction, line.debt > 0 {
-                entries.append(
-                    DueAction(line: line.number, action: .auction, rule: "VAN-2", since: terms.earliestAuction))
-            }
-        }
+        entries += graceActions(
+            line: line, subscriber: subscriber, at: time, edition: edition, calendar: calendar, allowed: allowed)
         // GEN-3, KYC-1: as soon as the line no longer owes what allowed the cut, or its
         // owner's identity is verified after a kyc suspension.
         if let owed = line.restorationOwed(at: time, subscriber: subscriber, editions: editions) {
@@ -115,6 +101,32 @@ public enum WorkList: Sendable {
                     complaint: complaint.complaint.complaintID))
         }
         return entries
+    }
+
+    /// The revocation once the line is no longer kept (OVD-3, LEG-1, VAN-1) and a vanity
+    /// number's auction (VAN-2), from the line's grace terms.
+    private static func graceActions(
+        line: LineState, subscriber: SubscriberState?, at time: Timestamp, edition: PolicyEdition,
+        calendar: TehranCalendar, allowed: (OperatorAction) -> Bool
+    ) -> [DueAction] {
+        var found: [DueAction] = []
+        if line.status == .oneWay || line.status == .twoWay || line.status == .revoked,
+            let terms = GraceTerms(line: line, subscriber: subscriber, at: time, edition: edition, calendar: calendar)
+        {
+            // Listed once the line is no longer kept (LEG-1's "may" is taken: the longer hold).
+            if line.status != .revoked, time >= terms.keptUntil, allowed(.revoke(reason: "debt unpaid after the grace"))
+            {
+                found.append(
+                    DueAction(
+                        line: line.number, action: .revoke, rule: line.isVanity ? "VAN-1" : terms.graceRule,
+                        since: terms.keptUntil))
+            }
+            if line.isVanity, line.expertValuation != nil, time >= terms.earliestAuction, line.debt > 0 {
+                found.append(
+                    DueAction(line: line.number, action: .auction, rule: "VAN-2", since: terms.earliestAuction))
+            }
+        }
+        return found
     }
 
     /// Since when a threshold notice is owed (NTC-1): the debt is at the notice level and

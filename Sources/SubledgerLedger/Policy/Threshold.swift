@@ -99,7 +99,9 @@ extension PolicyEdition {
     }
 
     /// The threshold in rials as reported (THR-1), rounded down: 80 % of 333,333 is 266,666.
-    /// Decide with ``reaches(debtRials:percentOfThreshold:plan:service:depositHeldRials:guaranteeHeldRials:)``, never with this figure.
+    /// Decide with
+    /// ``reaches(debtRials:percentOfThreshold:plan:service:depositHeldRials:guaranteeHeldRials:)``,
+    /// never with this figure.
     public func thresholdRials(
         plan: Plan, service: Service, region: String? = nil, depositHeldRials: Rials, guaranteeHeldRials: Rials
     ) -> Rials {

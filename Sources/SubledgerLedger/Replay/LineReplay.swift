@@ -103,15 +103,8 @@ public struct LineReplay: Sendable {
         let visible = LineHistory(
             number: history.number, facts: history.facts.filter(view.includes),
             subscriberFacts: history.subscriberFacts.filter(view.includes))
+        let findings = try Self.findings(of: visible, until: view.asOf ?? now, editions: editions, calendar: calendar)
         var findingsByPosition: [UInt64: [Finding]] = [:]
-        var audited = try Auditor.audit(visible, editions: editions, calendar: calendar)
-        // Complaints still unanswered after their time at the view's end (CMP-1), as the audit finds them.
-        if let end = view.asOf ?? now {
-            audited += try Auditor.unansweredComplaints(visible, at: end, editions: editions, calendar: calendar)
-        }
-        let findings =
-            audited
-            .sorted { ($0.position, $0.severity.rawValue, $0.rule) < ($1.position, $1.severity.rawValue, $1.rule) }
         for finding in findings { findingsByPosition[finding.position, default: []].append(finding) }
 
         // The line after each event is folded in the order the facts occurred (section 9):
@@ -171,6 +164,27 @@ public struct LineReplay: Sendable {
             let measuredAt = view.asOf ?? now ?? at
             cutsMeasuredAt = measuredAt
             cuts = cutTracker.cuts(now: measuredAt, calendar: calendar)
+        }
+    }
+
+    /// The audit's findings on the visible facts, in the order of their positions, with the
+    /// complaints still unanswered after their time at `end` (CMP-1), as the audit finds them.
+    /// - Parameters:
+    ///   - visible: The facts of the view.
+    ///   - end: The view's end, if it has one (its `asOf`, else now).
+    ///   - editions: The rule editions.
+    ///   - calendar: The calendar of TIME-1.
+    /// - Returns: The findings by position, severity and rule.
+    /// - Throws: `FactError` if the facts cannot be folded.
+    private static func findings(
+        of visible: LineHistory, until end: Timestamp?, editions: PolicyEditions, calendar: TehranCalendar
+    ) throws(FactError) -> [Finding] {
+        var audited = try Auditor.audit(visible, editions: editions, calendar: calendar)
+        if let end {
+            audited += try Auditor.unansweredComplaints(visible, at: end, editions: editions, calendar: calendar)
+        }
+        return audited.sorted {
+            ($0.position, $0.severity.rawValue, $0.rule) < ($1.position, $1.severity.rawValue, $1.rule)
         }
     }
 

@@ -15,7 +15,8 @@ import Musl
 ///
 /// One producer: a second thread reads and parses (the CLI's `import`, `export`,
 /// `verify FILE`) while this one records or writes. Two: two cores read and decode chunks of
-/// the log while this thread folds them (a projection's rebuild, ``EventStore/forEachChunk(chunkSize:verifyingHashes:prepare:_:)``).
+/// the log while this thread folds them (a projection's rebuild,
+/// ``EventStore/forEachChunk(chunkSize:verifyingHashes:prepare:_:)``).
 ///
 /// What the caller sees is what a sequential loop gives: every batch, in order, then the
 /// error a producer stopped on, at its turn. When the consumer throws, the producers are
