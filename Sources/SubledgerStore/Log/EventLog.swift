@@ -136,12 +136,17 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         in transaction: Backend.Transaction, scratch: inout [UInt8], verifyHash: Bool = true
     ) throws -> RecordedEvent {
         let event: RecordedEvent
+        // Symbols read to catch up are published (shared by every later read) only once the
+        // event that needed them passed its hash check: a torn or corrupt read of the symbols
+        // table would otherwise rename a type or key in every event read after it (issue 12
+        // item 7, found by the simulator).
+        var caughtUp = false
         do {
             do {
                 event = try RecordCodec.decode(bytes, position: position, symbols: symbols)
             } catch is RecordCodec.UnknownSymbol {
                 try symbols.catchUp(in: transaction)
-                publish(symbols)
+                caughtUp = true
                 event = try RecordCodec.decode(bytes, position: position, symbols: symbols)
             }
         } catch is RecordCodec.UnknownSymbol {
@@ -154,7 +159,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 at: position,
                 "it is a record of format \(StoreFormat.of(event).rawValue) in a store of format \(format.rawValue)")
         }
-        if verifyHash {
+        if verifyHash || caughtUp {
             let computed = EventJSON.computeHash(of: event, scratch: &scratch)
             guard computed == event.hash else {
                 throw EventStoreError.corrupted(at: position, "its hash does not match its content")
@@ -166,6 +171,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 )
             }
         }
+        if caughtUp { publish(symbols) }
         return event
     }
 
@@ -256,13 +262,11 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         guard limit > 0 else { return [] }
         let prefix = stream.keyPrefix
         return try wrapped("reading \(stream)") {
-            let (positions, decoded) = try backend.read { transaction -> ([UInt64], [RecordedEvent]?) in
-                var positions: [UInt64] = []
+            let (positions, decoded) = try backend.read { transaction -> ([IndexedEvent], [RecordedEvent]?) in
+                var positions: [IndexedEvent] = []
                 try transaction.scan(.streams, from: StoreKeys.streamVersion(prefix, max(version, 1))) { entry in
-                    guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8),
-                        let position = ByteReader.bigEndian(entry.value)
-                    else { return false }
-                    positions.append(position)
+                    guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8) else { return false }
+                    positions.append(try IndexedEvent(entry, of: stream, versionAt: prefix.count))
                     return positions.count < limit
                 }
                 guard positions.count >= Self.parallelStreamReadThreshold else {
@@ -275,7 +279,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         }
     }
 
-    private func decodeInHalves(_ positions: [UInt64], of stream: StreamID) throws -> [RecordedEvent] {
+    private func decodeInHalves(_ positions: [IndexedEvent], of stream: StreamID) throws -> [RecordedEvent] {
         let middle = positions.count / 2
         let halves = [Array(positions[..<middle]), Array(positions[middle...])]
         let results = ResultSlots<[RecordedEvent]>(count: 2)
@@ -296,16 +300,16 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         let prefix = stream.keyPrefix
         return try wrapped("reading \(stream) by time") {
             try backend.read { transaction in
-                var positions: [UInt64] = []
+                var positions: [IndexedEvent] = []
                 try transaction.scan(.streamTimes, from: StoreKeys.streamTime(prefix, from, 0)) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 16) else { return false }
                     let occurred = Int64(
                         bitPattern: ByteReader.bigEndian(
                             UnsafeRawBufferPointer(rebasing: entry.key[prefix.count..<prefix.count + 8]))! ^ (1 << 63))
-                    guard occurred < to.millisecondsSinceEpoch, let position = ByteReader.bigEndian(entry.value) else {
-                        return false
-                    }
-                    positions.append(position)
+                    guard occurred < to.millisecondsSinceEpoch else { return false }
+                    var indexed = try IndexedEvent(entry, of: stream, versionAt: prefix.count + 8)
+                    indexed.occurredAt = Timestamp(millisecondsSinceEpoch: occurred)
+                    positions.append(indexed)
                     return positions.count < limit
                 }
                 return try events(at: positions, of: stream, in: transaction)
@@ -313,12 +317,13 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         }
     }
 
-    private func events(at positions: [UInt64], of stream: StreamID, in transaction: Backend.Transaction) throws
-        -> [RecordedEvent]
+    private func events(at positions: [IndexedEvent], of stream: StreamID, in transaction: Backend.Transaction)
+        throws -> [RecordedEvent]
     {
         var symbols = symbolsSnapshot
         var scratch: [UInt8] = []
-        return try positions.map { position in
+        return try positions.map { indexed in
+            let position = indexed.position
             guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
                 throw EventStoreError.corrupted(at: position, "the stream index of \(stream) points to a missing event")
             }
@@ -326,6 +331,12 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             guard event.stream == stream else {
                 throw EventStoreError.corrupted(
                     at: position, "the stream index of \(stream) points to an event of \(event.stream)")
+            }
+            // A position read wrong may name another event of the same stream (issue 12 item 7).
+            guard event.streamVersion == indexed.version, indexed.occurredAt.map({ $0 == event.occurredAt }) ?? true
+            else {
+                throw EventStoreError.corrupted(
+                    at: position, "the stream index of \(stream) at version \(indexed.version) points to another event")
             }
             return event
         }

@@ -5,8 +5,12 @@ extension EventStore {
     /// ``EventStoreError/Code/storage`` and leave the store exactly as it was before the
     /// failed transaction.
     @_spi(Testing)
-    public static func faultInjecting(_ faults: StorageFaults, clock: any StoreClock = SystemClock()) -> EventStore {
-        let log = EventLog(backend: FaultInjectingBackend(wrapping: InMemoryBackend(), faults: faults), clock: clock)
+    public static func faultInjecting(
+        _ faults: StorageFaults, clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil
+    ) -> EventStore {
+        let log = EventLog(
+            backend: FaultInjectingBackend(wrapping: InMemoryBackend(), faults: faults), clock: clock,
+            projection: projection)
         // Unarmed faults let this write pass; a store without an id would refuse every checkpoint.
         _ = try? log.ensureStoreID()
         log.personalDataKeys.keyFile = (try? log.storeID()).map(StoreKeyFile.inMemory(storeID:))

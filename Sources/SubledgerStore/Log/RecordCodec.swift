@@ -185,7 +185,9 @@ enum RecordCodec {
 
     /// The hash stored at the end of a record, without decoding the rest.
     static func storedHash(_ bytes: UnsafeRawBufferPointer) -> ChainHash? {
-        guard let tag = bytes.first else { return nil }
+        // A record read torn or corrupt must not lend its hash to a stream's chain or the
+        // Merkle tree, where a wrong one is written for good (issue 12 item 7, the simulator).
+        guard let tag = bytes.first, checksumMatches(bytes) else { return nil }
         let end = bytes.count - checksumLength(tag: tag)
         guard end >= tailLength(tag: tag) - checksumLength(tag: tag) else { return nil }
         return ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[(end - 32)..<end]))

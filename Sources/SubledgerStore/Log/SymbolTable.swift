@@ -24,8 +24,24 @@ struct SymbolTable: Sendable {
         return id
     }
 
-    /// Reads from `transaction` the symbols added since this table was loaded.
+    /// Reads from `transaction` the symbols added since this table was loaded. Symbols read
+    /// are read twice and must agree: the table is shared by every later read and write, so
+    /// a torn or corrupt read of one (it has no checksum) would otherwise rename a type or key
+    /// for good, even one the event that needed the catch-up does not use (issue 12 item 7,
+    /// found by the simulator).
     mutating func catchUp(in transaction: some StorageTransaction) throws {
+        var fresh = self
+        try fresh.readNewSymbols(in: transaction)
+        guard fresh.count > count else { return }
+        var again = self
+        try again.readNewSymbols(in: transaction)
+        guard again.names == fresh.names else {
+            throw EventStoreError(.corrupted, "the symbol table read differently twice after symbol \(count)")
+        }
+        self = fresh
+    }
+
+    private mutating func readNewSymbols(in transaction: some StorageTransaction) throws {
         var key: [UInt8] = []
         ByteWriter.appendBigEndian(UInt64(names.count), to: &key)
         try transaction.scan(.symbols, from: key) { entry in
