@@ -101,7 +101,7 @@ struct LedgerRetryTests {
         var changed = facts
         changed[3].event = .usageRecorded(UsageRecorded(amount: 1, description: "other"))
         #expect { try ledger.record(changed) } throws: { error in
-            guard let error = error as? LedgerError, case .badFact(let fact) = error.kind else { return false }
+            guard let error = error as? LedgerError, let fact = error.factError else { return false }
             return fact.field == "eventId" && error.index == 3
         }
         var validator = try FactStreamValidator(ledger: ledger, mode: .record)

@@ -172,7 +172,7 @@ struct ComplaintTests {
         let error = #expect(throws: LedgerError.self) {
             try ledger.record([Self.filed(position: 5), Self.filed("C-2", position: position)])
         }
-        guard case .badFact(let fact) = error?.kind else { Issue.record("\(String(describing: error))"); return }
+        guard let fact = error?.factError else { Issue.record("\(String(describing: error))"); return }
         #expect(fact.field == "data.position" && fact.reason.contains(why), "\(fact)")
         #expect(error?.index == 1)
         #expect(try ledger.store.head().position == 5)
@@ -260,7 +260,7 @@ struct ComplaintTests {
                     .answerComplaint(complaintID: id, outcome: .upheld), to: Given.number,
                     at: .at("2024-02-02T08:00:00Z"))
             }
-            guard case .ruleViolation(let violation) = error?.kind else {
+            guard let violation = error?.violation else {
                 Issue.record("\(String(describing: error))"); continue
             }
             #expect(violation.rule == "CMP-1")

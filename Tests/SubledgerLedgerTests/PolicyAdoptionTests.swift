@@ -259,7 +259,7 @@ struct PolicyAdoptionTests {
         #expect(try ledger.status(of: "+982188001122").status == .oneWay)
         clock.set(.at("2024-01-01T00:04:00Z"))
         let refusal = #expect(throws: LedgerError.self) { try ledger.apply([cut("+982188001133")]) }
-        guard case .ruleViolation(let violation)? = refusal?.kind else {
+        guard let violation = refusal?.violation else {
             Issue.record("not a rule violation: \(String(describing: refusal))"); return
         }
         #expect(violation.rule == "CUT-1" && violation.edition == "2023-fixed-line-regions", "\(violation)")

@@ -48,7 +48,7 @@ struct SettledReadingTests {
         let refused = #expect(throws: LedgerError.self) {
             try ledger.apply(CutRuleTests.thresholdCut, to: number, at: .at("2025-02-04T00:00:00Z"))
         }
-        if case .ruleViolation(let violation)? = refused?.kind {
+        if let violation = refused?.violation {
             #expect(violation.rule == "CUT-1")
             #expect(violation.reason.contains("spent"))
         } else {
@@ -504,7 +504,7 @@ struct EveryRuleTests {
                     direction: .oneWay, reason: .threshold,
                     debtLine: "+989120000000", blocksEmergencyCalls: true)))
         let refused = #expect(throws: LedgerError.self) { try ledger.apply([cut]) }
-        guard case .ruleViolation(let violation)? = refused?.kind else {
+        guard let violation = refused?.violation else {
             Issue.record("expected a rule violation, got \(String(describing: refused))")
             return
         }

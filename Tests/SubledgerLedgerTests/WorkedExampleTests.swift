@@ -61,7 +61,7 @@ struct WorkedExampleTests {
                     .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: line))),
             ])
         } throws: { error in
-            guard let error = error as? LedgerError, case .ruleViolation(let violation) = error.kind else {
+            guard let error = error as? LedgerError, let violation = error.violation else {
                 return false
             }
             return violation.rule == "CUT-1" && error.index == 1

@@ -182,7 +182,7 @@ public final class Ledger: Sendable {
     /// - Returns: the events recorded, as the store recorded them: each with its position,
     ///   stream version, `eventId` and `recordedAt` (a debt cut records its cut notice
     ///   first, GEN-5).
-    /// - Throws: ``LedgerError``: a ``LedgerError/Kind/ruleViolation(_:)`` naming the rule
+    /// - Throws: ``LedgerError``: a ``LedgerError/Code/ruleViolation`` naming the rule
     ///   and edition that forbid the action, or the store's error; nothing is recorded then.
     @discardableResult
     public func apply(
