@@ -46,10 +46,10 @@ public struct LedgerScenario: Sendable {
     /// - Returns: the outcome, for a `then`; a scenario whose facts name no line, or more
     ///   than one, gives an outcome that fails every `then` with that reason.
     public func when(_ action: OperatorAction, at time: Timestamp) -> Outcome {
-        guard let line = soleLine() else {
+        guard case .line(let number)? = soleLine() else {
             return Outcome(start: head(), result: .failure(.noSoleLine), ledger: ledger)
         }
-        return when(at: time) { ledger throws(LedgerError) in try ledger.apply(action, to: line, at: time) }
+        return when(at: time) { ledger throws(LedgerError) in try ledger.apply(action, to: number, at: time) }
     }
 
     /// `facts` applied as the operator's actions (``Ledger/apply(_:)``): judged by the rules
@@ -84,10 +84,10 @@ public struct LedgerScenario: Sendable {
         }
     }
 
-    /// The one line the ledger holds facts of, or `nil` when it holds none or several.
-    private func soleLine() -> String? {
-        var lines: Set<String> = []
-        for fact in allFacts() { if case .line(let number) = fact.stream { lines.insert(number) } }
+    /// The stream of the one line the ledger holds facts of, or `nil` when it holds none or several.
+    private func soleLine() -> LedgerStream? {
+        var lines: Set<LedgerStream> = []
+        for fact in allFacts() { if case .line = fact.stream { lines.insert(fact.stream) } }
         return lines.count == 1 ? lines.first : nil
     }
 

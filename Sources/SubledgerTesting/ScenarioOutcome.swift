@@ -1,5 +1,5 @@
 public import SubledgerLedger
-public import SubledgerStore
+import SubledgerStore
 
 extension LedgerScenario {
     /// What a `when` did: the facts it recorded, or why it recorded nothing.
@@ -37,7 +37,8 @@ extension LedgerScenario {
         public func then(_ events: [LedgerEvent]) throws(ScenarioFailure) {
             let actual = try recorded().map(\.event)
             guard actual != events else { return }
-            let index = zip(actual, events).firstIndex { $0 != $1 } ?? min(actual.count, events.count)
+            let common = min(actual.count, events.count)
+            let index = (0..<common).first { actual[$0] != events[$0] } ?? common
             throw ScenarioFailure(
                 "expected \(events.count) events, got \(actual.count); they differ at event \(index + 1): "
                     + "expected \(events.dropFirst(index).first.map { "\($0)" } ?? "none"), "
