@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         // FileDescriptor and Errno instead of hand-written write loops (issue 12, item 4).
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // `swift package generate-documentation --target SubledgerLedger` (issue 12 item 6): DocC offline.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // LMDB's C library, Debian's liblmdb-dev through pkg-config.
