@@ -154,7 +154,7 @@ struct DemoLineSimulator {
             subscriberID: owner.registration.subscriberID, service: plan.service, plan: plan.plan,
             connectionFee: plan.connectionFee, vanityPremium: plan.vanityPremium, noticeChannel: plan.noticeChannel)
         var fact = LedgerFact.line(
-            plan.number, plan.activatedAt, .lineActivated(activated), metadata: ["actor": "operator"])
+            plan.line, plan.activatedAt, .lineActivated(activated), metadata: ["actor": "operator"])
         let context = RuleContext(line: nil, subscriber: owner, editions: editions, calendar: timeline.calendar)
         let judgements = Rulebook.judge(fact, context: context)
         if let refusal = judgements.first(where: \.isForbidden) {
@@ -168,12 +168,12 @@ struct DemoLineSimulator {
         case .deposit:
             record(
                 .line(
-                    plan.number, paidAt, .depositPaid(DepositPaid(amount: plan.held)), metadata: ["actor": "subscriber"]
+                    plan.line, paidAt, .depositPaid(DepositPaid(amount: plan.held)), metadata: ["actor": "subscriber"]
                 ), lag: 900)
         case .guarantee:
             record(
                 .line(
-                    plan.number, paidAt, .guaranteePaid(GuaranteePaid(amount: plan.held)),
+                    plan.line, paidAt, .guaranteePaid(GuaranteePaid(amount: plan.held)),
                     metadata: ["actor": "subscriber"]), lag: 900)
         case .noDeposit: break
         }
@@ -317,7 +317,7 @@ struct DemoLineSimulator {
                 delivered
                 ? .noticeDelivered(NoticeDelivered(noticeID: noticeID))
                 : .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: noticeID))
-            record(.line(plan.number, time, event, metadata: ["actor": "sms-gateway"]), lag: 300)
+            record(.line(plan.line, time, event, metadata: ["actor": "sms-gateway"]), lag: 300)
             if delivered, let notice = state?.notice(noticeID), notice.notice.kind.isThresholdNotice, respondsToNotices,
                 random.chance(55)
             {
@@ -355,7 +355,7 @@ struct DemoLineSimulator {
             let event: LedgerEvent =
                 line.plan == .deposit
                 ? .depositPaid(DepositPaid(amount: amount)) : .guaranteePaid(GuaranteePaid(amount: amount))
-            record(.line(plan.number, time, event, metadata: ["actor": "subscriber"]), lag: 1_500)
+            record(.line(plan.line, time, event, metadata: ["actor": "subscriber"]), lag: 1_500)
         case .scripted(let step):
             scripted(step, at: time)
         }
@@ -370,7 +370,7 @@ struct DemoLineSimulator {
     private mutating func addUsage(_ amount: Rials, _ description: String, at time: Timestamp) {
         record(
             .line(
-                plan.number, time, .usageRecorded(UsageRecorded(amount: amount, description: description)),
+                plan.line, time, .usageRecorded(UsageRecorded(amount: amount, description: description)),
                 metadata: ["actor": "mediation"]),
             lag: random.milliseconds(seconds: 1, 90))
         if description.hasPrefix("roaming") {
@@ -396,7 +396,7 @@ struct DemoLineSimulator {
             ? random.milliseconds(seconds: 1, 30) : time.millisecondsSinceEpoch - occurredAt.millisecondsSinceEpoch
         record(
             .line(
-                plan.number, occurredAt,
+                plan.line, occurredAt,
                 .paymentReceived(PaymentReceived(paymentID: id, amount: amount, method: method)),
                 metadata: ["actor": method == "bank" ? "bank" : "subscriber"]),
             lag: lag)
@@ -719,7 +719,7 @@ struct DemoLineSimulator {
             let position = aboutInvoice ? line.invoices.last?.position : nil
             record(
                 .line(
-                    plan.number, time,
+                    plan.line, time,
                     .complaintFiled(
                         ComplaintFiled(complaintID: id, about: about, channel: channel, position: position)),
                     metadata: ["actor": "subscriber"]), lag: random.milliseconds(seconds: 20, 600))
@@ -768,7 +768,7 @@ struct DemoLineSimulator {
 
     /// Records an operator's action as a plain fact, without the rules (as `import` would).
     private mutating func mistake(_ event: LedgerEvent, at time: Timestamp) {
-        record(.line(plan.number, time, event, metadata: ["actor": "operator"]), lag: 250)
+        record(.line(plan.line, time, event, metadata: ["actor": "operator"]), lag: 250)
     }
 
     // MARK: Deciding and recording

@@ -14,7 +14,7 @@ func usingTheLedgerFromAServiceExample() async throws {
     // end
 
     // snippet using-the-ledger
-    let line = "+989351112233"
+    let line: LineNumber = "+989351112233"
     let signedUp = try Timestamp(rfc3339: "2025-02-01T09:00:00Z")
     let recorded = try ledger.record([
         .subscriber("S-1001", signedUp, .subscriberRegistered(SubscriberRegistered(

@@ -49,7 +49,8 @@ public struct LedgerScenario: Sendable {
         guard case .line(let number)? = soleLine() else {
             return Outcome(start: head(), result: .failure(.noSoleLine), ledger: ledger)
         }
-        return when(at: time) { ledger throws(LedgerError) in try ledger.apply(action, to: number, at: time) }
+        let line = LineNumber(stored: number)  // a stream of the ledger's own facts
+        return when(at: time) { ledger throws(LedgerError) in try ledger.apply(action, to: line, at: time) }
     }
 
     /// `facts` applied as the operator's actions (``Ledger/apply(_:)``): judged by the rules

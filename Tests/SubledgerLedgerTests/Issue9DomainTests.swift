@@ -120,7 +120,7 @@ struct Issue9DomainTests {
                 .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0))),
             .on(
                 "2025-03-16T08:05:00Z",
-                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number))),
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number.text))),
         ])
         let findings = try ledger.audit(line: Given.number).filter { $0.severity == .violation }
         #expect(findings.contains { $0.rule == "NTC-2" && $0.message.contains("1000") })
@@ -147,7 +147,8 @@ struct Issue9DomainTests {
     func recordRefusesALineNumberThatIsNotE164(_ number: String) throws {
         let (ledger, _) = Self.ledger()
         let fact = LedgerFact.line(
-            number, .at("2024-06-01T00:00:00Z"), .usageRecorded(UsageRecorded(amount: 5, description: "x")))
+            LineNumber(stored: number), .at("2024-06-01T00:00:00Z"),
+            .usageRecorded(UsageRecorded(amount: 5, description: "x")))
         #expect(Self.badFact { try ledger.record([fact]) }?.error.field == "line")
         #expect(try ledger.store.head().position == 0)
     }

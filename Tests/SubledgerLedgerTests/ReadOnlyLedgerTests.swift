@@ -50,7 +50,7 @@ struct ReadOnlyLedgerTests {
         #expect(histories.count > 1)
         for history in histories {
             #expect(
-                try reader.status(of: history.number) == writer.status(of: history.number), "line \(history.number)")
+                try reader.status(of: history.line) == writer.status(of: history.line), "line \(history.number)")
         }
     }
 }

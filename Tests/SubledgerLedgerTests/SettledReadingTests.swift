@@ -63,7 +63,7 @@ struct SettledReadingTests {
             .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
         let cut = LedgerFact.on(
             "2025-02-04T00:00:00Z",
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)))
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number.text)))
         try ledger.record(Self.latePaymentHistory + [cutNotice, cut])
         let findings = try ledger.audit()
         #expect(
@@ -147,7 +147,7 @@ struct SettledReadingTests {
         let restored = LedgerFact.on("2025-02-21T10:00:00Z", .lineRestored(LineRestored(reconnectionFee: 0)))
         let given = Given(facts + [restored])
         let again = given.judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number.text)),
             at: "2025-03-01T10:00:00Z")
         #expect(again.contains { $0.rule == "GEN-5" && $0.isForbidden })
         // The same cut one second after the restoration with a new notice is not refused for GEN-5.
@@ -156,7 +156,7 @@ struct SettledReadingTests {
             .noticeSent(NoticeSent(noticeID: "C-2", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
         let renewed = Given(facts + [restored, notice])
             .judge(
-                .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number.text)),
                 at: "2025-03-01T10:00:00Z")
         #expect(renewed.contains { $0.rule == "GEN-5" && !$0.isForbidden })
     }
@@ -428,7 +428,7 @@ struct RestorationReadingTests {
         // 315,000 owed, threshold 300,000: a payment of 15,001 leaves 299,999 (one rial below).
         #expect(
             Self.restoreEntries(try Self.cutAndPaid(15_001), at: Self.paidAt) == [
-                DueAction(line: Given.number, action: .restore, rule: "GEN-3", since: Self.paidAt)
+                DueAction(line: Given.number.text, action: .restore, rule: "GEN-3", since: Self.paidAt)
             ])
         #expect(Self.restoreEntries(try Self.cutAndPaid(15_000), at: Self.paidAt).isEmpty)
     }
@@ -479,7 +479,7 @@ struct RestorationReadingTests {
         #expect(Self.restoreEntries([registered, activated, suspended], at: verifiedAt).isEmpty)
         #expect(
             Self.restoreEntries([registered, activated, suspended, verified], at: verifiedAt)
-                == [DueAction(line: Given.number, action: .restore, rule: "KYC-1", since: verifiedAt)])
+                == [DueAction(line: Given.number.text, action: .restore, rule: "KYC-1", since: verifiedAt)])
         let ledger = Ledger.inMemory(clock: ManualClock(verifiedAt.adding(hours: 24)))
         try ledger.record([registered, activated, suspended, verified])
         #expect(

@@ -186,7 +186,7 @@ public final class Ledger: Sendable {
     ///   and edition that forbid the action, or the store's error; nothing is recorded then.
     @discardableResult
     public func apply(
-        _ action: OperatorAction, to line: String, at time: Timestamp,
+        _ action: OperatorAction, to line: LineNumber, at time: Timestamp,
         metadata: [String: String] = [:]
     ) throws(LedgerError) -> [RecordedFact] {
         try loggingRefusal("\(action) on line \(line)") { () throws(LedgerError) in
@@ -195,11 +195,11 @@ public final class Ledger: Sendable {
     }
 
     private func decideAndAppend(
-        _ action: OperatorAction, to line: String, at time: Timestamp,
+        _ action: OperatorAction, to number: LineNumber, at time: Timestamp,
         metadata: [String: String]
     ) throws(LedgerError) -> [RecordedFact] {
+        let line = number.text
         do throws(FactError) {
-            try FactCheck.lineNumber(line, field: "line")
             try FactCheck.occurredAt(time, notAfter: clock.now())
         } catch {
             throw LedgerError(.badFact(error))
