@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "SubledgerReports", targets: ["SubledgerReports"]),
         // Helpers for the tests of services that use subledger (the in-memory store is the store's own).
         .library(name: "SubledgerStoreTesting", targets: ["SubledgerStoreTesting"]),
+        // What a service's tests need: the ledger in memory, given/when/then, and the store's helpers above.
+        .library(name: "SubledgerTesting", targets: ["SubledgerTesting"]),
         // The command line: import, apply, status, replay, audit, due, settle, export, verify, demo, ...
         .executable(name: "subledger", targets: ["subledger"]),
     ],
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         // FileDescriptor and Errno instead of hand-written write loops (issue 12, item 4).
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // `swift package generate-documentation --target SubledgerLedger` (issue 12 item 6): DocC offline.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // LMDB's C library, Debian's liblmdb-dev through pkg-config.
@@ -69,6 +73,11 @@ let package = Package(
             name: "SubledgerStoreTesting",
             dependencies: ["SubledgerStore"]
         ),
+        // A service's test helpers: given/when/then on a ledger in memory; re-exports SubledgerStoreTesting.
+        .target(
+            name: "SubledgerTesting",
+            dependencies: ["SubledgerStore", "SubledgerLedger", "SubledgerStoreTesting"]
+        ),
         // The command line: its commands, their options, input and output; the rooms above do the work.
         .executableTarget(
             name: "subledger",
@@ -104,6 +113,11 @@ let package = Package(
                 "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting", "SubledgerReports", "SubledgerDemo",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]
+        ),
+        // SubledgerTesting as a service's tests use it: its public API and the ledger's, nothing else.
+        .testTarget(
+            name: "SubledgerTestingTests",
+            dependencies: ["SubledgerTesting", "SubledgerLedger", "SubledgerStore"]
         ),
         // The command line's tests, run as a person runs it (the built binary), and the export verifier's.
         .testTarget(

@@ -57,7 +57,7 @@ extension DemoLineSimulator {
             let event: LedgerEvent =
                 line.plan == .deposit
                 ? .depositPaid(DepositPaid(amount: amount)) : .guaranteePaid(GuaranteePaid(amount: amount))
-            record(.line(plan.number, time, event, metadata: ["actor": "subscriber"]), lag: 1_500)
+            record(.line(plan.line, time, event, metadata: ["actor": "subscriber"]), lag: 1_500)
         case .scripted(let step):
             scripted(step, at: time)
         }
@@ -70,7 +70,7 @@ extension DemoLineSimulator {
             delivered
             ? .noticeDelivered(NoticeDelivered(noticeID: noticeID))
             : .noticeDeliveryFailed(NoticeDeliveryFailed(noticeID: noticeID))
-        record(.line(plan.number, time, event, metadata: ["actor": "sms-gateway"]), lag: 300)
+        record(.line(plan.line, time, event, metadata: ["actor": "sms-gateway"]), lag: 300)
         if delivered, let notice = state?.notice(noticeID), notice.notice.kind.isThresholdNotice, respondsToNotices,
             random.chance(55)
         {
@@ -94,7 +94,7 @@ extension DemoLineSimulator {
     mutating func addUsage(_ amount: Rials, _ description: String, at time: Timestamp) {
         record(
             .line(
-                plan.number, time, .usageRecorded(UsageRecorded(amount: amount, description: description)),
+                plan.line, time, .usageRecorded(UsageRecorded(amount: amount, description: description)),
                 metadata: ["actor": "mediation"]),
             lag: random.milliseconds(seconds: 1, 90))
         if description.hasPrefix("roaming") {
@@ -120,7 +120,7 @@ extension DemoLineSimulator {
             ? random.milliseconds(seconds: 1, 30) : time.millisecondsSinceEpoch - occurredAt.millisecondsSinceEpoch
         record(
             .line(
-                plan.number, occurredAt,
+                plan.line, occurredAt,
                 .paymentReceived(PaymentReceived(paymentID: id, amount: amount, method: method)),
                 metadata: ["actor": method == "bank" ? "bank" : "subscriber"]),
             lag: lag)

@@ -33,7 +33,7 @@ extension DemoLineSimulator {
             let position = aboutInvoice ? line.invoices.last?.position : nil
             record(
                 .line(
-                    plan.number, time,
+                    plan.line, time,
                     .complaintFiled(
                         ComplaintFiled(complaintID: id, about: about, channel: channel, position: position)),
                     metadata: ["actor": "subscriber"]), lag: random.milliseconds(seconds: 20, 600))
@@ -128,7 +128,7 @@ extension DemoLineSimulator {
 
     /// Records an operator's action as a plain fact, without the rules (as `import` would).
     mutating func mistake(_ event: LedgerEvent, at time: Timestamp) {
-        record(.line(plan.number, time, event, metadata: ["actor": "operator"]), lag: 250)
+        record(.line(plan.line, time, event, metadata: ["actor": "operator"]), lag: 250)
     }
 
     // MARK: Deciding and recording

@@ -154,7 +154,7 @@ struct DemoLineSimulator {
             subscriberID: owner.registration.subscriberID, service: plan.service, plan: plan.plan,
             connectionFee: plan.connectionFee, vanityPremium: plan.vanityPremium, noticeChannel: plan.noticeChannel)
         var fact = LedgerFact.line(
-            plan.number, plan.activatedAt, .lineActivated(activated), metadata: ["actor": "operator"])
+            plan.line, plan.activatedAt, .lineActivated(activated), metadata: ["actor": "operator"])
         let context = RuleContext(line: nil, subscriber: owner, editions: editions, calendar: timeline.calendar)
         let judgements = Rulebook.judge(fact, context: context)
         if let refusal = judgements.first(where: \.isForbidden) {
@@ -168,12 +168,12 @@ struct DemoLineSimulator {
         case .deposit:
             record(
                 .line(
-                    plan.number, paidAt, .depositPaid(DepositPaid(amount: plan.held)), metadata: ["actor": "subscriber"]
+                    plan.line, paidAt, .depositPaid(DepositPaid(amount: plan.held)), metadata: ["actor": "subscriber"]
                 ), lag: 900)
         case .guarantee:
             record(
                 .line(
-                    plan.number, paidAt, .guaranteePaid(GuaranteePaid(amount: plan.held)),
+                    plan.line, paidAt, .guaranteePaid(GuaranteePaid(amount: plan.held)),
                     metadata: ["actor": "subscriber"]), lag: 900)
         case .noDeposit: break
         }

@@ -67,6 +67,8 @@ package enum DemoScript: Hashable, Sendable {
 package struct DemoLinePlan: Hashable, Sendable {
     package var index: Int
     package var number: String
+    /// ``number`` as the ledger's API takes it (the generator makes only E.164 numbers).
+    package var line: LineNumber { LineNumber(stored: number) }
     package var subscriber: Int
     package var service: Service
     package var plan: Plan

@@ -12,7 +12,7 @@ import SubledgerStore
 func readmeLedgerExample() async throws {
     // snippet readme-ledger continued
     let ledger = try Ledger.open(at: "ledger-store")
-    let line = "+989351112233"
+    let line: LineNumber = "+989351112233"
     let signedUp = try Timestamp(rfc3339: "2025-02-01T09:00:00Z")
     try ledger.record([
         .subscriber("S-1001", signedUp, .subscriberRegistered(SubscriberRegistered(

@@ -14,7 +14,7 @@ func usingTheLedgerFromAServiceExample() async throws {
     // end
 
     // snippet using-the-ledger
-    let line = "+989351112233"
+    let line: LineNumber = "+989351112233"
     let signedUp = try Timestamp(rfc3339: "2025-02-01T09:00:00Z")
     let recorded = try ledger.record([
         .subscriber("S-1001", signedUp, .subscriberRegistered(SubscriberRegistered(
@@ -36,7 +36,7 @@ func usingTheLedgerFromAServiceExample() async throws {
         try ledger.apply(.cut(direction: .oneWay, reason: .threshold), to: line,
                          at: try Timestamp(rfc3339: "2025-02-03T19:00:00Z"))
     } catch let error as LedgerError {
-        if case .ruleViolation(let violation) = error.kind {
+        if let violation = error.violation {
             print(violation.rule, violation.edition, violation.reason)   // CUT-1 2021 ...
         }
     }

@@ -24,7 +24,7 @@ struct AuditCommand: ParsableCommand {
         let ledger = try store.openLedger()
         let findings: [Finding]
         do {
-            findings = try ledger.audit(line: line)
+            findings = try ledger.audit(line: line.map(LineNumber.init(stored:)))
         } catch {
             throw CommandFailure(error)
         }

@@ -37,25 +37,11 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     /// The ledger's refusal, with its field or its rule.
     init(_ error: LedgerError) {
-        self.init(error.description, field: error.field, rule: error.rule)
+        self.init(error.description, field: error.field, rule: error.rule?.rawValue)
     }
 
     /// The ledger's refusal of a fact read from line `line` of `file`, with its field or rule.
     init(_ error: LedgerError, file: String, line: Int, message: String) {
-        self.init(file: file, line: line, field: error.field, rule: error.rule, message)
-    }
-}
-
-extension LedgerError {
-    /// The field at fault, when the error is about one.
-    var field: String? {
-        guard case .badFact(let problem) = kind, !problem.field.isEmpty else { return nil }
-        return problem.field
-    }
-
-    /// The rule that refused, when a rule did.
-    var rule: String? {
-        guard case .ruleViolation(let violation) = kind else { return nil }
-        return violation.rule.rawValue
+        self.init(file: file, line: line, field: error.field, rule: error.rule?.rawValue, message)
     }
 }

@@ -125,7 +125,7 @@ struct DemoPrintout {
     /// `--known-at` command reads it at (the first recorded time the printout shows).
     func disputedLine() throws -> (lines: [String], knownAt: Timestamp) {
         var out: [String] = []
-        let replay = try ledger.replay(of: highlights.disputedLine)
+        let replay = try ledger.replay(of: LineNumber(stored: highlights.disputedLine))
         let marked = replay.entries.indices.filter { !replay.entries[$0].findings.isEmpty }
         let windowStart = marked.first.map { max(0, $0 - 5) } ?? max(0, replay.entries.count - 12)
         let windowEnd = marked.last.map { min(replay.entries.count, $0 + 4) } ?? replay.entries.count

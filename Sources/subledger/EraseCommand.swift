@@ -39,7 +39,8 @@ struct EraseCommand: ParsableCommand {
         var position: UInt64 = 0
         do {
             if let subscriber {
-                position = try ledger.erase(subscriber: subscriber, at: SystemClock().now()).positions.last ?? 0
+                let id = try SubscriberID(subscriber)
+                position = try ledger.erase(subscriber: id, at: SystemClock().now()).positions.last ?? 0
                 erased = [subscriber]
             } else {
                 erased = try ledger.eraseDue(at: time)
@@ -47,6 +48,8 @@ struct EraseCommand: ParsableCommand {
             }
         } catch let error as LedgerError {
             throw CommandFailure(error)
+        } catch let error as FactError {
+            throw CommandFailure(LedgerError.badFact(error))
         } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }

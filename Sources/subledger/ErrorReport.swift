@@ -25,7 +25,7 @@ struct ErrorReport: Equatable {
             rule = failure.rule
         } else if let failure = error as? LedgerError {
             field = failure.field
-            rule = failure.rule
+            rule = failure.rule?.rawValue
         } else {
             field = Self.quotedOption(in: message)
         }

@@ -45,16 +45,12 @@ enum FactLine {
     /// A refusal of the ledger for the fact on line `line` of the input `file`, with the
     /// field or the rule at fault.
     static func refusal(_ error: LedgerError, of fact: LedgerFact, file: String, line: Int) -> CommandFailure {
+        // A rule's refusal names the fact's type and stream; every other error says itself.
         let message =
-            switch error.kind {
-            case .badFact(let problem):
-                problem.description
-            case .ruleViolation(let violation):
+            if let violation = error.violation {
                 "refused by \(violation) (\(fact.event.type.rawValue) on \(fact.stream))"
-            case .store(let problem):
-                problem.message
-            case .unknownStream(let stream):
-                "\(stream) does not exist"
+            } else {
+                error.at(index: nil).description
             }
         return CommandFailure(error, file: file, line: line, message: message)
     }

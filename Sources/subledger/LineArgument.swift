@@ -14,7 +14,7 @@ enum LineArgument {
 
     /// Parses the argument, refusing a number that is not E.164 with its reason.
     static func parse(_ text: String) throws -> String {
-        if LedgerStream.isE164(text) { return text }
+        if LineNumber.isE164(text) { return text }
         if text.isEmpty {
             throw ValidationError("the line number is empty: give the line's number in E.164, such as +989121234567")
         }
@@ -44,6 +44,6 @@ enum LineArgument {
         } else {
             candidate = "+" + digits
         }
-        return LedgerStream.isE164(candidate) && candidate != text ? candidate : nil
+        return LineNumber.isE164(candidate) && candidate != text ? candidate : nil
     }
 }

@@ -29,9 +29,11 @@ struct LinesCommand: ParsableCommand {
     func run() throws {
         let ledger = try store.openLedger()
         let reports: [LineStatusReport]
-        do {
-            reports = try ledger.subscriber(subscriber).lines.map { line throws(LedgerError) in
-                try ledger.status(of: line)
+        do throws(LedgerError) {
+            let id: SubscriberID
+            do { id = try SubscriberID(subscriber) } catch { throw LedgerError.badFact(error) }
+            reports = try ledger.subscriber(id).lines.map { line throws(LedgerError) in
+                try ledger.status(of: LineNumber(stored: line))
             }
         } catch {
             throw CommandFailure(error)

@@ -58,7 +58,7 @@ struct PolicyAdoptCommand: ParsableCommand {
             result = try ledger.record([fact])
         } catch {
             // The field is the fact's (`data.edition.X`): the file's own field is X.
-            if case .badFact(let problem) = error.kind, problem.field.hasPrefix("data.edition") {
+            if let problem = error.factError, problem.field.hasPrefix("data.edition") {
                 let inFile =
                     problem.field.hasPrefix("data.edition.")
                     ? String(problem.field.dropFirst("data.edition.".count)) : ""

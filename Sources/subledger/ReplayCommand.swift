@@ -29,7 +29,7 @@ struct ReplayCommand: ParsableCommand {
         let ledger = try store.openLedger()
         let replay: LineReplay
         do {
-            replay = try ledger.replay(of: line, view: viewOptions.view)
+            replay = try ledger.replay(of: LineNumber(stored: line), view: viewOptions.view)
         } catch {
             throw CommandFailure(error)
         }

@@ -24,7 +24,7 @@ struct SettleCommand: ParsableCommand {
         let ledger = try store.openLedger()
         let statement: NettingStatement
         do {
-            statement = try ledger.settlement(of: line)
+            statement = try ledger.settlement(of: LineNumber(stored: line))
         } catch {
             throw CommandFailure(error)
         }

@@ -29,7 +29,7 @@ struct StatusCommand: ParsableCommand {
         let ledger = try store.openLedger()
         let report: LineStatusReport
         do {
-            report = try ledger.status(of: line, view: viewOptions.view)
+            report = try ledger.status(of: LineNumber(stored: line), view: viewOptions.view)
         } catch {
             throw CommandFailure(error)
         }

@@ -14,7 +14,7 @@ struct AuditTests {
     @Test func aCutWithoutAnyNoticeIsAViolationAndASUS2Warning() throws {
         let cut = LedgerFact.on(
             "2025-02-04T08:00:00Z",
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)))
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number.text)))
         let findings = try audit(Given.mobileLine() + [CutRuleTests.usage, cut])
         #expect(findings.contains { $0.rule == "CUT-1" && $0.severity == .violation && $0.position == 5 })
         #expect(findings.contains { $0.rule == "GEN-5" && $0.severity == .violation })
@@ -82,7 +82,7 @@ struct LedgerQueryTests {
         )
         try ledger.record(Given.mobileLine() + [second])
         let subscriber = try ledger.subscriber("S-1")
-        #expect(subscriber.lines == [Given.number, "+989121234568"])
+        #expect(subscriber.lines == [Given.number.text, "+989121234568"])
         #expect(subscriber.verifiedAt == .at("2023-12-01T09:00:00Z"))
         #expect(throws: LedgerError.self) { try ledger.subscriber("S-2") }
     }
@@ -101,7 +101,7 @@ struct LedgerRetryTests {
         var changed = facts
         changed[3].event = .usageRecorded(UsageRecorded(amount: 1, description: "other"))
         #expect { try ledger.record(changed) } throws: { error in
-            guard let error = error as? LedgerError, case .badFact(let fact) = error.kind else { return false }
+            guard let error = error as? LedgerError, let fact = error.factError else { return false }
             return fact.field == "eventId" && error.index == 3
         }
         var validator = try FactStreamValidator(ledger: ledger, mode: .record)

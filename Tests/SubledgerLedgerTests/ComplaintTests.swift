@@ -142,7 +142,7 @@ struct ComplaintTests {
         var facts = Given.mobileLine()
         facts.append(
             .line(
-                other, .at("2024-01-02T08:00:00Z"),
+                LineNumber(stored: other), .at("2024-01-02T08:00:00Z"),
                 .lineActivated(
                     LineActivated(
                         subscriberID: "S-1", service: .fixed, plan: .noDeposit,
@@ -172,7 +172,7 @@ struct ComplaintTests {
         let error = #expect(throws: LedgerError.self) {
             try ledger.record([Self.filed(position: 5), Self.filed("C-2", position: position)])
         }
-        guard case .badFact(let fact) = error?.kind else { Issue.record("\(String(describing: error))"); return }
+        guard let fact = error?.factError else { Issue.record("\(String(describing: error))"); return }
         #expect(fact.field == "data.position" && fact.reason.contains(why), "\(fact)")
         #expect(error?.index == 1)
         #expect(try ledger.store.head().position == 5)
@@ -187,7 +187,9 @@ struct ComplaintTests {
         #expect(try ledger.due(at: filedAt.adding(seconds: -1)).filter { $0.action == .answer }.isEmpty)
         let due = try ledger.due(at: filedAt).filter { $0.action == .answer }
         #expect(
-            due == [DueAction(line: Given.number, action: .answer, rule: "CMP-1", since: filedAt, complaint: "C-1")])
+            due == [
+                DueAction(line: Given.number.text, action: .answer, rule: "CMP-1", since: filedAt, complaint: "C-1")
+            ])
         #expect(due.first?.json["complaint"] == .string("C-1") && due.first?.json["action"] == .string("answer"))
         #expect(try ledger.status(of: Given.number).openComplaints == 1)
         #expect(try ledger.status(of: Given.number).json["openComplaints"] == .integer(1))
@@ -260,7 +262,7 @@ struct ComplaintTests {
                     .answerComplaint(complaintID: id, outcome: .upheld), to: Given.number,
                     at: .at("2024-02-02T08:00:00Z"))
             }
-            guard case .ruleViolation(let violation) = error?.kind else {
+            guard let violation = error?.violation else {
                 Issue.record("\(String(describing: error))"); continue
             }
             #expect(violation.rule == "CMP-1")

@@ -134,7 +134,7 @@ struct CutRuleTests {
             at: "2025-02-04T00:00:00Z")
         #expect(foreign.contains { $0.rule == "GEN-1" && $0.isForbidden })
         let own = given.judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number.text)),
             at: "2025-02-04T00:00:00Z")
         #expect(own.contains { $0.rule == "GEN-1" && !$0.isForbidden })
     }
@@ -142,7 +142,7 @@ struct CutRuleTests {
     @Test func GEN5_aDebtCutNeedsACutNoticeAndNoticesAreFree() {
         let given = Given(Given.mobileLine() + [Self.usage, Self.notice()])
         let bare = given.judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number.text)),
             at: "2025-02-04T00:00:00Z")
         #expect(bare.contains { $0.rule == "GEN-5" && $0.isForbidden })
         let charged = given.judge(
@@ -287,11 +287,11 @@ struct EmergencyAndDebtStatusTests {
         let barring = given.judge(
             .lineSuspended(
                 LineSuspended(
-                    direction: .oneWay, reason: .threshold, debtLine: Given.number,
+                    direction: .oneWay, reason: .threshold, debtLine: Given.number.text,
                     blocksEmergencyCalls: true)), at: "2025-02-04T00:00:00Z")
         #expect(barring.contains { $0.rule == "OVD-4" && $0.isForbidden })
         let open = given.judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number.text)),
             at: "2025-02-04T00:00:00Z")
         #expect(open.contains { $0.rule == "OVD-4" && !$0.isForbidden })
         #expect(!open.contains { $0.isForbidden })
@@ -311,14 +311,14 @@ struct EmergencyAndDebtStatusTests {
                 .on("2025-01-10T00:00:00Z", .usageRecorded(UsageRecorded(amount: 150_000, description: "x")))
             ])
         let judged = uninvoiced.judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number.text)),
             at: "2025-03-01T00:00:00Z")
         #expect(judged.contains { $0.rule == "BIL-4" && $0.isForbidden })
         #expect(
             OverdueRuleTests.given.when(.cut(direction: .oneWay, reason: .overdue), at: "2025-02-05T00:00:00Z")
                 .isAllowed)
         let told = OverdueRuleTests.given.judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number.text)),
             at: "2025-02-05T00:00:00Z")
         #expect(told.contains { $0.rule == "BIL-4" && !$0.isForbidden })
     }

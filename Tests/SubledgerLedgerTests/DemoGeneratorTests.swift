@@ -122,8 +122,8 @@ struct DemoGeneratorTests {
         let outside = violations.filter { !Self.generation.mistakeLines.contains($0.line) }
         #expect(outside.isEmpty, "\(outside.prefix(5))")
         let lawful = Self.generation.highlights.lawfulLine
-        #expect(try ledger.audit(line: lawful).isEmpty)
-        let replay = try ledger.replay(of: lawful)
+        #expect(try ledger.audit(line: LineNumber(stored: lawful)).isEmpty)
+        let replay = try ledger.replay(of: LineNumber(stored: lawful))
         #expect(replay.entries.contains { $0.type == .lineSuspended })
         for entry in replay.entries where entry.isOperatorAction {
             #expect(
@@ -140,7 +140,7 @@ struct DemoGeneratorTests {
         let ledger = try Self.recorded.get()
         let highlights = Self.generation.highlights
         let end = Self.generation.timeline.end
-        let complaints = try ledger.history(of: highlights.complaintLine)
+        let complaints = try ledger.history(of: LineNumber(stored: highlights.complaintLine))
         #expect(complaints.facts.filter { $0.event.type == .complaintFiled }.count == 3)
         #expect(
             complaints.facts.filter { $0.event.type == .complaintAnswered }.allSatisfy {
@@ -151,17 +151,17 @@ struct DemoGeneratorTests {
         #expect(
             atEnd.map(\.rule) == ["CMP-1"] && atEnd.first?.message.hasPrefix("ComplaintAnswered") == true,
             "\(atEnd.map(\.message))")
-        let findings = try ledger.audit(line: highlights.complaintLine)
+        let findings = try ledger.audit(line: LineNumber(stored: highlights.complaintLine))
         #expect(findings.map(\.rule) == ["CMP-1", "CMP-1"], "\(findings.map(\.message))")
         #expect(findings.allSatisfy { $0.severity == .warning })
         #expect(
             try ledger.due(at: end).filter { $0.line == highlights.complaintLine && $0.action == .answer }.count == 1)
-        let replay = try ledger.replay(of: highlights.complaintLine)
+        let replay = try ledger.replay(of: LineNumber(stored: highlights.complaintLine))
         let complainedOf = replay.entries.filter { $0.complaintRoles.contains { $0.role == .complainedOf } }
         #expect(complainedOf.count == 1 && complainedOf.first?.type == .invoiceIssued)
-        #expect(try ledger.state(of: highlights.complaintLine).noticeChannel == .app)
+        #expect(try ledger.state(of: LineNumber(stored: highlights.complaintLine)).noticeChannel == .app)
 
-        let kyc = try ledger.history(of: highlights.kycLine)
+        let kyc = try ledger.history(of: LineNumber(stored: highlights.kycLine))
         let suspension = try #require(
             kyc.facts.first { if case .lineSuspended(let cut) = $0.event { cut.reason == .kyc } else { false } })
         let restoration = try #require(
@@ -169,26 +169,28 @@ struct DemoGeneratorTests {
         let verified = try #require(kyc.subscriberFacts.last { $0.event.type == .identityVerified })
         #expect(suspension.occurredAt < verified.occurredAt && verified.occurredAt < restoration.occurredAt)
         #expect(restoration.occurredAt < verified.occurredAt.adding(hours: 24))
-        #expect(try ledger.audit(line: highlights.kycLine).isEmpty)
+        #expect(try ledger.audit(line: LineNumber(stored: highlights.kycLine)).isEmpty)
     }
 
     @Test func vanityNumbersAndTheTenYearLineAreNetted() throws {
         let ledger = try Self.recorded.get()
         let highlights = Self.generation.highlights
         let end = Self.generation.timeline.end
-        let sold = try ledger.status(of: highlights.vanityLines[0], view: .init(asOf: end))
+        let sold = try ledger.status(of: LineNumber(stored: highlights.vanityLines[0]), view: .init(asOf: end))
         #expect(sold.status == .sold)
-        let soldHistory = try ledger.history(of: highlights.vanityLines[0])
+        let soldHistory = try ledger.history(of: LineNumber(stored: highlights.vanityLines[0]))
         #expect(soldHistory.facts.contains { $0.event.type == .refundPaid })
-        let owed = try ledger.status(of: highlights.vanityLines[1], view: .init(asOf: end))
+        let owed = try ledger.status(of: LineNumber(stored: highlights.vanityLines[1]), view: .init(asOf: end))
         #expect(owed.status == .sold)
         #expect(owed.refundDue > 0)
-        let kept = try ledger.status(of: highlights.vanityLines[2], view: .init(asOf: end))
+        let kept = try ledger.status(of: LineNumber(stored: highlights.vanityLines[2]), view: .init(asOf: end))
         #expect(kept.status == .active)
-        let tenYear = try ledger.history(of: highlights.tenYearLine)
+        let tenYear = try ledger.history(of: LineNumber(stored: highlights.tenYearLine))
         let revocation = try #require(tenYear.facts.first { $0.event.type == .lineRevoked })
         #expect(revocation.fact.metadata["rule"]?.contains("LEG-1") == true)
         #expect(tenYear.facts.contains { $0.event.type == .subscriptionValueSettled })
-        #expect(try ledger.settlement(of: highlights.tenYearLine, view: .init(asOf: end)).refundDue == 0)
+        #expect(
+            try ledger.settlement(of: LineNumber(stored: highlights.tenYearLine), view: .init(asOf: end)).refundDue == 0
+        )
     }
 }

@@ -21,12 +21,12 @@ struct ErasureDueTests {
                         subscriberID: "S-1", kind: .individual, governmental: false,
                         name: "Mina Due", nationalID: "1234567890"))),
             .line(
-                number, try at("2023-01-02T08:00:00Z"),
+                LineNumber(stored: number), try at("2023-01-02T08:00:00Z"),
                 .lineActivated(
                     LineActivated(
                         subscriberID: "S-1", service: .mobile, plan: .deposit,
                         connectionFee: 0, vanityPremium: 0))),
-            .line(number, revokedAt, .lineRevoked(LineRevoked(reason: "ended"))),
+            .line(LineNumber(stored: number), revokedAt, .lineRevoked(LineRevoked(reason: "ended"))),
         ])
         return ledger
     }

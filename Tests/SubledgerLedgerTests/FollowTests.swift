@@ -10,7 +10,7 @@ import SubledgerStoreTesting
 /// ends when its task is cancelled.
 @Suite("Following the committed facts")
 struct FollowTests {
-    static let line = "+989121234567"
+    static let line: LineNumber = "+989121234567"
 
     /// A ledger over a store that keeps no projection: the log takes the payments as they
     /// are (the follower reads the log, not the states).

@@ -16,7 +16,7 @@ struct Issue9DomainTests {
 
     static func badFact(_ body: () throws -> Void) -> (index: Int?, error: FactError)? {
         do { try body() } catch let error as LedgerError {
-            if case .badFact(let fact) = error.kind { return (error.index, fact) }
+            if let fact = error.factError { return (error.index, fact) }
         } catch {}
         return nil
     }
@@ -110,7 +110,7 @@ struct Issue9DomainTests {
                 .cut(direction: .oneWay, reason: .threshold), to: Given.number, at: .at("2025-03-16T08:05:00Z"))
             Issue.record("the cut was applied")
         } catch {
-            guard case .ruleViolation(let violation) = error.kind else { Issue.record("\(error)"); return }
+            guard let violation = error.violation else { Issue.record("\(error)"); return }
             #expect(violation.rule == "CUT-1")
             #expect(violation.reason.contains("NTC-2"))
         }
@@ -120,7 +120,7 @@ struct Issue9DomainTests {
                 .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0))),
             .on(
                 "2025-03-16T08:05:00Z",
-                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number))),
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number.text))),
         ])
         let findings = try ledger.audit(line: Given.number).filter { $0.severity == .violation }
         #expect(findings.contains { $0.rule == "NTC-2" && $0.message.contains("1000") })
@@ -147,7 +147,8 @@ struct Issue9DomainTests {
     func recordRefusesALineNumberThatIsNotE164(_ number: String) throws {
         let (ledger, _) = Self.ledger()
         let fact = LedgerFact.line(
-            number, .at("2024-06-01T00:00:00Z"), .usageRecorded(UsageRecorded(amount: 5, description: "x")))
+            LineNumber(stored: number), .at("2024-06-01T00:00:00Z"),
+            .usageRecorded(UsageRecorded(amount: 5, description: "x")))
         #expect(Self.badFact { try ledger.record([fact]) }?.error.field == "line")
         #expect(try ledger.store.head().position == 0)
     }
@@ -204,7 +205,7 @@ struct Issue9DomainTests {
         let ledger = Ledger.inMemory()
         var validator = try FactStreamValidator(ledger: ledger, mode: .apply)
         let error = #expect(throws: LedgerError.self) { _ = try validator.admit(fact, index: 0) }
-        guard case .badFact(let problem)? = error?.kind else {
+        guard let problem = error?.factError else {
             Issue.record("not a bad fact: \(String(describing: error))")
             return
         }

@@ -66,7 +66,7 @@ struct Given {
             fact, context: RuleContext(line: line, subscriber: subscriber, editions: editions, calendar: calendar))
     }
 
-    static let number = "+989121234567"
+    static let number: LineNumber = "+989121234567"
 
     /// A registered, verified individual with a mobile no-deposit line activated in 2024.
     static func mobileLine(

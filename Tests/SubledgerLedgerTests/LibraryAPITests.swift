@@ -7,7 +7,7 @@ import SubledgerStore
 /// a line's, `apply` returning what it recorded, and times from Foundation's `Date`.
 @Suite("The library as a service uses it")
 struct LibraryAPITests {
-    static let line = "+989351112233"
+    static let line: LineNumber = "+989351112233"
 
     static func signUp(_ ledger: Ledger) throws {
         try ledger.record([

@@ -53,7 +53,7 @@ struct LineTerminationTests {
     @Test func GEN4_givenATerminatedLineWhenCutRestoredOrInvoicedThenTheAuditForbidsIt() {
         let given = Given(Self.terminated())
         let cut = given.judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number.text)),
             at: "2024-07-01T00:00:00Z")
         #expect(cut.map(\.rule) == ["GEN-4"])
         #expect(cut.first?.verdict == .forbidden)
@@ -62,7 +62,7 @@ struct LineTerminationTests {
         #expect(restored.map(\.rule) == ["GEN-4"])
         // The same line before its termination: the cut is judged by the cut rules, not GEN-4.
         let before = Given(Given.mobileLine()).judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number.text)),
             at: "2024-07-01T00:00:00Z")
         #expect(!before.map(\.rule).contains("GEN-4"))
     }
@@ -119,7 +119,7 @@ struct LineTerminationTests {
         for (number, end) in lines {
             facts.append(
                 .line(
-                    number, .at("2023-01-02T08:00:00Z"),
+                    LineNumber(stored: number), .at("2023-01-02T08:00:00Z"),
                     .lineActivated(
                         LineActivated(
                             subscriberID: "S-1", service: .mobile, plan: .deposit,

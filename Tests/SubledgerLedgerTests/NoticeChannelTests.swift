@@ -152,7 +152,7 @@ struct KYCRestorationTests {
             calendar: .standard)
         #expect(
             due.filter { $0.action == .restore } == [
-                DueAction(line: Given.number, action: .restore, rule: "KYC-1", since: .at("2024-03-03T08:00:00Z"))
+                DueAction(line: Given.number.text, action: .restore, rule: "KYC-1", since: .at("2024-03-03T08:00:00Z"))
             ])
         // One second before the verification, or with only the sign-up's, nothing is owed.
         #expect(

@@ -24,7 +24,7 @@ struct OperatorActionEventTests {
             .init(
                 .lineSuspended(
                     LineSuspended(
-                        direction: .oneWay, reason: .threshold, debtLine: Given.number, orderedBy: nil,
+                        direction: .oneWay, reason: .threshold, debtLine: Given.number.text, orderedBy: nil,
                         reference: nil)),
                 rule: "CUT-1", rulesChecked: ["OVD-4", "GEN-1", "GEN-5", "CUT-2", "DLV-1"], edition: Self.edition),
         ])

@@ -52,7 +52,7 @@ struct PlanAndRetentionTests {
         var vanity = Self.valid
         vanity["vanityPremium"] = 50_000_000
         let line = LineState(
-            number: Given.number,
+            number: Given.number.text,
             activated: {
                 guard case .lineActivated(let activated) = try! activation(vanity) else { fatalError() }
                 return activated

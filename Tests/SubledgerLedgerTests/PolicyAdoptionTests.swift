@@ -40,7 +40,7 @@ struct PolicyAdoptionTests {
                 stream: .subscriber(subscriber), occurredAt: .at("2022-12-01T09:00:00Z"),
                 event: .identityVerified(IdentityVerified(documents: ["id"]))),
             .line(
-                number, .at("2023-01-01T08:00:00Z"),
+                LineNumber(stored: number), .at("2023-01-01T08:00:00Z"),
                 .lineActivated(
                     LineActivated(
                         subscriberID: subscriber, service: .fixed, plan: .noDeposit,
@@ -54,22 +54,22 @@ struct PolicyAdoptionTests {
     static func cutAtTwoHundredFiftyThousand(_ number: String) -> [LedgerFact] {
         [
             .line(
-                number, .at("2023-06-01T08:00:00Z"),
+                LineNumber(stored: number), .at("2023-06-01T08:00:00Z"),
                 .usageRecorded(UsageRecorded(amount: 250_000, description: "calls"))),
             .line(
-                number, .at("2023-06-01T10:00:00Z"),
+                LineNumber(stored: number), .at("2023-06-01T10:00:00Z"),
                 .noticeSent(
                     NoticeSent(
                         noticeID: "N-\(number)", kind: .thresholdReached, channel: .sms,
                         deadline: .at("2023-06-02T10:00:00Z"), fee: 0))),
             .line(
-                number, .at("2023-06-03T06:00:00Z"),
+                LineNumber(stored: number), .at("2023-06-03T06:00:00Z"),
                 .noticeSent(
                     NoticeSent(
                         noticeID: "C-\(number)", kind: .oneWayCut, channel: .sms,
                         deadline: nil, fee: 0))),
             .line(
-                number, .at("2023-06-03T07:00:00Z"),
+                LineNumber(stored: number), .at("2023-06-03T07:00:00Z"),
                 .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: number))),
         ]
     }
@@ -251,7 +251,7 @@ struct PolicyAdoptionTests {
         try ledger.record([Self.adoption(try Self.regionsEdition(), at: "2024-01-01T00:04:00Z")])
         func cut(_ number: String) -> LedgerFact {
             .line(
-                number, .at("2023-06-03T07:00:00Z"),
+                LineNumber(stored: number), .at("2023-06-03T07:00:00Z"),
                 .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: number)))
         }
         clock.set(.at("2024-01-01T00:03:59Z"))
@@ -259,7 +259,7 @@ struct PolicyAdoptionTests {
         #expect(try ledger.status(of: "+982188001122").status == .oneWay)
         clock.set(.at("2024-01-01T00:04:00Z"))
         let refusal = #expect(throws: LedgerError.self) { try ledger.apply([cut("+982188001133")]) }
-        guard case .ruleViolation(let violation)? = refusal?.kind else {
+        guard let violation = refusal?.violation else {
             Issue.record("not a rule violation: \(String(describing: refusal))"); return
         }
         #expect(violation.rule == "CUT-1" && violation.edition == "2023-fixed-line-regions", "\(violation)")
@@ -358,14 +358,15 @@ struct PolicyReplayTests {
         try ledger.record([
             PolicyAdoptionTests.adoption(try PolicyAdoptionTests.regionsEdition(), at: "2024-01-01T00:00:00Z")
         ])
-        let replay = try ledger.replay(of: number)
+        let replay = try ledger.replay(of: LineNumber(stored: number))
         let cut = try #require(replay.entries.last)
         // Judged on what was known: edition 2021 allowed the cut (CUT-1), the finding is a warning.
         #expect(
             cut.judgements.contains { $0.rule == "CUT-1" && !$0.isForbidden && $0.edition == "2021" },
             "\(cut.judgements)")
         #expect(cut.findings.contains { $0.rule == "CUT-1" && $0.severity == .warning })
-        let before = try ledger.replay(of: number, view: .init(knownAt: .at("2023-12-31T23:59:59Z")))
+        let before = try ledger.replay(
+            of: LineNumber(stored: number), view: .init(knownAt: .at("2023-12-31T23:59:59Z")))
         #expect(!(before.entries.last?.findings ?? []).contains { $0.rule == "CUT-1" })
         #expect(before.entries.last?.state.threshold == 200_000)
         #expect(replay.entries.last?.state.threshold == 600_000)

@@ -32,6 +32,9 @@ struct ReadOnlyLedgerTests {
         try StoredProjectionLedgerTests.expectStoredEqualsFolded(reader)
         let refusal = #expect(throws: LedgerError.self) { try reader.record([facts[0]]) }
         #expect("\(String(describing: refusal))".contains("read-only"), "\(String(describing: refusal))")
+        // Issue 12, item 6: a server tells a read-only store from other store failures by its code.
+        #expect(refusal?.code == .readOnly, "\(String(describing: refusal))")
+        #expect(refusal?.storeError?.message.contains(folder) == true, "the refusal names the read-only store")
         #expect(try FolderImage(of: folder).files["data.mdb"] == before, "the read-only ledger wrote data.mdb")
         // A writer on a copy catches the projection up: the reader's answers are the same.
         let copy = folder + "-caught-up"
@@ -47,7 +50,7 @@ struct ReadOnlyLedgerTests {
         #expect(histories.count > 1)
         for history in histories {
             #expect(
-                try reader.status(of: history.number) == writer.status(of: history.number), "line \(history.number)")
+                try reader.status(of: history.line) == writer.status(of: history.line), "line \(history.number)")
         }
     }
 }

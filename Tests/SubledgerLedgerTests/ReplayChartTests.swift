@@ -10,14 +10,14 @@ import SubledgerStoreTesting
 /// the picture, drawn over everything else.
 @Suite("Replay chart: NTC-1's notice level, the findings' marks")
 struct ReplayChartTests {
-    let line = "+989351112233"
+    let line: LineNumber = "+989351112233"
 
     func replay(_ facts: [LedgerFact], of number: String = "+989351112233", now: String = "2025-03-01T00:00:00Z") throws
         -> LineReplay
     {
         let ledger = Ledger.inMemory(clock: ManualClock(.at(now)))
         try ledger.record(facts)
-        return try ledger.replay(of: number)
+        return try ledger.replay(of: LineNumber(stored: number))
     }
 
     /// The first chart of the page.
@@ -55,7 +55,7 @@ struct ReplayChartTests {
             .on("2024-06-01T09:00:00Z", .depositPaid(DepositPaid(amount: 333_333))),
             .on("2024-07-01T09:00:00Z", .usageRecorded(UsageRecorded(amount: 100_000, description: "usage"))),
         ]
-        let deposit = try replay(facts, of: Given.number)
+        let deposit = try replay(facts, of: Given.number.text)
         let state = try #require(deposit.entries.last?.state)
         #expect(state.threshold == 266_666)
         #expect(state.noticeLevel == 266_667)

@@ -10,7 +10,7 @@ import SubledgerStoreTesting
 /// (VAN-3, LEG-2).
 @Suite("Replay as people read it: TIME-1, VAN-3, LEG-2")
 struct ReplayReadingTests {
-    let line = "+989351112233"
+    let line: LineNumber = "+989351112233"
 
     func ledger(_ facts: [LedgerFact], now: String = "2025-03-01T00:00:00Z") throws -> Ledger {
         let ledger = Ledger.inMemory(clock: ManualClock(.at(now)))

@@ -9,7 +9,7 @@ import SubledgerStoreTesting
 /// operator action, the findings; shown as text, JSON and one self-contained HTML page.
 @Suite("Replay")
 struct ReplayTests {
-    let line = "+989351112233"
+    let line: LineNumber = "+989351112233"
 
     func ledger(_ facts: [LedgerFact]? = nil) throws -> Ledger {
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-03-01T00:00:00Z")))

@@ -27,7 +27,7 @@ struct RestorationReadingTests {
         // 315,000 owed, threshold 300,000: a payment of 15,001 leaves 299,999 (one rial below).
         #expect(
             Self.restoreEntries(try Self.cutAndPaid(15_001), at: Self.paidAt) == [
-                DueAction(line: Given.number, action: .restore, rule: "GEN-3", since: Self.paidAt)
+                DueAction(line: Given.number.text, action: .restore, rule: "GEN-3", since: Self.paidAt)
             ])
         #expect(Self.restoreEntries(try Self.cutAndPaid(15_000), at: Self.paidAt).isEmpty)
     }
@@ -78,7 +78,7 @@ struct RestorationReadingTests {
         #expect(Self.restoreEntries([registered, activated, suspended], at: verifiedAt).isEmpty)
         #expect(
             Self.restoreEntries([registered, activated, suspended, verified], at: verifiedAt)
-                == [DueAction(line: Given.number, action: .restore, rule: "KYC-1", since: verifiedAt)])
+                == [DueAction(line: Given.number.text, action: .restore, rule: "KYC-1", since: verifiedAt)])
         let ledger = Ledger.inMemory(clock: ManualClock(verifiedAt.adding(hours: 24)))
         try ledger.record([registered, activated, suspended, verified])
         #expect(

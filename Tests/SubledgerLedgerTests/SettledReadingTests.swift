@@ -48,7 +48,7 @@ struct SettledReadingTests {
         let refused = #expect(throws: LedgerError.self) {
             try ledger.apply(CutRuleTests.thresholdCut, to: number, at: .at("2025-02-04T00:00:00Z"))
         }
-        if case .ruleViolation(let violation)? = refused?.kind {
+        if let violation = refused?.violation {
             #expect(violation.rule == "CUT-1")
             #expect(violation.reason.contains("spent"))
         } else {
@@ -63,7 +63,7 @@ struct SettledReadingTests {
             .noticeSent(NoticeSent(noticeID: "C-1", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
         let cut = LedgerFact.on(
             "2025-02-04T00:00:00Z",
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number)))
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: Given.number.text)))
         try ledger.record(Self.latePaymentHistory + [cutNotice, cut])
         let findings = try ledger.audit()
         #expect(
@@ -147,7 +147,7 @@ struct SettledReadingTests {
         let restored = LedgerFact.on("2025-02-21T10:00:00Z", .lineRestored(LineRestored(reconnectionFee: 0)))
         let given = Given(facts + [restored])
         let again = given.judge(
-            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+            .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number.text)),
             at: "2025-03-01T10:00:00Z")
         #expect(again.contains { $0.rule == "GEN-5" && $0.isForbidden })
         // The same cut one second after the restoration with a new notice is not refused for GEN-5.
@@ -156,7 +156,7 @@ struct SettledReadingTests {
             .noticeSent(NoticeSent(noticeID: "C-2", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0)))
         let renewed = Given(facts + [restored, notice])
             .judge(
-                .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number)),
+                .lineSuspended(LineSuspended(direction: .oneWay, reason: .overdue, debtLine: Given.number.text)),
                 at: "2025-03-01T10:00:00Z")
         #expect(renewed.contains { $0.rule == "GEN-5" && !$0.isForbidden })
     }
@@ -293,7 +293,7 @@ struct EveryRuleTests {
                     direction: .oneWay, reason: .threshold,
                     debtLine: "+989120000000", blocksEmergencyCalls: true)))
         let refused = #expect(throws: LedgerError.self) { try ledger.apply([cut]) }
-        guard case .ruleViolation(let violation)? = refused?.kind else {
+        guard let violation = refused?.violation else {
             Issue.record("expected a rule violation, got \(String(describing: refused))")
             return
         }

@@ -60,7 +60,7 @@ extension LedgerSimulation {
         case 2:
             let view = LineHistory.View(asOf: random.below(2) == 0 ? earlier : nil, knownAt: earlier)
             let state: LineState?
-            do { state = try ledger.state(of: line, view: view) } catch let error where error.isUnknownStream {
+            do { state = try ledger.state(of: line, view: view) } catch let error where error.code == .unknownStream {
                 state = nil
             }
             return ("replay", state == (try? shadow.state(of: line, view: view)) ? nil : "state in \(view) differs")
@@ -100,19 +100,5 @@ extension LedgerSimulation {
 
     private func accept(_ facts: [LedgerFact]) {
         accepted += facts
-    }
-}
-
-extension LedgerError {
-    /// Whether this error says the stream does not exist (in the view asked for).
-    var isUnknownStream: Bool {
-        if case .unknownStream = kind { return true }
-        return false
-    }
-
-    /// The rule violation this error is, if it is one.
-    var violation: RuleViolation? {
-        if case .ruleViolation(let violation) = kind { return violation }
-        return nil
     }
 }

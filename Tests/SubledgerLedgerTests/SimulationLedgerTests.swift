@@ -37,7 +37,7 @@ struct SimulationLedgerTests {
 /// One run: the ledger under test over a fault-injecting store, its shadow without faults,
 /// and the facts accepted.
 final class LedgerSimulation {
-    static let lines = ["+989120000001", "+989120000002", "+989120000003"]
+    static let lines: [LineNumber] = ["+989120000001", "+989120000002", "+989120000003"]
     let faults = StorageFaults()
     let clock = ManualClock(.at("2025-01-02T00:00:00Z"))
     let ledger: Ledger
@@ -80,14 +80,14 @@ final class LedgerSimulation {
 
     /// The fold of the accepted facts of `line` in the order they occurred (a fact recorded
     /// late counts at its time; ties in the order recorded), and of its subscriber: the reference.
-    func folded(_ line: String) -> (line: LineState, subscriber: SubscriberState?) {
+    func folded(_ line: LineNumber) -> (line: LineState, subscriber: SubscriberState?) {
         var state: LineState?
         var subscriber: SubscriberState?
         let positioned = accepted.enumerated().map { (position: UInt64($0.offset + 1), fact: $0.element) }
         let inOrder = positioned.sorted { ($0.fact.occurredAt, $0.position) < ($1.fact.occurredAt, $1.position) }
         for (position, fact) in inOrder {
             switch fact.stream {
-            case .line(line): state = try! LineState.checkedEvolve(state, fact, position: position)
+            case .line(line.text): state = try! LineState.checkedEvolve(state, fact, position: position)
             case .subscriber: subscriber = try! SubscriberState.checkedEvolve(subscriber, fact)
             default: continue
             }
@@ -117,7 +117,7 @@ final class LedgerSimulation {
         let context = "\(name) (fault: \(fault ?? "none"))"
         if let problem { return "\(context): \(problem)" }
         if let thrown {
-            guard reached, case .store = thrown.kind else { return "\(context) failed: \(thrown)" }
+            guard reached, thrown.code == .store else { return "\(context) failed: \(thrown)" }
             count("failed \(name)")
         } else {
             count(reached ? "\(name) despite a fault" : name)

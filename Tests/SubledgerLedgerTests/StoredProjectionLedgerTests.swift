@@ -21,15 +21,15 @@ struct StoredProjectionLedgerTests {
         var owners: [String: [String]] = [:]
         for history in histories {
             #expect(
-                try ledger.state(of: history.number)
-                    == ledger.state(of: history.number, view: .init(knownAt: .maximum)),
+                try ledger.state(of: history.line)
+                    == ledger.state(of: history.line, view: .init(knownAt: .maximum)),
                 "line \(history.number)", sourceLocation: sourceLocation)
-            let stored = try ledger.status(of: history.number)
-            let folded = try ledger.status(of: history.number, view: .init(knownAt: .maximum))
+            let stored = try ledger.status(of: history.line)
+            let folded = try ledger.status(of: history.line, view: .init(knownAt: .maximum))
             #expect(stored == folded, "line \(history.number)", sourceLocation: sourceLocation)
             #expect(
-                try ledger.settlement(of: history.number)
-                    == ledger.settlement(of: history.number, view: .init(knownAt: .maximum)),
+                try ledger.settlement(of: history.line)
+                    == ledger.settlement(of: history.line, view: .init(knownAt: .maximum)),
                 sourceLocation: sourceLocation)
             for fact in history.facts {
                 if case .lineActivated(let activated) = fact.event,
@@ -40,7 +40,7 @@ struct StoredProjectionLedgerTests {
             }
         }
         for (id, lines) in owners {
-            let subscriber = try ledger.subscriber(id)
+            let subscriber = try ledger.subscriber(SubscriberID(stored: id))
             #expect(subscriber.lines == lines, "subscriber \(id)", sourceLocation: sourceLocation)
             var folded: SubscriberState?
             for recorded in try ledger.store.events(in: .subscriber(id)) {

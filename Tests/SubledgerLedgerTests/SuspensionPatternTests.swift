@@ -120,14 +120,14 @@ struct SuspensionPatternTests {
             let owner = index < (ofFirst ?? times.count - 1) ? "S-1" : "S-2"
             facts.append(
                 .line(
-                    number, .at("2024-01-01T08:00:00Z"),
+                    LineNumber(stored: number), .at("2024-01-01T08:00:00Z"),
                     .lineActivated(
                         LineActivated(
                             subscriberID: owner, service: .mobile, plan: .noDeposit, connectionFee: 0, vanityPremium: 0)
                     )))
             facts.append(
                 .line(
-                    number, time,
+                    LineNumber(stored: number), time,
                     .lineSuspended(
                         LineSuspended(
                             direction: .twoWay, reason: reason,

@@ -20,7 +20,7 @@ struct SuspensionRuleTests {
         orderedBy: String? = nil, reference: String? = nil
     ) -> LineSuspended {
         LineSuspended(
-            direction: direction, reason: reason, debtLine: reason.isForDebt ? Given.number : nil,
+            direction: direction, reason: reason, debtLine: reason.isForDebt ? Given.number.text : nil,
             orderedBy: orderedBy, reference: reference)
     }
 

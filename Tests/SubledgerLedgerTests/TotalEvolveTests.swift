@@ -22,7 +22,7 @@ struct TotalEvolveTests {
             .complaintAnswered(ComplaintAnswered(complaintID: "C-none", outcome: .rejected)),
         ]
         let other = LedgerFact.line("+989120000000", time, .usageRecorded(UsageRecorded(amount: 1, description: "x")))
-        return corpus + extreme.map { LedgerFact.line(FactCorpus.line, time, $0) } + [other]
+        return corpus + extreme.map { LedgerFact.line(LineNumber(stored: FactCorpus.line), time, $0) } + [other]
     }
 
     @Test(

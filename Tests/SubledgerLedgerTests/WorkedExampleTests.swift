@@ -6,7 +6,7 @@ import SubledgerStoreTesting
 /// spec/examples/README.md (the copy in Tests/Fixtures/spec-examples), asserted through the library.
 @Suite("Worked example: threshold cut")
 struct WorkedExampleTests {
-    let line = "+989351112233"
+    let line: LineNumber = "+989351112233"
 
     func ledger() throws -> Ledger {
         let ledger = Ledger.inMemory(clock: ManualClock(.at("2025-03-01T00:00:00Z")))
@@ -58,10 +58,10 @@ struct WorkedExampleTests {
                     .noticeSent(NoticeSent(noticeID: "N-8", kind: .oneWayCut, channel: .sms, deadline: nil, fee: 0))),
                 .line(
                     line, .at("2025-02-03T18:10:02Z"),
-                    .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: line))),
+                    .lineSuspended(LineSuspended(direction: .oneWay, reason: .threshold, debtLine: line.text))),
             ])
         } throws: { error in
-            guard let error = error as? LedgerError, case .ruleViolation(let violation) = error.kind else {
+            guard let error = error as? LedgerError, let violation = error.violation else {
                 return false
             }
             return violation.rule == "CUT-1" && error.index == 1

@@ -4,6 +4,8 @@ public import SubledgerStore
 /// folded: as it happened (by occurrence), as it was known (by recording), or both.
 public struct LineHistory: Sendable {
     public var number: String
+    /// ``number`` as the ledger's queries take it (a history is read from the ledger's own streams).
+    public var line: LineNumber { LineNumber(stored: number) }
     /// The line's facts in position order.
     public var facts: [RecordedFact]
     /// The owner's facts (registration, verification) in position order.

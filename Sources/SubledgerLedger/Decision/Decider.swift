@@ -22,7 +22,7 @@ public enum Decider: Sendable {
         var facts: [LedgerFact] = []
         var allJudgements: [RuleJudgement] = []
         for event in action.events(line: line, at: time, edition: edition, calendar: calendar) {
-            var fact = LedgerFact.line(line.number, time, event, metadata: metadata)
+            var fact = LedgerFact(stream: .line(line.number), occurredAt: time, event: event, metadata: metadata)
             let context = RuleContext(line: state, subscriber: subscriber, editions: editions, calendar: calendar)
             let judgements = Rulebook.judge(fact, context: context)
             if let refusal = RuleViolation(every: judgements) { return .failure(refusal) }

@@ -54,10 +54,7 @@ enum FactCheck {
 
     /// A line's number: an id in E.164 (`+`, then 7 to 15 digits, the first not 0).
     static func lineNumber(_ number: String, field: String) throws(FactError) {
-        try identifier(number, field: field)
-        guard LedgerStream.isE164(number) else {
-            throw FactError(field: field, reason: "\"\(number)\" is not an E.164 number (+ then 7 to 15 digits)")
-        }
+        _ = try LineNumber(number, field: field)
     }
 
     /// A whole number of rials within ``FactLimits/amountMaximumRials``; `positive` refuses

@@ -8,10 +8,16 @@ extension LedgerFact {
     ///     subscriberID: "S-1001", kind: .individual, governmental: false,
     ///     name: "Sara Ahmadi", nationalID: "0012345678")))
     /// ```
+    ///
+    /// - Parameters:
+    ///   - id: the subscriber.
+    ///   - occurredAt: when it happened.
+    ///   - event: what happened.
+    ///   - metadata: the caller's notes (`actor`, `source`), kept with the event.
     public static func subscriber(
-        _ id: String, _ occurredAt: Timestamp, _ event: LedgerEvent,
+        _ id: SubscriberID, _ occurredAt: Timestamp, _ event: LedgerEvent,
         metadata: [String: String] = [:]
     ) -> LedgerFact {
-        LedgerFact(stream: .subscriber(id), occurredAt: occurredAt, event: event, metadata: metadata)
+        LedgerFact(stream: .subscriber(id.text), occurredAt: occurredAt, event: event, metadata: metadata)
     }
 }

@@ -38,15 +38,6 @@ public enum LedgerStream: Hashable, Sendable, CustomStringConvertible {
         case .policy(let name): "policy \(name)"
         }
     }
-
-    /// Whether `number` is an E.164 number: `+`, then 7 to 15 digits, the first not 0.
-    public static func isE164(_ number: String) -> Bool {
-        let bytes = Array(number.utf8)
-        guard bytes.count >= 8, bytes.count <= 16, bytes[0] == UInt8(ascii: "+"), bytes[1] != UInt8(ascii: "0") else {
-            return false
-        }
-        return bytes.dropFirst().allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    }
 }
 
 /// A fact to record, as input carries it (interchange.md): the event, its stream, when it
@@ -79,11 +70,16 @@ public struct LedgerFact: Hashable, Sendable {
     }
 
     /// A fact on a line.
+    /// - Parameters:
+    ///   - number: the line.
+    ///   - occurredAt: when it happened.
+    ///   - event: what happened.
+    ///   - metadata: the caller's notes (`actor`, `source`), kept with the event.
     public static func line(
-        _ number: String, _ occurredAt: Timestamp, _ event: LedgerEvent,
+        _ number: LineNumber, _ occurredAt: Timestamp, _ event: LedgerEvent,
         metadata: [String: String] = [:]
     ) -> LedgerFact {
-        LedgerFact(stream: .line(number), occurredAt: occurredAt, event: event, metadata: metadata)
+        LedgerFact(stream: .line(number.text), occurredAt: occurredAt, event: event, metadata: metadata)
     }
 
     /// The event to append to the store.

@@ -98,7 +98,7 @@ public struct FactStreamValidator: Sendable {
         do {
             try loadStreams(of: fact)
         } catch let error {
-            throw LedgerError(error.kind, index: index)
+            throw error.at(index: index)
         }
         // `validate` folds the fact into `current` once it has passed the checks before the fold.
         let event = try ledger.validate(fact, index: index, into: &current, judging: mode == .apply)

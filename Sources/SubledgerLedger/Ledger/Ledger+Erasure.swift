@@ -1,19 +1,24 @@
 public import SubledgerStore
 
 extension Ledger {
-    /// Erases the personal data of each subscriber of `ids` (RET-1), in one transaction:
+    /// Erases the personal data of each subscriber of `subjects` (RET-1), in one transaction:
     /// appends `PersonalDataErased` on each one's stream at `time` and destroys their key
     /// (``EventStore/erase(_:)``); their events keep their commitments, so every hash,
     /// verification and audit stays as it was. The store needs its key file.
+    /// - Parameters:
+    ///   - subjects: the subscribers, each once.
+    ///   - time: when the erasure occurs (`occurredAt` of each `PersonalDataErased`).
+    ///   - metadata: the caller's notes, kept with each event.
     /// - Throws: ``LedgerError`` for an unknown subscriber, one already erased, or the
     ///   store's refusal; nothing is written then.
     @discardableResult
-    public func erase(subscribers ids: [String], at time: Timestamp, metadata: [String: String] = [:])
+    public func erase(subscribers subjects: [SubscriberID], at time: Timestamp, metadata: [String: String] = [:])
         throws(LedgerError) -> AppendResult
     {
         var erasures: [(subject: StreamID, erasure: ProposedEvent)] = []
-        for (index, id) in ids.enumerated() {
-            let state = try subscriber(id)
+        for (index, subject) in subjects.enumerated() {
+            let id = subject.text
+            let state = try subscriber(subject)
             if let erasedAt = state.erasedAt {
                 throw LedgerError(
                     .badFact(
@@ -44,17 +49,24 @@ extension Ledger {
     }
 
     /// Erases one subscriber's personal data (RET-1). See ``erase(subscribers:at:metadata:)``.
+    /// - Parameters:
+    ///   - id: the subscriber.
+    ///   - time: when the erasure occurs.
+    /// - Throws: ``LedgerError``, as ``erase(subscribers:at:metadata:)`` does.
     @discardableResult
-    public func erase(subscriber id: String, at time: Timestamp) throws(LedgerError) -> AppendResult {
+    public func erase(subscriber id: SubscriberID, at time: Timestamp) throws(LedgerError) -> AppendResult {
         try erase(subscribers: [id], at: time)
     }
 
     /// The erasures RET-1 makes due at `time` (``due(at:)``'s `erase` entries), carried
     /// out in one transaction, each recorded with `rule` RET-1; returns the subscribers.
+    /// - Parameters:
+    ///   - time: the time the work list is judged at, and the erasures' `occurredAt`.
+    /// - Throws: ``LedgerError``, as ``erase(subscribers:at:metadata:)`` does.
     public func eraseDue(at time: Timestamp) throws(LedgerError) -> [String] {
         let due = try self.due(at: time).compactMap { $0.action == .erase ? $0.subscriber : nil }
         guard !due.isEmpty else { return [] }
-        try erase(subscribers: due, at: time, metadata: ["rule": "RET-1"])
+        try erase(subscribers: due.map(SubscriberID.init(stored:)), at: time, metadata: ["rule": "RET-1"])
         return due
     }
 }

@@ -2,7 +2,12 @@ public import SubledgerStore
 
 extension Ledger {
     /// The line's recorded history with its owner's.
-    public func history(of line: String) throws(LedgerError) -> LineHistory {
+    /// - Parameters:
+    ///   - number: the line.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` when the line has no event,
+    ///   or the store's error.
+    public func history(of number: LineNumber) throws(LedgerError) -> LineHistory {
+        let line = number.text
         let facts = try recordedFacts(of: .line(line))
         guard !facts.isEmpty else { throw LedgerError(.unknownStream("line \(line)")) }
         var owners: [String] = []
@@ -20,7 +25,14 @@ extension Ledger {
     /// The line's state in `view`: a view of every recorded event (no `knownAt`, and no
     /// `asOf` or one not before the line's latest `occurredAt`) reads the stored projection
     /// (one record) when it is current; other views fold the line's history.
-    public func state(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineState {
+    /// - Parameters:
+    ///   - number: the line.
+    ///   - view: which events count (`asOf`, `knownAt`); every recorded one by default.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` when the line has no
+    ///   event (in that view), ``LedgerError/Code/badFact`` when its history does not fold,
+    ///   or the store's error.
+    public func state(of number: LineNumber, view: LineHistory.View = .init()) throws(LedgerError) -> LineState {
+        let line = number.text
         if view.knownAt == nil {
             switch try storedLine(line) {
             case .found(let stored) where view.asOf.map({ stored.state.latestOccurredAt <= $0 }) ?? true:
@@ -30,7 +42,7 @@ extension Ledger {
             case .unavailable: break
             }
         }
-        let history = try history(of: line)
+        let history = try history(of: number)
         let state: LineState?
         do { state = try history.state(view) } catch { throw LedgerError(.badFact(error)) }
         guard let state else { throw LedgerError(.unknownStream("line \(line) in that view")) }
@@ -40,7 +52,12 @@ extension Ledger {
     /// The line's status in `view`. Without `asOf`, the view is as of now (the store's
     /// clock): a fact dated later, which an older store may hold, has not occurred yet and
     /// does not count; `overdue` is judged now.
-    public func status(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
+    ///
+    /// - Parameters:
+    ///   - line: the line.
+    ///   - view: which events count; as of now by default.
+    /// - Throws: ``LedgerError``, as ``state(of:view:)`` does.
+    public func status(of line: LineNumber, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
         let view = asOfNow(view)
         // The editions known at the view's time (POL-3): at `knownAt`, else now.
         let editions = try knownEditions().known(at: view.knownAt ?? clock.now())
@@ -48,7 +65,14 @@ extension Ledger {
     }
 
     /// The netting statement of the line (VAN-3, LEG-2); without `asOf`, as of now.
-    public func settlement(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> NettingStatement {
+    ///
+    /// - Parameters:
+    ///   - line: the line.
+    ///   - view: which events count; as of now by default.
+    /// - Throws: ``LedgerError``, as ``state(of:view:)`` does.
+    public func settlement(of line: LineNumber, view: LineHistory.View = .init()) throws(LedgerError)
+        -> NettingStatement
+    {
         let view = asOfNow(view)
         let state = try state(of: line, view: view)
         let edition = try knownEditions().known(at: view.knownAt ?? clock.now()).edition(at: view.asOf ?? clock.now())
@@ -141,7 +165,12 @@ extension Ledger {
     }
 
     /// The audit's findings, for one line or every line.
-    public func audit(line: String? = nil) throws(LedgerError) -> [Finding] {
+    ///
+    /// - Parameters:
+    ///   - line: the one line to audit; every line by default.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` for a line without events,
+    ///   ``LedgerError/Code/badFact`` when a history does not fold, or the store's error.
+    public func audit(line: LineNumber? = nil) throws(LedgerError) -> [Finding] {
         let histories: [LineHistory]
         if let line { histories = [try history(of: line)] } else { histories = try allHistories() }
         var findings: [Finding]
@@ -167,7 +196,13 @@ extension Ledger {
 extension Ledger {
     /// The subscriber's state with every line activated for them: one read of the stored
     /// projection, or a scan of the log when the projection is not current.
-    public func subscriber(_ id: String) throws(LedgerError) -> SubscriberState {
+    ///
+    /// - Parameters:
+    ///   - subscriber: the subscriber.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` when the subscriber has
+    ///   no event, ``LedgerError/Code/badFact`` when their history does not fold, or the store's error.
+    public func subscriber(_ subscriber: SubscriberID) throws(LedgerError) -> SubscriberState {
+        let id = subscriber.text
         switch try storedSubscriber(id) {
         case .found(let stored): return stored.state
         case .absent: throw LedgerError(.unknownStream("subscriber \(id)"))

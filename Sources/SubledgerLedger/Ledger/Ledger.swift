@@ -182,11 +182,11 @@ public final class Ledger: Sendable {
     /// - Returns: the events recorded, as the store recorded them: each with its position,
     ///   stream version, `eventId` and `recordedAt` (a debt cut records its cut notice
     ///   first, GEN-5).
-    /// - Throws: ``LedgerError``: a ``LedgerError/Kind/ruleViolation(_:)`` naming the rule
+    /// - Throws: ``LedgerError``: a ``LedgerError/Code/ruleViolation`` naming the rule
     ///   and edition that forbid the action, or the store's error; nothing is recorded then.
     @discardableResult
     public func apply(
-        _ action: OperatorAction, to line: String, at time: Timestamp,
+        _ action: OperatorAction, to line: LineNumber, at time: Timestamp,
         metadata: [String: String] = [:]
     ) throws(LedgerError) -> [RecordedFact] {
         try loggingRefusal("\(action) on line \(line)") { () throws(LedgerError) in
@@ -195,11 +195,11 @@ public final class Ledger: Sendable {
     }
 
     private func decideAndAppend(
-        _ action: OperatorAction, to line: String, at time: Timestamp,
+        _ action: OperatorAction, to number: LineNumber, at time: Timestamp,
         metadata: [String: String]
     ) throws(LedgerError) -> [RecordedFact] {
+        let line = number.text
         do throws(FactError) {
-            try FactCheck.lineNumber(line, field: "line")
             try FactCheck.occurredAt(time, notAfter: clock.now())
         } catch {
             throw LedgerError(.badFact(error))

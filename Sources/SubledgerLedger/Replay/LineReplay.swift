@@ -227,7 +227,13 @@ extension LineReplay.StateAfter {
 
 extension Ledger {
     /// The replay of `line` in `view` (interchange.md, `replay`).
-    public func replay(of line: String, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
+    ///
+    /// - Parameters:
+    ///   - line: the line.
+    ///   - view: which events count (`asOf`, `knownAt`); every recorded one by default.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` when the line has no event,
+    ///   ``LedgerError/Code/badFact`` when its history does not replay, or the store's error.
+    public func replay(of line: LineNumber, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
         let history = try history(of: line)
         // The editions known at the view's `knownAt` (POL-3), all of them without it.
         let all = try knownEditions()
