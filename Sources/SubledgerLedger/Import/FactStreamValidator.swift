@@ -63,11 +63,11 @@ public struct FactStreamValidator: Sendable {
 
     /// The version of every stream loaded so far, as the store held it. An append of the
     /// admitted facts is valid only while each stream is still at this version.
-    public var loadedVersions: [StreamID: UInt64] { loaded.versions }
+    package var loadedVersions: [StreamID: UInt64] { loaded.versions }
 
     /// A validator that starts the same input again from the states loaded so far, without
     /// reading the store: a stream it has not loaded is an error (the input changed).
-    public func restartedFromLoadedStates() -> FactStreamValidator {
+    package func restartedFromLoadedStates() -> FactStreamValidator {
         var restarted = self
         restarted.current = loaded
         restarted.current.mayReadLog = false

@@ -214,9 +214,13 @@ public final class EventStore: Sendable {
             body)
     }
 
-    /// Up to `limit` events of `stream` from `version` on. A caller that walks a whole
-    /// stream reads it in chunks with ``forEachEvent(in:from:chunkSize:_:)`` instead.
-    public func events(in stream: StreamID, from version: UInt64 = 1, limit: Int = Int.max) throws -> [RecordedEvent] {
+    /// Up to `limit` events of `stream` from `version` on: by default one chunk
+    /// (``StoreLimits/streamReadChunkEvents``), never the whole of an unbounded stream
+    /// (issue 12 item 6). A caller that walks a whole stream reads it in chunks with
+    /// ``forEachEvent(in:from:chunkSize:_:)`` instead.
+    public func events(
+        in stream: StreamID, from version: UInt64 = 1, limit: Int = StoreLimits.streamReadChunkEvents
+    ) throws -> [RecordedEvent] {
         try log.readStream(stream, from: version, limit: limit)
     }
 
@@ -238,11 +242,12 @@ public final class EventStore: Sendable {
         }
     }
 
-    /// The events of `stream` that occurred at or after `from` and before `to`, in order
-    /// of occurrence.
-    public func events(in stream: StreamID, occurredFrom from: Timestamp, to: Timestamp, limit: Int = Int.max) throws
-        -> [RecordedEvent]
-    {
+    /// Up to `limit` events of `stream` that occurred at or after `from` and before `to`, in
+    /// order of occurrence: by default one chunk (``StoreLimits/streamReadChunkEvents``).
+    public func events(
+        in stream: StreamID, occurredFrom from: Timestamp, to: Timestamp,
+        limit: Int = StoreLimits.streamReadChunkEvents
+    ) throws -> [RecordedEvent] {
         try log.readStream(stream, occurredFrom: from, to: to, limit: limit)
     }
 

@@ -1,4 +1,4 @@
-public import SubledgerStore
+package import SubledgerStore
 
 /// The ledger's stored projection: each line's state and each subscriber's, with the
 /// version of its stream, kept in the store and folded in the transaction of every append.
@@ -6,14 +6,14 @@ public import SubledgerStore
 ///
 /// Keys: `L` + the line's number, `S` + the subscriber's id (UTF-8). Values: a format
 /// byte, the stream's version (varint), then the state (``StateWriter``).
-public struct LedgerProjection: StoredProjection {
-    public init() {}
+package struct LedgerProjection: StoredProjection {
+    package init() {}
 
     /// Changes whenever the encoding or the fold changes: a store written under another
     /// identity is rebuilt when it opens.
-    public var identity: String { "subledger.ledger-projection.5" }
+    package var identity: String { "subledger.ledger-projection.5" }
 
-    public func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
+    package func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
         var fold = LedgerProjectionFold()
         for recorded in events {
             try fold.apply(recorded) { key in try records.value(for: key) }
@@ -21,27 +21,27 @@ public struct LedgerProjection: StoredProjection {
         for (key, value) in fold.changedRecords() { try records.setValue(value, for: key) }
     }
 
-    public func makeRebuild() -> LedgerProjectionRebuild { LedgerProjectionRebuild() }
+    package func makeRebuild() -> LedgerProjectionRebuild { LedgerProjectionRebuild() }
 
-    public func makeTransactionFold() -> LedgerTransactionFold { LedgerTransactionFold() }
+    package func makeTransactionFold() -> LedgerTransactionFold { LedgerTransactionFold() }
 }
 
 /// The ledger's fold over one write transaction: each touched line's and subscriber's
 /// state is read and decoded once, folded through every batch of the transaction (an
 /// import's), and written once, in key order, when the transaction ends, or when it holds
 /// more than ``statesKept`` states.
-public struct LedgerTransactionFold: ProjectionTransactionFold, Sendable {
+package struct LedgerTransactionFold: ProjectionTransactionFold, Sendable {
     /// The states held before they are written early (memory stays bounded in a large import).
-    public static var statesKept: Int { 100_000 }
+    package static var statesKept: Int { 100_000 }
 
     var fold = LedgerProjectionFold()
 
-    public mutating func fold(_ events: [RecordedEvent], records: some ProjectionRecords) throws {
+    package mutating func fold(_ events: [RecordedEvent], records: some ProjectionRecords) throws {
         for recorded in events { try fold.apply(recorded) { key in try records.value(for: key) } }
         if fold.lines.count + fold.subscribers.count > Self.statesKept { try flush(records: records) }
     }
 
-    public mutating func flush(records: some ProjectionRecords) throws {
+    package mutating func flush(records: some ProjectionRecords) throws {
         for (key, value) in fold.changedRecords() {
             try records.setValue(value, for: key)
         }
@@ -50,19 +50,19 @@ public struct LedgerTransactionFold: ProjectionTransactionFold, Sendable {
 }
 
 /// The whole log folded in memory, for ``EventStore/rebuildProjection()``.
-public struct LedgerProjectionRebuild: ProjectionRebuild, Sendable {
+package struct LedgerProjectionRebuild: ProjectionRebuild, Sendable {
     var fold = LedgerProjectionFold()
 
     /// Decodes the chunk's facts (the costly half of the fold, run on other cores).
-    public static func prepare(_ events: [RecordedEvent]) throws -> [RecordedFact] {
+    package static func prepare(_ events: [RecordedEvent]) throws -> [RecordedFact] {
         try events.map { recorded throws(FactError) in try RecordedFact(recorded) }
     }
 
-    public mutating func fold(_ facts: [RecordedFact]) throws {
+    package mutating func fold(_ facts: [RecordedFact]) throws {
         for fact in facts { try fold.apply(fact) { _ in nil } }
     }
 
-    public func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
+    package func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
         for (key, value) in fold.changedRecords() {
             try write(key, value)
         }
