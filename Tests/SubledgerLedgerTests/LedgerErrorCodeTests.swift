@@ -56,7 +56,8 @@ struct LedgerErrorCodeTests {
     @Test("codes are stable strings, and the index moves with at(index:)")
     func codesAreStableStrings() {
         #expect(
-            [LedgerError.Code.badFact, .ruleViolation, .versionConflict, .readOnly, .store, .unknownStream].map(\.rawValue)
+            [LedgerError.Code.badFact, .ruleViolation, .versionConflict, .readOnly, .store, .unknownStream]
+                .map(\.rawValue)
                 == ["badFact", "ruleViolation", "versionConflict", "readOnly", "store", "unknownStream"])
         let error = LedgerError.badFact(FactError(field: "data.amount", reason: "negative")).at(index: 4)
         #expect(error.index == 4)

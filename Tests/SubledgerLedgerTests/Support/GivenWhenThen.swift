@@ -57,7 +57,8 @@ struct GivenWhenThen {
                 Issue.record("expected \(expected), refused: \(result)", sourceLocation: sourceLocation)
                 return
             }
-            let wanted = expected.map { LedgerFact.line(LineNumber(stored: line.number), time, $0.event, metadata: $0.metadata) }
+            let number = LineNumber(stored: line.number)
+            let wanted = expected.map { LedgerFact.line(number, time, $0.event, metadata: $0.metadata) }
             #expect(decision.facts.count == wanted.count, "\(decision.facts)", sourceLocation: sourceLocation)
             for (made, want) in zip(decision.facts, wanted) {
                 #expect(made.stream == want.stream, sourceLocation: sourceLocation)
