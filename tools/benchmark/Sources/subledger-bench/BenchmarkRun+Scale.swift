@@ -133,6 +133,8 @@ extension BenchmarkRun {
                 "`subledger verify` of the store, whole process", events: events, process: verifyingStore,
                 bytes: storeBytes, bytesLabel: "of data.mdb"))
 
+        rows.append(.bytesWritten("Bytes written by `subledger import`", process: importing, storeBytes: storeBytes))
+
         // 5. The store's size against the same events as compact JSON Lines (the export).
         let allocated = TemporaryFolder.allocatedSize(dataPath)
         let ratio = Double(storeBytes) / Double(max(exportBytes, 1))

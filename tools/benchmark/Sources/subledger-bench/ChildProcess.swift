@@ -24,6 +24,10 @@ struct ChildProcess {
     var peakAnonymousBytes: Int
     /// Core-seconds of user CPU that other programs (not this one, not the child) used meanwhile.
     var otherCPUSeconds: Double
+    /// The bytes the child caused to be written to storage: its `/proc/PID/io` `write_bytes`,
+    /// which Linux reports in `wait4`'s `ru_oublock` (in 512-byte blocks), so the last
+    /// writes before exit are counted too (issue 13).
+    var writtenBytes: Int
 
     var succeeded: Bool { exitStatus == 0 }
 
@@ -74,7 +78,8 @@ struct ChildProcess {
         return ChildProcess(
             arguments: arguments, seconds: seconds, exitStatus: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
             userSeconds: user, systemSeconds: system, peakResidentBytes: highWater, peakAnonymousBytes: anonymous,
-            otherCPUSeconds: max(0, MachineLoad.otherCPUSeconds(from: before, to: after) - user))
+            otherCPUSeconds: max(0, MachineLoad.otherCPUSeconds(from: before, to: after) - user),
+            writtenBytes: Int(usage.ru_oublock) * 512)
     }
 
     /// The command as one would type it (for errors and the report).

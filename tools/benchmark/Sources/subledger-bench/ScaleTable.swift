@@ -48,10 +48,22 @@ struct ScaleRow {
                 format: "%@ events in %.2f s; %@ B %@ (%.0f MB/s)", ReportTable.grouped(events), process.seconds,
                 ReportTable.grouped(bytes), bytesLabel, Double(bytes) / max(process.seconds, 1e-9) / 1e6),
             notes: String(
-                format: "CPU %.1f s user + %.1f s system; peak RSS %@ (anonymous %@)", process.userSeconds,
-                process.systemSeconds,
-                BenchmarkRun.mebibytes(process.peakResidentBytes), BenchmarkRun.mebibytes(process.peakAnonymousBytes))
+                format: "CPU %.1f s user + %.1f s system; peak RSS %@ (anonymous %@); %@ B written",
+                process.userSeconds, process.systemSeconds, BenchmarkRun.mebibytes(process.peakResidentBytes),
+                BenchmarkRun.mebibytes(process.peakAnonymousBytes), ReportTable.grouped(process.writtenBytes))
                 + disturbance(process.otherCPUSeconds, seconds: process.seconds))
+    }
+
+    /// The bytes a whole process wrote to storage (`/proc/PID/io` `write_bytes`) against the
+    /// store it left: the issue's goal is at most three times the final store (issue 13).
+    static func bytesWritten(_ figure: String, process: ChildProcess, storeBytes: Int) -> ScaleRow {
+        let ratio = Double(process.writtenBytes) / Double(max(storeBytes, 1))
+        return ScaleRow(
+            figure: figure, value: ratio, measured: String(format: "%.2f×", ratio), goal: .atMost(3),
+            goalText: "≤ 3× the final store",
+            comparator:
+                "\(ReportTable.grouped(process.writtenBytes)) B written; data.mdb \(ReportTable.grouped(storeBytes)) B",
+            notes: "write_bytes of /proc/PID/io (wait4's ru_oublock × 512)")
     }
 
     /// "; ⚠ …" when other programs used more than a tenth of a core meanwhile.
