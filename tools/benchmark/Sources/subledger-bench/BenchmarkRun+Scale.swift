@@ -196,9 +196,10 @@ extension BenchmarkRun {
             var debts: Int64 = 0
             // A warm store, as for the whole-process row: every sampled line read once, untimed
             // (its records' pages mapped into this process), before the timed calls.
-            for line in sample { debts &+= try ledger.status(of: line).debt }
+            let sampleNumbers = try sample.map { try LineNumber($0) }
+            for line in sampleNumbers { debts &+= try ledger.status(of: line).debt }
             for call in 0..<(warmUp + options.statusCalls) {
-                let line = sample[Int(random.next() % UInt64(sample.count))]
+                let line = sampleNumbers[Int(random.next() % UInt64(sampleNumbers.count))]
                 let start = clock.now
                 let report = try ledger.status(of: line)
                 let elapsed = clock.now - start
@@ -229,6 +230,7 @@ extension BenchmarkRun {
         Self.progress("scale: \(options.replayRuns) as-of replays of \(generated.longLine)")
         let first = try Timestamp(rfc3339: generated.longLineFirstOccurredAt)
         let last = try Timestamp(rfc3339: generated.longLineLastOccurredAt)
+        let longLine = try LineNumber(generated.longLine)
         var replayClock = Stopwatch()
         var replayTimes: [Double] = []
         var readTimes: [Double] = []
@@ -241,7 +243,7 @@ extension BenchmarkRun {
             for run in 0..<(warmUp + options.replayRuns) {
                 let asOf = Timestamp(millisecondsSinceEpoch: first.millisecondsSinceEpoch + Int64(random.next() % span))
                 let start = clock.now
-                let history = try ledger.history(of: generated.longLine)
+                let history = try ledger.history(of: longLine)
                 let read = clock.now
                 let state = try history.state(.init(asOf: asOf))
                 let elapsed = clock.now - start
