@@ -24,7 +24,10 @@ struct Report {
             ## Details
 
             \(details.joined(separator: "\n"))
-            - Other programs used \(String(format: "%.1f", MachineLoad.otherCPUSeconds(from: run.loadAtRunStart, to: .now()))) core-seconds of user CPU during the run (rows marked ⚠ were disturbed); load average at its end: \(MachineLoad.loadAverage()).
+            - Other programs used \
+            \(String(format: "%.1f", MachineLoad.otherCPUSeconds(from: run.loadAtRunStart, to: .now()))) core-seconds \
+            of user CPU during the run (rows marked ⚠ were disturbed); load average at its end: \
+            \(MachineLoad.loadAverage()).
             - Total wall time of this run: \(String(format: "%.1f", wallSeconds)) s.
             """)
         return sections.joined(separator: "\n\n")
@@ -34,7 +37,8 @@ struct Report {
         """
         # subledger benchmark
 
-        - Machine: \(machine.processorCount) cores (nproc), \(machine.cpuModel), \(String(format: "%.0f", machine.memoryGiB)) GiB, \(machine.kernel)
+        - Machine: \(machine.processorCount) cores (nproc), \(machine.cpuModel), \
+        \(String(format: "%.0f", machine.memoryGiB)) GiB, \(machine.kernel)
         - Stores in fresh folders under /tmp: \(machine.temporaryFileSystem)
         - Built from: \(ProcessInfo.processInfo.environment["SUBLEDGER_BENCH_SOURCE"] ?? "unknown source")
         """
@@ -46,11 +50,20 @@ struct Report {
         return """
             ## Appends and reads against raw LMDB and SQLite
 
-            - N = \(ReportTable.grouped(options.eventCount)) events (batch size 1: the first \(ReportTable.grouped(options.count(forBatchSize: 1)))), on \(ReportTable.grouped(run.eventSet.lines.count)) lines; \(RawLMDBEnvironment.version)
-            - Events: type UsageRecorded on a line "+98912…", data {amount 10,000…100,000, description "calls and data"}, metadata {source "bench"}, occurredAt one second apart.
-            - Durability everywhere: LMDB default flags (MDB_NOTLS only: an fsync of the data and one of the meta page per commit); SQLite WAL with synchronous=FULL.
-            - Append rows time only the append calls: one transaction per batch, each engine on a fresh store. The engines take turns: the batches are cut into up to \(options.rounds) rounds, and in each round every engine appends that round's batches (order rotating), with an untimed `sync()` before each turn, so that all meet the same disk (fsync latency on this machine swings several-fold over minutes).
-            - "vs raw LMDB" is events/s over raw LMDB's at the same batch size; for reads, over the raw cursor walk (all reads run warm, right after the writes). "CPU µs/event" is this process's CPU time (user + system), which neither disk waits nor other programs inflate.
+            - N = \(ReportTable.grouped(options.eventCount)) events (batch size 1: the first \
+            \(ReportTable.grouped(options.count(forBatchSize: 1)))), on \
+            \(ReportTable.grouped(run.eventSet.lines.count)) lines; \(RawLMDBEnvironment.version)
+            - Events: type UsageRecorded on a line "+98912…", data {amount 10,000…100,000, description "calls and \
+            data"}, metadata {source "bench"}, occurredAt one second apart.
+            - Durability everywhere: LMDB default flags (MDB_NOTLS only: an fsync of the data and one of the meta page \
+            per commit); SQLite WAL with synchronous=FULL.
+            - Append rows time only the append calls: one transaction per batch, each engine on a fresh store. The \
+            engines take turns: the batches are cut into up to \(options.rounds) rounds, and in each round every \
+            engine appends that round's batches (order rotating), with an untimed `sync()` before each turn, so that \
+            all meet the same disk (fsync latency on this machine swings several-fold over minutes).
+            - "vs raw LMDB" is events/s over raw LMDB's at the same batch size; for reads, over the raw cursor walk \
+            (all reads run warm, right after the writes). "CPU µs/event" is this process's CPU time (user + system), \
+            which neither disk waits nor other programs inflate.
 
             ### Throughput
 
@@ -58,7 +71,9 @@ struct Report {
 
             ### \(options.concurrentWriters) concurrent single-event appenders, durable
 
-            Each writer appends its share of the first \(ReportTable.grouped(options.concurrentEventCount)) events one at a time, each append durable before its next; each engine on a fresh store, one after the other, an untimed `sync()` before each; the time is the wall time until the last writer is done.
+            Each writer appends its share of the first \(ReportTable.grouped(options.concurrentEventCount)) events one \
+            at a time, each append durable before its next; each engine on a fresh store, one after the other, an \
+            untimed `sync()` before each; the time is the wall time until the last writer is done.
 
             \(ReportTable.concurrent(run.concurrentMeasurements))
 
@@ -72,10 +87,19 @@ struct Report {
         let generated = scale.generated
         let missed = scale.rows.filter { $0.met == false }.count
         return """
-            ## At scale: \(ReportTable.grouped(generated.events)) events over \(ReportTable.grouped(generated.lines)) lines
+            ## At scale: \(ReportTable.grouped(generated.events)) events over \(ReportTable.grouped(generated.lines)) \
+            lines
 
-            - The store: the demo's generator at scale (`subledger demo --facts-out FILE --lines \(generated.lines) --events \(run.options.scaleEvents) --seed \(run.options.scaleSeed)`): \(ReportTable.grouped(generated.lines)) lines of \(ReportTable.grouped(generated.subscribers)) subscribers simulated as in `subledger demo` (usage, invoices, payments, notices, cuts through the rules) over the last \(generated.windowDays) days of its timeline, and one line of \(ReportTable.grouped(generated.longLineEvents)) events over ten years; JSON Lines in the input form, with recordedAt and eventId; imported into a fresh store under /tmp.
-            - Whole-process rows time the release `subledger` binary from spawn to exit (`posix_spawn`, `wait4`), an untimed `sync()` before each; the input and the store are in the page cache (warm). Events/s = the store's events over that wall time. In-process rows call the library in this process on the same store, opened once.
+            - The store: the demo's generator at scale (`subledger demo --facts-out FILE --lines \(generated.lines) \
+            --events \(run.options.scaleEvents) --seed \(run.options.scaleSeed)`): \
+            \(ReportTable.grouped(generated.lines)) lines of \(ReportTable.grouped(generated.subscribers)) subscribers \
+            simulated as in `subledger demo` (usage, invoices, payments, notices, cuts through the rules) over the \
+            last \(generated.windowDays) days of its timeline, and one line of \
+            \(ReportTable.grouped(generated.longLineEvents)) events over ten years; JSON Lines in the input form, with \
+            recordedAt and eventId; imported into a fresh store under /tmp.
+            - Whole-process rows time the release `subledger` binary from spawn to exit (`posix_spawn`, `wait4`), an \
+            untimed `sync()` before each; the input and the store are in the page cache (warm). Events/s = the store's \
+            events over that wall time. In-process rows call the library in this process on the same store, opened once.
             - \(missed == 0 ? "Every goal met." : "\(missed) goal(s) missed.")
 
             \(ScaleRow.table(scale.rows))
@@ -87,7 +111,8 @@ struct Report {
         return """
             ## Proofs and checkpoints on \(ReportTable.grouped(proof.eventCount)) events
 
-            - Issue 10, item 3: an inclusion proof reads O(log n) stored Merkle nodes and fewer than 16 records' hashes; a checkpoint signs the root of the head's tree.
+            - Issue 10, item 3: an inclusion proof reads O(log n) stored Merkle nodes and fewer than 16 records' \
+            hashes; a checkpoint signs the root of the head's tree.
             - \(missed == 0 ? "Every goal met." : "\(missed) goal(s) missed.")
 
             \(ScaleRow.table(proof.rows))
@@ -99,8 +124,13 @@ struct Report {
         return """
             ## Following \(ReportTable.grouped(follow.eventCount)) events with a slow consumer
 
-            - A store of \(ReportTable.grouped(follow.eventCount)) `UsageRecorded` events appended in batches of 10,000; then a process of its own (`subledger-bench --follow-child`) follows it from position 1 with `Ledger.follow` (a chunk of at most `FollowedFacts.chunkSize` events read only when the previous one is taken) and sleeps 1 ms every \(ReportTable.grouped(run.options.followPauseEvery)) facts, until it has taken every event (their amounts summed and checked).
-            - Its peak memory is its own, read from /proc while it runs: `VmHWM` counts the store's pages it has read (mapped, reclaimable by the kernel), `RssAnon` only what it allocates.
+            - A store of \(ReportTable.grouped(follow.eventCount)) `UsageRecorded` events appended in batches of \
+            10,000; then a process of its own (`subledger-bench --follow-child`) follows it from position 1 with \
+            `Ledger.follow` (a chunk of at most `FollowedFacts.chunkSize` events read only when the previous one is \
+            taken) and sleeps 1 ms every \(ReportTable.grouped(run.options.followPauseEvery)) facts, until it has \
+            taken every event (their amounts summed and checked).
+            - Its peak memory is its own, read from /proc while it runs: `VmHWM` counts the store's pages it has read \
+            (mapped, reclaimable by the kernel), `RssAnon` only what it allocates.
             - \(missed == 0 ? "Every goal met." : "\(missed) goal(s) missed.")
 
             \(ScaleRow.table(follow.rows))
