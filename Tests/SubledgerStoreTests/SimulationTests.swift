@@ -117,6 +117,9 @@ final class StoreSimulation {
             at: folder, options: .init(initialMapSizeBytes: 64 << 10, clock: clock), faults: faults)
     }
 
+    /// `SUBLEDGER_SIM_TRACE=1` prints each step, its operation and its fault (docs/testing.md).
+    static var tracing: Bool { ProcessInfo.processInfo.environment["SUBLEDGER_SIM_TRACE"] == "1" }
+
     func run(steps: Int) throws(SimulationFailure) {
         for step in 0..<steps {
             clock.advance(milliseconds: Int64(1 + random.below(5000)))
@@ -126,7 +129,9 @@ final class StoreSimulation {
                 SimulationFailure(
                     seed: self.seed, step: step, operation: "\(operation)", fault: fault ?? "none", problem: problem)
             }
-            if let problem = perform(operation, fault: fault) { throw fail(problem) }
+            let problem = perform(operation, fault: fault)
+            if Self.tracing { print("sim \(backend) step \(step): \(operation); fault \(fault ?? "none")") }
+            if let problem { throw fail(problem) }
             if step % 25 == 24 || step == steps - 1, let problem = compareWithModel() { throw fail(problem) }
         }
     }

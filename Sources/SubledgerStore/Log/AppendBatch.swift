@@ -69,7 +69,7 @@ struct AppendBatch<Backend: StorageBackend> {
             try addRetry(event, existingPosition: existing)
             return
         }
-        let streamHead = try streamHeads.head(of: event.stream, in: transaction)
+        let streamHead = try streamHeads.head(of: event.stream, symbols: symbols, in: transaction)
         let version = streamHead.version
         if !streamsWithNewEvents.contains(event.stream) {
             let expected = expectations[event.stream] ?? .any
@@ -197,6 +197,7 @@ struct AppendBatch<Backend: StorageBackend> {
             throw EventStoreError.corrupted(at: position, "the event id index points to a missing event")
         }
         let original = try log.decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
+        try original.checkIndexed(as: event.eventID)
         guard event.isSameFact(as: original) else {
             throw EventStoreError(
                 .eventIDReused,
@@ -231,7 +232,7 @@ struct AppendBatch<Backend: StorageBackend> {
     }
 
     mutating func currentVersion(of stream: StreamID) throws -> UInt64 {
-        try streamHeads.head(of: stream, in: transaction).version
+        try streamHeads.head(of: stream, symbols: symbols, in: transaction).version
     }
 
     /// The store's clock, never before the last `recordedAt`; or the one given for import,

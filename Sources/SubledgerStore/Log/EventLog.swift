@@ -355,7 +355,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 }
                 var symbols = symbolsSnapshot
                 var scratch: [UInt8] = []
-                return try decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
+                let event = try decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
+                try event.checkIndexed(as: id)
+                return event
             }
         }
     }

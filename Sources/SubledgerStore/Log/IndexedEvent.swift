@@ -41,3 +41,14 @@ struct IndexedEvent: Sendable {
         }
     }
 }
+
+extension RecordedEvent {
+    /// Throws unless this event, found through the id index, carries `id`: an entry read
+    /// torn or flipped points at another event (the simulator's seed 58).
+    func checkIndexed(as id: EventID) throws {
+        guard eventID == id else {
+            throw EventStoreError.corrupted(
+                at: position, "the event id index entry of \(id) points to the event \(eventID)")
+        }
+    }
+}

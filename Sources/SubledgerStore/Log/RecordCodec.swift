@@ -193,6 +193,23 @@ enum RecordCodec {
         return ChainHash(bytes: UnsafeRawBufferPointer(rebasing: bytes[(end - 32)..<end]))
     }
 
+    /// The stream version, category symbol and stream id of a record, without decoding the
+    /// rest: what an index entry's check needs on the append path.
+    static func streamHeader(_ bytes: UnsafeRawBufferPointer) throws(ByteReader.Malformed)
+        -> (version: UInt64, categorySymbol: UInt64, streamID: String)
+    {
+        var reader = ByteReader(bytes)
+        _ = try reader.readByte()
+        let version = try reader.readVarint()
+        _ = try reader.readSigned()
+        _ = try reader.readSigned()
+        guard reader.remaining >= 16 else { throw ByteReader.Malformed(reason: "truncated") }
+        reader.index += 16
+        _ = try reader.readVarint()
+        let category = try reader.readVarint()
+        return (version, category, try reader.readString())
+    }
+
     /// The `recordedAt` of a record, without decoding the rest.
     static func recordedAt(_ bytes: UnsafeRawBufferPointer) throws -> Timestamp {
         var reader = ByteReader(bytes)

@@ -15,10 +15,11 @@ struct StreamHeads {
     private var heads: [StreamID: Head] = [:]
 
     /// The head of `stream` as this transaction sees it.
-    mutating func head<Transaction: StorageTransaction>(of stream: StreamID, in transaction: Transaction) throws -> Head
-    {
+    mutating func head<Transaction: StorageTransaction>(
+        of stream: StreamID, symbols: SymbolTable, in transaction: Transaction
+    ) throws -> Head {
         if let head = heads[stream] { return head }
-        let head = try Self.read(stream, in: transaction)
+        let head = try Self.read(stream, symbols: symbols, in: transaction)
         heads[stream] = head
         return head
     }
@@ -30,9 +31,9 @@ struct StreamHeads {
         heads[stream] = head
     }
 
-    private static func read<Transaction: StorageTransaction>(_ stream: StreamID, in transaction: Transaction) throws
-        -> Head
-    {
+    private static func read<Transaction: StorageTransaction>(
+        _ stream: StreamID, symbols: SymbolTable, in transaction: Transaction
+    ) throws -> Head {
         let prefix = stream.keyPrefix
         guard let entry = try transaction.last(.streams, atOrBefore: StoreKeys.streamVersion(prefix, UInt64.max)),
             StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
@@ -47,6 +48,16 @@ struct StreamHeads {
         else {
             throw EventStoreError.corrupted(
                 at: position, "the stream index of \(stream) points to a missing or short record")
+        }
+        // The next event's streamPrevHash is written for good: the record must be the
+        // stream's event at that version, not one an entry read flipped points to (seed 82).
+        let header = try? RecordCodec.streamHeader(record)
+        let category = symbols.id(of: stream.category).map(UInt64.init)
+        guard let header, header.version == version, header.streamID == stream.id,
+            category == nil || header.categorySymbol == category
+        else {
+            throw EventStoreError.corrupted(
+                at: position, "the stream index of \(stream) names version \(version), the event is another")
         }
         return Head(version: version, hash: hash)
     }

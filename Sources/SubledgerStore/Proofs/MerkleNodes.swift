@@ -1,3 +1,5 @@
+internal import CSubledgerChecksum
+
 /// The stored nodes of the log's Merkle tree (table `merkleNodes`): the root of every
 /// complete, aligned subtree of 16 leaves or more, keyed by its level and index, written in
 /// the transaction that appends its last leaf. With them any root or proof takes O(log n)
@@ -17,18 +19,52 @@ enum MerkleNodes {
         return key
     }
 
+    /// The bytes of a stored node: its 32-byte root, then the CRC-32C (big-endian) of its
+    /// key and root, so that a node read flipped, or read from another key, is found by
+    /// the read that takes it (a root signed into a checkpoint comes from such reads).
+    static func value(level: UInt8, index: UInt64, hash: ChainHash) -> [UInt8] {
+        var value = hash.bytes
+        value.reserveCapacity(checkedValueLength)
+        let checksum = Self.checksum(key: key(level: level, index: index), hash: value)
+        for shift in stride(from: 24, through: 0, by: -8) { value.append(UInt8(truncatingIfNeeded: checksum >> shift)) }
+        return value
+    }
+
+    /// The length of a node written with its checksum.
+    static let checkedValueLength = 36
+
+    private static func checksum(key: [UInt8], hash: some Collection<UInt8>) -> UInt32 {
+        let covered = key + hash
+        return covered.withUnsafeBytes { subledger_crc32c($0.baseAddress, $0.count) }
+    }
+
     /// The stored node at `level` and `index`.
-    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/corrupted``) when it is missing
-    ///   or not 32 bytes: a store that lost part of its tree proves nothing.
+    ///
+    /// A node of 36 bytes must match its checksum. One of 32 bytes is read as it is: a
+    /// store written before nodes carried a checksum, or a torn read of a checked node,
+    /// whose first 32 bytes are its root (only a shorter read lost part of it).
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/corrupted``) when it is missing,
+    ///   of another length, or does not match its checksum: a store that lost part of its
+    ///   tree proves nothing.
     static func read(level: UInt8, index: UInt64, in transaction: some StorageTransaction) throws -> ChainHash {
-        guard let value = try transaction.get(.merkleNodes, key: key(level: level, index: index)) else {
+        let key = key(level: level, index: index)
+        guard let value = try transaction.get(.merkleNodes, key: key) else {
             throw EventStoreError(.corrupted, "the stored Merkle node at level \(level), index \(index) is missing")
         }
-        guard value.count == 32 else {
+        let hash = UnsafeRawBufferPointer(rebasing: value.prefix(32))
+        switch value.count {
+        case 32: break
+        case checkedValueLength:
+            let stored = value.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            guard stored == checksum(key: key, hash: hash) else {
+                throw EventStoreError(
+                    .corrupted, "the stored Merkle node at level \(level), index \(index) does not match its checksum")
+            }
+        default:
             throw EventStoreError(
-                .corrupted, "the stored Merkle node at level \(level), index \(index) is not 32 bytes")
+                .corrupted, "the stored Merkle node at level \(level), index \(index) is not 32 or 36 bytes")
         }
-        return ChainHash(bytes: value)
+        return ChainHash(bytes: hash)
     }
 
     /// How many nodes a tree of `size` leaves stores: one per complete aligned subtree of
@@ -95,7 +131,8 @@ struct MerkleAppender {
         pendingLeaves!.removeAll(keepingCapacity: true)
         while true {
             try transaction.put(
-                .merkleNodes, key: MerkleNodes.key(level: level, index: index), value: hash.bytes, mode: .upsert)
+                .merkleNodes, key: MerkleNodes.key(level: level, index: index),
+                value: MerkleNodes.value(level: level, index: index, hash: hash), mode: .upsert)
             // An odd index completes its parent: the left sibling is the even one before it.
             guard index & 1 == 1 else {
                 lastWritten[level] = (index, hash)

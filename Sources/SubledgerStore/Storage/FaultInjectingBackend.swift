@@ -54,7 +54,8 @@ final class FaultInjectingBackend<Wrapped: StorageBackend>: StorageBackend, @unc
         func put(_ table: Table, key: [UInt8], value: [UInt8], mode: PutMode) throws -> UnsafeRawBufferPointer? {
             try faults.check(.put)
             writes.count += 1
-            return try wrapped.put(table, key: key, value: value, mode: mode)
+            // The existing value an insert-only put reports is a read of stored bytes too.
+            return try wrapped.put(table, key: key, value: value, mode: mode).map { faults.filter($0, from: table) }
         }
 
         func last(_ table: Table, atOrBefore key: [UInt8]?) throws -> StorageEntry? {
