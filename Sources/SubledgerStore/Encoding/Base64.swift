@@ -4,6 +4,8 @@ public enum Base64: Sendable {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// The base64 text of `bytes`.
+    /// - Parameter bytes: The bytes to encode, of any length.
+    /// - Returns: ASCII text, four characters per three bytes, padded with `=`.
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)
         var output: [UInt8] = []
@@ -26,6 +28,8 @@ public enum Base64: Sendable {
 
     /// The bytes of standard, padded base64 `text`; `nil` for anything else (another
     /// alphabet, missing padding, bits set in the padding, whitespace).
+    /// - Parameter text: The base64 text.
+    /// - Returns: The decoded bytes, or `nil` if `text` is not canonical, padded standard base64.
     public static func decode(_ text: String) -> [UInt8]? {
         let input = Array(text.utf8)
         guard input.count % 4 == 0 else { return nil }

@@ -3,6 +3,8 @@
 /// `json.dumps(..., ensure_ascii=False)` does. The hash chain is computed over these bytes.
 public enum CanonicalJSON: Sendable {
     /// The canonical UTF-8 bytes of `value`.
+    /// - Parameter value: The JSON value (integers only, as the interchange format allows).
+    /// - Returns: The canonical bytes: the input of the chain hash.
     public static func encode(_ value: JSONValue) -> [UInt8] {
         var bytes: [UInt8] = []
         write(value, into: &bytes)
@@ -10,6 +12,9 @@ public enum CanonicalJSON: Sendable {
     }
 
     /// Appends the canonical UTF-8 bytes of `value` to `bytes`.
+    /// - Parameters:
+    ///   - value: The JSON value to write.
+    ///   - bytes: The buffer the bytes are appended to.
     public static func write(_ value: JSONValue, into bytes: inout [UInt8]) {
         switch value {
         case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
@@ -37,6 +42,9 @@ public enum CanonicalJSON: Sendable {
     }
 
     /// Appends a whole number in decimal.
+    /// - Parameters:
+    ///   - integer: The number; `Int64.min` is written in full (its magnitude fits a `UInt64`).
+    ///   - bytes: The buffer the digits are appended to.
     public static func writeInteger(_ integer: Int64, into bytes: inout [UInt8]) {
         if integer == 0 {
             bytes.append(UInt8(ascii: "0"))
@@ -60,6 +68,9 @@ public enum CanonicalJSON: Sendable {
     }
 
     /// Appends a quoted, escaped string.
+    /// - Parameters:
+    ///   - string: The text, written in quotes with the escapes of `json.dumps(ensure_ascii=False)`.
+    ///   - bytes: The buffer the bytes are appended to.
     public static func writeString(_ string: String, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var copy = string

@@ -29,6 +29,10 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
     /// A generator keyed with `key` (8 words, little-endian key bytes), starting at block
     /// `counter` with `nonce` (words 14 and 15; RFC 8439's 96-bit nonce puts its first
     /// word in word 13, which here is the counter's high half).
+    /// - Parameters:
+    ///   - key: The 256-bit key as 8 words; any other count stops the process (a precondition).
+    ///   - counter: The first block's number.
+    ///   - nonce: Words 14 and 15 of the state.
     public init(key: [UInt32], counter: UInt64 = 0, nonce: (UInt32, UInt32) = (0, 0)) {
         precondition(key.count == 8, "a ChaCha20 key is 8 words")
         state = (
@@ -39,6 +43,7 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A generator keyed from the system's random source (one `getrandom` for 32 bytes).
+    /// - Returns: A generator at block 0 with a fresh random key.
     public static func seededBySystem() -> ChaChaRandom {
         var system = SystemRandomNumberGenerator()
         var key: [UInt32] = []
@@ -58,6 +63,8 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
         processWide.withLock { body(&$0) }
     }
 
+    /// The next 64 bits of keystream: a block (eight such words) is computed every eighth call.
+    /// - Returns: A uniformly distributed 64-bit value.
     public mutating func next() -> UInt64 {
         if used == 8 { refill() }
         defer { used += 1 }
@@ -65,6 +72,7 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
     }
 
     /// The next 64 bytes of keystream (RFC 8439 section 2.3), as 16 little-endian words.
+    /// - Returns: The block at the current counter; the counter moves on by one.
     public mutating func nextBlock() -> [UInt32] {
         var words = state
         computeBlock(into: &words)

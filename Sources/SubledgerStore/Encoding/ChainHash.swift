@@ -6,11 +6,14 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     /// The `prevHash` of position 1: 32 zero bytes.
     public static let zero = ChainHash(words: (0, 0, 0, 0))
 
+    /// The digest whose four big-endian 64-bit words are `words`.
+    /// - Parameter words: The words, most significant first.
     public init(words: (UInt64, UInt64, UInt64, UInt64)) {
         self.words = words
     }
 
     /// The digest in 32 raw bytes (fast path: four big-endian loads).
+    /// - Parameter bytes: Exactly 32 bytes; any other count stops the process (a precondition).
     public init(bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count == 32, "a chain hash has 32 bytes")
         words = (
@@ -22,6 +25,7 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The digest of 32 bytes.
+    /// - Parameter bytes: Exactly 32 bytes; any other count stops the process (a precondition).
     public init(bytes: some Collection<UInt8>) {
         precondition(bytes.count == 32, "a chain hash has 32 bytes")
         var values: [UInt64] = [0, 0, 0, 0]
@@ -30,6 +34,7 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses 64 lowercase hex digits; `nil` otherwise.
+    /// - Parameter hex: The text form, as in `prevHash` and `hash` of interchange.md.
     public init?(hex: String) {
         guard hex.utf8.count == 64 else { return nil }
         var bytes: [UInt8] = []
@@ -47,10 +52,17 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
         self = bytes.withUnsafeBytes { ChainHash(bytes: $0) }
     }
 
+    /// Whether two digests have the same 32 bytes.
+    /// - Parameters:
+    ///   - lhs: A digest.
+    ///   - rhs: Another digest.
+    /// - Returns: `true` when all four words are equal.
     public static func == (lhs: ChainHash, rhs: ChainHash) -> Bool {
         lhs.words == rhs.words
     }
 
+    /// Feeds the four words to `hasher`.
+    /// - Parameter hasher: The hasher to combine the words into.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(words.0)
         hasher.combine(words.1)
@@ -85,6 +97,7 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Appends the 64 lowercase hex digits (written on the stack, appended at once).
+    /// - Parameter result: The buffer the 64 ASCII digits are appended to.
     public func writeHex(into result: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
             Self.putHex(words.0, at: 0, in: buffer)

@@ -3,10 +3,15 @@ import Synchronization
 /// The identity of an event: a UUID, kept as its 16 bytes and written in lowercase
 /// (`8-4-4-4-12` hex digits). A repeated id is an idempotent retry, not a second event.
 public struct EventID: Hashable, Sendable, CustomStringConvertible {
-    /// The high and low 64 bits of the UUID, big-endian order.
+    /// The first 64 bits of the UUID (bytes 0 to 7, big-endian order).
     public var high: UInt64
+    /// The last 64 bits of the UUID (bytes 8 to 15, big-endian order).
     public var low: UInt64
 
+    /// The UUID whose 128 bits are `high` then `low` (no check of version or variant).
+    /// - Parameters:
+    ///   - high: The first 64 bits, big-endian.
+    ///   - low: The last 64 bits, big-endian.
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -14,11 +19,14 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
 
     /// A random version-4 UUID, from the process's ChaCha20 generator keyed by one
     /// `getrandom` (``ChaChaRandom``, issue 13 item 3): no system call per id.
+    /// - Returns: A fresh id (version 4, RFC 4122 variant, 122 random bits).
     public static func random() -> EventID {
         ChaChaRandom.withProcessWide { random(using: &$0) }
     }
 
     /// A version-4 UUID drawn from `generator` (seeded generators give reproducible ids).
+    /// - Parameter generator: The source of the 122 random bits.
+    /// - Returns: A version-4, RFC 4122-variant id.
     public static func random(using generator: inout some RandomNumberGenerator) -> EventID {
         let randomHigh: UInt64 = generator.next()
         let randomLow: UInt64 = generator.next()
@@ -28,6 +36,7 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses `8-4-4-4-12` hex digits, in either case; `nil` if `text` is not a UUID.
+    /// - Parameter text: The UUID text, 36 characters.
     public init?(_ text: String) {
         var copy = text
         guard let parsed = copy.withUTF8({ EventID(utf8: $0) }) else { return nil }
@@ -66,6 +75,7 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
 
     /// Appends the 36 bytes of the lowercase `8-4-4-4-12` form (written on the stack,
     /// appended at once).
+    /// - Parameter bytes: The buffer the 36 ASCII bytes are appended to.
     public func write(into bytes: inout [UInt8]) {
         let digits: StaticString = "0123456789abcdef"
         let table = digits.utf8Start

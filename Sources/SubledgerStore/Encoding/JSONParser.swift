@@ -7,6 +7,7 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
     /// What is wrong.
     public var reason: String
 
+    /// The reason, the column and the field path, as a message names them.
     public var description: String {
         path.isEmpty ? "\(reason) at column \(column)" : "\(reason) at column \(column), field \(path)"
     }
@@ -35,6 +36,11 @@ public struct JSONParser: ~Copyable {
     }
 
     /// Parses one JSON document that fills `text` (white space around it allowed).
+    /// - Parameter text: The whole document.
+    /// - Returns: The parsed value; object members keep their order of appearance.
+    /// - Throws: ``JSONParseError`` with the column and field path of the first problem (a syntax error,
+    ///   a fraction, an exponent, a number beyond 64 bits, a duplicate key, invalid UTF-8, a lone
+    ///   surrogate, nesting deeper than ``maximumDepth``, characters after the value).
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var copy = text
         let result = copy.withUTF8 { buffer -> Result<JSONValue, JSONParseError> in
@@ -46,6 +52,9 @@ public struct JSONParser: ~Copyable {
     }
 
     /// Parses one JSON document that fills `bytes` (white space around it allowed).
+    /// - Parameter bytes: The whole document, UTF-8.
+    /// - Returns: The parsed value; object members keep their order of appearance.
+    /// - Throws: ``JSONParseError`` as ``parse(_:)`` does.
     public static func parse(bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhiteSpace()

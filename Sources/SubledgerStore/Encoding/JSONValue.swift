@@ -45,9 +45,15 @@ public enum JSONValue: Hashable, Sendable {
 public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// One key and its value.
     public struct Member: Hashable, Sendable {
+        /// The member's name; unique in its object.
         public var key: String
+        /// The member's value.
         public var value: JSONValue
 
+        /// A member named `key` holding `value`.
+        /// - Parameters:
+        ///   - key: The member's name.
+        ///   - value: The member's value.
         public init(key: String, value: JSONValue) {
             self.key = key
             self.value = value
@@ -63,11 +69,14 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     }
 
     /// An object of these members; a repeated key keeps its last value.
+    /// - Parameter pairs: Keys and values, in any order; they are put in canonical order.
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
         members = []
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// An object written as a literal; a repeated key keeps its last value.
+    /// - Parameter elements: Keys and values, in any order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }
@@ -82,12 +91,19 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         members.append(Member(key: key, value: value))
     }
 
+    /// The number of members.
     public var count: Int { members.count }
+    /// Whether the object has no member.
     public var isEmpty: Bool { members.isEmpty }
 
+    /// The members in canonical order (by the code points of their keys).
+    /// - Returns: An iterator over ``members``.
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 
     /// The value of `key`, or `nil`; setting `nil` removes the member.
+    /// A binary search of the sorted members: O(log n) to read; a write inserts in place, O(n).
+    /// - Parameter key: The member's name.
+    /// - Returns: The member's value, or `nil` when there is no member `key`.
     public subscript(key: String) -> JSONValue? {
         get {
             switch search(key) {
@@ -106,6 +122,8 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     }
 
     /// The index in ``members`` of the member `key`, or `nil`.
+    /// - Parameter key: The member's name.
+    /// - Returns: The position of the member in ``members``, or `nil` when there is none (a binary search).
     public func memberIndex(_ key: String) -> Int? {
         switch search(key) {
         case .found(let index): index
@@ -154,8 +172,16 @@ public struct JSONObject: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral
 {
+    /// A ``string(_:)`` written as a literal.
+    /// - Parameter value: The text.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An ``integer(_:)`` written as a literal.
+    /// - Parameter value: The whole number.
     public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// A ``bool(_:)`` written as a literal.
+    /// - Parameter value: `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An ``array(_:)`` written as a literal.
+    /// - Parameter elements: The elements, in order.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
 }

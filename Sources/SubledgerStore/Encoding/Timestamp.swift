@@ -13,15 +13,25 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The latest instant the format can write: 9999-12-31T23:59:59.999Z.
     public static let maximum = Timestamp(millisecondsSinceEpoch: 253_402_300_799_999)
 
+    /// The instant `millisecondsSinceEpoch` milliseconds after 1970-01-01T00:00:00Z (negative: before).
+    /// - Parameter millisecondsSinceEpoch: Milliseconds since the Unix epoch, UTC; not checked against
+    ///   ``minimum`` and ``maximum``.
     public init(millisecondsSinceEpoch: Int64) {
         self.millisecondsSinceEpoch = millisecondsSinceEpoch
     }
 
+    /// Whether `lhs` is earlier than `rhs`.
+    /// - Parameters:
+    ///   - lhs: An instant.
+    ///   - rhs: Another instant.
+    /// - Returns: `true` when `lhs` has fewer milliseconds since the epoch.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }
 
     /// The instant `seconds` later (exact: TIME-1's hours and days are durations).
+    /// - Parameter seconds: Seconds to add (negative: earlier); an overflow of `Int64` milliseconds traps.
+    /// - Returns: The later (or earlier) instant, to the millisecond.
     public func adding(seconds: Int64) -> Timestamp {
         Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000)
     }
@@ -38,6 +48,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Appends the 24 bytes of ``rfc3339`` to `bytes` (written on the stack, appended at once).
+    /// - Parameter bytes: The buffer the ASCII bytes are appended to.
     public func write(into bytes: inout [UInt8]) {
         let milliseconds = millisecondsSinceEpoch
         var days = milliseconds / 86_400_000
@@ -121,10 +132,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
 /// A proleptic Gregorian calendar date, converted with Howard Hinnant's exact algorithms.
 public struct CivilDate: Hashable, Sendable {
+    /// The year of the proleptic Gregorian calendar (year 0 is 1 BC).
     public var year: Int64
+    /// The month, 1...12.
     public var month: Int64
+    /// The day of the month, 1...31.
     public var day: Int64
 
+    /// The date with these fields, unchecked (see ``daysInMonth(year:month:)``).
+    /// - Parameters:
+    ///   - year: The year.
+    ///   - month: The month, 1...12.
+    ///   - day: The day of the month, from 1.
     public init(year: Int64, month: Int64, day: Int64) {
         self.year = year
         self.month = month
@@ -132,6 +151,7 @@ public struct CivilDate: Hashable, Sendable {
     }
 
     /// The date `daysSinceEpoch` days after 1970-01-01 (negative: before).
+    /// - Parameter daysSinceEpoch: Whole days since the Unix epoch.
     public init(daysSinceEpoch: Int64) {
         let shifted = daysSinceEpoch + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
@@ -156,6 +176,10 @@ public struct CivilDate: Hashable, Sendable {
     }
 
     /// The days of `month` (1...12) in `year`.
+    /// - Parameters:
+    ///   - year: The year, for February's Gregorian leap day.
+    ///   - month: The month, 1...12.
+    /// - Returns: 28 to 31 (31 for a month outside 1...12).
     public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2:

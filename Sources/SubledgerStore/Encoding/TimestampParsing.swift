@@ -5,6 +5,7 @@ public struct TimestampParseError: Error, Hashable, Sendable, CustomStringConver
     /// What is wrong with it.
     public var reason: String
 
+    /// The reason and the refused text, for a message that names the field.
     public var description: String { "not an RFC 3339 time (\(reason)): \"\(text)\"" }
 }
 
@@ -14,6 +15,9 @@ extension Timestamp {
     /// The instant is kept to the millisecond; a fraction with non-zero digits past the
     /// third would lose information and is refused rather than rounded. A leap second
     /// (`:60`) is refused: the ledger's durations are exact (TIME-1).
+    /// - Parameter text: The date-time text.
+    /// - Throws: ``TimestampParseError`` naming the text and the reason: bad syntax, a field out of range,
+    ///   a leap second, a fraction finer than milliseconds, an instant outside ``minimum``...``maximum``.
     public init(rfc3339 text: String) throws(TimestampParseError) {
         var copy = text
         let parsed = copy.withUTF8 { Timestamp.parse(bytes: UnsafeRawBufferPointer($0)) }

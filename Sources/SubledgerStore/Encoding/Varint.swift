@@ -17,6 +17,9 @@ public enum Varint {
     }
 
     /// Appends `value` in LEB128.
+    /// - Parameters:
+    ///   - value: The number; 1 to ``maximumBytes`` bytes.
+    ///   - bytes: The buffer the bytes are appended to.
     @inlinable
     public static func append(_ value: UInt64, to bytes: inout [UInt8]) {
         var rest = value
@@ -28,18 +31,25 @@ public enum Varint {
     }
 
     /// Appends `value` zigzagged (small magnitudes, either sign, take few bytes).
+    /// - Parameters:
+    ///   - value: The signed number.
+    ///   - bytes: The buffer the bytes are appended to.
     @inlinable
     public static func appendSigned(_ value: Int64, to bytes: inout [UInt8]) {
         append(zigzag(value), to: &bytes)
     }
 
     /// `value` mapped to an unsigned one: 0, -1, 1, -2 … become 0, 1, 2, 3 …
+    /// - Parameter value: A signed number.
+    /// - Returns: `2 * value` for `value >= 0`, `-2 * value - 1` otherwise, without overflow.
     @inlinable
     public static func zigzag(_ value: Int64) -> UInt64 {
         UInt64(bitPattern: (value << 1) ^ (value >> 63))
     }
 
     /// The inverse of ``zigzag(_:)``.
+    /// - Parameter raw: A zigzagged number.
+    /// - Returns: The signed number it stands for.
     @inlinable
     public static func unzigzag(_ raw: UInt64) -> Int64 {
         Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
@@ -47,6 +57,11 @@ public enum Varint {
 
     /// Reads the varint at `index` of `bytes` and moves `index` past it; `index` is left
     /// where it was read up to when it throws.
+    /// - Parameters:
+    ///   - bytes: The bytes holding the varint.
+    ///   - index: Where the varint starts; on return, the index past its last byte.
+    /// - Returns: The value.
+    /// - Throws: ``Failure/truncated`` when `bytes` ends first, ``Failure/overflow`` beyond 64 bits.
     @inlinable
     public static func read<Bytes: RandomAccessCollection>(
         from bytes: Bytes, at index: inout Bytes.Index

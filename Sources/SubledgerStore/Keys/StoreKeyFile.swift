@@ -62,6 +62,8 @@ public struct StoreKeyFile: Sendable {
 
     /// The default place of a store's key file: beside its folder, `<folder>.keys`
     /// (`ledger/` → `ledger.keys`), never inside it.
+    /// - Parameter storePath: The store's folder, with or without trailing slashes.
+    /// - Returns: The folder's path with `.keys` appended.
     public static func defaultPath(forStoreAt storePath: String) -> String {
         var folder = storePath
         while folder.count > 1, folder.hasSuffix("/") { folder.removeLast() }
@@ -70,6 +72,10 @@ public struct StoreKeyFile: Sendable {
 
     /// Reads the key file at `path`, which must belong to the store `storeID`.
     /// - Throws: ``StoreKeyFileError`` naming the path and the fault.
+    /// - Parameters:
+    ///   - path: The key file's path.
+    ///   - storeID: The id of the store that opens it.
+    /// - Returns: The file's keys and generation.
     public static func open(at path: String, storeID: String) throws(StoreKeyFileError) -> StoreKeyFile {
         let file = try KeyFileIO.read(path)
         guard file.storeID == storeID else {
@@ -83,6 +89,13 @@ public struct StoreKeyFile: Sendable {
 
     /// Reads the key file at `path`, or creates it (mode 0600, new random keys, generation 1)
     /// when there is none. `storePath` is the store's folder, which must not hold the file.
+    /// - Parameters:
+    ///   - path: The key file's path.
+    ///   - storeID: The id of the store that opens it.
+    ///   - storePath: The store's folder.
+    /// - Returns: The file read, or the one created.
+    /// - Throws: ``StoreKeyFileError`` naming the path and the fault (inside `storePath`, of another
+    ///   store, unreadable, readable by others, not a key file, or not writable when created).
     public static func openOrCreate(at path: String, storeID: String, storePath: String) throws(StoreKeyFileError)
         -> StoreKeyFile
     {
@@ -102,6 +115,7 @@ public struct StoreKeyFile: Sendable {
 
     /// The same file with a new random master key of the next generation; the signing key
     /// stays (checkpoints keep verifying under the published key). Written by the caller.
+    /// - Returns: The keys of generation `generation + 1`, at the same path, not yet on disk.
     public func nextGeneration() -> StoreKeyFile {
         StoreKeyFile(
             path: path, storeID: storeID, generation: generation + 1, masterKey: SymmetricKey(size: .bits256),
@@ -109,6 +123,7 @@ public struct StoreKeyFile: Sendable {
     }
 
     /// The file's bytes: the JSON object, keys in code-point order, and a newline.
+    /// - Returns: UTF-8 bytes holding the keys in base64: write them only to a file of mode 0600.
     public func encoded() -> [UInt8] {
         let master = Base64.encode(masterKeyBytes)
         let seed = Base64.encode(signingSeed)

@@ -7,10 +7,15 @@ public struct StoreKeyFileError: Error, Hashable, Sendable, CustomStringConverti
     /// What is wrong, and what to do.
     public var message: String
 
+    /// The fault of the key file at `path`.
+    /// - Parameters:
+    ///   - path: The key file's path.
+    ///   - message: What is wrong and what to do, naming the path; never a key.
     public init(path: String, _ message: String) {
         self.path = path
         self.message = message
     }
 
+    /// The message, as printed to the operator.
     public var description: String { message }
 }

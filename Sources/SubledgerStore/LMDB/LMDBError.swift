@@ -9,6 +9,10 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The LMDB function that returned it.
     public var function: String
 
+    /// The failure of `function` with `code`.
+    /// - Parameters:
+    ///   - code: LMDB's return code.
+    ///   - function: The name of the LMDB function.
     public init(code: Int32, function: String) {
         self.code = code
         self.function = function
@@ -29,6 +33,7 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Every reader slot is taken.
     public static let readersFullCode: Int32 = MDB_READERS_FULL
 
+    /// The function, LMDB's text for the code (`mdb_strerror`) and the code.
     public var description: String {
         let text = String(cString: mdb_strerror(code))
         return "\(function): \(text) (code \(code))"

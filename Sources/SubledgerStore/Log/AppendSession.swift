@@ -17,6 +17,13 @@ public final class AppendSession {
     /// A batch refused before it writes anything (an invalid event) leaves the session
     /// usable; any other failure ends it: later appends are refused and the session
     /// commits nothing, even if the caller catches the error.
+    /// - Parameters:
+    ///   - events: The batch, in the order its events take positions.
+    ///   - expecting: The version each named stream must be at before the batch.
+    /// - Returns: The position of each event of the batch, how many were new, and the head so far.
+    /// - Throws: ``EventStoreError`` as ``EventStore/append(_:expecting:)`` does
+    ///   (``EventStoreError/Code/invalidEvent`` for an event ``StoreLimits/problem(of:)`` refuses, before
+    ///   anything is written); after an earlier failure, the code of that failure.
     @discardableResult
     public func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) throws -> AppendResult {
         precondition(isOpen, "an append session is used after its closure returned")
@@ -47,6 +54,9 @@ public final class AppendSession {
     }
 
     /// The version of `stream` as this session sees it (its own appends included).
+    /// - Parameter stream: The stream.
+    /// - Returns: The version of its last event; 0 when it has none.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/storage`` when the store cannot be read).
     public func version(of stream: StreamID) throws -> UInt64 {
         do { return try batch.version(of: stream) } catch {
             throw EventStoreError.storage(error, while: "reading the version of \(stream)")

@@ -4,12 +4,24 @@
 /// same `recordedAt`s comes out with the same hashes, and an input that claims otherwise is
 /// refused, naming the field, both values and the event.
 public struct AssignedFields: Hashable, Sendable {
+    /// The given `position`, or `nil` when the input left it out.
     public var position: UInt64?
+    /// The given `streamVersion`, or `nil`.
     public var streamVersion: UInt64?
+    /// The given `prevHash`, or `nil`.
     public var previousHash: ChainHash?
+    /// The given `streamPrevHash`, or `nil`.
     public var streamPreviousHash: ChainHash?
+    /// The given `hash`, or `nil`.
     public var hash: ChainHash?
 
+    /// The fields an input gave; `nil` for each it left out.
+    /// - Parameters:
+    ///   - position: The given `position`.
+    ///   - streamVersion: The given `streamVersion`.
+    ///   - previousHash: The given `prevHash`.
+    ///   - streamPreviousHash: The given `streamPrevHash`.
+    ///   - hash: The given `hash`.
     public init(
         position: UInt64? = nil, streamVersion: UInt64? = nil, previousHash: ChainHash? = nil,
         streamPreviousHash: ChainHash? = nil, hash: ChainHash? = nil
@@ -26,6 +38,8 @@ public struct AssignedFields: Hashable, Sendable {
 
     /// The first given field that differs from what `recorded` was assigned: its name in
     /// the interchange format, the given value and the assigned one; `nil` when all agree.
+    /// - Parameter recorded: The event as the store assigned it.
+    /// - Returns: The field's interchange name with the given and the assigned values, or `nil`.
     public func mismatch(with recorded: RecordedEvent) -> (field: String, given: String, assigned: String)? {
         if let position, position != recorded.position { return ("position", "\(position)", "\(recorded.position)") }
         if let streamVersion, streamVersion != recorded.streamVersion {

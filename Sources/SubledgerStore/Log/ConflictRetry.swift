@@ -21,6 +21,12 @@ public enum ConflictRetry {
 
     /// Runs `attempt` until it finishes, at most `attempts` times; throws `exhausted()` when
     /// every attempt conflicted, and whatever `attempt` throws at once.
+    /// - Parameters:
+    ///   - attempts: The most attempts, at least 1 (a precondition).
+    ///   - exhausted: Makes the error thrown when every attempt conflicted.
+    ///   - attempt: Reads, decides and appends once.
+    /// - Returns: The value of the first attempt that finished.
+    /// - Throws: What `attempt` throws, at once; `exhausted()` after `attempts` conflicts.
     public static func run<Value, Failure: Error>(
         attempts: Int = StoreLimits.conflictRetryAttempts,
         exhausted: () -> Failure,

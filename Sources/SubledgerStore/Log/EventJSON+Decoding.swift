@@ -2,8 +2,10 @@
 public struct ExportedEventError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The field at fault, such as `position` or `data`.
     public var field: String
+    /// What is wrong with it, such as `missing`.
     public var reason: String
 
+    /// The field and the reason, as a message names them.
     public var description: String { "field \(field): \(reason)" }
 }
 
@@ -19,6 +21,9 @@ extension EventJSON {
     /// Reads an exported event (the output form of interchange.md) back into a
     /// ``RecordedEvent``, without checking its hash: compare ``computeHash(of:)`` with its
     /// `hash` for that. A line without `streamPrevHash` reads as an event of format 1.
+    /// - Parameter object: One exported event, parsed.
+    /// - Returns: The event as it reads, hashes as given.
+    /// - Throws: ``ExportedEventError`` naming the first field that is missing or of the wrong type or form.
     public static func recordedEvent(from object: JSONObject) throws(ExportedEventError) -> RecordedEvent {
         func string(_ field: String) throws(ExportedEventError) -> String {
             guard let value = object[field] else { throw ExportedEventError(field: field, reason: "missing") }

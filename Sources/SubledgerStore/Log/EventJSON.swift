@@ -60,6 +60,10 @@ public enum EventJSON: Sendable {
 
     /// Appends the canonical JSON of `event`; with `includeHashes`, the full export line
     /// (`hash` and `prevHash` too), without it the bytes that are hashed.
+    /// - Parameters:
+    ///   - event: The event to write.
+    ///   - includeHashes: Whether to write `hash` and `prevHash`.
+    ///   - bytes: The buffer the bytes are appended to.
     public static func write(_ event: RecordedEvent, includeHashes: Bool, into bytes: inout [UInt8]) {
         var hashMember = 0..<0
         var previousHashMember = 0..<0
@@ -105,16 +109,22 @@ public enum EventJSON: Sendable {
 
     /// Where the parts of an export line are in the bytes it was written to.
     public struct LineLayout: Hashable, Sendable {
-        /// The line's first byte (its `{`) and the end of its `}`.
+        /// The index of the line's first byte, its `{`.
         public var start: Int
+        /// The index past the line's last byte, its `}`.
         public var end: Int
-        /// The `hash` member and the `prevHash` member, each with the comma after it.
+        /// The `hash` member with the comma after it.
         public var hashMember: Range<Int>
+        /// The `prevHash` member with the comma after it.
         public var previousHashMember: Range<Int>
     }
 
     /// Appends the export line of `event` (``write(_:includeHashes:into:)`` with hashes) and
     /// says where its parts are, for ``hashMatches(line:in:previousHash:hash:)``.
+    /// - Parameters:
+    ///   - event: The event to write.
+    ///   - bytes: The buffer the line is appended to (without a newline).
+    /// - Returns: Where the line and its hash members are in `bytes`.
     public static func writeExportLine(_ event: RecordedEvent, into bytes: inout [UInt8]) -> LineLayout {
         let start = bytes.count
         var hashMember = 0..<0
@@ -130,6 +140,12 @@ public enum EventJSON: Sendable {
     /// ``writeExportLine(_:into:)`` wrote it: that JSON is the line with those two members cut
     /// out, so this is ``computeHash(of:)`` compared with `hash`, with one encoding instead of
     /// two for an export that checks every event.
+    /// - Parameters:
+    ///   - layout: Where the line and its hash members are (``writeExportLine(_:into:)``).
+    ///   - bytes: The bytes holding the line.
+    ///   - previousHash: The hash of the event before.
+    ///   - hash: The event's hash, to check.
+    /// - Returns: `true` when the hash is right.
     public static func hashMatches(
         line layout: LineLayout, in bytes: UnsafeRawBufferPointer,
         previousHash: ChainHash, hash: ChainHash
@@ -156,6 +172,10 @@ public enum EventJSON: Sendable {
 
     /// Appends the export line of `event` and checks its hash over the same bytes
     /// (``writeExportLine(_:into:)`` then ``hashMatches(line:in:previousHash:hash:)``).
+    /// - Parameters:
+    ///   - event: The event to write.
+    ///   - bytes: The buffer the line is appended to (without a newline).
+    /// - Returns: `true` when the event's `hash` is right; the line is written either way.
     public static func writeVerifyingHash(_ event: RecordedEvent, into bytes: inout [UInt8]) -> Bool {
         let layout = writeExportLine(event, into: &bytes)
         return bytes.withUnsafeBytes {
@@ -232,6 +252,8 @@ public enum EventJSON: Sendable {
 
     /// The hash of `event` per interchange.md: SHA-256 of the 32 bytes of `previousHash`
     /// followed by the canonical JSON without `hash` and `prevHash`.
+    /// - Parameter event: The event, whose `hash` is not read.
+    /// - Returns: The event's chain hash.
     public static func computeHash(of event: RecordedEvent) -> ChainHash {
         var scratch: [UInt8] = []
         return computeHash(of: event, scratch: &scratch)
@@ -250,11 +272,15 @@ public enum EventJSON: Sendable {
 extension ChainHash {
     /// The SHA-256 digest of `bytes`: for verifiers that hash lines not in the store's own
     /// output form (the chain rule of interchange.md applies to any canonical bytes).
+    /// - Parameter bytes: The bytes to hash.
+    /// - Returns: Their SHA-256 digest.
     public static func sha256(of bytes: [UInt8]) -> ChainHash {
         SHA256.hash(data: bytes).withUnsafeBytes { ChainHash(bytes: $0) }
     }
 
     /// The SHA-256 digest of `bytes` (no copy).
+    /// - Parameter bytes: The bytes to hash.
+    /// - Returns: Their SHA-256 digest.
     public static func sha256(of bytes: UnsafeRawBufferPointer) -> ChainHash {
         var hasher = SHA256()
         hasher.update(bufferPointer: bytes)

@@ -41,6 +41,10 @@ extension EventLog {
 extension EventStore {
     /// The store's id: a lowercase UUID made when the store was created, the origin of its
     /// checkpoints (`subledger/<id>`) and the owner named in its key file.
+    /// - Returns: The id, 36 characters.
+    /// - Throws: ``EventStoreError`` of code ``EventStoreError/Code/notAStore`` when the store has no id
+    ///   yet (never opened for writing), ``EventStoreError/Code/corrupted`` when the stored id is not
+    ///   a UUID, ``EventStoreError/Code/storage`` when it cannot be read.
     public func storeID() throws -> String {
         try log.storeID()
     }

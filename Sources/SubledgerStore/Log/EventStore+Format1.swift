@@ -5,6 +5,10 @@ extension EventStore {
     /// and `subledger migrate` reads. Close it before opening the folder again.
     ///
     /// - Throws: ``EventStoreError/Code/invalidEvent`` when the folder already holds events.
+    /// - Parameters:
+    ///   - path: The folder of the new store.
+    ///   - options: As for ``open(at:options:)``.
+    /// - Returns: The store of format 1, open for appending.
     @_spi(Testing)
     public static func creatingFormat1ForTesting(at path: String, options: Options = Options()) throws -> EventStore {
         do {

@@ -20,6 +20,9 @@ extension EventStore {
     /// - Returns: the position of each event, in the order given.
     /// - Throws: ``EventStoreError``, as ``append(_:expecting:)``; nothing of this batch is
     ///   written then.
+    /// - Parameters:
+    ///   - events: The batch, in the order its events take positions.
+    ///   - expecting: The version each named stream must be at before the batch.
     @discardableResult
     public func appendCoalesced(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) async throws
         -> AppendResult
@@ -32,6 +35,7 @@ extension EventStore {
 extension EventStore {
     /// Holds (`true`) or releases (`false`) the group committer, so that a test can queue a
     /// known set of ``appendCoalesced(_:expecting:)`` callers into one group.
+    /// - Parameter held: `true` to hold the committer, `false` to let it commit what is queued.
     @_spi(Testing)
     public func holdGroupCommits(_ held: Bool) {
         groupCommitter.hold(held)

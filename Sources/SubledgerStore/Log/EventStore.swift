@@ -70,6 +70,16 @@ public final class EventStore: Sendable {
         /// (``StoreLogging/silent``).
         public var logger: Logger
 
+        /// Options: each parameter sets the property of its name (by default a 64 MiB map, read-write).
+        /// - Parameters:
+        ///   - initialMapSizeBytes: ``initialMapSizeBytes``.
+        ///   - clock: ``clock``.
+        ///   - allowForeignOwner: ``allowForeignOwner``.
+        ///   - projection: ``projection``.
+        ///   - readOnly: ``readOnly``.
+        ///   - keyFile: ``keyFile``.
+        ///   - openingFormat1ForMigration: ``openingFormat1ForMigration``.
+        ///   - logger: ``logger``.
         public init(
             initialMapSizeBytes: Int = 64 << 20, clock: any StoreClock = SystemClock(), allowForeignOwner: Bool = false,
             projection: (any StoredProjection)? = nil, readOnly: Bool = false, keyFile: StoreKeyFile? = nil,
@@ -120,6 +130,9 @@ public final class EventStore: Sendable {
     ///   newer subledger, ``EventStoreError/Code/olderFormat`` for a store of format 1 (unless
     ///   ``Options/openingFormat1ForMigration``), ``EventStoreError/Code/notWritable`` when the folder cannot be
     ///   written, ``EventStoreError/Code/foreignOwner`` when it belongs to another user.
+    /// - Parameter path: The store's folder.
+    /// - Parameter options: How to open it.
+    /// - Returns: The open store (one per folder per process).
     public static func open(at path: String, options: Options = Options()) throws -> EventStore {
         do {
             let readOnly = options.readOnly || options.openingFormat1ForMigration
@@ -142,6 +155,10 @@ public final class EventStore: Sendable {
 
     /// A store held in memory, with the same behaviour as a store on disk; its personal
     /// data is sealed under a master key held in memory only (``StoreKeyFile/inMemory(storeID:)``).
+    /// - Parameter clock: Where `recordedAt` comes from.
+    /// - Parameter projection: The projection kept beside the log, if any.
+    /// - Parameter logger: Where the store says what it does.
+    /// - Returns: An empty store.
     public static func inMemory(
         clock: any StoreClock = SystemClock(), projection: (any StoredProjection)? = nil,
         logger: Logger = StoreLogging.silent
@@ -164,6 +181,8 @@ public final class EventStore: Sendable {
     /// - Throws: ``EventStoreError`` (``EventStoreError/Code/versionConflict``,
     ///   ``EventStoreError/Code/eventIDReused``, ``EventStoreError/Code/invalidEvent``,
     ///   ``EventStoreError/Code/recordedAtOutOfOrder``, ...); nothing is written then.
+    /// - Parameter events: The batch, in the order its events take positions.
+    /// - Parameter expecting: The version each named stream must be at before the batch.
     @discardableResult
     public func append(_ events: [ProposedEvent], expecting: [StreamID: ExpectedVersion] = [:]) throws -> AppendResult {
         try refuseIfReadOnly("to append \(events.count) events")
@@ -175,6 +194,10 @@ public final class EventStore: Sendable {
     ///
     /// `body` may be run more than once (when the map grows mid-way, the transaction is
     /// started again): it must read its input afresh each time.
+    /// - Parameter body: Appends through the session; its value is returned.
+    /// - Returns: What `body` returned, once the transaction committed.
+    /// - Throws: What `body` throws; ``EventStoreError`` (``EventStoreError/Code/notWritable`` for a
+    ///   read-only store, ``EventStoreError/Code/storage`` when the commit fails). Nothing is written.
     public func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R {
         try refuseIfReadOnly("to append")
         return try log.withAppendSession(body)
@@ -183,6 +206,11 @@ public final class EventStore: Sendable {
     /// Up to `limit` events from `position` on. Each is checked against its checksum and
     /// linked to the one before (its `prevHash` is that event's hash); with
     /// `verifyingHashes`, its SHA-256 is also recomputed from its content.
+    /// - Parameter position: The first position to read, from 1.
+    /// - Parameter limit: The most events returned.
+    /// - Parameter verifyingHashes: Whether to recompute each event's hash.
+    /// - Returns: The events, in position order; fewer than `limit` at the head.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/corrupted``, ``EventStoreError/Code/chainBroken``).
     public func events(from position: UInt64, limit: Int = 10_000, verifyingHashes: Bool = false) throws
         -> [RecordedEvent]
     {
@@ -192,6 +220,12 @@ public final class EventStore: Sendable {
     /// Calls `body` with every event from `position` on, reading in chunks of `chunkSize`
     /// events, each chunk in its own short read transaction; `body` runs outside them.
     /// Each event is checked as ``events(from:limit:verifyingHashes:)`` says.
+    /// - Parameters:
+    ///   - position: The first position, from 1.
+    ///   - chunkSize: The events read per transaction.
+    ///   - verifyingHashes: Whether to recompute each event's hash.
+    ///   - body: Called with each event, in position order.
+    /// - Throws: What `body` throws; ``EventStoreError`` as ``events(from:limit:verifyingHashes:)`` does.
     public func forEachEvent(
         from position: UInt64 = 1, chunkSize: Int = 4096, verifyingHashes: Bool = false,
         _ body: (RecordedEvent) throws -> Void
@@ -204,6 +238,12 @@ public final class EventStore: Sendable {
     /// ``events(from:limit:verifyingHashes:)`` checks) and turned into `Prepared` by
     /// `prepare` on worker threads, and `body` gets the prepared chunks in position order
     /// on the calling thread. The way to decode a whole store at memory speed.
+    /// - Parameters:
+    ///   - chunkSize: The events of a chunk.
+    ///   - verifyingHashes: Whether to recompute each event's hash.
+    ///   - prepare: Turns a chunk into `Prepared`, pure, on a worker thread.
+    ///   - body: Called with each prepared chunk, in position order.
+    /// - Throws: The first error in position order: of `body`, `prepare` or a read.
     public func forEachChunk<Prepared: Sendable>(
         chunkSize: Int = 16_384, verifyingHashes: Bool = false,
         prepare: @escaping @Sendable ([RecordedEvent]) throws -> Prepared, _ body: (Prepared) throws -> Void
@@ -218,6 +258,12 @@ public final class EventStore: Sendable {
     /// (``StoreLimits/streamReadChunkEvents``), never the whole of an unbounded stream
     /// (issue 12 item 6). A caller that walks a whole stream reads it in chunks with
     /// ``forEachEvent(in:from:chunkSize:_:)`` instead.
+    /// - Parameters:
+    ///   - stream: The stream to read.
+    ///   - version: The first version, from 1.
+    ///   - limit: The most events returned.
+    /// - Returns: The events, in version order; empty for a stream without events.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/corrupted`` for a bad index or event).
     public func events(
         in stream: StreamID, from version: UInt64 = 1, limit: Int = StoreLimits.streamReadChunkEvents
     ) throws -> [RecordedEvent] {
@@ -227,6 +273,12 @@ public final class EventStore: Sendable {
     /// Calls `body` with every event of `stream` from `version` on, in order, reading
     /// `chunkSize` events at a time (``StoreLimits/streamReadChunkEvents``), each chunk in its
     /// own short read transaction; `body` runs outside them.
+    /// - Parameters:
+    ///   - stream: The stream to read.
+    ///   - version: The first version, from 1.
+    ///   - chunkSize: The events read per transaction.
+    ///   - body: Called with each event, in version order.
+    /// - Throws: What `body` throws; ``EventStoreError`` as ``events(in:from:limit:)`` does.
     public func forEachEvent(
         in stream: StreamID, from version: UInt64 = 1, chunkSize: Int = StoreLimits.streamReadChunkEvents,
         _ body: (RecordedEvent) throws -> Void
@@ -244,6 +296,13 @@ public final class EventStore: Sendable {
 
     /// Up to `limit` events of `stream` that occurred at or after `from` and before `to`, in
     /// order of occurrence: by default one chunk (``StoreLimits/streamReadChunkEvents``).
+    /// - Parameters:
+    ///   - stream: The stream to read.
+    ///   - from: The earliest `occurredAt`, included.
+    ///   - to: The latest `occurredAt`, excluded.
+    ///   - limit: The most events returned.
+    /// - Returns: The events, by `occurredAt`.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/corrupted`` for a bad index or event).
     public func events(
         in stream: StreamID, occurredFrom from: Timestamp, to: Timestamp,
         limit: Int = StoreLimits.streamReadChunkEvents
@@ -252,34 +311,51 @@ public final class EventStore: Sendable {
     }
 
     /// The event recorded under `id`, or `nil`: how a writer learns that a retry is one.
+    /// - Parameter id: The event's id.
+    /// - Returns: The recorded event, or `nil`: one index lookup.
+    /// - Throws: ``EventStoreError`` when the event is corrupted.
     public func event(withID id: EventID) throws -> RecordedEvent? {
         try log.event(withID: id)
     }
 
     /// Whether `event` is the same fact as `recorded` (a retry of it): same id, type,
     /// stream, times, data and metadata.
+    /// - Parameter event: The event proposed.
+    /// - Parameter recorded: The event recorded under its id.
+    /// - Returns: `true` when `event` is the same fact; its `recordedAt` counts only when given.
     public static func isRetry(_ event: ProposedEvent, of recorded: RecordedEvent) -> Bool {
         event.isSameFact(as: recorded)
     }
 
     /// The version of the last event of `stream`; 0 when it has none.
+    /// - Parameter stream: The stream.
+    /// - Returns: The version, or 0.
+    /// - Throws: ``EventStoreError`` when the storage cannot be read.
     public func version(of stream: StreamID) throws -> UInt64 {
         try log.version(of: stream)
     }
 
     /// The last position of the log and its hash; `(0, .zero)` when empty.
+    /// - Returns: The head position and its hash.
+    /// - Throws: ``EventStoreError`` when the last event is corrupted or the storage cannot be read.
     public func head() throws -> (position: UInt64, hash: ChainHash) {
         try log.head()
     }
 
     /// The stored projection's value under `key`, read with whether the projection is
     /// current (its checkpoint at the head of the log) in the same transaction.
+    /// - Parameter key: The record's key.
+    /// - Returns: The stored value (`nil` when the key has none) and whether the projection is current.
+    /// - Throws: ``EventStoreError`` when the storage cannot be read.
     public func projectionValue(for key: [UInt8]) throws -> ProjectionValue {
         try log.projectionValue(for: key)
     }
 
     /// Folds the whole log into the store's projection again and replaces its records in
     /// one write transaction; reports whether they came out byte for byte as they were.
+    /// - Returns: What the rebuild folded and wrote, and whether the records came out unchanged.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/invalidEvent`` without a projection,
+    ///   ``EventStoreError/Code/notWritable`` read-only, a corrupted event) or the fold's error; nothing is replaced.
     public func rebuildProjection() throws -> ProjectionRebuildReport {
         try refuseIfReadOnly("to rebuild the stored projection")
         return try log.rebuildProjection()
@@ -288,48 +364,14 @@ public final class EventStore: Sendable {
     /// Walks the whole log and checks every event: it decodes, its hash matches its
     /// content, it links to the one before, positions and stream versions are gap-free and
     /// `recordedAt` never decreases. Stops at the first problem and names its position.
+    /// - Returns: The events verified, the last good head, and the first problem (reported, not thrown).
+    /// - Throws: ``EventStoreError`` when the storage cannot be read.
     public func verify() throws -> VerificationReport {
         var report = try log.verify()
         // The Merkle tree's stored nodes and the checkpoints (issue 10, item 3).
         try log.verifyProofs(origin: try checkpointOriginIfAny(), into: &report)
         return report
     }
-
-    /// Flips bits of one byte of the stored event at `position` (tests of tamper detection).
-    @_spi(Testing)
-    public func corruptStoredEvent(at position: UInt64, byteOffset: Int, mask: UInt8 = 0x01) throws {
-        try log.corrupt(position: position, byteOffset: byteOffset, mask: mask)
-    }
-
-    /// Deletes the table of stored projections from an LMDB store, making it a store of
-    /// before that table existed (tests of reading such a store). Close the store after.
-    @_spi(Testing)
-    public func deleteStoredProjectionTable() throws {
-        guard let log = log as? EventLog<LMDBBackend> else {
-            throw EventStoreError(.storage, "only a store on disk has tables to delete")
-        }
-        try log.backend.write { transaction in try transaction.deleteTable(.projections) }
-    }
-
-    /// Stamps the store with another format version (tests of format refusal).
-    @_spi(Testing)
-    public func stampFormatVersion(_ version: UInt64) throws {
-        try log.stampFormat(version)
-    }
-}
-
-/// What ``EventStore/verify()`` found.
-public struct VerificationReport: Hashable, Sendable {
-    /// Events checked and found good.
-    public var verifiedCount: UInt64
-    /// The last good position and its hash: an auditor keeps it to anchor the chain.
-    public var headPosition: UInt64
-    public var headHash: ChainHash
-    /// The first bad position and why, or `nil` when the whole log is good.
-    public var firstBadPosition: UInt64?
-    public var problem: String?
-
-    public var isValid: Bool { firstBadPosition == nil }
 }
 
 /// The log's operations, whatever its backend: the public seam (``EventLogStorage``: append,

@@ -6,8 +6,12 @@
 public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, matchable: `error.code == .versionConflict`.
     public struct Code: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+        /// The code's name, as written in messages and matched by callers.
         public var rawValue: String
+        /// The code named `rawValue`; the known ones are the static members.
+        /// - Parameter rawValue: The code's name.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's name.
         public var description: String { rawValue }
 
         /// A stream was not at the version the writer expected; nothing was written.
@@ -42,6 +46,7 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let keysMissing = Code(rawValue: "keysMissing")
     }
 
+    /// What went wrong, to match on.
     public var code: Code
     /// The whole message, for a person.
     public var message: String
@@ -51,10 +56,20 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
     public var position: UInt64?
     /// For a version conflict: what the writer expected and what the stream was at.
     public var expectedVersion: ExpectedVersion?
+    /// For a version conflict: the version the stream was at.
     public var actualVersion: UInt64?
     /// The event's field at fault, in the interchange format, when there is one.
     public var field: String?
 
+    /// An error of code `code` with `message` and what it is about.
+    /// - Parameters:
+    ///   - code: What went wrong.
+    ///   - message: The whole message, naming what and where.
+    ///   - stream: The stream concerned, if any.
+    ///   - position: The log position concerned, if any.
+    ///   - expectedVersion: For a version conflict, what the writer expected.
+    ///   - actualVersion: For a version conflict, the stream's version.
+    ///   - field: The event's field at fault, if any.
     public init(
         _ code: Code, _ message: String, stream: StreamID? = nil, position: UInt64? = nil,
         expectedVersion: ExpectedVersion? = nil, actualVersion: UInt64? = nil, field: String? = nil
@@ -68,6 +83,7 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         self.field = field
     }
 
+    /// The message.
     public var description: String { message }
 
     static func versionConflict(_ stream: StreamID, expected: ExpectedVersion, actual: UInt64) -> EventStoreError {
@@ -84,6 +100,10 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
 
     /// `error` as an ``EventStoreError``: itself when it is one, a ``Code/storage`` error
     /// naming `action` otherwise.
+    /// - Parameters:
+    ///   - error: The error caught.
+    ///   - action: What was being done, as in "storage failed while `action`".
+    /// - Returns: The error to throw.
     public static func storage(_ error: any Error, while action: String) -> EventStoreError {
         if let error = error as? EventStoreError { return error }
         return EventStoreError(.storage, "storage failed while \(action): \(error)")

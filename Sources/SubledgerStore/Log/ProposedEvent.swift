@@ -28,6 +28,18 @@ public struct ProposedEvent: Hashable, Sendable {
     /// equal what the store assigns, or the append is refused. `nil`: none given.
     public var assigned: AssignedFields?
 
+    /// An event to append, with a fresh random id unless one is given.
+    /// - Parameters:
+    ///   - eventID: Its identity; pass the same id again to retry idempotently.
+    ///   - type: The event type.
+    ///   - stream: The stream it belongs to.
+    ///   - occurredAt: When it happened (business time).
+    ///   - data: The type's fields.
+    ///   - metadata: Free strings (`actor`, `causationId`, ...).
+    ///   - recordedAt: The recording time to keep (`import` only); `nil` lets the store set it.
+    ///   - personalFields: The members of `data` that hold personal data (RET-1).
+    ///   - disclosures: Salts and clear values of personal fields given as commitments.
+    ///   - assigned: The store-assigned fields an input gave, to check; `nil` for none.
     public init(
         eventID: EventID = .random(),
         type: String,
@@ -68,11 +80,17 @@ public struct RecordedEvent: Hashable, Sendable {
     public var streamVersion: UInt64
     /// When the store committed it; never decreases along `position`.
     public var recordedAt: Timestamp
+    /// Its identity (``ProposedEvent/eventID``).
     public var eventID: EventID
+    /// The event type, such as `PaymentReceived`.
     public var type: String
+    /// The stream it belongs to.
     public var stream: StreamID
+    /// When it happened (business time).
     public var occurredAt: Timestamp
+    /// The type's fields, personal values as `{"commitment": HEX}` (RET-1).
     public var data: JSONObject
+    /// Free strings: `actor`, `causationId`, `correlationId`, `source`, `rule`, `policyEdition`.
     public var metadata: [String: String]
     /// The hash of the event before (``ChainHash/zero`` at position 1).
     public var previousHash: ChainHash
@@ -83,6 +101,21 @@ public struct RecordedEvent: Hashable, Sendable {
     /// only for a record of format 1, read by `migrate`, whose hash does not include it.
     public var streamPreviousHash: ChainHash?
 
+    /// An event as recorded, with every field given: how a backend and a reader of an export make one.
+    /// No field is checked; ``EventJSON/computeHash(of:)`` says whether `hash` is right.
+    /// - Parameters:
+    ///   - position: Its position in the log, from 1.
+    ///   - streamVersion: Its version in its stream, from 1.
+    ///   - recordedAt: When the store committed it.
+    ///   - eventID: Its identity.
+    ///   - type: The event type.
+    ///   - stream: The stream it belongs to.
+    ///   - occurredAt: When it happened.
+    ///   - data: The type's fields.
+    ///   - metadata: Free strings.
+    ///   - previousHash: The hash of the event before.
+    ///   - hash: Its chain hash.
+    ///   - streamPreviousHash: The hash of the event before in its stream; `nil` for format 1.
     public init(
         position: UInt64, streamVersion: UInt64, recordedAt: Timestamp, eventID: EventID, type: String,
         stream: StreamID, occurredAt: Timestamp, data: JSONObject, metadata: [String: String],
@@ -113,6 +146,10 @@ public struct AppendResult: Hashable, Sendable {
     public var headPosition: UInt64
 
     /// What a backend of the log (``EventLogStorage``) answers an append with.
+    /// - Parameters:
+    ///   - positions: The position of each event of the batch, in order.
+    ///   - appendedCount: How many were new.
+    ///   - headPosition: The log's last position after the append.
     public init(positions: [UInt64], appendedCount: Int, headPosition: UInt64) {
         self.positions = positions
         self.appendedCount = appendedCount

@@ -13,8 +13,11 @@ public protocol StoreClock: Sendable {
 
 /// The system's real-time clock.
 public struct SystemClock: StoreClock {
+    /// The system's clock.
     public init() {}
 
+    /// The current instant of `CLOCK_REALTIME`, truncated to the millisecond.
+    /// - Returns: The instant.
     public func now() -> Timestamp {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)

@@ -126,6 +126,8 @@ public enum StoreLimits {
     /// Why `event` cannot be stored, naming the field and the bound; `nil` when it can.
     /// The record and export-line sizes are checked as the event is encoded. Public for a
     /// backend of the log (``EventLogStorage``) to refuse what LMDB and memory refuse.
+    /// - Parameter event: The event to store.
+    /// - Returns: A message naming the field and the bound (stream, type, data), or `nil`.
     public static func problem(of event: ProposedEvent) -> String? {
         if let problem = event.stream.problem { return problem }
         if event.type.isEmpty || event.type.utf8.count > typeBytes {

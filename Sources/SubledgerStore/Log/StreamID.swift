@@ -22,6 +22,10 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
     /// The longest category name, in UTF-8 bytes.
     public static let maximumCategoryBytes = StoreLimits.streamCategoryBytes
 
+    /// The stream `id` of the kind `category`, unchecked (an append refuses a stream it cannot store).
+    /// - Parameters:
+    ///   - category: The member that names the stream, such as `line`.
+    ///   - id: The stream's id within its category.
     public init(category: String, id: String) {
         self.category = category
         self.id = id
@@ -31,6 +35,7 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
     /// its stream's (interchange.md), in whichever format.
     public static var reservedCategories: Set<String> { EventJSON.exportedFields }
 
+    /// The category and the id, as messages name the stream (`line +989121234567`).
     public var description: String { "\(category) \(id)" }
 
     /// Why this stream cannot be stored, or `nil` when it can.
@@ -73,6 +78,7 @@ public enum ExpectedVersion: Hashable, Sendable, CustomStringConvertible {
     /// The stream's last event has exactly this version.
     case exactly(UInt64)
 
+    /// The expectation in words, as a version conflict's message says it.
     public var description: String {
         switch self {
         case .any: "any version"

@@ -12,6 +12,10 @@ extension EventStore {
     /// opens it is lost, and a new one would not.
     /// - Throws: ``StoreKeyFileError`` for a file that cannot be used or is of another
     ///   store or generation; ``EventStoreError`` when the store cannot be read.
+    /// - Parameters:
+    ///   - path: The key file's path.
+    ///   - storePath: The store's folder, to create a missing file beside it; `nil` to only open one.
+    /// - Returns: The key file now in use.
     @discardableResult
     public func openKeyFile(at path: String, creatingBesideStoreAt storePath: String? = nil) throws -> StoreKeyFile {
         let storeID = try storeID()
@@ -42,6 +46,9 @@ extension EventStore {
     /// `event` with its clear personal values replaced by the commitments a retry of it
     /// makes (the salt depends on the subject's key and the event id), so that
     /// ``isRetry(_:of:)`` recognises it; unchanged when its subject has no key.
+    /// - Parameter event: An event as proposed, possibly with clear personal values.
+    /// - Returns: The event as a retry of it was stored, or `event` itself.
+    /// - Throws: ``EventStoreError`` when the subject's key cannot be read or opened.
     public func committing(_ event: ProposedEvent) throws -> ProposedEvent {
         try log.committing(event)
     }
@@ -50,6 +57,8 @@ extension EventStore {
     /// keyed `data.<member>`; `nil` when it has none or its subject was erased.
     /// - Throws: ``EventStoreError/Code/keysMissing`` when it has some and the store has
     ///   no key file (or one of another generation).
+    /// - Parameter position: The event's position in the log, from 1.
+    /// - Returns: The disclosures by key, or `nil`.
     public func disclosures(at position: UInt64) throws -> [String: Disclosure]? {
         try log.disclosures(at: position)
     }
@@ -62,6 +71,8 @@ extension EventStore {
     /// store's free pages still hold them, is overwritten. Every hash stays as it was.
     /// - Throws: ``EventStoreError`` (``EventStoreError/Code/keysMissing`` without a key
     ///   file); nothing is written then.
+    /// - Parameter erasures: Each subject to erase with the event that records it.
+    /// - Returns: The positions of the erasure events and the new head.
     @discardableResult
     public func erase(_ erasures: [(subject: StreamID, erasure: ProposedEvent)]) throws -> AppendResult {
         try refuseIfReadOnly("to erase personal data")
@@ -70,6 +81,10 @@ extension EventStore {
 
     /// ``erase(_:)`` that stops after `step` as a crash would: no clean-up (tests of the
     /// key-file protocol; open the store again to see what a crash leaves).
+    /// - Parameters:
+    ///   - erasures: Each subject to erase with the event that records it.
+    ///   - step: The step of the key-file protocol after which to stop.
+    /// - Throws: `SimulatedCrash` after `step`; ``EventStoreError`` as ``erase(_:)`` does.
     @_spi(Testing)
     public func erase(
         _ erasures: [(subject: StreamID, erasure: ProposedEvent)], simulatingCrashAfter step: KeyRotationStep

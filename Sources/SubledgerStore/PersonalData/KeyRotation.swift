@@ -23,7 +23,9 @@ public enum KeyRotationStep: String, CaseIterable, Hashable, Sendable {
 /// What a test's simulated crash throws: nothing after `step` ran, no clean-up either.
 @_spi(Testing)
 public struct SimulatedCrash: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The last step that ran before the simulated crash.
     public var step: KeyRotationStep
+    /// The step, for a test's failure message.
     public var description: String { "simulated crash after \(step)" }
 }
 
@@ -140,6 +142,8 @@ enum KeyRotation {
 extension StoreKeyFile {
     /// Keys held in memory only, for a store in memory: its personal data lives and dies
     /// with the process, and an erase replaces the master key without any file.
+    /// - Parameter storeID: The id of the store in memory.
+    /// - Returns: Keys of generation 1 with an empty path: never written.
     public static func inMemory(storeID: String) -> StoreKeyFile {
         StoreKeyFile(
             path: "", storeID: storeID, generation: 1, masterKey: SymmetricKey(size: .bits256),

@@ -49,14 +49,24 @@ public protocol ProjectionTransactionFold {
 public struct DirectTransactionFold<Projection: StoredProjection>: ProjectionTransactionFold {
     let projection: Projection
 
+    /// Folds the batch straight into `records` with the projection's ``StoredProjection/fold(_:into:)``.
+    /// - Parameters:
+    ///   - events: The batch's new events, in position order.
+    ///   - records: The projection's records in the write transaction.
+    /// - Throws: What the projection's fold throws; the append is then aborted.
     public mutating func fold(_ events: [RecordedEvent], records: some ProjectionRecords) throws {
         try projection.fold(events, into: records)
     }
 
+    /// Does nothing: every batch was written as it was folded.
+    /// - Parameter records: The projection's records in the write transaction (unused).
+    /// - Throws: Nothing; the signature is the protocol's.
     public mutating func flush(records: some ProjectionRecords) throws {}
 }
 
 extension StoredProjection where TransactionFold == DirectTransactionFold<Self> {
+    /// The default fold of a write transaction: a ``DirectTransactionFold`` over this projection.
+    /// - Returns: A fold that writes each batch as it comes.
     public func makeTransactionFold() -> DirectTransactionFold<Self> { DirectTransactionFold(projection: self) }
 }
 
@@ -87,6 +97,10 @@ public protocol ProjectionRebuild {
 }
 
 extension ProjectionRebuild where Prepared == [RecordedEvent] {
+    /// The default preparation: the chunk as read, for a rebuild that folds recorded events.
+    /// - Parameter events: A chunk of the log, in position order.
+    /// - Returns: `events`, unchanged.
+    /// - Throws: Nothing; the signature is the protocol's.
     public static func prepare(_ events: [RecordedEvent]) throws -> [RecordedEvent] { events }
 }
 

@@ -151,6 +151,13 @@ enum CheckpointRecord {
 extension EventStore {
     /// Flips bits of one byte of the stored Merkle node at `level` and `index` (tests of
     /// tamper detection by ``verify()``).
+    /// - Parameters:
+    ///   - level: The node's level (0: the leaves).
+    ///   - index: The node's index in its level, from 0.
+    ///   - byteOffset: The byte to change, from 0.
+    ///   - mask: The bits to flip.
+    /// - Throws: ``EventStoreError`` of code ``EventStoreError/Code/invalidEvent`` when no such node
+    ///   or byte is stored; a storage error otherwise.
     @_spi(Testing)
     public func corruptStoredMerkleNode(level: UInt8, index: UInt64, byteOffset: Int = 0, mask: UInt8 = 0x01) throws {
         try log.corruptMerkleNode(level: level, index: index, byteOffset: byteOffset, mask: mask)

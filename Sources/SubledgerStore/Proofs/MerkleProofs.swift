@@ -2,12 +2,21 @@
 /// `treeSize` leaves whose root is `rootHash`. Its JSON is interchange.md's
 /// `{"leafIndex", "treeSize", "rootHash", "path"}`, hashes in lowercase hex.
 public struct InclusionProof: Hashable, Sendable {
+    /// The leaf's index, from 0: the event's position minus 1.
     public var leafIndex: UInt64
+    /// The number of leaves (leading events) in the tree.
     public var treeSize: UInt64
+    /// The root hash of that tree.
     public var rootHash: ChainHash
     /// The sibling hashes from the leaf up to the root.
     public var path: [ChainHash]
 
+    /// A proof as given; ``verify(eventHash:)`` checks it.
+    /// - Parameters:
+    ///   - leafIndex: The leaf's index, from 0.
+    ///   - treeSize: The number of leaves in the tree.
+    ///   - rootHash: The tree's root hash.
+    ///   - path: The sibling hashes from the leaf up.
     public init(leafIndex: UInt64, treeSize: UInt64, rootHash: ChainHash, path: [ChainHash]) {
         self.leafIndex = leafIndex
         self.treeSize = treeSize
@@ -17,6 +26,8 @@ public struct InclusionProof: Hashable, Sendable {
 
     /// Checks that this proof leads from the event whose chain hash is `eventHash` to
     /// `rootHash` (``MerkleTree/verifyInclusion(leafHash:leafIndex:treeSize:path:rootHash:)``).
+    /// - Parameter eventHash: The event's chain `hash` (interchange.md).
+    /// - Throws: ``ProofError`` saying why the proof does not verify.
     public func verify(eventHash: ChainHash) throws(ProofError) {
         try MerkleTree.verifyInclusion(
             leafHash: MerkleTree.leafHash(ofEvent: eventHash), leafIndex: leafIndex,
@@ -33,6 +44,10 @@ public struct InclusionProof: Hashable, Sendable {
 
     /// Reads the JSON object of interchange.md; `context` names where it is in errors
     /// (`"inclusion"` in a proof file).
+    /// - Parameters:
+    ///   - json: The proof's JSON object.
+    ///   - context: The name of the object in messages and in ``ProofError/field``.
+    /// - Throws: ``ProofError`` naming the field that is missing, of the wrong type, or not a hash.
     public init(json: JSONValue, context: String = "inclusion") throws(ProofError) {
         let fields = try ProofFields(json, context: context)
         try self.init(
@@ -45,10 +60,18 @@ public struct InclusionProof: Hashable, Sendable {
 /// `fromSize` leaves, so nothing in the first was rewritten. JSON: `{"fromSize",
 /// "toSize", "path"}`.
 public struct ConsistencyProof: Hashable, Sendable {
+    /// The size of the older tree, at least 1.
     public var fromSize: UInt64
+    /// The size of the newer tree, at least ``fromSize``.
     public var toSize: UInt64
+    /// The hashes of RFC 9162's consistency path.
     public var path: [ChainHash]
 
+    /// A proof as given; ``verify(fromRoot:toRoot:)`` checks it.
+    /// - Parameters:
+    ///   - fromSize: The size of the older tree.
+    ///   - toSize: The size of the newer tree.
+    ///   - path: The consistency path.
     public init(fromSize: UInt64, toSize: UInt64, path: [ChainHash]) {
         self.fromSize = fromSize
         self.toSize = toSize
@@ -57,6 +80,10 @@ public struct ConsistencyProof: Hashable, Sendable {
 
     /// Checks that the tree with root `toRoot` extends the tree with root `fromRoot`
     /// (``MerkleTree/verifyConsistency(fromSize:toSize:fromRoot:toRoot:path:)``).
+    /// - Parameters:
+    ///   - fromRoot: The root hash of the tree of ``fromSize`` leaves.
+    ///   - toRoot: The root hash of the tree of ``toSize`` leaves.
+    /// - Throws: ``ProofError`` saying why the proof does not verify.
     public func verify(fromRoot: ChainHash, toRoot: ChainHash) throws(ProofError) {
         try MerkleTree.verifyConsistency(
             fromSize: fromSize, toSize: toSize, fromRoot: fromRoot, toRoot: toRoot, path: path)
@@ -71,6 +98,10 @@ public struct ConsistencyProof: Hashable, Sendable {
     }
 
     /// Reads the JSON object of interchange.md; `context` names where it is in errors.
+    /// - Parameters:
+    ///   - json: The proof's JSON object.
+    ///   - context: The name of the object in messages and in ``ProofError/field``.
+    /// - Throws: ``ProofError`` naming the field that is missing, of the wrong type, or not a hash.
     public init(json: JSONValue, context: String = "consistency") throws(ProofError) {
         let fields = try ProofFields(json, context: context)
         try self.init(fromSize: fields.count("fromSize"), toSize: fields.count("toSize"), path: fields.path("path"))

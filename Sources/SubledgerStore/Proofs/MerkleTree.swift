@@ -13,17 +13,25 @@ public enum MerkleTree: Sendable {
     public static let emptyRoot: ChainHash = SHA256.hash(data: [UInt8]()).withUnsafeBytes { ChainHash(bytes: $0) }
 
     /// The leaf hash of an event whose chain `hash` is `eventHash`.
+    /// - Parameter eventHash: The event's chain hash.
+    /// - Returns: SHA-256(0x00 ‖ `eventHash`).
     public static func leafHash(ofEvent eventHash: ChainHash) -> ChainHash {
         hash(prefix: 0x00, eventHash, nil)
     }
 
     /// The hash of an inner node over its two children.
+    /// - Parameters:
+    ///   - left: The left child's hash.
+    ///   - right: The right child's hash.
+    /// - Returns: SHA-256(0x01 ‖ `left` ‖ `right`).
     public static func nodeHash(_ left: ChainHash, _ right: ChainHash) -> ChainHash {
         hash(prefix: 0x01, left, right)
     }
 
     /// The root of the tree over `leaves` (leaf hashes), as RFC 9162's MTH recursion
     /// defines it. In memory: for a few leaves, or for a reference in tests.
+    /// - Parameter leaves: The leaf hashes, in order; O(n) hashes.
+    /// - Returns: The root hash, ``emptyRoot`` for no leaves.
     public static func root(ofLeaves leaves: [ChainHash]) -> ChainHash {
         guard !leaves.isEmpty else { return emptyRoot }
         return root(of: leaves[...])
@@ -47,6 +55,12 @@ public enum MerkleTree: Sendable {
     /// Checks an inclusion proof as RFC 9162 §2.1.3.2 does: `path` leads from the leaf
     /// `leafHash` at `leafIndex` to `rootHash`, the root of the tree of `treeSize` leaves.
     /// - Throws: ``ProofError`` saying why the proof does not verify.
+    /// - Parameters:
+    ///   - leafHash: The leaf's hash (``leafHash(ofEvent:)``).
+    ///   - leafIndex: The leaf's index, from 0.
+    ///   - treeSize: The number of leaves in the tree.
+    ///   - path: The sibling hashes from the leaf up.
+    ///   - rootHash: The root hash the proof must reach.
     public static func verifyInclusion(
         leafHash: ChainHash, leafIndex: UInt64, treeSize: UInt64, path: [ChainHash],
         rootHash: ChainHash
@@ -89,6 +103,12 @@ public enum MerkleTree: Sendable {
     /// with root `toRoot` extends the tree of `fromSize` leaves with root `fromRoot`. Equal
     /// sizes need an empty path and equal roots; `fromSize` 0 proves nothing and is refused.
     /// - Throws: ``ProofError`` saying why the proof does not verify.
+    /// - Parameters:
+    ///   - fromSize: The size of the older tree.
+    ///   - toSize: The size of the newer tree.
+    ///   - fromRoot: The older tree's root hash.
+    ///   - toRoot: The newer tree's root hash.
+    ///   - path: The consistency path.
     public static func verifyConsistency(
         fromSize: UInt64, toSize: UInt64, fromRoot: ChainHash, toRoot: ChainHash,
         path: [ChainHash]
@@ -197,10 +217,15 @@ public struct ProofError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The JSON field at fault in a proof or checkpoint file, when there is one.
     public var field: String?
 
+    /// A fault described by `message`.
+    /// - Parameters:
+    ///   - message: What is wrong, naming what and where.
+    ///   - field: The JSON field at fault, or `nil`.
     public init(_ message: String, field: String? = nil) {
         self.message = message
         self.field = field
     }
 
+    /// The message, as printed.
     public var description: String { message }
 }

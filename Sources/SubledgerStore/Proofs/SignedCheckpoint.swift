@@ -11,8 +11,11 @@ internal import FoundationEssentials
 /// `subledger checkpoint --json` prints and a proof file holds: `{"origin", "size",
 /// "rootHash" (hex), "note", "signature" (base64), "publicKey" (base64)}`.
 public struct SignedCheckpoint: Hashable, Sendable {
+    /// The note's first line: `subledger/<storeID>` for a store's checkpoint.
     public var origin: String
+    /// The number of events in the tree.
     public var size: UInt64
+    /// The root hash of the tree of ``size`` events.
     public var rootHash: ChainHash
     /// The signed text.
     public var note: String
@@ -27,10 +30,18 @@ public struct SignedCheckpoint: Hashable, Sendable {
     }
 
     /// The origin of the checkpoints of the store `storeID`.
+    /// - Parameter storeID: The store's id.
+    /// - Returns: `subledger/` followed by `storeID`.
     public static func origin(storeID: String) -> String { "subledger/" + storeID }
 
     /// The note body of a checkpoint.
     /// - Throws: ``ProofError`` when an extension line is empty or holds a newline.
+    /// - Parameters:
+    ///   - origin: The origin line, without its newline.
+    ///   - size: The tree's size.
+    ///   - rootHash: The tree's root hash, written in standard base64.
+    ///   - extensions: Lines added after the root, each one line of text.
+    /// - Returns: The lines, each ending in `\n`.
     public static func note(origin: String, size: UInt64, rootHash: ChainHash, extensions: [String] = [])
         throws(ProofError) -> String
     {
@@ -39,6 +50,8 @@ public struct SignedCheckpoint: Hashable, Sendable {
     }
 
     /// Refuses an extension line that is empty or holds a newline: each is one line of the note.
+    /// - Parameter extensions: The extension lines of a note.
+    /// - Throws: ``ProofError`` of field `note` naming the first line at fault (from 1).
     public static func checkExtensions(_ extensions: [String]) throws(ProofError) {
         for (index, line) in extensions.enumerated() where line.isEmpty || line.contains("\n") {
             throw ProofError(
@@ -47,6 +60,15 @@ public struct SignedCheckpoint: Hashable, Sendable {
     }
 
     /// Signs the checkpoint of the tree of `size` leaves with root `rootHash`.
+    /// - Parameters:
+    ///   - origin: The origin line.
+    ///   - size: The tree's size.
+    ///   - rootHash: The tree's root hash.
+    ///   - extensions: Lines added to the note after the root.
+    ///   - key: The Ed25519 signing key.
+    /// - Returns: The checkpoint with its note, signature and public key.
+    /// - Throws: ``ProofError`` for an extension line at fault; the signing library's error when
+    ///   signing fails.
     public static func signing(
         origin: String, size: UInt64, rootHash: ChainHash, extensions: [String] = [],
         with key: Curve25519.Signing.PrivateKey
@@ -71,6 +93,8 @@ public struct SignedCheckpoint: Hashable, Sendable {
     /// Checks the signature of the note with the checkpoint's own `publicKey`, and, when
     /// `pinnedPublicKey` is given (the operator's key, published), that it is that key.
     /// - Throws: ``ProofError`` naming `publicKey` or `signature`.
+    /// - Parameter pinnedPublicKey: The 32 bytes of the expected public key; `nil` to accept the
+    ///   checkpoint's own.
     public func verifySignature(pinnedPublicKey: [UInt8]? = nil) throws(ProofError) {
         if let pinnedPublicKey, pinnedPublicKey != publicKey {
             throw ProofError(
@@ -100,6 +124,9 @@ public struct SignedCheckpoint: Hashable, Sendable {
     /// a proof file): every field well-formed, and the note saying the same origin, size
     /// and root. The signature is checked by ``verifySignature(pinnedPublicKey:)``.
     /// - Throws: ``ProofError`` naming the bad field (`context.field`).
+    /// - Parameters:
+    ///   - json: The checkpoint's JSON object.
+    ///   - context: The name of the object in messages and in ``ProofError/field``.
     public init(json: JSONValue, context: String = "checkpoint") throws(ProofError) {
         let fields = try ProofFields(json, context: context)
         let origin = try fields.string("origin")
@@ -126,6 +153,11 @@ public struct SignedCheckpoint: Hashable, Sendable {
     }
 
     /// Reads a kept checkpoint file's text: one JSON object.
+    /// - Parameters:
+    ///   - text: The file's text.
+    ///   - context: The name of the object in messages.
+    /// - Returns: The checkpoint, its signature not yet checked.
+    /// - Throws: ``ProofError`` when the text is not JSON or is not a checkpoint.
     public static func parse(_ text: String, context: String = "checkpoint") throws(ProofError) -> SignedCheckpoint {
         let value: JSONValue
         do { value = try JSONParser.parse(text) } catch { throw ProofError("\(context) is not JSON: \(error)") }

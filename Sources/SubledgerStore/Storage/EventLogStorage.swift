@@ -104,11 +104,21 @@ extension EventLog: EventLogStorage {
 extension EventStore: EventLogStorage {
     /// The events of the log at `positions` (``EventLogStorage/events(at:)``), each checked
     /// against its checksum and linked to the one before, as ``events(from:limit:verifyingHashes:)``.
+    /// - Parameter positions: The positions to read; positions count from 1, and the part past the head is
+    ///   left out.
+    /// - Returns: The events, in position order; empty for an empty range or one past the head.
+    /// - Throws: ``EventStoreError`` when an event of the range is corrupted or its link broken.
     public func events(at positions: Range<UInt64>) throws -> [RecordedEvent] {
         try log.events(at: positions)
     }
 
     /// The events of `stream` whose versions are in `versions` (``EventLogStorage/events(in:versions:)``).
+    /// - Parameters:
+    ///   - stream: The stream to read.
+    ///   - versions: The stream versions to read; versions count from 1, and the part past the stream's
+    ///     last is left out.
+    /// - Returns: The events, in version order; empty for a stream without events.
+    /// - Throws: ``EventStoreError`` when an event of the range is corrupted.
     public func events(in stream: StreamID, versions: Range<UInt64>) throws -> [RecordedEvent] {
         try log.events(in: stream, versions: versions)
     }

@@ -24,6 +24,7 @@ public final class StorageFaults: @unchecked Sendable {
         /// A get, a seek to the last key, a scan or a count, in any transaction.
         case read
 
+        /// The operation's name, as in a test's message.
         public var description: String { rawValue }
     }
 
@@ -34,6 +35,7 @@ public final class StorageFaults: @unchecked Sendable {
         /// Only the first bytes (at most the value's length less one): a torn read.
         case truncate(keeping: Int)
 
+        /// The corruption in words, as in a test's message.
         public var description: String {
             switch self {
             case .flip(let byte, let mask): "byte \(byte) flipped by \(mask)"
@@ -55,6 +57,7 @@ public final class StorageFaults: @unchecked Sendable {
     /// the wrapped backend's do; freed with this object.
     private var allocations: [UnsafeMutableRawBufferPointer] = []
 
+    /// Faults with nothing armed: every operation succeeds until ``arm(_:occurrence:)``.
     public init() {}
 
     deinit {
@@ -63,6 +66,9 @@ public final class StorageFaults: @unchecked Sendable {
 
     /// Fails the `occurrence`-th `operation` from now on (1 is the next one), once; the
     /// counts of operations start again from zero.
+    /// - Parameters:
+    ///   - operation: The kind of operation to fail.
+    ///   - occurrence: Which one, counting from 1.
     public func arm(_ operation: Operation, occurrence: Int) {
         lock.withLock {
             armed = (operation, occurrence)
@@ -73,6 +79,10 @@ public final class StorageFaults: @unchecked Sendable {
     /// Makes the `occurrence`-th value read from now on (1 is the next one; by a get, a seek
     /// to the last key or a scan's entry) of one of `tables` (every table when `nil`) come
     /// back as `kind` makes it, once. An empty value is not counted.
+    /// - Parameters:
+    ///   - kind: How the value comes back wrong.
+    ///   - occurrence: Which value read, counting from 1.
+    ///   - tables: The names of the tables whose values count; `nil` for every table.
     public func armCorruption(_ kind: Corruption, ofValue occurrence: Int, inTables tables: Set<String>? = nil) {
         lock.withLock {
             corruption = (kind, occurrence, tables)
@@ -98,6 +108,8 @@ public final class StorageFaults: @unchecked Sendable {
     public var injectedCount: Int { lock.withLock { injected } }
 
     /// How many times `operation` ran since the last ``arm(_:occurrence:)``.
+    /// - Parameter operation: The kind of operation.
+    /// - Returns: The number counted, failed ones included.
     public func count(of operation: Operation) -> Int { lock.withLock { seen[operation, default: 0] } }
 
     /// Counts one `operation` and throws the injected error when it is the armed one.

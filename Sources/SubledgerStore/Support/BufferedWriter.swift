@@ -26,6 +26,8 @@ package final class BufferedWriter {
     /// A new file at `path` (created or truncated, mode 0644, closed on exec), opened for writing.
     ///
     /// - Throws: the `Errno` of `open(2)`.
+    /// - Parameter path: The file's path.
+    /// - Returns: The open descriptor; the caller closes it.
     package static func create(_ path: String) throws(Errno) -> FileDescriptor {
         do {
             return try FileDescriptor.open(
@@ -41,6 +43,7 @@ package final class BufferedWriter {
     /// Gives `body` the buffer to append to directly (no copy), then writes it out if full.
     ///
     /// - Throws: the `Errno` of `write(2)`; what was buffered is dropped then.
+    /// - Parameter body: Appends the bytes to write; it must not remove any (a precondition).
     package func append(_ body: (inout [UInt8]) -> Void) throws(Errno) {
         let before = buffer.count
         body(&buffer)

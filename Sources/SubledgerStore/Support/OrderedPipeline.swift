@@ -69,6 +69,11 @@ package final class OrderedPipeline<Batch: Sendable>: Sendable {
     /// returns `false` once the consumer stopped: `produce` should then return. Throws what
     /// `consume` throws, else what `produce` threw (after every batch emitted before it).
     /// The second thread has finished when this returns.
+    /// - Parameters:
+    ///   - queueLimit: The most batches that wait to be consumed (below 1 counts as 1).
+    ///   - produce: Makes the batches and hands each to `emit`, on the second thread.
+    ///   - consume: Takes each batch, in order, on the calling thread.
+    /// - Throws: The error of `consume`, else the error of `produce`.
     package static func run(
         queueLimit: Int = 8, produce: @escaping @Sendable (_ emit: (Batch) -> Bool) throws -> Void,
         consume: (Batch) throws -> Void
@@ -80,6 +85,12 @@ package final class OrderedPipeline<Batch: Sendable>: Sendable {
     /// own and `consume` on this one, with the batches in turn (see the type). Throws what
     /// `consume` throws, else the error of the first producer, in turn, that threw. Every
     /// producer's thread has finished when this returns.
+    /// - Parameters:
+    ///   - producers: The number of producer threads, at least 1 (a precondition).
+    ///   - queueLimit: The most batches each producer has waiting (below 1 counts as 1).
+    ///   - produce: Makes the batches of producer `producer` and hands each to `emit`.
+    ///   - consume: Takes each batch, in order, on the calling thread.
+    /// - Throws: The error of `consume`, else the first producer's error, in turn.
     package static func run(
         producers: Int, queueLimit: Int,
         produce: @escaping @Sendable (_ producer: Int, _ emit: (Batch) -> Bool) throws -> Void,
