@@ -34,7 +34,7 @@ public struct PolicyEditionAdopted: Hashable, Sendable {
         }
     }
 
-    /// The edition's id (`nil` when the file has none, which ``checkContent()`` refuses).
+    /// The edition's id (`nil` when the file has none, which `checkContent()` refuses).
     public var editionID: String? {
         if case .string(let id)? = edition["id"] { return id }
         return nil

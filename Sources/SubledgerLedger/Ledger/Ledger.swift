@@ -14,8 +14,8 @@ import Synchronization
 ///
 /// ## Topics
 /// ### Opening
-/// - ``open(at:editions:calendar:clock:readOnly:)``
-/// - ``inMemory(editions:calendar:clock:)``
+/// - ``open(at:editions:calendar:clock:readOnly:keyFile:logger:)``
+/// - ``inMemory(editions:calendar:clock:logger:)``
 /// ### Recording and acting
 /// - ``record(_:)``
 /// - ``apply(_:)``
@@ -26,7 +26,7 @@ import Synchronization
 /// - ``history(of:)``
 /// - ``due(at:)``
 /// - ``audit(line:)``
-/// - ``settlement(of:)``
+/// - ``settlement(of:view:)``
 /// - ``follow(from:pollInterval:)``
 /// ### Editions (POL-3)
 /// - ``baseEditions``
@@ -133,8 +133,8 @@ public final class Ledger: Sendable {
     ///   - keyFilePath: the store's key file; `nil` for `<folder>.keys` beside the folder.
     ///   - logger: where the store's reports and the ledger's refusals go.
     /// - Returns: the ledger, its projections caught up with the log.
-    /// - Throws: ``EventStoreError`` when the store cannot be opened (with `readOnly`, one that does
-    ///   not exist), ``StoreKeyFileError`` when its key file cannot be used.
+    /// - Throws: `EventStoreError` when the store cannot be opened (with `readOnly`, one that does
+    ///   not exist), `StoreKeyFileError` when its key file cannot be used.
     public static func open(
         at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
         clock: any StoreClock = SystemClock(), readOnly: Bool = false, keyFile keyFilePath: String? = nil,
