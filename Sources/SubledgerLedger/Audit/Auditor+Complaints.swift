@@ -6,6 +6,13 @@ extension Auditor {
     /// day of filing, TIME-1): an omission, so no action carries it; it is placed at the
     /// complaint. A complaint answered late is found on its answer (the audit's judgement of
     /// `ComplaintAnswered`); one unanswered and not yet late gives nothing.
+    /// - Parameters:
+    ///   - history: the line's facts and its owner's.
+    ///   - now: the time of the audit.
+    ///   - editions: every edition known; the one in force at the filing sets the days.
+    ///   - calendar: the Tehran calendar that counts the days.
+    /// - Returns: one CMP-1 warning per complaint overdue, placed at the complaint.
+    /// - Throws: ``FactError`` when the history does not fold (admission refuses a fact).
     public static func unansweredComplaints(
         _ history: LineHistory, at now: Timestamp, editions: PolicyEditions,
         calendar: TehranCalendar

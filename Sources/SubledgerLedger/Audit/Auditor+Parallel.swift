@@ -6,6 +6,12 @@ extension Auditor {
     /// The audit of many lines on the machine's cores; the findings in the order of
     /// `histories` (each line's in position order), as one thread would give them. Then the
     /// one pass across lines, SUS-2's mass suspensions, its warnings among each line's.
+    /// - Parameters:
+    ///   - histories: the lines to audit, each with its facts and its owner's.
+    ///   - editions: every edition known.
+    ///   - calendar: the Tehran calendar the rules count days in.
+    /// - Returns: the findings of every line, in the order of `histories`.
+    /// - Throws: ``FactError`` for the first history, in the order of `histories`, that does not fold.
     public static func audit(
         _ histories: [LineHistory], editions: PolicyEditions,
         calendar: TehranCalendar

@@ -4,6 +4,13 @@ extension Auditor {
     /// The warnings of lines still cut `restorationWarningHours` after their restoration was
     /// owed, as of `now` (GEN-3, KYC-1): an omission, so no action carries it; it is placed
     /// at the line's latest fact that occurred by the time the restoration was owed.
+    /// - Parameters:
+    ///   - history: the line's facts and its owner's.
+    ///   - now: the time of the audit.
+    ///   - editions: every edition known; the one in force at `now` sets the hours.
+    /// - Returns: one warning (GEN-3, or KYC-1 for a `kyc` cut) when the line is still cut past the
+    ///   hours; none otherwise.
+    /// - Throws: ``FactError`` when the history does not fold (admission refuses a fact).
     public static func stillCut(_ history: LineHistory, at now: Timestamp, editions: PolicyEditions) throws(FactError)
         -> [Finding]
     {

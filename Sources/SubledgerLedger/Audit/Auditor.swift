@@ -7,6 +7,16 @@ import SubledgerStore
 /// known when the action was recorded (adopted at or before its `recordedAt`), the second
 /// every edition known now, each in force from its effective date.
 public enum Auditor: Sendable {
+    /// Judges every operator action of one line (interchange.md "How the audit judges"); the fold
+    /// runs once along the line when its facts were recorded in the order they occurred, and
+    /// afresh for each action otherwise. No SUS-2 mass suspension: that needs many lines
+    /// (the audit of `[LineHistory]`).
+    /// - Parameters:
+    ///   - history: the line's facts and its owner's.
+    ///   - editions: every edition known.
+    ///   - calendar: the Tehran calendar the rules count days in.
+    /// - Returns: the findings, in position order.
+    /// - Throws: ``FactError`` when the history does not fold (admission refuses a fact).
     public static func audit(_ history: LineHistory, editions: PolicyEditions, calendar: TehranCalendar)
         throws(FactError) -> [Finding]
     {

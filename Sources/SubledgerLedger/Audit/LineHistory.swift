@@ -3,6 +3,7 @@ public import SubledgerStore
 /// The recorded facts of one line with its owner's, from which any view of the line is
 /// folded: as it happened (by occurrence), as it was known (by recording), or both.
 public struct LineHistory: Sendable {
+    /// The line's E.164 number.
     public var number: String
     /// ``number`` as the ledger's queries take it (a history is read from the ledger's own streams).
     public var line: LineNumber { LineNumber(stored: number) }
@@ -11,6 +12,10 @@ public struct LineHistory: Sendable {
     /// The owner's facts (registration, verification) in position order.
     public var subscriberFacts: [RecordedFact]
 
+    /// - Parameters:
+    ///   - number: the line's E.164 number.
+    ///   - facts: the line's facts, in position order.
+    ///   - subscriberFacts: the owner's facts, in position order.
     public init(number: String, facts: [RecordedFact], subscriberFacts: [RecordedFact]) {
         self.number = number
         self.facts = facts
@@ -24,6 +29,9 @@ public struct LineHistory: Sendable {
         /// Count facts recorded at or before this instant.
         public var knownAt: Timestamp?
 
+        /// - Parameters:
+        ///   - asOf: count only facts that occurred at or before it; `nil` for every fact.
+        ///   - knownAt: count only facts recorded at or before it; `nil` for every fact.
         public init(asOf: Timestamp? = nil, knownAt: Timestamp? = nil) {
             self.asOf = asOf
             self.knownAt = knownAt
@@ -35,11 +43,18 @@ public struct LineHistory: Sendable {
     }
 
     /// The line's state in `view`; `nil` when the line did not exist in it.
+    /// - Parameter view: the facts counted; by default all.
+    /// - Returns: the fold of the facts counted, in the order they occurred.
+    /// - Throws: ``FactError`` when admission refuses one of them (a history the ledger's
+    ///   validation would have refused).
     public func state(_ view: View = View()) throws(FactError) -> LineState? {
         try Self.fold(facts.filter(view.includes))
     }
 
     /// The owner's state in `view`.
+    /// - Parameter view: the facts counted; by default all.
+    /// - Returns: the fold of the owner's facts counted; `nil` when none is a registration.
+    /// - Throws: ``FactError`` when admission refuses one of them.
     public func subscriber(_ view: View = View()) throws(FactError) -> SubscriberState? {
         var state: SubscriberState?
         for fact in subscriberFacts where view.includes(fact) {

@@ -25,6 +25,11 @@ package enum SuspensionPatterns {
     /// the line's last change of status (at that instant or later, as GEN-5's cut notice),
     /// strictly before the cut (one sent with the cut is not prior), and not known to have
     /// failed.
+    /// - Parameters:
+    ///   - suspension: the cut.
+    ///   - line: the line's state before the cut.
+    ///   - time: when the cut occurred.
+    /// - Returns: the latest such notice; `nil` when none was sent.
     package static func priorNotice(about suspension: LineSuspended, line: LineState, before time: Timestamp)
         -> NoticeState?
     {

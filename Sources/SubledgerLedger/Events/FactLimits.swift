@@ -2,7 +2,7 @@ import SubledgerStore
 
 /// The limits of an input fact (interchange.md), each named once. The JSON reader
 /// (``LedgerFact/init(input:)``) and ``LedgerFact/checkContent()``, which every way of
-/// recording runs, check them through the same ``FactCheck`` functions, so a fact built in
+/// recording runs, check them through the same `FactCheck` functions, so a fact built in
 /// Swift is judged exactly as one read from JSON.
 public enum FactLimits: Sendable {
     /// The largest amount one fact may carry: 10^15 rials (interchange.md: "an amount above

@@ -4,6 +4,11 @@ extension LedgerEvent {
     /// Decodes the `data` of an event of `type`, refusing what cannot be a fact: missing or
     /// ill-typed fields, negative amounts, zero where zero means nothing happened, unknown
     /// fields. Rule-breaking facts are decoded: the audit judges them.
+    /// - Parameters:
+    ///   - type: the event's type.
+    ///   - data: its `data` object.
+    /// - Throws: ``FactError`` naming the field under `data` (`data.items[1].amount`) and why it
+    ///   cannot be a fact.
     public init(type: EventType, data: JSONObject) throws(FactError) {
         var reader = FieldReader(data, path: "data")
         self = try Self.decode(type, &reader)

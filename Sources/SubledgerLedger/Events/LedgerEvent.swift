@@ -124,9 +124,13 @@ public enum EventType: String, CaseIterable, Hashable, Sendable {
 
 /// `SubscriberRegistered` (PLAN-2, KYC-1).
 public struct SubscriberRegistered: Hashable, Sendable {
+    /// Whether the subscriber is a person or a company (a legal entity).
     public enum Kind: String, Hashable, Sendable, CaseIterable { case individual, legalEntity }
+    /// The subscriber's id, the id of their stream.
     public var subscriberID: String
+    /// A person or a legal entity (LEG-1 holds for the mobile lines of a non-governmental legal entity).
     public var kind: Kind
+    /// Whether the subscriber is a governmental body.
     public var governmental: Bool
     /// Personal data (RET-1): clear as given, a commitment once recorded.
     public var name: PersonalValue
@@ -137,12 +141,26 @@ public struct SubscriberRegistered: Hashable, Sendable {
     public static let personalFields = ["name", "nationalId"]
 
     /// A registration as input gives it: the name and national id in clear.
+    /// - Parameters:
+    ///   - subscriberID: the subscriber's id.
+    ///   - kind: a person or a legal entity.
+    ///   - governmental: whether the subscriber is a governmental body.
+    ///   - name: the name, in clear (sealed by the store when recorded, RET-1).
+    ///   - nationalID: the national id (for a company its registration), in clear.
     public init(subscriberID: String, kind: Kind, governmental: Bool, name: String, nationalID: String) {
         self.init(
             subscriberID: subscriberID, kind: kind, governmental: governmental, name: .clear(name),
             nationalID: .clear(nationalID))
     }
 
+    /// A registration with its personal fields as given: in clear, or as commitments (a recorded
+    /// or imported registration, RET-1).
+    /// - Parameters:
+    ///   - subscriberID: the subscriber's id.
+    ///   - kind: a person or a legal entity.
+    ///   - governmental: whether the subscriber is a governmental body.
+    ///   - name: the name, in clear or as its commitment.
+    ///   - nationalID: the national id, in clear or as its commitment.
     public init(subscriberID: String, kind: Kind, governmental: Bool, name: PersonalValue, nationalID: PersonalValue) {
         self.subscriberID = subscriberID
         self.kind = kind
@@ -155,10 +173,14 @@ public struct SubscriberRegistered: Hashable, Sendable {
 /// `PersonalDataErased` (RET-1): the subscriber's personal fields were made unreadable
 /// (their key destroyed); the events that carried them keep their commitments.
 public struct PersonalDataErased: Hashable, Sendable {
+    /// The subscriber whose personal data was erased.
     public var subscriberID: String
     /// The personal members erased, such as `["name", "nationalId"]`.
     public var fields: [String]
 
+    /// - Parameters:
+    ///   - subscriberID: the subscriber whose personal data was erased.
+    ///   - fields: the personal members erased; by default all of ``SubscriberRegistered/personalFields``.
     public init(subscriberID: String, fields: [String] = SubscriberRegistered.personalFields) {
         self.subscriberID = subscriberID
         self.fields = fields
@@ -167,9 +189,13 @@ public struct PersonalDataErased: Hashable, Sendable {
 
 /// `LineActivated` (PLAN-1, PLAN-2, PLAN-3).
 public struct LineActivated: Hashable, Sendable {
+    /// The subscriber who holds the line.
     public var subscriberID: String
+    /// Mobile or fixed, which sets a no-deposit line's threshold (THR-1).
     public var service: Service
+    /// The plan: no deposit, deposit or guarantee (PLAN-1).
     public var plan: Plan
+    /// The connection fee, in rials; 0 or more when decoded.
     public var connectionFee: Rials
     /// The premium paid at auction for a vanity number (PLAN-3); 0 if none.
     public var vanityPremium: Rials
@@ -181,6 +207,14 @@ public struct LineActivated: Hashable, Sendable {
     /// apart (POL-3, THR-1); `nil` when none is recorded. Written only when present.
     public var region: String?
 
+    /// - Parameters:
+    ///   - subscriberID: the subscriber who holds the line.
+    ///   - service: mobile or fixed.
+    ///   - plan: no deposit, deposit or guarantee.
+    ///   - connectionFee: the connection fee, in rials.
+    ///   - vanityPremium: the premium paid at auction for a vanity number, in rials; 0 if none.
+    ///   - noticeChannel: the channel chosen for notices; `nil` for the default, `sms`.
+    ///   - region: the line's region; `nil` when none is recorded.
     public init(
         subscriberID: String, service: Service, plan: Plan, connectionFee: Rials, vanityPremium: Rials,
         noticeChannel: NoticeSent.Channel? = nil, region: String? = nil
@@ -200,22 +234,41 @@ public struct LineActivated: Hashable, Sendable {
 
 /// `InvoiceIssued` (BIL-1, BIL-2, BIL-3).
 public struct InvoiceIssued: Hashable, Sendable {
+    /// One line of an invoice: what is charged and how much.
     public struct Item: Hashable, Sendable {
+        /// What the item charges for.
         public var description: String
+        /// The item's amount, in rials; 0 or more when decoded.
         public var amount: Rials
+        /// - Parameters:
+        ///   - description: what the item charges for.
+        ///   - amount: the item's amount, in rials.
         public init(description: String, amount: Rials) {
             self.description = description
             self.amount = amount
         }
     }
 
+    /// The invoice's id, unique on the line.
     public var invoiceID: String
+    /// The start of the billed period.
     public var periodStart: Timestamp
+    /// The end of the billed period.
     public var periodEnd: Timestamp
+    /// The items charged.
     public var items: [Item]
+    /// The amount due, in rials; 0 or more when decoded.
     public var total: Rials
+    /// When the invoice falls due; the overdue ladder counts from it (OVD-1, OVD-2).
     public var dueAt: Timestamp
 
+    /// - Parameters:
+    ///   - invoiceID: the invoice's id.
+    ///   - periodStart: the start of the billed period.
+    ///   - periodEnd: the end of the billed period.
+    ///   - items: the items charged.
+    ///   - total: the amount due, in rials.
+    ///   - dueAt: when the invoice falls due.
     public init(
         invoiceID: String, periodStart: Timestamp, periodEnd: Timestamp, items: [Item], total: Rials, dueAt: Timestamp
     ) {
@@ -230,6 +283,8 @@ public struct InvoiceIssued: Hashable, Sendable {
 
 /// `NoticeSent` (NTC-1, GEN-5, OVD-3, DLV-1).
 public struct NoticeSent: Hashable, Sendable {
+    /// What the notice is about: the threshold (NTC-1), an invoice, the overdue ladder (OVD-3), a cut, a
+    /// revocation, the credit status.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case thresholdWarning, thresholdReached, invoice, overdue, oneWayCut, twoWayCut, writtenWarning, revocation,
             creditStatus, other
@@ -238,15 +293,26 @@ public struct NoticeSent: Hashable, Sendable {
         public var isThresholdNotice: Bool { self == .thresholdWarning || self == .thresholdReached }
     }
 
+    /// The channel a notice (or a complaint) goes by.
     public enum Channel: String, Hashable, Sendable, CaseIterable { case sms, call, letter, email, app }
 
+    /// The notice's id, which `NoticeDelivered` and `NoticeDeliveryFailed` name (DLV-1).
     public var noticeID: String
+    /// What the notice is about.
     public var kind: Kind
+    /// The channel it was sent by.
     public var channel: Channel
     /// The deadline written in the notice, if any.
     public var deadline: Timestamp?
+    /// The fee charged for the notice, in rials; 0 or more when decoded (GEN-5 judges it).
     public var fee: Rials
 
+    /// - Parameters:
+    ///   - noticeID: the notice's id.
+    ///   - kind: what the notice is about.
+    ///   - channel: the channel it was sent by.
+    ///   - deadline: the deadline written in the notice; `nil` if none.
+    ///   - fee: the fee charged for the notice, in rials.
     public init(noticeID: String, kind: Kind, channel: Channel, deadline: Timestamp?, fee: Rials) {
         self.noticeID = noticeID
         self.kind = kind
@@ -258,7 +324,9 @@ public struct NoticeSent: Hashable, Sendable {
 
 /// `LineSuspended` (CUT-2, OVD-1, OVD-2, SUS-1, GEN-1).
 public struct LineSuspended: Hashable, Sendable {
+    /// A one-way cut (outgoing calls and messages barred, OVD-1) or a two-way cut (nothing in or out, OVD-2).
     public enum Direction: String, Hashable, Sendable, CaseIterable { case oneWay, twoWay }
+    /// Why the line was suspended; only `threshold` and `overdue` are for debt (``isForDebt``).
     public enum Reason: String, Hashable, Sendable, CaseIterable {
         case threshold, overdue, kyc, fraud, legalOrder, subscriberRequest, other
         /// A licensing dispute (SUS-1, second reading; added last, not reordered).
@@ -268,7 +336,9 @@ public struct LineSuspended: Hashable, Sendable {
         public var isForDebt: Bool { self == .threshold || self == .overdue }
     }
 
+    /// One-way or two-way.
     public var direction: Direction
+    /// Why the line was suspended.
     public var reason: Reason
     /// The line whose debt is cited, for debt reasons.
     public var debtLine: String?
@@ -282,6 +352,13 @@ public struct LineSuspended: Hashable, Sendable {
     /// only when present. A legal order without it is a SUS-1 warning.
     public var reference: String?
 
+    /// - Parameters:
+    ///   - direction: one-way or two-way.
+    ///   - reason: why the line was suspended.
+    ///   - debtLine: the line whose debt is cited, for debt reasons; `nil` otherwise.
+    ///   - blocksEmergencyCalls: whether the cut also bars calls to emergency codes (OVD-4 forbids it).
+    ///   - orderedBy: who ordered a `legalOrder` suspension; `nil` if not given.
+    ///   - reference: the order's reference; `nil` if not given.
     public init(
         direction: Direction, reason: Reason, debtLine: String?, blocksEmergencyCalls: Bool = false,
         orderedBy: String? = nil, reference: String? = nil

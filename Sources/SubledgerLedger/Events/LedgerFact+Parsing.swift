@@ -9,6 +9,10 @@ extension LedgerFact {
 
     /// Reads one input object of interchange.md ("Events as JSON Lines"), refusing what
     /// cannot be a fact with the field and the reason.
+    /// - Parameter object: one line of input, parsed.
+    /// - Throws: ``FactError`` naming the field and the reason: an unknown type, a stream member
+    ///   missing or of the wrong kind for the type, a bad time, `data`, `metadata`, `eventId` or `disclosures`, an
+    ///   output-only field.
     public init(input object: JSONObject) throws(FactError) {
         var reader = FieldReader(object, path: "")
         let typeName = try reader.string("type", maximumBytes: 100)

@@ -14,6 +14,7 @@ extension LedgerFact {
     ///   - occurredAt: when it happened.
     ///   - event: what happened.
     ///   - metadata: the caller's notes (`actor`, `source`), kept with the event.
+    /// - Returns: the fact, on the stream of `id`.
     public static func subscriber(
         _ id: SubscriberID, _ occurredAt: Timestamp, _ event: LedgerEvent,
         metadata: [String: String] = [:]

@@ -33,13 +33,22 @@ public struct LineNumber: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     /// A number read back from the ledger's own store or stream, which only holds checked ones.
+    /// - Parameter text: the number as the store keeps it, checked when it was recorded.
     package init(stored text: String) { self.text = text }
 
+    /// The number itself: `+989121234567`.
     public var description: String { text }
 
+    /// Orders numbers by their text.
+    /// - Parameters:
+    ///   - lhs: a number.
+    ///   - rhs: another number.
+    /// - Returns: whether `lhs` comes before `rhs`.
     public static func < (lhs: LineNumber, rhs: LineNumber) -> Bool { lhs.text < rhs.text }
 
     /// Whether `number` is an E.164 number: `+`, then 7 to 15 digits, the first not 0.
+    /// - Parameter number: the text to check.
+    /// - Returns: `true` for an E.164 number.
     package static func isE164(_ number: String) -> Bool {
         let bytes = Array(number.utf8)
         guard bytes.count >= 8, bytes.count <= 16, bytes[0] == UInt8(ascii: "+"), bytes[1] != UInt8(ascii: "0") else {
@@ -77,9 +86,16 @@ public struct SubscriberID: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// An id read back from the ledger's own store or stream, which only holds checked ones.
+    /// - Parameter text: the id as the store keeps it, checked when it was recorded.
     package init(stored text: String) { self.text = text }
 
+    /// The id itself: `S-1001`.
     public var description: String { text }
 
+    /// Orders ids by their text.
+    /// - Parameters:
+    ///   - lhs: an id.
+    ///   - rhs: another id.
+    /// - Returns: whether `lhs` comes before `rhs`.
     public static func < (lhs: SubscriberID, rhs: SubscriberID) -> Bool { lhs.text < rhs.text }
 }

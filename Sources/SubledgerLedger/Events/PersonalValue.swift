@@ -8,6 +8,8 @@ public enum PersonalValue: Hashable, Sendable, ExpressibleByStringLiteral, Custo
     case clear(String)
     case committed(ChainHash)
 
+    /// A value in clear, written in code.
+    /// - Parameter value: the personal value.
     public init(stringLiteral value: String) { self = .clear(value) }
 
     /// The member of `data` that carries it: a string, or `{"commitment": HEX}`.

@@ -10,11 +10,15 @@ public struct PolicyEditionAdopted: Hashable, Sendable {
     /// parameter of `docs/rules-as-data.md`.
     public var edition: JSONObject
 
+    /// - Parameter edition: the edition file, as one JSON object; checked when the fact is decoded or recorded.
     public init(edition: JSONObject) {
         self.edition = edition
     }
 
     /// The edition file read from JSON text (one object).
+    /// - Parameter jsonText: the edition file's text.
+    /// - Throws: ``PolicyEditionError`` when the text is not JSON (`invalidJSON`, its path) or is not an object
+    ///   (`wrongType`).
     public init(jsonText: String) throws(PolicyEditionError) {
         let bytes = Array(jsonText.utf8)
         let parsed = bytes.withUnsafeBytes { buffer -> Result<JSONValue, JSONParseError> in
@@ -30,7 +34,7 @@ public struct PolicyEditionAdopted: Hashable, Sendable {
         }
     }
 
-    /// The edition's id (`nil` when the file has none, which ``checkContent()`` refuses).
+    /// The edition's id (`nil` when the file has none, which `checkContent()` refuses).
     public var editionID: String? {
         if case .string(let id)? = edition["id"] { return id }
         return nil

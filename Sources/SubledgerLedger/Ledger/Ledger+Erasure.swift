@@ -11,6 +11,7 @@ extension Ledger {
     ///   - metadata: the caller's notes, kept with each event.
     /// - Throws: ``LedgerError`` for an unknown subscriber, one already erased, or the
     ///   store's refusal; nothing is written then.
+    /// - Returns: the append's result: the position of each `PersonalDataErased`, in the order of `subjects`.
     @discardableResult
     public func erase(subscribers subjects: [SubscriberID], at time: Timestamp, metadata: [String: String] = [:])
         throws(LedgerError) -> AppendResult
@@ -53,6 +54,7 @@ extension Ledger {
     ///   - id: the subscriber.
     ///   - time: when the erasure occurs.
     /// - Throws: ``LedgerError``, as ``erase(subscribers:at:metadata:)`` does.
+    /// - Returns: the append's result: the position of the `PersonalDataErased`.
     @discardableResult
     public func erase(subscriber id: SubscriberID, at time: Timestamp) throws(LedgerError) -> AppendResult {
         try erase(subscribers: [id], at: time)
@@ -63,6 +65,7 @@ extension Ledger {
     /// - Parameters:
     ///   - time: the time the work list is judged at, and the erasures' `occurredAt`.
     /// - Throws: ``LedgerError``, as ``erase(subscribers:at:metadata:)`` does.
+    /// - Returns: the ids of the subscribers erased, in the work list's order; empty when none was due.
     public func eraseDue(at time: Timestamp) throws(LedgerError) -> [String] {
         let due = try self.due(at: time).compactMap { $0.action == .erase ? $0.subscriber : nil }
         guard !due.isEmpty else { return [] }

@@ -9,6 +9,11 @@ extension Ledger {
     /// events is read (in one short read transaction) only when the consumer has taken
     /// the previous one, so a slow consumer following a long log from position 1 holds
     /// one chunk in memory, not the backlog.
+    /// - Parameters:
+    ///   - position: the first position to read; 1 (the default) for the whole log, a position past
+    ///     the head for only what is committed later.
+    ///   - pollInterval: how long to wait before reading again once caught up.
+    /// - Returns: the sequence; nothing is read until it is iterated.
     public func follow(from position: UInt64 = 1, pollInterval: Duration = .milliseconds(50)) -> FollowedFacts {
         FollowedFacts(store: store, start: position, pollInterval: pollInterval, chunkSize: FollowedFacts.chunkSize)
     }
@@ -22,7 +27,9 @@ extension Ledger {
 /// taken: nothing is read ahead of the consumer beyond one chunk, and no task runs
 /// behind it.
 public struct FollowedFacts: AsyncSequence, Sendable {
+    /// Each element is a fact as the store recorded it.
     public typealias Element = RecordedFact
+    /// A failure is the store's error, or the ``FactError`` of an event that is not a ledger fact.
     public typealias Failure = any Error
 
     /// The most events one read takes from the log, and so the most an iterator holds
@@ -43,10 +50,13 @@ public struct FollowedFacts: AsyncSequence, Sendable {
     }
 
     /// The same facts, read at most `chunkSize` events at a time (at least 1).
+    /// - Parameter chunkSize: the most events one read takes; values below 1 count as 1.
+    /// - Returns: a sequence of the same facts.
     public func reading(atMost chunkSize: Int) -> FollowedFacts {
         FollowedFacts(store: store, start: start, pollInterval: pollInterval, chunkSize: Swift.max(chunkSize, 1))
     }
 
+    /// - Returns: an iterator that starts at the sequence's position.
     public func makeAsyncIterator() -> Iterator {
         Iterator(facts: self)
     }
@@ -78,6 +88,9 @@ public struct FollowedFacts: AsyncSequence, Sendable {
         /// The next committed fact; waits (polling) for one when the log has no more;
         /// `nil` once the task is cancelled. Throws when an event does not read (a damaged
         /// store, a fact of no known type), after which it returns `nil`.
+        /// - Returns: the next fact; `nil` once the task is cancelled or after a throw.
+        /// - Throws: the store's error when the log cannot be read, or the ``FactError`` of an event
+        ///   that is not a ledger fact.
         public mutating func next() async throws -> RecordedFact? {
             while !finished {
                 if taken < chunk.count {

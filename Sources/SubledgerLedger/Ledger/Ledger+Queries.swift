@@ -6,6 +6,8 @@ extension Ledger {
     ///   - number: the line.
     /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` when the line has no event,
     ///   or the store's error.
+    /// - Returns: the line's facts and those of each subscriber an activation of it names, each in
+    ///   position order.
     public func history(of number: LineNumber) throws(LedgerError) -> LineHistory {
         let line = number.text
         let facts = try recordedFacts(of: .line(line))
@@ -31,6 +33,7 @@ extension Ledger {
     /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` when the line has no
     ///   event (in that view), ``LedgerError/Code/badFact`` when its history does not fold,
     ///   or the store's error.
+    /// - Returns: the line's state in `view`.
     public func state(of number: LineNumber, view: LineHistory.View = .init()) throws(LedgerError) -> LineState {
         let line = number.text
         if view.knownAt == nil {
@@ -57,6 +60,7 @@ extension Ledger {
     ///   - line: the line.
     ///   - view: which events count; as of now by default.
     /// - Throws: ``LedgerError``, as ``state(of:view:)`` does.
+    /// - Returns: the report of the line's state, under the edition in force at the view's time.
     public func status(of line: LineNumber, view: LineHistory.View = .init()) throws(LedgerError) -> LineStatusReport {
         let view = asOfNow(view)
         // The editions known at the view's time (POL-3): at `knownAt`, else now.
@@ -70,6 +74,8 @@ extension Ledger {
     ///   - line: the line.
     ///   - view: which events count; as of now by default.
     /// - Throws: ``LedgerError``, as ``state(of:view:)`` does.
+    /// - Returns: the line's netting, deposit and guarantee credited as the edition in force says
+    ///   (`netDepositAndGuaranteeAtRevocation`); all credits 0 before the line is revoked or sold.
     public func settlement(of line: LineNumber, view: LineHistory.View = .init()) throws(LedgerError)
         -> NettingStatement
     {
@@ -87,6 +93,11 @@ extension Ledger {
     }
 
     /// Every line's history, read in one pass over the log in short chunks.
+    /// A line's history holds its facts and those of each subscriber its activations name, in
+    /// position order; the lines come in the order of their first fact.
+    /// - Returns: every line's history.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/badFact`` when a stored event is not a ledger fact,
+    ///   ``LedgerError/Code/store`` when the log cannot be read.
     public func allHistories() throws(LedgerError) -> [LineHistory] {
         var lineFacts: [String: [RecordedFact]] = [:]
         var subscriberFacts: [String: [RecordedFact]] = [:]
@@ -125,6 +136,12 @@ extension Ledger {
     }
 
     /// The operator's work list at `time`, over every line.
+    /// Reads every line's history (one scan of the log) and folds each as of `time`; a line whose
+    /// history does not fold is left out. Erasures due (RET-1) come after the lines' actions.
+    /// - Parameter time: the moment the actions are due at; the editions known then judge them.
+    /// - Returns: the actions due, line by line, then the erasures due, by subscriber id.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/badFact`` when the editions or the log cannot be
+    ///   read as facts, or the store's error.
     public func due(at time: Timestamp) throws(LedgerError) -> [DueAction] {
         // The editions known at `time` (POL-3).
         let editions = try knownEditions().known(at: time)
@@ -170,6 +187,7 @@ extension Ledger {
     ///   - line: the one line to audit; every line by default.
     /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` for a line without events,
     ///   ``LedgerError/Code/badFact`` when a history does not fold, or the store's error.
+    /// - Returns: the findings (``Auditor``), violations and warnings, sorted by position then rule.
     public func audit(line: LineNumber? = nil) throws(LedgerError) -> [Finding] {
         let histories: [LineHistory]
         if let line { histories = [try history(of: line)] } else { histories = try allHistories() }
@@ -201,6 +219,7 @@ extension Ledger {
     ///   - subscriber: the subscriber.
     /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` when the subscriber has
     ///   no event, ``LedgerError/Code/badFact`` when their history does not fold, or the store's error.
+    /// - Returns: the subscriber's state, with the numbers of their lines in the order first activated.
     public func subscriber(_ subscriber: SubscriberID) throws(LedgerError) -> SubscriberState {
         let id = subscriber.text
         switch try storedSubscriber(id) {

@@ -14,6 +14,11 @@ extension Ledger {
     /// Folds the whole log into the stored line and subscriber projections again and
     /// replaces them in one transaction; the report says whether they came out byte for
     /// byte as they were.
+    /// - Returns: the rebuild's report: the events folded, the records written, and whether they are byte for
+    ///   byte those replaced.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/badFact`` when a stored event is not a ledger fact,
+    ///   ``LedgerError/Code/readOnly`` on a store opened only to read, or the store's error; the
+    ///   projections stay as they were then.
     public func rebuildProjections() throws(LedgerError) -> ProjectionRebuildReport {
         do {
             return try store.rebuildProjection()

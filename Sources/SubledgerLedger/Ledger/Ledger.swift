@@ -14,8 +14,8 @@ import Synchronization
 ///
 /// ## Topics
 /// ### Opening
-/// - ``open(at:editions:calendar:clock:readOnly:)``
-/// - ``inMemory(editions:calendar:clock:)``
+/// - ``open(at:editions:calendar:clock:readOnly:keyFile:logger:)``
+/// - ``inMemory(editions:calendar:clock:logger:)``
 /// ### Recording and acting
 /// - ``record(_:)``
 /// - ``apply(_:)``
@@ -26,7 +26,7 @@ import Synchronization
 /// - ``history(of:)``
 /// - ``due(at:)``
 /// - ``audit(line:)``
-/// - ``settlement(of:)``
+/// - ``settlement(of:view:)``
 /// - ``follow(from:pollInterval:)``
 /// ### Editions (POL-3)
 /// - ``baseEditions``
@@ -35,10 +35,12 @@ import Synchronization
 /// ### Stored projections
 /// - ``rebuildProjections()``
 public final class Ledger: Sendable {
+    /// The event store the ledger records into and reads from (its log, key file and projections).
     public let store: EventStore
     /// The editions given in code (built in by default), known at every time; the editions
     /// adopted as facts (POL-3) are added to them (``editions``).
     public let baseEditions: PolicyEditions
+    /// The Tehran calendar the rules count days and months in (TIME-1).
     public let calendar: TehranCalendar
     let clock: any StoreClock
     /// The editions with those adopted in the policy stream, at the stream's version: read
@@ -48,7 +50,13 @@ public final class Ledger: Sendable {
     /// `info`, `ledger.refusal`); silent by default.
     let logger: Logger
 
+    /// A ledger over a store already open (``open(at:editions:calendar:clock:readOnly:keyFile:logger:)``
+    /// opens one with the ledger's projection).
     /// - Parameters:
+    ///   - store: the event store, opened with the projection `LedgerProjection` for the stored states.
+    ///   - editions: the editions given in code, known at every time; built in by default.
+    ///   - calendar: the Tehran calendar the rules count days in.
+    ///   - clock: the ledger's present: views as of now, the audit's omissions, the bound on `occurredAt`.
     ///   - logger: where refusals are logged; ``StoreLogging/silent`` by default. The
     ///     store logs through its own (``EventStore/Options/logger``).
     public init(
@@ -71,6 +79,10 @@ public final class Ledger: Sendable {
 
     /// ``baseEditions`` with the editions adopted in the policy stream, in log order, each
     /// `basedOn` resolved against those before it (POL-3).
+    /// - Returns: the editions, each from its adoption; read from the policy stream only when the
+    ///   stream has grown since the last call.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/store`` when the policy stream cannot be read,
+    ///   ``LedgerError/Code/badFact`` when a stored edition does not resolve.
     public func knownEditions() throws(LedgerError) -> PolicyEditions {
         let stream = LedgerStream.debtorSubscribersPolicy
         let version: UInt64
@@ -112,6 +124,17 @@ public final class Ledger: Sendable {
     /// recording throws. `keyFile` names the store's key file (default: `<folder>.keys` beside it).
     /// `logger` gets the store's reports (map growth, slow commits, projection rebuilds,
     /// refused appends) and the ledger's refusals; silent by default (``StoreLogging``).
+    /// - Parameters:
+    ///   - path: the store's folder.
+    ///   - editions: the editions given in code, known at every time; built in by default.
+    ///   - calendar: the Tehran calendar the rules count days in.
+    ///   - clock: the store's clock (`recordedAt`) and the ledger's present.
+    ///   - readOnly: whether to open the store only to read.
+    ///   - keyFilePath: the store's key file; `nil` for `<folder>.keys` beside the folder.
+    ///   - logger: where the store's reports and the ledger's refusals go.
+    /// - Returns: the ledger, its projections caught up with the log.
+    /// - Throws: `EventStoreError` when the store cannot be opened (with `readOnly`, one that does
+    ///   not exist), `StoreKeyFileError` when its key file cannot be used.
     public static func open(
         at path: String, editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
         clock: any StoreClock = SystemClock(), readOnly: Bool = false, keyFile keyFilePath: String? = nil,
@@ -132,6 +155,12 @@ public final class Ledger: Sendable {
     }
 
     /// A ledger in memory, with the same behaviour (its key file is held in memory).
+    /// - Parameters:
+    ///   - editions: the editions given in code, known at every time; built in by default.
+    ///   - calendar: the Tehran calendar the rules count days in.
+    ///   - clock: the store's clock (`recordedAt`) and the ledger's present.
+    ///   - logger: where the store's reports and the ledger's refusals go.
+    /// - Returns: an empty ledger, gone when it is released.
     public static func inMemory(
         editions: PolicyEditions = .builtIn, calendar: TehranCalendar = .standard,
         clock: any StoreClock = SystemClock(), logger: Logger = StoreLogging.silent
@@ -144,6 +173,13 @@ public final class Ledger: Sendable {
 
     /// Records `facts` as they are, lawful or not (`import`): all in one transaction, or
     /// none when one cannot be a fact. Rule-breaking facts are recorded for the audit.
+    /// A fact that carries the `eventId` of an event recorded with the same content is an idempotent
+    /// retry: it keeps its position and is not recorded again.
+    /// - Parameter facts: the facts, in the order to record them.
+    /// - Returns: the position of each fact, how many were new, and the log's head.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/badFact`` (with the fact's ``LedgerError/index``)
+    ///   for a fact that cannot be recorded, ``LedgerError/Code/readOnly``, or another store error;
+    ///   nothing is recorded then.
     @discardableResult
     public func record(_ facts: [LedgerFact]) throws(LedgerError) -> AppendResult {
         try loggingRefusal("recording \(facts.count) facts") { () throws(LedgerError) in
@@ -154,6 +190,11 @@ public final class Ledger: Sendable {
     /// Records `facts` as the operator's actions (`apply`): each is first judged by the
     /// rules in force at its time; one forbidden, nothing is recorded. Recorded actions
     /// carry `rule` and `policyEdition` (POL-2).
+    /// - Parameter facts: the actions, in the order to record them.
+    /// - Returns: the position of each fact, how many were new, and the log's head.
+    /// - Throws: ``LedgerError``: ``LedgerError/Code/ruleViolation`` naming the rule and edition that
+    ///   forbid an action, ``LedgerError/Code/badFact`` for a fact that cannot be recorded (each with the
+    ///   fact's ``LedgerError/index``), or the store's error; nothing is recorded then.
     @discardableResult
     public func apply(_ facts: [LedgerFact]) throws(LedgerError) -> AppendResult {
         try loggingRefusal("applying \(facts.count) actions") { () throws(LedgerError) in
@@ -184,6 +225,11 @@ public final class Ledger: Sendable {
     ///   first, GEN-5).
     /// - Throws: ``LedgerError``: a ``LedgerError/Code/ruleViolation`` naming the rule
     ///   and edition that forbid the action, or the store's error; nothing is recorded then.
+    /// - Parameters:
+    ///   - action: what the operator does.
+    ///   - line: the line it is done to.
+    ///   - time: when it is done (the time the rules judge).
+    ///   - metadata: the caller's notes (`actor`, `source`), kept with each event.
     @discardableResult
     public func apply(
         _ action: OperatorAction, to line: LineNumber, at time: Timestamp,

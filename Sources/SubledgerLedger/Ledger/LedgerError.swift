@@ -19,6 +19,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         /// - Parameters:
         ///   - rawValue: the code's stable name.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's name, ``rawValue``.
         public var description: String { rawValue }
 
         /// Input that cannot be a fact: ``LedgerError/factError`` names the field.
@@ -49,6 +50,9 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The 0-based index of the fact in the batch, when the error is about one.
     public var index: Int?
 
+    /// - Parameters:
+    ///   - detail: what went wrong.
+    ///   - index: the 0-based index of the fact in its batch, when the error is about one.
     package init(_ detail: Detail, index: Int? = nil) {
         self.detail = detail
         self.index = index
@@ -58,6 +62,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - error: the field at fault and why.
     ///   - index: the 0-based index of the fact in its batch, when there is one.
+    /// - Returns: a ``Code/badFact`` error.
     public static func badFact(_ error: FactError, index: Int? = nil) -> LedgerError {
         LedgerError(.badFact(error), index: index)
     }
@@ -66,6 +71,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - violation: the rule, its edition and its reason.
     ///   - index: the 0-based index of the fact in its batch, when there is one.
+    /// - Returns: a ``Code/ruleViolation`` error.
     public static func ruleViolation(_ violation: RuleViolation, index: Int? = nil) -> LedgerError {
         LedgerError(.ruleViolation(violation), index: index)
     }
@@ -75,6 +81,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - error: the store's error.
     ///   - index: the 0-based index of the fact in its batch, when there is one.
+    /// - Returns: a ``Code/store``, ``Code/versionConflict`` or ``Code/readOnly`` error.
     public static func store(_ error: EventStoreError, index: Int? = nil) -> LedgerError {
         LedgerError(.store(error), index: index)
     }
@@ -82,6 +89,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A line or subscriber that does not exist.
     /// - Parameters:
     ///   - stream: what was asked about, for a person: `line +989121234567`.
+    /// - Returns: a ``Code/unknownStream`` error.
     public static func unknownStream(_ stream: String) -> LedgerError {
         LedgerError(.unknownStream(stream))
     }
@@ -89,6 +97,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// This error at the fact `index` of a batch.
     /// - Parameters:
     ///   - index: the 0-based index of the fact in its batch.
+    /// - Returns: the same error, with `index` (`nil` for none).
     public func at(index: Int?) -> LedgerError { LedgerError(detail, index: index) }
 
     /// What went wrong: match on it (`error.code == .versionConflict`).
@@ -142,6 +151,8 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The stream's version when another writer was first, for ``Code/versionConflict``.
     public var currentVersion: UInt64? { code == .versionConflict ? storeError?.actualVersion : nil }
 
+    /// The error for a person, with the fact's number in its batch (1-based) when there is one:
+    /// `fact 2: field data.amount: must not be negative (-5)`.
     public var description: String {
         let prefix = index.map { "fact \($0 + 1): " } ?? ""
         switch detail {

@@ -2,18 +2,27 @@ public import SubledgerStore
 
 /// A line's state as `status` reports it (interchange.md).
 public struct LineStatusReport: Hashable, Sendable {
+    /// The line's E.164 number.
     public var line: String
+    /// Where the line stands in the cut process.
     public var status: LineStatus
+    /// The line's plan (PLAN-1).
     public var plan: Plan
+    /// Mobile or fixed.
     public var service: Service
     /// THR-1's threshold, rounded down for 80 % of an odd amount.
     public var threshold: Rials
+    /// The unpaid usage, in rials (THR-2, ``LineState/debt``).
     public var debt: Rials
+    /// What was paid beyond the charges, in rials.
     public var credit: Rials
     /// Unpaid invoices past their due date at the moment judged (`asOf`, or now).
     public var overdue: Rials
+    /// The deposit held, in rials.
     public var deposit: Rials
+    /// The guarantee held, in rials.
     public var guarantee: Rials
+    /// The refund still owed after netting, in rials; 0 before the line is revoked or sold (VAN-3, LEG-2).
     public var refundDue: Rials
     /// Late fees recorded (GEN-2): reported for the audit, never counted in the debt,
     /// the overdue amount or the netting (THR-2).
@@ -23,6 +32,11 @@ public struct LineStatusReport: Hashable, Sendable {
     /// The complaints not answered yet (CMP-1).
     public var openComplaints: Int
 
+    /// The report of `line` at `time`, under the edition in force then.
+    /// - Parameters:
+    ///   - line: the line's state.
+    ///   - time: the moment judged (`asOf`, or now).
+    ///   - editions: the editions known; the one in force at `time` sets the threshold and the netting.
     public init(line: LineState, at time: Timestamp, editions: PolicyEditions) {
         let edition = editions.edition(at: time)
         self.line = line.number

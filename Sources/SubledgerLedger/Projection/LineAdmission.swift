@@ -12,6 +12,11 @@ extension LineState {
     /// billing more than the charges not yet billed, a reversal of an unknown payment, a
     /// running total leaving 64 bits, ...). `state` is `nil` before the line's first activation.
     /// `position` is the event's in the log, 0 for a fact not recorded yet.
+    /// - Parameters:
+    ///   - fact: the fact to admit.
+    ///   - state: the line's state before it; `nil` before the line's first activation.
+    ///   - position: the fact's position in the log; 0 for a fact not recorded yet.
+    /// - Throws: ``FactError`` naming the field (`line`, `type`, `occurredAt`, `data.amount`, ...) and why.
     public static func admit(_ fact: LedgerFact, to state: LineState?, position: UInt64) throws(FactError) {
         guard case .line(let number) = fact.stream else {
             throw FactError(field: "line", reason: "\(fact.event.type.rawValue) belongs to a line stream")
@@ -40,6 +45,12 @@ extension LineState {
     /// ``admit(_:to:position:)`` then ``evolve(_:_:position:)``: the checked fold of a history
     /// read from the store (its queries, the audit, replay) and of the decider's proposals.
     /// A line's fact admitted always leaves a line, so the result is not optional.
+    /// - Parameters:
+    ///   - state: the line's state before the fact; `nil` before its first activation.
+    ///   - fact: the fact to fold.
+    ///   - position: the fact's position in the log.
+    /// - Returns: the state after the fact.
+    /// - Throws: ``FactError`` when admission refuses the fact.
     public static func checkedEvolve(_ state: consuming LineState?, _ fact: LedgerFact, position: UInt64)
         throws(FactError) -> LineState
     {

@@ -17,6 +17,11 @@ extension LineState {
     /// `state` is `nil` before the line's first activation.
     /// `state` is consumed: a caller that passes its last copy (`consume state`) lets the
     /// fold mutate in place instead of copying the line's arrays at every event.
+    /// - Parameters:
+    ///   - state: the line's state before the fact; `nil` before its first activation.
+    ///   - fact: the fact to fold; one of another stream leaves `state` unchanged.
+    ///   - position: the fact's position in the log, kept by the invoices, notices, cuts and complaints.
+    /// - Returns: the state after the fact: a fresh state for an activation, `nil` while the line has none.
     public static func evolve(_ state: consuming LineState?, _ fact: LedgerFact, position: UInt64) -> LineState? {
         guard case .line(let number) = fact.stream else { return state }
         if case .lineActivated(let activated) = fact.event {

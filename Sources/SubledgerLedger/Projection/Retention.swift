@@ -8,6 +8,12 @@ public import SubledgerStore
 public enum Retention: Sendable {
     /// The end of the retention of a subscriber whose lines are `lines`: `nil` while any
     /// line is still theirs (not terminated, revoked or sold), or when they have none.
+    /// - Parameters:
+    ///   - lines: every line of the subscriber.
+    ///   - editions: the editions known; the one in force when the last subscription ended sets the months.
+    ///   - calendar: the Tehran calendar that counts the Solar Hijri months.
+    /// - Returns: the time from which the personal data may be erased; `nil` while a line is still the
+    ///   subscriber's, or when they have none.
     public static func personalDataRetainedUntil(
         lines: [LineState], editions: PolicyEditions,
         calendar: TehranCalendar

@@ -3,14 +3,20 @@ public import SubledgerStore
 /// A subscriber's registration as the ledger keeps it: no personal value in clear
 /// (RET-1), only the commitments the store recorded.
 public struct RegisteredSubscriber: Hashable, Sendable {
+    /// The subscriber's id.
     public var subscriberID: String
+    /// A person or a legal entity.
     public var kind: SubscriberRegistered.Kind
+    /// Whether the subscriber is a governmental body.
     public var governmental: Bool
     /// The commitments of the name and national id; `nil` when folded from a fact not
     /// recorded yet (its clear values are not kept).
     public var nameCommitment: ChainHash?
+    /// See ``nameCommitment``.
     public var nationalIDCommitment: ChainHash?
 
+    /// The registration as the ledger keeps it: its commitments, never its clear values.
+    /// - Parameter registration: the `SubscriberRegistered` fact.
     public init(_ registration: SubscriberRegistered) {
         subscriberID = registration.subscriberID
         kind = registration.kind
@@ -34,7 +40,9 @@ public struct RegisteredSubscriber: Hashable, Sendable {
 /// The state of one subscriber: who they are, whether their identity is verified (KYC-1),
 /// their lines, and whether their personal data was erased (RET-1).
 public struct SubscriberState: Hashable, Sendable {
+    /// Who the subscriber is.
     public var registration: RegisteredSubscriber
+    /// When the registration occurred.
     public var registeredAt: Timestamp
     /// When their personal data was erased (`PersonalDataErased`), if it was.
     public var erasedAt: Timestamp?
@@ -43,14 +51,23 @@ public struct SubscriberState: Hashable, Sendable {
     /// The latest verification, in the order the facts were folded (KYC-1: a line
     /// suspended for `kyc` is owed its restoration once the identity is verified again).
     public var lastVerifiedAt: Timestamp?
+    /// The documents of every verification, in the order the facts were folded.
     public var documents: [String] = []
     /// The numbers of the lines activated for this subscriber, in order.
     public var lines: [String] = []
 
+    /// The state of a subscriber just registered; the clear values of `registration` are not kept.
+    /// - Parameters:
+    ///   - registration: the `SubscriberRegistered` fact.
+    ///   - time: when it occurred.
     public init(registration: SubscriberRegistered, at time: Timestamp) {
         self.init(registration: RegisteredSubscriber(registration), at: time)
     }
 
+    /// The state of a subscriber just registered.
+    /// - Parameters:
+    ///   - registration: the registration as the ledger keeps it.
+    ///   - time: when it occurred.
     public init(registration: RegisteredSubscriber, at time: Timestamp) {
         self.registration = registration
         registeredAt = time
@@ -65,6 +82,10 @@ public struct SubscriberState: Hashable, Sendable {
     /// checks the ledger's validation runs once, before the total ``evolve(_:_:)``): a second
     /// registration, an event of a subscriber not registered, an id that differs from the
     /// stream's, a line's event.
+    /// - Parameters:
+    ///   - fact: the fact to admit.
+    ///   - state: the subscriber's state before it; `nil` before the registration.
+    /// - Throws: ``FactError`` naming the field (`subscriber`, `type`, `data.subscriberId`) and why.
     public static func admit(_ fact: LedgerFact, to state: SubscriberState?) throws(FactError) {
         guard case .subscriber(let id) = fact.stream else {
             throw FactError(field: "subscriber", reason: "\(fact.event.type.rawValue) belongs to a subscriber stream")
@@ -96,6 +117,11 @@ public struct SubscriberState: Hashable, Sendable {
     }
 
     /// ``admit(_:to:)`` then ``evolve(_:_:)``: the checked fold of a history read from the store.
+    /// - Parameters:
+    ///   - state: the subscriber's state before the fact; `nil` before the registration.
+    ///   - fact: the fact to fold.
+    /// - Returns: the state after the fact.
+    /// - Throws: ``FactError`` when admission refuses the fact.
     public static func checkedEvolve(_ state: SubscriberState?, _ fact: LedgerFact) throws(FactError) -> SubscriberState
     {
         try admit(fact, to: state)
@@ -109,6 +135,10 @@ public struct SubscriberState: Hashable, Sendable {
     /// ``admit(_:to:)``'s). A fact admission refuses is folded without trapping: a fact of
     /// another stream, or of a subscriber not registered, leaves `state` unchanged; a second
     /// registration replaces the first.
+    /// - Parameters:
+    ///   - state: the subscriber's state before the fact; `nil` before the registration.
+    ///   - fact: the fact to fold.
+    /// - Returns: the state after the fact; `nil` while the subscriber is not registered.
     public static func evolve(_ state: SubscriberState?, _ fact: LedgerFact) -> SubscriberState? {
         guard case .subscriber = fact.stream else { return state }
         switch fact.event {

@@ -7,12 +7,20 @@ package import SubledgerStore
 /// Keys: `L` + the line's number, `S` + the subscriber's id (UTF-8). Values: a format
 /// byte, the stream's version (varint), then the state (``StateWriter``).
 package struct LedgerProjection: StoredProjection {
+    /// The projection; it holds nothing: its records are the store's.
     package init() {}
 
     /// Changes whenever the encoding or the fold changes: a store written under another
     /// identity is rebuilt when it opens.
     package var identity: String { "subledger.ledger-projection.5" }
 
+    /// Folds events newly appended, in position order, into the records, inside the append's write
+    /// transaction: each touched state is read once, folded and written once.
+    /// - Parameters:
+    ///   - events: the events appended.
+    ///   - records: the projection's records in the transaction.
+    /// - Throws: ``FactError`` for an event that is not a ledger fact, ``StateBytesError`` for a stored
+    ///   record that does not decode, or the error of `records`; the append is then aborted.
     package func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
         var fold = LedgerProjectionFold()
         for recorded in events {
@@ -21,8 +29,12 @@ package struct LedgerProjection: StoredProjection {
         for (key, value) in fold.changedRecords() { try records.setValue(value, for: key) }
     }
 
+    /// A fresh in-memory fold of the whole log, for a rebuild.
+    /// - Returns: an empty rebuild.
     package func makeRebuild() -> LedgerProjectionRebuild { LedgerProjectionRebuild() }
 
+    /// A fresh fold of one write transaction (an append's, or an import's many batches).
+    /// - Returns: an empty transaction fold.
     package func makeTransactionFold() -> LedgerTransactionFold { LedgerTransactionFold() }
 }
 
@@ -36,11 +48,20 @@ package struct LedgerTransactionFold: ProjectionTransactionFold, Sendable {
 
     var fold = LedgerProjectionFold()
 
+    /// Folds the next batch of the transaction, writing early once more than ``statesKept`` states are held.
+    /// - Parameters:
+    ///   - events: the batch's events, newly appended.
+    ///   - records: the projection's records in the transaction.
+    /// - Throws: ``FactError`` for an event that is not a ledger fact, ``StateBytesError`` for a stored
+    ///   record that does not decode, or the error of `records`.
     package mutating func fold(_ events: [RecordedEvent], records: some ProjectionRecords) throws {
         for recorded in events { try fold.apply(recorded) { key in try records.value(for: key) } }
         if fold.lines.count + fold.subscribers.count > Self.statesKept { try flush(records: records) }
     }
 
+    /// Writes the states folded so far, in key order, and starts afresh.
+    /// - Parameter records: the projection's records in the transaction.
+    /// - Throws: the error of `records`.
     package mutating func flush(records: some ProjectionRecords) throws {
         for (key, value) in fold.changedRecords() {
             try records.setValue(value, for: key)
@@ -54,14 +75,23 @@ package struct LedgerProjectionRebuild: ProjectionRebuild, Sendable {
     var fold = LedgerProjectionFold()
 
     /// Decodes the chunk's facts (the costly half of the fold, run on other cores).
+    /// - Parameter events: a chunk of the log.
+    /// - Returns: the chunk's facts, typed.
+    /// - Throws: ``FactError`` for an event that is not a ledger fact.
     package static func prepare(_ events: [RecordedEvent]) throws -> [RecordedFact] {
         try events.map { recorded throws(FactError) in try RecordedFact(recorded) }
     }
 
+    /// Folds the next chunk of the log, in position order, into the states held in memory.
+    /// - Parameter facts: the chunk's facts, as ``prepare(_:)`` made them.
+    /// - Throws: nothing in practice: a rebuild loads no stored record.
     package mutating func fold(_ facts: [RecordedFact]) throws {
         for fact in facts { try fold.apply(fact) { _ in nil } }
     }
 
+    /// Hands out the record of every state folded, keys strictly ascending.
+    /// - Parameter write: called with each key and value.
+    /// - Throws: the error of `write`.
     package func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
         for (key, value) in fold.changedRecords() {
             try write(key, value)

@@ -119,6 +119,8 @@ struct StateReader {
 
 /// A stored state that does not decode: the projection is rebuilt from the log.
 public struct StateBytesError: Error, CustomStringConvertible {
+    /// What is wrong with the record: `"its format byte is unknown"`, `"bytes are left after the state"`.
     public var reason: String
+    /// `a stored projection record does not decode: ` and the reason.
     public var description: String { "a stored projection record does not decode: \(reason)" }
 }
