@@ -40,7 +40,7 @@ public enum RialArithmetic: Sendable {
         return difference
     }
 
-    /// `lhs × rhs`, exactly: an amount times a count (a number of days, months or units).
+    /// `lhs × rhs`, exactly: an amount times a plain number.
     ///
     /// - Parameters:
     ///   - lhs: the amount, in rials.
