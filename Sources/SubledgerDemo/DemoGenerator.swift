@@ -179,7 +179,7 @@ package enum DemoGenerator: Sendable {
     ///   - eventsPerTransaction: the events of one write transaction.
     ///   - batchSize: the events of one append within it.
     /// - Returns: the store's head position after the last append; 0 when there are no facts.
-    /// - Throws: the store's ``EventStoreError`` when an append fails; the transactions before it stay committed.
+    /// - Throws: the store's `EventStoreError` when an append fails; the transactions before it stay committed.
     @discardableResult
     package static func record(
         _ generation: DemoGeneration, into store: EventStore, eventsPerTransaction: Int = 100_000,

@@ -16,9 +16,9 @@ public import SubledgerStore
 ///
 /// An input is meant to be read twice: once to check it, outside any write transaction,
 /// and once more inside ``EventStore/withAppendSession(_:)`` to append it. The second pass
-/// starts from ``restartedFromLoadedStates()``, which never reads the store (a read inside
+/// starts from `restartedFromLoadedStates()` (package), which never reads the store (a read inside
 /// the session's write transaction is not allowed), and the session first checks that
-/// every stream is still at its ``loadedVersions`` (no other writer came in between).
+/// every stream is still at its `loadedVersions` (no other writer came in between).
 ///
 /// ```swift
 /// var validator = try FactStreamValidator(ledger: ledger, mode: .record)

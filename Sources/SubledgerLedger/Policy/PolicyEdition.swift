@@ -250,7 +250,7 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - plan: the line's plan.
     ///   - time: when the notice was sent, or delivered.
-    /// - Returns: the earliest lawful deadline, saturated at ``Timestamp/maximum``.
+    /// - Returns: the earliest lawful deadline, saturated at `Timestamp.maximum`.
     public func noticeMinimumDeadline(plan: Plan, from time: Timestamp) -> Timestamp {
         time.adding(hours: Int64(noticeMinimumDeadlineHours[plan]))
     }

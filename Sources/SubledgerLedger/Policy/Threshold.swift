@@ -135,7 +135,7 @@ extension PolicyEdition {
 
     /// The threshold in rials as reported (THR-1), rounded down: 80 % of 333,333 is 266,666.
     /// Decide with
-    /// ``reaches(debtRials:percentOfThreshold:plan:service:depositHeldRials:guaranteeHeldRials:)``,
+    /// ``reaches(debtRials:percentOfThreshold:plan:service:region:depositHeldRials:guaranteeHeldRials:)``,
     /// never with this figure.
     ///
     /// - Parameters:

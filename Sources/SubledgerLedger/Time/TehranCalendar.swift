@@ -64,7 +64,7 @@ public struct TehranCalendar: Sendable {
     /// - Parameters:
     ///   - n: the number of months; negative goes back.
     ///   - timestamp: the instant to start from.
-    /// - Returns: the instant, clamped to ``Timestamp/minimum`` ... ``Timestamp/maximum``.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     public func addingMonths(_ n: Int, to timestamp: Timestamp) -> Timestamp {
         adding(.month, n, to: timestamp)
     }
@@ -75,7 +75,7 @@ public struct TehranCalendar: Sendable {
     /// - Parameters:
     ///   - n: the number of years; negative goes back.
     ///   - timestamp: the instant to start from.
-    /// - Returns: the instant, clamped to ``Timestamp/minimum`` ... ``Timestamp/maximum``.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     public func addingYears(_ n: Int, to timestamp: Timestamp) -> Timestamp {
         adding(.year, n, to: timestamp)
     }
@@ -85,7 +85,7 @@ public struct TehranCalendar: Sendable {
     /// - Parameters:
     ///   - n: the number of months; negative goes back; beyond `Int` gives a bound.
     ///   - timestamp: the instant to start from.
-    /// - Returns: the instant, clamped to ``Timestamp/minimum`` ... ``Timestamp/maximum``.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     public func addingMonths(_ n: Int64, to timestamp: Timestamp) -> Timestamp {
         guard let count = Int(exactly: n) else { return n > 0 ? .maximum : .minimum }
         return adding(.month, count, to: timestamp)
@@ -96,7 +96,7 @@ public struct TehranCalendar: Sendable {
     /// - Parameters:
     ///   - n: the number of years; negative goes back; beyond `Int` gives a bound.
     ///   - timestamp: the instant to start from.
-    /// - Returns: the instant, clamped to ``Timestamp/minimum`` ... ``Timestamp/maximum``.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     public func addingYears(_ n: Int64, to timestamp: Timestamp) -> Timestamp {
         guard let count = Int(exactly: n) else { return n > 0 ? .maximum : .minimum }
         return adding(.year, count, to: timestamp)
@@ -108,7 +108,7 @@ public struct TehranCalendar: Sendable {
     /// - Parameters:
     ///   - n: the number of calendar days; negative goes back.
     ///   - timestamp: the instant to start from.
-    /// - Returns: the instant, clamped to ``Timestamp/minimum`` ... ``Timestamp/maximum``.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     package func addingCalendarDays(_ n: Int, to timestamp: Timestamp) -> Timestamp {
         adding(.day, n, to: timestamp)
     }

@@ -19,7 +19,7 @@ extension Timestamp {
     ///
     /// - Parameters:
     ///   - hours: the number of hours.
-    /// - Returns: the instant, saturated at ``Timestamp/minimum`` and ``Timestamp/maximum``.
+    /// - Returns: the instant, saturated at `Timestamp.minimum` and `Timestamp.maximum`.
     public func adding(hours: Int64) -> Timestamp {
         adding(hours, times: Timestamp.millisecondsPerHour)
     }
@@ -28,7 +28,7 @@ extension Timestamp {
     ///
     /// - Parameters:
     ///   - days: the number of 24-hour days.
-    /// - Returns: the instant, saturated at ``Timestamp/minimum`` and ``Timestamp/maximum``.
+    /// - Returns: the instant, saturated at `Timestamp.minimum` and `Timestamp.maximum`.
     public func adding(days: Int64) -> Timestamp {
         adding(days, times: Timestamp.millisecondsPerDay)
     }
@@ -37,7 +37,7 @@ extension Timestamp {
     ///
     /// - Parameters:
     ///   - weeks: the number of weeks.
-    /// - Returns: the instant, saturated at ``Timestamp/minimum`` and ``Timestamp/maximum``.
+    /// - Returns: the instant, saturated at `Timestamp.minimum` and `Timestamp.maximum`.
     public func adding(weeks: Int64) -> Timestamp {
         adding(weeks, times: Timestamp.millisecondsPerWeek)
     }
@@ -46,7 +46,7 @@ extension Timestamp {
     ///
     /// - Parameters:
     ///   - milliseconds: the duration, in milliseconds.
-    /// - Returns: the instant, saturated at ``Timestamp/minimum`` and ``Timestamp/maximum``.
+    /// - Returns: the instant, saturated at `Timestamp.minimum` and `Timestamp.maximum`.
     public func adding(milliseconds: Int64) -> Timestamp {
         let (sum, overflow) = millisecondsSinceEpoch.addingReportingOverflow(milliseconds)
         if overflow { return milliseconds > 0 ? .maximum : .minimum }
