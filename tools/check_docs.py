@@ -29,7 +29,10 @@ from check_shape import tracked_swift_files  # noqa: E402
 from swift_source import lex  # noqa: E402
 
 # The modules whose every public declaration is documented: a regression fails the run.
-ENFORCED = ("SubledgerReports", "SubledgerStore", "SubledgerStoreTesting", "SubledgerVerify")
+ENFORCED = (
+    "SubledgerDemo", "SubledgerLedger", "SubledgerReports", "SubledgerStore", "SubledgerStoreTesting",
+    "SubledgerTesting", "SubledgerVerify",
+)
 
 _ACCESS = {"public", "package", "open"}
 _MODIFIERS = {

@@ -9,6 +9,7 @@ import SystemPackage
 
 /// What to generate: how many lines, about how many events, from which seed.
 package struct DemoFactStreamRequest: Hashable, Sendable {
+    /// The seed of every random draw: the same request gives the same file.
     package var seed: UInt64
     /// Telephone lines, the long-lived one included.
     package var lines: Int
@@ -21,6 +22,8 @@ package struct DemoFactStreamRequest: Hashable, Sendable {
     /// Facts simulated and sorted in memory at a time (one run file each).
     package var factsPerRun: Int
 
+    /// A request, the defaults the benchmark's; ``DemoFactStream/write(_:to:progress:)`` checks the ranges.
+    /// - Parameters: one for each property of the same name.
     package init(
         seed: UInt64 = 1400, lines: Int, events: Int, longLineEvents: Int = 1_000, sampleSize: Int = 10_000,
         factsPerRun: Int = 500_000
@@ -36,25 +39,37 @@ package struct DemoFactStreamRequest: Hashable, Sendable {
 
 /// What ``DemoFactStream/write(_:to:progress:)`` wrote.
 package struct DemoFactStreamSummary: Sendable {
+    /// The file written.
     package var path: String
+    /// The seed it was generated from.
     package var seed: UInt64
+    /// The lines, the long-lived one included.
     package var lines: Int
+    /// The subscribers, the long-lived line's owner included.
     package var subscribers: Int
+    /// The events written: one JSON line each.
     package var events: Int
+    /// The file's size, in bytes.
     package var bytes: Int
     /// The lines activate during the first 85 % of the last `windowDays` days.
     package var windowDays: Int
+    /// The `recordedAt` of the file's first fact.
     package var firstRecordedAt: Timestamp
+    /// The `recordedAt` of its last fact.
     package var lastRecordedAt: Timestamp
     /// The long-lived line, its events and when the first and last occurred.
     package var longLine: String
+    /// The events of the long-lived line.
     package var longLineEvents: Int
+    /// When the first of them occurred.
     package var longLineFirstOccurredAt: Timestamp
+    /// When the last of them occurred.
     package var longLineLastOccurredAt: Timestamp
     /// Line numbers spread evenly over the population (for queries of random lines).
     package var sampleLines: [String]
     /// Actions meant as lawful that the rules refused: none unless something is wrong.
     package var anomalyCount: Int
+    /// The first of them, for a person: the long-lived line's, then up to 20 of the population's.
     package var anomalies: [String]
     /// Sorted runs merged into the file.
     package var runs: Int
@@ -62,6 +77,7 @@ package struct DemoFactStreamSummary: Sendable {
 
 /// A failure to write the fact stream (a file that cannot be written, a request out of range).
 package struct DemoFactStreamError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, for a person.
     package var description: String
 
     init(_ description: String) {
@@ -85,6 +101,10 @@ package struct DemoFactStreamError: Error, CustomStringConvertible, Sendable {
 /// ``DemoFactStreamRequest/factsPerRun`` facts), each run sorted by `recordedAt` and written
 /// to a temporary file beside the output, and the runs are merged into the output.
 package enum DemoFactStream: Sendable {
+    /// Writes the fact stream of `request` to `path` (replacing a file there), through run files beside it.
+    /// - Parameters: `request`, what to generate; `path`, the output file; `progress`, told a line per step.
+    /// - Returns: what was written.
+    /// - Throws: ``DemoFactStreamError`` for a request out of range (lines, events) or a file not writable.
     package static func write(
         _ request: DemoFactStreamRequest, to path: String,
         progress: (String) -> Void = { _ in }

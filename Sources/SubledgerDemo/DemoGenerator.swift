@@ -4,8 +4,11 @@ package import SubledgerLedger
 /// What the generator made: every fact in recording order, each with its `recordedAt` and
 /// an event id drawn from the seed, so the same seed gives the same store byte for byte.
 package struct DemoGeneration: Sendable {
+    /// The seed everything was drawn from.
     package var seed: UInt64
+    /// The subscribers and lines as planned.
     package var population: DemoPopulation
+    /// The time frame simulated.
     package var timeline: DemoTimeline
     /// Every fact, in the order it is recorded.
     package var facts: [LedgerFact]
@@ -15,6 +18,7 @@ package struct DemoGeneration: Sendable {
     /// empty unless the generator or the rules have a bug.
     package var anomalies: [String]
 
+    /// The lines the demo points a newcomer to (the population's).
     package var highlights: DemoHighlights { population.highlights }
 }
 
@@ -22,6 +26,15 @@ package struct DemoGeneration: Sendable {
 /// from a seed (see ``DemoPopulation`` for the story and ``DemoLineSimulator`` for how a
 /// line lives).
 package enum DemoGenerator: Sendable {
+    /// The demo of `seed`: the story's lines and a random population, each line simulated with the
+    /// operator's actions decided by the rules, the facts merged in recording order.
+    ///
+    /// - Parameters:
+    ///   - seed: the seed of every draw: the same seed gives the same facts.
+    ///   - subscribers: the subscribers wanted; the story's come first, so there may be more.
+    ///   - editions: the editions the simulated operator's actions are decided under.
+    ///   - calendar: the Tehran calendar.
+    /// - Returns: the generation; its ``DemoGeneration/anomalies`` are empty unless something is wrong.
     package static func generate(
         seed: UInt64, subscribers: Int, editions: PolicyEditions = .builtIn,
         calendar: TehranCalendar = .standard
@@ -159,6 +172,14 @@ package enum DemoGenerator: Sendable {
 
     /// Records the generation into `store` (which should be empty) in a few large write
     /// transactions of batches.
+    ///
+    /// - Parameters:
+    ///   - generation: what to record.
+    ///   - store: the store, empty.
+    ///   - eventsPerTransaction: the events of one write transaction.
+    ///   - batchSize: the events of one append within it.
+    /// - Returns: the store's head position after the last append; 0 when there are no facts.
+    /// - Throws: the store's `EventStoreError` when an append fails; the transactions before it stay committed.
     @discardableResult
     package static func record(
         _ generation: DemoGeneration, into store: EventStore, eventsPerTransaction: Int = 100_000,

@@ -5,14 +5,23 @@ import SubledgerLedger
 /// story (the disputed line, the operator's mistakes, the Thursday mass cut, vanity numbers
 /// sold at auction, the ten-year legal entity), then a random population to the size asked.
 package struct DemoPopulation: Sendable {
+    /// The subscribers, the story's first.
     package var subscribers: [DemoSubscriber] = []
+    /// The lines, the story's first; a line's ``DemoLinePlan/index`` is its place here.
     package var lines: [DemoLinePlan] = []
+    /// The lines the demo points a newcomer to.
     package var highlights = DemoHighlights()
 
     private var usedNumbers: Set<String> = []
     private var random: DemoRandom
     private let timeline: DemoTimeline
 
+    /// The population of `seed`: the story, then random subscribers until there are `subscriberCount`.
+    ///
+    /// - Parameters:
+    ///   - seed: the seed of every draw.
+    ///   - subscriberCount: the subscribers wanted; when the story has more, the story's are all there is.
+    ///   - timeline: the time frame the lines are activated in.
     package init(seed: UInt64, subscriberCount: Int, timeline: DemoTimeline) {
         random = DemoRandom(seed: seed, stream: 0x5EED_0001)
         self.timeline = timeline

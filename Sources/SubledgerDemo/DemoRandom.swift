@@ -6,16 +6,27 @@ import SubledgerLedger
 package struct DemoRandom: RandomNumberGenerator, Sendable {
     private var generator: SplitMix64
 
+    /// A generator of `seed`.
+    ///
+    /// - Parameters:
+    ///   - seed: the seed.
     package init(seed: UInt64) {
         generator = SplitMix64(seed: seed)
     }
 
     /// A generator for one part of the population (a line, the ids), independent of the
     /// others: the same seed and stream always give the same numbers.
+    ///
+    /// - Parameters:
+    ///   - seed: the seed.
+    ///   - stream: the part's number.
     package init(seed: UInt64, stream: UInt64) {
         generator = SplitMix64(seed: seed, stream: stream)
     }
 
+    /// The next 64 random bits.
+    ///
+    /// - Returns: the bits, as SplitMix64 draws them.
     package mutating func next() -> UInt64 {
         generator.next()
     }

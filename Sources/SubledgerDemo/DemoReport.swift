@@ -5,35 +5,62 @@ import Foundation
 /// What the demo shows a newcomer, read back from the store: lines by status, debts and
 /// refunds, and the audit's findings counted by rule.
 package struct DemoReport: Sendable {
+    /// The audit's findings of one rule, counted by severity.
     package struct RuleCount: Hashable, Sendable {
+        /// The rule.
         package var rule: RuleID
+        /// Its findings that are violations.
         package var violations: Int
+        /// Its findings that are warnings.
         package var warnings: Int
     }
 
+    /// The lines with an activation.
     package var lineCount = 0
+    /// The distinct owners of those lines.
     package var subscriberCount = 0
+    /// The lines in each status, in the order of `LineStatus.allCases`, zero counts included.
     package var statusCounts: [(status: LineStatus, count: Int)] = []
+    /// The unpaid usage of the lines not revoked or sold, in rials.
     package var totalDebt: Rials = 0
+    /// The lines not revoked or sold with a debt.
     package var linesInDebt = 0
+    /// The invoices past their due date at the report's time on the lines not revoked or sold, in rials (BIL-3).
     package var totalOverdue: Rials = 0
+    /// The lines not revoked or sold with an overdue amount.
     package var linesOverdue = 0
+    /// The refunds still owed after netting (VAN-3, LEG-2), in rials.
     package var refundsDue: Rials = 0
+    /// The lines owed a refund.
     package var linesOwedRefund = 0
+    /// The refunds paid, in rials.
     package var refundsPaid: Rials = 0
+    /// The debt left after netting on the revoked or sold lines, in rials.
     package var residualDebt: Rials = 0
     /// How many events of each type the lines hold.
     package var eventCounts: [EventType: Int] = [:]
-    /// Threshold notices (NTC-1), and those known to have failed (DLV-1).
+    /// The threshold notices sent (NTC-1).
     package var thresholdNotices = 0
+    /// The `NoticeDeliveryFailed` events (DLV-1), of notices of any kind.
     package var failedNotices = 0
+    /// The one-way cuts (`LineSuspended` events).
     package var oneWayCuts = 0
+    /// The two-way cuts (`LineSuspended` events).
     package var twoWayCuts = 0
+    /// The written warnings sent (OVD-3).
     package var writtenWarnings = 0
+    /// Every finding of the audit, with CMP-1's unanswered complaints at the report's time.
     package var findings: [Finding] = []
+    /// ``findings`` counted by rule, ordered by rule id.
     package var findingsByRule: [RuleCount] = []
 
     /// The report of every line in `ledger`, judged at `time` (overdue, editions).
+    ///
+    /// - Parameters:
+    ///   - ledger: the ledger; every line's history is read (a scan of the whole log).
+    ///   - time: the moment judged: the edition in force, the overdue amounts, the complaints unanswered.
+    /// - Throws: ``LedgerError``: the store's error reading the histories, or ``LedgerError/Code/badFact`` when
+    ///   a history does not fold or audit.
     package init(ledger: Ledger, at time: Timestamp) throws(LedgerError) {
         let histories = try ledger.allHistories()
         var counts: [LineStatus: Int] = [:]
@@ -96,6 +123,8 @@ package struct DemoReport: Sendable {
         findingsByRule = byRule.values.sorted { $0.rule < $1.rule }
     }
 
+    /// The findings that are violations.
     package var violationCount: Int { findings.count { $0.severity == .violation } }
+    /// The findings that are warnings.
     package var warningCount: Int { findings.count { $0.severity == .warning } }
 }

@@ -7,6 +7,7 @@ package import SubledgerLedger
 /// working day before one, so that lawful cuts raise no SUS-2 warning), and the 03:00
 /// billing run of any day of any month.
 package struct DemoTimeline: Sendable {
+    /// The Tehran calendar the days, mornings and billing runs are computed in.
     package let calendar: TehranCalendar
     /// The oldest history simulated (the ten-year legal entity's line starts after it).
     package let earliest: Timestamp
@@ -21,10 +22,17 @@ package struct DemoTimeline: Sendable {
     /// 03:00 Tehran on days 1 to 28 of every month from `firstMonth` on.
     private let billing: [Timestamp]
 
+    /// The first day of the oldest history: 1390-01-01.
     package static let startDay = SolarHijriDay(year: 1390, month: 1, day: 1)
+    /// The first day of the main population's three years: 1400-04-01.
     package static let windowStartDay = SolarHijriDay(year: 1400, month: 4, day: 1)
+    /// The day the simulation ends, at its 00:00 Tehran: 1403-04-01.
     package static let endDay = SolarHijriDay(year: 1403, month: 4, day: 1)
 
+    /// The time frame, computed in `calendar` (its working mornings: a scan of some 4,800 days).
+    ///
+    /// - Parameters:
+    ///   - calendar: the Tehran calendar; its holidays decide the working mornings.
     package init(calendar: TehranCalendar) {
         self.calendar = calendar
         func at(_ day: SolarHijriDay, _ hour: Int) -> Timestamp {

@@ -26,6 +26,7 @@ public struct LedgerScenario: Sendable {
     ///   - facts: the facts of the past, in the order they happened.
     ///   - now: the ledger clock's present; a fact may not occur more than 5 minutes after it.
     ///   - editions: the rule editions the ledger starts with.
+    /// - Returns: the scenario, its ledger holding `facts` and its clock at `now`.
     /// - Throws: ``LedgerError`` when one of `facts` cannot be recorded (bad input); nothing
     ///   is recorded then.
     public static func given(

@@ -20,6 +20,7 @@ extension LedgerScenario {
 
         /// The facts the `when` recorded.
         ///
+        /// - Returns: the recorded facts, in log order.
         /// - Throws: ``ScenarioFailure`` when it recorded nothing, with the ledger's refusal.
         public func recorded() throws(ScenarioFailure) -> [RecordedFact] {
             switch result {
@@ -107,5 +108,6 @@ public struct ScenarioFailure: Error, Hashable, Sendable, CustomStringConvertibl
     ///   - message: what was expected and what happened.
     public init(_ message: String) { self.message = message }
 
+    /// The ``message``, as a test framework prints it.
     public var description: String { message }
 }

@@ -9,10 +9,27 @@ public import SubledgerStore
 public enum Decider: Sendable {
     /// What a decision gives: the facts to record and every judgement that allowed them.
     public struct Decision: Hashable, Sendable {
+        /// The facts to record, in order, each carrying its `rule`, `rulesChecked` and `policyEdition` metadata.
         public var facts: [LedgerFact]
+        /// The judgements of every fact, in the order they were made.
         public var judgements: [RuleJudgement]
     }
 
+    /// The facts `action` records on `line` at `time`, or the refusal.
+    ///
+    /// The edition in force at `time` (POL-1) judges every fact. Besides the rules' refusals, a
+    /// `RefundPaid` of no amount is refused as VAN-3, and an event the line's state cannot take
+    /// as POL-2 (``LineState/checkedEvolve(_:_:position:)`` threw).
+    ///
+    /// - Parameters:
+    ///   - action: what the operator does.
+    ///   - line: the line as it stands before the action.
+    ///   - subscriber: the line's owner, or `nil` when unknown (KYC-1 and LEG-1 read it).
+    ///   - time: when the action happens: every fact's `occurredAt`.
+    ///   - editions: the editions of the directive the ledger knows.
+    ///   - calendar: the Tehran calendar for the deadlines and SUS-2.
+    ///   - metadata: metadata given to every fact (the judgements' keys overwrite the same keys).
+    /// - Returns: the ``Decision``, or a ``RuleViolation`` naming every rule the first refused fact breaks.
     public static func decide(
         _ action: OperatorAction, line: LineState, subscriber: SubscriberState?, at time: Timestamp,
         editions: PolicyEditions, calendar: TehranCalendar, metadata: [String: String] = [:]

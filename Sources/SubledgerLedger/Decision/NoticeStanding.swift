@@ -12,6 +12,11 @@ extension LineState {
     /// (NTC-2: sent when it was due, with a deadline of at least the minimum), is not known
     /// to have failed (DLV-1), and is not spent by payments that brought the debt below the
     /// level that made it due (CUT-1). `nil` with the reason otherwise.
+    ///
+    /// - Parameters:
+    ///   - time: the instant judged (a cut's time).
+    ///   - editions: the editions known; each notice and debt change is judged under the one in force then.
+    /// - Returns: the standing notice and its effective deadline, or the ``NoticeProblem``.
     package func standingThresholdNotice(at time: Timestamp, editions: PolicyEditions) -> Result<
         ThresholdNoticeStanding, NoticeProblem
     > {
@@ -69,6 +74,11 @@ extension LineState {
     /// The latest written warning (OVD-3) that counts at `time`: a `writtenWarning` notice
     /// (by `letter`, reading) sent by `time` after the one-way period of the current cut,
     /// with or without a two-way cut, and not known to have failed (section 9).
+    ///
+    /// - Parameters:
+    ///   - time: the instant judged.
+    ///   - edition: the edition in force at `time`.
+    /// - Returns: the warning, or `nil` when none counts (or the line is not cut).
     package func writtenWarning(at time: Timestamp, edition: PolicyEdition) -> NoticeState? {
         guard let periodEnd = oneWayPeriodEnd(edition: edition) else { return nil }
         return notices.last { notice in
@@ -105,6 +115,7 @@ package enum NoticeProblem: Error, CustomStringConvertible {
     case spent(String, Timestamp)
     case doesNotCount(String, String)
 
+    /// The problem for a person, naming the notice and the rule (`"threshold notice N-1 is spent: …"`).
     package var description: String {
         switch self {
         case .none: "no threshold notice was sent to this line"

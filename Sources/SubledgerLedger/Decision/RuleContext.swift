@@ -7,9 +7,18 @@ public struct RuleContext: Sendable {
     public var line: LineState?
     /// The line's owner (for KYC-1 and LEG-1).
     public var subscriber: SubscriberState?
+    /// The editions of the directive the ledger knows (POL-1, POL-3).
     public var editions: PolicyEditions
+    /// The Tehran calendar for deadlines, days of rest and holidays (TIME-1, SUS-2).
     public var calendar: TehranCalendar
 
+    /// What the rules see for one action.
+    ///
+    /// - Parameters:
+    ///   - line: the line before the action, or `nil` before its activation.
+    ///   - subscriber: the line's owner, or `nil` when unknown.
+    ///   - editions: the editions the ledger knows.
+    ///   - calendar: the Tehran calendar.
     public init(line: LineState?, subscriber: SubscriberState?, editions: PolicyEditions, calendar: TehranCalendar) {
         self.line = line
         self.subscriber = subscriber

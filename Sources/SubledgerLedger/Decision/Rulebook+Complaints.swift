@@ -50,6 +50,11 @@ extension Rulebook {
 
 extension ComplaintState {
     /// The end of the time to answer it (CMP-1), under the edition in force when it was filed.
+    ///
+    /// - Parameters:
+    ///   - editions: the editions known; the one in force at the filing sets the days (`complaintAnswerDays`).
+    ///   - calendar: the Tehran calendar the days are counted in.
+    /// - Returns: the last second the complaint may be answered in (23:59:59 Tehran time).
     public func answerDeadline(editions: PolicyEditions, calendar: TehranCalendar) -> Timestamp {
         editions.edition(at: filedAt).complaintAnswerDeadline(filedAt: filedAt, calendar: calendar)
     }

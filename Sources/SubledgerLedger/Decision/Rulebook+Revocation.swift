@@ -22,6 +22,14 @@ package struct GraceTerms {
     /// is a LEG-1 warning ("may").
     package var keptUntil: Timestamp
 
+    /// The grace terms of `line` at `time`; `nil` when no written warning counts yet (OVD-3).
+    ///
+    /// - Parameters:
+    ///   - line: the line, cut or revoked.
+    ///   - subscriber: its owner, or `nil` when unknown (LEG-1 reads whether a legal entity).
+    ///   - time: the instant judged.
+    ///   - edition: the edition in force at `time`.
+    ///   - calendar: the Tehran calendar the years are counted in.
     package init?(
         line: LineState, subscriber: SubscriberState?, at time: Timestamp, edition: PolicyEdition,
         calendar: TehranCalendar

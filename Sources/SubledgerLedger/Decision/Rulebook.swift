@@ -7,6 +7,12 @@ import SubledgerStore
 /// Facts that are not the operator's (usage, payments, receipts) get no judgement.
 public enum Rulebook: Sendable {
     /// Every rule's judgement of `fact`, an action on `context.line`.
+    ///
+    /// - Parameters:
+    ///   - fact: the action's fact, not yet recorded; its `occurredAt` picks the edition.
+    ///   - context: the line and owner before the action, the editions and the calendar.
+    /// - Returns: the judgements, general checks first and the deciding rule last; empty for a fact that is
+    ///   not an operator action, or for an action on a line not yet activated (other than its activation).
     public static func judge(_ fact: LedgerFact, context: RuleContext) -> [RuleJudgement] {
         let time = fact.occurredAt
         var list = JudgementList(edition: context.editions.edition(at: time))

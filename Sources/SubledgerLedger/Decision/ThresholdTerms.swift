@@ -10,6 +10,14 @@ package struct ThresholdTerms {
     let depositHeld: Rials
     let guaranteeHeld: Rials
 
+    /// The terms of `line` under `edition`, with the amounts held given (at a notice's sending, a debt
+    /// change) or, when `nil`, the line's own.
+    ///
+    /// - Parameters:
+    ///   - edition: the edition judging.
+    ///   - line: the line: its plan, service and region.
+    ///   - depositHeld: the deposit held then, in rials, or `nil` for the line's now.
+    ///   - guaranteeHeld: the guarantee held then, in rials, or `nil` for the line's now.
     package init(edition: PolicyEdition, line: LineState, depositHeld: Rials? = nil, guaranteeHeld: Rials? = nil) {
         self.edition = edition
         plan = line.plan
@@ -34,6 +42,10 @@ package struct ThresholdTerms {
     }
 
     /// Whether a threshold notice is due at this debt (NTC-1 of this edition).
+    ///
+    /// - Parameters:
+    ///   - debt: the unpaid usage, in rials.
+    /// - Returns: `true` when the debt reaches the notice trigger of the threshold plan.
     package func noticeIsDue(_ debt: Rials) -> Bool {
         edition.noticeIsDue(
             debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld,
@@ -41,6 +53,10 @@ package struct ThresholdTerms {
     }
 
     /// Whether a threshold cut may happen at this debt (CUT-1 (c)).
+    ///
+    /// - Parameters:
+    ///   - debt: the unpaid usage, in rials.
+    /// - Returns: `true` when the debt reaches the edition's `cutLevelPercent` of the threshold.
     package func cutLevelReached(_ debt: Rials) -> Bool {
         edition.cutLevelReached(
             debtRials: debt, plan: plan, service: service, region: region, depositHeldRials: depositHeld,
@@ -53,6 +69,10 @@ package struct ThresholdTerms {
     }
 
     /// The earliest deadline a threshold notice sent or delivered at `time` may have (NTC-1).
+    ///
+    /// - Parameters:
+    ///   - time: when the notice was sent, or delivered (DLV-1).
+    /// - Returns: `time` + the minimum hours, exactly (TIME-1).
     package func noticeMinimumDeadline(from time: Timestamp) -> Timestamp {
         time.adding(hours: Int64(noticeMinimumHours))
     }

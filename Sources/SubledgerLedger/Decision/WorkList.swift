@@ -3,6 +3,7 @@ public import SubledgerStore
 /// One entry of the operator's work list (`due`): what is owed or now allowed on a line,
 /// the rule that says so, and since when.
 public struct DueAction: Hashable, Sendable {
+    /// What to do; its raw value is what `due` prints (`oneWayCut`, `erase`).
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case notice, oneWayCut, twoWayCut, writtenWarning, revoke, auction, refund, restore
         /// Make a subscriber's personal data unreadable (RET-1): `subscriber` names them.
@@ -11,9 +12,13 @@ public struct DueAction: Hashable, Sendable {
         case answer
     }
 
+    /// The line's number.
     public var line: String
+    /// What to do.
     public var action: Kind
+    /// The rule that owes or allows it.
     public var rule: RuleID
+    /// Since when it is owed or allowed: a deadline passed, a period ended, a complaint filed.
     public var since: Timestamp
     /// The subscriber an `erase` is about (`line` is then the line whose end started the
     /// retention); `nil` for the actions on a line.
@@ -21,6 +26,15 @@ public struct DueAction: Hashable, Sendable {
     /// The complaint an `answer` is about; `nil` for the other actions.
     public var complaint: String?
 
+    /// An entry of the work list.
+    ///
+    /// - Parameters:
+    ///   - line: the line's number.
+    ///   - action: what to do.
+    ///   - rule: the rule that owes or allows it.
+    ///   - since: since when.
+    ///   - subscriber: the subscriber of an `erase`, else `nil`.
+    ///   - complaint: the complaint of an `answer`, else `nil`.
     public init(
         line: String, action: Kind, rule: RuleID, since: Timestamp, subscriber: String? = nil, complaint: String? = nil
     ) {
@@ -36,6 +50,18 @@ public struct DueAction: Hashable, Sendable {
 /// The work list of one line at a time T: each candidate action is tried through `decide`
 /// at T, so the list says exactly what the rules would allow.
 public enum WorkList: Sendable {
+    /// What is owed or allowed on `line` at `time`, each candidate tried through
+    /// ``Decider/decide(_:line:subscriber:at:editions:calendar:metadata:)``: threshold notice (NTC-1),
+    /// cuts (CUT-1, OVD-1, OVD-2), written warning (OVD-3), revocation and auction (OVD-3, LEG-1,
+    /// VAN-1, VAN-2), restoration (GEN-3, KYC-1), refund (LEG-2, VAN-3), complaint answers (CMP-1).
+    ///
+    /// - Parameters:
+    ///   - line: the line as it stands at `time`.
+    ///   - subscriber: its owner, or `nil` when unknown.
+    ///   - time: the instant of the list.
+    ///   - editions: the editions known.
+    ///   - calendar: the Tehran calendar.
+    /// - Returns: the entries, in that order; empty when nothing is due. `erase` entries are not made here.
     public static func due(
         line: LineState, subscriber: SubscriberState?, at time: Timestamp,
         editions: PolicyEditions, calendar: TehranCalendar

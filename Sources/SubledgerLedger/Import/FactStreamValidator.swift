@@ -16,9 +16,9 @@ public import SubledgerStore
 ///
 /// An input is meant to be read twice: once to check it, outside any write transaction,
 /// and once more inside ``EventStore/withAppendSession(_:)`` to append it. The second pass
-/// starts from ``restartedFromLoadedStates()``, which never reads the store (a read inside
+/// starts from `restartedFromLoadedStates()` (package), which never reads the store (a read inside
 /// the session's write transaction is not allowed), and the session first checks that
-/// every stream is still at its ``loadedVersions`` (no other writer came in between).
+/// every stream is still at its `loadedVersions` (no other writer came in between).
 ///
 /// ```swift
 /// var validator = try FactStreamValidator(ledger: ledger, mode: .record)
@@ -54,6 +54,9 @@ public struct FactStreamValidator: Sendable {
 
     /// A validator over `ledger`'s store, which it reads as the input needs.
     ///
+    /// - Parameters:
+    ///   - ledger: the ledger whose store, rules, editions and clock judge the input.
+    ///   - mode: how the facts are judged.
     /// - Throws: ``LedgerError`` when the store's last event cannot be read.
     public init(ledger: Ledger, mode: Mode) throws(LedgerError) {
         self.ledger = ledger
@@ -67,6 +70,8 @@ public struct FactStreamValidator: Sendable {
 
     /// A validator that starts the same input again from the states loaded so far, without
     /// reading the store: a stream it has not loaded is an error (the input changed).
+    ///
+    /// - Returns: the restarted validator; this one is unchanged.
     package func restartedFromLoadedStates() -> FactStreamValidator {
         var restarted = self
         restarted.current = loaded
@@ -81,10 +86,15 @@ public struct FactStreamValidator: Sendable {
     /// states, and returns the event to append (in ``Mode/apply`` with `rule` and
     /// `policyEdition` in its metadata, POL-2).
     ///
-    /// - Parameter index: the fact's place in the input, carried by the error as
-    ///   ``LedgerError/index`` (a reader of a file passes its 0-based line index).
-    /// - Throws: ``LedgerError``; the input is then refused: the states are no longer those of
-    ///   the input, so a caller starts again rather than go on.
+    /// - Parameters:
+    ///   - fact: the input's next fact.
+    ///   - index: the fact's place in the input, carried by the error as
+    ///     ``LedgerError/index`` (a reader of a file passes its 0-based line index).
+    /// - Returns: the event to append; for an idempotent retry, the same event again (the store gives
+    ///   back its original position).
+    /// - Throws: ``LedgerError`` (``LedgerError/Code/badFact``, ``LedgerError/Code/ruleViolation``
+    ///   in ``Mode/apply``, ``LedgerError/Code/store``); the input is then refused: the states are
+    ///   no longer those of the input, so a caller starts again rather than go on.
     public mutating func admit(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent {
         if mode == .apply, let assigned = fact.assigned {
             throw LedgerError(.badFact(LedgerFact.assignedFieldsRefused(assigned)), index: index)

@@ -30,6 +30,12 @@ extension PolicyEdition {
     static let optionalJSONKeys: Set<String> = ["source", "maximumReconnectionFeeRials"]
 
     /// Reads an edition from a JSON file.
+    ///
+    /// - Parameters:
+    ///   - path: the file's path.
+    /// - Returns: the edition.
+    /// - Throws: ``PolicyEditionError`` naming the file: ``PolicyEditionError/Reason/unreadableFile(_:)``, or
+    ///   what ``init(jsonData:)`` throws.
     public static func load(from path: String) throws(PolicyEditionError) -> PolicyEdition {
         let data: Data
         do {
@@ -47,6 +53,11 @@ extension PolicyEdition {
     }
 
     /// Reads an edition from the bytes of a JSON document (UTF-8).
+    ///
+    /// - Parameters:
+    ///   - jsonData: the document's bytes.
+    /// - Throws: ``PolicyEditionError``: ``PolicyEditionError/Reason/invalidJSON(_:)`` at the path the
+    ///   parser reached, or what ``init(json:)`` throws.
     public init(jsonData: some Collection<UInt8>) throws(PolicyEditionError) {
         let bytes = Array(jsonData)
         let parsed = bytes.withUnsafeBytes { buffer -> Result<JSONValue, JSONParseError> in
@@ -61,11 +72,21 @@ extension PolicyEdition {
     }
 
     /// Reads an edition from the text of a JSON document.
+    ///
+    /// - Parameters:
+    ///   - jsonText: the document.
+    /// - Throws: ``PolicyEditionError``, as ``init(jsonData:)``.
     public init(jsonText: String) throws(PolicyEditionError) {
         try self.init(jsonData: Array(jsonText.utf8))
     }
 
     /// Reads an edition from a parsed JSON value.
+    ///
+    /// - Parameters:
+    ///   - json: an object with every required key (see the extension).
+    /// - Throws: ``PolicyEditionError`` naming the field: not an object, an unknown or a missing key, a
+    ///   value of another type, an effective date that is not RFC 3339, a direction other than `oneWay` or
+    ///   `twoWay`, or a value out of range.
     public init(json: JSONValue) throws(PolicyEditionError) {
         guard case .object(let object) = json else {
             throw PolicyEditionError(field: "", reason: .wrongType(expected: "object", found: json.typeName))
@@ -150,6 +171,14 @@ extension PolicyEdition {
     /// (the edition its `basedOn` names, which the caller resolved; with `checkingBase`,
     /// `basedOn` must name `base`). `source` is the file's own (empty when it sets none). An
     /// unknown key is refused, naming it.
+    ///
+    /// - Parameters:
+    ///   - file: the edition file's object.
+    ///   - base: the edition whose parameters it keeps where it sets none.
+    ///   - checkingBase: whether `basedOn` (edition `2021` when absent) must be `base`'s id.
+    /// - Throws: ``PolicyEditionError`` naming the field: an unknown key, a missing `id` or
+    ///   `effectiveDate`, a `basedOn` other than `base` (``PolicyEditionError/Reason/unknownChoice(_:allowed:)``),
+    ///   or what ``init(json:)`` throws for the merged parameters.
     public init(file: JSONObject, base: PolicyEdition, checkingBase: Bool = true) throws(PolicyEditionError) {
         let reader = EditionFieldReader(object: file, prefix: "")
         try reader.refuseUnknownKeys(allowed: Self.fileKeys)

@@ -112,6 +112,14 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
 
     /// An edition; every parameter defaults to its value in edition 2021. Throws when a
     /// value is out of range (the error names the parameter).
+    ///
+    /// - Parameters: one for each property of the same name, which says what it holds and its unit.
+    /// - Throws: ``PolicyEditionError`` for the first invalid value, named as in the JSON form: an id
+    ///   that is empty, longer than 64 or not of letters, digits, `.`, `_`, `-`
+    ///   (``PolicyEditionError/Reason/invalidIdentifier(_:)``); an amount or a count below zero
+    ///   (``PolicyEditionError/Reason/negative(_:)``); a percent outside 1...100
+    ///   (``PolicyEditionError/Reason/percentOutOfRange(_:)``); a duration beyond its bound
+    ///   (``PolicyEditionError/Reason/tooLarge(_:maximum:)``).
     public init(
         id: String,
         effectiveDate: Timestamp,
@@ -215,20 +223,34 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// `policy edition ID (from EFFECTIVE DATE)`, for a person.
     public var description: String { "policy edition \(id) (from \(effectiveDate))" }
 
     // MARK: Per-plan look-ups
 
     /// The unpaid usage, in percent of the threshold, at which a threshold notice is due (NTC-1).
+    ///
+    /// - Parameters:
+    ///   - plan: the line's plan.
+    /// - Returns: the percent, 1...100.
     public func noticeTriggerPercent(for plan: Plan) -> Int64 { noticeTriggerPercent[plan] }
 
     /// The least time a threshold notice gives, in exact hours (NTC-1).
+    ///
+    /// - Parameters:
+    ///   - plan: the line's plan.
+    /// - Returns: the hours, 0 or more.
     public func noticeMinimumDeadlineHours(for plan: Plan) -> Int { noticeMinimumDeadlineHours[plan] }
 
     // MARK: Deadlines
 
     /// The earliest deadline a threshold notice sent (or delivered, DLV-1) at `time` may
     /// write: `time` + the plan's minimum hours, exactly (NTC-1, TIME-1).
+    ///
+    /// - Parameters:
+    ///   - plan: the line's plan.
+    ///   - time: when the notice was sent, or delivered.
+    /// - Returns: the earliest lawful deadline, saturated at `Timestamp.maximum`.
     public func noticeMinimumDeadline(plan: Plan, from time: Timestamp) -> Timestamp {
         time.adding(hours: Int64(noticeMinimumDeadlineHours[plan]))
     }
@@ -237,6 +259,11 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// ``invoicePaymentDays``-th calendar day after its day of issue, in Tehran (BIL-3,
     /// TIME-1): an invoice issued on 1402-11-10 at any hour may be paid until 1402-11-25
     /// 23:59:59 Tehran time.
+    ///
+    /// - Parameters:
+    ///   - issuedAt: when the invoice was issued.
+    ///   - calendar: the Tehran calendar the days are counted in.
+    /// - Returns: the last second the invoice may be paid in.
     public func invoicePaymentDeadline(issuedAt: Timestamp, calendar: TehranCalendar) -> Timestamp {
         Self.endOfCalendarDay(invoicePaymentDays, after: issuedAt, calendar: calendar)
     }
@@ -246,6 +273,11 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     /// in Tehran (TIME-1's reading of a period in days from a date): a complaint filed on
     /// 1402-11-10 at any hour may be answered until 1402-11-25 23:59:59 Tehran time; an
     /// answer after that, or none by then, is a warning.
+    ///
+    /// - Parameters:
+    ///   - filedAt: when the complaint was filed.
+    ///   - calendar: the Tehran calendar the days are counted in.
+    /// - Returns: the last second the complaint may be answered in.
     public func complaintAnswerDeadline(filedAt: Timestamp, calendar: TehranCalendar) -> Timestamp {
         Self.endOfCalendarDay(complaintAnswerDays, after: filedAt, calendar: calendar)
     }
@@ -258,17 +290,32 @@ public struct PolicyEdition: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The earliest instant a line one-way since `oneWaySince` may become two-way (OVD-2).
+    /// The days are exact durations (TIME-1).
+    ///
+    /// - Parameters:
+    ///   - oneWaySince: when the line's one-way cut began.
+    /// - Returns: `oneWaySince` + ``oneWayMinimumDays`` × 24 h.
     public func earliestTwoWayCut(oneWaySince: Timestamp) -> Timestamp {
         oneWaySince.adding(days: Int64(oneWayMinimumDays))
     }
 
     /// The earliest instant the next invoice of a line may be issued (BIL-1).
+    ///
+    /// - Parameters:
+    ///   - previous: when the line's previous invoice was issued.
+    ///   - calendar: the Tehran calendar the months are counted in.
+    /// - Returns: `previous` + ``invoiceMinimumIntervalMonths`` Solar Hijri months.
     public func earliestNextInvoice(after previous: Timestamp, calendar: TehranCalendar) -> Timestamp {
         calendar.addingMonths(invoiceMinimumIntervalMonths, to: previous)
     }
 
     /// When personal data kept for a subscription that ended at `end` must be made
     /// unreadable (RET-1).
+    ///
+    /// - Parameters:
+    ///   - end: when the subscriber's last subscription ended.
+    ///   - calendar: the Tehran calendar the months are counted in.
+    /// - Returns: `end` + ``retentionMonthsAfterLastSubscription`` Solar Hijri months.
     public func retentionEnd(lastSubscriptionEndedAt end: Timestamp, calendar: TehranCalendar) -> Timestamp {
         calendar.addingMonths(retentionMonthsAfterLastSubscription, to: end)
     }

@@ -1,5 +1,6 @@
 /// Why a policy edition (or a set of them) was refused: which field, and why.
 public struct PolicyEditionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Why the field was refused.
     public enum Reason: Hashable, Sendable, CustomStringConvertible {
         /// The file could not be read.
         case unreadableFile(String)
@@ -32,6 +33,7 @@ public struct PolicyEditionError: Error, Hashable, Sendable, CustomStringConvert
         /// An edition adopted (POL-3) with the id of one already known: editions are facts.
         case alreadyKnown(String)
 
+        /// The reason for a person (`"percent 120 is outside 1...100"`).
         public var description: String {
             switch self {
             case .unreadableFile(let message): "cannot read the file: \(message)"
@@ -56,16 +58,24 @@ public struct PolicyEditionError: Error, Hashable, Sendable, CustomStringConvert
 
     /// The field, as a path (`noticeTriggerPercent.deposit`); empty for the whole document.
     public var field: String
+    /// Why the field was refused.
     public var reason: Reason
     /// The file the edition came from, when it came from one.
     public var file: String?
 
+    /// The refusal of `field` for `reason`.
+    ///
+    /// - Parameters:
+    ///   - field: the field, as a path; empty for the whole document.
+    ///   - reason: why it was refused.
+    ///   - file: the file the edition came from, or `nil`.
     public init(field: String, reason: Reason, file: String? = nil) {
         self.field = field
         self.reason = reason
         self.file = file
     }
 
+    /// The message for a person, naming the file (when known), the field and the reason.
     public var description: String {
         let origin = file.map { "policy edition \($0)" } ?? "policy edition"
         return field.isEmpty ? "\(origin): \(reason)" : "\(origin): field \(field): \(reason)"

@@ -15,6 +15,12 @@ public struct PolicyEditions: Hashable, Sendable {
 
     /// A set of editions; refuses an empty set, two editions with one id, or two taking
     /// effect at the same instant.
+    ///
+    /// - Parameters:
+    ///   - editions: the editions, in any order; none is adopted (each is known at every time).
+    /// - Throws: ``PolicyEditionError``: ``PolicyEditionError/Reason/noEditions``,
+    ///   ``PolicyEditionError/Reason/duplicateIdentifier(_:)`` or
+    ///   ``PolicyEditionError/Reason/duplicateEffectiveDate(_:)``.
     public init(_ editions: [PolicyEdition]) throws(PolicyEditionError) {
         try self.init(editions, adoptions: [:])
     }
@@ -48,11 +54,19 @@ public struct PolicyEditions: Hashable, Sendable {
 
     /// The edition in force at `time` (POL-1): the latest effective date at or before
     /// `time`; the oldest edition when `time` is before all of them.
+    ///
+    /// - Parameters:
+    ///   - time: the instant judged (an event's `occurredAt`).
+    /// - Returns: the edition in force then.
     public func edition(at time: Timestamp) -> PolicyEdition {
         editions.last { $0.effectiveDate <= time } ?? oldest
     }
 
     /// The edition with this id, if any.
+    ///
+    /// - Parameters:
+    ///   - id: the edition's id.
+    /// - Returns: the edition, or `nil` when none has `id`.
     public func edition(id: String) -> PolicyEdition? {
         editions.first { $0.id == id }
     }
@@ -63,6 +77,13 @@ public struct PolicyEditions: Hashable, Sendable {
     public var newest: PolicyEdition { editions[editions.count - 1] }
 
     /// These editions with `added`: an edition of the same id is replaced.
+    /// The adoptions of the replaced editions are dropped.
+    ///
+    /// - Parameters:
+    ///   - added: the editions to add or replace.
+    /// - Returns: the merged set.
+    /// - Throws: ``PolicyEditionError`` as ``init(_:)``: two editions of `added` with one id, or two editions
+    ///   of the result taking effect at the same instant.
     public func merging(_ added: [PolicyEdition]) throws(PolicyEditionError) -> PolicyEditions {
         let addedIDs = Set(added.map(\.id))
         return try PolicyEditions(
@@ -77,6 +98,16 @@ public struct PolicyEditions: Hashable, Sendable {
     /// known at its adoption: built in, or adopted before it). Refuses an id already known
     /// (an adopted edition is a fact: a revision is a new edition with a new id), an unknown
     /// `basedOn`, or an effective date another edition has.
+    ///
+    /// - Parameters:
+    ///   - adopted: the fact's payload: the edition file and its `basedOn`.
+    ///   - adoptedAt: the fact's `occurredAt`.
+    ///   - position: the fact's position in the log.
+    /// - Returns: these editions with the adopted one and its ``PolicyAdoption``.
+    /// - Throws: ``PolicyEditionError``: ``PolicyEditionError/Reason/unknownChoice(_:allowed:)`` for
+    ///   `basedOn`, ``PolicyEditionError/Reason/alreadyKnown(_:)``,
+    ///   ``PolicyEditionError/Reason/duplicateEffectiveDate(_:)``, or what
+    ///   ``PolicyEdition/init(file:base:checkingBase:)`` throws for the file.
     public func adopting(_ adopted: PolicyEditionAdopted, at adoptedAt: Timestamp, position: UInt64)
         throws(PolicyEditionError) -> PolicyEditions
     {
@@ -96,6 +127,10 @@ public struct PolicyEditions: Hashable, Sendable {
 
     /// The editions the ledger knew at `time` (POL-3): the built-in ones and those adopted at
     /// or before `time` (a `PolicyEditionAdopted`'s `occurredAt`).
+    ///
+    /// - Parameters:
+    ///   - time: the instant judged.
+    /// - Returns: the editions known then; `self` when none was adopted after `time`.
     public func known(at time: Timestamp) -> PolicyEditions {
         guard !isComplete(at: time) else { return self }
         let known = editions.filter { adoptions[$0.id].map { $0.adoptedAt <= time } ?? true }
@@ -129,12 +164,24 @@ public struct PolicyEditions: Hashable, Sendable {
     }
 
     /// Whether every edition was known at `time` (none adopted after it).
+    ///
+    /// - Parameters:
+    ///   - time: the instant judged.
+    /// - Returns: `true` when no edition was adopted after `time`.
     public func isComplete(at time: Timestamp) -> Bool {
         adoptions.values.allSatisfy { $0.adoptedAt <= time }
     }
 
     /// The editions of every `*.json` file in `directory` (in file-name order), added to
     /// the built-in ones when `includingBuiltIn` (a file with a built-in id replaces it).
+    ///
+    /// - Parameters:
+    ///   - directory: the directory's path.
+    ///   - includingBuiltIn: whether the built-in editions are kept.
+    /// - Returns: the set of editions.
+    /// - Throws: ``PolicyEditionError``: ``PolicyEditionError/Reason/unreadableFile(_:)`` naming the
+    ///   directory, what ``PolicyEdition/load(from:)`` throws for a file, or what ``init(_:)`` throws for
+    ///   the set (``PolicyEditionError/Reason/noEditions`` when there are neither files nor built-in ones).
     public static func load(directory: String, includingBuiltIn: Bool = true) throws(PolicyEditionError)
         -> PolicyEditions
     {
@@ -164,6 +211,13 @@ public struct PolicyAdoption: Hashable, Sendable {
     /// The fact's position in the log.
     public let position: UInt64
 
+    /// The adoption of `editionID` by the fact at `position`.
+    ///
+    /// - Parameters:
+    ///   - editionID: the edition's id.
+    ///   - basedOn: the id of the edition it is based on.
+    ///   - adoptedAt: the fact's `occurredAt`.
+    ///   - position: the fact's position in the log.
     public init(editionID: String, basedOn: String, adoptedAt: Timestamp, position: UInt64) {
         self.editionID = editionID
         self.basedOn = basedOn

@@ -5,13 +5,22 @@ public import SubledgerStore
 /// date (`1403-11-15 21:40 Tehran (2025-02-03)`). Every command's human output, the
 /// replay and the audit's messages show times through it; `--json` keeps UTC RFC 3339.
 public struct DisplayFormat: Sendable {
+    /// The Tehran calendar the instants are shown in (its holidays do not change the text).
     public var calendar: TehranCalendar
 
+    /// A format over `calendar`.
+    ///
+    /// - Parameters:
+    ///   - calendar: the Tehran calendar; ``TehranCalendar/standard`` by default.
     public init(calendar: TehranCalendar = .standard) {
         self.calendar = calendar
     }
 
     /// `315,000`; `-1,200` for a negative amount.
+    ///
+    /// - Parameters:
+    ///   - amount: the amount, in rials.
+    /// - Returns: the digits grouped by three with commas, no unit.
     public static func rials(_ amount: Rials) -> String {
         let digits = String(amount.magnitude)
         var grouped = ""
@@ -27,24 +36,40 @@ public struct DisplayFormat: Sendable {
     /// date, the Gregorian date of the same Tehran day in brackets (TIME-1). Seconds are
     /// shown when not zero (`21:40:04`), for deadlines that turn on them, and milliseconds
     /// only when not zero (`21:40:04.250`): people never read `.000`.
+    ///
+    /// - Parameters:
+    ///   - timestamp: the instant.
+    /// - Returns: the text.
     public func time(_ timestamp: Timestamp) -> String {
         Self.text(of: calendar.solarHijriDate(of: timestamp))
     }
 
     /// ``time(_:)`` after the English name of the Tehran weekday:
     /// `Monday 1403-11-15 21:40 Tehran (2025-02-03)` (SUS-2 turns on the weekday).
+    ///
+    /// - Parameters:
+    ///   - timestamp: the instant.
+    /// - Returns: the text, weekday first.
     public func timeWithWeekday(_ timestamp: Timestamp) -> String {
         let local = calendar.solarHijriDate(of: timestamp)
         return "\(Self.weekdayName(local.weekday)) \(Self.text(of: local))"
     }
 
     /// The English name of a weekday, capitalised as in a sentence: `Thursday`.
+    ///
+    /// - Parameters:
+    ///   - weekday: the day of the week.
+    /// - Returns: its name.
     public static func weekdayName(_ weekday: Weekday) -> String {
         let name = weekday.description
         return name.prefix(1).uppercased() + name.dropFirst()
     }
 
     /// The one shape every time shown to people has (see ``time(_:)``).
+    ///
+    /// - Parameters:
+    ///   - local: an instant as read in Tehran.
+    /// - Returns: the text, as ``time(_:)`` gives it.
     public static func text(of local: TehranDateTime) -> String {
         var text = "\(local.solarHijriDay) \(twoDigits(local.hour)):\(twoDigits(local.minute))"
         if local.second != 0 || local.millisecond != 0 { text += ":\(twoDigits(local.second))" }
@@ -53,6 +78,10 @@ public struct DisplayFormat: Sendable {
     }
 
     /// `1403-11-15 (2025-02-03)`: the day only.
+    ///
+    /// - Parameters:
+    ///   - timestamp: the instant.
+    /// - Returns: its Tehran day, Solar Hijri then Gregorian.
     public func day(_ timestamp: Timestamp) -> String {
         let local = calendar.solarHijriDate(of: timestamp)
         return "\(local.solarHijriDay) (\(local.gregorianDescription))"
@@ -62,6 +91,10 @@ public struct DisplayFormat: Sendable {
     /// time (``time(_:)``) and every whole number of five digits or more that stands alone
     /// is grouped (`315000` → `315,000`). Identifiers (`N-7`, `+989121234567`,
     /// `thresholdWarning-1738606200000`) are left as they are.
+    ///
+    /// - Parameters:
+    ///   - message: a message of the rules or the audit, with UTC instants and plain numbers.
+    /// - Returns: the message for a person; the text between those is unchanged.
     public func humanize(_ message: String) -> String {
         let bytes = Array(message.utf8)
         var output: [UInt8] = []
@@ -96,7 +129,11 @@ public struct DisplayFormat: Sendable {
 
     // MARK: Helpers
 
-    /// `2 days 3 h`, `5 h 20 min`, `40 min`.
+    /// `2 day(s) 3 h`, `5 h 20 min`, `40 min`: whole minutes, the rest dropped.
+    ///
+    /// - Parameters:
+    ///   - milliseconds: the duration, in milliseconds.
+    /// - Returns: the duration in days, hours and minutes, the largest units only.
     package static func duration(milliseconds: Int64) -> String {
         let minutes = milliseconds / 60_000
         let days = minutes / 1440
@@ -106,6 +143,11 @@ public struct DisplayFormat: Sendable {
         return "\(minutes) min"
     }
 
+    /// `value` with a leading zero below 10 (`07`), for hours, minutes, seconds.
+    ///
+    /// - Parameters:
+    ///   - value: a number from 0.
+    /// - Returns: its digits, at least two.
     package static func twoDigits(_ value: Int) -> String {
         value < 10 ? "0\(value)" : "\(value)"
     }

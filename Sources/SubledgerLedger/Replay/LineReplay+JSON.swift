@@ -4,6 +4,10 @@ extension LineReplay {
     /// The JSON document of `replay --json`: the line, its owner, the view, one object per
     /// event (the fact as exported, its figures in words for people, the state after it,
     /// the rules' judgements and the findings) and every finding.
+    ///
+    /// - Parameters:
+    ///   - format: how the figures in words and the Tehran times are written.
+    /// - Returns: the document, a JSON object; instants in UTC RFC 3339, amounts in rials.
     public func json(format: DisplayFormat = DisplayFormat()) -> JSONValue {
         var document: JSONObject = [
             "line": .string(line),
@@ -40,6 +44,10 @@ extension CutSpan {
     /// A cut in `replay --json`: its start (the suspension's position), its end (`null`
     /// while still cut) and the event that ended it, its length to `until` and the
     /// non-working days it spanned (SUS-2).
+    ///
+    /// - Parameters:
+    ///   - format: how the Tehran times are written (`suspendedAtTehran`).
+    /// - Returns: the cut's object.
     public func json(format: DisplayFormat) -> JSONObject {
         [
             "suspensionPosition": .integer(Int64(suspensionPosition)),

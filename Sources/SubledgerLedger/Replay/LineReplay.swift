@@ -7,8 +7,11 @@ public import SubledgerStore
 public struct LineReplay: Sendable {
     /// The line's figures after an event (as `status` reports them), judged at the event's time.
     public struct StateAfter: Hashable, Sendable {
+        /// The line's status: active, cut one-way or two-way, terminated, revoked or sold.
         public var status: LineStatus
+        /// Unpaid usage: max(0, charges − payments), in rials (THR-2).
         public var debt: Rials
+        /// Payments beyond the charges: max(0, payments − charges), in rials.
         public var credit: Rials
         /// THR-1's threshold, as reported (rounded down).
         public var threshold: Rials
@@ -18,13 +21,21 @@ public struct LineReplay: Sendable {
         public var noticeLevel: Rials
         /// Unpaid invoices past their due date at the event's time (BIL-3).
         public var overdue: Rials
+        /// The deposit held for the line, in rials.
         public var deposit: Rials
+        /// The guarantee held for the line, in rials.
         public var guarantee: Rials
+        /// The refund owed to the subscriber after netting (VAN-3, LEG-2), in rials; 0 before the line is
+        /// revoked or sold.
         public var refundDue: Rials
         /// The policy edition in force at the event's time (POL-1).
         public var policyEdition: String
 
         /// The figures of `report`, with the notice level of the same line and moment.
+        ///
+        /// - Parameters:
+        ///   - report: the line's `status` figures at the moment judged.
+        ///   - noticeLevel: the least unpaid usage, in rials, at which a threshold notice is due then.
         public init(_ report: LineStatusReport, noticeLevel: Rials) {
             self.noticeLevel = noticeLevel
             status = report.status
@@ -41,6 +52,7 @@ public struct LineReplay: Sendable {
 
     /// One event of the line and what followed from it.
     public struct Entry: Sendable {
+        /// The event as recorded: its position, versions, times, data and metadata.
         public var fact: RecordedFact
         /// The line after this event: the view's facts that occurred up to it (ties by
         /// position), folded in the order they occurred.
@@ -50,12 +62,19 @@ public struct LineReplay: Sendable {
         /// The audit's findings at this position.
         public var findings: [Finding]
 
+        /// The event's position in the log.
         public var position: UInt64 { fact.position }
+        /// The event's version in the line's stream, from 1.
         public var streamVersion: UInt64 { fact.streamVersion }
+        /// When the ledger recorded the event.
         public var recordedAt: Timestamp { fact.recordedAt }
+        /// When the event happened.
         public var occurredAt: Timestamp { fact.occurredAt }
+        /// The event's type.
         public var type: EventType { fact.event.type }
+        /// The event.
         public var event: LedgerEvent { fact.event }
+        /// Whether the event is an action of the operator, judged by the rules.
         public var isOperatorAction: Bool { fact.event.type.isOperatorAction }
         /// The event's key figures, named as in its `data`.
         public var figures: [ReplayFigure] { ReplayFigure.figures(of: fact.event) }
@@ -67,10 +86,13 @@ public struct LineReplay: Sendable {
         public var complaints: [ReplayComplaint] = []
     }
 
+    /// The line's number.
     public var line: String
+    /// Which events count: all recorded, or those as of `asOf` and known at `knownAt`.
     public var view: LineHistory.View
     /// The line's owner as the view shows it.
     public var owner: SubscriberState?
+    /// One entry per event of the line in the view, in position order.
     public var entries: [Entry]
     /// Every finding of the audit on the line in this view, in position order.
     public var findings: [Finding]
@@ -96,6 +118,14 @@ public struct LineReplay: Sendable {
     /// The replay of `history` in `view`: the view's facts, each judged and audited as the
     /// audit does (the edition in force at each event, POL-1); a cut still open is measured
     /// to the view's `asOf`, else to `now`, else to the line's last event.
+    ///
+    /// - Parameters:
+    ///   - history: the line's facts and its owner's.
+    ///   - view: which facts count; every recorded one by default.
+    ///   - editions: the editions known (the caller narrows them to a `knownAt`, POL-3).
+    ///   - calendar: the Tehran calendar.
+    ///   - now: the present, for a cut still open and complaints unanswered; `nil` for none.
+    /// - Throws: ``FactError`` when a fact of the view cannot be folded into the line's state.
     public init(
         _ history: LineHistory, view: LineHistory.View = .init(), editions: PolicyEditions,
         calendar: TehranCalendar, now: Timestamp? = nil
@@ -191,8 +221,9 @@ public struct LineReplay: Sendable {
     /// Whether the view leaves events out (`--as-of`, `--known-at`): its end is not now.
     public var isPartialView: Bool { view.asOf != nil || view.knownAt != nil }
 
-    /// Violations and warnings, counted.
+    /// The findings of ``findings`` that are violations.
     public var violationCount: Int { findings.count { $0.severity == .violation } }
+    /// The findings of ``findings`` that are warnings.
     public var warningCount: Int { findings.count { $0.severity == .warning } }
 }
 
@@ -207,7 +238,7 @@ extension LineReplay.StateAfter {
 
     /// The least whole rials of unpaid usage at which `edition` owes `line` a threshold
     /// notice (NTC-1): the ceiling of `trigger % × threshold`, so that a debt reaches it
-    /// exactly when ``PolicyEdition/noticeIsDue(debtRials:plan:service:depositHeldRials:guaranteeHeldRials:)``
+    /// exactly when ``PolicyEdition/noticeIsDue(debtRials:plan:service:region:depositHeldRials:guaranteeHeldRials:)``
     /// says so (THR-2). A product beyond 128 bits is shown as the largest amount.
     static func noticeLevel(edition: PolicyEdition, line: LineState) -> Rials {
         let threshold = edition.threshold(
@@ -233,6 +264,7 @@ extension Ledger {
     ///   - view: which events count (`asOf`, `knownAt`); every recorded one by default.
     /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` when the line has no event,
     ///   ``LedgerError/Code/badFact`` when its history does not replay, or the store's error.
+    /// - Returns: the replay, its cuts still open measured to the view's `asOf`, else to the ledger's clock.
     public func replay(of line: LineNumber, view: LineHistory.View = .init()) throws(LedgerError) -> LineReplay {
         let history = try history(of: line)
         // The editions known at the view's `knownAt` (POL-3), all of them without it.

@@ -13,6 +13,7 @@ public struct ReplayComplaint: Hashable, Sendable {
         case complainedOf
     }
 
+    /// The complaint, as the line's fold holds it: filed, maybe answered.
     public var complaint: ComplaintState
     /// The end of the time to answer it (CMP-1, TIME-1).
     public var deadline: Timestamp
@@ -21,6 +22,7 @@ public struct ReplayComplaint: Hashable, Sendable {
     /// Answered after its deadline, or unanswered past it at the end of the view (CMP-1's warning).
     public var isLate: Bool
 
+    /// The complaint's id.
     public var complaintID: String { complaint.complaint.complaintID }
 
     /// The complaints of `line` (folded with the positions of the log), waits measured to
@@ -98,6 +100,10 @@ extension LineReplay.Entry {
     }
 
     /// One sentence per complaint beside this entry (CMP-1).
+    ///
+    /// - Parameters:
+    ///   - format: how the instants are written.
+    /// - Returns: the sentences, in the order of ``complaintRoles``; empty when there is no complaint.
     package func complaintSentences(_ format: DisplayFormat) -> [String] {
         complaintRoles.map { $0.complaint.sentence($0.role, format: format) }
     }

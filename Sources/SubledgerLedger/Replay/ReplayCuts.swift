@@ -7,6 +7,7 @@ public import SubledgerStore
 /// lunar ones included, ``TehranCalendar/isNonWorkingDay(_:)``) it spanned: the days of
 /// which any part falls between its start and its end.
 public struct CutSpan: Hashable, Sendable {
+    /// When the suspension that started the cut occurred.
     public var suspendedAt: Timestamp
     /// The position of the suspension that started the cut.
     public var suspensionPosition: UInt64
@@ -16,8 +17,10 @@ public struct CutSpan: Hashable, Sendable {
     public var endedBy: EventType?
     /// The end of the length: ``endedAt``, or the replay's time while still cut.
     public var until: Timestamp
+    /// The Tehran days, Fridays and public holidays, of which some part falls in the cut (SUS-2).
     public var nonWorkingDays: Int
 
+    /// Whether the line is still cut at the end of the replay.
     public var isStillCut: Bool { endedAt == nil }
     /// The cut's length in milliseconds (0 when the replay's time is before it).
     public var milliseconds: Int64 { max(0, until.millisecondsSinceEpoch - suspendedAt.millisecondsSinceEpoch) }

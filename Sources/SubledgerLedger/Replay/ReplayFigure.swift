@@ -2,21 +2,33 @@ public import SubledgerStore
 
 /// One key figure of an event: an amount, an instant or a word, named as in its `data`.
 public struct ReplayFigure: Hashable, Sendable {
+    /// A figure's value, of one of three kinds.
     public enum Value: Hashable, Sendable {
         case amount(Rials)
         case time(Timestamp)
         case text(String)
     }
 
+    /// The figure's name, as the field of the event's `data` (`amount`, `deadline`).
     public var name: String
+    /// The figure's value.
     public var value: Value
 
+    /// The figure `name` of `value`.
+    ///
+    /// - Parameters:
+    ///   - name: the name, as in the event's `data`.
+    ///   - value: the value.
     public init(_ name: String, _ value: Value) {
         self.name = name
         self.value = value
     }
 
     /// The figures that say what the event did (all of its `data` but invoice items).
+    ///
+    /// - Parameters:
+    ///   - event: the event.
+    /// - Returns: its figures, named as in its `data`.
     public static func figures(of event: LedgerEvent) -> [ReplayFigure] {
         switch event {
         case .subscriberRegistered(let registered):
@@ -116,6 +128,10 @@ public struct ReplayFigure: Hashable, Sendable {
 
 extension LedgerEvent {
     /// A short sentence for people: `usage 245,000 (calls and data)`.
+    ///
+    /// - Parameters:
+    ///   - format: how the instants of the event are written.
+    /// - Returns: the sentence, amounts in rials with digit grouping.
     public func summary(_ format: DisplayFormat) -> String {
         let rials = DisplayFormat.rials
         switch self {

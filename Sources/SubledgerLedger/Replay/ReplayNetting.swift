@@ -26,7 +26,11 @@ package enum ReplayNetting {
     }
 
     /// `The debt of 315,000 was netted against the auction proceeds of 500,000 (VAN-3):
-    /// refund 185,000, residual debt 0; refunds paid 0, refund due 185,000.`
+    /// refund 185,000, residual debt 0 still owed; refunds paid 0, refund due 185,000.`
+    ///
+    /// - Parameters:
+    ///   - netting: the statement of a revoked or sold line.
+    /// - Returns: the sentence, amounts in rials with digit grouping.
     package static func sentence(_ netting: NettingStatement) -> String {
         let rials = DisplayFormat.rials
         return "The debt of \(rials(netting.debt)) was netted against \(credits(netting)) (\(rule(netting))): "
@@ -37,6 +41,11 @@ package enum ReplayNetting {
     /// `At the end of this view, 1403-11-15 23:30 Tehran (2025-02-03)` for a view that leaves events out (`--as-of`,
     /// `--known-at`), `After the last event, …` for the whole history: never "now", for
     /// the figures are judged at that moment, not at the present one.
+    ///
+    /// - Parameters:
+    ///   - replay: the replay whose final figures are headed.
+    ///   - format: how the moment is written.
+    /// - Returns: the heading, with the moment of ``LineReplay/finalStateAt`` when there is one.
     package static func finalHeading(_ replay: LineReplay, format: DisplayFormat) -> String {
         let heading = replay.isPartialView ? "At the end of this view" : "After the last event"
         guard let at = replay.finalStateAt else { return heading }

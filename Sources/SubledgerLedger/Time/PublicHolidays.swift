@@ -18,10 +18,19 @@ public struct PublicHolidays: Hashable, Sendable {
     /// A holiday on the same Solar Hijri month and day every year (and, as ``Lunar``, the
     /// same lunar Hijri month and day).
     public struct Fixed: Hashable, Sendable {
+        /// The month, 1 (Farvardin) to 12 (Esfand) in the Solar Hijri calendar, or 1 (Muharram) to 12 for ``Lunar``.
         public var month: Int
+        /// The day of the month, from 1; for ``Lunar``, 30 is the month's last day.
         public var day: Int
+        /// The holiday's name, in English (``TehranCalendar/holiday(on:)`` gives it).
         public var name: String
 
+        /// A holiday every year on `month`/`day`.
+        ///
+        /// - Parameters:
+        ///   - month: the month, from 1.
+        ///   - day: the day of the month, from 1.
+        ///   - name: the holiday's name.
         public init(month: Int, day: Int, name: String) {
             self.month = month
             self.day = day
@@ -32,9 +41,16 @@ public struct PublicHolidays: Hashable, Sendable {
     /// A holiday on one given Solar Hijri day (a lunar holiday of a given year, a one-off
     /// closure).
     public struct Dated: Hashable, Sendable {
+        /// The Solar Hijri day of the holiday.
         public var day: SolarHijriDay
+        /// The holiday's name.
         public var name: String
 
+        /// A holiday on `day` only.
+        ///
+        /// - Parameters:
+        ///   - day: the Solar Hijri day.
+        ///   - name: the holiday's name.
         public init(day: SolarHijriDay, name: String) {
             self.day = day
             self.name = name
@@ -91,6 +107,13 @@ public struct PublicHolidays: Hashable, Sendable {
     /// Holidays on these particular days (official corrections, one-off closures).
     public var extraDays: [Dated]
 
+    /// A set of holidays; by default Iran's (``iran``).
+    ///
+    /// - Parameters:
+    ///   - fixed: the holidays on the same Solar Hijri month and day every year.
+    ///   - lunar: the holidays on the same lunar Hijri month and day every year (computed, see the type);
+    ///     `[]` turns them off.
+    ///   - extraDays: holidays on particular days; named before the fixed ones on the same day.
     public init(
         fixed: [Fixed] = PublicHolidays.fixedSolarHijri, lunar: [Lunar] = PublicHolidays.lunarHijri,
         extraDays: [Dated] = []
@@ -101,12 +124,22 @@ public struct PublicHolidays: Hashable, Sendable {
     }
 
     /// These holidays plus `days`.
+    ///
+    /// - Parameters:
+    ///   - days: the particular days to add (official corrections, closures).
+    /// - Returns: a copy whose ``extraDays`` end with `days`.
     public func adding(_ days: [Dated]) -> PublicHolidays {
         PublicHolidays(fixed: fixed, lunar: lunar, extraDays: extraDays + days)
     }
 
     /// The name of the lunar holiday on the lunar day `month`/`day`, `isLastDay` when it is
     /// the month's last day; `nil` when there is none.
+    ///
+    /// - Parameters:
+    ///   - month: the lunar Hijri month, 1 (Muharram) to 12.
+    ///   - day: the day of the lunar month, from 1.
+    ///   - isLastDay: whether `day` is the month's last (so a holiday on day 30 falls on it).
+    /// - Returns: the first matching holiday's name, or `nil`.
     public func lunarHoliday(month: Int, day: Int, isLastDay: Bool) -> String? {
         lunar.first { $0.month == month && ($0.day == day || ($0.day == 30 && isLastDay)) }?.name
     }
@@ -114,6 +147,10 @@ public struct PublicHolidays: Hashable, Sendable {
     /// The name of the holiday on `day` among the fixed and the extra days (the lunar ones
     /// need the lunar date: ``TehranCalendar/holiday(on:)``), or `nil`. Fridays are the
     /// weekly rest day, not holidays: ``TehranCalendar`` treats them apart.
+    ///
+    /// - Parameters:
+    ///   - day: the Solar Hijri day.
+    /// - Returns: the holiday's name, an extra day's first, or `nil`.
     public func holiday(on day: SolarHijriDay) -> String? {
         if let dated = extraDays.first(where: { $0.day == day }) { return dated.name }
         return fixed.first(where: { $0.month == day.month && $0.day == day.day })?.name
@@ -134,6 +171,7 @@ public enum RestReason: Hashable, Sendable, CustomStringConvertible {
     /// The next day is a public holiday (named): its eve.
     case eveOfPublicHoliday(String)
 
+    /// The reason for a person (`"Thursday, before the weekend"`).
     public var description: String {
         switch self {
         case .wednesday: "Wednesday, before the weekend"

@@ -6,13 +6,20 @@ import Foundation
 public struct SolarHijriTimeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The text as given.
     public var text: String
+    /// Why it cannot be read, for a person: what is wrong and, where one exists, what to give instead.
     public var reason: String
 
+    /// The error for `text`, refused for `reason`.
+    ///
+    /// - Parameters:
+    ///   - text: the text as given.
+    ///   - reason: why it cannot be read.
     public init(text: String, reason: String) {
         self.text = text
         self.reason = reason
     }
 
+    /// The quoted text and the reason (`"1402/13/01": …`).
     public var description: String { "\"\(text)\": \(reason)" }
 }
 
@@ -35,6 +42,11 @@ extension TehranCalendar {
     ///
     /// A month outside 1...12, a day beyond its month (31 from Mehr on, Esfand 30 in a
     /// common year), an hour, minute or second out of range are refused with the reason.
+    ///
+    /// - Parameters:
+    ///   - text: the wall-clock time, as written by a person.
+    /// - Returns: the instant, in UTC milliseconds.
+    /// - Throws: ``SolarHijriTimeError`` naming `text` and the reason it cannot be read.
     public func timestamp(solarHijri text: String) throws(SolarHijriTimeError) -> Timestamp {
         let wallClock = try SolarHijriWallClock(text)
         try checkDayExists(wallClock, text: text)

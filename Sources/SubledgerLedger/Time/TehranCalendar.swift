@@ -37,6 +37,9 @@ public struct TehranCalendar: Sendable {
 
     /// The calendar, with these holidays. Traps if Foundation has no Asia/Tehran time zone
     /// (it ships its own time-zone data; the tests check the zone's rules).
+    ///
+    /// - Parameters:
+    ///   - holidays: the public holidays for SUS-2 and the non-working days; Iran's by default.
     public init(holidays: PublicHolidays = .iran) {
         guard let zone = TimeZone(identifier: TehranCalendar.timeZoneIdentifier) else {
             preconditionFailure("Foundation has no time zone \(TehranCalendar.timeZoneIdentifier)")
@@ -57,23 +60,43 @@ public struct TehranCalendar: Sendable {
 
     /// The instant `n` Solar Hijri months after `timestamp`, at the same Tehran wall-clock
     /// time, the day clamped to the end of a shorter month (see the type's notes).
+    ///
+    /// - Parameters:
+    ///   - n: the number of months; negative goes back.
+    ///   - timestamp: the instant to start from.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     public func addingMonths(_ n: Int, to timestamp: Timestamp) -> Timestamp {
         adding(.month, n, to: timestamp)
     }
 
     /// The instant `n` Solar Hijri years after `timestamp`, at the same Tehran wall-clock
     /// time; Esfand 30 of a leap year becomes Esfand 29 in a common year.
+    ///
+    /// - Parameters:
+    ///   - n: the number of years; negative goes back.
+    ///   - timestamp: the instant to start from.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     public func addingYears(_ n: Int, to timestamp: Timestamp) -> Timestamp {
         adding(.year, n, to: timestamp)
     }
 
     /// `addingMonths(_:to:)` for counts held as `Int64` (policy parameters).
+    ///
+    /// - Parameters:
+    ///   - n: the number of months; negative goes back; beyond `Int` gives a bound.
+    ///   - timestamp: the instant to start from.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     public func addingMonths(_ n: Int64, to timestamp: Timestamp) -> Timestamp {
         guard let count = Int(exactly: n) else { return n > 0 ? .maximum : .minimum }
         return adding(.month, count, to: timestamp)
     }
 
     /// `addingYears(_:to:)` for counts held as `Int64` (policy parameters).
+    ///
+    /// - Parameters:
+    ///   - n: the number of years; negative goes back; beyond `Int` gives a bound.
+    ///   - timestamp: the instant to start from.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     public func addingYears(_ n: Int64, to timestamp: Timestamp) -> Timestamp {
         guard let count = Int(exactly: n) else { return n > 0 ? .maximum : .minimum }
         return adding(.year, count, to: timestamp)
@@ -81,6 +104,11 @@ public struct TehranCalendar: Sendable {
 
     /// The instant `n` calendar days later at the same Tehran wall-clock time. SUS-2 uses
     /// it to find "tomorrow"; rules count days as exact durations (TIME-1).
+    ///
+    /// - Parameters:
+    ///   - n: the number of calendar days; negative goes back.
+    ///   - timestamp: the instant to start from.
+    /// - Returns: the instant, clamped to `Timestamp.minimum` ... `Timestamp.maximum`.
     package func addingCalendarDays(_ n: Int, to timestamp: Timestamp) -> Timestamp {
         adding(.day, n, to: timestamp)
     }
@@ -106,6 +134,10 @@ public struct TehranCalendar: Sendable {
 
     /// `timestamp` as people in Tehran read it: Solar Hijri date, wall-clock time, weekday
     /// and the Gregorian date of the same local day.
+    ///
+    /// - Parameters:
+    ///   - timestamp: the instant.
+    /// - Returns: its Solar Hijri date and Tehran wall-clock time, with the UTC offset then in force.
     public func solarHijriDate(of timestamp: Timestamp) -> TehranDateTime {
         let (date, milliseconds) = Self.date(of: timestamp)
         let local = persian.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
@@ -123,6 +155,15 @@ public struct TehranCalendar: Sendable {
     /// The instant of this Tehran wall-clock time on this Solar Hijri day, or `nil` when the
     /// day does not exist (1404-12-30) or the time is out of range. A time in the
     /// spring-forward gap moves forward by the gap; a repeated time is its first occurrence.
+    ///
+    /// - Parameters:
+    ///   - year: the Solar Hijri year.
+    ///   - month: the month, 1...12.
+    ///   - day: the day of the month, 1...31 (and within the month).
+    ///   - hour: the hour, 0..<24.
+    ///   - minute: the minute, 0..<60.
+    ///   - second: the second, 0..<60.
+    /// - Returns: the instant, with 0 milliseconds, or `nil`.
     public func timestamp(
         year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0
     ) -> Timestamp? {
@@ -139,12 +180,20 @@ public struct TehranCalendar: Sendable {
     }
 
     /// The instant Tehran's local day of `timestamp` begins (00:00 Tehran time).
+    ///
+    /// - Parameters:
+    ///   - timestamp: the instant.
+    /// - Returns: the first instant of its Tehran day (later than 00:00 on a day whose midnight was skipped).
     public func startOfDay(_ timestamp: Timestamp) -> Timestamp {
         let (date, _) = Self.date(of: timestamp)
         return Self.timestamp(of: persian.startOfDay(for: date), plus: 0) ?? timestamp
     }
 
     /// Whether `year` is a leap year of the Solar Hijri calendar (Esfand has 30 days).
+    ///
+    /// - Parameters:
+    ///   - year: the Solar Hijri year.
+    /// - Returns: `true` when Esfand 30 of `year` exists.
     public func isLeapYear(_ year: Int) -> Bool {
         timestamp(year: year, month: 12, day: 30, hour: 12) != nil
     }
@@ -155,6 +204,10 @@ public struct TehranCalendar: Sendable {
     /// Tehran (SUS-2, second reading): a public holiday, Friday, the eve (the day before) of
     /// a public holiday, Thursday or Wednesday, the whole day. `nil` on an ordinary working
     /// day (Saturday to Tuesday). When several apply, the first of that order is given.
+    ///
+    /// - Parameters:
+    ///   - timestamp: the instant.
+    /// - Returns: why the day is one SUS-2 warns about, or `nil`.
     public func isLastWorkingDayBeforeRest(_ timestamp: Timestamp) -> RestReason? {
         let local = solarHijriDate(of: timestamp)
         if let name = holiday(on: timestamp) { return .publicHoliday(name) }
@@ -167,6 +220,10 @@ public struct TehranCalendar: Sendable {
 
     /// Whether Tehran's day of `timestamp` is not a working day: a Friday or a public
     /// holiday (the replay counts them in a cut).
+    ///
+    /// - Parameters:
+    ///   - timestamp: the instant.
+    /// - Returns: `true` on a Friday or a public holiday in Tehran.
     public func isNonWorkingDay(_ timestamp: Timestamp) -> Bool {
         solarHijriDate(of: timestamp).weekday == .friday || holiday(on: timestamp) != nil
     }
@@ -174,6 +231,10 @@ public struct TehranCalendar: Sendable {
     /// The name of the public holiday on Tehran's day of `timestamp`, or `nil`: an extra
     /// day first, then a fixed Solar Hijri one, then a lunar one (computed with the
     /// arithmetic Islamic calendar: can be a day off, see ``PublicHolidays``).
+    ///
+    /// - Parameters:
+    ///   - timestamp: the instant.
+    /// - Returns: the holiday's name, or `nil` on a day that is none.
     public func holiday(on timestamp: Timestamp) -> String? {
         let local = solarHijriDate(of: timestamp)
         if let name = holidays.holiday(on: local.solarHijriDay) { return name }

@@ -44,10 +44,19 @@ public enum Weekday: Int, Hashable, Sendable, CaseIterable, CustomStringConverti
 
 /// A day of the Solar Hijri calendar, without a time: `1403-12-10`.
 public struct SolarHijriDay: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The Solar Hijri year.
     public var year: Int
+    /// The month, 1 (Farvardin) ... 12 (Esfand).
     public var month: Int
+    /// The day of the month, 1...31.
     public var day: Int
 
+    /// The day `year`-`month`-`day`, as given: nothing is checked (``TehranCalendar`` says whether it exists).
+    ///
+    /// - Parameters:
+    ///   - year: the Solar Hijri year.
+    ///   - month: the month, 1...12.
+    ///   - day: the day of the month.
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -57,6 +66,9 @@ public struct SolarHijriDay: Hashable, Sendable, Comparable, CustomStringConvert
     /// Parses `YYYY-MM-DD` (ASCII digits, four-digit year, two-digit month and day);
     /// `nil` when the text has another shape or the month or day is out of 1...12 / 1...31.
     /// Whether the day exists in that year (Esfand 30) is for ``TehranCalendar`` to say.
+    ///
+    /// - Parameters:
+    ///   - text: the day, `YYYY-MM-DD`.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
@@ -67,6 +79,12 @@ public struct SolarHijriDay: Hashable, Sendable, Comparable, CustomStringConvert
         self.init(year: year, month: month, day: day)
     }
 
+    /// Whether `lhs` is an earlier day than `rhs`: by year, then month, then day.
+    ///
+    /// - Parameters:
+    ///   - lhs: a day.
+    ///   - rhs: another day.
+    /// - Returns: `true` when `lhs` comes first.
     public static func < (lhs: SolarHijriDay, rhs: SolarHijriDay) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
@@ -82,23 +100,45 @@ public struct SolarHijriDay: Hashable, Sendable, Comparable, CustomStringConvert
 public struct TehranDateTime: Hashable, Sendable, CustomStringConvertible {
     /// Solar Hijri year, month (1 = Farvardin ... 12 = Esfand) and day.
     public var year: Int
+    /// The month, 1 (Farvardin) ... 12 (Esfand).
     public var month: Int
+    /// The day of the month, 1...31.
     public var day: Int
     /// Wall-clock time in Tehran.
     public var hour: Int
+    /// The minute, 0..<60.
     public var minute: Int
+    /// The second, 0..<60.
     public var second: Int
+    /// The millisecond, 0..<1000.
     public var millisecond: Int
     /// The day of the week (Saturday-first).
     public var weekday: Weekday
     /// The Gregorian date of the same local (Tehran) day.
     public var gregorianYear: Int
+    /// The Gregorian month, 1...12.
     public var gregorianMonth: Int
+    /// The Gregorian day of the month.
     public var gregorianDay: Int
     /// Tehran's offset from UTC at that instant, in seconds (+03:30 = 12,600; +04:30 while
     /// daylight saving time was observed, until 2022).
     public var utcOffsetSeconds: Int
 
+    /// An instant's reading, field by field, as given (``TehranCalendar/solarHijriDate(of:)`` computes one).
+    ///
+    /// - Parameters:
+    ///   - year: the Solar Hijri year.
+    ///   - month: the Solar Hijri month, 1...12.
+    ///   - day: the Solar Hijri day of the month.
+    ///   - hour: the Tehran wall-clock hour, 0..<24.
+    ///   - minute: the minute.
+    ///   - second: the second.
+    ///   - millisecond: the millisecond.
+    ///   - weekday: the day of the week.
+    ///   - gregorianYear: the Gregorian year of the same local day.
+    ///   - gregorianMonth: its Gregorian month.
+    ///   - gregorianDay: its Gregorian day of the month.
+    ///   - utcOffsetSeconds: Tehran's offset from UTC then, in seconds.
     public init(
         year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int,
         weekday: Weekday, gregorianYear: Int, gregorianMonth: Int, gregorianDay: Int, utcOffsetSeconds: Int

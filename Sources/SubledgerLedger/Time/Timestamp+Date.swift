@@ -8,6 +8,9 @@ extension Timestamp {
     /// ```swift
     /// let now = Timestamp(Date())
     /// ```
+    ///
+    /// - Parameters:
+    ///   - date: the Foundation date.
     public init(_ date: Date) {
         // To the nearest microsecond first: a `Date` is a `Double` of seconds, and the
         // double nearest to x.123 s may lie just below it; rounding there (a double keeps

@@ -16,21 +16,37 @@ extension Timestamp {
     public static let millisecondsPerWeek: Int64 = 604_800_000
 
     /// The instant exactly `hours` × 3,600 s later (earlier when negative).
+    ///
+    /// - Parameters:
+    ///   - hours: the number of hours.
+    /// - Returns: the instant, saturated at `Timestamp.minimum` and `Timestamp.maximum`.
     public func adding(hours: Int64) -> Timestamp {
         adding(hours, times: Timestamp.millisecondsPerHour)
     }
 
     /// The instant exactly `days` × 86,400 s later (earlier when negative).
+    ///
+    /// - Parameters:
+    ///   - days: the number of 24-hour days.
+    /// - Returns: the instant, saturated at `Timestamp.minimum` and `Timestamp.maximum`.
     public func adding(days: Int64) -> Timestamp {
         adding(days, times: Timestamp.millisecondsPerDay)
     }
 
     /// The instant exactly `weeks` × 7 × 86,400 s later (earlier when negative).
+    ///
+    /// - Parameters:
+    ///   - weeks: the number of weeks.
+    /// - Returns: the instant, saturated at `Timestamp.minimum` and `Timestamp.maximum`.
     public func adding(weeks: Int64) -> Timestamp {
         adding(weeks, times: Timestamp.millisecondsPerWeek)
     }
 
     /// The instant exactly `milliseconds` later, saturating at the format's range.
+    ///
+    /// - Parameters:
+    ///   - milliseconds: the duration, in milliseconds.
+    /// - Returns: the instant, saturated at `Timestamp.minimum` and `Timestamp.maximum`.
     public func adding(milliseconds: Int64) -> Timestamp {
         let (sum, overflow) = millisecondsSinceEpoch.addingReportingOverflow(milliseconds)
         if overflow { return milliseconds > 0 ? .maximum : .minimum }
