@@ -1,5 +1,6 @@
 public import SubledgerStore
 public import Logging
+package import Dispatch
 import Foundation
 import Synchronization
 
@@ -47,6 +48,9 @@ public final class Ledger: Sendable {
     /// Where the ledger reports the facts and actions it refuses (``StoreLogging``:
     /// `info`, `ledger.refusal`); silent by default.
     let logger: Logger
+    /// The serial queue the `async` ``record(_:)`` and `apply` run their writes on (its own
+    /// thread, never one of Swift's cooperative pool).
+    package let writerQueue = DispatchQueue(label: "subledger.ledger-writer", qos: .userInitiated)
 
     /// - Parameters:
     ///   - logger: where refusals are logged; ``StoreLogging/silent`` by default. The
