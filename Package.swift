@@ -111,6 +111,7 @@ let package = Package(
             name: "SubledgerLedgerTests",
             dependencies: [
                 "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting", "SubledgerReports", "SubledgerDemo",
+                "SubledgerTesting",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
@@ -123,7 +124,8 @@ let package = Package(
         .testTarget(
             name: "SubledgerCLITests",
             dependencies: [
-                "subledger", "SubledgerExamples", "SubledgerStore", "SubledgerStoreTesting", "SubledgerVerify",
+                "subledger", "SubledgerExamples", "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting",
+                "SubledgerVerify",
             ]
         ),
     ]

@@ -14,7 +14,7 @@ func readmeLedgerExample() async throws {
     let ledger = try Ledger.open(at: "ledger-store")
     let line: LineNumber = "+989351112233"
     let signedUp = try Timestamp(rfc3339: "2025-02-01T09:00:00Z")
-    try ledger.record([
+    try await ledger.record([
         .subscriber("S-1001", signedUp, .subscriberRegistered(SubscriberRegistered(
             subscriberID: "S-1001", kind: .individual, governmental: false,
             name: "Sara Ahmadi", nationalID: "0012345678"))),
@@ -26,7 +26,7 @@ func readmeLedgerExample() async throws {
     let status = try ledger.status(of: line)                  // debt 245,000 of a 300,000 threshold
     let owed = try ledger.due(at: try Timestamp(rfc3339: "2025-02-02T18:05:00Z"))  // NTC-1: a notice is owed
     let sentAt = try Timestamp(rfc3339: "2025-02-02T18:10:00Z")
-    let notice = try ledger.apply(
+    let notice = try await ledger.apply(
         .sendNotice(kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 24 * 3600)),
         to: line, at: sentAt)                                  // recorded with rule NTC-2 (it counts) and its edition
     for try await fact in ledger.follow(from: 1) {             // every committed event, as it commits

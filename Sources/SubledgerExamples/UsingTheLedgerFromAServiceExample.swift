@@ -16,7 +16,7 @@ func usingTheLedgerFromAServiceExample() async throws {
     // snippet using-the-ledger
     let line: LineNumber = "+989351112233"
     let signedUp = try Timestamp(rfc3339: "2025-02-01T09:00:00Z")
-    let recorded = try ledger.record([
+    let recorded = try await ledger.record([
         .subscriber("S-1001", signedUp, .subscriberRegistered(SubscriberRegistered(
             subscriberID: "S-1001", kind: .individual, governmental: false,
             name: "Sara Ahmadi", nationalID: "0012345678"))),
@@ -33,8 +33,8 @@ func usingTheLedgerFromAServiceExample() async throws {
         print(owed.line, owed.action, owed.rule)   // +989351112233 notice NTC-1
     }
     do {
-        try ledger.apply(.cut(direction: .oneWay, reason: .threshold), to: line,
-                         at: try Timestamp(rfc3339: "2025-02-03T19:00:00Z"))
+        try await ledger.apply(.cut(direction: .oneWay, reason: .threshold), to: line,
+                               at: try Timestamp(rfc3339: "2025-02-03T19:00:00Z"))
     } catch let error as LedgerError {
         if let violation = error.violation {
             print(violation.rule, violation.edition, violation.reason)   // CUT-1 2021 ...
@@ -44,7 +44,7 @@ func usingTheLedgerFromAServiceExample() async throws {
 
     // snippet using-the-ledger
     let sentAt = try Timestamp(rfc3339: "2025-02-02T18:10:00Z")
-    let notice = try ledger.apply(
+    let notice = try await ledger.apply(
         .sendNotice(kind: .thresholdWarning, channel: .sms, deadline: sentAt.adding(seconds: 24 * 3600),
                     noticeID: "SMSGW-778812"),   // the gateway's id, which its receipts name
         to: line, at: sentAt)

@@ -1,5 +1,6 @@
 public import SubledgerStore
 public import Logging
+package import Dispatch
 import Foundation
 import Synchronization
 
@@ -49,6 +50,9 @@ public final class Ledger: Sendable {
     /// Where the ledger reports the facts and actions it refuses (``StoreLogging``:
     /// `info`, `ledger.refusal`); silent by default.
     let logger: Logger
+    /// The serial queue the `async` ``record(_:)`` and `apply` run their writes on (its own
+    /// thread, never one of Swift's cooperative pool).
+    package let writerQueue = DispatchQueue(label: "subledger.ledger-writer", qos: .userInitiated)
 
     /// A ledger over a store already open (``open(at:editions:calendar:clock:readOnly:keyFile:logger:)``
     /// opens one with the ledger's projection).

@@ -36,6 +36,9 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let store = Code(rawValue: "store")
         /// The line or subscriber asked about does not exist.
         public static let unknownStream = Code(rawValue: "unknownStream")
+        /// The calling task was cancelled before its write began (an `async` ``Ledger/record(_:)``
+        /// or `apply`); nothing was written. A write that began completes.
+        public static let cancelled = Code(rawValue: "cancelled")
     }
 
     /// The error's detail, private so that a new one breaks no caller (``code`` is public).
@@ -44,6 +47,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case ruleViolation(RuleViolation)
         case store(EventStoreError)
         case unknownStream(String)
+        case cancelled
     }
 
     private var detail: Detail
@@ -106,6 +110,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .badFact: .badFact
         case .ruleViolation: .ruleViolation
         case .unknownStream: .unknownStream
+        case .cancelled: .cancelled
         case .store(let error) where error.code == .versionConflict: .versionConflict
         case .store(let error) where error.code == .notWritable && error.message.contains("read-only"): .readOnly
         case .store: .store
@@ -160,6 +165,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .ruleViolation(let violation): return prefix + "refused by \(violation)"
         case .store(let error): return prefix + error.message
         case .unknownStream(let stream): return prefix + "\(stream) does not exist"
+        case .cancelled: return prefix + "the task was cancelled before the write began; nothing was recorded"
         }
     }
 }
