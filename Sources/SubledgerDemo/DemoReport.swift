@@ -54,64 +54,40 @@ package struct DemoReport: Sendable {
     /// ``findings`` counted by rule, ordered by rule id.
     package var findingsByRule: [RuleCount] = []
 
-    /// The report of every line in `ledger`, judged at `time` (overdue, editions).
+    /// The report of every line in `ledger`, judged at `time` (overdue, editions). The lines are
+    /// streamed one at a time (``Ledger/forEachLineHistory(_:)``): the report keeps its counts,
+    /// the findings, the subscribers seen and the suspensions for the pass across lines (SUS-2).
     ///
     /// - Parameters:
-    ///   - ledger: the ledger; every line's history is read (a scan of the whole log).
+    ///   - ledger: the ledger; every line's history is read, one line at a time.
     ///   - time: the moment judged: the edition in force, the overdue amounts, the complaints unanswered.
     /// - Throws: ``LedgerError``: the store's error reading the histories, or ``LedgerError/Code/badFact`` when
     ///   a history does not fold or audit.
     package init(ledger: Ledger, at time: Timestamp) throws(LedgerError) {
-        let histories = try ledger.allHistories()
         var counts: [LineStatus: Int] = [:]
         var subscribers: Set<String> = []
+        var cuts: [LineSuspended.Reason: [Auditor.SuspensionSeen]] = [:]
         let edition = ledger.editions.edition(at: time)
-        for history in histories {
+        try ledger.forEachLineHistory { history throws(LedgerError) in
+            do throws(FactError) {
+                findings += try Auditor.audit(history, editions: ledger.editions, calendar: ledger.calendar)
+                Auditor.gatherSuspensions(of: history, into: &cuts)
+                // Complaints unanswered at `time` after their time to answer (CMP-1).
+                findings += try Auditor.unansweredComplaints(
+                    history, at: time, editions: ledger.editions, calendar: ledger.calendar)
+            } catch {
+                throw LedgerError(.badFact(error))
+            }
             let state: LineState?
-            do { state = try history.state() } catch { throw LedgerError(.badFact(error)) }
-            guard let state else { continue }
+            do throws(FactError) { state = try history.state() } catch { throw LedgerError(.badFact(error)) }
+            guard let state else { return }
             lineCount += 1
             subscribers.insert(state.subscriberID)
             counts[state.status, default: 0] += 1
-            let statement = NettingStatement(line: state, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
-            if state.isClosed {
-                residualDebt += statement.residualDebt
-            } else if state.debt > 0 {
-                totalDebt += state.debt
-                linesInDebt += 1
-            }
-            let overdue = state.overdue(at: time)
-            if overdue > 0, !state.isClosed {
-                totalOverdue += overdue
-                linesOverdue += 1
-            }
-            if statement.refundDue > 0 {
-                refundsDue += statement.refundDue
-                linesOwedRefund += 1
-            }
-            refundsPaid += state.refundsPaid
-            for fact in history.facts {
-                eventCounts[fact.event.type, default: 0] += 1
-                switch fact.event {
-                case .noticeSent(let notice) where notice.kind.isThresholdNotice: thresholdNotices += 1
-                case .noticeSent(let notice) where notice.kind == .writtenWarning: writtenWarnings += 1
-                case .noticeDeliveryFailed: failedNotices += 1
-                case .lineSuspended(let suspension):
-                    if suspension.direction == .oneWay { oneWayCuts += 1 } else { twoWayCuts += 1 }
-                default: break
-                }
-            }
+            tally(state, at: time, edition: edition)
+            tally(history.facts)
         }
-        do {
-            findings += try Auditor.audit(histories, editions: ledger.editions, calendar: ledger.calendar)
-            // Complaints unanswered at `time` after their time to answer (CMP-1).
-            for history in histories {
-                findings += try Auditor.unansweredComplaints(
-                    history, at: time, editions: ledger.editions, calendar: ledger.calendar)
-            }
-        } catch {
-            throw LedgerError(.badFact(error))
-        }
+        findings += Auditor.massSuspensions(cuts, editions: ledger.editions, calendar: ledger.calendar)
         subscriberCount = subscribers.count
         statusCounts = LineStatus.allCases.map { ($0, counts[$0] ?? 0) }
         var byRule: [RuleID: RuleCount] = [:]
@@ -121,6 +97,42 @@ package struct DemoReport: Sendable {
             byRule[finding.rule] = count
         }
         findingsByRule = byRule.values.sorted { $0.rule < $1.rule }
+    }
+
+    /// Adds the line's debts, overdue amount and refunds at `time` to the report.
+    private mutating func tally(_ state: LineState, at time: Timestamp, edition: PolicyEdition) {
+        let statement = NettingStatement(line: state, countHeldAmounts: edition.netDepositAndGuaranteeAtRevocation)
+        if state.isClosed {
+            residualDebt += statement.residualDebt
+        } else if state.debt > 0 {
+            totalDebt += state.debt
+            linesInDebt += 1
+        }
+        let overdue = state.overdue(at: time)
+        if overdue > 0, !state.isClosed {
+            totalOverdue += overdue
+            linesOverdue += 1
+        }
+        if statement.refundDue > 0 {
+            refundsDue += statement.refundDue
+            linesOwedRefund += 1
+        }
+        refundsPaid += state.refundsPaid
+    }
+
+    /// Adds the line's events, notices and cuts to the report's counts.
+    private mutating func tally(_ facts: [RecordedFact]) {
+        for fact in facts {
+            eventCounts[fact.event.type, default: 0] += 1
+            switch fact.event {
+            case .noticeSent(let notice) where notice.kind.isThresholdNotice: thresholdNotices += 1
+            case .noticeSent(let notice) where notice.kind == .writtenWarning: writtenWarnings += 1
+            case .noticeDeliveryFailed: failedNotices += 1
+            case .lineSuspended(let suspension):
+                if suspension.direction == .oneWay { oneWayCuts += 1 } else { twoWayCuts += 1 }
+            default: break
+            }
+        }
     }
 
     /// The findings that are violations.

@@ -9,24 +9,54 @@ extension Auditor {
     /// the edition's in force at the window's first suspension. A line's subscriber is the
     /// one its latest activation before the suspension names. Only the lines in `histories`
     /// are seen (an audit of one line finds no mass suspension).
-    static func massSuspensions(
+    ///
+    /// - Parameters:
+    ///   - histories: the lines audited.
+    ///   - editions: the rule editions, with their adoption (POL-3).
+    ///   - calendar: the Tehran calendar, for the windows' wording.
+    /// - Returns: a SUS-2 warning for each suspension in a mass suspension.
+    package static func massSuspensions(
         _ histories: [LineHistory], editions: PolicyEditions,
         calendar: TehranCalendar
     ) -> [Finding] {
         var cutsByReason: [LineSuspended.Reason: [SuspensionSeen]] = [:]
-        for history in histories {
-            var subscriber = ""
-            for fact in LineHistory.occurrenceOrder(history.facts) {
-                switch fact.event {
-                case .lineActivated(let activation): subscriber = activation.subscriberID
-                case .lineSuspended(let suspension) where !suspension.reason.isForDebt:
-                    cutsByReason[suspension.reason, default: []].append(
-                        SuspensionSeen(
-                            line: history.number, subscriber: subscriber, at: fact.occurredAt, position: fact.position))
-                default: break
-                }
+        for history in histories { gatherSuspensions(of: history, into: &cutsByReason) }
+        return massSuspensions(cutsByReason, editions: editions, calendar: calendar)
+    }
+
+    /// Adds the suspensions of `history` for a reason other than debt to `cutsByReason`: all
+    /// the cross-line pass keeps of a line, so that a streamed audit holds no history.
+    ///
+    /// - Parameters:
+    ///   - history: one line's history.
+    ///   - cutsByReason: the suspensions gathered so far, by reason.
+    package static func gatherSuspensions(
+        of history: LineHistory, into cutsByReason: inout [LineSuspended.Reason: [SuspensionSeen]]
+    ) {
+        var subscriber = ""
+        for fact in LineHistory.occurrenceOrder(history.facts) {
+            switch fact.event {
+            case .lineActivated(let activation): subscriber = activation.subscriberID
+            case .lineSuspended(let suspension) where !suspension.reason.isForDebt:
+                cutsByReason[suspension.reason, default: []].append(
+                    SuspensionSeen(
+                        line: history.number, subscriber: subscriber, at: fact.occurredAt, position: fact.position))
+            default: break
             }
         }
+    }
+
+    /// The SUS-2 (c) warnings over the suspensions gathered by ``gatherSuspensions(of:into:)``.
+    ///
+    /// - Parameters:
+    ///   - cutsByReason: the suspensions of every line audited, by reason.
+    ///   - editions: the rule editions, with their adoption (POL-3).
+    ///   - calendar: the Tehran calendar, for the windows' wording.
+    /// - Returns: a SUS-2 warning for each suspension in a mass suspension.
+    package static func massSuspensions(
+        _ cutsByReason: [LineSuspended.Reason: [SuspensionSeen]], editions: PolicyEditions,
+        calendar: TehranCalendar
+    ) -> [Finding] {
         let format = DisplayFormat(calendar: calendar)
         var findings: [Finding] = []
         for reason in LineSuspended.Reason.allCases {
@@ -49,7 +79,7 @@ extension Auditor {
     }
 
     /// One suspension for a reason other than debt, as the cross-line pass sees it.
-    struct SuspensionSeen {
+    package struct SuspensionSeen {
         var line: String
         var subscriber: String
         var at: Timestamp

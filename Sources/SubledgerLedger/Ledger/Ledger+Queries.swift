@@ -9,19 +9,10 @@ extension Ledger {
     /// - Returns: the line's facts and those of each subscriber an activation of it names, each in
     ///   position order.
     public func history(of number: LineNumber) throws(LedgerError) -> LineHistory {
-        let line = number.text
-        let facts = try recordedFacts(of: .line(line))
-        guard !facts.isEmpty else { throw LedgerError(.unknownStream("line \(line)")) }
-        var owners: [String] = []
-        for fact in facts {
-            if case .lineActivated(let activated) = fact.event, !owners.contains(activated.subscriberID) {
-                owners.append(activated.subscriberID)
-            }
+        guard let history = try lineHistory(number.text) else {
+            throw LedgerError(.unknownStream("line \(number.text)"))
         }
-        var subscriberFacts: [RecordedFact] = []
-        for owner in owners { subscriberFacts += try recordedFacts(of: .subscriber(owner)) }
-        return LineHistory(
-            number: line, facts: facts, subscriberFacts: subscriberFacts.sorted { $0.position < $1.position })
+        return history
     }
 
     /// The line's state in `view`: a view of every recorded event (no `knownAt`, and no
@@ -92,9 +83,11 @@ extension Ledger {
         return view
     }
 
-    /// Every line's history, read in one pass over the log in short chunks.
+    /// Every line's history, read in one pass over the log in short chunks, in the order of
+    /// each line's first event. It holds the whole log in memory: for small stores and tests;
+    /// ``forEachLineHistory(_:)`` reads any log in bounded memory.
     /// A line's history holds its facts and those of each subscriber its activations name, in
-    /// position order; the lines come in the order of their first fact.
+    /// position order.
     /// - Returns: every line's history.
     /// - Throws: ``LedgerError``: ``LedgerError/Code/badFact`` when a stored event is not a ledger fact,
     ///   ``LedgerError/Code/store`` when the log cannot be read.
@@ -135,21 +128,24 @@ extension Ledger {
         }
     }
 
-    /// The operator's work list at `time`, over every line.
-    /// Reads every line's history (one scan of the log) and folds each as of `time`; a line whose
-    /// history does not fold is left out. Erasures due (RET-1) come after the lines' actions.
-    /// - Parameter time: the moment the actions are due at; the editions known then judge them.
-    /// - Returns: the actions due, line by line, then the erasures due, by subscriber id.
-    /// - Throws: ``LedgerError``: ``LedgerError/Code/badFact`` when the editions or the log cannot be
-    ///   read as facts, or the store's error.
+    /// The operator's work list at `time`, over every line: each line's entries, lines in the
+    /// byte order of their numbers (``forEachLineHistory(_:)``), then the erasures due (RET-1)
+    /// by subscriber id. It streams the log line by line: memory holds the list itself and,
+    /// per subscriber with a line, its state and its lines' states (for RET-1), not the log.
+    ///
+    /// - Parameters:
+    ///   - time: the moment to judge at.
+    /// - Returns: the actions due at `time`.
+    /// - Throws: ``LedgerError``: the store's error, or ``LedgerError/Code/badFact`` when a stored
+    ///   event is not a fact.
     public func due(at time: Timestamp) throws(LedgerError) -> [DueAction] {
         // The editions known at `time` (POL-3).
         let editions = try knownEditions().known(at: time)
         var entries: [DueAction] = []
         var owners: [String: (state: SubscriberState, lines: [LineState])] = [:]
-        for history in try allHistories() {
+        try forEachLineHistory { history throws(LedgerError) in
             let view = LineHistory.View(asOf: time)
-            guard let state = try? history.state(view) else { continue }
+            guard let state = try? history.state(view) else { return }
             let owner = try? history.subscriber(view)
             entries += WorkList.due(
                 line: state, subscriber: owner ?? nil, at: time, editions: editions, calendar: calendar)
@@ -181,33 +177,39 @@ extension Ledger {
         }
     }
 
-    /// The audit's findings, for one line or every line.
+    /// The audit's findings, for one line or every line, by position then rule. Every line is
+    /// audited as ``forEachLineHistory(_:)`` streams it: memory holds the findings and the
+    /// suspensions for reasons other than debt (for the pass across lines, SUS-2), not the log.
     ///
     /// - Parameters:
     ///   - line: the one line to audit; every line by default.
+    /// - Returns: the findings, sorted by position, then rule.
     /// - Throws: ``LedgerError``: ``LedgerError/Code/unknownStream`` for a line without events,
     ///   ``LedgerError/Code/badFact`` when a history does not fold, or the store's error.
     /// - Returns: the findings (``Auditor``), violations and warnings, sorted by position then rule.
     public func audit(line: LineNumber? = nil) throws(LedgerError) -> [Finding] {
-        let histories: [LineHistory]
-        if let line { histories = [try history(of: line)] } else { histories = try allHistories() }
-        var findings: [Finding]
         let now = clock.now()
         // Every edition with its adoption: the audit judges each action under those known
         // when it was recorded and under those in force with all known now (POL-3).
         let editions = try knownEditions()
-        do {
-            findings = try Auditor.audit(histories, editions: editions, calendar: calendar)
-            // Omissions as of now: lines still cut after their restoration was owed (GEN-3, KYC-1).
-            for history in histories { findings += try Auditor.stillCut(history, at: now, editions: editions) }
-            // Complaints unanswered after their time to answer (CMP-1).
-            for history in histories {
-                findings += try Auditor.unansweredComplaints(history, at: now, editions: editions, calendar: calendar)
+        var audited: [Finding] = []
+        var omissions: [Finding] = []
+        var cuts: [LineSuspended.Reason: [Auditor.SuspensionSeen]] = [:]
+        func visit(_ history: LineHistory) throws(LedgerError) {
+            do throws(FactError) {
+                audited += try Auditor.audit(history, editions: editions, calendar: calendar)
+                Auditor.gatherSuspensions(of: history, into: &cuts)
+                // Omissions as of now: lines still cut after their restoration was owed (GEN-3, KYC-1),
+                // complaints unanswered after their time to answer (CMP-1).
+                omissions += try Auditor.stillCut(history, at: now, editions: editions)
+                omissions += try Auditor.unansweredComplaints(history, at: now, editions: editions, calendar: calendar)
+            } catch {
+                throw LedgerError(.badFact(error))
             }
-        } catch {
-            throw LedgerError(.badFact(error))
         }
-        return findings.sorted { ($0.position, $0.rule) < ($1.position, $1.rule) }
+        if let line { try visit(try history(of: line)) } else { try forEachLineHistory(visit) }
+        let mass = Auditor.massSuspensions(cuts, editions: editions, calendar: calendar)
+        return (audited + mass + omissions).sorted { ($0.position, $0.rule) < ($1.position, $1.rule) }
     }
 }
 
@@ -240,15 +242,16 @@ extension Ledger {
             throw LedgerError(.badFact(FactError(field: "", reason: "\(error)")))
         }
         guard var subscriber = state else { throw LedgerError(.unknownStream("subscriber \(id)")) }
-        for history in try allHistories() {
-            for fact in history.facts {
-                if case .lineActivated(let activated) = fact.event, activated.subscriberID == id,
-                    !subscriber.lines.contains(history.number)
-                {
-                    subscriber.lines.append(history.number)
-                }
+        // Their lines in the order of each line's first event, as the stored projection lists them.
+        var lines: [(firstPosition: UInt64, number: String)] = []
+        try forEachLineHistory { history throws(LedgerError) in
+            let activated = history.facts.contains { fact in
+                if case .lineActivated(let activated) = fact.event { activated.subscriberID == id } else { false }
             }
+            if activated, let first = history.facts.first { lines.append((first.position, history.number)) }
         }
+        subscriber.lines += lines.sorted { $0.firstPosition < $1.firstPosition }.map(\.number)
+            .filter { !subscriber.lines.contains($0) }
         return subscriber
     }
 }

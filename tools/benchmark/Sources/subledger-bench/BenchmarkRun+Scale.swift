@@ -326,6 +326,9 @@ extension BenchmarkRun {
                     "the child's own `VmHWM`, mapped store pages included; anonymous (`RssAnon`) at most \(Self.mebibytes(rebuilding.peakAnonymousBytes))"
             ))
 
+        // 10. The queries over every line, streamed: `subledger due` and `subledger audit`.
+        let queries = try Self.queryRows(binary: binary, storePath: storePath, folder: folder, generated: generated)
+        (rows, phases) = (rows + queries.rows, phases + queries.phases)
         details.append(
             "- The generated facts: \(ReportTable.grouped(events)) events of \(ReportTable.grouped(generated.lines)) lines and \(ReportTable.grouped(generated.subscribers)) subscribers, seed \(options.scaleSeed), \(ReportTable.grouped(generated.bytes)) bytes (\(Self.perEvent(generated.bytes, events))); lines activate over the last \(generated.windowDays) days of the demo's timeline and live to its end; recorded \(generated.firstRecordedAt) to \(generated.lastRecordedAt); \(generated.runs) sorted runs merged."
         )
