@@ -6,7 +6,7 @@ import Synchronization
 /// overloads of the synchronous ones, with the same names, outcomes and errors.
 ///
 /// The blocking part of a write (reading the streams, validating, the write transaction and
-/// its fsync) runs on the ledger's own serial writer queue (``writerQueue``), never on a
+/// its fsync) runs on the ledger's own serial writer queue (`writerQueue`), never on a
 /// thread of Swift's cooperative pool: the calling task suspends and is resumed through a
 /// continuation once the commit is durable (or refused). The write transaction never spans
 /// an `await`: it begins and ends within one synchronous call on the writer queue.
@@ -16,7 +16,7 @@ import Synchronization
 /// and the call returns its outcome, cancelled or not (a durable fact is not taken back).
 extension Ledger {
     /// Records `facts` as they are, lawful or not, as ``record(_:)`` does, off the
-    /// cooperative pool (on ``writerQueue``).
+    /// cooperative pool (on `writerQueue`).
     ///
     /// - Parameters:
     ///   - facts: the facts, all recorded in one transaction or none.
@@ -29,7 +29,7 @@ extension Ledger {
     }
 
     /// Records `facts` as the operator's actions, each judged by the rules in force at its
-    /// time, as ``apply(_:)`` does, off the cooperative pool (on ``writerQueue``).
+    /// time, as ``apply(_:)`` does, off the cooperative pool (on `writerQueue`).
     ///
     /// - Parameters:
     ///   - facts: the actions, as facts: all recorded or none.
@@ -43,7 +43,7 @@ extension Ledger {
     }
 
     /// Decides `action` on `line` at `time` and records its events, as
-    /// ``apply(_:to:at:metadata:)`` does, off the cooperative pool (on ``writerQueue``).
+    /// ``apply(_:to:at:metadata:)`` does, off the cooperative pool (on `writerQueue`).
     ///
     /// - Parameters:
     ///   - action: what the operator does.
@@ -64,7 +64,7 @@ extension Ledger {
         }
     }
 
-    /// Runs `write` on ``writerQueue`` and resumes the calling task with its outcome; throws
+    /// Runs `write` on `writerQueue` and resumes the calling task with its outcome; throws
     /// ``LedgerError/Code/cancelled`` without running it when the task is cancelled first.
     private func onWriterQueue<Value: Sendable>(
         _ write: @escaping @Sendable (Ledger) throws(LedgerError) -> Value

@@ -12,12 +12,19 @@ extension Ledger {
     /// - Throws: ``LedgerError``: ``LedgerError/Code/badFact`` when a stored event is not a
     ///   fact, the store's error, or what `body` throws.
     public func forEachLineHistory(_ body: (LineHistory) throws(LedgerError) -> Void) throws(LedgerError) {
+        try forEachLine { line, facts throws(LedgerError) in try body(try lineHistory(line, facts: facts)) }
+    }
+
+    /// Calls `body` with every line's number and its own facts (not its owners'), as
+    /// ``forEachLineHistory(_:)`` lists them: one read of the line's stream each.
+    func forEachLine(_ body: (String, [RecordedFact]) throws(LedgerError) -> Void) throws(LedgerError) {
         var failure: LedgerError?
         do {
             try store.forEachStreamID(category: StreamID.lineCategory) { line in
                 do throws(LedgerError) {
-                    guard let history = try lineHistory(line) else { return }
-                    try body(history)
+                    let facts = try recordedFacts(of: .line(line))
+                    guard !facts.isEmpty else { return }
+                    try body(line, facts)
                 } catch {
                     failure = error
                     throw error
@@ -33,6 +40,11 @@ extension Ledger {
     func lineHistory(_ line: String) throws(LedgerError) -> LineHistory? {
         let facts = try recordedFacts(of: .line(line))
         guard !facts.isEmpty else { return nil }
+        return try lineHistory(line, facts: facts)
+    }
+
+    /// The history of `line` from its own `facts`: each owner's subscriber stream is read.
+    private func lineHistory(_ line: String, facts: [RecordedFact]) throws(LedgerError) -> LineHistory {
         var owners: [String] = []
         for fact in facts {
             if case .lineActivated(let activated) = fact.event, !owners.contains(activated.subscriberID) {

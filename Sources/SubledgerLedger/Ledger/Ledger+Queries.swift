@@ -244,11 +244,12 @@ extension Ledger {
         guard var subscriber = state else { throw LedgerError(.unknownStream("subscriber \(id)")) }
         // Their lines in the order of each line's first event, as the stored projection lists them.
         var lines: [(firstPosition: UInt64, number: String)] = []
-        try forEachLineHistory { history throws(LedgerError) in
-            let activated = history.facts.contains { fact in
+        // Only the lines' own streams are read: their owners' are not needed to find them.
+        try forEachLine { number, facts throws(LedgerError) in
+            let activated = facts.contains { fact in
                 if case .lineActivated(let activated) = fact.event { activated.subscriberID == id } else { false }
             }
-            if activated, let first = history.facts.first { lines.append((first.position, history.number)) }
+            if activated, let first = facts.first { lines.append((first.position, number)) }
         }
         subscriber.lines += lines.sorted { $0.firstPosition < $1.firstPosition }.map(\.number)
             .filter { !subscriber.lines.contains($0) }

@@ -15,26 +15,22 @@ extension EventLog: StreamListing {
         return try wrapped("listing the \(category) streams") {
             try backend.read { transaction in
                 var ids: [String] = []
-                var probe = Self.probe(after: after, in: categoryPrefix)
+                var probe = Self.probe(after: after, category: category, in: categoryPrefix)
                 while ids.count < limit, let id = try Self.firstID(from: probe, in: categoryPrefix, transaction) {
                     ids.append(id)
-                    probe = Self.probe(after: id, in: categoryPrefix)
+                    probe = Self.probe(after: id, category: category, in: categoryPrefix)
                 }
                 return ids
             }
         }
     }
 
-    /// The key just past every entry of stream `id` (`category NUL id NUL version`, the
-    /// version 8 bytes): its prefix and nine bytes 0xFF sort after each of its entries and
-    /// before the next stream's, since ids hold no NUL.
-    private static func probe(after id: String?, in categoryPrefix: [UInt8]) -> [UInt8] {
+    /// The key just past every entry of stream `id`: its ``StreamID/keyPrefix`` and eight
+    /// bytes 0xFF (the version) sort after each of its entries and before the next stream's,
+    /// since ids hold no NUL.
+    private static func probe(after id: String?, category: String, in categoryPrefix: [UInt8]) -> [UInt8] {
         guard let id else { return categoryPrefix }
-        var key = categoryPrefix
-        key.append(contentsOf: id.utf8)
-        key.append(0)
-        key.append(contentsOf: repeatElement(0xFF, count: 9))
-        return key
+        return StreamID(category: category, id: id).keyPrefix + repeatElement(0xFF, count: 8)
     }
 
     /// The id of the first stream of the category at or after `probe`, or `nil` past the last.
