@@ -66,7 +66,7 @@ extension Ledger {
 
     /// Runs `write` on `writerQueue` and resumes the calling task with its outcome; throws
     /// ``LedgerError/Code/cancelled`` without running it when the task is cancelled first.
-    private func onWriterQueue<Value: Sendable>(
+    func onWriterQueue<Value: Sendable>(
         _ write: @escaping @Sendable (Ledger) throws(LedgerError) -> Value
     ) async throws(LedgerError) -> Value {
         if Task.isCancelled { throw LedgerError(.cancelled) }

@@ -97,7 +97,11 @@ extension Ledger {
 
     /// Validates `facts` against the streams they touch and appends them in one batch with
     /// the versions they were validated against; retried when another writer got there first.
-    func append(_ facts: [LedgerFact], judging: Bool) throws(LedgerError) -> AppendResult {
+    /// Each stream of `expected` must be at its version (``checkExpected(_:in:)``) unless every
+    /// fact is an idempotent retry.
+    func append(
+        _ facts: [LedgerFact], judging: Bool, expecting expected: [StreamID: UInt64] = [:]
+    ) throws(LedgerError) -> AppendResult {
         let exhausted = {
             LedgerError(
                 .store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
@@ -114,14 +118,22 @@ extension Ledger {
             let lineOwners = try owners(of: loaded)
             loaded.subscribers.merge(lineOwners) { current, _ in current }
             var proposed: [ProposedEvent] = []
+            var retries = 0
             for (index, fact) in facts.enumerated() {
                 if let retry = try retry(fact, index: index) {
                     proposed.append(retry)
+                    retries += 1
                     continue
                 }
                 proposed.append(try validate(fact, index: index, into: &loaded, judging: judging))
             }
-            let expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
+            var expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
+            // A request whose facts are all recorded already is answered as the first was,
+            // whatever the stream's version now: the caller's retry records nothing twice.
+            if retries < facts.count {
+                try checkExpected(expected, in: loaded)
+                for (stream, version) in expected { expectations[stream] = .exactly(version) }
+            }
             do {
                 return .finished(try store.append(proposed, expecting: expectations))
             } catch let error as EventStoreError where error.code == .versionConflict {
