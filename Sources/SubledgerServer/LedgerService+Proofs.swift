@@ -62,7 +62,7 @@ extension LedgerService {
 
     /// The stream `line` or `subscriber` names, or `nil` for the whole log.
     private func exportedStream(_ parameters: RequestParameters) throws(Problem) -> StreamID? {
-        switch (parameters.text("line"), parameters.text("subscriber")) {
+        switch (try parameters.text("line"), try parameters.text("subscriber")) {
         case (nil, nil): return nil
         case (let line?, nil):
             do { return .line(try LineNumber(line, field: "line").text) } catch {

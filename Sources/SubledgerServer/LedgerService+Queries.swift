@@ -55,7 +55,7 @@ extension LedgerService {
     func audit(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let parameters = RequestParameters(request: request, context: context)
         var line: LineNumber?
-        if let text = parameters.text("line") {
+        if let text = try parameters.text("line") {
             do { line = try LineNumber(text, field: "line") } catch { throw Problem.badParameter("line", error.reason) }
         }
         let ledger = self.ledger

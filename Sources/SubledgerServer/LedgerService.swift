@@ -64,7 +64,8 @@ public final class LedgerService: Sendable {
     /// - Returns: the router, for an `Application` or Hummingbird's tests.
     public func router() -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
-        router.add(middleware: ProblemMiddleware(metrics: metrics))
+        let methodsByPath = Dictionary(grouping: endpoints, by: \.path).mapValues { $0.map(\.method) }
+        router.add(middleware: ProblemMiddleware(metrics: metrics, methodsByPath: methodsByPath))
         let access = self.access
         for endpoint in endpoints {
             router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in

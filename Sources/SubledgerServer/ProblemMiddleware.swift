@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import SubledgerLedger
@@ -9,6 +10,9 @@ import SubledgerStore
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
     let metrics: ServiceMetrics
+    /// The served paths (as the document writes them) and their methods, to tell a path of
+    /// another method (405 with `Allow`) from no path at all (404).
+    let methodsByPath: [String: [HTTPRequest.Method]]
 
     @concurrent func handle(
         _ request: Request, context: ServiceRequestContext,
@@ -20,6 +24,8 @@ struct ProblemMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let problem as Problem {
             response = try problem.response(from: request, context: context)  // logged by its endpoint
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            response = try unrouted(request).response(from: request, context: context)
         } catch {
             response = try Self.logged(error, context: context).response(from: request, context: context)
         }
@@ -27,6 +33,23 @@ struct ProblemMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unrouted"
         metrics.request(route: route, status: response.status.code, duration: ContinuousClock.now - start)
         return response
+    }
+
+    /// 405 with `Allow` when the path is served with other methods, 404 otherwise.
+    private func unrouted(_ request: Request) -> Problem {
+        let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        let allowed = methodsByPath.filter { path, _ in
+            let pattern = path.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == segments.count
+                && zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }.values.flatMap { $0 }
+        guard !allowed.isEmpty else { return .notFound("no such endpoint (docs/openapi.yaml lists them)") }
+        var problem = Problem(
+            .methodNotAllowed, name: "method-not-allowed", title: "The path does not take this method",
+            detail: "\(request.method) is not served at \(request.uri.path): "
+                + allowed.map(\.rawValue).sorted().joined(separator: ", ") + " is")
+        problem.headers[.allow] = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+        return problem
     }
 
     /// The problem of `error`, logged with the caller's key (`info` for a refusal, `error` for

@@ -16,9 +16,11 @@ struct RequestParameters {
         do { return try LineNumber(text, field: "line") } catch { throw Problem.badParameter("line", error.reason) }
     }
 
-    /// The query's `name` as given, or `nil` when absent (an empty value counts as absent).
-    func text(_ name: String) -> String? {
-        guard let value = request.uri.queryParameters[name[...]], !value.isEmpty else { return nil }
+    /// The query's `name` as given, or `nil` when absent.
+    /// - Throws: ``Problem`` 400 when it is given empty (`?line=`): a value is missing.
+    func text(_ name: String) throws(Problem) -> String? {
+        guard let value = request.uri.queryParameters[name[...]] else { return nil }
+        guard !value.isEmpty else { throw Problem.badParameter(name, "is empty: give a value or leave it out") }
         return String(value)
     }
 
@@ -26,7 +28,7 @@ struct RequestParameters {
     func integer(_ name: String, in range: ClosedRange<UInt64>, default defaultValue: UInt64? = nil)
         throws(Problem) -> UInt64?
     {
-        guard let text = text(name) else { return defaultValue }
+        guard let text = try text(name) else { return defaultValue }
         guard let value = UInt64(text), range.contains(value) else {
             throw Problem.badParameter(name, "\"\(text)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -41,13 +43,13 @@ struct RequestParameters {
 
     /// The query's `name` as an RFC 3339 time, or `nil` when absent.
     func time(_ name: String) throws(Problem) -> Timestamp? {
-        guard let text = text(name) else { return nil }
+        guard let text = try text(name) else { return nil }
         do { return try Timestamp(rfc3339: text) } catch { throw Problem.badParameter(name, error.description) }
     }
 
     /// The query's `name` as `true` or `false`, `false` when absent.
     func flag(_ name: String) throws(Problem) -> Bool {
-        switch text(name) {
+        switch try text(name) {
         case nil, "false": return false
         case "true": return true
         case let other?: throw Problem.badParameter(name, "\"\(other)\" is neither true nor false")

@@ -83,3 +83,20 @@ import Testing
         #expect(keys.key(forSecret: secret + "x") == nil)
     }
 }
+
+/// A served path asked with another method is 405 with `Allow`; an unknown path 404: both problems.
+@Suite struct UnroutedTests {
+    @Test func anotherMethodIs405WithAllowAndAnUnknownPath404() async throws {
+        try await ServiceFixture().test { client in
+            let wrong = try await client.execute(
+                uri: "/v1/lines/%2B989120000001/status", method: .delete, headers: ServiceFixture.headers("admin"))
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.headers[.allow] == "GET")
+            let unknown = try await client.execute(uri: "/v2/nothing", method: .get, headers: ServiceFixture.headers("admin"))
+            #expect(unknown.status == .notFound)
+            #expect(unknown.headers[.contentType] == "application/problem+json")
+            let empty = try await client.execute(uri: "/v1/audit?line=", method: .get, headers: ServiceFixture.headers("admin"))
+            #expect(empty.status == .badRequest, "an empty parameter is not an absent one")
+        }
+    }
+}
