@@ -18,12 +18,13 @@ final class LiveServer: Sendable {
     private let running: Task<Void, any Error>
 
     /// Starts a server over the store in `folder` (a new temporary one by default).
-    static func start(folder: String? = nil) async throws -> LiveServer {
+    static func start(folder: String? = nil, limits: ServiceLimits = ServiceLimits()) async throws -> LiveServer {
         let folder = folder ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("serve-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let ledger = try Ledger.open(at: folder + "/store")
-        let service = LedgerService(ledger: ledger, keys: ServiceFixture.keys, storePath: folder + "/store")
+        let service = LedgerService(
+            ledger: ledger, keys: ServiceFixture.keys, limits: limits, storePath: folder + "/store")
         var options = ListenOptions()
         options.port = 0
         let listening = AsyncStream<Int>.makeStream()

@@ -2,6 +2,7 @@ import Foundation
 import SubledgerLedger
 import SubledgerServer
 import SubledgerStore
+import Synchronization
 import Testing
 
 /// Issue 14 item 5: the real server on a loopback port. Two clients appending to one line at
@@ -130,4 +131,32 @@ import Testing
             #expect(head == 2, "a request refused by the shutdown records nothing: \(String(describing: answered))")
         }
     }
+
+    @Test func connectionsBeyondTheLimitWaitUntilOneCloses() async throws {
+        var limits = ServiceLimits()
+        limits.maximumConnections = 1
+        let server = try await LiveServer.start(limits: limits)
+        // The one connection allowed: answered once (so the server accepted it), then kept open.
+        let holder = try LoopbackConnection(port: server.port)
+        try holder.send("GET", "/health", secret: F.secrets["reader"], keepAlive: true)
+        #expect(try await holder.next(until: "\r\n\r\n").hasPrefix("HTTP/1.1 200"))
+        let answered = AnsweredFlag()
+        let waiting = Task {
+            let answer = try await server.request("GET", "/health", key: "reader")
+            answered.set()
+            return answer
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!answered.isSet, "a second connection is not served while the first is open")
+        holder.disconnect()
+        #expect(try await waiting.value.status == 200, "served once the first closed")
+        try await server.stop()
+    }
+}
+
+/// Whether a request was answered, set from its task.
+private final class AnsweredFlag: Sendable {
+    private let answered = Mutex(false)
+    func set() { answered.withLock { $0 = true } }
+    var isSet: Bool { answered.withLock { $0 } }
 }

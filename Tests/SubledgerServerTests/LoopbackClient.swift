@@ -37,10 +37,11 @@ final class LoopbackConnection {
     func disconnect() { shutdown(socketDescriptor, Int32(SHUT_RDWR)) }
 
     /// Sends a request with `secret`'s key and `body`.
-    func send(_ method: String, _ path: String, secret: String?, headers: [String: String] = [:], body: String = "")
-        throws
-    {
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    func send(
+        _ method: String, _ path: String, secret: String?, headers: [String: String] = [:], body: String = "",
+        keepAlive: Bool = false
+    ) throws {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (keepAlive ? "" : "Connection: close\r\n")
         if let secret { text += "Authorization: Bearer \(secret)\r\n" }
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         text += "Content-Length: \(body.utf8.count)\r\n\r\n" + body

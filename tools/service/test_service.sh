@@ -46,3 +46,22 @@ kill -TERM "$server_pid"
 wait "$server_pid"
 server_pid=""
 echo "test_service: SIGTERM drained the server"
+
+# HTTPS with --tls-cert/--tls-key: a self-signed certificate made here (openssl), the same store.
+openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -days 1 \
+  -keyout "$work/tls.key" -out "$work/tls.pem" >/dev/null 2>&1
+: > "$work/listening.json"
+"$bin/subledger" serve --store "$work/store" --keys "$work/keys.jsonl" --port 0 --log-level warning \
+  --tls-cert "$work/tls.pem" --tls-key "$work/tls.key" > "$work/listening.json" 2>> "$work/server.log" &
+server_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/listening.json" ] && break; sleep 0.1; done
+port="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["listening"]["port"])' "$work/listening.json")"
+health="$(curl -s --cacert "$work/tls.pem" -H "Authorization: Bearer $secret" "https://127.0.0.1:$port/health")"
+[ "$health" = '{"head":3,"status":"ok"}' ] || { echo "test_service: HTTPS /health answered: $health" >&2; exit 1; }
+if curl -s -o /dev/null "http://127.0.0.1:$port/health"; then
+  echo "test_service: the TLS port answered plain HTTP" >&2; exit 1
+fi
+kill -TERM "$server_pid"
+wait "$server_pid"
+server_pid=""
+echo "test_service: HTTPS with the given certificate answered, plain HTTP did not"
