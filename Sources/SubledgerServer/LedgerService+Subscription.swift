@@ -33,12 +33,13 @@ extension LedgerService {
         let store = ledger.store
         let chunk = limits.subscriptionReadAheadEvents
         let logger = context.logger
+        let metrics = self.metrics
         let body = ResponseBody { [from] writer in
             logger.info("subscriber follows", metadata: ["from": .stringConvertible(from)])
             // The service's graceful shutdown ends the subscription (it would never end by itself).
             let stopping = Stopping()
             try await withGracefulShutdownHandler {
-                try await Self.follow(store, from: from, chunk: chunk, until: stopping, into: &writer)
+                try await Self.follow(store, from: from, chunk: chunk, until: stopping, metrics: metrics, into: &writer)
             } onGracefulShutdown: {
                 stopping.stop()
             }
@@ -52,7 +53,7 @@ extension LedgerService {
 
     /// Writes the events from `from` on to `writer` until the task is cancelled.
     @concurrent private static func follow(
-        _ store: EventStore, from: UInt64, chunk: Int, until stopping: Stopping,
+        _ store: EventStore, from: UInt64, chunk: Int, until stopping: Stopping, metrics: ServiceMetrics,
         into writer: inout any ResponseBodyWriter
     ) async throws {
         var next = from
@@ -72,6 +73,7 @@ extension LedgerService {
                 }
                 continue
             }
+            metrics.subscriptionRead(events.count)
             var bytes: [UInt8] = []
             for event in events {
                 bytes += Array("id: \(event.position)\nevent: fact\ndata: ".utf8)

@@ -7,7 +7,8 @@ public import Prometheus
 /// `/metrics` in Prometheus's text format.
 ///
 /// Counters: `subledger_appends_total` (requests that recorded), `subledger_events_recorded_total`,
-/// `subledger_refusals_total{rule}` (a fact's refusal is `rule="bad-fact"`). Histograms:
+/// `subledger_refusals_total{rule}` (a fact's refusal is `rule="bad-fact"`),
+/// `subledger_subscription_events_read_total`. Histograms:
 /// `subledger_request_duration_seconds{route,status}`, `subledger_append_batch_events` (the
 /// events one append wrote together, sharing one commit and its fsync). Gauges:
 /// `subledger_store_size_bytes` (the store's data file) and `subledger_log_head`.
@@ -40,6 +41,12 @@ public final class ServiceMetrics: Sendable {
     /// Counts a refusal by `rule` (a rule id, or `bad-fact`, `version-conflict`).
     func refused(rule: String) {
         Counter(label: "subledger_refusals_total", dimensions: [("rule", rule)], factory: factory).increment()
+    }
+
+    /// Counts `count` events a subscription read from the log (`subledger_subscription_events_read_total`):
+    /// against the events its clients took, it shows how far a subscription reads ahead.
+    func subscriptionRead(_ count: Int) {
+        Counter(label: "subledger_subscription_events_read_total", factory: factory).increment(by: count)
     }
 
     /// Records one request's latency under its route (the document's path) and status.

@@ -154,6 +154,46 @@ import Testing
     }
 }
 
+extension LiveServerTests {
+    /// Backpressure (issue 14 item 2): a subscriber that reads slowly (a small TCP window) makes
+    /// the server read the log only as fast as it takes the events, never the whole backlog.
+    @Test func aSlowSubscriberIsNotReadAheadOfBeyondABoundedAmount() async throws {
+        var limits = ServiceLimits()
+        limits.subscriptionReadAheadEvents = 64
+        let server = try await LiveServer.start(limits: limits)
+        let total = 6_000
+        // Events of about 1.3 KB: 6,000 of them are far more than the loopback sockets' buffers hold.
+        let long = String(repeating: "calls and data ", count: 60)
+        let facts = [F.registered, F.activated]
+            + (0..<(total - 2)).map { F.usage(1 + $0 % 9, day: 2 + $0 % 20, description: long) }
+        for batch in stride(from: 0, to: facts.count, by: 2_000) {
+            let answer = try await server.record(Array(facts[batch..<min(batch + 2_000, facts.count)]))
+            #expect(answer.status == 200)
+        }
+        let slow = try LoopbackConnection(port: server.port, receiveBufferBytes: 4_096)
+        try slow.send("GET", "/v1/subscribe", secret: F.secrets["reader"])
+        _ = try await slow.next(until: "\r\n\r\n")
+        _ = try await slow.next(until: "id: 1\n")
+        // The client takes nothing meanwhile: the server fills the sockets' buffers, then waits.
+        try await Task.sleep(for: .milliseconds(300))
+        let readAhead = try await subscriptionReads(server)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(readAhead < total, "read \(readAhead) of \(total) events while the client took 1")
+        #expect(try await subscriptionReads(server) == readAhead, "nothing more is read while the client is stalled")
+        // The first event was read partly: its rest ends the first of these reads.
+        try await slow.skip(total, until: "\n\n")
+        #expect(try await subscriptionReads(server) == total, "every event read once the client took them all")
+        try await server.stop()
+    }
+
+    /// `subledger_subscription_events_read_total` of the server's metrics.
+    private func subscriptionReads(_ server: LiveServer) async throws -> Int {
+        let metrics = try await server.request("GET", "/metrics", key: "reader").body
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("subledger_subscription_events_read_total ") }
+        return line.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
+    }
+}
+
 /// Whether a request was answered, set from its task.
 private final class AnsweredFlag: Sendable {
     private let answered = Mutex(false)

@@ -12,10 +12,14 @@ final class LoopbackConnection {
     /// server streams (SSE) with chunked transfer coding, which this removes.
     private var body: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port`.
-    init(port: Int) throws {
+    /// Connects to 127.0.0.1:`port`; with `receiveBufferBytes`, a small receive buffer (and so
+    /// a small TCP window: a slow client).
+    init(port: Int, receiveBufferBytes: Int32? = nil) throws {
         socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketDescriptor >= 0 else { throw FixtureError("socket: errno \(errno)") }
+        if var size = receiveBufferBytes {
+            setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -136,6 +140,12 @@ final class LoopbackConnection {
         nonisolated(unsafe) let connection = self
         if separator == "\r\n\r\n" { return try await Self.offPool { try connection.readHead() } }
         return try await Self.offPool { try connection.readBody(until: separator) }
+    }
+
+    /// Reads `count` pieces of the streamed body, each ending with `separator`, on one thread.
+    func skip(_ count: Int, until separator: String) async throws {
+        nonisolated(unsafe) let connection = self
+        try await Self.offPool { for _ in 0..<count { _ = try connection.readBody(until: separator) } }
     }
 
     /// The blocking socket calls run on threads of their own: on a machine of 2 cores, Swift's

@@ -69,9 +69,9 @@ struct ServiceFixture {
         #"{"type":"LineActivated","line":"+989120000001","occurredAt":"2025-01-01T00:01:00Z","data":{"subscriberId":"S-1","service":"mobile","plan":"noDeposit","connectionFee":0,"vanityPremium":0}}"#
 
     /// A usage fact of `amount` rials on the test line, at `day` of January 2025, with `eventId` if given.
-    static func usage(_ amount: Int, day: Int = 2, eventID: String? = nil) -> String {
+    static func usage(_ amount: Int, day: Int = 2, eventID: String? = nil, description: String = "u") -> String {
         let id = eventID.map { #","eventId":"\#($0)""# } ?? ""
-        return #"{"type":"UsageRecorded","line":"+989120000001","occurredAt":"2025-01-\#(String(format: "%02d", day))T00:00:00Z","data":{"amount":\#(amount),"description":"u"}\#(id)}"#
+        return #"{"type":"UsageRecorded","line":"+989120000001","occurredAt":"2025-01-\#(String(format: "%02d", day))T00:00:00Z","data":{"amount":\#(amount),"description":"\#(description)"}\#(id)}"#
     }
 }
 
