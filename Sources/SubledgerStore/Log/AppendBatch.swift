@@ -36,6 +36,8 @@ struct AppendBatch<Backend: StorageBackend> {
         self.symbols = symbols
         self.now = now
         sealer = PersonalDataSealer(keyFile: log.personalDataKeys.keyFile)
+        // Another writer is refused at once while an import runs beyond the visible head (issue 13 item 3).
+        if let pending = try PendingImport.read(in: transaction) { throw pending.refusal(of: "an append") }
         try self.symbols.catchUp(in: transaction)
         if let last = try transaction.last(.events, atOrBefore: nil) {
             guard let position = ByteReader.bigEndian(last.key) else {

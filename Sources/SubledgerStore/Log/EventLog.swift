@@ -211,6 +211,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             expectedPrevious = .zero
         }
         var expectedPosition = start
+        let visibleHead = try PendingImport.visibleHead(in: transaction)
+        guard start <= visibleHead else { return [] }
+        let limit = Int(clamping: min(UInt64(limit), visibleHead - start + 1))
         try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
             guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
                 throw EventStoreError(
@@ -264,9 +267,12 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         return try wrapped("reading \(stream)") {
             let (positions, decoded) = try backend.read { transaction -> ([IndexedEvent], [RecordedEvent]?) in
                 var positions: [IndexedEvent] = []
+                let visibleHead = try PendingImport.visibleHead(in: transaction)
                 try transaction.scan(.streams, from: StoreKeys.streamVersion(prefix, max(version, 1))) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8) else { return false }
-                    positions.append(try IndexedEvent(entry, of: stream, versionAt: prefix.count))
+                    let indexed = try IndexedEvent(entry, of: stream, versionAt: prefix.count)
+                    guard indexed.position <= visibleHead else { return false }  // in position order
+                    positions.append(indexed)
                     return positions.count < limit
                 }
                 guard positions.count >= Self.parallelStreamReadThreshold else {
@@ -301,6 +307,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         return try wrapped("reading \(stream) by time") {
             try backend.read { transaction in
                 var positions: [IndexedEvent] = []
+                let visibleHead = try PendingImport.visibleHead(in: transaction)
                 try transaction.scan(.streamTimes, from: StoreKeys.streamTime(prefix, from, 0)) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 16) else { return false }
                     let occurred = Int64(
@@ -309,7 +316,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                     guard occurred < to.millisecondsSinceEpoch else { return false }
                     var indexed = try IndexedEvent(entry, of: stream, versionAt: prefix.count + 8)
                     indexed.occurredAt = Timestamp(millisecondsSinceEpoch: occurred)
-                    positions.append(indexed)
+                    if indexed.position <= visibleHead { positions.append(indexed) }  // in time order, not position
                     return positions.count < limit
                 }
                 return try events(at: positions, of: stream, in: transaction)
@@ -350,6 +357,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 guard let position = ByteReader.bigEndian(value) else {
                     throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
                 }
+                guard position <= (try PendingImport.visibleHead(in: transaction)) else { return nil }
                 guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
                     throw EventStoreError.corrupted(at: position, "the event id index points to a missing event")
                 }
@@ -366,28 +374,6 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     func version(of stream: StreamID) throws -> UInt64 {
         try wrapped("reading the version of \(stream)") {
             try backend.read { transaction in try Self.version(of: stream.keyPrefix, in: transaction) }
-        }
-    }
-
-    static func version(of prefix: [UInt8], in transaction: Backend.Transaction) throws -> UInt64 {
-        let probe = StoreKeys.streamVersion(prefix, UInt64.max)
-        guard let entry = try transaction.last(.streams, atOrBefore: probe),
-            StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
-        else { return 0 }
-        return ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...])) ?? 0
-    }
-
-    /// The last position and its hash (0 and ``ChainHash/zero`` for an empty log).
-    func head() throws -> (position: UInt64, hash: ChainHash) {
-        try wrapped("reading the head of the log") {
-            try backend.read { transaction in
-                guard let entry = try transaction.last(.events, atOrBefore: nil) else { return (0, .zero) }
-                guard let position = ByteReader.bigEndian(entry.key), let hash = RecordCodec.storedHash(entry.value)
-                else {
-                    throw EventStoreError(.corrupted, "the last event of the log is corrupted")
-                }
-                return (position, hash)
-            }
         }
     }
 

@@ -378,6 +378,7 @@ public final class EventStore: Sendable {
 /// ranges, versions, head) and what the store does beside it.
 protocol EventLogProtocol: EventLogStorage, EventLogProofs, PersonalDataLog, StreamListing, Sendable {
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
+    func writePendingImport(_ marker: PendingImport?) throws
     func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws
         -> [RecordedEvent]
     func forEachEvent(

@@ -1,0 +1,39 @@
+/// The log as its readers see it: up to the visible head, which stops before a pending
+/// import's events (``PendingImport``, issue 13 item 1).
+extension EventLog {
+    /// The version of the stream of key prefix `prefix` at the visible head: the version of
+    /// its last event at or before that position (0 when it has none there). The stream's
+    /// index entries are in position order, so the walk back passes only a pending import's.
+    static func version(of prefix: [UInt8], in transaction: Backend.Transaction) throws -> UInt64 {
+        let visibleHead = try PendingImport.visibleHead(in: transaction)
+        var probe = StoreKeys.streamVersion(prefix, UInt64.max)
+        while let entry = try transaction.last(.streams, atOrBefore: probe),
+            StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
+        {
+            let version = ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...])) ?? 0
+            guard let position = ByteReader.bigEndian(entry.value) else {
+                throw EventStoreError(.corrupted, "the stream index entry of version \(version) is not a position")
+            }
+            if position <= visibleHead { return version }
+            guard version > 1 else { return 0 }
+            probe = StoreKeys.streamVersion(prefix, version - 1)
+        }
+        return 0
+    }
+
+    /// The last visible position and its hash (0 and ``ChainHash/zero`` for an empty log).
+    func head() throws -> (position: UInt64, hash: ChainHash) {
+        try wrapped("reading the head of the log") {
+            try backend.read { transaction in
+                let visible = try PendingImport.visibleHead(in: transaction)
+                guard visible > 0, let entry = try transaction.last(.events, atOrBefore: StoreKeys.position(visible))
+                else { return (0, .zero) }
+                guard let position = ByteReader.bigEndian(entry.key), let hash = RecordCodec.storedHash(entry.value)
+                else {
+                    throw EventStoreError(.corrupted, "the last event of the log is corrupted")
+                }
+                return (position, hash)
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+extension EventLog {
+    /// Stores `marker` in `meta`, or removes the one there when `nil`, in one write transaction.
+    func writePendingImport(_ marker: PendingImport?) throws {
+        try wrapped("writing the pending-import marker") {
+            try backend.write { transaction in
+                if let marker { try marker.write(in: transaction) } else { try PendingImport.remove(in: transaction) }
+            }
+        }
+    }
+}
+
+extension EventStore {
+    /// Marks an import in progress from `firstPosition` (``PendingImport``): readers then
+    /// stop at the position before it and other writers are refused with
+    /// ``EventStoreError/Code/importInProgress`` (tests of the visible head, issue 13 item 1).
+    ///
+    /// - Parameters:
+    ///   - firstPosition: the import's first position, 1 or more.
+    ///   - id: the import's id.
+    ///   - startedAt: when it began.
+    /// - Throws: ``EventStoreError`` when the marker cannot be written.
+    @_spi(Testing)
+    public func markPendingImport(from firstPosition: UInt64, id: EventID, startedAt: Timestamp) throws {
+        precondition(firstPosition >= 1, "an import's first position is 1 or more")
+        try log.writePendingImport(PendingImport(firstPosition: firstPosition, importID: id, startedAt: startedAt))
+    }
+
+    /// Removes the pending-import marker: every event past the old visible head becomes visible at once.
+    ///
+    /// - Throws: ``EventStoreError`` when the marker cannot be removed.
+    @_spi(Testing)
+    public func clearPendingImport() throws {
+        try log.writePendingImport(nil)
+    }
+}
