@@ -5,8 +5,13 @@ extension EventLog {
     /// its last event at or before that position (0 when it has none there). The stream's
     /// index entries are in position order, so the walk back passes only a pending import's.
     static func version(of prefix: [UInt8], in transaction: Backend.Transaction) throws -> UInt64 {
-        let visibleHead = try PendingImport.visibleHead(in: transaction)
         var probe = StoreKeys.streamVersion(prefix, UInt64.max)
+        guard let bound = try ReaderBound.bound(in: transaction) else {
+            guard let entry = try transaction.last(.streams, atOrBefore: probe),
+                StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
+            else { return 0 }
+            return ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...])) ?? 0
+        }
         while let entry = try transaction.last(.streams, atOrBefore: probe),
             StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
         {
@@ -14,7 +19,9 @@ extension EventLog {
             guard let position = ByteReader.bigEndian(entry.value) else {
                 throw EventStoreError(.corrupted, "the stream index entry of version \(version) is not a position")
             }
-            if position <= visibleHead { return version }
+            if try !bound.hides(position, naming: "the stream index entry of version \(version)") {
+                return version
+            }
             guard version > 1 else { return 0 }
             probe = StoreKeys.streamVersion(prefix, version - 1)
         }
@@ -25,8 +32,9 @@ extension EventLog {
     func head() throws -> (position: UInt64, hash: ChainHash) {
         try wrapped("reading the head of the log") {
             try backend.read { transaction in
-                let visible = try PendingImport.visibleHead(in: transaction)
-                guard visible > 0, let entry = try transaction.last(.events, atOrBefore: StoreKeys.position(visible))
+                // Without a pending import, the last record, whatever its key: a bad one is reported.
+                let limit = try ReaderBound.bound(in: transaction).map { StoreKeys.position($0.visibleHead) }
+                guard limit != StoreKeys.position(0), let entry = try transaction.last(.events, atOrBefore: limit)
                 else { return (0, .zero) }
                 guard let position = ByteReader.bigEndian(entry.key), let hash = RecordCodec.storedHash(entry.value)
                 else {

@@ -211,9 +211,11 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             expectedPrevious = .zero
         }
         var expectedPosition = start
-        let visibleHead = try PendingImport.visibleHead(in: transaction)
-        guard start <= visibleHead else { return [] }
-        let limit = Int(clamping: min(UInt64(limit), visibleHead - start + 1))
+        var limit = limit
+        if let bound = try ReaderBound.bound(in: transaction) {
+            guard start <= bound.visibleHead else { return [] }
+            limit = Int(clamping: min(UInt64(limit), bound.visibleHead - start + 1))
+        }
         try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
             guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
                 throw EventStoreError(
@@ -267,11 +269,14 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         return try wrapped("reading \(stream)") {
             let (positions, decoded) = try backend.read { transaction -> ([IndexedEvent], [RecordedEvent]?) in
                 var positions: [IndexedEvent] = []
-                let visibleHead = try PendingImport.visibleHead(in: transaction)
+                let bound = try ReaderBound.bound(in: transaction)
                 try transaction.scan(.streams, from: StoreKeys.streamVersion(prefix, max(version, 1))) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8) else { return false }
                     let indexed = try IndexedEvent(entry, of: stream, versionAt: prefix.count)
-                    guard indexed.position <= visibleHead else { return false }  // in position order
+                    // In position order: the first entry a pending import wrote ends the stream.
+                    if try bound?.hides(indexed.position, naming: "the stream index of \(stream)") == true {
+                        return false
+                    }
                     positions.append(indexed)
                     return positions.count < limit
                 }
@@ -307,7 +312,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         return try wrapped("reading \(stream) by time") {
             try backend.read { transaction in
                 var positions: [IndexedEvent] = []
-                let visibleHead = try PendingImport.visibleHead(in: transaction)
+                let bound = try ReaderBound.bound(in: transaction)
                 try transaction.scan(.streamTimes, from: StoreKeys.streamTime(prefix, from, 0)) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 16) else { return false }
                     let occurred = Int64(
@@ -316,7 +321,10 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                     guard occurred < to.millisecondsSinceEpoch else { return false }
                     var indexed = try IndexedEvent(entry, of: stream, versionAt: prefix.count + 8)
                     indexed.occurredAt = Timestamp(millisecondsSinceEpoch: occurred)
-                    if indexed.position <= visibleHead { positions.append(indexed) }  // in time order, not position
+                    // In time order, not position: a pending import's entries are skipped, not an end.
+                    if try bound?.hides(indexed.position, naming: "the time index of \(stream)") != true {
+                        positions.append(indexed)
+                    }
                     return positions.count < limit
                 }
                 return try events(at: positions, of: stream, in: transaction)
@@ -357,7 +365,9 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 guard let position = ByteReader.bigEndian(value) else {
                     throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
                 }
-                guard position <= (try PendingImport.visibleHead(in: transaction)) else { return nil }
+                if try ReaderBound.bound(in: transaction)?.hides(position, naming: "the event id index of \(id)") == true {
+                    return nil
+                }
                 guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
                     throw EventStoreError.corrupted(at: position, "the event id index points to a missing event")
                 }

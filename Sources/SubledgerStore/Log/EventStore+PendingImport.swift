@@ -1,3 +1,8 @@
+/// The log's side of an import beyond the visible head (issue 13), whatever its backend.
+protocol ImportLog {
+    func writePendingImport(_ marker: PendingImport?) throws
+}
+
 extension EventLog {
     /// Stores `marker` in `meta`, or removes the one there when `nil`, in one write transaction.
     func writePendingImport(_ marker: PendingImport?) throws {

@@ -62,10 +62,46 @@ struct PendingImport: Equatable {
     /// - Throws: ``EventStoreError/Code/corrupted`` when the last key or the marker is malformed.
     static func visibleHead(in transaction: some StorageTransaction) throws -> UInt64 {
         if let pending = try read(in: transaction) { return pending.visibleHead }
+        return try lastPosition(in: transaction)
+    }
+
+    /// The last position stored in `transaction`, visible or not (0 for an empty log).
+    static func lastPosition(in transaction: some StorageTransaction) throws -> UInt64 {
         guard let entry = try transaction.last(.events, atOrBefore: nil) else { return 0 }
         guard let position = ByteReader.bigEndian(entry.key) else {
             throw EventStoreError(.corrupted, "the last key of the log is not a position")
         }
         return position
+    }
+}
+
+/// What a reader hides while an import is pending: the positions past the visible head
+/// that the import wrote. Made only when a marker is there (``bound(in:)``): without
+/// one, readers read as they always did, and an index entry pointing past the log's end
+/// is the corruption their checks report. With one, an entry past the visible head but
+/// within what the log stores is the import's and is hidden; one past the log's end is
+/// still corruption, never a silently shorter read.
+struct ReaderBound {
+    /// The last position readers see.
+    let visibleHead: UInt64
+    /// The last position stored (the import's last written event).
+    let lastStored: UInt64
+
+    /// The bound of `transaction`, or `nil` when no import is pending.
+    /// - Throws: ``EventStoreError/Code/corrupted`` when the marker or the last key is malformed.
+    static func bound(in transaction: some StorageTransaction) throws -> ReaderBound? {
+        guard let pending = try PendingImport.read(in: transaction) else { return nil }
+        return ReaderBound(
+            visibleHead: pending.visibleHead, lastStored: try PendingImport.lastPosition(in: transaction))
+    }
+
+    /// Whether the index entry pointing at `position` is hidden (a pending import's).
+    /// - Throws: ``EventStoreError/Code/corrupted`` when `position` is past what the log stores.
+    func hides(_ position: UInt64, naming what: @autoclosure () -> String) throws -> Bool {
+        guard position > visibleHead else { return false }
+        guard position <= lastStored else {
+            throw EventStoreError.corrupted(at: position, "\(what()) points past the end of the log")
+        }
+        return true
     }
 }
