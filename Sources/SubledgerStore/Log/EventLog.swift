@@ -48,6 +48,14 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Appends `events` in one transaction. See ``EventStore/append(_:expecting:)``.
     func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) throws -> AppendResult {
+        try append(events, expecting: expectations, importing: nil)
+    }
+
+    /// Appends `events` in one transaction, beyond the visible head for the import
+    /// `importing` (``EventStore/withImport(_:)``) or, when `nil`, at the head.
+    func append(
+        _ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion], importing: PendingImport?
+    ) throws -> AppendResult {
         for (index, event) in events.enumerated() {
             if let problem = StoreLimits.problem(of: event) {
                 let refusal = EventStoreError(
@@ -64,7 +72,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         do {
             result = try backend.write { transaction in
                 var batch = try AppendBatch(
-                    log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
+                    log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now(),
+                    importing: importing)
                 for event in events { try batch.add(event, expectations: expectations) }
                 try batch.checkUntouched(expectations)
                 try batch.finishBatch()
@@ -354,36 +363,6 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                     at: position, "the stream index of \(stream) at version \(indexed.version) points to another event")
             }
             return event
-        }
-    }
-
-    /// The event recorded under `id`, if any.
-    func event(withID id: EventID) throws -> RecordedEvent? {
-        try wrapped("looking up event \(id)") {
-            try backend.read { transaction in
-                guard let value = try transaction.get(.eventIDs, key: StoreKeys.eventID(id)) else { return nil }
-                guard let position = ByteReader.bigEndian(value) else {
-                    throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
-                }
-                if try ReaderBound.bound(in: transaction)?.hides(position, naming: "the event id index of \(id)") == true {
-                    return nil
-                }
-                guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
-                    throw EventStoreError.corrupted(at: position, "the event id index points to a missing event")
-                }
-                var symbols = symbolsSnapshot
-                var scratch: [UInt8] = []
-                let event = try decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
-                try event.checkIndexed(as: id)
-                return event
-            }
-        }
-    }
-
-    /// The current version of `stream` (0 when it has no event).
-    func version(of stream: StreamID) throws -> UInt64 {
-        try wrapped("reading the version of \(stream)") {
-            try backend.read { transaction in try Self.version(of: stream.keyPrefix, in: transaction) }
         }
     }
 

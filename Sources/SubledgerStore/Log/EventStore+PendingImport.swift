@@ -1,6 +1,16 @@
 /// The log's side of an import beyond the visible head (issue 13), whatever its backend.
 protocol ImportLog {
     func writePendingImport(_ marker: PendingImport?) throws
+    func takeImportLock() throws -> ImportLock?
+    func beginImport(id: EventID) throws -> PendingImport
+    func append(
+        _ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion], importing: PendingImport?
+    ) throws -> AppendResult
+    func importedVersion(of stream: StreamID) throws -> UInt64
+    func finishImport(_ marker: PendingImport) throws
+    @discardableResult func rollBackPendingImport() throws -> PendingImport?
+    func rollBackInterruptedImport() throws
+    func openForWriting() throws
 }
 
 extension EventLog {

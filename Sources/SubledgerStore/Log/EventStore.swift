@@ -146,7 +146,7 @@ public final class EventStore: Sendable {
                 logger: options.logger)
             guard !readOnly else { return try EventStore(log: log, readOnlyPath: path).attaching(options.keyFile) }
             try log.ensureStoreID()
-            try log.openProjection()
+            try log.openForWriting()
             return try EventStore(log: log).attaching(options.keyFile)
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")

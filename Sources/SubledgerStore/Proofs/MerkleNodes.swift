@@ -150,3 +150,22 @@ struct MerkleAppender {
         }
     }
 }
+
+extension MerkleNodes {
+    /// Calls `body` with the key of each stored node past a tree of `size` leaves (those a
+    /// pending import wrote, issue 13), level by level, while it returns `true`.
+    static func forEachKey(
+        pastSize size: UInt64, in transaction: some StorageTransaction, _ body: ([UInt8]) throws -> Bool
+    ) throws {
+        var level = lowestStoredLevel
+        var going = true
+        while level < 64, going {
+            try transaction.scan(.merkleNodes, from: key(level: level, index: size >> UInt64(level))) { entry in
+                guard entry.key.first == level else { return false }
+                going = try body(Array(entry.key))
+                return going
+            }
+            level += 1
+        }
+    }
+}
