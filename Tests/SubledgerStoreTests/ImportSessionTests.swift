@@ -57,6 +57,7 @@ struct ImportSessionTests {
         let fixture = try fixture(backend)
         let store = fixture.store
         struct InputWentBad: Error {}
+        let counts = try store.rowCounts()
         #expect(throws: InputWentBad.self) {
             try store.withImport { session in
                 try session.append(Array(Self.imported[..<20]))
@@ -65,6 +66,7 @@ struct ImportSessionTests {
             }
         }
         try expectRolledBack(store)
+        #expect(try store.rowCounts() == counts, "every table as it was before the import")
         try fixture.reopen()
         try expectRolledBack(fixture.store)
         let positions = try fixture.store.withImport { session in try session.append(Self.imported).positions }
@@ -99,6 +101,31 @@ struct ImportSessionTests {
         try expectRolledBack(store)
         #expect(try store.withImport { session in try session.append(Self.imported).positions } == Array(6...45))
         #expect(try store.verify().verifiedCount == 45)
+    }
+
+    /// The subject keys an import made, and the master key generation it stored first,
+    /// go with it (from its journal): every table is as it was.
+    @Test func aRolledBackImportTakesTheSubjectKeysItMadeWithIt() throws {
+        let store = try fixture(.inMemory).store
+        let counts = try store.rowCounts()
+        struct InputWentBad: Error {}
+        #expect(throws: InputWentBad.self) {
+            try store.withImport { session in
+                try session.append([
+                    PersonalDataVaultTests.registration("S-1"), PersonalDataVaultTests.registration("S-2"),
+                ])
+                #expect(try store.rowCounts()["subjectKeys"] == 2)
+                throw InputWentBad()
+            }
+        }
+        // The symbols the import interned stay (a table that only grows, read by no fact).
+        var after = try store.rowCounts()
+        #expect(after.removeValue(forKey: "symbols")! > counts["symbols"]!)
+        #expect(after == counts.filter { $0.key != "symbols" }, "\(after) against \(counts)")
+        try store.withImport { session in try session.append([PersonalDataVaultTests.registration("S-1")]) }
+        #expect(try store.disclosures(at: 6)?["data.name"]?.value == PersonalDataVaultTests.name)
+        #expect(try store.rowCounts()["subjectKeys"] == 1)
+        #expect(try store.rowCounts()["meta"] == counts["meta"].map { $0 + 1 }, "the generation, and no journal left")
     }
 
     private func expectRolledBack(_ store: EventStore) throws {

@@ -25,11 +25,10 @@ extension EventLog {
         }
     }
 
-    /// Removes `marker`: every event of its import becomes visible at this commit. Then
-    /// forgets its journal and catches the stored projection up, in bounded transactions
-    /// (until then readers of the projection fold the log, ``ProjectionValue/isCurrent``).
-    /// - Throws: ``EventStoreError`` when the marker is not `marker` or a write fails.
-    func finishImport(_ marker: PendingImport) throws {
+    /// Removes `marker`: every event of its import becomes visible at this commit.
+    /// - Throws: ``EventStoreError`` when the marker is not `marker` or the write fails
+    ///   (nothing is visible then).
+    func makeImportVisible(_ marker: PendingImport) throws {
         try wrapped("making the import visible") {
             try backend.write { transaction in
                 guard try PendingImport.read(in: transaction) == marker else {
@@ -40,6 +39,13 @@ extension EventLog {
                 try PendingImport.remove(in: transaction)
             }
         }
+    }
+
+    /// After an import became visible: forgets its journal and catches the stored
+    /// projection up, in bounded transactions (until then readers of the projection fold
+    /// the log, ``ProjectionValue/isCurrent``; a crash here leaves both to the next open).
+    /// - Throws: ``EventStoreError`` when a write fails (the import stays visible).
+    func settleAfterImport() throws {
         while try wrapped(
             "forgetting the import's journal",
             { try backend.write { try ImportJournal.clear(budget: Self.importRollbackChunk, in: $0) } }) > 0

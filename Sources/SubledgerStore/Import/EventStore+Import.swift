@@ -15,7 +15,9 @@ extension EventStore {
     /// - Returns: What `body` returned, once the import is visible.
     /// - Throws: What `body` throws; ``EventStoreError`` (``EventStoreError/Code/importInProgress``
     ///   when another import runs, ``EventStoreError/Code/notWritable`` for a read-only store, or
-    ///   what an append throws). Nothing of the import is visible then.
+    ///   what an append throws). Nothing of the import is visible then, unless the error
+    ///   came after the last commit, from the stored projection's catch-up (the next open
+    ///   catches it up; readers fold the log meanwhile).
     public func withImport<R>(_ body: (ImportSession) throws -> R) throws -> R {
         try refuseIfReadOnly("to import")
         guard let lock = try log.takeImportLock() else {
@@ -29,12 +31,13 @@ extension EventStore {
         do {
             result = try body(session)
             session.isOpen = false
-            try log.finishImport(session.marker)
+            try log.makeImportVisible(session.marker)
         } catch {
             // What the import wrote is removed now; if that fails too, at the next open for writing.
             _ = try? log.rollBackPendingImport()
             throw error
         }
+        try log.settleAfterImport()
         return result
     }
 }

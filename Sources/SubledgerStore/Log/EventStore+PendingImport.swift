@@ -7,10 +7,25 @@ protocol ImportLog {
         _ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion], importing: PendingImport?
     ) throws -> AppendResult
     func importedVersion(of stream: StreamID) throws -> UInt64
-    func finishImport(_ marker: PendingImport) throws
+    func makeImportVisible(_ marker: PendingImport) throws
+    func settleAfterImport() throws
     @discardableResult func rollBackPendingImport() throws -> PendingImport?
     func rollBackInterruptedImport() throws
     func openForWriting() throws
+    func rowCounts() throws -> [String: Int]
+}
+
+extension EventLog {
+    /// How many entries each table holds, by name, in one read.
+    func rowCounts() throws -> [String: Int] {
+        try wrapped("counting the tables' entries") {
+            try backend.read { transaction in
+                var counts: [String: Int] = [:]
+                for table in Table.allCases { counts[table.name] = try transaction.count(table) }
+                return counts
+            }
+        }
+    }
 }
 
 extension EventLog {
@@ -46,5 +61,14 @@ extension EventStore {
     @_spi(Testing)
     public func clearPendingImport() throws {
         try log.writePendingImport(nil)
+    }
+
+    /// How many entries each table of the store holds, by table name (tests that a rolled
+    /// back import left every table as it was).
+    /// - Returns: The count of each table.
+    /// - Throws: ``EventStoreError`` when the store cannot be read.
+    @_spi(Testing)
+    public func rowCounts() throws -> [String: Int] {
+        try log.rowCounts()
     }
 }
