@@ -1,4 +1,5 @@
 import Foundation
+import SubledgerLedger
 import SubledgerStore
 import SubledgerStoreTesting
 import Testing
@@ -134,5 +135,43 @@ struct ImportCrashState {
         var ids: [String] = []
         try store.forEachEvent { ids.append($0.eventID.description) }
         eventIDs = ids
+    }
+}
+
+/// Another process while an import runs (issue 13 items 1 and 3): it reads the store as it
+/// was, its import is refused at once with the store's import lock held, and after the
+/// import (here rolled back) it imports as usual.
+@Suite("An import seen from another process")
+struct ImportFromAnotherProcessTests {
+    @Test func anotherProcessReadsTheOldHeadAndIsRefusedWhileAnImportRuns() throws {
+        let sandbox = try Sandbox()
+        let files = try ImportCrashFiles(sandbox, seed: 11)
+        #expect(try sandbox.subledger("import", files.base).status == 0)
+        struct Abandoned: Error {}
+        try withExtendedLifetime(try EventStore.open(at: sandbox.store)) { store in
+            #expect(throws: Abandoned.self) {
+                try store.withImport { session in
+                    let events = (1...40).map { index in
+                        ProposedEvent(
+                            type: "PaymentReceived", stream: .line("+98912345\(index % 4)"),
+                            occurredAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+                            data: ["amount": .integer(Int64(index))])
+                    }
+                    #expect(try session.append(events).appendedCount == 40)
+                    let verified = try sandbox.subledger("verify", "--json").json()
+                    #expect(verified["headPosition"] == .integer(Int64(files.baseCount)), "\(verified)")
+                    #expect(verified["ok"] == .bool(true))
+                    let refused = try sandbox.subledger("import", files.imported)
+                    #expect(refused.status != 0)
+                    #expect(refused.stderr.contains("another import into this store is running"), "\(refused)")
+                    throw Abandoned()
+                }
+            }
+        }
+        let imported = try sandbox.subledger("import", files.imported)
+        #expect(imported.status == 0, "\(imported)")
+        #expect(imported.stdout.hasPrefix("imported \(files.importedCount) events"), "\(imported.stdout)")
+        let verified = try sandbox.subledger("verify", "--json").json()["verified"]
+        #expect(verified == .integer(Int64(files.baseCount + files.importedCount)))
     }
 }
