@@ -3,7 +3,10 @@ import SubledgerStore
 
 /// What `import` and `apply` share: a file of facts recorded all or nothing, streamed.
 ///
-/// The input is read twice, line by line (never whole in memory):
+/// An import into a store that exists reads its input once (issue 13 item 6,
+/// `FactFileRecording+OnePass.swift`): each line admitted and appended inside one
+/// ``EventStore/withImport(_:)``, rolled back if a line is refused. Otherwise (an apply, or
+/// an import that creates the store) the input is read twice, line by line (never whole in memory):
 /// 1. Checking, outside any write transaction: each line is parsed, read as a fact and
 ///    admitted by a ``FactStreamValidator``, which loads each stream's history from the
 ///    store the first time the input needs it. Bad input stops here, before anything is
@@ -42,6 +45,7 @@ struct FactFileRecording {
 
     func run() throws -> RecordingSummary {
         let mapSize = try mapSizeForInput()
+        if try importsInOnePass() { return try importInOnePass(mapSize: mapSize) }
         let exhausted = {
             CommandFailure(
                 "\(input.name): other writers kept changing the input's lines and subscribers while it was recorded; nothing was written"
@@ -94,7 +98,7 @@ struct FactFileRecording {
 
     /// Where the second pass appends: an import's session (a transaction per chunk) or an
     /// append session (one transaction), and the chunk that bounds each append.
-    private struct Destination {
+    struct Destination {
         let append: ([ProposedEvent]) throws -> AppendResult
         let version: (StreamID) throws -> UInt64
         let chunkEvents: Int
@@ -115,7 +119,8 @@ struct FactFileRecording {
         }
     }
 
-    /// The second pass: the input appended in chunks through `destination`.
+    /// The second pass: the input appended in chunks through `destination`, from the
+    /// states the first loaded, which the streams must still be at.
     private func record(into destination: Destination, from prepared: FactStreamValidator, expecting factCount: Int)
         throws -> RecordingSummary
     {
@@ -123,6 +128,20 @@ struct FactFileRecording {
             guard try destination.version(stream) == version else { throw StreamsChanged() }
         }
         var validator = prepared
+        let summary = try append(into: destination, validating: &validator)
+        guard summary.facts == factCount else {
+            throw CommandFailure(
+                "\(input.name): the input changed while it was recorded (\(factCount) facts, then \(summary.facts)); nothing was written"
+            )
+        }
+        return summary
+    }
+
+    /// Reads the input once, admitting each fact with `validator` and appending it through
+    /// `destination` in chunks; the summary counts the facts read.
+    func append(into destination: Destination, validating validator: inout FactStreamValidator) throws
+        -> RecordingSummary
+    {
         var summary = RecordingSummary()
         var pending: [ProposedEvent] = []
         var pendingLines: [Int] = []
@@ -150,11 +169,6 @@ struct FactFileRecording {
             }
         }
         try appendPending()
-        guard count == factCount else {
-            throw CommandFailure(
-                "\(input.name): the input changed while it was recorded (\(factCount) facts, then \(count)); nothing was written"
-            )
-        }
         summary.facts = count
         return summary
     }
