@@ -18,6 +18,42 @@ struct LoadedStates {
     var editions: PolicyEditions?
 }
 
+/// The events of one attempt to append, decided or validated against the streams as read,
+/// and the versions they were read at: appended with those as expectations, a conflict means
+/// another writer came first (read again, decide again).
+struct PreparedAppend: Sendable {
+    var events: [ProposedEvent]
+    var expectations: [StreamID: ExpectedVersion]
+
+    /// Appends through `append` (the store's synchronous or shared commit): a version
+    /// conflict is `.conflicted`, any other error the ledger's.
+    func attempt(
+        while action: String, _ append: ([ProposedEvent], [StreamID: ExpectedVersion]) throws -> AppendResult
+    ) throws(LedgerError) -> ConflictRetry.Attempt<AppendResult> {
+        do {
+            return .finished(try append(events, expectations))
+        } catch let error as EventStoreError where error.code == .versionConflict {
+            return .conflicted
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: action)))
+        }
+    }
+
+    /// Appends through `append`, asynchronously, as ``attempt(while:_:)`` does.
+    func attempt(
+        while action: String,
+        _ append: ([ProposedEvent], [StreamID: ExpectedVersion]) async throws -> AppendResult
+    ) async throws(LedgerError) -> ConflictRetry.Attempt<AppendResult> {
+        do {
+            return .finished(try await append(events, expectations))
+        } catch let error as EventStoreError where error.code == .versionConflict {
+            return .conflicted
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: action)))
+        }
+    }
+}
+
 extension Ledger {
     /// Loads the current state of `streams` (each read in one short transaction).
     /// With `editions`, also the editions known now (``knownEditions()``).
@@ -98,40 +134,39 @@ extension Ledger {
     /// Validates `facts` against the streams they touch and appends them in one batch with
     /// the versions they were validated against; retried when another writer got there first.
     func append(_ facts: [LedgerFact], judging: Bool) throws(LedgerError) -> AppendResult {
-        let exhausted = {
-            LedgerError(
-                .store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
+        try ConflictRetry.run(exhausted: Self.streamsKeptChanging) { () throws(LedgerError) in
+            let prepared = try prepareAppend(facts, judging: judging)
+            return try prepared.attempt(while: "appending") { try store.append($0, expecting: $1) }
         }
-        return try ConflictRetry.run(exhausted: exhausted) { () throws(LedgerError) in
-            var streams: [LedgerStream] = []
-            for fact in facts {
-                streams.append(fact.stream)
-                if case .lineActivated(let activated) = fact.event {
-                    streams.append(.subscriber(activated.subscriberID))
-                }
-            }
-            var loaded = try loadStates(streams)
-            let lineOwners = try owners(of: loaded)
-            loaded.subscribers.merge(lineOwners) { current, _ in current }
-            var proposed: [ProposedEvent] = []
-            for (index, fact) in facts.enumerated() {
-                if let retry = try retry(fact, index: index) {
-                    proposed.append(retry)
-                    continue
-                }
-                proposed.append(try validate(fact, index: index, into: &loaded, judging: judging))
-            }
-            let expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
-            do {
-                return .finished(try store.append(proposed, expecting: expectations))
-            } catch let error as EventStoreError where error.code == .versionConflict {
-                return .conflicted
-            } catch let error as EventStoreError {
-                throw LedgerError(.store(error))
-            } catch {
-                throw LedgerError(.store(EventStoreError.storage(error, while: "appending")))
+    }
+
+    /// What a batch's attempts throw when every one conflicted.
+    static func streamsKeptChanging() -> LedgerError {
+        LedgerError(.store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
+    }
+
+    /// One attempt's batch: `facts` validated against the streams as they are now, with the
+    /// versions they were validated against (the expectations of the append).
+    func prepareAppend(_ facts: [LedgerFact], judging: Bool) throws(LedgerError) -> PreparedAppend {
+        var streams: [LedgerStream] = []
+        for fact in facts {
+            streams.append(fact.stream)
+            if case .lineActivated(let activated) = fact.event {
+                streams.append(.subscriber(activated.subscriberID))
             }
         }
+        var loaded = try loadStates(streams)
+        let lineOwners = try owners(of: loaded)
+        loaded.subscribers.merge(lineOwners) { current, _ in current }
+        var proposed: [ProposedEvent] = []
+        for (index, fact) in facts.enumerated() {
+            if let retry = try retry(fact, index: index) {
+                proposed.append(retry)
+                continue
+            }
+            proposed.append(try validate(fact, index: index, into: &loaded, judging: judging))
+        }
+        return PreparedAppend(events: proposed, expectations: loaded.versions.mapValues { .exactly($0) })
     }
 
     /// The event to append again when `fact` carries the id of an event the store holds
