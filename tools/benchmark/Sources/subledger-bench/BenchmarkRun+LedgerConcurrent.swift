@@ -62,7 +62,8 @@ extension BenchmarkRun {
                 {
                     for index in 0..<perWriter {
                         let usage = UsageRecorded(amount: 10, description: "bench \(index)")
-                        try await ledger.record([.line(line, start.adding(seconds: Int64(index)), .usageRecorded(usage))])
+                        let at = start.adding(seconds: Int64(index))
+                        try await ledger.record([.line(line, at, .usageRecorded(usage))])
                     }
                 }
             })
