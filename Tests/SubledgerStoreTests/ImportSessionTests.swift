@@ -103,8 +103,10 @@ struct ImportSessionTests {
         #expect(try store.verify().verifiedCount == 45)
     }
 
-    /// The subject keys an import made, and the master key generation it stored first,
-    /// go with it (from its journal): every table is as it was.
+    /// The subject keys an import made (RET-1: a subscriber's personal data is sealed under
+    /// its own key, which erasure destroys), and the master key generation it stored first,
+    /// go with it (from its journal): every table is as it was, and no key outlives the
+    /// import that made it.
     @Test func aRolledBackImportTakesTheSubjectKeysItMadeWithIt() throws {
         let store = try fixture(.inMemory).store
         let counts = try store.rowCounts()
