@@ -2,6 +2,22 @@
 
 import PackageDescription
 
+// The release `subledger` links the Swift runtime and Foundation statically (issue 13: a
+// short command such as `status` spent half its time in the dynamic loader, binding the
+// symbols of a dozen shared libraries). `-static-stdlib` alone leaves Foundation's own
+// archives out (the objects were compiled against the shared modules), so they are named,
+// in a group for gold's one-pass search. Not `-static-executable`: libc, libstdc++ and
+// LMDB stay shared. Release only: the debug build's test bundles link the executable's
+// objects next to XCTest, which brings the shared Foundation.
+let staticSwiftRuntime = LinkerSetting.unsafeFlags(
+    ["-static-stdlib", "-Xlinker", "--start-group"]
+        + [
+            "Foundation", "CoreFoundation", "FoundationEssentials", "FoundationInternationalization", "_FoundationICU",
+            "_FoundationCShims", "_FoundationCollections", "swiftDispatch", "dispatch", "BlocksRuntime",
+        ].flatMap { ["-Xlinker", "-l:lib\($0).a"] } + ["-Xlinker", "--end-group"],
+    .when(platforms: [.linux], configuration: .release)
+)
+
 let package = Package(
     name: "subledger",
     products: [
@@ -128,7 +144,8 @@ let package = Package(
                 "SubledgerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            linkerSettings: [staticSwiftRuntime]
         ),
         // The README's and the DocC articles' examples as a program: a test runs each one
         // and checks that the documents show exactly its code.

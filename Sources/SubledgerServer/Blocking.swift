@@ -2,8 +2,8 @@ import Dispatch
 
 /// Runs the ledger's synchronous reads (LMDB read transactions, folds, the audit) on a
 /// dispatch queue of their own, so that a long audit never holds one of the few threads of
-/// Swift's cooperative pool that every request's task runs on. Writes go to the ledger's
-/// own writer queue (the `async` `record` and `apply`).
+/// Swift's cooperative pool that every request's task runs on. Writes go through the ledger's
+/// `async` `record` and `apply` (their group commits).
 enum Blocking {
     private static let queue = DispatchQueue(label: "subledger.server-reads", qos: .userInitiated, attributes: .concurrent)
 

@@ -36,7 +36,7 @@ extension LedgerService {
     }
 
     /// `POST /v1/checkpoints`: signs and records a checkpoint of the log as it is (as
-    /// `checkpoint --json`), on the ledger's writer queue (a write transaction, never on the pool).
+    /// `checkpoint --json`), on the ledger's preparation queue (a write transaction, never on the pool).
     func checkpoint(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let store = ledger.store
         guard let keyFile = store.keyFile else {
@@ -45,7 +45,7 @@ extension LedgerService {
                 detail: "the store was opened without its key file: checkpoints cannot be signed")
         }
         let signed: SignedCheckpoint = try await withCheckedThrowingContinuation { continuation in
-            ledger.writerQueue.async {
+            ledger.preparationQueue.async {
                 continuation.resume(with: Result { try store.recordCheckpoint(signingKey: keyFile.signingKey) })
             }
         }

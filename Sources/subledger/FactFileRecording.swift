@@ -3,24 +3,31 @@ import SubledgerStore
 
 /// What `import` and `apply` share: a file of facts recorded all or nothing, streamed.
 ///
-/// The input is read twice, line by line (never whole in memory):
+/// An import into a store that exists reads its input once (issue 13 item 6,
+/// `FactFileRecording+OnePass.swift`): each line admitted and appended inside one
+/// ``EventStore/withImport(_:)``, rolled back if a line is refused. Otherwise (an apply, or
+/// an import that creates the store) the input is read twice, line by line (never whole in memory):
 /// 1. Checking, outside any write transaction: each line is parsed, read as a fact and
 ///    admitted by a ``FactStreamValidator``, which loads each stream's history from the
 ///    store the first time the input needs it. Bad input stops here, before anything is
 ///    written and without holding the store's writer lock. When the store does not exist
 ///    yet, it is checked as an empty one and created only once the input passed.
-/// 2. Recording, inside one ``EventStore/withAppendSession(_:)`` (one write transaction):
-///    the streams must still be at the versions checked (else another writer came in
-///    between, and both passes run again), then the input is read and validated again from
-///    the loaded states (no store read inside the transaction) and appended in chunks.
-///    The session may run its body again when the map grows; the body reads its input
-///    afresh each time.
+/// 2. Recording: the streams must still be at the versions checked (else another writer
+///    came in between, and both passes run again), then the input is read and validated
+///    again from the loaded states (no store read inside a transaction) and appended in
+///    chunks. An import goes through ``EventStore/withImport(_:)`` (issue 13): each chunk,
+///    of at most ``StoreLimits/importTransactionEvents`` events or about
+///    ``StoreLimits/importTransactionBytes`` of input, is one write transaction beyond the
+///    visible head, all visible at once at the end, rolled back if anything fails or the
+///    process dies; memory stays that of one chunk whatever the file's size. An apply (a
+///    few operator actions) stays in one ``EventStore/withAppendSession(_:)``, which may
+///    run its body again when the map grows; the body reads its input afresh each time.
 struct FactFileRecording {
     let input: FactInput
     let mode: FactStreamValidator.Mode
     let store: StoreOptions
-    /// Events per append within the session.
-    var chunkSize = 10_000
+    /// The events of one transaction of an import, at most (``StoreLimits/importTransactionEvents``).
+    var importTransactionEvents = StoreLimits.importTransactionEvents
     /// The longest input line accepted (``StoreLimits/importLineBytes``).
     static let maximumLineBytes = StoreLimits.importLineBytes
     /// The attempts of a whole import against other writers (``ConflictRetry``): fewer than
@@ -38,6 +45,7 @@ struct FactFileRecording {
 
     func run() throws -> RecordingSummary {
         let mapSize = try mapSizeForInput()
+        if try importsInOnePass() { return try importInOnePass(mapSize: mapSize) }
         let exhausted = {
             CommandFailure(
                 "\(input.name): other writers kept changing the input's lines and subscribers while it was recorded; nothing was written"
@@ -54,16 +62,23 @@ struct FactFileRecording {
             } catch {
                 throw CommandFailure(error.description)
             }
-            let factCount = try readFacts(phase: "checking", validator: &validator) { _, _ in }
+            let factCount = try readFacts(phase: "checking", validator: &validator) { _, _, _ in }
             guard factCount > 0 else { return .finished(RecordingSummary()) }
             let eventStore = existed ? checkingLedger.store : try store.openStore(initialMapSizeBytes: mapSize)
             let prepared = validator.restartedFromLoadedStates()
             // The key is read (or made) before anything is recorded: a missing key fails first.
             let keyFile = try keyFileForCheckpoint(of: eventStore, factCount: factCount)
             do {
-                let summary = try eventStore.withAppendSession { session in
-                    try record(into: session, from: prepared, expecting: factCount)
-                }
+                let summary =
+                    mode == .record
+                    ? try eventStore.withImport { session in
+                        try record(
+                            into: Destination(session, events: importTransactionEvents), from: prepared,
+                            expecting: factCount)
+                    }
+                    : try eventStore.withAppendSession { session in
+                        try record(into: Destination(session), from: prepared, expecting: factCount)
+                    }
                 return .finished(try checkpointing(summary, of: eventStore, signedWith: keyFile))
             } catch is StreamsChanged {
                 return .conflicted
@@ -81,23 +96,62 @@ struct FactFileRecording {
         return min(size, 1 << 40) * 4
     }
 
-    /// The second pass, inside the session's write transaction.
-    private func record(into session: AppendSession, from prepared: FactStreamValidator, expecting factCount: Int)
+    /// Where the second pass appends: an import's session (a transaction per chunk) or an
+    /// append session (one transaction), and the chunk that bounds each append.
+    struct Destination {
+        let append: ([ProposedEvent]) throws -> AppendResult
+        let version: (StreamID) throws -> UInt64
+        let chunkEvents: Int
+        let chunkBytes: Int
+
+        init(_ session: ImportSession, events: Int) {
+            append = { try session.append($0) }
+            version = { try session.version(of: $0) }
+            chunkEvents = events
+            chunkBytes = StoreLimits.importTransactionBytes
+        }
+
+        init(_ session: AppendSession) {
+            append = { try session.append($0) }
+            version = { try session.version(of: $0) }
+            chunkEvents = 10_000
+            chunkBytes = Int.max
+        }
+    }
+
+    /// The second pass: the input appended in chunks through `destination`, from the
+    /// states the first loaded, which the streams must still be at.
+    private func record(into destination: Destination, from prepared: FactStreamValidator, expecting factCount: Int)
         throws -> RecordingSummary
     {
         for (stream, version) in prepared.loadedVersions {
-            guard try session.version(of: stream) == version else { throw StreamsChanged() }
+            guard try destination.version(stream) == version else { throw StreamsChanged() }
         }
         var validator = prepared
+        let summary = try append(into: destination, validating: &validator)
+        guard summary.facts == factCount else {
+            throw CommandFailure(
+                "\(input.name): the input changed while it was recorded (\(factCount) facts, then \(summary.facts)); nothing was written"
+            )
+        }
+        return summary
+    }
+
+    /// Reads the input once, admitting each fact with `validator` and appending it through
+    /// `destination` in chunks; the summary counts the facts read.
+    func append(into destination: Destination, validating validator: inout FactStreamValidator) throws
+        -> RecordingSummary
+    {
         var summary = RecordingSummary()
         var pending: [ProposedEvent] = []
         var pendingLines: [Int] = []
-        pending.reserveCapacity(chunkSize)
-        pendingLines.reserveCapacity(chunkSize)
+        var chunkStart = 0
+        pending.reserveCapacity(min(destination.chunkEvents, 10_000))
+        pendingLines.reserveCapacity(min(destination.chunkEvents, 10_000))
         func appendPending() throws {
             guard !pending.isEmpty else { return }
             do {
-                summary.add(try session.append(pending))
+                summary.add(try destination.append(pending))
             } catch let error as EventStoreError {
                 throw CommandFailure(
                     "\(batchLocation(of: error, events: pending, lines: pendingLines)): \(Self.message(of: error))",
@@ -106,17 +160,15 @@ struct FactFileRecording {
             pending.removeAll(keepingCapacity: true)
             pendingLines.removeAll(keepingCapacity: true)
         }
-        let count = try readFacts(phase: "recording", validator: &validator) { event, line in
+        let count = try readFacts(phase: "recording", validator: &validator) { event, line, bytes in
             pending.append(event)
             pendingLines.append(line)
-            if pending.count >= chunkSize { try appendPending() }
+            if pending.count >= destination.chunkEvents || bytes - chunkStart >= destination.chunkBytes {
+                try appendPending()
+                chunkStart = bytes
+            }
         }
         try appendPending()
-        guard count == factCount else {
-            throw CommandFailure(
-                "\(input.name): the input changed while it was recorded (\(factCount) facts, then \(count)); nothing was written"
-            )
-        }
         summary.facts = count
         return summary
     }
@@ -126,7 +178,7 @@ struct FactFileRecording {
     /// and handles them, in input order.
     private func readFacts(
         phase: String, validator: inout FactStreamValidator,
-        _ handle: (ProposedEvent, Int) throws -> Void
+        _ handle: (ProposedEvent, Int, Int) throws -> Void
     ) throws -> Int {
         let reader = try LineReader(
             path: input.path, name: input.name, maximumLineBytes: Self.maximumLineBytes, refusingByteOrderMark: true)
@@ -148,7 +200,7 @@ struct FactFileRecording {
                 throw FactLine.refusal(error, of: fact, file: input.name, line: line.number)
             }
             count += 1
-            try handle(event, line.number)
+            try handle(event, line.number, line.bytesConsumed)
         }
         return count
     }

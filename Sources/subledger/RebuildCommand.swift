@@ -22,7 +22,7 @@ struct RebuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func run() throws {
-        let ledger = try store.openWritableLedger()
+        let ledger = try store.openWritableLedger(rewriting: true)
         let started = ContinuousClock.now
         let report: ProjectionRebuildReport
         do { report = try ledger.rebuildProjections() } catch { throw CommandFailure(error.description) }

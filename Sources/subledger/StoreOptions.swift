@@ -122,8 +122,18 @@ struct StoreOptions: ParsableArguments {
     /// The ledger over the existing store, opened for writing (its stored projections
     /// caught up), for a command that writes to a store it did not create (`rebuild`).
     /// With `sealing`, the key file is opened too (``openStore(initialMapSizeBytes:keepingProjections:sealing:)``).
-    func openWritableLedger(sealing: Bool = false) throws -> Ledger {
-        _ = try existingStorePath()
-        return Ledger(store: try openStore(sealing: sealing))
+    /// - Parameter rewriting: whether the command rewrites much of the store in one
+    ///   transaction (`rebuild`): the map then starts at twice the data file. LMDB opens a
+    ///   map no larger than the file when asked for less, so the first page past the file
+    ///   ends the transaction with `MDB_MAP_FULL`, and the store grows the map and runs the
+    ///   whole transaction again (issue 13: a rebuild encoded and digested its records twice).
+    func openWritableLedger(sealing: Bool = false, rewriting: Bool = false) throws -> Ledger {
+        let path = try existingStorePath()
+        var mapSize: Int?
+        if rewriting {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")
+            mapSize = min((attributes?[.size] as? Int) ?? 0, 1 << 40) * 2
+        }
+        return Ledger(store: try openStore(initialMapSizeBytes: mapSize, sealing: sealing))
     }
 }

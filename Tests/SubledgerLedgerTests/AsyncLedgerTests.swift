@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import SubledgerLedger
-import SubledgerStore
+@_spi(Testing) import SubledgerStore
 import SubledgerTesting
 import Testing
 
@@ -101,9 +101,9 @@ struct AsyncLedgerTests {
         }
         let earlyError = try #require(await early.result.failure as? LedgerError)
         #expect(earlyError.code == .cancelled, "\(earlyError)")
-        // Cancelled while its write waits behind another on the writer queue.
+        // Cancelled while its preparation waits behind a barrier on the preparation queue.
         let writerBusy = DispatchSemaphore(value: 0)
-        ledger.writerQueue.async { writerBusy.wait() }
+        ledger.preparationQueue.async(flags: .barrier) { writerBusy.wait() }
         let queued = Task { try await ledger.record([Self.usage(Self.lines[1], 2)]) }
         try await Task.sleep(for: .milliseconds(50))
         queued.cancel()
@@ -143,6 +143,47 @@ struct AsyncLedgerTests {
         }
         #expect(refusal?.rule == "CUT-1", "\(String(describing: refusal))")
         #expect(try ledger.store.head().position == scenario.ledger.store.head().position)
+    }
+}
+
+/// The async calls share the store's group commits: tasks on distinct lines join one group
+/// (one write transaction, one fsync), and tasks on one line take turns.
+@Suite("The ledger's async calls share commits")
+struct AsyncSharedCommitTests {
+    @Test func tasksOnDistinctLinesJoinOneGroupCommit() async throws {
+        let ledger = Ledger.inMemory(clock: ManualClock(AsyncLedgerTests.now))
+        try await ledger.record(AsyncLedgerTests.signedUp())
+        let lines = AsyncLedgerTests.lines
+        ledger.store.holdGroupCommits(true)
+        let tasks = lines.enumerated().map { task, line in
+            Task { try await ledger.record([AsyncLedgerTests.usage(line, task)]) }
+        }
+        // Every task prepared and queued its batch for the one held group (at most 10 s).
+        var waited = 0
+        while ledger.store.queuedCoalescedAppends < lines.count, waited < 1000 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(ledger.store.queuedCoalescedAppends == lines.count, "the tasks did not all join the group commit")
+        ledger.store.holdGroupCommits(false)
+        var positions: [UInt64] = []
+        for task in tasks { positions += try await task.value.positions }
+        let head = UInt64(1 + 2 * lines.count)
+        #expect(positions.sorted() == Array(UInt64(2 + lines.count)...head))
+        #expect(try ledger.store.head().position == head)
+    }
+
+    @Test func tasksOnOneLineTakeTurnsAndNoneRunsOutOfRetries() async throws {
+        let ledger = Ledger.inMemory(clock: ManualClock(AsyncLedgerTests.now))
+        try await ledger.record(AsyncLedgerTests.signedUp())
+        let line = AsyncLedgerTests.lines[0]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<3 * StoreLimits.conflictRetryAttempts {
+                group.addTask { try await ledger.record([AsyncLedgerTests.usage(line, task)]) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try ledger.store.version(of: .line(line.text)) == UInt64(1 + 3 * StoreLimits.conflictRetryAttempts))
     }
 }
 

@@ -1,49 +1,59 @@
 import Dispatch
+import Logging
 public import SubledgerStore
-import Synchronization
 
 /// The ledger from a service's tasks (issue 12 item 6): `record` and `apply` as `async`
 /// overloads of the synchronous ones, with the same names, outcomes and errors.
 ///
-/// The blocking part of a write (reading the streams, validating, the write transaction and
-/// its fsync) runs on the ledger's own serial writer queue (`writerQueue`), never on a
-/// thread of Swift's cooperative pool: the calling task suspends and is resumed through a
-/// continuation once the commit is durable (or refused). The write transaction never spans
-/// an `await`: it begins and ends within one synchronous call on the writer queue.
+/// Each attempt reads the streams it touches and validates (or decides) on the ledger's
+/// `preparationQueue`, never on a thread of Swift's cooperative pool; then its batch joins
+/// the store's group commit (``EventStore/appendCoalesced(_:expecting:)``), so that the
+/// calls of many tasks share one write transaction and one fsync. A version conflict (another
+/// caller's batch came first in the group) reads again and decides again, as the synchronous
+/// path does, through the same ``ConflictRetry`` loop. The write transaction never spans an
+/// `await`: the group committer begins and ends it within one synchronous step.
 ///
-/// Cancellation: a task cancelled before its commit starts on the writer queue records
-/// nothing and throws ``LedgerError/Code/cancelled``. Once the commit started it completes
-/// and the call returns its outcome, cancelled or not (a durable fact is not taken back).
+/// Cancellation: a task cancelled before its batch joins a group commit records nothing and
+/// throws ``LedgerError/Code/cancelled``. Once it joined, it completes and the call returns
+/// its outcome, cancelled or not (a durable fact is not taken back).
 extension Ledger {
-    /// Records `facts` as they are, lawful or not, as ``record(_:)`` does, off the
-    /// cooperative pool (on `writerQueue`).
+    /// Records `facts` as they are, lawful or not, as ``record(_:)`` does, sharing the
+    /// commit with other tasks recording at the same time.
     ///
     /// - Parameters:
     ///   - facts: the facts, all recorded in one transaction or none.
     /// - Returns: the positions the facts were recorded at, durable when the call returns.
     /// - Throws: ``LedgerError``: as ``record(_:)``, or ``LedgerError/Code/cancelled`` when
-    ///   the task was cancelled before the commit started; nothing is recorded then.
+    ///   the task was cancelled before its batch joined a commit; nothing is recorded then.
     @discardableResult
     public func record(_ facts: [LedgerFact]) async throws(LedgerError) -> AppendResult {
-        try await onWriterQueue { ledger throws(LedgerError) in try ledger.record(facts) }
+        try await sharingCommits(
+            "recording \(facts.count) facts", on: facts.map(\.stream.streamID), exhausted: Self.streamsKeptChanging
+        ) {
+            ledger throws(LedgerError) in try ledger.prepareAppend(facts, judging: false)
+        }
     }
 
     /// Records `facts` as the operator's actions, each judged by the rules in force at its
-    /// time, as ``apply(_:)`` does, off the cooperative pool (on `writerQueue`).
+    /// time, as ``apply(_:)`` does, sharing the commit with other tasks.
     ///
     /// - Parameters:
     ///   - facts: the actions, as facts: all recorded or none.
     /// - Returns: the positions the actions were recorded at, durable when the call returns.
     /// - Throws: ``LedgerError``: as ``apply(_:)`` (a ``LedgerError/Code/ruleViolation``
     ///   naming the rule), or ``LedgerError/Code/cancelled`` when the task was cancelled
-    ///   before the commit started; nothing is recorded then.
+    ///   before its batch joined a commit; nothing is recorded then.
     @discardableResult
     public func apply(_ facts: [LedgerFact]) async throws(LedgerError) -> AppendResult {
-        try await onWriterQueue { ledger throws(LedgerError) in try ledger.apply(facts) }
+        try await sharingCommits(
+            "applying \(facts.count) actions", on: facts.map(\.stream.streamID), exhausted: Self.streamsKeptChanging
+        ) {
+            ledger throws(LedgerError) in try ledger.prepareAppend(facts, judging: true)
+        }
     }
 
     /// Decides `action` on `line` at `time` and records its events, as
-    /// ``apply(_:to:at:metadata:)`` does, off the cooperative pool (on `writerQueue`).
+    /// ``apply(_:to:at:metadata:)`` does, sharing the commit with other tasks.
     ///
     /// - Parameters:
     ///   - action: what the operator does.
@@ -52,58 +62,60 @@ extension Ledger {
     ///   - metadata: carried by the recorded events.
     /// - Returns: the events recorded, as the store recorded them.
     /// - Throws: ``LedgerError``: as ``apply(_:to:at:metadata:)``, or
-    ///   ``LedgerError/Code/cancelled`` when the task was cancelled before the commit
-    ///   started; nothing is recorded then.
+    ///   ``LedgerError/Code/cancelled`` when the task was cancelled before its batch joined
+    ///   a commit; nothing is recorded then.
     @discardableResult
     public func apply(
         _ action: OperatorAction, to line: LineNumber, at time: Timestamp,
         metadata: [String: String] = [:]
     ) async throws(LedgerError) -> [RecordedFact] {
-        try await onWriterQueue { ledger throws(LedgerError) in
-            try ledger.apply(action, to: line, at: time, metadata: metadata)
+        let what = "\(action) on line \(line)"
+        try loggingRefusal(what) { () throws(LedgerError) in try checkActionTime(time) }
+        let exhausted = { Self.lineKeptChanging(line) }
+        let appended = try await sharingCommits(what, on: [.line(line.text)], exhausted: exhausted) {
+            ledger throws(LedgerError) in try ledger.decide(action, on: line, at: time, metadata: metadata)
+        }
+        return try await onPreparationQueue { ledger throws(LedgerError) in
+            try ledger.recordedFacts(at: appended.positions)
         }
     }
 
-    /// Runs `write` on `writerQueue` and resumes the calling task with its outcome; throws
-    /// ``LedgerError/Code/cancelled`` without running it when the task is cancelled first.
-    func onWriterQueue<Value: Sendable>(
-        _ write: @escaping @Sendable (Ledger) throws(LedgerError) -> Value
-    ) async throws(LedgerError) -> Value {
-        if Task.isCancelled { throw LedgerError(.cancelled) }
-        let start = CommitStart()
-        let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, LedgerError>, Never>) in
-                writerQueue.async {
-                    guard start.begin() else {
-                        return continuation.resume(returning: .failure(LedgerError(.cancelled)))
-                    }
-                    continuation.resume(returning: Result { () throws(LedgerError) in try write(self) })
+    /// The retry loop of the `async` calls, holding the turns of `streams` (``StreamTurns``):
+    /// `prepare` on the preparation queue, then the batch into the store's group commit; a
+    /// refusal is logged as the synchronous calls log it.
+    func sharingCommits(
+        _ what: @autoclosure () -> String, on streams: [StreamID], exhausted: () -> LedgerError,
+        _ prepare: @escaping @Sendable (Ledger) throws(LedgerError) -> PreparedAppend
+    ) async throws(LedgerError) -> AppendResult {
+        let turns = await streamTurns.take(streams)
+        defer { streamTurns.giveBack(turns) }
+        do {
+            return try await ConflictRetry.run(exhausted: exhausted) { () async throws(LedgerError) in
+                if Task.isCancelled { throw LedgerError(.cancelled) }
+                let prepared = try await onPreparationQueue(prepare)
+                if Task.isCancelled { throw LedgerError(.cancelled) }
+                return try await prepared.attempt(while: "appending") { events, expectations in
+                    try await store.appendCoalesced(events, expecting: expectations)
                 }
             }
-        } onCancel: {
-            start.cancel()
+        } catch {
+            if error.code != .cancelled {
+                logger.info("refused \(what()): \(error)", metadata: [StoreLogging.eventKey: "ledger.refusal"])
+            }
+            throw error
+        }
+    }
+
+    /// Runs `body` on `preparationQueue` and resumes the calling task with its outcome.
+    private func onPreparationQueue<Value: Sendable>(
+        _ body: @escaping @Sendable (Ledger) throws(LedgerError) -> Value
+    ) async throws(LedgerError) -> Value {
+        let outcome = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Value, LedgerError>, Never>) in
+            preparationQueue.async {
+                continuation.resume(returning: Result { () throws(LedgerError) in try body(self) })
+            }
         }
         return try outcome.get()
-    }
-}
-
-/// Whether a queued write began before its task was cancelled: the first of ``begin()``
-/// and ``cancel()`` wins, under a lock.
-private final class CommitStart: Sendable {
-    private enum Phase { case queued, begun, cancelled }
-    private let phase = Mutex(Phase.queued)
-
-    /// Marks the write begun; `false` when the task was cancelled first (nothing is written then).
-    func begin() -> Bool {
-        phase.withLock { phase in
-            guard phase == .queued else { return false }
-            phase = .begun
-            return true
-        }
-    }
-
-    /// Marks the task cancelled; a write already begun is not affected.
-    func cancel() {
-        phase.withLock { phase in if phase == .queued { phase = .cancelled } }
     }
 }

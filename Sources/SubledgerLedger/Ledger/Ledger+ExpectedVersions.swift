@@ -42,8 +42,8 @@ extension Ledger {
         }
     }
 
-    /// Records `facts` as ``record(_:expecting:)`` does, off the cooperative pool (as the
-    /// `async` ``record(_:)``).
+    /// Records `facts` as ``record(_:expecting:)`` does, sharing the commit with other tasks
+    /// (as the `async` ``record(_:)``).
     ///
     /// - Parameters:
     ///   - facts: the facts, all recorded in one transaction or none.
@@ -54,11 +54,15 @@ extension Ledger {
     public func record(_ facts: [LedgerFact], expecting expected: [StreamID: UInt64]) async throws(LedgerError)
         -> AppendResult
     {
-        try await onWriterQueue { ledger throws(LedgerError) in try ledger.record(facts, expecting: expected) }
+        try await sharingCommits(
+            "recording \(facts.count) facts", on: facts.map(\.stream.streamID), exhausted: Self.streamsKeptChanging
+        ) {
+            ledger throws(LedgerError) in try ledger.prepareAppend(facts, judging: false, expecting: expected)
+        }
     }
 
-    /// Records `facts` as ``apply(_:expecting:)`` does, off the cooperative pool (as the
-    /// `async` ``apply(_:)``).
+    /// Records `facts` as ``apply(_:expecting:)`` does, sharing the commit with other tasks
+    /// (as the `async` ``apply(_:)``).
     ///
     /// - Parameters:
     ///   - facts: the actions, all recorded in one transaction or none.
@@ -69,7 +73,11 @@ extension Ledger {
     public func apply(_ facts: [LedgerFact], expecting expected: [StreamID: UInt64]) async throws(LedgerError)
         -> AppendResult
     {
-        try await onWriterQueue { ledger throws(LedgerError) in try ledger.apply(facts, expecting: expected) }
+        try await sharingCommits(
+            "applying \(facts.count) actions", on: facts.map(\.stream.streamID), exhausted: Self.streamsKeptChanging
+        ) {
+            ledger throws(LedgerError) in try ledger.prepareAppend(facts, judging: true, expecting: expected)
+        }
     }
 
     /// Throws the version conflict of the first stream of `expected` (in stream order) that is

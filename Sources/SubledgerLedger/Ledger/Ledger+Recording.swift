@@ -18,6 +18,42 @@ struct LoadedStates {
     var editions: PolicyEditions?
 }
 
+/// The events of one attempt to append, decided or validated against the streams as read,
+/// and the versions they were read at: appended with those as expectations, a conflict means
+/// another writer came first (read again, decide again).
+struct PreparedAppend: Sendable {
+    var events: [ProposedEvent]
+    var expectations: [StreamID: ExpectedVersion]
+
+    /// Appends through `append` (the store's synchronous or shared commit): a version
+    /// conflict is `.conflicted`, any other error the ledger's.
+    func attempt(
+        while action: String, _ append: ([ProposedEvent], [StreamID: ExpectedVersion]) throws -> AppendResult
+    ) throws(LedgerError) -> ConflictRetry.Attempt<AppendResult> {
+        do {
+            return .finished(try append(events, expectations))
+        } catch let error as EventStoreError where error.code == .versionConflict {
+            return .conflicted
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: action)))
+        }
+    }
+
+    /// Appends through `append`, asynchronously, as ``attempt(while:_:)`` does.
+    func attempt(
+        while action: String,
+        _ append: ([ProposedEvent], [StreamID: ExpectedVersion]) async throws -> AppendResult
+    ) async throws(LedgerError) -> ConflictRetry.Attempt<AppendResult> {
+        do {
+            return .finished(try await append(events, expectations))
+        } catch let error as EventStoreError where error.code == .versionConflict {
+            return .conflicted
+        } catch {
+            throw LedgerError(.store(EventStoreError.storage(error, while: action)))
+        }
+    }
+}
+
 extension Ledger {
     /// Loads the current state of `streams` (each read in one short transaction).
     /// With `editions`, also the editions known now (``knownEditions()``).
@@ -102,48 +138,51 @@ extension Ledger {
     func append(
         _ facts: [LedgerFact], judging: Bool, expecting expected: [StreamID: UInt64] = [:]
     ) throws(LedgerError) -> AppendResult {
-        let exhausted = {
-            LedgerError(
-                .store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
+        try ConflictRetry.run(exhausted: Self.streamsKeptChanging) { () throws(LedgerError) in
+            let prepared = try prepareAppend(facts, judging: judging, expecting: expected)
+            return try prepared.attempt(while: "appending") { try store.append($0, expecting: $1) }
         }
-        return try ConflictRetry.run(exhausted: exhausted) { () throws(LedgerError) in
-            var streams: [LedgerStream] = []
-            for fact in facts {
-                streams.append(fact.stream)
-                if case .lineActivated(let activated) = fact.event {
-                    streams.append(.subscriber(activated.subscriberID))
-                }
-            }
-            var loaded = try loadStates(streams)
-            let lineOwners = try owners(of: loaded)
-            loaded.subscribers.merge(lineOwners) { current, _ in current }
-            var proposed: [ProposedEvent] = []
-            var retries = 0
-            for (index, fact) in facts.enumerated() {
-                if let retry = try retry(fact, index: index) {
-                    proposed.append(retry)
-                    retries += 1
-                    continue
-                }
-                proposed.append(try validate(fact, index: index, into: &loaded, judging: judging))
-            }
-            var expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
-            // A request whose facts are all recorded already is answered as the first was,
-            // whatever the stream's version now: the caller's retry records nothing twice.
-            if retries < facts.count {
-                try checkExpected(expected, in: loaded)
-                for (stream, version) in expected { expectations[stream] = .exactly(version) }
-            }
-            do {
-                return .finished(try store.append(proposed, expecting: expectations))
-            } catch let error as EventStoreError where error.code == .versionConflict {
-                return .conflicted
-            } catch let error as EventStoreError {
-                throw LedgerError(.store(error))
-            } catch {
-                throw LedgerError(.store(EventStoreError.storage(error, while: "appending")))
+    }
+
+    /// What a batch's attempts throw when every one conflicted.
+    static func streamsKeptChanging() -> LedgerError {
+        LedgerError(.store(EventStoreError(.versionConflict, "the streams kept changing while the facts were validated")))
+    }
+
+    /// One attempt's batch: `facts` validated against the streams as they are now, with the
+    /// versions they were validated against (the expectations of the append). Each stream of
+    /// `expected` must be at its version unless every fact is an idempotent retry.
+    func prepareAppend(
+        _ facts: [LedgerFact], judging: Bool, expecting expected: [StreamID: UInt64] = [:]
+    ) throws(LedgerError) -> PreparedAppend {
+        var streams: [LedgerStream] = []
+        for fact in facts {
+            streams.append(fact.stream)
+            if case .lineActivated(let activated) = fact.event {
+                streams.append(.subscriber(activated.subscriberID))
             }
         }
+        var loaded = try loadStates(streams)
+        let lineOwners = try owners(of: loaded)
+        loaded.subscribers.merge(lineOwners) { current, _ in current }
+        var proposed: [ProposedEvent] = []
+        var retries = 0
+        for (index, fact) in facts.enumerated() {
+            if let retry = try retry(fact, index: index) {
+                proposed.append(retry)
+                retries += 1
+                continue
+            }
+            proposed.append(try validate(fact, index: index, into: &loaded, judging: judging))
+        }
+        var expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
+        // A request whose facts are all recorded already is answered as the first was,
+        // whatever the stream's version now: the caller's retry records nothing twice.
+        if retries < facts.count {
+            try checkExpected(expected, in: loaded)
+            for (stream, version) in expected { expectations[stream] = .exactly(version) }
+        }
+        return PreparedAppend(events: proposed, expectations: expectations)
     }
 
     /// The event to append again when `fact` carries the id of an event the store holds

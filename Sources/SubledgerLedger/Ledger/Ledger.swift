@@ -50,9 +50,13 @@ public final class Ledger: Sendable {
     /// Where the ledger reports the facts and actions it refuses (``StoreLogging``:
     /// `info`, `ledger.refusal`); silent by default.
     let logger: Logger
-    /// The serial queue the `async` ``record(_:)`` and `apply` run their writes on (its own
-    /// thread, never one of Swift's cooperative pool).
-    package let writerQueue = DispatchQueue(label: "subledger.ledger-writer", qos: .userInitiated)
+    /// The concurrent queue the `async` ``record(_:)`` and `apply` read and validate on
+    /// (threads of its own, never Swift's cooperative pool); their commits are the store's
+    /// group commits.
+    package let preparationQueue = DispatchQueue(
+        label: "subledger.ledger-preparation", qos: .userInitiated, attributes: .concurrent)
+    /// The turns the `async` calls take on the streams of their facts (``StreamTurns``).
+    let streamTurns = StreamTurns()
 
     /// A ledger over a store already open (``open(at:editions:calendar:clock:readOnly:keyFile:logger:)``
     /// opens one with the ledger's projection).
@@ -248,49 +252,59 @@ public final class Ledger: Sendable {
         _ action: OperatorAction, to number: LineNumber, at time: Timestamp,
         metadata: [String: String]
     ) throws(LedgerError) -> [RecordedFact] {
-        let line = number.text
+        try checkActionTime(time)
+        let appended: AppendResult = try ConflictRetry.run(exhausted: { Self.lineKeptChanging(number) }) {
+            () throws(LedgerError) in
+            let prepared = try decide(action, on: number, at: time, metadata: metadata)
+            return try prepared.attempt(while: "recording the action") { try store.append($0, expecting: $1) }
+        }
+        return try recordedFacts(at: appended.positions)
+    }
+
+    /// Refuses an action's time later than 5 minutes after the store's present.
+    func checkActionTime(_ time: Timestamp) throws(LedgerError) {
         do throws(FactError) {
             try FactCheck.occurredAt(time, notAfter: clock.now())
         } catch {
             throw LedgerError(.badFact(error))
         }
-        let exhausted = {
-            LedgerError(
-                .store(EventStoreError(.versionConflict, "line \(line) kept changing while the action was decided")))
-        }
-        let appended: AppendResult = try ConflictRetry.run(exhausted: exhausted) { () throws(LedgerError) in
-            let loaded = try loadStates([.line(line)])
-            guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
-            let owner = try loadStates([.subscriber(state.subscriberID)]).subscribers[state.subscriberID] ?? nil
-            let editions = try knownEditions().known(at: clock.now())
-            switch Decider.decide(
-                action, line: state, subscriber: owner, at: time, editions: editions, calendar: calendar,
-                metadata: metadata)
-            {
-            case .failure(let violation):
-                throw LedgerError(.ruleViolation(violation))
-            case .success(let decision):
-                for fact in decision.facts {
-                    do throws(FactError) { try fact.checkContent() } catch { throw LedgerError(.badFact(error)) }
-                }
-                do {
-                    return .finished(
-                        try store.append(
-                            decision.facts.map { $0.proposedEvent() },
-                            expecting: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)]))
-                } catch let error as EventStoreError where error.code == .versionConflict {
-                    return .conflicted  // someone else wrote to the line: fold their events in and decide again
-                } catch {
-                    throw LedgerError(.store(EventStoreError.storage(error, while: "recording the action")))
-                }
+    }
+
+    /// What an action's attempts throw when every one conflicted.
+    static func lineKeptChanging(_ number: LineNumber) -> LedgerError {
+        LedgerError(
+            .store(EventStoreError(.versionConflict, "line \(number.text) kept changing while the action was decided")))
+    }
+
+    /// One attempt of an action: `decide` on the line and its owner as they are now, the
+    /// facts checked, expecting the line at the version decided on.
+    func decide(
+        _ action: OperatorAction, on number: LineNumber, at time: Timestamp, metadata: [String: String]
+    ) throws(LedgerError) -> PreparedAppend {
+        let line = number.text
+        let loaded = try loadStates([.line(line)])
+        guard let state = loaded.lines[line] ?? nil else { throw LedgerError(.unknownStream("line \(line)")) }
+        let owner = try loadStates([.subscriber(state.subscriberID)]).subscribers[state.subscriberID] ?? nil
+        let editions = try knownEditions().known(at: clock.now())
+        switch Decider.decide(
+            action, line: state, subscriber: owner, at: time, editions: editions, calendar: calendar,
+            metadata: metadata)
+        {
+        case .failure(let violation):
+            throw LedgerError(.ruleViolation(violation))
+        case .success(let decision):
+            for fact in decision.facts {
+                do throws(FactError) { try fact.checkContent() } catch { throw LedgerError(.badFact(error)) }
             }
+            return PreparedAppend(
+                events: decision.facts.map { $0.proposedEvent() },
+                expectations: [.line(line): .exactly(loaded.versions[.line(line)] ?? 0)])
         }
-        return try recordedFacts(at: appended.positions)
     }
 
     /// The facts at `positions`, read back as the store recorded them (positions of one
     /// append are consecutive; the events there are immutable, so the read is exact).
-    private func recordedFacts(at positions: [UInt64]) throws(LedgerError) -> [RecordedFact] {
+    func recordedFacts(at positions: [UInt64]) throws(LedgerError) -> [RecordedFact] {
         guard let first = positions.first else { return [] }
         do {
             let events = try store.events(from: first, limit: positions.count)

@@ -35,13 +35,16 @@ extension LineState {
     }
 
     /// ``evolve(_:_:position:)`` on a state held in place (a dictionary's value, say), so
-    /// that nothing of it is copied.
+    /// that nothing of it is copied: the state is moved out, changed and moved back (issue
+    /// 13: `state != nil` and `state!` copied the whole state, a retain of its every field,
+    /// for each event the rebuild folded).
     static func evolve(_ state: inout LineState?, _ fact: LedgerFact, position: UInt64) {
-        guard case .line = fact.stream, state != nil, !fact.event.isLineActivation else {
+        guard case .line = fact.stream, !fact.event.isLineActivation, var current = state.take() else {
             state = evolve(state.take(), fact, position: position)
             return
         }
-        state!.apply(fact.event, at: fact.occurredAt, position: position)
+        current.apply(fact.event, at: fact.occurredAt, position: position)
+        state = consume current
     }
 
     private mutating func apply(_ event: LedgerEvent, at time: Timestamp, position: UInt64) {

@@ -29,30 +29,21 @@ public struct TehranCalendar: Sendable {
     public var holidays: PublicHolidays
 
     /// The Solar Hijri calendar in Asia/Tehran (also read by the wall-clock parsing).
-    let persian: Calendar
-    private let gregorian: Calendar
+    var persian: Calendar { ZonedCalendars.tehran.persian }
+    private var gregorian: Calendar { ZonedCalendars.tehran.gregorian }
     /// The arithmetic Islamic calendar in Asia/Tehran, for the lunar holidays (see
     /// ``PublicHolidays``: a computed day can be one day off the official one).
-    private let islamic: Calendar
+    private var islamic: Calendar { ZonedCalendars.tehran.islamic }
 
-    /// The calendar, with these holidays. Traps if Foundation has no Asia/Tehran time zone
-    /// (it ships its own time-zone data; the tests check the zone's rules).
+    /// The calendar, with these holidays. Foundation's calendars and the Asia/Tehran zone
+    /// are built once per process, when one is first needed (issue 13: a command that
+    /// never shows or computes a Tehran date, such as `status` without `--as-of`, does not
+    /// pay for them); that first use traps if Foundation has no Asia/Tehran time zone (it
+    /// ships its own time-zone data; the tests check the zone's rules).
     ///
     /// - Parameters:
     ///   - holidays: the public holidays for SUS-2 and the non-working days; Iran's by default.
     public init(holidays: PublicHolidays = .iran) {
-        guard let zone = TimeZone(identifier: TehranCalendar.timeZoneIdentifier) else {
-            preconditionFailure("Foundation has no time zone \(TehranCalendar.timeZoneIdentifier)")
-        }
-        var persian = Calendar(identifier: .persian)
-        persian.timeZone = zone
-        var gregorian = Calendar(identifier: .gregorian)
-        gregorian.timeZone = zone
-        var islamic = Calendar(identifier: .islamicCivil)
-        islamic.timeZone = zone
-        self.persian = persian
-        self.gregorian = gregorian
-        self.islamic = islamic
         self.holidays = holidays
     }
 

@@ -48,6 +48,9 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
         }
     }
 
+    /// `flock` on `import.lock` in the store's folder (``ImportLock``).
+    func takeImportLock() throws -> ImportLock? { try ImportLock.take(folder: environment.path) }
+
     private struct WeakBackend { weak var backend: LMDBBackend? }
     private static let registryLock = Lock()
     nonisolated(unsafe) private static var registry: [String: WeakBackend] = [:]

@@ -29,13 +29,29 @@ struct AppendBatch<Backend: StorageBackend> {
     private var merkle = MerkleAppender()
     /// Seals the events' personal data (RET-1) before they are hashed.
     private var sealer: PersonalDataSealer
+    /// The import this transaction writes for, beyond the visible head (issue 13): its
+    /// events are not folded into the stored projection, which catches up once they are visible.
+    private let importing: PendingImport?
 
-    init(log: EventLog<Backend>, transaction: Backend.Transaction, symbols: SymbolTable, now: Timestamp) throws {
+    init(
+        log: EventLog<Backend>, transaction: Backend.Transaction, symbols: SymbolTable, now: Timestamp,
+        importing: PendingImport? = nil
+    ) throws {
         self.log = log
         self.transaction = transaction
         self.symbols = symbols
         self.now = now
-        sealer = PersonalDataSealer(keyFile: log.personalDataKeys.keyFile)
+        self.importing = importing
+        sealer = PersonalDataSealer(keyFile: log.personalDataKeys.keyFile, importing: importing)
+        // Another writer is refused at once while an import runs beyond the visible head (issue 13 item 3).
+        let pending = try PendingImport.read(in: transaction)
+        if let pending, pending != importing { throw pending.refusal(of: "an append") }
+        if let importing, pending == nil {
+            throw EventStoreError(
+                .importInProgress,
+                "the import \(importing.importID) from position \(importing.firstPosition) has no marker any more (rolled back?): refusing its append; nothing was written"
+            )
+        }
         try self.symbols.catchUp(in: transaction)
         if let last = try transaction.last(.events, atOrBefore: nil) {
             guard let position = ByteReader.bigEndian(last.key) else {
@@ -137,7 +153,7 @@ struct AppendBatch<Backend: StorageBackend> {
         positions.append(nextPosition)
         appendedCount += 1
         precondition(appendedCount <= positions.count, "every appended event has its position in the batch")
-        if log.projection != nil { appended.append(recorded) }
+        if log.projection != nil, importing == nil { appended.append(recorded) }
     }
 
     /// Ends a batch: folds its new events into the stored projection, in this transaction.

@@ -41,4 +41,27 @@ public enum ConflictRetry {
         }
         throw exhausted()
     }
+
+    /// Runs `attempt` as ``run(attempts:exhausted:_:)`` does, for an attempt that awaits
+    /// (a commit shared with other callers, ``EventStore/appendCoalesced(_:expecting:)``).
+    /// - Parameters:
+    ///   - attempts: The most attempts, at least 1 (a precondition).
+    ///   - exhausted: Makes the error thrown when every attempt conflicted.
+    ///   - attempt: Reads, decides and appends once.
+    /// - Returns: The value of the first attempt that finished.
+    /// - Throws: What `attempt` throws, at once; `exhausted()` after `attempts` conflicts.
+    public static func run<Value, Failure: Error>(
+        attempts: Int = StoreLimits.conflictRetryAttempts,
+        exhausted: () -> Failure,
+        _ attempt: () async throws(Failure) -> Attempt<Value>
+    ) async throws(Failure) -> Value {
+        precondition(attempts >= 1, "a retry loop makes at least one attempt")
+        for _ in 0..<attempts {
+            switch try await attempt() {
+            case .finished(let value): return value
+            case .conflicted: continue
+            }
+        }
+        throw exhausted()
+    }
 }

@@ -12,15 +12,19 @@ extension EventLog {
         guard !present else { return }
         try wrapped("giving the store its id") {
             try backend.write { transaction in
-                let id = Array(EventID.random().description.utf8)
+                let id = CheckedValue.sealed(EventID.random().description.utf8, key: StoreKeys.storeIDKey)
                 _ = try transaction.put(.meta, key: StoreKeys.storeIDKey, value: id, mode: .insertOnly)
             }
         }
     }
 
-    /// The id kept in `meta`.
+    /// The id kept in `meta`, with its checksum (``CheckedValue``; a store given its id before
+    /// ids carried one has the 36 bytes alone): an id read flipped would still look like a
+    /// UUID, and a checkpoint would be signed for another store's origin (the simulator's
+    /// seed 23 with every table corrupted, docs/testing.md).
     /// - Throws: ``EventStoreError`` when the store has none (a store opened read-only that
-    ///   was never opened for writing since ids were introduced) or it is not a UUID.
+    ///   was never opened for writing since ids were introduced), it does not match its
+    ///   checksum, or it is not a UUID.
     func storeID() throws -> String {
         let bytes = try wrapped("reading the store's id") {
             try backend.read { transaction in try transaction.get(.meta, key: StoreKeys.storeIDKey).map { Array($0) } }
@@ -30,8 +34,10 @@ extension EventLog {
                 .notAStore,
                 "the store has no id yet: open it once for writing (any command that records) to give it one")
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard EventID(text) != nil, text.utf8.count == 36 else {
+        let payload = try CheckedValue.open(
+            bytes, key: StoreKeys.storeIDKey, payloadLength: 36, what: "the store's id in its meta table")
+        let text = String(decoding: payload, as: UTF8.self)
+        guard EventID(text) != nil else {
             throw EventStoreError(.corrupted, "the store's id in its meta table is not a UUID")
         }
         return text

@@ -48,6 +48,14 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Appends `events` in one transaction. See ``EventStore/append(_:expecting:)``.
     func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) throws -> AppendResult {
+        try append(events, expecting: expectations, importing: nil)
+    }
+
+    /// Appends `events` in one transaction, beyond the visible head for the import
+    /// `importing` (``EventStore/withImport(_:)``) or, when `nil`, at the head.
+    func append(
+        _ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion], importing: PendingImport?
+    ) throws -> AppendResult {
         for (index, event) in events.enumerated() {
             if let problem = StoreLimits.problem(of: event) {
                 let refusal = EventStoreError(
@@ -64,7 +72,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         do {
             result = try backend.write { transaction in
                 var batch = try AppendBatch(
-                    log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now())
+                    log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now(),
+                    importing: importing)
                 for event in events { try batch.add(event, expectations: expectations) }
                 try batch.checkUntouched(expectations)
                 try batch.finishBatch()
@@ -211,6 +220,11 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             expectedPrevious = .zero
         }
         var expectedPosition = start
+        var limit = limit
+        if let bound = try ReaderBound.bound(in: transaction) {
+            guard start <= bound.visibleHead else { return [] }
+            limit = Int(clamping: min(UInt64(limit), bound.visibleHead - start + 1))
+        }
         try transaction.scan(.events, from: StoreKeys.position(start)) { entry in
             guard let position = ByteReader.bigEndian(entry.key), position == expectedPosition else {
                 throw EventStoreError(
@@ -264,9 +278,15 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         return try wrapped("reading \(stream)") {
             let (positions, decoded) = try backend.read { transaction -> ([IndexedEvent], [RecordedEvent]?) in
                 var positions: [IndexedEvent] = []
+                let bound = try ReaderBound.bound(in: transaction)
                 try transaction.scan(.streams, from: StoreKeys.streamVersion(prefix, max(version, 1))) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8) else { return false }
-                    positions.append(try IndexedEvent(entry, of: stream, versionAt: prefix.count))
+                    let indexed = try IndexedEvent(entry, of: stream, versionAt: prefix.count)
+                    // In position order: the first entry a pending import wrote ends the stream.
+                    if try bound?.hides(indexed.position, naming: "the stream index of \(stream)") == true {
+                        return false
+                    }
+                    positions.append(indexed)
                     return positions.count < limit
                 }
                 guard positions.count >= Self.parallelStreamReadThreshold else {
@@ -301,6 +321,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         return try wrapped("reading \(stream) by time") {
             try backend.read { transaction in
                 var positions: [IndexedEvent] = []
+                let bound = try ReaderBound.bound(in: transaction)
                 try transaction.scan(.streamTimes, from: StoreKeys.streamTime(prefix, from, 0)) { entry in
                     guard StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 16) else { return false }
                     let occurred = Int64(
@@ -309,7 +330,10 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                     guard occurred < to.millisecondsSinceEpoch else { return false }
                     var indexed = try IndexedEvent(entry, of: stream, versionAt: prefix.count + 8)
                     indexed.occurredAt = Timestamp(millisecondsSinceEpoch: occurred)
-                    positions.append(indexed)
+                    // In time order, not position: a pending import's entries are skipped, not an end.
+                    if try bound?.hides(indexed.position, naming: "the time index of \(stream)") != true {
+                        positions.append(indexed)
+                    }
                     return positions.count < limit
                 }
                 return try events(at: positions, of: stream, in: transaction)
@@ -339,55 +363,6 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                     at: position, "the stream index of \(stream) at version \(indexed.version) points to another event")
             }
             return event
-        }
-    }
-
-    /// The event recorded under `id`, if any.
-    func event(withID id: EventID) throws -> RecordedEvent? {
-        try wrapped("looking up event \(id)") {
-            try backend.read { transaction in
-                guard let value = try transaction.get(.eventIDs, key: StoreKeys.eventID(id)) else { return nil }
-                guard let position = ByteReader.bigEndian(value) else {
-                    throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
-                }
-                guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
-                    throw EventStoreError.corrupted(at: position, "the event id index points to a missing event")
-                }
-                var symbols = symbolsSnapshot
-                var scratch: [UInt8] = []
-                let event = try decode(bytes, position: position, symbols: &symbols, in: transaction, scratch: &scratch)
-                try event.checkIndexed(as: id)
-                return event
-            }
-        }
-    }
-
-    /// The current version of `stream` (0 when it has no event).
-    func version(of stream: StreamID) throws -> UInt64 {
-        try wrapped("reading the version of \(stream)") {
-            try backend.read { transaction in try Self.version(of: stream.keyPrefix, in: transaction) }
-        }
-    }
-
-    static func version(of prefix: [UInt8], in transaction: Backend.Transaction) throws -> UInt64 {
-        let probe = StoreKeys.streamVersion(prefix, UInt64.max)
-        guard let entry = try transaction.last(.streams, atOrBefore: probe),
-            StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
-        else { return 0 }
-        return ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...])) ?? 0
-    }
-
-    /// The last position and its hash (0 and ``ChainHash/zero`` for an empty log).
-    func head() throws -> (position: UInt64, hash: ChainHash) {
-        try wrapped("reading the head of the log") {
-            try backend.read { transaction in
-                guard let entry = try transaction.last(.events, atOrBefore: nil) else { return (0, .zero) }
-                guard let position = ByteReader.bigEndian(entry.key), let hash = RecordCodec.storedHash(entry.value)
-                else {
-                    throw EventStoreError(.corrupted, "the last event of the log is corrupted")
-                }
-                return (position, hash)
-            }
         }
     }
 

@@ -42,7 +42,7 @@ extension EventStore {
                 backend: FaultInjectingBackend(wrapping: backend, faults: faults), clock: options.clock,
                 projection: options.projection)
             try log.ensureStoreID()
-            try log.openProjection()
+            try log.openForWriting()
             return try EventStore(log: log).attaching(options.keyFile)
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")

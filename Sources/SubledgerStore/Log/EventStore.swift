@@ -146,7 +146,7 @@ public final class EventStore: Sendable {
                 logger: options.logger)
             guard !readOnly else { return try EventStore(log: log, readOnlyPath: path).attaching(options.keyFile) }
             try log.ensureStoreID()
-            try log.openProjection()
+            try log.openForWriting()
             return try EventStore(log: log).attaching(options.keyFile)
         } catch {
             throw EventStoreError.storage(error, while: "opening \(path)")
@@ -376,7 +376,7 @@ public final class EventStore: Sendable {
 
 /// The log's operations, whatever its backend: the public seam (``EventLogStorage``: append,
 /// ranges, versions, head) and what the store does beside it.
-protocol EventLogProtocol: EventLogStorage, EventLogProofs, PersonalDataLog, StreamListing, Sendable {
+protocol EventLogProtocol: EventLogStorage, EventLogProofs, PersonalDataLog, StreamListing, ImportLog, Sendable {
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
     func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws
         -> [RecordedEvent]

@@ -44,6 +44,10 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         /// Personal data (RET-1) was to be sealed or read without the store's key file
         /// (``EventStore/Options/keyFile``), or with one of another generation or store.
         public static let keysMissing = Code(rawValue: "keysMissing")
+        /// An import is in progress (issue 13): its events are being written beyond the
+        /// store's visible head, and every other writer is refused at once, never blocked
+        /// nor interleaved; the message names the import's first position and start time.
+        public static let importInProgress = Code(rawValue: "importInProgress")
     }
 
     /// What went wrong, to match on.

@@ -62,6 +62,14 @@ public enum StoreLimits {
     /// any ``exportedEventBytes`` line with space to spare.
     public static let importLineBytes = 16 << 20
 
+    /// The most events of one write transaction of an import (``EventStore/withImport(_:)``,
+    /// issue 13): an import of any size commits in transactions of this many events or
+    /// ``importTransactionBytes``, whichever comes first, beyond the visible head.
+    public static let importTransactionEvents = 50_000
+
+    /// The input bytes of one write transaction of an import, at most (about): 64 MiB.
+    public static let importTransactionBytes = 64 << 20
+
     /// The longest line the CLI's `verify FILE` reads: 64 MiB, above ``importLineBytes`` so
     /// that a verifier names a line too long to import instead of stopping at it.
     public static let verifiedLineBytes = 64 << 20

@@ -11,13 +11,17 @@ internal import FoundationEssentials
 struct PersonalDataSealer {
     /// The store's key file as the transaction began; `nil` without one.
     let keyFile: StoreKeyFile?
+    /// The import whose transaction this is, if any: the subject keys it makes are noted in
+    /// its journal (``ImportJournal``), for a rollback to remove them.
+    let importing: PendingImport?
     /// The subject keys read or made in this transaction.
     private var keys: [StreamID: SymmetricKey] = [:]
     /// Whether this transaction checked the key file's generation against the store's.
     private var generationChecked = false
 
-    init(keyFile: StoreKeyFile?) {
+    init(keyFile: StoreKeyFile?, importing: PendingImport? = nil) {
         self.keyFile = keyFile
+        self.importing = importing
     }
 
     /// `event` with its clear personal values replaced by commitments, and what
@@ -79,9 +83,11 @@ struct PersonalDataSealer {
             try SubjectKeys.checkGeneration(of: keyFile, in: transaction)
             generationChecked = true
         }
-        let key =
-            try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction)
-            ?? SubjectKeys.create(for: event.stream, keyFile: keyFile, in: transaction)
+        let found = try SubjectKeys.find(for: event.stream, keyFile: keyFile, in: transaction)
+        if found == nil, let importing {
+            try ImportJournal.noteNewSubjectKey(of: event.stream, for: importing, in: transaction)
+        }
+        let key = try found ?? SubjectKeys.create(for: event.stream, keyFile: keyFile, in: transaction)
         keys[event.stream] = key
         return key
     }

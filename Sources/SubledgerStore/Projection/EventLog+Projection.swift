@@ -83,11 +83,7 @@ extension EventLog {
     }
 
     static func headPosition(in transaction: Backend.Transaction) throws -> UInt64 {
-        guard let entry = try transaction.last(.events, atOrBefore: nil) else { return 0 }
-        guard let position = ByteReader.bigEndian(entry.key) else {
-            throw EventStoreError(.corrupted, "the last key of the log is not a position")
-        }
-        return position
+        try PendingImport.visibleHead(in: transaction)
     }
 
     /// The projection's value under `key`, with whether it is current, in one read.

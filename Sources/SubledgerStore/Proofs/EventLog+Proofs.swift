@@ -120,7 +120,8 @@ extension EventLog: EventLogProofs {
 }
 
 /// A checkpoint as the `checkpoints` table keeps it: its canonical JSON, the same object
-/// `checkpoint --json` prints, under its size.
+/// `checkpoint --json` prints, under its size. Every read checks its signature with its own
+/// public key, which covers every field (the note repeats origin, size and root).
 enum CheckpointRecord {
     static func encode(_ checkpoint: SignedCheckpoint) -> [UInt8] {
         CanonicalJSON.encode(checkpoint.json)
@@ -143,6 +144,11 @@ enum CheckpointRecord {
         }
         guard checkpoint.size == size else {
             throw EventStoreError(.corrupted, "the stored checkpoint under size \(size) says size \(checkpoint.size)")
+        }
+        // Its fields are in its note, and its note under its signature: a checkpoint read
+        // flipped is found here, not handed out or kept as the one of its size.
+        do { try checkpoint.verifySignature() } catch {
+            throw EventStoreError(.corrupted, "the stored checkpoint of size \(size) is corrupted: \(error.message)")
         }
         return checkpoint
     }

@@ -1,5 +1,3 @@
-internal import CSubledgerChecksum
-
 /// The stored nodes of the log's Merkle tree (table `merkleNodes`): the root of every
 /// complete, aligned subtree of 16 leaves or more, keyed by its level and index, written in
 /// the transaction that appends its last leaf. With them any root or proof takes O(log n)
@@ -20,22 +18,11 @@ enum MerkleNodes {
     }
 
     /// The bytes of a stored node: its 32-byte root, then the CRC-32C (big-endian) of its
-    /// key and root, so that a node read flipped, or read from another key, is found by
-    /// the read that takes it (a root signed into a checkpoint comes from such reads).
+    /// key and root (``CheckedValue``), so that a node read flipped, or read from another
+    /// key, is found by the read that takes it (a root signed into a checkpoint comes from
+    /// such reads).
     static func value(level: UInt8, index: UInt64, hash: ChainHash) -> [UInt8] {
-        var value = hash.bytes
-        value.reserveCapacity(checkedValueLength)
-        let checksum = Self.checksum(key: key(level: level, index: index), hash: value)
-        for shift in stride(from: 24, through: 0, by: -8) { value.append(UInt8(truncatingIfNeeded: checksum >> shift)) }
-        return value
-    }
-
-    /// The length of a node written with its checksum.
-    static let checkedValueLength = 36
-
-    private static func checksum(key: [UInt8], hash: some Collection<UInt8>) -> UInt32 {
-        let covered = key + hash
-        return covered.withUnsafeBytes { subledger_crc32c($0.baseAddress, $0.count) }
+        CheckedValue.sealed(hash.bytes, key: key(level: level, index: index))
     }
 
     /// The stored node at `level` and `index`.
@@ -51,20 +38,9 @@ enum MerkleNodes {
         guard let value = try transaction.get(.merkleNodes, key: key) else {
             throw EventStoreError(.corrupted, "the stored Merkle node at level \(level), index \(index) is missing")
         }
-        let hash = UnsafeRawBufferPointer(rebasing: value.prefix(32))
-        switch value.count {
-        case 32: break
-        case checkedValueLength:
-            let stored = value.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            guard stored == checksum(key: key, hash: hash) else {
-                throw EventStoreError(
-                    .corrupted, "the stored Merkle node at level \(level), index \(index) does not match its checksum")
-            }
-        default:
-            throw EventStoreError(
-                .corrupted, "the stored Merkle node at level \(level), index \(index) is not 32 or 36 bytes")
-        }
-        return ChainHash(bytes: hash)
+        let hash = try CheckedValue.open(
+            value, key: key, payloadLength: 32, what: "the stored Merkle node at level \(level), index \(index)")
+        return hash.withUnsafeBytes { ChainHash(bytes: $0) }
     }
 
     /// How many nodes a tree of `size` leaves stores: one per complete aligned subtree of
@@ -147,6 +123,25 @@ struct MerkleAppender {
             hash = MerkleTree.nodeHash(left, hash)
             level += 1
             index >>= 1
+        }
+    }
+}
+
+extension MerkleNodes {
+    /// Calls `body` with the key of each stored node past a tree of `size` leaves (those a
+    /// pending import wrote, issue 13), level by level, while it returns `true`.
+    static func forEachKey(
+        pastSize size: UInt64, in transaction: some StorageTransaction, _ body: ([UInt8]) throws -> Bool
+    ) throws {
+        var level = lowestStoredLevel
+        var going = true
+        while level < 64, going {
+            try transaction.scan(.merkleNodes, from: key(level: level, index: size >> UInt64(level))) { entry in
+                guard entry.key.first == level else { return false }
+                going = try body(Array(entry.key))
+                return going
+            }
+            level += 1
         }
     }
 }

@@ -19,7 +19,19 @@ extension EventLog {
     }
 
     private func firstMerkleProblem(size: UInt64) throws -> (position: UInt64, message: String)? {
-        let stored = try wrapped("counting the Merkle nodes") { try backend.read { try $0.count(.merkleNodes) } }
+        let stored = try wrapped("counting the Merkle nodes") {
+            try backend.read { transaction in
+                // A pending import's nodes are past the visible head, not the tree's (issue 13).
+                var pending = 0
+                if try PendingImport.read(in: transaction) != nil {
+                    try MerkleNodes.forEachKey(pastSize: size, in: transaction) { _ in
+                        pending += 1
+                        return true
+                    }
+                }
+                return try transaction.count(.merkleNodes) - pending
+            }
+        }
         let due = MerkleNodes.storedCount(size: size)
         // The last left node waiting for its sibling, by level, carried across chunks.
         var left: [UInt8: ChainHash] = [:]

@@ -24,6 +24,8 @@ final class FaultInjectingBackend<Wrapped: StorageBackend>: StorageBackend, @unc
         }
     }
 
+    func takeImportLock() throws -> ImportLock? { try wrapped.takeImportLock() }
+
     func write<R>(_ body: (Transaction) throws -> R) throws -> R {
         try wrapped.write { transaction in
             let writes = Writes()

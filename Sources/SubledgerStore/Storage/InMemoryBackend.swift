@@ -2,6 +2,11 @@
 /// want the log's semantics without a file. A write works on a copy of the tables and
 /// publishes it only when its closure returns, so a throw leaves nothing behind.
 final class InMemoryBackend: StorageBackend, @unchecked Sendable {
+    /// The import lock of this store: a store in memory is seen by this process only.
+    private let importFlag = InProcessImportFlag()
+
+    func takeImportLock() throws -> ImportLock? { ImportLock.take(flag: importFlag) }
+
     /// Values live in buffers that are never moved or freed while the backend lives, so
     /// pointers handed out stay valid for the transaction (and beyond).
     final class Tables {

@@ -28,6 +28,8 @@ protocol StorageBackend: AnyObject, Sendable {
     associatedtype Transaction: StorageTransaction
     func read<R>(_ body: (Transaction) throws -> R) throws -> R
     func write<R>(_ body: (Transaction) throws -> R) throws -> R
+    /// Takes the store's import lock without waiting (``ImportLock``); `nil` when another holds it.
+    func takeImportLock() throws -> ImportLock?
 }
 
 /// How a put treats an existing key.

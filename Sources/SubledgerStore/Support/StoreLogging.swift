@@ -5,8 +5,11 @@ public import Logging
 /// one is given. What is logged, with its level:
 /// - `notice`: the LMDB map grew (`store.mapGrowth`); a commit took longer than
 ///   ``StoreLimits/slowCommitMilliseconds`` (`store.slowCommit`); a stored projection was
-///   rebuilt or caught up with the log (`store.projectionRebuild`).
-/// - `info`: an append refused (`store.refusal`); a fact or an action the ledger refused
+///   rebuilt or caught up with the log (`store.projectionRebuild`); an interrupted import
+///   was rolled back when the store opened for writing (`store.importRollback`, at its start
+///   and its end).
+/// - `info`: an append refused (`store.refusal`); a store opened while another process
+///   imports into it (`store.importRunning`); a fact or an action the ledger refused
 ///   (`ledger.refusal`).
 ///
 /// Each entry carries the metadata key `event` naming which of these it is, so a handler or

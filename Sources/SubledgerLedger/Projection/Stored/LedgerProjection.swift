@@ -127,22 +127,25 @@ struct LedgerProjectionFold {
     /// Folds one recorded fact with the total `evolve` (issue 12 item 2): the ledger admitted
     /// it before the append, so the projection does not judge it again. Only the stored
     /// bytes can fail here (a record that does not decode, or a state whose totals leave 64
-    /// bits, which ``LineState`` refuses when it is read).
+    /// bits, which ``LineState`` refuses when it is read). Each stream's entry is found once
+    /// and folded where it lies in the dictionary (issue 13: the rebuild's fold is one
+    /// thread; the key was hashed again for each field it changed).
     mutating func apply(_ fact: RecordedFact, load: ([UInt8]) throws -> [UInt8]?) throws {
         switch fact.stream {
         case .subscriber(let id):
-            try loadSubscriber(id, load: load)
-            let state = SubscriberState.evolve(subscribers[id]?.state, fact.fact)
-            subscribers[id] = Entry(state: state, version: fact.streamVersion)
+            let index = try subscriberIndex(id, load: load)
+            // Taken out and put back: the state's arrays stay uniquely referenced, never copied.
+            let state = subscribers.values[index].state.take()
+            subscribers.values[index] = Entry(
+                state: SubscriberState.evolve(state, fact.fact), version: fact.streamVersion)
         case .line(let number):
-            try loadLine(number, load: load)
-            // Folded where it lies in the dictionary: the line's arrays are not copied.
-            LineState.evolve(&lines[number, default: Entry()].state, fact.fact, position: fact.position)
-            lines[number, default: Entry()].version = fact.streamVersion
+            let index = try lineIndex(number, load: load)
+            LineState.evolve(&lines.values[index].state, fact.fact, position: fact.position)
+            lines.values[index].version = fact.streamVersion
             if case .lineActivated(let activated) = fact.event {
-                try loadSubscriber(activated.subscriberID, load: load)
-                if subscribers[activated.subscriberID]?.state?.lines.contains(number) == false {
-                    subscribers[activated.subscriberID, default: Entry()].state?.lines.append(number)
+                let owner = try subscriberIndex(activated.subscriberID, load: load)
+                if subscribers.values[owner].state?.lines.contains(number) == false {
+                    subscribers.values[owner].state?.lines.append(number)
                 }
             }
         case .policy:
@@ -150,45 +153,72 @@ struct LedgerProjectionFold {
         }
     }
 
-    private mutating func loadLine(_ number: String, load: ([UInt8]) throws -> [UInt8]?) throws {
-        guard lines[number] == nil else { return }
+    /// Where the line's entry is, loaded from the store (or found absent) the first time.
+    private mutating func lineIndex(
+        _ number: String, load: ([UInt8]) throws -> [UInt8]?
+    ) throws -> Dictionary<String, Entry<LineState>>.Index {
+        if let index = lines.index(forKey: number) { return index }
         let stored = try load(Self.lineKey(number)).map { bytes in
             try Self.decode(bytes) { reader throws(StateBytesError) in try LineState.read(from: &reader) }
         }
         lines[number] = Entry(state: stored?.state, version: stored?.version ?? 0)
+        guard let index = lines.index(forKey: number) else { preconditionFailure("the line's entry was just added") }
+        return index
     }
 
-    private mutating func loadSubscriber(_ id: String, load: ([UInt8]) throws -> [UInt8]?) throws {
-        guard subscribers[id] == nil else { return }
+    /// Where the subscriber's entry is, loaded from the store (or found absent) the first time.
+    private mutating func subscriberIndex(
+        _ id: String, load: ([UInt8]) throws -> [UInt8]?
+    ) throws -> Dictionary<String, Entry<SubscriberState>>.Index {
+        if let index = subscribers.index(forKey: id) { return index }
         let stored = try load(Self.subscriberKey(id)).map { bytes in
             try Self.decode(bytes) { reader throws(StateBytesError) in try SubscriberState.read(from: &reader) }
         }
         subscribers[id] = Entry(state: stored?.state, version: stored?.version ?? 0)
+        guard let index = subscribers.index(forKey: id) else {
+            preconditionFailure("the subscriber's entry was just added")
+        }
+        return index
     }
 
     /// The records of every state folded so far (those only loaded are written again,
     /// unchanged), in ascending key order: LMDB writes them with the least page churn, and
-    /// a rebuild must hand them out so.
+    /// a rebuild must hand them out so. Every line key (`L`...) sorts before every
+    /// subscriber key (`S`...), so each dictionary's names are sorted on their own, as
+    /// UTF-8 bytes, and the states are encoded in that order.
     func changedRecords() -> [(key: [UInt8], value: [UInt8])] {
         var records: [(key: [UInt8], value: [UInt8])] = []
         records.reserveCapacity(lines.count + subscribers.count)
-        for (number, entry) in lines {
+        for (key, index) in Self.sortedKeys(lines, prefix: UInt8(ascii: "L")) {
+            let entry = lines.values[index]
             guard let state = entry.state else { continue }
-            records.append(
-                (
-                    Self.lineKey(number),
-                    Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }
-                ))
+            let value = Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }
+            records.append((key, value))
         }
-        for (id, entry) in subscribers {
+        for (key, index) in Self.sortedKeys(subscribers, prefix: UInt8(ascii: "S")) {
+            let entry = subscribers.values[index]
             guard let state = entry.state else { continue }
-            records.append(
-                (
-                    Self.subscriberKey(id),
-                    Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }
-                ))
+            let value = Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }
+            records.append((key, value))
         }
-        return records.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        return records
+    }
+
+    /// Each entry's record key (`prefix` + the name's UTF-8) with where it lies, keys ascending.
+    private static func sortedKeys<Value>(
+        _ entries: [String: Value], prefix: UInt8
+    ) -> [(key: [UInt8], index: Dictionary<String, Value>.Index)] {
+        var keys: [(key: [UInt8], index: Dictionary<String, Value>.Index)] = []
+        keys.reserveCapacity(entries.count)
+        var index = entries.startIndex
+        while index != entries.endIndex {
+            var key: [UInt8] = [prefix]
+            key.append(contentsOf: entries.keys[index].utf8)
+            keys.append((key, index))
+            entries.formIndex(after: &index)
+        }
+        keys.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        return keys
     }
 
     static func lineKey(_ number: String) -> [UInt8] { [UInt8(ascii: "L")] + Array(number.utf8) }

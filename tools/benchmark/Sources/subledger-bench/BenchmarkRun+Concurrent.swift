@@ -12,6 +12,8 @@ struct ConcurrentMeasurement {
     var cpuSeconds: Double
     var otherCPUSeconds: Double
     var note: String
+    /// What the row measured, when it is not the engine's store (the ledger's row).
+    var label: String? = nil
 
     var eventsPerSecond: Double { seconds > 0 ? Double(eventCount) / seconds : .infinity }
 }
@@ -72,23 +74,29 @@ extension BenchmarkRun {
 
     /// One task per share, each awaiting its appends one by one; blocks until all are done.
     private static func runTasks(store: EventStore, shares: [[[ProposedEvent]]]) throws {
+        try runConcurrently(
+            shares.map { share in
+                {
+                    for batch in share {
+                        let result = try await store.appendCoalesced(batch)
+                        guard result.appendedCount == batch.count else {
+                            throw BenchmarkError("subledger appended \(result.appendedCount) of \(batch.count) events")
+                        }
+                    }
+                }
+            })
+    }
+
+    /// Runs each of `bodies` as a task of one group and blocks until all are done; throws the
+    /// first error any of them threw.
+    static func runConcurrently(_ bodies: [@Sendable () async throws -> Void]) throws {
         let failure = FirstFailure()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             await withTaskGroup(of: Void.self) { group in
-                for share in shares {
+                for body in bodies {
                     group.addTask {
-                        do {
-                            for batch in share {
-                                let result = try await store.appendCoalesced(batch)
-                                guard result.appendedCount == batch.count else {
-                                    throw BenchmarkError(
-                                        "subledger appended \(result.appendedCount) of \(batch.count) events")
-                                }
-                            }
-                        } catch {
-                            failure.record(error)
-                        }
+                        do { try await body() } catch { failure.record(error) }
                     }
                 }
             }
@@ -150,7 +158,7 @@ extension ReportTable {
                     String(format: "⚠ other programs used %.2f core-s of CPU meanwhile", measurement.otherCPUSeconds))
             }
             lines.append(
-                "| \(measurement.engine.rawValue) append | \(measurement.writers) | \(grouped(measurement.eventCount)) | "
+                "| \(measurement.label ?? measurement.engine.rawValue + " append") | \(measurement.writers) | \(grouped(measurement.eventCount)) | "
                     + String(format: "%.3f", measurement.seconds)
                     + " | \(grouped(Int(measurement.eventsPerSecond.rounded()))) | "
                     + "\(versusSQLite) | \(versusRaw) | "

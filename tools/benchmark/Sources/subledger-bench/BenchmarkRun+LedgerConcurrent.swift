@@ -1,0 +1,71 @@
+import Foundation
+import SubledgerLedger
+import SubledgerStore
+
+extension BenchmarkRun {
+    /// The concurrent row one level up: `writers` tasks, each on a line of its own, calling the
+    /// ledger's `async` `record` with one usage fact at a time (validated, then the store's
+    /// group commit: the calls share write transactions and fsyncs). The same number of
+    /// events as the store's row, on an LMDB store in a temporary folder.
+    mutating func runLedgerConcurrentRecords() throws {
+        let writers = options.concurrentWriters
+        let count = min(options.concurrentEventCount, eventSet.events.count)
+        guard writers > 0, count >= writers else { return }
+        let folder = try TemporaryFolder(prefix: "ledger-concurrent")
+        defer { folder.remove() }
+        let ledger = try Ledger.open(at: folder.appending("store"))
+        let lines = (0..<writers).map { LineNumber(stringLiteral: "+98912" + String(1_000_000 + $0)) }
+        try ledger.record(Self.signUp(lines))
+        let perWriter = count / writers
+        sync()
+        let before = MachineLoad.now()
+        var stopwatch = Stopwatch()
+        try stopwatch.measure { try Self.recordConcurrently(ledger, lines: lines, perWriter: perWriter) }
+        let recorded = perWriter * writers
+        let measurement = ConcurrentMeasurement(
+            engine: .subledger, writers: writers, eventCount: recorded, seconds: stopwatch.seconds,
+            cpuSeconds: stopwatch.cpuSeconds, otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()),
+            note: "`Ledger.record` (async), \(writers) tasks, a line each: validated, then group commit",
+            label: "subledger Ledger.record")
+        concurrentMeasurements.append(measurement)
+        Self.progress(
+            "ledger \(writers) concurrent single-fact records: \(recorded) events in "
+                + String(format: "%.3f s, %.0f events/s", measurement.seconds, measurement.eventsPerSecond))
+    }
+
+    /// A subscriber and `lines`, each activated (a post-paid plan, no deposit to keep).
+    private static func signUp(_ lines: [LineNumber]) -> [LedgerFact] {
+        let at = Timestamp(millisecondsSinceEpoch: 1_735_718_400_000)  // 2025-01-01T08:00:00Z
+        let registered = LedgerFact.subscriber(
+            "S-BENCH", at,
+            .subscriberRegistered(
+                SubscriberRegistered(
+                    subscriberID: "S-BENCH", kind: .individual, governmental: false, name: "Bench",
+                    nationalID: "0012345678")))
+        let activations = lines.map { line in
+            LedgerFact.line(
+                line, at,
+                .lineActivated(
+                    LineActivated(
+                        subscriberID: "S-BENCH", service: .mobile, plan: .noDeposit, connectionFee: 0,
+                        vanityPremium: 0)))
+        }
+        return [registered] + activations
+    }
+
+    /// One task per line, each awaiting `perWriter` records of one usage fact; blocks until
+    /// all are done.
+    private static func recordConcurrently(_ ledger: Ledger, lines: [LineNumber], perWriter: Int) throws {
+        let start = Timestamp(millisecondsSinceEpoch: 1_735_804_800_000)  // 2025-01-02T08:00:00Z
+        try runConcurrently(
+            lines.map { line in
+                {
+                    for index in 0..<perWriter {
+                        let usage = UsageRecorded(amount: 10, description: "bench \(index)")
+                        let at = start.adding(seconds: Int64(index))
+                        try await ledger.record([.line(line, at, .usageRecorded(usage))])
+                    }
+                }
+            })
+    }
+}
