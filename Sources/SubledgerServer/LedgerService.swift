@@ -52,6 +52,10 @@ public final class LedgerService: Sendable {
             Endpoint(.get, "/v1/lines/{line}/settlement", scope: .read) { try await self.settlement($0, $1) },
             Endpoint(.get, "/v1/audit", scope: .read) { try await self.audit($0, $1) },
             Endpoint(.get, "/v1/due", scope: .read) { try await self.due($0, $1) },
+            Endpoint(.post, "/v1/subscribers/{subscriber}/erasure", scope: .erase) {
+                try await self.eraseSubscriber($0, $1)
+            },
+            Endpoint(.post, "/v1/erasures/due", scope: .erase) { try await self.eraseDue($0, $1) },
             Endpoint(.post, "/v1/checkpoints", scope: .admin) { try await self.checkpoint($0, $1) },
             Endpoint(.get, "/v1/proofs/inclusion", scope: .read) { try await self.inclusionProof($0, $1) },
             Endpoint(.get, "/v1/proofs/consistency", scope: .read) { try await self.consistencyProof($0, $1) },
