@@ -43,6 +43,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         // `swift package generate-documentation --target SubledgerLedger` (issue 12 item 6): DocC offline.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // `subledger serve` (issue 14): HTTP on Hummingbird 2, started and drained by service-lifecycle,
+        // measured with swift-metrics through the Prometheus exporter. Hummingbird's traits are off
+        // (no swift-configuration to build: the server reads its options from the command line).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // LMDB's C library, Debian's liblmdb-dev through pkg-config.
@@ -82,6 +92,35 @@ let package = Package(
             dependencies: [
                 "SubledgerStore", "SubledgerLedger",
                 .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The ledger as an HTTP service (issue 14): routes of docs/openapi.yaml, API keys, problems, SSE, metrics.
+        .target(
+            name: "SubledgerServer",
+            dependencies: [
+                "SubledgerStore", "SubledgerLedger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // `subledger serve` runs this program (it execs it from beside itself), so that the command
+        // line's own binary stays without the HTTP stack: its start-up time is its own.
+        .executableTarget(
+            name: "subledger-server",
+            dependencies: [
+                "SubledgerServer", "SubledgerLedger", "SubledgerStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Test helpers, ours and a service's: a manual clock, seeded draws, input mutators, folder images.
@@ -136,6 +175,18 @@ let package = Package(
         .testTarget(
             name: "SubledgerTestingTests",
             dependencies: ["SubledgerTesting", "SubledgerLedger", "SubledgerStore"]
+        ),
+        // The service's tests: in process (HummingbirdTesting) and against the server on a loopback port.
+        .testTarget(
+            name: "SubledgerServerTests",
+            dependencies: [
+                "SubledgerServer", "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting", "subledger-server",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The command line's tests, run as a person runs it (the built binary), and the export verifier's.
         .testTarget(

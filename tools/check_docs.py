@@ -31,7 +31,7 @@ from swift_source import lex  # noqa: E402
 # The modules whose every public declaration is documented: a regression fails the run.
 ENFORCED = (
     "SubledgerDemo", "SubledgerLedger", "SubledgerReports", "SubledgerStore", "SubledgerStoreTesting",
-    "SubledgerTesting", "SubledgerVerify",
+    "SubledgerTesting", "SubledgerVerify", "SubledgerServer",
 )
 
 _ACCESS = {"public", "package", "open"}

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Installs what subledger needs from Debian/Ubuntu: liblmdb-dev (the store) and
-# pkg-config (how SwiftPM finds it). Idempotent and silent when everything is there.
+# pkg-config (how SwiftPM finds it), and from PyPI schemathesis (the service's tests against
+# docs/openapi.yaml, tools/service/test_service.sh). Idempotent and silent when everything is there.
 set -euo pipefail
+
+if ! command -v schemathesis >/dev/null 2>&1; then
+  echo "install-deps: installing schemathesis (pip)" >&2
+  python3 -m pip install -q schemathesis >/dev/null
+fi
 
 packages=(liblmdb-dev pkg-config)
 missing=()

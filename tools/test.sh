@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: first the house's shape (files, functions and lines within their
 # limits: tools/check_shape.py, seconds), then it installs what it needs and runs the Python
-# tests (the auditors' verifier's and the shape check's, standard library) and the Swift tests.
+# tests (the auditors' verifier's and the shape check's, standard library), the Swift tests, and
+# the HTTP service against its OpenAPI document.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 tools/check_shape.py
@@ -9,3 +10,5 @@ python3 tools/check_docs.py
 bash tools/install-deps.sh
 python3 -m unittest discover -s tools/tests
 swift test
+# The service on a loopback port: schemathesis against docs/openapi.yaml, the Python client (issue 14).
+bash tools/service/test_service.sh

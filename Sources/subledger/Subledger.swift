@@ -12,7 +12,7 @@ struct Subledger: ParsableCommand {
             ImportCommand.self, ApplyCommand.self, StatusCommand.self, LinesCommand.self, AuditCommand.self,
             SettleCommand.self, DueCommand.self, ExportCommand.self, RebuildCommand.self, EraseCommand.self,
             StressAppendCommand.self, CheckpointCommand.self, ProveCommand.self, MigrateCommand.self,
-            PolicyCommand.self,
+            PolicyCommand.self, ServeCommand.self,
         ]
     )
 

@@ -83,7 +83,7 @@ extension Ledger {
     /// The retry loop of the `async` calls, holding the turns of `streams` (``StreamTurns``):
     /// `prepare` on the preparation queue, then the batch into the store's group commit; a
     /// refusal is logged as the synchronous calls log it.
-    private func sharingCommits(
+    func sharingCommits(
         _ what: @autoclosure () -> String, on streams: [StreamID], exhausted: () -> LedgerError,
         _ prepare: @escaping @Sendable (Ledger) throws(LedgerError) -> PreparedAppend
     ) async throws(LedgerError) -> AppendResult {

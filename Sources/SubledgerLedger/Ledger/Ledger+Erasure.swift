@@ -64,12 +64,14 @@ extension Ledger {
     /// out in one transaction, each recorded with `rule` RET-1; returns the subscribers.
     /// - Parameters:
     ///   - time: the time the work list is judged at, and the erasures' `occurredAt`.
+    ///   - metadata: the caller's notes (an `actor`), kept with each event beside `rule`.
     /// - Throws: ``LedgerError``, as ``erase(subscribers:at:metadata:)`` does.
     /// - Returns: the ids of the subscribers erased, in the work list's order; empty when none was due.
-    public func eraseDue(at time: Timestamp) throws(LedgerError) -> [String] {
+    public func eraseDue(at time: Timestamp, metadata: [String: String] = [:]) throws(LedgerError) -> [String] {
         let due = try self.due(at: time).compactMap { $0.action == .erase ? $0.subscriber : nil }
         guard !due.isEmpty else { return [] }
-        try erase(subscribers: due.map(SubscriberID.init(stored:)), at: time, metadata: ["rule": "RET-1"])
+        let noted = metadata.merging(["rule": "RET-1"]) { _, rule in rule }
+        try erase(subscribers: due.map(SubscriberID.init(stored:)), at: time, metadata: noted)
         return due
     }
 }

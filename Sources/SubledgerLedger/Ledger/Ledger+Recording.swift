@@ -133,9 +133,13 @@ extension Ledger {
 
     /// Validates `facts` against the streams they touch and appends them in one batch with
     /// the versions they were validated against; retried when another writer got there first.
-    func append(_ facts: [LedgerFact], judging: Bool) throws(LedgerError) -> AppendResult {
+    /// Each stream of `expected` must be at its version (``checkExpected(_:in:)``) unless every
+    /// fact is an idempotent retry.
+    func append(
+        _ facts: [LedgerFact], judging: Bool, expecting expected: [StreamID: UInt64] = [:]
+    ) throws(LedgerError) -> AppendResult {
         try ConflictRetry.run(exhausted: Self.streamsKeptChanging) { () throws(LedgerError) in
-            let prepared = try prepareAppend(facts, judging: judging)
+            let prepared = try prepareAppend(facts, judging: judging, expecting: expected)
             return try prepared.attempt(while: "appending") { try store.append($0, expecting: $1) }
         }
     }
@@ -146,8 +150,11 @@ extension Ledger {
     }
 
     /// One attempt's batch: `facts` validated against the streams as they are now, with the
-    /// versions they were validated against (the expectations of the append).
-    func prepareAppend(_ facts: [LedgerFact], judging: Bool) throws(LedgerError) -> PreparedAppend {
+    /// versions they were validated against (the expectations of the append). Each stream of
+    /// `expected` must be at its version unless every fact is an idempotent retry.
+    func prepareAppend(
+        _ facts: [LedgerFact], judging: Bool, expecting expected: [StreamID: UInt64] = [:]
+    ) throws(LedgerError) -> PreparedAppend {
         var streams: [LedgerStream] = []
         for fact in facts {
             streams.append(fact.stream)
@@ -159,14 +166,23 @@ extension Ledger {
         let lineOwners = try owners(of: loaded)
         loaded.subscribers.merge(lineOwners) { current, _ in current }
         var proposed: [ProposedEvent] = []
+        var retries = 0
         for (index, fact) in facts.enumerated() {
             if let retry = try retry(fact, index: index) {
                 proposed.append(retry)
+                retries += 1
                 continue
             }
             proposed.append(try validate(fact, index: index, into: &loaded, judging: judging))
         }
-        return PreparedAppend(events: proposed, expectations: loaded.versions.mapValues { .exactly($0) })
+        var expectations = loaded.versions.mapValues { ExpectedVersion.exactly($0) }
+        // A request whose facts are all recorded already is answered as the first was,
+        // whatever the stream's version now: the caller's retry records nothing twice.
+        if retries < facts.count {
+            try checkExpected(expected, in: loaded)
+            for (stream, version) in expected { expectations[stream] = .exactly(version) }
+        }
+        return PreparedAppend(events: proposed, expectations: expectations)
     }
 
     /// The event to append again when `fact` carries the id of an event the store holds
