@@ -24,4 +24,16 @@ struct LedgerLimitsTests {
             by: Rials(FactLimits.itemsMaximumCount))
         #expect(!overflow && total > 0)
     }
+
+    @Test("an id with a control character is refused, naming the field and the character; others are kept")
+    func idsRefuseControlCharacters() throws {
+        for text in ["S-1\n", "S\u{0}1", "\u{7F}", "S-\u{85}1"] {
+            #expect(throws: FactError.self, "\(text.debugDescription)") { try SubscriberID(text, field: "data.subscriberId") }
+        }
+        do { _ = try SubscriberID("S-1\n", field: "data.subscriberId") } catch {
+            #expect(error.field == "data.subscriberId")
+            #expect(error.reason == "holds the control character U+000A")
+        }
+        #expect(try SubscriberID("مشترک-۱ S 1").text == "مشترک-۱ S 1", "letters, digits and spaces of any script are kept")
+    }
 }

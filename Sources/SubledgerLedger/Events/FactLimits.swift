@@ -47,9 +47,18 @@ enum FactCheck {
         guard !text.isEmpty else { throw FactError(field: field, reason: "must not be empty") }
     }
 
+    /// An id: not empty, within ``FactLimits/identifierMaximumBytes``, and no control
+    /// character (Unicode's Cc: U+0000-U+001F, U+007F-U+009F), which would break the lines
+    /// and tables an id is printed in.
     static func identifier(_ text: String, field: String) throws(FactError) {
         try Self.text(text, field: field, maximumBytes: FactLimits.identifierMaximumBytes)
         guard !text.isEmpty else { throw FactError(field: field, reason: "must not be empty") }
+        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            let code = String(control.value, radix: 16, uppercase: true)
+            throw FactError(
+                field: field,
+                reason: "holds the control character U+\(String(repeating: "0", count: 4 - code.count))\(code)")
+        }
     }
 
     /// A line's number: an id in E.164 (`+`, then 7 to 15 digits, the first not 0).
