@@ -5,6 +5,10 @@
 # - appends in batches of 1,000 facts, from 4 connections;
 # - GET status from 1 connection: p50/p99 latency.
 # Prints a Markdown table. Usage: bash tools/service/bench_http.sh [SECONDS]   (default 10 each)
+# Then, in the same run, the library's rows to compare with (issue 14 item 6), when the release
+# subledger-bench is built (bash tools/bench.sh builds it): the store's batches of 10,000, its
+# 64 concurrent single-event appenders (group commit) and the ledger's 64 concurrent
+# Ledger.record tasks, on subledger alone.
 # Needs: swift build -c release --product subledger-server; apt-get install wrk.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -74,3 +78,16 @@ echo "| single-event appends, 64 connections | $single requests/s = events/s $(e
 echo "| appends in batches of 1,000, 4 connections | $batches requests/s × 1,000 events $(errors "$work/batch.txt") |"
 echo "| GET status, 1 connection: p50 / p99 | $(awk '/50%/{print $2}' "$work/status.txt") / $(awk '/99%/{print $2}' "$work/status.txt") ($(rate "$work/status.txt") requests/s) |"
 echo "| the store's head after the run | $head |"
+
+bench="${SUBLEDGER_BENCH:-tools/benchmark/.build/release/subledger-bench}"
+if [ -x "$bench" ]; then
+  kill -TERM "$pid" && wait "$pid" || true
+  pid=""
+  echo
+  echo "The library in the same run ($bench --parts appends --engines subledger --events 20000 --rounds 5):"
+  echo
+  "$bench" --parts appends --engines subledger --events 20000 --rounds 5 2>/dev/null \
+    | sed -n '/^### Throughput/,/^### Size on disk/p' | grep -E "^\|" || true
+else
+  echo "bench_http: $bench is not built: no library rows to compare with (bash tools/bench.sh builds it)" >&2
+fi

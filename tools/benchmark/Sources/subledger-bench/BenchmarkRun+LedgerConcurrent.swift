@@ -33,6 +33,41 @@ extension BenchmarkRun {
                 + String(format: "%.3f s, %.0f events/s", measurement.seconds, measurement.eventsPerSecond))
     }
 
+    /// The batch row one level up, the shape of the service's batch row (issue 14 item 6):
+    /// 4 tasks, each calling `Ledger.record` with batches of 1,000 usage facts spread over 64
+    /// lines, until the same number of events as the concurrent rows is recorded.
+    mutating func runLedgerBatchRecords() throws {
+        let (tasks, batchSize, lineCount) = (4, 1_000, 64)
+        let batches = min(options.concurrentEventCount, eventSet.events.count) / batchSize
+        guard batches >= tasks else { return }
+        let folder = try TemporaryFolder(prefix: "ledger-batches")
+        defer { folder.remove() }
+        let ledger = try Ledger.open(at: folder.appending("store"))
+        let lines = (0..<lineCount).map { LineNumber(stringLiteral: "+98912" + String(1_000_000 + $0)) }
+        try ledger.record(Self.signUp(lines))
+        let at = Timestamp(millisecondsSinceEpoch: 1_735_804_800_000)  // 2025-01-02T08:00:00Z
+        let batch = (0..<batchSize).map { index in
+            LedgerFact.line(lines[index % lineCount], at, .usageRecorded(UsageRecorded(amount: 1, description: "u")))
+        }
+        let perTask = batches / tasks
+        sync()
+        let before = MachineLoad.now()
+        var stopwatch = Stopwatch()
+        try stopwatch.measure {
+            try Self.runConcurrently(
+                (0..<tasks).map { _ in { for _ in 0..<perTask { try await ledger.record(batch) } } })
+        }
+        let measurement = ConcurrentMeasurement(
+            engine: .subledger, writers: tasks, eventCount: perTask * tasks * batchSize, seconds: stopwatch.seconds,
+            cpuSeconds: stopwatch.cpuSeconds, otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()),
+            note: "`Ledger.record` (async), \(tasks) tasks, batches of \(batchSize) facts over \(lineCount) lines",
+            label: "subledger Ledger.record, batches")
+        concurrentMeasurements.append(measurement)
+        Self.progress(
+            "ledger batches of \(batchSize): \(measurement.eventCount) events in "
+                + String(format: "%.3f s, %.0f events/s", measurement.seconds, measurement.eventsPerSecond))
+    }
+
     /// A subscriber and `lines`, each activated (a post-paid plan, no deposit to keep).
     private static func signUp(_ lines: [LineNumber]) -> [LedgerFact] {
         let at = Timestamp(millisecondsSinceEpoch: 1_735_718_400_000)  // 2025-01-01T08:00:00Z

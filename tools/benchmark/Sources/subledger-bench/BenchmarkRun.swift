@@ -60,7 +60,10 @@ struct BenchmarkRun {
             try calibrateRecordSize()
             for batchSize in BenchmarkOptions.batchSizes { try runAppends(batchSize: batchSize) }
             try runConcurrentAppends()
-            if options.engines.contains(.subledger) { try runLedgerConcurrentRecords() }
+            if options.engines.contains(.subledger) {
+                try runLedgerConcurrentRecords()
+                try runLedgerBatchRecords()
+            }
             if options.engines.contains(.subledger) { runSubSteps() }
         }
         if options.parts.contains(.scale) { try runScale() }
