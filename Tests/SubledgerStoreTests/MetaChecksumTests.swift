@@ -117,4 +117,23 @@ import SubledgerStoreTesting
         try opened.store.append([paymentEvent("+989111", amount: 1)])
         try expectProjectionMatchesTheLog(opened.store, streams: streams)
     }
+
+    /// A pending import's marker read with its first position flipped would hide committed
+    /// events from readers and have the next open roll them back (issue 13): it is refused.
+    @Test(arguments: Backend.allCases)
+    func aPendingImportMarkerReadFlippedIsRefused(_ backend: Backend) throws {
+        let faults = StorageFaults()
+        let opened = try opened(backend, faults: faults)
+        defer { if let folder = opened.folder { try? FileManager.default.removeItem(atPath: folder) } }
+        try opened.store.markPendingImport(from: 15, id: .random(), startedAt: .at("2024-06-02T00:00:00Z"))
+        #expect(try opened.store.head().position == 14)
+        // Byte 7 is the low byte of the first position: 15 read as 11.
+        faults.armCorruption(.flip(byte: 7, mask: 0x04), ofValue: 1, inTables: ["meta"])
+        let error = #expect(throws: EventStoreError.self) { try opened.store.head() }
+        #expect(!faults.isCorruptionArmed, "the marker was read")
+        faults.disarm()
+        #expect(error?.code == .corrupted, "\(String(describing: error))")
+        #expect(error?.message.contains("pending-import marker") == true, "\(String(describing: error))")
+        #expect(try opened.store.head().position == 14)
+    }
 }

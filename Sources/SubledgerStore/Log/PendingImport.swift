@@ -20,13 +20,18 @@ struct PendingImport: Equatable {
 
     /// The marker stored in `transaction`, or `nil` when no import is in progress.
     /// - Throws: ``EventStoreError/Code/corrupted`` when the stored marker is malformed.
+    /// The marker is sealed (``CheckedValue``): a flipped `firstPosition` would hide committed
+    /// events from every reader and have the rollback at the next open remove them. A marker
+    /// of the unsealed 32 bytes (written before markers carried a checksum) is read as it is.
     static func read(in transaction: some StorageTransaction) throws -> PendingImport? {
-        guard let value = try transaction.get(.meta, key: key) else { return nil }
+        guard let stored = try transaction.get(.meta, key: key) else { return nil }
+        let value = Array(
+            try CheckedValue.open(stored, key: key, payloadLength: 32, what: "the store's pending-import marker"))
         func word(at offset: Int) -> UInt64? {
-            ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: value[offset..<offset + 8]))
+            value.withUnsafeBytes { ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + 8])) }
         }
-        guard value.count == 32, let first = word(at: 0), let high = word(at: 8), let low = word(at: 16),
-            let started = word(at: 24), first >= 1
+        guard let first = word(at: 0), let high = word(at: 8), let low = word(at: 16), let started = word(at: 24),
+            first >= 1
         else {
             throw EventStoreError(.corrupted, "the store's pending-import marker is malformed")
         }
@@ -41,7 +46,7 @@ struct PendingImport: Equatable {
         var value = StoreKeys.position(firstPosition)
         value += importID.bytes
         ByteWriter.appendBigEndian(UInt64(bitPattern: startedAt.millisecondsSinceEpoch), to: &value)
-        try transaction.put(.meta, key: Self.key, value: value, mode: .upsert)
+        try transaction.put(.meta, key: Self.key, value: CheckedValue.sealed(value, key: Self.key), mode: .upsert)
     }
 
     /// Removes the marker from `transaction`: the import's events become visible at its commit.
