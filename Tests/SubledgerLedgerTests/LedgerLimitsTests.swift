@@ -35,5 +35,6 @@ struct LedgerLimitsTests {
             #expect(error.reason == "holds the control character U+000A")
         }
         #expect(try SubscriberID("مشترک-۱ S 1").text == "مشترک-۱ S 1", "letters, digits and spaces of any script are kept")
+        #expect(try SubscriberID("¡Ā\u{A0}").text == "¡Ā\u{A0}", "0xC2 0xA1, 0xC4 0x80 and 0xC2 0xA0 are not controls")
     }
 }
