@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs what subledger needs from Debian/Ubuntu: liblmdb-dev (the store) and
-# pkg-config (how SwiftPM finds it). Idempotent and silent when everything is there.
+# Installs what subledger needs from Debian/Ubuntu: liblmdb-dev (the store), pkg-config
+# (how SwiftPM finds it) and postgresql (the server the PostgreSQL backend's tests start a
+# throwaway cluster of: tools/postgres/cluster.sh, issue 15 item 6). Idempotent and silent
+# when everything is there.
 set -euo pipefail
 
-packages=(liblmdb-dev pkg-config)
+packages=(liblmdb-dev pkg-config postgresql)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
