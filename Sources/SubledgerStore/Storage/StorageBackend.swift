@@ -3,7 +3,11 @@
 ///
 /// Keys and values are bytes; keys sort by their bytes. Values returned are valid until
 /// the transaction ends.
-protocol StorageTransaction {
+///
+/// `package`, not internal, so that a backend in another target of this package can stand
+/// behind the log (PostgreSQL, `SubledgerPostgres`, issue 15): with
+/// ``EventStore/open(backend:describedAs:options:)``, the one other seam it uses.
+package protocol StorageTransaction {
     /// The value of `key`, or `nil`.
     func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer?
     /// Stores `value` under `key`. With ``PutMode/insertOnly`` an existing key is left
@@ -24,7 +28,7 @@ protocol StorageTransaction {
 
 /// A backend: transactions scoped by closures; a write commits when its closure returns
 /// and writes nothing when it throws.
-protocol StorageBackend: AnyObject, Sendable {
+package protocol StorageBackend: AnyObject, Sendable {
     associatedtype Transaction: StorageTransaction
     func read<R>(_ body: (Transaction) throws -> R) throws -> R
     func write<R>(_ body: (Transaction) throws -> R) throws -> R
@@ -33,7 +37,7 @@ protocol StorageBackend: AnyObject, Sendable {
 }
 
 /// How a put treats an existing key.
-enum PutMode: Equatable {
+package enum PutMode: Equatable {
     /// Replace it.
     case upsert
     /// The key is greater than every key of the table (LMDB's `MDB_APPEND`, fast).
@@ -43,13 +47,24 @@ enum PutMode: Equatable {
 }
 
 /// One key and value, valid until the transaction ends.
-struct StorageEntry {
-    var key: UnsafeRawBufferPointer
-    var value: UnsafeRawBufferPointer
+package struct StorageEntry {
+    /// The entry's key.
+    package var key: UnsafeRawBufferPointer
+    /// The entry's value.
+    package var value: UnsafeRawBufferPointer
+
+    /// An entry of `key` and `value`, both valid until the transaction ends.
+    /// - Parameters:
+    ///   - key: The key's bytes.
+    ///   - value: The value's bytes.
+    package init(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// The tables of a store.
-enum Table: Int, CaseIterable, Hashable, Sendable {
+package enum Table: Int, CaseIterable, Hashable, Sendable {
     /// Store-wide facts: the format version, the kind of store.
     case meta
     /// Interned strings of the binary encoding: big-endian `UInt32` id to UTF-8.
@@ -78,7 +93,8 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
     /// disclosures (salts and clear values) sealed under the subject's key (AES-GCM).
     case disclosures
 
-    var name: String {
+    /// The table's name in LMDB (and, in snake case, in PostgreSQL).
+    package var name: String {
         switch self {
         case .meta: "meta"
         case .symbols: "symbols"
