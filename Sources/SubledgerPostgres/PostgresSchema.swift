@@ -77,6 +77,11 @@ struct PostgresSchema: Sendable {
             + "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
     }
 
+    /// Many new rows in one statement, failing on a key already there (``PutMode/append``).
+    func insert(_ table: Table) -> String {
+        "INSERT INTO \(self.table(table)) (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[])"
+    }
+
     /// Many keys in one statement: `$1` the keys.
     func delete(_ table: Table) -> String { "DELETE FROM \(self.table(table)) WHERE key = ANY($1::bytea[])" }
 }

@@ -35,7 +35,7 @@ package final class PostgresTransaction: StorageTransaction {
     /// - Throws: ``PostgresBackendError`` when the statement fails.
     package func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer? {
         if let write = pending.write(table, key) {
-            guard case .put(let value) = write else { return nil }
+            guard case .put(let value, _) = write else { return nil }
             return keep(value)
         }
         let rows = try link.run(query(schema.get(table), key), "reading \(table.name)")
@@ -49,13 +49,15 @@ package final class PostgresTransaction: StorageTransaction {
     ///   - table: The table.
     ///   - key: The key.
     ///   - value: The value.
-    ///   - mode: How an existing key is treated (append is an upsert here).
+    ///   - mode: How an existing key is treated (an append is sent as an insert that fails on one).
     /// - Returns: The existing value of an insert-only put; otherwise `nil`.
     /// - Throws: ``PostgresBackendError`` when a read or a flush fails.
     @discardableResult
     package func put(_ table: Table, key: [UInt8], value: [UInt8], mode: PutMode) throws -> UnsafeRawBufferPointer? {
         if mode == .insertOnly, let existing = try get(table, key: key) { return existing }
-        pending.record(.put(value), of: key, in: table)
+        // An append over a pending write of this transaction is an overwrite of its own.
+        let sent: PutMode = mode == .append && pending.write(table, key) != nil ? .upsert : mode
+        pending.record(.put(value, mode: sent), of: key, in: table)
         if pending.isFull { try flushAll() }
         return nil
     }
@@ -137,12 +139,14 @@ package final class PostgresTransaction: StorageTransaction {
         for statement in pending.take(table) {
             var binds = PostgresBindings(capacity: 2)
             binds.append(statement.keys)
-            if let values = statement.values {
-                binds.append(values)
-                try link.run(PostgresQuery(unsafeSQL: schema.upsert(table), binds: binds), "writing \(table.name)")
-            } else {
-                try link.run(PostgresQuery(unsafeSQL: schema.delete(table), binds: binds), "deleting from \(table.name)")
-            }
+            if statement.kind != .delete { binds.append(statement.values) }
+            let sql =
+                switch statement.kind {
+                case .upsert: schema.upsert(table)
+                case .insert: schema.insert(table)
+                case .delete: schema.delete(table)
+                }
+            try link.run(PostgresQuery(unsafeSQL: sql, binds: binds), "writing \(table.name)")
         }
     }
 
