@@ -117,7 +117,7 @@ let package = Package(
                 "SubledgerLedger",
                 "SubledgerReports",
                 "SubledgerVerify",
-                "SubledgerDemo",
+                "SubledgerDemo", "SubledgerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
