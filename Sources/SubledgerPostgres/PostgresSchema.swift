@@ -57,6 +57,11 @@ struct PostgresSchema: Sendable {
 
     func get(_ table: Table) -> String { "SELECT value FROM \(self.table(table)) WHERE key = $1" }
 
+    /// The rows of many keys: `$1` the keys (an array of bytea).
+    func getMany(_ table: Table) -> String {
+        "SELECT key, value FROM \(self.table(table)) WHERE key = ANY($1::bytea[])"
+    }
+
     func last(_ table: Table, bounded: Bool) -> String {
         "SELECT key, value FROM \(self.table(table))" + (bounded ? " WHERE key <= $1" : "")
             + " ORDER BY key DESC LIMIT 1"

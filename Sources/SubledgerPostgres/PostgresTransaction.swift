@@ -8,7 +8,9 @@ package import SubledgerStore
 /// statements (``PendingWrites``): before the commit, before a range read of their table
 /// (`last`, `scan`, `count`), and whenever they pass ``PendingWrites/flushBytes`` (an import
 /// of any size keeps bounded memory). A get of the same transaction sees them first
-/// (read-your-writes). Scans read in ordered chunks that grow from 32 rows to 4,096.
+/// (read-your-writes). Scans read in ordered chunks that grow from 32 rows to 4,096. A
+/// batch's event ids are fetched in one statement (``prefetch(_:keys:)``), so that its
+/// idempotency checks cost one round trip, not one per event.
 ///
 /// Values handed out are copies kept until the transaction ends (``StorageTransaction``'s
 /// contract), then freed.
@@ -16,6 +18,8 @@ package final class PostgresTransaction: StorageTransaction {
     let link: PostgresLink
     let schema: PostgresSchema
     private var pending = PendingWrites()
+    /// What ``prefetch(_:keys:)`` found, by table: a value, or `nil` for a key without one.
+    private var fetched: [[[UInt8]: [UInt8]?]] = Array(repeating: [:], count: Table.allCases.count)
     private var kept: [UnsafeMutableRawBufferPointer] = []
 
     init(link: PostgresLink, schema: PostgresSchema) {
@@ -38,6 +42,7 @@ package final class PostgresTransaction: StorageTransaction {
             guard case .put(let value, _) = write else { return nil }
             return keep(value)
         }
+        if let known = fetched[table.rawValue][key] { return known.map(keep) }
         let rows = try link.run(query(schema.get(table), key), "reading \(table.name)")
         guard let row = rows.first else { return nil }
         return keep(try row.decode(ByteBuffer.self))
@@ -117,6 +122,7 @@ package final class PostgresTransaction: StorageTransaction {
     /// - Throws: ``PostgresBackendError`` when the statement fails.
     package func removeAll(_ table: Table) throws {
         pending.discard(table)
+        fetched[table.rawValue] = [:]
         try link.run(PostgresQuery(unsafeSQL: schema.removeAll(table)), "emptying \(table.name)")
     }
 
@@ -128,6 +134,27 @@ package final class PostgresTransaction: StorageTransaction {
     package func delete(_ table: Table, key: [UInt8]) throws {
         pending.record(.delete, of: key, in: table)
         if pending.isFull { try flushAll() }
+    }
+
+    /// Reads the values of `keys` in statements of up to 8,192 keys, for the gets that follow.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - keys: The keys about to be read.
+    /// - Throws: ``PostgresBackendError`` when a statement fails.
+    package func prefetch(_ table: Table, keys: [[UInt8]]) throws {
+        let missing = keys.filter { pending.write(table, $0) == nil && fetched[table.rawValue][$0] == nil }
+        for start in stride(from: 0, to: missing.count, by: 8192) {
+            let chunk = missing[start..<min(start + 8192, missing.count)]
+            var binds = PostgresBindings(capacity: 1)
+            binds.append(chunk.map { ByteBuffer(bytes: $0) })
+            let rows = try link.run(
+                PostgresQuery(unsafeSQL: schema.getMany(table), binds: binds), "reading \(table.name)")
+            for key in chunk { fetched[table.rawValue].updateValue(nil, forKey: key) }
+            for row in rows {
+                let (key, value) = try row.decode((ByteBuffer, ByteBuffer).self)
+                fetched[table.rawValue][Array(buffer: key)] = Array(buffer: value)
+            }
+        }
     }
 
     /// Writes every pending put and delete (before the commit).

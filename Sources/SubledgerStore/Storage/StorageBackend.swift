@@ -24,6 +24,18 @@ package protocol StorageTransaction {
     func removeAll(_ table: Table) throws
     /// Removes the entry of `key`, if any (an erased subject's keys and disclosures).
     func delete(_ table: Table, key: [UInt8]) throws
+    /// Says that ``get(_:key:)`` is about to be asked for each of `keys` (a batch's event ids):
+    /// a backend that pays a round trip per get (PostgreSQL) fetches them in one. Nothing else
+    /// changes: the gets still answer as they would have. LMDB and memory do nothing.
+    func prefetch(_ table: Table, keys: [[UInt8]]) throws
+}
+
+extension StorageTransaction {
+    /// Does nothing: a get is a memory read here.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - keys: The keys about to be read.
+    package func prefetch(_ table: Table, keys: [[UInt8]]) throws {}
 }
 
 /// A backend: transactions scoped by closures; a write commits when its closure returns
