@@ -35,6 +35,7 @@ extension StorageTransaction {
     /// - Parameters:
     ///   - table: The table.
     ///   - keys: The keys about to be read.
+    /// - Throws: Nothing here; a backend's own, when its read fails.
     package func prefetch(_ table: Table, keys: [[UInt8]]) throws {}
 }
 
