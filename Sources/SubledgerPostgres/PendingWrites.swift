@@ -30,6 +30,11 @@ struct PendingWrites {
 
     private var writes: [[[UInt8]: Write]] = Array(repeating: [:], count: Table.allCases.count)
     private var bytes = 0
+    /// Each table's pending keys in order, made at its first ``lastPut(_:atOrBefore:)`` and
+    /// kept in order after (`nil` until then).
+    private var sortedKeys: [[[UInt8]]?] = Array(repeating: nil, count: Table.allCases.count)
+    /// How many of each table's pending writes are deletes.
+    private var deletes: [Int] = Array(repeating: 0, count: Table.allCases.count)
 
     var isFull: Bool { bytes >= Self.flushBytes }
 
@@ -40,19 +45,52 @@ struct PendingWrites {
     mutating func record(_ write: Write, of key: [UInt8], in table: Table) {
         if case .put(let value, _) = write { bytes += value.count }
         bytes += key.count
-        writes[table.rawValue][key] = write
+        let previous = writes[table.rawValue].updateValue(write, forKey: key)
+        if case .delete? = previous { deletes[table.rawValue] -= 1 }
+        if case .delete = write { deletes[table.rawValue] += 1 }
+        if previous == nil, sortedKeys[table.rawValue] != nil {
+            sortedKeys[table.rawValue]!.insert(key, at: Self.firstIndex(after: key, in: sortedKeys[table.rawValue]!))
+        }
+    }
+
+    /// Whether `table` has a delete pending (a range read must then flush it first).
+    func hasDeletes(_ table: Table) -> Bool { deletes[table.rawValue] > 0 }
+
+    /// The pending put of `table` with the greatest key at or before `bound` (any, without one).
+    /// - Precondition: `table` has no delete pending.
+    mutating func lastPut(_ table: Table, atOrBefore bound: [UInt8]?) -> (key: [UInt8], value: [UInt8])? {
+        precondition(!hasDeletes(table), "a table with a delete pending is flushed before a range read")
+        let sorted =
+            sortedKeys[table.rawValue] ?? writes[table.rawValue].keys.sorted { $0.lexicographicallyPrecedes($1) }
+        sortedKeys[table.rawValue] = sorted
+        let end = bound.map { Self.firstIndex(after: $0, in: sorted) } ?? sorted.count
+        guard end > 0, case .put(let value, _)? = writes[table.rawValue][sorted[end - 1]] else { return nil }
+        return (sorted[end - 1], value)
+    }
+
+    /// The index of the first key of `sorted` greater than `key`.
+    private static func firstIndex(after key: [UInt8], in sorted: [[UInt8]]) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if key.lexicographicallyPrecedes(sorted[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// Forgets what `table` had pending (the table is being emptied).
     mutating func discard(_ table: Table) {
         writes[table.rawValue] = [:]
+        sortedKeys[table.rawValue] = nil
+        deletes[table.rawValue] = 0
     }
 
     /// The statements that write what `table` has pending, which is then no longer pending.
     mutating func take(_ table: Table) -> [Statement] {
         let taken = writes[table.rawValue]
         guard !taken.isEmpty else { return [] }
-        writes[table.rawValue] = [:]
+        discard(table)
         if writes.allSatisfy(\.isEmpty) { bytes = 0 }
         var upserts = [Statement(kind: .upsert)]
         var inserts = [Statement(kind: .insert)]

@@ -74,11 +74,15 @@ package final class PostgresTransaction: StorageTransaction {
     /// - Returns: The entry, or `nil`.
     /// - Throws: ``PostgresBackendError`` when a statement fails.
     package func last(_ table: Table, atOrBefore key: [UInt8]?) throws -> StorageEntry? {
-        try flush(table)
+        // The server's answer and the pending puts' are merged, without a flush (a batch
+        // looks up the head of each new stream after writing others); a delete forces one.
+        if pending.hasDeletes(table) { try flush(table) }
         let sql = schema.last(table, bounded: key != nil)
         let statement = key.map { query(sql, $0) } ?? PostgresQuery(unsafeSQL: sql)
-        guard let row = try link.run(statement, "reading the last of \(table.name)").first else { return nil }
-        return try entry(row)
+        let stored = try link.run(statement, "reading the last of \(table.name)").first.map(entry)
+        guard let put = pending.lastPut(table, atOrBefore: key) else { return stored }
+        if let stored, put.key.lexicographicallyPrecedes(Array(stored.key)) { return stored }
+        return StorageEntry(key: keep(put.key), value: keep(put.value))
     }
 
     /// Calls `body` with the entries from `key` on, in key order, in chunks, while it returns `true`.
