@@ -63,6 +63,8 @@ package final class PostgresTransaction: StorageTransaction {
         // An append over a pending write of this transaction is an overwrite of its own.
         let sent: PutMode = mode == .append && pending.write(table, key) != nil ? .upsert : mode
         pending.record(.put(value, mode: sent), of: key, in: table)
+        // What a prefetch found is stale once the key is written (and flushed, maybe soon).
+        fetched[table.rawValue].removeValue(forKey: key)
         if pending.isFull { try flushAll() }
         return nil
     }
@@ -137,6 +139,7 @@ package final class PostgresTransaction: StorageTransaction {
     /// - Throws: ``PostgresBackendError`` when a flush fails.
     package func delete(_ table: Table, key: [UInt8]) throws {
         pending.record(.delete, of: key, in: table)
+        fetched[table.rawValue].removeValue(forKey: key)
         if pending.isFull { try flushAll() }
     }
 

@@ -52,4 +52,18 @@ struct PostgresTransactionTests {
         }
         #expect(answers == [[1], [1], [2], [3], nil])
     }
+
+    /// A key found absent by a prefetch, then written and flushed (a scan flushes its table),
+    /// is read back with its value: the prefetch's answer does not outlive the write.
+    @Test func aWriteAfterAPrefetchIsReadBackAfterItsFlush() throws {
+        let location = try PostgresStoreLocation(url: try PostgresTestServer.newStoreURL())
+        let backend = try PostgresBackend.connect(location, readOnly: false, logger: StoreLogging.silent)
+        let answer = try backend.write { transaction -> [UInt8]? in
+            try transaction.prefetch(.eventIDs, keys: [Self.key(7)])
+            try transaction.put(.eventIDs, key: Self.key(7), value: [7], mode: .insertOnly)
+            try transaction.scan(.eventIDs, from: []) { _ in false }
+            return try transaction.put(.eventIDs, key: Self.key(7), value: [8], mode: .insertOnly).map { Array($0) }
+        }
+        #expect(answer == [7])
+    }
 }
