@@ -17,7 +17,9 @@ struct PostgresTransactionTests {
         let location = try PostgresStoreLocation(url: try PostgresTestServer.newStoreURL())
         let backend = try PostgresBackend.connect(location, readOnly: false, logger: StoreLogging.silent)
         try backend.write { transaction in
-            for byte: UInt8 in [1, 3] { try transaction.put(.streams, key: Self.key(byte), value: [byte], mode: .upsert) }
+            for byte: UInt8 in [1, 3] {
+                try transaction.put(.streams, key: Self.key(byte), value: [byte], mode: .upsert)
+            }
         }
         let found = try backend.write { transaction -> [UInt8?] in
             try transaction.put(.streams, key: Self.key(2), value: [2], mode: .upsert)
