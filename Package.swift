@@ -23,6 +23,8 @@ let package = Package(
     products: [
         // The event log on its own: LMDB, the hash chain, the binary encoding.
         .library(name: "SubledgerStore", targets: ["SubledgerStore"]),
+        // The event log on PostgreSQL (issue 15): `EventStore.open(postgres:options:)`.
+        .library(name: "SubledgerPostgres", targets: ["SubledgerPostgres"]),
         // The ledger: the directive's events, rule editions, projections, decisions, audit, replay.
         .library(name: "SubledgerLedger", targets: ["SubledgerLedger"]),
         // A replay rendered for people: a terminal table, an HTML page with its SVG chart.
@@ -53,6 +55,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // The PostgreSQL backend (issue 15): the driver (on the same swift-nio as the server).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // LMDB's C library, Debian's liblmdb-dev through pkg-config.
@@ -72,6 +76,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The store on PostgreSQL (issue 15): a backend of the store's storage seam on postgres-nio.
+        .target(
+            name: "SubledgerPostgres",
+            dependencies: [
+                "SubledgerStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The directive as code: facts, editions, projections, decisions, audit, a replay's data and JSON.
@@ -141,7 +155,7 @@ let package = Package(
                 "SubledgerLedger",
                 "SubledgerReports",
                 "SubledgerVerify",
-                "SubledgerDemo",
+                "SubledgerDemo", "SubledgerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -157,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "SubledgerStoreTests",
             dependencies: [
-                "SubledgerStore", "SubledgerStoreTesting",
+                "SubledgerStore", "SubledgerStoreTesting", "SubledgerPostgres",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -30,8 +30,8 @@ from swift_source import lex  # noqa: E402
 
 # The modules whose every public declaration is documented: a regression fails the run.
 ENFORCED = (
-    "SubledgerDemo", "SubledgerLedger", "SubledgerReports", "SubledgerStore", "SubledgerStoreTesting",
-    "SubledgerTesting", "SubledgerVerify", "SubledgerServer",
+    "SubledgerDemo", "SubledgerLedger", "SubledgerPostgres", "SubledgerReports", "SubledgerServer", "SubledgerStore",
+    "SubledgerStoreTesting", "SubledgerTesting", "SubledgerVerify",
 )
 
 _ACCESS = {"public", "package", "open"}

@@ -1,11 +1,15 @@
 import ArgumentParser
 import Foundation
 import SubledgerLedger
+import SubledgerPostgres
 import SubledgerStore
 
-/// `--db PATH` or `SUBLEDGER_DB`: the store's folder.
+/// `--db PATH` or `SUBLEDGER_DB`: the store's folder (LMDB), or a PostgreSQL URL
+/// `postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME]` (or `postgresql://`, issue 15 item 1).
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The store's folder (default: $SUBLEDGER_DB).")
+    @Option(
+        name: .long,
+        help: "The store's folder, or postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME] (default: $SUBLEDGER_DB).")
     var db: String?
 
     @Option(
@@ -22,7 +26,14 @@ struct StoreOptions: ParsableArguments {
         if let environment = ProcessInfo.processInfo.environment["SUBLEDGER_KEY_FILE"], !environment.isEmpty {
             return environment
         }
-        return StoreKeyFile.defaultPath(forStoreAt: try storePath())
+        let path = try storePath()
+        guard !PostgresStoreLocation.isURL(path) else {
+            throw CommandFailure(
+                "a store in PostgreSQL has no folder to keep its key file beside: name the key file with --key-file "
+                    + "or SUBLEDGER_KEY_FILE (outside the database, as the master key must be)",
+                field: "key-file")
+        }
+        return StoreKeyFile.defaultPath(forStoreAt: path)
     }
 
     /// The store's key file; with `creating`, made (mode 0600, new keys) when missing, for a
@@ -53,9 +64,21 @@ struct StoreOptions: ParsableArguments {
         throw ValidationError("name the store with --db PATH or the environment variable SUBLEDGER_DB")
     }
 
-    /// Whether the folder holds a store already (its `data.mdb`).
+    /// Whether the folder holds a store already (its `data.mdb`). A PostgreSQL URL counts as
+    /// one: opening it read-only refuses a database without a store, naming it.
     func storeExists() throws -> Bool {
-        FileManager.default.fileExists(atPath: try storePath() + "/data.mdb")
+        let path = try storePath()
+        return PostgresStoreLocation.isURL(path) || FileManager.default.fileExists(atPath: path + "/data.mdb")
+    }
+
+    /// Opens the store at `path`: a PostgreSQL URL in PostgreSQL, a folder in LMDB.
+    private func open(_ path: String, options: EventStore.Options) throws -> EventStore {
+        do {
+            if PostgresStoreLocation.isURL(path) { return try EventStore.open(postgres: path, options: options) }
+            return try EventStore.open(at: path, options: options)
+        } catch let error as EventStoreError {
+            throw CommandFailure(error.message)
+        }
     }
 
     /// Opens the store, creating it when the folder holds none.
@@ -77,12 +100,7 @@ struct StoreOptions: ParsableArguments {
         if let initialMapSizeBytes {
             options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes)
         }
-        let store: EventStore
-        do {
-            store = try EventStore.open(at: path, options: options)
-        } catch let error as EventStoreError {
-            throw CommandFailure(error.message)
-        }
+        let store = try open(path, options: options)
         if sealing { _ = try keyFile(for: store, creating: true) }
         return store
     }
@@ -107,11 +125,7 @@ struct StoreOptions: ParsableArguments {
     func openExistingStore(keepingProjections: Bool = true) throws -> EventStore {
         let path = try existingStorePath()
         let options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil, readOnly: true)
-        do {
-            return try EventStore.open(at: path, options: options)
-        } catch let error as EventStoreError {
-            throw CommandFailure(error.message)
-        }
+        return try open(path, options: options)
     }
 
     /// The ledger over the existing store, opened read-only, with the built-in policy editions.
@@ -130,7 +144,7 @@ struct StoreOptions: ParsableArguments {
     func openWritableLedger(sealing: Bool = false, rewriting: Bool = false) throws -> Ledger {
         let path = try existingStorePath()
         var mapSize: Int?
-        if rewriting {
+        if rewriting, !PostgresStoreLocation.isURL(path) {
             let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")
             mapSize = min((attributes?[.size] as? Int) ?? 0, 1 << 40) * 2
         }

@@ -128,7 +128,7 @@ struct CheckpointTests {
     /// A fault at every read, put and commit of recording a checkpoint, on both backends:
     /// each surfaces as a storage error and leaves no checkpoint, no half of one, and the
     /// log as it was; once the fault is gone the checkpoint is recorded.
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func aFaultDuringACheckpointLeavesNoHalfState(_ backend: Backend) throws {
         let faults = StorageFaults()
         let opened = try FaultInjectionTests.open(backend, faults: faults)

@@ -15,7 +15,7 @@ import SubledgerStoreTesting
         return opened
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func aNodeReadFlippedIsRefusedAndNoCheckpointIsSigned(_ backend: Backend) throws {
         let faults = StorageFaults()
         let opened = try opened(backend, faults: faults)
@@ -36,7 +36,7 @@ import SubledgerStoreTesting
 
     /// A read torn after the 32 bytes of the root still has the whole root (and a node of
     /// 32 bytes is one written before nodes had a checksum); one torn shorter is refused.
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func aNodeReadTornKeepsItsRootOrIsRefused(_ backend: Backend) throws {
         let faults = StorageFaults()
         let opened = try opened(backend, faults: faults)

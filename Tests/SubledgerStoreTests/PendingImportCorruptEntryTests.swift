@@ -30,7 +30,7 @@ struct PendingImportCorruptEntryTests {
         return error
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func aStreamEntryPastTheHeadIsCorruptionWithoutAMarker(_ backend: Backend) throws {
         let error = try readThroughAFlip(backend, table: "streams") { store in
             _ = try store.events(in: .line("+98911"))
@@ -38,7 +38,7 @@ struct PendingImportCorruptEntryTests {
         #expect(error?.code == .corrupted, "\(String(describing: error))")
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func aTimeEntryPastTheHeadIsCorruptionWithoutAMarker(_ backend: Backend) throws {
         let error = try readThroughAFlip(backend, table: "streamTimes") { store in
             _ = try store.events(
@@ -47,7 +47,7 @@ struct PendingImportCorruptEntryTests {
         #expect(error?.code == .corrupted, "\(String(describing: error))")
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func anIDEntryPastTheHeadIsCorruptionWithoutAMarker(_ backend: Backend) throws {
         var target: EventID?
         let error = try readThroughAFlip(backend, table: "eventIds") { store in
@@ -61,7 +61,7 @@ struct PendingImportCorruptEntryTests {
 
     /// With a marker from position 2, an entry that points past the log's end (5 or 6 of 2)
     /// is no import's: still corruption.
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func anEntryPastTheLogsEndIsCorruptionWithAMarker(_ backend: Backend) throws {
         let error = try readThroughAFlip(backend, table: "streams", pendingFrom: 2) { store in
             _ = try store.events(in: .line("+98911"))

@@ -24,7 +24,7 @@ struct SimulationTests {
         ProcessInfo.processInfo.environment["SUBLEDGER_SIM_STEPS"].flatMap { Int($0) } ?? (backend == .lmdb ? 150 : 300)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func everyOperationMatchesTheModelOrFailsTypedChangingNothing(_ backend: Backend) throws {
         for seed in Self.seeds {
             let simulation = try StoreSimulation(backend: backend, seed: seed)

@@ -2,13 +2,20 @@ import Foundation
 import Testing
 @_spi(Testing) import SubledgerStore
 import SubledgerStoreTesting
+import SubledgerPostgres
 
 /// The backends every conformance test runs against: one test body, every backend.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case lmdb
     case inMemory
+    /// A schema of its own on the test server (issue 15: ``PostgresTestServer``).
+    case postgres
 
     var testDescription: String { rawValue }
+
+    /// The backends whose stored bytes a test can reach, to inject faults into them or flip
+    /// their bits (``FaultInjectingBackend``, the test hooks): not PostgreSQL's yet.
+    static let reachingStoredBytes: [Backend] = [.lmdb, .inMemory]
 }
 
 /// A store under test, with what it takes to reopen it.
@@ -16,6 +23,8 @@ final class StoreFixture: @unchecked Sendable {
     let backend: Backend
     let clock: ManualClock
     let folder: String?
+    /// The store's URL on the test server (``Backend/postgres``).
+    let postgresURL: String?
     private(set) var store: EventStore
 
     init(
@@ -28,16 +37,27 @@ final class StoreFixture: @unchecked Sendable {
         case .lmdb:
             let folder = temporaryFolder()
             self.folder = folder
+            postgresURL = nil
             store = try EventStore.open(
                 at: folder, options: .init(initialMapSizeBytes: initialMapSizeBytes, clock: clock))
         case .inMemory:
             folder = nil
+            postgresURL = nil
             store = EventStore.inMemory(clock: clock)
+        case .postgres:
+            folder = nil
+            let url = try PostgresTestServer.newStoreURL()
+            postgresURL = url
+            store = try EventStore.open(postgres: url, options: .init(clock: clock))
         }
     }
 
     /// Closes and opens the store again (the same object for the in-memory store).
     func reopen() throws {
+        if let postgresURL {
+            store = EventStore.inMemory()
+            store = try EventStore.open(postgres: postgresURL, options: .init(clock: clock))
+        }
         guard let folder else { return }
         store = EventStore.inMemory()
         store = try EventStore.open(at: folder, options: .init(clock: clock))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @_spi(Testing) import SubledgerStore
 import SubledgerStoreTesting
+import SubledgerPostgres
 
 /// A toy projection: per stream, the number of events and the sum of their `amount`,
 /// keyed by the stream's name. An amount of -1 makes the fold fail (a fact it refuses).
@@ -95,6 +96,9 @@ struct StoredProjectionTests {
         case .lmdb:
             try EventStore.open(at: folder, options: .init(initialMapSizeBytes: 1 << 20, projection: projection))
         case .inMemory: EventStore.inMemory(projection: projection)
+        case .postgres:
+            try EventStore.open(
+                postgres: try PostgresTestServer.storeURL(for: folder), options: .init(projection: projection))
         }
     }
 

@@ -13,10 +13,12 @@ import Musl
 ///
 /// The lock says who may import or roll an import back; the marker in `meta`
 /// (``PendingImport``) is what refuses other writers and hides the import from readers.
-final class ImportLock: Sendable {
+package final class ImportLock: Sendable {
     private enum Holder {
         case file(Int32)
         case flag(InProcessImportFlag)
+        /// A lock held elsewhere (PostgreSQL's session advisory lock), released by the closure.
+        case held(@Sendable () -> Void)
     }
 
     private let holder: Holder
@@ -58,6 +60,13 @@ final class ImportLock: Sendable {
         return taken ? ImportLock(.flag(flag)) : nil
     }
 
+    /// A lock that a backend of another target took (a PostgreSQL session advisory lock,
+    /// issue 15): `release` gives it up, once.
+    /// - Parameter release: Gives the lock up; called once, by ``release()`` or when the lock is freed.
+    package convenience init(releasing release: @escaping @Sendable () -> Void) {
+        self.init(.held(release))
+    }
+
     /// Releases the lock (once; later calls do nothing).
     func release() {
         let first = released.withLock { done in
@@ -71,6 +80,8 @@ final class ImportLock: Sendable {
             close(descriptor)
         case .flag(let flag):
             flag.held.withLock { $0 = false }
+        case .held(let release):
+            release()
         }
     }
 

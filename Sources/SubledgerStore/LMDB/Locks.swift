@@ -9,12 +9,17 @@ import Musl
 /// A mutual exclusion lock for state kept beside it (a class's stored properties, LMDB's
 /// one writer): the standard library's `Mutex`, which holds no value here. Where the
 /// guarded state is one value of its own, hold it in a `Mutex` directly (``GroupCommitter``).
-final class Lock: Sendable {
+package final class Lock: Sendable {
     private let mutex = Mutex(())
 
-    init() {}
+    /// A lock that no one holds.
+    package init() {}
 
-    func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+    /// Runs `body` holding the lock.
+    /// - Parameter body: What runs under the lock.
+    /// - Returns: What `body` returned.
+    /// - Throws: What `body` threw.
+    package func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
         // `Mutex.withLock` returns a `sending` value; what `body` returns belongs to the
         // caller's region, so it is carried out through a local instead.
         var result: R?

@@ -74,6 +74,12 @@ struct AppendBatch<Backend: StorageBackend> {
         }
     }
 
+    /// Tells the transaction that the ids of `events` are about to be looked up, one by one
+    /// (``StorageTransaction/prefetch(_:keys:)``: one round trip on PostgreSQL, not one each).
+    func prefetchIDs(of events: [ProposedEvent]) throws {
+        try transaction.prefetch(.eventIDs, keys: events.map { StoreKeys.eventID($0.eventID) })
+    }
+
     /// Adds one event: an idempotent retry gets its original position, a new event the next.
     mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws {
         // The hashed data and a retry's comparison hold commitments, never clear values.

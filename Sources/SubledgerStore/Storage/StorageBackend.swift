@@ -3,7 +3,11 @@
 ///
 /// Keys and values are bytes; keys sort by their bytes. Values returned are valid until
 /// the transaction ends.
-protocol StorageTransaction {
+///
+/// `package`, not internal, so that a backend in another target of this package can stand
+/// behind the log (PostgreSQL, `SubledgerPostgres`, issue 15): with
+/// ``EventStore/open(backend:describedAs:options:)``, the one other seam it uses.
+package protocol StorageTransaction {
     /// The value of `key`, or `nil`.
     func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer?
     /// Stores `value` under `key`. With ``PutMode/insertOnly`` an existing key is left
@@ -20,11 +24,24 @@ protocol StorageTransaction {
     func removeAll(_ table: Table) throws
     /// Removes the entry of `key`, if any (an erased subject's keys and disclosures).
     func delete(_ table: Table, key: [UInt8]) throws
+    /// Says that ``get(_:key:)`` is about to be asked for each of `keys` (a batch's event ids):
+    /// a backend that pays a round trip per get (PostgreSQL) fetches them in one. Nothing else
+    /// changes: the gets still answer as they would have. LMDB and memory do nothing.
+    func prefetch(_ table: Table, keys: [[UInt8]]) throws
+}
+
+extension StorageTransaction {
+    /// Does nothing: a get is a memory read here.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - keys: The keys about to be read.
+    /// - Throws: Nothing here; a backend's own, when its read fails.
+    package func prefetch(_ table: Table, keys: [[UInt8]]) throws {}
 }
 
 /// A backend: transactions scoped by closures; a write commits when its closure returns
 /// and writes nothing when it throws.
-protocol StorageBackend: AnyObject, Sendable {
+package protocol StorageBackend: AnyObject, Sendable {
     associatedtype Transaction: StorageTransaction
     func read<R>(_ body: (Transaction) throws -> R) throws -> R
     func write<R>(_ body: (Transaction) throws -> R) throws -> R
@@ -33,7 +50,7 @@ protocol StorageBackend: AnyObject, Sendable {
 }
 
 /// How a put treats an existing key.
-enum PutMode: Equatable {
+package enum PutMode: Equatable {
     /// Replace it.
     case upsert
     /// The key is greater than every key of the table (LMDB's `MDB_APPEND`, fast).
@@ -43,13 +60,24 @@ enum PutMode: Equatable {
 }
 
 /// One key and value, valid until the transaction ends.
-struct StorageEntry {
-    var key: UnsafeRawBufferPointer
-    var value: UnsafeRawBufferPointer
+package struct StorageEntry {
+    /// The entry's key.
+    package var key: UnsafeRawBufferPointer
+    /// The entry's value.
+    package var value: UnsafeRawBufferPointer
+
+    /// An entry of `key` and `value`, both valid until the transaction ends.
+    /// - Parameters:
+    ///   - key: The key's bytes.
+    ///   - value: The value's bytes.
+    package init(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// The tables of a store.
-enum Table: Int, CaseIterable, Hashable, Sendable {
+package enum Table: Int, CaseIterable, Hashable, Sendable {
     /// Store-wide facts: the format version, the kind of store.
     case meta
     /// Interned strings of the binary encoding: big-endian `UInt32` id to UTF-8.
@@ -78,7 +106,8 @@ enum Table: Int, CaseIterable, Hashable, Sendable {
     /// disclosures (salts and clear values) sealed under the subject's key (AES-GCM).
     case disclosures
 
-    var name: String {
+    /// The table's name in LMDB (and, in snake case, in PostgreSQL).
+    package var name: String {
         switch self {
         case .meta: "meta"
         case .symbols: "symbols"

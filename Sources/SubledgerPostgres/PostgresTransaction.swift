@@ -1,0 +1,212 @@
+import NIOCore
+import PostgresNIO
+package import SubledgerStore
+
+/// One transaction on a ``PostgresLink``: the store's key-value operations as statements.
+///
+/// A get is a round trip; puts and deletes are kept here and flushed in a few multi-row
+/// statements (``PendingWrites``): before the commit, before a range read of their table
+/// (`last`, `scan`, `count`), and whenever they pass ``PendingWrites/flushBytes`` (an import
+/// of any size keeps bounded memory). A get of the same transaction sees them first
+/// (read-your-writes). Scans read in ordered chunks that grow from 32 rows to 4,096. A
+/// batch's event ids are fetched in one statement (``prefetch(_:keys:)``), so that its
+/// idempotency checks cost one round trip, not one per event.
+///
+/// Values handed out are copies kept until the transaction ends (``StorageTransaction``'s
+/// contract), then freed.
+package final class PostgresTransaction: StorageTransaction {
+    let link: PostgresLink
+    let schema: PostgresSchema
+    private var pending = PendingWrites()
+    /// What ``prefetch(_:keys:)`` found, by table: a value, or `nil` for a key without one.
+    private var fetched: [[[UInt8]: [UInt8]?]] = Array(repeating: [:], count: Table.allCases.count)
+    private var kept: [UnsafeMutableRawBufferPointer] = []
+
+    init(link: PostgresLink, schema: PostgresSchema) {
+        self.link = link
+        self.schema = schema
+    }
+
+    deinit {
+        for buffer in kept { buffer.deallocate() }
+    }
+
+    /// The value of `key`: a pending write of this transaction first, else one round trip.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - key: The key.
+    /// - Returns: A copy of the value, valid until the transaction ends; `nil` when none.
+    /// - Throws: ``PostgresBackendError`` when the statement fails.
+    package func get(_ table: Table, key: [UInt8]) throws -> UnsafeRawBufferPointer? {
+        if let write = pending.write(table, key) {
+            guard case .put(let value, _) = write else { return nil }
+            return keep(value)
+        }
+        if let known = fetched[table.rawValue][key] { return known.map(keep) }
+        let rows = try link.run(query(schema.get(table), key), "reading \(table.name)")
+        guard let row = rows.first else { return nil }
+        return keep(try row.decode(ByteBuffer.self))
+    }
+
+    /// Keeps the write for the next flush; an insert-only put of a key that has a value
+    /// leaves it and returns that value instead.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - key: The key.
+    ///   - value: The value.
+    ///   - mode: How an existing key is treated (an append is sent as an insert that fails on one).
+    /// - Returns: The existing value of an insert-only put; otherwise `nil`.
+    /// - Throws: ``PostgresBackendError`` when a read or a flush fails.
+    @discardableResult
+    package func put(_ table: Table, key: [UInt8], value: [UInt8], mode: PutMode) throws -> UnsafeRawBufferPointer? {
+        if mode == .insertOnly, let existing = try get(table, key: key) { return existing }
+        // An append over a pending write of this transaction is an overwrite of its own.
+        let sent: PutMode = mode == .append && pending.write(table, key) != nil ? .upsert : mode
+        pending.record(.put(value, mode: sent), of: key, in: table)
+        // What a prefetch found is stale once the key is written (and flushed, maybe soon).
+        fetched[table.rawValue].removeValue(forKey: key)
+        if pending.isFull { try flushAll() }
+        return nil
+    }
+
+    /// The entry with the greatest key (at or before `key`), after this table's pending writes.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - key: The bound, or `nil` for none.
+    /// - Returns: The entry, or `nil`.
+    /// - Throws: ``PostgresBackendError`` when a statement fails.
+    package func last(_ table: Table, atOrBefore key: [UInt8]?) throws -> StorageEntry? {
+        // The server's answer and the pending puts' are merged, without a flush (a batch
+        // looks up the head of each new stream after writing others); a delete forces one.
+        if pending.hasDeletes(table) { try flush(table) }
+        let sql = schema.last(table, bounded: key != nil)
+        let statement = key.map { query(sql, $0) } ?? PostgresQuery(unsafeSQL: sql)
+        let stored = try link.run(statement, "reading the last of \(table.name)").first.map(entry)
+        guard let put = pending.lastPut(table, atOrBefore: key) else { return stored }
+        if let stored, put.key.lexicographicallyPrecedes(Array(stored.key)) { return stored }
+        return StorageEntry(key: keep(put.key), value: keep(put.value))
+    }
+
+    /// Calls `body` with the entries from `key` on, in key order, in chunks, while it returns `true`.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - key: The first key.
+    ///   - body: Called with each entry; `false` ends the scan.
+    /// - Throws: What `body` threw; ``PostgresBackendError`` when a statement fails.
+    package func scan(_ table: Table, from key: [UInt8], _ body: (StorageEntry) throws -> Bool) throws {
+        try flush(table)
+        var from = key
+        var including = true
+        var chunk = 32
+        while true {
+            var statement = query(schema.scan(table, including: including), from)
+            statement.binds.append(chunk)
+            let rows = try link.run(statement, "scanning \(table.name)")
+            for row in rows {
+                let entry = try entry(row)
+                guard try body(entry) else { return }
+                from = Array(entry.key)
+            }
+            guard rows.count == chunk else { return }
+            including = false
+            chunk = min(chunk * 2, 4096)
+        }
+    }
+
+    /// How many entries `table` holds, with this transaction's writes.
+    /// - Parameter table: The table.
+    /// - Returns: The count.
+    /// - Throws: ``PostgresBackendError`` when a statement fails.
+    package func count(_ table: Table) throws -> Int {
+        try flush(table)
+        let rows = try link.run(PostgresQuery(unsafeSQL: schema.count(table)), "counting \(table.name)")
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
+    }
+
+    /// Removes every entry of `table`, pending ones too.
+    /// - Parameter table: The table.
+    /// - Throws: ``PostgresBackendError`` when the statement fails.
+    package func removeAll(_ table: Table) throws {
+        pending.discard(table)
+        fetched[table.rawValue] = [:]
+        try link.run(PostgresQuery(unsafeSQL: schema.removeAll(table)), "emptying \(table.name)")
+    }
+
+    /// Keeps the deletion of `key` for the next flush.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - key: The key.
+    /// - Throws: ``PostgresBackendError`` when a flush fails.
+    package func delete(_ table: Table, key: [UInt8]) throws {
+        pending.record(.delete, of: key, in: table)
+        fetched[table.rawValue].removeValue(forKey: key)
+        if pending.isFull { try flushAll() }
+    }
+
+    /// Reads the values of `keys` in statements of up to 8,192 keys, for the gets that follow.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - keys: The keys about to be read.
+    /// - Throws: ``PostgresBackendError`` when a statement fails.
+    package func prefetch(_ table: Table, keys: [[UInt8]]) throws {
+        let missing = keys.filter { pending.write(table, $0) == nil && fetched[table.rawValue][$0] == nil }
+        for start in stride(from: 0, to: missing.count, by: 8192) {
+            let chunk = missing[start..<min(start + 8192, missing.count)]
+            var binds = PostgresBindings(capacity: 1)
+            binds.append(chunk.map { ByteBuffer(bytes: $0) })
+            let rows = try link.run(
+                PostgresQuery(unsafeSQL: schema.getMany(table), binds: binds), "reading \(table.name)")
+            for key in chunk { fetched[table.rawValue].updateValue(nil, forKey: key) }
+            for row in rows {
+                let (key, value) = try row.decode((ByteBuffer, ByteBuffer).self)
+                fetched[table.rawValue][Array(buffer: key)] = Array(buffer: value)
+            }
+        }
+    }
+
+    /// Writes every pending put and delete (before the commit).
+    func flushAll() throws {
+        for table in Table.allCases { try flush(table) }
+    }
+
+    private func flush(_ table: Table) throws {
+        for statement in pending.take(table) {
+            var binds = PostgresBindings(capacity: 2)
+            binds.append(statement.keys)
+            if statement.kind != .delete { binds.append(statement.values) }
+            let sql =
+                switch statement.kind {
+                case .upsert: schema.upsert(table)
+                case .insert: schema.insert(table)
+                case .delete: schema.delete(table)
+                }
+            try link.run(PostgresQuery(unsafeSQL: sql, binds: binds), "writing \(table.name)")
+        }
+    }
+
+    private func query(_ sql: String, _ key: [UInt8]) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(ByteBuffer(bytes: key))
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    private func entry(_ row: PostgresRow) throws -> StorageEntry {
+        let (key, value) = try row.decode((ByteBuffer, ByteBuffer).self)
+        return StorageEntry(key: keep(key), value: keep(value))
+    }
+
+    private func keep(_ buffer: ByteBuffer) -> UnsafeRawBufferPointer {
+        buffer.withUnsafeReadableBytes { keep($0) }
+    }
+
+    private func keep(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
+        bytes.withUnsafeBytes { keep($0) }
+    }
+
+    private func keep(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
+        buffer.copyMemory(from: bytes)
+        kept.append(buffer)
+        return UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count])
+    }
+}

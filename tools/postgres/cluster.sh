@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster on loopback for the tests and the benchmark (issue 15 item 6).
+# It installs nothing (tools/install-deps.sh brings Debian's `postgresql`): it runs the
+# server's own initdb and pg_ctl, found under /usr/lib/postgresql/*/bin, in a new temporary
+# folder, as the `postgres` user when we are root (the server refuses to run as root), as
+# ourselves otherwise. Trust authentication, loopback only, a port free when it starts.
+#
+#   dir=$(bash tools/postgres/cluster.sh start)   # starts a cluster; prints its folder
+#   bash tools/postgres/cluster.sh url "$dir"     # postgres://postgres@127.0.0.1:PORT/postgres
+#   bash tools/postgres/cluster.sh stop "$dir"    # stops it and removes the folder
+set -euo pipefail
+
+usage() { echo "usage: $0 start | url DIR | stop DIR" >&2; exit 2; }
+
+bin_dir() {
+  local found
+  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$found" ] || [ ! -x "$found/initdb" ]; then
+    echo "cluster.sh: no PostgreSQL server under /usr/lib/postgresql/*/bin (bash tools/install-deps.sh installs it)" >&2
+    exit 1
+  fi
+  echo "$found"
+}
+
+# Runs a server program as the cluster's owner.
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+start() {
+  local bin dir port
+  bin=$(bin_dir)
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/subledger-postgres.XXXXXX")
+  chmod 0755 "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+  port=$(free_port)
+  as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; exit 1; }
+  local options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300"
+  if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 60 start >/dev/null; then
+    cat "$dir/server.log" >&2
+    exit 1
+  fi
+  echo "$port" >"$dir/port"
+  echo "$dir"
+}
+
+url() {
+  local dir=$1
+  [ -f "$dir/port" ] || { echo "cluster.sh: $dir holds no cluster started by this script" >&2; exit 1; }
+  echo "postgres://postgres@127.0.0.1:$(cat "$dir/port")/postgres"
+}
+
+stop() {
+  local dir=$1 bin
+  [ -d "$dir/data" ] || { echo "cluster.sh: $dir holds no cluster" >&2; exit 1; }
+  bin=$(bin_dir)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start) [ $# -eq 1 ] || usage; start ;;
+  url) [ $# -eq 2 ] || usage; url "$2" ;;
+  stop) [ $# -eq 2 ] || usage; stop "$2" ;;
+  *) usage ;;
+esac
