@@ -122,7 +122,7 @@ import SubledgerStoreTesting
 
     /// A pending import's marker read with its first position flipped would hide committed
     /// events from readers and have the next open roll them back (issue 13): it is refused.
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.reachingStoredBytes)
     func aPendingImportMarkerReadFlippedIsRefused(_ backend: Backend) throws {
         let faults = StorageFaults()
         let opened = try opened(backend, faults: faults)
