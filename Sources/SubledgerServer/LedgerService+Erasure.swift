@@ -26,6 +26,7 @@ extension LedgerService {
             // The subscriber is the request's path parameter, not a fact of a batch.
             var problem = Problem.of(error)
             problem.members = ["field": "subscriber"]
+            if let reason = error.factError?.reason { problem.detail = "field subscriber: \(reason)" }
             throw problem
         }
         return Self.erasureResponse(erased: [subscriber.text], position: position)

@@ -37,6 +37,8 @@ import Testing
             let again = try await post(client, "/v1/subscribers/S-1/erasure")
             #expect(again.status == .unprocessableContent)
             #expect(try again.object()["field"] == .string("subscriber"), "\(String(buffer: again.body))")
+            let detail = try again.object()["detail"]?.stringValue ?? ""
+            #expect(detail.hasPrefix("field subscriber: the personal data of S-1 was erased already"), "\(detail)")
             let unknown = try await post(client, "/v1/subscribers/S-404/erasure")
             #expect(unknown.status == .notFound, "\(String(buffer: unknown.body))")
             let malformed = try await post(client, "/v1/subscribers/\(String(repeating: "x", count: 201))/erasure")
