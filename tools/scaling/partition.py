@@ -30,9 +30,11 @@ def event_hash(event):
 
 
 def timestamp(tick):
-    """The store's time format for a tick of the simulation's clock (one second a tick): time is passed in."""
-    moment = EPOCH + datetime.timedelta(seconds=tick)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    """The store's time format for a moment of the simulation's clock (in ticks of one second,
+    fractions to the millisecond): time is passed in, never read."""
+    milliseconds = round(tick * 1000)
+    moment = EPOCH + datetime.timedelta(milliseconds=milliseconds)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (milliseconds % 1000)
 
 
 def b64(raw):

@@ -50,6 +50,7 @@ class PartitionCluster:
         self.primary = PartitionLog(name)
         self.standby = PartitionLog(name)
         self.checkpoints = []  # every checkpoint signed, as the root and the auditors keep them
+        self.signed_ticks = []  # the tick each was signed at (the simulation's record)
         self.failovers = []  # what each failover did, for the report and the checks
 
     def append(self, facts, tick, stream_links=None, remote_apply=False):
@@ -71,7 +72,7 @@ class PartitionCluster:
     def lag(self):
         return len(self.primary) - len(self.standby)
 
-    def sign(self):
+    def sign(self, tick):
         """Signs a checkpoint as the policy says, unless it would repeat the last one."""
         size = len(self.primary) if self.policy == "head" else len(self.standby)
         if size == 0:
@@ -82,6 +83,7 @@ class PartitionCluster:
             return last
         checkpoint = sign_checkpoint(self.keys, self.key_id, self.origin, size, root)
         self.checkpoints.append(checkpoint)
+        self.signed_ticks.append(tick)
         return checkpoint
 
     def latest_checkpoint(self):
@@ -94,6 +96,7 @@ class PartitionCluster:
         lost = self.primary.events[len(self.standby):]
         record = {"tick": tick, "partition": self.name, "size_before": len(self.primary),
                   "size_after": len(self.standby), "lost_event_ids": [e["eventId"] for e in lost],
+                  "lost_hashes": {e["position"]: e["hash"] for e in lost},
                   "checkpoints_before": len(self.checkpoints)}
         self.primary = self.standby
         self.standby = self.primary.copy()

@@ -111,7 +111,7 @@ def _boundary_problem(previous, event, previous_partition, partition):
     return None
 
 
-def _events_problem(line, segments):
+def events_problem(line, segments):
     """The stream's chain across the segments: versions 1, 2, ..., each linked, each hash right."""
     previous = previous_partition = None
     for number, segment in enumerate(segments, 1):
@@ -147,7 +147,7 @@ def proof_problem(keys, root_key_id, proof):
             problem = _segment_problem(keys, proof["root"], segment, "segment %d" % number)
             if problem is not None:
                 return problem
-        return _events_problem(proof["line"], proof["segments"])
+        return events_problem(proof["line"], proof["segments"])
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         return "malformed proof (%s: %s)" % (type(error).__name__, error)
 

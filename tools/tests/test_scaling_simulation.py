@@ -4,7 +4,9 @@
 """
 
 import hashlib
+import json
 import os
+import subprocess
 import sys
 import unittest
 
@@ -12,7 +14,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "scaling"))
 
 import merkle  # noqa: E402
+import simulate  # noqa: E402
+from moves import MOVE_STEPS  # noqa: E402
 from partition import KeyRing, PartitionLog, checkpoint_problem, sign_checkpoint  # noqa: E402
+
+SIMULATOR = os.path.join(os.path.dirname(HERE), "scaling", "simulate.py")
+SEEDS = (1, 2, 4)  # seeds whose async runs all lose acknowledged events, so that detection is exercised
+
+
+def failed(reports):
+    return {result["check"] for report in reports for result in report["checks"] if not result["ok"]}
 
 
 class MerkleProofsTests(unittest.TestCase):
@@ -62,6 +73,78 @@ class PartitionLogTests(unittest.TestCase):
             text = changed[field]
             changed[field] = text[:-2] + ("A" if text[-2] != "A" else "B") + text[-1]
             self.assertIsNotNone(checkpoint_problem(keys, changed, key), field)
+
+
+class SimulationTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.reports = {seed: simulate.simulate(seed) for seed in SEEDS}
+
+    def test_every_check_of_every_run_holds_for_several_seeds(self):
+        for seed, reports in self.reports.items():
+            self.assertEqual([r["run"] for r in reports], ["sync", "async-head", "async-replicated"])
+            self.assertEqual(failed(reports), set(), "seed %d" % seed)
+
+    def test_the_runs_exercise_what_they_check(self):
+        crashes = set()
+        for seed, reports in self.reports.items():
+            by_run = {report["run"]: report["figures"] for report in reports}
+            self.assertGreater(by_run["sync"]["failovers"], 0)
+            self.assertEqual(by_run["sync"]["acknowledgedLost"], 0)
+            for name in ("async-head", "async-replicated"):
+                figures = by_run[name]
+                self.assertGreater(figures["acknowledgedLost"], 0, "seed %d %s" % (seed, name))
+                self.assertEqual(figures["detectedByClients"], figures["acknowledgedLost"])
+                self.assertEqual(figures["positionsReassigned"], figures["acknowledgedLost"])
+            self.assertGreater(by_run["async-head"]["forksExposed"], 0)
+            self.assertEqual(by_run["async-replicated"]["forksExposed"], 0)
+            for figures in by_run.values():
+                crashes.update(figures["movesCrashedAfter"])
+                self.assertGreater(figures["proofSegments"], figures["endToEndProofs"])  # moved lines span partitions
+                self.assertEqual(figures["tamperingsRejected"], 25 * figures["endToEndProofs"])
+        self.assertEqual(crashes, set(MOVE_STEPS[:-1]) | {"none"})
+
+    def test_the_same_seed_gives_the_same_run(self):
+        once = simulate.simulate(5, ticks=60, runs=["async-head"])
+        again = simulate.simulate(5, ticks=60, runs=["async-head"])
+        other = simulate.simulate(6, ticks=60, runs=["async-head"])
+        self.assertEqual(json.dumps(once, sort_keys=True), json.dumps(again, sort_keys=True))
+        self.assertNotEqual(once[0]["figures"], other[0]["figures"])
+
+
+class BrokenVariantTests(unittest.TestCase):
+    """Each deliberate bug is caught by the check that should catch it."""
+
+    def assert_caught(self, fault, run, check, seed=1):
+        reports = simulate.simulate(seed, [fault], runs=[run])
+        self.assertIn(check, failed(reports), fault)
+
+    def test_a_sync_failover_that_loses_an_acknowledged_event(self):
+        self.assert_caught("sync-acks-early", "sync", "no acknowledged event lost under sync")
+
+    def test_a_move_that_does_not_continue_the_line_chain(self):
+        self.assert_caught("unlinked-move", "sync", "one owner per line; moved lines' chains verify across partitions")
+
+    def test_a_resubmission_without_the_event_id(self):
+        self.assert_caught("blind-resubmit", "async-head", "every acknowledged fact recorded exactly once")
+
+    def test_a_tampered_root_checkpoint(self):
+        self.assert_caught("tampered-root", "sync",
+                           "end-to-end proofs from the root verify, and fail with one character changed")
+
+
+class CommandLineTests(unittest.TestCase):
+    def run_simulator(self, *arguments):
+        return subprocess.run([sys.executable, SIMULATOR, *arguments], capture_output=True, text=True, timeout=60)
+
+    def test_a_good_run_exits_0_and_a_broken_one_exits_1_naming_the_check(self):
+        good = self.run_simulator("--seed", "3", "--ticks", "40", "--run", "sync")
+        self.assertEqual(good.returncode, 0, good.stdout + good.stderr)
+        self.assertIn("ok: no acknowledged event lost under sync", good.stdout)
+        broken = self.run_simulator("--seed", "3", "--run", "sync", "--fault", "tampered-root", "--json")
+        self.assertEqual(broken.returncode, 1)
+        checks = json.loads(broken.stdout)[0]["checks"]
+        self.assertIn("the signature does not verify", [c for c in checks if not c["ok"]][-1]["problem"])
 
 
 if __name__ == "__main__":
