@@ -5,7 +5,7 @@ clients and auditors found by their own means with what the simulation knows van
 the failover's record is the simulation's knowledge, never an input of the detectors.
 """
 
-import copy
+import json
 from collections import Counter
 
 from moves import owners
@@ -22,6 +22,8 @@ def partition_chains(run):
             if event["position"] != position or event["prevHash"] != previous or not is_hex64(event["hash"]) \
                     or event_hash(event) != event["hash"]:
                 return "partition %s: the chain breaks at position %d" % (cluster.name, position)
+            if position > 1 and event["recordedAt"] < cluster.primary.events[position - 2]["recordedAt"]:
+                return "partition %s: recordedAt decreases at position %d" % (cluster.name, position)
             previous = event["hash"]
         if cluster.standby.events != cluster.primary.events[:len(cluster.standby)]:
             return "partition %s: the standby is not a prefix of the primary" % cluster.name
@@ -65,29 +67,39 @@ def _prover(cluster):
     return lambda m, n: (cluster.primary.tree.consistency_path(m, n) if n <= len(cluster.primary) else None)
 
 
-def taken_away(cluster, size, tick):
-    """Whether a failover at or after `tick` cut `cluster`'s log below `size` (the simulation's knowledge):
-    then a checkpoint of that size signed at `tick` covers events that are no longer there."""
-    return any(record["tick"] >= tick and record["size_after"] < size for record in cluster.failovers)
+def undone(cluster, index):
+    """Whether a failover after checkpoint `index` of `cluster` was signed cut the log below its
+    size (the simulation's knowledge): then that checkpoint covers events that are no longer there."""
+    size = cluster.checkpoints[index]["size"]
+    return any(record["checkpoints_before"] > index and record["size_after"] < size for record in cluster.failovers)
 
 
 def consistency_exposes_forks(run):
     """Each checkpoint a partition ever signed is consistent with its final one exactly when no
     later failover took away events it covers (a fork, which the consistency proof exposes).
-    Checkpoints over replicated positions (and all under sync) never cover such events."""
+    Checkpoints over replicated positions (and all under sync) never cover such events. With
+    checkpoints over the head, every failover that lost acknowledged events is exposed by the
+    last checkpoint signed before it (each acknowledgement came with one)."""
+    acknowledged = {receipt["fact"]["eventId"] for receipt in run.acknowledged()}
     for cluster in run.clusters:
         final, prove = cluster.latest_checkpoint(), _prover(cluster)
-        for checkpoint, tick in zip(cluster.checkpoints, cluster.signed_ticks):
-            forked = taken_away(cluster, checkpoint["size"], tick)
+        for index, checkpoint in enumerate(cluster.checkpoints):
+            forked = undone(cluster, index)
             if forked and (cluster.policy == "replicated" or cluster.mode == "sync"):
                 return "partition %s: a failover took away events of a checkpoint over replicated positions" % (
                     cluster.name)
             problem = checkpoint_consistency_problem(checkpoint, final, prove)
             if forked and problem is None:
-                return "partition %s: the checkpoint of size %d signed at tick %d covers lost events, yet is " \
-                       "consistent with the final one" % (cluster.name, checkpoint["size"], tick)
+                return "partition %s: checkpoint %d (size %d) covers lost events, yet is consistent with the " \
+                       "final one" % (cluster.name, index + 1, checkpoint["size"])
             if not forked and problem is not None:
-                return "partition %s: nothing signed at tick %d was lost, yet %s" % (cluster.name, tick, problem)
+                return "partition %s: nothing of checkpoint %d was lost, yet %s" % (cluster.name, index + 1, problem)
+        for record in cluster.failovers:
+            lost = set(record["lost_event_ids"]) & acknowledged
+            if cluster.policy == "head" and lost and not (record["checkpoints_before"] and
+                                                          undone(cluster, record["checkpoints_before"] - 1)):
+                return "partition %s: acknowledged events lost at tick %d under no checkpoint signed before" % (
+                    cluster.name, record["tick"])
     return None
 
 
@@ -133,9 +145,12 @@ def moved_lines_verify(run):
 
 def _undone(run, index):
     """For root checkpoint `index`: partition name -> whether a later failover undid its checkpoint there."""
-    tick, record = run.roots[index]
-    return {leaf["partition"]: taken_away(run.router.clusters[leaf["partition"]], leaf["checkpoint"]["size"], tick)
-            for leaf in record["leaves"]}
+    undone_there = {}
+    for leaf in run.roots[index][1]["leaves"]:
+        cluster = run.router.clusters[leaf["partition"]]
+        signed = next(i for i, c in enumerate(cluster.checkpoints) if c is leaf["checkpoint"])
+        undone_there[leaf["partition"]] = undone(cluster, signed)
+    return undone_there
 
 
 def _fork_between(run, old, new):
@@ -151,8 +166,8 @@ def _fork_between(run, old, new):
 def forks(run):
     """The failovers that took signed events away (the simulation's knowledge): a fork of the signed history."""
     return [record for cluster in run.clusters for record in cluster.failovers
-            if any(tick <= record["tick"] and checkpoint["size"] > record["size_after"]
-                   for checkpoint, tick in zip(cluster.checkpoints, cluster.signed_ticks))]
+            if any(checkpoint["size"] > record["size_after"]
+                   for checkpoint in cluster.checkpoints[:record["checkpoints_before"]])]
 
 
 def root_consistency(run):
@@ -203,7 +218,7 @@ def tampered(proof, rng):
     """A deep copy of `proof` with one field changed by one character; returns (copy, the field's path)."""
     paths = list(_fields(proof))
     path = paths[rng.randrange(len(paths))]
-    changed = copy.deepcopy(proof)
+    changed = json.loads(json.dumps(proof))  # a deep copy (the proof is JSON)
     holder = changed
     for key in path[:-1]:
         holder = holder[key]

@@ -45,6 +45,7 @@ class MerkleLog:
     def __init__(self):
         self.leaves = []
         self._subtrees = []  # (leaf count, hash) of the complete subtrees, the largest first
+        self._complete = {}  # (start, size) -> hash of a complete subtree of 2^k leaves: fixed once it exists
 
     def __len__(self):
         return len(self.leaves)
@@ -70,14 +71,17 @@ class MerkleLog:
         return self._hash(0, size, {})
 
     def _hash(self, start, size, memo):
+        """MTH of leaves [start, start + size). A complete subtree (a power of two of leaves) of an
+        append-only log never changes, so its hash is kept for good; the others for one call."""
         key = (start, size)
-        if key not in memo:
+        kept = self._complete if size & (size - 1) == 0 else memo
+        if key not in kept:
             if size == 1:
-                memo[key] = self.leaves[start]
+                kept[key] = self.leaves[start]
             else:
                 k = _split(size)
-                memo[key] = node_hash(self._hash(start, k, memo), self._hash(start + k, size - k, memo))
-        return memo[key]
+                kept[key] = node_hash(self._hash(start, k, memo), self._hash(start + k, size - k, memo))
+        return kept[key]
 
     def inclusion_path(self, index, size):
         """PATH(index, D[0:size]) of RFC 9162 section 2.1.3.1, leaf to root."""

@@ -12,8 +12,10 @@ order, so the standby always holds a prefix of the primary's log. Two modes:
 A single transaction may ask for remote_apply on an async cluster (PostgreSQL allows
 `SET LOCAL synchronous_commit`): a line's move does, so that no failover can undo it.
 
-Checkpoints are signed by the partition's key over either the primary's head ("head") or
-only the positions the standby has applied ("replicated"), as the policy says.
+Checkpoints are signed by the partition's key over either the primary's head ("head": with
+every acknowledgement, as a receipt, so that every acknowledged event is under a checkpoint
+signed before any failover) or only the positions the standby has applied ("replicated",
+once a tick), as the policy says.
 """
 
 from partition import PartitionLog, sign_checkpoint
@@ -50,7 +52,6 @@ class PartitionCluster:
         self.primary = PartitionLog(name)
         self.standby = PartitionLog(name)
         self.checkpoints = []  # every checkpoint signed, as the root and the auditors keep them
-        self.signed_ticks = []  # the tick each was signed at (the simulation's record)
         self.failovers = []  # what each failover did, for the report and the checks
 
     def append(self, facts, tick, stream_links=None, remote_apply=False):
@@ -62,6 +63,8 @@ class PartitionCluster:
             if "sync-acks-early" in self.faults and not remote_apply and target > len(self.standby):
                 target -= 1  # the bug: the ack goes out before the last commit reached the standby
             self.replicate(target - len(self.standby))
+        if self.policy == "head":
+            self.sign()  # the receipt: a checkpoint over the head, the acknowledged events in it
         return events
 
     def replicate(self, count):
@@ -72,7 +75,7 @@ class PartitionCluster:
     def lag(self):
         return len(self.primary) - len(self.standby)
 
-    def sign(self, tick):
+    def sign(self):
         """Signs a checkpoint as the policy says, unless it would repeat the last one."""
         size = len(self.primary) if self.policy == "head" else len(self.standby)
         if size == 0:
@@ -83,7 +86,6 @@ class PartitionCluster:
             return last
         checkpoint = sign_checkpoint(self.keys, self.key_id, self.origin, size, root)
         self.checkpoints.append(checkpoint)
-        self.signed_ticks.append(tick)
         return checkpoint
 
     def latest_checkpoint(self):

@@ -54,23 +54,30 @@ class Run:
         self.failovers = []  # (tick, index of the last root before it, the failover's record)
         self.moves = []
         self.tick = 0
+        self._moment = 0
+
+    def now(self):
+        """The clock, passed to everything that records: the tick, plus a millisecond for each
+        reading within it, so that recordedAt never decreases along any partition's positions."""
+        self._moment += 1
+        assert self._moment < 1000, "fewer than a thousand readings a tick"
+        return self.tick + self._moment / 1000
 
     def play(self):
         for self.tick in range(1, self.config.ticks + 1):
+            self._moment = 0
             self.traffic()
             self.replicate()
             if self.rng.random() < self.config.move_chance:
                 self.start_move()
             if self.router.pending_moves() and self.rng.random() < 0.5:
-                self.router.recover(self.tick)
+                self.router.recover(self.now())
             self.sign()
-            if self.rng.random() < self.config.failover_chance:
-                self.fail_over(self.rng.choice(self.clusters))
-        self.tick += 1
-        self.router.recover(self.tick)
+        self.tick, self._moment = self.tick + 1, 0
+        self.router.recover(self.now())
         for _ in range(3):  # the facts still waiting (a fenced line) go in once every move is done
             for client in self.clients:
-                client.retry_waiting(self.router, self.tick)
+                client.retry_waiting(self.router, self.now())
         self.sign()
         if "tampered-root" in self.config.faults:
             self.tamper_root(self.roots[-1][1]["checkpoint"])
@@ -85,10 +92,19 @@ class Run:
                                              bytes.fromhex(checkpoint["rootHash"]))
 
     def traffic(self):
+        """Each client retries what waits and sends 0 to 3 new facts; a failover, in a tick of
+        `failover_chance`, strikes a random partition at a random moment among them."""
+        senders = []
         for client in self.clients:
-            client.retry_waiting(self.router, self.tick)
-            for _ in range(self.rng.randrange(0, 4)):
-                client.submit(self.router, client.next_fact(self.rng, self.tick), self.tick)
+            client.retry_waiting(self.router, self.now())
+            senders += [client] * self.rng.randrange(0, 4)
+        strike = self.rng.randrange(len(senders) + 1) if self.rng.random() < self.config.failover_chance else None
+        for index, client in enumerate(senders + [None]):
+            if index == strike:
+                self.fail_over(self.rng.choice(self.clusters))
+            if client is not None:
+                now = self.now()
+                client.submit(self.router, client.next_fact(self.rng, now), now)
 
     def replicate(self):
         """An async standby catches up to within a random lag of 0 to 8 events of its primary."""
@@ -108,7 +124,7 @@ class Run:
         steps = self.rng.choice(range(1, len(MOVE_STEPS) + 1))
         move_id = "move-%d-%d" % (self.tick, len(self.moves) + 1)
         try:
-            self.moves.append(self.router.move(line, target, self.tick, move_id, steps))
+            self.moves.append(self.router.move(line, target, self.now(), move_id, steps))
         except (Fenced, Refused) as error:
             raise AssertionError("a move of a line that is in its partition is refused: %s" % error)
 
@@ -116,7 +132,7 @@ class Run:
         """Every partition signs a checkpoint (as its policy says), then the root signs over them.
         A client drops receipts that a checkpoint over replicated positions covers."""
         for cluster in self.clusters:
-            checkpoint = cluster.sign(self.tick)
+            checkpoint = cluster.sign()
             if checkpoint is not None and (cluster.policy == "replicated" or cluster.mode == "sync"):
                 for client in self.clients:
                     client.confirm(cluster.name, min(checkpoint["size"], len(cluster.standby)))
@@ -125,13 +141,13 @@ class Run:
             self.roots.append((self.tick, make_root(self.keys, self.root_key, origin, self.clusters)))
 
     def fail_over(self, cluster):
-        """A failover half a tick after the tick's work: the clients' checks and resubmissions
-        run on the new primary then, so what they record is recorded later than what was lost."""
+        """The partition's primary is lost; every client re-checks it on the new primary at once
+        (their connections fail over), resubmitting what they find missing."""
         record = cluster.failover(self.tick)
         self.failovers.append((self.tick, len(self.roots) - 1, record))
         record["detected"] = set()
         for client in self.clients:
-            record["detected"].update(client.after_failover(self.router, cluster.name, self.tick + 0.5))
+            record["detected"].update(client.after_failover(self.router, cluster.name, self.now()))
 
     def logs(self):
         return {cluster.name: cluster.primary for cluster in self.clusters}
