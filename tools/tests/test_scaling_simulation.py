@@ -14,7 +14,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "scaling"))
 
 import merkle  # noqa: E402
+import scenario  # noqa: E402
 import simulate  # noqa: E402
+import verify_export  # noqa: E402  (tools/verify_export.py, put on the path by merkle.py)
 from moves import MOVE_STEPS  # noqa: E402
 from partition import KeyRing, PartitionLog, checkpoint_problem, sign_checkpoint  # noqa: E402
 
@@ -118,6 +120,27 @@ class SimulationTests(unittest.TestCase):
         other = simulate.simulate(6, ticks=60, runs=["async-head"])
         self.assertEqual(json.dumps(once, sort_keys=True), json.dumps(again, sort_keys=True))
         self.assertNotEqual(once[0]["figures"], other[0]["figures"])
+
+
+class PartitionExportTests(unittest.TestCase):
+    """A partition's log is a store's log: the auditors' verifier checks its whole-log export."""
+
+    def test_a_partition_verifies_as_a_store_up_to_a_line_moved_in_and_reports_that_line(self):
+        run = scenario.Run(scenario.Config("sync", "sync", "replicated", 1)).play()
+        moved_in = 0
+        for cluster in run.clusters:
+            events = cluster.primary.events
+            first_in = next((e["position"] for e in events if e["type"] == "LineMovedIn"), len(events) + 1)
+            lines = [json.dumps(e).encode("utf-8") for e in events]
+            before = verify_export.verify(lines[:first_in - 1])
+            self.assertTrue(before.ok, "%s: %s" % (cluster.name, before.reason))
+            self.assertEqual(before.events, first_in - 1)
+            if first_in <= len(events):
+                moved_in += 1
+                whole = verify_export.verify(lines)
+                self.assertEqual(whole.bad_position, first_in)  # docs/scaling.md, "What the verifier lacks"
+                self.assertIn("starts at streamVersion", whole.reason)
+        self.assertGreater(moved_in, 0)
 
 
 class BrokenVariantTests(unittest.TestCase):
