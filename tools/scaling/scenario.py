@@ -135,7 +135,7 @@ class Run:
             checkpoint = cluster.sign()
             if checkpoint is not None and (cluster.policy == "replicated" or cluster.mode == "sync"):
                 for client in self.clients:
-                    client.confirm(cluster.name, min(checkpoint["size"], len(cluster.standby)))
+                    client.confirm(cluster.name, checkpoint["size"])
         if all(cluster.latest_checkpoint() for cluster in self.clusters):
             origin = "subledger-root/simulation-%s" % self.config.seed
             self.roots.append((self.tick, make_root(self.keys, self.root_key, origin, self.clusters)))
