@@ -51,6 +51,12 @@ public struct FactStreamValidator: Sendable {
     /// content: idempotent retries, appended again (the store returns their original
     /// positions) but not folded a second time.
     private var retries: [Int: ProposedEvent] = [:]
+    /// Whether the store held no event when the validator was made: then no stream has a
+    /// history to load and no `eventId` is known to it, and neither is looked up (issue 13:
+    /// a read per fact and per stream, which on PostgreSQL are round trips). Another writer
+    /// coming in meanwhile is caught where it always is: by the append's expected versions
+    /// and the store's own refusal of a reused `eventId`.
+    private let storeWasEmpty: Bool
 
     /// A validator over `ledger`'s store, which it reads as the input needs.
     ///
@@ -61,7 +67,9 @@ public struct FactStreamValidator: Sendable {
     public init(ledger: Ledger, mode: Mode) throws(LedgerError) {
         self.ledger = ledger
         self.mode = mode
-        recordingTimes = RecordingTimeOrder(storeLast: try Self.lastRecordedAt(of: ledger.store))
+        let last = try Self.lastRecorded(in: ledger.store)
+        recordingTimes = RecordingTimeOrder(storeLast: last?.recordedAt ?? .minimum)
+        storeWasEmpty = last == nil
     }
 
     /// The version of every stream loaded so far, as the store held it. An append of the
@@ -121,6 +129,7 @@ public struct FactStreamValidator: Sendable {
     private mutating func retry(_ fact: LedgerFact, index: Int) throws(LedgerError) -> ProposedEvent? {
         guard fact.eventID != nil else { return nil }
         guard mayReadStore else { return retries[index] }
+        guard !storeWasEmpty else { return nil }
         guard let proposed = try ledger.retry(fact, index: index) else { return nil }
         retries[index] = proposed
         return proposed
@@ -156,17 +165,22 @@ public struct FactStreamValidator: Sendable {
                             "\(stream) was not in the input when it was checked: the input changed while it was being recorded"
                     )))
         }
-        let states = try ledger.loadStates([stream], editions: current.editions == nil)
+        let states: LoadedStates
+        if storeWasEmpty, current.editions != nil, let empty = LoadedStates.empty(stream) {
+            states = empty
+        } else {
+            states = try ledger.loadStates([stream], editions: current.editions == nil)
+        }
         loaded.adopt(states)
         current.adopt(states)
     }
 
-    /// The `recordedAt` of the store's last event; the earliest instant when it is empty.
-    private static func lastRecordedAt(of store: EventStore) throws(LedgerError) -> Timestamp {
+    /// The store's last event; `nil` when it holds none.
+    private static func lastRecorded(in store: EventStore) throws(LedgerError) -> RecordedEvent? {
         do {
             let head = try store.head()
-            guard head.position > 0 else { return .minimum }
-            return try store.events(from: head.position, limit: 1).first?.recordedAt ?? .minimum
+            guard head.position > 0 else { return nil }
+            return try store.events(from: head.position, limit: 1).first
         } catch let error as EventStoreError {
             throw LedgerError(.store(error))
         } catch {
@@ -176,6 +190,20 @@ public struct FactStreamValidator: Sendable {
 }
 
 extension LoadedStates {
+    /// The state of `stream` in a store that holds no event, as ``Ledger/loadStates(_:editions:)``
+    /// would load it there: no state, at version 0. `nil` for the policy stream, whose loading
+    /// also gives the editions.
+    fileprivate static func empty(_ stream: LedgerStream) -> LoadedStates? {
+        var states = LoadedStates()
+        switch stream {
+        case .line(let number): states.lines[number] = .some(nil)
+        case .subscriber(let id): states.subscribers[id] = .some(nil)
+        case .policy: return nil
+        }
+        states.versions[stream.streamID] = 0
+        return states
+    }
+
     /// Takes the streams of `other` in (they are not in `self` yet).
     fileprivate mutating func adopt(_ other: LoadedStates) {
         eventLines.merge(other.eventLines) { _, new in new }
