@@ -62,6 +62,13 @@ struct PostgresSchema: Sendable {
         "SELECT key, value FROM \(self.table(table)) WHERE key = ANY($1::bytea[])"
     }
 
+    /// For each bound of `$1`, in order: the bound, then the key and value of the last entry
+    /// at or before it (both null when there is none).
+    func lastMany(_ table: Table) -> String {
+        "SELECT b.bound, t.key, t.value FROM unnest($1::bytea[]) AS b(bound) LEFT JOIN LATERAL "
+            + "(SELECT key, value FROM \(self.table(table)) WHERE key <= b.bound ORDER BY key DESC LIMIT 1) t ON true"
+    }
+
     func last(_ table: Table, bounded: Bool) -> String {
         "SELECT key, value FROM \(self.table(table))" + (bounded ? " WHERE key <= $1" : "")
             + " ORDER BY key DESC LIMIT 1"

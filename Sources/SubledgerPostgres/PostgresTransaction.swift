@@ -10,7 +10,8 @@ package import SubledgerStore
 /// of any size keeps bounded memory). A get of the same transaction sees them first
 /// (read-your-writes). Scans read in ordered chunks that grow from 32 rows to 4,096. A
 /// batch's event ids are fetched in one statement (``prefetch(_:keys:)``), so that its
-/// idempotency checks cost one round trip, not one per event.
+/// idempotency checks cost one round trip, not one per event; so are the heads of its
+/// streams (``prefetchLast(_:atOrBefore:)``), its subjects' keys and its projection records.
 ///
 /// Values handed out are copies kept until the transaction ends (``StorageTransaction``'s
 /// contract), then freed.
@@ -20,6 +21,13 @@ package final class PostgresTransaction: StorageTransaction {
     private var pending = PendingWrites()
     /// What ``prefetch(_:keys:)`` found, by table: a value, or `nil` for a key without one.
     private var fetched: [[[UInt8]: [UInt8]?]] = Array(repeating: [:], count: Table.allCases.count)
+    private var fetchedCount = 0
+    /// What ``prefetchLast(_:atOrBefore:)`` found on the server, by table and bound: the last
+    /// entry at or before it, or `nil`. Pending puts are merged in when it is used, as they
+    /// are with a statement's answer; a flush of the table brings it up to what it sent
+    /// (``noteFlushed(_:of:)``), a delete drops it.
+    private var lastFetched: [[[UInt8]: (key: [UInt8], value: [UInt8])?]] =
+        Array(repeating: [:], count: Table.allCases.count)
     private var kept: [UnsafeMutableRawBufferPointer] = []
 
     init(link: PostgresLink, schema: PostgresSchema) {
@@ -44,8 +52,22 @@ package final class PostgresTransaction: StorageTransaction {
         }
         if let known = fetched[table.rawValue][key] { return known.map(keep) }
         let rows = try link.run(query(schema.get(table), key), "reading \(table.name)")
-        guard let row = rows.first else { return nil }
-        return keep(try row.decode(ByteBuffer.self))
+        let value = try rows.first.map { Array(buffer: try $0.decode(ByteBuffer.self)) }
+        // Kept for the transaction's next get of the key (a missing meta entry is asked for
+        // once per new subject of an import): nobody else writes while it runs (writers hold
+        // the head row; a reader's snapshot stays), and its own writes drop the entry.
+        if fetchedCount >= Self.fetchedMaximum { forgetFetched() }
+        fetched[table.rawValue][key] = .some(value)
+        fetchedCount += 1
+        return value.map(keep)
+    }
+
+    /// The most values a transaction keeps from its gets and prefetches (memory stays bounded).
+    static let fetchedMaximum = 1 << 20
+
+    private func forgetFetched() {
+        fetched = Array(repeating: [:], count: Table.allCases.count)
+        fetchedCount = 0
     }
 
     /// Keeps the write for the next flush; an insert-only put of a key that has a value
@@ -79,9 +101,14 @@ package final class PostgresTransaction: StorageTransaction {
         // The server's answer and the pending puts' are merged, without a flush (a batch
         // looks up the head of each new stream after writing others); a delete forces one.
         if pending.hasDeletes(table) { try flush(table) }
-        let sql = schema.last(table, bounded: key != nil)
-        let statement = key.map { query(sql, $0) } ?? PostgresQuery(unsafeSQL: sql)
-        let stored = try link.run(statement, "reading the last of \(table.name)").first.map(entry)
+        let stored: StorageEntry?
+        if let key, let known = lastFetched[table.rawValue][key] {
+            stored = known.map { StorageEntry(key: keep($0.key), value: keep($0.value)) }
+        } else {
+            let sql = schema.last(table, bounded: key != nil)
+            let statement = key.map { query(sql, $0) } ?? PostgresQuery(unsafeSQL: sql)
+            stored = try link.run(statement, "reading the last of \(table.name)").first.map(entry)
+        }
         guard let put = pending.lastPut(table, atOrBefore: key) else { return stored }
         if let stored, put.key.lexicographicallyPrecedes(Array(stored.key)) { return stored }
         return StorageEntry(key: keep(put.key), value: keep(put.value))
@@ -129,6 +156,7 @@ package final class PostgresTransaction: StorageTransaction {
     package func removeAll(_ table: Table) throws {
         pending.discard(table)
         fetched[table.rawValue] = [:]
+        lastFetched[table.rawValue] = [:]
         try link.run(PostgresQuery(unsafeSQL: schema.removeAll(table)), "emptying \(table.name)")
     }
 
@@ -140,6 +168,7 @@ package final class PostgresTransaction: StorageTransaction {
     package func delete(_ table: Table, key: [UInt8]) throws {
         pending.record(.delete, of: key, in: table)
         fetched[table.rawValue].removeValue(forKey: key)
+        lastFetched[table.rawValue] = [:]
         if pending.isFull { try flushAll() }
     }
 
@@ -156,10 +185,37 @@ package final class PostgresTransaction: StorageTransaction {
             binds.append(chunk.map { ByteBuffer(bytes: $0) })
             let rows = try link.run(
                 PostgresQuery(unsafeSQL: schema.getMany(table), binds: binds), "reading \(table.name)")
+            if fetchedCount + chunk.count > Self.fetchedMaximum { forgetFetched() }
+            fetchedCount += chunk.count
             for key in chunk { fetched[table.rawValue].updateValue(nil, forKey: key) }
             for row in rows {
                 let (key, value) = try row.decode((ByteBuffer, ByteBuffer).self)
                 fetched[table.rawValue][Array(buffer: key)] = Array(buffer: value)
+            }
+        }
+    }
+
+    /// `true`: every read that no prefetch answers is a statement sent to the server.
+    package var readsAreRoundTrips: Bool { true }
+
+    /// Reads the last entry at or before each of `bounds` in statements of up to 8,192
+    /// bounds, for the ``last(_:atOrBefore:)`` calls that follow (the heads of a batch's streams).
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - bounds: The bounds about to be asked for.
+    /// - Throws: ``PostgresBackendError`` when a statement fails.
+    package func prefetchLast(_ table: Table, atOrBefore bounds: [[UInt8]]) throws {
+        if pending.hasDeletes(table) { try flush(table) }
+        let missing = bounds.filter { lastFetched[table.rawValue][$0] == nil }
+        for start in stride(from: 0, to: missing.count, by: 8192) {
+            var binds = PostgresBindings(capacity: 1)
+            binds.append(missing[start..<min(start + 8192, missing.count)].map { ByteBuffer(bytes: $0) })
+            let rows = try link.run(
+                PostgresQuery(unsafeSQL: schema.lastMany(table), binds: binds), "reading the last of \(table.name)")
+            for row in rows {
+                let (bound, key, value) = try row.decode((ByteBuffer, ByteBuffer?, ByteBuffer?).self)
+                let found = key.flatMap { key in value.map { (key: Array(buffer: key), value: Array(buffer: $0)) } }
+                lastFetched[table.rawValue][Array(buffer: bound)] = .some(found)
             }
         }
     }
@@ -170,7 +226,9 @@ package final class PostgresTransaction: StorageTransaction {
     }
 
     private func flush(_ table: Table) throws {
-        for statement in pending.take(table) {
+        let statements = pending.take(table)
+        noteFlushed(statements, of: table)
+        for statement in statements {
             var binds = PostgresBindings(capacity: 2)
             binds.append(statement.keys)
             if statement.kind != .delete { binds.append(statement.values) }
@@ -181,6 +239,39 @@ package final class PostgresTransaction: StorageTransaction {
                 case .delete: schema.delete(table)
                 }
             try link.run(PostgresQuery(unsafeSQL: sql, binds: binds), "writing \(table.name)")
+        }
+    }
+
+    /// Brings the prefetched last entries of `table` up to what `statements` send: the
+    /// answer for a bound becomes the greatest key sent at or before it, when that is
+    /// greater (the pending puts, which were merged in, no longer hold them). One sweep over
+    /// both, sorted. A delete (rare) makes the answers unusable.
+    private func noteFlushed(_ statements: [PendingWrites.Statement], of table: Table) {
+        guard !statements.isEmpty, !lastFetched[table.rawValue].isEmpty else { return }
+        var sent: [(key: [UInt8], value: [UInt8])] = []
+        for statement in statements {
+            guard statement.kind != .delete else {
+                lastFetched[table.rawValue] = [:]
+                return
+            }
+            for (key, value) in zip(statement.keys, statement.values) {
+                sent.append((Array(buffer: key), Array(buffer: value)))
+            }
+        }
+        sent.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        let bounds = lastFetched[table.rawValue].keys.sorted { $0.lexicographicallyPrecedes($1) }
+        var next = 0
+        var greatest: (key: [UInt8], value: [UInt8])?
+        for bound in bounds {
+            while next < sent.count, !bound.lexicographicallyPrecedes(sent[next].key) {
+                greatest = sent[next]
+                next += 1
+            }
+            guard let greatest else { continue }
+            let known = lastFetched[table.rawValue][bound] ?? nil
+            if known.map({ $0.key.lexicographicallyPrecedes(greatest.key) }) ?? true {
+                lastFetched[table.rawValue][bound] = .some(greatest)
+            }
         }
     }
 

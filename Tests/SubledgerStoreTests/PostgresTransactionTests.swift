@@ -68,4 +68,37 @@ struct PostgresTransactionTests {
         }
         #expect(answer == [7])
     }
+
+    /// Prefetched last entries answer as statements would, before and after puts, and after
+    /// a flush has sent those puts (a count flushes its table) and no pending put holds them.
+    @Test func prefetchedLastEntriesAnswerAsStatementsWouldAcrossAFlush() throws {
+        let location = try PostgresStoreLocation(url: try PostgresTestServer.newStoreURL())
+        let backend = try PostgresBackend.connect(location, readOnly: false, logger: StoreLogging.silent)
+        try backend.write { transaction in
+            for byte: UInt8 in [10, 30] {
+                try transaction.put(.streams, key: Self.key(byte), value: [byte], mode: .upsert)
+            }
+        }
+        let bounds: [UInt8] = [5, 15, 25, 35, 45]
+        let found = try backend.write { transaction -> [[UInt8?]] in
+            try transaction.prefetchLast(.streams, atOrBefore: bounds.map(Self.key))
+            var found = [try bounds.map { try Self.lastKey(transaction, $0) }]
+            for byte: UInt8 in [20, 40, 3] {
+                try transaction.put(.streams, key: Self.key(byte), value: [byte], mode: .upsert)
+            }
+            found.append(try bounds.map { try Self.lastKey(transaction, $0) })
+            _ = try transaction.count(.streams)
+            found.append(try bounds.map { try Self.lastKey(transaction, $0) })
+            try transaction.put(.streams, key: Self.key(24), value: [24], mode: .upsert)
+            _ = try transaction.count(.streams)
+            found.append(try bounds.map { try Self.lastKey(transaction, $0) })
+            return found
+        }
+        #expect(found[0] == [nil, 10, 10, 30, 30])
+        #expect(found[1] == [3, 10, 20, 30, 40])
+        #expect(found[2] == found[1], "after the flush, the answers hold what it sent")
+        #expect(found[3] == [3, 10, 24, 30, 40])
+        let fresh = try backend.read { transaction in try bounds.map { try Self.lastKey(transaction, $0) } }
+        #expect(fresh == found[3])
+    }
 }

@@ -74,10 +74,15 @@ struct AppendBatch<Backend: StorageBackend> {
         }
     }
 
-    /// Tells the transaction that the ids of `events` are about to be looked up, one by one
+    /// Tells the transaction what adding `events` reads key by key: their ids, their streams'
+    /// heads and the records these point to, their subjects' keys
     /// (``StorageTransaction/prefetch(_:keys:)``: one round trip on PostgreSQL, not one each).
-    func prefetchIDs(of events: [ProposedEvent]) throws {
+    func prefetchReads(of events: [ProposedEvent]) throws {
+        guard transaction.readsAreRoundTrips else { return }
         try transaction.prefetch(.eventIDs, keys: events.map { StoreKeys.eventID($0.eventID) })
+        try streamHeads.prefetch(Set(events.map(\.stream)), in: transaction)
+        let subjects = Set(events.lazy.filter { !$0.personalFields.isEmpty }.map(\.stream))
+        try transaction.prefetch(.subjectKeys, keys: subjects.map(\.keyPrefix))
     }
 
     /// Adds one event: an idempotent retry gets its original position, a new event the next.

@@ -41,7 +41,7 @@ public final class AppendSession {
         }
         do {
             batch.startNextBatch()
-            try batch.prefetchIDs(of: events)
+            try batch.prefetchReads(of: events)
             for event in events { try batch.add(event, expectations: expecting) }
             try batch.checkUntouched(expecting)
             try batch.finishBatch()
@@ -75,7 +75,7 @@ protocol AppendBatchProtocol {
     var appendedCount: Int { get }
     var headPosition: UInt64 { get }
     mutating func startNextBatch()
-    func prefetchIDs(of events: [ProposedEvent]) throws
+    func prefetchReads(of events: [ProposedEvent]) throws
     mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws
     func checkUntouched(_ expectations: [StreamID: ExpectedVersion]) throws
     mutating func finishBatch() throws

@@ -74,7 +74,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 var batch = try AppendBatch(
                     log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now(),
                     importing: importing)
-                try batch.prefetchIDs(of: events)
+                try batch.prefetchReads(of: events)
                 for event in events { try batch.add(event, expectations: expectations) }
                 try batch.checkUntouched(expectations)
                 try batch.finishBatch()

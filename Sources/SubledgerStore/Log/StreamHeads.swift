@@ -24,6 +24,28 @@ struct StreamHeads {
         return head
     }
 
+    /// Tells `transaction` that the heads of `streams` not read yet are about to be: their
+    /// last index entries, then the records these point to, each kind in one round trip
+    /// on a backend that pays one per read (``StorageTransaction/readsAreRoundTrips``).
+    func prefetch<Transaction: StorageTransaction>(
+        _ streams: some Collection<StreamID>, in transaction: Transaction
+    ) throws {
+        let unread = streams.filter { heads[$0] == nil }
+        guard !unread.isEmpty else { return }
+        let bounds = unread.map { StoreKeys.streamVersion($0.keyPrefix, UInt64.max) }
+        try transaction.prefetchLast(.streams, atOrBefore: bounds)
+        var records: [[UInt8]] = []
+        for (stream, bound) in zip(unread, bounds) {
+            let prefix = stream.keyPrefix
+            guard let entry = try transaction.last(.streams, atOrBefore: bound),
+                StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8),
+                let position = ByteReader.bigEndian(entry.value)
+            else { continue }
+            records.append(StoreKeys.position(position))
+        }
+        try transaction.prefetch(.events, keys: records)
+    }
+
     /// Notes the event just appended to `stream`.
     mutating func advance(_ stream: StreamID, to head: Head) {
         precondition(

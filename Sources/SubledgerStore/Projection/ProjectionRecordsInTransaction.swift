@@ -6,6 +6,12 @@ struct ProjectionRecordsInTransaction<Transaction: StorageTransaction>: Projecti
         try transaction.get(.projections, key: key).map { Array($0) }
     }
 
+    var readsAreRoundTrips: Bool { transaction.readsAreRoundTrips }
+
+    func prefetch(_ keys: [[UInt8]]) throws {
+        try transaction.prefetch(.projections, keys: keys)
+    }
+
     func setValue(_ value: [UInt8], for key: [UInt8]) throws {
         try transaction.put(.projections, key: key, value: value, mode: .upsert)
     }

@@ -76,6 +76,22 @@ public protocol ProjectionRecords {
     func value(for key: [UInt8]) throws -> [UInt8]?
     /// Stores `value` under `key`, replacing what was there.
     func setValue(_ value: [UInt8], for key: [UInt8]) throws
+    /// Whether each ``value(for:)`` is a round trip to a server (PostgreSQL): a fold should
+    /// then say first which records it is about to read (``prefetch(_:)``).
+    var readsAreRoundTrips: Bool { get }
+    /// Says that ``value(for:)`` is about to be asked for each of `keys`, so that they are
+    /// read in one round trip; the values read are the same.
+    func prefetch(_ keys: [[UInt8]]) throws
+}
+
+extension ProjectionRecords {
+    /// `false`: records whose reads are memory reads.
+    public var readsAreRoundTrips: Bool { false }
+
+    /// Does nothing: records whose reads are memory reads.
+    /// - Parameter keys: The keys about to be read (unused).
+    /// - Throws: Nothing here.
+    public func prefetch(_ keys: [[UInt8]]) throws {}
 }
 
 /// A fold of the whole log in memory: the fast path of a rebuild.

@@ -28,6 +28,13 @@ package protocol StorageTransaction {
     /// a backend that pays a round trip per get (PostgreSQL) fetches them in one. Nothing else
     /// changes: the gets still answer as they would have. LMDB and memory do nothing.
     func prefetch(_ table: Table, keys: [[UInt8]]) throws
+    /// Says that ``last(_:atOrBefore:)`` is about to be asked for each of `bounds` (the heads
+    /// of a batch's streams), as ``prefetch(_:keys:)`` does for gets.
+    func prefetchLast(_ table: Table, atOrBefore bounds: [[UInt8]]) throws
+    /// Whether each read is a round trip to a server (PostgreSQL), so that a caller should
+    /// say what it is about to read (``prefetch(_:keys:)``); `false` for LMDB and memory, where
+    /// working out what to prefetch costs more than the reads.
+    var readsAreRoundTrips: Bool { get }
 }
 
 extension StorageTransaction {
@@ -37,6 +44,16 @@ extension StorageTransaction {
     ///   - keys: The keys about to be read.
     /// - Throws: Nothing here; a backend's own, when its read fails.
     package func prefetch(_ table: Table, keys: [[UInt8]]) throws {}
+
+    /// Does nothing: a range read is a memory read here.
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - bounds: The bounds about to be asked for.
+    /// - Throws: Nothing here; a backend's own, when its read fails.
+    package func prefetchLast(_ table: Table, atOrBefore bounds: [[UInt8]]) throws {}
+
+    /// `false`: a read is a memory read here.
+    package var readsAreRoundTrips: Bool { false }
 }
 
 /// A backend: transactions scoped by closures; a write commits when its closure returns

@@ -23,9 +23,7 @@ package struct LedgerProjection: StoredProjection {
     ///   record that does not decode, or the error of `records`; the append is then aborted.
     package func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
         var fold = LedgerProjectionFold()
-        for recorded in events {
-            try fold.apply(recorded) { key in try records.value(for: key) }
-        }
+        try fold.apply(events, records: records)
         for (key, value) in fold.changedRecords() { try records.setValue(value, for: key) }
     }
 
@@ -55,7 +53,7 @@ package struct LedgerTransactionFold: ProjectionTransactionFold, Sendable {
     /// - Throws: ``FactError`` for an event that is not a ledger fact, ``StateBytesError`` for a stored
     ///   record that does not decode, or the error of `records`.
     package mutating func fold(_ events: [RecordedEvent], records: some ProjectionRecords) throws {
-        for recorded in events { try fold.apply(recorded) { key in try records.value(for: key) } }
+        try fold.apply(events, records: records)
         if fold.lines.count + fold.subscribers.count > Self.statesKept { try flush(records: records) }
     }
 
@@ -122,6 +120,38 @@ struct LedgerProjectionFold {
 
     mutating func apply(_ recorded: RecordedEvent, load: ([UInt8]) throws -> [UInt8]?) throws {
         try apply(try RecordedFact(recorded), load: load)
+    }
+
+    /// Folds a batch of newly appended events, loading the records it needs from `records`:
+    /// where a read is a round trip, all of the batch's records first, in one.
+    mutating func apply(_ events: [RecordedEvent], records: some ProjectionRecords) throws {
+        guard records.readsAreRoundTrips else {
+            for recorded in events { try apply(recorded) { key in try records.value(for: key) } }
+            return
+        }
+        let facts = try events.map { recorded throws(FactError) in try RecordedFact(recorded) }
+        try records.prefetch(keysToLoad(for: facts))
+        for fact in facts { try apply(fact) { key in try records.value(for: key) } }
+    }
+
+    /// The records that folding `facts` loads: each stream's not folded yet, and the owner
+    /// each activation names.
+    private func keysToLoad(for facts: [RecordedFact]) -> [[UInt8]] {
+        var keys: Set<[UInt8]> = []
+        for fact in facts {
+            switch fact.stream {
+            case .line(let number):
+                if lines[number] == nil { keys.insert(Self.lineKey(number)) }
+                if case .lineActivated(let activated) = fact.event, subscribers[activated.subscriberID] == nil {
+                    keys.insert(Self.subscriberKey(activated.subscriberID))
+                }
+            case .subscriber(let id):
+                if subscribers[id] == nil { keys.insert(Self.subscriberKey(id)) }
+            case .policy:
+                break
+            }
+        }
+        return Array(keys)
     }
 
     /// Folds one recorded fact with the total `evolve` (issue 12 item 2): the ledger admitted
