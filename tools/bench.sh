@@ -42,4 +42,13 @@ export SUBLEDGER_BENCH_SOURCE
 swift build -c release --product subledger --scratch-path .build-bench >&2
 export SUBLEDGER_BENCH_CLI="$PWD/.build-bench/release/subledger"
 swift build -c release --package-path tools/benchmark --product subledger-bench >&2
+
+# The postgres engine (issue 15 item 7): a throwaway cluster on loopback, unless a server is
+# given (SUBLEDGER_BENCH_POSTGRES_URL=postgres://USER@HOST:PORT/DATABASE); stopped at the end.
+if [ -z "${SUBLEDGER_BENCH_POSTGRES_URL:-}" ]; then
+  bench_cluster=$(bash tools/postgres/cluster.sh start)
+  trap 'bash tools/postgres/cluster.sh stop "$bench_cluster" >&2' EXIT
+  SUBLEDGER_BENCH_POSTGRES_URL=$(bash tools/postgres/cluster.sh url "$bench_cluster")
+  export SUBLEDGER_BENCH_POSTGRES_URL
+fi
 swift run -c release --skip-build --package-path tools/benchmark subledger-bench "$@"

@@ -26,6 +26,7 @@ let package = Package(
                 "CBenchLMDB",
                 .product(name: "SubledgerStore", package: "subledger"),
                 .product(name: "SubledgerLedger", package: "subledger"),
+                .product(name: "SubledgerPostgres", package: "subledger"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

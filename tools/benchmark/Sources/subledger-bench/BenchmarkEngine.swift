@@ -22,10 +22,15 @@ extension BenchmarkEngine {
 }
 
 /// Opens each engine on a fresh folder; raw LMDB puts values of `recordSize` bytes.
-func makeEngine(_ kind: Measurement.Engine, eventSet: EventSet, recordSize: Int) throws -> any BenchmarkEngine {
+func makeEngine(_ kind: Measurement.Engine, eventSet: EventSet, recordSize: Int, postgresURL: String?) throws
+    -> any BenchmarkEngine
+{
     switch kind {
-    case .subledger: try SubledgerEngine(eventSet: eventSet)
-    case .rawLMDB: try RawLMDBEngine(eventSet: eventSet, recordSize: recordSize)
-    case .sqlite: try SQLiteEngine(eventSet: eventSet)
+    case .subledger: return try SubledgerEngine(eventSet: eventSet)
+    case .subledgerPostgres:
+        guard let postgresURL else { throw BenchmarkError("the postgres engine needs --postgres URL") }
+        return try SubledgerEngine(eventSet: eventSet, postgresURL: postgresURL)
+    case .rawLMDB: return try RawLMDBEngine(eventSet: eventSet, recordSize: recordSize)
+    case .sqlite: return try SQLiteEngine(eventSet: eventSet)
     }
 }

@@ -43,10 +43,13 @@ struct BenchmarkOptions {
     var replayRuns = 200
     /// The release `subledger` binary the scale part times (bench.sh builds it).
     var subledgerBinary: String?
+    /// The PostgreSQL server the `postgres` engine appends to, each run in a schema of its
+    /// own (bench.sh starts a throwaway cluster and passes its URL; issue 15 item 7).
+    var postgresURL: String?
 
     /// The names `--engines` takes.
     static let engineNames: [String: Measurement.Engine] = [
-        "subledger": .subledger, "raw": .rawLMDB, "sqlite": .sqlite,
+        "subledger": .subledger, "postgres": .subledgerPostgres, "raw": .rawLMDB, "sqlite": .sqlite,
     ]
 
     /// The batch sizes appended, in this order.
@@ -62,6 +65,7 @@ struct BenchmarkOptions {
                                  [--concurrent-writers W] [--concurrent-events C] [--parts LIST]
                                  [--scale-events E] [--scale-lines L] [--scale-seed S]
                                  [--status-runs R] [--status-calls C] [--replay-runs P] [--subledger PATH]
+                                 [--postgres URL]
                                  [--follow-events F] [--follow-pause-every K] [--proof-events P] [--proof-calls Q]
           --parts LIST       which parts run (default appends,scale,follow,proof): the appends
                              against raw LMDB and SQLite, the figures of a generated store at
@@ -84,7 +88,10 @@ struct BenchmarkOptions {
           --events N         events per run (default 1000000; env SUBLEDGER_BENCH_EVENTS)
           --single-events M  events for batch size 1, one fsync each (default min(N, 2000);
                              env SUBLEDGER_BENCH_SINGLE_EVENTS)
-          --engines LIST     which engines run (default subledger,raw,sqlite)
+          --engines LIST     which engines run (default subledger,raw,sqlite, and postgres
+                             after subledger when a server is given)
+          --postgres URL     the PostgreSQL server of the postgres engine, a schema per run
+                             (env SUBLEDGER_BENCH_POSTGRES_URL; bench.sh starts one)
           --rounds R         turns the engines take at each batch size, each appending
                              its share of the batches in turn (default 100)
           --concurrent-writers W  concurrent single-event appenders, each append durable
@@ -112,6 +119,10 @@ struct BenchmarkOptions {
             options.followEvents = try positive(text, "SUBLEDGER_BENCH_FOLLOW_EVENTS")
         }
         if let text = environment["SUBLEDGER_BENCH_CLI"], !text.isEmpty { options.subledgerBinary = text }
+        if let text = environment["SUBLEDGER_BENCH_POSTGRES_URL"], !text.isEmpty {
+            options.postgresURL = text
+            options.engines.insert(.subledgerPostgres, at: 1)
+        }
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
@@ -140,9 +151,14 @@ struct BenchmarkOptions {
             case "--proof-events": options.proofEvents = try positive(try value(), name)
             case "--proof-calls": options.proofCalls = try positive(try value(), name)
             case "--subledger": options.subledgerBinary = try value()
+            case "--postgres": options.postgresURL = try value()
             case "--help", "-h": throw UsageError(message: nil)
             default: throw UsageError(message: "unknown argument \(argument)")
             }
+        }
+        if options.engines.contains(.subledgerPostgres), options.postgresURL == nil {
+            throw UsageError(
+                message: "the postgres engine needs a server: --postgres URL or SUBLEDGER_BENCH_POSTGRES_URL")
         }
         if options.parts.contains(.scale) {
             guard options.scaleLines >= 2, options.scaleLines <= 10_000_000 else {
@@ -172,7 +188,7 @@ struct BenchmarkOptions {
         var engines: [Measurement.Engine] = []
         for name in text.split(separator: ",") {
             guard let engine = engineNames[String(name)] else {
-                throw UsageError(message: "unknown engine \(name): use subledger, raw, sqlite")
+                throw UsageError(message: "unknown engine \(name): use subledger, postgres, raw, sqlite")
             }
             if !engines.contains(engine) { engines.append(engine) }
         }

@@ -3,6 +3,7 @@ struct Measurement {
     enum Engine: String {
         case rawLMDB = "raw LMDB (C API)"
         case subledger = "subledger EventStore"
+        case subledgerPostgres = "subledger EventStore on PostgreSQL"
         case sqlite = "SQLite (GRDB)"
     }
 

@@ -19,9 +19,9 @@ struct ReportTable {
         }
     }
 
-    /// Appends by batch size, then reads; raw LMDB, subledger, SQLite within each.
+    /// Appends by batch size, then reads; raw LMDB, subledger, subledger on PostgreSQL, SQLite within each.
     private var ordered: [Measurement] {
-        let engines: [Measurement.Engine] = [.rawLMDB, .subledger, .sqlite]
+        let engines: [Measurement.Engine] = [.rawLMDB, .subledger, .subledgerPostgres, .sqlite]
         func rank(_ measurement: Measurement) -> (Int, Int) {
             (measurement.batchSize ?? Int.max, engines.firstIndex(of: measurement.engine) ?? engines.count)
         }
