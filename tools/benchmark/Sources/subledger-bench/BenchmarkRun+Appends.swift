@@ -12,7 +12,9 @@ extension BenchmarkRun {
     /// read back whole, and its size measured.
     mutating func runAppends(batchSize: Int) throws {
         let count = options.count(forBatchSize: batchSize)
-        let engines = try options.engines.map { try makeEngine($0, eventSet: eventSet, recordSize: recordSize, postgresURL: options.postgresURL) }
+        let engines = try options.engines.map {
+            try makeEngine($0, eventSet: eventSet, recordSize: recordSize, postgresURL: options.postgresURL)
+        }
         defer { engines.forEach { $0.folder.remove() } }
         if batchSize == BenchmarkOptions.batchSizes.first,
             let sqlite = engines.compactMap({ $0 as? SQLiteEngine }).first

@@ -34,7 +34,8 @@ extension BenchmarkRun {
             stride(from: writer, to: batches.count, by: writers).map { batches[$0] }
         }
         for kind in options.engines {
-            let engine = try makeEngine(kind, eventSet: eventSet, recordSize: recordSize, postgresURL: options.postgresURL)
+            let engine = try makeEngine(
+                kind, eventSet: eventSet, recordSize: recordSize, postgresURL: options.postgresURL)
             defer { engine.folder.remove() }
             sync()
             let before = MachineLoad.now()
