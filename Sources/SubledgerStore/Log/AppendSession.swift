@@ -54,6 +54,17 @@ public final class AppendSession {
         }
     }
 
+    /// Tells the session's transaction what appending `events` will read, so that a backend
+    /// that pays a round trip per read (PostgreSQL) fetches it at once: a group commit's
+    /// callers' batches, before the first of them is appended.
+    /// - Parameter events: The events about to be appended, by any number of later calls.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/storage`` when the store cannot be read).
+    func prefetchReads(of events: [ProposedEvent]) throws {
+        do { try batch.prefetchReads(of: events) } catch {
+            throw EventStoreError.storage(error, while: "reading ahead for \(events.count) events")
+        }
+    }
+
     /// The version of `stream` as this session sees it (its own appends included).
     /// - Parameter stream: The stream.
     /// - Returns: The version of its last event; 0 when it has none.

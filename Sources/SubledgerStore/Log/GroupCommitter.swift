@@ -173,6 +173,8 @@ final class GroupCommitter: Sendable {
                 // The body may run again (the map grew): every outcome is decided afresh.
                 var outcomes: [Result<AppendResult, any Error>] = []
                 outcomes.reserveCapacity(group.count)
+                // One round trip per kind of read for the whole group on PostgreSQL, not per caller.
+                try session.prefetchReads(of: group.flatMap(\.events))
                 for request in group {
                     if let refusal = try Self.refusal(of: request, in: session) {
                         outcomes.append(.failure(refusal))
