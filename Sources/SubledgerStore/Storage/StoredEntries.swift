@@ -19,13 +19,13 @@ package struct StoredEntry: Hashable, Sendable {
 }
 
 /// The raw entries of a table, for a copy of a store between engines (issue 15 item 4).
-protocol StoredEntriesLog: Sendable {
+protocol TableEntriesLog: Sendable {
     func storedEntries(of table: Table, after key: [UInt8]?, limit: Int) throws -> [StoredEntry]
     func storedEntry(of table: Table, key: [UInt8]) throws -> [UInt8]?
     func putStoredEntries(_ entries: [StoredEntry], into table: Table) throws
 }
 
-extension EventLog: StoredEntriesLog {
+extension EventLog: TableEntriesLog {
     /// Up to `limit` entries of `table` after `key` (from the first without one), in key
     /// order, in one short read transaction.
     func storedEntries(of table: Table, after key: [UInt8]?, limit: Int) throws -> [StoredEntry] {
