@@ -62,7 +62,7 @@ struct PostgresTLSTests {
         let store = try EventStore.open(postgres: url)
         let result = try store.append([paymentEvent("+989121234567", amount: 5)])
         #expect(result.positions == [1])
-        #expect(try store.verify().verifiedEvents == 1)
+        #expect(try store.verify().verifiedCount == 1)
     }
 
     @Test func theDefaultIsEncryptedWhenTheServerOffersTLSAndDisableIsNot() throws {
