@@ -57,7 +57,8 @@ struct PostgresTLSTests {
 
     @Test func verifyFullWithTheClustersCAConnectsEncryptedAndRecords() throws {
         let url = try Self.storeURL(host: "localhost", "sslmode=verify-full&sslrootcert=\(try Self.rootCertificate())")
-        let backend = try PostgresBackend.connect(try PostgresStoreLocation(url: url), readOnly: false, logger: Logger(label: "tls"))
+        let backend = try PostgresBackend.connect(
+            try PostgresStoreLocation(url: url), readOnly: false, logger: Logger(label: "tls"))
         #expect(try backend.connectionIsEncrypted())
         let store = try EventStore.open(postgres: url)
         let result = try store.append([paymentEvent("+989121234567", amount: 5)])
