@@ -67,9 +67,12 @@ final class PostgresCommitListener: Sendable {
                 }
             } catch {
                 guard !Task.isCancelled else { return }
+                let reason = String(reflecting: error)
                 logger.warning(
-                    "the connection listening for the commits of \(location) is lost (\(String(reflecting: error))): "
-                        + "readers wait for their backstop until it is back",
+                    """
+                    the connection listening for the commits of \(location) is lost (\(reason)): \
+                    readers wait for their backstop until it is back
+                    """,
                     metadata: [StoreLogging.eventKey: "store.listenerLost", "channel": "\(channel)"])
             }
             // Readers may have waited through the loss: they read again now.
