@@ -47,24 +47,33 @@ final class PostgresCommitListener: Sendable {
             var heard = false
             do {
                 let connection = try await PostgresConnection.connect(
-                    on: MultiThreadedEventLoopGroup.singleton.next(), configuration: location.configuration, id: 0,
-                    logger: logger)
-                defer { _ = connection.close() as EventLoopFuture<Void> }
-                try await connection.listen(on: channel) { notifications in
-                    heard = true
-                    logger.info(
-                        "listening for the commits of \(location)",
-                        metadata: [StoreLogging.eventKey: "store.listening", "channel": "\(channel)"])
-                    // Whatever committed before the LISTEN took effect was not heard.
-                    signal.wakeAll()
-                    for try await notification in notifications {
-                        if let head = UInt64(notification.payload) {
-                            signal.headMoved(to: head)
-                        } else {
-                            signal.wakeAll()
+                    on: MultiThreadedEventLoopGroup.singleton.next(), configuration: try location.configuration(),
+                    id: 0, logger: logger)
+                // Closed, and its close awaited, however the listening ends: a connection
+                // released unclosed is a fault of the driver.
+                let listening: Result<Void, any Error>
+                do {
+                    try await connection.listen(on: channel) { notifications in
+                        heard = true
+                        logger.info(
+                            "listening for the commits of \(location)",
+                            metadata: [StoreLogging.eventKey: "store.listening", "channel": "\(channel)"])
+                        // Whatever committed before the LISTEN took effect was not heard.
+                        signal.wakeAll()
+                        for try await notification in notifications {
+                            if let head = UInt64(notification.payload) {
+                                signal.headMoved(to: head)
+                            } else {
+                                signal.wakeAll()
+                            }
                         }
                     }
+                    listening = .success(())
+                } catch {
+                    listening = .failure(error)
                 }
+                try? await connection.close()
+                try listening.get()
             } catch {
                 guard !Task.isCancelled else { return }
                 let reason = String(reflecting: error)

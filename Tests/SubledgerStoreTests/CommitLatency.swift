@@ -55,7 +55,9 @@ enum CommitLatency {
     /// The medians and the worst, in milliseconds.
     static func summary(_ rounds: [Round]) -> String {
         func milliseconds(_ duration: Duration) -> String {
-            String(format: "%.2f ms", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000)
+            String(
+                format: "%.2f ms",
+                Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000)
         }
         let fromCall = rounds.map(\.fromCall).sorted()
         let fromReturn = rounds.map(\.fromReturn).sorted()

@@ -54,7 +54,9 @@ struct HeadWaitTests {
         try await Task.sleep(for: .milliseconds(100))
         let imported = (1...6).map { paymentEvent("+98912\($0 % 2)", amount: Int64($0)) }
         try fixture.store.withImport { session in
-            for pair in stride(from: 0, to: imported.count, by: 2) { try session.append(Array(imported[pair...pair + 1])) }
+            for pair in stride(from: 0, to: imported.count, by: 2) {
+                try session.append(Array(imported[pair...pair + 1]))
+            }
         }
         let (waited, events) = try await waiting.value
         #expect(waited < .seconds(2), "waited \(waited)")

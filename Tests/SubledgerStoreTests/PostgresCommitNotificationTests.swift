@@ -106,7 +106,8 @@ struct PostgresCommitNotificationTests {
         let delivered = try await following.value
         #expect(delivered.map(\.position) == Array(1...head), "every position once, in order, no gap")
         #expect(delivered.count == acknowledged.events.count)
-        let landed = Dictionary(acknowledged.events.map { ($0.position, $0.id) }, uniquingKeysWith: { first, _ in first })
+        let landed = Dictionary(
+            acknowledged.events.map { ($0.position, $0.id) }, uniquingKeysWith: { first, _ in first })
         #expect(delivered.allSatisfy { landed[$0.position] == $0.eventID }, "each position the event acknowledged there")
     }
 
