@@ -13,14 +13,22 @@ enum CommitLatency {
         var fromReturn: Duration
     }
 
+    /// The rounds, and how many of the follower's waits ended by their backstop, not a wake-up.
+    struct Measurement {
+        var rounds: [Round]
+        var timedOutWaits: Int
+    }
+
     /// Appends one event per round through `writer` while a follower of `reader` reads the
-    /// log; each round waits until the follower has its event.
+    /// log; each round waits until the follower has its event. The follower runs on
+    /// ``DedicatedExecutor``, as the caller should.
     static func measure(appendingThrough writer: EventStore, followedBy reader: EventStore, rounds: Int) async throws
-        -> [Round]
+        -> Measurement
     {
         let start = try reader.head().position
         let (arrivals, continuation) = AsyncStream.makeStream(of: (UInt64, ContinuousClock.Instant).self)
-        let follower = Task.detached {
+        let timedOutWaits = SharedCount()
+        let follower = DedicatedExecutor.detached {
             // A follower that fails ends the stream: the round waiting for it fails, not hangs.
             defer { continuation.finish() }
             var next = start + 1
@@ -28,7 +36,9 @@ enum CommitLatency {
                 let events = try reader.events(from: next)
                 for event in events { continuation.yield((event.position, .now)) }
                 if let last = events.last { next = last.position + 1; continue }
-                await reader.waitForHead(beyond: next - 1, atMost: .seconds(30))
+                if await reader.waitForHead(beyond: next - 1, atMost: .seconds(30)) == .timedOut {
+                    timedOutWaits.value += 1
+                }
             }
         }
         defer { follower.cancel() }
@@ -44,12 +54,7 @@ enum CommitLatency {
             measured.append(Round(fromCall: arrival.1 - called, fromReturn: max(arrival.1 - returned, .zero)))
             try await Task.sleep(for: .milliseconds(5))
         }
-        return measured
-    }
-
-    /// The median of the delays from the append's call.
-    static func median(_ rounds: [Round]) -> Duration {
-        rounds.map(\.fromCall).sorted()[rounds.count / 2]
+        return Measurement(rounds: measured, timedOutWaits: timedOutWaits.value)
     }
 
     /// The medians and the worst, in milliseconds.

@@ -21,9 +21,12 @@ extension EventStore {
     /// - Parameters:
     ///   - position: The last position the caller has read (0 for none).
     ///   - timeout: The longest wait.
-    public func waitForHead(beyond position: UInt64, atMost timeout: Duration) async {
+    /// - Returns: What ended the wait; a follower may log a backstop that fired while its
+    ///   store hears other processes' commits, and otherwise ignore it.
+    @discardableResult
+    public func waitForHead(beyond position: UInt64, atMost timeout: Duration) async -> HeadWaitOutcome {
         log.watchCommits()
-        await log.headSignal.wait(beyond: position, atMost: max(timeout, .zero))
+        return await log.headSignal.wait(beyond: position, atMost: max(timeout, .zero))
     }
 
     /// Whether ``waitForHead(beyond:atMost:)`` is woken by other processes' commits too

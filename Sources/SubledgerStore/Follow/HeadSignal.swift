@@ -65,14 +65,26 @@ package final class HeadSignal: Sendable {
     /// - Parameters:
     ///   - position: The head the caller has read up to.
     ///   - timeout: The longest wait: the caller's backstop.
-    package func wait(beyond position: UInt64, atMost timeout: Duration) async {
+    /// - Returns: What ended the wait: the first of the two to end, which ends the other.
+    package func wait(beyond position: UInt64, atMost timeout: Duration) async -> HeadWaitOutcome {
         precondition(timeout >= .zero, "a wait lasts zero or more")
         // The timeout is a cancellation: the first child to end ends the other.
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: timeout) }
-            group.addTask { await self.waitUntilWoken(beyond: position) }
-            await group.next()
+        return await withTaskGroup(of: HeadWaitOutcome.self) { group in
+            group.addTask {
+                do {
+                    try await Task.sleep(for: timeout)
+                    return .timedOut
+                } catch {
+                    return .cancelled
+                }
+            }
+            group.addTask {
+                await self.waitUntilWoken(beyond: position)
+                return Task.isCancelled ? .cancelled : .woken
+            }
+            let first = await group.next() ?? .cancelled
             group.cancelAll()
+            return first
         }
     }
 
