@@ -32,7 +32,10 @@ final class PostgresCommitListener: Sendable {
     ///   - logger: Where the connection's losses and returns are logged.
     init(location: PostgresStoreLocation, channel: String, signal: HeadSignal, logger: Logger) {
         precondition(!channel.isEmpty && channel.utf8.count <= 63, "a channel is an identifier of 63 bytes at most")
-        task = Task.detached {
+        // Off the cooperative pool: callers that block its threads must not hold back the
+        // notifications that wake them.
+        let executor = DedicatedExecutor(label: "subledger.commit-listener")
+        task = Task.detached(executorPreference: executor) {
             await Self.run(location: location, channel: channel, signal: signal, logger: logger)
         }
     }

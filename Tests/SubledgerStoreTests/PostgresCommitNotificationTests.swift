@@ -66,6 +66,37 @@ struct PostgresCommitNotificationTests {
         }
     }
 
+    /// The listener runs off the cooperative pool: with every thread of the pool blocked (as
+    /// a caller's synchronous store calls block them), another store's commit still wakes a
+    /// waiter that runs elsewhere.
+    @Test func aBlockedTaskPoolDoesNotHoldBackTheListener() async throws {
+        try await DedicatedExecutor.run {
+            let url = try PostgresTestServer.newStoreURL()
+            let (reader, readerBackend) = try Self.open(url)
+            let writer = try EventStore.open(postgres: url)
+            let release = DispatchSemaphore(value: 0)
+            let width = ProcessInfo.processInfo.activeProcessorCount
+            let blocked = SharedCount()
+            for _ in 0..<width {
+                Task.detached {
+                    blocked.value += 1
+                    release.wait()
+                }
+            }
+            defer { for _ in 0..<width { release.signal() } }
+            // Until they all block the pool, or 5 s: a pool that other tests hold is blocked too.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while blocked.value < width, ContinuousClock.now < deadline { usleep(1_000) }
+            let following = DedicatedExecutor.detached { try await Self.follow(reader, after: 0, until: 1) }
+            #expect(try await Self.listeners(of: readerBackend, reach: 1), "the listener connects meanwhile")
+            let event = paymentEvent("+989121", amount: 1)
+            try writer.append([event])
+            let (events, timedOutWaits) = try await following.value
+            #expect(timedOutWaits == 0, "woken by the notification, not the 30 s backstop")
+            #expect(events.map(\.eventID) == [event.eventID])
+        }
+    }
+
     /// Many writers of four other stores append at once; one follower delivers every position
     /// once, in order, without a gap, and is done soon after the last commit.
     @Test func aFollowerOfManyConcurrentAppendsSeesEveryPositionOnceInOrder() async throws {
