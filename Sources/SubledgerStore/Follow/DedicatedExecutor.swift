@@ -11,11 +11,14 @@ package final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
 
     private let queue: DispatchQueue
 
-    /// An executor on a new serial queue named `label`.
+    /// An executor on a new serial queue.
+    /// - Parameter label: The queue's name, as debuggers show it.
     package init(label: String) {
         queue = DispatchQueue(label: label)
     }
 
+    /// Runs `job` on the queue, after the jobs enqueued before it.
+    /// - Parameter job: A partial task.
     package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
@@ -23,11 +26,16 @@ package final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs `body` with its tasks, and its child tasks', on the shared executor.
+    /// - Parameter body: What to run.
+    /// - Throws: What `body` throws.
+    /// - Returns: What `body` returns.
     package static func run<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
         try await withTaskExecutorPreference(shared) { try await body() }
     }
 
     /// A detached task on the shared executor.
+    /// - Parameter body: The task's work.
+    /// - Returns: The task.
     package static func detached<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) -> Task<T, any Error> {
         Task.detached(executorPreference: shared) { try await body() }
     }
