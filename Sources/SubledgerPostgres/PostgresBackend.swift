@@ -22,7 +22,7 @@ package final class PostgresBackend: StorageBackend, @unchecked Sendable {
 
     let location: PostgresStoreLocation
     let schema: PostgresSchema
-    private let logger: Logger
+    let logger: Logger
     /// Held for the whole of a write transaction; guards `writer`.
     private let writerLock = Lock()
     private var writer: PostgresLink?
@@ -31,6 +31,10 @@ package final class PostgresBackend: StorageBackend, @unchecked Sendable {
     private var idleReaders: [PostgresLink] = []
     /// The most idle read connections kept; more are closed when given back.
     private static let idleReadersKept = 4
+    /// Guards `listener`.
+    private let listenerLock = Lock()
+    /// Listens for the store's commits, from the first wait of a reader on.
+    private var listener: PostgresCommitListener?
 
     private init(location: PostgresStoreLocation, logger: Logger) {
         self.location = location
@@ -74,6 +78,7 @@ package final class PostgresBackend: StorageBackend, @unchecked Sendable {
     }
 
     deinit {
+        listener?.stop()
         writer?.close()
         for link in idleReaders { link.close() }
     }
@@ -112,6 +117,7 @@ package final class PostgresBackend: StorageBackend, @unchecked Sendable {
                 let transaction = PostgresTransaction(link: link, schema: schema)
                 let result = try body(transaction)
                 try transaction.flushAll()
+                if let head = transaction.announcedHead { try notify(head, on: link) }
                 try link.run("COMMIT")
                 return result
             } catch {
@@ -120,6 +126,28 @@ package final class PostgresBackend: StorageBackend, @unchecked Sendable {
             }
         }
     }
+
+    /// Notifies the store's channel that the transaction in progress on `link` makes `head`
+    /// visible: its listeners hear it when the transaction commits (``PostgresCommitListener``).
+    private func notify(_ head: UInt64, on link: PostgresLink) throws {
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(schema.notifyChannel)
+        binds.append(String(head))
+        try link.run(PostgresQuery(unsafeSQL: PostgresSchema.notify, binds: binds), "notifying the head \(head)")
+    }
+
+    /// Starts, once, the connection that listens for the store's commits (``PostgresCommitListener``).
+    /// - Parameter signal: The signal of the log's readers, woken by each notification.
+    package func watchCommits(into signal: HeadSignal) {
+        listenerLock.withLock {
+            guard listener == nil else { return }
+            listener = PostgresCommitListener(
+                location: location, channel: schema.notifyChannel, signal: signal, logger: logger)
+        }
+    }
+
+    /// `true`: every process's commits are notified on the store's channel.
+    package var hearsOtherProcessesCommits: Bool { true }
 
     /// A session advisory lock on a connection of its own, taken without waiting.
     /// - Returns: The lock, or `nil` when another session holds it (an import is running).
