@@ -7,10 +7,11 @@
 #
 #   dir=$(bash tools/postgres/cluster.sh start)   # starts a cluster; prints its folder
 #   bash tools/postgres/cluster.sh url "$dir"     # postgres://postgres@127.0.0.1:PORT/postgres
+#   bash tools/postgres/cluster.sh restart "$dir" # pg_ctl restart -m fast: sessions cut, same port
 #   bash tools/postgres/cluster.sh stop "$dir"    # stops it and removes the folder
 set -euo pipefail
 
-usage() { echo "usage: $0 start | url DIR | stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start | url DIR | restart DIR | stop DIR" >&2; exit 2; }
 
 bin_dir() {
   local found
@@ -59,6 +60,16 @@ url() {
   echo "postgres://postgres@127.0.0.1:$(cat "$dir/port")/postgres"
 }
 
+# Restarts the server (fast: open sessions are ended, their transactions rolled back), with the
+# options it was started with (pg_ctl keeps them in postmaster.opts), so on the same port.
+restart() {
+  local dir=$1 bin
+  [ -d "$dir/data" ] || { echo "cluster.sh: $dir holds no cluster" >&2; exit 1; }
+  bin=$(bin_dir)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null \
+    || { cat "$dir/server.log" >&2; exit 1; }
+}
+
 stop() {
   local dir=$1 bin
   [ -d "$dir/data" ] || { echo "cluster.sh: $dir holds no cluster" >&2; exit 1; }
@@ -70,6 +81,7 @@ stop() {
 case "${1:-}" in
   start) [ $# -eq 1 ] || usage; start ;;
   url) [ $# -eq 2 ] || usage; url "$2" ;;
+  restart) [ $# -eq 2 ] || usage; restart "$2" ;;
   stop) [ $# -eq 2 ] || usage; stop "$2" ;;
   *) usage ;;
 esac
