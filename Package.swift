@@ -206,8 +206,8 @@ let package = Package(
         .testTarget(
             name: "SubledgerCLITests",
             dependencies: [
-                "subledger", "SubledgerExamples", "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting",
-                "SubledgerVerify",
+                "subledger", "SubledgerExamples", "SubledgerLedger", "SubledgerPostgres", "SubledgerStore",
+                "SubledgerStoreTesting", "SubledgerVerify",
             ]
         ),
     ]

@@ -46,7 +46,7 @@ final class StressChild {
 }
 
 /// The lines of a `stress-append` output: `ack BATCH FIRST LAST SIZE [STREAM=EXPECTED ...]`
-/// and `conflict BATCH STREAM EXPECTED ACTUAL`.
+/// and `conflict BATCH STREAM EXPECTED ACTUAL`, and `retry BATCH REASON...`.
 struct StressOutput {
     struct Acknowledgement {
         var batch: String
@@ -65,6 +65,8 @@ struct StressOutput {
 
     var acknowledgements: [Acknowledgement] = []
     var conflicts: [Conflict] = []
+    /// The batches tried again after a failure of the storage (`retry BATCH REASON...`).
+    var retries: [String] = []
     /// Lines that are none of the above (a failure of the test).
     var unexpected: [String] = []
 
@@ -94,6 +96,8 @@ struct StressOutput {
                     continue
                 }
                 conflicts.append(Conflict(batch: fields[1], stream: fields[2], expected: expected, actual: actual))
+            case "retry" where fields.count >= 2:
+                retries.append(fields[1])
             default:
                 unexpected.append(String(line))
             }

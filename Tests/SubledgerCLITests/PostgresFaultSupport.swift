@@ -1,0 +1,112 @@
+import Foundation
+
+/// A store of its own on a PostgreSQL server for one fault test: the server's URL (the
+/// suite's, or a cluster the test started), and a schema named after a new UUID.
+struct PostgresFaultStore {
+    /// The server's URL, without the schema (what `psql` is given).
+    let serverURL: String
+    /// The schema of the store.
+    let schema: String
+
+    /// A new, empty store on the server at `serverURL` (by default, the suite's).
+    init(serverURL: String? = nil) throws {
+        self.serverURL = try serverURL ?? PostgresDifferentialTests.serverURL()
+        schema = "t_fault_" + UUID().uuidString.lowercased().filter { $0 != "-" }
+    }
+
+    /// The store's URL, as `--db` takes it.
+    var url: String { serverURL + "?schema=" + schema }
+
+    /// The quoted, qualified name of the store's table `name` (`events`, `event_ids`, ...).
+    func table(_ name: String) -> String { "\"\(schema)\".\"\(name)\"" }
+
+    /// Runs `sql` with `psql` on the server; its output, unaligned and without headers.
+    @discardableResult
+    func sql(_ sql: String) throws -> String {
+        try Psql.run(sql, on: serverURL)
+    }
+
+    /// How many rows the store's events table holds: the visible log and, during or after an
+    /// interrupted import, the rows written beyond its visible head.
+    func eventRows() throws -> Int {
+        guard let count = Int(try sql("SELECT count(*) FROM \(table("events"))")) else {
+            throw SandboxError("the events table of \(schema) could not be counted")
+        }
+        return count
+    }
+
+    /// Ends, from another connection, every session of this store (each one whose last
+    /// statement named its schema), as a network cut or a DBA would; how many were ended.
+    @discardableResult
+    func terminateSessions() throws -> Int {
+        let ended = try sql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                + "AND query LIKE '%\"\(schema)\".%'")
+        return Int(ended) ?? 0
+    }
+}
+
+/// PostgreSQL's client, `psql`, run as a separate process.
+enum Psql {
+    static let path: String? = {
+        let candidates =
+            ["/usr/bin/psql", "/usr/local/bin/psql"]
+            + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).sorted().reversed()
+            .map { "/usr/lib/postgresql/\($0)/bin/psql" }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    /// Runs `sql` on the server at `url`, stopping at the first error; its output, trimmed.
+    static func run(_ sql: String, on url: String) throws -> String {
+        guard let path else { throw SandboxError("psql, PostgreSQL's client, is not installed") }
+        let result = try ToolRun.run(path, [url, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        guard result.status == 0 else { throw SandboxError("psql failed on \(sql): \(result)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// A throwaway PostgreSQL cluster of one test's own (`tools/postgres/cluster.sh`), for a test
+/// that restarts its server: the suite's server is never touched. Stopped, and its folder
+/// removed, when the test lets go of it, whatever happened.
+final class ThrowawayCluster {
+    let folder: String
+    let url: String
+
+    /// Starts a cluster (a few seconds).
+    init() throws {
+        let started = try Self.script("start")
+        guard started.status == 0 else { throw SandboxError("cluster.sh start failed: \(started)") }
+        folder = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = try Self.script("url", folder)
+        guard url.status == 0 else {
+            _ = try? Self.script("stop", folder)
+            throw SandboxError("cluster.sh url failed: \(url)")
+        }
+        self.url = url.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `pg_ctl restart -m fast`: every session is ended, its transaction rolled back, and the
+    /// server comes back on the same port.
+    func restart() throws {
+        let restarted = try Self.script("restart", folder)
+        guard restarted.status == 0 else { throw SandboxError("cluster.sh restart failed: \(restarted)") }
+    }
+
+    deinit {
+        _ = try? Self.script("stop", folder)
+    }
+
+    private static func script(_ arguments: String...) throws -> CommandResult {
+        let script = SubledgerBinary.repository.appendingPathComponent("tools/postgres/cluster.sh").path
+        return try ToolRun.run("/bin/bash", [script] + arguments)
+    }
+}
+
+/// A tool run to its end, its output captured (through files, so a large output cannot
+/// block it).
+enum ToolRun {
+    static func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
+        let sandbox = try Sandbox()
+        return try sandbox.run(executable, arguments)
+    }
+}
