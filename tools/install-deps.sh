@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what subledger needs from Debian/Ubuntu: liblmdb-dev (the store), pkg-config
 # (how SwiftPM finds it) and postgresql (the server the PostgreSQL backend's tests start a
-# throwaway cluster of: tools/postgres/cluster.sh, issue 15 item 6); and from PyPI
-# schemathesis (the service's tests against docs/openapi.yaml, tools/service/test_service.sh).
+# throwaway cluster of: tools/postgres/cluster.sh, issue 15 item 6; openssl makes its TLS
+# certificates); and from PyPI schemathesis (the service's tests against docs/openapi.yaml,
+# tools/service/test_service.sh).
 # Idempotent and silent when everything is there.
 set -euo pipefail
 
@@ -11,7 +12,7 @@ if ! command -v schemathesis >/dev/null 2>&1; then
   python3 -m pip install -q schemathesis >/dev/null
 fi
 
-packages=(liblmdb-dev pkg-config postgresql)
+packages=(liblmdb-dev pkg-config postgresql openssl)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then

@@ -17,7 +17,20 @@ extension EventStore {
     /// - Throws: ``EventStoreError`` (``EventStoreError/Code/notAStore`` for a bad URL or, read-only,
     ///   no store there; ``EventStoreError/Code/storage`` when the server cannot be reached or refuses).
     public static func open(postgres url: String, options: Options = Options()) throws -> EventStore {
-        let location = try PostgresStoreLocation(url: url)
+        try open(postgres: try PostgresStoreLocation(url: url), options: options)
+    }
+
+    /// Opens the store kept in PostgreSQL at `location`, as ``open(postgres:options:)-(String,_)``
+    /// opens a URL's.
+    /// - Parameters:
+    ///   - location: The server, database and schema.
+    ///   - options: How to open it.
+    /// - Returns: The open store.
+    /// - Throws: ``EventStoreError`` (``EventStoreError/Code/notAStore`` read-only with no store there,
+    ///   ``EventStoreError/Code/storage`` when the server cannot be reached or refuses).
+    public static func open(postgres location: PostgresStoreLocation, options: Options = Options()) throws
+        -> EventStore
+    {
         do {
             let backend = try PostgresBackend.connect(location, readOnly: options.readOnly, logger: options.logger)
             return try open(backend: backend, describedAs: location.description, options: options)

@@ -35,7 +35,7 @@ final class PostgresLink: @unchecked Sendable {
             return id
         }
         let future = PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: location.configuration, id: id,
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: try location.configuration(), id: id,
             logger: logger)
         do {
             return PostgresLink(connection: try future.wait(), logger: logger)
@@ -102,6 +102,9 @@ struct PostgresBackendError: Error, CustomStringConvertible {
             sqlState = error.serverInfo?[.sqlState]
             if let message = error.serverInfo?[.message] {
                 reason = "the server says: \(message) (SQLSTATE \(sqlState ?? "?"))"
+            } else if let underlying = error.underlying {
+                // A refused TLS handshake, a connection refused: what the network layer said.
+                reason = "\(error.code): \(underlying)"
             } else {
                 reason = "\(error.code)"
             }

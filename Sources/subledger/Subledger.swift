@@ -11,7 +11,7 @@ struct Subledger: ParsableCommand {
             DemoCommand.self, VerifyCommand.self, ReplayCommand.self,
             ImportCommand.self, ApplyCommand.self, StatusCommand.self, LinesCommand.self, AuditCommand.self,
             SettleCommand.self, DueCommand.self, ExportCommand.self, RebuildCommand.self, EraseCommand.self,
-            StressAppendCommand.self, CheckpointCommand.self, ProveCommand.self, MigrateCommand.self,
+            StressAppendCommand.self, CheckpointCommand.self, ProveCommand.self, MigrateCommand.self, CopyCommand.self,
             PolicyCommand.self, ServeCommand.self,
         ]
     )

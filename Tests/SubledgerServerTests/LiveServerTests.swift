@@ -175,8 +175,15 @@ extension LiveServerTests {
         _ = try await slow.next(until: "\r\n\r\n")
         _ = try await slow.next(until: "id: 1\n")
         // The client takes nothing meanwhile: the server fills the sockets' buffers, then waits.
-        try await Task.sleep(for: .milliseconds(300))
-        let readAhead = try await subscriptionReads(server)
+        // On a loaded machine the filling takes longer than one pause: the count is taken once
+        // two reads 300 ms apart agree (at most 18 s; a server that never waits reads all).
+        var readAhead = try await subscriptionReads(server)
+        for _ in 0..<60 {
+            try await Task.sleep(for: .milliseconds(300))
+            let now = try await subscriptionReads(server)
+            if now == readAhead { break }
+            readAhead = now
+        }
         try await Task.sleep(for: .milliseconds(300))
         #expect(readAhead < total, "read \(readAhead) of \(total) events while the client took 1")
         #expect(try await subscriptionReads(server) == readAhead, "nothing more is read while the client is stalled")

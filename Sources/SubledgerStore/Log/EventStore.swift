@@ -376,7 +376,7 @@ public final class EventStore: Sendable {
 
 /// The log's operations, whatever its backend: the public seam (``EventLogStorage``: append,
 /// ranges, versions, head) and what the store does beside it.
-protocol EventLogProtocol: EventLogStorage, EventLogProofs, PersonalDataLog, StreamListing, ImportLog, Sendable {
+protocol EventLogProtocol: EventLogStorage, EventLogProofs, PersonalDataLog, StreamListing, ImportLog, TableEntriesLog {
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R
     func read(from position: UInt64, limit: Int, previousHash: ChainHash?, verifyingHashes: Bool) throws
         -> [RecordedEvent]

@@ -35,13 +35,13 @@ struct StreamHeads {
         let bounds = unread.map { StoreKeys.streamVersion($0.keyPrefix, UInt64.max) }
         try transaction.prefetchLast(.streams, atOrBefore: bounds)
         var records: [[UInt8]] = []
-        for (stream, bound) in zip(unread, bounds) {
-            let prefix = stream.keyPrefix
-            guard let entry = try transaction.last(.streams, atOrBefore: bound),
-                StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8),
-                let position = ByteReader.bigEndian(entry.value)
-            else { continue }
-            records.append(StoreKeys.position(position))
+        for stream in unread {
+            do {
+                guard let entry = try Self.lastEntry(of: stream, in: transaction) else { continue }
+                records.append(StoreKeys.position(entry.position))
+            } catch let error as EventStoreError where error.code == .corrupted {
+                continue  // not prefetched: `read` throws it when the head is asked for
+            }
         }
         try transaction.prefetch(.events, keys: records)
     }
@@ -53,17 +53,30 @@ struct StreamHeads {
         heads[stream] = head
     }
 
-    private static func read<Transaction: StorageTransaction>(
-        _ stream: StreamID, symbols: SymbolTable, in transaction: Transaction
-    ) throws -> Head {
+    /// The last entry of `stream` in the `streams` index: its version and the position it
+    /// points to; `nil` for a stream with no event.
+    /// - Throws: ``EventStoreError`` (`.corrupted`) for an entry whose version or position
+    ///   does not parse.
+    private static func lastEntry<Transaction: StorageTransaction>(
+        of stream: StreamID, in transaction: Transaction
+    ) throws -> (version: UInt64, position: UInt64)? {
         let prefix = stream.keyPrefix
         guard let entry = try transaction.last(.streams, atOrBefore: StoreKeys.streamVersion(prefix, UInt64.max)),
             StoreKeys.hasPrefix(entry.key, prefix, totalLength: prefix.count + 8)
-        else { return Head(version: 0, hash: .zero) }
+        else { return nil }
         guard let version = ByteReader.bigEndian(UnsafeRawBufferPointer(rebasing: entry.key[prefix.count...])),
             let position = ByteReader.bigEndian(entry.value)
         else {
             throw EventStoreError(.corrupted, "the stream index of \(stream) holds a bad entry")
+        }
+        return (version, position)
+    }
+
+    private static func read<Transaction: StorageTransaction>(
+        _ stream: StreamID, symbols: SymbolTable, in transaction: Transaction
+    ) throws -> Head {
+        guard let (version, position) = try lastEntry(of: stream, in: transaction) else {
+            return Head(version: 0, hash: .zero)
         }
         guard let record = try transaction.get(.events, key: StoreKeys.position(position)),
             let hash = RecordCodec.storedHash(record)
