@@ -154,7 +154,7 @@ struct FactFileRecording {
                 summary.add(try destination.append(pending))
             } catch let error as EventStoreError {
                 throw CommandFailure(
-                    "\(batchLocation(of: error, events: pending, lines: pendingLines)): \(Self.message(of: error))",
+                    "\(batchLocation(of: error, events: pending, lines: pendingLines)): \(message(of: error))",
                     field: error.field)
             }
             pending.removeAll(keepingCapacity: true)
@@ -208,7 +208,12 @@ struct FactFileRecording {
     /// Where in the input a store's refusal of a batch points: the line of the event it
     /// names when it names one, else the batch's lines.
     /// The store's message, naming the input's field where there is one.
-    private static func message(of error: EventStoreError) -> String {
+    private func message(of error: EventStoreError) -> String {
+        // An import's transactions stay beyond the visible head until its last one: a storage
+        // that fails before then (a connection cut) leaves the log as it was.
+        if error.code == .storage, mode == .record {
+            return error.message + "; nothing was imported (what the import wrote is rolled back)"
+        }
         guard error.code == .eventIDReused, let position = error.position else { return error.message }
         let id = error.message.split(separator: " ").dropFirst(2).first.map(String.init) ?? "the id"
         return

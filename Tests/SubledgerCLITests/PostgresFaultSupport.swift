@@ -35,14 +35,40 @@ struct PostgresFaultStore {
         return count
     }
 
-    /// Ends, from another connection, every session of this store (each one whose last
-    /// statement named its schema), as a network cut or a DBA would; how many were ended.
+    /// Ends, from another connection, every session of the process `pid` (its TCP connections,
+    /// the writer lock's included), as a network cut or a DBA would; how many were ended.
     @discardableResult
-    func terminateSessions() throws -> Int {
+    func terminateSessions(of pid: Int32) throws -> Int {
+        let ports = TCPPorts.local(of: pid)
+        guard !ports.isEmpty else { return 0 }
         let ended = try sql(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-                + "AND query LIKE '%\"\(schema)\".%'")
+                + "AND client_port IN (\(ports.map(String.init).joined(separator: ", ")))")
         return Int(ended) ?? 0
+    }
+}
+
+/// The local ports of a process's TCP sockets, from Linux's /proc: its descriptors name the
+/// sockets' inodes, /proc/net/tcp and tcp6 give each inode's local address.
+enum TCPPorts {
+    static func local(of pid: Int32) -> [Int] {
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        let inodes = Set(
+            descriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") }
+                .filter { $0.hasPrefix("socket:[") }.map { String($0.dropFirst(8).dropLast()) })
+        var ports: [Int] = []
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n").dropFirst() {
+                // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                let fields = line.split(separator: " ")
+                guard fields.count > 9, inodes.contains(String(fields[9])),
+                    let port = fields[1].split(separator: ":").last.flatMap({ Int($0, radix: 16) })
+                else { continue }
+                ports.append(port)
+            }
+        }
+        return ports
     }
 }
 
@@ -59,7 +85,7 @@ enum Psql {
     /// Runs `sql` on the server at `url`, stopping at the first error; its output, trimmed.
     static func run(_ sql: String, on url: String) throws -> String {
         guard let path else { throw SandboxError("psql, PostgreSQL's client, is not installed") }
-        let result = try ToolRun.run(path, [url, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        let result = try ToolRun.run(path, [url, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql], within: 60)
         guard result.status == 0 else { throw SandboxError("psql failed on \(sql): \(result)") }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -74,7 +100,15 @@ final class ThrowawayCluster {
 
     /// Starts a cluster (a few seconds).
     init() throws {
-        let started = try Self.script("start")
+        let started: CommandResult
+        do {
+            started = try Self.script("start")
+        } catch let late as ToolRun.TooLate {
+            // The folder is the last thing start prints: stopping the server ends what held it.
+            let folder = late.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !folder.isEmpty { _ = try? Self.script("stop", folder) }
+            throw late
+        }
         guard started.status == 0 else { throw SandboxError("cluster.sh start failed: \(started)") }
         folder = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let url = try Self.script("url", folder)
@@ -96,17 +130,10 @@ final class ThrowawayCluster {
         _ = try? Self.script("stop", folder)
     }
 
+    /// Runs `cluster.sh ARGUMENTS`, failing rather than waiting past 90 s: a server that kept a
+    /// descriptor of the test would otherwise hold the test forever (see `ToolRun.run(_:_:within:)`).
     private static func script(_ arguments: String...) throws -> CommandResult {
         let script = SubledgerBinary.repository.appendingPathComponent("tools/postgres/cluster.sh").path
-        return try ToolRun.run("/bin/bash", [script] + arguments)
-    }
-}
-
-/// A tool run to its end, its output captured (through files, so a large output cannot
-/// block it).
-enum ToolRun {
-    static func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
-        let sandbox = try Sandbox()
-        return try sandbox.run(executable, arguments)
+        return try ToolRun.run("/bin/bash", [script] + arguments, within: 90)
     }
 }

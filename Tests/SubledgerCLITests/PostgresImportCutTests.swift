@@ -18,7 +18,7 @@ struct PostgresImportCutTests {
         let setup = try Setup()
         let importer = try setup.startImport()
         try setup.waitForRowsBeyondTheHead(while: importer)
-        let ended = try setup.store.terminateSessions()
+        let ended = try setup.store.terminateSessions(of: importer.process.processIdentifier)
         importer.waitUntilExit()
         let result = try importer.result()
         #expect(ended >= 1, "no session of the import was found to end")

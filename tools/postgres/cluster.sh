@@ -38,6 +38,20 @@ as_owner() {
   fi
 }
 
+# Runs "$@" holding none of the descriptors the script was given beyond 0, 1 and 2. pg_ctl
+# leaves the server running after it returns, and a server that inherited its caller's pipe or
+# socket keeps that caller waiting forever for it to close: Foundation's Process (the tests)
+# sees its child end only when the socket it shares with it does.
+without_inherited_descriptors() {
+  (
+    for path in /proc/self/fd/*; do
+      fd=${path##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    "$@"
+  )
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -74,7 +88,8 @@ start() {
     make_certificates "$dir" || { echo "cluster.sh: openssl could not make the certificates" >&2; exit 1; }
     options+=" -c ssl=on -c ssl_cert_file=$dir/tls/server.crt -c ssl_key_file=$dir/tls/server.key"
   fi
-  if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 60 start >/dev/null; then
+  if ! without_inherited_descriptors as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" \
+    -w -t 60 start >/dev/null; then
     cat "$dir/server.log" >&2
     exit 1
   fi
@@ -100,7 +115,8 @@ restart() {
   local dir=$1 bin
   [ -d "$dir/data" ] || { echo "cluster.sh: $dir holds no cluster" >&2; exit 1; }
   bin=$(bin_dir)
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null \
+  without_inherited_descriptors as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart \
+    >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
 }
 
