@@ -26,7 +26,7 @@ struct PostgresFaultTests {
                 folder: sandbox.folder, name: "writer-\(writer)")
         }
         for child in children {
-            child.process.waitUntilExit()
+            #expect(child.waitForExit(within: 60), "a writer had not ended after 60 s: killed")
             #expect(child.process.terminationStatus == 0, "\(child.errors)")
         }
         let reports = children.map(\.report)
@@ -83,7 +83,7 @@ struct PostgresFaultTests {
         let next = try StressChild(
             ["--db", store.url, "--seed", "1", "--writer", "after", "--batches", "5"], folder: sandbox.folder,
             name: "after")
-        next.process.waitUntilExit()
+        #expect(next.waitForExit(within: 60), "the writer after the kills had not ended after 60 s: killed")
         #expect(next.process.terminationStatus == 0 && next.report.acknowledgements.count == 5, "\(next.errors)")
         #expect(Date().timeIntervalSince(started) < 20, "the writer after the kills waited for a lock")
         let contents = try StressStoreContents(postgres: store.url)
@@ -106,6 +106,8 @@ struct PostgresFaultTests {
                 ],
                 folder: sandbox.folder, name: "writer-\(writer)")
         }
+        // A restart that fails leaves no writer running after the test.
+        defer { for child in children where child.process.isRunning { child.kill() } }
         // Restarted once the writers are well under way, and again later.
         for threshold in [writers * 10, writers * 30] {
             let deadline = Date().addingTimeInterval(30)
@@ -115,7 +117,7 @@ struct PostgresFaultTests {
             try cluster.restart()
         }
         for child in children {
-            child.process.waitUntilExit()
+            #expect(child.waitForExit(within: 60), "a writer had not ended after 60 s: killed")
             #expect(child.process.terminationStatus == 0, "\(child.errors)")
         }
         let reports = children.map(\.report)

@@ -18,7 +18,7 @@ struct PostgresImportCutTests {
         let setup = try Setup()
         let importer = try setup.startImport()
         try setup.waitForRowsBeyondTheHead(while: importer)
-        let ended = try setup.store.terminateSessions(of: importer.process.processIdentifier)
+        let ended = try setup.cut(importer)
         importer.waitUntilExit()
         let result = try importer.result()
         #expect(ended >= 1, "no session of the import was found to end")
@@ -84,13 +84,24 @@ struct PostgresImportCutTests {
                 ["import", file, "--db", store.url, "--transaction-events", "25"] + keys, folder: sandbox.folder)
         }
 
-        /// Waits until the import has committed rows beyond the visible head (20 s at most).
+        /// Waits until the import has committed rows beyond the visible head (60 s at most).
         func waitForRowsBeyondTheHead(while importer: RunningCommand) throws {
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(60)
             while try store.eventRows() <= rowsBefore + 50, importer.process.isRunning, Date() < deadline {
                 usleep(2_000)
             }
             #expect(importer.process.isRunning, "the import ended before it could be interrupted")
+        }
+
+        /// Ends the import's sessions, again while it runs and none was found (10 s at most);
+        /// how many were ended.
+        func cut(_ importer: RunningCommand) throws -> Int {
+            let deadline = Date().addingTimeInterval(10)
+            var ended = 0
+            while ended == 0, importer.process.isRunning, Date() < deadline {
+                ended = try store.terminateSessions(of: importer.process.processIdentifier)
+            }
+            return ended
         }
 
         /// The head and the export are what they were before the import.
@@ -131,7 +142,15 @@ final class RunningCommand {
         try process.run()
     }
 
-    func waitUntilExit() { process.waitUntilExit() }
+    /// Waits for it to end, 60 s at most; past them it is killed (SIGKILL) and the test told.
+    func waitUntilExit() {
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        Issue.record("subledger \(process.arguments ?? []) had not ended after 60 s: killed")
+    }
 
     /// How it ended and what it printed (once it has exited).
     func result() throws -> CommandResult {

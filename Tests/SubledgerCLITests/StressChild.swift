@@ -31,6 +31,17 @@ final class StressChild {
         while process.isRunning, !output.hasPrefix("ready\n"), Date() < deadline { usleep(500) }
     }
 
+    /// Waits for the child to end, `seconds` at most; past them it is killed (SIGKILL), so
+    /// that a writer stuck for ever fails its test instead of holding it. Whether it ended.
+    func waitForExit(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        guard process.isRunning else { return true }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return false
+    }
+
     /// Kills the child with SIGKILL and waits for it; whether it was still running.
     @discardableResult
     func kill() -> Bool {
