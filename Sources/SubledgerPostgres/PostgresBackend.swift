@@ -83,10 +83,17 @@ package final class PostgresBackend: StorageBackend, @unchecked Sendable {
     /// - Returns: What `body` returned.
     /// - Throws: What `body` threw; ``PostgresBackendError`` when a statement fails.
     package func read<R>(_ body: (PostgresTransaction) throws -> R) throws -> R {
-        let link = try takeReader()
+        var link = try takeReader()
+        do {
+            try link.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        } catch {
+            // A pooled connection the server ended while it was idle: nothing was sent, so a new one is tried once.
+            link.close()
+            link = try PostgresLink.connect(location, logger: logger)
+            try link.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        }
         var reusable = false
         defer { reusable ? giveBack(link) : link.close() }
-        try link.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
             let result = try body(PostgresTransaction(link: link, schema: schema))
             try link.run("COMMIT")
@@ -105,8 +112,16 @@ package final class PostgresBackend: StorageBackend, @unchecked Sendable {
     /// - Throws: What `body` threw; ``PostgresBackendError`` when a statement or the commit fails.
     package func write<R>(_ body: (PostgresTransaction) throws -> R) throws -> R {
         try writerLock.withLock {
-            let link = try writerLink()
-            try link.run("BEGIN")
+            var link = try writerLink()
+            do {
+                try link.run("BEGIN")
+            } catch {
+                // The writer connection ended while it was idle (a restart, a cut): nothing of this
+                // transaction was sent, so it is begun once more on a new one.
+                dropWriter()
+                link = try writerLink()
+                try link.run("BEGIN")
+            }
             do {
                 try link.run(PostgresQuery(unsafeSQL: schema.lockHead), "locking the head of \(location)")
                 let transaction = PostgresTransaction(link: link, schema: schema)

@@ -72,9 +72,11 @@ struct FactFileRecording {
                 let summary =
                     mode == .record
                     ? try eventStore.withImport { session in
-                        try record(
-                            into: Destination(session, events: importTransactionEvents), from: prepared,
-                            expecting: factCount)
+                        try sayingNothingImported {
+                            try record(
+                                into: Destination(session, events: importTransactionEvents), from: prepared,
+                                expecting: factCount)
+                        }
                     }
                     : try eventStore.withAppendSession { session in
                         try record(into: Destination(session), from: prepared, expecting: factCount)
@@ -209,11 +211,6 @@ struct FactFileRecording {
     /// names when it names one, else the batch's lines.
     /// The store's message, naming the input's field where there is one.
     private func message(of error: EventStoreError) -> String {
-        // An import's transactions stay beyond the visible head until its last one: a storage
-        // that fails before then (a connection cut) leaves the log as it was.
-        if error.code == .storage, mode == .record {
-            return error.message + "; nothing was imported (what the import wrote is rolled back)"
-        }
         guard error.code == .eventIDReused, let position = error.position else { return error.message }
         let id = error.message.split(separator: " ").dropFirst(2).first.map(String.init) ?? "the id"
         return

@@ -58,7 +58,10 @@ enum TCPPorts {
                 .filter { $0.hasPrefix("socket:[") }.map { String($0.dropFirst(8).dropLast()) })
         var ports: [Int] = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
+            // Read to its end: String(contentsOfFile:) stops at the first 4 kB of a /proc file
+            // (whose size says 0), and the table lists every socket of the machine.
+            let data = FileHandle(forReadingAtPath: table)?.readDataToEndOfFile() ?? Data()
+            let text = String(decoding: data, as: UTF8.self)
             for line in text.split(separator: "\n").dropFirst() {
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
                 let fields = line.split(separator: " ")
