@@ -112,15 +112,13 @@ package final class PostgresBackend: StorageBackend, @unchecked Sendable {
     /// - Throws: What `body` threw; ``PostgresBackendError`` when a statement or the commit fails.
     package func write<R>(_ body: (PostgresTransaction) throws -> R) throws -> R {
         try writerLock.withLock {
-            var link = try writerLink()
+            let link = try writerLink()
             do {
                 try link.run("BEGIN")
             } catch {
-                // The writer connection ended while it was idle (a restart, a cut): nothing of this
-                // transaction was sent, so it is begun once more on a new one.
+                // A writer the server ended while it was idle: the next write connects again.
                 dropWriter()
-                link = try writerLink()
-                try link.run("BEGIN")
+                throw error
             }
             do {
                 try link.run(PostgresQuery(unsafeSQL: schema.lockHead), "locking the head of \(location)")

@@ -33,8 +33,9 @@ extension EventStore {
             session.isOpen = false
             try log.makeImportVisible(session.marker)
         } catch {
-            // What the import wrote is removed now; if that fails too, at the next open for writing.
-            _ = try? log.rollBackPendingImport()
+            // What the import wrote is removed now (a second time on a new connection when the
+            // cut that failed the import also failed the first try); else at the next open for writing.
+            if (try? log.rollBackPendingImport()) == nil { _ = try? log.rollBackPendingImport() }
             throw error
         }
         try log.settleAfterImport()
