@@ -53,7 +53,7 @@ extension FactFileRecording {
         {
             failure.description += "; nothing was imported"
             throw failure
-        } catch let error as EventStoreError where error.code == .storage {
+        } catch let error as EventStoreError where error.code == .storage && !error.message.contains("nothing was") {
             throw CommandFailure("\(input.name): \(error.message); nothing was imported")
         }
     }

@@ -33,9 +33,13 @@ extension EventStore {
             session.isOpen = false
             try log.makeImportVisible(session.marker)
         } catch {
-            // What the import wrote is removed now (a second time on a new connection when the
-            // cut that failed the import also failed the first try); else at the next open for writing.
-            if (try? log.rollBackPendingImport()) == nil { _ = try? log.rollBackPendingImport() }
+            // What the import wrote is removed now; if that fails, at the next open for writing.
+            // When the lock itself is gone (PostgreSQL: the session holding it ended), it is
+            // given up and taken again on a new session, to roll back now if it is still free.
+            if (try? log.rollBackPendingImport()) == nil, !lock.isHeld {
+                lock.release()
+                _ = try? log.rollBackInterruptedImport()
+            }
             throw error
         }
         try log.settleAfterImport()
