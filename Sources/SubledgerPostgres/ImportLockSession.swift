@@ -46,16 +46,20 @@ final class ImportLockSession: @unchecked Sendable {
         do {
             return try backend.transact(on: link, body)
         } catch {
-            guard link.rollBack() else { throw lose(because: error) }
+            guard link.rollBack() else {
+                // Lost in COMMIT, the transaction may have committed: the message must not say it did not.
+                let inCommit = (error as? PostgresBackendError)?.action == "COMMIT"
+                throw lose(because: error, inCommit: inCommit)
+            }
             throw error
         }
     }
 
     /// Forgets the session for good (its lock is the server's to release), and says why.
-    private func lose(because cause: (any Error)?) -> ImportLockLost {
+    private func lose(because cause: (any Error)?, inCommit: Bool = false) -> ImportLockLost {
         isLost = true
         link.close()
-        return ImportLockLost(serverProcess: serverProcess, cause: cause.map { "\($0)" })
+        return ImportLockLost(serverProcess: serverProcess, cause: cause.map { "\($0)" }, inCommit: inCommit)
     }
 }
 
@@ -64,10 +68,15 @@ final class ImportLockSession: @unchecked Sendable {
 struct ImportLockLost: Error, CustomStringConvertible {
     var serverProcess: Int64
     var cause: String?
+    /// Whether the session ended during a `COMMIT`, whose outcome is then unknown.
+    var inCommit = false
 
     var description: String {
         "PostgreSQL: the session holding the import lock (server process \(serverProcess)) ended"
             + (cause.map { " (\($0))" } ?? "")
-            + ": an import writes on that session only, so it stops here and nothing was imported"
+            + (inCommit
+                ? ": whether its last transaction committed is unknown; an import is visible only if "
+                    + "that was the commit making it so (the head then holds it), else nothing was imported"
+                : ": an import writes on that session only, so it stops here and nothing was imported")
     }
 }
