@@ -175,6 +175,7 @@ let package = Package(
                 "SubledgerStore", "SubledgerStoreTesting", "SubledgerPostgres",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // The ledger's tests, rule by rule, with the replay's renderings and the demo's generator.
@@ -207,8 +208,8 @@ let package = Package(
         .testTarget(
             name: "SubledgerCLITests",
             dependencies: [
-                "subledger", "SubledgerExamples", "SubledgerLedger", "SubledgerStore", "SubledgerStoreTesting",
-                "SubledgerVerify",
+                "subledger", "SubledgerExamples", "SubledgerLedger", "SubledgerPostgres", "SubledgerStore",
+                "SubledgerStoreTesting", "SubledgerVerify",
             ]
         ),
     ]

@@ -56,9 +56,28 @@ final class PostgresLink: @unchecked Sendable {
     @discardableResult
     func run(_ query: PostgresQuery, _ action: @autoclosure () -> String) throws -> PostgresQueryResult {
         do {
-            return try connection.query(query, logger: logger).wait()
+            return try answer(to: query).wait()
         } catch {
             throw PostgresBackendError(action(), error)
+        }
+    }
+
+    /// The answer to `query`, sent from the connection's event loop once it is seen open there.
+    ///
+    /// Why: postgres-nio (1.33) writes a query to its channel with no promise for the write; a
+    /// channel already closed (the server restarted, or ended the session, between two
+    /// statements, before this thread saw it) fails that write unheard, and the query's answer
+    /// never comes: `wait()` would wait for ever. On the event loop, a channel seen active
+    /// takes the write into its handler at once, and the handler fails every query it holds
+    /// when the connection closes.
+    private func answer(to query: PostgresQuery) -> EventLoopFuture<PostgresQueryResult> {
+        let connection = connection
+        let logger = logger
+        return connection.eventLoop.flatSubmit {
+            guard !connection.isClosed else {
+                return connection.eventLoop.makeFailedFuture(PostgresConnectionClosed())
+            }
+            return connection.query(query, logger: logger)
         }
     }
 
@@ -87,6 +106,11 @@ final class PostgresLink: @unchecked Sendable {
         let closing: EventLoopFuture<Void> = connection.close()
         closing.whenComplete { [connection] _ in _ = connection }
     }
+}
+
+/// A statement not sent: its connection had closed.
+struct PostgresConnectionClosed: Error, CustomStringConvertible {
+    var description: String { "the connection to the server was closed" }
 }
 
 /// A statement that failed: what the store was doing, and what the server or the network said.

@@ -52,6 +52,24 @@ struct PostgresSchema: Sendable {
     /// The first statement of every write transaction.
     var lockHead: String { "SELECT id FROM \(head) WHERE id = 1 FOR UPDATE" }
 
+    /// The channel the store's commits are notified on (`LISTEN`/`NOTIFY`, issue 15 item 3),
+    /// `subledger_` and the schema's name: a channel is an identifier, at most 63 bytes, so a
+    /// longer one keeps the name's first 36 bytes and a hash of the whole (two stores of one
+    /// database never share a channel). Lowercase letters, digits and `_` only: it is quoted
+    /// as it is (`LISTEN "..."`).
+    var notifyChannel: String {
+        let whole = "subledger_" + name
+        guard whole.utf8.count > 63 else { return whole }
+        // FNV-1a, 64 bits: stable across processes and builds, unlike Hasher.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return "subledger_" + name.prefix(36) + "_" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Notifies the store's channel: `$1` the channel, `$2` the new head (delivered at the commit).
+    static let notify = "SELECT pg_notify($1, $2)"
+
     /// The key of the session advisory lock an import holds (``ImportLock``).
     var importLockKey: String { "subledger.import.\(name)" }
 

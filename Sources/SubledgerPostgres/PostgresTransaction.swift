@@ -29,6 +29,9 @@ package final class PostgresTransaction: StorageTransaction {
     private var lastFetched: [[[UInt8]: (key: [UInt8], value: [UInt8])?]] =
         Array(repeating: [:], count: Table.allCases.count)
     private var kept: [UnsafeMutableRawBufferPointer] = []
+    /// The head this transaction makes visible, notified on the store's channel before the
+    /// commit (``announceHead(_:)``); `nil` when it moves none.
+    private(set) var announcedHead: UInt64?
 
     init(link: PostgresLink, schema: PostgresSchema) {
         self.link = link
@@ -221,6 +224,15 @@ package final class PostgresTransaction: StorageTransaction {
     }
 
     /// Writes every pending put and delete (before the commit).
+    /// Keeps `position` to notify the store's channel with before the commit
+    /// (``PostgresBackend/write(_:)``): PostgreSQL delivers it to the listeners only when
+    /// the transaction commits, in commit order, and never when it rolls back.
+    /// - Parameter position: The head this transaction makes visible.
+    package func announceHead(_ position: UInt64) {
+        precondition(position >= 1, "a visible head announced is an event's position")
+        announcedHead = max(announcedHead ?? 0, position)
+    }
+
     func flushAll() throws {
         for table in Table.allCases { try flush(table) }
     }

@@ -7,8 +7,13 @@ import SubledgerLedger
 import SubledgerStore
 
 extension LedgerService {
-    /// How long a caught-up subscription waits before it reads the log again.
-    static let subscriptionPollInterval = Duration.milliseconds(20)
+    /// The longest a caught-up subscription waits for a commit before it reads the log again,
+    /// when the store hears every process's commits (PostgreSQL: `LISTEN`): the backstop of a
+    /// lost notification.
+    static let subscriptionBackstopHeard = Duration.seconds(1)
+    /// The same when the store hears only this process's commits (LMDB): another process's
+    /// appends reach subscribers within it.
+    static let subscriptionBackstopUnheard = Duration.milliseconds(100)
     /// How long a subscription stays silent before it sends a comment (`: alive`), so that
     /// a client that went away is noticed even when nothing is recorded.
     static let subscriptionHeartbeat = Duration.seconds(10)
@@ -51,7 +56,8 @@ extension LedgerService {
             body: body)
     }
 
-    /// Writes the events from `from` on to `writer` until the task is cancelled.
+    /// Writes the events from `from` on to `writer` until the task is cancelled. Caught up,
+    /// it waits for a commit (woken by it, not polling), then reads the log again.
     @concurrent private static func follow(
         _ store: EventStore, from: UInt64, chunk: Int, until stopping: Stopping, metrics: ServiceMetrics,
         into writer: inout any ResponseBodyWriter
@@ -65,8 +71,8 @@ extension LedgerService {
                 try store.events(from: next, limit: chunk, verifyingHashes: true)
             }
             guard let last = events.last else {
-                do { try await Task.sleep(for: subscriptionPollInterval) } catch { return }
-                silent += subscriptionPollInterval
+                silent += await waitForCommit(store, after: next - 1)
+                if Task.isCancelled { return }
                 if silent >= subscriptionHeartbeat {
                     try await writer.write(ByteBuffer(string: ": alive\n\n"))
                     silent = .zero
@@ -84,6 +90,17 @@ extension LedgerService {
             next = last.position + 1
             silent = .zero
         }
+    }
+
+    /// Waits until a commit moves the head beyond `position` (``EventStore/waitForHead(beyond:atMost:)``),
+    /// at most the store's backstop, and not past the service's graceful shutdown.
+    /// - Returns: How long it waited.
+    private static func waitForCommit(_ store: EventStore, after position: UInt64) async -> Duration {
+        let backstop = store.hearsOtherProcessesCommits ? subscriptionBackstopHeard : subscriptionBackstopUnheard
+        let started = ContinuousClock.now
+        // Only the wait is cancelled at the shutdown, never a write in progress.
+        await cancelWhenGracefulShutdown { await store.waitForHead(beyond: position, atMost: backstop) }
+        return ContinuousClock.now - started
     }
 }
 

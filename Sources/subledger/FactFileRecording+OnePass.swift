@@ -31,12 +31,30 @@ extension FactFileRecording {
                 } catch {
                     throw CommandFailure(error.description)
                 }
-                return try append(
-                    into: Destination(session, events: importTransactionEvents), validating: &validator)
+                return try sayingNothingImported {
+                    try append(into: Destination(session, events: importTransactionEvents), validating: &validator)
+                }
             }
             return try checkpointing(summary, of: eventStore, signedWith: keyFile)
         } catch let error as EventStoreError {
             throw CommandFailure("\(input.name): \(error.message)")
+        }
+    }
+
+    /// Runs the body of an import (inside ``EventStore/withImport(_:)``, before the import is
+    /// made visible): a storage that fails there (a connection cut mid-way, the validator's
+    /// reads included) leaves the log as it was (what the import wrote is rolled back), and
+    /// the message says so. Bad input keeps its own message.
+    func sayingNothingImported<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch var failure as CommandFailure
+            where failure.description.contains("storage failed while") && !failure.description.contains("nothing was")
+        {
+            failure.description += "; nothing was imported"
+            throw failure
+        } catch let error as EventStoreError where error.code == .storage && !error.message.contains("nothing was") {
+            throw CommandFailure("\(input.name): \(error.message); nothing was imported")
         }
     }
 

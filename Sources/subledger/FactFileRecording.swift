@@ -72,9 +72,11 @@ struct FactFileRecording {
                 let summary =
                     mode == .record
                     ? try eventStore.withImport { session in
-                        try record(
-                            into: Destination(session, events: importTransactionEvents), from: prepared,
-                            expecting: factCount)
+                        try sayingNothingImported {
+                            try record(
+                                into: Destination(session, events: importTransactionEvents), from: prepared,
+                                expecting: factCount)
+                        }
                     }
                     : try eventStore.withAppendSession { session in
                         try record(into: Destination(session), from: prepared, expecting: factCount)
@@ -154,7 +156,7 @@ struct FactFileRecording {
                 summary.add(try destination.append(pending))
             } catch let error as EventStoreError {
                 throw CommandFailure(
-                    "\(batchLocation(of: error, events: pending, lines: pendingLines)): \(Self.message(of: error))",
+                    "\(batchLocation(of: error, events: pending, lines: pendingLines)): \(message(of: error))",
                     field: error.field)
             }
             pending.removeAll(keepingCapacity: true)
@@ -208,7 +210,7 @@ struct FactFileRecording {
     /// Where in the input a store's refusal of a batch points: the line of the event it
     /// names when it names one, else the batch's lines.
     /// The store's message, naming the input's field where there is one.
-    private static func message(of error: EventStoreError) -> String {
+    private func message(of error: EventStoreError) -> String {
         guard error.code == .eventIDReused, let position = error.position else { return error.message }
         let id = error.message.split(separator: " ").dropFirst(2).first.map(String.init) ?? "the id"
         return

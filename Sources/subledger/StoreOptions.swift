@@ -72,7 +72,12 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store at `path`: a PostgreSQL URL in PostgreSQL, a folder in LMDB.
-    private func open(_ path: String, options: EventStore.Options) throws -> EventStore {
+    /// - Parameters:
+    ///   - path: A folder, or a `postgres://` URL.
+    ///   - options: How to open it.
+    /// - Returns: The open store.
+    /// - Throws: ``CommandFailure`` with the store's message.
+    static func open(_ path: String, options: EventStore.Options) throws -> EventStore {
         do {
             if PostgresStoreLocation.isURL(path) { return try EventStore.open(postgres: path, options: options) }
             return try EventStore.open(at: path, options: options)
@@ -100,7 +105,7 @@ struct StoreOptions: ParsableArguments {
         if let initialMapSizeBytes {
             options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes)
         }
-        let store = try open(path, options: options)
+        let store = try Self.open(path, options: options)
         if sealing { _ = try keyFile(for: store, creating: true) }
         return store
     }
@@ -125,7 +130,7 @@ struct StoreOptions: ParsableArguments {
     func openExistingStore(keepingProjections: Bool = true) throws -> EventStore {
         let path = try existingStorePath()
         let options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil, readOnly: true)
-        return try open(path, options: options)
+        return try Self.open(path, options: options)
     }
 
     /// The ledger over the existing store, opened read-only, with the built-in policy editions.

@@ -31,6 +31,17 @@ final class StressChild {
         while process.isRunning, !output.hasPrefix("ready\n"), Date() < deadline { usleep(500) }
     }
 
+    /// Waits for the child to end, `seconds` at most; past them it is killed (SIGKILL), so
+    /// that a writer stuck for ever fails its test instead of holding it. Whether it ended.
+    func waitForExit(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        guard process.isRunning else { return true }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return false
+    }
+
     /// Kills the child with SIGKILL and waits for it; whether it was still running.
     @discardableResult
     func kill() -> Bool {
@@ -46,7 +57,7 @@ final class StressChild {
 }
 
 /// The lines of a `stress-append` output: `ack BATCH FIRST LAST SIZE [STREAM=EXPECTED ...]`
-/// and `conflict BATCH STREAM EXPECTED ACTUAL`.
+/// and `conflict BATCH STREAM EXPECTED ACTUAL`, and `retry BATCH REASON...`.
 struct StressOutput {
     struct Acknowledgement {
         var batch: String
@@ -65,6 +76,8 @@ struct StressOutput {
 
     var acknowledgements: [Acknowledgement] = []
     var conflicts: [Conflict] = []
+    /// The batches tried again after a failure of the storage (`retry BATCH REASON...`).
+    var retries: [String] = []
     /// Lines that are none of the above (a failure of the test).
     var unexpected: [String] = []
 
@@ -94,6 +107,8 @@ struct StressOutput {
                     continue
                 }
                 conflicts.append(Conflict(batch: fields[1], stream: fields[2], expected: expected, actual: actual))
+            case "retry" where fields.count >= 2:
+                retries.append(fields[1])
             default:
                 unexpected.append(String(line))
             }

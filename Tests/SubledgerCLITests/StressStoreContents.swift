@@ -1,3 +1,4 @@
+import SubledgerPostgres
 import SubledgerStore
 
 /// What a store written by `stress-append` holds, batch by batch, read back through the
@@ -26,18 +27,32 @@ struct StressStoreContents {
     var eventCount: UInt64 = 0
     /// Events that are not `stress-append`'s, or whose marks are unreadable.
     var unmarked: [UInt64] = []
+    /// Event ids found more than once.
+    var duplicateIDs: [EventID] = []
 
     /// Opens the store in `folder` (as any process would, with no repair) and reads it all.
     init(folder: String) throws {
-        let store = try EventStore.open(at: folder)
+        try self.init(store: try EventStore.open(at: folder))
+    }
+
+    /// Opens the store in PostgreSQL at `url`, read-only, and reads it all.
+    init(postgres url: String) throws {
+        try self.init(store: try EventStore.open(postgres: url, options: .init(readOnly: true)))
+    }
+
+    /// Reads all of `store`.
+    init(store: EventStore) throws {
         head = try store.head()
         verification = try store.verify()
         var batches: [String: Batch] = [:]
         var streamVersions: [String: [UInt64]] = [:]
         var count: UInt64 = 0
         var unmarked: [UInt64] = []
+        var ids = Set<EventID>()
+        var duplicateIDs: [EventID] = []
         try store.forEachEvent { event in
             count += 1
+            if !ids.insert(event.eventID).inserted { duplicateIDs.append(event.eventID) }
             streamVersions[event.stream.id, default: []].append(event.streamVersion)
             guard case .string(let name)? = event.data["batch"], case .integer(let index)? = event.data["index"],
                 case .integer(let size)? = event.data["size"]
@@ -51,6 +66,7 @@ struct StressStoreContents {
         self.batches = batches
         self.streamVersions = streamVersions
         self.unmarked = unmarked
+        self.duplicateIDs = duplicateIDs
         eventCount = count
     }
 

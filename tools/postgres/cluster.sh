@@ -9,6 +9,7 @@
 #   dir=$(bash tools/postgres/cluster.sh start --tls)  # the same, serving TLS as well (below)
 #   bash tools/postgres/cluster.sh url "$dir"     # postgres://postgres@127.0.0.1:PORT/postgres
 #   bash tools/postgres/cluster.sh rootcert "$dir"  # the CA certificate of a --tls cluster
+#   bash tools/postgres/cluster.sh restart "$dir" # pg_ctl restart -m fast: sessions cut, same port
 #   bash tools/postgres/cluster.sh stop "$dir"    # stops it and removes the folder
 #
 # With --tls the server offers TLS (`ssl=on`) with a certificate for `localhost` (not for
@@ -16,7 +17,7 @@
 # (openssl, in the cluster's folder); plain connections still work.
 set -euo pipefail
 
-usage() { echo "usage: $0 start [--tls] | url DIR | rootcert DIR | stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start [--tls] | url DIR | rootcert DIR | restart DIR | stop DIR" >&2; exit 2; }
 
 bin_dir() {
   local found
@@ -35,6 +36,20 @@ as_owner() {
   else
     "$@"
   fi
+}
+
+# Runs "$@" holding none of the descriptors the script was given beyond 0, 1 and 2. pg_ctl
+# leaves the server running after it returns, and a server that inherited its caller's pipe or
+# socket keeps that caller waiting forever for it to close: Foundation's Process (the tests)
+# sees its child end only when the socket it shares with it does.
+without_inherited_descriptors() {
+  (
+    for path in /proc/self/fd/*; do
+      fd=${path##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    "$@"
+  )
 }
 
 free_port() {
@@ -73,7 +88,8 @@ start() {
     make_certificates "$dir" || { echo "cluster.sh: openssl could not make the certificates" >&2; exit 1; }
     options+=" -c ssl=on -c ssl_cert_file=$dir/tls/server.crt -c ssl_key_file=$dir/tls/server.key"
   fi
-  if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" -w -t 60 start >/dev/null; then
+  if ! without_inherited_descriptors as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$options" \
+    -w -t 60 start >/dev/null; then
     cat "$dir/server.log" >&2
     exit 1
   fi
@@ -93,6 +109,17 @@ rootcert() {
   echo "$dir/tls/root.crt"
 }
 
+# Restarts the server (fast: open sessions are ended, their transactions rolled back), with the
+# options it was started with (pg_ctl keeps them in postmaster.opts), so on the same port.
+restart() {
+  local dir=$1 bin
+  [ -d "$dir/data" ] || { echo "cluster.sh: $dir holds no cluster" >&2; exit 1; }
+  bin=$(bin_dir)
+  without_inherited_descriptors as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart \
+    >/dev/null \
+    || { cat "$dir/server.log" >&2; exit 1; }
+}
+
 stop() {
   local dir=$1 bin
   [ -d "$dir/data" ] || { echo "cluster.sh: $dir holds no cluster" >&2; exit 1; }
@@ -105,6 +132,7 @@ case "${1:-}" in
   start) [ $# -eq 1 ] || { [ $# -eq 2 ] && [ "$2" = "--tls" ]; } || usage; start "${2:-}" ;;
   url) [ $# -eq 2 ] || usage; url "$2" ;;
   rootcert) [ $# -eq 2 ] || usage; rootcert "$2" ;;
+  restart) [ $# -eq 2 ] || usage; restart "$2" ;;
   stop) [ $# -eq 2 ] || usage; stop "$2" ;;
   *) usage ;;
 esac

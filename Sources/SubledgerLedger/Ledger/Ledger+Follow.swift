@@ -1,9 +1,11 @@
 public import SubledgerStore
 
 extension Ledger {
-    /// The committed facts from `position` on, as they are committed: the sequence polls
-    /// the store every `pollInterval` once it has caught up (other processes may write to
-    /// it) and never ends by itself; it ends when the task iterating it is cancelled.
+    /// The committed facts from `position` on, as they are committed: once caught up, the
+    /// sequence waits for a commit (``EventStore/waitForHead(beyond:atMost:)``: woken by this
+    /// process's appends, and on PostgreSQL by every process's), and reads the store again
+    /// after `pollInterval` at the latest (the backstop: other processes' appends to LMDB).
+    /// It never ends by itself; it ends when the task iterating it is cancelled.
     ///
     /// Following has backpressure: the next chunk of at most ``FollowedFacts/chunkSize``
     /// events is read (in one short read transaction) only when the consumer has taken
@@ -12,7 +14,7 @@ extension Ledger {
     /// - Parameters:
     ///   - position: the first position to read; 1 (the default) for the whole log, a position past
     ///     the head for only what is committed later.
-    ///   - pollInterval: how long to wait before reading again once caught up.
+    ///   - pollInterval: the longest wait for a commit before reading again once caught up.
     /// - Returns: the sequence; nothing is read until it is iterated.
     public func follow(from position: UInt64 = 1, pollInterval: Duration = .milliseconds(50)) -> FollowedFacts {
         FollowedFacts(store: store, start: position, pollInterval: pollInterval, chunkSize: FollowedFacts.chunkSize)
@@ -85,7 +87,7 @@ public struct FollowedFacts: AsyncSequence, Sendable {
         /// ``FollowedFacts/reading(atMost:)``).
         public var bufferedCount: Int { chunk.count - taken }
 
-        /// The next committed fact; waits (polling) for one when the log has no more;
+        /// The next committed fact; waits for a commit when the log has no more;
         /// `nil` once the task is cancelled. Throws when an event does not read (a damaged
         /// store, a fact of no known type), after which it returns `nil`.
         /// - Returns: the next fact; `nil` once the task is cancelled or after a throw.
@@ -111,7 +113,7 @@ public struct FollowedFacts: AsyncSequence, Sendable {
                 if let last = chunk.last {
                     nextPosition = last.position + 1
                 } else {
-                    do { try await Task.sleep(for: facts.pollInterval) } catch { break }
+                    await facts.store.waitForHead(beyond: nextPosition - 1, atMost: facts.pollInterval)
                 }
             }
             finished = true

@@ -29,16 +29,21 @@ extension EventLog {
     /// - Throws: ``EventStoreError`` when the marker is not `marker` or the write fails
     ///   (nothing is visible then).
     func makeImportVisible(_ marker: PendingImport) throws {
-        try wrapped("making the import visible") {
-            try backend.write { transaction in
+        let head = try wrapped("making the import visible") {
+            try backend.write { transaction -> UInt64 in
                 guard try PendingImport.read(in: transaction) == marker else {
                     throw EventStoreError(
                         .importInProgress,
                         "the marker of the import \(marker.importID) is gone or another's: nothing was made visible")
                 }
                 try PendingImport.remove(in: transaction)
+                // The import's last event is the log's: the head every reader now sees.
+                let head = try PendingImport.lastPosition(in: transaction)
+                try transaction.announceHead(head)
+                return head
             }
         }
+        headSignal.headMoved(to: head)
     }
 
     /// After an import became visible: forgets its journal and catches the stored

@@ -33,8 +33,13 @@ extension EventStore {
             session.isOpen = false
             try log.makeImportVisible(session.marker)
         } catch {
-            // What the import wrote is removed now; if that fails too, at the next open for writing.
-            _ = try? log.rollBackPendingImport()
+            // What the import wrote is removed now; if that fails, at the next open for writing.
+            // When the lock itself is gone (PostgreSQL: the session holding it ended), it is
+            // given up and taken again on a new session, to roll back now if it is still free.
+            if (try? log.rollBackPendingImport()) == nil, !lock.isHeld {
+                lock.release()
+                _ = try? log.rollBackInterruptedImport()
+            }
             throw error
         }
         try log.settleAfterImport()

@@ -17,8 +17,9 @@ package final class ImportLock: Sendable {
     private enum Holder {
         case file(Int32)
         case flag(InProcessImportFlag)
-        /// A lock held elsewhere (PostgreSQL's session advisory lock), released by the closure.
-        case held(@Sendable () -> Void)
+        /// A lock held elsewhere (PostgreSQL's session advisory lock), released by the first
+        /// closure; the second says whether it is still held (its session may have ended).
+        case held(release: @Sendable () -> Void, isHeld: @Sendable () -> Bool)
     }
 
     private let holder: Holder
@@ -62,9 +63,21 @@ package final class ImportLock: Sendable {
 
     /// A lock that a backend of another target took (a PostgreSQL session advisory lock,
     /// issue 15): `release` gives it up, once.
-    /// - Parameter release: Gives the lock up; called once, by ``release()`` or when the lock is freed.
-    package convenience init(releasing release: @escaping @Sendable () -> Void) {
-        self.init(.held(release))
+    /// - Parameters:
+    ///   - release: Gives the lock up; called once, by ``release()`` or when the lock is freed.
+    ///   - isHeld: Whether the lock is still held: `false` once the session holding it has ended.
+    package convenience init(
+        releasing release: @escaping @Sendable () -> Void, isHeld: @escaping @Sendable () -> Bool = { true }
+    ) {
+        self.init(.held(release: release, isHeld: isHeld))
+    }
+
+    /// Whether the lock is still held (not released, and, for a lock held by a server
+    /// session, that session not ended); a `flock` or a flag is held until released.
+    var isHeld: Bool {
+        guard !released.withLock({ $0 }) else { return false }
+        if case .held(_, let isHeld) = holder { return isHeld() }
+        return true
     }
 
     /// Releases the lock (once; later calls do nothing).
@@ -80,7 +93,7 @@ package final class ImportLock: Sendable {
             close(descriptor)
         case .flag(let flag):
             flag.held.withLock { $0 = false }
-        case .held(let release):
+        case .held(let release, _):
             release()
         }
     }

@@ -9,6 +9,8 @@ struct AppendBatch<Backend: StorageBackend> {
     var symbols: SymbolTable
     private let now: Timestamp
     private(set) var headPosition: UInt64
+    /// The log's last position when the transaction began.
+    private let headBefore: UInt64
     private var headHash: ChainHash
     private var lastRecordedAt: Timestamp
     private(set) var positions: [UInt64] = []
@@ -72,6 +74,7 @@ struct AppendBatch<Backend: StorageBackend> {
             headHash = .zero
             lastRecordedAt = .minimum
         }
+        headBefore = headPosition
     }
 
     /// Tells the transaction what adding `events` reads key by key: their ids, their streams'
@@ -236,6 +239,20 @@ struct AppendBatch<Backend: StorageBackend> {
         precondition(position >= 1 && position <= headPosition, "a retry's original is already in the log")
         streamsWithRetries.insert(event.stream)
         positions.append(position)
+    }
+
+    /// The visible head this transaction moves the log to, once committed: `nil` when it
+    /// appended nothing new, or appends for an import (invisible until the import ends).
+    var movedHead: UInt64? {
+        guard importing == nil, headPosition > headBefore else { return nil }
+        return headPosition
+    }
+
+    /// Tells the backend the head this transaction makes visible (``movedHead``), for the
+    /// readers of other processes (``StorageTransaction/announceHead(_:)``, issue 15 item 3).
+    /// Runs inside the transaction, before the commit.
+    func announceMovedHead() throws {
+        if let movedHead { try transaction.announceHead(movedHead) }
     }
 
     /// Starts the next batch of the same transaction (an append session): positions and

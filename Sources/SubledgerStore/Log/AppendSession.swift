@@ -85,6 +85,8 @@ protocol AppendBatchProtocol {
     var positions: [UInt64] { get }
     var appendedCount: Int { get }
     var headPosition: UInt64 { get }
+    var movedHead: UInt64? { get }
+    func announceMovedHead() throws
     mutating func startNextBatch()
     func prefetchReads(of events: [ProposedEvent]) throws
     mutating func add(_ event: ProposedEvent, expectations: [StreamID: ExpectedVersion]) throws

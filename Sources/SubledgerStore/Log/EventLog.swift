@@ -18,6 +18,10 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     let format: StoreFormat
     /// Where the log reports slow commits, refusals and projection rebuilds (``StoreLogging``).
     let logger: Logger
+    /// Wakes readers waiting for the head (``EventStore/waitForHead(beyond:atMost:)``): fired
+    /// after each commit of this process that moved the visible head, and by the backend
+    /// for other processes' commits where it hears them (``StorageBackend/watchCommits(into:)``).
+    let headSignal = HeadSignal()
 
     private let symbolsLock = Lock()
     /// Guarded by `symbolsLock`. Only grows: a table loaded earlier is a prefix of it.
@@ -66,6 +70,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             }
         }
         var committedSymbols = SymbolTable()
+        var movedHead: UInt64?
         let result: AppendResult
         let timer = CommitTimer()
         defer { timer.logIfSlow("an append of \(events.count) events", events: events.count, to: logger) }
@@ -79,6 +84,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 try batch.checkUntouched(expectations)
                 try batch.finishBatch()
                 try batch.finishTransaction()
+                try batch.announceMovedHead()
+                movedHead = batch.movedHead
                 committedSymbols = batch.symbols
                 return AppendResult(
                     positions: batch.positions, appendedCount: batch.appendedCount,
@@ -90,6 +97,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             throw failure
         }
         publish(committedSymbols)
+        if let movedHead { headSignal.headMoved(to: movedHead) }
         // What the caller is told matches what it asked: one position per event, the new
         // ones at the head.
         precondition(result.positions.count == events.count, "one position for each event of the batch")
@@ -103,6 +111,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
     /// nothing. See ``EventStore/withAppendSession(_:)``.
     func withAppendSession<R>(_ body: (AppendSession) throws -> R) throws -> R {
         var committedSymbols = SymbolTable()
+        var movedHead: UInt64?
         var bodyError: (any Error)?
         let result: R
         let timer = CommitTimer()
@@ -118,6 +127,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 do { result = try body(session) } catch { bodyError = error; throw error }
                 if let failure = session.failure { throw failure }  // caught by the body: still nothing is written
                 try session.batch.finishTransaction()
+                try session.batch.announceMovedHead()
+                movedHead = session.batch.movedHead
                 committedSymbols = session.batch.symbols
                 return result
             }
@@ -127,6 +138,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             throw EventStoreError.storage(error, while: "appending in one transaction")
         }
         publish(committedSymbols)
+        if let movedHead { headSignal.headMoved(to: movedHead) }
         return result
     }
 

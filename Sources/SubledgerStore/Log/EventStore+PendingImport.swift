@@ -36,6 +36,8 @@ extension EventLog {
                 if let marker { try marker.write(in: transaction) } else { try PendingImport.remove(in: transaction) }
             }
         }
+        // A removed marker shows events: waiting readers read again.
+        if marker == nil { headSignal.wakeAll() }
     }
 }
 

@@ -35,6 +35,11 @@ package protocol StorageTransaction {
     /// say what it is about to read (``prefetch(_:keys:)``); `false` for LMDB and memory, where
     /// working out what to prefetch costs more than the reads.
     var readsAreRoundTrips: Bool { get }
+    /// Says that this write transaction makes `position` the log's visible head, for the
+    /// backend to tell other processes once it commits (PostgreSQL: `pg_notify`, delivered
+    /// at the commit, issue 15 item 3). LMDB and memory do nothing: their in-process readers
+    /// are woken by the log itself (``HeadSignal``).
+    func announceHead(_ position: UInt64) throws
 }
 
 extension StorageTransaction {
@@ -54,6 +59,12 @@ extension StorageTransaction {
 
     /// `false`: a read is a memory read here.
     package var readsAreRoundTrips: Bool { false }
+
+    /// Does nothing: only this process reads a store in memory, and LMDB has no channel
+    /// between processes (their readers find other processes' commits by their backstop).
+    /// - Parameter position: The head this transaction makes visible.
+    /// - Throws: Nothing here; a backend's own, when the announcement fails.
+    package func announceHead(_ position: UInt64) throws {}
 }
 
 /// A backend: transactions scoped by closures; a write commits when its closure returns
@@ -64,6 +75,21 @@ package protocol StorageBackend: AnyObject, Sendable {
     func write<R>(_ body: (Transaction) throws -> R) throws -> R
     /// Takes the store's import lock without waiting (``ImportLock``); `nil` when another holds it.
     func takeImportLock() throws -> ImportLock?
+    /// Starts, once, whatever wakes `signal` on other processes' commits (PostgreSQL: a
+    /// `LISTEN` connection); called at a reader's first wait, never blocks.
+    func watchCommits(into signal: HeadSignal)
+    /// Whether ``watchCommits(into:)`` hears other processes' commits: `false` for LMDB and
+    /// memory, whose readers see them only when they read again.
+    var hearsOtherProcessesCommits: Bool { get }
+}
+
+extension StorageBackend {
+    /// Does nothing: LMDB and memory hear no other process.
+    /// - Parameter signal: The signal of the log's readers.
+    package func watchCommits(into signal: HeadSignal) {}
+
+    /// `false`: LMDB and memory hear no other process.
+    package var hearsOtherProcessesCommits: Bool { false }
 }
 
 /// How a put treats an existing key.

@@ -13,6 +13,7 @@ import SystemPackage
 /// ready
 /// ack BATCH FIRST LAST SIZE [STREAM=EXPECTED ...]
 /// conflict BATCH STREAM EXPECTED ACTUAL
+/// retry BATCH REASON...
 /// ```
 enum StressReport {
     /// The store is open; appends start.
@@ -30,6 +31,12 @@ enum StressReport {
     /// A batch was refused because `stream` was not at the version expected.
     static func conflict(_ batch: StressBatch, stream: String, expected: UInt64, actual: UInt64) {
         emit("conflict \(batch.name) \(stream) \(expected) \(actual)")
+    }
+
+    /// An append of `batch` failed in the storage (`reason`); it is tried again.
+    static func retry(_ batch: StressBatch, reason: String) {
+        let oneLine = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        emit("retry \(batch.name) \(oneLine)")
     }
 
     private static func emit(_ line: String) {
