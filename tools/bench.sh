@@ -43,9 +43,28 @@ swift build -c release --product subledger --scratch-path .build-bench >&2
 export SUBLEDGER_BENCH_CLI="$PWD/.build-bench/release/subledger"
 swift build -c release --package-path tools/benchmark --product subledger-bench >&2
 
+# Whether this run uses the postgres engine: the appends or the scale part runs (by default,
+# or named in --parts) and the engines are the default or name postgres.
+uses_postgres() {
+  local parts="appends,scale" engines="postgres" previous=""
+  for argument in "$@"; do
+    case "$previous" in
+      --parts) parts="$argument" ;;
+      --engines) engines="$argument" ;;
+    esac
+    case "$argument" in
+      --parts=*) parts="${argument#--parts=}" ;;
+      --engines=*) engines="${argument#--engines=}" ;;
+    esac
+    previous="$argument"
+  done
+  [[ (",$parts," == *,appends,* || ",$parts," == *,scale,*) && ",$engines," == *,postgres,* ]]
+}
+
 # The postgres engine (issue 15 item 7): a throwaway cluster on loopback, unless a server is
-# given (SUBLEDGER_BENCH_POSTGRES_URL=postgres://USER@HOST:PORT/DATABASE); stopped at the end.
-if [ -z "${SUBLEDGER_BENCH_POSTGRES_URL:-}" ]; then
+# given (SUBLEDGER_BENCH_POSTGRES_URL=postgres://USER@HOST:PORT/DATABASE), and only when the
+# run uses it; stopped at the end.
+if [ -z "${SUBLEDGER_BENCH_POSTGRES_URL:-}" ] && uses_postgres "$@"; then
   bench_cluster=$(bash tools/postgres/cluster.sh start)
   trap 'bash tools/postgres/cluster.sh stop "$bench_cluster" >&2' EXIT
   SUBLEDGER_BENCH_POSTGRES_URL=$(bash tools/postgres/cluster.sh url "$bench_cluster")

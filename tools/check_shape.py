@@ -40,12 +40,6 @@ FUNCTION_LINES_MAX = 70
 LINE_COLUMNS_MAX = 120
 ROOTS = ("Sources/", "Tests/", "tools/")
 ALLOW_LIST = os.path.join("tools", "shape-allow.txt")
-# Folders whose faults are printed (to stderr, as notes) but do not fail the run, each with its
-# reason. Issue 12 had the benchmark reshaped by another change than the one that brought this
-# check; the entry goes when that change is merged and its files pass.
-PENDING = {
-    "tools/benchmark/": "reshaped with the import at scale (issue 12): remove this entry once it passes",
-}
 
 _FUNCTION_KEYWORDS = {"func", "init", "deinit", "subscript"}
 _TYPE_KEYWORDS = {"struct", "class", "enum", "extension", "protocol", "actor"}
@@ -217,13 +211,6 @@ def main(argv=None):
     paths = arguments.files or tracked_swift_files(arguments.root)
     allow = arguments.allow or os.path.join(arguments.root, ALLOW_LIST)
     faults = check(arguments.root, paths, allow)
-    for folder, reason in PENDING.items():
-        noted = [fault for fault in faults if fault.startswith(folder)]
-        if noted:
-            print(f"check_shape: {len(noted)} faults under {folder} not counted ({reason}):", file=sys.stderr)
-            for fault in noted:
-                print(f"  {fault}", file=sys.stderr)
-        faults = [fault for fault in faults if not fault.startswith(folder)]
     for fault in faults:
         print(fault)
     if faults:

@@ -51,6 +51,13 @@ extension BenchmarkRun {
             for engine in engines { _ = try engine.close(eventCount: count) }
             return
         }
+        try readBack(engines, count: count)
+        for engine in engines { sizes.append(try engine.close(eventCount: count)) }
+    }
+
+    /// Reads each engine's store back whole (and subledger's again, recomputing every hash),
+    /// recording each read; the count read must be `count`.
+    mutating func readBack(_ engines: [any BenchmarkEngine], count: Int) throws {
         for engine in engines {
             var stopwatch = Stopwatch()
             let before = MachineLoad.now()
@@ -79,7 +86,6 @@ extension BenchmarkRun {
                         note: subledger.hashedReadNote))
             }
         }
-        for engine in engines { sizes.append(try engine.close(eventCount: count)) }
     }
 
     /// `batchCount` batch indexes cut into at most `rounds` contiguous ranges.

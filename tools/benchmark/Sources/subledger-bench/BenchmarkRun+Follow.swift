@@ -65,10 +65,23 @@ extension BenchmarkRun {
                 "the follower held \(summary.mostBuffered) untaken events, more than a chunk (\(summary.chunkSize))")
         }
 
+        let dataBytes = TemporaryFolder.fileSize(storePath + "/data.mdb")
+        let rows = Self.followRows(count: count, following: following, summary: summary, dataBytes: dataBytes)
+        let details = [
+            String(
+                format:
+                    "- Follow: the store of %@ events (`UsageRecorded` on %@ lines, batches of 10,000, no stored projections) built in %.1f s; data.mdb %@ B (%@).",
+                ReportTable.grouped(count), ReportTable.grouped(Self.followedLineCount(count)), building.seconds,
+                ReportTable.grouped(dataBytes), Self.perEvent(dataBytes, count))
+        ]
+        follow = FollowResults(eventCount: count, rows: rows, details: details)
+    }
+
+    /// The follow part's rows: the follower's rate, its peak RSS and anonymous memory.
+    static func followRows(count: Int, following: ChildProcess, summary: FollowSummary, dataBytes: Int) -> [ScaleRow] {
+        var rows: [ScaleRow] = []
         let rate = Double(count) / max(following.seconds, 1e-9)
         let goal = 64.0
-        let dataBytes = TemporaryFolder.fileSize(storePath + "/data.mdb")
-        var rows: [ScaleRow] = []
         rows.append(
             ScaleRow(
                 figure:
@@ -88,28 +101,21 @@ extension BenchmarkRun {
         rows.append(
             ScaleRow(
                 figure: "Peak RSS of the follower (`VmHWM`)", value: Double(following.peakResidentBytes) / 1_048_576,
-                measured: Self.mebibytes(following.peakResidentBytes), goal: .atMost(goal), goalText: "≤ 64 MiB",
+                measured: mebibytes(following.peakResidentBytes), goal: .atMost(goal), goalText: "≤ 64 MiB",
                 comparator: "\(ReportTable.grouped(count)) events; data.mdb \(ReportTable.grouped(dataBytes)) B",
                 notes:
-                    "the child's own `VmHWM` (/proc, read every 5 ms), the store's mapped pages it read included; its own at the end \(Self.mebibytes(summary.highWaterBytes))"
+                    "the child's own `VmHWM` (/proc, read every 5 ms), the store's mapped pages it read included; its own at the end \(mebibytes(summary.highWaterBytes))"
             ))
         rows.append(
             ScaleRow(
                 figure: "Peak anonymous memory of the follower (`RssAnon`)",
                 value: Double(following.peakAnonymousBytes) / 1_048_576,
-                measured: Self.mebibytes(following.peakAnonymousBytes), goal: .atMost(goal), goalText: "≤ 64 MiB",
+                measured: mebibytes(following.peakAnonymousBytes), goal: .atMost(goal), goalText: "≤ 64 MiB",
                 comparator: "\(ReportTable.grouped(count)) events",
                 notes:
-                    "without mapped files (the store's pages): the memory the follower allocates; its own at the end \(Self.mebibytes(summary.anonymousBytes))"
+                    "without mapped files (the store's pages): the memory the follower allocates; its own at the end \(mebibytes(summary.anonymousBytes))"
             ))
-        let details = [
-            String(
-                format:
-                    "- Follow: the store of %@ events (`UsageRecorded` on %@ lines, batches of 10,000, no stored projections) built in %.1f s; data.mdb %@ B (%@).",
-                ReportTable.grouped(count), ReportTable.grouped(Self.followedLineCount(count)), building.seconds,
-                ReportTable.grouped(dataBytes), Self.perEvent(dataBytes, count))
-        ]
-        follow = FollowResults(eventCount: count, rows: rows, details: details)
+        return rows
     }
 
     /// The lines of the followed store: one for every ten events.

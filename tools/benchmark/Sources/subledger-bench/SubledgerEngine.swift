@@ -101,7 +101,7 @@ final class SubledgerEngine: BenchmarkEngine {
     }
 
     /// What `psql` prints for `sql`, trimmed; throws when it fails.
-    private static func psql(_ url: String, _ sql: String, in folder: TemporaryFolder) throws -> String {
+    static func psql(_ url: String, _ sql: String, in folder: TemporaryFolder) throws -> String {
         let output = folder.appending("psql.out")
         let run = try ChildProcess.run(
             ["/usr/bin/psql", url, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
