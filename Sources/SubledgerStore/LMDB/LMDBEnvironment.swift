@@ -255,6 +255,13 @@ final class LMDBEnvironment: @unchecked Sendable {
         return UInt64(status.f_bavail) * UInt64(status.f_frsize) < 1 << 20
     }
 
+    /// The id of the last committed write transaction (`me_last_txnid`): each commit adds one.
+    var lastCommittedTransactionID: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(pointer, &info)
+        return info.me_last_txnid
+    }
+
     /// The current map size in bytes.
     var mapSizeBytes: Int {
         var info = MDB_envinfo()

@@ -22,10 +22,25 @@ extension EventLog {
         return events
     }
 
+    /// The events a catch-up decodes and folds at a time: what it holds in memory.
+    static var catchUpDecodedEvents: Int { 65_536 }
+
     /// Makes the stored projection current when the store is opened: a store that has
     /// none, or one of another identity, is rebuilt; one behind the log catches up in
-    /// chunks of write transactions. A current one costs one read.
-    func openProjection() throws {
+    /// write transactions of at most `perTransaction` events, each decoded and folded
+    /// `decodedAtOnce` at a time. A current one costs one read.
+    ///
+    /// Each transaction rewrites the pages of the records it touches, so fewer, larger
+    /// transactions write less (issue 13): a catch-up of 990,888 events in transactions of
+    /// 65,536 wrote about 2 GB for a projection of 173,905 records; in one, a few hundred MB.
+    /// - Parameters:
+    ///   - decodedAtOnce: The events decoded and folded at a time (memory).
+    ///   - perTransaction: The most events one write transaction folds
+    ///     (``StoreLimits/projectionCatchUpTransactionEvents``).
+    func openProjection(
+        decodedAtOnce: Int = catchUpDecodedEvents,
+        perTransaction: UInt64 = StoreLimits.projectionCatchUpTransactionEvents
+    ) throws {
         guard let projection else { return }
         let (checkpoint, head) = try wrapped("reading the projection's checkpoint") {
             try backend.read { transaction in
@@ -62,12 +77,17 @@ extension EventLog {
                     let start = current.position + 1
                     guard start <= head else { return 0 }
                     var symbols = symbolsSnapshot
-                    let chunk = try decodeRange(
-                        from: start, before: min(head + 1, start + 65_536), in: transaction, symbols: &symbols)
-                    try projection.fold(chunk, into: ProjectionRecordsInTransaction(transaction: transaction))
-                    try ProjectionCheckpoint(identity: projection.identity, position: start - 1 + UInt64(chunk.count))
-                        .write(in: transaction)
-                    return UInt64(chunk.count)
+                    let end = min(head + 1, start + max(perTransaction, 1))
+                    var next = start
+                    while next < end {
+                        let chunk = try decodeRange(
+                            from: next, before: min(end, next + UInt64(max(decodedAtOnce, 1))), in: transaction,
+                            symbols: &symbols)
+                        try projection.fold(chunk, into: ProjectionRecordsInTransaction(transaction: transaction))
+                        next += UInt64(chunk.count)
+                    }
+                    try ProjectionCheckpoint(identity: projection.identity, position: end - 1).write(in: transaction)
+                    return end - start
                 }
             }
             if folded == 0 { break }
