@@ -44,7 +44,7 @@ final class CopyStaging {
     private static func stagingArea(of target: CopyEndpoint) throws -> CopyEndpoint {
         switch target {
         case .folder(let path):
-            let (parent, name) = split(path)
+            let (parent, name) = FolderPaths.split(path)
             return .folder(parent + "/." + name + ".subledger-copy")
         case .postgres(let location):
             guard let staged = location.withSchema(location.schema + "_copying") else {
@@ -61,7 +61,7 @@ final class CopyStaging {
         let same: Bool
         switch (source, staging) {
         case (.folder(let a), .folder(let s)):
-            same = Self.realPath(a) != nil && Self.realPath(a) == Self.realPath(s)
+            same = FolderPaths.realPath(a) != nil && FolderPaths.realPath(a) == FolderPaths.realPath(s)
         case (.postgres(let a), .postgres(let s)):
             same = a.host == s.host && a.port == s.port && a.database == s.database && a.schema == s.schema
         default: same = false
@@ -81,7 +81,7 @@ final class CopyStaging {
                 let reason = String(cString: strerror(errno))
                 throw CommandFailure("cannot move the copy \(from) to \(to): \(reason); no store was made at \(to)")
             }
-            Self.syncFolder(holding: to)
+            FolderPaths.syncFolder(holding: to)
         case (.postgres(let from), .postgres(let to)):
             do { try from.renameSchema(to: to.schema) } catch let error as EventStoreError {
                 throw CommandFailure("\(error.message); no store was made at \(to)")
@@ -101,7 +101,7 @@ final class CopyStaging {
     // MARK: A folder
 
     private func prepareFolder(_ path: String, staging stagingPath: String) throws {
-        let parent = Self.split(stagingPath).parent
+        let parent = FolderPaths.split(stagingPath).parent
         let descriptor = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw CommandFailure(
@@ -147,26 +147,6 @@ final class CopyStaging {
                 "--to \(path) is a folder that is not empty (\(entries.count) entries): name a new or empty folder; nothing was written",
                 field: "to")
         }
-    }
-
-    /// The folder that holds `path` (`.` for a bare name), and its last component, as written.
-    private static func split(_ path: String) -> (parent: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
-        return (parent, String(path[path.index(after: slash)...]))
-    }
-
-    private static func syncFolder(holding path: String) {
-        let descriptor = open(split(path).parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
-    }
-
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     // MARK: A schema

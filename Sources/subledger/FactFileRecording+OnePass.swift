@@ -1,7 +1,8 @@
 import SubledgerLedger
 import SubledgerStore
 
-/// `import` into a store that exists, in one pass (issue 13 item 6): each line is read,
+/// `import` into a store that exists, in one pass (issue 13 item 6), and into a new one
+/// built aside (`FactFileRecording+NewStore.swift`): each line is read,
 /// parsed, admitted and appended once, inside ``EventStore/withImport(_:)``. The validator
 /// reads the streams it needs from the store as it stood before the import (its readers stop
 /// at the visible head) and folds the file's own facts itself; bad input found at any line,
@@ -17,9 +18,14 @@ extension FactFileRecording {
         return try store.storeExists()
     }
 
-    /// The one pass. See the extension's discussion.
+    /// The one pass into the named store. See the extension's discussion.
     func importInOnePass(mapSize: Int) throws -> RecordingSummary {
-        let eventStore = try store.openStore(initialMapSizeBytes: mapSize)
+        try importInOnePass(into: try store.openStore(initialMapSizeBytes: mapSize))
+    }
+
+    /// The one pass into `eventStore`, open for writing, ending with a checkpoint when it
+    /// recorded enough.
+    func importInOnePass(into eventStore: EventStore) throws -> RecordingSummary {
         // The key is read (or made) before anything is recorded, when the input may be large
         // enough to end with a checkpoint: a missing key fails first, as in two passes.
         let keyFile = try keyFileForCheckpoint(of: eventStore, factCount: try mostFacts())

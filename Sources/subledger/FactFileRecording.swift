@@ -3,10 +3,11 @@ import SubledgerStore
 
 /// What `import` and `apply` share: a file of facts recorded all or nothing, streamed.
 ///
-/// An import into a store that exists reads its input once (issue 13 item 6,
-/// `FactFileRecording+OnePass.swift`): each line admitted and appended inside one
-/// ``EventStore/withImport(_:)``, rolled back if a line is refused. Otherwise (an apply, or
-/// an import that creates the store) the input is read twice, line by line (never whole in memory):
+/// An import reads its input once (issue 13 item 6, `FactFileRecording+OnePass.swift`):
+/// each line admitted and appended inside one ``EventStore/withImport(_:)``, rolled back if
+/// a line is refused; a new store is built aside and moved into place once whole
+/// (`FactFileRecording+NewStore.swift`). Otherwise (an apply, or an import into a folder
+/// that holds other files) the input is read twice, line by line (never whole in memory):
 /// 1. Checking, outside any write transaction: each line is parsed, read as a fact and
 ///    admitted by a ``FactStreamValidator``, which loads each stream's history from the
 ///    store the first time the input needs it. Bad input stops here, before anything is
@@ -46,6 +47,7 @@ struct FactFileRecording {
     func run() throws -> RecordingSummary {
         let mapSize = try mapSizeForInput()
         if try importsInOnePass() { return try importInOnePass(mapSize: mapSize) }
+        if try importsIntoNewStore() { return try importIntoNewStore(mapSize: mapSize) }
         let exhausted = {
             CommandFailure(
                 "\(input.name): other writers kept changing the input's lines and subscribers while it was recorded; nothing was written"

@@ -97,10 +97,13 @@ struct StoreOptions: ParsableArguments {
     ///   log is reported by them, not by a rebuild that trips on it.
     /// - Parameter sealing: whether the command may write personal data, which the key
     ///   file seals (RET-1): it is opened, or created beside the store, first.
-    func openStore(initialMapSizeBytes: Int? = nil, keepingProjections: Bool = true, sealing: Bool = true) throws
-        -> EventStore
-    {
-        let path = try storePath()
+    /// - Parameter folder: the folder to open the store in instead of the one named, with
+    ///   the named store's key file: a new store built aside (``NewStoreStaging``).
+    func openStore(
+        initialMapSizeBytes: Int? = nil, keepingProjections: Bool = true, sealing: Bool = true,
+        inFolder folder: String? = nil
+    ) throws -> EventStore {
+        let path = try folder ?? storePath()
         var options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil)
         if let initialMapSizeBytes {
             options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes)

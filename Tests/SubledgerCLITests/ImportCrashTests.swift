@@ -73,6 +73,8 @@ struct ImportCrashTests {
 struct ImportCrashFiles {
     /// The first quarter of the facts, imported before the kills, and the rest.
     let base: String, imported: String
+    /// All of them, in one file (the import that makes a new store), and their event ids.
+    let all: String, allIDs: [String]
     /// Where a copy of the store holding only the base is kept.
     let pristine: String
     /// The facts of each file.
@@ -81,7 +83,7 @@ struct ImportCrashFiles {
     let importedIDs: [String]
 
     init(_ sandbox: Sandbox, seed: UInt64) throws {
-        let all = sandbox.folder + "/facts.jsonl"
+        all = sandbox.folder + "/facts.jsonl"
         let made = try sandbox.subledger(
             "demo", "--facts-out", all, "--lines", "30", "--events", "2500", "--seed", "\(seed)")
         guard made.status == 0 else { throw SandboxError("demo --facts-out failed: \(made)") }
@@ -92,20 +94,22 @@ struct ImportCrashFiles {
         pristine = sandbox.folder + "/pristine-store"
         baseCount = split
         importedCount = lines.count - split
-        importedIDs = try lines[split...].map { line in
+        allIDs = try lines.map { line in
             guard case .string(let id)? = try JSONParser.parse(line)["eventId"] else {
                 throw SandboxError("a demo fact without an eventId: \(line)")
             }
             return id
         }
+        importedIDs = Array(allIDs[split...])
     }
 
     /// Starts `subledger import` of ``imported`` in small transactions and kills it after
     /// `delay` seconds; whether it was still running, and what it wrote on standard error.
-    func importKilled(after delay: Double, sandbox: Sandbox) throws -> (Bool, String) {
+    /// `file` is ``imported`` unless named.
+    func importKilled(_ file: String? = nil, after delay: Double, sandbox: Sandbox) throws -> (Bool, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: SubledgerBinary.path)
-        process.arguments = ["import", "--db", sandbox.store, "--transaction-events", "150", imported]
+        process.arguments = ["import", "--db", sandbox.store, "--transaction-events", "150", file ?? imported]
         let errorPath = sandbox.folder + "/import-child.err"
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process.standardOutput = FileHandle.nullDevice
