@@ -48,3 +48,38 @@ struct ProjectionCatchUpTests {
         #expect(try store.rebuildProjection().identicalToPrevious)
     }
 }
+
+/// After an import, a projection that holds nothing yet (a new store's) is rebuilt, the
+/// faster fold of the whole log (issue 13); one with records catches up.
+@Suite("The projection after an import: rebuilt from nothing, else caught up")
+struct ProjectionAfterImportTests {
+    private static let events = (1...300).map { index in paymentEvent("+9891\(index % 3 + 1)", amount: Int64(index)) }
+
+    @Test func aNewStoresProjectionIsRebuiltAndMatchesTheLog() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try StoredProjectionTests.open(.lmdb, folder: folder)
+        let log = try #require(store.log as? EventLog<LMDBBackend>)
+        let marker = try log.beginImport(id: .random())
+        try log.append(Array(Self.events[..<150]), expecting: [:], importing: marker)
+        try log.append(Array(Self.events[150...]), expecting: [:], importing: marker)
+        try log.makeImportVisible(marker)
+        #expect(try log.settleAfterImport() == .rebuilt)
+        try expectProjectionMatchesTheLog(store, streams: StoredProjectionTests.streams)
+        #expect(try store.rebuildProjection().identicalToPrevious)
+    }
+
+    @Test func aProjectionWithRecordsCatchesUp() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try StoredProjectionTests.open(.lmdb, folder: folder)
+        try store.append([paymentEvent("+98911", amount: 7)])
+        let log = try #require(store.log as? EventLog<LMDBBackend>)
+        let marker = try log.beginImport(id: .random())
+        try log.append(Self.events, expecting: [:], importing: marker)
+        try log.makeImportVisible(marker)
+        #expect(try log.settleAfterImport() == .caughtUp)
+        try expectProjectionMatchesTheLog(store, streams: StoredProjectionTests.streams)
+        #expect(try store.rebuildProjection().identicalToPrevious)
+    }
+}

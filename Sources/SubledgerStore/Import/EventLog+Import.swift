@@ -49,13 +49,37 @@ extension EventLog {
     /// After an import became visible: forgets its journal and catches the stored
     /// projection up, in bounded transactions (until then readers of the projection fold
     /// the log, ``ProjectionValue/isCurrent``; a crash here leaves both to the next open).
+    /// A projection that holds nothing yet (a new store's: its checkpoint at 0) is rebuilt
+    /// instead, which is the same fold: the log read and decoded on two cores, the states
+    /// folded in memory and written once, in key order (issue 13; memory grows with the
+    /// lines, as the import's own checking did).
+    /// - Returns: How the projection was made current.
     /// - Throws: ``EventStoreError`` when a write fails (the import stays visible).
-    func settleAfterImport() throws {
+    @discardableResult
+    func settleAfterImport() throws -> ProjectionSettlement {
         while try wrapped(
             "forgetting the import's journal",
             { try backend.write { try ImportJournal.clear(budget: Self.importRollbackChunk, in: $0) } }) > 0
         {}
+        guard try !projectionIsEmptyBehindTheLog() else {
+            _ = try rebuildProjection()
+            return .rebuilt
+        }
         try openProjection()
+        return .caughtUp
+    }
+
+    /// Whether the stored projection is of this identity, at position 0, with events after it.
+    private func projectionIsEmptyBehindTheLog() throws -> Bool {
+        guard let projection else { return false }
+        return try wrapped("reading the projection's checkpoint") {
+            try backend.read { transaction in
+                guard let checkpoint = try ProjectionCheckpoint.read(in: transaction),
+                    checkpoint.identity == projection.identity, checkpoint.position == 0
+                else { return false }
+                return try Self.headPosition(in: transaction) > 0
+            }
+        }
     }
 
     /// What opening the store for writing does once its id is there: an interrupted
@@ -93,4 +117,12 @@ extension EventLog {
             try backend.read { transaction in try Self.lastIndexedVersion(of: stream.keyPrefix, in: transaction) }
         }
     }
+}
+
+/// How ``EventLog/settleAfterImport()`` made the stored projection current.
+enum ProjectionSettlement: Equatable {
+    /// Folded from nothing, the whole log (a projection at position 0).
+    case rebuilt
+    /// Caught up from its checkpoint (or current already, or no projection).
+    case caughtUp
 }

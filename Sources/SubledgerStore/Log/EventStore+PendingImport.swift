@@ -8,7 +8,7 @@ protocol ImportLog {
     ) throws -> AppendResult
     func importedVersion(of stream: StreamID) throws -> UInt64
     func makeImportVisible(_ marker: PendingImport) throws
-    func settleAfterImport() throws
+    @discardableResult func settleAfterImport() throws -> ProjectionSettlement
     @discardableResult func rollBackPendingImport() throws -> PendingImport?
     func rollBackInterruptedImport() throws
     func openForWriting() throws
