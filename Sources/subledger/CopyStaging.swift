@@ -115,6 +115,11 @@ final class CopyStaging {
                 field: "to")
         }
         try refuseFolderHoldingSomething(path)
+        if NewStoreStaging.isBeingBuilt(for: path) {
+            throw CommandFailure(
+                "--to \(path): an import is creating a store there (it holds the lock of \(NewStoreStaging.stagingPath(of: path))): let it finish; nothing was written",
+                field: "to")
+        }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: stagingPath, isDirectory: &isFolder) else { return }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: stagingPath)) ?? []

@@ -18,9 +18,10 @@ struct ImportCommand: ParsableCommand {
             decreasing along the file, not before the store's last, not in the future. \
             The file is committed in bounded transactions that readers do not see until the last \
             one: killed at any moment, the import leaves all of its events or none (an interrupted \
-            import is rolled back when the store is next opened for writing). A new store is \
-            built beside its folder, in .NAME.subledger-import, and moved into place once whole; \
-            a killed import leaves that folder, which the next import into the store takes up. \
+            import is rolled back when the store is next opened for writing). A store whose \
+            folder does not exist yet is built beside it, in .NAME.subledger-import, and moved \
+            into place once whole; a killed import leaves that folder, which the next import \
+            into the store takes up, and other commands are refused until then. \
             A progress bar is drawn on standard error when it is a terminal. \
             Memory grows with the number of telephone lines and subscribers the file touches, \
             not with its number of events.

@@ -27,8 +27,7 @@ final class NewStoreStaging {
     ///   holds it, or when something else is in its way; nothing is written then.
     init(target: String) throws {
         self.target = target
-        let (parent, name) = FolderPaths.split(target)
-        path = parent + "/." + name + ".subledger-import"
+        path = Self.stagingPath(of: target)
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
             throw CommandFailure(
                 "cannot make the folder \(path) to build the new store \(target) in: \(String(cString: strerror(errno))); nothing was written"
@@ -41,7 +40,6 @@ final class NewStoreStaging {
             )
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
             throw CommandFailure(
                 "\(target): another subledger import is creating this store (it holds the lock of \(path)): let it finish, then import again; nothing was written"
             )
@@ -53,21 +51,42 @@ final class NewStoreStaging {
         guard fstat(descriptor, &locked) == 0, stat(path, &current) == 0, locked.st_ino == current.st_ino,
             locked.st_dev == current.st_dev
         else {
-            close(descriptor)
             throw CommandFailure(
                 "\(target): another subledger import created this store while this one started: import again (events already recorded are recognised by their eventId); nothing was written"
             )
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         guard entries.allSatisfy(["data.mdb", "lock.mdb", "import.lock"].contains) else {
-            close(descriptor)
             throw CommandFailure(
                 "\(path) is in the way of the new store \(target) and is not a store being built (it holds \(entries.count) entries of other names): move it away; nothing was written"
             )
         }
     }
 
-    deinit { close(descriptor) }
+    // Also when `init` throws once `descriptor` is set: the object is whole then.
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// The staging folder of the store at `target`.
+    static func stagingPath(of target: String) -> String {
+        let (parent, name) = FolderPaths.split(target)
+        return parent + "/." + name + ".subledger-import"
+    }
+
+    /// Whether anything (a folder, a file, a link, even a dangling one) is at `path`.
+    static func somethingExists(at path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
+    }
+
+    /// Whether an import is building the store at `target` now: its staging folder's lock
+    /// is held. A command that would create the store refuses then (the import's rename
+    /// would fail, and two stores would claim one folder).
+    static func isBeingBuilt(for target: String) -> Bool {
+        let descriptor = open(stagingPath(of: target), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
+    }
 
     /// Whether the staging folder holds a store (a killed import's, or this one's).
     var holdsStore: Bool { FileManager.default.fileExists(atPath: path + "/data.mdb") }
@@ -79,7 +98,7 @@ final class NewStoreStaging {
         guard rename(path, target) == 0 else {
             let reason = String(cString: strerror(errno))
             throw CommandFailure(
-                "cannot move the new store \(path) to \(target): \(reason); the import is committed in \(path), which can be moved to \(target) by hand"
+                "cannot move the new store \(path) to \(target): \(reason); the import is committed in \(path): with nothing at \(target), the next import moves it there"
             )
         }
         FolderPaths.syncFolder(holding: target)

@@ -104,6 +104,13 @@ struct StoreOptions: ParsableArguments {
         inFolder folder: String? = nil
     ) throws -> EventStore {
         let path = try folder ?? storePath()
+        if folder == nil, !PostgresStoreLocation.isURL(path), NewStoreStaging.isBeingBuilt(for: path),
+            try !storeExists()
+        {
+            throw CommandFailure(
+                "\(path): an import is creating this store (it holds the lock of \(NewStoreStaging.stagingPath(of: path))): let it finish, then run this again; nothing was written"
+            )
+        }
         var options = EventStore.Options(projection: keepingProjections ? LedgerProjection() : nil)
         if let initialMapSizeBytes {
             options.initialMapSizeBytes = max(options.initialMapSizeBytes, initialMapSizeBytes)

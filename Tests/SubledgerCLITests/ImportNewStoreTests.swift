@@ -56,10 +56,34 @@ struct ImportNewStoreTests {
         let descriptor = open(Self.staging(sandbox), O_RDONLY | O_DIRECTORY)
         defer { close(descriptor) }
         #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
-        let refused = try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text))
+        let example = try sandbox.file("example.jsonl", WorkedExample.text)
+        let refused = try sandbox.subledger("import", example)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("another subledger import is creating this store"), "\(refused)")
+        // Another command that would create the store is refused too: the import's rename
+        // would fail, and two stores would claim the folder.
+        let applied = try sandbox.subledger("apply", example)
+        #expect(applied.status != 0)
+        #expect(applied.stderr.contains("an import is creating this store"), "\(applied)")
         #expect(!Self.exists(sandbox.store) && !Self.exists(Self.keyFile(sandbox)))
+    }
+
+    /// A folder that exists, even empty, keeps its owner and mode: the store is made in it,
+    /// after the input is checked, never renamed over it.
+    @Test func anExistingEmptyFolderIsImportedIntoInPlace() throws {
+        let sandbox = try Sandbox()
+        #expect(mkdir(sandbox.store, 0o750) == 0)
+        let bad = WorkedExample.text + "{\n"
+        let refused = try sandbox.subledger("import", try sandbox.file("bad.jsonl", bad))
+        #expect(refused.status != 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.store).isEmpty)
+        #expect(!Self.exists(Self.staging(sandbox)))
+        let imported = try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text))
+        #expect(imported.status == 0, "\(imported)")
+        #expect(!Self.exists(Self.staging(sandbox)))
+        let mode = try FileManager.default.attributesOfItem(atPath: sandbox.store)[.posixPermissions] as? Int
+        #expect(mode == 0o750)
+        #expect(try sandbox.storeHead()?.hasPrefix("11 ") == true)
     }
 
     /// A staging folder holding a committed import (killed before the move) is moved into
