@@ -102,6 +102,10 @@ struct GroupCommitTests {
         #expect(results.filter { if case .success = $0 { true } else { false } }.count == 1)
         for case .failure(let error) in results { #expect(error.code == .versionConflict) }
         #expect(try store.version(of: .line("+98900")) == 1)
+        // What the benchmark reports of a run: one group of the 8, one event committed.
+        let counts = store.groupCommitCounts
+        #expect(counts.groups == 1 && counts.callers == 8 && counts.largestGroup == 8)
+        #expect(counts.committedEvents == 1)
     }
 
     @Test(arguments: Backend.allCases)

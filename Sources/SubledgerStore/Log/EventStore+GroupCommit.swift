@@ -45,3 +45,37 @@ extension EventStore {
     @_spi(Testing)
     public var queuedCoalescedAppends: Int { groupCommitter.queuedCount }
 }
+
+/// What the group committer of a store has done since the store was opened: how many groups
+/// it took and how their callers and events were committed (``EventStore/groupCommitCounts``).
+/// The callers per group say how well concurrent ``EventStore/appendCoalesced(_:expecting:)``
+/// calls share their fsyncs.
+public struct GroupCommitCounts: Sendable, Equatable {
+    /// The groups taken from the queue, each one write transaction unless abandoned.
+    public var groups = 0
+    /// The callers of those groups, refused ones included.
+    public var callers = 0
+    /// The events of the callers whose batch was committed.
+    public var committedEvents = 0
+    /// The largest group, in callers.
+    public var largestGroup = 0
+
+    /// No group yet.
+    public init() {}
+
+    /// Counts one group of callers with `eventCounts` events each and their outcomes.
+    mutating func count(_ eventCounts: [Int], outcomes: [Result<AppendResult, any Error>]) {
+        groups += 1
+        callers += eventCounts.count
+        largestGroup = max(largestGroup, eventCounts.count)
+        for (events, outcome) in zip(eventCounts, outcomes) {
+            if case .success = outcome { committedEvents += events }
+        }
+    }
+}
+
+extension EventStore {
+    /// What the group committer has done since this store was opened (in this process):
+    /// groups, callers, committed events, the largest group.
+    public var groupCommitCounts: GroupCommitCounts { groupCommitter.committedCounts }
+}

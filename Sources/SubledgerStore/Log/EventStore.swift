@@ -17,6 +17,7 @@ public import Logging
 /// ### Writing
 /// - ``append(_:expecting:)``
 /// - ``appendCoalesced(_:expecting:)``
+/// - ``groupCommitCounts``
 /// ### Reading
 /// - ``events(from:limit:verifyingHashes:)``
 /// - ``forEachEvent(from:chunkSize:verifyingHashes:_:)``

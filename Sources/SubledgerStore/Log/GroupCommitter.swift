@@ -48,6 +48,8 @@ final class GroupCommitter: Sendable {
 
     private let log: any EventLogProtocol
     private let state = Mutex(State())
+    /// What the committer has committed so far (``EventStore/groupCommitCounts``).
+    private let counts = Mutex(GroupCommitCounts())
     private let committerQueue = DispatchQueue(label: "subledger.group-commit", qos: .userInitiated)
     /// The most callers queued at once (``StoreLimits/groupCommitQueuedCallers``).
     let queuedCallersMaximum: Int
@@ -86,6 +88,9 @@ final class GroupCommitter: Sendable {
         }
         if startCommitter { committerQueue.async { self.drain() } }
     }
+
+    /// The groups committed so far, their callers and events.
+    var committedCounts: GroupCommitCounts { counts.withLock { $0 } }
 
     /// How many requests wait for a group (tests).
     var queuedCount: Int { state.withLock { $0.queue.count - $0.head } }
@@ -156,6 +161,7 @@ final class GroupCommitter: Sendable {
             for caller in admittedNext { caller.resume() }
             if group.isEmpty { return }
             let outcomes = commit(group)
+            counts.withLock { $0.count(group.map(\.events.count), outcomes: outcomes) }
             for (request, outcome) in zip(group, outcomes) { request.continuation.resume(with: outcome) }
         }
     }
