@@ -17,6 +17,9 @@ struct StoreCopy {
     let target: CopyEndpoint
     let sourceKeyFilePath: String
     let targetKeyFilePath: String
+    /// Tests only: runs once the copy is made in staging, right before A's state is read
+    /// again (a test writes to A there, from another process, to see the copy refused).
+    var beforeRecheckingSource: (() throws -> Void)? = nil
 
     /// The events read from A, and appended to B, per transaction; the entries of a table per
     /// transaction. Memory holds one chunk, whatever the store's size.
@@ -125,6 +128,7 @@ struct StoreCopy {
                 Self.position(endingKey: $0) <= start.head
             }
         }
+        try beforeRecheckingSource?()
         let end = try state(of: a)
         guard end == start else {
             throw CommandFailure(

@@ -1,5 +1,6 @@
 import Foundation
 @_spi(Testing) import SubledgerStore
+@testable import subledger
 import Testing
 
 #if canImport(Glibc)
@@ -114,6 +115,42 @@ struct CopyCommandTests {
         #expect(!FileManager.default.fileExists(atPath: b))
         #expect(!FileManager.default.fileExists(atPath: b + ".keys"))
         #expect(try Self.entries(sandbox.folder).filter { $0.contains("subledger-copy") }.isEmpty)
+    }
+
+    /// A is read from the head it had when the copy began: an event appended to A meanwhile
+    /// (by another process, once the copy is made in staging) refuses the copy, which would
+    /// be of no one state of A, and leaves no B, no staging and no key file.
+    @Test func item4_anEventAppendedToADuringTheCopyRefusesItAndLeavesNoB() throws {
+        let sandbox = try Sandbox()
+        let keys = sandbox.store + ".keys"
+        try CopyFixture.makeSource(sandbox, db: sandbox.store, keys: keys, usage: 5)
+        let b = sandbox.folder + "/b"
+        let later = try sandbox.file(
+            "later.jsonl",
+            #"{"type":"UsageRecorded","line":"\#(WorkedExample.line)","occurredAt":"2025-02-06T10:00:00Z","#
+                + #""data":{"amount":7,"description":"data"}}"# + "\n")
+        var copy = StoreCopy(
+            source: try CopyEndpoint(sandbox.store, option: "from"), target: try CopyEndpoint(b, option: "to"),
+            sourceKeyFilePath: keys, targetKeyFilePath: b + ".keys")
+        var wroteToA = false
+        copy.beforeRecheckingSource = {
+            try CopyFixture.run(sandbox, ["import", later], db: sandbox.store, keys: keys)
+            wroteToA = true
+        }
+        do {
+            _ = try copy.run()
+            Issue.record("the copy succeeded although A's head moved from 18 to 19")
+        } catch let failure as CommandFailure {
+            #expect(failure.description.contains("changed during the copy (its head went from 18 to 19)"), "\(failure)")
+            #expect(failure.description.hasSuffix("nothing was made at \(b)"), "\(failure)")
+        }
+        #expect(wroteToA)
+        #expect(!FileManager.default.fileExists(atPath: b))
+        #expect(!FileManager.default.fileExists(atPath: b + ".keys"))
+        #expect(try Self.entries(sandbox.folder).filter { $0.contains("subledger-copy") }.isEmpty)
+        // Once nothing writes to A, the same copy succeeds, of all 19 events.
+        let copied = try Self.copy(sandbox, from: sandbox.store, to: b)
+        #expect(copied.status == 0 && copied.stdout.hasPrefix("copied 19 events"), "\(copied)")
     }
 
     @Test func item4_aStagingFolderAKilledCopyLeftIsRemovedAndOneInUseIsRefused() throws {
