@@ -8,9 +8,12 @@ struct BenchmarkOptions {
     var rounds = 100
     /// Concurrent single-event appenders of the concurrent run.
     var concurrentWriters = 64
-    /// Events of the concurrent run; `nil` means min(N, 20,000).
+    /// The most events of the concurrent run; `nil` means N.
     var concurrentEvents: Int?
-    var concurrentEventCount: Int { min(eventCount, concurrentEvents ?? 20_000) }
+    var concurrentEventCount: Int { min(eventCount, concurrentEvents ?? eventCount) }
+    /// How long each concurrent row appends (issue 13: a row of at least 10 s): its writers
+    /// stop at this deadline, or when the events run out.
+    var concurrentSeconds = 10
     /// The engines to run, in this order.
     var engines: [Measurement.Engine] = [.subledger, .rawLMDB, .sqlite]
     /// Which parts run: the appends against raw LMDB and SQLite, the scale figures, the
@@ -62,7 +65,8 @@ struct BenchmarkOptions {
 
     static let usage = """
         usage: bash tools/bench.sh [--events N] [--single-events M] [--engines LIST] [--rounds R]
-                                 [--concurrent-writers W] [--concurrent-events C] [--parts LIST]
+                                 [--concurrent-writers W] [--concurrent-seconds S]
+                                 [--concurrent-events C] [--parts LIST]
                                  [--scale-events E] [--scale-lines L] [--scale-seed S]
                                  [--status-runs R] [--status-calls C] [--replay-runs P] [--subledger PATH]
                                  [--postgres URL]
@@ -96,8 +100,10 @@ struct BenchmarkOptions {
                              its share of the batches in turn (default 100)
           --concurrent-writers W  concurrent single-event appenders, each append durable
                              before its next (default 64)
-          --concurrent-events C   events the concurrent appenders write in all
-                             (default min(N, 20000))
+          --concurrent-seconds S  how long each concurrent row appends (default 10): its
+                             writers stop then, or when its events run out
+          --concurrent-events C   the most events the concurrent appenders write in all
+                             (default N)
         """
 
     /// Reads the environment, then the arguments (which win).
@@ -139,6 +145,7 @@ struct BenchmarkOptions {
             case "--rounds": options.rounds = try positive(try value(), name)
             case "--concurrent-writers": options.concurrentWriters = try positive(try value(), name)
             case "--concurrent-events": options.concurrentEvents = try positive(try value(), name)
+            case "--concurrent-seconds": options.concurrentSeconds = try positive(try value(), name)
             case "--parts": options.parts = try partSet(try value())
             case "--scale-events": options.scaleEvents = try positive(try value(), name)
             case "--scale-lines": options.scaleLines = try positive(try value(), name)
@@ -156,20 +163,25 @@ struct BenchmarkOptions {
             default: throw UsageError(message: "unknown argument \(argument)")
             }
         }
-        if options.engines.contains(.subledgerPostgres), options.postgresURL == nil {
+        try options.checkCombination()
+        return options
+    }
+
+    /// What the options must satisfy together.
+    private func checkCombination() throws(UsageError) {
+        if engines.contains(.subledgerPostgres), postgresURL == nil {
             throw UsageError(
                 message: "the postgres engine needs a server: --postgres URL or SUBLEDGER_BENCH_POSTGRES_URL")
         }
-        if options.parts.contains(.scale) {
-            guard options.scaleLines >= 2, options.scaleLines <= 10_000_000 else {
+        if parts.contains(.scale) {
+            guard scaleLines >= 2, scaleLines <= 10_000_000 else {
                 throw UsageError(message: "--scale-lines must be between 2 and 10000000")
             }
-            guard options.scaleEvents >= options.scaleLines + 1_000 else {
+            guard scaleEvents >= scaleLines + 1_000 else {
                 throw UsageError(
                     message: "--scale-events must exceed --scale-lines by at least the long-lived line's 1,000 events")
             }
         }
-        return options
     }
 
     private static func partSet(_ text: String) throws(UsageError) -> Set<Part> {

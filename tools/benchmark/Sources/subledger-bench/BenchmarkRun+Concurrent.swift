@@ -20,7 +20,8 @@ struct ConcurrentMeasurement {
 
 extension BenchmarkRun {
     /// `writers` concurrent appenders, each appending its share of the first
-    /// `concurrentEventCount` events one at a time, each append durable before its next:
+    /// `concurrentEventCount` events one at a time, each append durable before its next,
+    /// for `concurrentSeconds` (or until the events run out):
     /// subledger through `appendCoalesced` (tasks; group commit), SQLite through one GRDB
     /// `DatabaseQueue` that serialises the writers' own one-event transactions (threads),
     /// raw LMDB with one write transaction per event (threads; LMDB serialises writers).
@@ -41,48 +42,77 @@ extension BenchmarkRun {
             let before = MachineLoad.now()
             var stopwatch = Stopwatch()
             let note: String
+            let budget: ConcurrentBudget
             switch engine {
             case let subledger as SubledgerEngine:
                 let events = SubledgerEvents(eventSet: eventSet)
                 let proposed = shares.map { $0.map { batch in batch.map(events.proposedEvent) } }
                 guard let store = subledger.openStore else { throw BenchmarkError("the subledger store is closed") }
-                try stopwatch.measure { try Self.runTasks(store: store, shares: proposed) }
-                note = "`appendCoalesced`, \(writers) tasks: their appends share write transactions (group commit)"
+                let countsBefore = store.groupCommitCounts
+                budget = ConcurrentBudget(seconds: options.concurrentSeconds)
+                try stopwatch.measure { try Self.runTasks(store: store, shares: proposed, budget: budget) }
+                let counts = store.groupCommitCounts
+                let groups = counts.groups - countsBefore.groups
+                note =
+                    "`appendCoalesced`, \(writers) tasks: their appends share write transactions (group commit); "
+                    + "\(ReportTable.grouped(groups)) groups, "
+                    + String(format: "%.1f", Double(counts.callers - countsBefore.callers) / Double(max(groups, 1)))
+                    + " callers each on average, at most \(counts.largestGroup)"
             case let sqlite as SQLiteEngine:
+                budget = ConcurrentBudget(seconds: options.concurrentSeconds)
                 try stopwatch.measure {
-                    try Self.runThreads(shares) { batch, local in try sqlite.appendShared(batch, timing: &local) }
+                    try Self.runThreads(shares, budget: budget) { batch, local in
+                        try sqlite.appendShared(batch, timing: &local)
+                    }
                 }
                 note = "\(writers) threads, one `DatabaseQueue`, one `BEGIN IMMEDIATE` transaction (fsync) per event"
             case let raw as RawLMDBEngine:
+                budget = ConcurrentBudget(seconds: options.concurrentSeconds)
                 try stopwatch.measure {
-                    try Self.runThreads(shares) { batch, local in try raw.appendShared(batch, timing: &local) }
+                    try Self.runThreads(shares, budget: budget) { batch, local in
+                        try raw.appendShared(batch, timing: &local)
+                    }
                 }
                 note = "\(writers) threads, one write transaction (fsync) per event"
             default:
                 throw BenchmarkError("no concurrent run for \(kind.rawValue)")
             }
+            let appended = budget.appendedEvents
             let measurement = ConcurrentMeasurement(
-                engine: kind, writers: writers, eventCount: count, seconds: stopwatch.seconds,
+                engine: kind, writers: writers, eventCount: appended, seconds: stopwatch.seconds,
                 cpuSeconds: stopwatch.cpuSeconds,
-                otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()), note: note)
+                otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()),
+                note: note
+                    + Self.ranOutNote(appended: appended, of: count, seconds: stopwatch.seconds, options: options))
             concurrentMeasurements.append(measurement)
             Self.progress(
-                "\(kind.rawValue) \(writers) concurrent single-event appenders: \(count) events in "
+                "\(kind.rawValue) \(writers) concurrent single-event appenders: \(appended) events in "
                     + String(format: "%.3f s, %.0f events/s", measurement.seconds, measurement.eventsPerSecond))
-            _ = try engine.close(eventCount: count)
+            _ = try engine.close(eventCount: appended)
         }
     }
 
-    /// One task per share, each awaiting its appends one by one; blocks until all are done.
-    private static func runTasks(store: EventStore, shares: [[[ProposedEvent]]]) throws {
+    /// A warning for a row whose writers ran out of events before its deadline.
+    static func ranOutNote(appended: Int, of count: Int, seconds: Double, options: BenchmarkOptions) -> String {
+        guard appended >= count, seconds < Double(options.concurrentSeconds) else { return "" }
+        return String(
+            format: "; ⚠ its %@ events ran out after %.1f of %d s (more with --events)", ReportTable.grouped(count),
+            seconds, options.concurrentSeconds)
+    }
+
+    /// One task per share, each awaiting its appends one by one until `budget`'s deadline;
+    /// blocks until all are done.
+    private static func runTasks(store: EventStore, shares: [[[ProposedEvent]]], budget: ConcurrentBudget) throws {
         try runConcurrently(
             shares.map { share in
                 {
                     for batch in share {
+                        guard budget.allowsAnother else { return }
                         let result = try await store.appendCoalesced(batch)
                         guard result.appendedCount == batch.count else {
                             throw BenchmarkError("subledger appended \(result.appendedCount) of \(batch.count) events")
                         }
+                        budget.count(batch.count)
                     }
                 }
             })
@@ -107,9 +137,10 @@ extension BenchmarkRun {
         if let error = failure.error { throw error }
     }
 
-    /// One thread per share, each calling `append` with its batches one by one.
+    /// One thread per share, each calling `append` with its batches one by one until
+    /// `budget`'s deadline.
     private static func runThreads(
-        _ shares: [[ArraySlice<BenchmarkEvent>]],
+        _ shares: [[ArraySlice<BenchmarkEvent>]], budget: ConcurrentBudget,
         _ append: @escaping @Sendable (ArraySlice<BenchmarkEvent>, inout Stopwatch) throws -> Void
     ) throws {
         let failure = FirstFailure()
@@ -119,7 +150,11 @@ extension BenchmarkRun {
             let thread = Thread {
                 var local = Stopwatch()
                 do {
-                    for batch in share { try append(batch, &local) }
+                    for batch in share {
+                        guard budget.allowsAnother else { break }
+                        try append(batch, &local)
+                        budget.count(batch.count)
+                    }
                 } catch {
                     failure.record(error)
                 }

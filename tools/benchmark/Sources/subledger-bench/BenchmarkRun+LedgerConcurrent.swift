@@ -5,8 +5,8 @@ import SubledgerStore
 extension BenchmarkRun {
     /// The concurrent row one level up: `writers` tasks, each on a line of its own, calling the
     /// ledger's `async` `record` with one usage fact at a time (validated, then the store's
-    /// group commit: the calls share write transactions and fsyncs). The same number of
-    /// events as the store's row, on an LMDB store in a temporary folder.
+    /// group commit: the calls share write transactions and fsyncs), for as long as the
+    /// store's row and with at most as many events, on an LMDB store in a temporary folder.
     mutating func runLedgerConcurrentRecords() throws {
         let writers = options.concurrentWriters
         let count = min(options.concurrentEventCount, eventSet.events.count)
@@ -20,12 +20,17 @@ extension BenchmarkRun {
         sync()
         let before = MachineLoad.now()
         var stopwatch = Stopwatch()
-        try stopwatch.measure { try Self.recordConcurrently(ledger, lines: lines, perWriter: perWriter) }
-        let recorded = perWriter * writers
+        let budget = ConcurrentBudget(seconds: options.concurrentSeconds)
+        try stopwatch.measure {
+            try Self.recordConcurrently(ledger, lines: lines, perWriter: perWriter, budget: budget)
+        }
+        let recorded = budget.appendedEvents
         let measurement = ConcurrentMeasurement(
             engine: .subledger, writers: writers, eventCount: recorded, seconds: stopwatch.seconds,
             cpuSeconds: stopwatch.cpuSeconds, otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()),
-            note: "`Ledger.record` (async), \(writers) tasks, a line each: validated, then group commit",
+            note: "`Ledger.record` (async), \(writers) tasks, a line each: validated, then group commit"
+                + Self.ranOutNote(
+                    appended: recorded, of: perWriter * writers, seconds: stopwatch.seconds, options: options),
             label: "subledger Ledger.record")
         concurrentMeasurements.append(measurement)
         Self.progress(
@@ -35,7 +40,7 @@ extension BenchmarkRun {
 
     /// The batch row one level up, the shape of the service's batch row (issue 14 item 6):
     /// 4 tasks, each calling `Ledger.record` with batches of 1,000 usage facts spread over 64
-    /// lines, until the same number of events as the concurrent rows is recorded.
+    /// lines, for as long as the concurrent rows and with at most as many events.
     mutating func runLedgerBatchRecords() throws {
         let (tasks, batchSize, lineCount) = (4, 1_000, 64)
         let batches = min(options.concurrentEventCount, eventSet.events.count) / batchSize
@@ -53,14 +58,26 @@ extension BenchmarkRun {
         sync()
         let before = MachineLoad.now()
         var stopwatch = Stopwatch()
+        let budget = ConcurrentBudget(seconds: options.concurrentSeconds)
         try stopwatch.measure {
             try Self.runConcurrently(
-                (0..<tasks).map { _ in { for _ in 0..<perTask { try await ledger.record(batch) } } })
+                (0..<tasks).map { _ in
+                    {
+                        for _ in 0..<perTask {
+                            guard budget.allowsAnother else { return }
+                            try await ledger.record(batch)
+                            budget.count(batch.count)
+                        }
+                    }
+                })
         }
+        let recorded = budget.appendedEvents
         let measurement = ConcurrentMeasurement(
-            engine: .subledger, writers: tasks, eventCount: perTask * tasks * batchSize, seconds: stopwatch.seconds,
+            engine: .subledger, writers: tasks, eventCount: recorded, seconds: stopwatch.seconds,
             cpuSeconds: stopwatch.cpuSeconds, otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: .now()),
-            note: "`Ledger.record` (async), \(tasks) tasks, batches of \(batchSize) facts over \(lineCount) lines",
+            note: "`Ledger.record` (async), \(tasks) tasks, batches of \(batchSize) facts over \(lineCount) lines"
+                + Self.ranOutNote(
+                    appended: recorded, of: perTask * tasks * batchSize, seconds: stopwatch.seconds, options: options),
             label: "subledger Ledger.record, batches")
         concurrentMeasurements.append(measurement)
         Self.progress(
@@ -88,17 +105,21 @@ extension BenchmarkRun {
         return [registered] + activations
     }
 
-    /// One task per line, each awaiting `perWriter` records of one usage fact; blocks until
-    /// all are done.
-    private static func recordConcurrently(_ ledger: Ledger, lines: [LineNumber], perWriter: Int) throws {
+    /// One task per line, each awaiting up to `perWriter` records of one usage fact until
+    /// `budget`'s deadline; blocks until all are done.
+    private static func recordConcurrently(
+        _ ledger: Ledger, lines: [LineNumber], perWriter: Int, budget: ConcurrentBudget
+    ) throws {
         let start = Timestamp(millisecondsSinceEpoch: 1_735_804_800_000)  // 2025-01-02T08:00:00Z
         try runConcurrently(
             lines.map { line in
                 {
                     for index in 0..<perWriter {
+                        guard budget.allowsAnother else { return }
                         let usage = UsageRecorded(amount: 10, description: "bench \(index)")
                         let at = start.adding(seconds: Int64(index))
                         try await ledger.record([.line(line, at, .usageRecorded(usage))])
+                        budget.count(1)
                     }
                 }
             })

@@ -72,8 +72,9 @@ struct Report {
             ### \(options.concurrentWriters) concurrent single-event appenders, durable
 
             Each writer appends its share of the first \(ReportTable.grouped(options.concurrentEventCount)) events one \
-            at a time, each append durable before its next; each engine on a fresh store, one after the other, an \
-            untimed `sync()` before each; the time is the wall time until the last writer is done.
+            at a time, each append durable before its next, for \(options.concurrentSeconds) s (or until those events \
+            run out); each engine on a fresh store, one after the other, an untimed `sync()` before each; the time is \
+            the wall time until the last writer is done, the events those appended by then.
 
             \(ReportTable.concurrent(run.concurrentMeasurements))
 
