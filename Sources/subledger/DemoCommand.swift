@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SubledgerDemo
 import SubledgerLedger
+import SubledgerPostgres
 import SubledgerReports
 import SubledgerStore
 
@@ -27,8 +28,18 @@ struct DemoCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The store's folder to create (default: $SUBLEDGER_DB, else demo-store).") var db:
-        String?
+    @Option(
+        name: .long,
+        help:
+            "The store to create: a new or empty folder, or postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME] of no store yet (default: $SUBLEDGER_DB, else demo-store)."
+    )
+    var db: String?
+    @Option(
+        name: .customLong("key-file"),
+        help:
+            "The new store's key file (default: $SUBLEDGER_KEY_FILE, else <folder>.keys beside the folder; a store in PostgreSQL needs one named)."
+    )
+    var keyFile: String?
     @Option(help: "The generator's seed: the same seed, the same store.") var seed: UInt64 = 1400
     @Option(help: "How many subscribers to generate (default 3000).") var subscribers: Int?
     @Option(
@@ -50,8 +61,9 @@ struct DemoCommand: ParsableCommand {
         if factsOut == nil {
             if json { throw ValidationError("--json applies to --facts-out") }
         } else {
-            if db != nil || subscribers != nil {
-                throw ValidationError("--facts-out writes a file of facts: --db and --subscribers do not apply")
+            if db != nil || subscribers != nil || keyFile != nil {
+                throw ValidationError(
+                    "--facts-out writes a file of facts: --db, --key-file and --subscribers do not apply")
             }
             guard lines >= 2, lines <= 10_000_000 else {
                 throw ValidationError("--lines must be between 2 and 10000000")
@@ -69,18 +81,19 @@ struct DemoCommand: ParsableCommand {
         guard subscribers >= 1, subscribers <= 200_000 else {
             throw ValidationError("--subscribers must be between 1 and 200000")
         }
-        try Self.refuseExisting(path)
+        let keyFilePath = try StoreOptions.keyFilePath(given: keyFile, store: { path })
+        if !PostgresStoreLocation.isURL(path) { try Self.refuseExisting(path) }
 
+        let store = try StoreOptions.open(
+            path, options: .init(initialMapSizeBytes: 1 << 30, projection: LedgerProjection()))
+        try Self.refuseEvents(in: store, at: path)
         let clock = ContinuousClock()
         let started = clock.now
         let generation = DemoGenerator.generate(seed: seed, subscribers: subscribers)
         let generated = clock.now
-        let store: EventStore
         do {
-            store = try EventStore.open(
-                at: path, options: .init(initialMapSizeBytes: 1 << 30, projection: LedgerProjection()))
             // The demo's subscribers have names and national ids: the key file seals them (RET-1).
-            try store.openKeyFile(at: StoreKeyFile.defaultPath(forStoreAt: path), creatingBesideStoreAt: path)
+            try store.openKeyFile(at: keyFilePath, creatingBesideStoreAt: path)
         } catch let error as StoreKeyFileError {
             throw CommandFailure(error.message, field: "key-file")
         } catch let error as EventStoreError {
@@ -153,6 +166,20 @@ struct DemoCommand: ParsableCommand {
             """)
     }
 
+    /// Refuses a store that holds events already (a PostgreSQL schema of an earlier store;
+    /// a folder was refused before it was opened): the demo builds a new store.
+    static func refuseEvents(in store: EventStore, at path: String) throws {
+        let head: UInt64
+        do { head = try store.head().position } catch let error as EventStoreError {
+            throw CommandFailure(error.message)
+        }
+        guard head == 0 else {
+            throw CommandFailure(
+                "\(path) already holds a store of \(head) events: the demo builds a new store and does not add to one; name another schema with ?schema=NAME; nothing was written"
+            )
+        }
+    }
+
     /// Refuses a path that holds anything: the demo builds a new store.
     static func refuseExisting(_ path: String) throws {
         var isDirectory: ObjCBool = false
@@ -166,6 +193,16 @@ struct DemoCommand: ParsableCommand {
                 "\(path) is not empty: the demo builds a new store and does not overwrite one; remove it or name another folder with --db"
             )
         }
+    }
+
+    /// `text` as one word of a POSIX shell: as it is when it holds only characters no shell
+    /// treats specially (a folder's usual name), else in single quotes (a URL's `?` and `&`).
+    static func shellWord(_ text: String) -> String {
+        let plain = text.unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/._-+:@,=".unicodeScalars.contains(scalar)
+        }
+        if plain, !text.isEmpty { return text }
+        return "'" + text.replacing("'", with: #"'\''"#) + "'"
     }
 
     static func seconds(_ duration: Duration) -> String {

@@ -144,7 +144,7 @@ struct DemoPrintout {
     /// The commands to explore further, each with what it shows.
     func explore(knownAt: Timestamp) -> [String] {
         var out: [String] = []
-        out.append("Explore further (or export SUBLEDGER_DB=\(path) and leave out --db)")
+        out.append("Explore further (or export SUBLEDGER_DB=\(DemoCommand.shellWord(path)) and leave out --db)")
         let rows = commands(knownAt: knownAt)
         let width = rows.map(\.0.count).max() ?? 0
         for (command, meaning) in rows { out.append("  " + DemoCommand.pad(command, width) + "  # " + meaning) }
@@ -153,7 +153,7 @@ struct DemoPrintout {
 
     /// The commands of the explore section and what each shows, with this store's `--db`.
     func commands(knownAt: Timestamp) -> [(String, String)] {
-        let db = " --db \(path)"
+        let db = " --db \(DemoCommand.shellWord(path))"
         let asOf = " --as-of \(timeline.end.rfc3339)"
         return [
             ("subledger status \(highlights.disputedLine)\(db)\(asOf)", "the disputed line at the end of the demo"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SubledgerLedger
+import SubledgerPostgres
 import SubledgerStore
 
 /// `subledger migrate OLD NEW`: carries a store of format 1 into a new store of format 2
@@ -35,6 +36,11 @@ struct MigrateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        for (name, path) in [("OLD", old), ("NEW", new)] where PostgresStoreLocation.isURL(path) {
+            throw CommandFailure(
+                "\(name) \(path) is a PostgreSQL URL: migrate reads a folder of format 1 (a PostgreSQL store is of format 2 from its start) and writes a folder; to have the migrated store in PostgreSQL, migrate into a new folder, then run: subledger copy --from NEW --to URL --to-key-file FILE; nothing was written",
+                field: name.lowercased())
+        }
         let keyFilePath = keyFile ?? StoreKeyFile.defaultPath(forStoreAt: new)
         let report = try StoreMigration(oldPath: old, newPath: new, keyFilePath: keyFilePath).run()
         if json {

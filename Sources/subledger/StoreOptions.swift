@@ -22,11 +22,18 @@ struct StoreOptions: ParsableArguments {
     /// The key file named by `--key-file` or `SUBLEDGER_KEY_FILE`, else the default beside
     /// the store's folder (interchange.md, "Personal data").
     func keyFilePath() throws -> String {
-        if let keyFileOption { return keyFileOption }
+        try Self.keyFilePath(given: keyFileOption, store: storePath)
+    }
+
+    /// The key file `given` (`--key-file`), else `SUBLEDGER_KEY_FILE`, else the default
+    /// beside the folder of `store`; a store in PostgreSQL has no folder, so its key file
+    /// must be named.
+    static func keyFilePath(given: String?, store: () throws -> String) throws -> String {
+        if let given { return given }
         if let environment = ProcessInfo.processInfo.environment["SUBLEDGER_KEY_FILE"], !environment.isEmpty {
             return environment
         }
-        let path = try storePath()
+        let path = try store()
         guard !PostgresStoreLocation.isURL(path) else {
             throw CommandFailure(
                 "a store in PostgreSQL has no folder to keep its key file beside: name the key file with --key-file "

@@ -251,6 +251,23 @@ struct MigrateCommandTests {
         #expect(none.stderr.contains("no store at \(sandbox.folder)/nowhere"), "\(none)")
     }
 
+    /// migrate reads and writes folders (issue 15 item 1): a PostgreSQL URL for NEW (or OLD) is
+    /// refused naming the way there, migrate then copy, and nothing is made, not even a folder
+    /// named after the URL.
+    @Test func item5_aPostgreSQLURLForNEWIsRefusedNamingCopy() throws {
+        let sandbox = try Sandbox()
+        let old = sandbox.folder + "/old"
+        _ = try Self.format1Store(at: old, [try Self.proposedEvent(WorkedExample.lines[0])])
+        let before = try FileManager.default.contentsOfDirectory(atPath: sandbox.folder).sorted()
+        let refused = try sandbox.run(
+            SubledgerBinary.path, ["migrate", "old", "postgres://ledger@127.0.0.1:1/ledger?schema=migrated"],
+            inSandboxFolder: true)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("NEW postgres://ledger@127.0.0.1:1/ledger?schema=migrated is a PostgreSQL URL"))
+        #expect(refused.stderr.contains("subledger copy --from NEW --to URL"), "\(refused)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.folder).sorted() == before)
+    }
+
     /// A log longer than one chunk of the migration's reads is carried whole, every stream's
     /// versions as they were, across the chunks' seam.
     @Test func item5_aLogLongerThanOneChunkIsCarriedWhole() throws {
