@@ -16,8 +16,9 @@ import PackageDescription
 // start; and `--no-export-dynamic`, because `-static-stdlib`'s link file exports every
 // symbol (36,438 in the dynamic table, 554 without). The cost: the executable's own code is
 // loaded at a fixed address (no ASLR for it; the shared libraries keep theirs). It is the
-// command-line tool that reads a local store; what listens on a network, `subledger serve`,
-// runs the separate `subledger-server`, which keeps the default (PIE) link. Crash
+// command-line tool: it reads a local store, or is a client of a PostgreSQL server (whose
+// replies it parses, over TLS); what listens on a network, `subledger serve`, runs the
+// separate `subledger-server`, which keeps the default (PIE) link. Crash
 // backtraces: a binary with the static runtime finds no `swift-backtrace` beside it (with or
 // without these two flags); `SWIFT_BACKTRACE=enable=yes,swift-backtrace=` the toolchain's
 // `usr/libexec/swift/linux/swift-backtrace-static` gives frames with file and line (checked

@@ -31,13 +31,13 @@ struct DemoCommand: ParsableCommand {
     @Option(
         name: .long,
         help:
-            "The store to create: a new or empty folder, or postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME] of no store yet (default: $SUBLEDGER_DB, else demo-store)."
+            "The store to create: a new or empty folder, or postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME] of no events yet (default: $SUBLEDGER_DB, else demo-store)."
     )
     var db: String?
     @Option(
         name: .customLong("key-file"),
         help:
-            "The new store's key file (default: $SUBLEDGER_KEY_FILE, else <folder>.keys beside the folder; a store in PostgreSQL needs one named)."
+            "The new store's key file (default for a folder: <folder>.keys beside it; a store in PostgreSQL needs one named, here or in $SUBLEDGER_KEY_FILE)."
     )
     var keyFile: String?
     @Option(help: "The generator's seed: the same seed, the same store.") var seed: UInt64 = 1400
@@ -81,12 +81,17 @@ struct DemoCommand: ParsableCommand {
         guard subscribers >= 1, subscribers <= 200_000 else {
             throw ValidationError("--subscribers must be between 1 and 200000")
         }
-        let keyFilePath = try StoreOptions.keyFilePath(given: keyFile, store: { path })
-        if !PostgresStoreLocation.isURL(path) { try Self.refuseExisting(path) }
+        let inPostgres = PostgresStoreLocation.isURL(path)
+        // A folder's key file is beside it unless named: SUBLEDGER_KEY_FILE, set for the
+        // operator's own store, is not the demo's. A store in PostgreSQL has no folder.
+        let keyFilePath =
+            inPostgres
+            ? try StoreOptions.keyFilePath(given: keyFile, store: { path })
+            : keyFile ?? StoreKeyFile.defaultPath(forStoreAt: path)
+        if inPostgres { try Self.refuseStoreWithEvents(at: path) } else { try Self.refuseExisting(path) }
 
         let store = try StoreOptions.open(
             path, options: .init(initialMapSizeBytes: 1 << 30, projection: LedgerProjection()))
-        try Self.refuseEvents(in: store, at: path)
         let clock = ContinuousClock()
         let started = clock.now
         let generation = DemoGenerator.generate(seed: seed, subscribers: subscribers)
@@ -94,10 +99,12 @@ struct DemoCommand: ParsableCommand {
         do {
             // The demo's subscribers have names and national ids: the key file seals them (RET-1).
             try store.openKeyFile(at: keyFilePath, creatingBesideStoreAt: path)
-        } catch let error as StoreKeyFileError {
-            throw CommandFailure(error.message, field: "key-file")
-        } catch let error as EventStoreError {
-            throw CommandFailure(error.message)
+        } catch {
+            // The folder the demo made holds nothing yet: it goes, so that a second try finds it new.
+            if !inPostgres { try? FileManager.default.removeItem(atPath: path) }
+            if let error = error as? StoreKeyFileError { throw CommandFailure(error.message, field: "key-file") }
+            if let error = error as? EventStoreError { throw CommandFailure(error.message) }
+            throw error
         }
         try DemoGenerator.record(generation, into: store)
         let recorded = clock.now
@@ -166,16 +173,22 @@ struct DemoCommand: ParsableCommand {
             """)
     }
 
-    /// Refuses a store that holds events already (a PostgreSQL schema of an earlier store;
-    /// a folder was refused before it was opened): the demo builds a new store.
-    static func refuseEvents(in store: EventStore, at path: String) throws {
+    /// Refuses a PostgreSQL schema whose store holds events: the demo builds a new store. The
+    /// store is opened read-only and without its projection, so a refusal writes nothing (a
+    /// writable open may catch a stored projection up, or roll an interrupted import back).
+    static func refuseStoreWithEvents(at url: String) throws {
         let head: UInt64
-        do { head = try store.head().position } catch let error as EventStoreError {
+        do {
+            let store = try EventStore.open(postgres: url, options: .init(projection: nil, readOnly: true))
+            head = try store.head().position
+        } catch let error as EventStoreError where error.code == .notAStore {
+            return  // no store there yet
+        } catch let error as EventStoreError {
             throw CommandFailure(error.message)
         }
         guard head == 0 else {
             throw CommandFailure(
-                "\(path) already holds a store of \(head) events: the demo builds a new store and does not add to one; name another schema with ?schema=NAME; nothing was written"
+                "\(StoreOptions.shown(url)) already holds a store of \(head) events: the demo builds a new store and does not add to one; name another schema with the URL's schema parameter; nothing was written"
             )
         }
     }

@@ -39,7 +39,7 @@ struct DemoPrintout {
         )
         out.append("  with older lines from \(format.day(timeline.earliest)) (vanity numbers, a ten-year legal entity)")
         out.append(
-            "  \(rials(Rials(generation.facts.count))) events generated in \(DemoCommand.seconds(durations.generating)), recorded in \(path) in \(DemoCommand.seconds(durations.recording)),"
+            "  \(rials(Rials(generation.facts.count))) events generated in \(DemoCommand.seconds(durations.generating)), recorded in \(StoreOptions.shown(path)) in \(DemoCommand.seconds(durations.recording)),"
         )
         out.append(
             "  read back and audited in \(DemoCommand.seconds(durations.auditing)); head #\(rials(Rials(head.position))), hash \(head.hash.hex.prefix(16))… (the same seed gives the same facts; the hash differs from run to run, as personal data are committed under keys made at random, RET-1)"
@@ -144,7 +144,7 @@ struct DemoPrintout {
     /// The commands to explore further, each with what it shows.
     func explore(knownAt: Timestamp) -> [String] {
         var out: [String] = []
-        out.append("Explore further (or export SUBLEDGER_DB=\(DemoCommand.shellWord(path)) and leave out --db)")
+        out.append("Explore further (or export SUBLEDGER_DB=\(DemoCommand.shellWord(StoreOptions.shown(path))) and leave out --db)")
         let rows = commands(knownAt: knownAt)
         let width = rows.map(\.0.count).max() ?? 0
         for (command, meaning) in rows { out.append("  " + DemoCommand.pad(command, width) + "  # " + meaning) }
@@ -153,7 +153,7 @@ struct DemoPrintout {
 
     /// The commands of the explore section and what each shows, with this store's `--db`.
     func commands(knownAt: Timestamp) -> [(String, String)] {
-        let db = " --db \(DemoCommand.shellWord(path))"
+        let db = " --db \(DemoCommand.shellWord(StoreOptions.shown(path)))"
         let asOf = " --as-of \(timeline.end.rfc3339)"
         return [
             ("subledger status \(highlights.disputedLine)\(db)\(asOf)", "the disputed line at the end of the demo"),

@@ -38,7 +38,7 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         for (name, path) in [("OLD", old), ("NEW", new)] where PostgresStoreLocation.isURL(path) {
             throw CommandFailure(
-                "\(name) \(path) is a PostgreSQL URL: migrate reads a folder of format 1 (a PostgreSQL store is of format 2 from its start) and writes a folder; to have the migrated store in PostgreSQL, migrate into a new folder, then run: subledger copy --from NEW --to URL --to-key-file FILE; nothing was written",
+                "\(name) \(StoreOptions.shown(path)) is a PostgreSQL URL: migrate reads a folder of format 1 (a PostgreSQL store is of format 2 from its start) and writes a folder; to have the migrated store in PostgreSQL, migrate into a new folder, then run: subledger copy --from NEW --to URL --to-key-file FILE; nothing was written",
                 field: name.lowercased())
         }
         let keyFilePath = keyFile ?? StoreKeyFile.defaultPath(forStoreAt: new)

@@ -62,6 +62,11 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// `path` as messages and printed commands show it: a URL's password masked (`:***@`).
+    static func shown(_ path: String) -> String {
+        PostgresStoreLocation.isURL(path) ? path.replacing(/:[^:@\/]*@/, with: ":***@") : path
+    }
+
     /// The folder named by `--db` or `SUBLEDGER_DB`.
     func storePath() throws -> String {
         if let db { return db }

@@ -41,11 +41,27 @@ struct DemoPostgresTests {
                 == inFolder.stdout.replacing(now, with: "unanswered at NOW,"))
         #expect(verified["verified"] == (try sandbox.subledger("verify", "--json").json()["verified"]))
 
-        // A schema that holds a store is refused, and keeps its events.
+        // A schema that holds a store is refused, and nothing of it is written: with its stored
+        // projection's rows removed and its identity changed, a writable open would rebuild it.
+        let projection = "\"\(schema)\".\"projections\""
+        try Psql.run(
+            "DELETE FROM \(projection); UPDATE \"\(schema)\".\"meta\" SET value = '\\x00'::bytea WHERE key = convert_to('projection.identity', 'UTF8')",
+            on: try PostgresDifferentialTests.serverURL())
         let again = try sandbox.run(
             SubledgerBinary.path, ["demo", "--db", url, "--key-file", keys, "--subscribers", "40"])
         #expect(again.status != 0 && again.stderr.contains("already holds a store of"), "\(again)")
+        #expect(try Psql.run("SELECT count(*) FROM \(projection)", on: try PostgresDifferentialTests.serverURL()) == "0")
         let after = try sandbox.run(SubledgerBinary.path, ["verify", "--db", url, "--json"]).json()
         #expect(after["headHash"] == verified["headHash"])
+    }
+
+    /// A URL's password never reaches the refusal (nor the printed commands, which share the
+    /// masking): the demo shows `:***@`.
+    @Test func item1_theRefusalMasksTheURLsPassword() throws {
+        let sandbox = try Sandbox()
+        let url = "postgres://ledger:s3cr3t@127.0.0.1:1/ledger?schema=t_demo_masked"
+        let refused = try sandbox.run(SubledgerBinary.path, ["demo", "--db", url, "--key-file", sandbox.folder + "/k"])
+        #expect(refused.status != 0)
+        #expect(!refused.stderr.contains("s3cr3t") && !refused.stdout.contains("s3cr3t"), "\(refused)")
     }
 }

@@ -45,4 +45,23 @@ struct ReplayAndDemoCommandTests {
         #expect(again.status != 0)
         #expect(again.stderr.contains(sandbox.store))
     }
+
+    /// A folder's demo keeps its key file beside it: SUBLEDGER_KEY_FILE, set for the operator's
+    /// own store, is not the demo's; a key file named with --key-file that opens another store
+    /// is refused, and the folder the demo made is not left behind.
+    @Test func theDemoKeepsItsKeyFileBesideItsFolderAndLeavesNoFolderWhenItsKeyFileIsRefused() throws {
+        let sandbox = try Sandbox()
+        let operatorKeys = sandbox.folder + "/operator.keys"
+        let demo = try sandbox.run(
+            "/usr/bin/env",
+            ["SUBLEDGER_KEY_FILE=\(operatorKeys)", SubledgerBinary.path, "demo", "--db", sandbox.store, "--subscribers", "40"])
+        #expect(demo.status == 0, "\(demo)")
+        #expect(FileManager.default.fileExists(atPath: sandbox.store + ".keys"))
+        #expect(!FileManager.default.fileExists(atPath: operatorKeys))
+        let second = sandbox.folder + "/second"
+        let refused = try sandbox.subledger(
+            "demo", "--db", second, "--key-file", sandbox.store + ".keys", "--subscribers", "40")
+        #expect(refused.status != 0, "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: second), "\(refused)")
+    }
 }

@@ -51,11 +51,13 @@ extension EventStore {
 /// The callers per group say how well concurrent ``EventStore/appendCoalesced(_:expecting:)``
 /// calls share their fsyncs.
 public struct GroupCommitCounts: Sendable, Equatable {
-    /// The groups taken from the queue, each one write transaction unless abandoned.
+    /// The groups taken from the queue, each one write transaction unless abandoned (its
+    /// callers are then appended one by one, each in a transaction of its own).
     public var groups = 0
     /// The callers of those groups, refused ones included.
     public var callers = 0
-    /// The events of the callers whose batch was committed.
+    /// The events the committed batches appended (an idempotent retry's events, already
+    /// there, are not counted).
     public var committedEvents = 0
     /// The largest group, in callers.
     public var largestGroup = 0
@@ -68,8 +70,8 @@ public struct GroupCommitCounts: Sendable, Equatable {
         groups += 1
         callers += eventCounts.count
         largestGroup = max(largestGroup, eventCounts.count)
-        for (events, outcome) in zip(eventCounts, outcomes) {
-            if case .success = outcome { committedEvents += events }
+        for outcome in outcomes {
+            if case .success(let appended) = outcome { committedEvents += appended.appendedCount }
         }
     }
 }

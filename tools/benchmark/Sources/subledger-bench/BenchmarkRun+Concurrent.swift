@@ -38,6 +38,8 @@ extension BenchmarkRun {
             let engine = try makeEngine(
                 kind, eventSet: eventSet, recordSize: recordSize, postgresURL: options.postgresURL)
             defer { engine.folder.remove() }
+            // Made before the clocks start, and only for subledger's row.
+            let proposed = engine is SubledgerEngine ? proposedShares(shares) : []
             sync()
             let before = MachineLoad.now()
             var stopwatch = Stopwatch()
@@ -45,8 +47,6 @@ extension BenchmarkRun {
             let budget: ConcurrentBudget
             switch engine {
             case let subledger as SubledgerEngine:
-                let events = SubledgerEvents(eventSet: eventSet)
-                let proposed = shares.map { $0.map { batch in batch.map(events.proposedEvent) } }
                 guard let store = subledger.openStore else { throw BenchmarkError("the subledger store is closed") }
                 let countsBefore = store.groupCommitCounts
                 budget = ConcurrentBudget(seconds: options.concurrentSeconds)
@@ -92,11 +92,17 @@ extension BenchmarkRun {
         }
     }
 
+    /// Each writer's batches as subledger's proposed events.
+    private func proposedShares(_ shares: [[ArraySlice<BenchmarkEvent>]]) -> [[[ProposedEvent]]] {
+        let events = SubledgerEvents(eventSet: eventSet)
+        return shares.map { $0.map { batch in batch.map(events.proposedEvent) } }
+    }
+
     /// A warning for a row whose writers ran out of events before its deadline.
     static func ranOutNote(appended: Int, of count: Int, seconds: Double, options: BenchmarkOptions) -> String {
         guard appended >= count, seconds < Double(options.concurrentSeconds) else { return "" }
         return String(
-            format: "; ⚠ its %@ events ran out after %.1f of %d s (more with --events)", ReportTable.grouped(count),
+            format: "; ⚠ its %@ events ran out after %.1f of %d s (more with --events, or --concurrent-events when given)", ReportTable.grouped(count),
             seconds, options.concurrentSeconds)
     }
 
