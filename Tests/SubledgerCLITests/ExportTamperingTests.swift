@@ -56,6 +56,23 @@ struct ExportTamperingTests {
         )
     }
 
+    /// A digit of a position flipped upwards (2 to 5) reads as a jump in the log; the line's
+    /// own hash shows it was altered, so both verifiers name that line, not the next one
+    /// (seed 8230132193314070340, trial 48, named line 3 for a byte of line 2).
+    @Test func aPositionFlippedUpwardsIsFoundOnItsOwnLine() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.subledger("import", try sandbox.file("example.jsonl", WorkedExample.text)).status == 0)
+        var lines = try sandbox.subledger("export").stdout.split(separator: "\n").map(String.init)
+        lines[1] = lines[1].replacing(#""position":2,"#, with: #""position":5,"#)
+        let path = try sandbox.file("tampered.jsonl", lines.joined(separator: "\n") + "\n")
+        let ours = try sandbox.run(SubledgerBinary.path, ["verify", "--json", path])
+        let report = try ours.json()
+        #expect(ours.status == 1 && report["line"] == .integer(2) && report["reason"] == .string("hash mismatch"), "\(ours)")
+        if let python = Python.path {
+            #expect(try sandbox.run(python, [Python.verifier, "--json", path]).json() == report)
+        }
+    }
+
     /// Whether `offset` falls in the `"position":N` member of `line`.
     static func isInPositionField(_ offset: Int, of line: [UInt8]) -> Bool {
         let key = Array(#""position":"#.utf8)
