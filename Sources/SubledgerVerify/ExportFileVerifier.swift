@@ -158,19 +158,8 @@ package struct ExportFileVerifier {
         let previous = try hexField("prevHash", of: object, fail)
         let streamPrevious = try streamPreviousHash(of: object, fail)
         let (recordedText, time) = try Self.recordedAt(of: object, display: display, fail)
-        guard try checkOrder(position, previous: previous, line: line, fail) else {
-            // A jump is held for one line, unless this line's own hash already shows it was
-            // altered: then the fault is this line's (a flipped digit of its position), not the jump.
-            do {
-                try Self.checkHash(
-                    object, stored: storedHash, previous: previous, disclosed: nil, endsWithNewline: endsWithNewline,
-                    into: &result, fail)
-            } catch {
-                jump = nil
-                throw error
-            }
-            return
-        }
+        let inOrder = try checkOrder(position, previous: previous, line: line, fail)
+        guard inOrder else { return try checkJumpingLine(object, stored: storedHash, previous: previous, fail) }
         // 3. The event's own hash and its disclosures.
         try Self.checkHash(
             object, stored: storedHash, previous: previous, disclosed: disclosed ? bytes : nil,
@@ -194,6 +183,23 @@ package struct ExportFileVerifier {
             throw fail(problem)
         }
         advance(to: position, hash: storedHash, time: time, timeText: recordedText, line: line)
+    }
+
+    /// A line whose position jumps ahead is held for the next line (``checkOrder(_:previous:line:_:)``),
+    /// unless its own hash already shows it was altered: then the fault is this line's (a
+    /// flipped digit of its position), not the jump.
+    /// - Throws: `Failure` when the line's own hash does not match.
+    private mutating func checkJumpingLine(
+        _ object: ExportObject, stored: String, previous: String, _ fail: (String) -> Failure
+    ) throws(Failure) {
+        do {
+            try Self.checkHash(
+                object, stored: stored, previous: previous, disclosed: nil, endsWithNewline: true, into: &result,
+                fail)
+        } catch {
+            jump = nil
+            throw error
+        }
     }
 
     /// An event's recordedAt (step 6 compares it): its text and its key.
