@@ -138,8 +138,14 @@ public struct PostgresStoreLocation: Sendable, CustomStringConvertible {
     }
 
     private static func refusal(_ url: String, _ why: String) -> EventStoreError {
-        // The password never reaches a message.
-        let shown = url.replacing(/:[^:@\/]*@/, with: ":***@")
-        return EventStoreError(.notAStore, "the PostgreSQL URL \(shown) cannot be used: \(why)")
+        EventStoreError(.notAStore, "the PostgreSQL URL \(masked(url)) cannot be used: \(why)")
+    }
+
+    /// `url` as a message may show it: its password, if any, replaced by `***`, the rest as
+    /// written (a URL that does not parse is shown too).
+    /// - Parameter url: A PostgreSQL URL as given.
+    /// - Returns: The URL without its password.
+    public static func masked(_ url: String) -> String {
+        url.replacing(/:[^:@\/]*@/, with: ":***@")
     }
 }

@@ -64,7 +64,7 @@ struct StoreOptions: ParsableArguments {
 
     /// `path` as messages and printed commands show it: a URL's password masked (`:***@`).
     static func shown(_ path: String) -> String {
-        PostgresStoreLocation.isURL(path) ? path.replacing(/:[^:@\/]*@/, with: ":***@") : path
+        PostgresStoreLocation.isURL(path) ? PostgresStoreLocation.masked(path) : path
     }
 
     /// The folder named by `--db` or `SUBLEDGER_DB`.

@@ -55,13 +55,23 @@ struct DemoPostgresTests {
         #expect(after["headHash"] == verified["headHash"])
     }
 
-    /// A URL's password never reaches the refusal (nor the printed commands, which share the
-    /// masking): the demo shows `:***@`.
+    /// A URL's password never reaches the refusal of a schema that holds a store (the test
+    /// server trusts loopback, so the password is sent and ignored): the demo shows `:***@`.
     @Test func item1_theRefusalMasksTheURLsPassword() throws {
         let sandbox = try Sandbox()
-        let url = "postgres://ledger:s3cr3t@127.0.0.1:1/ledger?schema=t_demo_masked"
-        let refused = try sandbox.run(SubledgerBinary.path, ["demo", "--db", url, "--key-file", sandbox.folder + "/k"])
-        #expect(refused.status != 0)
+        let schema = "t_demo_" + UUID().uuidString.lowercased().filter { $0 != "-" }.prefix(12)
+        let url = try PostgresDifferentialTests.serverURL() + "?schema=" + schema
+        let keys = sandbox.folder + "/demo.keys"
+        let imported = try sandbox.run(
+            SubledgerBinary.path,
+            ["import", try sandbox.file("one.jsonl", WorkedExample.text), "--db", url, "--key-file", keys])
+        #expect(imported.status == 0, "\(imported)")
+        let withPassword = url.replacing("postgres://postgres@", with: "postgres://postgres:s3cr3t@")
+        #expect(withPassword != url, "the test server's URL names the user postgres: \(url)")
+        let refused = try sandbox.run(
+            SubledgerBinary.path, ["demo", "--db", withPassword, "--key-file", keys, "--subscribers", "40"])
+        #expect(refused.status != 0 && refused.stderr.contains("already holds a store of 11 events"), "\(refused)")
+        #expect(refused.stderr.contains("postgres://postgres:***@"), "\(refused)")
         #expect(!refused.stderr.contains("s3cr3t") && !refused.stdout.contains("s3cr3t"), "\(refused)")
     }
 }
