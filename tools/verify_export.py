@@ -468,7 +468,7 @@ def verify(lines, checks=None, numbered=None):
     enumerate(lines, 1): (line number, bytes or a _RowFault) pairs (CSV rows)."""
     checks = checks or Checks()
     result = Result()
-    scan, canonical, sha256, fromhex = _SCAN, _CANONICAL_FAST, hashlib.sha256, bytes.fromhex
+    scan = _SCAN
     is_hex, time_key, store_time = _HEX64.fullmatch, _time_key, _STORE_TIME.fullmatch
     wanted = set(checks.anchors)
     filtered = checks.filtered
@@ -669,14 +669,16 @@ def _disclosure_problem(obj, disclosed):
     return None
 
 
-def _own_hash_problem(obj, prev, stored_hash):
+def _own_hash_problem(obj, prev, stored_hash,
+                      canonical=_CANONICAL_FAST, sha256=hashlib.sha256, fromhex=bytes.fromhex):
     """Step 3: why the event `obj` (without hash, prevHash and disclosures) does not hash to
-    `stored_hash` after `prev`, or None when it does."""
+    `stored_hash` after `prev`, or None when it does. (The defaults bind the helpers once:
+    a local lookup per line of the loop, as in verify.)"""
     try:
-        body = _CANONICAL_FAST(obj).encode("utf-8")
+        body = canonical(obj).encode("utf-8")
     except UnicodeEncodeError:
         return "a string holds an unpaired surrogate (\\u escape)"
-    if hashlib.sha256(bytes.fromhex(prev) + body).hexdigest() != stored_hash:
+    if sha256(fromhex(prev) + body).hexdigest() != stored_hash:
         return "hash mismatch"
     return None
 
