@@ -338,29 +338,16 @@ package enum DemoFactStream: Sendable {
         let partial = path + ".partial"
         let writer = try FileWriter(path: partial)
         var ids = DemoRandom(seed: seed, stream: 0xE7E7_1D00)
-        // A binary heap of run indexes, keyed by (the run's next recordedAt, run index).
-        var heap: [Int] = []
+        // The runs, keyed by (the run's next recordedAt, run index).
         var keys = [Int64](repeating: .max, count: readers.count)
+        var live: [Int] = []
         for index in readers.indices {
             guard try readers[index].advance() else { continue }
             keys[index] = readers[index].recorded
-            heap.append(index)
+            live.append(index)
         }
         func less(_ left: Int, _ right: Int) -> Bool { (keys[left], left) < (keys[right], right) }
-        func siftDown(_ start: Int) {
-            var parent = start
-            while true {
-                let left = 2 * parent + 1
-                let right = left + 1
-                var smallest = parent
-                if left < heap.count, less(heap[left], heap[smallest]) { smallest = left }
-                if right < heap.count, less(heap[right], heap[smallest]) { smallest = right }
-                if smallest == parent { return }
-                heap.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
-        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+        var heap = MergeHeap(live, by: less)
         var events = 0
         var first: Int64?
         var last: Int64 = 0
@@ -376,13 +363,9 @@ package enum DemoFactStream: Sendable {
                 bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: "\n")])
             }
             events += 1
-            if try readers[top].advance() {
-                keys[top] = readers[top].recorded
-            } else {
-                heap[0] = heap[heap.count - 1]
-                heap.removeLast()
-            }
-            if !heap.isEmpty { siftDown(0) }
+            let hasMore = try readers[top].advance()
+            if hasMore { keys[top] = readers[top].recorded }
+            heap.firstAdvanced(hasMore: hasMore, by: less)
         }
         let bytes = writer.written
         try writer.close()

@@ -56,7 +56,8 @@ final class NewStoreStaging {
             )
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        guard entries.allSatisfy(["data.mdb", "lock.mdb", "import.lock"].contains) else {
+        // `import-runs`: the index runs of an import that was killed (``ImportIndexRuns``).
+        guard entries.allSatisfy(["data.mdb", "lock.mdb", "import.lock", "import-runs"].contains) else {
             throw CommandFailure(
                 "\(path) is in the way of the new store \(target) and is not a store being built (it holds \(entries.count) entries of other names): move it away; nothing was written"
             )

@@ -111,10 +111,70 @@ extension EventLog {
     /// The store's import lock, taken without waiting; `nil` when another holds it.
     func takeImportLock() throws -> ImportLock? { try backend.takeImportLock() }
 
-    /// The version of `stream` with a pending import's events (what the importer sees).
-    func importedVersion(of stream: StreamID) throws -> UInt64 {
-        try wrapped("reading the version of \(stream)") {
+    /// The version of `stream` with a pending import's events (what the importer sees):
+    /// its head in `runs` when the import touched it, else its last indexed version.
+    func importedVersion(of stream: StreamID, runs: ImportIndexRuns?) throws -> UInt64 {
+        if let head = runs?.head(of: stream) { return head.version }
+        return try wrapped("reading the version of \(stream)") {
             try backend.read { transaction in try Self.lastIndexedVersion(of: stream.keyPrefix, in: transaction) }
+        }
+    }
+
+    /// Where a new import keeps its index entries until it ends (``ImportIndexRuns``), made
+    /// empty; `nil` when the backend has no folder for them (its imports write their index
+    /// entries at once). The caller holds the import lock.
+    /// - Throws: ``EventStoreError`` (`.storage`) when the folder cannot be made.
+    func makeImportIndexRuns() throws -> ImportIndexRuns? {
+        guard let storeFolder = backend.importRunFolder else { return nil }
+        return try ImportIndexRuns(folder: ImportIndexRuns.folder(ofStore: storeFolder))
+    }
+
+    /// Entries a merge transaction writes at most.
+    static var importMergeChunk: Int { 100_000 }
+
+    /// Writes the index entries the import `marker` kept in `runs` into their tables, each
+    /// table's in key order, in write transactions of at most ``importMergeChunk`` entries,
+    /// all still beyond the visible head (readers stop at the marker); then removes the runs.
+    /// An entry goes at the end of its table (`MDB_APPEND`) when its chunk sorts after every
+    /// key there, as in a new store; else it is inserted, and a key already there is refused.
+    /// - Throws: ``EventStoreError`` when a run cannot be read, the marker is gone, or a write
+    ///   fails: the import is then rolled back (what was merged goes with its events).
+    func mergeImportIndexRuns(_ runs: ImportIndexRuns, for marker: PendingImport) throws {
+        for table in DeferredIndexEntries.tables {
+            var merged = try MergedIndexRuns(runs.runs(of: table))
+            defer { merged.close() }
+            while true {
+                var chunk: [(key: [UInt8], value: [UInt8])] = []
+                chunk.reserveCapacity(min(Self.importMergeChunk, 1 << 16))
+                while chunk.count < Self.importMergeChunk, let entry = try merged.next() { chunk.append(entry) }
+                guard !chunk.isEmpty else { break }
+                try wrapped("merging the import's entries of \(table.name)") {
+                    try backend.write { try mergeChunk(chunk, into: table, for: marker, in: $0) }
+                }
+            }
+        }
+        runs.remove()
+    }
+
+    private func mergeChunk(
+        _ chunk: [(key: [UInt8], value: [UInt8])], into table: Table, for marker: PendingImport,
+        in transaction: Backend.Transaction
+    ) throws {
+        guard try PendingImport.read(in: transaction) == marker else {
+            throw EventStoreError(
+                .importInProgress,
+                "the marker of the import \(marker.importID) is gone or another's: its index entries were not merged")
+        }
+        let appends = try transaction.last(table, atOrBefore: nil).map {
+            IndexRunBuilder.compare(Array($0.key), chunk[0].key) < 0
+        } ?? true
+        for entry in chunk {
+            if appends {
+                try transaction.put(table, key: entry.key, value: entry.value, mode: .append)
+            } else if try transaction.put(table, key: entry.key, value: entry.value, mode: .insertOnly) != nil {
+                throw EventStoreError(
+                    .corrupted, "the import's entry of \(table.name) is already in the store: nothing was made visible")
+            }
         }
     }
 }

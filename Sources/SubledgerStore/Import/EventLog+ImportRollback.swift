@@ -54,10 +54,17 @@ extension EventLog {
                 }
             }
         }
+        removeImportIndexRuns()
         logger.notice(
             "rolled back the import \(marker.importID): the log ends at position \(marker.visibleHead) as before it",
             metadata: metadata.merging(["events": "\(events)"]) { $1 })
         return marker
+    }
+
+    /// Removes the runs folder an import left (``ImportIndexRuns``), if the backend has one.
+    func removeImportIndexRuns() {
+        guard let storeFolder = backend.importRunFolder else { return }
+        ImportIndexRuns.removeLeftovers(in: ImportIndexRuns.folder(ofStore: storeFolder))
     }
 
     /// Removes up to `budget` events from the log's last down to `first`, with their

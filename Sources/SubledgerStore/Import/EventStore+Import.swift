@@ -25,15 +25,26 @@ extension EventStore {
                 .importInProgress, "another import into this store is running (it holds its import lock): refusing this one; nothing was written")
         }
         defer { lock.release() }
-        let session = ImportSession(log: log, marker: try log.beginImport(id: .random()))
+        let marker = try log.beginImport(id: .random())
+        let session: ImportSession
+        do {
+            session = ImportSession(log: log, marker: marker, runs: try log.makeImportIndexRuns())
+        } catch {
+            _ = try? log.rollBackPendingImport()
+            throw error
+        }
         defer { session.isOpen = false }
         let result: R
         do {
             result = try body(session)
             session.isOpen = false
+            if let runs = session.runs { try log.mergeImportIndexRuns(runs, for: marker) }
             try log.makeImportVisible(session.marker)
         } catch {
-            // What the import wrote is removed now; if that fails, at the next open for writing.
+            // The runs go first: on a full disk, the space they free is what the rollback's
+            // commits need. What the import wrote is removed now; if that fails, at the next
+            // open for writing.
+            session.runs?.remove()
             // When the lock itself is gone (PostgreSQL: the session holding it ended), it is
             // given up and taken again on a new session, to roll back now if it is still free.
             if (try? log.rollBackPendingImport()) == nil, !lock.isHeld {
@@ -52,11 +63,15 @@ extension EventStore {
 public final class ImportSession {
     let log: any EventLogProtocol
     let marker: PendingImport
+    /// Where the import's index entries wait for its end (``ImportIndexRuns``); `nil` when
+    /// the backend writes them at once.
+    let runs: ImportIndexRuns?
     var isOpen = true
 
-    init(log: any EventLogProtocol, marker: PendingImport) {
+    init(log: any EventLogProtocol, marker: PendingImport, runs: ImportIndexRuns?) {
         self.log = log
         self.marker = marker
+        self.runs = runs
     }
 
     /// The position of the import's first event.
@@ -74,7 +89,7 @@ public final class ImportSession {
     public func append(_ events: [ProposedEvent]) throws -> AppendResult {
         precondition(isOpen, "an import session is used after its closure returned")
         precondition(events.count <= StoreLimits.importTransactionEvents, "an import's transaction is bounded")
-        return try log.append(events, expecting: [:], importing: marker)
+        return try log.append(events, expecting: [:], importing: marker, runs: runs)
     }
 
     /// The version of `stream` with the import's own events.
@@ -82,7 +97,7 @@ public final class ImportSession {
     /// - Returns: The version of its last event; 0 when it has none.
     /// - Throws: ``EventStoreError`` when the store cannot be read.
     public func version(of stream: StreamID) throws -> UInt64 {
-        try log.importedVersion(of: stream)
+        try log.importedVersion(of: stream, runs: runs)
     }
 }
 

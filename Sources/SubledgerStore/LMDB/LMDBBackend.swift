@@ -51,6 +51,9 @@ final class LMDBBackend: StorageBackend, @unchecked Sendable {
     /// `flock` on `import.lock` in the store's folder (``ImportLock``).
     func takeImportLock() throws -> ImportLock? { try ImportLock.take(folder: environment.path) }
 
+    /// The store's folder: an import keeps its index runs in `import-runs` there.
+    var importRunFolder: String? { environment.path }
+
     private struct WeakBackend { weak var backend: LMDBBackend? }
     private static let registryLock = Lock()
     nonisolated(unsafe) private static var registry: [String: WeakBackend] = [:]

@@ -34,16 +34,24 @@ struct AppendBatch<Backend: StorageBackend> {
     /// The import this transaction writes for, beyond the visible head (issue 13): its
     /// events are not folded into the stored projection, which catches up once they are visible.
     private let importing: PendingImport?
+    /// Where an import keeps its index entries until it ends (issue 13); `nil` writes them
+    /// into the indexes at once (every append, and an import on a backend without runs).
+    private let runs: ImportIndexRuns?
+    /// This transaction's entries for `runs`, handed to them once it commits.
+    private(set) var deferred = DeferredIndexEntries()
 
     init(
         log: EventLog<Backend>, transaction: Backend.Transaction, symbols: SymbolTable, now: Timestamp,
-        importing: PendingImport? = nil
+        importing: PendingImport? = nil, runs: ImportIndexRuns? = nil
     ) throws {
+        precondition(runs == nil || importing != nil, "only an import defers its index entries")
         self.log = log
         self.transaction = transaction
         self.symbols = symbols
         self.now = now
         self.importing = importing
+        self.runs = runs
+        try runs?.checkUsable()
         sealer = PersonalDataSealer(keyFile: log.personalDataKeys.keyFile, importing: importing)
         // Another writer is refused at once while an import runs beyond the visible head (issue 13 item 3).
         let pending = try PendingImport.read(in: transaction)
@@ -94,12 +102,11 @@ struct AppendBatch<Backend: StorageBackend> {
         let (event, disclosures) = try sealer.seal(event, in: transaction)
         let nextPosition = headPosition + 1
         let positionValue = StoreKeys.position(nextPosition)
-        let idKey = StoreKeys.eventID(event.eventID)
-        if let existing = try transaction.put(.eventIDs, key: idKey, value: positionValue, mode: .insertOnly) {
+        if let existing = try recordedPosition(of: event.eventID, orNote: nextPosition) {
             try addRetry(event, existingPosition: existing)
             return
         }
-        let streamHead = try streamHeads.head(of: event.stream, symbols: symbols, in: transaction)
+        let streamHead = try head(of: event.stream)
         let version = streamHead.version
         if !streamsWithNewEvents.contains(event.stream) {
             let expected = expectations[event.stream] ?? .any
@@ -153,12 +160,17 @@ struct AppendBatch<Backend: StorageBackend> {
             exportedBytes > 0 && exportedBytes <= StoreLimits.exportedEventBytes, "the export line is within its bound")
         let prefix = event.stream.keyPrefix
         try transaction.put(.events, key: positionValue, value: record, mode: .append)
-        try transaction.put(
-            .streams, key: StoreKeys.streamVersion(prefix, version + 1), value: positionValue, mode: .upsert)
-        try transaction.put(
-            .streamTimes, key: StoreKeys.streamTime(prefix, event.occurredAt, version + 1),
-            value: positionValue, mode: .upsert)
-        try disclosures?.write(at: nextPosition, in: transaction)
+        try putIndexEntry(.streams, key: StoreKeys.streamVersion(prefix, version + 1), value: positionValue)
+        try putIndexEntry(
+            .streamTimes, key: StoreKeys.streamTime(prefix, event.occurredAt, version + 1), value: positionValue)
+        if let disclosures {
+            if runs == nil {
+                try disclosures.write(at: nextPosition, in: transaction)
+            } else {
+                let entry = try disclosures.entry(at: nextPosition)
+                deferred.add(.disclosures, key: entry.key, value: entry.value)
+            }
+        }
         streamHeads.advance(event.stream, to: StreamHeads.Head(version: version + 1, hash: recorded.hash))
         headPosition = nextPosition
         headHash = recorded.hash
@@ -218,10 +230,55 @@ struct AppendBatch<Backend: StorageBackend> {
         return true
     }
 
-    private mutating func addRetry(_ event: ProposedEvent, existingPosition: UnsafeRawBufferPointer) throws {
-        guard let position = ByteReader.bigEndian(existingPosition) else {
-            throw EventStoreError(.corrupted, "the event id index is corrupted for \(event.eventID)")
+    /// The position already recorded for `id` (before this import, by its earlier
+    /// transactions, or earlier in this one); when there is none, `id` is noted at
+    /// `position`, for the event about to be appended there.
+    private mutating func recordedPosition(of id: EventID, orNote position: UInt64) throws -> UInt64? {
+        let idKey = StoreKeys.eventID(id)
+        guard let runs else {
+            let value = StoreKeys.position(position)
+            guard let existing = try transaction.put(.eventIDs, key: idKey, value: value, mode: .insertOnly) else {
+                return nil
+            }
+            guard let recorded = ByteReader.bigEndian(existing) else {
+                throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
+            }
+            return recorded
         }
+        if let recorded = deferred.positionsByID[id] { return recorded }
+        if let recorded = try runs.position(of: id) { return recorded }
+        if let existing = try transaction.get(.eventIDs, key: idKey) {
+            guard let recorded = ByteReader.bigEndian(existing) else {
+                throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
+            }
+            return recorded
+        }
+        deferred.noteEventID(id, at: position)
+        return nil
+    }
+
+    /// The head of `stream`: an import's earlier transactions left it in `runs` when they
+    /// touched it (its index entries are not in the store yet), else the index says it.
+    private mutating func head(of stream: StreamID) throws -> StreamHeads.Head {
+        if let runs, !streamHeads.knows(stream), let pending = runs.head(of: stream) {
+            streamHeads.seed(stream, with: pending)
+        }
+        return try streamHeads.head(of: stream, symbols: symbols, in: transaction)
+    }
+
+    /// Writes an index entry, or defers it to the import's runs.
+    private mutating func putIndexEntry(_ table: Table, key: [UInt8], value: [UInt8]) throws {
+        if runs == nil {
+            try transaction.put(table, key: key, value: value, mode: .upsert)
+        } else {
+            deferred.add(table, key: key, value: value)
+        }
+    }
+
+    /// The heads this transaction read or advanced, for the import's runs.
+    var touchedHeads: [StreamID: StreamHeads.Head] { streamHeads.all }
+
+    private mutating func addRetry(_ event: ProposedEvent, existingPosition position: UInt64) throws {
         // The original may be older, or earlier in this same batch: both are readable here.
         guard let bytes = try transaction.get(.events, key: StoreKeys.position(position)) else {
             throw EventStoreError.corrupted(at: position, "the event id index points to a missing event")

@@ -52,13 +52,15 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
 
     /// Appends `events` in one transaction. See ``EventStore/append(_:expecting:)``.
     func append(_ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion]) throws -> AppendResult {
-        try append(events, expecting: expectations, importing: nil)
+        try append(events, expecting: expectations, importing: nil, runs: nil)
     }
 
     /// Appends `events` in one transaction, beyond the visible head for the import
-    /// `importing` (``EventStore/withImport(_:)``) or, when `nil`, at the head.
+    /// `importing` (``EventStore/withImport(_:)``) or, when `nil`, at the head. An import
+    /// with `runs` leaves its index entries there, handed over once the transaction commits.
     func append(
-        _ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion], importing: PendingImport?
+        _ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion], importing: PendingImport?,
+        runs: ImportIndexRuns?
     ) throws -> AppendResult {
         for (index, event) in events.enumerated() {
             if let problem = StoreLimits.problem(of: event) {
@@ -71,6 +73,8 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
         }
         var committedSymbols = SymbolTable()
         var movedHead: UInt64?
+        var deferred = DeferredIndexEntries()
+        var touchedHeads: [StreamID: StreamHeads.Head] = [:]
         let result: AppendResult
         let timer = CommitTimer()
         defer { timer.logIfSlow("an append of \(events.count) events", events: events.count, to: logger) }
@@ -78,7 +82,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             result = try backend.write { transaction in
                 var batch = try AppendBatch(
                     log: self, transaction: transaction, symbols: symbolsSnapshot, now: clock.now(),
-                    importing: importing)
+                    importing: importing, runs: runs)
                 try batch.prefetchReads(of: events)
                 for event in events { try batch.add(event, expectations: expectations) }
                 try batch.checkUntouched(expectations)
@@ -87,6 +91,10 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
                 try batch.announceMovedHead()
                 movedHead = batch.movedHead
                 committedSymbols = batch.symbols
+                if runs != nil {
+                    deferred = batch.deferred
+                    touchedHeads = batch.touchedHeads
+                }
                 return AppendResult(
                     positions: batch.positions, appendedCount: batch.appendedCount,
                     headPosition: batch.headPosition)
@@ -97,6 +105,7 @@ final class EventLog<Backend: StorageBackend>: @unchecked Sendable {
             throw failure
         }
         publish(committedSymbols)
+        if let runs { try runs.commit(deferred, heads: touchedHeads) }
         if let movedHead { headSignal.headMoved(to: movedHead) }
         // What the caller is told matches what it asked: one position per event, the new
         // ones at the head.

@@ -4,9 +4,12 @@ protocol ImportLog {
     func takeImportLock() throws -> ImportLock?
     func beginImport(id: EventID) throws -> PendingImport
     func append(
-        _ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion], importing: PendingImport?
+        _ events: [ProposedEvent], expecting expectations: [StreamID: ExpectedVersion], importing: PendingImport?,
+        runs: ImportIndexRuns?
     ) throws -> AppendResult
-    func importedVersion(of stream: StreamID) throws -> UInt64
+    func importedVersion(of stream: StreamID, runs: ImportIndexRuns?) throws -> UInt64
+    func makeImportIndexRuns() throws -> ImportIndexRuns?
+    func mergeImportIndexRuns(_ runs: ImportIndexRuns, for marker: PendingImport) throws
     func makeImportVisible(_ marker: PendingImport) throws
     @discardableResult func settleAfterImport() throws -> ProjectionSettlement
     @discardableResult func rollBackPendingImport() throws -> PendingImport?

@@ -46,6 +46,19 @@ struct StreamHeads {
         try transaction.prefetch(.events, keys: records)
     }
 
+    /// Whether this transaction has read or advanced the head of `stream`.
+    func knows(_ stream: StreamID) -> Bool { heads[stream] != nil }
+
+    /// Gives `stream` the head `head` without reading the index: the head an import's
+    /// earlier transactions left, whose index entries are not in the store yet (issue 13).
+    mutating func seed(_ stream: StreamID, with head: Head) {
+        precondition(heads[stream] == nil, "a stream's head is seeded before this transaction reads it")
+        heads[stream] = head
+    }
+
+    /// Every head this transaction read or advanced.
+    var all: [StreamID: Head] { heads }
+
     /// Notes the event just appended to `stream`.
     mutating func advance(_ stream: StreamID, to head: Head) {
         precondition(

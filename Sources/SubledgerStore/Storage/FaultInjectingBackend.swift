@@ -25,6 +25,7 @@ final class FaultInjectingBackend<Wrapped: StorageBackend>: StorageBackend, @unc
     }
 
     func takeImportLock() throws -> ImportLock? { try wrapped.takeImportLock() }
+    var importRunFolder: String? { wrapped.importRunFolder }
 
     func write<R>(_ body: (Transaction) throws -> R) throws -> R {
         try wrapped.write { transaction in

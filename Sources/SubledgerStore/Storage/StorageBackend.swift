@@ -81,6 +81,10 @@ package protocol StorageBackend: AnyObject, Sendable {
     /// Whether ``watchCommits(into:)`` hears other processes' commits: `false` for LMDB and
     /// memory, whose readers see them only when they read again.
     var hearsOtherProcessesCommits: Bool { get }
+    /// The store's folder, where an import keeps its index entries in sorted runs until it
+    /// ends (``ImportIndexRuns``, issue 13); `nil` (memory, PostgreSQL) has an import write
+    /// its index entries into the tables at once.
+    var importRunFolder: String? { get }
 }
 
 extension StorageBackend {
@@ -90,6 +94,9 @@ extension StorageBackend {
 
     /// `false`: LMDB and memory hear no other process.
     package var hearsOtherProcessesCommits: Bool { false }
+
+    /// `nil`: an import writes its index entries into the tables at once.
+    package var importRunFolder: String? { nil }
 }
 
 /// How a put treats an existing key.
