@@ -26,8 +26,17 @@ struct ChildProcess {
     var otherCPUSeconds: Double
     /// The bytes the child caused to be written to storage: its `/proc/PID/io` `write_bytes`,
     /// which Linux reports in `wait4`'s `ru_oublock` (in 512-byte blocks), so the last
-    /// writes before exit are counted too (issue 13).
+    /// writes before exit are counted too (issue 13). Linux counts a dirtied page cache
+    /// folio whole, so on kernels with large folios this overstates writes at scattered
+    /// offsets many times (`DeviceWrites`).
     var writtenBytes: Int
+    /// The bytes the child passed to write calls (`/proc/PID/io` `wchar`, read once it has
+    /// exited and before it is reaped): what LMDB asked to write, pipes and files included.
+    var writeCallBytes: Int
+    /// The bytes written to the device holding /tmp while the child ran, up to an untimed
+    /// `sync()` after it exited (`/sys/class/block/DEVICE/stat`): what storage received,
+    /// other programs' writes included; `nil` when the device's counters cannot be read.
+    var deviceWrittenBytes: Int?
 
     var succeeded: Bool { exitStatus == 0 }
 
@@ -51,6 +60,7 @@ struct ChildProcess {
         defer { for argument in argv { free(argument) } }
 
         let before = MachineLoad.now()
+        let deviceBefore = DeviceWrites.tmp?.sectorsWritten()
         let clock = ContinuousClock()
         let start = clock.now
         var pid: pid_t = 0
@@ -61,6 +71,10 @@ struct ChildProcess {
         let memory = MemoryWatch(pid: pid)
         let watcher = Thread { memory.watch() }
         watcher.start()
+        // Waits for the exit without reaping, so that /proc still has the child's counters.
+        var exitInfo = siginfo_t()
+        while waitid(P_PID, id_t(pid), &exitInfo, WEXITED | WNOWAIT) < 0, errno == EINTR {}
+        let writeCalls = Self.ioCounter("wchar", of: pid)
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 {
@@ -71,6 +85,11 @@ struct ChildProcess {
         let seconds = (clock.now - start).seconds
         let (highWater, anonymous) = memory.finish()
         let after = MachineLoad.now()
+        var deviceBytes: Int?
+        if let deviceBefore, let device = DeviceWrites.tmp {
+            sync()
+            deviceBytes = device.sectorsWritten().map { ($0 - deviceBefore) * 512 }
+        }
         let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         // WIFEXITED / WEXITSTATUS by hand (macros Swift does not import).
@@ -79,7 +98,16 @@ struct ChildProcess {
             arguments: arguments, seconds: seconds, exitStatus: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
             userSeconds: user, systemSeconds: system, peakResidentBytes: highWater, peakAnonymousBytes: anonymous,
             otherCPUSeconds: max(0, MachineLoad.otherCPUSeconds(from: before, to: after) - user),
-            writtenBytes: Int(usage.ru_oublock) * 512)
+            writtenBytes: Int(usage.ru_oublock) * 512, writeCallBytes: writeCalls, deviceWrittenBytes: deviceBytes)
+    }
+
+    /// One counter of `/proc/PID/io` (0 when it cannot be read).
+    private static func ioCounter(_ name: String, of pid: pid_t) -> Int {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
+            return Int(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        return 0
     }
 
     /// The command as one would type it (for errors and the report).
@@ -137,5 +165,32 @@ private final class MemoryWatch: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return (highWater, anonymous)
+    }
+}
+
+/// The sectors written to the block device holding /tmp, from its counters in sysfs.
+struct DeviceWrites {
+    let statPath: String
+
+    /// The device of the mount holding /tmp, when it is a block device sysfs knows.
+    static let tmp: DeviceWrites? = {
+        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+        var best: (mountPoint: String, device: String) = ("", "")
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count >= 3 else { continue }
+            let covers = fields[1] == "/" || "/tmp" == fields[1] || "/tmp".hasPrefix(fields[1] + "/")
+            if covers, fields[1].count >= best.mountPoint.count { best = (fields[1], fields[0]) }
+        }
+        guard best.device.hasPrefix("/dev/") else { return nil }
+        let path = "/sys/class/block/\(best.device.dropFirst(5))/stat"
+        return access(path, R_OK) == 0 ? DeviceWrites(statPath: path) : nil
+    }()
+
+    /// The device's sectors (512 bytes) written since boot: the seventh field of its stat.
+    func sectorsWritten() -> Int? {
+        guard let text = try? String(contentsOfFile: statPath, encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ", omittingEmptySubsequences: true)
+        return fields.count > 6 ? Int(fields[6]) : nil
     }
 }
