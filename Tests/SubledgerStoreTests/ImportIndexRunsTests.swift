@@ -58,6 +58,24 @@ struct ImportIndexRunsTests {
         #expect(try store.events(in: .line("+98912")).last?.streamVersion == UInt64(line.count + 1))
     }
 
+    /// RET-1: the sealed disclosures of an import's personal data wait in the runs with the
+    /// index entries and open, after the merge, under their subject's key at their positions.
+    @Test func theDisclosuresOfAnImportAreMergedAndOpen() throws {
+        let place = try PersonalDataVaultTests.Place()
+        defer { place.remove() }
+        let store = try place.open()
+        try store.append(Self.before)
+        try store.withImport { session in
+            try session.append([PersonalDataVaultTests.registration("S-1")])
+            #expect(try store.rowCounts()["disclosures"] == 0, "the disclosures wait in the runs")
+            try session.append([PersonalDataVaultTests.registration("S-2")])
+        }
+        #expect(try store.rowCounts()["disclosures"] == 2)
+        for position: UInt64 in [6, 7] {
+            #expect(try store.disclosures(at: position)?["data.name"]?.value == PersonalDataVaultTests.name)
+        }
+    }
+
     /// A merge that fails half way (its second commit: the `eventIds` entries are in,
     /// the `streams` ones not): the import is rolled back with what was merged, the runs
     /// are removed, and the same events imported again come out whole.

@@ -61,7 +61,7 @@ final class ImportIndexRuns {
     func position(of id: EventID) throws -> UInt64? {
         guard ids.mayContain(id) else { return nil }
         let key = StoreKeys.eventID(id)
-        for run in runs[0] {
+        for run in runs(of: .eventIDs) {
             if let value = try run.value(of: key) {
                 guard let position = value.withUnsafeBytes({ ByteReader.bigEndian($0) }) else {
                     throw EventStoreError(.storage, "the import's index run \(run.path) holds a bad position")
@@ -103,9 +103,6 @@ final class ImportIndexRuns {
         guard let index = DeferredIndexEntries.tables.firstIndex(of: table) else { return [] }
         return runs[index]
     }
-
-    /// How many entries the runs hold, all tables together.
-    var entryCount: Int { runs.joined().reduce(0) { $0 + $1.count } }
 
     /// Removes every run and the folder.
     func remove() {

@@ -164,12 +164,8 @@ struct AppendBatch<Backend: StorageBackend> {
         try putIndexEntry(
             .streamTimes, key: StoreKeys.streamTime(prefix, event.occurredAt, version + 1), value: positionValue)
         if let disclosures {
-            if runs == nil {
-                try disclosures.write(at: nextPosition, in: transaction)
-            } else {
-                let entry = try disclosures.entry(at: nextPosition)
-                deferred.add(.disclosures, key: entry.key, value: entry.value)
-            }
+            let entry = try disclosures.entry(at: nextPosition)
+            try putIndexEntry(.disclosures, key: entry.key, value: entry.value)
         }
         streamHeads.advance(event.stream, to: StreamHeads.Head(version: version + 1, hash: recorded.hash))
         headPosition = nextPosition
@@ -235,24 +231,19 @@ struct AppendBatch<Backend: StorageBackend> {
     /// `position`, for the event about to be appended there.
     private mutating func recordedPosition(of id: EventID, orNote position: UInt64) throws -> UInt64? {
         let idKey = StoreKeys.eventID(id)
-        guard let runs else {
-            let value = StoreKeys.position(position)
-            guard let existing = try transaction.put(.eventIDs, key: idKey, value: value, mode: .insertOnly) else {
-                return nil
-            }
+        func indexed(_ existing: UnsafeRawBufferPointer) throws -> UInt64 {
             guard let recorded = ByteReader.bigEndian(existing) else {
                 throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
             }
             return recorded
+        }
+        guard let runs else {
+            let value = StoreKeys.position(position)
+            return try transaction.put(.eventIDs, key: idKey, value: value, mode: .insertOnly).map(indexed)
         }
         if let recorded = deferred.positionsByID[id] { return recorded }
         if let recorded = try runs.position(of: id) { return recorded }
-        if let existing = try transaction.get(.eventIDs, key: idKey) {
-            guard let recorded = ByteReader.bigEndian(existing) else {
-                throw EventStoreError(.corrupted, "the event id index is corrupted for \(id)")
-            }
-            return recorded
-        }
+        if let existing = try transaction.get(.eventIDs, key: idKey) { return try indexed(existing) }
         deferred.noteEventID(id, at: position)
         return nil
     }

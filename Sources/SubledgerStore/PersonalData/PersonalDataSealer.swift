@@ -122,14 +122,9 @@ struct SealedDisclosures {
     let key: SymmetricKey
     let disclosures: [String: Disclosure]
 
-    /// Seals and stores them under stream prefix ‖ position (both authenticated: a blob
-    /// moved to another event does not open).
-    func write(at position: UInt64, in transaction: some StorageTransaction) throws {
-        let (place, sealed) = try entry(at: position)
-        try transaction.put(.disclosures, key: place, value: sealed, mode: .upsert)
-    }
-
-    /// The key and sealed value ``write(at:in:)`` stores (an import defers them, issue 13).
+    /// The key and sealed value of the `disclosures` entry: sealed under stream prefix ‖
+    /// position (both authenticated: a blob moved to another event does not open), stored
+    /// by the append or, for an import, in its runs (issue 13).
     func entry(at position: UInt64) throws -> (key: [UInt8], value: [UInt8]) {
         let place = StoreKeys.streamVersion(prefix, position)
         let box = try AES.GCM.seal(Self.encode(disclosures), using: key, authenticating: place)
