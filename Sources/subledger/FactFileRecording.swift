@@ -60,7 +60,7 @@ struct FactFileRecording {
                 existed ? Ledger(store: try store.openStore(initialMapSizeBytes: mapSize)) : Ledger.inMemory()
             var validator: FactStreamValidator
             do throws(LedgerError) {
-                validator = try FactStreamValidator(ledger: checkingLedger, mode: mode)
+                validator = try FactStreamValidator(ledger: checkingLedger, mode: mode, restartable: true)
             } catch {
                 throw CommandFailure(error.description)
             }

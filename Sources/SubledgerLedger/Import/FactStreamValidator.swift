@@ -12,11 +12,13 @@ public import SubledgerStore
 /// or `apply` (``Mode/apply``): both call the same validation.
 ///
 /// Memory grows with the number of streams (lines and subscribers) the input touches, not
-/// with its number of events: one state per stream, kept twice (as loaded and as evolved).
+/// with its number of events: one state per stream, as evolved (and, in a validator made to
+/// be restarted, once more as loaded).
 ///
 /// An input is meant to be read twice: once to check it, outside any write transaction,
 /// and once more inside ``EventStore/withAppendSession(_:)`` to append it. The second pass
-/// starts from `restartedFromLoadedStates()` (package), which never reads the store (a read inside
+/// starts from `restartedFromLoadedStates()` (package, of a validator made `restartable`),
+/// which never reads the store (a read inside
 /// the session's write transaction is not allowed), and the session first checks that
 /// every stream is still at its `loadedVersions` (no other writer came in between).
 ///
@@ -40,8 +42,11 @@ public struct FactStreamValidator: Sendable {
     public let ledger: Ledger
     /// How the facts are judged.
     public let mode: Mode
-    /// The states as the store held them before the input's first fact.
+    /// The states as the store held them before the input's first fact, kept only when the
+    /// validator may be restarted (`restartable`): otherwise they would double its memory.
     private var loaded = LoadedStates()
+    /// Whether ``restartedFromLoadedStates()`` may be called: whether `loaded` is kept.
+    private let restartable: Bool
     /// The states after the facts admitted so far.
     private var current = LoadedStates()
     /// Whether a stream not yet loaded may be read from the store.
@@ -65,22 +70,41 @@ public struct FactStreamValidator: Sendable {
     ///   - mode: how the facts are judged.
     /// - Throws: ``LedgerError`` when the store's last event cannot be read.
     public init(ledger: Ledger, mode: Mode) throws(LedgerError) {
+        try self.init(ledger: ledger, mode: mode, restartable: false)
+    }
+
+    /// A validator over `ledger`'s store that keeps the states as loaded when `restartable`,
+    /// so that ``restartedFromLoadedStates()`` and ``loadedVersions`` can be asked for (the
+    /// two passes of `apply`).
+    ///
+    /// - Parameters:
+    ///   - ledger: the ledger whose store, rules, editions and clock judge the input.
+    ///   - mode: how the facts are judged.
+    ///   - restartable: whether the states as loaded are kept for a second pass.
+    /// - Throws: ``LedgerError`` when the store's last event cannot be read.
+    package init(ledger: Ledger, mode: Mode, restartable: Bool) throws(LedgerError) {
         self.ledger = ledger
         self.mode = mode
+        self.restartable = restartable
         let last = try Self.lastRecorded(in: ledger.store)
         recordingTimes = RecordingTimeOrder(storeLast: last?.recordedAt ?? .minimum)
         storeWasEmpty = last == nil
     }
 
     /// The version of every stream loaded so far, as the store held it. An append of the
-    /// admitted facts is valid only while each stream is still at this version.
-    package var loadedVersions: [StreamID: UInt64] { loaded.versions }
+    /// admitted facts is valid only while each stream is still at this version. Only a
+    /// `restartable` validator keeps them.
+    package var loadedVersions: [StreamID: UInt64] {
+        precondition(restartable, "only a restartable validator keeps the versions as loaded")
+        return loaded.versions
+    }
 
     /// A validator that starts the same input again from the states loaded so far, without
     /// reading the store: a stream it has not loaded is an error (the input changed).
     ///
     /// - Returns: the restarted validator; this one is unchanged.
     package func restartedFromLoadedStates() -> FactStreamValidator {
+        precondition(restartable, "only a restartable validator keeps the states as loaded")
         var restarted = self
         restarted.current = loaded
         restarted.current.mayReadLog = false
@@ -171,7 +195,7 @@ public struct FactStreamValidator: Sendable {
         } else {
             states = try ledger.loadStates([stream], editions: current.editions == nil)
         }
-        loaded.adopt(states)
+        if restartable { loaded.adopt(states) }
         current.adopt(states)
     }
 
@@ -207,8 +231,8 @@ extension LoadedStates {
     /// Takes the streams of `other` in (they are not in `self` yet).
     fileprivate mutating func adopt(_ other: LoadedStates) {
         eventLines.merge(other.eventLines) { _, new in new }
-        lines.merge(other.lines) { _, new in new }
-        subscribers.merge(other.subscribers) { _, new in new }
+        lines.merge(other.lines)
+        subscribers.merge(other.subscribers)
         versions.merge(other.versions) { _, new in new }
         // The policy stream's editions replace those loaded before (they are its version's);
         // otherwise the editions stay as they are, grown by the facts admitted.

@@ -4,8 +4,10 @@ import Synchronization
 
 /// The states of the streams a batch touches, loaded from the store.
 struct LoadedStates {
-    var lines: [String: LineState?] = [:]
-    var subscribers: [String: SubscriberState?] = [:]
+    /// Each line loaded: its state, `nil` when the line has no event yet.
+    var lines = StateTable<LineState?>()
+    /// Each subscriber loaded: their state, `nil` when the stream has no event yet.
+    var subscribers = StateTable<SubscriberState?>()
     var versions: [StreamID: UInt64] = [:]
     /// The line of each event a complaint named (CMP-1) or an input's fact gave as its
     /// position (an export's): `""` for an event of no line.
@@ -164,7 +166,7 @@ extension Ledger {
         }
         var loaded = try loadStates(streams)
         let lineOwners = try owners(of: loaded)
-        loaded.subscribers.merge(lineOwners) { current, _ in current }
+        loaded.subscribers.add(missingFrom: lineOwners)
         var proposed: [ProposedEvent] = []
         var retries = 0
         for (index, fact) in facts.enumerated() {
@@ -210,7 +212,7 @@ extension Ledger {
         return proposed
     }
 
-    private func owners(of loaded: LoadedStates) throws(LedgerError) -> [String: SubscriberState?] {
+    private func owners(of loaded: LoadedStates) throws(LedgerError) -> StateTable<SubscriberState?> {
         let ids = loaded.lines.values.compactMap { $0?.subscriberID }.filter { loaded.subscribers[$0] == nil }
         return try loadStates(ids.map { LedgerStream.subscriber($0) }).subscribers
     }
@@ -251,10 +253,12 @@ extension Ledger {
                 // Admission (issue 12 item 2): the one place the line's state refuses a fact;
                 // the fold after it is total.
                 try LineState.admit(fact, to: loaded.lines[number] ?? nil, position: 0)
-                // Fold in place: the dictionary gives its copy up, so the line's arrays are not
-                // copied at every fact.
-                let state = loaded.lines.removeValue(forKey: number) ?? nil
-                loaded.lines[number] = LineState.evolve(consume state, fact, position: 0)
+                // Fold in place, where the state lies, so the line's arrays are not copied at every fact.
+                if let place = loaded.lines.place(of: number) {
+                    LineState.evolve(&loaded.lines[place: place], fact, position: 0)
+                } else {
+                    loaded.lines.add(LineState.evolve(nil, fact, position: 0), for: number)
+                }
                 if let position = fact.assigned?.position { loaded.eventLines[position] = number }
             }
         } catch let error as FactError {

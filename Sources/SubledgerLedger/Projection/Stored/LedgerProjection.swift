@@ -115,8 +115,8 @@ struct LedgerProjectionFold {
         var version: UInt64 = 0
     }
 
-    private(set) var lines: [String: Entry<LineState>] = [:]
-    private(set) var subscribers: [String: Entry<SubscriberState>] = [:]
+    private(set) var lines = StateTable<Entry<LineState>>()
+    private(set) var subscribers = StateTable<Entry<SubscriberState>>()
 
     mutating func apply(_ recorded: RecordedEvent, load: ([UInt8]) throws -> [UInt8]?) throws {
         try apply(try RecordedFact(recorded), load: load)
@@ -165,17 +165,17 @@ struct LedgerProjectionFold {
         case .subscriber(let id):
             let index = try subscriberIndex(id, load: load)
             // Taken out and put back: the state's arrays stay uniquely referenced, never copied.
-            let state = subscribers.values[index].state.take()
-            subscribers.values[index] = Entry(
+            let state = subscribers[place: index].state.take()
+            subscribers[place: index] = Entry(
                 state: SubscriberState.evolve(state, fact.fact), version: fact.streamVersion)
         case .line(let number):
             let index = try lineIndex(number, load: load)
-            LineState.evolve(&lines.values[index].state, fact.fact, position: fact.position)
-            lines.values[index].version = fact.streamVersion
+            LineState.evolve(&lines[place: index].state, fact.fact, position: fact.position)
+            lines[place: index].version = fact.streamVersion
             if case .lineActivated(let activated) = fact.event {
                 let owner = try subscriberIndex(activated.subscriberID, load: load)
-                if subscribers.values[owner].state?.lines.contains(number) == false {
-                    subscribers.values[owner].state?.lines.append(number)
+                if subscribers[place: owner].state?.lines.contains(number) == false {
+                    subscribers[place: owner].state?.lines.append(number)
                 }
             }
         case .policy:
@@ -186,29 +186,23 @@ struct LedgerProjectionFold {
     /// Where the line's entry is, loaded from the store (or found absent) the first time.
     private mutating func lineIndex(
         _ number: String, load: ([UInt8]) throws -> [UInt8]?
-    ) throws -> Dictionary<String, Entry<LineState>>.Index {
-        if let index = lines.index(forKey: number) { return index }
+    ) throws -> Int {
+        if let index = lines.place(of: number) { return index }
         let stored = try load(Self.lineKey(number)).map { bytes in
             try Self.decode(bytes) { reader throws(StateBytesError) in try LineState.read(from: &reader) }
         }
-        lines[number] = Entry(state: stored?.state, version: stored?.version ?? 0)
-        guard let index = lines.index(forKey: number) else { preconditionFailure("the line's entry was just added") }
-        return index
+        return lines.add(Entry(state: stored?.state, version: stored?.version ?? 0), for: number)
     }
 
     /// Where the subscriber's entry is, loaded from the store (or found absent) the first time.
     private mutating func subscriberIndex(
         _ id: String, load: ([UInt8]) throws -> [UInt8]?
-    ) throws -> Dictionary<String, Entry<SubscriberState>>.Index {
-        if let index = subscribers.index(forKey: id) { return index }
+    ) throws -> Int {
+        if let index = subscribers.place(of: id) { return index }
         let stored = try load(Self.subscriberKey(id)).map { bytes in
             try Self.decode(bytes) { reader throws(StateBytesError) in try SubscriberState.read(from: &reader) }
         }
-        subscribers[id] = Entry(state: stored?.state, version: stored?.version ?? 0)
-        guard let index = subscribers.index(forKey: id) else {
-            preconditionFailure("the subscriber's entry was just added")
-        }
-        return index
+        return subscribers.add(Entry(state: stored?.state, version: stored?.version ?? 0), for: id)
     }
 
     /// The records of every state folded so far (those only loaded are written again,
@@ -236,16 +230,14 @@ struct LedgerProjectionFold {
 
     /// Each entry's record key (`prefix` + the name's UTF-8) with where it lies, keys ascending.
     private static func sortedKeys<Value>(
-        _ entries: [String: Value], prefix: UInt8
-    ) -> [(key: [UInt8], index: Dictionary<String, Value>.Index)] {
-        var keys: [(key: [UInt8], index: Dictionary<String, Value>.Index)] = []
+        _ entries: StateTable<Value>, prefix: UInt8
+    ) -> [(key: [UInt8], index: Int)] {
+        var keys: [(key: [UInt8], index: Int)] = []
         keys.reserveCapacity(entries.count)
-        var index = entries.startIndex
-        while index != entries.endIndex {
+        for (index, name) in entries.names.enumerated() {
             var key: [UInt8] = [prefix]
-            key.append(contentsOf: entries.keys[index].utf8)
+            key.append(contentsOf: name.utf8)
             keys.append((key, index))
-            entries.formIndex(after: &index)
         }
         keys.sort { $0.key.lexicographicallyPrecedes($1.key) }
         return keys
