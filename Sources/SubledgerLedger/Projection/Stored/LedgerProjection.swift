@@ -91,9 +91,7 @@ package struct LedgerProjectionRebuild: ProjectionRebuild, Sendable {
     /// - Parameter write: called with each key and value.
     /// - Throws: the error of `write`.
     package func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
-        for (key, value) in fold.changedRecords() {
-            try write(key, value)
-        }
+        try fold.forEachRecord(write)
     }
 }
 
@@ -208,24 +206,29 @@ struct LedgerProjectionFold {
     /// The records of every state folded so far (those only loaded are written again,
     /// unchanged), in ascending key order: LMDB writes them with the least page churn, and
     /// a rebuild must hand them out so. Every line key (`L`...) sorts before every
-    /// subscriber key (`S`...), so each dictionary's names are sorted on their own, as
-    /// UTF-8 bytes, and the states are encoded in that order.
+    /// subscriber key (`S`...), so each table's names are sorted on their own, as UTF-8
+    /// bytes, and the states are encoded in that order.
     func changedRecords() -> [(key: [UInt8], value: [UInt8])] {
         var records: [(key: [UInt8], value: [UInt8])] = []
         records.reserveCapacity(lines.count + subscribers.count)
+        forEachRecord { key, value in records.append((key, value)) }
+        return records
+    }
+
+    /// Calls `body` with each record of ``changedRecords()``, in the same order, each encoded
+    /// only when it is handed out (issue 13: a rebuild of a million lines held every
+    /// record's bytes at once, on top of the states, before writing the first).
+    func forEachRecord(_ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) rethrows {
         for (key, index) in Self.sortedKeys(lines, prefix: UInt8(ascii: "L")) {
-            let entry = lines.values[index]
-            guard let state = entry.state else { continue }
-            let value = Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }
-            records.append((key, value))
+            guard let state = lines.values[index].state else { continue }
+            let version = lines.values[index].version
+            try body(key, Self.encode(StoredState(state: state, version: version)) { state.write(to: &$0) })
         }
         for (key, index) in Self.sortedKeys(subscribers, prefix: UInt8(ascii: "S")) {
-            let entry = subscribers.values[index]
-            guard let state = entry.state else { continue }
-            let value = Self.encode(StoredState(state: state, version: entry.version)) { state.write(to: &$0) }
-            records.append((key, value))
+            guard let state = subscribers.values[index].state else { continue }
+            let version = subscribers.values[index].version
+            try body(key, Self.encode(StoredState(state: state, version: version)) { state.write(to: &$0) })
         }
-        return records
     }
 
     /// Each entry's record key (`prefix` + the name's UTF-8) with where it lies, keys ascending.

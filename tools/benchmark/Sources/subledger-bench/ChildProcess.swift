@@ -97,7 +97,7 @@ struct ChildProcess {
         return ChildProcess(
             arguments: arguments, seconds: seconds, exitStatus: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
             userSeconds: user, systemSeconds: system, peakResidentBytes: highWater, peakAnonymousBytes: anonymous,
-            otherCPUSeconds: max(0, MachineLoad.otherCPUSeconds(from: before, to: after) - user),
+            otherCPUSeconds: MachineLoad.otherCPUSeconds(from: before, to: after),  // the reaped child is ours
             writtenBytes: Int(usage.ru_oublock) * 512, writeCallBytes: writeCalls, deviceWrittenBytes: deviceBytes)
     }
 

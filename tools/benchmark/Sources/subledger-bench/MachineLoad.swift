@@ -6,18 +6,25 @@ import Foundation
 struct MachineLoad {
     /// Jiffies all CPUs spent in user mode (user + nice).
     var userTicks: Int
-    /// This process's user CPU time.
+    /// The user CPU time of this process and of its children that it has reaped (the
+    /// programs it measures): theirs is not another program's.
     var ownUserCPU: Double
 
     static func now() -> MachineLoad {
         let stat = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
         let fields = stat.split(separator: "\n").first?.split(separator: " ").dropFirst().compactMap { Int($0) } ?? []
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+        var own = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &own)
+        var children = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &children)
         return MachineLoad(
             userTicks: fields.count > 1 ? fields[0] + fields[1] : 0,
-            ownUserCPU: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            ownUserCPU: seconds(own.ru_utime) + seconds(children.ru_utime)
         )
+    }
+
+    private static func seconds(_ time: timeval) -> Double {
+        Double(time.tv_sec) + Double(time.tv_usec) / 1e6
     }
 
     /// Core-seconds of user CPU that other processes used between `start` and `end`.
