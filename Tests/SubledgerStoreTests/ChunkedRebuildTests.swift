@@ -41,8 +41,76 @@ struct InOrderCount: StoredProjection {
     }
 }
 
+/// A projection whose appends write a byte per event and whose rebuild writes 2 KiB, and
+/// whose rebuild refuses to hand its records out twice: the rebuild's write outgrows a map
+/// sized by the appends, and the attempt after the map grew must fold the log again into a
+/// new rebuild (issue 13: `records` lets go of what it hands out).
+struct LargeRecordsOnce: StoredProjection {
+    var identity = "test.large-records-once.1"
+    static let recordBytes = 2048
+
+    struct HandedOutTwice: Error {}
+
+    static func record(_ position: UInt64) -> (key: [UInt8], value: [UInt8]) {
+        let value = [UInt8](repeating: UInt8(position % 251), count: recordBytes)
+        return (withUnsafeBytes(of: position.bigEndian, Array.init), value)
+    }
+
+    func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
+        for event in events {
+            let (key, value) = Self.record(event.position)
+            try records.setValue(Array(value.prefix(1)), for: key)
+        }
+    }
+
+    func makeRebuild() -> Rebuild { Rebuild() }
+
+    struct Rebuild: ProjectionRebuild {
+        var positions: [UInt64] = []
+        var handedOut = false
+
+        mutating func fold(_ events: [RecordedEvent]) throws { positions += events.map(\.position) }
+
+        mutating func records(_ write: ([UInt8], [UInt8]) throws -> Void) throws {
+            guard !handedOut else { throw HandedOutTwice() }
+            handedOut = true
+            for position in positions {
+                let (key, value) = LargeRecordsOnce.record(position)
+                try write(key, value)
+            }
+            positions = []
+        }
+    }
+}
+
 @Suite("Rebuilds over many chunks")
 struct ChunkedRebuildTests {
+    @Test("given a rebuild whose records outgrow the map, when the write is tried again, then the log is folded again and every record is there")
+    func aWriteTriedAgainFoldsTheLogAgain() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let events = 3000
+        let (logger, handler) = StoreLoggingTests.capturing()
+        let store = try EventStore.open(
+            at: folder, options: .init(initialMapSizeBytes: 64 << 10, projection: LargeRecordsOnce(), logger: logger))
+        try store.withAppendSession { session in
+            for batch in 0..<(events / 500) {
+                try session.append((0..<500).map { paymentEvent("+9891\(($0 + batch) % 3)", amount: Int64($0)) })
+            }
+        }
+        let growthsBefore = StoreLoggingTests.entries(handler, "store.mapGrowth").count
+        let report = try store.rebuildProjection()
+        #expect(
+            StoreLoggingTests.entries(handler, "store.mapGrowth").count > growthsBefore,
+            "the rebuild's write outgrew the map: the test needs it to be tried again")
+        #expect(report.eventsFolded == UInt64(events) && report.recordsWritten == events)
+        for position: UInt64 in [1, 1500, UInt64(events)] {
+            let (key, value) = LargeRecordsOnce.record(position)
+            let stored = try store.projectionValue(for: key)
+            #expect(stored.isCurrent && stored.value == value, "the record of position \(position)")
+        }
+    }
+
     @Test func chunksAreFoldedInOrderAndAFailureAnywhereWritesNothing() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -183,22 +183,24 @@ extension EventLog {
 
     private func rebuild<Projection: StoredProjection>(_ projection: Projection) throws -> ProjectionRebuildReport {
         var rebuild = projection.makeRebuild()
-        var folded: UInt64 = 0
         // The log up to the head seen now, read and prepared on two cores, folded here in order.
         let head = try wrapped("reading the head of the log") { try backend.read { try Self.headPosition(in: $0) } }
         try forEachChunk(through: head, chunkSize: Self.rebuildChunkSize, prepare: Projection.Rebuild.prepare) {
             prepared in
             try rebuild.fold(prepared)
         }
-        folded = head
-        let nextPosition = head + 1
+        // Moved, not copied, into the write: `records` lets go of the states as it hands
+        // them out, which a second reference would turn into a copy of them all. An attempt
+        // that ends without a commit (the map grown, the write tried again) has spent them:
+        // the next one folds the log again from the start, inside its transaction.
+        var unspent: (rebuild: Projection.Rebuild, folded: UInt64)? = (rebuild, head)
+        rebuild = projection.makeRebuild()
         return try wrapped("writing the rebuilt projection") {
             try backend.write { transaction -> ProjectionRebuildReport in
-                var rebuild = rebuild
-                var folded = folded
+                var (rebuild, folded) = unspent.take() ?? (projection.makeRebuild(), 0)
                 let head = try Self.headPosition(in: transaction)
                 var symbols = symbolsSnapshot
-                var next = nextPosition
+                var next = folded + 1
                 while next <= head {
                     let chunk = try decodeRange(
                         from: next, before: min(head + 1, next + Self.rebuildChunkSize), in: transaction,

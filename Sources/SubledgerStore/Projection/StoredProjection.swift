@@ -108,8 +108,12 @@ public protocol ProjectionRebuild {
     static func prepare(_ events: [RecordedEvent]) throws -> Prepared
     /// Folds the next chunk of the log.
     mutating func fold(_ prepared: Prepared) throws
-    /// Calls `write` with every record, keys strictly ascending.
-    func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws
+    /// Calls `write` with every record, keys strictly ascending. Called once, at the end of
+    /// the rebuild: it may let go of what each record was made from as soon as it is handed
+    /// out (issue 13: a rebuild's states and the write transaction's dirty pages were both
+    /// held at their largest at once). If the write is attempted again, the store folds the
+    /// log again into a new rebuild rather than call this twice.
+    mutating func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws
 }
 
 extension ProjectionRebuild where Prepared == [RecordedEvent] {

@@ -24,7 +24,7 @@ package struct LedgerProjection: StoredProjection {
     package func fold(_ events: [RecordedEvent], into records: some ProjectionRecords) throws {
         var fold = LedgerProjectionFold()
         try fold.apply(events, records: records)
-        for (key, value) in fold.changedRecords() { try records.setValue(value, for: key) }
+        try fold.handOutEachRecord { key, value in try records.setValue(value, for: key) }
     }
 
     /// A fresh in-memory fold of the whole log, for a rebuild.
@@ -61,9 +61,7 @@ package struct LedgerTransactionFold: ProjectionTransactionFold, Sendable {
     /// - Parameter records: the projection's records in the transaction.
     /// - Throws: the error of `records`.
     package mutating func flush(records: some ProjectionRecords) throws {
-        for (key, value) in fold.changedRecords() {
-            try records.setValue(value, for: key)
-        }
+        try fold.handOutEachRecord { key, value in try records.setValue(value, for: key) }
         fold = LedgerProjectionFold()
     }
 }
@@ -87,11 +85,12 @@ package struct LedgerProjectionRebuild: ProjectionRebuild, Sendable {
         for fact in facts { try fold.apply(fact) { _ in nil } }
     }
 
-    /// Hands out the record of every state folded, keys strictly ascending.
+    /// Hands out the record of every state folded, keys strictly ascending, letting go of
+    /// each state once its record is out (``LedgerProjectionFold/handOutEachRecord(_:)``).
     /// - Parameter write: called with each key and value.
     /// - Throws: the error of `write`.
-    package func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
-        try fold.forEachRecord(write)
+    package mutating func records(_ write: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
+        try fold.handOutEachRecord(write)
     }
 }
 
@@ -203,47 +202,38 @@ struct LedgerProjectionFold {
         return subscribers.add(Entry(state: stored?.state, version: stored?.version ?? 0), for: id)
     }
 
-    /// The records of every state folded so far (those only loaded are written again,
-    /// unchanged), in ascending key order: LMDB writes them with the least page churn, and
-    /// a rebuild must hand them out so. Every line key (`L`...) sorts before every
-    /// subscriber key (`S`...), so each table's names are sorted on their own, as UTF-8
+    /// Calls `body` with the record of every state folded so far (those only loaded are
+    /// written again, unchanged), in ascending key order: LMDB writes them with the least
+    /// page churn, and a rebuild must hand them out so. Every line key (`L`...) sorts before
+    /// every subscriber key (`S`...), so each table's names are sorted on their own, as UTF-8
     /// bytes, and the states are encoded in that order.
-    func changedRecords() -> [(key: [UInt8], value: [UInt8])] {
-        var records: [(key: [UInt8], value: [UInt8])] = []
-        records.reserveCapacity(lines.count + subscribers.count)
-        forEachRecord { key, value in records.append((key, value)) }
-        return records
-    }
-
-    /// Calls `body` with each record of ``changedRecords()``, in the same order, each encoded
-    /// only when it is handed out (issue 13: a rebuild of a million lines held every
-    /// record's bytes at once, on top of the states, before writing the first).
-    func forEachRecord(_ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) rethrows {
-        for (key, index) in Self.sortedKeys(lines, prefix: UInt8(ascii: "L")) {
-            guard let state = lines.values[index].state else { continue }
-            let version = lines.values[index].version
-            try body(key, Self.encode(StoredState(state: state, version: version)) { state.write(to: &$0) })
+    ///
+    /// Each record is encoded only when it is handed out, and each state is taken out of its
+    /// table once it is: its arrays and strings are freed while the records are written
+    /// (issue 13: a rebuild of a million lines held every record's bytes at once, then, at
+    /// its end, the states and the write transaction's dirty pages, which LMDB keeps in
+    /// memory up to 512 MiB, at their largest together). The fold is spent afterwards: the
+    /// tables keep their names and versions, and every state is `nil`.
+    mutating func handOutEachRecord(_ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) rethrows {
+        for index in Self.placesInKeyOrder(lines) {
+            guard let state = lines[place: index].state.take() else { continue }
+            let stored = StoredState(state: state, version: lines.values[index].version)
+            try body(Self.lineKey(lines.names[index]), Self.encode(stored) { state.write(to: &$0) })
         }
-        for (key, index) in Self.sortedKeys(subscribers, prefix: UInt8(ascii: "S")) {
-            guard let state = subscribers.values[index].state else { continue }
-            let version = subscribers.values[index].version
-            try body(key, Self.encode(StoredState(state: state, version: version)) { state.write(to: &$0) })
+        for index in Self.placesInKeyOrder(subscribers) {
+            guard let state = subscribers[place: index].state.take() else { continue }
+            let stored = StoredState(state: state, version: subscribers.values[index].version)
+            try body(Self.subscriberKey(subscribers.names[index]), Self.encode(stored) { state.write(to: &$0) })
         }
     }
 
-    /// Each entry's record key (`prefix` + the name's UTF-8) with where it lies, keys ascending.
-    private static func sortedKeys<Value>(
-        _ entries: StateTable<Value>, prefix: UInt8
-    ) -> [(key: [UInt8], index: Int)] {
-        var keys: [(key: [UInt8], index: Int)] = []
-        keys.reserveCapacity(entries.count)
-        for (index, name) in entries.names.enumerated() {
-            var key: [UInt8] = [prefix]
-            key.append(contentsOf: name.utf8)
-            keys.append((key, index))
-        }
-        keys.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        return keys
+    /// The places of a table's entries in the order of their names' UTF-8 bytes, which is
+    /// their record keys' order (one prefix byte before each name). Only the places are
+    /// sorted: a key is made when its record is handed out (issue 13: a key array per entry,
+    /// made up front, was 64 bytes a line held through the whole write).
+    private static func placesInKeyOrder<Value>(_ entries: StateTable<Value>) -> [Int] {
+        let names = entries.names
+        return names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
     }
 
     static func lineKey(_ number: String) -> [UInt8] { [UInt8(ascii: "L")] + Array(number.utf8) }
