@@ -7,8 +7,8 @@
 /// doubling, as any array does), and the buckets hold the name and a place: the import's
 /// checking and the projection's rebuild each hold one state per stream of the log.
 ///
-/// It has value semantics, as a dictionary has. Removing a name moves the last value into its
-/// place, so the order of ``names`` is not kept across a removal.
+/// It has value semantics, as a dictionary has. Names are added and their values changed,
+/// never removed: a fold holds every stream it touched until it is spent.
 struct StateTable<Value> {
     private var places: [String: Int] = [:]
     /// The names, in the order of ``values``.
@@ -43,14 +43,17 @@ struct StateTable<Value> {
     }
 
     /// The value under `name`, as a dictionary gives it: `nil` when the table does not hold
-    /// the name; setting `nil` removes it.
+    /// the name. Setting a value adds the name or changes its value; setting `nil` leaves an
+    /// absent name absent (an `inout` access that found nothing) and is a programming error
+    /// for a name the table holds: nothing removes a name.
     subscript(name: String) -> Value? {
         get { places[name].map { values[$0] } }
         set {
-            if let place = places[name] {
-                if let newValue { values[place] = newValue } else { remove(at: place) }
-            } else if let newValue {
-                add(newValue, for: name)
+            let place = places[name]
+            if let newValue {
+                if let place { values[place] = newValue } else { add(newValue, for: name) }
+            } else if place != nil {
+                preconditionFailure("a state table's names are never removed")
             }
         }
     }
@@ -63,18 +66,6 @@ struct StateTable<Value> {
     /// Takes in every entry of `other` that this table does not hold.
     mutating func add(missingFrom other: StateTable<Value>) {
         for (name, value) in zip(other.names, other.values) where places[name] == nil { add(value, for: name) }
-    }
-
-    private mutating func remove(at place: Int) {
-        let last = values.count - 1
-        places[names[place]] = nil
-        if place != last {
-            values.swapAt(place, last)
-            names.swapAt(place, last)
-            places[names[place]] = place
-        }
-        values.removeLast()
-        names.removeLast()
     }
 }
 
