@@ -43,8 +43,8 @@ struct InOrderCount: StoredProjection {
 
 /// A projection whose appends write a byte per event and whose rebuild writes 2 KiB, and
 /// whose rebuild refuses to hand its records out twice: the rebuild's write outgrows a map
-/// sized by the appends, and the attempt after the map grew must fold the log again into a
-/// new rebuild (issue 13: `records` lets go of what it hands out).
+/// sized by the appends, and after the map grew the rebuild must start over, folding the
+/// log again into a new rebuild (issue 13: `records` lets go of what it hands out).
 struct LargeRecordsOnce: StoredProjection {
     var identity = "test.large-records-once.1"
     static let recordBytes = 2048
@@ -85,8 +85,8 @@ struct LargeRecordsOnce: StoredProjection {
 
 @Suite("Rebuilds over many chunks")
 struct ChunkedRebuildTests {
-    @Test("given a rebuild whose records outgrow the map, when the write is tried again, then the log is folded again and every record is there")
-    func aWriteTriedAgainFoldsTheLogAgain() throws {
+    @Test("given a rebuild whose records outgrow the map, when the write is tried again, then the rebuild starts over and every record is there")
+    func aWriteTriedAgainStartsTheRebuildOver() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let events = 3000

@@ -182,6 +182,20 @@ extension EventLog {
     static var rebuildChunkSize: UInt64 { 16_384 }
 
     private func rebuild<Projection: StoredProjection>(_ projection: Projection) throws -> ProjectionRebuildReport {
+        // A write tried again after the map grew (`MDB_MAP_FULL`) finds the states handed out
+        // by the attempt before: the rebuild starts over, reading and folding the log on two
+        // cores outside the writers' lock, and writes into the grown map. Each round grows
+        // the map, until its limit ends the rounds with an error.
+        while true {
+            if let report = try rebuildOnce(projection) { return report }
+        }
+    }
+
+    /// Folds the whole log and replaces the projection's records; `nil` when the write was
+    /// tried again after the states were handed out (the empty transaction commits nothing).
+    private func rebuildOnce<Projection: StoredProjection>(
+        _ projection: Projection
+    ) throws -> ProjectionRebuildReport? {
         var rebuild = projection.makeRebuild()
         // The log up to the head seen now, read and prepared on two cores, folded here in order.
         let head = try wrapped("reading the head of the log") { try backend.read { try Self.headPosition(in: $0) } }
@@ -190,55 +204,63 @@ extension EventLog {
             try rebuild.fold(prepared)
         }
         // Moved, not copied, into the write: `records` lets go of the states as it hands
-        // them out, which a second reference would turn into a copy of them all. An attempt
-        // that ends without a commit (the map grown, the write tried again) has spent them:
-        // the next one folds the log again from the start, inside its transaction.
-        var unspent: (rebuild: Projection.Rebuild, folded: UInt64)? = (rebuild, head)
+        // them out, which a second reference would turn into a copy of them all.
+        var unspent: Projection.Rebuild? = rebuild
         rebuild = projection.makeRebuild()
         return try wrapped("writing the rebuilt projection") {
-            try backend.write { transaction -> ProjectionRebuildReport in
-                var (rebuild, folded) = unspent.take() ?? (projection.makeRebuild(), 0)
-                let head = try Self.headPosition(in: transaction)
+            try backend.write { transaction -> ProjectionRebuildReport? in
+                guard var rebuild = unspent.take() else { return nil }
+                // The events appended since the head seen above, folded in this transaction.
+                let newHead = try Self.headPosition(in: transaction)
                 var symbols = symbolsSnapshot
-                var next = folded + 1
-                while next <= head {
+                var next = head + 1
+                while next <= newHead {
                     let chunk = try decodeRange(
-                        from: next, before: min(head + 1, next + Self.rebuildChunkSize), in: transaction,
+                        from: next, before: min(newHead + 1, next + Self.rebuildChunkSize), in: transaction,
                         symbols: &symbols)
                     try rebuild.fold(try Projection.Rebuild.prepare(chunk))
-                    folded += UInt64(chunk.count)
                     next += UInt64(chunk.count)
                 }
-                let previousCheckpoint = try ProjectionCheckpoint.read(in: transaction)
-                var previous = ProjectionDigest()
-                var previousCount = 0
-                try transaction.scan(.projections, from: []) { entry in
-                    previous.add(key: entry.key, value: entry.value)
-                    previousCount += 1
-                    return true
-                }
-                try transaction.removeAll(.projections)
-                var written = ProjectionDigest()
-                var count = 0
-                var lastKey: [UInt8]?
-                try rebuild.records { key, value in
-                    if let lastKey, !lastKey.lexicographicallyPrecedes(key) {
-                        throw EventStoreError(
-                            .corrupted, "the projection \(projection.identity) handed its records out of key order")
-                    }
-                    try transaction.put(.projections, key: key, value: value, mode: .append)
-                    key.withUnsafeBytes { keyBytes in value.withUnsafeBytes { written.add(key: keyBytes, value: $0) } }
-                    lastKey = key
-                    count += 1
-                }
-                let checkpoint = ProjectionCheckpoint(identity: projection.identity, position: head)
-                try checkpoint.write(in: transaction)
-                let identical =
-                    previousCheckpoint == checkpoint && previousCount == count && previous.finish() == written.finish()
-                return ProjectionRebuildReport(
-                    eventsFolded: folded, recordsWritten: count, checkpoint: head,
-                    identicalToPrevious: identical, previousRecords: previousCount)
+                return try replaceRecords(
+                    of: projection, with: &rebuild, foldedThrough: next - 1, in: transaction)
             }
         }
+    }
+
+    /// Replaces every record of the projection with those `rebuild` hands out, and moves its
+    /// checkpoint to `head`.
+    private func replaceRecords<Projection: StoredProjection>(
+        of projection: Projection, with rebuild: inout Projection.Rebuild, foldedThrough head: UInt64,
+        in transaction: Backend.Transaction
+    ) throws -> ProjectionRebuildReport {
+        let previousCheckpoint = try ProjectionCheckpoint.read(in: transaction)
+        var previous = ProjectionDigest()
+        var previousCount = 0
+        try transaction.scan(.projections, from: []) { entry in
+            previous.add(key: entry.key, value: entry.value)
+            previousCount += 1
+            return true
+        }
+        try transaction.removeAll(.projections)
+        var written = ProjectionDigest()
+        var count = 0
+        var lastKey: [UInt8]?
+        try rebuild.records { key, value in
+            if let lastKey, !lastKey.lexicographicallyPrecedes(key) {
+                throw EventStoreError(
+                    .corrupted, "the projection \(projection.identity) handed its records out of key order")
+            }
+            try transaction.put(.projections, key: key, value: value, mode: .append)
+            key.withUnsafeBytes { keyBytes in value.withUnsafeBytes { written.add(key: keyBytes, value: $0) } }
+            lastKey = key
+            count += 1
+        }
+        let checkpoint = ProjectionCheckpoint(identity: projection.identity, position: head)
+        try checkpoint.write(in: transaction)
+        let identical =
+            previousCheckpoint == checkpoint && previousCount == count && previous.finish() == written.finish()
+        return ProjectionRebuildReport(
+            eventsFolded: head, recordsWritten: count, checkpoint: head,
+            identicalToPrevious: identical, previousRecords: previousCount)
     }
 }
