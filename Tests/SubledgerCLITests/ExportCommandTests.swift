@@ -57,6 +57,32 @@ struct ExportCommandTests {
         #expect(try sandbox.subledger("export", "--help").stdout.contains("occurredAt"))
     }
 
+    @Test("given lines out of time order in the log, when the whole log is exported in a time range, then exactly the lines that occurred in it are written, in position order")
+    func aWholeLogExportInATimeRangeSkipsTheLinesBetween() throws {
+        let sandbox = try Sandbox()
+        // A subscriber registered in March, recorded between the example's February facts:
+        // a range over February leaves a line out in the middle of the log.
+        let march =
+            #"{"type":"SubscriberRegistered","subscriber":"S-300","occurredAt":"2025-03-01T09:00:00Z","data":{"subscriberId":"S-300","kind":"individual","governmental":false,"name":"Karimi","nationalId":"0012345678"}}"#
+        var lines = WorkedExample.lines
+        lines.insert(march, at: 4)
+        let imported = try sandbox.subledger("import", try sandbox.file("history.jsonl", lines.joined(separator: "\n") + "\n"))
+        #expect(imported.status == 0, "\(imported)")
+        let whole = try sandbox.subledger("export").stdout.split(separator: "\n").map(String.init)
+        #expect(whole.count == 12)
+        for (from, to) in [("2025-02-02T00:00:00Z", "2025-02-28T00:00:00Z"), ("2025-01-04T06:35:00Z", "2025-02-03T12:00:00Z")] {
+            let (start, end) = (try Timestamp(rfc3339: from), try Timestamp(rfc3339: to))
+            let expected = try whole.filter { line in
+                let occurred = try Timestamp(rfc3339: try #require(JSONParser.parse(line)["occurredAt"]?.stringValue))
+                return start <= occurred && occurred < end
+            }
+            let ranged = try sandbox.subledger("export", "--from", from, "--to", to)
+            #expect(ranged.status == 0, "\(ranged)")
+            #expect(ranged.stdout.split(separator: "\n").map(String.init) == expected, "\(from) ..< \(to)")
+            #expect(expected.count >= 5 && expected.count < whole.count - 1, "the range leaves lines out, one of them between lines it takes")
+        }
+    }
+
     @Test func csvHasAHeaderAndQuotesAsRFC4180Says() throws {
         let sandbox = try sandboxWithHistory()
         let export = try sandbox.subledger("export", "--format", "csv")
