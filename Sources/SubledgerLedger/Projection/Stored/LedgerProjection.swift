@@ -215,15 +215,19 @@ struct LedgerProjectionFold {
     /// memory up to 512 MiB, at their largest together). The fold is spent afterwards: the
     /// tables keep their names and versions, and every state is `nil`.
     mutating func handOutEachRecord(_ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) rethrows {
-        for index in Self.placesInKeyOrder(lines) {
-            guard let state = lines[place: index].state.take() else { continue }
-            let stored = StoredState(state: state, version: lines.values[index].version)
-            try body(Self.lineKey(lines.names[index]), Self.encode(stored) { state.write(to: &$0) })
-        }
-        for index in Self.placesInKeyOrder(subscribers) {
-            guard let state = subscribers[place: index].state.take() else { continue }
-            let stored = StoredState(state: state, version: subscribers.values[index].version)
-            try body(Self.subscriberKey(subscribers.names[index]), Self.encode(stored) { state.write(to: &$0) })
+        try Self.handOut(&lines, key: Self.lineKey, write: { $0.write(to: &$1) }, body)
+        try Self.handOut(&subscribers, key: Self.subscriberKey, write: { $0.write(to: &$1) }, body)
+    }
+
+    /// ``handOutEachRecord(_:)`` for one table: its records in key order, each state taken out.
+    private static func handOut<State: Sendable>(
+        _ table: inout StateTable<Entry<State>>, key: (String) -> [UInt8],
+        write: (State, inout StateWriter) -> Void, _ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Void
+    ) rethrows {
+        for index in placesInKeyOrder(table) {
+            guard let state = table[place: index].state.take() else { continue }
+            let stored = StoredState(state: state, version: table.values[index].version)
+            try body(key(table.names[index]), encode(stored) { write(state, &$0) })
         }
     }
 
